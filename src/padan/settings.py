@@ -1,0 +1,27 @@
+"""Typed settings, read from the environment (prefix ``PADAN_``) when asked for, never at import."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Runtime settings. Every field can be set as ``PADAN_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PADAN_", extra="ignore")
+
+    #: SQLAlchemy URL of the store. Default: an SQLite file in the working directory.
+    database_url: str = "sqlite:///padan.db"
+    #: Rows per insert chunk during ingestion (memory vs. round trips).
+    ingest_chunk_rows: int = 5000
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit ``overrides`` (e.g. a ``--db`` flag) winning.
+
+    ``None`` overrides are ignored so CLI flags that were not given fall back to the environment.
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]
