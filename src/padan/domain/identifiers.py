@@ -45,8 +45,11 @@ def clean_identifier(raw: object) -> str:
     A float that arrived from a numeric cell (``3201014501900001.0``) loses its ``.0``; a value in
     scientific notation is returned as written so the caller can flag it.
     """
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
+    if isinstance(raw, float):
+        # Beyond 2**53 a double cannot hold every 16-digit number: digits may already be wrong.
+        if raw.is_integer() and abs(raw) < 2**53:
+            return str(int(raw))
+        return f"{raw:.15e}"
     if isinstance(raw, int) and not isinstance(raw, bool):
         return str(raw)
     text = str(raw).strip()

@@ -1,0 +1,66 @@
+"""Shared CLI pieces: the --db option, consoles, store opening and error translation."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from padan.errors import InputError, PadanError
+from padan.settings import get_settings
+from padan.store import Store, open_store
+
+__all__ = ["DbOption", "JsonOption", "err", "fail", "out", "progress_bar", "store_from", "translate_errors"]
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (overrides PADAN_DATABASE_URL). Default: sqlite:///padan.db"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+
+
+def store_from(db: str | None) -> Store:
+    """Open the store named by ``--db``, else ``PADAN_DATABASE_URL``, else the embedded SQLite file."""
+    return open_store(get_settings(database_url=db).database_url)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn library errors into a one-line message and a non-zero exit code (2 = bad input)."""
+    try:
+        yield
+    except InputError as exc:
+        fail(str(exc), 2)
+    except PadanError as exc:
+        fail(str(exc), 1)
+    except KeyboardInterrupt:
+        fail("interrupted; nothing of the unfinished batch was stored", 130)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr (hidden when stderr is not a terminal)."""
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not sys.stderr.isatty(),
+    )  # fmt: skip
+    with bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update

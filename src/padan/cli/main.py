@@ -1,0 +1,28 @@
+"""The ``padan`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from padan.cli.ingest_cmd import ingest
+from padan.cli.store_cmd import batches_app, db_app, quarantine_app
+from padan.cli.synth_cmd import demo, synth
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="padan",
+    help="Pemadanan data perlindungan anak: KPAI x Kemensos x DTSEN.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command()(ingest)
+app.command()(synth)
+app.command()(demo)
+app.add_typer(db_app, name="db")
+app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(batches_app, name="batches")
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

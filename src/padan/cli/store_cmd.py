@@ -1,0 +1,105 @@
+"""``padan db upgrade``, ``padan batches``, ``padan quarantine list|export``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, out, translate_errors
+from padan.settings import get_settings
+from padan.store import Store
+
+__all__ = ["batches_app", "db_app", "quarantine_app"]
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+quarantine_app = typer.Typer(help="Rows that were not accepted, with the reasons.", no_args_is_help=True)
+batches_app = typer.Typer(help="Ingested files (batches).", no_args_is_help=True)
+
+BatchOption = Annotated[int | None, typer.Option("--batch", help="Only this batch id.")]
+# Cells starting with these are formulas to a spreadsheet program: neutralise them on export.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@db_app.command("upgrade")
+def upgrade(db: DbOption = None) -> None:
+    """Create the schema or migrate it to the newest revision."""
+    with translate_errors():
+        store = Store(get_settings(database_url=db).database_url)
+        revision = store.upgrade()
+    out.print(f"Store at revision [bold]{revision}[/]")
+
+
+@batches_app.command("list")
+def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Every ingested file with its counts."""
+    from padan.cli.common import store_from
+
+    with translate_errors():
+        batches = store_from(db).list_batches()
+    if as_json:
+        out.print_json(json.dumps([asdict(b) for b in batches], default=str))
+        return
+    table = Table(title="Batches")
+    for name in ("id", "source", "file", "read", "accepted", "quarantined", "superseding", "finished"):
+        table.add_column(name)
+    for b in batches:
+        table.add_row(str(b.id), b.source, b.file_name, f"{b.rows_read:,}", f"{b.rows_accepted:,}",
+                      f"{b.rows_quarantined:,}", f"{b.rows_superseding:,}", f"{b.finished_at:%Y-%m-%d %H:%M}")
+    out.print(table)
+
+
+@quarantine_app.command("list")
+def list_quarantine(
+    batch: BatchOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows.")] = 50,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Quarantined rows: file, row number, column, value and reason (Bahasa Indonesia / English)."""
+    from padan.cli.common import store_from
+
+    with translate_errors():
+        entries = store_from(db).quarantine_entries(batch_id=batch, limit=limit)
+    if as_json:
+        out.print_json(json.dumps([asdict(e) for e in entries]))
+        return
+    table = Table(title="Karantina / Quarantine")
+    for name in ("batch", "file", "row", "column", "value", "alasan", "reason"):
+        table.add_column(name, overflow="fold")
+    for e in entries:
+        table.add_row(str(e.batch_id), e.file_name, str(e.row_number), e.column or "(baris)",
+                      (e.value or "")[:40], e.reason_id, e.reason_en)
+    out.print(table)
+
+
+@quarantine_app.command("export")
+def export_quarantine(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    batch: BatchOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised)."""
+    from padan.cli.common import store_from
+
+    with translate_errors():
+        entries = store_from(db).quarantine_entries(batch_id=batch)
+    with out_file.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["batch_id", "file", "row_number", "column", "value", "reason",
+                         "alasan", "reason_en", "raw"])
+        for e in entries:
+            writer.writerow([_safe(x) for x in (e.batch_id, e.file_name, e.row_number, e.column,
+                                                e.value, e.reason, e.reason_id, e.reason_en, e.raw)])
+    out.print(f"Wrote {len(entries):,} quarantine entries to {out_file}")
+
+
+def _safe(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value

@@ -1,0 +1,6 @@
+"""Ingestion: read an agency extract, validate every row, store it as one atomic batch."""
+
+from padan.ingest.pipeline import IngestSummary, ingest_file
+from padan.ingest.schema import EXTRACTS, Extract, extract_for
+
+__all__ = ["EXTRACTS", "Extract", "IngestSummary", "extract_for", "ingest_file"]

@@ -1,0 +1,57 @@
+"""Plain data objects the store hands out and takes in (no SQLAlchemy types leak out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+__all__ = ["BatchInfo", "NewBatch", "QuarantineEntry"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewBatch:
+    """What is known of a file before its rows are written."""
+
+    source: str
+    extract: str
+    file_name: str
+    file_format: str
+    file_encoding: str | None
+    content_sha256: str
+    mapping: str | None
+    started_at: dt.datetime
+    padan_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInfo:
+    """A stored batch (one ingested file) and its counts."""
+
+    id: int
+    source: str
+    extract: str
+    file_name: str
+    file_format: str
+    content_sha256: str
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    rows_superseding: int
+    flag_counts: dict[str, int]
+    started_at: dt.datetime
+    finished_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """One reason one row of one batch was quarantined."""
+
+    batch_id: int
+    file_name: str
+    row_number: int
+    column: str | None
+    value: str | None
+    reason: str
+    reason_id: str
+    reason_en: str
+    raw: str

@@ -1,0 +1,134 @@
+"""Table definitions (SQLAlchemy Core). Changes here need an Alembic revision in ``migrations/``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["RECORD_TABLES", "batches", "dtsen_individu", "kpai_kasus", "lembaga", "metadata", "quarantine"]
+
+metadata = MetaData()
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(16), nullable=False),
+    Column("extract", String(32), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_format", String(16), nullable=False),
+    Column("file_encoding", String(16)),
+    Column("content_sha256", String(64), nullable=False),
+    Column("mapping", Text),
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_accepted", Integer, nullable=False),
+    Column("rows_quarantined", Integer, nullable=False),
+    Column("rows_superseding", Integer, nullable=False, server_default="0"),
+    Column("flag_counts", Text, nullable=False),  # JSON object: "column:reason" -> count
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("padan_version", String(32), nullable=False),
+    UniqueConstraint("source", "content_sha256", name="uq_batches_source_content"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("batch_id", ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("column_name", String(64)),
+    Column("value", Text),
+    Column("reason", String(64), nullable=False),
+    Column("reason_id", Text, nullable=False),
+    Column("reason_en", Text, nullable=False),
+    Column("raw", Text, nullable=False),  # the whole row as written (JSON)
+    Index("ix_quarantine_batch_row", "batch_id", "row_number"),
+)
+
+
+def _record_table(name: str, id_column: str, *columns: Column[object]) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+        Column("batch_id", ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+        Column("row_number", Integer, nullable=False),
+        Column("is_current", Boolean, nullable=False),
+        Column("superseded_by", Integer),
+        *columns,
+        Column("flags", Text, nullable=False),  # ";"-joined "column:reason" codes
+        Column("raw", Text, nullable=False),  # the row as written (JSON), header names as in the file
+        Index(f"ix_{name}_{id_column}", id_column),
+        Index(f"ix_{name}_batch", "batch_id"),
+    )
+
+
+def _s(name: str, length: int = 64) -> Column[object]:
+    return Column(name, String(length))
+
+
+def _t(name: str) -> Column[object]:
+    return Column(name, Text)
+
+
+def _d(name: str) -> Column[object]:
+    return Column(name, Date)
+
+
+def _i(name: str) -> Column[object]:
+    return Column(name, Integer)
+
+
+def _b(name: str) -> Column[object]:
+    return Column(name, Boolean)
+
+
+kpai_kasus = _record_table(
+    "kpai_kasus", "no_pengaduan",
+    Column("no_pengaduan", String(128), nullable=False), _d("tanggal_pengaduan"),
+    _s("nik_anak"), _s("nik_anak_status", 8), _t("nama_anak"), _t("nama_anak_norm"),
+    _s("jenis_kelamin", 1), _t("tempat_lahir"), _d("tanggal_lahir"), _i("usia"),
+    _t("nama_ibu"), _t("nama_ibu_norm"), _t("nama_ayah"), _t("nama_ayah_norm"), _t("alamat"),
+    _s("kode_wilayah", 16), _s("wilayah_level", 8), _s("klaster", 4), _s("kategori", 1),
+    _s("peran_abh", 8), _s("ragam_disabilitas", 16), _s("status_penanganan", 8),
+)  # fmt: skip
+
+dtsen_individu = _record_table(
+    "dtsen_individu", "id_individu",
+    Column("id_individu", String(128), nullable=False), _s("id_keluarga", 128),
+    _s("no_kk"), _s("no_kk_status", 8), _s("nik"), _s("nik_status", 8),
+    _t("nama"), _t("nama_norm"), _s("jenis_kelamin", 1), _t("tempat_lahir"), _d("tanggal_lahir"),
+    _s("hubungan_keluarga", 16), _t("nama_ibu_kandung"), _t("nama_ibu_kandung_norm"), _t("alamat"),
+    _s("kode_wilayah", 16), _s("wilayah_level", 8), _i("desil"), _s("ragam_disabilitas", 16),
+    _s("status_sekolah", 16), _b("penerima_pkh"), _b("penerima_sembako"), _b("penerima_pbi_jk"),
+    _b("penerima_pip"), _b("penerima_atensi"),
+)  # fmt: skip
+
+lembaga = _record_table(
+    "lembaga", "id_lembaga",
+    Column("id_lembaga", String(128), nullable=False), _t("nama_lembaga"), _s("jenis", 16),
+    _s("kode_wilayah", 16), _s("wilayah_level", 8), _t("alamat"), _s("status_izin", 16),
+    _s("akreditasi", 8), _d("tanggal_akreditasi"), _i("kapasitas"), _i("jumlah_anak"),
+    _i("jumlah_pekerja_sosial"), _i("jumlah_pekerja_sosial_bersertifikat"),
+)  # fmt: skip
+
+#: Record table by extract name, with the column holding each source's own record id.
+RECORD_TABLES: dict[str, tuple[Table, str]] = {
+    "kpai_kasus": (kpai_kasus, "no_pengaduan"),
+    "dtsen_individu": (dtsen_individu, "id_individu"),
+    "lembaga": (lembaga, "id_lembaga"),
+}
