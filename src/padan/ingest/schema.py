@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from padan.domain import values as v
+from padan.errors import InputError
 
 __all__ = ["EXTRACTS", "Column", "Extract", "extract_for"]
 
@@ -43,6 +44,17 @@ class Extract:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """Every normalised field of an accepted record: the columns plus derived ones."""
+        derived = {"name": "{}_norm", "nik": "{}_status", "kk": "{}_status", "region": "wilayah_level"}
+        names: list[str] = []
+        for column in self.columns:
+            names.append(column.name)
+            if column.kind in derived:
+                names.append(derived[column.kind].format(column.name))
+        return tuple(names)
 
 
 KPAI: Final = Extract(
@@ -126,8 +138,6 @@ def extract_for(source: str) -> Extract:
 
     Raises :class:`padan.errors.InputError` for any other source name.
     """
-    from padan.errors import InputError
-
     try:
         return EXTRACTS[source]
     except KeyError:

@@ -64,7 +64,7 @@ def validate_row(extract: Extract, row: dict[str, Cell], *, today: dt.date) -> V
     Returns a :class:`Verdict`; never raises for bad values.
     """
     verdict = Verdict({})
-    record: dict[str, object] = {}
+    record: dict[str, object] = dict.fromkeys(extract.stored_columns)
     for column in extract.columns:
         _check_column(column, row.get(column.name), record, verdict, today)
     if verdict.issues:

@@ -97,8 +97,11 @@ class NameMaker:
             middle = first.pick(rng)
             if middle != tokens[0]:
                 tokens.append(middle)
-        tokens.append(last.pick(rng))
-        return _dedupe(tokens)
+        surname = last.pick(rng)
+        while surname == tokens[-1]:  # "Putri Putri": draw again, names need two distinct words
+            surname = last.pick(rng)
+        tokens.append(surname)
+        return tokens
 
     def _given_names(self, rng: random.Random, group: str, sex: str, birth_year: int) -> str:
         if birth_year < 1975 and chance(rng, _MONONYM_OLD.get(group, 0.15)):

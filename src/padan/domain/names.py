@@ -1,0 +1,296 @@
+"""Indonesian personal names → the form used for record linkage (the name as written is kept).
+
+:func:`normalise_name` strips titles and degrees, splits off ``bin``/``binti`` + father's name and
+maps each remaining token through :func:`canonical_token`, so that old (pre-1972) and new
+spellings, informal variants and abbreviations meet. Decisions that are not obvious:
+
+* **j→y** only in a token that shows an old-spelling marker (``oe``, ``dj``, ``tj``, ``sj``,
+  leading ``nj``) or is a known old spelling (``jusuf``, ``jogja`` ...), and only for a *bare* j
+  (not the j of ``dj/tj/nj/sj``): Soerjadi→suryadi, Tjahjo→cahyo, but Soedjono→sujono. A token
+  with no marker keeps its j, because modern j is common (Harjono, Panji): the hybrid "Surjadi"
+  therefore stays apart from Suryadi. Medial ``nj`` likewise becomes ``ny`` only in marked tokens.
+* **ch→kh** except at ``chr``/``chl`` token starts (Christian, Chloe) and a few Western or /tʃ/
+  names (Michael, Chandra ...); then ``kh`` before a consonant → ``h``, so Achmad, Akhmad, Ahmad
+  and Fachri/Fakhri/Fahri agree; before a vowel it stays (Chairul = Khairul ≠ Hairul).
+* **Abdur-**: tokens are never split; :attr:`NormalisedName.compact` drops the ``l`` of ``abdul``
+  before a sun letter and collapses doubled consonants across token joins, so Abdurrahman, Abdur
+  Rahman and Abdul Rahman share one compact key (and Nur Aini / Nuraini, Nur Rahman / Nurahman).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Final, NamedTuple
+
+__all__ = ["NormalisedName", "canonical_token", "normalise_name"]
+
+_CONSONANT: Final = "[bcdfghjklmnpqrstvwxyz]"
+_DOUBLE_RE: Final = re.compile(rf"({_CONSONANT})\1+")
+_OLD_RE: Final = re.compile("oe|dj|tj|nj|sj")
+_OLD_MAP: Final = {"oe": "u", "dj": "j", "tj": "c", "nj": "ny", "sj": "sy"}
+_BARE_J_RE: Final = re.compile("(?<![dtns])j")
+_INFORMAL_RE: Final = re.compile("th|dh|zk|q")
+_INFORMAL_MAP: Final = {"th": "t", "dh": "d", "zk": "sk", "q": "k"}
+_KH_RE: Final = re.compile(rf"kh(?={_CONSONANT})")
+_ABDUL_SUN_RE: Final = re.compile("abdul(?=[tdrzsnl])")
+_ITEM_RE: Final = re.compile(r"[a-z]+\.?|,")
+_KONSULTAN_RE: Final = re.compile(r"\(\s*k\s*\)", re.IGNORECASE)  # the (K) of Sp.P(K)
+
+# Old spellings whose only marker is j = /y/ (common Arabic given names, Jogja).
+_OLD_J_TOKENS: Final = frozenset(
+    {"jusuf", "jahja", "jahya", "jakub", "junus", "jasin", "jazid", "jogja", "jogjakarta"}
+)
+# ch that is /k/ or /tʃ/, not old /x/; stored after the pre-ch rules (see _CH_KEEP).
+_CH_KEEP_RAW: Final = (
+    "michael michelle mitchell richard rachel charles charlie charlotte chelsea cheryl chandra "
+    "chintya chika chacha"
+).split()
+_ALIASES: Final = {
+    **dict.fromkeys(
+        "muhammad muhamad muhammed muhamed mohammad mohamad mohammed mohamed mochammad mochamad "
+        "mokhammad mokhamad muchammad muchamad mukhamad muhamat mohamat moh muh mhd md mohd".split(),
+        "muhammad",
+    ),
+    **dict.fromkeys("abdul abd abdoel".split(), "abdul"),
+    **dict.fromkeys("ahmad achmad akhmad ahmat achmat akhmat".split(), "ahmad"),
+    "noor": "nur",
+    "sitti": "siti",
+}
+# Short titles that are also initials or name parts: stripped only before the first name token.
+_AMBIGUOUS_PREFIX: Final = frozenset({"h", "r", "ra", "rm", "ray", "ir", "dr", "an", "ny"})
+# ...and of those, the ones taken as titles without a dot ("H Ahmad", "Dr Budi").
+_DOTLESS_PREFIX: Final = frozenset({"h", "ir", "dr", "ny"})
+_EXTRA_PREFIX: Final = ("an", "ny")  # KPAI "An." (anak), "Ny." (nyonya): not in the CSV
+_AMD_FIELDS: Final = frozenset("kep keb kes kom ak farm gz rad ft par".split())
+_RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
+_CSV_FILLER: Final = frozenset({"and", "etc"})
+
+
+class _Titles(NamedTuple):
+    anywhere: frozenset[str]  # unambiguous prefix titles, dotted or not
+    prefix_multi: frozenset[tuple[str, ...]]  # K.H., R.A. ...
+    suffix_multi: frozenset[tuple[str, ...]]  # S.Pd., A.Md. ...
+    suffix_compact: frozenset[str]  # the same written without dots: spd, amd, sh ...
+
+
+@cache
+def _titles() -> _Titles:
+    path = resources.files("padan.domain") / "data" / "reference" / "name_tokens_titles.csv"
+    prefix: set[tuple[str, ...]] = {(t,) for t in _EXTRA_PREFIX}
+    suffix: set[tuple[str, ...]] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["strip_for_matching"].strip() != "Y":
+                continue
+            target = suffix if "suffix" in row["type"] else prefix
+            for item in re.findall(r"[A-Za-z]+(?:\.[A-Za-z]+)*\.?", row["token"]):
+                parts = tuple(p for p in item.lower().split(".") if p)
+                if parts[0] not in _CSV_FILLER:
+                    target.add(parts)
+    singles = {p[0] for p in prefix if len(p) == 1}
+    return _Titles(
+        anywhere=frozenset(singles - _AMBIGUOUS_PREFIX),
+        prefix_multi=frozenset(p for p in prefix if len(p) > 1),
+        suffix_multi=frozenset(s for s in suffix if len(s) > 1),
+        suffix_compact=frozenset("".join(s) for s in suffix),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """Matching form of a personal name; see :func:`normalise_name`."""
+
+    tokens: tuple[str, ...]  # canonical tokens in written order, lowercase ascii
+    relation: str | None  # "bin" / "binti" when the name carries one
+    relation_name: tuple[str, ...]  # canonical tokens after bin/binti (the father's name)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        """Tokens joined without spaces, doubled consonants at the joins collapsed and
+        ``abdul`` + sun letter written ``abdu…``, so joined and split spellings agree."""
+        return _compact(self.tokens)
+
+    @property
+    def sorted_text(self) -> str:
+        return " ".join(sorted(self.tokens))
+
+
+@lru_cache(maxsize=65_536)
+def _compact(tokens: tuple[str, ...]) -> str:
+    return _DOUBLE_RE.sub(r"\1", _ABDUL_SUN_RE.sub("abdu", "".join(tokens)))
+
+
+def _pre_ch(token: str) -> str:
+    """Old-spelling, informal, doubled-consonant and ending rules (everything before ch)."""
+    if (
+        token in _OLD_J_TOKENS
+        or token.startswith("nj")
+        or "oe" in token
+        or "dj" in token
+        or "tj" in token
+        or "sj" in token
+    ):
+        token = _BARE_J_RE.sub("y", token)  # before dj→j creates j's that must stay j
+        token = _OLD_RE.sub(lambda m: _OLD_MAP[m[0]], token)
+    token = _INFORMAL_RE.sub(lambda m: _INFORMAL_MAP[m[0]], token)
+    token = _DOUBLE_RE.sub(r"\1", token)
+    if token.endswith("ie"):
+        token = token[:-1]
+    elif len(token) > 3 and token[-3:-1] == "ie" and token[-1] not in "aeioul":
+        token = token[:-3] + "i" + token[-1]  # Arief, Latief, Hamied; not Daniel, Gabriel
+    elif len(token) > 1 and token[-1] == "y" and token[-2] not in "aeiou":
+        token = token[:-1] + "i"
+    return token
+
+
+_CH_KEEP: Final = frozenset(_pre_ch(t) for t in _CH_KEEP_RAW)
+
+
+def _step(token: str) -> str:
+    if token in _ALIASES:
+        return _ALIASES[token]
+    token = _pre_ch(token)
+    if "ch" in token and not token.startswith(("chr", "chl")) and token not in _CH_KEEP:
+        token = token.replace("ch", "kh")
+    if "kh" in token:
+        token = _KH_RE.sub("h", token)
+    return _ALIASES.get(token, token)
+
+
+@lru_cache(maxsize=200_000)
+def canonical_token(token: str) -> str:
+    """Map one name token to its canonical spelling (lowercase ascii letters).
+
+    Input is normally one lowercase ascii token; anything else is cleaned the way
+    :func:`normalise_name` cleans text and its letters concatenated. The result is a fixed point:
+    ``canonical_token(canonical_token(t)) == canonical_token(t)``.
+    """
+    if not (token.isascii() and token.isalpha() and token.islower()):
+        token = "".join(ch for ch in _clean(token) if "a" <= ch <= "z")
+    # Rules can create new matches (tdj→tj→c), so iterate to a fixed point; 2-3 rounds in practice.
+    for _ in range(10):
+        nxt = _step(token)
+        if nxt == token:
+            break
+        token = nxt
+    return token
+
+
+_BYTE_MAP: Final = bytes(
+    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or c in b".,") else 32 for c in range(256)
+)
+_APOSTROPHES: Final = frozenset("’‘ʼ´`'")
+
+
+def _clean(raw: str) -> str:
+    if not raw.isascii():
+        raw = "".join(
+            ch
+            if ch.isascii()
+            else ""
+            if unicodedata.combining(ch) or ch in _APOSTROPHES or ch.isalpha()
+            else " "
+            for ch in unicodedata.normalize("NFKD", raw)
+        )
+    if "(" in raw:
+        raw = _KONSULTAN_RE.sub(" ", raw)
+    return raw.encode("ascii").translate(_BYTE_MAP, b"'`0123456789").decode("ascii")
+
+
+def _strip_multi(items: list[str], i: int, has_name: bool, after_comma: bool, t: _Titles) -> int:
+    """Number of items from ``i`` forming a dotted multi-part title to drop (0 if none)."""
+    for size in (3, 2):
+        chunk = items[i : i + size]
+        if len(chunk) < size or "," in chunk:
+            continue
+        if not (after_comma or any(c[-1] == "." for c in chunk[:-1])):
+            continue
+        parts = tuple(c.rstrip(".") for c in chunk)
+        if parts in t.suffix_multi or (size == 2 and parts[0] == "sp" and chunk[0][-1] == "."):
+            if not (has_name or after_comma):
+                continue  # "M.H. Thamrin": initials, not a degree
+            if parts[:2] == ("a", "md") and i + size < len(items):
+                if items[i + size].rstrip(".") in _AMD_FIELDS:  # A.Md.Keb., A.Md.Kom. ...
+                    size += 1
+            return size
+        if parts in t.prefix_multi and (not has_name or "".join(parts) in t.anywhere):
+            return size
+    return 0
+
+
+def _is_title(
+    word: str, dotted: bool, has_name: bool, after_comma: bool, more: bool, t: _Titles
+) -> bool:
+    if word in t.anywhere:
+        return True
+    if word in _AMBIGUOUS_PREFIX and not has_name:
+        return dotted or (more and word in _DOTLESS_PREFIX)
+    return word in t.suffix_compact and (after_comma or (has_name and len(word) >= 3))
+
+
+@lru_cache(maxsize=200_000)
+def normalise_name(raw: str | None) -> NormalisedName:
+    """Normalise a personal name as written into its matching form.
+
+    Input: any text or ``None``. Output: :class:`NormalisedName` whose ``tokens`` are canonical
+    lowercase ascii tokens in written order, without titles, degrees, digits or punctuation, and
+    without the ``bin``/``binti`` part, which goes to ``relation`` and ``relation_name``. A first
+    token ``m``/``m.`` followed by more becomes ``muhammad``. Never raises; empty input gives
+    ``NormalisedName((), None, ())``. Idempotent on ``text``.
+    """
+    if not raw:
+        return NormalisedName((), None, ())
+    items = _ITEM_RE.findall(_clean(raw))
+    t = _titles()
+    last_word = max((k for k, it in enumerate(items) if it != ","), default=-1)
+    main: list[str] = []
+    father: list[str] = []
+    out = main
+    relation: str | None = None
+    after_comma = False
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == ",":
+            after_comma = True  # what follows a comma is degrees: "Siti Aminah, S.Pd."
+            i += 1
+            continue
+        skip = _strip_multi(items, i, bool(out), after_comma, t)
+        if skip:
+            i += skip
+            continue
+        dotted = item[-1] == "."
+        word = item[:-1] if dotted else item
+        canon = canonical_token(word)
+        i += 1
+        if (
+            relation is None
+            and main
+            and i <= last_word
+            and canon in _RELATIONS
+            and (canon != "b" or dotted)
+        ):
+            relation, out = _RELATIONS[canon], father
+            continue
+        more = i <= last_word
+        # The canonical form is checked too so that re-normalising the output strips nothing new.
+        if _is_title(word, dotted, bool(out), after_comma, more, t) or (
+            canon != word and _is_title(canon, dotted, bool(out), after_comma, more, t)
+        ):
+            continue
+        if word == "md" and out and out[-1] in ("i", "ni"):
+            canon = "made"  # Balinese "I Md." is Made, not Muhammad
+        out.append(canon)
+    for part in (main, father):
+        if len(part) > 1 and part[0] == "m":
+            part[0] = "muhammad"
+    return NormalisedName(tuple(main), relation if father else None, tuple(father))
