@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Build settings from the environment, with explicit ``overrides`` (e.g. a ``--db`` flag) winning.
+    """Build settings from the environment; explicit ``overrides`` (e.g. ``--db``) win.
 
     ``None`` overrides are ignored so CLI flags that were not given fall back to the environment.
     """

@@ -43,7 +43,17 @@ def test_dates_parse_table(raw: object, value: dt.date | None, reason: str | Non
 
 @pytest.mark.parametrize(
     ("raw", "age"),
-    [("7", 7), (7, 7), ("7.0", 7), ("7 tahun", 7), ("0", 0), ("7.5", None), ("-1", None), ("30", None), ("x", None)],
+    [
+        ("7", 7),
+        (7, 7),
+        ("7.0", 7),
+        ("7 tahun", 7),
+        ("0", 0),
+        ("7.5", None),
+        ("-1", None),
+        ("30", None),
+        ("x", None),
+    ],
 )
 def test_dates_parse_age_table(raw: object, age: int | None) -> None:
     assert parse_age(raw) == age

@@ -49,8 +49,13 @@ def test_identifiers_clean_float_beyond_double_precision_is_not_trusted() -> Non
     ],
 )
 def test_identifiers_nik_table(
-    raw: str, birth: dt.date | None, sex: str | None, status: str, flags: tuple[str, ...],
-    decoded_sex: str | None, decoded_date: dt.date | None,
+    raw: str,
+    birth: dt.date | None,
+    sex: str | None,
+    status: str,
+    flags: tuple[str, ...],
+    decoded_sex: str | None,
+    decoded_date: dt.date | None,
 ) -> None:
     check = check_nik(raw, today=TODAY, birth_date=birth, sex=sex)
     assert check.status == status

@@ -22,7 +22,9 @@ from padan.domain.regions import RegionStatus, check_region, region_table
         ("٣٢", RegionStatus.MALFORMED, None, None),  # non-ASCII digits
     ],
 )
-def test_regions_check_table(raw: str, status: RegionStatus, code: str | None, level: str | None) -> None:
+def test_regions_check_table(
+    raw: str, status: RegionStatus, code: str | None, level: str | None
+) -> None:
     check = check_region(raw)
     assert (check.status, check.code, check.level) == (status, code, level)
 
@@ -36,5 +38,8 @@ def test_regions_lineage_names_parents_up_to_province() -> None:
 
 def test_regions_table_counts_match_the_official_release() -> None:
     current = [r for r in region_table().values() if not r.retired]
-    counts = {level: sum(r.level == level for r in current) for level in ("province", "regency", "district", "village")}
+    counts = {
+        level: sum(r.level == level for r in current)
+        for level in ("province", "regency", "district", "village")
+    }
     assert counts == {"province": 38, "regency": 514, "district": 7285, "village": 83762}

@@ -5,16 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.extracts import KPAI_HEADER
 
 from padan.errors import FileLevelError
 from padan.ingest import ingest_file
 from padan.store import Store, open_store
+from support.extracts import KPAI_HEADER
 
 TODAY = dt.date(2026, 11, 28)
 NAME = KPAI_HEADER.index("nama_anak")
@@ -76,11 +75,16 @@ def prop_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 def _stored(store: Store) -> tuple[int, int, int]:
-    return (len(store.list_batches()), store.count_records("kpai_kasus", current_only=False),
-            len(store.quarantine_entries()))
+    return (
+        len(store.list_batches()),
+        store.count_records("kpai_kasus", current_only=False),
+        len(store.quarantine_entries()),
+    )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sample=corrupted_files())
 def test_bad_input_never_crashes_loses_rows_or_half_stores(
     sample: tuple[bytes, list[str]], prop_store: Store, tmp_path_factory: pytest.TempPathFactory

@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-
 KPAI_HEADER = [
     "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nama_anak", "jenis_kelamin", "tanggal_lahir",
     "usia", "nama_ibu", "kode_wilayah", "klaster", "kategori",
@@ -33,7 +32,9 @@ WriteFile = Callable[..., Path]
 def writer_for(tmp_path: Path) -> WriteFile:
     """Write ``rows`` under ``header`` as csv/csv-semicolon/csv-bom/cp1252/xlsx/parquet/jsonl."""
 
-    def write(header: list[str], rows: list[list[object]], fmt: str = "csv", name: str = "extract") -> Path:
+    def write(
+        header: list[str], rows: list[list[object]], fmt: str = "csv", name: str = "extract"
+    ) -> Path:
         if fmt.startswith("csv") or fmt == "cp1252":
             path = tmp_path / f"{name}.csv"
             encoding = {"csv-bom": "utf-8-sig", "cp1252": "cp1252"}.get(fmt, "utf-8")
@@ -59,7 +60,9 @@ def writer_for(tmp_path: Path) -> WriteFile:
             import pyarrow.parquet as pq
 
             path = tmp_path / f"{name}.parquet"
-            columns = {h: [str(r[i]) if r[i] != "" else None for r in rows] for i, h in enumerate(header)}
+            columns = {
+                h: [str(r[i]) if r[i] != "" else None for r in rows] for i, h in enumerate(header)
+            }
             pq.write_table(pa.table(columns), path)
             return path
         if fmt == "jsonl":

@@ -15,20 +15,33 @@ from padan.errors import InputError, PadanError
 from padan.settings import get_settings
 from padan.store import Store, open_store
 
-__all__ = ["DbOption", "JsonOption", "err", "fail", "out", "progress_bar", "store_from", "translate_errors"]
+__all__ = [
+    "DbOption",
+    "JsonOption",
+    "err",
+    "fail",
+    "out",
+    "progress_bar",
+    "store_from",
+    "translate_errors",
+]
 
 out = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (overrides PADAN_DATABASE_URL). Default: sqlite:///padan.db"),
+    typer.Option(
+        "--db", help="Database URL (overrides PADAN_DATABASE_URL). Default: sqlite:///padan.db"
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+]
 
 
 def store_from(db: str | None) -> Store:
-    """Open the store named by ``--db``, else ``PADAN_DATABASE_URL``, else the embedded SQLite file."""
+    """Open the store named by ``--db``, else ``PADAN_DATABASE_URL``, else the SQLite default."""
     return open_store(get_settings(database_url=db).database_url)
 
 

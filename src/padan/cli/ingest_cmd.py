@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,7 @@ from padan.ingest import IngestSummary, ingest_file
 __all__ = ["Source", "ingest", "render_summary"]
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     kpai = "kpai"
     dtsen = "dtsen"
     lembaga = "lembaga"
@@ -27,7 +27,8 @@ def ingest(
     source: Annotated[Source, typer.Argument(help="Which extract: kpai, dtsen or lembaga.")],
     file: Annotated[Path, typer.Argument(help="CSV, XLSX, Parquet or JSON lines file.")],
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="TOML file mapping other headers to the format.")
+        Path | None,
+        typer.Option("--mapping", help="TOML file mapping other headers to the format."),
     ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -36,8 +37,9 @@ def ingest(
     with translate_errors():
         store = store_from(db)
         with progress_bar(f"Ingest {file.name}") as progress:
-            summary = ingest_file(file, source=source.value, store=store, mapping=mapping,
-                                  progress=progress)
+            summary = ingest_file(
+                file, source=source.value, store=store, mapping=mapping, progress=progress
+            )
     if as_json:
         out.print_json(json.dumps(summary.to_json()))
     else:
@@ -48,18 +50,26 @@ def render_summary(summary: IngestSummary) -> None:
     """The summary table: read / accepted / quarantined, then flags and reasons by count."""
     title = f"{summary.file} → batch {summary.batch_id} ({summary.source}, {summary.format})"
     if summary.already_ingested:
-        out.print(f"[yellow]Already ingested[/] as batch {summary.batch_id}: same content; nothing stored again.")
+        out.print(
+            f"[yellow]Already ingested[/] as batch {summary.batch_id}: same content, "
+            "nothing stored again."
+        )
     table = Table(title=title, show_header=True)
     table.add_column("baris / rows")
     table.add_column("jumlah", justify="right")
     table.add_row("dibaca / read", f"{summary.read:,}")
     table.add_row("diterima / accepted", f"[green]{summary.accepted:,}[/]")
-    table.add_row("dikarantina / quarantined", f"[red]{summary.quarantined:,}[/]" if summary.quarantined else "0")
+    table.add_row(
+        "dikarantina / quarantined",
+        f"[red]{summary.quarantined:,}[/]" if summary.quarantined else "0",
+    )
     if summary.superseded:
         table.add_row("menggantikan versi lama / superseding", f"{summary.superseded:,}")
     out.print(table)
-    for heading, counts in (("Karantina / Quarantine reasons", summary.quarantine_reasons),
-                            ("Catatan mutu / Quality flags (rows kept)", summary.flags)):
+    for heading, counts in (
+        ("Karantina / Quarantine reasons", summary.quarantine_reasons),
+        ("Catatan mutu / Quality flags (rows kept)", summary.flags),
+    ):
         if not counts:
             continue
         detail = Table(title=heading)

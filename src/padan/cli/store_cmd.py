@@ -18,7 +18,9 @@ from padan.store import Store
 __all__ = ["batches_app", "db_app", "quarantine_app"]
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-quarantine_app = typer.Typer(help="Rows that were not accepted, with the reasons.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Rows that were not accepted, with the reasons.", no_args_is_help=True
+)
 batches_app = typer.Typer(help="Ingested files (batches).", no_args_is_help=True)
 
 BatchOption = Annotated[int | None, typer.Option("--batch", help="Only this batch id.")]
@@ -46,11 +48,28 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
         out.print_json(json.dumps([asdict(b) for b in batches], default=str))
         return
     table = Table(title="Batches")
-    for name in ("id", "source", "file", "read", "accepted", "quarantined", "superseding", "finished"):
+    for name in (
+        "id",
+        "source",
+        "file",
+        "read",
+        "accepted",
+        "quarantined",
+        "superseding",
+        "finished",
+    ):
         table.add_column(name)
     for b in batches:
-        table.add_row(str(b.id), b.source, b.file_name, f"{b.rows_read:,}", f"{b.rows_accepted:,}",
-                      f"{b.rows_quarantined:,}", f"{b.rows_superseding:,}", f"{b.finished_at:%Y-%m-%d %H:%M}")
+        table.add_row(
+            str(b.id),
+            b.source,
+            b.file_name,
+            f"{b.rows_read:,}",
+            f"{b.rows_accepted:,}",
+            f"{b.rows_quarantined:,}",
+            f"{b.rows_superseding:,}",
+            f"{b.finished_at:%Y-%m-%d %H:%M}",
+        )
     out.print(table)
 
 
@@ -73,8 +92,15 @@ def list_quarantine(
     for name in ("batch", "file", "row", "column", "value", "alasan", "reason"):
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(str(e.batch_id), e.file_name, str(e.row_number), e.column or "(baris)",
-                      (e.value or "")[:40], e.reason_id, e.reason_en)
+        table.add_row(
+            str(e.batch_id),
+            e.file_name,
+            str(e.row_number),
+            e.column or "(baris)",
+            (e.value or "")[:40],
+            e.reason_id,
+            e.reason_en,
+        )
     out.print(table)
 
 
@@ -91,11 +117,36 @@ def export_quarantine(
         entries = store_from(db).quarantine_entries(batch_id=batch)
     with out_file.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["batch_id", "file", "row_number", "column", "value", "reason",
-                         "alasan", "reason_en", "raw"])
+        writer.writerow(
+            [
+                "batch_id",
+                "file",
+                "row_number",
+                "column",
+                "value",
+                "reason",
+                "alasan",
+                "reason_en",
+                "raw",
+            ]
+        )
         for e in entries:
-            writer.writerow([_safe(x) for x in (e.batch_id, e.file_name, e.row_number, e.column,
-                                                e.value, e.reason, e.reason_id, e.reason_en, e.raw)])
+            writer.writerow(
+                [
+                    _safe(x)
+                    for x in (
+                        e.batch_id,
+                        e.file_name,
+                        e.row_number,
+                        e.column,
+                        e.value,
+                        e.reason,
+                        e.reason_id,
+                        e.reason_en,
+                        e.raw,
+                    )
+                ]
+            )
     out.print(f"Wrote {len(entries):,} quarantine entries to {out_file}")
 
 

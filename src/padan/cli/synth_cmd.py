@@ -16,7 +16,9 @@ __all__ = ["demo", "synth"]
 
 RegionsOption = Annotated[
     str | None,
-    typer.Option("--regions", help="Comma-separated region codes to draw villages from, e.g. 32.01,3374"),
+    typer.Option(
+        "--regions", help="Comma-separated region codes to draw villages from, e.g. 32.01,3374"
+    ),
 ]
 
 
@@ -26,30 +28,38 @@ def _regions(text: str | None) -> list[str] | None:
 
 def synth(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the generated files.")],
-    households: Annotated[int, typer.Option(min=1, help="DTSEN households (about 4 people each).")] = 2000,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 42,
+    households: Annotated[
+        int, typer.Option(min=1, help="DTSEN households (about 4 people each).")
+    ] = 2000,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same files.")
+    ] = 42,
     regions: RegionsOption = None,
 ) -> None:
     """Write synthetic, realistic DTSEN, KPAI and institution extracts plus truth.csv."""
     from padan.synth import generate
 
     with translate_errors(), progress_bar("Generating") as progress:
-        summary = generate(out_dir, households=households, seed=seed, regions=_regions(regions),
-                           progress=progress)
+        summary = generate(
+            out_dir, households=households, seed=seed, regions=_regions(regions), progress=progress
+        )
     table = Table(title=f"Synthetic data in {summary.out_dir}")
     table.add_column("file")
     table.add_column("rows", justify="right")
-    for key, rows in (("dtsen", summary.dtsen_rows), ("kpai", summary.kpai_rows),
-                      ("lembaga", summary.lembaga_rows),
-                      ("truth", summary.dtsen_rows + summary.kpai_rows)):
+    for key, rows in (
+        ("dtsen", summary.dtsen_rows),
+        ("kpai", summary.kpai_rows),
+        ("lembaga", summary.lembaga_rows),
+        ("truth", summary.dtsen_rows + summary.kpai_rows),
+    ):
         table.add_row(str(summary.files[key]), f"{rows:,}")
     out.print(table)
 
 
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the synthetic files.")] = Path(
-        "padan-output"
-    ),
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where to write the synthetic files.")
+    ] = Path("padan-output"),
     households: Annotated[int, typer.Option(min=1, help="DTSEN households to generate.")] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     db: DbOption = None,
@@ -63,8 +73,9 @@ def demo(
         store = store_from(db)
         for source in ("dtsen", "kpai", "lembaga"):
             with progress_bar(f"Ingest {source}") as progress:
-                summary = ingest_file(data.files[source], source=source, store=store,
-                                      progress=progress)
+                summary = ingest_file(
+                    data.files[source], source=source, store=store, progress=progress
+                )
             render_summary(summary)
     out.print(
         f"\nData: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"

@@ -14,7 +14,9 @@ from typing import Final
 
 __all__ = ["DateResult", "parse_age", "parse_date"]
 
-_ISO: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO: Final = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _DAY_FIRST: Final = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 _SERIAL: Final = re.compile(r"^(\d{1,5})(?:\.0+)?$")
 _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)

@@ -87,8 +87,11 @@ def _decode(digits: str, prefix: str, female_offset: bool, today: dt.date) -> Id
         flags.append(f"{prefix}_tanggal_tidak_valid")
     if digits[12:] == "0000":
         flags.append(f"{prefix}_nomor_urut_nol")
-    invalid = {f"{prefix}_wilayah_tidak_dikenal", f"{prefix}_tanggal_tidak_valid",
-               f"{prefix}_nomor_urut_nol"}
+    invalid = {
+        f"{prefix}_wilayah_tidak_dikenal",
+        f"{prefix}_tanggal_tidak_valid",
+        f"{prefix}_nomor_urut_nol",
+    }
     status: Status = "invalid" if invalid.intersection(flags) else "valid"
     return IdCheck(digits, status, tuple(flags), encoded, sex, district)
 
@@ -113,8 +116,14 @@ def check_kk(raw: object, *, today: dt.date) -> IdCheck:
     """Check a Nomor KK: 16 digits, district prefix, recording date (not in the future), serial."""
     check = _check(raw, "kk", False, today, None, None)
     if check.encoded_date is not None and check.encoded_date > today:
-        return IdCheck(check.value, "invalid", (*check.flags, "kk_tanggal_tidak_valid"),
-                       None, None, check.district)
+        return IdCheck(
+            check.value,
+            "invalid",
+            (*check.flags, "kk_tanggal_tidak_valid"),
+            None,
+            None,
+            check.district,
+        )
     return check
 
 
@@ -135,14 +144,24 @@ def _check(
         return IdCheck(text, "invalid", (f"{prefix}_format",))
     check = _decode(text, prefix, female_offset, today)
     extra: list[str] = []
-    if birth_date is not None and check.encoded_date is not None:
-        if (check.encoded_date.day, check.encoded_date.month, check.encoded_date.year % 100) != (
-            birth_date.day, birth_date.month, birth_date.year % 100
-        ):
-            extra.append("nik_tgl_lahir_beda")
+    encoded = check.encoded_date
+    if (
+        birth_date is not None
+        and encoded is not None
+        # Compare DDMMYY only: the NIK cannot tell centuries apart.
+        and (encoded.day, encoded.month, encoded.year % 100)
+        != (birth_date.day, birth_date.month, birth_date.year % 100)
+    ):
+        extra.append("nik_tgl_lahir_beda")
     if sex in ("L", "P") and check.sex is not None and sex != check.sex:
         extra.append("nik_jk_beda")
     if not extra:
         return check
-    return IdCheck(check.value, check.status, (*check.flags, *extra), check.encoded_date,
-                   check.sex, check.district)
+    return IdCheck(
+        check.value,
+        check.status,
+        (*check.flags, *extra),
+        check.encoded_date,
+        check.sex,
+        check.district,
+    )

@@ -67,6 +67,11 @@ _AMBIGUOUS_PREFIX: Final = frozenset({"h", "r", "ra", "rm", "ray", "ir", "dr", "
 _DOTLESS_PREFIX: Final = frozenset({"h", "ir", "dr", "ny"})
 _EXTRA_PREFIX: Final = ("an", "ny")  # KPAI "An." (anak), "Ny." (nyonya): not in the CSV
 _AMD_FIELDS: Final = frozenset("kep keb kes kom ak farm gz rad ft par".split())
+# Balinese abbreviations after I/Ni ("I Md. Sudarma"); "md" alone stays Muhammad.
+_BALI_ABBR: Final = {
+    "md": "made", "ny": "nyoman", "wy": "wayan", "kt": "ketut", "gd": "gede", "kd": "kadek",
+    "pt": "putu", "gst": "gusti", "kmg": "komang",
+}  # fmt: skip
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
 _CSV_FILLER: Final = frozenset({"and", "etc"})
 
@@ -287,8 +292,8 @@ def normalise_name(raw: str | None) -> NormalisedName:
             canon != word and _is_title(canon, dotted, bool(out), after_comma, more, t)
         ):
             continue
-        if word == "md" and out and out[-1] in ("i", "ni"):
-            canon = "made"  # Balinese "I Md." is Made, not Muhammad
+        if word in _BALI_ABBR and out and out[-1] in ("i", "ni"):
+            canon = _BALI_ABBR[word]
         out.append(canon)
     for part in (main, father):
         if len(part) > 1 and part[0] == "m":

@@ -18,9 +18,7 @@ class Reason(NamedTuple):
 REASONS: dict[str, Reason] = {
     # values
     "wajib_kosong": Reason("kolom wajib kosong", "required field is empty"),
-    "nik_format": Reason(
-        "NIK bukan 16 digit angka", "NIK is not 16 digits"
-    ),
+    "nik_format": Reason("NIK bukan 16 digit angka", "NIK is not 16 digits"),
     "nik_notasi_ilmiah": Reason(
         "NIK rusak oleh Excel (notasi ilmiah), digit terakhir hilang",
         "NIK mangled by Excel (scientific notation); trailing digits lost",
@@ -71,9 +69,7 @@ REASONS: dict[str, Reason] = {
     "tanggal_lahir_setelah_pengaduan": Reason(
         "tanggal lahir setelah tanggal pengaduan", "birth date is after the complaint date"
     ),
-    "jk_tidak_dikenal": Reason(
-        "jenis kelamin tidak dikenal (pakai L/P)", "unknown sex (use L/P)"
-    ),
+    "jk_tidak_dikenal": Reason("jenis kelamin tidak dikenal (pakai L/P)", "unknown sex (use L/P)"),
     "wilayah_format": Reason(
         "kode wilayah bukan 2, 4, 6 atau 10 digit",
         "region code is not 2, 4, 6 or 10 digits",
@@ -130,5 +126,5 @@ REASONS: dict[str, Reason] = {
 
 
 def describe(code: str) -> Reason:
-    """Return the bilingual text of a flag or reason ``code`` (unknown codes describe themselves)."""
+    """The bilingual text of a flag or reason ``code`` (an unknown code describes itself)."""
     return REASONS.get(code, Reason(code, code))

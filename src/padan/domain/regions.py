@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -40,7 +40,7 @@ _FILES: Final = {
 }
 
 
-class RegionStatus(str, Enum):
+class RegionStatus(StrEnum):
     CURRENT = "current"
     RETIRED = "retired"
     UNKNOWN = "unknown"
@@ -90,14 +90,16 @@ def dotted(digits: str) -> str:
 
 @cache
 def region_table() -> dict[str, Region]:
-    """All regions by dotted code: the current release plus retired province/regency/district codes."""
+    """All regions by dotted code: the current release plus retired codes of earlier ones."""
     table: dict[str, Region] = {}
     base = resources.files("padan.domain") / "data" / "wilayah"
     for level, name in _FILES.items():
-        with (base / name).open(encoding="utf-8", newline="") as handle:
+        with (base / name).open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                table[row["code"]] = Region(row["code"], level, row["name"], row["parent_code"] or None)
-    with (base / "code_history_l1_l3.csv").open(encoding="utf-8", newline="") as handle:
+                table[row["code"]] = Region(
+                    row["code"], level, row["name"], row["parent_code"] or None
+                )
+    with (base / "code_history_l1_l3.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             code = row["code"]
             if code not in table:

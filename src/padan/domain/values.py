@@ -22,7 +22,9 @@ __all__ = [
 ]
 
 # The exchange format's markers for "unknown"; "0" only counts as unknown for identifiers.
-_UNKNOWN: Final = frozenset({"", "-", "--", "null", "none", "n/a", "na", "#n/a", "tidak ada", "nan"})
+_UNKNOWN: Final = frozenset(
+    {"", "-", "--", "null", "none", "n/a", "na", "#n/a", "tidak ada", "nan"}
+)
 
 _SEX: Final[dict[str, Literal["L", "P"]]] = {
     "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "laki": "L",

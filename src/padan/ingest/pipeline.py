@@ -98,10 +98,15 @@ def ingest_file(
         writer.add_records(run.records)
         writer.add_quarantine(run.quarantined)
         if run.read == 0:
-            raise FileLevelError(str(path), "the file has a header but no data rows",
-                                 "Export the data again, with its rows.")
+            raise FileLevelError(
+                str(path),
+                "the file has a header but no data rows",
+                "Export the data again, with its rows.",
+            )
         if run.accepted + run.rejected != run.read:  # pragma: no cover - a bug, never data
-            raise PadanError(f"row accounting broke on {path}: {run.accepted}+{run.rejected}!={run.read}")
+            raise PadanError(
+                f"row accounting broke on {path}: {run.accepted}+{run.rejected}!={run.read}"
+            )
         superseded = writer.finish(
             read=run.read, accepted=run.accepted, quarantined=run.rejected, flags=dict(run.flags)
         )
@@ -160,7 +165,11 @@ class _Run:
 
     def take(self, raw: RawRow) -> None:
         self.read += 1
-        raw_json = json.dumps(raw.values, ensure_ascii=False, default=str) if raw.text is None else raw.text
+        raw_json = (
+            json.dumps(raw.values, ensure_ascii=False, default=str)
+            if raw.text is None
+            else raw.text
+        )
         if raw.problem is not None:
             self._reject(raw.number, [Issue("", (raw.text or "")[:200], raw.problem)], raw_json)
             return

@@ -112,21 +112,24 @@ def inspect_file(path: Path) -> FileInfo:
         encoding = "utf-8-sig"  # also reads plain UTF-8; drops a BOM if there is one
     elif nul:
         raise FileLevelError(
-            str(path), "binary content, not a CSV, XLSX, Parquet or JSON lines file",
+            str(path),
+            "binary content, not a CSV, XLSX, Parquet or JSON lines file",
             "Export the data as CSV (UTF-8), XLSX, Parquet or JSON lines.",
         )
     elif _is_cp1252(path):
         encoding = "cp1252"
     else:
         raise FileLevelError(
-            str(path), "the text is neither UTF-8 nor Windows-1252",
+            str(path),
+            "the text is neither UTF-8 nor Windows-1252",
             "Save the file as CSV UTF-8 (in Excel: Save As > CSV UTF-8).",
         )
     with path.open(encoding=encoding, newline="") as text:
         first = text.read(4096).lstrip()
     if first.startswith("["):
         raise FileLevelError(
-            str(path), "a JSON array, not JSON lines",
+            str(path),
+            "a JSON array, not JSON lines",
             "Write one JSON object per line (JSON lines / .jsonl).",
         )
     fmt = "jsonl" if first.startswith("{") else "csv"
@@ -156,7 +159,8 @@ def open_table(info: FileInfo, *, sheet: str | None = None) -> Table:
     for name in table.header:
         if name in seen and not name.startswith("_kolom_"):
             raise FileLevelError(
-                str(info.path), f"column {name!r} appears twice in the header",
+                str(info.path),
+                f"column {name!r} appears twice in the header",
                 "Rename or remove the duplicate column.",
             )
         seen.add(name)
@@ -191,9 +195,11 @@ def _open_csv(info: FileInfo, sheet: str | None) -> Table:
     first = handle.readline()
     if not first.strip():
         handle.close()
-        raise FileLevelError(str(info.path), "no header row", "The first row must name the columns.")
+        raise FileLevelError(
+            str(info.path), "no header row", "The first row must name the columns."
+        )
     delimiter = max((",", ";", "\t", "|"), key=first.count)
-    header = _header(next(csv.reader([first], delimiter=delimiter)), info.path)
+    header = _header(list(next(csv.reader([first], delimiter=delimiter))), info.path)
     table = Table(info, header, iter(()), info.size)
     table.rows = _csv_rows(handle, header, delimiter, table)
     return table
@@ -215,7 +221,11 @@ def _csv_rows(handle: IO[str], header: list[str], delimiter: str, table: Table) 
                 reader = csv.reader(lines, delimiter=delimiter)
             taken, lines.taken = lines.taken, []
             table.done[0] += sum(len(t) for t in taken)
-            if fields is not None and len(taken) > 1 and _swallowed(fields, taken, header, delimiter):
+            if (
+                fields is not None
+                and len(taken) > 1
+                and _swallowed(fields, taken, header, delimiter)
+            ):
                 # A stray quote swallowed the following lines: judge each line on its own.
                 for offset, line in enumerate(taken):
                     yield _split_line(line, header, delimiter, number + offset)
@@ -266,7 +276,9 @@ def _open_jsonl(info: FileInfo, sheet: str | None) -> Table:
     handle.seek(0)
     if not header:
         handle.close()
-        raise FileLevelError(str(info.path), "no JSON object on any line", "Write one object per line.")
+        raise FileLevelError(
+            str(info.path), "no JSON object on any line", "Write one object per line."
+        )
     table = Table(info, header, iter(()), info.size)
     table.rows = _jsonl_rows(handle, table)
     return table
@@ -301,12 +313,14 @@ def _open_xlsx(info: FileInfo, sheet: str | None) -> Table:
         book = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileLevelError(
-            str(info.path), f"not a readable XLSX workbook ({exc})",
+            str(info.path),
+            f"not a readable XLSX workbook ({exc})",
             "Open it in a spreadsheet program and save it again as .xlsx.",
         ) from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise FileLevelError(
-            str(info.path), f"no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})",
+            str(info.path),
+            f"no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})",
             "Give an existing sheet name in the mapping file.",
         )
     ws = book[sheet] if sheet else book.worksheets[0]
@@ -359,4 +373,6 @@ def _parquet_rows(parquet: object, header: list[str], table: Table) -> Iterator[
         for record in batch.to_pylist():
             number += 1
             table.done[0] = number
-            yield RawRow(number, {h: _cell(v) for h, v in zip(header, record.values(), strict=True)})
+            yield RawRow(
+                number, {h: _cell(v) for h, v in zip(header, record.values(), strict=True)}
+            )

@@ -48,7 +48,12 @@ class Extract:
     @property
     def stored_columns(self) -> tuple[str, ...]:
         """Every normalised field of an accepted record: the columns plus derived ones."""
-        derived = {"name": "{}_norm", "nik": "{}_status", "kk": "{}_status", "region": "wilayah_level"}
+        derived = {
+            "name": "{}_norm",
+            "nik": "{}_status",
+            "kk": "{}_status",
+            "region": "wilayah_level",
+        }
         names: list[str] = []
         for column in self.columns:
             names.append(column.name)
@@ -130,7 +135,7 @@ LEMBAGA: Final = Extract(
     ),
 )
 
-EXTRACTS: Final = {e.source: e for e in (KPAI, DTSEN, LEMBAGA)}
+EXTRACTS: Final[dict[str, Extract]] = {e.source: e for e in (KPAI, DTSEN, LEMBAGA)}
 
 
 def extract_for(source: str) -> Extract:
@@ -141,6 +146,4 @@ def extract_for(source: str) -> Extract:
     try:
         return EXTRACTS[source]
     except KeyError:
-        raise InputError(
-            f"unknown source {source!r}; use one of: {', '.join(EXTRACTS)}"
-        ) from None
+        raise InputError(f"unknown source {source!r}; use one of: {', '.join(EXTRACTS)}") from None

@@ -89,7 +89,9 @@ def _check_column(
         return
     if not _CONTROL.isdisjoint(text):
         if column.kind == "id":
-            verdict.issues.append(Issue(name, text.encode("unicode_escape").decode(), "karakter_kontrol"))
+            verdict.issues.append(
+                Issue(name, text.encode("unicode_escape").decode(), "karakter_kontrol")
+            )
             return
         verdict.flags.append(f"{name}:karakter_kontrol")
         text = "".join(ch for ch in text if ch not in _CONTROL)
@@ -160,7 +162,9 @@ def _whole(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _cross_checks(extract: Extract, record: dict[str, object], flags: list[str], today: dt.date) -> None:
+def _cross_checks(
+    extract: Extract, record: dict[str, object], flags: list[str], today: dt.date
+) -> None:
     birth = record.get("tanggal_lahir")
     birth_date = birth if isinstance(birth, dt.date) else None
     sex = record.get("jenis_kelamin")
@@ -198,6 +202,10 @@ def _kpai_checks(record: dict[str, object], birth_date: dt.date | None, flags: l
     if birth_date > complaint:
         flags.append("tanggal_lahir:tanggal_lahir_setelah_pengaduan")
     elif isinstance(age, int):
-        years = complaint.year - birth_date.year - ((complaint.month, complaint.day) < (birth_date.month, birth_date.day))
+        years = (
+            complaint.year
+            - birth_date.year
+            - ((complaint.month, complaint.day) < (birth_date.month, birth_date.day))
+        )
         if abs(years - age) > 1:
             flags.append("usia:usia_beda_tgl_lahir")

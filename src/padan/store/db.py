@@ -10,8 +10,7 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, update
-from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.exc import NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from padan.errors import StoreError
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
@@ -125,7 +124,7 @@ class Store:
 
     @contextmanager
     def write_batch(self, new: NewBatch) -> Iterator[BatchWriter]:
-        """One transaction for one file: everything written inside commits together or not at all."""
+        """One transaction for one file: everything written inside commits together or not."""
         with self.engine.begin() as conn:
             values = {
                 "source": new.source, "extract": new.extract, "file_name": new.file_name,
@@ -135,8 +134,9 @@ class Store:
                 "started_at": new.started_at, "finished_at": new.started_at,
                 "padan_version": new.padan_version,
             }  # fmt: skip
-            batch_id = conn.execute(batches.insert().values(**values)).inserted_primary_key[0]
-            yield BatchWriter(conn, int(batch_id), new.extract)
+            inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
+            assert inserted is not None
+            yield BatchWriter(conn, int(inserted[0]), new.extract)
 
     # -- quarantine ----------------------------------------------------------------------------
 
@@ -157,9 +157,16 @@ class Store:
             rows = conn.execute(query).mappings().all()
         return [
             QuarantineEntry(
-                r["batch_id"], r["file_name"], r["row_number"], r["column_name"], r["value"],
-                r["reason"], r["reason_id"], r["reason_en"], r["raw"],
-            )  # fmt: skip
+                r["batch_id"],
+                r["file_name"],
+                r["row_number"],
+                r["column_name"],
+                r["value"],
+                r["reason"],
+                r["reason_id"],
+                r["reason_en"],
+                r["raw"],
+            )
             for r in rows
         ]
 
@@ -220,10 +227,13 @@ class BatchWriter:
             update(batches)
             .where(batches.c.id == self.batch_id)
             .values(
-                rows_read=read, rows_accepted=accepted, rows_quarantined=quarantined,
-                rows_superseding=superseded, flag_counts=json.dumps(flags, sort_keys=True),
+                rows_read=read,
+                rows_accepted=accepted,
+                rows_quarantined=quarantined,
+                rows_superseding=superseded,
+                flag_counts=json.dumps(flags, sort_keys=True),
                 finished_at=dt.datetime.now(dt.UTC),
-            )  # fmt: skip
+            )
         )
         return int(superseded)
 
@@ -234,22 +244,30 @@ def _copy_rows(conn: Connection, table_name: str, rows: list[dict[str, Any]]) ->
     driver = conn.connection.driver_connection
     assert driver is not None
     column_list = ", ".join(f'"{c}"' for c in columns)
-    with driver.cursor() as cursor, cursor.copy(
-        f'COPY "{table_name}" ({column_list}) FROM STDIN'
-    ) as copy:
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY "{table_name}" ({column_list}) FROM STDIN') as copy,
+    ):
         for row in rows:
             copy.write_row([row[c] for c in columns])
 
 
 def _batch_info(row: Any) -> BatchInfo:
     return BatchInfo(
-        id=row["id"], source=row["source"], extract=row["extract"], file_name=row["file_name"],
-        file_format=row["file_format"], content_sha256=row["content_sha256"],
-        rows_read=row["rows_read"], rows_accepted=row["rows_accepted"],
-        rows_quarantined=row["rows_quarantined"], rows_superseding=row["rows_superseding"],
-        flag_counts=json.loads(row["flag_counts"]), started_at=row["started_at"],
+        id=row["id"],
+        source=row["source"],
+        extract=row["extract"],
+        file_name=row["file_name"],
+        file_format=row["file_format"],
+        content_sha256=row["content_sha256"],
+        rows_read=row["rows_read"],
+        rows_accepted=row["rows_accepted"],
+        rows_quarantined=row["rows_quarantined"],
+        rows_superseding=row["rows_superseding"],
+        flag_counts=json.loads(row["flag_counts"]),
+        started_at=row["started_at"],
         finished_at=row["finished_at"],
-    )  # fmt: skip
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -18,7 +18,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["RECORD_TABLES", "batches", "dtsen_individu", "kpai_kasus", "lembaga", "metadata", "quarantine"]
+__all__ = [
+    "RECORD_TABLES",
+    "batches",
+    "dtsen_individu",
+    "kpai_kasus",
+    "lembaga",
+    "metadata",
+    "quarantine",
+]
 
 metadata = MetaData()
 
@@ -71,7 +79,9 @@ def _record_table(name: str, id_column: str, *columns: Column[object]) -> Table:
         Column("superseded_by", Integer),
         *columns,
         Column("flags", Text, nullable=False),  # ";"-joined "column:reason" codes
-        Column("raw", Text, nullable=False),  # the row as written (JSON), header names as in the file
+        Column(
+            "raw", Text, nullable=False
+        ),  # the row as written (JSON), header names as in the file
         Index(f"ix_{name}_{id_column}", id_column),
         Index(f"ix_{name}_batch", "batch_id"),
     )

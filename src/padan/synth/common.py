@@ -11,13 +11,14 @@ import random
 from bisect import bisect
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 __all__ = [
     "COMPLAINT_END",
     "COMPLAINT_START",
     "REF_DATE",
     "Pool",
+    "RowWriter",
     "age_at",
     "chance",
     "format_date",
@@ -32,6 +33,12 @@ COMPLAINT_START: Final = dt.date(2023, 1, 1)
 COMPLAINT_END: Final = REF_DATE
 
 T = TypeVar("T")
+
+
+class RowWriter(Protocol):
+    """What the generator needs of a ``csv.writer``."""
+
+    def writerow(self, row: Any, /) -> Any: ...
 
 
 class Pool(Generic[T]):
