@@ -33,6 +33,7 @@ _CONSONANT: Final = "[bcdfghjklmnpqrstvwxyz]"
 _DOUBLE_RE: Final = re.compile(rf"({_CONSONANT})\1+")
 _OLD_RE: Final = re.compile("oe|dj|tj|nj|sj")
 _OLD_MAP: Final = {"oe": "u", "dj": "j", "tj": "c", "nj": "ny", "sj": "sy"}
+_MARKER_RE: Final = re.compile("oe|dj|tj|sj")  # leading nj is checked apart: medial nj is modern
 _BARE_J_RE: Final = re.compile("(?<![dtns])j")
 _INFORMAL_RE: Final = re.compile("th|dh|zk|q")
 _INFORMAL_MAP: Final = {"th": "t", "dh": "d", "zk": "sk", "q": "k"}
@@ -41,23 +42,25 @@ _ABDUL_SUN_RE: Final = re.compile("abdul(?=[tdrzsnl])")
 _ITEM_RE: Final = re.compile(r"[a-z]+\.?|,")
 _KONSULTAN_RE: Final = re.compile(r"\(\s*k\s*\)", re.IGNORECASE)  # the (K) of Sp.P(K)
 
+# fmt: off
 # Old spellings whose only marker is j = /y/ (common Arabic given names, Jogja).
-_OLD_J_TOKENS: Final = frozenset(
-    {"jusuf", "jahja", "jahya", "jakub", "junus", "jasin", "jazid", "jogja", "jogjakarta"}
-)
-# ch that is /k/ or /tʃ/, not old /x/; stored after the pre-ch rules (see _CH_KEEP).
+_OLD_J_TOKENS: Final = frozenset({
+    "jusuf", "jahja", "jahya", "jakub", "junus", "jasin", "jazid", "jogja", "jogjakarta",
+})
+# ch that is /k/ or /tʃ/, not old /x/; compared after the pre-ch rules (see _CH_KEEP).
 _CH_KEEP_RAW: Final = (
-    "michael michelle mitchell richard rachel charles charlie charlotte chelsea cheryl chandra "
-    "chintya chika chacha"
-).split()
+    "michael", "michelle", "mitchell", "richard", "rachel", "charles", "charlie", "charlotte",
+    "chelsea", "cheryl", "chandra", "chintya", "chika", "chacha",
+)
+_MUHAMMAD: Final = (
+    "muhammad", "muhamad", "muhammed", "muhamed", "mohammad", "mohamad", "mohammed", "mohamed",
+    "mochammad", "mochamad", "mokhammad", "mokhamad", "muchammad", "muchamad", "mukhamad",
+    "muhamat", "mohamat", "moh", "muh", "mhd", "md", "mohd",
+)
 _ALIASES: Final = {
-    **dict.fromkeys(
-        "muhammad muhamad muhammed muhamed mohammad mohamad mohammed mohamed mochammad mochamad "
-        "mokhammad mokhamad muchammad muchamad mukhamad muhamat mohamat moh muh mhd md mohd".split(),
-        "muhammad",
-    ),
-    **dict.fromkeys("abdul abd abdoel".split(), "abdul"),
-    **dict.fromkeys("ahmad achmad akhmad ahmat achmat akhmat".split(), "ahmad"),
+    **dict.fromkeys(_MUHAMMAD, "muhammad"),
+    **dict.fromkeys(("abdul", "abd", "abdoel"), "abdul"),
+    **dict.fromkeys(("ahmad", "achmad", "akhmad", "ahmat", "achmat", "akhmat"), "ahmad"),
     "noor": "nur",
     "sitti": "siti",
 }
@@ -66,13 +69,14 @@ _AMBIGUOUS_PREFIX: Final = frozenset({"h", "r", "ra", "rm", "ray", "ir", "dr", "
 # ...and of those, the ones taken as titles without a dot ("H Ahmad", "Dr Budi").
 _DOTLESS_PREFIX: Final = frozenset({"h", "ir", "dr", "ny"})
 _EXTRA_PREFIX: Final = ("an", "ny")  # KPAI "An." (anak), "Ny." (nyonya): not in the CSV
-_AMD_FIELDS: Final = frozenset("kep keb kes kom ak farm gz rad ft par".split())
+_AMD_FIELDS: Final = frozenset({"kep", "keb", "kes", "kom", "ak", "farm", "gz", "rad", "ft", "par"})
 # Balinese abbreviations after I/Ni ("I Md. Sudarma"); "md" alone stays Muhammad.
 _BALI_ABBR: Final = {
     "md": "made", "ny": "nyoman", "wy": "wayan", "kt": "ketut", "gd": "gede", "kd": "kadek",
     "pt": "putu", "gst": "gusti", "kmg": "komang",
-}  # fmt: skip
+}
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
+# fmt: on
 _CSV_FILLER: Final = frozenset({"and", "etc"})
 
 
@@ -88,7 +92,7 @@ def _titles() -> _Titles:
     path = resources.files("padan.domain") / "data" / "reference" / "name_tokens_titles.csv"
     prefix: set[tuple[str, ...]] = {(t,) for t in _EXTRA_PREFIX}
     suffix: set[tuple[str, ...]] = set()
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["strip_for_matching"].strip() != "Y":
                 continue
@@ -116,6 +120,7 @@ class NormalisedName:
 
     @property
     def text(self) -> str:
+        """Tokens joined by single spaces ("" when there are none)."""
         return " ".join(self.tokens)
 
     @property
@@ -126,6 +131,7 @@ class NormalisedName:
 
     @property
     def sorted_text(self) -> str:
+        """Tokens sorted and space-joined: a key insensitive to token order."""
         return " ".join(sorted(self.tokens))
 
 
@@ -136,14 +142,7 @@ def _compact(tokens: tuple[str, ...]) -> str:
 
 def _pre_ch(token: str) -> str:
     """Old-spelling, informal, doubled-consonant and ending rules (everything before ch)."""
-    if (
-        token in _OLD_J_TOKENS
-        or token.startswith("nj")
-        or "oe" in token
-        or "dj" in token
-        or "tj" in token
-        or "sj" in token
-    ):
+    if token in _OLD_J_TOKENS or token.startswith("nj") or _MARKER_RE.search(token):
         token = _BARE_J_RE.sub("y", token)  # before dj→j creates j's that must stay j
         token = _OLD_RE.sub(lambda m: _OLD_MAP[m[0]], token)
     token = _INFORMAL_RE.sub(lambda m: _INFORMAL_MAP[m[0]], token)
@@ -223,9 +222,9 @@ def _strip_multi(items: list[str], i: int, has_name: bool, after_comma: bool, t:
         if parts in t.suffix_multi or (size == 2 and parts[0] == "sp" and chunk[0][-1] == "."):
             if not (has_name or after_comma):
                 continue  # "M.H. Thamrin": initials, not a degree
-            if parts[:2] == ("a", "md") and i + size < len(items):
-                if items[i + size].rstrip(".") in _AMD_FIELDS:  # A.Md.Keb., A.Md.Kom. ...
-                    size += 1
+            following = items[i + size] if i + size < len(items) else ""
+            if parts[:2] == ("a", "md") and following.rstrip(".") in _AMD_FIELDS:
+                size += 1  # A.Md.Keb., A.Md.Kom. ...
             return size
         if parts in t.prefix_multi and (not has_name or "".join(parts) in t.anywhere):
             return size

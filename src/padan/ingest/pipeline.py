@@ -40,6 +40,7 @@ class IngestSummary:
     quarantined: int
     superseded: int = 0
     already_ingested: bool = False
+    blank_rows: int = 0  # rows with no value in any cell: skipped, and counted here
     flags: dict[str, int] = field(default_factory=dict)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -76,7 +77,7 @@ def ingest_file(
         return IngestSummary(
             extract.source, str(path), info.format, info.encoding, content_key, previous.id,
             previous.rows_read, previous.rows_accepted, previous.rows_quarantined,
-            previous.rows_superseding, True, previous.flag_counts,
+            previous.rows_superseding, True, 0, previous.flag_counts,
         )  # fmt: skip
     table = open_table(info, sheet=column_map.sheet)
     sources = _resolve_columns(extract, table.header, column_map, path)
@@ -114,7 +115,7 @@ def ingest_file(
             progress(table.total, table.total)
     return IngestSummary(
         extract.source, str(path), info.format, info.encoding, content_key, writer.batch_id,
-        run.read, run.accepted, run.rejected, superseded, False,
+        run.read, run.accepted, run.rejected, superseded, False, table.blank[0],
         dict(sorted(run.flags.items())), dict(sorted(run.reasons.items())),
     )  # fmt: skip
 

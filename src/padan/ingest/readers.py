@@ -64,6 +64,7 @@ class Table:
     rows: Iterator[RawRow]
     total: int  # progress units (bytes or rows)
     done: list[int] = field(default_factory=lambda: [0])
+    blank: list[int] = field(default_factory=lambda: [0])  # rows skipped: no value in any cell
 
 
 def normalise_header(name: object) -> str:
@@ -228,10 +229,13 @@ def _csv_rows(handle: IO[str], header: list[str], delimiter: str, table: Table) 
             ):
                 # A stray quote swallowed the following lines: judge each line on its own.
                 for offset, line in enumerate(taken):
-                    yield _split_line(line, header, delimiter, number + offset)
+                    if line.strip():
+                        yield _split_line(line, header, delimiter, number + offset)
             elif fields is None:
                 yield RawRow(number, {}, error, "".join(taken))
-            elif fields:
+            elif not any(f.strip() for f in fields):
+                table.blank[0] += bool(fields)
+            else:
                 yield _fit(fields, header, number, "".join(taken))
             number += len(taken)
 
@@ -245,8 +249,6 @@ def _swallowed(fields: list[str], taken: list[str], header: list[str], delimiter
 
 
 def _split_line(line: str, header: list[str], delimiter: str, number: int) -> RawRow:
-    if not line.strip():
-        return RawRow(number, {}, "baris_tidak_terbaca", line)
     try:
         fields = next(csv.reader([line], delimiter=delimiter, strict=True))
     except (csv.Error, StopIteration):
@@ -342,7 +344,8 @@ def _xlsx_rows(
 ) -> Iterator[RawRow]:
     for number, values in rows:
         table.done[0] = number
-        if all(v is None or v == "" for v in values):
+        if all(v is None or str(v).strip() == "" for v in values):
+            table.blank[0] += 1
             continue
         cells = [_cell(v) for v in values]
         if len(cells) > len(header) and any(c not in (None, "") for c in cells[len(header) :]):

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from typing import Final
 
-from padan.synth.common import Pool, chance, format_date
+from padan.synth.common import REF_DATE, Pool, chance, format_date
 from padan.synth.households import Household, Person
 from padan.synth.variants import name_variant
 
@@ -72,7 +72,7 @@ class DtsenWriter:
                                   person.mother_written, person.relation), person.pid))
             if chance(rng, DUPLICATE):
                 duplicate = self._duplicate(rng, person, nik)
-                if chance(rng, 0.25):
+                if chance(rng, 0.25) and len(household.members) + len(late) < 9:
                     late.append(duplicate)
                 else:
                     self._pending.append(duplicate)
@@ -83,10 +83,12 @@ class DtsenWriter:
         # Persons registered again elsewhere join a later household as relatives.
         keep: list[Duplicate] = []
         here = {person.pid for person in household.members}
+        room = 9 - len(household.members) - len(late)  # a KK lists at most 9 rows here
         for duplicate in self._pending:
-            if duplicate.person.pid in here or not chance(rng, 0.5):
+            if duplicate.person.pid in here or room <= 0 or not chance(rng, 0.5):
                 keep.append(duplicate)
                 continue
+            room -= 1
             relation = "FAMILI LAIN" if chance(rng, 0.8) else "LAINNYA"
             out.append((self._row(rng, household, duplicate.person, duplicate.name, duplicate.nik,
                                   duplicate.birth, duplicate.mother, relation),
@@ -108,6 +110,8 @@ class DtsenWriter:
         birth = person.birth
         if chance(rng, 0.2):
             shift = rng.choice((-365, 365, -31, 31, -1, 1, -10, 10))
+            if birth.toordinal() + abs(shift) > REF_DATE.toordinal():
+                shift = -abs(shift)  # a registered birth date is never in the future
             birth = dt.date.fromordinal(birth.toordinal() + shift)
         draw = rng.random()
         mother = (person.mother_written if draw < 0.7 else

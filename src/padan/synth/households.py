@@ -25,7 +25,7 @@ _YEAR: Final = 365.2425
 # century before the reference date, so nobody may be born in 1926 or earlier.
 _OLDEST_BIRTH: Final = dt.date(1931, 1, 1)
 _HEAD_AGE: Final = Pool([(20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 85)],
-                        [12, 25, 25, 20, 12, 6])
+                        [10, 24, 27, 21, 12, 6])
 _DISABILITY: Final = Pool(["FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA"],
                           [30, 20, 18, 22, 10])
 _STREETS: Final = (
@@ -198,7 +198,7 @@ class HouseholdMaker:
         father_name = head.name if head_sex == "L" else ""
         spouse_rate = (0.9 if head_age < 60 else 0.65) if head_sex == "L" else 0.15
         if head_age < 25:
-            spouse_rate *= 0.75
+            spouse_rate *= 0.85
         if chance(rng, spouse_rate):
             spouse_sex = "P" if head_sex == "L" else "L"
             gap = rng.gauss(4, 4) if spouse_sex == "P" else -rng.gauss(4, 4)
@@ -242,7 +242,7 @@ class HouseholdMaker:
             mother_birth = dt.date.fromordinal(head.birth.toordinal() + int(3 * _YEAR))
             mother_name = self.names.name(rng, group, "P", mother_birth.year)
         # Fertility rises with regional poverty (NTT/Papua families are larger).
-        wanted = max(0, round(rng.gauss(2.3 + 0.9 * village.poverty, 1.3)))
+        wanted = max(0, round(rng.gauss(2.7 + 0.9 * village.poverty, 1.4)))
         age_years = rng.uniform(18, 27 - 2 * village.poverty)
         order = 0
         while order < wanted and len(members) < 9:
@@ -254,7 +254,7 @@ class HouseholdMaker:
             for _ in range(births):
                 age = age_at(birth, REF_DATE)
                 # Older children have often left to form their own households.
-                if age <= 25 and (age < 18 or chance(rng, 0.55)) and len(members) < 9:
+                if age <= 25 and (age < 18 or chance(rng, 0.85)) and len(members) < 9:
                     sex = "L" if chance(rng, 0.51) else "P"
                     members.append(self._person(rng, group, sex, birth, "ANAK", mother_name,
                                                 father_name, village.birthplace, marga=marga,
@@ -265,10 +265,14 @@ class HouseholdMaker:
     def _extended(self, rng: random.Random, members: list[Person], group: str, village: Village,
                   head: Person) -> None:
         head_age = age_at(head.birth, REF_DATE)
-        if 25 <= head_age <= 62 and len(members) < 9 and chance(rng, 0.08):
-            sex = "P" if chance(rng, 0.7) else "L"
-            birth = dt.date.fromordinal(head.birth.toordinal() - int(rng.uniform(19, 36) * _YEAR))
-            if birth >= _OLDEST_BIRTH:
+        if 25 <= head_age <= 62 and chance(rng, 0.14):
+            # The head's widowed mother (most often), father, or both live with the family.
+            sexes = rng.choice((("P",), ("P",), ("P",), ("L",), ("P", "L")))
+            for sex in sexes:
+                birth = dt.date.fromordinal(head.birth.toordinal()
+                                            - int(rng.uniform(19, 36) * _YEAR))
+                if birth < _OLDEST_BIRTH or len(members) >= 9:
+                    continue
                 marga = self.names.marga(rng, group) if sex == "L" else None
                 parent = self._person(rng, group, sex, birth, "ORANG TUA",
                                       self._random_parent(rng, group, "P", birth), "",
@@ -279,7 +283,7 @@ class HouseholdMaker:
                     head.mother = parent.name
                 else:
                     head.father = parent.name
-        if head_age >= 42 and chance(rng, 0.22):
+        if head_age >= 42 and chance(rng, 0.35):
             daughters = [m for m in members if m.relation == "ANAK" and m.sex == "P"
                          and age_at(m.birth, REF_DATE) >= 19]
             in_house = rng.choice(daughters) if daughters and chance(rng, 0.6) else None
@@ -296,7 +300,9 @@ class HouseholdMaker:
                 members.append(self._person(rng, group, sex, birth, "CUCU", mother,
                                             self._random_parent(rng, group, "L", birth)
                                             if chance(rng, 0.7) else "", village.birthplace))
-        if len(members) < 9 and chance(rng, 0.05):
+        for _ in range(rng.choice((1, 1, 1, 2)) if chance(rng, 0.1) else 0):
+            if len(members) >= 9:
+                break
             relation = "FAMILI LAIN" if chance(rng, 0.85) else "LAINNYA"
             birth = _birth_for_age(rng, rng.randint(3, 70))
             sex = "L" if chance(rng, 0.5) else "P"

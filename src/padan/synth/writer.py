@@ -74,7 +74,7 @@ def generate(
     maker = HouseholdMaker(geography, NameMaker(), Registry())
     dtsen = DtsenWriter()
     planner = ComplaintPlanner()
-    dtsen_rows = 0
+    dtsen_rows = members = 0
     with (
         files["dtsen"].open("w", encoding="utf-8", newline="") as dtsen_handle,
         files["truth"].open("w", encoding="utf-8", newline="") as truth_handle,
@@ -86,6 +86,7 @@ def generate(
         household = None
         for hid in range(1, households + 1):
             household = maker.make(rng, hid)
+            members += len(household.members)
             for row, pid in dtsen.rows(rng, household):
                 dtsen_out.writerow(row)
                 truth_out.writerow(("dtsen", row[0], f"P{pid:08d}"))
@@ -112,24 +113,8 @@ def generate(
             lembaga_rows += 1
     if progress is not None and households % _PROGRESS_EVERY:
         progress(households, households)
-    # Every person of a written household got a truth row; absent children add one each.
-    persons = _count_persons(files["truth"])
+    # Every member of a written household has exactly one original row (duplicates reuse the
+    # person id); each child absent from DTSEN adds one person.
+    persons = members + sum(1 for child in planner.children if not child.in_dtsen)
     return SynthSummary(out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons)
 
-
-def _count_persons(truth: Path) -> int:
-    # Person ids are issued in increasing order, so distinct ids are counted with a bitmap-free
-    # pass over the file rather than a set of a million strings.
-    seen = bytearray()
-    count = 0
-    with truth.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for _, _, person in reader:
-            index = int(person[1:])
-            if index >= len(seen):
-                seen.extend(b"\0" * (index + 1 - len(seen) + 65536))
-            if not seen[index]:
-                seen[index] = 1
-                count += 1
-    return count
