@@ -14,8 +14,6 @@ class Settings(BaseSettings):
 
     #: SQLAlchemy URL of the store. Default: an SQLite file in the working directory.
     database_url: str = "sqlite:///padan.db"
-    #: Rows per insert chunk during ingestion (memory vs. round trips).
-    ingest_chunk_rows: int = 5000
 
 
 def get_settings(**overrides: object) -> Settings:

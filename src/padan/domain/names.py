@@ -12,6 +12,11 @@ spellings, informal variants and abbreviations meet. Decisions that are not obvi
 * **ch→kh** except at ``chr``/``chl`` token starts (Christian, Chloe) and a few Western or /tʃ/
   names (Michael, Chandra ...); then ``kh`` before a consonant → ``h``, so Achmad, Akhmad, Ahmad
   and Fachri/Fakhri/Fahri agree; before a vowel it stays (Chairul = Khairul ≠ Hairul).
+* Informal variants: th→t, dh→d, q→k, zk→sk, doubled consonants single, final ie(+consonant
+  other than l)→i, final consonant+y→i (Thoyib/Toyib, Rizqy/Rizki/Riski, Arief/Arif, Dewy/Dewi).
+* Titles: unambiguous ones (Hj., Drs., Prof., KH ...) go wherever they stand; short ones that
+  double as initials (H., R., Dr, Ir, An., Ny.) only before the first name token; degrees only
+  after a name or a comma, so "M.H. Thamrin" keeps its initials and a bare mid-name H stays.
 * **Abdur-**: tokens are never split; :attr:`NormalisedName.compact` drops the ``l`` of ``abdul``
   before a sun letter and collapses doubled consonants across token joins, so Abdurrahman, Abdur
   Rahman and Abdul Rahman share one compact key (and Nur Aini / Nuraini, Nur Rahman / Nurahman).
@@ -77,7 +82,6 @@ _BALI_ABBR: Final = {
 }
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
 # fmt: on
-_CSV_FILLER: Final = frozenset({"and", "etc"})
 
 
 class _Titles(NamedTuple):
@@ -85,6 +89,8 @@ class _Titles(NamedTuple):
     prefix_multi: frozenset[tuple[str, ...]]  # K.H., R.A. ...
     suffix_multi: frozenset[tuple[str, ...]]  # S.Pd., A.Md. ...
     suffix_compact: frozenset[str]  # the same written without dots: spd, amd, sh ...
+    multi_first: frozenset[str]  # first parts of multi-part titles, for a cheap pre-check
+    words: frozenset[str]  # every single word that can be a title, for a cheap pre-check
 
 
 @cache
@@ -99,14 +105,18 @@ def _titles() -> _Titles:
             target = suffix if "suffix" in row["type"] else prefix
             for item in re.findall(r"[A-Za-z]+(?:\.[A-Za-z]+)*\.?", row["token"]):
                 parts = tuple(p for p in item.lower().split(".") if p)
-                if parts[0] not in _CSV_FILLER:
+                if parts[0] not in ("and", "etc"):  # prose in the CSV cells
                     target.add(parts)
-    singles = {p[0] for p in prefix if len(p) == 1}
+    multi = {p for p in prefix | suffix if len(p) > 1}
+    anywhere = {p[0] for p in prefix if len(p) == 1} - _AMBIGUOUS_PREFIX
+    compact = {"".join(s) for s in suffix}
     return _Titles(
-        anywhere=frozenset(singles - _AMBIGUOUS_PREFIX),
+        anywhere=frozenset(anywhere),
         prefix_multi=frozenset(p for p in prefix if len(p) > 1),
         suffix_multi=frozenset(s for s in suffix if len(s) > 1),
-        suffix_compact=frozenset("".join(s) for s in suffix),
+        suffix_compact=frozenset(compact),
+        multi_first=frozenset({p[0] for p in multi} | {"sp"}),  # Sp.<anything>
+        words=frozenset(anywhere | compact | _AMBIGUOUS_PREFIX),
     )
 
 
@@ -211,12 +221,10 @@ def _clean(raw: str) -> str:
 
 
 def _strip_multi(items: list[str], i: int, has_name: bool, after_comma: bool, t: _Titles) -> int:
-    """Number of items from ``i`` forming a dotted multi-part title to drop (0 if none)."""
+    """Number of items from ``i`` (dotted or after a comma) forming a title to drop, or 0."""
     for size in (3, 2):
         chunk = items[i : i + size]
         if len(chunk) < size or "," in chunk:
-            continue
-        if not (after_comma or any(c[-1] == "." for c in chunk[:-1])):
             continue
         parts = tuple(c.rstrip(".") for c in chunk)
         if parts in t.suffix_multi or (size == 2 and parts[0] == "sp" and chunk[0][-1] == "."):
@@ -255,7 +263,9 @@ def normalise_name(raw: str | None) -> NormalisedName:
         return NormalisedName((), None, ())
     items = _ITEM_RE.findall(_clean(raw))
     t = _titles()
-    last_word = max((k for k, it in enumerate(items) if it != ","), default=-1)
+    last_word = len(items) - 1
+    while last_word >= 0 and items[last_word] == ",":
+        last_word -= 1
     main: list[str] = []
     father: list[str] = []
     out = main
@@ -268,27 +278,28 @@ def normalise_name(raw: str | None) -> NormalisedName:
             after_comma = True  # what follows a comma is degrees: "Siti Aminah, S.Pd."
             i += 1
             continue
-        skip = _strip_multi(items, i, bool(out), after_comma, t)
-        if skip:
-            i += skip
-            continue
         dotted = item[-1] == "."
         word = item[:-1] if dotted else item
+        if (dotted or after_comma) and word in t.multi_first:
+            skip = _strip_multi(items, i, bool(out), after_comma, t)
+            if skip:
+                i += skip
+                continue
         canon = canonical_token(word)
         i += 1
         if (
-            relation is None
+            canon in _RELATIONS
+            and relation is None
             and main
             and i <= last_word
-            and canon in _RELATIONS
             and (canon != "b" or dotted)
         ):
             relation, out = _RELATIONS[canon], father
             continue
-        more = i <= last_word
         # The canonical form is checked too so that re-normalising the output strips nothing new.
-        if _is_title(word, dotted, bool(out), after_comma, more, t) or (
-            canon != word and _is_title(canon, dotted, bool(out), after_comma, more, t)
+        if (word in t.words or canon in t.words) and (
+            _is_title(word, dotted, bool(out), after_comma, i <= last_word, t)
+            or _is_title(canon, dotted, bool(out), after_comma, i <= last_word, t)
         ):
             continue
         if word in _BALI_ABBR and out and out[-1] in ("i", "ni"):

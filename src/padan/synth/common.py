@@ -42,7 +42,7 @@ class RowWriter(Protocol):
 
 
 class Pool(Generic[T]):
-    """Items drawn with fixed relative weights (cumulative table + bisect: fast and reproducible)."""
+    """Items drawn with fixed relative weights (cumulative table + bisect: fast, reproducible)."""
 
     __slots__ = ("_cum", "_items", "_total")
 
@@ -90,7 +90,7 @@ def age_at(birth: dt.date, when: dt.date) -> int:
 
 
 def format_date(value: dt.date, style: int) -> str:
-    """Write a date in one of the three exchange-format styles: 0 ISO, 1 ``DD-MM-YYYY``, 2 ``DD/MM/YYYY``."""
+    """Write a date in an exchange-format style: 0 ISO, 1 ``DD-MM-YYYY``, 2 ``DD/MM/YYYY``."""
     if style == 0:
         return value.isoformat()
     sep = "-" if style == 1 else "/"

@@ -27,9 +27,23 @@ from padan.synth.variants import mistype_digits, name_variant
 __all__ = ["KPAI_COLUMNS", "Child", "ComplaintPlanner"]
 
 KPAI_COLUMNS: Final = (
-    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nama_anak", "jenis_kelamin",
-    "tempat_lahir", "tanggal_lahir", "usia", "nama_ibu", "nama_ayah", "alamat", "kode_wilayah",
-    "klaster", "kategori", "peran_abh", "ragam_disabilitas", "status_penanganan",
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "nik_anak",
+    "nama_anak",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "usia",
+    "nama_ibu",
+    "nama_ayah",
+    "alamat",
+    "kode_wilayah",
+    "klaster",
+    "kategori",
+    "peran_abh",
+    "ragam_disabilitas",
+    "status_penanganan",
 )
 #: One complaint row per this many DTSEN rows.
 ROWS_PER_COMPLAINT: Final = 40
@@ -39,17 +53,38 @@ ABSENT_SHARE: Final = 0.20
 _COMPLAINTS: Final = Pool([1, 2, 3], [85, 10.5, 4.5])
 _MEAN_COMPLAINTS: Final = (85 * 1 + 10.5 * 2 + 4.5 * 3) / 100
 # Selection weight by desil: poorer children are ~3x as likely to be the subject of a complaint.
-_DESIL_WEIGHT: Final = {1: 3.0, 2: 3.0, 3: 3.0, 4: 2.4, 5: 2.0, 6: 1.6, 7: 1.3, 8: 1.0, 9: 1.0,
-                        10: 1.0, None: 1.5}
+_DESIL_WEIGHT: Final = {
+    1: 3.0,
+    2: 3.0,
+    3: 3.0,
+    4: 2.4,
+    5: 2.0,
+    6: 1.6,
+    7: 1.3,
+    8: 1.0,
+    9: 1.0,
+    10: 1.0,
+    None: 1.5,
+}
 _KLASTER: Final = Pool(["I", "II", "III", "IV", "V"], [5, 45, 5, 12, 33])
-_KATEGORI: Final = Pool(list("abcdefghijklmno"),
-                        [2, 20, 1, 10, 2, 3, 0.5, 2, 18, 22, 0.3, 6, 12, 2, 1])
+_KATEGORI: Final = Pool(
+    list("abcdefghijklmno"), [2, 20, 1, 10, 2, 3, 0.5, 2, 18, 22, 0.3, 6, 12, 2, 1]
+)
 _ROLE_12_PLUS: Final = Pool(["pelaku", "korban", "saksi"], [45, 40, 15])
 _ROLE_UNDER_12: Final = Pool(["korban", "saksi"], [75, 25])
 _DISABILITY: Final = ("FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA")
-_SEX_FORMS: Final = Pool([("L", "P"), ("Laki-laki", "Perempuan"), ("LK", "PR"), ("l", "p"),
-                          ("LAKI-LAKI", "PEREMPUAN"), ("laki-laki", "perempuan"), ("Lk", "Pr")],
-                         [38, 28, 14, 4, 8, 4, 4])
+_SEX_FORMS: Final = Pool(
+    [
+        ("L", "P"),
+        ("Laki-laki", "Perempuan"),
+        ("LK", "PR"),
+        ("l", "p"),
+        ("LAKI-LAKI", "PEREMPUAN"),
+        ("laki-laki", "perempuan"),
+        ("Lk", "Pr"),
+    ],
+    [38, 28, 14, 4, 8, 4, 4],
+)
 _DATE_STYLE: Final = Pool([0, 1, 2], [40, 35, 25])
 # Field corruption rates (each drawn independently per complaint row).
 NIK_MISSING: Final = 0.35
@@ -87,6 +122,10 @@ def _window(birth: dt.date) -> tuple[dt.date, dt.date] | None:
     return (start, end) if start <= end else None
 
 
+def _uniform_day(rng: random.Random) -> dt.date:
+    return dt.date.fromordinal(rng.randint(COMPLAINT_START.toordinal(), COMPLAINT_END.toordinal()))
+
+
 class ComplaintPlanner:
     """Chooses the children and complaint dates while households stream past, then writes."""
 
@@ -105,24 +144,40 @@ class ComplaintPlanner:
         eligible = []
         for person in household.members:
             window = _window(person.birth)
-            if window is not None:
+            if window is None:
+                continue
+            # The first complaint date is uniform over the whole period; a child counts only if
+            # under 18 and born by then (so dates do not pile up at the start of the period).
+            first = _uniform_day(rng)
+            if window[0] <= first <= window[1]:
                 weight = _DESIL_WEIGHT[household.desil]
                 self._weight_seen += weight
-                eligible.append((person, window, weight))
+                eligible.append((person, window, first, weight))
         if not eligible:
             return
         per_weight = self._target_per_row * rows_so_far / self._weight_seen
-        for person, window, weight in eligible:
+        for person, window, first, weight in eligible:
             if chance(rng, min(1.0, weight * per_weight)):
-                self._add(rng, person, household, window, in_dtsen=True)
+                self._add(rng, person, household, window, first, in_dtsen=True)
 
-    def _add(self, rng: random.Random, person: Person, household: Household,
-             window: tuple[dt.date, dt.date], *, in_dtsen: bool) -> None:
+    def _add(
+        self,
+        rng: random.Random,
+        person: Person,
+        household: Household,
+        window: tuple[dt.date, dt.date],
+        first: dt.date,
+        *,
+        in_dtsen: bool,
+    ) -> None:
         count = _COMPLAINTS.pick(rng)
-        first, last = window[0].toordinal(), window[1].toordinal()
-        days = sorted({rng.randint(first, last) for _ in range(count)})
-        self.children.append(Child(person, household, in_dtsen,
-                                   [dt.date.fromordinal(d) for d in days]))
+        low, high = window[0].toordinal(), window[1].toordinal()
+        days = {first.toordinal()}
+        for _ in range(count - 1):  # later complaints about the same child, any time as a minor
+            days.add(rng.randint(low, high))
+        self.children.append(
+            Child(person, household, in_dtsen, [dt.date.fromordinal(d) for d in sorted(days)])
+        )
 
     def add_absent(self, rng: random.Random, maker: HouseholdMaker, hid: int) -> None:
         """Add children who are in no DTSEN household (so ~20 % of all children are absent)."""
@@ -130,11 +185,16 @@ class ComplaintPlanner:
         wanted = round(linked * ABSENT_SHARE / (1 - ABSENT_SHARE))
         while wanted > 0:
             household = maker.make(rng, hid)
-            options = [(p, w) for p in household.members if (w := _window(p.birth)) is not None]
+            first = _uniform_day(rng)
+            options = [
+                (p, w)
+                for p in household.members
+                if (w := _window(p.birth)) is not None and w[0] <= first <= w[1]
+            ]
             if not options:
                 continue
             person, window = rng.choice(options)
-            self._add(rng, person, household, window, in_dtsen=False)
+            self._add(rng, person, household, window, first, in_dtsen=False)
             wanted -= 1
 
     def complaints(self) -> list[tuple[dt.date, int]]:
@@ -159,7 +219,9 @@ class ComplaintPlanner:
     def _row(self, rng: random.Random, number: str, day: dt.date, child: Child) -> list[str]:
         person, household = child.person, child.household
         village = household.village
-        name = name_variant(person.name, rng, child=True) if chance(rng, NAME_VARIANT) else person.name
+        name = (
+            name_variant(person.name, rng, child=True) if chance(rng, NAME_VARIANT) else person.name
+        )
         birth_text, usia = self._birth(rng, person.birth, day)
         region = rng.random()
         if region < REGION_COARSE * 0.6:
@@ -176,13 +238,32 @@ class ComplaintPlanner:
         if birthplace and chance(rng, 0.3):
             birthplace = birthplace.upper()
         draw = rng.random()
-        address = (household.address if draw < 0.5 else
-                   f"Desa/Kel. {village.name}, Kec. {village.district_name}" if draw < 0.75 else "")
+        address = (
+            household.address
+            if draw < 0.5
+            else f"Desa/Kel. {village.name}, Kec. {village.district_name}"
+            if draw < 0.75
+            else ""
+        )
         klaster, kategori, peran, disability = self._case(rng, person, day)
         return [
-            number, format_date(day, _DATE_STYLE.pick(rng)), self._nik(rng, person.nik), name,
-            self._sex(rng, person.sex), birthplace, birth_text, usia, mother, father, address,
-            code, klaster, kategori, peran, disability, self._status(rng, day),
+            number,
+            format_date(day, _DATE_STYLE.pick(rng)),
+            self._nik(rng, person.nik),
+            name,
+            self._sex(rng, person.sex),
+            birthplace,
+            birth_text,
+            usia,
+            mother,
+            father,
+            address,
+            code,
+            klaster,
+            kategori,
+            peran,
+            disability,
+            self._status(rng, day),
         ]
 
     @staticmethod
@@ -193,7 +274,9 @@ class ComplaintPlanner:
         if draw < NIK_MISSING + NIK_MISTYPED:
             return mistype_digits(nik, rng)
         if chance(rng, 0.05):  # spreadsheet noise the exchange format tolerates
-            return rng.choice(("'" + nik, f"{nik[:6]} {nik[6:12]} {nik[12:]}", f"{nik[:6]}.{nik[6:]}"))
+            return rng.choice(
+                ("'" + nik, f"{nik[:6]} {nik[6:12]} {nik[12:]}", f"{nik[:6]}.{nik[6:]}")
+            )
         return nik
 
     @staticmethod

@@ -24,21 +24,72 @@ _YEAR: Final = 365.2425
 # Oldest birth year allowed: NIKs carry a 2-digit year and the checker places it in the last
 # century before the reference date, so nobody may be born in 1926 or earlier.
 _OLDEST_BIRTH: Final = dt.date(1931, 1, 1)
-_HEAD_AGE: Final = Pool([(20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 85)],
-                        [10, 24, 27, 21, 12, 6])
-_DISABILITY: Final = Pool(["FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA"],
-                          [30, 20, 18, 22, 10])
+_HEAD_AGE: Final = Pool(
+    [(20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 85)], [10, 24, 27, 21, 12, 6]
+)
+_DISABILITY: Final = Pool(
+    ["FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA"], [30, 20, 18, 22, 10]
+)
 _STREETS: Final = (
-    "Merdeka", "Sudirman", "Diponegoro", "Gatot Subroto", "Ahmad Yani", "Pahlawan", "Melati",
-    "Mawar", "Kenanga", "Anggrek", "Masjid", "Pasar", "Raya", "Kartini", "Veteran", "Cempaka",
-    "Flamboyan", "Imam Bonjol", "Pattimura", "Hasanuddin", "Gajah Mada", "Hayam Wuruk",
-    "Cendrawasih", "Kamboja", "Nangka", "Mangga", "Rambutan", "Delima", "Teratai", "Kemuning",
-    "Siliwangi", "Pemuda", "Trikora", "Bhayangkara", "Kebon Jeruk", "Sisingamangaraja",
+    "Merdeka",
+    "Sudirman",
+    "Diponegoro",
+    "Gatot Subroto",
+    "Ahmad Yani",
+    "Pahlawan",
+    "Melati",
+    "Mawar",
+    "Kenanga",
+    "Anggrek",
+    "Masjid",
+    "Pasar",
+    "Raya",
+    "Kartini",
+    "Veteran",
+    "Cempaka",
+    "Flamboyan",
+    "Imam Bonjol",
+    "Pattimura",
+    "Hasanuddin",
+    "Gajah Mada",
+    "Hayam Wuruk",
+    "Cendrawasih",
+    "Kamboja",
+    "Nangka",
+    "Mangga",
+    "Rambutan",
+    "Delima",
+    "Teratai",
+    "Kemuning",
+    "Siliwangi",
+    "Pemuda",
+    "Trikora",
+    "Bhayangkara",
+    "Kebon Jeruk",
+    "Sisingamangaraja",
 )
 _HAMLETS: Final = (
-    "Krajan", "Sukamaju", "Sukamulya", "Karanganyar", "Tegalsari", "Kauman", "Sidomulyo",
-    "Mekarsari", "Sumbersari", "Cikoneng", "Babakan", "Wates", "Purwosari", "Gunungsari",
-    "Suka Damai", "Harapan Jaya", "Mulia", "Kampung Baru", "Tanjung", "Pasir", "Lembah",
+    "Krajan",
+    "Sukamaju",
+    "Sukamulya",
+    "Karanganyar",
+    "Tegalsari",
+    "Kauman",
+    "Sidomulyo",
+    "Mekarsari",
+    "Sumbersari",
+    "Cikoneng",
+    "Babakan",
+    "Wates",
+    "Purwosari",
+    "Gunungsari",
+    "Suka Damai",
+    "Harapan Jaya",
+    "Mulia",
+    "Kampung Baru",
+    "Tanjung",
+    "Pasir",
+    "Lembah",
 )
 
 
@@ -100,7 +151,9 @@ class Registry:
     def nik(self, district6: str, birth: dt.date, sex: str) -> str:
         """A NIK: district, birth DDMMYY with day + 40 for women, next serial."""
         day = birth.day + (40 if sex == "P" else 0)
-        return self._issue(self._nik, f"{district6}{day:02d}{birth.month:02d}{birth.year % 100:02d}")
+        return self._issue(
+            self._nik, f"{district6}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+        )
 
     def kk(self, district6: str, recorded: dt.date) -> str:
         """A KK number: district, recording DDMMYY, next serial."""
@@ -165,13 +218,26 @@ class HouseholdMaker:
         pool = self._desil_pools.get(key)
         if pool is None:
             slope = 1.6 * (poverty + 0.12 * (min(children, 6) - 2))
-            pool = Pool(list(range(1, 11)), [math.exp(-slope * (d - 5.5) / 4.5) for d in range(1, 11)])
+            pool = Pool(
+                list(range(1, 11)), [math.exp(-slope * (d - 5.5) / 4.5) for d in range(1, 11)]
+            )
             self._desil_pools[key] = pool
         return pool.pick(rng)
 
-    def _person(self, rng: random.Random, group: str, sex: str, birth: dt.date, relation: str,
-                mother: str, father: str, birthplace: str, *, marga: str | None = None,
-                order: int = 0) -> Person:
+    def _person(
+        self,
+        rng: random.Random,
+        group: str,
+        sex: str,
+        birth: dt.date,
+        relation: str,
+        mother: str,
+        father: str,
+        birthplace: str,
+        *,
+        marga: str | None = None,
+        order: int = 0,
+    ) -> Person:
         name = self.names.name(rng, group, sex, birth.year, marga=marga, order=order)
         return Person(self._pid(), name, sex, birth, relation, mother, father, birthplace)
 
@@ -190,9 +256,17 @@ class HouseholdMaker:
         marga = self.names.marga(rng, group) if head_sex == "L" else None
         head_birth = _birth_for_age(rng, head_age)
         place = local if chance(rng, 0.8) else self.geography.far_birthplace(rng)
-        head = self._person(rng, group, head_sex, head_birth, "KEPALA KELUARGA",
-                            self._random_parent(rng, group, "P", head_birth),
-                            self._random_parent(rng, group, "L", head_birth), place, marga=marga)
+        head = self._person(
+            rng,
+            group,
+            head_sex,
+            head_birth,
+            "KEPALA KELUARGA",
+            self._random_parent(rng, group, "P", head_birth),
+            self._random_parent(rng, group, "L", head_birth),
+            place,
+            marga=marga,
+        )
         members = [head]
         mother: Person | None = head if head_sex == "P" else None
         father_name = head.name if head_sex == "L" else ""
@@ -208,12 +282,16 @@ class HouseholdMaker:
             if spouse_sex == "L":  # a husband registered under his wife: children take his marga
                 marga = self.names.marga(rng, spouse_group)
             spouse = self._person(
-                rng, spouse_group, spouse_sex, spouse_birth,
+                rng,
+                spouse_group,
+                spouse_sex,
+                spouse_birth,
                 "ISTRI" if spouse_sex == "P" else "SUAMI",
                 self._random_parent(rng, spouse_group, "P", spouse_birth),
                 self._random_parent(rng, spouse_group, "L", spouse_birth),
                 local if chance(rng, 0.7) else self.geography.far_birthplace(rng),
-                marga=marga if spouse_sex == "L" else None)
+                marga=marga if spouse_sex == "L" else None,
+            )
             members.append(spouse)
             if spouse_sex == "P":
                 mother = spouse
@@ -227,15 +305,29 @@ class HouseholdMaker:
         desil = self._desil(rng, village.poverty, kids)
         youngest = max(m.birth for m in members)
         recorded = random_date(rng, max(youngest, dt.date(2008, 1, 1)), dt.date(2026, 5, 31))
-        household = Household(hid, village, group, desil,
-                              self.registry.kk(village.district6, recorded),
-                              self._address(rng, village), members)
+        household = Household(
+            hid,
+            village,
+            group,
+            desil,
+            self.registry.kk(village.district6, recorded),
+            self._address(rng, village),
+            members,
+        )
         self._finish(rng, household)
         return household
 
-    def _children(self, rng: random.Random, members: list[Person], group: str, village: Village,
-                  mother: Person | None, head: Person, father_name: str,
-                  marga: str | None) -> None:
+    def _children(
+        self,
+        rng: random.Random,
+        members: list[Person],
+        group: str,
+        village: Village,
+        mother: Person | None,
+        head: Person,
+        father_name: str,
+        marga: str | None,
+    ) -> None:
         if mother is not None:
             mother_birth, mother_name = mother.birth, mother.name
         else:  # a father raising children alone: their mother lives elsewhere or has died
@@ -246,8 +338,9 @@ class HouseholdMaker:
         age_years = rng.uniform(18, 27 - 2 * village.poverty)
         order = 0
         while order < wanted and len(members) < 9:
-            birth = dt.date.fromordinal(mother_birth.toordinal() + int(age_years * _YEAR)
-                                        + rng.randint(0, 200))
+            birth = dt.date.fromordinal(
+                mother_birth.toordinal() + int(age_years * _YEAR) + rng.randint(0, 200)
+            )
             if birth > REF_DATE or age_years > 45:
                 break
             births = 2 if chance(rng, 0.015) else 1  # twins: same day, different names
@@ -256,36 +349,59 @@ class HouseholdMaker:
                 # Older children have often left to form their own households.
                 if age <= 25 and (age < 18 or chance(rng, 0.85)) and len(members) < 9:
                     sex = "L" if chance(rng, 0.51) else "P"
-                    members.append(self._person(rng, group, sex, birth, "ANAK", mother_name,
-                                                father_name, village.birthplace, marga=marga,
-                                                order=order))
+                    members.append(
+                        self._person(
+                            rng,
+                            group,
+                            sex,
+                            birth,
+                            "ANAK",
+                            mother_name,
+                            father_name,
+                            village.birthplace,
+                            marga=marga,
+                            order=order,
+                        )
+                    )
                 order += 1
             age_years += rng.uniform(1.3, 5.0)
 
-    def _extended(self, rng: random.Random, members: list[Person], group: str, village: Village,
-                  head: Person) -> None:
+    def _extended(
+        self, rng: random.Random, members: list[Person], group: str, village: Village, head: Person
+    ) -> None:
         head_age = age_at(head.birth, REF_DATE)
         if 25 <= head_age <= 62 and chance(rng, 0.14):
             # The head's widowed mother (most often), father, or both live with the family.
             sexes = rng.choice((("P",), ("P",), ("P",), ("L",), ("P", "L")))
             for sex in sexes:
-                birth = dt.date.fromordinal(head.birth.toordinal()
-                                            - int(rng.uniform(19, 36) * _YEAR))
+                birth = dt.date.fromordinal(
+                    head.birth.toordinal() - int(rng.uniform(19, 36) * _YEAR)
+                )
                 if birth < _OLDEST_BIRTH or len(members) >= 9:
                     continue
                 marga = self.names.marga(rng, group) if sex == "L" else None
-                parent = self._person(rng, group, sex, birth, "ORANG TUA",
-                                      self._random_parent(rng, group, "P", birth), "",
-                                      village.birthplace if chance(rng, 0.7) else
-                                      self.geography.far_birthplace(rng), marga=marga)
+                parent = self._person(
+                    rng,
+                    group,
+                    sex,
+                    birth,
+                    "ORANG TUA",
+                    self._random_parent(rng, group, "P", birth),
+                    "",
+                    village.birthplace if chance(rng, 0.7) else self.geography.far_birthplace(rng),
+                    marga=marga,
+                )
                 members.append(parent)
                 if sex == "P":  # the head's mother lives with them: same name in both records
                     head.mother = parent.name
                 else:
                     head.father = parent.name
         if head_age >= 42 and chance(rng, 0.35):
-            daughters = [m for m in members if m.relation == "ANAK" and m.sex == "P"
-                         and age_at(m.birth, REF_DATE) >= 19]
+            daughters = [
+                m
+                for m in members
+                if m.relation == "ANAK" and m.sex == "P" and age_at(m.birth, REF_DATE) >= 19
+            ]
             in_house = rng.choice(daughters) if daughters and chance(rng, 0.6) else None
             for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
                 if len(members) >= 9:
@@ -293,25 +409,41 @@ class HouseholdMaker:
                 earliest = REF_DATE.toordinal() - int(14 * _YEAR)
                 if in_house is not None:
                     earliest = max(earliest, in_house.birth.toordinal() + int(17 * _YEAR))
-                birth = dt.date.fromordinal(rng.randint(min(earliest, REF_DATE.toordinal()),
-                                                        REF_DATE.toordinal()))
+                birth = dt.date.fromordinal(
+                    rng.randint(min(earliest, REF_DATE.toordinal()), REF_DATE.toordinal())
+                )
                 mother = in_house.name if in_house else self._random_parent(rng, group, "P", birth)
                 sex = "L" if chance(rng, 0.51) else "P"
-                members.append(self._person(rng, group, sex, birth, "CUCU", mother,
-                                            self._random_parent(rng, group, "L", birth)
-                                            if chance(rng, 0.7) else "", village.birthplace))
+                members.append(
+                    self._person(
+                        rng,
+                        group,
+                        sex,
+                        birth,
+                        "CUCU",
+                        mother,
+                        self._random_parent(rng, group, "L", birth) if chance(rng, 0.7) else "",
+                        village.birthplace,
+                    )
+                )
         for _ in range(rng.choice((1, 1, 1, 2)) if chance(rng, 0.1) else 0):
             if len(members) >= 9:
                 break
             relation = "FAMILI LAIN" if chance(rng, 0.85) else "LAINNYA"
             birth = _birth_for_age(rng, rng.randint(3, 70))
             sex = "L" if chance(rng, 0.5) else "P"
-            members.append(self._person(rng, group, sex, birth, relation,
-                                        self._random_parent(rng, group, "P", birth),
-                                        self._random_parent(rng, group, "L", birth)
-                                        if chance(rng, 0.6) else "",
-                                        self.geography.far_birthplace(rng)
-                                        if chance(rng, 0.4) else village.birthplace))
+            members.append(
+                self._person(
+                    rng,
+                    group,
+                    sex,
+                    birth,
+                    relation,
+                    self._random_parent(rng, group, "P", birth),
+                    self._random_parent(rng, group, "L", birth) if chance(rng, 0.6) else "",
+                    self.geography.far_birthplace(rng) if chance(rng, 0.4) else village.birthplace,
+                )
+            )
 
     @staticmethod
     def _address(rng: random.Random, village: Village) -> str:
@@ -337,8 +469,11 @@ class HouseholdMaker:
             if chance(rng, rate):
                 person.disability = _DISABILITY.pick(rng)
             person.school = _school_status(rng, age, desil, person.disability)
-            person.pip = (6 <= age <= 21 and person.school == "SEKOLAH"
-                          and chance(rng, 0.6 if rank <= 4 else 0.2 if rank <= 6 else 0.03))
+            person.pip = (
+                6 <= age <= 21
+                and person.school == "SEKOLAH"
+                and chance(rng, 0.6 if rank <= 4 else 0.2 if rank <= 6 else 0.03)
+            )
         ages = [age_at(m.birth, REF_DATE) for m in household.members]
         disabled = any(m.disability for m in household.members)
         # PKH components: children under 21, elderly, severe disability; desil 1-4, with ~20 %

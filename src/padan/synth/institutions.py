@@ -18,8 +18,17 @@ from padan.synth.places import Geography
 __all__ = ["LEMBAGA_COLUMNS", "institutions"]
 
 LEMBAGA_COLUMNS: Final = (
-    "id_lembaga", "nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "akreditasi",
-    "tanggal_akreditasi", "kapasitas", "jumlah_anak", "jumlah_pekerja_sosial",
+    "id_lembaga",
+    "nama_lembaga",
+    "jenis",
+    "kode_wilayah",
+    "alamat",
+    "status_izin",
+    "akreditasi",
+    "tanggal_akreditasi",
+    "kapasitas",
+    "jumlah_anak",
+    "jumlah_pekerja_sosial",
     "jumlah_pekerja_sosial_bersertifikat",
 )
 #: One institution per this many households (at least :data:`MIN_INSTITUTIONS`).
@@ -38,13 +47,40 @@ _GRADE: Final = {
     "TPA": Pool(["A", "B", "C", "BELUM"], [3, 10, 17, 70]),
 }
 _OTHER_GRADE: Final = Pool(["A", "B", "C", "BELUM"], [5, 15, 20, 60])
-_CAPACITY: Final = {"LKSA": (20, 120), "TPA": (10, 60), "RUMAH_AMAN": (4, 20), "RPSA": (20, 60),
-                    "UPTD_PPA": (5, 30)}
+_CAPACITY: Final = {
+    "LKSA": (20, 120),
+    "TPA": (10, 60),
+    "RUMAH_AMAN": (4, 20),
+    "RPSA": (20, 60),
+    "UPTD_PPA": (5, 30),
+}
 _WORDS: Final = (
-    "Al Ikhlas", "Kasih Bunda", "Harapan Bangsa", "Nurul Iman", "Bina Insani", "Tunas Harapan",
-    "Mutiara Hati", "Ceria", "Permata Hati", "Pelita", "Kasih Ibu", "Darul Aitam", "Bunda Maria",
-    "Hikmah", "Cahaya", "Sayap Ibu", "Mekar Sari", "Cinta Kasih", "Insan Mulia", "Muhammadiyah",
-    "Aisyiyah", "Rumah Pelangi", "Budi Luhur", "Tunas Bangsa", "Bakti Luhur", "Anugerah",
+    "Al Ikhlas",
+    "Kasih Bunda",
+    "Harapan Bangsa",
+    "Nurul Iman",
+    "Bina Insani",
+    "Tunas Harapan",
+    "Mutiara Hati",
+    "Ceria",
+    "Permata Hati",
+    "Pelita",
+    "Kasih Ibu",
+    "Darul Aitam",
+    "Bunda Maria",
+    "Hikmah",
+    "Cahaya",
+    "Sayap Ibu",
+    "Mekar Sari",
+    "Cinta Kasih",
+    "Insan Mulia",
+    "Muhammadiyah",
+    "Aisyiyah",
+    "Rumah Pelangi",
+    "Budi Luhur",
+    "Tunas Bangsa",
+    "Bakti Luhur",
+    "Anugerah",
 )
 
 
@@ -74,17 +110,23 @@ def institutions(rng: random.Random, geography: Geography, households: int) -> I
         if chance(rng, 0.5):
             code = code.replace(".", "")
         # Safe-house locations are confidential: no street address.
-        address = "" if kind == "RUMAH_AMAN" else (
-            f"Jl. {rng.choice(('Merdeka', 'Pendidikan', 'Sosial', 'Raya', 'Melati'))} "
-            f"No. {rng.randint(1, 200)}, {village.name}, Kec. {village.district_name}")
+        address = (
+            ""
+            if kind == "RUMAH_AMAN"
+            else (
+                f"Jl. {rng.choice(('Merdeka', 'Pendidikan', 'Sosial', 'Raya', 'Melati'))} "
+                f"No. {rng.randint(1, 200)}, {village.name}, Kec. {village.district_name}"
+            )
+        )
         licence = _LICENCE.get(kind, _PUBLIC_LICENCE).pick(rng)
         grade = _GRADE.get(kind, _OTHER_GRADE).pick(rng)
         if licence == "TIDAK_BERIZIN" and grade != "BELUM" and chance(rng, 0.7):
             grade = "BELUM"
         accredited = ""
         if grade != "BELUM":
-            accredited = format_date(random_date(rng, dt.date(2016, 1, 1), REF_DATE),
-                                     rng.choice((0, 0, 1, 2)))
+            accredited = format_date(
+                random_date(rng, dt.date(2016, 1, 1), REF_DATE), rng.choice((0, 0, 1, 2))
+            )
         low, high = _CAPACITY[kind]
         capacity = rng.randint(low, high)
         ratio = rng.uniform(1.1, 1.6) if chance(rng, 0.12) else rng.uniform(0.35, 1.0)
@@ -92,8 +134,18 @@ def institutions(rng: random.Random, geography: Geography, households: int) -> I
         workers = 0 if chance(rng, 0.18) else rng.randint(1, 3 if kind == "TPA" else 8)
         certified = sum(1 for _ in range(workers) if chance(rng, 0.35))
         row = [
-            f"LMB{number:05d}", name, kind, code, address, licence, grade, accredited,
-            str(capacity), str(children), str(workers), str(certified),
+            f"LMB{number:05d}",
+            name,
+            kind,
+            code,
+            address,
+            licence,
+            grade,
+            accredited,
+            str(capacity),
+            str(children),
+            str(workers),
+            str(certified),
         ]
         if chance(rng, 0.05):  # some counts not reported
             row[8 + rng.randrange(4)] = ""

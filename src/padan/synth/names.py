@@ -18,12 +18,31 @@ from padan.synth.variants import to_old_spelling
 
 __all__ = ["GROUPS", "NameMaker"]
 
-GROUPS: Final = ("jawa", "sunda", "melayu", "bali", "batak", "tionghoa", "kristen", "papua", "bugis")
+GROUPS: Final = (
+    "jawa",
+    "sunda",
+    "melayu",
+    "bali",
+    "batak",
+    "tionghoa",
+    "kristen",
+    "papua",
+    "bugis",
+)
 
 # Traditions whose young generation mostly carries the nationally fashionable (Arabic/Sanskrit-
 # flavoured) names rather than regional ones.
-_MODERN_SHARE: Final = {"jawa": 0.65, "sunda": 0.6, "melayu": 0.6, "bugis": 0.55,
-                        "batak": 0.25, "tionghoa": 0.2, "kristen": 0.15, "papua": 0.1, "bali": 0.0}
+_MODERN_SHARE: Final = {
+    "jawa": 0.65,
+    "sunda": 0.6,
+    "melayu": 0.6,
+    "bugis": 0.55,
+    "batak": 0.25,
+    "tionghoa": 0.2,
+    "kristen": 0.15,
+    "papua": 0.1,
+    "bali": 0.0,
+}
 # Probability that an older person (born before 1975) has a single-word name.
 _MONONYM_OLD: Final = {"jawa": 0.45, "sunda": 0.25, "melayu": 0.2, "bugis": 0.2}
 _OLD_SPELLING: Final = ("jawa", "sunda", "melayu", "tionghoa")
@@ -31,10 +50,16 @@ _POPULAR_GROUPS: Final = ("jawa", "sunda", "melayu", "bugis")
 
 # Balinese birth-order names: 1st Wayan/Putu/Gede, 2nd Made/Kadek/Nengah, 3rd Nyoman/Komang,
 # 4th Ketut, then the cycle restarts.
-_BALI_ORDER: Final = (("Wayan", "Putu", "Gede"), ("Made", "Kadek", "Nengah"),
-                      ("Nyoman", "Komang"), ("Ketut",))
-_BALI_CASTE: Final = {"L": ("Ida Bagus", "Anak Agung", "I Gusti Ngurah", "Cokorda"),
-                      "P": ("Ida Ayu", "Anak Agung Ayu", "I Gusti Ayu", "Desak")}
+_BALI_ORDER: Final = (
+    ("Wayan", "Putu", "Gede"),
+    ("Made", "Kadek", "Nengah"),
+    ("Nyoman", "Komang"),
+    ("Ketut",),
+)
+_BALI_CASTE: Final = {
+    "L": ("Ida Bagus", "Anak Agung", "I Gusti Ngurah", "Cokorda"),
+    "P": ("Ida Ayu", "Anak Agung Ayu", "I Gusti Ayu", "Desak"),
+}
 
 
 class NameMaker:
@@ -74,7 +99,7 @@ class NameMaker:
         marga: str | None = None,
         order: int = 0,
     ) -> str:
-        """A full name for a person of ``group`` and ``sex`` (``"L"``/``"P"``) born in ``birth_year``.
+        """A full name for someone of ``group`` and ``sex`` (``"L"``/``"P"``), born ``birth_year``.
 
         ``marga`` is the family name inherited from the father (marga traditions); ``order`` is
         the 0-based birth order among siblings (Balinese birth-order names).
@@ -105,8 +130,9 @@ class NameMaker:
 
     def _given_names(self, rng: random.Random, group: str, sex: str, birth_year: int) -> str:
         if birth_year < 1975 and chance(rng, _MONONYM_OLD.get(group, 0.15)):
-            tokens = [self._mono[sex].pick(rng) if group != "bugis" else
-                      self._first[group, sex].pick(rng)]
+            tokens = [
+                self._mono[sex].pick(rng) if group != "bugis" else self._first[group, sex].pick(rng)
+            ]
         elif 1975 <= birth_year < 1995 and chance(rng, 0.05):
             tokens = [self._first[group, sex].pick(rng)]
         else:
@@ -145,7 +171,7 @@ class NameMaker:
         if chance(rng, 0.1):
             prefix = rng.choice(_BALI_CASTE[sex])
         else:
-            options = _BALI_ORDER[order % 4]
+            options: tuple[str, ...] = _BALI_ORDER[order % 4]
             if sex == "P":
                 options = tuple(o for o in options if o != "Gede") or options
             prefix = ("I " if sex == "L" else "Ni ") + rng.choice(options)

@@ -34,15 +34,55 @@ DEFAULT_REGENCIES: Final[dict[str, tuple[float, float]]] = {
 
 # Province baseline poverty index for regencies outside the default table (kota are richer).
 _PROVINCE_POVERTY: Final = {
-    "11": 0.35, "12": 0.1, "13": 0.0, "14": -0.1, "15": 0.0, "16": 0.25, "17": 0.3, "18": 0.3,
-    "19": -0.3, "21": -0.4, "31": -0.7, "32": 0.0, "33": 0.2, "34": 0.15, "35": 0.1, "36": -0.1,
-    "51": -0.5, "52": 0.4, "53": 0.8, "61": 0.1, "62": -0.1, "63": -0.2, "64": -0.5, "65": -0.1,
-    "71": -0.1, "72": 0.3, "73": 0.2, "74": 0.3, "75": 0.5, "76": 0.4, "81": 0.6, "82": 0.4,
-    "91": 0.8, "92": 0.8, "93": 0.8, "94": 0.9, "95": 1.0, "96": 0.8,
+    "11": 0.35,
+    "12": 0.1,
+    "13": 0.0,
+    "14": -0.1,
+    "15": 0.0,
+    "16": 0.25,
+    "17": 0.3,
+    "18": 0.3,
+    "19": -0.3,
+    "21": -0.4,
+    "31": -0.7,
+    "32": 0.0,
+    "33": 0.2,
+    "34": 0.15,
+    "35": 0.1,
+    "36": -0.1,
+    "51": -0.5,
+    "52": 0.4,
+    "53": 0.8,
+    "61": 0.1,
+    "62": -0.1,
+    "63": -0.2,
+    "64": -0.5,
+    "65": -0.1,
+    "71": -0.1,
+    "72": 0.3,
+    "73": 0.2,
+    "74": 0.3,
+    "75": 0.5,
+    "76": 0.4,
+    "81": 0.6,
+    "82": 0.4,
+    "91": 0.8,
+    "92": 0.8,
+    "93": 0.8,
+    "94": 0.9,
+    "95": 1.0,
+    "96": 0.8,
 }
 
 # Naming traditions by province (weights); see names.GROUPS.
-_JAVA_OTHER: Final = {"jawa": 40, "sunda": 10, "melayu": 35, "tionghoa": 7, "batak": 5, "kristen": 3}
+_JAVA_OTHER: Final = {
+    "jawa": 40,
+    "sunda": 10,
+    "melayu": 35,
+    "tionghoa": 7,
+    "batak": 5,
+    "kristen": 3,
+}
 _SUMATRA: Final = {"melayu": 60, "jawa": 28, "tionghoa": 5, "batak": 7}
 _KALIMANTAN: Final = {"melayu": 50, "jawa": 25, "kristen": 12, "tionghoa": 8, "bugis": 5}
 _SULAWESI: Final = {"bugis": 65, "melayu": 22, "jawa": 6, "kristen": 7}
@@ -86,8 +126,16 @@ def _mix_for(province: str) -> dict[str, int]:
     if province in _GROUP_MIX:
         return _GROUP_MIX[province]
     first = province[0]
-    return {"1": _SUMATRA, "2": _SUMATRA, "3": _JAVA_OTHER, "5": _JAVA_OTHER, "6": _KALIMANTAN,
-            "7": _SULAWESI, "8": _SULAWESI, "9": _PAPUA}.get(first, _JAVA_OTHER)
+    return {
+        "1": _SUMATRA,
+        "2": _SUMATRA,
+        "3": _JAVA_OTHER,
+        "5": _JAVA_OTHER,
+        "6": _KALIMANTAN,
+        "7": _SULAWESI,
+        "8": _SULAWESI,
+        "9": _PAPUA,
+    }.get(first, _JAVA_OTHER)
 
 
 def birthplace_name(regency_name: str) -> str:
@@ -96,7 +144,7 @@ def birthplace_name(regency_name: str) -> str:
         return "Jakarta"
     for prefix in ("Kota Administrasi ", "Kabupaten ", "Kota "):
         if regency_name.startswith(prefix):
-            return regency_name[len(prefix):]
+            return regency_name[len(prefix) :]
     return regency_name
 
 
@@ -128,27 +176,33 @@ def resolve_regions(regions: Sequence[str] | str | None) -> tuple[dict[str, floa
     """
     if regions is None:
         return {code: weight for code, (weight, _) in DEFAULT_REGENCIES.items()}, list(
-            DEFAULT_REGENCIES)
+            DEFAULT_REGENCIES
+        )
     if isinstance(regions, str):
         regions = [regions]
     if not regions:
-        raise InputError("regions: the list is empty. Give at least one region code, e.g. 32 "
-                         "(province), 33.74 (regency) or 3201, or omit it for the default mix.")
+        raise InputError(
+            "regions: the list is empty. Give at least one region code, e.g. 32 "
+            "(province), 33.74 (regency) or 3201, or omit it for the default mix."
+        )
     prefixes: list[str] = []
     for raw in regions:
         check = check_region(str(raw))
         if check.status is RegionStatus.MALFORMED or check.code is None:
             raise InputError(
                 f"regions: {raw!r} is not a Kemendagri region code. Use 2, 4, 6 or 10 digits with "
-                "or without dots, e.g. 32, 33.74, 3201 or 32.01.01.2001.")
+                "or without dots, e.g. 32, 33.74, 3201 or 32.01.01.2001."
+            )
         if check.status is RegionStatus.UNKNOWN:
             raise InputError(
                 f"regions: {raw!r} is not in the current Kemendagri list. Check the code against "
-                "src/padan/domain/data/wilayah/*.csv.")
+                "src/padan/domain/data/wilayah/*.csv."
+            )
         if check.status is RegionStatus.RETIRED:
             raise InputError(
                 f"regions: {raw!r} is a retired code (valid only in an earlier release, e.g. "
-                "Papua before the 2022 split). Use the current code of that region.")
+                "Papua before the 2022 split). Use the current code of that region."
+            )
         prefixes.append(check.code)
     weights: dict[str, float] = {}
     for regency, villages in _villages_by_regency().items():
@@ -156,8 +210,10 @@ def resolve_regions(regions: Sequence[str] | str | None) -> tuple[dict[str, floa
         if count:
             weights[regency] = float(count)
     if not weights:
-        raise InputError(f"regions: {list(regions)!r} contain no villages. Give codes of "
-                         "populated regions (province, regency, district or village).")
+        raise InputError(
+            f"regions: {list(regions)!r} contain no villages. Give codes of "
+            "populated regions (province, regency, district or village)."
+        )
     return weights, prefixes
 
 
@@ -187,14 +243,28 @@ class Geography:
             birthplace = birthplace_name(regency_region.name)
             chosen = [v for v in by_regency[regency] if _selected(v.code, prefixes)]
             self._villages[regency] = [
-                Village(v.code, v.name, v.parent or "", table[v.parent].name if v.parent else "",
-                        regency, regency_region.name, (v.parent or "").replace(".", ""),
-                        birthplace, poverty, groups)
+                Village(
+                    v.code,
+                    v.name,
+                    v.parent or "",
+                    table[v.parent].name if v.parent else "",
+                    regency,
+                    regency_region.name,
+                    (v.parent or "").replace(".", ""),
+                    birthplace,
+                    poverty,
+                    groups,
+                )
                 for v in chosen
             ]
         self._regency_pool = Pool(self.regencies, [weights[r] for r in self.regencies])
-        self._all_birthplaces = sorted({birthplace_name(r.name) for r in table.values()
-                                        if r.level == "regency" and not r.retired})
+        self._all_birthplaces = sorted(
+            {
+                birthplace_name(r.name)
+                for r in table.values()
+                if r.level == "regency" and not r.retired
+            }
+        )
         self._own_districts = sorted({v.district6 for vs in self._villages.values() for v in vs})
 
     def village(self, rng: random.Random) -> Village:
@@ -208,8 +278,9 @@ class Geography:
     def other_district(self, rng: random.Random, home: str) -> str:
         """A 6-digit district other than ``home``: where a person who has since moved was first
         registered (mostly the same regency, sometimes elsewhere in the selection)."""
-        neighbours = [d for d in _districts_by_regency().get(f"{home[:2]}.{home[2:4]}", [])
-                      if d != home]
+        neighbours = [
+            d for d in _districts_by_regency().get(f"{home[:2]}.{home[2:4]}", []) if d != home
+        ]
         if neighbours and rng.random() < 0.7:
             return rng.choice(neighbours)
         others = [d for d in self._own_districts if d != home]

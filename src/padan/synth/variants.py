@@ -25,8 +25,18 @@ _OLD_MARKERS: Final = re.compile("oe|dj|tj", re.IGNORECASE)
 
 # Common written forms of frequent Arabic-origin tokens (any form may replace any other).
 _ARABIC: Final[dict[str, tuple[str, ...]]] = {
-    "muhammad": ("Muhammad", "Muhamad", "Mohammad", "Mohamad", "Mochammad", "Moh.", "Muh.", "M.",
-                 "Mhd.", "Muhammat"),
+    "muhammad": (
+        "Muhammad",
+        "Muhamad",
+        "Mohammad",
+        "Mohamad",
+        "Mochammad",
+        "Moh.",
+        "Muh.",
+        "M.",
+        "Mhd.",
+        "Muhammat",
+    ),
     "ahmad": ("Ahmad", "Achmad", "Akhmad", "Ahmat"),
     "abdul": ("Abdul", "Abd.", "Abdoel"),
     "siti": ("Siti", "Sitti", "St."),
@@ -39,8 +49,22 @@ _ARABIC: Final[dict[str, tuple[str, ...]]] = {
 }
 _ARABIC_LOOKUP: Final = {form.lower(): key for key, forms in _ARABIC.items() for form in forms}
 _VOWEL_SWAP: Final = {"a": "e", "e": "a", "i": "e", "o": "u", "u": "o"}
-_NEIGHBOURS: Final = {"a": "s", "s": "a", "d": "f", "n": "m", "m": "n", "r": "t", "t": "r",
-                      "i": "u", "u": "i", "e": "r", "h": "j", "k": "l", "l": "k", "y": "u"}
+_NEIGHBOURS: Final = {
+    "a": "s",
+    "s": "a",
+    "d": "f",
+    "n": "m",
+    "m": "n",
+    "r": "t",
+    "t": "r",
+    "i": "u",
+    "u": "i",
+    "e": "r",
+    "h": "j",
+    "k": "l",
+    "l": "k",
+    "y": "u",
+}
 
 
 def _coin(rng: random.Random) -> bool:
@@ -103,7 +127,7 @@ def _doubling(name: str, rng: random.Random) -> str:
     doubles = [m.start() for m in re.finditer(r"([bcdfghjklmnpqrstvwxyz])\1", name)]
     if doubles:
         i = rng.choice(doubles)
-        return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1 :]
     singles = [m.start(1) for m in re.finditer(r"[aeiou]([bdfhklmnrst])[aeiou]", name)]
     if not singles:
         return name
@@ -134,12 +158,12 @@ def _typo(name: str, rng: random.Random) -> str:
     i = rng.choice(letters)
     kind = rng.random()
     if kind < 0.35 and i + 1 < len(name) and name[i + 1].isalpha() and name[i + 1] != name[i]:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]  # adjacent letters swapped
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]  # adjacent letters swapped
     if kind < 0.6 and len(name) > 4:
-        return name[:i] + name[i + 1:]  # letter dropped
+        return name[:i] + name[i + 1 :]  # letter dropped
     char = name[i].lower()
     repl = _VOWEL_SWAP.get(char) or _NEIGHBOURS.get(char) or "a"
-    return name[:i] + (repl.upper() if name[i].isupper() else repl) + name[i + 1:]
+    return name[:i] + (repl.upper() if name[i].isupper() else repl) + name[i + 1 :]
 
 
 def _case(name: str, rng: random.Random) -> str:
@@ -184,10 +208,10 @@ def mistype_digits(value: str, rng: random.Random) -> str:
         spots = [i for i in range(len(value) - 1) if value[i] != value[i + 1]]
         if spots:
             i = rng.choice(spots)
-            return value[:i] + value[i + 1] + value[i] + value[i + 2:]
+            return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
     if kind >= 0.85:
         i = rng.randrange(len(value))
-        return value[:i] + value[i + 1:]
+        return value[:i] + value[i + 1 :]
     i = rng.randrange(len(value))
     digit = str((int(value[i]) + rng.randint(1, 9)) % 10)
-    return value[:i] + digit + value[i + 1:]
+    return value[:i] + digit + value[i + 1 :]

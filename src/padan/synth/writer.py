@@ -117,4 +117,3 @@ def generate(
     # person id); each child absent from DTSEN adds one person.
     persons = members + sum(1 for child in planner.children if not child.in_dtsen)
     return SynthSummary(out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons)
-
