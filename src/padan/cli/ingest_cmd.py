@@ -54,7 +54,8 @@ def render_summary(summary: IngestSummary) -> None:
             f"[yellow]Already ingested[/] as batch {summary.batch_id}: same content, "
             "nothing stored again."
         )
-    table = Table(title=title, show_header=True)
+    out.print(f"\n[bold]{title}[/]")
+    table = Table(show_header=True)
     table.add_column("baris / rows")
     table.add_column("jumlah", justify="right")
     table.add_row("dibaca / read", f"{summary.read:,}")

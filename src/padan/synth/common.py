@@ -59,6 +59,7 @@ class Pool(Generic[T]):
 
     @property
     def items(self) -> tuple[T, ...]:
+        """The items, in the order given."""
         return self._items
 
 

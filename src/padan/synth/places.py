@@ -191,7 +191,7 @@ def resolve_regions(regions: Sequence[str] | str | None) -> tuple[dict[str, floa
         if check.status is RegionStatus.MALFORMED or check.code is None:
             raise InputError(
                 f"regions: {raw!r} is not a Kemendagri region code. Use 2, 4, 6 or 10 digits with "
-                "or without dots, e.g. 32, 33.74, 3201 or 32.01.01.2001."
+                "or without dots, e.g. 32, 33.74, 3201 or 32.01.01.1001."
             )
         if check.status is RegionStatus.UNKNOWN:
             raise InputError(
