@@ -35,8 +35,9 @@ print(json.dumps({"read": summary.read, "accepted": summary.accepted,
 
 
 def _ingest(url: str, path: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", _CHILD, url, str(path)], check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, url, str(path)], check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -65,10 +66,13 @@ def main() -> None:
         if not args.skip_postgres:
             with throwaway_postgres() as base:
                 results["postgresql"] = _ingest(create_database(base, "bench"), dtsen)
-        print(f"{'backend':<11} {'rows':>10} {'accepted':>10} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9}")
+        heading = ("backend", "rows", "accepted", "seconds", "rows/s", "peak MiB")
+        print("{:<11} {:>10} {:>10} {:>8} {:>9} {:>9}".format(*heading))
         for name, r in results.items():
-            print(f"{name:<11} {int(r['read']):>10,} {int(r['accepted']):>10,} {r['seconds']:>8.1f} "
-                  f"{r['read'] / r['seconds']:>9,.0f} {r['peak_mib']:>9.0f}")
+            print(
+                f"{name:<11} {int(r['read']):>10,} {int(r['accepted']):>10,} {r['seconds']:>8.1f} "
+                f"{r['read'] / r['seconds']:>9,.0f} {r['peak_mib']:>9.0f}"
+            )
 
 
 if __name__ == "__main__":

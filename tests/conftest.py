@@ -8,9 +8,9 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from support.postgres import create_database, throwaway_postgres
 
 from padan.store import Store, open_store
+from support.postgres import create_database, throwaway_postgres
 
 TODAY = dt.date(2026, 11, 28)
 _db_numbers = count(1)
