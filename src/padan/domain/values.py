@@ -15,6 +15,7 @@ __all__ = [
     "STATUS_IZIN",
     "STATUS_PENANGANAN",
     "STATUS_SEKOLAH",
+    "UNKNOWN_MARKERS",
     "is_unknown",
     "parse_code",
     "parse_flag01",
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 # The exchange format's markers for "unknown"; "0" only counts as unknown for identifiers.
-_UNKNOWN: Final = frozenset(
+UNKNOWN_MARKERS: Final = frozenset(
     {"", "-", "--", "null", "none", "n/a", "na", "#n/a", "tidak ada", "nan"}
 )
 
@@ -61,7 +62,7 @@ def is_unknown(value: object, *, identifier: bool = False) -> bool:
     if not isinstance(value, str):
         return identifier and value == 0
     text = value.strip().lower()
-    return text in _UNKNOWN or (identifier and text.strip("0") == "" and text != "")
+    return text in UNKNOWN_MARKERS or (identifier and text.strip("0") == "" and text != "")
 
 
 def parse_sex(value: str) -> Literal["L", "P"] | None:

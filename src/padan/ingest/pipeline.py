@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
-from collections.abc import Callable
+import multiprocessing
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from padan import __version__
 from padan.domain.reasons import describe
@@ -16,8 +21,8 @@ from padan.errors import FileLevelError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import FileInfo, RawRow, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
-from padan.ingest.validate import Issue, validate_row
-from padan.store import NewBatch, Store
+from padan.ingest.validate import Issue, Validator
+from padan.store import BatchWriter, NewBatch, Store
 
 __all__ = ["IngestSummary", "Progress", "ingest_file"]
 
@@ -57,6 +62,7 @@ def ingest_file(
     today: dt.date | None = None,
     progress: Progress | None = None,
     chunk_rows: int = 5000,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Validate every row of ``path`` and store it as one batch of ``source`` (kpai|dtsen|lembaga).
 
@@ -64,6 +70,9 @@ def ingest_file(
     quarantined with row number, column, value and a bilingual reason. A file whose content (and
     mapping) was ingested before is recognised by hash and not stored again. Records whose id
     appeared in an earlier batch supersede the older version, which is kept as history.
+
+    Rows are judged ``chunk_rows`` at a time; on large files by ``workers`` processes (default:
+    one per core) while this one reads the file and writes the store.
 
     Raises :class:`InputError` (bad source or mapping) or :class:`FileLevelError` (format,
     encoding, header, empty file); nothing is stored then.
@@ -86,18 +95,22 @@ def ingest_file(
         extract.source, extract.name, path.name, info.format, info.encoding, content_key,
         column_map.text, dt.datetime.now(dt.UTC), __version__,
     )  # fmt: skip
-    with store.write_batch(new) as writer:
-        run = _Run(extract, sources, today)
+    workers = _workers(info) if workers is None else workers
+    with store.write_batch(new) as writer, _judges(extract, sources, today, workers) as judge:
+        run = _Run(extract, writer)
+        in_flight: deque[Future[_Judged] | _Judged] = deque()
         for raw in table.rows:
             run.take(raw)
-            if len(run.records) >= chunk_rows or len(run.quarantined) >= chunk_rows:
-                writer.add_records(run.records)
-                writer.add_quarantine(run.quarantined)
-                run.records, run.quarantined = [], []
+            if len(run.pending) >= chunk_rows:
+                in_flight.append(judge(run.pending))
+                run.pending = []
+            while len(in_flight) > 2 * max(workers, 1) or (in_flight and not workers):
+                run.store(_result(in_flight.popleft()))
                 if progress:
                     progress(table.done[0], table.total)
-        writer.add_records(run.records)
-        writer.add_quarantine(run.quarantined)
+        in_flight.append(judge(run.pending))
+        while in_flight:
+            run.store(_result(in_flight.popleft()))
         if run.read == 0:
             raise FileLevelError(
                 str(path),
@@ -152,45 +165,112 @@ def _resolve_columns(
     return sources
 
 
-class _Run:
-    """Counters and buffers of one ingest; ``take`` decides the fate of one row."""
+class _Judged(NamedTuple):
+    records: list[tuple[object, ...]]  # stored columns + row_number, is_current, flags, raw
+    rejected: list[tuple[int, list[Issue], str]]  # row number, issues, raw JSON
 
-    def __init__(self, extract: Extract, sources: dict[str, str], today: dt.date) -> None:
-        self.extract, self.sources, self.today = extract, sources, today
+
+class _Judge:
+    """Validates chunks of rows; picklable inputs, so it can run in a worker process."""
+
+    def __init__(self, source: str, sources: dict[str, str], today: dt.date) -> None:
+        self.validator = Validator(extract_for(source), today=today)
+        self.sources = sources
+
+    def __call__(self, rows: list[RawRow]) -> _Judged:
+        chunk = self.validator.check([raw.values for raw in rows], self.sources)
+        records = [
+            (*values, rows[i].number, True, ";".join(flags), _raw_json(rows[i]))
+            for i, values, flags in chunk.accepted
+        ]
+        rejected = [(rows[i].number, issues, _raw_json(rows[i])) for i, issues in chunk.rejected]
+        return _Judged(records, rejected)
+
+
+_WORKER_JUDGE: _Judge | None = None
+
+
+def _start_worker(source: str, sources: dict[str, str], today: dt.date) -> None:
+    global _WORKER_JUDGE
+    _WORKER_JUDGE = _Judge(source, sources, today)
+
+
+def _judge_in_worker(rows: list[RawRow]) -> _Judged:
+    assert _WORKER_JUDGE is not None
+    return _WORKER_JUDGE(rows)
+
+
+def _workers(info: FileInfo) -> int:
+    # Processes pay off only when there is enough to judge; small files stay in this process.
+    return min(os.cpu_count() or 1, 4) if info.size > _PARALLEL_BYTES else 0
+
+
+@contextmanager
+def _judges(
+    extract: Extract, sources: dict[str, str], today: dt.date, workers: int
+) -> Iterator[Callable[[list[RawRow]], Future[_Judged] | _Judged]]:
+    if workers <= 0:
+        yield _Judge(extract.source, sources, today)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker,
+        initargs=(extract.source, sources, today),
+    )  # fmt: skip
+    try:
+        yield lambda rows: pool.submit(_judge_in_worker, rows)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(item: Future[_Judged] | _Judged) -> _Judged:
+    return item.result() if isinstance(item, Future) else item
+
+
+class _Run:
+    """Counters of one ingest; takes rows in file order and stores judged chunks in that order."""
+
+    def __init__(self, extract: Extract, writer: BatchWriter) -> None:
+        self.extract, self.writer = extract, writer
+        self.columns = (*extract.stored_columns, "row_number", "is_current", "flags", "raw")
+        self._id_index = extract.stored_columns.index(extract.id_column)
         self.read = self.accepted = self.rejected = 0
         self.flags: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
-        self.seen_ids: set[str] = set()
-        self.records: list[dict[str, Any]] = []
+        self.seen_ids: set[object] = set()
+        self.pending: list[RawRow] = []
         self.quarantined: list[dict[str, Any]] = []
 
     def take(self, raw: RawRow) -> None:
         self.read += 1
-        raw_json = (
-            json.dumps(raw.values, ensure_ascii=False, default=str)
-            if raw.text is None
-            else raw.text
-        )
-        if raw.problem is not None:
-            self._reject(raw.number, [Issue("", (raw.text or "")[:200], raw.problem)], raw_json)
-            return
-        row = {name: raw.values.get(header) for name, header in self.sources.items()}
-        verdict = validate_row(self.extract, row, today=self.today)
-        if verdict.record is None:
-            self._reject(raw.number, verdict.issues, raw_json)
-            return
-        record_id = str(verdict.record[self.extract.id_column])
-        if record_id in self.seen_ids:
-            issue = Issue(self.extract.id_column, record_id, "id_ganda_dalam_file")
-            self._reject(raw.number, [issue], raw_json)
-            return
-        self.seen_ids.add(record_id)
-        self.accepted += 1
-        self.flags.update(verdict.flags)
-        self.records.append({
-            **verdict.record, "row_number": raw.number, "is_current": True,
-            "flags": ";".join(verdict.flags), "raw": raw_json,
-        })  # fmt: skip
+        if raw.problem is None:
+            self.pending.append(raw)
+        else:
+            issue = Issue("", (raw.text or "")[:200], raw.problem)
+            self._reject(raw.number, [issue], raw.text or "")
+
+    def store(self, judged: _Judged) -> None:
+        """Write one judged chunk: ids seen earlier in the file are quarantined here."""
+        for number, issues, raw_json in judged.rejected:
+            self._reject(number, issues, raw_json)
+        records = []
+        id_index, flags_index = self._id_index, len(self.columns) - 2
+        for record in judged.records:
+            record_id = record[id_index]
+            if record_id in self.seen_ids:
+                issue = Issue(self.extract.id_column, str(record_id), "id_ganda_dalam_file")
+                number, raw_json = record[-4], record[-1]
+                assert isinstance(number, int) and isinstance(raw_json, str)
+                self._reject(number, [issue], raw_json)
+                continue
+            self.seen_ids.add(record_id)
+            if record[flags_index]:
+                self.flags.update(str(record[flags_index]).split(";"))
+            records.append(record)
+        self.accepted += len(records)
+        self.writer.add_records(self.columns, records)
+        self.writer.add_quarantine(self.quarantined)
+        self.quarantined = []
 
     def _reject(self, number: int, issues: list[Issue], raw_json: str) -> None:
         self.rejected += 1
@@ -202,3 +282,11 @@ class _Run:
                 "value": issue.value[:1000], "reason": issue.reason, "reason_id": reason.id,
                 "reason_en": reason.en, "raw": raw_json,
             })  # fmt: skip
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_PARALLEL_BYTES = 16 * 2**20
+
+
+def _raw_json(raw: RawRow) -> str:
+    return _ENCODER.encode(raw.values)

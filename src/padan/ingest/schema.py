@@ -20,12 +20,22 @@ Kind = Literal[
 ]  # fmt: skip
 
 
+_DERIVED: Final = {"name": "{}_norm", "nik": "{}_status", "kk": "{}_status", "region": "wilayah_level"}
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
     kind: Kind
     required: bool = False
     codes: tuple[str, ...] = ()
+    village: bool = False  # region codes: the format asks for village level (flag coarser ones)
+
+    @property
+    def derived(self) -> str | None:
+        """The field derived from this column when stored (normalised name, status, level)."""
+        pattern = _DERIVED.get(self.kind)
+        return pattern.format(self.name) if pattern else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +58,11 @@ class Extract:
     @property
     def stored_columns(self) -> tuple[str, ...]:
         """Every normalised field of an accepted record: the columns plus derived ones."""
-        derived = {
-            "name": "{}_norm",
-            "nik": "{}_status",
-            "kk": "{}_status",
-            "region": "wilayah_level",
-        }
         names: list[str] = []
         for column in self.columns:
             names.append(column.name)
-            if column.kind in derived:
-                names.append(derived[column.kind].format(column.name))
+            if column.derived:
+                names.append(column.derived)
         return tuple(names)
 
 
@@ -103,7 +107,7 @@ DTSEN: Final = Extract(
         Column("hubungan_keluarga", "code", True, v.HUBUNGAN_KELUARGA),
         Column("nama_ibu_kandung", "name"),
         Column("alamat", "text"),
-        Column("kode_wilayah", "region", True),
+        Column("kode_wilayah", "region", True, village=True),
         Column("desil", "desil"),
         Column("ragam_disabilitas", "code", False, v.RAGAM_DISABILITAS),
         Column("status_sekolah", "code", False, v.STATUS_SEKOLAH),

@@ -10,25 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Final
+from functools import lru_cache
+from typing import Final, NamedTuple
 
 from padan.domain import values as v
 from padan.domain.dates import parse_age, parse_date
-from padan.domain.identifiers import check_kk, check_nik, clean_identifier
+from padan.domain.identifiers import IdCheck, check_kk, check_nik, clean_identifier
 from padan.domain.names import normalise_name
 from padan.domain.regions import RegionStatus, check_region
 from padan.ingest.readers import Cell
 from padan.ingest.schema import Column, Extract
 
-__all__ = ["MAX_VALUE_LENGTH", "Issue", "Verdict", "cell_text", "validate_row"]
+__all__ = ["MAX_VALUE_LENGTH", "Chunk", "Issue", "Validator", "cell_text", "validate_row"]
 
 MAX_VALUE_LENGTH: Final = 1000
 _CONTROL: Final = frozenset(chr(c) for c in [*range(0, 9), *range(11, 32), 127])
 _FORMULA_START: Final = ("=", "+", "-", "@")
+_CACHE_LIMIT: Final = 200_000
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """Why a row was quarantined: the column, the value seen and a reason code."""
 
     column: str
@@ -36,13 +37,127 @@ class Issue:
     reason: str
 
 
-@dataclass(slots=True)
-class Verdict:
-    """Outcome for one row: ``record`` (normalised fields) when accepted, else ``issues``."""
+class _Effect(NamedTuple):
+    """The outcome of checking one cell: its normalised value, derived field, flags and issues."""
 
-    record: dict[str, object] | None
-    flags: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    value: object
+    derived: object
+    flags: tuple[str, ...]
+    issues: tuple[Issue, ...]
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Outcome for a list of rows.
+
+    ``accepted`` holds ``(index, values, flags)``: the row's position in the chunk, its
+    normalised values in the order of ``columns`` and its ``column:reason`` flags.
+    ``rejected`` holds ``(index, issues)``.
+    """
+
+    columns: tuple[str, ...]
+    accepted: list[tuple[int, tuple[object, ...], list[str]]] = field(default_factory=list)
+    rejected: list[tuple[int, list[Issue]]] = field(default_factory=list)
+
+
+class Validator:
+    """Validates the rows of one extract as of ``today``, a chunk of rows at a time.
+
+    Checking a cell is a pure function of its column and value, and most columns repeat their
+    values (dates, codes, regions, names, household ids), so each distinct value is checked once
+    and the work runs column by column: a million-row extract takes seconds, not minutes.
+    """
+
+    def __init__(self, extract: Extract, *, today: dt.date) -> None:
+        self.extract, self.today = extract, today
+        self.columns = extract.stored_columns
+        # Identifiers, NIKs and free text hardly repeat: they take a fast path instead of a cache.
+        self._caches: dict[str, dict[Cell, _Effect]] = {
+            c.name: {} for c in extract.columns if c.kind not in ("id", "nik", "text")
+        }
+
+    def check(self, rows: list[dict[str, Cell]], sources: dict[str, str] | None = None) -> Chunk:
+        """Check every declared column of every row.
+
+        ``sources`` maps a format column to the key holding it in the rows (the file's header);
+        by default the keys are the format column names. Never raises for bad values: they
+        become flags or issues.
+        """
+        n = len(rows)
+        values: dict[str, list[object]] = {}
+        flags: list[list[str]] = [[] for _ in range(n)]
+        issues: dict[int, list[Issue]] = {}
+        for column in self.extract.columns:
+            key = column.name if sources is None else sources.get(column.name)
+            cells = [row.get(key) for row in rows] if key is not None else [None] * n
+            column_values, derived, noted = self._column(column, cells)
+            values[column.name] = column_values
+            if column.derived is not None:
+                values[column.derived] = derived
+            for i, effect in noted.items():
+                flags[i].extend(effect.flags)
+                if effect.issues:
+                    issues.setdefault(i, []).extend(effect.issues)
+        _cross_checks(self.extract.source, values, flags, self.today)
+        chunk = Chunk(self.columns, rejected=sorted(issues.items()))
+        table = zip(*(values[c] for c in self.columns), strict=True)
+        chunk.accepted = [(i, t, flags[i]) for i, t in enumerate(table) if i not in issues]
+        return chunk
+
+    def _column(
+        self, column: Column, cells: list[Cell]
+    ) -> tuple[list[object], list[object], dict[int, _Effect]]:
+        """Normalised values and derived fields of one column, and the effects worth noting."""
+        cache = self._caches.get(column.name)
+        noted: dict[int, _Effect] = {}
+        if cache is None:
+            values: list[object] = []
+            for i, cell in enumerate(cells):
+                plain = _plain_text(column, cell)
+                if plain is None:
+                    effect = _effect(column, cell, self.today)
+                    plain = effect.value
+                    if effect.flags or effect.issues:
+                        noted[i] = effect
+                values.append(plain)
+            return values, [None] * len(cells), noted
+        distinct = set(cells)
+        for cell in distinct - cache.keys():
+            cache[cell] = _effect(column, cell, self.today)
+        effects = [cache[cell] for cell in cells]
+        if any(cache[cell].flags or cache[cell].issues for cell in distinct):
+            noted = {i: e for i, e in enumerate(effects) if e.flags or e.issues}
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()  # bound memory on columns that hardly repeat
+        derived = [e.derived for e in effects] if column.derived else []
+        return [e.value for e in effects], derived, noted
+
+
+def _plain_text(column: Column, cell: Cell) -> str | None:
+    """Fast path for ids, NIKs and free text: a plain, printable ASCII value needs no work.
+
+    Returns the value, or ``None`` whenever the full check in :func:`_effect` could say more.
+    """
+    if type(cell) is not str:
+        return None
+    text = cell.strip()
+    if column.kind == "nik":
+        return text if len(text) == 16 and text.isdigit() and text.isascii() else None
+    if (
+        0 < len(text) <= MAX_VALUE_LENGTH
+        and text.isascii()  # so NFC normalisation would change nothing
+        and text.isprintable()
+        and not text.startswith(_FORMULA_START)
+        and (column.kind != "id" or text.strip("0"))
+        and text.lower() not in v.UNKNOWN_MARKERS
+    ):
+        return text
+    return None
+
+
+def validate_row(extract: Extract, row: dict[str, Cell], *, today: dt.date) -> Chunk:
+    """Check one row (convenience for tests and single records)."""
+    return Validator(extract, today=today).check([row])
 
 
 def cell_text(value: Cell) -> str:
@@ -58,99 +173,83 @@ def cell_text(value: Cell) -> str:
     return str(value).strip()
 
 
-def validate_row(extract: Extract, row: dict[str, Cell], *, today: dt.date) -> Verdict:
-    """Check every declared column of ``row`` (keys are format column names).
-
-    Returns a :class:`Verdict`; never raises for bad values.
-    """
-    verdict = Verdict({})
-    record: dict[str, object] = dict.fromkeys(extract.stored_columns)
-    for column in extract.columns:
-        _check_column(column, row.get(column.name), record, verdict, today)
-    if verdict.issues:
-        return Verdict(None, verdict.flags, verdict.issues)
-    _cross_checks(extract, record, verdict.flags, today)
-    verdict.record = record
-    return verdict
-
-
-def _check_column(
-    column: Column, value: Cell, record: dict[str, object], verdict: Verdict, today: dt.date
-) -> None:
+def _effect(column: Column, value: Cell, today: dt.date) -> _Effect:
     name = column.name
     text = cell_text(value)
     if len(text) > MAX_VALUE_LENGTH:
-        verdict.issues.append(Issue(name, text[:80] + "…", "nilai_terlalu_panjang"))
-        return
+        return _Effect(None, None, (), (Issue(name, text[:80] + "…", "nilai_terlalu_panjang"),))
     if v.is_unknown(text, identifier=column.kind in ("id", "nik", "kk")):
-        record[name] = None
-        if column.required:
-            verdict.issues.append(Issue(name, text, "wajib_kosong"))
-        return
+        missing = (Issue(name, text, "wajib_kosong"),) if column.required else ()
+        return _Effect(None, None, (), missing)
+    flags: list[str] = []
     if not _CONTROL.isdisjoint(text):
         if column.kind == "id":
-            verdict.issues.append(
-                Issue(name, text.encode("unicode_escape").decode(), "karakter_kontrol")
-            )
-            return
-        verdict.flags.append(f"{name}:karakter_kontrol")
+            escaped = text.encode("unicode_escape").decode()
+            return _Effect(None, None, (), (Issue(name, escaped, "karakter_kontrol"),))
+        flags.append(f"{name}:karakter_kontrol")
         text = "".join(ch for ch in text if ch not in _CONTROL)
     if text.startswith(_FORMULA_START) and column.kind in ("text", "name", "id"):
-        verdict.flags.append(f"{name}:formula_spreadsheet")
-    normalised, reason = _normalise(column, value, text, record, today)
+        flags.append(f"{name}:formula_spreadsheet")
+    normalised, derived, reason = _normalise(column, value, text, today)
     if reason is None:
-        record[name] = normalised
-        return
-    record[name] = normalised if column.kind in ("nik", "kk") else None
+        if column.kind == "region":
+            flags.extend(_region_flags(column, normalised, derived))
+        return _Effect(normalised, derived, tuple(flags), ())
+    kept = normalised if column.kind in ("nik", "kk") else None
     if column.required:
-        verdict.issues.append(Issue(name, text, reason))
-    else:
-        verdict.flags.append(f"{name}:{reason}")
+        return _Effect(kept, derived, tuple(flags), (Issue(name, text, reason),))
+    return _Effect(kept, derived, (*flags, f"{name}:{reason}"), ())
+
+
+def _region_flags(column: Column, code: object, level: object) -> list[str]:
+    flags = []
+    if isinstance(code, str) and check_region(code).status is RegionStatus.RETIRED:
+        flags.append(f"{column.name}:wilayah_lama")
+    if column.village and level != "village":
+        flags.append(f"{column.name}:wilayah_bukan_desa")
+    return flags
 
 
 def _normalise(
-    column: Column, value: Cell, text: str, record: dict[str, object], today: dt.date
-) -> tuple[object, str | None]:
-    """The normalised value and a reason code (``None`` when valid); may add derived fields."""
+    column: Column, value: Cell, text: str, today: dt.date
+) -> tuple[object, object, str | None]:
+    """The normalised value, the derived field and a reason code (``None`` when valid)."""
     kind = column.kind
     if kind in ("id", "text"):
-        return unicodedata.normalize("NFC", text), None
+        return unicodedata.normalize("NFC", text), None, None
     if kind == "name":
         written = unicodedata.normalize("NFC", text)
-        record[f"{column.name}_norm"] = normalise_name(written).text or None
-        return written, None
+        return written, normalise_name(written).text or None, None
     if kind == "date":
         result = parse_date(value if not isinstance(value, str) else text, today=today)
-        return result.value, result.reason
+        return result.value, None, result.reason
     if kind == "sex":
         sex = v.parse_sex(text)
-        return sex, None if sex else "jk_tidak_dikenal"
+        return sex, None, None if sex else "jk_tidak_dikenal"
     if kind == "code":
         code = v.parse_code(text, column.codes)
-        return code, None if code else "kode_tidak_dikenal"
+        return code, None, None if code else "kode_tidak_dikenal"
     if kind == "region":
         check = check_region(text)
-        record["wilayah_level"] = check.level
         if check.status is RegionStatus.MALFORMED:
-            return None, "wilayah_format"
+            return None, None, "wilayah_format"
         if check.status is RegionStatus.UNKNOWN:
-            return None, "wilayah_tidak_dikenal"
-        return check.code, None
+            return None, None, "wilayah_tidak_dikenal"
+        return check.code, check.level, None
     if kind in ("nik", "kk"):
         # Judged in _cross_checks, where the record's birth date and sex are known.
-        return clean_identifier(text if isinstance(value, str) else value), None
+        return clean_identifier(text if isinstance(value, str) else value), None, None
     if kind == "age":
         age = parse_age(text)
-        return age, None if age is not None else "usia_tidak_valid"
-    if kind == "desil":
+        return age, None, None if age is not None else "usia_tidak_valid"
+    if kind in ("desil", "count"):
         number = _whole(text)
-        return number, None if number is not None and 1 <= number <= 10 else "desil_tidak_valid"
-    if kind == "count":
-        number = _whole(text)
-        return number, None if number is not None and number >= 0 else "angka_tidak_valid"
+        low, high, reason = (1, 10, "desil_tidak_valid") if kind == "desil" else (0, None, "angka_tidak_valid")
+        valid = number is not None and number >= low and (high is None or number <= high)
+        return (number, None, None) if valid else (None, None, reason)
     if kind == "flag01":
         flag = v.parse_flag01(text)
-        return flag, None if flag is not None else "flag_tidak_valid"
+        return flag, None, None if flag is not None else "flag_tidak_valid"
     raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover - schema is static
 
 
@@ -163,49 +262,49 @@ def _whole(text: str) -> int | None:
 
 
 def _cross_checks(
-    extract: Extract, record: dict[str, object], flags: list[str], today: dt.date
+    source: str, values: dict[str, list[object]], flags: list[list[str]], today: dt.date
 ) -> None:
-    birth = record.get("tanggal_lahir")
-    birth_date = birth if isinstance(birth, dt.date) else None
-    sex = record.get("jenis_kelamin")
-    for id_column in ("nik", "nik_anak"):
-        if record.get(id_column) is not None:
-            nik = check_nik(record[id_column], today=today, birth_date=birth_date, sex=str(sex))
-            record[id_column], record[f"{id_column}_status"] = nik.value, nik.status
-            flags.extend(f"{id_column}:{f}" for f in nik.flags)
-        elif id_column in record:
-            record[f"{id_column}_status"] = "missing"
-    if record.get("no_kk") is not None:
-        kk = check_kk(record["no_kk"], today=today)
-        record["no_kk"], record["no_kk_status"] = kk.value, kk.status
-        flags.extend(f"no_kk:{f}" for f in kk.flags)
-    elif "no_kk" in record:
-        record["no_kk_status"] = "missing"
-    if extract.source == "kpai":
-        _kpai_checks(record, birth_date, flags)
-    if record.get("wilayah_level") not in (None, "village") and extract.source == "dtsen":
-        flags.append("kode_wilayah:wilayah_bukan_desa")
-    region = record.get("kode_wilayah")
-    if isinstance(region, str) and check_region(region).status is RegionStatus.RETIRED:
-        flags.append("kode_wilayah:wilayah_lama")
+    """Checks that need several fields of a row; they only ever flag."""
+    births = [b if isinstance(b, dt.date) else None for b in values.get("tanggal_lahir", ())]
+    for id_column in ("nik", "nik_anak", "no_kk"):
+        if id_column not in values:
+            continue
+        numbers, status = values[id_column], values[f"{id_column}_status"]
+        for i, number in enumerate(numbers):
+            if number is None:
+                status[i] = "missing"
+                continue
+            if id_column == "no_kk":
+                checked = _check_kk(str(number), today)
+            else:
+                sex = values["jenis_kelamin"][i]
+                checked = check_nik(number, today=today, birth_date=births[i], sex=str(sex))
+            status[i] = checked.status
+            if checked.flags:
+                flags[i].extend(f"{id_column}:{f}" for f in checked.flags)
+    if source == "kpai":
+        for i, (birth, age, complaint) in enumerate(
+            zip(births, values["usia"], values["tanggal_pengaduan"], strict=True)
+        ):
+            _kpai_checks(birth, age, complaint, flags[i])
 
 
-def _kpai_checks(record: dict[str, object], birth_date: dt.date | None, flags: list[str]) -> None:
-    complaint = record.get("tanggal_pengaduan")
-    age = record.get("usia")
-    if birth_date is None and isinstance(age, int):
+@lru_cache(maxsize=100_000)
+def _check_kk(value: str, today: dt.date) -> IdCheck:
+    # A household's members share one KK number: check it once.
+    return check_kk(value, today=today)
+
+
+def _kpai_checks(birth: dt.date | None, age: object, complaint: object, flags: list[str]) -> None:
+    if birth is None and isinstance(age, int):
         flags.append("tanggal_lahir:hanya_usia")
     if isinstance(age, int) and age >= 18:
         flags.append("usia:usia_dewasa")
-    if birth_date is None or not isinstance(complaint, dt.date):
+    if birth is None or not isinstance(complaint, dt.date):
         return
-    if birth_date > complaint:
+    if birth > complaint:
         flags.append("tanggal_lahir:tanggal_lahir_setelah_pengaduan")
     elif isinstance(age, int):
-        years = (
-            complaint.year
-            - birth_date.year
-            - ((complaint.month, complaint.day) < (birth_date.month, birth_date.day))
-        )
-        if abs(years - age) > 1:
+        before_birthday = (complaint.month, complaint.day) < (birth.month, birth.day)
+        if abs(complaint.year - birth.year - before_birthday - age) > 1:
             flags.append("usia:usia_beda_tgl_lahir")

@@ -1,6 +1,6 @@
 """The store: SQLite by default, PostgreSQL by URL. The only package that imports SQLAlchemy."""
 
-from padan.store.db import Store, open_store
+from padan.store.db import BatchWriter, Store, open_store
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
 
-__all__ = ["BatchInfo", "NewBatch", "QuarantineEntry", "Store", "open_store"]
+__all__ = ["BatchInfo", "BatchWriter", "NewBatch", "QuarantineEntry", "Store", "open_store"]

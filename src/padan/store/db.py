@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
@@ -196,20 +197,28 @@ class BatchWriter:
         self.batch_id = batch_id
         self.table, self.id_column = RECORD_TABLES[extract]
 
-    def add_records(self, rows: Sequence[dict[str, Any]]) -> None:
+    def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert accepted records given as tuples in the order of ``columns``."""
         if rows:
-            self._insert(self.table.name, [{**r, "batch_id": self.batch_id} for r in rows])
+            self._insert(self.table.name, ["batch_id", *columns], [(self.batch_id, *r) for r in rows])
 
     def add_quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            self._insert(quarantine.name, [{**r, "batch_id": self.batch_id} for r in rows])
+            columns = ["batch_id", *rows[0]]
+            self._insert(quarantine.name, columns, [(self.batch_id, *r.values()) for r in rows])
 
-    def _insert(self, table_name: str, rows: list[dict[str, Any]]) -> None:
-        table = self.table if table_name == self.table.name else quarantine
+    def _insert(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        # Straight to the driver: these are the million-row paths (COPY on PostgreSQL).
+        names = ", ".join(f'"{c}"' for c in columns)
         if self.conn.dialect.name == "postgresql":
-            _copy_rows(self.conn, table_name, rows)
+            driver = self.conn.connection.driver_connection
+            assert driver is not None
+            with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
-            self.conn.execute(table.insert(), rows)
+            marks = ", ".join("?" for _ in columns)
+            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
     def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
         """Mark older versions of this batch's records as superseded and store the counts.
@@ -238,20 +247,6 @@ class BatchWriter:
         return int(superseded)
 
 
-def _copy_rows(conn: Connection, table_name: str, rows: list[dict[str, Any]]) -> None:
-    # COPY is several times faster than INSERT for the million-row DTSEN extracts.
-    columns = list(rows[0])
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f'COPY "{table_name}" ({column_list}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
-
-
 def _batch_info(row: Any) -> BatchInfo:
     return BatchInfo(
         id=row["id"],
@@ -268,6 +263,11 @@ def _batch_info(row: Any) -> BatchInfo:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
     )
+
+
+# Explicit adapters: the same ISO text SQLAlchemy's Date/DateTime types write and read on SQLite.
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+sqlite3.register_adapter(dt.datetime, lambda value: value.isoformat(" "))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
