@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,18 +27,23 @@ from padan.ingest import ingest_file
 from padan.store import open_store
 store = open_store(sys.argv[1])
 start = time.perf_counter()
-summary = ingest_file(Path(sys.argv[2]), source="dtsen", store=store)
+summary = ingest_file(Path(sys.argv[2]), source="dtsen", store=store, workers=int(sys.argv[3]))
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# Peak of this process plus each worker process at its own peak (an upper bound of the sum).
+main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+workers = int(sys.argv[3])
 print(json.dumps({"read": summary.read, "accepted": summary.accepted,
-                  "quarantined": summary.quarantined, "seconds": seconds, "peak_mib": peak}))
+                  "quarantined": summary.quarantined, "seconds": seconds,
+                  "peak_mib": main + workers * worker}))
 """
 
 
-def _ingest(url: str, path: Path) -> dict[str, float]:
+def _ingest(url: str, path: Path, workers: int) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, url, str(path)], check=True, capture_output=True, text=True
-    )
+        [sys.executable, "-c", _CHILD, url, str(path), str(workers)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -47,6 +53,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, help="reuse this synth output directory")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
     from padan.synth import generate
@@ -61,11 +68,12 @@ def main() -> None:
             generate(data_dir, households=args.households, seed=args.seed)
             print(f"synth: {args.households:,} households in {time.perf_counter() - start:.1f} s")
         size_mib = dtsen.stat().st_size / 2**20
-        print(f"input: {dtsen} ({size_mib:.0f} MiB)")
-        results = {"sqlite": _ingest(f"sqlite:///{work / 'bench.db'}", dtsen)}
+        print(f"input: {dtsen} ({size_mib:.0f} MiB), {args.workers} worker processes")
+        results = {"sqlite": _ingest(f"sqlite:///{work / 'bench.db'}", dtsen, args.workers)}
         if not args.skip_postgres:
             with throwaway_postgres() as base:
-                results["postgresql"] = _ingest(create_database(base, "bench"), dtsen)
+                url = create_database(base, "bench")
+                results["postgresql"] = _ingest(url, dtsen, args.workers)
         heading = ("backend", "rows", "accepted", "seconds", "rows/s", "peak MiB")
         print("{:<11} {:>10} {:>10} {:>8} {:>9} {:>9}".format(*heading))
         for name, r in results.items():

@@ -229,15 +229,32 @@ def test_pipeline_unknown_source_is_an_input_error(store: Store, write_extract: 
         ingest_file(write_extract(KPAI_HEADER, _rows()), source="bpjs", store=store, today=TODAY)
 
 
-def test_pipeline_worker_processes_give_the_same_result_as_inline(tmp_path: Path, write_extract: WriteFile) -> None:
+def test_pipeline_worker_processes_give_the_same_result_as_inline(
+    tmp_path: Path, write_extract: WriteFile
+) -> None:
     rows = [row for row, _ in KPAI_ROWS] * 3  # repeated ids land in later chunks: duplicates
     path = write_extract(KPAI_HEADER, rows)
     results = []
     for workers in (0, 2):
         store = open_store(f"sqlite:///{tmp_path / f'w{workers}.db'}")
-        summary = ingest_file(path, source="kpai", store=store, today=TODAY, workers=workers, chunk_rows=4)
-        records = [{k: v for k, v in r.items() if k != "id"} for r in store.fetch_records("kpai_kasus")]
+        summary = ingest_file(
+            path, source="kpai", store=store, today=TODAY, workers=workers, chunk_rows=4
+        )
+        records = [
+            {k: v for k, v in r.items() if k != "id"} for r in store.fetch_records("kpai_kasus")
+        ]
         entries = [(e.row_number, e.column, e.reason) for e in store.quarantine_entries()]
-        results.append((summary.read, summary.accepted, summary.quarantine_reasons, summary.flags, records, entries))
+        results.append(
+            (
+                summary.read,
+                summary.accepted,
+                summary.quarantine_reasons,
+                summary.flags,
+                records,
+                entries,
+            )
+        )
     assert results[0] == results[1]
-    assert results[0][0] == len(rows) and results[0][1] == sum(f == "accepted" for _, f in KPAI_ROWS)
+    assert results[0][0] == len(rows) and results[0][1] == sum(
+        f == "accepted" for _, f in KPAI_ROWS
+    )

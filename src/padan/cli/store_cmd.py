@@ -11,11 +11,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
 from padan.settings import get_settings
-from padan.store import Store
+from padan.store import QuarantineEntry, Store
 
-__all__ = ["batches_app", "db_app", "quarantine_app"]
+__all__ = ["batches_app", "db_app", "quarantine_app", "render_quarantine"]
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 quarantine_app = typer.Typer(
@@ -40,8 +40,6 @@ def upgrade(db: DbOption = None) -> None:
 @batches_app.command("list")
 def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Every ingested file with its counts."""
-    from padan.cli.common import store_from
-
     with translate_errors():
         batches = store_from(db).list_batches()
     if as_json:
@@ -81,26 +79,22 @@ def list_quarantine(
     db: DbOption = None,
 ) -> None:
     """Quarantined rows: file, row number, column, value and reason (Bahasa Indonesia / English)."""
-    from padan.cli.common import store_from
-
     with translate_errors():
         entries = store_from(db).quarantine_entries(batch_id=batch, limit=limit)
     if as_json:
         out.print_json(json.dumps([asdict(e) for e in entries]))
         return
+    render_quarantine(entries)
+
+
+def render_quarantine(entries: list[QuarantineEntry]) -> None:
+    """Quarantined rows as a table: file, row, column, value, reason in both languages."""
     table = Table(title="Karantina / Quarantine")
     for name in ("batch", "file", "row", "column", "value", "alasan", "reason"):
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(
-            str(e.batch_id),
-            e.file_name,
-            str(e.row_number),
-            e.column or "(baris)",
-            (e.value or "")[:40],
-            e.reason_id,
-            e.reason_en,
-        )
+        table.add_row(str(e.batch_id), e.file_name, str(e.row_number), e.column or "(baris)",
+                      (e.value or "")[:40], e.reason_id, e.reason_en)  # fmt: skip
     out.print(table)
 
 
@@ -111,8 +105,6 @@ def export_quarantine(
     db: DbOption = None,
 ) -> None:
     """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised)."""
-    from padan.cli.common import store_from
-
     with translate_errors():
         entries = store_from(db).quarantine_entries(batch_id=batch)
     with out_file.open("w", encoding="utf-8-sig", newline="") as handle:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from padan.cli.common import DbOption, out, progress_bar, store_from, translate_errors
 from padan.cli.ingest_cmd import render_summary
+from padan.cli.store_cmd import render_quarantine
 from padan.ingest import ingest_file
 
 __all__ = ["demo", "synth"]
@@ -64,20 +65,28 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     db: DbOption = None,
 ) -> None:
-    """The main job on embedded defaults: synthetic data → ingest into the store."""
-    from padan.synth import generate
+    """The main job on embedded defaults: synthetic data → ingest into the store.
+
+    Also ingests a deliberately damaged KPAI file to show what is accepted, flagged and
+    quarantined, and why.
+    """
+    from padan.synth import generate, write_broken_kpai
 
     with translate_errors():
         with progress_bar("Generating synthetic data") as progress:
             data = generate(out_dir, households=households, seed=seed, progress=progress)
+        files = {**data.files, "kpai (rusak)": write_broken_kpai(data.files["kpai"], out_dir)}
         store = store_from(db)
-        for source in ("dtsen", "kpai", "lembaga"):
-            with progress_bar(f"Ingest {source}") as progress:
+        for label in ("dtsen", "kpai", "lembaga", "kpai (rusak)"):
+            with progress_bar(f"Ingest {files[label].name}") as progress:
                 summary = ingest_file(
-                    data.files[source], source=source, store=store, progress=progress
+                    files[label], source=label.split()[0], store=store, progress=progress
                 )
             render_summary(summary)
+        broken_batch = summary.batch_id
+        render_quarantine(store.quarantine_entries(batch_id=broken_batch))
     out.print(
         f"\nData: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
-        "Next: [bold]padan quarantine list[/] shows every row that was not accepted and why."
+        f"Next: [bold]padan quarantine list --batch {broken_batch}[/], "
+        "[bold]padan batches list[/], [bold]padan quarantine export --out karantina.csv[/]"
     )

@@ -19,7 +19,7 @@ from padan import __version__
 from padan.domain.reasons import describe
 from padan.errors import FileLevelError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
-from padan.ingest.readers import FileInfo, RawRow, inspect_file, open_table
+from padan.ingest.readers import Cell, FileInfo, RawRow, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
 from padan.ingest.validate import Issue, Validator
 from padan.store import BatchWriter, NewBatch, Store
@@ -96,19 +96,21 @@ def ingest_file(
         column_map.text, dt.datetime.now(dt.UTC), __version__,
     )  # fmt: skip
     workers = _workers(info) if workers is None else workers
-    with store.write_batch(new) as writer, _judges(extract, sources, today, workers) as judge:
+    with (
+        store.write_batch(new) as writer,
+        _judges(extract, sources, today, workers, writer.batch_id) as judge,
+    ):
         run = _Run(extract, writer)
         in_flight: deque[Future[_Judged] | _Judged] = deque()
         for raw in table.rows:
             run.take(raw)
             if len(run.pending) >= chunk_rows:
-                in_flight.append(judge(run.pending))
-                run.pending = []
+                in_flight.append(judge(_taken(run)))
             while len(in_flight) > 2 * max(workers, 1) or (in_flight and not workers):
                 run.store(_result(in_flight.popleft()))
                 if progress:
                     progress(table.done[0], table.total)
-        in_flight.append(judge(run.pending))
+        in_flight.append(judge(_taken(run)))
         while in_flight:
             run.store(_result(in_flight.popleft()))
         if run.read == 0:
@@ -165,6 +167,9 @@ def _resolve_columns(
     return sources
 
 
+_Rows = tuple[list[int], list[dict[str, Cell]]]
+
+
 class _Judged(NamedTuple):
     records: list[tuple[object, ...]]  # stored columns + row_number, is_current, flags, raw
     rejected: list[tuple[int, list[Issue], str]]  # row number, issues, raw JSON
@@ -173,29 +178,31 @@ class _Judged(NamedTuple):
 class _Judge:
     """Validates chunks of rows; picklable inputs, so it can run in a worker process."""
 
-    def __init__(self, source: str, sources: dict[str, str], today: dt.date) -> None:
+    def __init__(self, source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
         self.validator = Validator(extract_for(source), today=today)
-        self.sources = sources
+        self.sources, self.batch_id = sources, batch_id
 
-    def __call__(self, rows: list[RawRow]) -> _Judged:
-        chunk = self.validator.check([raw.values for raw in rows], self.sources)
+    def __call__(self, rows: _Rows) -> _Judged:
+        numbers, cells = rows
+        chunk = self.validator.check(cells, self.sources)
+        encode = _ENCODER.encode
         records = [
-            (*values, rows[i].number, True, ";".join(flags), _raw_json(rows[i]))
+            (self.batch_id, *values, numbers[i], True, ";".join(flags), encode(cells[i]))
             for i, values, flags in chunk.accepted
         ]
-        rejected = [(rows[i].number, issues, _raw_json(rows[i])) for i, issues in chunk.rejected]
+        rejected = [(numbers[i], issues, encode(cells[i])) for i, issues in chunk.rejected]
         return _Judged(records, rejected)
 
 
 _WORKER_JUDGE: _Judge | None = None
 
 
-def _start_worker(source: str, sources: dict[str, str], today: dt.date) -> None:
+def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
     global _WORKER_JUDGE
-    _WORKER_JUDGE = _Judge(source, sources, today)
+    _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
 
 
-def _judge_in_worker(rows: list[RawRow]) -> _Judged:
+def _judge_in_worker(rows: _Rows) -> _Judged:
     assert _WORKER_JUDGE is not None
     return _WORKER_JUDGE(rows)
 
@@ -207,15 +214,16 @@ def _workers(info: FileInfo) -> int:
 
 @contextmanager
 def _judges(
-    extract: Extract, sources: dict[str, str], today: dt.date, workers: int
-) -> Iterator[Callable[[list[RawRow]], Future[_Judged] | _Judged]]:
+    extract: Extract, sources: dict[str, str], today: dt.date, workers: int, batch_id: int
+) -> Iterator[Callable[[_Rows], Future[_Judged] | _Judged]]:
+    args = (extract.source, sources, today, batch_id)
     if workers <= 0:
-        yield _Judge(extract.source, sources, today)
+        yield _Judge(*args)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker,
-        initargs=(extract.source, sources, today),
+        initargs=args,
     )  # fmt: skip
     try:
         yield lambda rows: pool.submit(_judge_in_worker, rows)
@@ -232,19 +240,28 @@ class _Run:
 
     def __init__(self, extract: Extract, writer: BatchWriter) -> None:
         self.extract, self.writer = extract, writer
-        self.columns = (*extract.stored_columns, "row_number", "is_current", "flags", "raw")
-        self._id_index = extract.stored_columns.index(extract.id_column)
+        self.columns = (
+            "batch_id",
+            *extract.stored_columns,
+            "row_number",
+            "is_current",
+            "flags",
+            "raw",
+        )
+        self._id_index = self.columns.index(extract.id_column)
         self.read = self.accepted = self.rejected = 0
         self.flags: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.seen_ids: set[object] = set()
-        self.pending: list[RawRow] = []
+        self.numbers: list[int] = []
+        self.pending: list[dict[str, Cell]] = []
         self.quarantined: list[dict[str, Any]] = []
 
     def take(self, raw: RawRow) -> None:
         self.read += 1
         if raw.problem is None:
-            self.pending.append(raw)
+            self.numbers.append(raw.number)
+            self.pending.append(raw.values)
         else:
             issue = Issue("", (raw.text or "")[:200], raw.problem)
             self._reject(raw.number, [issue], raw.text or "")
@@ -259,9 +276,9 @@ class _Run:
             record_id = record[id_index]
             if record_id in self.seen_ids:
                 issue = Issue(self.extract.id_column, str(record_id), "id_ganda_dalam_file")
-                number, raw_json = record[-4], record[-1]
-                assert isinstance(number, int) and isinstance(raw_json, str)
-                self._reject(number, [issue], raw_json)
+                row_number, raw = record[-4], record[-1]
+                assert isinstance(row_number, int) and isinstance(raw, str)
+                self._reject(row_number, [issue], raw)
                 continue
             self.seen_ids.add(record_id)
             if record[flags_index]:
@@ -288,5 +305,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 _PARALLEL_BYTES = 16 * 2**20
 
 
-def _raw_json(raw: RawRow) -> str:
-    return _ENCODER.encode(raw.values)
+def _taken(run: _Run) -> _Rows:
+    # Row numbers and values as plain lists: cheap to send to a worker process.
+    rows = (run.numbers, run.pending)
+    run.numbers, run.pending = [], []
+    return rows

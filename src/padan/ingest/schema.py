@@ -20,7 +20,12 @@ Kind = Literal[
 ]  # fmt: skip
 
 
-_DERIVED: Final = {"name": "{}_norm", "nik": "{}_status", "kk": "{}_status", "region": "wilayah_level"}
+_DERIVED: Final = {
+    "name": "{}_norm",
+    "nik": "{}_status",
+    "kk": "{}_status",
+    "region": "wilayah_level",
+}
 
 
 @dataclass(frozen=True, slots=True)

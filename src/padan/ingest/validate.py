@@ -89,7 +89,7 @@ class Validator:
         issues: dict[int, list[Issue]] = {}
         for column in self.extract.columns:
             key = column.name if sources is None else sources.get(column.name)
-            cells = [row.get(key) for row in rows] if key is not None else [None] * n
+            cells: list[Cell] = [row.get(key) for row in rows] if key is not None else [None] * n
             column_values, derived, noted = self._column(column, cells)
             values[column.name] = column_values
             if column.derived is not None:
@@ -114,12 +114,13 @@ class Validator:
             values: list[object] = []
             for i, cell in enumerate(cells):
                 plain = _plain_text(column, cell)
-                if plain is None:
-                    effect = _effect(column, cell, self.today)
-                    plain = effect.value
-                    if effect.flags or effect.issues:
-                        noted[i] = effect
-                values.append(plain)
+                if plain is not None:
+                    values.append(plain)
+                    continue
+                effect = _effect(column, cell, self.today)
+                values.append(effect.value)
+                if effect.flags or effect.issues:
+                    noted[i] = effect
             return values, [None] * len(cells), noted
         distinct = set(cells)
         for cell in distinct - cache.keys():
@@ -244,7 +245,9 @@ def _normalise(
         return age, None, None if age is not None else "usia_tidak_valid"
     if kind in ("desil", "count"):
         number = _whole(text)
-        low, high, reason = (1, 10, "desil_tidak_valid") if kind == "desil" else (0, None, "angka_tidak_valid")
+        low, high, reason = (
+            (1, 10, "desil_tidak_valid") if kind == "desil" else (0, None, "angka_tidak_valid")
+        )
         valid = number is not None and number >= low and (high is None or number <= high)
         return (number, None, None) if valid else (None, None, reason)
     if kind == "flag01":

@@ -198,27 +198,36 @@ class BatchWriter:
         self.table, self.id_column = RECORD_TABLES[extract]
 
     def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert accepted records given as tuples in the order of ``columns``."""
+        """Insert accepted records given as tuples in the order of ``columns``.
+
+        ``columns`` must include ``batch_id`` (with this writer's :attr:`batch_id`): building
+        the tuples once, where they are made, is what keeps a million-row file fast.
+        """
         if rows:
-            self._insert(self.table.name, ["batch_id", *columns], [(self.batch_id, *r) for r in rows])
+            self._insert(self.table.name, list(columns), rows)
 
     def add_quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             columns = ["batch_id", *rows[0]]
             self._insert(quarantine.name, columns, [(self.batch_id, *r.values()) for r in rows])
 
-    def _insert(self, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def _insert(self, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
         # Straight to the driver: these are the million-row paths (COPY on PostgreSQL).
         names = ", ".join(f'"{c}"' for c in columns)
         if self.conn.dialect.name == "postgresql":
             driver = self.conn.connection.driver_connection
             assert driver is not None
-            with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
-            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+            # Table and column names come from our own schema, never from input.
+            insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
+            self.conn.exec_driver_sql(insert, rows)
 
     def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
         """Mark older versions of this batch's records as superseded and store the counts.

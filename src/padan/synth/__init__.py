@@ -3,6 +3,15 @@
 All people are invented; only the Kemendagri region codes are real. Use :func:`generate`.
 """
 
+from padan.synth.broken import BROKEN_FILE_NAME, FAULTS, write_broken_kpai
 from padan.synth.writer import FILE_NAMES, TRUTH_COLUMNS, SynthSummary, generate
 
-__all__ = ["FILE_NAMES", "TRUTH_COLUMNS", "SynthSummary", "generate"]
+__all__ = [
+    "BROKEN_FILE_NAME",
+    "FAULTS",
+    "FILE_NAMES",
+    "TRUTH_COLUMNS",
+    "SynthSummary",
+    "generate",
+    "write_broken_kpai",
+]
