@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
@@ -97,6 +98,7 @@ def ingest_file(
     )  # fmt: skip
     workers = _workers(info) if workers is None else workers
     with (
+        _no_cyclic_gc(),
         store.write_batch(new) as writer,
         _judges(extract, sources, today, workers, writer.batch_id) as judge,
     ):
@@ -199,6 +201,9 @@ _WORKER_JUDGE: _Judge | None = None
 
 def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
     global _WORKER_JUDGE
+    # Rows and caches are acyclic; the cyclic collector would rescan the growing caches
+    # again and again. The worker ends with the batch, and its memory with it.
+    gc.disable()
     _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
 
 
@@ -229,6 +234,19 @@ def _judges(
         yield lambda rows: pool.submit(_judge_in_worker, rows)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    # Millions of short-lived rows would trigger full collections that rescan the validation
+    # caches each time; nothing built during an ingest is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _result(item: Future[_Judged] | _Judged) -> _Judged:
