@@ -116,9 +116,9 @@ class Validator:
         cache = self._caches.get(column.name)
         noted: dict[int, _Effect] = {}
         if cache is None:
-            plain = _plain_column(column, cells)
-            if plain is not None:
-                return plain, [None] * len(cells), noted
+            whole = _plain_column(column, cells)
+            if whole is not None:
+                return whole, [None] * len(cells), noted
             values: list[object] = []
             for i, cell in enumerate(cells):
                 plain = _plain_text(column, cell)
