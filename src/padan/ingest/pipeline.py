@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import json
-import multiprocessing
-import os
-import sys
+import hashlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from padan import __version__
 from padan.domain.reasons import describe
@@ -22,7 +17,8 @@ from padan.errors import FileLevelError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
-from padan.ingest.validate import Issue, Validator
+from padan.ingest.validate import Issue
+from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
 from padan.store import BatchWriter, NewBatch, Store
 
 __all__ = ["IngestSummary", "Progress", "ingest_file"]
@@ -96,25 +92,25 @@ def ingest_file(
         extract.source, extract.name, path.name, info.format, info.encoding, content_key,
         column_map.text, dt.datetime.now(dt.UTC), __version__,
     )  # fmt: skip
-    workers = _workers(info) if workers is None else workers
+    workers = worker_count(info) if workers is None else workers
     with (
-        _no_cyclic_gc(),
+        no_cyclic_gc(),
         store.write_batch(new) as writer,
-        _judges(extract, sources, today, workers, writer.batch_id) as judge,
+        judges(extract, sources, today, workers, writer.batch_id) as judge,
     ):
         run = _Run(extract, writer)
-        in_flight: deque[Future[_Judged] | _Judged] = deque()
+        in_flight: deque[Future[Judged] | Judged] = deque()
         for raw in table.rows:
             run.take(raw)
             if len(run.pending) >= chunk_rows:
                 in_flight.append(judge(_taken(run)))
             while len(in_flight) > 2 * max(workers, 1) or (in_flight and not workers):
-                run.store(_result(in_flight.popleft()))
+                run.store(result(in_flight.popleft()))
                 if progress:
                     progress(table.done[0], table.total)
         in_flight.append(judge(_taken(run)))
         while in_flight:
-            run.store(_result(in_flight.popleft()))
+            run.store(result(in_flight.popleft()))
         if run.read == 0:
             raise FileLevelError(
                 str(path),
@@ -138,8 +134,6 @@ def ingest_file(
 
 
 def _combined(info: FileInfo, mapping: Mapping) -> str:
-    import hashlib
-
     return hashlib.sha256(f"{info.sha256}:{mapping.sha256}".encode()).hexdigest()
 
 
@@ -167,90 +161,6 @@ def _resolve_columns(
             "Rename the headers to the exchange format or pass --mapping FILE.toml.",
         )
     return sources
-
-
-_Rows = tuple[list[int], list[dict[str, Cell]]]
-
-
-class _Judged(NamedTuple):
-    records: list[tuple[object, ...]]  # stored columns + row_number, is_current, flags, raw
-    rejected: list[tuple[int, list[Issue], str]]  # row number, issues, raw JSON
-
-
-class _Judge:
-    """Validates chunks of rows; picklable inputs, so it can run in a worker process."""
-
-    def __init__(self, source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
-        self.validator = Validator(extract_for(source), today=today)
-        self.sources, self.batch_id = sources, batch_id
-
-    def __call__(self, rows: _Rows) -> _Judged:
-        numbers, cells = rows
-        chunk = self.validator.check(cells, self.sources)
-        encode = _ENCODER.encode
-        records = [
-            (self.batch_id, *values, numbers[i], True, ";".join(flags), encode(cells[i]))
-            for i, values, flags in chunk.accepted
-        ]
-        rejected = [(numbers[i], issues, encode(cells[i])) for i, issues in chunk.rejected]
-        return _Judged(records, rejected)
-
-
-_WORKER_JUDGE: _Judge | None = None
-
-
-def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
-    global _WORKER_JUDGE
-    # Rows and caches are acyclic; the cyclic collector would rescan the growing caches
-    # again and again. The worker ends with the batch, and its memory with it.
-    gc.disable()
-    _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
-
-
-def _judge_in_worker(rows: _Rows) -> _Judged:
-    assert _WORKER_JUDGE is not None
-    return _WORKER_JUDGE(rows)
-
-
-def _workers(info: FileInfo) -> int:
-    # Processes pay off only when there is enough to judge; small files stay in this process.
-    return min(os.cpu_count() or 1, 4) if info.size > _PARALLEL_BYTES else 0
-
-
-@contextmanager
-def _judges(
-    extract: Extract, sources: dict[str, str], today: dt.date, workers: int, batch_id: int
-) -> Iterator[Callable[[_Rows], Future[_Judged] | _Judged]]:
-    args = (extract.source, sources, today, batch_id)
-    if workers <= 0:
-        yield _Judge(*args)
-        return
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker,
-        initargs=args,
-    )  # fmt: skip
-    try:
-        yield lambda rows: pool.submit(_judge_in_worker, rows)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    # Millions of short-lived rows would trigger full collections that rescan the validation
-    # caches each time; nothing built during an ingest is cyclic.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _result(item: Future[_Judged] | _Judged) -> _Judged:
-    return item.result() if isinstance(item, Future) else item
 
 
 class _Run:
@@ -284,7 +194,7 @@ class _Run:
             issue = Issue("", (raw.text or "")[:200], raw.problem)
             self._reject(raw.number, [issue], raw.text or "")
 
-    def store(self, judged: _Judged) -> None:
+    def store(self, judged: Judged) -> None:
         """Write one judged chunk: ids seen earlier in the file are quarantined here."""
         for number, issues, raw_json in judged.rejected:
             self._reject(number, issues, raw_json)
@@ -319,11 +229,7 @@ class _Run:
             })  # fmt: skip
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-_PARALLEL_BYTES = 16 * 2**20
-
-
-def _taken(run: _Run) -> _Rows:
+def _taken(run: _Run) -> Rows:
     # Row numbers and values as plain lists: cheap to send to a worker process.
     rows = (run.numbers, run.pending)
     run.numbers, run.pending = [], []

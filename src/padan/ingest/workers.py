@@ -1,0 +1,110 @@
+"""Judge rows a chunk at a time: in this process, or in worker processes on large files.
+
+Validation is pure and CPU-bound; on a million-row extract the reading and writing in the main
+process and the judging in the workers overlap, one process per core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import NamedTuple
+
+from padan.ingest.readers import Cell, FileInfo
+from padan.ingest.schema import Extract, extract_for
+from padan.ingest.validate import Issue, Validator
+
+__all__ = ["Judged", "Rows", "judges", "no_cyclic_gc", "result", "worker_count"]
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_PARALLEL_BYTES = 16 * 2**20
+
+Rows = tuple[list[int], list[dict[str, Cell]]]
+
+
+class Judged(NamedTuple):
+    records: list[tuple[object, ...]]  # stored columns + row_number, is_current, flags, raw
+    rejected: list[tuple[int, list[Issue], str]]  # row number, issues, raw JSON
+
+
+class _Judge:
+    """Validates chunks of rows; picklable inputs, so it can run in a worker process."""
+
+    def __init__(self, source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
+        self.validator = Validator(extract_for(source), today=today)
+        self.sources, self.batch_id = sources, batch_id
+
+    def __call__(self, rows: Rows) -> Judged:
+        numbers, cells = rows
+        chunk = self.validator.check(cells, self.sources)
+        encode = _ENCODER.encode
+        records = [
+            (self.batch_id, *values, numbers[i], True, ";".join(flags), encode(cells[i]))
+            for i, values, flags in chunk.accepted
+        ]
+        rejected = [(numbers[i], issues, encode(cells[i])) for i, issues in chunk.rejected]
+        return Judged(records, rejected)
+
+
+_WORKER_JUDGE: _Judge | None = None
+
+
+def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
+    global _WORKER_JUDGE
+    # Rows and caches are acyclic; the cyclic collector would rescan the growing caches
+    # again and again. The worker ends with the batch, and its memory with it.
+    gc.disable()
+    _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
+
+
+def _judge_in_worker(rows: Rows) -> Judged:
+    assert _WORKER_JUDGE is not None
+    return _WORKER_JUDGE(rows)
+
+
+def worker_count(info: FileInfo) -> int:
+    # Processes pay off only when there is enough to judge; small files stay in this process.
+    return min(os.cpu_count() or 1, 4) if info.size > _PARALLEL_BYTES else 0
+
+
+@contextmanager
+def judges(
+    extract: Extract, sources: dict[str, str], today: dt.date, workers: int, batch_id: int
+) -> Iterator[Callable[[Rows], Future[Judged] | Judged]]:
+    args = (extract.source, sources, today, batch_id)
+    if workers <= 0:
+        yield _Judge(*args)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker,
+        initargs=args,
+    )  # fmt: skip
+    try:
+        yield lambda rows: pool.submit(_judge_in_worker, rows)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    # Millions of short-lived rows would trigger full collections that rescan the validation
+    # caches each time; nothing built during an ingest is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def result(item: Future[Judged] | Judged) -> Judged:
+    return item.result() if isinstance(item, Future) else item
