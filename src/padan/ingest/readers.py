@@ -221,22 +221,18 @@ def _csv_rows(handle: IO[str], header: list[str], delimiter: str, table: Table) 
                 fields, error = None, "baris_tidak_terbaca"
                 reader = csv.reader(lines, delimiter=delimiter)
             taken, lines.taken = lines.taken, []
-            table.done[0] += sum(len(t) for t in taken)
-            if (
-                fields is not None
-                and len(taken) > 1
-                and _swallowed(fields, taken, header, delimiter)
-            ):
+            table.done[0] += len(taken[0]) if len(taken) == 1 else sum(map(len, taken))
+            if fields is None:
+                yield RawRow(number, {}, error, "".join(taken))
+            elif len(taken) > 1 and _swallowed(fields, taken, header, delimiter):
                 # A stray quote swallowed the following lines: judge each line on its own.
                 for offset, line in enumerate(taken):
                     if line.strip():
                         yield _split_line(line, header, delimiter, number + offset)
-            elif fields is None:
-                yield RawRow(number, {}, error, "".join(taken))
-            elif not any(f.strip() for f in fields):
+            elif not "".join(fields).strip():
                 table.blank[0] += bool(fields)
             else:
-                yield _fit(fields, header, number, "".join(taken))
+                yield _fit(fields, header, number, taken)
             number += len(taken)
 
 
@@ -253,14 +249,16 @@ def _split_line(line: str, header: list[str], delimiter: str, number: int) -> Ra
         fields = next(csv.reader([line], delimiter=delimiter, strict=True))
     except (csv.Error, StopIteration):
         return RawRow(number, {}, "baris_tidak_terbaca", line)
-    return _fit(fields, header, number, line)
+    return _fit(fields, header, number, [line])
 
 
-def _fit(fields: list[str], header: list[str], number: int, text: str) -> RawRow:
-    if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-        return RawRow(number, {}, "kolom_berlebih", text)
+def _fit(fields: list[str], header: list[str], number: int, lines: list[str]) -> RawRow:
+    if len(fields) == len(header):
+        return RawRow(number, dict(zip(header, fields, strict=True)))
     if len(fields) < len(header):
-        return RawRow(number, {}, "kolom_kurang", text)
+        return RawRow(number, {}, "kolom_kurang", "".join(lines))
+    if "".join(fields[len(header) :]).strip():
+        return RawRow(number, {}, "kolom_berlebih", "".join(lines))
     return RawRow(number, dict(zip(header, fields, strict=False)))
 
 

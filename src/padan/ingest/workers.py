@@ -61,6 +61,8 @@ def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id
     # Rows and caches are acyclic; the cyclic collector would rescan the growing caches
     # again and again. The worker ends with the batch, and its memory with it.
     gc.disable()
+    # The main process reads and writes in order and sets the pace: let it have the CPU first.
+    os.nice(5)
     _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
 
 
@@ -99,6 +101,8 @@ def no_cyclic_gc() -> Iterator[None]:
     # caches each time; nothing built during an ingest is cyclic.
     enabled = gc.isenabled()
     gc.disable()
+    # The main process reads and writes in order and sets the pace: let it have the CPU first.
+    os.nice(5)
     try:
         yield
     finally:
