@@ -89,12 +89,17 @@ def list_quarantine(
 
 def render_quarantine(entries: list[QuarantineEntry]) -> None:
     """Quarantined rows as a table: file, row, column, value, reason in both languages."""
-    table = Table(title="Karantina / Quarantine")
-    for name in ("batch", "file", "row", "column", "value", "alasan", "reason"):
+    files = sorted({(e.batch_id, e.file_name) for e in entries})
+    single = len(files) == 1
+    title = f"Karantina / Quarantine: {files[0][1]} (batch {files[0][0]})" if single else None
+    table = Table(title=title or "Karantina / Quarantine")
+    headings = ["baris / row", "kolom / column", "nilai / value", "alasan / reason"]
+    for name in headings if single else ["batch", "file", *headings]:
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(str(e.batch_id), e.file_name, str(e.row_number), e.column or "(baris)",
-                      (e.value or "")[:40], e.reason_id, e.reason_en)  # fmt: skip
+        cells = [str(e.row_number), e.column or "(baris)", (e.value or "")[:40],
+                 f"{e.reason_id}\n[dim]{e.reason_en}[/]"]  # fmt: skip
+        table.add_row(*cells) if single else table.add_row(str(e.batch_id), e.file_name, *cells)
     out.print(table)
 
 
