@@ -258,3 +258,46 @@ def test_pipeline_worker_processes_give_the_same_result_as_inline(
     assert results[0][0] == len(rows) and results[0][1] == sum(
         f == "accepted" for _, f in KPAI_ROWS
     )
+
+
+def test_pipeline_xlsx_sheet_named_in_mapping(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi data di sheet Data"])
+    data = book.create_sheet("Data")
+    data.append(KPAI_HEADER)
+    data.append(KPAI_ROWS[0][0])
+    path = tmp_path / "kpai.xlsx"
+    book.save(path)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('sheet = "Data"\n')
+    summary = ingest_file(path, source="kpai", store=store, mapping=mapping, today=TODAY)
+    assert (summary.read, summary.accepted) == (1, 1)
+    mapping.write_text('sheet = "Tidak Ada"\n')
+    with pytest.raises(FileLevelError, match="no sheet named 'Tidak Ada'"):
+        ingest_file(path, source="kpai", store=store, mapping=mapping, today=TODAY)
+
+
+def test_pipeline_jsonl_unreadable_line_is_quarantined_not_lost(
+    store: Store, tmp_path: Path
+) -> None:
+    import json
+
+    good = dict(zip(KPAI_HEADER, KPAI_ROWS[0][0], strict=True))
+    lines = [
+        json.dumps(good),
+        '{"no_pengaduan": "K/2", broken',
+        "[1, 2]",
+        "",
+        json.dumps({**good, "no_pengaduan": "K/3"}),
+    ]
+    path = tmp_path / "kpai.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    summary = ingest_file(path, source="kpai", store=store, today=TODAY)
+    assert (summary.read, summary.accepted, summary.quarantined) == (4, 2, 2)
+    assert [(e.row_number, e.reason) for e in store.quarantine_entries()] == [
+        (2, "baris_tidak_terbaca"),
+        (3, "baris_tidak_terbaca"),
+    ]
