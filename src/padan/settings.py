@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -14,6 +16,8 @@ class Settings(BaseSettings):
 
     #: SQLAlchemy URL of the store. Default: an SQLite file in the working directory.
     database_url: str = "sqlite:///padan.db"
+    #: Where the trained linkage model is kept (Splink JSON with Padan's training metadata).
+    model_path: Path = Path("padan-model.json")
 
 
 def get_settings(**overrides: object) -> Settings:

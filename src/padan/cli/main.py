@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from padan.cli.ingest_cmd import ingest
+from padan.cli.link_cmd import evaluate, export_app, link
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
 
@@ -20,6 +21,9 @@ app = typer.Typer(
 app.command()(ingest)
 app.command()(synth)
 app.command()(demo)
+app.command()(link)
+app.command()(evaluate)
+app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(batches_app, name="batches")

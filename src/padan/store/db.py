@@ -7,15 +7,24 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, update
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from padan.errors import StoreError
-from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
-from padan.store.tables import RECORD_TABLES, batches, quarantine
+from padan.store.records import BatchInfo, ChildLink, LinkRun, NewBatch, QuarantineEntry
+from padan.store.tables import (
+    RECORD_TABLES,
+    batches,
+    child_links,
+    link_pairs,
+    link_runs,
+    quarantine,
+)
 
 __all__ = ["BatchWriter", "Store", "open_store"]
 
@@ -32,7 +41,79 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return store
 
 
-class Store:
+class _LinkStore:
+    """Linkage runs: written whole in one transaction, read back by run."""
+
+    engine: Engine
+
+    def save_link_run(
+        self,
+        run: LinkRun,
+        links: Sequence[ChildLink],
+        pairs: Sequence[tuple[str, str, float, str, str]],
+    ) -> int:
+        """Store a run (``run.id`` is ignored), its record → child links and its pairs.
+
+        ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Returns the new run id.
+        """
+        values = asdict(run)
+        values.pop("id")
+        values["batches"] = json.dumps(run.batches)
+        with self.engine.begin() as conn:
+            inserted = conn.execute(link_runs.insert().values(**values)).inserted_primary_key
+            assert inserted is not None
+            run_id = int(inserted[0])
+            if links:
+                conn.execute(
+                    child_links.insert(), [{**asdict(link), "run_id": run_id} for link in links]
+                )
+            unique = {
+                (p[0], p[1]): p for p in pairs
+            }  # a NIK rule and the model may give the same pair
+            if unique:
+                conn.execute(link_pairs.insert(), [
+                    {"run_id": run_id, "uid_l": left, "uid_r": right, "match_probability": p,
+                     "rule": rule, "decision": decision}
+                    for left, right, p, rule, decision in unique.values()
+                ])  # fmt: skip
+        return run_id
+
+    def latest_link_run(self) -> LinkRun | None:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(link_runs).order_by(link_runs.c.id.desc()).limit(1))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        return LinkRun(**{**row, "batches": json.loads(row["batches"])})
+
+    def child_links(self, run_id: int) -> list[ChildLink]:
+        query = (
+            select(child_links)
+            .where(child_links.c.run_id == run_id)
+            .order_by(child_links.c.source, child_links.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            ChildLink(r["source"], r["source_id"], r["child_id"], r["match_probability"])
+            for r in rows
+        ]
+
+    def link_pairs(self, run_id: int) -> list[tuple[str, str, float, str, str]]:
+        query = (
+            select(link_pairs)
+            .where(link_pairs.c.run_id == run_id)
+            .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(r.uid_l, r.uid_r, r.match_probability, r.rule, r.decision) for r in rows]
+
+
+class Store(_LinkStore):
     """Handle on one database. Cheap to create; holds a SQLAlchemy engine."""
 
     def __init__(self, url: str) -> None:
@@ -187,6 +268,32 @@ class Store:
             query = query.where(table.c.is_current)
         with self._connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
+
+    def records_arrow(self, extract: str, columns: Sequence[str]) -> pa.Table:
+        """The current records of an extract, only ``columns``, as an Arrow table.
+
+        Streams in chunks so a million-row extract does not pass through Python dicts at once;
+        dates arrive as ``date32``, the rest as the store types them.
+        """
+        table, _ = RECORD_TABLES[extract]
+        query = (
+            select(*(table.c[c] for c in columns)).where(table.c.is_current).order_by(table.c.id)
+        )
+        schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+        batches: list[pa.RecordBatch] = []
+        with self._connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=50_000).execute(query)
+            for part in result.partitions():
+                rows = [tuple(r) for r in part]
+                arrays = [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)]
+                batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+        return pa.Table.from_batches(batches, schema=schema)
+
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
+    "Date": pa.date32(), "Boolean": pa.bool_(), "DateTime": pa.timestamp("us", tz="UTC"),
+}  # fmt: skip
 
 
 class BatchWriter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["BatchInfo", "NewBatch", "QuarantineEntry"]
+__all__ = ["BatchInfo", "ChildLink", "LinkRun", "NewBatch", "QuarantineEntry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +55,28 @@ class QuarantineEntry:
     reason_id: str
     reason_en: str
     raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRun:
+    """A stored linkage run: its model, thresholds and what it found."""
+
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    model_version: str
+    link_threshold: float
+    review_threshold: float
+    records: int
+    children: int
+    batches: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLink:
+    """One record's child in a run."""
+
+    source: str
+    source_id: str
+    child_id: str
+    match_probability: float | None

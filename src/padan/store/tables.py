@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,9 +22,12 @@ from sqlalchemy import (
 __all__ = [
     "RECORD_TABLES",
     "batches",
+    "child_links",
     "dtsen_individu",
     "kpai_kasus",
     "lembaga",
+    "link_pairs",
+    "link_runs",
     "metadata",
     "quarantine",
 ]
@@ -142,3 +146,39 @@ RECORD_TABLES: dict[str, tuple[Table, str]] = {
     "dtsen_individu": (dtsen_individu, "id_individu"),
     "lembaga": (lembaga, "id_lembaga"),
 }
+
+link_runs = Table(
+    "link_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("model_version", String(32), nullable=False),
+    Column("link_threshold", Float, nullable=False),
+    Column("review_threshold", Float, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("children", Integer, nullable=False),
+    Column("batches", Text, nullable=False),  # JSON list of the batch ids linked
+)
+
+child_links = Table(
+    "child_links",
+    metadata,
+    Column("run_id", ForeignKey("link_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(8), primary_key=True),
+    Column("source_id", String(128), primary_key=True),
+    Column("child_id", String(32), nullable=False),
+    Column("match_probability", Float),  # strongest link of the record within its child; null alone
+    Index("ix_child_links_child", "run_id", "child_id"),
+)
+
+link_pairs = Table(
+    "link_pairs",
+    metadata,
+    Column("run_id", ForeignKey("link_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("uid_l", String(160), primary_key=True),
+    Column("uid_r", String(160), primary_key=True),
+    Column("match_probability", Float, nullable=False),
+    Column("rule", String(8), nullable=False),  # nik | model
+    Column("decision", String(8), nullable=False),  # link | review | refused
+)

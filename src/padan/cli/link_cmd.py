@@ -1,0 +1,139 @@
+"""``padan link``, ``padan export clusters|pairs``, ``padan evaluate``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, err, fail, out, store_from, translate_errors
+from padan.linkage import evaluate_clusters, link_and_save
+from padan.linkage.run import DEFAULT_LINK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD
+from padan.settings import get_settings
+from padan.store import Store
+
+__all__ = ["evaluate", "export_app", "link"]
+
+export_app = typer.Typer(help="Write linkage results to CSV.", no_args_is_help=True)
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Model file (default PADAN_MODEL_PATH or padan-model.json)."),
+]
+OutOption = Annotated[Path, typer.Option("--out", help="CSV file to write.")]
+
+
+def link(
+    model: ModelOption = None,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train the model again.")] = False,
+    link_threshold: Annotated[
+        float, typer.Option(help="Link pairs at or above.")
+    ] = DEFAULT_LINK_THRESHOLD,
+    review_threshold: Annotated[
+        float, typer.Option(help="Review pairs from here up.")
+    ] = DEFAULT_REVIEW_THRESHOLD,
+    seed: Annotated[int, typer.Option(help="Seed for training.")] = 42,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Link all current KPAI and DTSEN records into children and store the run."""
+    settings = get_settings(database_url=db, model_path=model)
+    with translate_errors():
+        store = store_from(db)
+        result, run_id = link_and_save(
+            store, model_path=settings.model_path, retrain=retrain, link_threshold=link_threshold,
+            review_threshold=review_threshold, seed=seed,
+            progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
+        )  # fmt: skip
+    summary = {
+        "run_id": run_id, "records": result.records, "children": result.children,
+        "pairs": len(result.pairs), "review": len(result.review), "trained": result.trained,
+        "model": str(result.model_path),
+        "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+    }  # fmt: skip
+    if as_json:
+        out.print_json(json.dumps(summary))
+        return
+    table = Table(title=f"Linkage run {run_id}")
+    table.add_column("")
+    table.add_column("", justify="right")
+    for key in ("records", "children", "pairs", "review"):
+        table.add_row(key, f"{summary[key]:,}")
+    how = "trained now" if result.trained else "reused"
+    table.add_row("model", f"{result.model_path} ({how})")
+    table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
+    out.print(table)
+
+
+def _latest_run(store: Store) -> int:
+    run = store.latest_link_run()
+    if run is None:
+        fail("no linkage run in the store yet. Run: padan link", 2)
+    return run.id
+
+
+@export_app.command("clusters")
+def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
+    """Every record with its child: source, source_id, child_id, match_probability."""
+    with translate_errors():
+        store = store_from(db)
+        links = store.child_links(_latest_run(store))
+    with out_file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "source_id", "child_id", "match_probability"])
+        for link in links:
+            probability = "" if link.match_probability is None else f"{link.match_probability:.6f}"
+            writer.writerow([link.source, link.source_id, link.child_id, probability])
+    out.print(f"Wrote {len(links):,} records to {out_file}")
+
+
+@export_app.command("pairs")
+def export_pairs(out_file: OutOption, db: DbOption = None) -> None:
+    """Scored pairs: both records, probability, rule (nik/model), decision (link/review/refused)."""
+    with translate_errors():
+        store = store_from(db)
+        pairs = store.link_pairs(_latest_run(store))
+    with out_file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_a", "record_b", "match_probability", "rule", "decision"])
+        for left, right, probability, rule, decision in pairs:
+            writer.writerow([left, right, f"{probability:.6f}", rule, decision])
+    out.print(f"Wrote {len(pairs):,} pairs to {out_file}")
+
+
+def evaluate(
+    truth: Annotated[Path, typer.Option("--truth", help="CSV with source,source_id,person_id.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Pairwise precision, recall and F1 of the latest run against known truth."""
+    with translate_errors():
+        store = store_from(db)
+        links = store.child_links(_latest_run(store))
+    try:
+        with truth.open(encoding="utf-8-sig", newline="") as handle:
+            known = {
+                f"{r['source']}:{r['source_id']}": r["person_id"] for r in csv.DictReader(handle)
+            }
+    except (OSError, KeyError) as exc:
+        fail(f"{truth}: cannot read truth ({exc}); it needs columns source,source_id,person_id", 2)
+    metrics = evaluate_clusters({f"{x.source}:{x.source_id}": x.child_id for x in links}, known)
+    figures = {
+        "records": metrics.records, "true_pairs": metrics.true_pairs,
+        "predicted_pairs": metrics.predicted_pairs, "correct_pairs": metrics.correct_pairs,
+        "precision": round(metrics.precision, 5), "recall": round(metrics.recall, 5),
+        "f1": round(metrics.f1, 5), "exact_clusters": metrics.exact_clusters,
+        "true_entities": metrics.true_entities,
+    }  # fmt: skip
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    table = Table(title="Pairwise accuracy against truth")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
+    out.print(table)

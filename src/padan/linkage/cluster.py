@@ -1,0 +1,71 @@
+"""Clustering of linked pairs into children, guarded against chaining.
+
+Plain connected components chain siblings and households into giant clusters as soon as a few
+wrong links exist. Here pairs are merged strongest first, and a merge is refused (and sent to
+review) when the merged cluster would hold two different valid NIKs or two DTSEN household heads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Clusters", "Node", "cluster_pairs"]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """What the guard needs to know of one record."""
+
+    nik: str | None  # a valid NIK, else None
+    is_head: bool
+
+
+@dataclass
+class Clusters:
+    """Cluster root of every record, and the pairs refused by the guard."""
+
+    root: dict[str, str]
+    refused: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def members(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for uid, root in self.root.items():
+            groups.setdefault(root, []).append(uid)
+        return groups
+
+
+def cluster_pairs(
+    nodes: dict[str, Node],
+    pairs: Iterable[tuple[str, str, float]],
+    *,
+    threshold: float,
+) -> Clusters:
+    """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first."""
+    parent = {uid: uid for uid in nodes}
+    niks = {uid: {n.nik} if n.nik else set() for uid, n in nodes.items()}
+    heads = {uid: int(n.is_head) for uid, n in nodes.items()}
+    refused: list[tuple[str, str, float]] = []
+
+    def find(uid: str) -> str:
+        while parent[uid] != uid:
+            parent[uid] = parent[parent[uid]]
+            uid = parent[uid]
+        return uid
+
+    ordered: Sequence[tuple[str, str, float]] = sorted(
+        (p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1])
+    )
+    for left, right, probability in ordered:
+        a, b = find(left), find(right)
+        if a == b:
+            continue
+        if len(niks[a] | niks[b]) > 1 or heads[a] + heads[b] > 1:
+            refused.append((left, right, probability))
+            continue
+        if len(niks[a]) < len(niks[b]):
+            a, b = b, a
+        parent[b] = a
+        niks[a] |= niks.pop(b)
+        heads[a] += heads.pop(b)
+    return Clusters({uid: find(uid) for uid in nodes}, refused)

@@ -1,0 +1,133 @@
+"""The linkage input: one row per current KPAI or DTSEN record, with matching features.
+
+Built in DuckDB from Arrow tables the store hands out; the few features that need Indonesian
+name rules (compact and token-sorted forms) are computed once per distinct name in Python.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from padan.domain.names import normalise_name
+from padan.store import Store
+
+__all__ = ["FEATURE_COLUMNS", "load_features"]
+
+FEATURE_COLUMNS = (
+    "unique_id", "source", "source_id", "name", "name_compact", "name_sorted", "name_first",
+    "name_last", "dob", "dob_year", "dob_placeholder", "birth_year_est", "sex", "prov", "kab",
+    "kec", "desa", "mother", "mother_first", "father", "nik", "nik_valid", "kk", "household",
+    "is_head",
+)  # fmt: skip
+
+_KPAI_COLUMNS = (
+    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak_norm",
+    "jenis_kelamin", "tanggal_lahir", "usia", "nama_ibu_norm", "nama_ayah_norm", "kode_wilayah",
+    "wilayah_level",
+)  # fmt: skip
+_DTSEN_COLUMNS = (
+    "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "nama_norm", "jenis_kelamin",
+    "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "wilayah_level",
+)  # fmt: skip
+
+# Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
+_REGION = """
+    substr(kode_wilayah, 1, 2) AS prov,
+    CASE WHEN wilayah_level IN ('regency', 'district', 'village')
+        THEN substr(kode_wilayah, 1, 5) END AS kab,
+    CASE WHEN wilayah_level IN ('district', 'village') THEN substr(kode_wilayah, 1, 8) END AS kec,
+    CASE WHEN wilayah_level = 'village' THEN kode_wilayah END AS desa
+"""
+_DOB = """
+    strftime(tanggal_lahir, '%Y-%m-%d') AS dob,
+    year(tanggal_lahir) AS dob_year,
+    coalesce(strftime(tanggal_lahir, '%m-%d') IN ('01-01', '07-01', '12-31'), false)
+        AS dob_placeholder
+"""
+
+_KPAI_SQL = f"""
+CREATE OR REPLACE TABLE kpai_features AS
+SELECT 'kpai:' || no_pengaduan AS unique_id, 'kpai' AS source, no_pengaduan AS source_id,
+    nama_anak_norm AS name, {_DOB},
+    coalesce(year(tanggal_lahir), year(tanggal_pengaduan) - usia) AS birth_year_est,
+    jenis_kelamin AS sex, {_REGION},
+    nama_ibu_norm AS mother, nama_ayah_norm AS father,
+    CASE WHEN length(nik_anak) = 16 THEN nik_anak END AS nik,
+    nik_anak_status = 'valid' AS nik_valid,
+    NULL::VARCHAR AS kk, NULL::VARCHAR AS household, false AS is_head
+FROM kpai_raw
+"""
+
+_DTSEN_SQL = f"""
+CREATE OR REPLACE TABLE dtsen_features AS
+WITH fathers AS (
+    SELECT id_keluarga, any_value(nama_norm) AS father
+    FROM dtsen_raw
+    WHERE jenis_kelamin = 'L' AND hubungan_keluarga IN ('KEPALA KELUARGA', 'SUAMI')
+    GROUP BY id_keluarga
+)
+SELECT 'dtsen:' || d.id_individu AS unique_id, 'dtsen' AS source, d.id_individu AS source_id,
+    d.nama_norm AS name, {_DOB}, year(d.tanggal_lahir) AS birth_year_est,
+    d.jenis_kelamin AS sex, {_REGION},
+    d.nama_ibu_kandung_norm AS mother,
+    CASE WHEN d.hubungan_keluarga = 'ANAK' THEN f.father END AS father,
+    CASE WHEN length(d.nik) = 16 THEN d.nik END AS nik, d.nik_status = 'valid' AS nik_valid,
+    d.no_kk AS kk, d.id_keluarga AS household, d.hubungan_keluarga = 'KEPALA KELUARGA' AS is_head
+FROM dtsen_raw d LEFT JOIN fathers f USING (id_keluarga)
+"""
+
+
+def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
+    """Create the table ``features`` in ``con`` from the store's current records.
+
+    Returns the number of records. Columns are :data:`FEATURE_COLUMNS`.
+    """
+    kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
+    dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
+    con.register("kpai_raw", kpai)
+    con.register("dtsen_raw", dtsen)
+    con.execute(_KPAI_SQL)
+    con.execute(_DTSEN_SQL)
+    names = pc.unique(
+        pa.chunked_array(
+            [*kpai.column("nama_anak_norm").chunks, *kpai.column("nama_ibu_norm").chunks,
+             *dtsen.column("nama_norm").chunks, *dtsen.column("nama_ibu_kandung_norm").chunks],
+            type=pa.string(),
+        )
+    ).drop_null()  # fmt: skip
+    con.register("name_forms", _name_forms(names.to_pylist()))
+    con.execute(f"""
+        CREATE OR REPLACE TABLE features AS
+        WITH base AS (SELECT * FROM kpai_features UNION ALL BY NAME SELECT * FROM dtsen_features)
+        SELECT {", ".join(_FROM_FORMS.get(c, f"b.{c}") for c in FEATURE_COLUMNS)}
+        FROM base b
+        LEFT JOIN name_forms n ON n.name = b.name
+        LEFT JOIN name_forms m ON m.name = b.mother
+    """)
+    for table in ("kpai_raw", "dtsen_raw", "name_forms"):
+        con.unregister(table)
+    con.execute("DROP TABLE kpai_features; DROP TABLE dtsen_features")
+    row = con.execute("SELECT count(*) FROM features").fetchone()
+    return int(row[0]) if row else 0
+
+
+_FROM_FORMS = {
+    "name_compact": "n.compact AS name_compact",
+    "name_sorted": "n.sorted AS name_sorted",
+    "name_first": "n.first AS name_first",
+    "name_last": "n.last AS name_last",
+    "mother_first": "m.first AS mother_first",
+}
+
+
+def _name_forms(names: list[str]) -> pa.Table:
+    forms = [normalise_name(name) for name in names]
+    return pa.table({
+        "name": names,
+        "compact": [f.compact or None for f in forms],
+        "sorted": [f.sorted_text or None for f in forms],
+        "first": [f.tokens[0] if f.tokens else None for f in forms],
+        "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
+    })  # fmt: skip

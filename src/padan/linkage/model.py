@@ -1,0 +1,162 @@
+"""The Fellegi-Sunter model for Indonesian child records: comparisons, blocking, training.
+
+Splink has no comparison for Indonesian names, NIKs or Kemendagri region codes; they are built
+here from SQL levels (DuckDB dialect). First matching level wins, so each list runs from the
+strongest agreement to the weakest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+__all__ = ["BLOCKING_RULES", "TRAINING_RULES", "comparisons", "settings"]
+
+
+def _level(sql: str, label: str) -> Any:
+    return cll.CustomLevel(sql, label_for_charts=label)
+
+
+def _name_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name"),
+            cll.ExactMatchLevel("name", term_frequency_adjustments=True),
+            _level("name_compact_l = name_compact_r", "same name joined/split"),
+            _level("name_sorted_l = name_sorted_r", "same tokens, other order"),
+            _level("jaro_winkler_similarity(name_l, name_r) >= 0.94", "Jaro-Winkler >= 0.94"),
+            _level(
+                "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
+                "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' '))",
+                "one name's tokens within the other's",
+            ),
+            _level("jaro_winkler_similarity(name_l, name_r) >= 0.85", "Jaro-Winkler >= 0.85"),
+            _level("name_first_l = name_first_r", "same first token"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _dob_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            _level("birth_year_est_l IS NULL OR birth_year_est_r IS NULL", "unknown").configure(
+                is_null_level=True
+            ),
+            _level("dob_l = dob_r AND NOT dob_placeholder_l", "exact"),
+            _level("dob_l = dob_r", "exact, a placeholder date (1 Jan, 1 Jul, 31 Dec)"),
+            _level(
+                "substr(dob_l, 1, 4) = substr(dob_r, 1, 4)"
+                " AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2)"
+                " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
+                "day and month swapped",
+            ),
+            _level("damerau_levenshtein(dob_l, dob_r) <= 1", "one character apart"),
+            _level(
+                "substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND abs(dob_year_l - dob_year_r) = 1",
+                "same day and month, year +-1",
+            ),
+            _level(
+                "(dob_l IS NULL OR dob_r IS NULL)"
+                " AND abs(birth_year_est_l - birth_year_est_r) <= 1",
+                "age-only record, birth year +-1",
+            ),
+            _level("dob_placeholder_l OR dob_placeholder_r", "differs, one is a placeholder"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _region_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="region",
+        comparison_levels=[
+            cll.NullLevel("prov"),
+            _level("desa_l = desa_r", "same village"),
+            _level("kec_l = kec_r", "same district"),
+            _level("kab_l = kab_r", "same regency"),
+            _level("prov_l = prov_r", "same province"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _parent_comparison(column: str) -> Any:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            _level(
+                f"jaro_winkler_similarity({column}_l, {column}_r) >= 0.9", "Jaro-Winkler >= 0.9"
+            ),
+            _level(
+                f"jaro_winkler_similarity({column}_l, {column}_r) >= 0.75", "Jaro-Winkler >= 0.75"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _nik_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="nik",
+        comparison_levels=[
+            cll.NullLevel("nik"),
+            cll.ExactMatchLevel("nik"),
+            _level("hamming(nik_l, nik_r) = 1", "one digit different"),
+            _level("damerau_levenshtein(nik_l, nik_r) = 1", "two digits transposed"),
+            _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", "same district and birth date"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons() -> list[Any]:
+    """Every comparison of the model, in the order of the match-weight breakdown."""
+    return [
+        _name_comparison(),
+        _dob_comparison(),
+        cl.ExactMatch("sex"),
+        _region_comparison(),
+        _parent_comparison("mother"),
+        _parent_comparison("father"),
+        _nik_comparison(),
+        cl.ExactMatch("kk"),
+    ]
+
+
+#: Candidate pairs: the union of these. Each is person-level and small in every block.
+BLOCKING_RULES: list[Any] = [
+    block_on("nik"),
+    block_on("name_first", "dob"),
+    block_on("name_compact", "birth_year_est"),
+    block_on("dob", "kab"),
+    block_on("name_compact", "kab"),
+    block_on("mother_first", "kec", "sex"),
+    block_on("name_last", "birth_year_est", "prov"),
+]
+
+#: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the
+#: model "same family" instead of "same child". Together they leave every comparison trained.
+TRAINING_RULES: list[Any] = [block_on("name_compact", "dob"), block_on("nik")]
+
+
+def settings() -> SettingsCreator:
+    """Splink settings for linking and deduplicating KPAI and DTSEN together."""
+    return SettingsCreator(
+        link_type="link_and_dedupe",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["source", "source_id"],
+        em_convergence=0.001,
+        max_iterations=20,
+    )

@@ -1,0 +1,118 @@
+"""End to end on a small synthetic population with known truth (DuckDB, real Splink)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from padan.cli.main import app
+from padan.errors import InputError
+from padan.ingest import ingest_file
+from padan.linkage import evaluate_clusters, link_and_save
+from padan.store import Store, open_store
+from padan.synth import generate
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("link")
+    data = generate(work / "data", households=700, seed=5)
+    db = f"sqlite:///{work / 'padan.db'}"
+    store = open_store(db)
+    for source in ("dtsen", "kpai"):
+        ingest_file(data.files[source], source=source, store=store)
+    result = runner.invoke(app, ["link", "--model", str(work / "model.json"), "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    return work, db
+
+
+def _truth(work: Path) -> dict[str, str]:
+    with (work / "data" / "truth.csv").open() as handle:
+        return {f"{r['source']}:{r['source_id']}": r["person_id"] for r in csv.DictReader(handle)}
+
+
+def test_link_every_record_gets_a_child_and_export_has_the_contract_columns(
+    linked: tuple[Path, str],
+) -> None:
+    work, db = linked
+    out = work / "clusters.csv"
+    result = runner.invoke(app, ["export", "clusters", "--out", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(rows[0]) >= {"source", "source_id", "child_id", "match_probability"}
+    assert {r["source"] for r in rows} == {"kpai", "dtsen"}
+    assert {f"{r['source']}:{r['source_id']}" for r in rows} == set(_truth(work))
+
+
+def test_link_finds_most_true_pairs_with_few_false_ones(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    links = store.child_links(run.id)
+    metrics = evaluate_clusters(
+        {f"{x.source}:{x.source_id}": x.child_id for x in links}, _truth(work)
+    )
+    # A floor, not the target: the issue's targets are measured by benchmarks/linkage.py.
+    assert metrics.recall >= 0.8 and metrics.precision >= 0.7, metrics
+
+
+def test_link_reuses_the_saved_model_and_gives_the_same_children(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    model = json.loads((work / "model.json").read_text())
+    assert model["padan"]["seed"] == 42 and model["padan"]["version"]
+    store = open_store(db)
+    first = store.latest_link_run()
+    assert first is not None
+    result, run_id = link_and_save(store, model_path=work / "model.json")
+    assert not result.trained and run_id == first.id + 1
+    before = {(x.source, x.source_id): x.child_id for x in store.child_links(first.id)}
+    after = {(x.source, x.source_id): x.child_id for x in store.child_links(run_id)}
+    assert before == after
+
+
+def test_link_evaluate_cli_prints_pairwise_figures(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    result = runner.invoke(
+        app, ["evaluate", "--truth", str(work / "data" / "truth.csv"), "--json", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert 0 < figures["precision"] <= 1 and 0 < figures["recall"] <= 1
+
+
+@pytest.mark.parametrize(("link", "review"), [(0.5, 0.9), (1.5, 0.5), (0.9, 0.0)])
+def test_link_rejects_inconsistent_thresholds(
+    store: Store, tmp_path: Path, link: float, review: float
+) -> None:
+    with pytest.raises(InputError, match="thresholds"):
+        link_and_save(
+            store, model_path=tmp_path / "m.json", link_threshold=link, review_threshold=review
+        )
+
+
+def test_link_needs_both_sources(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="needs KPAI and DTSEN records"):
+        link_and_save(store, model_path=tmp_path / "m.json")
+
+
+def test_link_export_before_any_run_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "clusters",
+            "--out",
+            str(tmp_path / "c.csv"),
+            "--db",
+            f"sqlite:///{tmp_path / 'e.db'}",
+        ],
+    )
+    assert result.exit_code == 2 and "no linkage run" in result.output
