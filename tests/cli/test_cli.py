@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from padan.cli.main import app
+from padan.store import Store
 from support.extracts import KPAI_HEADER, KPAI_ROWS, writer_for
 
 runner = CliRunner()
@@ -105,6 +106,6 @@ def test_cli_quarantine_list_and_export(tmp_path: Path) -> None:
 def test_cli_db_upgrade_creates_schema(tmp_path: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--db", _db(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.stdout
+    assert Store(_db(tmp_path)).head_revision() in result.stdout
     listed = runner.invoke(app, ["batches", "list", "--json", "--db", _db(tmp_path)])
     assert json.loads(listed.stdout) == []
