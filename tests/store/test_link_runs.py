@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from padan.store import ChildLink, LinkRun, Store
+
+
+def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 3, 2, [1, 2])
+    links = [
+        ChildLink("kpai", "K/1", "A1", 0.97),
+        ChildLink("dtsen", "D1", "A1", 0.97),
+        ChildLink("dtsen", "D2", "A2", None),
+    ]
+    pairs = [
+        ("dtsen:D1", "kpai:K/1", 0.97, "model", "link"),
+        ("dtsen:D1", "kpai:K/1", 1.0, "nik", "link"),
+        ("dtsen:D2", "kpai:K/1", 0.6, "model", "review"),
+    ]
+    first = store.save_link_run(run, links, pairs)
+    second = store.save_link_run(run, links[:1], [])
+    latest = store.latest_link_run()
+    assert latest is not None and latest.id == second == first + 1
+    assert (latest.model_version, latest.batches, latest.children) == ("abc123", [1, 2], 2)
+    assert sorted(store.child_links(first), key=lambda x: x.source_id) == sorted(
+        links, key=lambda x: x.source_id
+    )
+    stored_pairs = store.link_pairs(first)
+    assert len(stored_pairs) == 2  # the NIK rule and the model gave the same pair: stored once
+    assert stored_pairs[0][2] >= stored_pairs[1][2]
