@@ -86,17 +86,26 @@ def _region_comparison() -> Any:
     )
 
 
-def _parent_comparison(column: str) -> Any:
+def _parents_comparison() -> Any:
+    # Mother, father and household are one piece of evidence, not three: siblings and twins
+    # share all of them. Counting them separately taught an earlier model "same family".
+    jw = "jaro_winkler_similarity"
     return cl.CustomComparison(
-        output_column_name=column,
+        output_column_name="parents",
         comparison_levels=[
-            cll.NullLevel(column),
-            cll.ExactMatchLevel(column),
             _level(
-                f"jaro_winkler_similarity({column}_l, {column}_r) >= 0.9", "Jaro-Winkler >= 0.9"
+                "mother_l IS NULL AND father_l IS NULL OR mother_r IS NULL AND father_r IS NULL",
+                "unknown",
+            ).configure(is_null_level=True),
+            _level("mother_l = mother_r AND father_l = father_r", "both parents exact"),
+            _level("mother_l = mother_r", "mother exact"),
+            _level(
+                f"{jw}(mother_l, mother_r) >= 0.9 OR father_l = father_r",
+                "mother similar or father exact",
             ),
             _level(
-                f"jaro_winkler_similarity({column}_l, {column}_r) >= 0.75", "Jaro-Winkler >= 0.75"
+                f"{jw}(mother_l, mother_r) >= 0.75 OR {jw}(father_l, father_r) >= 0.9",
+                "a parent roughly similar",
             ),
             cll.ElseLevel(),
         ],
@@ -124,10 +133,8 @@ def comparisons() -> list[Any]:
         _dob_comparison(),
         cl.ExactMatch("sex"),
         _region_comparison(),
-        _parent_comparison("mother"),
-        _parent_comparison("father"),
+        _parents_comparison(),
         _nik_comparison(),
-        cl.ExactMatch("kk"),
     ]
 
 
