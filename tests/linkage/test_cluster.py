@@ -30,3 +30,9 @@ def test_cluster_ignores_pairs_below_threshold_and_keeps_singletons() -> None:
     clusters = cluster_pairs(nodes, [("a", "b", 0.95), ("c", "d", 0.5)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset("ab"), frozenset("c"), frozenset("d")}
     assert clusters.refused == []
+
+
+def test_cluster_two_heads_with_one_valid_nik_are_one_person_registered_twice() -> None:
+    nodes = {"h1": Node("3374121508740001", True), "h2": Node("3374121508740001", True)}
+    clusters = cluster_pairs(nodes, [("h1", "h2", 1.0)], threshold=0.9)
+    assert _groups(clusters.root) == {frozenset({"h1", "h2"})} and clusters.refused == []

@@ -60,7 +60,9 @@ def cluster_pairs(
         a, b = find(left), find(right)
         if a == b:
             continue
-        if len(niks[a] | niks[b]) > 1 or heads[a] + heads[b] > 1:
+        # Two heads are two households, unless one valid NIK shows it is one person twice.
+        same_nik = bool(niks[a]) and niks[a] == niks[b]
+        if len(niks[a] | niks[b]) > 1 or (heads[a] + heads[b] > 1 and not same_nik):
             refused.append((left, right, probability))
             continue
         if len(niks[a]) < len(niks[b]):
