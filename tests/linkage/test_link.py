@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from typer.testing import CliRunner
 from padan.cli.main import app
 from padan.errors import InputError
 from padan.ingest import ingest_file
-from padan.linkage import evaluate_clusters, link_and_save
+from padan.linkage import evaluate_clusters
+from padan.registry import decide, review_queue, run_linkage
 from padan.store import Store, open_store
 from padan.synth import generate
 
@@ -71,11 +73,12 @@ def test_link_reuses_the_saved_model_and_gives_the_same_children(linked: tuple[P
     store = open_store(db)
     first = store.latest_link_run()
     assert first is not None
-    result, run_id = link_and_save(store, model_path=work / "model.json")
-    assert not result.trained and run_id == first.id + 1
+    summary = run_linkage(store, model_path=work / "model.json")
+    assert not summary.trained and summary.run_id == first.id + 1
     before = {(x.source, x.source_id): x.child_id for x in store.child_links(first.id)}
-    after = {(x.source, x.source_id): x.child_id for x in store.child_links(run_id)}
-    assert before == after
+    after = {(x.source, x.source_id): x.child_id for x in store.child_links(summary.run_id)}
+    assert before == after  # stable ids: same clusters, same child ids
+    assert summary.events == {}
 
 
 def test_link_evaluate_cli_prints_pairwise_figures(linked: tuple[Path, str]) -> None:
@@ -93,14 +96,14 @@ def test_link_rejects_inconsistent_thresholds(
     store: Store, tmp_path: Path, link: float, review: float
 ) -> None:
     with pytest.raises(InputError, match="thresholds"):
-        link_and_save(
+        run_linkage(
             store, model_path=tmp_path / "m.json", link_threshold=link, review_threshold=review
         )
 
 
 def test_link_needs_both_sources(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="needs KPAI and DTSEN records"):
-        link_and_save(store, model_path=tmp_path / "m.json")
+        run_linkage(store, model_path=tmp_path / "m.json")
 
 
 def test_link_export_before_any_run_is_a_clear_error(tmp_path: Path) -> None:
@@ -116,3 +119,49 @@ def test_link_export_before_any_run_is_a_clear_error(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "no linkage run" in result.output
+
+
+def test_link_review_decisions_are_respected_by_the_next_run(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    child = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(run.id)}
+    together = next(
+        (a, b)
+        for a, b, _, _, decision in store.link_pairs(run.id)
+        if decision == "link" and child[a] == child[b]
+    )
+    sizes = Counter(child.values())
+    # Two lone complaints without a NIK: nothing in the chaining guard can object to joining them.
+    no_nik = {
+        f"kpai:{r['no_pengaduan']}"
+        for r in store.fetch_records("kpai_kasus")
+        if r["nik_anak"] is None
+    }
+    singles = sorted(uid for uid in no_nik if sizes[child[uid]] == 1)[:2]
+    decide(store, *together, "different", reviewer="rina", reason="beda ibu kandung")
+    decide(store, *singles, "same", reviewer="rina", reason="dokumen KK sama")
+    summary = run_linkage(store, model_path=work / "model.json")
+    after = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(summary.run_id)}
+    assert after[together[0]] != after[together[1]]
+    assert after[singles[0]] == after[singles[1]]
+    assert {"split", "merge"} <= set(summary.events)
+    queued = {(i.uid_a, i.uid_b) for i in review_queue(store)}
+    assert tuple(sorted(together)) not in queued
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "decision", "reviewer", "message"),
+    [
+        ("kpai:X", "kpai:Y", "maybe", "rina", "not one of"),
+        ("kpai:X", "kpai:Y", "same", " ", "reviewer's name"),
+        ("kpai:nope", "kpai:nada", "same", "rina", "not in the latest linkage run"),
+    ],
+)
+def test_link_bad_review_decisions_are_refused(
+    linked: tuple[Path, str], a: str, b: str, decision: str, reviewer: str, message: str
+) -> None:
+    _, db = linked
+    with pytest.raises(InputError, match=message):
+        decide(open_store(db), a, b, decision, reviewer=reviewer, reason="x")

@@ -11,8 +11,8 @@ import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, err, fail, out, store_from, translate_errors
-from padan.linkage import evaluate_clusters, link_and_save
-from padan.linkage.run import DEFAULT_LINK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD
+from padan.linkage import DEFAULT_LINK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD, evaluate_clusters
+from padan.registry import run_linkage
 from padan.settings import get_settings
 from padan.store import Store
 
@@ -42,30 +42,33 @@ def link(
     """Link all current KPAI and DTSEN records into children and store the run."""
     settings = get_settings(database_url=db, model_path=model)
     with translate_errors():
-        store = store_from(db)
-        result, run_id = link_and_save(
-            store, model_path=settings.model_path, retrain=retrain, link_threshold=link_threshold,
-            review_threshold=review_threshold, seed=seed,
+        summary = run_linkage(
+            store_from(db), model_path=settings.model_path, retrain=retrain,
+            link_threshold=link_threshold, review_threshold=review_threshold, seed=seed,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
         )  # fmt: skip
-    summary = {
-        "run_id": run_id, "records": result.records, "children": result.children,
-        "pairs": len(result.pairs), "review": len(result.review), "trained": result.trained,
-        "model": str(result.model_path),
-        "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+    figures = {
+        "run_id": summary.run_id, "records": summary.records, "children": summary.children,
+        "pairs": summary.pairs, "review": summary.review, "trained": summary.trained,
+        "model": str(summary.model_path), "events": summary.events,
+        "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},
     }  # fmt: skip
     if as_json:
-        out.print_json(json.dumps(summary))
+        out.print_json(json.dumps(figures))
         return
-    table = Table(title=f"Linkage run {run_id}")
+    table = Table(title=f"Linkage run {summary.run_id}")
     table.add_column("")
     table.add_column("", justify="right")
     for key in ("records", "children", "pairs", "review"):
-        table.add_row(key, f"{summary[key]:,}")
-    how = "trained now" if result.trained else "reused"
-    table.add_row("model", f"{result.model_path} ({how})")
-    table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
+        table.add_row(key, f"{figures[key]:,}")
+    events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or "none"
+    table.add_row("child id events", events)
+    how = "trained now" if summary.trained else "reused"
+    table.add_row("model", f"{summary.model_path} ({how})")
+    table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
     out.print(table)
+    if summary.review:
+        out.print("Doubtful pairs: [bold]padan review list[/]")
 
 
 def _latest_run(store: Store) -> int:

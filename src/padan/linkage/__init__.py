@@ -4,12 +4,18 @@ The only package that imports Splink.
 """
 
 from padan.linkage.evaluate import PairwiseMetrics, evaluate_clusters
-from padan.linkage.run import LinkResult, link_and_save, link_records
+from padan.linkage.run import (
+    DEFAULT_LINK_THRESHOLD,
+    DEFAULT_REVIEW_THRESHOLD,
+    LinkResult,
+    link_records,
+)
 
 __all__ = [
+    "DEFAULT_LINK_THRESHOLD",
+    "DEFAULT_REVIEW_THRESHOLD",
     "LinkResult",
     "PairwiseMetrics",
     "evaluate_clusters",
-    "link_and_save",
     "link_records",
 ]

@@ -40,9 +40,19 @@ def cluster_pairs(
     pairs: Iterable[tuple[str, str, float]],
     *,
     threshold: float,
+    cannot_link: Iterable[tuple[str, str]] = (),
 ) -> Clusters:
-    """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first."""
+    """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first.
+
+    A merge is refused when it would join two records a reviewer said are different children
+    (``cannot_link``), two different valid NIKs, or two household heads.
+    """
     parent = {uid: uid for uid in nodes}
+    apart: dict[str, set[str]] = {}
+    for a, b in cannot_link:
+        if a in nodes and b in nodes:
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
     niks = {uid: {n.nik} if n.nik else set() for uid, n in nodes.items()}
     heads = {uid: int(n.is_head) for uid, n in nodes.items()}
     refused: list[tuple[str, str, float]] = []
@@ -62,7 +72,11 @@ def cluster_pairs(
             continue
         # Two heads are two households, unless one valid NIK shows it is one person twice.
         same_nik = bool(niks[a]) and niks[a] == niks[b]
-        if len(niks[a] | niks[b]) > 1 or (heads[a] + heads[b] > 1 and not same_nik):
+        if (
+            len(niks[a] | niks[b]) > 1
+            or (heads[a] + heads[b] > 1 and not same_nik)
+            or any(find(other) == b for other in apart.get(a, ()))
+        ):
             refused.append((left, right, probability))
             continue
         if len(niks[a]) < len(niks[b]):
@@ -70,4 +84,5 @@ def cluster_pairs(
         parent[b] = a
         niks[a] |= niks.pop(b)
         heads[a] += heads.pop(b)
+        apart[a] = apart.get(a, set()) | apart.pop(b, set())
     return Clusters({uid: find(uid) for uid in nodes}, refused)

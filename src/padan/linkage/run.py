@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,9 @@ from padan.errors import InputError
 from padan.linkage.cluster import Node, cluster_pairs
 from padan.linkage.features import load_features
 from padan.linkage.model import TRAINING_RULES, settings
-from padan.store import ChildLink, LinkRun, Store
+from padan.store import Store
 
-__all__ = [
-    "DEFAULT_LINK_THRESHOLD",
-    "DEFAULT_REVIEW_THRESHOLD",
-    "LinkResult",
-    "link_and_save",
-    "link_records",
-]
+__all__ = ["DEFAULT_LINK_THRESHOLD", "DEFAULT_REVIEW_THRESHOLD", "LinkResult", "link_records"]
 
 DEFAULT_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
@@ -43,9 +37,9 @@ WHERE l.nik_valid AND r.nik_valid AND l.sex = r.sex
 class LinkResult:
     """Children found: record → child id, the pairs behind them and what the run measured."""
 
-    child_of: dict[str, str]  # unique_id ("kpai:…"/"dtsen:…") → child_id
-    pairs: list[tuple[str, str, float, str]]  # uid_l, uid_r, probability, rule ("nik"/"model")
-    review: list[tuple[str, str, float]]  # doubtful pairs and pairs refused by the guard
+    clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of each child, singletons included
+    pairs: list[tuple[str, str, float, str]]  # uid_l, uid_r, probability, rule (nik/model/review)
+    decisions: dict[tuple[str, str], str]  # pair → link | review | refused (below review: absent)
     model_path: Path
     records: int
     seconds: dict[str, float] = field(default_factory=dict)
@@ -53,7 +47,7 @@ class LinkResult:
 
     @property
     def children(self) -> int:
-        return len(set(self.child_of.values()))
+        return len(self.clusters)
 
 
 def link_records(
@@ -64,13 +58,17 @@ def link_records(
     link_threshold: float = DEFAULT_LINK_THRESHOLD,
     review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
     seed: int = 42,
+    must_link: Sequence[tuple[str, str]] = (),
+    cannot_link: Sequence[tuple[str, str]] = (),
     progress: Callable[[str], None] | None = None,
 ) -> LinkResult:
     """Link every current KPAI and DTSEN record in ``store`` into children.
 
     Trains the model (EM, seeded) when ``model_path`` does not exist or ``retrain`` is set, and
     saves it there; otherwise reuses it. Pairs at or above ``link_threshold`` are linked, pairs
-    from ``review_threshold`` up are kept for review.
+    from ``review_threshold`` up are kept for review. Reviewers' decisions are respected:
+    ``must_link`` pairs are linked whatever the model says, ``cannot_link`` pairs never end up in
+    one child.
 
     Raises :class:`InputError` when the store holds no KPAI or no DTSEN records, or the
     thresholds are not 0 < review <= link <= 1.
@@ -130,16 +128,24 @@ def link_records(
             "SELECT unique_id, nik, nik_valid, is_head FROM features"
         ).fetchall()
     }
-    clusters = cluster_pairs(nodes, ((a, b, p) for a, b, p, _ in pairs), threshold=link_threshold)
-    child_of = {
-        uid: _child_id(members) for members in clusters.members().values() for uid in members
+    known = set(nodes)
+    pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
+    clusters = cluster_pairs(
+        nodes,
+        # Reviewers' "same" decisions go first, ahead of every model score.
+        ((a, b, 2.0 if rule == "review" else p) for a, b, p, rule in pairs),
+        threshold=link_threshold,
+        cannot_link=cannot_link,
+    )
+    refused = {(a, b) for a, b, _ in clusters.refused}
+    decisions = {
+        (a, b): "refused" if (a, b) in refused else "link" if p >= link_threshold else "review"
+        for a, b, p, _ in pairs
     }
-    review = [(a, b, p) for a, b, p, _ in pairs if review_threshold <= p < link_threshold]
     seconds["clustering"] = time.perf_counter() - clock
     con.close()
-    return LinkResult(
-        child_of, pairs, review + clusters.refused, model_path, records, seconds, trained
-    )
+    members = sorted(sorted(group) for group in clusters.members().values())
+    return LinkResult(members, pairs, decisions, model_path, records, seconds, trained)
 
 
 def _train(linker: Any, seed: int) -> None:
@@ -177,63 +183,3 @@ def _stamp(model_path: Path, records: int, seed: int) -> None:
         ],
     }
     model_path.write_text(json.dumps(model, indent=2))
-
-
-def _child_id(members: list[str]) -> str:
-    # Deterministic from the cluster's first record; issue 3 replaces this with ids kept by overlap.
-    return "A" + hashlib.sha1(min(members).encode()).hexdigest()[:11].upper()
-
-
-def link_and_save(
-    store: Store,
-    *,
-    model_path: Path,
-    retrain: bool = False,
-    link_threshold: float = DEFAULT_LINK_THRESHOLD,
-    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
-    seed: int = 42,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[LinkResult, int]:
-    """:func:`link_records`, then store the run (children, pairs, model, thresholds).
-
-    Returns the result and the stored run id.
-    """
-    started = dt.datetime.now(dt.UTC)
-    result = link_records(
-        store, model_path=model_path, retrain=retrain, link_threshold=link_threshold,
-        review_threshold=review_threshold, seed=seed, progress=progress,
-    )  # fmt: skip
-    strongest: dict[str, float] = {}
-    for left, right, probability, _ in result.pairs:
-        if probability >= link_threshold and result.child_of[left] == result.child_of[right]:
-            for uid in (left, right):
-                strongest[uid] = max(strongest.get(uid, 0.0), probability)
-    links = [
-        ChildLink(*_split_uid(uid), child_id, strongest.get(uid))
-        for uid, child_id in sorted(result.child_of.items())
-    ]
-    refused = {(a, b) for a, b, _ in result.review} - {
-        (a, b) for a, b, p, _ in result.pairs if review_threshold <= p < link_threshold
-    }
-    pairs = [
-        (
-            a,
-            b,
-            p,
-            rule,
-            "refused" if (a, b) in refused else "link" if p >= link_threshold else "review",
-        )
-        for a, b, p, rule in result.pairs
-    ]
-    model = json.loads(model_path.read_text())
-    run = LinkRun(
-        0, started, dt.datetime.now(dt.UTC), model.get("padan", {}).get("version", "unknown"),
-        link_threshold, review_threshold, result.records, result.children,
-        [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")],
-    )  # fmt: skip
-    return result, store.save_link_run(run, links, pairs)
-
-
-def _split_uid(uid: str) -> tuple[str, str]:
-    source, source_id = uid.split(":", 1)
-    return source, source_id

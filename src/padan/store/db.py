@@ -16,14 +16,24 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from padan.errors import StoreError
-from padan.store.records import BatchInfo, ChildLink, LinkRun, NewBatch, QuarantineEntry
+from padan.store.records import (
+    BatchInfo,
+    ChildEvent,
+    ChildLink,
+    LinkRun,
+    NewBatch,
+    QuarantineEntry,
+    ReviewDecision,
+)
 from padan.store.tables import (
     RECORD_TABLES,
     batches,
+    child_events,
     child_links,
     link_pairs,
     link_runs,
     quarantine,
+    review_decisions,
 )
 
 __all__ = ["BatchWriter", "Store", "open_store"]
@@ -51,8 +61,9 @@ class _LinkStore:
         run: LinkRun,
         links: Sequence[ChildLink],
         pairs: Sequence[tuple[str, str, float, str, str]],
+        events: Sequence[ChildEvent] = (),
     ) -> int:
-        """Store a run (``run.id`` is ignored), its record → child links and its pairs.
+        """Store a run (``run.id`` is ignored), its record → child links, pairs and id events.
 
         ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Returns the new run id.
         """
@@ -77,6 +88,37 @@ class _LinkStore:
                     for left, right, p, rule, decision in unique.values()
                 ])  # fmt: skip
         return run_id
+
+    def child_events(self, run_id: int) -> list[ChildEvent]:
+        query = (
+            select(child_events).where(child_events.c.run_id == run_id).order_by(child_events.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            ChildEvent(r["event"], r["child_id"], r["other_child_id"], r["records"]) for r in rows
+        ]
+
+    def add_review_decision(self, decision: ReviewDecision) -> int:
+        """Store a reviewer's decision; the newest decision on a pair is the one that counts."""
+        with self.engine.begin() as conn:
+            inserted = conn.execute(
+                review_decisions.insert().values(**asdict(decision))
+            ).inserted_primary_key
+        assert inserted is not None
+        return int(inserted[0])
+
+    def review_decisions(self) -> list[ReviewDecision]:
+        """The newest decision on every decided pair."""
+        query = select(review_decisions).order_by(review_decisions.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        newest = {(r["uid_a"], r["uid_b"]): r for r in rows}
+        return [
+            ReviewDecision(r["uid_a"], r["uid_b"], r["decision"], r["reviewer"], r["reason"],
+                           r["decided_at"])
+            for r in newest.values()
+        ]  # fmt: skip
 
     def latest_link_run(self) -> LinkRun | None:
         with self.engine.connect() as conn:

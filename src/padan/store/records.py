@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["BatchInfo", "ChildLink", "LinkRun", "NewBatch", "QuarantineEntry"]
+__all__ = [
+    "BatchInfo",
+    "ChildEvent",
+    "ChildLink",
+    "LinkRun",
+    "NewBatch",
+    "QuarantineEntry",
+    "ReviewDecision",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +88,25 @@ class ChildLink:
     source_id: str
     child_id: str
     match_probability: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChildEvent:
+    """What happened to a child id in a run: new, merge, split or retired."""
+
+    event: str
+    child_id: str
+    other_child_id: str | None
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """A reviewer's decision on a pair of records (``uid_a`` < ``uid_b``)."""
+
+    uid_a: str
+    uid_b: str
+    decision: str  # same | different | unsure
+    reviewer: str
+    reason: str
+    decided_at: dt.datetime

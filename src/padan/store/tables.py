@@ -22,6 +22,7 @@ from sqlalchemy import (
 __all__ = [
     "RECORD_TABLES",
     "batches",
+    "child_events",
     "child_links",
     "dtsen_individu",
     "kpai_kasus",
@@ -30,6 +31,7 @@ __all__ = [
     "link_runs",
     "metadata",
     "quarantine",
+    "review_decisions",
 ]
 
 metadata = MetaData()
@@ -181,4 +183,29 @@ link_pairs = Table(
     Column("match_probability", Float, nullable=False),
     Column("rule", String(8), nullable=False),  # nik | model
     Column("decision", String(8), nullable=False),  # link | review | refused
+)
+
+child_events = Table(
+    "child_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("link_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(8), nullable=False),  # new | merge | split | retired
+    Column("child_id", String(32), nullable=False),
+    Column("other_child_id", String(32)),  # merge: the id merged in; split: the id split from
+    Column("records", Integer, nullable=False),
+    Index("ix_child_events_run", "run_id"),
+)
+
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid_a", String(160), nullable=False),
+    Column("uid_b", String(160), nullable=False),
+    Column("decision", String(10), nullable=False),  # same | different | unsure
+    Column("reviewer", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_decisions_pair", "uid_a", "uid_b"),
 )

@@ -1,8 +1,8 @@
-"""linkage runs, child links and pairs
+"""linkage: runs, child links, pairs, events, review decisions
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-28 14:56:57.979809
+Create Date: 2026-11-28 15:10:58.691174
 """
 
 from __future__ import annotations
@@ -31,6 +31,34 @@ def upgrade() -> None:
         sa.Column("batches", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_table(
+        "review_decisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uid_a", sa.String(length=160), nullable=False),
+        sa.Column("uid_b", sa.String(length=160), nullable=False),
+        sa.Column("decision", sa.String(length=10), nullable=False),
+        sa.Column("reviewer", sa.String(length=64), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("review_decisions", schema=None) as batch_op:
+        batch_op.create_index("ix_review_decisions_pair", ["uid_a", "uid_b"], unique=False)
+
+    op.create_table(
+        "child_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=8), nullable=False),
+        sa.Column("child_id", sa.String(length=32), nullable=False),
+        sa.Column("other_child_id", sa.String(length=32), nullable=True),
+        sa.Column("records", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["run_id"], ["link_runs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("child_events", schema=None) as batch_op:
+        batch_op.create_index("ix_child_events_run", ["run_id"], unique=False)
+
     op.create_table(
         "child_links",
         sa.Column("run_id", sa.Integer(), nullable=False),
@@ -65,5 +93,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_child_links_child")
 
     op.drop_table("child_links")
+    with op.batch_alter_table("child_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_child_events_run")
+
+    op.drop_table("child_events")
+    with op.batch_alter_table("review_decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_review_decisions_pair")
+
+    op.drop_table("review_decisions")
     op.drop_table("link_runs")
     # ### end Alembic commands ###

@@ -1,0 +1,64 @@
+"""``padan review list|decide``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.registry import decide, review_queue
+
+__all__ = ["review_app"]
+
+review_app = typer.Typer(
+    help="Pairs waiting for a person, and the decisions.", no_args_is_help=True
+)
+
+
+@review_app.command("list")
+def list_queue(
+    limit: Annotated[int, typer.Option(help="Show at most this many pairs.")] = 50,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Doubtful pairs and merges the chaining guard refused, most likely first."""
+    with translate_errors():
+        items = review_queue(store_from(db), limit=limit)
+    if as_json:
+        out.print_json(json.dumps([asdict(i) for i in items]))
+        return
+    table = Table(title="Antrian tinjauan / Review queue")
+    for name in ("record A", "record B", "probability", "why"):
+        table.add_column(name)
+    for item in items:
+        why = "guard refused the merge" if item.reason == "refused" else "between thresholds"
+        table.add_row(item.uid_a, item.uid_b, f"{item.match_probability:.3f}",
+                      why + (" (unsure before)" if item.unsure_before else ""))  # fmt: skip
+    out.print(table)
+    out.print(
+        "Decide: [bold]padan review decide A B same|different|unsure[/] "
+        "[bold]--reviewer NAME --reason TEXT[/]"
+    )
+
+
+@review_app.command("decide")
+def decide_pair(
+    record_a: Annotated[str, typer.Argument(help="e.g. kpai:KPAI/2024/000123")],
+    record_b: Annotated[str, typer.Argument(help="e.g. dtsen:DT000000042")],
+    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
+    reviewer: Annotated[str, typer.Option(help="Who decides.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
+    db: DbOption = None,
+) -> None:
+    """Record a decision; the next padan link respects it (must-link / cannot-link)."""
+    with translate_errors():
+        made = decide(
+            store_from(db), record_a, record_b, decision, reviewer=reviewer, reason=reason
+        )
+    out.print(
+        f"Decided [bold]{made.decision}[/] for {made.uid_a} / {made.uid_b} by {made.reviewer}."
+    )

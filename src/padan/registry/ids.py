@@ -1,0 +1,62 @@
+"""Stable child ids: a child keeps its id from run to run as long as its records stay together."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from padan.store import ChildEvent
+
+__all__ = ["assign_child_ids", "format_child_id"]
+
+
+def format_child_id(number: int) -> str:
+    """``12`` → ``"PDN000000012"``."""
+    return f"PDN{number:09d}"
+
+
+def assign_child_ids(
+    clusters: Sequence[Sequence[str]], previous: dict[str, str]
+) -> tuple[dict[str, str], list[ChildEvent]]:
+    """Give each cluster of records a child id, reusing ids of the previous run by overlap.
+
+    ``previous`` maps record → child id of the last run. A previous id goes to the new cluster
+    holding most of its records (ties: the cluster with the smallest record id); each cluster
+    inherits at most one id, the one it shares most records with. Clusters that inherit nothing
+    get new ids after the highest one ever given. Returns record → child id and the events:
+    ``new`` ids, ``merge`` (another previous child's records joined this one), ``split`` (some of
+    a previous child's records left for another child) and ``retired`` ids.
+    """
+    overlaps: list[tuple[int, str, int, str]] = []  # (-shared, first record, cluster, old id)
+    for index, members in enumerate(clusters):
+        for old, shared in Counter(previous[m] for m in members if m in previous).items():
+            overlaps.append((-shared, min(members), index, old))
+    given: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, _, index, old in sorted(overlaps):
+        if index not in given and old not in taken:
+            given[index], taken = old, taken | {old}
+    next_number = max((_number(i) for i in previous.values()), default=0) + 1
+    child_of: dict[str, str] = {}
+    events: list[ChildEvent] = []
+    for index, members in enumerate(clusters):
+        if index not in given:
+            given[index] = format_child_id(next_number)
+            next_number += 1
+            events.append(ChildEvent("new", given[index], None, len(members)))
+        for member in members:
+            child_of[member] = given[index]
+    for index, members in enumerate(clusters):
+        for old, shared in Counter(previous[m] for m in members if m in previous).items():
+            if old != given[index]:
+                kind = "merge" if old not in taken else "split"
+                target, other = (given[index], old)
+                events.append(ChildEvent(kind, target, other, shared))
+    for old in sorted(set(previous.values()) - taken):
+        events.append(ChildEvent("retired", old, None, 0))
+    return child_of, events
+
+
+def _number(child_id: str) -> int:
+    digits = child_id.removeprefix("PDN")
+    return int(digits) if digits.isdigit() else 0
