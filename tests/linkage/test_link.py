@@ -165,3 +165,33 @@ def test_link_bad_review_decisions_are_refused(
     _, db = linked
     with pytest.raises(InputError, match=message):
         decide(open_store(db), a, b, decision, reviewer=reviewer, reason="x")
+
+
+def test_link_explain_breaks_the_score_down_and_adds_up(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    a, b, probability, _, _ = next(p for p in store.link_pairs(run.id) if p[3] == "model")
+    result = runner.invoke(
+        app, ["explain", a, b, "--model", str(work / "model.json"), "--json", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["comparison"] for p in data["parts"]] == [
+        "name",
+        "dob",
+        "sex",
+        "region",
+        "parents",
+        "nik",
+    ]
+    assert data["prior_weight"] + sum(p["match_weight"] for p in data["parts"]) == pytest.approx(
+        data["match_weight"]
+    )
+    assert data["match_probability"] == pytest.approx(probability)
+    assert all(p["level"] and not p["level"].lstrip("-").isdigit() for p in data["parts"])
+    missing = runner.invoke(
+        app, ["explain", a, "kpai:NOPE", "--model", str(work / "model.json"), "--db", db]
+    )
+    assert missing.exit_code == 2 and "not a current record" in missing.output

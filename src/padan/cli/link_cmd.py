@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -11,12 +12,17 @@ import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, err, fail, out, store_from, translate_errors
-from padan.linkage import DEFAULT_LINK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD, evaluate_clusters
+from padan.linkage import (
+    DEFAULT_LINK_THRESHOLD,
+    DEFAULT_REVIEW_THRESHOLD,
+    evaluate_clusters,
+    explain_pair,
+)
 from padan.registry import run_linkage
 from padan.settings import get_settings
 from padan.store import Store
 
-__all__ = ["evaluate", "export_app", "link"]
+__all__ = ["evaluate", "explain", "export_app", "link"]
 
 export_app = typer.Typer(help="Write linkage results to CSV.", no_args_is_help=True)
 ModelOption = Annotated[
@@ -140,3 +146,32 @@ def evaluate(
     for key, value in figures.items():
         table.add_row(key, f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
     out.print(table)
+
+
+def explain(
+    record_a: Annotated[str, typer.Argument(help="e.g. kpai:KPAI/2024/000123")],
+    record_b: Annotated[str, typer.Argument(help="e.g. dtsen:DT000000042")],
+    model: ModelOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Why two records are (not) the same child: match weight per comparison."""
+    settings = get_settings(database_url=db, model_path=model)
+    with translate_errors():
+        explanation = explain_pair(
+            store_from(db), record_a, record_b, model_path=settings.model_path
+        )
+    if as_json:
+        out.print_json(json.dumps(asdict(explanation)))
+        return
+    table = Table(title=f"{record_a} × {record_b}")
+    for name in ("comparison", "level", "A", "B", "match weight"):
+        table.add_column(name, justify="right" if name == "match weight" else "left")
+    table.add_row("prior", "", "", "", f"{explanation.prior_weight:+.2f}")
+    for part in explanation.parts:
+        colour = "green" if part.match_weight > 0 else "red" if part.match_weight < 0 else "dim"
+        table.add_row(part.comparison, part.level, part.value_a or "–", part.value_b or "–",
+                      f"[{colour}]{part.match_weight:+.2f}[/]")  # fmt: skip
+    table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
+    out.print(table)
+    out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from padan.cli.ingest_cmd import ingest
-from padan.cli.link_cmd import evaluate, export_app, link
+from padan.cli.link_cmd import evaluate, explain, export_app, link
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
@@ -24,6 +24,7 @@ app.command()(synth)
 app.command()(demo)
 app.command()(link)
 app.command()(evaluate)
+app.command()(explain)
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")

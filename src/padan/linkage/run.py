@@ -21,7 +21,13 @@ from padan.linkage.features import load_features
 from padan.linkage.model import TRAINING_RULES, settings
 from padan.store import Store
 
-__all__ = ["DEFAULT_LINK_THRESHOLD", "DEFAULT_REVIEW_THRESHOLD", "LinkResult", "link_records"]
+__all__ = [
+    "DEFAULT_LINK_THRESHOLD",
+    "DEFAULT_REVIEW_THRESHOLD",
+    "LinkResult",
+    "link_records",
+    "load_model",
+]
 
 DEFAULT_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
@@ -107,7 +113,7 @@ def link_records(
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
         _stamp(model_path, records, seed)
     else:
-        linker = Linker(inputs, _load_model(model_path), log_level=logging.WARNING)
+        linker = Linker(inputs, load_model(model_path), log_level=logging.WARNING)
     seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
     say("scoring candidate pairs")
@@ -157,7 +163,7 @@ def _train(linker: Any, seed: int) -> None:
         )
 
 
-def _load_model(model_path: Path) -> dict[str, Any]:
+def load_model(model_path: Path) -> dict[str, Any]:
     """The saved Splink settings, without Padan's metadata (Splink refuses unknown keys)."""
     try:
         model = json.loads(model_path.read_text())
