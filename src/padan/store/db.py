@@ -52,9 +52,26 @@ def open_store(url: str, *, create: bool = True) -> Store:
 
 
 class _LinkStore:
-    """Linkage runs: written whole in one transaction, read back by run."""
+    """Connections that turn driver failures into StoreError, and linkage runs."""
 
     engine: Engine
+    url: str
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"cannot use the store at {self.url}: {exc.orig}") from exc
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"cannot write to the store at {self.url}: {exc.orig}") from exc
 
     def save_link_run(
         self,
@@ -70,7 +87,7 @@ class _LinkStore:
         values = asdict(run)
         values.pop("id")
         values["batches"] = json.dumps(run.batches)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             inserted = conn.execute(link_runs.insert().values(**values)).inserted_primary_key
             assert inserted is not None
             run_id = int(inserted[0])
@@ -93,7 +110,7 @@ class _LinkStore:
         query = (
             select(child_events).where(child_events.c.run_id == run_id).order_by(child_events.c.id)
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
             ChildEvent(r["event"], r["child_id"], r["other_child_id"], r["records"]) for r in rows
@@ -101,7 +118,7 @@ class _LinkStore:
 
     def add_review_decision(self, decision: ReviewDecision) -> int:
         """Store a reviewer's decision; the newest decision on a pair is the one that counts."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             inserted = conn.execute(
                 review_decisions.insert().values(**asdict(decision))
             ).inserted_primary_key
@@ -111,7 +128,7 @@ class _LinkStore:
     def review_decisions(self) -> list[ReviewDecision]:
         """The newest decision on every decided pair."""
         query = select(review_decisions).order_by(review_decisions.c.id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
         newest = {(r["uid_a"], r["uid_b"]): r for r in rows}
         return [
@@ -121,7 +138,7 @@ class _LinkStore:
         ]  # fmt: skip
 
     def latest_link_run(self) -> LinkRun | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = (
                 conn.execute(select(link_runs).order_by(link_runs.c.id.desc()).limit(1))
                 .mappings()
@@ -137,7 +154,7 @@ class _LinkStore:
             .where(child_links.c.run_id == run_id)
             .order_by(child_links.c.source, child_links.c.source_id)
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
             ChildLink(r["source"], r["source_id"], r["child_id"], r["match_probability"])
@@ -150,7 +167,7 @@ class _LinkStore:
             .where(link_pairs.c.run_id == run_id)
             .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
         )
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(query).all()
         return [(r.uid_l, r.uid_r, r.match_probability, r.rule, r.decision) for r in rows]
 
@@ -222,14 +239,6 @@ class Store(_LinkStore):
             f"{self.head_revision()}. Run: padan db upgrade"
         )
 
-    @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the store at {self.url}: {exc.orig}") from exc
-
     # -- batches -----------------------------------------------------------------------------
 
     def find_batch(self, source: str, content_sha256: str) -> BatchInfo | None:
@@ -249,7 +258,7 @@ class Store(_LinkStore):
     @contextmanager
     def write_batch(self, new: NewBatch) -> Iterator[BatchWriter]:
         """One transaction for one file: everything written inside commits together or not."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             values = {
                 "source": new.source, "extract": new.extract, "file_name": new.file_name,
                 "file_format": new.file_format, "file_encoding": new.file_encoding,
