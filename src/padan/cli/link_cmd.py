@@ -15,14 +15,25 @@ from padan.cli.common import DbOption, JsonOption, err, fail, out, store_from, t
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
-    evaluate_clusters,
+    PairwiseMetrics,
+    evaluate_run,
     explain_pair,
+    read_truth,
 )
-from padan.registry import run_linkage
+from padan.registry import RunSummary, run_linkage
 from padan.settings import get_settings
 from padan.store import Store
 
-__all__ = ["evaluate", "explain", "export_app", "link"]
+__all__ = [
+    "evaluate",
+    "explain",
+    "export_app",
+    "link",
+    "metric_figures",
+    "render_metrics",
+    "render_run",
+    "run_figures",
+]
 
 export_app = typer.Typer(help="Write linkage results to CSV.", no_args_is_help=True)
 ModelOption = Annotated[
@@ -53,20 +64,30 @@ def link(
             link_threshold=link_threshold, review_threshold=review_threshold, seed=seed,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
         )  # fmt: skip
-    figures = {
+    if as_json:
+        out.print_json(json.dumps(run_figures(summary)))
+        return
+    render_run(summary)
+
+
+def run_figures(summary: RunSummary) -> dict[str, object]:
+    """The JSON of ``padan link --json``."""
+    return {
         "run_id": summary.run_id, "records": summary.records, "children": summary.children,
         "pairs": summary.pairs, "review": summary.review, "trained": summary.trained,
         "model": str(summary.model_path), "events": summary.events,
         "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},
     }  # fmt: skip
-    if as_json:
-        out.print_json(json.dumps(figures))
-        return
+
+
+def render_run(summary: RunSummary) -> None:
+    """The summary table of a linkage run."""
     table = Table(title=f"Linkage run {summary.run_id}")
     table.add_column("")
     table.add_column("", justify="right")
-    for key in ("records", "children", "pairs", "review"):
-        table.add_row(key, f"{figures[key]:,}")
+    for key, value in (("records", summary.records), ("children", summary.children),
+                       ("pairs", summary.pairs), ("review", summary.review)):  # fmt: skip
+        table.add_row(key, f"{value:,}")
     events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or "none"
     table.add_row("child id events", events)
     how = "trained now" if summary.trained else "reused"
@@ -121,29 +142,30 @@ def evaluate(
     """Pairwise precision, recall and F1 of the latest run against known truth."""
     with translate_errors():
         store = store_from(db)
-        links = store.child_links(_latest_run(store))
-    try:
-        with truth.open(encoding="utf-8-sig", newline="") as handle:
-            known = {
-                f"{r['source']}:{r['source_id']}": r["person_id"] for r in csv.DictReader(handle)
-            }
-    except (OSError, KeyError) as exc:
-        fail(f"{truth}: cannot read truth ({exc}); it needs columns source,source_id,person_id", 2)
-    metrics = evaluate_clusters({f"{x.source}:{x.source_id}": x.child_id for x in links}, known)
-    figures = {
+        metrics = evaluate_run(store, _latest_run(store), read_truth(truth))
+    if as_json:
+        out.print_json(json.dumps(metric_figures(metrics)))
+        return
+    render_metrics(metrics)
+
+
+def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int]:
+    """The JSON of ``padan evaluate --json``."""
+    return {
         "records": metrics.records, "true_pairs": metrics.true_pairs,
         "predicted_pairs": metrics.predicted_pairs, "correct_pairs": metrics.correct_pairs,
         "precision": round(metrics.precision, 5), "recall": round(metrics.recall, 5),
         "f1": round(metrics.f1, 5), "exact_clusters": metrics.exact_clusters,
         "true_entities": metrics.true_entities,
     }  # fmt: skip
-    if as_json:
-        out.print_json(json.dumps(figures))
-        return
+
+
+def render_metrics(metrics: PairwiseMetrics) -> None:
+    """Pairwise accuracy as a table."""
     table = Table(title="Pairwise accuracy against truth")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for key, value in figures.items():
+    for key, value in metric_figures(metrics).items():
         table.add_row(key, f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
     out.print(table)
 

@@ -8,10 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, out, progress_bar, store_from, translate_errors
+from padan.cli.common import DbOption, err, out, progress_bar, store_from, translate_errors
 from padan.cli.ingest_cmd import render_summary
+from padan.cli.link_cmd import render_metrics, render_run
 from padan.cli.store_cmd import render_quarantine
 from padan.ingest import ingest_file
+from padan.linkage import evaluate_run, read_truth
+from padan.registry import run_linkage
+from padan.settings import get_settings
 
 __all__ = ["demo", "synth"]
 
@@ -65,7 +69,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     db: DbOption = None,
 ) -> None:
-    """The main job on embedded defaults: synthetic data → ingest into the store.
+    """The main job on embedded defaults: synthetic data → ingest → link → evaluate.
 
     Also ingests a deliberately damaged KPAI file to show what is accepted, flagged and
     quarantined, and why.
@@ -85,8 +89,14 @@ def demo(
             render_summary(summary)
         broken_batch = summary.batch_id
         render_quarantine(store.quarantine_entries(batch_id=broken_batch))
+        run = run_linkage(
+            store, model_path=get_settings(database_url=db).model_path,
+            progress=lambda message: err.print(f"[dim]{message}…[/]"),
+        )  # fmt: skip
+        render_run(run)
+        render_metrics(evaluate_run(store, run.run_id, read_truth(data.files["truth"])))
     out.print(
         f"\nData: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
         f"Next: [bold]padan quarantine list --batch {broken_batch}[/], "
-        "[bold]padan batches list[/], [bold]padan quarantine export --out karantina.csv[/]"
+        "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/]"
     )

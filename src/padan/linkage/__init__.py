@@ -3,7 +3,7 @@
 The only package that imports Splink.
 """
 
-from padan.linkage.evaluate import PairwiseMetrics, evaluate_clusters
+from padan.linkage.evaluate import PairwiseMetrics, evaluate_clusters, evaluate_run, read_truth
 from padan.linkage.explain import Explanation, Part, explain_pair
 from padan.linkage.run import (
     DEFAULT_LINK_THRESHOLD,
@@ -20,6 +20,8 @@ __all__ = [
     "PairwiseMetrics",
     "Part",
     "evaluate_clusters",
+    "evaluate_run",
     "explain_pair",
     "link_records",
+    "read_truth",
 ]

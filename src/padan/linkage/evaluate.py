@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["PairwiseMetrics", "evaluate_clusters"]
+from padan.errors import InputError
+from padan.store import Store
+
+__all__ = ["PairwiseMetrics", "evaluate_clusters", "evaluate_run", "read_truth"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,27 @@ def evaluate_clusters(predicted: dict[str, str], truth: dict[str, str]) -> Pairw
         exact_clusters=exact,
         true_entities=len(entities),
     )
+
+
+def read_truth(path: Path) -> dict[str, str]:
+    """Known truth from CSV ``source,source_id,person_id`` as record (``source:id``) → entity.
+
+    Raises :class:`InputError` for a missing file or missing columns.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return {
+                f"{r['source']}:{r['source_id']}": r["person_id"] for r in csv.DictReader(handle)
+            }
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the truth file ({exc.strerror})") from exc
+    except KeyError as exc:
+        raise InputError(
+            f"{path}: column {exc} missing; the truth file needs source,source_id,person_id"
+        ) from exc
+
+
+def evaluate_run(store: Store, run_id: int, truth: dict[str, str]) -> PairwiseMetrics:
+    """Accuracy of a stored linkage run against ``truth`` (see :func:`read_truth`)."""
+    links = store.child_links(run_id)
+    return evaluate_clusters({f"{x.source}:{x.source_id}": x.child_id for x in links}, truth)
