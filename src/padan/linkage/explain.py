@@ -69,7 +69,7 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
         db_api = DuckDBAPI(con)
         # Term frequencies come from the whole population, not from the two records.
         linker = Linker(db_api.register("features", dataset_display_name="all"), model,
-                        log_level=logging.WARNING)  # fmt: skip
+                        log_level=logging.ERROR)  # fmt: skip
         scored = linker.inference.score_pair(found[record_a], found[record_b])
         row = scored.as_record_list()[0]
     finally:

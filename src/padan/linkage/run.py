@@ -106,14 +106,14 @@ def link_records(
     inputs = [db_api.register(f"input_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
     trained = retrain or not model_path.exists()
     if trained:
-        linker = Linker(inputs, settings(), log_level=logging.WARNING)
+        linker = Linker(inputs, settings(), log_level=logging.ERROR)
         say("training the model (EM)")
         _train(linker, seed)
         model_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
         _stamp(model_path, records, seed)
     else:
-        linker = Linker(inputs, load_model(model_path), log_level=logging.WARNING)
+        linker = Linker(inputs, load_model(model_path), log_level=logging.ERROR)
     seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
     say("scoring candidate pairs")
