@@ -12,6 +12,7 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import And, CustomRule
 
 __all__ = ["BLOCKING_RULES", "TRAINING_RULES", "comparisons", "settings"]
 
@@ -138,6 +139,8 @@ def comparisons() -> list[Any]:
     ]
 
 
+_NEAR_YEAR = "abs(l.birth_year_est - r.birth_year_est) <= 1"
+
 #: Candidate pairs: the union of these. Each is person-level and small in every block.
 BLOCKING_RULES: list[Any] = [
     block_on("nik"),
@@ -146,7 +149,10 @@ BLOCKING_RULES: list[Any] = [
     block_on("dob", "kab"),
     block_on("name_compact", "kab"),
     block_on("mother_first", "kec", "sex"),
-    block_on("name_last", "birth_year_est", "prov"),
+    # A typo in one name token and a birth year off by one: the other token, the regency and
+    # the year window still meet (measured on synthetic truth: these found the last misses).
+    And(block_on("name_first", "kab"), CustomRule(_NEAR_YEAR)),
+    And(block_on("name_last", "kab"), CustomRule(_NEAR_YEAR)),
 ]
 
 #: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the

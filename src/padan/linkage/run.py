@@ -156,7 +156,7 @@ def link_records(
 
 def _train(linker: Any, seed: int) -> None:
     linker.training.estimate_probability_two_random_records_match(TRAINING_RULES, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e5, seed=seed)
     for rule in TRAINING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
