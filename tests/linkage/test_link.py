@@ -195,3 +195,55 @@ def test_link_explain_breaks_the_score_down_and_adds_up(linked: tuple[Path, str]
         app, ["explain", a, "kpai:NOPE", "--model", str(work / "model.json"), "--db", db]
     )
     assert missing.exit_code == 2 and "not a current record" in missing.output
+
+
+def test_link_new_batch_is_linked_incrementally_and_changes_reported(
+    linked: tuple[Path, str], tmp_path: Path
+) -> None:
+    work, db = linked
+    store = open_store(db)
+    before = store.latest_link_run()
+    assert before is not None
+    old_child = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(before.id)}
+    # This month's complaints: a repeat complaint about a known child, plus one new child.
+    with (work / "data" / "kpai_kasus.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    repeat = next(r for r in rows if r["nik_anak"] and r["tanggal_lahir"])
+    new_rows = [
+        {**repeat, "no_pengaduan": "KPAI/2026/999001", "tanggal_pengaduan": "2026-10-01"},
+        {
+            **repeat,
+            "no_pengaduan": "KPAI/2026/999002",
+            "nama_anak": "Zzyzx Qwerty",
+            "nik_anak": "",
+            "tanggal_lahir": "2001-01-01",
+            "nama_ibu": "",
+            "nama_ayah": "",
+        },
+    ]
+    batch = tmp_path / "kpai_oktober.csv"
+    with batch.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(new_rows)
+    # And a DTSEN quarterly update: one person's desil changes.
+    with (work / "data" / "dtsen_individu.csv").open() as handle:
+        dtsen_rows = list(csv.DictReader(handle))
+    person = next(r for r in dtsen_rows if r["desil"] == "3")
+    update = tmp_path / "dtsen_q4.csv"
+    with update.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(dtsen_rows[0]))
+        writer.writeheader()
+        writer.writerow({**person, "desil": "7"})
+    ingest_file(batch, source="kpai", store=store)
+    ingest_file(update, source="dtsen", store=store)
+    summary = run_linkage(store, model_path=work / "model.json")
+    assert summary.incremental and not summary.trained
+    assert summary.scored_records == 3
+    assert summary.changed_attributes == {"desil": 1}
+    after = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(summary.run_id)}
+    assert after["kpai:KPAI/2026/999001"] == old_child[f"kpai:{repeat['no_pengaduan']}"]
+    assert after["kpai:KPAI/2026/999002"] not in old_child.values()
+    assert summary.events.get("new", 0) >= 1 and summary.new_links >= 1
+    unchanged = [uid for uid in old_child if uid in after]
+    assert sum(after[u] == old_child[u] for u in unchanged) / len(unchanged) > 0.99

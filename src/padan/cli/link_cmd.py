@@ -46,6 +46,9 @@ OutOption = Annotated[Path, typer.Option("--out", help="CSV file to write.")]
 def link(
     model: ModelOption = None,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train the model again.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Score all records, not only what changed.")
+    ] = False,
     link_threshold: Annotated[
         float, typer.Option(help="Link pairs at or above.")
     ] = DEFAULT_LINK_THRESHOLD,
@@ -61,7 +64,7 @@ def link(
     with translate_errors():
         summary = run_linkage(
             store_from(db), model_path=settings.model_path, retrain=retrain,
-            link_threshold=link_threshold, review_threshold=review_threshold, seed=seed,
+            link_threshold=link_threshold, review_threshold=review_threshold, seed=seed, full=full,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
         )  # fmt: skip
     if as_json:
@@ -76,6 +79,8 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "run_id": summary.run_id, "records": summary.records, "children": summary.children,
         "pairs": summary.pairs, "review": summary.review, "trained": summary.trained,
         "model": str(summary.model_path), "events": summary.events,
+        "incremental": summary.incremental, "scored_records": summary.scored_records,
+        "new_links": summary.new_links, "changed_attributes": summary.changed_attributes,
         "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},
     }  # fmt: skip
 
@@ -88,8 +93,13 @@ def render_run(summary: RunSummary) -> None:
     for key, value in (("records", summary.records), ("children", summary.children),
                        ("pairs", summary.pairs), ("review", summary.review)):  # fmt: skip
         table.add_row(key, f"{value:,}")
+    mode = "incremental (what changed)" if summary.incremental else "full"
+    table.add_row("mode", f"{mode}: {summary.scored_records:,} records scored")
+    table.add_row("new links", f"{summary.new_links:,}")
     events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or "none"
     table.add_row("child id events", events)
+    changed = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.changed_attributes.items()))
+    table.add_row("changed attributes", changed or "none")
     how = "trained now" if summary.trained else "reused"
     table.add_row("model", f"{summary.model_path} ({how})")
     table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))

@@ -19,17 +19,18 @@ FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_compact", "name_sorted", "name_first",
     "name_last", "dob", "dob_year", "dob_placeholder", "birth_year_est", "sex", "prov", "kab",
     "kec", "desa", "mother", "mother_first", "father", "nik", "nik_valid", "kk", "household",
-    "is_head",
+    "is_head", "batch",
 )  # fmt: skip
 
 _KPAI_COLUMNS = (
     "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak_norm",
     "jenis_kelamin", "tanggal_lahir", "usia", "nama_ibu_norm", "nama_ayah_norm", "kode_wilayah",
-    "wilayah_level",
+    "wilayah_level", "batch_id",
 )  # fmt: skip
 _DTSEN_COLUMNS = (
     "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "nama_norm", "jenis_kelamin",
     "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "wilayah_level",
+    "batch_id",
 )  # fmt: skip
 
 # Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
@@ -56,7 +57,7 @@ SELECT 'kpai:' || no_pengaduan AS unique_id, 'kpai' AS source, no_pengaduan AS s
     nama_ibu_norm AS mother, nama_ayah_norm AS father,
     CASE WHEN length(nik_anak) = 16 THEN nik_anak END AS nik,
     nik_anak_status = 'valid' AS nik_valid,
-    NULL::VARCHAR AS kk, NULL::VARCHAR AS household, false AS is_head
+    NULL::VARCHAR AS kk, NULL::VARCHAR AS household, false AS is_head, batch_id AS batch
 FROM kpai_raw
 """
 
@@ -74,7 +75,8 @@ SELECT 'dtsen:' || d.id_individu AS unique_id, 'dtsen' AS source, d.id_individu 
     d.nama_ibu_kandung_norm AS mother,
     CASE WHEN d.hubungan_keluarga = 'ANAK' THEN f.father END AS father,
     CASE WHEN length(d.nik) = 16 THEN d.nik END AS nik, d.nik_status = 'valid' AS nik_valid,
-    d.no_kk AS kk, d.id_keluarga AS household, d.hubungan_keluarga = 'KEPALA KELUARGA' AS is_head
+    d.no_kk AS kk, d.id_keluarga AS household, d.hubungan_keluarga = 'KEPALA KELUARGA' AS is_head,
+    d.batch_id AS batch
 FROM dtsen_raw d LEFT JOIN fathers f USING (id_keluarga)
 """
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,7 @@ class LinkResult:
     records: int
     seconds: dict[str, float] = field(default_factory=dict)
     trained: bool = False
+    fresh: int = 0  # records scored this run in incremental mode (all records otherwise)
 
     @property
     def children(self) -> int:
@@ -66,6 +67,8 @@ def link_records(
     seed: int = 42,
     must_link: Sequence[tuple[str, str]] = (),
     cannot_link: Sequence[tuple[str, str]] = (),
+    known_batches: Collection[int] | None = None,
+    known_pairs: Sequence[tuple[str, str, float, str]] = (),
     progress: Callable[[str], None] | None = None,
 ) -> LinkResult:
     """Link every current KPAI and DTSEN record in ``store`` into children.
@@ -75,6 +78,11 @@ def link_records(
     from ``review_threshold`` up are kept for review. Reviewers' decisions are respected:
     ``must_link`` pairs are linked whatever the model says, ``cannot_link`` pairs never end up in
     one child.
+
+    Incremental mode: with ``known_batches`` (the batches an earlier run linked) and
+    ``known_pairs`` (that run's scored pairs), only pairs touching a record from another batch
+    (new, or a newer version) are scored; the earlier pairs between unchanged records are kept.
+    The saved model is reused, never retrained, in this mode.
 
     Raises :class:`InputError` when the store holds no KPAI or no DTSEN records, or the
     thresholds are not 0 < review <= link <= 1.
@@ -95,6 +103,13 @@ def link_records(
             f"linking needs KPAI and DTSEN records; the store has {counts or 'none'}. "
             "Run padan ingest kpai FILE and padan ingest dtsen FILE first."
         )
+    incremental = known_batches is not None
+    fresh = sorted(set(b for (b,) in con.execute("SELECT DISTINCT batch FROM features").fetchall())
+                   - set(known_batches or ()))  # fmt: skip
+    con.execute(
+        "ALTER TABLE features ADD COLUMN fresh BOOLEAN; "
+        f"UPDATE features SET fresh = batch IN ({', '.join(map(str, fresh)) or 'NULL'})"
+    )
     for source in ("kpai", "dtsen"):
         con.execute(
             f"CREATE TABLE input_{source} AS SELECT * FROM features WHERE source = '{source}'"
@@ -104,6 +119,8 @@ def link_records(
 
     db_api = DuckDBAPI(con)
     inputs = [db_api.register(f"input_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
+    if incremental and (retrain or not model_path.exists()):
+        raise InputError("incremental linking reuses the saved model: it cannot retrain")
     trained = retrain or not model_path.exists()
     if trained:
         linker = Linker(inputs, settings(), log_level=logging.ERROR)
@@ -113,7 +130,12 @@ def link_records(
         linker.misc.save_model_to_json(str(model_path), overwrite=True)
         _stamp(model_path, records, seed)
     else:
-        linker = Linker(inputs, load_model(model_path), log_level=logging.ERROR)
+        model = load_model(model_path)
+        if incremental:
+            # Score only pairs that touch a new or changed record.
+            for rule in model["blocking_rules_to_generate_predictions"]:
+                rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
+        linker = Linker(inputs, model, log_level=logging.ERROR)
     seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
     say("scoring candidate pairs")
@@ -125,6 +147,16 @@ def link_records(
         for left, right, p in zip(*(scored.column(i).to_pylist() for i in range(3)), strict=True)
     ]
     pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
+    if incremental:
+        changed = {
+            uid for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
+        }
+        current = {uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()}
+        pairs += [
+            p for p in known_pairs
+            if p[3] == "model" and p[0] in current and p[1] in current
+            and p[0] not in changed and p[1] not in changed
+        ]  # fmt: skip
     seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
     say("clustering")
@@ -151,7 +183,8 @@ def link_records(
     seconds["clustering"] = time.perf_counter() - clock
     con.close()
     members = sorted(sorted(group) for group in clusters.members().values())
-    return LinkResult(members, pairs, decisions, model_path, records, seconds, trained)
+    fresh_count = len(changed) if incremental else records
+    return LinkResult(members, pairs, decisions, model_path, records, seconds, trained, fresh_count)
 
 
 def _train(linker: Any, seed: int) -> None:

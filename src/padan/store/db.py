@@ -320,6 +320,34 @@ class Store(_LinkStore):
         with self._connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def changed_attributes(
+        self, extract: str, batch_ids: Sequence[int], columns: Sequence[str]
+    ) -> list[tuple[str, str, object, object]]:
+        """Values that changed when records were superseded by the batches ``batch_ids``.
+
+        Returns ``(record id, column, old value, new value)`` for every differing column.
+        """
+        table, id_column = RECORD_TABLES[extract]
+        old, new = table.alias("old"), table.alias("new")
+        query = (
+            select(old.c[id_column], *(old.c[c] for c in columns), *(new.c[c] for c in columns))
+            .join(new, new.c.id != old.c.id)
+            .where(
+                old.c.superseded_by.in_(list(batch_ids)),
+                new.c.batch_id == old.c.superseded_by,
+                new.c[id_column] == old.c[id_column],
+            )
+            .order_by(old.c[id_column])
+        )
+        changes: list[tuple[str, str, object, object]] = []
+        with self._connect() as conn:
+            for row in conn.execute(query):
+                for i, column in enumerate(columns):
+                    before, after = row[1 + i], row[1 + len(columns) + i]
+                    if before != after:
+                        changes.append((row[0], column, before, after))
+        return changes
+
     def records_arrow(self, extract: str, columns: Sequence[str]) -> pa.Table:
         """The current records of an extract, only ``columns``, as an Arrow table.
 
