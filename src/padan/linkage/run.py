@@ -96,92 +96,99 @@ def link_records(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     con = duckdb.connect()
-    records = load_features(store, con)
-    counts = dict(con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall())
-    if not counts.get("kpai") or not counts.get("dtsen"):
-        raise InputError(
-            f"linking needs KPAI and DTSEN records; the store has {counts or 'none'}. "
-            "Run padan ingest kpai FILE and padan ingest dtsen FILE first."
+    try:
+        records = load_features(store, con)
+        counts = dict(
+            con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall()
         )
-    incremental = known_batches is not None
-    fresh = sorted(set(b for (b,) in con.execute("SELECT DISTINCT batch FROM features").fetchall())
-                   - set(known_batches or ()))  # fmt: skip
-    con.execute(
-        "ALTER TABLE features ADD COLUMN fresh BOOLEAN; "
-        f"UPDATE features SET fresh = batch IN ({', '.join(map(str, fresh)) or 'NULL'})"
-    )
-    for source in ("kpai", "dtsen"):
+        if not counts.get("kpai") or not counts.get("dtsen"):
+            raise InputError(
+                f"linking needs KPAI and DTSEN records; the store has {counts or 'none'}. "
+                "Run padan ingest kpai FILE and padan ingest dtsen FILE first."
+            )
+        incremental = known_batches is not None
+        batches = {b for (b,) in con.execute("SELECT DISTINCT batch FROM features").fetchall()}
+        fresh = sorted(batches - set(known_batches or ()))
         con.execute(
-            f"CREATE TABLE input_{source} AS SELECT * FROM features WHERE source = '{source}'"
+            "ALTER TABLE features ADD COLUMN fresh BOOLEAN; "
+            f"UPDATE features SET fresh = batch IN ({', '.join(map(str, fresh)) or 'NULL'})"
         )
-    seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
-    say(f"{records:,} records ready")
+        for source in ("kpai", "dtsen"):
+            con.execute(
+                f"CREATE TABLE input_{source} AS SELECT * FROM features WHERE source = '{source}'"
+            )
+        seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
+        say(f"{records:,} records ready")
 
-    db_api = DuckDBAPI(con)
-    inputs = [db_api.register(f"input_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
-    if incremental and (retrain or not model_path.exists()):
-        raise InputError("incremental linking reuses the saved model: it cannot retrain")
-    trained = retrain or not model_path.exists()
-    if trained:
-        linker = Linker(inputs, settings(), log_level=logging.ERROR)
-        say("training the model (EM)")
-        _train(linker, seed)
-        model_path.parent.mkdir(parents=True, exist_ok=True)
-        linker.misc.save_model_to_json(str(model_path), overwrite=True)
-        _stamp(model_path, records, seed)
-    else:
-        model = load_model(model_path)
+        db_api = DuckDBAPI(con)
+        inputs = [db_api.register(f"input_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
+        if incremental and (retrain or not model_path.exists()):
+            raise InputError("incremental linking reuses the saved model: it cannot retrain")
+        trained = retrain or not model_path.exists()
+        if trained:
+            linker = Linker(inputs, settings(), log_level=logging.ERROR)
+            say("training the model (EM)")
+            _train(linker, seed)
+            model_path.parent.mkdir(parents=True, exist_ok=True)
+            linker.misc.save_model_to_json(str(model_path), overwrite=True)
+            _stamp(model_path, records, seed)
+        else:
+            model = load_model(model_path)
+            if incremental:
+                # Score only pairs that touch a new or changed record.
+                for rule in model["blocking_rules_to_generate_predictions"]:
+                    rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
+            linker = Linker(inputs, model, log_level=logging.ERROR)
+        seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
+
+        say("scoring candidate pairs")
+        predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+        table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
+        scored = table.select(["unique_id_l", "unique_id_r", "match_probability"])
+        pairs: list[tuple[str, str, float, str]] = [
+            (min(left, right), max(left, right), float(p), "model")
+            for left, right, p in zip(
+                *(scored.column(i).to_pylist() for i in range(3)), strict=True
+            )
+        ]
+        pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
         if incremental:
-            # Score only pairs that touch a new or changed record.
-            for rule in model["blocking_rules_to_generate_predictions"]:
-                rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
-        linker = Linker(inputs, model, log_level=logging.ERROR)
-    seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
+            changed = {
+                uid
+                for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
+            }
+            current = {uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()}
+            pairs += [
+                p for p in known_pairs
+                if p[3] == "model" and p[0] in current and p[1] in current
+                and p[0] not in changed and p[1] not in changed
+            ]  # fmt: skip
+        seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
-    say("scoring candidate pairs")
-    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
-    table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-    scored = table.select(["unique_id_l", "unique_id_r", "match_probability"])
-    pairs: list[tuple[str, str, float, str]] = [
-        (min(left, right), max(left, right), float(p), "model")
-        for left, right, p in zip(*(scored.column(i).to_pylist() for i in range(3)), strict=True)
-    ]
-    pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
-    if incremental:
-        changed = {
-            uid for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
+        say("clustering")
+        nodes = {
+            uid: Node(nik if valid else None, bool(head))
+            for uid, nik, valid, head in con.execute(
+                "SELECT unique_id, nik, nik_valid, is_head FROM features"
+            ).fetchall()
         }
-        current = {uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()}
-        pairs += [
-            p for p in known_pairs
-            if p[3] == "model" and p[0] in current and p[1] in current
-            and p[0] not in changed and p[1] not in changed
-        ]  # fmt: skip
-    seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
-
-    say("clustering")
-    nodes = {
-        uid: Node(nik if valid else None, bool(head))
-        for uid, nik, valid, head in con.execute(
-            "SELECT unique_id, nik, nik_valid, is_head FROM features"
-        ).fetchall()
-    }
-    known = set(nodes)
-    pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
-    clusters = cluster_pairs(
-        nodes,
-        # Reviewers' "same" decisions go first, ahead of every model score.
-        ((a, b, 2.0 if rule == "review" else p) for a, b, p, rule in pairs),
-        threshold=link_threshold,
-        cannot_link=cannot_link,
-    )
-    refused = {(a, b) for a, b, _ in clusters.refused}
-    decisions = {
-        (a, b): "refused" if (a, b) in refused else "link" if p >= link_threshold else "review"
-        for a, b, p, _ in pairs
-    }
-    seconds["clustering"] = time.perf_counter() - clock
-    con.close()
+        known = set(nodes)
+        pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
+        clusters = cluster_pairs(
+            nodes,
+            # Reviewers' "same" decisions go first, ahead of every model score.
+            ((a, b, 2.0 if rule == "review" else p) for a, b, p, rule in pairs),
+            threshold=link_threshold,
+            cannot_link=cannot_link,
+        )
+        refused = {(a, b) for a, b, _ in clusters.refused}
+        decisions = {
+            (a, b): "refused" if (a, b) in refused else "link" if p >= link_threshold else "review"
+            for a, b, p, _ in pairs
+        }
+        seconds["clustering"] = time.perf_counter() - clock
+    finally:
+        con.close()
     members = sorted(sorted(group) for group in clusters.members().values())
     fresh_count = len(changed) if incremental else records
     return LinkResult(members, pairs, decisions, model_path, records, seconds, trained, fresh_count)
