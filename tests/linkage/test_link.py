@@ -247,3 +247,21 @@ def test_link_new_batch_is_linked_incrementally_and_changes_reported(
     assert summary.events.get("new", 0) >= 1 and summary.new_links >= 1
     unchanged = [uid for uid in old_child if uid in after]
     assert sum(after[u] == old_child[u] for u in unchanged) / len(unchanged) > 0.99
+
+
+def test_link_explain_a_child_lists_its_records_and_pairs(linked: tuple[Path, str]) -> None:
+    _, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    links = store.child_links(run.id)
+    sizes = Counter(x.child_id for x in links)
+    child = next(c for c, n in sizes.items() if n >= 2)
+    result = runner.invoke(app, ["explain", child, "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["records"]) == sizes[child]
+    members = set(data["records"])
+    assert any(p[4] == "link" and p[0] in members and p[1] in members for p in data["pairs"])
+    missing = runner.invoke(app, ["explain", "PDN999999999", "--db", db])
+    assert missing.exit_code == 2 and "no child" in missing.output

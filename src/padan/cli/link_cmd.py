@@ -20,7 +20,7 @@ from padan.linkage import (
     explain_pair,
     read_truth,
 )
-from padan.registry import RunSummary, run_linkage
+from padan.registry import RunSummary, child_evidence, run_linkage
 from padan.settings import get_settings
 from padan.store import Store
 
@@ -181,14 +181,19 @@ def render_metrics(metrics: PairwiseMetrics) -> None:
 
 
 def explain(
-    record_a: Annotated[str, typer.Argument(help="e.g. kpai:KPAI/2024/000123")],
-    record_b: Annotated[str, typer.Argument(help="e.g. dtsen:DT000000042")],
+    record_a: Annotated[str, typer.Argument(help="A record (kpai:KPAI/2024/000123) or a child id")],
+    record_b: Annotated[
+        str | None, typer.Argument(help="The other record (dtsen:DT000000042)")
+    ] = None,
     model: ModelOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Why two records are (not) the same child: match weight per comparison."""
+    """Why two records are (not) the same child, or why a child's records belong together."""
     settings = get_settings(database_url=db, model_path=model)
+    if record_b is None:
+        _explain_child(record_a, as_json, db)
+        return
     with translate_errors():
         explanation = explain_pair(
             store_from(db), record_a, record_b, model_path=settings.model_path
@@ -207,3 +212,19 @@ def explain(
     table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
     out.print(table)
     out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")
+
+
+def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
+    with translate_errors():
+        evidence = child_evidence(store_from(db), child_id)
+    if as_json:
+        out.print_json(json.dumps(asdict(evidence)))
+        return
+    out.print(f"[bold]{child_id}[/]: {', '.join(evidence.records)}")
+    table = Table(title="Pairs / pasangan")
+    for name in ("record A", "record B", "probability", "rule", "decision"):
+        table.add_column(name)
+    for a, b, probability, rule, decision in evidence.pairs:
+        table.add_row(a, b, f"{probability:.4f}", rule, decision)
+    out.print(table)
+    out.print("Per comparison: [bold]padan explain RECORD_A RECORD_B[/]")

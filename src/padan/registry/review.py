@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from padan.errors import InputError
 from padan.store import ReviewDecision, Store
 
-__all__ = ["DECISIONS", "ReviewItem", "decide", "review_queue"]
+__all__ = ["DECISIONS", "ChildEvidence", "ReviewItem", "child_evidence", "decide", "review_queue"]
 
 DECISIONS = ("same", "different", "unsure")
 
@@ -69,3 +69,31 @@ def decide(
                           dt.datetime.now(dt.UTC))  # fmt: skip
     store.add_review_decision(made)
     return made
+
+
+@dataclass(frozen=True)
+class ChildEvidence:
+    """A child of the latest run: its records and every scored pair among or around them."""
+
+    child_id: str
+    records: list[str]
+    pairs: list[tuple[str, str, float, str, str]]  # a, b, probability, rule, decision
+
+
+def child_evidence(store: Store, child_id: str) -> ChildEvidence:
+    """Why these records form one child: the pairs that link them and those left for review.
+
+    Raises :class:`InputError` when the latest run has no such child.
+    """
+    run = store.latest_link_run()
+    records = (
+        sorted(f"{x.source}:{x.source_id}" for x in store.child_links(run.id) if x.child_id == child_id)
+        if run else []
+    )  # fmt: skip
+    if run is None or not records:
+        raise InputError(
+            f"no child {child_id!r} in the latest linkage run (see padan export clusters)"
+        )
+    members = set(records)
+    pairs = [p for p in store.link_pairs(run.id) if p[0] in members or p[1] in members]
+    return ChildEvidence(child_id, records, pairs)
