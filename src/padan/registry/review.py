@@ -86,10 +86,8 @@ def child_evidence(store: Store, child_id: str) -> ChildEvidence:
     Raises :class:`InputError` when the latest run has no such child.
     """
     run = store.latest_link_run()
-    records = (
-        sorted(f"{x.source}:{x.source_id}" for x in store.child_links(run.id) if x.child_id == child_id)
-        if run else []
-    )  # fmt: skip
+    links = store.child_links(run.id) if run else []
+    records = sorted(f"{x.source}:{x.source_id}" for x in links if x.child_id == child_id)
     if run is None or not records:
         raise InputError(
             f"no child {child_id!r} in the latest linkage run (see padan export clusters)"
