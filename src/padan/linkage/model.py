@@ -149,18 +149,24 @@ BLOCKING_RULES: list[Any] = [
     block_on("name_first", "dob"),
     block_on("name_compact", "birth_year_est"),
     block_on("dob", "kab"),
-    block_on("name_compact", "kab"),
+    # The same full name in the regency, birth dates far apart or unknown.
+    CustomRule(
+        "l.name_compact = r.name_compact AND l.kab = r.kab AND l.sex = r.sex"
+        " AND (abs(l.birth_year_est - r.birth_year_est) <= 3"
+        " OR l.birth_year_est IS NULL OR r.birth_year_est IS NULL)"
+    ),
     # Another name altogether (a nickname) but the same mother, near in age.
     CustomRule(
-        "l.mother = r.mother AND l.kab = r.kab AND abs(l.birth_year_est - r.birth_year_est) <= 3"
+        "l.mother = r.mother AND l.kab = r.kab AND l.sex = r.sex"
+        " AND abs(l.birth_year_est - r.birth_year_est) <= 2"
     ),
     # A typo in one name token and a birth year off by one.
     CustomRule(
-        "l.name_first = r.name_first AND l.kab = r.kab"
+        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
         f" AND substr(l.name_last, 1, 1) = substr(r.name_last, 1, 1) AND {_NEAR_YEAR}"
     ),
     CustomRule(
-        "l.name_last = r.name_last AND l.kab = r.kab"
+        "l.name_last = r.name_last AND l.kab = r.kab AND l.sex = r.sex"
         f" AND substr(l.name_first, 1, 1) = substr(r.name_first, 1, 1) AND {_NEAR_YEAR}"
     ),
     # A name written short (a mononym) or mistyped, with the birth year wrong.
