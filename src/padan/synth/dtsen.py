@@ -107,21 +107,7 @@ class DtsenWriter:
                 else:
                     self._pending.append(duplicate)
         for duplicate in late:
-            out.append(
-                (
-                    self._row(
-                        rng,
-                        household,
-                        duplicate.person,
-                        duplicate.name,
-                        duplicate.nik,
-                        duplicate.birth,
-                        duplicate.mother,
-                        duplicate.person.relation,
-                    ),
-                    duplicate.person.pid,
-                )
-            )
+            out.append(self._duplicate_row(rng, household, duplicate, duplicate.person.relation))
         # Persons registered again elsewhere join a later household of their regency as relatives.
         keep: list[Duplicate] = []
         here = {person.pid for person in household.members}
@@ -138,21 +124,7 @@ class DtsenWriter:
                 continue
             room -= 1
             relation = "FAMILI LAIN" if chance(rng, 0.8) else "LAINNYA"
-            out.append(
-                (
-                    self._row(
-                        rng,
-                        household,
-                        duplicate.person,
-                        duplicate.name,
-                        duplicate.nik,
-                        duplicate.birth,
-                        duplicate.mother,
-                        relation,
-                    ),
-                    duplicate.person.pid,
-                )
-            )
+            out.append(self._duplicate_row(rng, household, duplicate, relation))
         self._pending = keep
         return out
 
@@ -189,6 +161,16 @@ class DtsenWriter:
             else ""
         )
         return Duplicate(person, regency, name, nik, birth, mother)
+
+    def _duplicate_row(
+        self, rng: random.Random, household: Household, duplicate: Duplicate, relation: str
+    ) -> tuple[list[str], int]:
+        """A second registration of an earlier person, in ``household``, with its truth id."""
+        row = self._row(
+            rng, household, duplicate.person, duplicate.name, duplicate.nik, duplicate.birth,
+            duplicate.mother, relation,
+        )  # fmt: skip
+        return row, duplicate.person.pid
 
     def _row(
         self,
