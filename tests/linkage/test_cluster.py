@@ -36,3 +36,14 @@ def test_cluster_two_heads_with_one_valid_nik_are_one_person_registered_twice() 
     nodes = {"h1": Node("3374121508740001", True), "h2": Node("3374121508740001", True)}
     clusters = cluster_pairs(nodes, [("h1", "h2", 1.0)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset({"h1", "h2"})} and clusters.refused == []
+
+
+def test_cluster_twins_in_one_household_stay_two_children() -> None:
+    nodes = {
+        "t1": Node(None, False, "KLG1|2014-03-26", "amelia amalia"),
+        "t2": Node("3201156603140002", False, "KLG1|2014-03-26", "bunga azahra"),
+        "d1": Node(None, False, "KLG1|2014-03-26", "bunga azahra"),  # written twice: one child
+    }
+    clusters = cluster_pairs(nodes, [("t1", "t2", 1.0), ("t2", "d1", 0.99)], threshold=0.9)
+    assert _groups(clusters.root) == {frozenset({"t1"}), frozenset({"t2", "d1"})}
+    assert [r[:2] for r in clusters.refused] == [("t1", "t2")]

@@ -2,13 +2,15 @@
 
 Plain connected components chain siblings and households into giant clusters as soon as a few
 wrong links exist. Here pairs are merged strongest first, and a merge is refused (and sent to
-review) when the merged cluster would hold two different valid NIKs or two DTSEN household heads.
+review) when the merged cluster would hold two different valid NIKs, two DTSEN household heads,
+or two quite different names born on the same day in the same DTSEN household (twins).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 __all__ = ["Clusters", "Node", "cluster_pairs"]
 
@@ -19,6 +21,8 @@ class Node:
 
     nik: str | None  # a valid NIK, else None
     is_head: bool
+    twin_key: str | None = None  # DTSEN household and birth date: who could be a twin
+    name: str | None = None
 
 
 @dataclass
@@ -55,6 +59,9 @@ def cluster_pairs(
             apart.setdefault(b, set()).add(a)
     niks = {uid: {n.nik} if n.nik else set() for uid, n in nodes.items()}
     heads = {uid: int(n.is_head) for uid, n in nodes.items()}
+    twins: dict[str, dict[str, set[str]]] = {
+        uid: {n.twin_key: {n.name}} for uid, n in nodes.items() if n.twin_key and n.name
+    }
     refused: list[tuple[str, str, float]] = []
 
     def find(uid: str) -> str:
@@ -76,6 +83,7 @@ def cluster_pairs(
             len(niks[a] | niks[b]) > 1
             or (heads[a] + heads[b] > 1 and not same_nik)
             or any(find(other) == b for other in apart.get(a, ()))
+            or _twins(twins.get(a, {}), twins.get(b, {}))
         ):
             refused.append((left, right, probability))
             continue
@@ -85,4 +93,23 @@ def cluster_pairs(
         niks[a] |= niks.pop(b)
         heads[a] += heads.pop(b)
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
+        if b in twins:
+            merged = twins.setdefault(a, {})
+            for key, names in twins.pop(b).items():
+                merged[key] = merged.get(key, set()) | names
     return Clusters({uid: find(uid) for uid in nodes}, refused)
+
+
+def _twins(left: dict[str, set[str]], right: dict[str, set[str]]) -> bool:
+    """True when both sides hold people born the same day in one household, with other names."""
+    for key in left.keys() & right.keys():
+        for a in left[key]:
+            for b in right[key]:
+                if SequenceMatcher(None, a, b).ratio() < _TWIN_NAME_RATIO:
+                    return True
+    return False
+
+
+# Below this similarity two names in one household on one birth date are two children; above
+# it, one child written twice (Herman/Hermam, Muhamad Rizki/Muhammad Rizky).
+_TWIN_NAME_RATIO = 0.75

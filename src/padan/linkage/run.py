@@ -167,9 +167,10 @@ def link_records(
 
         say("clustering")
         nodes = {
-            uid: Node(nik if valid else None, bool(head))
-            for uid, nik, valid, head in con.execute(
-                "SELECT unique_id, nik, nik_valid, is_head FROM features"
+            uid: Node(nik if valid else None, bool(head), twin_key, name)
+            for uid, nik, valid, head, twin_key, name in con.execute(
+                "SELECT unique_id, nik, nik_valid, is_head, household || '|' || dob, name"
+                " FROM features"
             ).fetchall()
         }
         known = set(nodes)
