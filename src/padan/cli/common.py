@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -24,6 +26,7 @@ __all__ = [
     "progress_bar",
     "store_from",
     "translate_errors",
+    "write_csv",
 ]
 
 out = Console()
@@ -38,6 +41,29 @@ DbOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object instead of tables.")
 ]
+
+
+# A cell starting with one of these is a formula to a spreadsheet program.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False
+) -> int:
+    """Write ``rows`` under ``header``, neutralising formula-like text cells; returns the count.
+
+    ``bom`` adds a UTF-8 byte-order mark so spreadsheet programs detect the encoding.
+    """
+    count = 0
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(
+                ["'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v for v in row]
+            )
+            count += 1
+    return count
 
 
 def store_from(db: str | None) -> Store:

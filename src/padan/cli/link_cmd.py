@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, err, fail, out, store_from, translate_errors
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    err,
+    fail,
+    out,
+    store_from,
+    translate_errors,
+    write_csv,
+)
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -121,12 +129,12 @@ def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
     with translate_errors():
         store = store_from(db)
         links = store.child_links(_latest_run(store))
-    with out_file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["source", "source_id", "child_id", "match_probability"])
-        for link in links:
-            probability = "" if link.match_probability is None else f"{link.match_probability:.6f}"
-            writer.writerow([link.source, link.source_id, link.child_id, probability])
+    rows = (
+        (x.source, x.source_id, x.child_id,
+         "" if x.match_probability is None else f"{x.match_probability:.6f}")
+        for x in links
+    )  # fmt: skip
+    write_csv(out_file, ["source", "source_id", "child_id", "match_probability"], rows)
     out.print(f"Wrote {len(links):,} records to {out_file}")
 
 
@@ -136,11 +144,9 @@ def export_pairs(out_file: OutOption, db: DbOption = None) -> None:
     with translate_errors():
         store = store_from(db)
         pairs = store.link_pairs(_latest_run(store))
-    with out_file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_a", "record_b", "match_probability", "rule", "decision"])
-        for left, right, probability, rule, decision in pairs:
-            writer.writerow([left, right, f"{probability:.6f}", rule, decision])
+    header = ["record_a", "record_b", "match_probability", "rule", "decision"]
+    rows = ((a, b, f"{p:.6f}", rule, decision) for a, b, p, rule, decision in pairs)
+    write_csv(out_file, header, rows)
     out.print(f"Wrote {len(pairs):,} pairs to {out_file}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors, write_csv
 from padan.settings import get_settings
 from padan.store import QuarantineEntry, Store
 
@@ -24,8 +23,6 @@ quarantine_app = typer.Typer(
 batches_app = typer.Typer(help="Ingested files (batches).", no_args_is_help=True)
 
 BatchOption = Annotated[int | None, typer.Option("--batch", help="Only this batch id.")]
-# Cells starting with these are formulas to a spreadsheet program: neutralise them on export.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @db_app.command("upgrade")
@@ -112,42 +109,12 @@ def export_quarantine(
     """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised)."""
     with translate_errors():
         entries = store_from(db).quarantine_entries(batch_id=batch)
-    with out_file.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "batch_id",
-                "file",
-                "row_number",
-                "column",
-                "value",
-                "reason",
-                "alasan",
-                "reason_en",
-                "raw",
-            ]
-        )
-        for e in entries:
-            writer.writerow(
-                [
-                    _safe(x)
-                    for x in (
-                        e.batch_id,
-                        e.file_name,
-                        e.row_number,
-                        e.column,
-                        e.value,
-                        e.reason,
-                        e.reason_id,
-                        e.reason_en,
-                        e.raw,
-                    )
-                ]
-            )
+    header = ["batch_id", "file", "row_number", "column", "value", "reason", "alasan",
+              "reason_en", "raw"]  # fmt: skip
+    rows = (
+        (e.batch_id, e.file_name, e.row_number, e.column, e.value, e.reason, e.reason_id,
+         e.reason_en, e.raw)
+        for e in entries
+    )  # fmt: skip
+    write_csv(out_file, header, rows, bom=True)
     out.print(f"Wrote {len(entries):,} quarantine entries to {out_file}")
-
-
-def _safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
