@@ -306,3 +306,23 @@ def test_names_idempotent_and_never_raises(raw: str) -> None:
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=12))
 def test_names_canonical_token_is_a_fixed_point(token: str) -> None:
     assert canonical_token(canonical_token(token)) == canonical_token(token)
+
+
+@pytest.mark.parametrize(
+    ("raw", "core"),
+    [
+        ("I Wayan Agus", ("agus",)),
+        ("I Gusti Ngurah Made Agus Wirawan", ("agus", "wirawan")),
+        ("Ni Wayan Ayu", ("ayu",)),
+        ("Anak Agumg Eka", ("eka",)),  # a lead token mistyped is still a lead token
+        ("Muhammad Rizki", ("riski",)),
+        ("Muhamamd Riski", ("riski",)),
+        ("Muhammad", ("muhammad",)),  # at least one token is kept
+        ("I Ketut", ("ketut",)),
+        ("Siti Aminah", ("siti", "aminah")),
+        ("Mahmud Hasan", ("mahmud", "hasan")),
+        ("", ()),
+    ],
+)
+def test_names_core_drops_leading_tokens_many_people_share(raw: str, core: tuple[str, ...]) -> None:
+    assert normalise_name(raw).core == core

@@ -89,6 +89,14 @@ def test_link_evaluate_cli_prints_pairwise_figures(linked: tuple[Path, str]) -> 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert 0 < figures["precision"] <= 1 and 0 < figures["recall"] <= 1
+    assert 0 < figures["kpai_recall_in_dtsen"] <= 1 and figures["kpai_in_dtsen"] > 0
+    truth = _truth(work)
+    for wrong in figures["worst_false_links"]:
+        assert truth[wrong["uid_a"]] != truth[wrong["uid_b"]]
+    for missed in figures["worst_misses"]:
+        assert truth[missed["uid_a"]] == truth[missed["uid_b"]]
+    scored = [m["probability"] for m in figures["worst_misses"] if m["probability"] is not None]
+    assert scored == sorted(scored, reverse=True)
 
 
 @pytest.mark.parametrize(("link", "review"), [(0.5, 0.9), (1.5, 0.5), (0.9, 0.0)])

@@ -24,9 +24,11 @@ from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
     PairwiseMetrics,
+    WrongPair,
     evaluate_run,
     explain_pair,
     read_truth,
+    worst_errors,
 )
 from padan.registry import RunSummary, child_evidence, run_linkage
 from padan.settings import get_settings
@@ -158,11 +160,31 @@ def evaluate(
     """Pairwise precision, recall and F1 of the latest run against known truth."""
     with translate_errors():
         store = store_from(db)
-        metrics = evaluate_run(store, _latest_run(store), read_truth(truth))
+        run_id = _latest_run(store)
+        known = read_truth(truth)
+        metrics = evaluate_run(store, run_id, known)
+        false_links, misses = worst_errors(store, run_id, known, limit=10)
     if as_json:
-        out.print_json(json.dumps(metric_figures(metrics)))
+        errors = {
+            "worst_false_links": [asdict(e) for e in false_links],
+            "worst_misses": [asdict(e) for e in misses],
+        }
+        out.print_json(json.dumps({**metric_figures(metrics), **errors}))
         return
     render_metrics(metrics)
+    for title, wrong in (("Worst false links", false_links), ("Worst misses", misses)):
+        if wrong:
+            _render_errors(title, wrong)
+
+
+def _render_errors(title: str, errors: list[WrongPair]) -> None:
+    table = Table(title=title)
+    for column in ("record A", "record B", "probability", "decision"):
+        table.add_column(column)
+    for e in errors:
+        p = "-" if e.probability is None else f"{e.probability:.4f}"
+        table.add_row(e.uid_a, e.uid_b, p, e.decision)
+    out.print(table)
 
 
 def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int]:
@@ -173,6 +195,9 @@ def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int]:
         "precision": round(metrics.precision, 5), "recall": round(metrics.recall, 5),
         "f1": round(metrics.f1, 5), "exact_clusters": metrics.exact_clusters,
         "true_entities": metrics.true_entities,
+        "kpai_in_dtsen": metrics.kpai_in_dtsen,
+        "kpai_recall_in_dtsen": round(metrics.kpai_recall, 5),
+        "kpai_precision_in_dtsen": round(metrics.kpai_precision, 5),
     }  # fmt: skip
 
 

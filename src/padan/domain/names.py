@@ -80,6 +80,13 @@ _BALI_ABBR: Final = {
     "md": "made", "ny": "nyoman", "wy": "wayan", "kt": "ketut", "gd": "gede", "kd": "kadek",
     "pt": "putu", "gst": "gusti", "kmg": "komang",
 }
+# Leading tokens shared by many unrelated people: Balinese I/Ni, birth-order names and caste
+# titles, which a Balinese name is made of before its own part (I Gusti Ngurah Made Agus).
+_BALI_LEAD: Final = frozenset({
+    "i", "ni", "ida", "anak", "agung", "cokorda", "dewa", "desak", "gusti", "ngurah", "bagus",
+    "wayan", "putu", "gede", "luh", "made", "kadek", "nengah", "nyoman", "komang", "ketut",
+})
+_SHARED_LEAD: Final = frozenset({"muhammad"})
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
 # fmt: on
 
@@ -140,9 +147,51 @@ class NormalisedName:
         return _compact(self.tokens)
 
     @property
+    def core(self) -> tuple[str, ...]:
+        """The tokens that tell people apart: without the leading ones that many unrelated people
+        share, Balinese birth-order names and titles (I Wayan, Ni Putu, I Gusti Ngurah) and
+        Muhammad. Keeps at least the last token."""
+        return _core(self.tokens)
+
+    @property
     def sorted_text(self) -> str:
         """Tokens sorted and space-joined: a key insensitive to token order."""
         return " ".join(sorted(self.tokens))
+
+
+def _core(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    if not tokens:
+        return ()
+    start = 0
+    if _is_lead(tokens[0], _SHARED_LEAD):
+        start = 1
+    elif _is_lead(tokens[0], _BALI_LEAD):
+        while start < len(tokens) - 1 and _is_lead(tokens[start], _BALI_LEAD):
+            start += 1
+    return tokens[min(start, len(tokens) - 1) :]
+
+
+@lru_cache(maxsize=4096)
+def _is_lead(token: str, leads: frozenset[str]) -> bool:
+    """The token is one of ``leads``, or a long one mistyped by one keystroke (Muhamamd)."""
+    return token in leads or (
+        len(token) >= 5 and any(len(lead) >= 5 and _one_edit(token, lead) for lead in leads)
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return (
+        a[i + 1 :] == b[i + 1 :]
+        or a[i:] == b[i + 1 :]
+        or a[i + 1 :] == b[i:]
+        or (a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :])
+    )
 
 
 @lru_cache(maxsize=65_536)

@@ -3,7 +3,14 @@
 The only package that imports Splink.
 """
 
-from padan.linkage.evaluate import PairwiseMetrics, evaluate_clusters, evaluate_run, read_truth
+from padan.linkage.evaluate import (
+    PairwiseMetrics,
+    WrongPair,
+    evaluate_clusters,
+    evaluate_run,
+    read_truth,
+    worst_errors,
+)
 from padan.linkage.explain import Explanation, Part, explain_pair
 from padan.linkage.run import (
     DEFAULT_LINK_THRESHOLD,
@@ -19,9 +26,11 @@ __all__ = [
     "LinkResult",
     "PairwiseMetrics",
     "Part",
+    "WrongPair",
     "evaluate_clusters",
     "evaluate_run",
     "explain_pair",
     "link_records",
     "read_truth",
+    "worst_errors",
 ]

@@ -20,9 +20,11 @@ class Node:
     """What the guard needs to know of one record."""
 
     nik: str | None  # a valid NIK, else None
-    is_head: bool
-    twin_key: str | None = None  # DTSEN household and birth date: who could be a twin
+    household: str | None = None  # DTSEN household (family) id
+    is_head: bool = False
+    dob: str | None = None
     name: str | None = None
+    nik_fits: bool = True  # the NIK's region and birth-date parts agree with the record
 
 
 @dataclass
@@ -57,11 +59,7 @@ def cluster_pairs(
         if a in nodes and b in nodes:
             apart.setdefault(a, set()).add(b)
             apart.setdefault(b, set()).add(a)
-    niks = {uid: {n.nik} if n.nik else set() for uid, n in nodes.items()}
-    heads = {uid: int(n.is_head) for uid, n in nodes.items()}
-    twins: dict[str, dict[str, set[str]]] = {
-        uid: {n.twin_key: {n.name}} for uid, n in nodes.items() if n.twin_key and n.name
-    }
+    state = {uid: _State.of(n) for uid, n in nodes.items()}
     refused: list[tuple[str, str, float]] = []
 
     def find(uid: str) -> str:
@@ -77,34 +75,118 @@ def cluster_pairs(
         a, b = find(left), find(right)
         if a == b:
             continue
-        # Two heads are two households, unless one valid NIK shows it is one person twice.
-        same_nik = bool(niks[a]) and niks[a] == niks[b]
-        if (
-            len(niks[a] | niks[b]) > 1
-            or (heads[a] + heads[b] > 1 and not same_nik)
-            or any(find(other) == b for other in apart.get(a, ()))
-            or _twins(twins.get(a, {}), twins.get(b, {}))
-        ):
+        if any(find(other) == b for other in apart.get(a, ())) or state[a].conflicts(state[b]):
             refused.append((left, right, probability))
             continue
-        if len(niks[a]) < len(niks[b]):
+        if len(state[a].niks) < len(state[b].niks):
             a, b = b, a
         parent[b] = a
-        niks[a] |= niks.pop(b)
-        heads[a] += heads.pop(b)
+        state[a].absorb(state.pop(b))
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
-        if b in twins:
-            merged = twins.setdefault(a, {})
-            for key, names in twins.pop(b).items():
-                merged[key] = merged.get(key, set()) | names
     return Clusters({uid: find(uid) for uid in nodes}, refused)
 
 
+@dataclass(slots=True)
+class _State:
+    """What a cluster holds that the guard checks."""
+
+    niks: dict[str, tuple[bool, str | None]]  # valid NIK -> (agrees with its record, household)
+    names: set[str]
+    heads: set[str]  # households whose head is in the cluster
+    born: dict[str, set[str]]  # DTSEN household|birth date -> names: who could be twins
+    years: dict[str, set[int]]  # DTSEN household -> birth years: who could be siblings
+
+    @classmethod
+    def of(cls, node: Node) -> _State:
+        key = f"{node.household}|{node.dob}" if node.household and node.dob else None
+        return cls(
+            {node.nik: (node.nik_fits, node.household)} if node.nik else {},
+            {node.name} if node.name else set(),
+            {node.household or ""} if node.is_head else set(),
+            {key: {node.name}} if key and node.name else {},
+            {node.household: {int(node.dob[:4])}} if node.household and node.dob else {},
+        )
+
+    def conflicts(self, other: _State) -> bool:
+        """True when one child cannot hold both: two NIKs, two households' heads, or twins."""
+        if self._nik_conflict(other) or self._siblings(other):
+            return True
+        same_nik = bool(self.niks.keys() & other.niks.keys())
+        # Two heads are two households, unless one NIK or one household shows it is one person.
+        if len(self.heads | other.heads) > 1 and not same_nik:
+            return True
+        return not same_nik and _twins(self.born, other.born)
+
+    def _nik_conflict(self, other: _State) -> bool:
+        shared_name = bool(self.names & other.names)
+        return any(
+            x != y and not _typo(x, here, y, there, shared_name)
+            for x, here in self.niks.items()
+            for y, there in other.niks.items()
+        )
+
+    def _siblings(self, other: _State) -> bool:
+        # One household registers one person once per birth date; two birth years two or more
+        # apart in one household are two children (siblings given the same name).
+        return any(
+            max(self.years[h] | other.years[h]) - min(self.years[h] | other.years[h]) >= 2
+            for h in self.years.keys() & other.years.keys()
+        )
+
+    def absorb(self, other: _State) -> None:
+        self.niks |= other.niks
+        self.names |= other.names
+        self.heads |= other.heads
+        for key, names in other.born.items():
+            self.born[key] = self.born.get(key, set()) | names
+        for household, years in other.years.items():
+            self.years[household] = self.years.get(household, set()) | years
+
+
+def _typo(
+    x: str, here: tuple[bool, str | None], y: str, there: tuple[bool, str | None], shared_name: bool
+) -> bool:
+    """True when two valid NIKs one keystroke apart are one NIK mistyped.
+
+    Either one of them contradicts its own record's birth date or region (the slip is provable),
+    or they differ only in the serial digits, the same name is written in both clusters, and
+    they are not two members of one DTSEN household (twins differ only in the serial digits).
+    """
+    (fits_x, household_x), (fits_y, household_y) = here, there
+    if not _one_edit(x, y):
+        return False
+    if not (fits_x and fits_y):
+        return True
+    twins = household_x is not None and household_x == household_y
+    return x[:12] == y[:12] and shared_name and not twins
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """One digit different, or two neighbouring digits swapped."""
+    if len(x) != len(y):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(x, y, strict=True)) if a != b]
+    if len(diff) == 1:
+        return True
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and x[diff[0]] == y[diff[1]]
+        and x[diff[1]] == y[diff[0]]
+    )
+
+
 def _twins(left: dict[str, set[str]], right: dict[str, set[str]]) -> bool:
-    """True when both sides hold people born the same day in one household, with other names."""
+    """True when both sides hold people born the same day in one household, with other names.
+
+    A name that is the other written short (Sarah / Sarah Aisyah) is one child, not twins.
+    """
     for key in left.keys() & right.keys():
         for a in left[key]:
             for b in right[key]:
+                short, long = sorted((a.split(), b.split()), key=len)
+                if set(short) <= set(long):
+                    continue
                 if SequenceMatcher(None, a, b).ratio() < _TWIN_NAME_RATIO:
                     return True
     return False

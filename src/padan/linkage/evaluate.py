@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,14 @@ from pathlib import Path
 from padan.errors import InputError
 from padan.store import Store
 
-__all__ = ["PairwiseMetrics", "evaluate_clusters", "evaluate_run", "read_truth"]
+__all__ = [
+    "PairwiseMetrics",
+    "WrongPair",
+    "evaluate_clusters",
+    "evaluate_run",
+    "read_truth",
+    "worst_errors",
+]
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,10 @@ class PairwiseMetrics:
     correct_pairs: int
     exact_clusters: int  # predicted clusters that equal a true entity
     true_entities: int
+    kpai_in_dtsen: int = 0  # KPAI records whose child is truly in DTSEN
+    kpai_found: int = 0  # ...of those, linked to a DTSEN record of that child
+    kpai_linked: int = 0  # KPAI records linked to any DTSEN record
+    kpai_linked_right: int = 0  # ...of those, linked to a DTSEN record of their own child
 
     @property
     def precision(self) -> float:
@@ -31,6 +43,16 @@ class PairwiseMetrics:
     @property
     def recall(self) -> float:
         return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def kpai_recall(self) -> float:
+        """Share of KPAI children present in DTSEN that were found there."""
+        return self.kpai_found / self.kpai_in_dtsen if self.kpai_in_dtsen else 1.0
+
+    @property
+    def kpai_precision(self) -> float:
+        """Share of KPAI records linked to DTSEN that were linked to their own child."""
+        return self.kpai_linked_right / self.kpai_linked if self.kpai_linked else 1.0
 
     @property
     def f1(self) -> float:
@@ -59,7 +81,19 @@ def evaluate_clusters(predicted: dict[str, str], truth: dict[str, str]) -> Pairw
         for c, ents in members.items()
         if len(ents) == 1 and clusters[c] == entities[next(iter(ents))]
     )
+    dtsen_entities = {truth[r] for r in common if r.startswith("dtsen:")}
+    dtsen_in_cluster: dict[str, set[str]] = {}
+    for record in common:
+        if record.startswith("dtsen:"):
+            dtsen_in_cluster.setdefault(predicted[record], set()).add(truth[record])
+    kpai = [r for r in common if r.startswith("kpai:")]
+    in_dtsen = [r for r in kpai if truth[r] in dtsen_entities]
+    linked = [r for r in kpai if predicted[r] in dtsen_in_cluster]
     return PairwiseMetrics(
+        kpai_in_dtsen=len(in_dtsen),
+        kpai_found=sum(truth[r] in dtsen_in_cluster.get(predicted[r], ()) for r in in_dtsen),
+        kpai_linked=len(linked),
+        kpai_linked_right=sum(truth[r] in dtsen_in_cluster[predicted[r]] for r in linked),
         records=len(common),
         true_pairs=sum(_pairs(n) for n in entities.values()),
         predicted_pairs=sum(_pairs(n) for n in clusters.values()),
@@ -91,3 +125,49 @@ def evaluate_run(store: Store, run_id: int, truth: dict[str, str]) -> PairwiseMe
     """Accuracy of a stored linkage run against ``truth`` (see :func:`read_truth`)."""
     links = store.child_links(run_id)
     return evaluate_clusters({f"{x.source}:{x.source_id}": x.child_id for x in links}, truth)
+
+
+@dataclass(frozen=True)
+class WrongPair:
+    """A pair the run got wrong: linked but not one child, or one child but not linked."""
+
+    uid_a: str
+    uid_b: str
+    probability: float | None  # None: the pair scored below the review threshold or unblocked
+    decision: str  # link | review | refused | unscored
+
+
+def worst_errors(
+    store: Store, run_id: int, truth: dict[str, str], *, limit: int = 10
+) -> tuple[list[WrongPair], list[WrongPair]]:
+    """The ``limit`` most confident false links and the ``limit`` closest misses of a run.
+
+    False links are pairs in one predicted child with different true entities; misses are pairs
+    of one true entity in different children. Both are ordered by match probability (unscored
+    misses last), so the first ones show what most needs a look.
+    """
+    scored = {(a, b): (p, d) for a, b, p, _, d in store.link_pairs(run_id)}
+    predicted = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(run_id)}
+    entities = {record: e for record, e in truth.items() if record in predicted}
+
+    def wrong_pairs(groups: dict[str, list[str]], apart: dict[str, str]) -> list[WrongPair]:
+        found = [
+            WrongPair(a, b, *scored.get((a, b), (None, "unscored")))
+            for members in groups.values()
+            for a, b in itertools.combinations(sorted(members), 2)
+            if a in apart and b in apart and apart[a] != apart[b]
+        ]
+        return sorted(found, key=_most_confident_first)[:limit]
+
+    return wrong_pairs(_group(predicted), entities), wrong_pairs(_group(entities), predicted)
+
+
+def _most_confident_first(pair: WrongPair) -> tuple[float, str, str]:
+    return (1.0 if pair.probability is None else -pair.probability, pair.uid_a, pair.uid_b)
+
+
+def _group(assignment: dict[str, str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for record, group in assignment.items():
+        groups.setdefault(group, []).append(record)
+    return groups

@@ -16,10 +16,11 @@ from padan.store import Store
 __all__ = ["FEATURE_COLUMNS", "load_features"]
 
 FEATURE_COLUMNS = (
-    "unique_id", "source", "source_id", "name", "name_compact", "name_sorted", "name_first",
+    "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
+    "name_first",
     "name_last", "dob", "dob_year", "dob_placeholder", "birth_year_est", "sex", "prov", "kab",
     "kec", "desa", "mother", "mother_first", "father", "nik", "nik_valid", "kk", "household",
-    "is_head", "batch",
+    "is_head", "nik_fits", "batch",
 )  # fmt: skip
 
 _KPAI_COLUMNS = (
@@ -115,7 +116,27 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+# Whether a NIK's own parts (PPKKCC DDMMYY SSSS, day + 40 for girls) agree with the record's
+# region and birth date. A valid NIK that does not, one keystroke from another, is a typing slip.
+_NIK_FITS = """
+    b.nik IS NULL OR coalesce(
+        CASE WHEN b.kec IS NOT NULL THEN substr(b.nik, 1, 6) = replace(b.kec, '.', '')
+             WHEN b.kab IS NOT NULL THEN substr(b.nik, 1, 4) = replace(b.kab, '.', '')
+             ELSE substr(b.nik, 1, 2) = b.prov END
+        AND CASE WHEN b.dob IS NOT NULL THEN
+                substr(b.nik, 9, 4) = substr(b.dob, 6, 2) || substr(b.dob, 3, 2)
+                AND try_cast(substr(b.nik, 7, 2) AS INT) - try_cast(substr(b.dob, 9, 2) AS INT)
+                    IN (CASE WHEN b.sex = 'P' THEN 40 ELSE 0 END,
+                        CASE WHEN b.sex = 'L' THEN 0 ELSE 40 END)
+            WHEN b.birth_year_est IS NOT NULL THEN
+                abs(try_cast(substr(b.nik, 11, 2) AS INTEGER) - b.birth_year_est % 100) <= 1
+            ELSE true END,
+        true) AS nik_fits
+"""
+
 _FROM_FORMS = {
+    "nik_fits": _NIK_FITS,
+    "name_core": "n.core AS name_core",
     "name_compact": "n.compact AS name_compact",
     "name_sorted": "n.sorted AS name_sorted",
     "name_first": "n.first AS name_first",
@@ -128,8 +149,9 @@ def _name_forms(names: list[str]) -> pa.Table:
     forms = [normalise_name(name) for name in names]
     return pa.table({
         "name": names,
+        "core": [" ".join(f.core) or None for f in forms],
         "compact": [f.compact or None for f in forms],
         "sorted": [f.sorted_text or None for f in forms],
-        "first": [f.tokens[0] if f.tokens else None for f in forms],
+        "first": [f.core[0] if f.core else None for f in forms],
         "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
     })  # fmt: skip

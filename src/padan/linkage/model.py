@@ -29,14 +29,22 @@ def _name_comparison() -> Any:
             cll.ExactMatchLevel("name", term_frequency_adjustments=True),
             _level("name_compact_l = name_compact_r", "same name joined/split"),
             _level("name_sorted_l = name_sorted_r", "same tokens, other order"),
-            _level("jaro_winkler_similarity(name_l, name_r) >= 0.94", "Jaro-Winkler >= 0.94"),
+            # Jaro-Winkler rewards a shared beginning: on the name's own part, not on
+            # "I Wayan" or "Muhammad", which unrelated children share.
+            _level(
+                "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.94",
+                "Jaro-Winkler >= 0.94",
+            ),
             _level(
                 "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
                 "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' '))",
                 "one name's tokens within the other's",
             ),
-            _level("jaro_winkler_similarity(name_l, name_r) >= 0.85", "Jaro-Winkler >= 0.85"),
-            _level("name_first_l = name_first_r", "same first token"),
+            _level(
+                "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.85",
+                "Jaro-Winkler >= 0.85",
+            ),
+            _level("name_first_l = name_first_r", "same first token of its own part"),
             cll.ElseLevel(),
         ],
     )
@@ -62,6 +70,13 @@ def _dob_comparison() -> Any:
                 "substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND abs(dob_year_l - dob_year_r) = 1",
                 "same day and month, year +-1",
             ),
+            # A birth date entered wrongly at registration: a day or a month off.
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", input_is_string=True, threshold=31, metric="day"
+            ).configure(label_for_charts="within 31 days"),
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", input_is_string=True, threshold=400, metric="day"
+            ).configure(label_for_charts="within about a year"),
             _level(
                 "(dob_l IS NULL OR dob_r IS NULL)"
                 " AND abs(birth_year_est_l - birth_year_est_r) <= 1",

@@ -167,9 +167,9 @@ def link_records(
 
         say("clustering")
         nodes = {
-            uid: Node(nik if valid else None, bool(head), twin_key, name)
-            for uid, nik, valid, head, twin_key, name in con.execute(
-                "SELECT unique_id, nik, nik_valid, is_head, household || '|' || dob, name"
+            uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
+            for uid, nik, valid, household, head, dob, name, fits in con.execute(
+                "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
                 " FROM features"
             ).fetchall()
         }
