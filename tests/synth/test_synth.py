@@ -159,6 +159,14 @@ def test_synth_kpai_volume_is_about_one_per_40_dtsen_rows(world: SynthSummary) -
     assert 1 / 55 <= world.kpai_rows / world.dtsen_rows <= 1 / 30
 
 
+def test_synth_kpai_volume_follows_rows_per_complaint(tmp_path: Path) -> None:
+    summary = generate(tmp_path, households=800, seed=3, rows_per_complaint=10)
+    assert 1 / 14 <= summary.kpai_rows / summary.dtsen_rows <= 1 / 7
+    with pytest.raises(InputError, match="rows per complaint"):
+        generate(tmp_path / "no", households=10, rows_per_complaint=0)
+    assert not (tmp_path / "no").exists()
+
+
 def test_synth_some_children_have_several_complaints(truth: list[dict[str, str]]) -> None:
     per_child = Counter(t["person_id"] for t in truth if t["source"] == "kpai")
     several = sum(1 for n in per_child.values() if n >= 2)

@@ -40,14 +40,21 @@ def synth(
         int, typer.Option(help="Random seed; the same seed gives the same files.")
     ] = 42,
     regions: RegionsOption = None,
+    rows_per_complaint: Annotated[
+        int,
+        typer.Option(
+            min=1, help="One KPAI complaint per this many DTSEN rows (10 gives 100k per 1M)."
+        ),
+    ] = 40,
 ) -> None:
     """Write synthetic, realistic DTSEN, KPAI and institution extracts plus truth.csv."""
     from padan.synth import generate
 
     with translate_errors(), progress_bar("Generating") as progress:
         summary = generate(
-            out_dir, households=households, seed=seed, regions=_regions(regions), progress=progress
-        )
+            out_dir, households=households, seed=seed, regions=_regions(regions),
+            rows_per_complaint=rows_per_complaint, progress=progress,
+        )  # fmt: skip
     table = Table(title=f"Synthetic data in {summary.out_dir}")
     table.add_column("file")
     table.add_column("rows", justify="right")

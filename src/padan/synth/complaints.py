@@ -129,17 +129,17 @@ def _uniform_day(rng: random.Random) -> dt.date:
 class ComplaintPlanner:
     """Chooses the children and complaint dates while households stream past, then writes."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows_per_complaint: int = ROWS_PER_COMPLAINT) -> None:
         self.children: list[Child] = []
         self._weight_seen = 0.0
-        self._target_per_row = 1.0 / (ROWS_PER_COMPLAINT * _MEAN_COMPLAINTS) * (1 - ABSENT_SHARE)
+        self._target_per_row = 1.0 / (rows_per_complaint * _MEAN_COMPLAINTS) * (1 - ABSENT_SHARE)
 
     def consider(self, rng: random.Random, household: Household, rows_so_far: int) -> None:
         """Maybe select children of ``household`` (after its DTSEN rows were counted).
 
         The per-child probability is the desil weight times a running ratio of DTSEN rows to the
         total weight of eligible children seen, so the expected number of complaints tracks one
-        per :data:`ROWS_PER_COMPLAINT` DTSEN rows whatever the regional mix.
+        per ``rows_per_complaint`` DTSEN rows whatever the regional mix.
         """
         eligible = []
         for person in household.members:

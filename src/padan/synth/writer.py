@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Final
 
 from padan.errors import InputError
-from padan.synth.complaints import KPAI_COLUMNS, ComplaintPlanner
+from padan.synth.complaints import KPAI_COLUMNS, ROWS_PER_COMPLAINT, ComplaintPlanner
 from padan.synth.dtsen import DTSEN_COLUMNS, DtsenWriter
 from padan.synth.households import HouseholdMaker, Registry
 from padan.synth.institutions import LEMBAGA_COLUMNS, institutions
@@ -48,12 +48,14 @@ def generate(
     households: int = 2000,
     seed: int = 42,
     regions: Sequence[str] | None = None,
+    rows_per_complaint: int = ROWS_PER_COMPLAINT,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
     """Write a synthetic, reproducible test population to ``out_dir``.
 
     Files: ``dtsen_individu.csv`` (all members of ``households`` households, ~4 rows each, plus
-    ~1.5 % double registrations), ``kpai_kasus.csv`` (one complaint per ~40 DTSEN rows),
+    ~1.5 % double registrations), ``kpai_kasus.csv`` (one complaint per ``rows_per_complaint`` DTSEN
+    rows, 40 by default, as many complaints as there are distinct children in it),
     ``lembaga.csv`` (one institution per 500 households, at least 10) and ``truth.csv``
     (``source,source_id,person_id`` for every DTSEN and KPAI row).
 
@@ -65,6 +67,10 @@ def generate(
     """
     if households < 1:
         raise InputError(f"households: {households} is too small. Give a count of 1 or more.")
+    if rows_per_complaint < 1:
+        raise InputError(
+            f"rows per complaint: {rows_per_complaint} is too small. Give a count of 1 or more."
+        )
     geography = Geography(regions)  # validates the codes before any file is touched
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -73,7 +79,7 @@ def generate(
     rng = random.Random(seed)
     maker = HouseholdMaker(geography, NameMaker(), Registry())
     dtsen = DtsenWriter()
-    planner = ComplaintPlanner()
+    planner = ComplaintPlanner(rows_per_complaint)
     dtsen_rows = members = 0
     with (
         files["dtsen"].open("w", encoding="utf-8", newline="") as dtsen_handle,
