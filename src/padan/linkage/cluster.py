@@ -134,7 +134,10 @@ class _State:
         )
 
     def absorb(self, other: _State) -> None:
-        self.niks |= other.niks
+        for nik, (fits, household) in other.niks.items():
+            # One record that agrees with its NIK shows the NIK was not mistyped.
+            was_fits, was_household = self.niks.get(nik, (False, None))
+            self.niks[nik] = (fits or was_fits, household or was_household)
         self.names |= other.names
         self.heads |= other.heads
         for key, names in other.born.items():

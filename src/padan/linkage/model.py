@@ -134,8 +134,18 @@ def _nik_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("nik"),
             cll.ExactMatchLevel("nik"),
-            _level("hamming(nik_l, nik_r) = 1", "one digit different"),
-            _level("damerau_levenshtein(nik_l, nik_r) = 1", "two digits transposed"),
+            # Serial numbers are given in order: children born the same day in one district have
+            # NIKs one digit apart in the last four. A slip elsewhere is a typing error.
+            _level(
+                "substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"
+                " AND damerau_levenshtein(nik_l, nik_r) = 1",
+                "one keystroke apart in the region or birth date part",
+            ),
+            _level(
+                "substr(nik_l, 1, 12) = substr(nik_r, 1, 12)"
+                " AND damerau_levenshtein(nik_l, nik_r) = 1",
+                "one keystroke apart in the serial number",
+            ),
             _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", "same district and birth date"),
             cll.ElseLevel(),
         ],
