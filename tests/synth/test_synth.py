@@ -61,11 +61,13 @@ def test_synth_summary_matches_files(
     kpai: list[dict[str, str]],
     truth: list[dict[str, str]],
 ) -> None:
-    assert set(world.files) == {"dtsen", "kpai", "lembaga", "truth"}
+    assert set(world.files) == {"dtsen", "kpai", "lembaga", "truth", "lembaga_truth"}
     assert world.households == len({r["id_keluarga"] for r in dtsen}) == 2500
     assert world.dtsen_rows == len(dtsen)
     assert world.kpai_rows == len(kpai)
-    assert world.lembaga_rows == len(_rows(world.files["lembaga"])) == 10
+    lembaga = _rows(world.files["lembaga"])
+    assert world.lembaga_rows == len(lembaga) == 10 + world.lembaga_duplicates
+    assert world.lembaga_duplicates == sum(r["id_lembaga"].startswith("KPAI-L") for r in lembaga)
     assert world.persons == len({r["person_id"] for r in truth})
     assert 3.6 <= world.dtsen_rows / world.households <= 4.4
 
