@@ -54,7 +54,9 @@ def gather_facts(store: Store, *, region: str | None = None) -> list[Institution
     facts = []
     for members in groups.values():
         representative = min(
-            (records[uid] for uid in members), key=lambda r: (-_filled(r), r.id_lembaga)
+            (records[uid] for uid in members),
+            # The finest region code, then the most complete record, then the smallest id.
+            key=lambda r: (-len(r.kode_wilayah), -_filled(r), r.id_lembaga),
         )
         code = representative.kode_wilayah
         if prefix is not None and not (code == prefix or code.startswith(prefix + ".")):

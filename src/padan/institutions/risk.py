@@ -145,13 +145,21 @@ def assess(
         )
     if r.jenis in policy.accredited_types:
         expiry = accreditation_expiry(r.akreditasi, r.tanggal_akreditasi)
-        if r.akreditasi in (None, "BELUM") or (r.akreditasi and expiry is None):
+        if r.akreditasi in (None, "BELUM"):
             add(
                 "accreditation_missing",
                 policy.accreditation_missing,
-                {"akreditasi": r.akreditasi, "tanggal_akreditasi": _iso(r.tanggal_akreditasi)},
+                {"akreditasi": r.akreditasi},
                 f"belum terakreditasi (akreditasi {r.akreditasi or 'tidak dilaporkan'})",
                 f"not accredited (akreditasi {r.akreditasi or 'not reported'})",
+            )
+        elif expiry is None:
+            add(
+                "accreditation_missing",
+                policy.accreditation_missing,
+                {"akreditasi": r.akreditasi, "tanggal_akreditasi": None},
+                f"akreditasi {r.akreditasi} tanpa tanggal: masa berlaku tidak dapat dihitung",
+                f"accreditation {r.akreditasi} without a date: validity cannot be computed",
             )
         elif expiry is not None and today > expiry:
             add(

@@ -1,0 +1,428 @@
+"""``padan institutions …``: registry, inspections, dedup, risk worklist and indicators.
+
+Commands that read the registry first take over the current ``lembaga`` extract (idempotent),
+so ``padan ingest lembaga FILE`` followed by ``padan institutions risk`` just works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
+from padan.errors import InputError
+from padan.institutions import (
+    DEFAULT_DEDUP_LINK,
+    DEFAULT_DEDUP_REVIEW,
+    accreditation_expiry,
+    checklists,
+    create_institution,
+    decide_institutions,
+    dedup_institutions,
+    follow_up,
+    get_institution,
+    institution_history,
+    institution_review_queue,
+    link_complaint,
+    list_inspections,
+    list_institutions,
+    read_inspection_file,
+    record_inspection,
+    region_indicators,
+    sync_from_extract,
+    update_institution,
+    worklist,
+)
+from padan.store import Store
+
+__all__ = ["institutions_app"]
+
+institutions_app = typer.Typer(
+    help="Lembaga: LKSA, daycares, safe houses — registry, inspections, risk, indicators.",
+    no_args_is_help=True,
+)
+inspections_app = typer.Typer(help="Supervision visits and their findings.", no_args_is_help=True)
+review_app = typer.Typer(help="Doubtful duplicate pairs and decisions.", no_args_is_help=True)
+institutions_app.add_typer(inspections_app, name="inspections")
+institutions_app.add_typer(review_app, name="review")
+
+RegionOption = Annotated[
+    str | None, typer.Option("--region", help="Region code at any level, e.g. 32, 32.01, 3201.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="FIELD=VALUE, repeatable (e.g. --set kapasitas=40).", show_default=False
+    ),
+]
+
+
+def _synced(db: str | None) -> Store:
+    store = store_from(db)
+    sync_from_extract(store)
+    return store
+
+
+def _pairs(items: list[str] | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--set {item!r}: write FIELD=VALUE, e.g. --set kapasitas=40")
+        values[key.strip()] = value
+    return values
+
+
+def _json(data: Any) -> None:
+    out.print_json(json.dumps(data, default=str, ensure_ascii=False))
+
+
+@institutions_app.command("sync")
+def sync(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Take the current lembaga extract into the registry (new and changed fields, with history)."""
+    with translate_errors():
+        summary = sync_from_extract(store_from(db))
+    if as_json:
+        _json(asdict(summary))
+        return
+    out.print(
+        f"Registry: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged."
+    )
+
+
+@institutions_app.command("list")
+def list_cmd(
+    region: RegionOption = None,
+    jenis: Annotated[str | None, typer.Option(help="Only this type, e.g. TPA.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Registered institutions with licence, accreditation (and its expiry) and counts."""
+    with translate_errors():
+        records = list_institutions(_synced(db), region=region, jenis=[jenis] if jenis else None)
+    rows = [
+        {**asdict(r), "berlaku_sampai": accreditation_expiry(r.akreditasi, r.tanggal_akreditasi)}
+        for r in records
+    ]
+    if as_json:
+        _json(rows)
+        return
+    table = Table(title=f"Lembaga ({len(rows)})")
+    for name in ("id", "nama", "jenis", "wilayah", "izin", "akreditasi", "s.d.", "anak/kap."):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(
+            r["id_lembaga"], r["nama_lembaga"], r["jenis"], r["kode_wilayah"],
+            r["status_izin"] or "-", r["akreditasi"] or "-", str(r["berlaku_sampai"] or "-"),
+            f"{_n(r['jumlah_anak'])}/{_n(r['kapasitas'])}",
+        )  # fmt: skip
+    out.print(table)
+
+
+@institutions_app.command("show")
+def show(id_lembaga: str, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """One institution and every change of it."""
+    with translate_errors():
+        store = _synced(db)
+        record = get_institution(store, id_lembaga)
+        history = institution_history(store, id_lembaga)
+    data = {
+        **asdict(record),
+        "berlaku_sampai": accreditation_expiry(record.akreditasi, record.tanggal_akreditasi),
+        "history": [asdict(h) for h in history],
+    }
+    if as_json:
+        _json(data)
+        return
+    for key, value in data.items():
+        if key != "history":
+            out.print(f"[bold]{key}[/]: {value if value is not None else '-'}", highlight=False)
+    for h in history:
+        why = f" — {h.reason}" if h.reason else ""
+        line = f"v{h.version} {h.changed_at:%Y-%m-%d %H:%M} {h.changed_by} ({h.source}): "
+        out.print(line + f"{h.changes}{why}", highlight=False)
+
+
+@institutions_app.command("add")
+def add(
+    by: Annotated[str, typer.Option(help="Who registers it.")],
+    fields: SetOption = None,
+    id_lembaga: Annotated[str | None, typer.Option("--id", help="Id (default PDN-L…).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Register an institution (needs nama_lembaga, jenis, kode_wilayah)."""
+    with translate_errors():
+        record = create_institution(store_from(db), _pairs(fields), by=by, id_lembaga=id_lembaga)
+    out.print(f"Registered [bold]{record.id_lembaga}[/] ({record.nama_lembaga}).")
+
+
+@institutions_app.command("edit")
+def edit(
+    id_lembaga: str,
+    by: Annotated[str, typer.Option(help="Who changes it.")],
+    fields: SetOption = None,
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change fields of an institution; the history keeps old and new values."""
+    with translate_errors():
+        record = update_institution(_synced(db), id_lembaga, _pairs(fields), by=by, reason=reason)
+    out.print(f"{record.id_lembaga} is now at version {record.version}.")
+
+
+@institutions_app.command("link-complaint")
+def link_complaint_cmd(
+    id_lembaga: str,
+    no_pengaduan: str,
+    by: Annotated[str, typer.Option(help="Who links them.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record that a KPAI complaint concerns an institution (counts in its risk score)."""
+    with translate_errors():
+        created = link_complaint(_synced(db), id_lembaga, no_pengaduan, by=by, note=note)
+    out.print("Linked." if created else "Already linked; nothing changed.")
+
+
+@institutions_app.command("risk")
+def risk(
+    region: RegionOption = None,
+    limit: Annotated[int | None, typer.Option(help="Show only the first N.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list, highest score first.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Inspection worklist: institutions ranked by risk score, each point with its fact."""
+    with translate_errors():
+        ranked = worklist(_synced(db), region=region, limit=limit)
+    if as_json:
+        _json([a.as_dict() for a in ranked])
+        return
+    table = Table(title="Daftar prioritas pengawasan / Inspection worklist")
+    for name in ("#", "id", "nama", "jenis", "wilayah", "skor", "alasan / reasons"):
+        table.add_column(name)
+    for a in ranked:
+        table.add_row(str(a.rank), a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah,
+                      str(a.score), "\n".join(a.reasons) or "-")  # fmt: skip
+    out.print(table)
+
+
+@institutions_app.command("indicators")
+def indicators(
+    level: Annotated[str, typer.Option(help="province or regency.")] = "regency",
+    region: RegionOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Per region: share licensed and accredited, safe houses, children per social worker,
+    inspections overdue, open severe findings."""
+    with translate_errors():
+        rows = region_indicators(_synced(db), level=level, region=region)
+    if as_json:
+        _json([r.as_dict() for r in rows])
+        return
+    table = Table(title="Indikator lembaga per wilayah / Institution indicators by region")
+    heads = ("wilayah", "lembaga", "% berizin", "% terakreditasi", "rumah aman",
+             "anak/peksos", "pengawasan terlambat", "temuan berat terbuka")  # fmt: skip
+    for name in heads:
+        table.add_column(name, justify="right")
+    for r in rows:
+        table.add_row(
+            r.kode_wilayah, str(r.institutions), _pct(r.share_licensed), _pct(r.share_accredited),
+            str(r.safe_houses),
+            f"{r.children_per_social_worker:.1f}" if r.children_per_social_worker else "-",
+            str(r.inspections_overdue), str(r.open_severe_findings),
+        )  # fmt: skip
+    out.print(table)
+
+
+@institutions_app.command("checklists")
+def checklists_cmd(as_json: JsonOption = False) -> None:
+    """The checklists shipped with Padan and their items, each with its source."""
+    found = checklists()
+    if as_json:
+        _json([asdict(c) for c in found.values()])
+        return
+    for checklist in found.values():
+        table = Table(title=f"{checklist.id} v{checklist.version}: {checklist.title_id} "
+                      f"({', '.join(checklist.applies_to)})")  # fmt: skip
+        for name in ("butir", "tema", "keparahan", "uraian", "sumber"):
+            table.add_column(name)
+        for item in checklist.items:
+            table.add_row(item.code, item.theme, item.severity, item.text_id, item.source)
+        out.print(table)
+
+
+@institutions_app.command("dedup")
+def dedup(
+    link_threshold: Annotated[float, typer.Option(help="Merge pairs at or above.")] = (
+        DEFAULT_DEDUP_LINK
+    ),
+    review_threshold: Annotated[float, typer.Option(help="Review pairs from here up.")] = (
+        DEFAULT_DEDUP_REVIEW
+    ),
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Find institutions reported twice (by both agencies) and merge them; doubtful pairs wait
+    in padan institutions review list."""
+    with translate_errors():
+        summary = dedup_institutions(
+            _synced(db), link_threshold=link_threshold, review_threshold=review_threshold
+        )
+    if as_json:
+        _json(asdict(summary))
+        return
+    out.print(
+        f"{summary.records} records → {summary.institutions} institutions; "
+        f"{summary.linked_pairs} pairs merged, {summary.review_pairs} for review."
+    )
+    for group in summary.groups:
+        out.print("  " + " = ".join(group), highlight=False)
+
+
+@review_app.command("list")
+def review_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Doubtful duplicate pairs of the latest dedup run, most likely first."""
+    with translate_errors():
+        items = institution_review_queue(store_from(db))
+    if as_json:
+        _json([asdict(i) for i in items])
+        return
+    table = Table(title="Antrian tinjauan lembaga / Institution review queue")
+    for name in ("A", "B", "probability", "why"):
+        table.add_column(name)
+    for i in items:
+        table.add_row(i.id_a, i.id_b, f"{i.match_probability:.3f}",
+                      i.reason + (" (unsure before)" if i.unsure_before else ""))  # fmt: skip
+    out.print(table)
+
+
+@review_app.command("decide")
+def review_decide(
+    id_a: str,
+    id_b: str,
+    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
+    reviewer: Annotated[str, typer.Option(help="Who decides.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
+    db: DbOption = None,
+) -> None:
+    """Record whether two records are one institution; the next dedup respects it."""
+    with translate_errors():
+        made = decide_institutions(
+            store_from(db), id_a, id_b, decision, reviewer=reviewer, reason=reason
+        )
+    out.print(f"Decided [bold]{made.decision}[/] for {made.uid_a} / {made.uid_b}.")
+
+
+@inspections_app.command("add")
+def inspection_add(
+    file: Annotated[
+        Path | None, typer.Argument(help="Inspection file (TOML or JSON); or use the flags.")
+    ] = None,
+    lembaga: Annotated[str | None, typer.Option(help="id_lembaga.")] = None,
+    checklist: Annotated[str | None, typer.Option(help="Checklist id, e.g. tpa-tara.")] = None,
+    date: Annotated[str | None, typer.Option(help="Visit date, YYYY-MM-DD.")] = None,
+    inspector: Annotated[str | None, typer.Option(help="Who inspected.")] = None,
+    finding: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ITEM[:SEVERITY[:DUE[:ACTION]]], repeatable, e.g. TPA-06:BERAT:2026-12-31:"
+            "Susun kebijakan",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Notes of the visit.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Record a supervision visit and its findings (all checked first; nothing stored on error)."""
+    flags = {"id_lembaga": lembaga, "checklist": checklist, "tanggal": date,
+             "petugas": inspector, "catatan": note}  # fmt: skip
+    with translate_errors():
+        if file is not None:
+            if any(v is not None for v in flags.values()) or finding:
+                raise InputError("give either an inspection FILE or the flags, not both")
+            data = read_inspection_file(file)
+        else:
+            data = {k: v for k, v in flags.items() if v is not None}
+            data["temuan"] = [_finding_flag(f) for f in finding or []]
+        result = record_inspection(_synced(db), data)
+    if as_json:
+        _json({**asdict(result.inspection), "created": result.created})
+        return
+    i = result.inspection
+    state = "Recorded" if result.created else "Already recorded (same input); nothing changed:"
+    out.print(f"{state} inspection {i.id} of {i.id_lembaga} on {i.visited_on} "
+              f"({len(i.findings)} findings).")  # fmt: skip
+
+
+@inspections_app.command("list")
+def inspection_list(
+    lembaga: Annotated[str | None, typer.Option(help="Only this institution.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Inspections with their findings and follow-up status, newest first."""
+    with translate_errors():
+        found = list_inspections(_synced(db), lembaga)
+    if as_json:
+        _json([asdict(i) for i in found])
+        return
+    table = Table(title="Pengawasan / Inspections")
+    for name in ("#", "lembaga", "tanggal", "checklist", "petugas", "temuan (id butir keparahan "
+                 "status batas)"):  # fmt: skip
+        table.add_column(name)
+    for i in found:
+        findings = "\n".join(
+            f"#{f.id} {f.item_code} {f.severity} {f.status} {f.due_on or '-'}" for f in i.findings
+        )
+        table.add_row(str(i.id), i.id_lembaga, str(i.visited_on), i.checklist_id, i.inspector,
+                      findings or "-")  # fmt: skip
+    out.print(table)
+
+
+@inspections_app.command("follow-up")
+def inspection_follow_up(
+    finding_id: int,
+    status: Annotated[str, typer.Argument(help="terbuka, proses or selesai")],
+    by: Annotated[str, typer.Option(help="Who records the follow-up.")],
+    on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default today).")] = None,
+    note: Annotated[str | None, typer.Option(help="What was seen or done.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record the follow-up of a finding's corrective action."""
+    with translate_errors():
+        day = _date_flag(on, "--on") if on else None
+        updated = follow_up(store_from(db), finding_id, status, by=by, on=day, note=note)
+    out.print(f"Finding #{updated.id} is now {updated.status}.")
+
+
+def _finding_flag(text: str) -> dict[str, Any]:
+    parts = text.split(":", 3)
+    if not parts[0].strip():
+        raise InputError(f"--finding {text!r}: start with the item code, e.g. TPA-06:BERAT")
+    keys = ("butir", "keparahan", "batas_waktu", "tindakan")
+    return {k: v for k, v in zip(keys, parts, strict=False) if v.strip()}
+
+
+def _date_flag(text: str, flag: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"{flag} {text!r} is not a date; use YYYY-MM-DD", 2)
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
