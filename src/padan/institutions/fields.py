@@ -94,7 +94,7 @@ def validate_fields(
             continue
         try:
             out[name] = _one(name, value, text, today)
-        except ValueError as exc:
+        except (ValueError, InputError) as exc:
             problems.append(f"{name}: {exc}")
     if not problems:
         problems += _consistency(out)
