@@ -46,10 +46,11 @@ class InstitutionRow:
 #: Words that say what kind of institution it is, not which one.
 GENERIC_WORDS: Final = frozenset({
     "panti", "asuhan", "pa", "lksa", "lks", "yayasan", "yys", "yay", "tpa", "tara",
-    "daycare", "day", "care", "taman", "penitipan", "anak", "tempat", "asuh", "ceria",
+    "daycare", "day", "care", "taman", "penitipan", "anak", "tempat", "asuh",
     "ramah", "rpsa", "rumah", "perlindungan", "sosial", "uptd", "ppa", "unit", "pelaksana",
     "teknis", "daerah", "aman", "lembaga", "kesejahteraan", "the",
 })  # fmt: skip
+_SCRAMBLED: Final = frozenset("".join(sorted(w)) for w in GENERIC_WORDS if len(w) >= 4)
 _ABBREVIATIONS: Final = {"kab": "kabupaten", "kota": "kota", "kec": "kecamatan"}
 _NON_WORD: Final = re.compile(r"[^0-9a-z]+")
 _PRIOR: Final = 0.002  # share of random pairs that are the same institution
@@ -59,7 +60,8 @@ def name_core(name: str) -> str:
     """A name without punctuation, case and the generic words (``"Panti Asuhan Al-Ikhlas"`` →
     ``"al ikhlas"``); the whole cleaned name when nothing else is left."""
     tokens = [_ABBREVIATIONS.get(t, t) for t in _NON_WORD.sub(" ", name.lower()).split()]
-    core = [t for t in tokens if t not in GENERIC_WORDS]
+    # A generic word with two letters swapped ("Penitipan Aank") is still a generic word.
+    core = [t for t in tokens if t not in GENERIC_WORDS and "".join(sorted(t)) not in _SCRAMBLED]
     return " ".join(core or tokens)
 
 
