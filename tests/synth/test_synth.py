@@ -278,3 +278,17 @@ def test_synth_aid_follows_desil(dtsen: list[dict[str, str]]) -> None:
     assert 0.0 < rate("penerima_pkh", 6, 10) <= 0.1  # some inclusion error
     assert rate("penerima_pbi_jk", 1, 5) > 3 * rate("penerima_pbi_jk", 8, 10)
     assert rate("penerima_atensi", 1, 10) < 0.05
+
+
+def test_synth_lembaga_cross_agency_duplicates_have_truth(world: SynthSummary) -> None:
+    rows = {r["id_lembaga"]: r for r in _rows(world.files["lembaga"])}
+    truth = {r["id_lembaga"]: r["institution_id"] for r in _rows(world.files["lembaga_truth"])}
+    assert set(truth) == set(rows)
+    repeated = {uid: original for uid, original in truth.items() if uid != original}
+    assert len(repeated) == world.lembaga_duplicates >= 1
+    for uid, original in repeated.items():
+        assert uid.startswith("KPAI-L") and truth[original] == original
+        copy, source = rows[uid], rows[original]
+        assert copy["jenis"] == source["jenis"]
+        code, source_code = (r["kode_wilayah"].replace(".", "") for r in (copy, source))
+        assert source_code.startswith(code)  # same village, or only its regency
