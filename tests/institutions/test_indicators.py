@@ -64,5 +64,5 @@ def test_indicators_count_a_duplicate_once(store: Store) -> None:
 def test_indicators_bad_level_or_region(store: Store) -> None:
     with pytest.raises(InputError, match="level 'desa' is not one of province, regency"):
         region_indicators(store, level="desa")
-    with pytest.raises(InputError, match="region '77.77' is not a Kemendagri region code"):
+    with pytest.raises(InputError, match=r"region '77\.77' is not a Kemendagri region code"):
         region_indicators(store, region="77.77")
