@@ -14,7 +14,9 @@ from padan.ingest import ingest_file
 from padan.institutions import (
     decide_institutions,
     dedup_institutions,
+    evaluate_dedup,
     institution_review_queue,
+    read_lembaga_truth,
     sync_from_extract,
     worklist,
 )
@@ -95,6 +97,11 @@ def test_dedup_finds_cross_agency_duplicates_of_synthetic_truth(
     queued = {(i.id_a, i.id_b) for i in queue}
     assert len((found | queued) & true_pairs) / len(true_pairs) >= 0.95
     assert summary.institutions == len(set(clusters.values()))
+    counts = evaluate_dedup(store, truth)
+    assert (counts.true_pairs, counts.merged_pairs, counts.correct_pairs) == (
+        len(true_pairs), len(found), correct,
+    )  # fmt: skip
+    assert counts.review_true_pairs == len((true_pairs - found) & queued)
     # The worklist counts each institution once.
     assert len(worklist(store, today=TODAY)) == summary.institutions
 
@@ -138,3 +145,14 @@ def test_dedup_bad_decisions_are_refused(
     assert store.review_decisions() == []
     with pytest.raises(InputError, match="thresholds must satisfy"):
         dedup_institutions(store, link_threshold=0.5, review_threshold=0.8)
+
+
+def test_dedup_evaluation_needs_a_run_and_a_truth_file(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no deduplication run yet"):
+        evaluate_dedup(store, {})
+    bad = tmp_path / "t.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs the columns id_lembaga and institution_id"):
+        read_lembaga_truth(bad)
+    with pytest.raises(InputError, match="cannot be read"):
+        read_lembaga_truth(tmp_path / "missing.csv")

@@ -25,6 +25,7 @@ from padan.institutions import (
     create_institution,
     decide_institutions,
     dedup_institutions,
+    evaluate_dedup,
     follow_up,
     get_institution,
     institution_history,
@@ -33,6 +34,7 @@ from padan.institutions import (
     list_inspections,
     list_institutions,
     read_inspection_file,
+    read_lembaga_truth,
     record_inspection,
     region_indicators,
     sync_from_extract,
@@ -268,17 +270,26 @@ def dedup(
     review_threshold: Annotated[float, typer.Option(help="Review pairs from here up.")] = (
         DEFAULT_DEDUP_REVIEW
     ),
+    truth: Annotated[
+        Path | None,
+        typer.Option(help="lembaga_truth.csv from padan synth: print precision and recall."),
+    ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Find institutions reported twice (by both agencies) and merge them; doubtful pairs wait
     in padan institutions review list."""
     with translate_errors():
+        store = _synced(db)
         summary = dedup_institutions(
-            _synced(db), link_threshold=link_threshold, review_threshold=review_threshold
+            store, link_threshold=link_threshold, review_threshold=review_threshold
         )
+        counts = evaluate_dedup(store, read_lembaga_truth(truth)) if truth else None
+    figures = None
+    if counts is not None:
+        figures = {**asdict(counts), "precision": counts.precision, "recall": counts.recall}
     if as_json:
-        _json(asdict(summary))
+        _json({**asdict(summary), "evaluation": figures})
         return
     out.print(
         f"{summary.records} records → {summary.institutions} institutions; "
@@ -286,6 +297,12 @@ def dedup(
     )
     for group in summary.groups:
         out.print("  " + " = ".join(group), highlight=False)
+    if counts is not None:
+        out.print(
+            f"Against the truth: precision {counts.precision:.3f}, recall {counts.recall:.3f} "
+            f"({counts.correct_pairs} of {counts.true_pairs} true pairs merged, "
+            f"{counts.review_true_pairs} more in the review queue)."
+        )
 
 
 @review_app.command("list")

@@ -20,9 +20,12 @@ from padan.institutions.dedup import (
     DEFAULT_DEDUP_REVIEW,
     DedupSummary,
     InstitutionReviewItem,
+    PairCounts,
     decide_institutions,
     dedup_institutions,
+    evaluate_dedup,
     institution_review_queue,
+    read_lembaga_truth,
 )
 from padan.institutions.facts import InstitutionFacts, gather_facts
 from padan.institutions.fields import (
@@ -63,6 +66,7 @@ __all__ = [
     "DedupSummary",
     "InstitutionFacts",
     "InstitutionReviewItem",
+    "PairCounts",
     "RecordedInspection",
     "RegionIndicators",
     "RiskAssessment",
@@ -77,6 +81,7 @@ __all__ = [
     "create_institution",
     "decide_institutions",
     "dedup_institutions",
+    "evaluate_dedup",
     "follow_up",
     "gather_facts",
     "get_checklist",
@@ -88,6 +93,7 @@ __all__ = [
     "list_institutions",
     "load_checklist",
     "read_inspection_file",
+    "read_lembaga_truth",
     "record_inspection",
     "region_indicators",
     "sync_from_extract",

@@ -8,8 +8,12 @@ review. Decisions go to the same review-decision table as children's pairs, with
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from padan.errors import InputError
 from padan.institutions.registry import get_institution
@@ -23,9 +27,12 @@ __all__ = [
     "DEFAULT_DEDUP_REVIEW",
     "DedupSummary",
     "InstitutionReviewItem",
+    "PairCounts",
     "decide_institutions",
     "dedup_institutions",
+    "evaluate_dedup",
     "institution_review_queue",
+    "read_lembaga_truth",
 ]
 
 DEFAULT_DEDUP_LINK = 0.9
@@ -162,3 +169,61 @@ def _decisions(store: Store, known: set[str]) -> tuple[set[tuple[str, str]], set
         elif d.decision == "different":
             different.add(pair)
     return same, different
+
+
+@dataclass(frozen=True)
+class PairCounts:
+    """Pairwise accuracy of the latest deduplication run against known truth."""
+
+    true_pairs: int
+    merged_pairs: int
+    correct_pairs: int
+    review_true_pairs: int  # true pairs not merged but waiting in the review queue
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.merged_pairs if self.merged_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+
+def read_lembaga_truth(path: Path) -> dict[str, str]:
+    """``id_lembaga → institution_id`` from a truth file (``padan synth`` writes one).
+
+    Raises :class:`InputError` for an unreadable file or missing columns.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from exc
+    if rows and not {"id_lembaga", "institution_id"} <= set(rows[0]):
+        raise InputError(f"{path}: needs the columns id_lembaga and institution_id")
+    return {r["id_lembaga"]: r["institution_id"] for r in rows}
+
+
+def evaluate_dedup(store: Store, truth: Mapping[str, str]) -> PairCounts:
+    """Compare the latest run's merged pairs with ``truth`` (records of the run only).
+
+    Raises :class:`InputError` when no deduplication run is stored.
+    """
+    registry = InstitutionStore(store)
+    run = registry.latest_dedup_run()
+    if run is None:
+        raise InputError("no deduplication run yet; run padan institutions dedup first")
+    clusters = registry.dedup_clusters(run.id)
+    known = {uid: entity for uid, entity in truth.items() if uid in clusters}
+    true_pairs, merged = _pairs(known), _pairs(clusters)
+    review = {(a, b) for a, b, _, decision in registry.dedup_pairs(run.id) if decision != "link"}
+    return PairCounts(
+        len(true_pairs), len(merged), len(true_pairs & merged), len((true_pairs - merged) & review)
+    )
+
+
+def _pairs(groups: Mapping[str, str]) -> set[tuple[str, str]]:
+    members: dict[str, list[str]] = {}
+    for uid, group in groups.items():
+        members.setdefault(group, []).append(uid)
+    return {(a, b) for ids in members.values() for a, b in itertools.combinations(sorted(ids), 2)}
