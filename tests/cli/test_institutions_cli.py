@@ -118,8 +118,14 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
         ("L1", "2030-01-09"),
         ("L2", None),
     ]
-    dedup = json.loads(runner.invoke(app, ["institutions", "dedup", "--json", "--db", db]).stdout)
+    truth = tmp_path / "truth.csv"
+    truth.write_text("id_lembaga,institution_id\nL1,L1\nL2,L2\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["institutions", "dedup", "--json", "--truth", str(truth), "--db", db]
+    )
+    dedup = json.loads(result.stdout)
     assert (dedup["records"], dedup["institutions"]) == (2, 2)
+    assert dedup["evaluation"]["true_pairs"] == dedup["evaluation"]["merged_pairs"] == 0
     indicators = json.loads(
         runner.invoke(app, ["institutions", "indicators", "--json", "--db", db]).stdout
     )
@@ -128,6 +134,16 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
     ]  # fmt: skip
     checklists = json.loads(runner.invoke(app, ["institutions", "checklists", "--json"]).stdout)
     assert {c["id"] for c in checklists} >= {"tpa-tara", "lksa-snp"}
+    add = runner.invoke(app, ["institutions", "add", "--by", "rina", "--set", "nama_lembaga=Rumah Aman 1",
+                              "--set", "jenis=RUMAH_AMAN", "--set", "kode_wilayah=32.01",
+                              "--set", "alamat=Jl. Rahasia 1", "--db", db])  # fmt: skip
+    assert add.exit_code == 0 and "PDN-L000001" in add.stdout
+    hidden = json.loads(
+        runner.invoke(
+            app, ["institutions", "list", "--jenis", "RUMAH_AMAN", "--json", "--db", db]
+        ).stdout
+    )
+    assert [r["alamat"] for r in hidden] == ["(rahasia)"]
     edit = runner.invoke(
         app, ["institutions", "edit", "L1", "--set", "kapasitas=40", "--by", "rina", "--db", db]
     )

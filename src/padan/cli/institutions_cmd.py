@@ -112,6 +112,9 @@ def list_cmd(
         {**asdict(r), "berlaku_sampai": accreditation_expiry(r.akreditasi, r.tanggal_akreditasi)}
         for r in records
     ]
+    for row in rows:  # a safe house's location is confidential: use show ID to see it
+        if row["jenis"] == "RUMAH_AMAN" and row["alamat"]:
+            row["alamat"] = "(rahasia)"
     if as_json:
         _json(rows)
         return
