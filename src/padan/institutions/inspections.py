@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -192,8 +192,3 @@ def _date(
             f"{name} {str(raw)!r} is not a usable date ({result.reason}); use YYYY-MM-DD"
         )
     return result.value
-
-
-def open_findings(inspections: Sequence[InspectionRecord]) -> list[FindingRecord]:
-    """Findings whose corrective action is not done."""
-    return [f for i in inspections for f in i.findings if f.status != "selesai"]

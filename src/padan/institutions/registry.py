@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from padan.errors import InputError
-from padan.institutions.fields import FIELDS, accreditation_expiry, region_prefix, validate_fields
+from padan.institutions.fields import FIELDS, region_prefix, validate_fields
 from padan.store import (
     ComplaintLink,
     HistoryEntry,
@@ -200,11 +200,6 @@ def link_complaint(
         raise InputError(f"no current KPAI complaint {no_pengaduan!r}; check the number")
     link = ComplaintLink(id_lembaga, no_pengaduan, by.strip(), dt.datetime.now(dt.UTC), note)
     return registry.link_complaint(link)
-
-
-def expiry_of(record: InstitutionRecord) -> dt.date | None:
-    """The accreditation expiry of a registered institution."""
-    return accreditation_expiry(record.akreditasi, record.tanggal_akreditasi)
 
 
 def _within(code: str, prefix: str) -> bool:
