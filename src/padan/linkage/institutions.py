@@ -53,7 +53,11 @@ GENERIC_WORDS: Final = frozenset({
 _SCRAMBLED: Final = frozenset("".join(sorted(w)) for w in GENERIC_WORDS if len(w) >= 4)
 _ABBREVIATIONS: Final = {"kab": "kabupaten", "kota": "kota", "kec": "kecamatan"}
 _NON_WORD: Final = re.compile(r"[^0-9a-z]+")
-_PRIOR: Final = 0.002  # share of random pairs that are the same institution
+# Prior: the share of random pairs that are the same institution falls with the size of the
+# registry: 1 / records (generous: as if each record had a duplicate), within bounds. A fixed
+# prior merged distinct same-name daycares of one district in a dense synthetic city.
+_PRIOR_PAIRS_PER_RECORD: Final = 1.0
+_PRIOR_BOUNDS: Final = (1e-4, 0.01)
 
 
 def name_core(name: str) -> str:
@@ -139,13 +143,15 @@ _BLOCKING: Final[list[Any]] = [
 ]
 
 
-def _settings() -> SettingsCreator:
+def _settings(records: int) -> SettingsCreator:
+    low, high = _PRIOR_BOUNDS
+    prior = min(high, max(low, _PRIOR_PAIRS_PER_RECORD / max(records, 1)))
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=_comparisons(),
         blocking_rules_to_generate_predictions=_BLOCKING,
-        probability_two_random_records_match=_PRIOR,
+        probability_two_random_records_match=prior,
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
@@ -179,7 +185,7 @@ def score_institution_pairs(
     try:
         db_api = DuckDBAPI(con)
         table = db_api.register(_features(rows), dataset_display_name="lembaga")
-        linker = Linker(table, _settings(), log_level=logging.ERROR)
+        linker = Linker(table, _settings(len(rows)), log_level=logging.ERROR)
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         arrow = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         found = zip(
