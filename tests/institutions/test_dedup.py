@@ -124,6 +124,8 @@ def test_dedup_respects_review_decisions(store: Store) -> None:
     clusters = InstitutionStore(store).dedup_clusters(second.run_id)
     assert clusters["A"] == clusters["C"] != clusters["B"]
     assert clusters["D"] == "D"
+    earlier = InstitutionStore(store).dedup_clusters(first.run_id)  # earlier runs are kept
+    assert earlier["A"] == earlier["B"] != earlier["C"]
     assert ("A", "C") not in {(i.id_a, i.id_b) for i in institution_review_queue(store)}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from padan.errors import InputError
@@ -298,9 +298,6 @@ class InstitutionStore:
                     {"run_id": run_id, "id_lembaga": uid, "cluster_id": root}
                     for uid, root in clusters.items()
                 ])  # fmt: skip
-            # Older runs' pairs are superseded; keep only the run records for the audit trail.
-            conn.execute(delete(institution_pairs).where(institution_pairs.c.run_id < run_id))
-            conn.execute(delete(institution_clusters).where(institution_clusters.c.run_id < run_id))
         return run_id
 
     def latest_dedup_run(self) -> DedupRun | None:
