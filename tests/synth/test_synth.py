@@ -61,11 +61,13 @@ def test_synth_summary_matches_files(
     kpai: list[dict[str, str]],
     truth: list[dict[str, str]],
 ) -> None:
-    assert set(world.files) == {"dtsen", "kpai", "lembaga", "truth"}
+    assert set(world.files) == {"dtsen", "kpai", "lembaga", "truth", "lembaga_truth"}
     assert world.households == len({r["id_keluarga"] for r in dtsen}) == 2500
     assert world.dtsen_rows == len(dtsen)
     assert world.kpai_rows == len(kpai)
-    assert world.lembaga_rows == len(_rows(world.files["lembaga"])) == 10
+    lembaga = _rows(world.files["lembaga"])
+    assert world.lembaga_rows == len(lembaga) == 10 + world.lembaga_duplicates
+    assert world.lembaga_duplicates == sum(r["id_lembaga"].startswith("KPAI-L") for r in lembaga)
     assert world.persons == len({r["person_id"] for r in truth})
     assert 3.6 <= world.dtsen_rows / world.households <= 4.4
 
@@ -284,3 +286,17 @@ def test_synth_aid_follows_desil(dtsen: list[dict[str, str]]) -> None:
     assert 0.0 < rate("penerima_pkh", 6, 10) <= 0.1  # some inclusion error
     assert rate("penerima_pbi_jk", 1, 5) > 3 * rate("penerima_pbi_jk", 8, 10)
     assert rate("penerima_atensi", 1, 10) < 0.05
+
+
+def test_synth_lembaga_cross_agency_duplicates_have_truth(world: SynthSummary) -> None:
+    rows = {r["id_lembaga"]: r for r in _rows(world.files["lembaga"])}
+    truth = {r["id_lembaga"]: r["institution_id"] for r in _rows(world.files["lembaga_truth"])}
+    assert set(truth) == set(rows)
+    repeated = {uid: original for uid, original in truth.items() if uid != original}
+    assert len(repeated) == world.lembaga_duplicates >= 1
+    for uid, original in repeated.items():
+        assert uid.startswith("KPAI-L") and truth[original] == original
+        copy, source = rows[uid], rows[original]
+        assert copy["jenis"] == source["jenis"]
+        code, source_code = (r["kode_wilayah"].replace(".", "") for r in (copy, source))
+        assert source_code.startswith(code)  # same village, or only its regency

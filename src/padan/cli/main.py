@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from padan.cli.ingest_cmd import ingest
+from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
@@ -30,6 +31,7 @@ app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(batches_app, name="batches")
+app.add_typer(institutions_app, name="institutions")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

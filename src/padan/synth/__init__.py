@@ -4,12 +4,19 @@ All people are invented; only the Kemendagri region codes are real. Use :func:`g
 """
 
 from padan.synth.broken import BROKEN_FILE_NAME, FAULTS, write_broken_kpai
-from padan.synth.writer import FILE_NAMES, TRUTH_COLUMNS, SynthSummary, generate
+from padan.synth.writer import (
+    FILE_NAMES,
+    LEMBAGA_TRUTH_COLUMNS,
+    TRUTH_COLUMNS,
+    SynthSummary,
+    generate,
+)
 
 __all__ = [
     "BROKEN_FILE_NAME",
     "FAULTS",
     "FILE_NAMES",
+    "LEMBAGA_TRUTH_COLUMNS",
     "TRUTH_COLUMNS",
     "SynthSummary",
     "generate",

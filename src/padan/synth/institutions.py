@@ -15,7 +15,7 @@ from typing import Final
 from padan.synth.common import REF_DATE, Pool, chance, format_date, random_date
 from padan.synth.places import Geography
 
-__all__ = ["LEMBAGA_COLUMNS", "institutions"]
+__all__ = ["DUPLICATE_SHARE", "LEMBAGA_COLUMNS", "cross_agency_duplicates", "institutions"]
 
 LEMBAGA_COLUMNS: Final = (
     "id_lembaga",
@@ -150,3 +150,70 @@ def institutions(rng: random.Random, geography: Geography, households: int) -> I
         if chance(rng, 0.05):  # some counts not reported
             row[8 + rng.randrange(4)] = ""
         yield row
+
+
+#: Share of institutions that the other agency (KPAI) reports again under its own id.
+DUPLICATE_SHARE: Final = 0.25
+_PREFIXES: Final = {
+    "LKSA": ("Panti Asuhan", "LKSA", "Yayasan", "PA", "Yayasan Panti Asuhan"),
+    "TPA": ("TPA", "Daycare", "Taman Penitipan Anak", "Tempat Penitipan Anak", "Day Care"),
+    "RPSA": ("RPSA", "Rumah Perlindungan Sosial Anak"),
+}
+
+
+def cross_agency_duplicates(
+    rng: random.Random, rows: list[list[str]]
+) -> Iterator[tuple[list[str], str]]:
+    """The same institutions as reported by KPAI: ``(row, id_lembaga of the original)``.
+
+    About :data:`DUPLICATE_SHARE` of ``rows`` come back with a ``KPAI-L`` id and the variants
+    two agencies' lists show: another generic prefix (Panti Asuhan / LKSA / Yayasan), case,
+    hyphens and typos in the name, Jalan/Jl. and No. written differently or no address, a
+    region coded only to the regency, and counts reported on another day.
+    """
+    number = 0
+    for original in rows:
+        if not chance(rng, DUPLICATE_SHARE):
+            continue
+        number += 1
+        row = list(original)
+        row[0] = f"KPAI-L{number:05d}"
+        row[1] = _variant_name(rng, original[1], original[2])
+        code = original[3].replace(".", "")
+        if len(code) == 10 and chance(rng, 0.3):
+            code = code[:4]
+        row[3] = f"{code[:2]}.{code[2:4]}" + (f".{code[4:6]}.{code[6:]}" if len(code) == 10 else "")
+        if chance(rng, 0.5):
+            row[3] = row[3].replace(".", "")
+        row[4] = _variant_address(rng, original[4])
+        if row[9] and chance(rng, 0.5):  # children counted on another day
+            row[9] = str(max(0, int(row[9]) + rng.randint(-3, 3)))
+        yield row, original[0]
+
+
+def _variant_name(rng: random.Random, name: str, kind: str) -> str:
+    prefixes = _PREFIXES.get(kind, ())
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        if name.startswith(prefix + " ") and chance(rng, 0.6):
+            name = f"{rng.choice(prefixes)} {name[len(prefix) + 1 :]}"
+            break
+    if chance(rng, 0.3):
+        name = name.replace("Al ", "Al-").replace("Kab. ", "Kabupaten ")
+    if chance(rng, 0.2):
+        letters = list(name)
+        i = rng.randrange(len(name) // 2, len(name) - 1)
+        letters[i], letters[i + 1] = letters[i + 1], letters[i]
+        name = "".join(letters)
+    return name.upper() if chance(rng, 0.3) else name
+
+
+def _variant_address(rng: random.Random, address: str) -> str:
+    if not address or chance(rng, 0.2):
+        return ""
+    if chance(rng, 0.5):
+        address = address.replace("Jl. ", "Jalan ")
+    if chance(rng, 0.4):
+        address = address.replace("No. ", "")
+    if chance(rng, 0.4):
+        address = address.split(", Kec.")[0]
+    return address

@@ -13,19 +13,21 @@ from padan.errors import InputError
 from padan.synth.complaints import KPAI_COLUMNS, ROWS_PER_COMPLAINT, ComplaintPlanner
 from padan.synth.dtsen import DTSEN_COLUMNS, DtsenWriter
 from padan.synth.households import HouseholdMaker, Registry
-from padan.synth.institutions import LEMBAGA_COLUMNS, institutions
+from padan.synth.institutions import LEMBAGA_COLUMNS, cross_agency_duplicates, institutions
 from padan.synth.names import NameMaker
 from padan.synth.places import Geography
 
-__all__ = ["FILE_NAMES", "TRUTH_COLUMNS", "SynthSummary", "generate"]
+__all__ = ["FILE_NAMES", "LEMBAGA_TRUTH_COLUMNS", "TRUTH_COLUMNS", "SynthSummary", "generate"]
 
 FILE_NAMES: Final = {
     "dtsen": "dtsen_individu.csv",
     "kpai": "kpai_kasus.csv",
     "lembaga": "lembaga.csv",
     "truth": "truth.csv",
+    "lembaga_truth": "lembaga_truth.csv",
 }
 TRUTH_COLUMNS: Final = ("source", "source_id", "person_id")
+LEMBAGA_TRUTH_COLUMNS: Final = ("id_lembaga", "institution_id")
 _PROGRESS_EVERY: Final = 1000
 
 
@@ -34,12 +36,13 @@ class SynthSummary:
     """What :func:`generate` wrote."""
 
     out_dir: Path
-    files: dict[str, Path]  # keys: "dtsen", "kpai", "lembaga", "truth"
+    files: dict[str, Path]  # keys: "dtsen", "kpai", "lembaga", "truth", "lembaga_truth"
     households: int
     dtsen_rows: int
     kpai_rows: int
     lembaga_rows: int
     persons: int  # distinct person_id in truth
+    lembaga_duplicates: int = 0  # rows of lembaga.csv that repeat an institution (KPAI ids)
 
 
 def generate(
@@ -54,10 +57,11 @@ def generate(
     """Write a synthetic, reproducible test population to ``out_dir``.
 
     Files: ``dtsen_individu.csv`` (all members of ``households`` households, ~4 rows each, plus
-    ~1.5 % double registrations), ``kpai_kasus.csv`` (one complaint per ``rows_per_complaint`` DTSEN
-    rows, 40 by default, as many complaints as there are distinct children in it),
-    ``lembaga.csv`` (one institution per 500 households, at least 10) and ``truth.csv``
-    (``source,source_id,person_id`` for every DTSEN and KPAI row).
+    ~1.5 % double registrations), ``kpai_kasus.csv`` (one complaint per ``rows_per_complaint``
+    DTSEN rows, 40 by default), ``lembaga.csv`` (one institution per 500 households, at least 10,
+    plus about a quarter of them reported again by KPAI under ``KPAI-L`` ids with variant names
+    and addresses), ``truth.csv`` (``source,source_id,person_id`` for every DTSEN and KPAI row)
+    and ``lembaga_truth.csv`` (``id_lembaga,institution_id`` for every institution row).
 
     ``regions`` restricts the villages to the given Kemendagri codes at any level (dotted or
     not); by default a fixed mix of nine regencies from Java, Sumatra, Bali, NTT, Sulawesi and
@@ -110,16 +114,28 @@ def generate(
             kpai_out = csv.writer(kpai_handle, lineterminator="\n")
             kpai_out.writerow(KPAI_COLUMNS)
             kpai_rows = planner.write(rng, kpai_out, truth_out)
-    lembaga_rows = 0
-    with files["lembaga"].open("w", encoding="utf-8", newline="") as handle:
+    originals = list(institutions(rng, geography, households))
+    repeated = list(cross_agency_duplicates(rng, originals))
+    with (
+        files["lembaga"].open("w", encoding="utf-8", newline="") as handle,
+        files["lembaga_truth"].open("w", encoding="utf-8", newline="") as truth_handle,
+    ):
         out = csv.writer(handle, lineterminator="\n")
+        truth = csv.writer(truth_handle, lineterminator="\n")
         out.writerow(LEMBAGA_COLUMNS)
-        for row in institutions(rng, geography, households):
+        truth.writerow(LEMBAGA_TRUTH_COLUMNS)
+        for row in originals:
             out.writerow(row)
-            lembaga_rows += 1
+            truth.writerow((row[0], row[0]))
+        for row, original in repeated:
+            out.writerow(row)
+            truth.writerow((row[0], original))
+    lembaga_rows = len(originals) + len(repeated)
     if progress is not None and households % _PROGRESS_EVERY:
         progress(households, households)
     # Every member of a written household has exactly one original row (duplicates reuse the
     # person id); each child absent from DTSEN adds one person.
     persons = members + sum(1 for child in planner.children if not child.in_dtsen)
-    return SynthSummary(out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons)
+    return SynthSummary(
+        out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons, len(repeated)
+    )
