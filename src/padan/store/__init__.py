@@ -10,6 +10,7 @@ from padan.store.records import (
     QuarantineEntry,
     ReviewDecision,
 )
+from padan.store.snapshot import run_links_arrow, run_pairs_arrow, snapshot_records_arrow
 
 __all__ = [
     "BatchInfo",
@@ -22,4 +23,7 @@ __all__ = [
     "ReviewDecision",
     "Store",
     "open_store",
+    "run_links_arrow",
+    "run_pairs_arrow",
+    "snapshot_records_arrow",
 ]

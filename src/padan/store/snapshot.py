@@ -1,0 +1,86 @@
+"""Reads for reports: the records, links and pairs of one linkage run, as Arrow tables.
+
+A report describes a snapshot: the records as they stood when a run linked them (the run's
+batches, each record in the version those batches left current), the run's record → child links
+and its doubtful pairs. Reading by the run's batches rather than by ``is_current`` keeps the
+figures of a snapshot the same after newer extracts are ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Select, and_, or_, select
+
+from padan.store.db import Store
+from padan.store.tables import RECORD_TABLES, child_links, link_pairs
+
+__all__ = ["run_links_arrow", "run_pairs_arrow", "snapshot_records_arrow"]
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
+    "Date": pa.date32(), "Boolean": pa.bool_(), "Float": pa.float64(),
+}  # fmt: skip
+
+
+def _arrow(store: Store, query: Select[Any], schema: pa.Schema) -> pa.Table:
+    parts: list[pa.RecordBatch] = []
+    with store._connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=50_000).execute(query)
+        for part in result.partitions():
+            columns = list(zip(*part, strict=True)) if part else [() for _ in schema]
+            arrays = [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)]
+            parts.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    return pa.Table.from_batches(parts, schema=schema)
+
+
+def snapshot_records_arrow(
+    store: Store, extract: str, columns: Sequence[str], batch_ids: Sequence[int]
+) -> pa.Table:
+    """Records of ``extract`` as the batches ``batch_ids`` left them, only ``columns``.
+
+    A record counts when its batch is one of ``batch_ids`` and it was not superseded by another
+    of them (a later batch outside the snapshot does not change it).
+    """
+    table, _ = RECORD_TABLES[extract]
+    ids = list(batch_ids)
+    query = (
+        select(*(table.c[c] for c in columns))
+        .where(
+            and_(
+                table.c.batch_id.in_(ids),
+                or_(table.c.superseded_by.is_(None), table.c.superseded_by.not_in(ids)),
+            )
+        )
+        .order_by(table.c.id)
+    )
+    schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+    return _arrow(store, query, schema)
+
+
+def run_links_arrow(store: Store, run_id: int) -> pa.Table:
+    """A run's record → child links: ``source, source_id, child_id, match_probability``."""
+    query = select(
+        child_links.c.source, child_links.c.source_id, child_links.c.child_id,
+        child_links.c.match_probability,
+    ).where(child_links.c.run_id == run_id)  # fmt: skip
+    schema = pa.schema(
+        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string()),
+         ("match_probability", pa.float64())]
+    )  # fmt: skip
+    return _arrow(store, query, schema)
+
+
+def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
+    """A run's stored pairs: ``uid_l, uid_r, match_probability, rule, decision``."""
+    query = select(
+        link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
+        link_pairs.c.rule, link_pairs.c.decision,
+    ).where(link_pairs.c.run_id == run_id)  # fmt: skip
+    schema = pa.schema(
+        [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
+         ("rule", pa.string()), ("decision", pa.string())]
+    )  # fmt: skip
+    return _arrow(store, query, schema)
