@@ -44,16 +44,14 @@ def render_report(report: Report, labels: dict[str, str]) -> None:
             f"batch {', '.join(str(b.id) for b in s.batches)}"
         ),
     )
-    for head, justify in (("indikator", "left"), ("kunci", "left"), ("anak", "right"),
-                          ("dari tinjauan", "right"), ("%", "right")):  # fmt: skip
-        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    table.add_column("indikator")
+    for head in ("anak", "dari tinjauan", "%"):
+        table.add_column(head, justify="right")
     for key, figure in report.indicators.items():
         den = denominator(key)
         base = report.indicators[den].value if den else 0
         share = f"{100 * figure.value / base:.1f}" if den and base else ""
-        table.add_row(
-            labels.get(key, key), key, f"{figure.value:,}", f"{figure.uncertain:,}", share
-        )
+        table.add_row(labels.get(key, key), f"{figure.value:,}", f"{figure.uncertain:,}", share)
     out.print(table)
     if s.newer_batches:
         out.print(
