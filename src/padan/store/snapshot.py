@@ -26,14 +26,25 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 
 
 def _arrow(store: Store, query: Select[Any], schema: pa.Schema) -> pa.Table:
+    # The driver's own values, cast by Arrow: about twice as fast as SQLAlchemy's row
+    # processing at a million rows (SQLite hands dates as text and booleans as 0/1).
+    # Only ids and numbers from the store are bound, so literal binds are safe here.
+    sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
     parts: list[pa.RecordBatch] = []
     with store._connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=50_000).execute(query)
-        for part in result.partitions():
-            columns = list(zip(*part, strict=True)) if part else [() for _ in schema]
-            arrays = [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)]
+        result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+        while part := result.fetchmany(100_000):
+            columns = list(zip(*part, strict=True))
+            arrays = [_column(col, f.type) for col, f in zip(columns, schema, strict=True)]
             parts.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
     return pa.Table.from_batches(parts, schema=schema)
+
+
+def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values).cast(kind)
 
 
 def snapshot_records_arrow(
