@@ -24,7 +24,7 @@ from padan.analysis.xlsx import write_xlsx
 from padan.errors import InputError
 from padan.ingest import ingest_file
 from padan.linkage import read_truth
-from padan.store import open_store
+from padan.store import export_audit_entries, open_store
 from padan.synth import generate
 
 from .conftest import Linked
@@ -37,8 +37,9 @@ def test_report_every_indicator_is_close_to_the_truth(linked: Linked) -> None:
     """Within ±1 percentage point (of KPAI children) or ±1 % of the count, unless the gap is
     covered by the children the report itself flags as resting on review-band matches."""
     store = open_store(linked.db)
-    inputs, snapshot = load_inputs(store)
+    inputs, snapshot = load_inputs(store, all_dtsen=True)
     padan = compute_report(inputs, snapshot)
+    assert padan.values() == build_report(store).values()  # reading only what it needs
     truth = compute_report(
         dataclasses.replace(inputs, links=truth_links(read_truth(linked.truth))), snapshot
     )
@@ -99,7 +100,7 @@ def test_report_before_any_run_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_report_xlsx_neutralises_formulas_and_is_formatted(linked: Linked, tmp_path: Path) -> None:
-    report = build_report(open_store(linked.db), worklists=True)
+    report = build_report(open_store(linked.db), worklists=True, actor="uji")
     evil = Worklist("uji", "Uji", ("nama", "catatan"), [
         ("=HYPERLINK(\"http://x\",\"klik\")", "+1"), ("@SUM(A1)", "-2"), ("Budi", "aman"),
     ])  # fmt: skip
@@ -149,3 +150,25 @@ def test_report_html_has_svg_charts_by_region(linked: Linked) -> None:
     assert html.count("<svg") == 2
     assert "Menurut wilayah" in html and "Jawa Barat" in html
     assert "<script" not in html
+
+
+def test_report_named_worklists_are_audited_without_names(linked: Linked, tmp_path: Path) -> None:
+    shutil.copy(linked.db.removeprefix("sqlite:///"), tmp_path / "copy.db")
+    store = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    with pytest.raises(InputError, match="actor"):
+        build_report(store, worklists=True)
+    before = len(export_audit_entries(store))
+    build_report(store)  # figures only: nothing to audit
+    assert len(export_audit_entries(store)) == before
+    report = build_report(store, worklists=True, actor="rina")
+    entries = export_audit_entries(store)
+    assert len(entries) == before + 1
+    entry = entries[-1]
+    assert (entry.actor, entry.action, entry.run_id) == (
+        "rina",
+        "report.worklists",
+        report.snapshot.run_id,
+    )
+    assert entry.rows == sum(len(w.rows) for w in report.worklists.values()) > 0
+    names = {str(row[2]) for row in report.worklists["usulan_dtsen"].rows}
+    assert not any(name in str(entry.detail) for name in names)

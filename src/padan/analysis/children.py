@@ -19,6 +19,7 @@ __all__ = [
     "AID_COLUMNS",
     "DTSEN_COLUMNS",
     "KPAI_COLUMNS",
+    "QUALITY_COLUMNS",
     "ReportInputs",
     "build_children",
     "indicator_keys",
@@ -37,6 +38,9 @@ DTSEN_COLUMNS = (
     "kode_wilayah", "desil", "ragam_disabilitas", *AID_COLUMNS,
 )  # fmt: skip
 
+#: DTSEN columns data quality needs for every record.
+QUALITY_COLUMNS = ("id_individu", "nik_status", "kode_wilayah")
+
 
 @dataclass(frozen=True)
 class ReportInputs:
@@ -45,7 +49,9 @@ class ReportInputs:
     ``links`` maps records to clusters (``source, source_id, child_id``): a run's child links,
     or known truth for evaluation. ``pairs`` are the run's stored pairs (``uid_l, uid_r,
     match_probability, rule, decision``); those not linked mark review-band children.
-    ``reference_date`` is the snapshot date ages are computed at.
+    ``reference_date`` is the snapshot date ages are computed at. ``dtsen_quality`` holds
+    :data:`QUALITY_COLUMNS` of every DTSEN record when ``dtsen`` holds only those of KPAI
+    children (``None``: ``dtsen`` holds them all).
     """
 
     kpai: pa.Table
@@ -55,6 +61,7 @@ class ReportInputs:
     reference_date: dt.date
     link_threshold: float
     review_threshold: float
+    dtsen_quality: pa.Table | None = None
 
 
 def indicator_keys(rules: Rules) -> list[str]:
@@ -114,6 +121,9 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
     con.register("dtsen_in", inputs.dtsen)
     con.register("links_in", inputs.links)
     con.register("pairs_in", inputs.pairs)
+    con.register(
+        "dtsen_quality_in", inputs.dtsen if inputs.dtsen_quality is None else inputs.dtsen_quality
+    )
     ref = inputs.reference_date.isoformat()
     aid = ", ".join(f"bool_or(coalesce({c}, FALSE)) AS {c}" for c in AID_COLUMNS)
     con.execute("""
@@ -122,6 +132,9 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
         JOIN links_in l ON l.source = 'kpai' AND l.source_id = r.no_pengaduan;
         CREATE OR REPLACE TABLE d AS
         SELECT r.*, l.child_id FROM dtsen_in r
+        JOIN links_in l ON l.source = 'dtsen' AND l.source_id = r.id_individu;
+        CREATE OR REPLACE TABLE dq_all AS
+        SELECT r.id_individu, r.nik_status, r.kode_wilayah, l.child_id FROM dtsen_quality_in r
         JOIN links_in l ON l.source = 'dtsen' AND l.source_id = r.id_individu;
         CREATE OR REPLACE TABLE doubtful AS
         WITH uids AS (

@@ -85,7 +85,7 @@ def by_group(
 
 
 @cache
-def _quality_sql(table: str, nik: str, status: str) -> str:
+def _quality_sql(table: str, status: str) -> str:
     levels = []
     for level, expr, parent in (
         ("all", "NULL", "NULL"),
@@ -95,7 +95,8 @@ def _quality_sql(table: str, nik: str, status: str) -> str:
     ):  # fmt: skip
         levels.append(
             f"SELECT '{level}' AS level, {parent} AS parent, {expr} AS code, count(*) AS records, "
-            f"count({nik}) AS nik_filled, count(*) FILTER (WHERE {status} = 'valid') AS nik_valid, "
+            f"count(*) FILTER (WHERE {status} <> 'missing') AS nik_filled, "
+            f"count(*) FILTER (WHERE {status} = 'valid') AS nik_valid, "
             f"count(*) - count(DISTINCT child_id) AS duplicates FROM {table} GROUP BY ALL"
         )
     return " UNION ALL ".join(levels) + " ORDER BY 1, 2 NULLS FIRST, 3 NULLS LAST"
@@ -107,11 +108,8 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> list[QualityRow]:
     Reads tables ``kq`` and ``dq``: the KPAI and DTSEN records in scope, with their child.
     """
     result: list[QualityRow] = []
-    for source, table, nik, status in (
-        ("kpai", "kq", "nik_anak", "nik_anak_status"),
-        ("dtsen", "dq", "nik", "nik_status"),
-    ):
-        for row in con.execute(_quality_sql(table, nik, status)).fetchall():
+    for source, table, status in (("kpai", "kq", "nik_anak_status"), ("dtsen", "dq", "nik_status")):
+        for row in con.execute(_quality_sql(table, status)).fetchall():
             level, parent, code = str(row[0]), row[1], row[2]
             name = "Semua wilayah" if level == "all" else region_name(code)
             result.append(

@@ -10,6 +10,7 @@ import pyarrow as pa
 from padan.analysis.children import (
     DTSEN_COLUMNS,
     KPAI_COLUMNS,
+    QUALITY_COLUMNS,
     ReportInputs,
     build_children,
     indicator_keys,
@@ -22,7 +23,9 @@ from padan.analysis.worklists import build_worklists
 from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.store import (
+    ExportAudit,
     Store,
+    record_export,
     run_links_arrow,
     run_pairs_arrow,
     snapshot_records_arrow,
@@ -50,18 +53,45 @@ def resolve_region(code: str) -> RegionRef:
     return RegionRef(check.code, check.level, check.region.name)
 
 
-def load_inputs(store: Store, *, run_id: int | None = None) -> tuple[ReportInputs, Snapshot]:
-    """The records, links and pairs of a run (default: the latest) and its snapshot.
+def _kpai_children_dtsen_ids(kpai: pa.Table, links: pa.Table) -> list[str]:
+    con = duckdb.connect()
+    try:
+        con.register("kpai_in", kpai)
+        con.register("links_in", links)
+        rows = con.execute("""
+            SELECT source_id FROM links_in WHERE source = 'dtsen' AND child_id IN (
+                SELECT l.child_id FROM links_in l JOIN kpai_in k
+                ON l.source = 'kpai' AND l.source_id = k.no_pengaduan)
+        """).fetchall()
+    finally:
+        con.close()
+    return [str(r[0]) for r in rows]
 
-    Raises :class:`InputError` when no run exists (``padan link`` first) or ``run_id`` is unknown.
+
+def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs, Snapshot]:
+    """The records, links and pairs of the latest linkage run, and its snapshot.
+
+    Every DTSEN record is read for data quality, but only the DTSEN records in KPAI children's
+    clusters with all their attributes, unless ``all_dtsen`` (needed to compute the report
+    from another clustering, e.g. known truth). Raises :class:`InputError` when no run exists
+    (``padan link`` first).
     """
     run = store.latest_link_run()
     if run is None:
         raise InputError("no linkage run in the store yet; run `padan link` first")
-    if run_id is not None and run_id != run.id:
-        raise InputError(f"run {run_id}: reports use the latest run ({run.id})")
     kpai = snapshot_records_arrow(store, "kpai_kasus", KPAI_COLUMNS, run.batches)
-    dtsen = snapshot_records_arrow(store, "dtsen_individu", DTSEN_COLUMNS, run.batches)
+    links = run_links_arrow(store, run.id)
+    if all_dtsen:
+        dtsen = snapshot_records_arrow(store, "dtsen_individu", DTSEN_COLUMNS, run.batches)
+        dtsen_quality = None
+    else:
+        dtsen = snapshot_records_arrow(
+            store, "dtsen_individu", DTSEN_COLUMNS, run.batches,
+            record_ids=_kpai_children_dtsen_ids(kpai, links),
+        )  # fmt: skip
+        dtsen_quality = snapshot_records_arrow(
+            store, "dtsen_individu", QUALITY_COLUMNS, run.batches
+        )
     all_batches = store.list_batches()
     batches = tuple(
         BatchRef(b.id, b.source, b.file_name, b.content_sha256, b.finished_at)
@@ -72,8 +102,8 @@ def load_inputs(store: Store, *, run_id: int | None = None) -> tuple[ReportInput
         b.id for b in all_batches if b.source in ("kpai", "dtsen") and b.id not in run.batches
     )
     inputs = ReportInputs(
-        kpai, dtsen, run_links_arrow(store, run.id), run_pairs_arrow(store, run.id),
-        run.finished_at.date(), run.link_threshold, run.review_threshold,
+        kpai, dtsen, links, run_pairs_arrow(store, run.id), run.finished_at.date(),
+        run.link_threshold, run.review_threshold, dtsen_quality,
     )  # fmt: skip
     snapshot = Snapshot(
         run.id, run.finished_at, run.model_version, run.link_threshold, run.review_threshold,
@@ -150,13 +180,29 @@ def build_report(
     region: str | None = None,
     rules: Rules | None = None,
     worklists: bool = False,
+    actor: str | None = None,
 ) -> Report:
     """The report of the latest linkage run, for the whole country or one region.
 
     ``region`` is a province, regency or district code; ``worklists`` adds the named worklists
-    (only for roles allowed to see names). Raises :class:`InputError` for an unknown region or
-    when nothing has been linked yet; :class:`StoreError` when the store cannot be read.
+    (only for roles allowed to see names) and records the export, by ``actor``, in the store's
+    export audit (counts only, no names). Raises :class:`InputError` for an unknown region, for
+    worklists without an actor, or when nothing has been linked yet; :class:`StoreError` when
+    the store cannot be read or the audit cannot be written.
     """
     where = resolve_region(region) if region is not None else None
+    if worklists and not (actor and actor.strip()):
+        raise InputError("named worklists need the actor's name for the audit (actor=...)")
     inputs, snapshot = load_inputs(store)
-    return compute_report(inputs, snapshot, rules=rules, region=where, worklists=worklists)
+    report = compute_report(inputs, snapshot, rules=rules, region=where, worklists=worklists)
+    if worklists:
+        counts = {key: len(w.rows) for key, w in report.worklists.items()}
+        record_export(
+            store,
+            ExportAudit(
+                dt.datetime.now(dt.UTC), str(actor), "report.worklists",
+                where.code if where else None, snapshot.run_id, sum(counts.values()),
+                {"worklists": counts},
+            ),
+        )  # fmt: skip
+    return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 from typing import Annotated
@@ -72,7 +73,8 @@ def report(
     worklists: Annotated[
         bool,
         typer.Option(
-            "--worklists", help="Add the named worklists to the XLSX (only for authorised roles)."
+            "--worklists",
+            help="Add the named worklists to the XLSX (authorised roles only; audited).",
         ),
     ] = False,
     no_suppress: Annotated[
@@ -91,7 +93,10 @@ def report(
         if worklists and out_file is None:
             raise InputError("--worklists needs --out FILE.xlsx: worklists are written to a file")
         loaded = load_rules(rules)
-        result = build_report(store_from(db), region=region, rules=loaded, worklists=worklists)
+        result = build_report(
+            store_from(db), region=region, rules=loaded, worklists=worklists,
+            actor=getpass.getuser() if worklists else None,
+        )  # fmt: skip
         files = (
             write_report_files(
                 result,

@@ -1,5 +1,6 @@
 """The store: SQLite by default, PostgreSQL by URL. The only package that imports SQLAlchemy."""
 
+from padan.store.audit import ExportAudit, export_audit_entries, record_export
 from padan.store.db import BatchWriter, Store, open_store
 from padan.store.records import (
     BatchInfo,
@@ -17,12 +18,15 @@ __all__ = [
     "BatchWriter",
     "ChildEvent",
     "ChildLink",
+    "ExportAudit",
     "LinkRun",
     "NewBatch",
     "QuarantineEntry",
     "ReviewDecision",
     "Store",
+    "export_audit_entries",
     "open_store",
+    "record_export",
     "run_links_arrow",
     "run_pairs_arrow",
     "snapshot_records_arrow",

@@ -48,15 +48,22 @@ def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
 
 
 def snapshot_records_arrow(
-    store: Store, extract: str, columns: Sequence[str], batch_ids: Sequence[int]
+    store: Store,
+    extract: str,
+    columns: Sequence[str],
+    batch_ids: Sequence[int],
+    *,
+    record_ids: Sequence[str] | None = None,
 ) -> pa.Table:
     """Records of ``extract`` as the batches ``batch_ids`` left them, only ``columns``.
 
     A record counts when its batch is one of ``batch_ids`` and it was not superseded by another
-    of them (a later batch outside the snapshot does not change it).
+    of them (a later batch outside the snapshot does not change it). ``record_ids`` restricts
+    the read to those source ids (e.g. the DTSEN records of KPAI children).
     """
-    table, _ = RECORD_TABLES[extract]
+    table, id_column = RECORD_TABLES[extract]
     ids = list(batch_ids)
+    schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
     query = (
         select(*(table.c[c] for c in columns))
         .where(
@@ -67,8 +74,17 @@ def snapshot_records_arrow(
         )
         .order_by(table.c.id)
     )
-    schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
-    return _arrow(store, query, schema)
+    if record_ids is None:
+        return _arrow(store, query, schema)
+    wanted = sorted(set(record_ids))
+    parts = [
+        _arrow(store, query.where(table.c[id_column].in_(wanted[i : i + _CHUNK])), schema)
+        for i in range(0, len(wanted), _CHUNK)
+    ]
+    return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+_CHUNK = 5_000
 
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
