@@ -120,7 +120,6 @@ def truth_links(truth: dict[str, str]) -> pa.Table:
             "source": pa.array(sources, pa.string()),
             "source_id": pa.array(ids, pa.string()),
             "child_id": pa.array(list(truth.values()), pa.string()),
-            "match_probability": pa.nulls(len(truth), pa.float64()),
         }
     )
 

@@ -64,15 +64,11 @@ def snapshot_records_arrow(
     table, id_column = RECORD_TABLES[extract]
     ids = list(batch_ids)
     schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
-    query = (
-        select(*(table.c[c] for c in columns))
-        .where(
-            and_(
-                table.c.batch_id.in_(ids),
-                or_(table.c.superseded_by.is_(None), table.c.superseded_by.not_in(ids)),
-            )
+    query = select(*(table.c[c] for c in columns)).where(
+        and_(
+            table.c.batch_id.in_(ids),
+            or_(table.c.superseded_by.is_(None), table.c.superseded_by.not_in(ids)),
         )
-        .order_by(table.c.id)
     )
     if record_ids is None:
         return _arrow(store, query, schema)
@@ -88,15 +84,13 @@ _CHUNK = 5_000
 
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
-    """A run's record → child links: ``source, source_id, child_id, match_probability``."""
-    query = select(
-        child_links.c.source, child_links.c.source_id, child_links.c.child_id,
-        child_links.c.match_probability,
-    ).where(child_links.c.run_id == run_id)  # fmt: skip
+    """A run's record → child links: ``source, source_id, child_id``."""
+    query = select(child_links.c.source, child_links.c.source_id, child_links.c.child_id).where(
+        child_links.c.run_id == run_id
+    )
     schema = pa.schema(
-        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string()),
-         ("match_probability", pa.float64())]
-    )  # fmt: skip
+        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string())]
+    )
     return _arrow(store, query, schema)
 
 
