@@ -101,7 +101,9 @@ def _report(db: str, out: Path) -> None:
     seconds = time.perf_counter() - total
     worklist_rows = sum(len(w.rows) for w in report.worklists.values())
     print(
-        f"records: KPAI {inputs.kpai.num_rows:,}, DTSEN {inputs.dtsen.num_rows:,}; "
+        f"records: KPAI {inputs.kpai.num_rows:,}, DTSEN "
+        f"{(inputs.dtsen_quality or inputs.dtsen).num_rows:,} "
+        f"({inputs.dtsen.num_rows:,} in KPAI children); "
         f"KPAI children {report.indicators['kpai_children'].value:,}; "
         f"region rows {len(report.regions):,}; worklist rows {worklist_rows:,}"
     )
