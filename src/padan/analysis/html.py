@@ -39,7 +39,9 @@ menunggu tinjauan.</p>
 <td{% if v is number %} class="n"{% endif %}>{{ '' if v is none else v }}</td>{% endfor %}</tr>
 {% endfor %}</table>
 <h2>Menurut wilayah</h2>
-<figure>{{ region_svg | safe }}</figure>
+<figure>{{ region_svg | safe }}
+<figcaption class="note">Wilayah yang selnya disembunyikan (&lt;5) tidak digambarkan.
+Angka lengkap per provinsi, kabupaten/kota dan kecamatan ada di berkas XLSX.</figcaption></figure>
 <h2>Indikator kesenjangan</h2>
 <figure>{{ summary_svg | safe }}</figure>
 <h2>Snapshot</h2>

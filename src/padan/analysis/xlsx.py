@@ -52,7 +52,7 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:_SHEET_NAME_MAX].strip()
+    name = "".join("-" if c in "[]:*?/\\" else c for c in title)[:_SHEET_NAME_MAX].strip()
     base, n = name, 2
     while name.lower() in used:
         suffix = f" {n}"
