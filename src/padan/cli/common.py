@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from padan.domain.cells import neutralise
 from padan.errors import InputError, PadanError
 from padan.settings import get_settings
 from padan.store import Store, open_store
@@ -43,10 +44,6 @@ JsonOption = Annotated[
 ]
 
 
-# A cell starting with one of these is a formula to a spreadsheet program.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
 def write_csv(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False
 ) -> int:
@@ -59,9 +56,7 @@ def write_csv(
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(
-                ["'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v for v in row]
-            )
+            writer.writerow([neutralise(v) for v in row])
             count += 1
     return count
 

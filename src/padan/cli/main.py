@@ -7,6 +7,7 @@ import typer
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
+from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
@@ -26,6 +27,7 @@ app.command()(demo)
 app.command()(link)
 app.command()(evaluate)
 app.command()(explain)
+app.command()(report)
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from padan.analysis import build_report, default_rules, indicator_labels
 from padan.cli.common import DbOption, err, out, progress_bar, store_from, translate_errors
 from padan.cli.ingest_cmd import render_summary
 from padan.cli.link_cmd import render_metrics, render_run
+from padan.cli.report_cmd import render_report, write_report_files
 from padan.cli.store_cmd import render_quarantine
 from padan.ingest import ingest_file
 from padan.linkage import evaluate_run, read_truth
@@ -76,10 +78,11 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     db: DbOption = None,
 ) -> None:
-    """The main job on embedded defaults: synthetic data → ingest → link → evaluate.
+    """The main job on embedded defaults: synthetic data → ingest → link → evaluate → report.
 
     Also ingests a deliberately damaged KPAI file to show what is accepted, flagged and
-    quarantined, and why.
+    quarantined, and why. The report (with small cells suppressed, no worklists) is written to
+    ``laporan.xlsx`` and ``laporan.html`` in the output directory.
     """
     from padan.synth import generate, write_broken_kpai
 
@@ -102,8 +105,17 @@ def demo(
         )  # fmt: skip
         render_run(run)
         render_metrics(evaluate_run(store, run.run_id, read_truth(data.files["truth"])))
+        rules = default_rules()
+        report = build_report(store, rules=rules)
+        labels = indicator_labels(rules)
+        xlsx, html = write_report_files(
+            report, out_dir / "laporan.xlsx", labels, suppress_small=True, worklists=False
+        )
+        render_report(report, labels)
     out.print(
-        f"\nData: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
+        f"\nLaporan: [bold]{xlsx}[/]   Ringkasan HTML: [bold]{html}[/]\n"
+        f"Data: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
         f"Next: [bold]padan quarantine list --batch {broken_batch}[/], "
-        "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/]"
+        "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
+        "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/]"
     )

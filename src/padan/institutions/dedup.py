@@ -90,7 +90,7 @@ def dedup_institutions(
     for a, b in same:
         pairs.setdefault((a, b), 1.0)
     clusters = cluster_pairs(
-        {uid: Node(None, False) for uid in known},
+        {uid: Node(None) for uid in known},
         ((a, b, 2.0 if (a, b) in same else p) for (a, b), p in pairs.items()),
         threshold=link_threshold,
         cannot_link=different,

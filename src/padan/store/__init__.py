@@ -1,5 +1,6 @@
 """The store: SQLite by default, PostgreSQL by URL. The only package that imports SQLAlchemy."""
 
+from padan.store.audit import ExportAudit, export_audit_entries, record_export
 from padan.store.db import BatchWriter, Store, open_store
 from padan.store.institution_records import (
     ComplaintLink,
@@ -24,6 +25,7 @@ from padan.store.records import (
     QuarantineEntry,
     ReviewDecision,
 )
+from padan.store.snapshot import run_links_arrow, run_pairs_arrow, snapshot_records_arrow
 
 __all__ = [
     "BatchInfo",
@@ -32,6 +34,7 @@ __all__ = [
     "ChildLink",
     "ComplaintLink",
     "DedupRun",
+    "ExportAudit",
     "FindingRecord",
     "HistoryEntry",
     "InspectionRecord",
@@ -45,5 +48,10 @@ __all__ = [
     "QuarantineEntry",
     "ReviewDecision",
     "Store",
+    "export_audit_entries",
     "open_store",
+    "record_export",
+    "run_links_arrow",
+    "run_pairs_arrow",
+    "snapshot_records_arrow",
 ]

@@ -1,0 +1,181 @@
+"""One row per KPAI child, with a flag per indicator, built in DuckDB from Arrow tables.
+
+Every indicator is a count of KPAI children (clusters holding at least one KPAI record) whose
+flag is true, so figures for any region, klaster or kategori are sums of the same flags, and the
+same code computes them from Padan's clusters or from known truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from padan.analysis.rules import Rules
+
+__all__ = [
+    "AID_COLUMNS",
+    "DTSEN_COLUMNS",
+    "KPAI_COLUMNS",
+    "QUALITY_COLUMNS",
+    "ReportInputs",
+    "build_children",
+    "indicator_keys",
+]
+
+KPAI_COLUMNS = (
+    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak",
+    "jenis_kelamin", "tanggal_lahir", "usia", "kode_wilayah", "klaster", "kategori", "peran_abh",
+    "ragam_disabilitas",
+)  # fmt: skip
+AID_COLUMNS = (
+    "penerima_pkh", "penerima_sembako", "penerima_pbi_jk", "penerima_pip", "penerima_atensi",
+)  # fmt: skip
+DTSEN_COLUMNS = (
+    "id_individu", "id_keluarga", "nik", "nik_status", "nama", "jenis_kelamin", "tanggal_lahir",
+    "kode_wilayah", "desil", "ragam_disabilitas", *AID_COLUMNS,
+)  # fmt: skip
+
+#: DTSEN columns data quality needs for every record.
+QUALITY_COLUMNS = ("id_individu", "nik_status", "kode_wilayah")
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is computed from: the snapshot's records, clusters and doubtful pairs.
+
+    ``links`` maps records to clusters (``source, source_id, child_id``): a run's child links,
+    or known truth for evaluation. ``pairs`` are the run's stored pairs (``uid_l, uid_r,
+    match_probability, rule, decision``); those not linked mark review-band children.
+    ``reference_date`` is the snapshot date ages are computed at. ``dtsen_quality`` holds
+    :data:`QUALITY_COLUMNS` of every DTSEN record when ``dtsen`` holds only those of KPAI
+    children (``None``: ``dtsen`` holds them all).
+    """
+
+    kpai: pa.Table
+    dtsen: pa.Table
+    links: pa.Table
+    pairs: pa.Table
+    reference_date: dt.date
+    link_threshold: float
+    review_threshold: float
+    dtsen_quality: pa.Table | None = None
+
+
+def indicator_keys(rules: Rules) -> list[str]:
+    """Every indicator key in report order; programs follow the rules."""
+    keys = ["kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen"]
+    for program in rules.programs:
+        keys += [f"eligible_{program}", f"eligible_not_receiving_{program}"]
+    return [
+        *keys, "abh_without_atensi", "victims_without_atensi", "disability_mismatch",
+        "inclusion_signals",
+    ]  # fmt: skip
+
+
+def _in_list(values: tuple[str, ...]) -> str:
+    # Values are validated Pasal 59 letters (see AtensiRule), never free text.
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")" if values else "(NULL)"
+
+
+def _flags(rules: Rules) -> str:
+    parts = [
+        "TRUE AS kpai_children",
+        "cd.child_id IS NOT NULL AS kpai_children_in_dtsen",
+        "cd.child_id IS NULL AS kpai_children_not_in_dtsen",
+    ]
+    for key, rule in rules.programs.items():
+        age = ""
+        if rule.age_min is not None:
+            age += f" AND cd.age >= {int(rule.age_min)}"
+        if rule.age_max is not None:
+            age += f" AND cd.age <= {int(rule.age_max)}"
+        eligible = (
+            f"coalesce(cd.desil BETWEEN {int(rule.desil_min)} AND {int(rule.desil_max)}{age}, "
+            "FALSE)"
+        )
+        parts.append(f"{eligible} AS eligible_{key}")
+        parts.append(f"{eligible} AND NOT cd.{rule.column} AS eligible_not_receiving_{key}")
+    received = " OR ".join(f"cd.{rules.programs[p].column}" for p in rules.inclusion.programs)
+    parts += [
+        "ck.abh AND NOT coalesce(cd.penerima_atensi, FALSE) AS abh_without_atensi",
+        "ck.victim AND NOT coalesce(cd.penerima_atensi, FALSE) AS victims_without_atensi",
+        "coalesce(cd.dtsen_dis <> ck.kpai_dis, FALSE) AS disability_mismatch",
+        f"coalesce(cd.desil >= {int(rules.inclusion.min_desil)} AND ({received or 'FALSE'}), "
+        "FALSE) AS inclusion_signals",
+    ]
+    return ",\n    ".join(parts)
+
+
+def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: Rules) -> None:
+    """Create tables ``k`` (KPAI records + child), ``d`` (DTSEN records + child), ``child``.
+
+    ``child`` holds one row per KPAI child: ``child_id``, ``region`` (its DTSEN village when
+    found, else its most precise KPAI code), ``prov``/``kab``/``kec``, ``uncertain`` (one of its
+    records is in a pair left in the review band or refused), DTSEN attributes and one boolean
+    column per key of :func:`indicator_keys`.
+    """
+    con.register("kpai_in", inputs.kpai)
+    con.register("dtsen_in", inputs.dtsen)
+    con.register("links_in", inputs.links)
+    con.register("pairs_in", inputs.pairs)
+    con.register(
+        "dtsen_quality_in", inputs.dtsen if inputs.dtsen_quality is None else inputs.dtsen_quality
+    )
+    ref = inputs.reference_date.isoformat()
+    aid = ", ".join(f"bool_or(coalesce({c}, FALSE)) AS {c}" for c in AID_COLUMNS)
+    con.execute("""
+        CREATE OR REPLACE TABLE k AS
+        SELECT r.*, l.child_id FROM kpai_in r
+        JOIN links_in l ON l.source = 'kpai' AND l.source_id = r.no_pengaduan;
+        CREATE OR REPLACE TABLE d AS
+        SELECT r.*, l.child_id FROM dtsen_in r
+        JOIN links_in l ON l.source = 'dtsen' AND l.source_id = r.id_individu;
+        CREATE OR REPLACE TABLE dq_all AS
+        SELECT r.id_individu, r.nik_status, r.kode_wilayah, l.child_id FROM dtsen_quality_in r
+        JOIN links_in l ON l.source = 'dtsen' AND l.source_id = r.id_individu;
+        CREATE OR REPLACE TABLE doubtful AS
+        WITH uids AS (
+            SELECT uid_l AS uid FROM pairs_in WHERE decision <> 'link'
+            UNION SELECT uid_r FROM pairs_in WHERE decision <> 'link'
+        )
+        SELECT DISTINCT l.child_id FROM uids
+        JOIN links_in l ON l.source = split_part(uid, ':', 1)
+            AND l.source_id = substr(uid, length(split_part(uid, ':', 1)) + 2);
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE ck AS
+        SELECT child_id, count(*) AS kpai_records,
+            arg_max(kode_wilayah, length(kode_wilayah) * 1000000
+                + coalesce(date_diff('day', DATE '1900-01-01', tanggal_pengaduan), 0))
+                AS kpai_region,
+            coalesce(string_agg(DISTINCT ragam_disabilitas, ',' ORDER BY ragam_disabilitas), '')
+                AS kpai_dis,
+            coalesce(bool_or(kategori IN {_in_list(rules.atensi.abh_kategori)}), FALSE) AS abh,
+            coalesce(bool_or(kategori IN {_in_list(rules.atensi.victim_kategori)}), FALSE)
+                AS victim
+        FROM k GROUP BY child_id;
+        CREATE OR REPLACE TABLE cd AS
+        SELECT child_id, count(*) AS dtsen_records, min(desil) AS desil, {aid},
+            min(tanggal_lahir) AS dob, arg_min(kode_wilayah, id_individu) AS dtsen_region,
+            coalesce(string_agg(DISTINCT ragam_disabilitas, ',' ORDER BY ragam_disabilitas), '')
+                AS dtsen_dis
+        FROM d WHERE child_id IN (SELECT child_id FROM ck) GROUP BY child_id;
+        ALTER TABLE cd ADD COLUMN age INTEGER;
+        UPDATE cd SET age = year(DATE '{ref}') - year(dob)
+            - CASE WHEN strftime(DATE '{ref}', '%m-%d') < strftime(dob, '%m-%d') THEN 1 ELSE 0 END;
+        CREATE OR REPLACE TABLE child AS
+        WITH base AS (
+            SELECT ck.*, cd.* EXCLUDE (child_id),
+                coalesce(cd.dtsen_region, ck.kpai_region) AS region,
+                ck.child_id IN (SELECT child_id FROM doubtful) AS uncertain,
+                {_flags(rules)}
+            FROM ck LEFT JOIN cd USING (child_id)
+        )
+        SELECT *, substr(region, 1, 2) AS prov,
+            CASE WHEN length(region) >= 5 THEN substr(region, 1, 5) END AS kab,
+            CASE WHEN length(region) >= 8 THEN substr(region, 1, 8) END AS kec
+        FROM base;
+    """)

@@ -1,0 +1,119 @@
+"""``padan report``: gap indicators per region as a terminal table, JSON, XLSX and HTML."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from padan.analysis import Report, build_report, indicator_labels, load_rules
+from padan.analysis.html import write_html
+from padan.analysis.tables import report_dict, report_tables
+from padan.analysis.xlsx import write_xlsx
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.errors import InputError
+
+__all__ = ["render_report", "report", "write_report_files"]
+
+
+def write_report_files(
+    report: Report, xlsx: Path, labels: dict[str, str], *, suppress_small: bool, worklists: bool
+) -> tuple[Path, Path]:
+    """Write ``xlsx`` and the HTML summary beside it (same name, ``.html``); returns both."""
+    tables = report_tables(report, labels, suppress_small=suppress_small)
+    html = xlsx.with_suffix(".html")
+    write_xlsx(report, tables, xlsx, worklists=worklists)
+    write_html(report, tables, html, suppressed=suppress_small)
+    return xlsx, html
+
+
+def render_report(report: Report, labels: dict[str, str]) -> None:
+    """The headline table: each indicator, its count, review-band children and share."""
+    from padan.analysis.tables import denominator
+
+    place = f"{report.region.code} {report.region.name}" if report.region else "Nasional"
+    s = report.snapshot
+    table = Table(
+        title=f"Indikator kesenjangan — {place}",
+        caption=(
+            f"run {s.run_id} ({s.run_finished_at:%Y-%m-%d %H:%M} UTC), model {s.model_version}, "
+            f"ambang {s.link_threshold:g}/{s.review_threshold:g}, "
+            f"batch {', '.join(str(b.id) for b in s.batches)}"
+        ),
+    )
+    table.add_column("indikator")
+    for head in ("anak", "dari tinjauan", "%"):
+        table.add_column(head, justify="right")
+    for key, figure in report.indicators.items():
+        den = denominator(key)
+        base = report.indicators[den].value if den else 0
+        share = f"{100 * figure.value / base:.1f}" if den and base else ""
+        table.add_row(labels.get(key, key), f"{figure.value:,}", f"{figure.uncertain:,}", share)
+    out.print(table)
+    if s.newer_batches:
+        out.print(
+            f"[yellow]Batch {', '.join(map(str, s.newer_batches))} belum ditautkan: "
+            "jalankan padan link untuk memasukkannya.[/]"
+        )
+
+
+def report(
+    region: Annotated[
+        str | None, typer.Option("--region", help="Province, regency or district code (32.01).")
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the report to FILE.xlsx (and FILE.html beside it)."),
+    ] = None,
+    as_json: JsonOption = False,
+    worklists: Annotated[
+        bool,
+        typer.Option(
+            "--worklists",
+            help="Add the named worklists to the XLSX (authorised roles only; audited).",
+        ),
+    ] = False,
+    no_suppress: Annotated[
+        bool,
+        typer.Option("--no-suppress", help="Show exact small counts (internal use only)."),
+    ] = False,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Eligibility rules TOML (default: built in).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Gap indicators per region from the latest linkage run: coverage, aid gaps, ATENSI."""
+    with translate_errors():
+        if out_file is not None and out_file.suffix.lower() != ".xlsx":
+            raise InputError(f"--out {out_file}: the report file must end in .xlsx")
+        if worklists and out_file is None:
+            raise InputError("--worklists needs --out FILE.xlsx: worklists are written to a file")
+        loaded = load_rules(rules)
+        result = build_report(
+            store_from(db), region=region, rules=loaded, worklists=worklists,
+            actor=getpass.getuser() if worklists else None,
+        )  # fmt: skip
+        files = (
+            write_report_files(
+                result,
+                out_file,
+                indicator_labels(loaded),
+                suppress_small=not no_suppress,
+                worklists=worklists,
+            )
+            if out_file
+            else None
+        )
+    if as_json:
+        data = report_dict(result, suppress_small=not no_suppress)
+        if files:
+            data["files"] = {"xlsx": str(files[0]), "html": str(files[1])}
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    render_report(result, indicator_labels(loaded))
+    if files:
+        out.print(f"Laporan: [bold]{files[0]}[/]  Ringkasan HTML: [bold]{files[1]}[/]")

@@ -1,0 +1,107 @@
+"""Reads for reports: the records, links and pairs of one linkage run, as Arrow tables.
+
+A report describes a snapshot: the records as they stood when a run linked them (the run's
+batches, each record in the version those batches left current), the run's record → child links
+and its doubtful pairs. Reading by the run's batches rather than by ``is_current`` keeps the
+figures of a snapshot the same after newer extracts are ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Select, and_, or_, select
+
+from padan.store.db import Store
+from padan.store.tables import RECORD_TABLES, child_links, link_pairs
+
+__all__ = ["run_links_arrow", "run_pairs_arrow", "snapshot_records_arrow"]
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
+    "Date": pa.date32(), "Boolean": pa.bool_(), "Float": pa.float64(),
+}  # fmt: skip
+
+
+def _arrow(store: Store, query: Select[Any], schema: pa.Schema) -> pa.Table:
+    # The driver's own values, cast by Arrow: about twice as fast as SQLAlchemy's row
+    # processing at a million rows (SQLite hands dates as text and booleans as 0/1).
+    # Only ids and numbers from the store are bound, so literal binds are safe here.
+    sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
+    parts: list[pa.RecordBatch] = []
+    with store._connect() as conn:
+        result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+        while part := result.fetchmany(100_000):
+            columns = list(zip(*part, strict=True))
+            arrays = [_column(col, f.type) for col, f in zip(columns, schema, strict=True)]
+            parts.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    return pa.Table.from_batches(parts, schema=schema)
+
+
+def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values).cast(kind)
+
+
+def snapshot_records_arrow(
+    store: Store,
+    extract: str,
+    columns: Sequence[str],
+    batch_ids: Sequence[int],
+    *,
+    record_ids: Sequence[str] | None = None,
+) -> pa.Table:
+    """Records of ``extract`` as the batches ``batch_ids`` left them, only ``columns``.
+
+    A record counts when its batch is one of ``batch_ids`` and it was not superseded by another
+    of them (a later batch outside the snapshot does not change it). ``record_ids`` restricts
+    the read to those source ids (e.g. the DTSEN records of KPAI children).
+    """
+    table, id_column = RECORD_TABLES[extract]
+    ids = list(batch_ids)
+    schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+    query = select(*(table.c[c] for c in columns)).where(
+        and_(
+            table.c.batch_id.in_(ids),
+            or_(table.c.superseded_by.is_(None), table.c.superseded_by.not_in(ids)),
+        )
+    )
+    if record_ids is None:
+        return _arrow(store, query, schema)
+    wanted = sorted(set(record_ids))
+    parts = [
+        _arrow(store, query.where(table.c[id_column].in_(wanted[i : i + _CHUNK])), schema)
+        for i in range(0, len(wanted), _CHUNK)
+    ]
+    return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+_CHUNK = 5_000
+
+
+def run_links_arrow(store: Store, run_id: int) -> pa.Table:
+    """A run's record → child links: ``source, source_id, child_id``."""
+    query = select(child_links.c.source, child_links.c.source_id, child_links.c.child_id).where(
+        child_links.c.run_id == run_id
+    )
+    schema = pa.schema(
+        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string())]
+    )
+    return _arrow(store, query, schema)
+
+
+def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
+    """A run's stored pairs: ``uid_l, uid_r, match_probability, rule, decision``."""
+    query = select(
+        link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
+        link_pairs.c.rule, link_pairs.c.decision,
+    ).where(link_pairs.c.run_id == run_id)  # fmt: skip
+    schema = pa.schema(
+        [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
+         ("rule", pa.string()), ("decision", pa.string())]
+    )  # fmt: skip
+    return _arrow(store, query, schema)

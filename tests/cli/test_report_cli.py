@@ -1,0 +1,100 @@
+"""``padan report`` and the demo's report, through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from padan.cli.main import app
+
+runner = CliRunner()
+
+_CONTRACT = (
+    "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+    "eligible_not_receiving_pkh", "abh_without_atensi", "disability_mismatch",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    work = tmp_path_factory.mktemp("demo")
+    db = f"sqlite:///{work / 'demo.db'}"
+    result = runner.invoke(
+        app,
+        ["demo", "--households", "400", "--seed", "3", "--out", str(work / "out"), "--db", db],
+        env={"COLUMNS": "200", "PADAN_MODEL_PATH": str(work / "model.json")},
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{work / 'out' / 'laporan.xlsx'}" in result.stdout
+    return work, db
+
+
+def test_demo_writes_the_report_and_says_where(demo: tuple[Path, str]) -> None:
+    work, _ = demo
+    assert (work / "out" / "laporan.xlsx").stat().st_size > 0
+    assert "<svg" in (work / "out" / "laporan.html").read_text()
+
+
+def test_report_json_has_the_contract_keys_as_integers(demo: tuple[Path, str]) -> None:
+    _, db = demo
+    result = runner.invoke(app, ["report", "--json", "--db", db])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    indicators = data["indicators"]
+    assert all(isinstance(indicators[k], int) for k in _CONTRACT)
+    assert indicators["kpai_children"] == (
+        indicators["kpai_children_in_dtsen"] + indicators["kpai_children_not_in_dtsen"]
+    )
+    assert data["snapshot"]["batches"] and data["snapshot"]["model_version"]
+    assert set(data["uncertain"]) == set(indicators)
+
+
+def test_report_out_writes_xlsx_and_html_with_worklists_only_when_asked(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    _, db = demo
+    plain, named = tmp_path / "umum.xlsx", tmp_path / "internal.xlsx"
+    result = runner.invoke(app, ["report", "--out", str(plain), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert plain.with_suffix(".html").exists()
+    assert not [s for s in load_workbook(plain).sheetnames if s.startswith("Daftar")]
+    result = runner.invoke(app, ["report", "--out", str(named), "--worklists", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Daftar usulan_dtsen" in load_workbook(named).sheetnames
+
+
+def test_report_terminal_shows_the_headline_table(demo: tuple[Path, str]) -> None:
+    _, db = demo
+    result = runner.invoke(app, ["report", "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert (
+        "Indikator kesenjangan" in result.stdout and "Anak KPAI ditemukan di DTSEN" in result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--region", "99.99"], "not a known Kemendagri region code"),
+        (["--region", "abc"], "not a known Kemendagri region code"),
+        (["--out", "{tmp}/laporan.csv"], "must end in .xlsx"),
+        (["--worklists"], "--worklists needs --out"),
+        (["--rules", "{tmp}/nope.toml"], "cannot read the rules file"),
+    ],
+)
+def test_report_bad_input_is_refused_and_nothing_is_written(
+    demo: tuple[Path, str], tmp_path: Path, args: list[str], message: str
+) -> None:
+    _, db = demo
+    out = tmp_path / "laporan.xlsx"
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(out)] if "--worklists" not in args else []
+    result = runner.invoke(app, ["report", *args, "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not list(tmp_path.iterdir())
