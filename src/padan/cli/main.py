@@ -9,6 +9,7 @@ from padan.cli.link_cmd import evaluate, explain, export_app, link
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
+from padan.cli.web_cmd import audit_app, serve, token_app, user_app
 
 __all__ = ["app"]
 
@@ -30,6 +31,10 @@ app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(batches_app, name="batches")
+app.command()(serve)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -23,3 +23,6 @@ __all__ = [
     "Store",
     "open_store",
 ]
+
+# The web app's tables register on the shared metadata when the store is imported.
+from padan.store import web_tables as _web_tables  # noqa: F401
