@@ -243,3 +243,56 @@ def test_every_search_and_profile_is_audited_with_purpose(
         for r in rows
     )
     assert all(setup["inside"] in r["child_ids"] for r in rows)
+
+
+def test_explain_gives_the_weights_with_values_shaped_by_role(
+    world: WebWorld, client: TestClient, setup: dict[str, Any]
+) -> None:
+    def get(user: str, path: str, **params: str) -> Any:
+        headers = {"Authorization": f"Bearer {world.tokens[user]}"}
+        return client.get(path, headers=headers, params=params)
+
+    profile = get("tinjau1", f"/api/v1/children/{setup['inside']}").json()
+    pair = next(p for p in profile["pairs"] if p["within_child"])
+    path = f"/api/v1/children/{setup['inside']}/explain"
+    full = get("tinjau1", path, a=pair["record_a"], b=pair["record_b"])
+    assert full.status_code == 200, full.text
+    parts = {p["comparison"]: p for p in full.json()["parts"]}
+    assert {"name", "dob"} <= set(parts)
+    total = full.json()["prior_weight"] + sum(p["match_weight"] for p in parts.values())
+    assert abs(total - full.json()["match_weight"]) < 1e-6
+    masked = get("kpai1", path, a=pair["record_a"], b=pair["record_b"]).json()
+    nik_values = [p["value_a"] for p in masked["parts"] if p["comparison"] == "nik"]
+    assert all(v is None or "*" in v for v in nik_values)
+    refused = get(
+        "daerah1",
+        f"/api/v1/children/{setup['outside']}/explain",
+        a=pair["record_a"],
+        b=pair["record_b"],
+    )
+    assert refused.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "status"),
+    [
+        ("audit1", "/children?q=siti", 403),
+        ("audit1", "/review", 403),
+        ("daerah1", "/children/OUTSIDE", 404),
+        ("daerah1", "/runs", 403),
+        ("admin1", "/review", 403),
+        ("kemensos1", "/audit", 403),
+        ("tinjau1", "/ingest", 403),
+    ],
+)
+def test_pages_refuse_like_the_api(
+    world: WebWorld, client: TestClient, setup: dict[str, Any], user: str, path: str, status: int
+) -> None:
+    from web.conftest import PASSWORD
+    from web.test_auth_audit import _login
+
+    assert _login(client, user, PASSWORD) == 303
+    response = client.get(path.replace("OUTSIDE", setup["outside"]))
+    assert response.status_code == status
+    for secret in setup["outside_secrets"][:-1]:
+        assert secret not in response.text

@@ -217,9 +217,12 @@ def append_audit(
         "purpose": purpose,
     }  # fmt: skip
     with _audit_lock, store._begin() as conn:
+        # Several processes may append at once (app workers, the CLI): taking the write lock
+        # before reading the last hash keeps the chain linear.
         if conn.dialect.name == "postgresql":
-            # Several app processes may append at once: one at a time keeps the chain linear.
             conn.exec_driver_sql("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         last = conn.execute(
             select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
         ).scalar_one_or_none()

@@ -15,11 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from padan.domain.regions import region_table
 from padan.errors import InputError, PadanError
 from padan.store import Store
 from padan.web.auth import LoginThrottled, principal_for_session, principal_for_token
 from padan.web.i18n import LANGUAGES, translator
-from padan.web.policy import Principal
+from padan.web.policy import Principal, get_role
 from padan.web.service import Forbidden, NotFound
 
 __all__ = ["SESSION_COOKIE", "Unauthenticated", "WebContext", "create_app"]
@@ -136,6 +137,10 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    # Load the region list and the policy once, now: loading them on the first requests of
+    # many threads at once would do the same work in every thread.
+    region_table()
+    get_role("admin")
     base = resources.files("padan.web")
     templates = Jinja2Templates(directory=str(base / "templates"))
     app.state.padan = WebContext(store, model_path, templates, secure_cookies)

@@ -418,8 +418,8 @@ def review_items(
                         "b": right[label],
                         "differs": _norm(left[label]) != _norm(right[label]),
                     }
-                    for label, _, _ in _COMPARED
-                    if label in left
+                    for label, kpai_column, dtsen_column in _COMPARED
+                    if {kpai_column, dtsen_column} & p.role.fields
                 ],
                 "needs_second_reviewer": _conflicting_niks(records.get(a), records.get(b)),
             }
