@@ -116,8 +116,11 @@ def child_members(
     return members
 
 
-def records_by_uid(store: Store, uids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The current version of each referenced record, every column, by ``source:id``."""
+def records_by_uid(
+    store: Store, uids: Sequence[str], *, columns: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The current version of each referenced record by ``source:id``: every column, or only
+    those of ``columns`` the record's table has (plus its id)."""
     by_source: dict[str, list[str]] = {}
     for uid in uids:
         source, _, source_id = uid.partition(":")
@@ -127,7 +130,12 @@ def records_by_uid(store: Store, uids: Sequence[str]) -> dict[str, dict[str, Any
     with store._connect() as conn:
         for source, ids in by_source.items():
             table, id_col, _, _ = SOURCE_TABLES[source]
-            query = select(table).where(table.c.is_current, table.c[id_col].in_(ids))
+            picked = (
+                [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
+                if columns is not None
+                else list(table.c)
+            )
+            query = select(*picked).where(table.c.is_current, table.c[id_col].in_(ids))
             for r in conn.execute(query).mappings():
                 result[f"{source}:{r[id_col]}"] = dict(r)
     return result
@@ -138,15 +146,15 @@ def pairs_touching(
 ) -> list[tuple[str, str, float, str, str]]:
     """Scored pairs of a run with at least one of ``uids``: (a, b, probability, rule, decision)."""
     wanted = list(uids)
-    query = (
-        select(link_pairs)
-        .where(link_pairs.c.run_id == run_id)
-        .where(or_(link_pairs.c.uid_l.in_(wanted), link_pairs.c.uid_r.in_(wanted)))
-        .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
-    )
+    found: dict[tuple[str, str], tuple[str, str, float, str, str]] = {}
     with store._connect() as conn:
-        return [(r.uid_l, r.uid_r, r.match_probability, r.rule, r.decision)
-                for r in conn.execute(query)]  # fmt: skip
+        # One query per side: each uses its own index (an OR of the two would scan the run).
+        for column in (link_pairs.c.uid_l, link_pairs.c.uid_r):
+            query = select(link_pairs).where(link_pairs.c.run_id == run_id, column.in_(wanted))
+            for r in conn.execute(query):
+                found[(r.uid_l, r.uid_r)] = (r.uid_l, r.uid_r, r.match_probability, r.rule,
+                                             r.decision)  # fmt: skip
+    return sorted(found.values(), key=lambda p: (-p[2], p[0], p[1]))
 
 
 def review_pairs(store: Store, run_id: int) -> list[tuple[str, str, float, str]]:

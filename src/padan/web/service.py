@@ -100,13 +100,26 @@ def _primary(records: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return records[newest]
 
 
+#: Columns a search result needs (the profile reads every column).
+_SUMMARY_COLUMNS = (
+    "kode_wilayah",
+    "tanggal_pengaduan",
+    "nama",
+    "nama_anak",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "nik",
+    "nik_anak",
+)
+
+
 def _visible_children(
-    store: Store, p: Principal, run_id: int, child_ids: list[str]
+    store: Store, p: Principal, run_id: int, child_ids: list[str], *, summary: bool = False
 ) -> dict[str, tuple[list[tuple[str, float | None]], dict[str, dict[str, Any]]]]:
     """Children the principal may see: their visible members and those members' records."""
     members = child_members(store, run_id, child_ids)
     wanted = [u for ms in members.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
-    records = records_by_uid(store, wanted)
+    records = records_by_uid(store, wanted, columns=_SUMMARY_COLUMNS if summary else None)
     visible = {}
     for child_id in child_ids:
         shown = [(u, pr) for u, pr in members.get(child_id, []) if u in records]
@@ -164,12 +177,14 @@ def search_children(
             if u.split(":")[0] in p.role.sources
         ]
         order = list(dict.fromkeys(children_of(store, run_id, uids).values()))
-        visible = _visible_children(store, p, run_id, order)
-        for child_id in order[: limit * 2]:
-            if child_id not in visible or len(hits) >= limit:
-                continue
-            _, records = visible[child_id]
-            hits.append(_hit(p, child_id, records))
+        # Children in chunks: most are visible, so the first chunk usually fills the page.
+        for start in range(0, len(order), limit):
+            chunk = order[start : start + limit]
+            visible = _visible_children(store, p, run_id, chunk, summary=True)
+            hits += [_hit(p, c, visible[c][1]) for c in chunk if c in visible]
+            if len(hits) >= limit:
+                break
+        hits = hits[:limit]
     _log(
         store,
         p,
