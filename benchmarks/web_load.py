@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--db", help="use this linked store instead of building one")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=1, help="padan serve --workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="padan-web-bench-") as folder:
         work = Path(folder)
@@ -97,14 +98,14 @@ def main() -> None:
             port = sock.getsockname()[1]
         env = {**os.environ, "PADAN_MODEL_PATH": str(work / "model.json")}
         server = subprocess.Popen(
-            [PADAN, "serve", "--port", str(port), "--db", url],
+            [PADAN, "serve", "--port", str(port), "--db", url, "--workers", str(args.workers)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(600):  # workers start in parallel, each loading the region list
                 try:
                     httpx.get(base + "/login", timeout=1)
                     break
@@ -150,7 +151,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
-        print(f"{args.users} concurrent users, {args.seconds:.0f} s, {len(errors)} errors")
+        print(
+            f"{args.users} concurrent users, {args.seconds:.0f} s, server workers "
+            f"{args.workers}, {len(errors)} errors"
+        )
         print(f"{'kind':8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for kind, values in timings.items():
             values.sort()

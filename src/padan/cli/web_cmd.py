@@ -96,17 +96,28 @@ def audit_list(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core helps).")] = 1,
     db: DbOption = None,
 ) -> None:
     """Run the web app and the API (/api/v1; OpenAPI schema at /api/v1/openapi.json)."""
+    import os
+
     import uvicorn
 
     from padan.settings import get_settings
     from padan.web.app import create_app
 
+    secure = host not in ("127.0.0.1", "localhost", "::1")
     with translate_errors():
         settings = get_settings(database_url=db)
-        app = create_app(store_from(db), model_path=settings.model_path,
-                         secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))  # fmt: skip
+        store = store_from(db)  # opens (and migrates) once, before any worker starts
     out.print(f"Padan web: http://{host}:{port}/  (API: /api/v1, schema: /api/v1/openapi.json)")
+    if workers > 1:
+        os.environ["PADAN_DATABASE_URL"] = settings.database_url
+        os.environ["PADAN_MODEL_PATH"] = str(settings.model_path)
+        os.environ["PADAN_WEB_SECURE_COOKIES"] = "1" if secure else "0"
+        uvicorn.run("padan.web.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False)  # fmt: skip
+        return
+    app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

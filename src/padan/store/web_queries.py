@@ -102,10 +102,9 @@ def child_members(
     store: Store, run_id: int, child_ids: Sequence[str]
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Each child's records in a run as ``(source:id, strongest link probability)``."""
-    query = (
-        select(child_links)
-        .where(child_links.c.run_id == run_id, child_links.c.child_id.in_(list(child_ids)))
-        .order_by(child_links.c.child_id, child_links.c.source, child_links.c.source_id)
+    # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
+    query = select(child_links).where(
+        child_links.c.run_id == run_id, child_links.c.child_id.in_(list(child_ids))
     )
     members: dict[str, list[tuple[str, float | None]]] = {}
     with store._connect() as conn:
@@ -113,7 +112,7 @@ def child_members(
             members.setdefault(r.child_id, []).append(
                 (f"{r.source}:{r.source_id}", r.match_probability)
             )
-    return members
+    return {child: sorted(found) for child, found in members.items()}
 
 
 def records_by_uid(

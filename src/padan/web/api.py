@@ -51,9 +51,11 @@ def dashboard(request: Request, user: User, region: str | None = None) -> dict[s
 def search(
     request: Request, user: User, q: Annotated[str, Query(description="Name or 16-digit NIK")],
     region: str | None = None, purpose: Purpose = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:  # fmt: skip
-    """Search children; each result carries ``child_id`` and ``kode_wilayah``."""
-    hits = service.search_children(ctx(request).store, user, q, region=region, purpose=purpose)
+    """Search children by name prefix or NIK; each result has ``child_id`` and ``kode_wilayah``."""
+    hits = service.search_children(ctx(request).store, user, q, region=region, purpose=purpose,
+                                   limit=limit)  # fmt: skip
     return {"results": hits, "count": len(hits)}
 
 

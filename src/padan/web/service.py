@@ -160,10 +160,16 @@ def search_children(
     *,
     region: str | None = None,
     purpose: str = "",
-    limit: int = 50,
+    limit: int = 20,
 ) -> list[dict[str, Any]]:
-    """Children whose name starts with ``q`` or whose NIK is ``q``, masked by role; audited."""
+    """Children whose name starts with ``q`` or whose NIK is ``q``, masked by role; audited.
+
+    At most ``limit`` children (1-1000). Raises :class:`InputError` for an unusable query or
+    region, :class:`Forbidden` for a region outside the user's scope.
+    """
     _require(p, "search")
+    if not 1 <= limit <= 1000:
+        raise InputError(f"limit {limit} must be between 1 and 1000")
     name, nik = _parse_query(q)
     regions = _region_filter(p, region)
     run_id = latest_run_id(store)
