@@ -11,6 +11,7 @@ from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
+from padan.cli.web_cmd import audit_app, serve, token_app, user_app
 
 __all__ = ["app"]
 
@@ -34,6 +35,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(batches_app, name="batches")
 app.add_typer(institutions_app, name="institutions")
+app.command()(serve)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -55,3 +55,6 @@ __all__ = [
     "run_pairs_arrow",
     "snapshot_records_arrow",
 ]
+
+# The web app's tables register on the shared metadata when the store is imported.
+from padan.store import web_tables as _web_tables  # noqa: F401

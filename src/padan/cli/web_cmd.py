@@ -1,0 +1,123 @@
+"""``padan serve``, ``padan user add``, ``padan token create``, ``padan audit verify|list``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
+
+__all__ = ["audit_app", "serve", "token_app", "user_app"]
+
+user_app = typer.Typer(help="Local users of the web app and API.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for machine clients (Bearer).", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ -).")],
+    role: Annotated[
+        str,
+        typer.Option(help="admin, analis_kpai, analis_kemensos, petugas_daerah, peninjau, auditor"),
+    ],
+    region: Annotated[
+        str | None, typer.Option(help="Region code for petugas_daerah (e.g. 32 or 32.01).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a user; the password is read from stdin and stored as an argon2 hash."""
+    if not password_stdin:
+        fail("give the password on standard input with --password-stdin", 2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    from padan.web.auth import create_user
+
+    with translate_errors():
+        create_user(store_from(db), username, role=role, password=password, region=region)
+    out.print(f"User [bold]{username}[/] added as {role}" + (f" for {region}" if region else ""))
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="Whose token.")], db: DbOption = None
+) -> None:
+    """Print a new API token (shown once; only its hash is kept). Use as: Authorization: Bearer"""
+    from padan.web.auth import create_token
+
+    with translate_errors():
+        token = create_token(store_from(db), username)
+    print(token)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Recompute the hash chain; exits 1 when a row was edited, deleted or inserted."""
+    from padan.store.web_store import verify_audit
+
+    with translate_errors():
+        checked, broken = verify_audit(store_from(db))
+    if as_json:
+        out.print_json(json.dumps({"rows_checked": checked, "first_broken_id": broken}))
+    elif broken is None:
+        out.print(f"[green]Audit chain intact[/]: {checked:,} rows.")
+    else:
+        out.print(f"[bold red]Audit chain broken[/] at row id {broken} (after {checked:,} rows).")
+    if broken is not None:
+        raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def audit_list(
+    child: Annotated[str | None, typer.Option(help="Only rows showing this child.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Who accessed what, when and why."""
+    from padan.store.web_store import audit_entries
+
+    with translate_errors():
+        entries = audit_entries(store_from(db), child_id=child, limit=limit)
+    table = Table(title="Log audit / Audit log")
+    for name in ("id", "at", "user", "role", "action", "target", "purpose"):
+        table.add_column(name)
+    for e in entries:
+        table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.username, e.role,
+                      e.action, e.target, e.purpose)  # fmt: skip
+    out.print(table)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (one per core helps).")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Run the web app and the API (/api/v1; OpenAPI schema at /api/v1/openapi.json)."""
+    import os
+
+    import uvicorn
+
+    from padan.settings import get_settings
+    from padan.web.app import create_app
+
+    secure = host not in ("127.0.0.1", "localhost", "::1")
+    with translate_errors():
+        settings = get_settings(database_url=db)
+        store = store_from(db)  # opens (and migrates) once, before any worker starts
+    out.print(f"Padan web: http://{host}:{port}/  (API: /api/v1, schema: /api/v1/openapi.json)")
+    if workers > 1:
+        os.environ["PADAN_DATABASE_URL"] = settings.database_url
+        os.environ["PADAN_MODEL_PATH"] = str(settings.model_path)
+        os.environ["PADAN_WEB_SECURE_COOKIES"] = "1" if secure else "0"
+        uvicorn.run("padan.web.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False)  # fmt: skip
+        return
+    app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

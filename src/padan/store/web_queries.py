@@ -1,0 +1,216 @@
+"""Reads for the web app and API: search, a child's records and pairs, review pairs, counts.
+
+Written for a store holding millions of records: every query goes through an index and
+touches only the children asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, false, func, or_, select, union_all
+
+from padan.store.db import Store
+from padan.store.records import LinkRun
+from padan.store.tables import child_links, dtsen_individu, kpai_kasus, link_pairs, link_runs
+
+__all__ = [
+    "SOURCE_TABLES",
+    "child_members",
+    "children_of",
+    "find_records",
+    "household_members",
+    "latest_run_id",
+    "list_runs",
+    "pairs_touching",
+    "records_by_uid",
+    "region_counts",
+    "review_pairs",
+]
+
+#: Linkage source → (record table, its id column, name column, NIK column).
+SOURCE_TABLES: dict[str, tuple[Table, str, str, str]] = {
+    "kpai": (kpai_kasus, "no_pengaduan", "nama_anak_norm", "nik_anak"),
+    "dtsen": (dtsen_individu, "id_individu", "nama_norm", "nik"),
+}
+
+
+def _under(column: Any, regions: Sequence[str]) -> ColumnElement[bool]:
+    # Dotted codes: "32.01" holds "32.01" itself and everything written "32.01.…".
+    if not regions:
+        return false()
+    return or_(*(or_(column == r, column.like(r + ".%")) for r in regions))
+
+
+def latest_run_id(store: Store) -> int | None:
+    with store._connect() as conn:
+        return conn.execute(select(func.max(link_runs.c.id))).scalar_one_or_none()
+
+
+def list_runs(store: Store) -> list[LinkRun]:
+    """Every linkage run, newest first."""
+    with store._connect() as conn:
+        rows = conn.execute(select(link_runs).order_by(link_runs.c.id.desc())).mappings().all()
+    return [LinkRun(**{**r, "batches": json.loads(r["batches"])}) for r in rows]
+
+
+def find_records(
+    store: Store, *, name_prefix: str | None = None, nik: str | None = None,
+    regions: Sequence[str] | None = None, limit: int = 200,
+) -> list[str]:  # fmt: skip
+    """Current KPAI and DTSEN records (``source:id``) whose normalised name starts with
+    ``name_prefix`` or whose NIK is ``nik``, within ``regions`` (dotted codes; ``None`` = all)."""
+    found: list[str] = []
+    with store._connect() as conn:
+        for source, (table, id_col, name_col, nik_col) in SOURCE_TABLES.items():
+            conditions: list[ColumnElement[bool]] = [table.c.is_current]
+            if nik:
+                conditions.append(table.c[nik_col] == nik)
+            elif name_prefix:
+                # A range on the indexed column: a prefix search that uses the index everywhere.
+                conditions += [table.c[name_col] >= name_prefix,
+                               table.c[name_col] < name_prefix + "\U0010ffff"]  # fmt: skip
+            else:
+                continue
+            if regions is not None:
+                conditions.append(_under(table.c.kode_wilayah, regions))
+            query = select(table.c[id_col]).where(*conditions).limit(limit)
+            found += [f"{source}:{r[0]}" for r in conn.execute(query)]
+    return found
+
+
+def children_of(store: Store, run_id: int, uids: Sequence[str]) -> dict[str, str]:
+    """The child id of each record reference in a run (references the run lacks are left out)."""
+    by_source: dict[str, list[str]] = {}
+    for uid in uids:
+        source, _, source_id = uid.partition(":")
+        by_source.setdefault(source, []).append(source_id)
+    result: dict[str, str] = {}
+    with store._connect() as conn:
+        for source, ids in by_source.items():
+            query = select(child_links.c.source_id, child_links.c.child_id).where(
+                child_links.c.run_id == run_id, child_links.c.source == source,
+                child_links.c.source_id.in_(ids),
+            )  # fmt: skip
+            result.update({f"{source}:{r[0]}": r[1] for r in conn.execute(query)})
+    return result
+
+
+def child_members(
+    store: Store, run_id: int, child_ids: Sequence[str]
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Each child's records in a run as ``(source:id, strongest link probability)``."""
+    # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
+    query = select(child_links).where(
+        child_links.c.run_id == run_id, child_links.c.child_id.in_(list(child_ids))
+    )
+    members: dict[str, list[tuple[str, float | None]]] = {}
+    with store._connect() as conn:
+        for r in conn.execute(query):
+            members.setdefault(r.child_id, []).append(
+                (f"{r.source}:{r.source_id}", r.match_probability)
+            )
+    return {child: sorted(found) for child, found in members.items()}
+
+
+def records_by_uid(
+    store: Store, uids: Sequence[str], *, columns: Sequence[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The current version of each referenced record by ``source:id``: every column, or only
+    those of ``columns`` the record's table has (plus its id)."""
+    by_source: dict[str, list[str]] = {}
+    for uid in uids:
+        source, _, source_id = uid.partition(":")
+        if source in SOURCE_TABLES:
+            by_source.setdefault(source, []).append(source_id)
+    result: dict[str, dict[str, Any]] = {}
+    with store._connect() as conn:
+        for source, ids in by_source.items():
+            table, id_col, _, _ = SOURCE_TABLES[source]
+            picked = (
+                [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
+                if columns is not None
+                else list(table.c)
+            )
+            query = select(*picked).where(table.c.is_current, table.c[id_col].in_(ids))
+            for r in conn.execute(query).mappings():
+                result[f"{source}:{r[id_col]}"] = dict(r)
+    return result
+
+
+def pairs_touching(
+    store: Store, run_id: int, uids: Sequence[str]
+) -> list[tuple[str, str, float, str, str]]:
+    """Scored pairs of a run with at least one of ``uids``: (a, b, probability, rule, decision)."""
+    wanted = list(uids)
+    found: dict[tuple[str, str], tuple[str, str, float, str, str]] = {}
+    with store._connect() as conn:
+        # One query per side: each uses its own index (an OR of the two would scan the run).
+        for column in (link_pairs.c.uid_l, link_pairs.c.uid_r):
+            query = select(link_pairs).where(link_pairs.c.run_id == run_id, column.in_(wanted))
+            for r in conn.execute(query):
+                found[(r.uid_l, r.uid_r)] = (r.uid_l, r.uid_r, r.match_probability, r.rule,
+                                             r.decision)  # fmt: skip
+    return sorted(found.values(), key=lambda p: (-p[2], p[0], p[1]))
+
+
+def review_pairs(store: Store, run_id: int) -> list[tuple[str, str, float, str]]:
+    """Pairs of a run left for review or refused by the chaining guard, most likely first."""
+    query = (
+        select(
+            link_pairs.c.uid_l,
+            link_pairs.c.uid_r,
+            link_pairs.c.match_probability,
+            link_pairs.c.decision,
+        )
+        .where(link_pairs.c.run_id == run_id, link_pairs.c.decision.in_(["review", "refused"]))
+        .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
+    )
+    with store._connect() as conn:
+        return [(r[0], r[1], float(r[2]), r[3]) for r in conn.execute(query)]
+
+
+def region_counts(
+    store: Store, run_id: int | None, *, level_chars: int, regions: Sequence[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Counts by region code cut to ``level_chars`` characters (2 province, 5 regency,
+    8 district): current KPAI and DTSEN records, and children with a record there."""
+    counts: dict[str, dict[str, int]] = {}
+    parts = []
+    with store._connect() as conn:
+        for source, (table, id_col, _, _) in SOURCE_TABLES.items():
+            code = func.substr(table.c.kode_wilayah, 1, level_chars)
+            where: list[ColumnElement[bool]] = [table.c.is_current,
+                                                table.c.kode_wilayah.is_not(None)]  # fmt: skip
+            if regions is not None:
+                where.append(_under(table.c.kode_wilayah, regions))
+            query = select(code, func.count()).where(*where).group_by(code)
+            for region, n in conn.execute(query):
+                counts.setdefault(region, {"kpai": 0, "dtsen": 0, "children": 0})[source] = n
+            if run_id is not None:
+                parts.append(
+                    select(code.label("code"), child_links.c.child_id)
+                    .join(child_links, child_links.c.source_id == table.c[id_col])
+                    .where(child_links.c.run_id == run_id, child_links.c.source == source, *where)
+                )
+        if parts:
+            both = union_all(*parts).subquery()
+            query = select(both.c.code, func.count(func.distinct(both.c.child_id))).group_by(
+                both.c.code
+            )
+            for region, n in conn.execute(query):
+                counts.setdefault(region, {"kpai": 0, "dtsen": 0, "children": 0})["children"] = n
+    return counts
+
+
+def household_members(store: Store, id_keluarga: str) -> list[dict[str, Any]]:
+    """Current DTSEN records of one household (family card), in id order."""
+    query = (
+        select(dtsen_individu)
+        .where(dtsen_individu.c.is_current, dtsen_individu.c.id_keluarga == id_keluarga)
+        .order_by(dtsen_individu.c.id_individu)
+    )
+    with store._connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,113 @@
+"""Interface text in Bahasa Indonesia (default) and English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["LANGUAGES", "translator"]
+
+LANGUAGES = ("id", "en")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "app": ("Padan — pemadanan data perlindungan anak", "Padan — child-protection data matching"),
+    "login": ("Masuk", "Log in"),
+    "logout": ("Keluar", "Log out"),
+    "username": ("Nama pengguna", "Username"),
+    "password": ("Kata sandi", "Password"),
+    "dashboard": ("Dasbor", "Dashboard"),
+    "search": ("Cari anak", "Find a child"),
+    "review": ("Antrian tinjauan", "Review queue"),
+    "ingest": ("Unggah & riwayat data", "Upload & ingestion history"),
+    "runs": ("Model & proses pemadanan", "Model & linkage runs"),
+    "audit": ("Log audit", "Audit log"),
+    "query": ("Nama atau NIK", "Name or NIK"),
+    "region": ("Kode wilayah", "Region code"),
+    "purpose": ("Tujuan akses", "Purpose of access"),
+    "go": ("Cari", "Search"),
+    "export_csv": ("Ekspor CSV", "Export CSV"),
+    "no_results": ("Tidak ada hasil.", "No results."),
+    "child": ("Anak", "Child"),
+    "name": ("Nama", "Name"),
+    "sex": ("Jenis kelamin", "Sex"),
+    "birth_date": ("Tanggal lahir", "Birth date"),
+    "sources": ("Sumber", "Sources"),
+    "records": ("Catatan", "Records"),
+    "children": ("Anak", "Children"),
+    "evidence": ("Bukti pemadanan", "Match evidence"),
+    "explain": ("Rincian bobot", "Weight breakdown"),
+    "household": ("Keluarga (DTSEN)", "Household (DTSEN)"),
+    "probability": ("Probabilitas", "Probability"),
+    "rule": ("Aturan", "Rule"),
+    "decision": ("Keputusan", "Decision"),
+    "reason": ("Alasan", "Reason"),
+    "same": ("Anak yang sama", "Same child"),
+    "different": ("Anak berbeda", "Different children"),
+    "unsure": ("Ragu", "Unsure"),
+    "decide": ("Putuskan", "Decide"),
+    "field": ("Kolom", "Field"),
+    "second_reviewer": (
+        "NIK valid berbeda: penggabungan perlu peninjau kedua",
+        "Different valid NIKs: merging needs a second reviewer",
+    ),
+    "pending_by": (
+        "Menunggu peninjau kedua; disetujui oleh",
+        "Waiting for a second reviewer; approved by",
+    ),
+    "province": ("Provinsi", "Province"),
+    "queue_size": ("Antrian tinjauan", "Review queue"),
+    "quarantine": ("Karantina", "Quarantine"),
+    "upload": ("Unggah berkas", "Upload a file"),
+    "source": ("Sumber", "Source"),
+    "file": ("Berkas", "File"),
+    "read": ("Dibaca", "Read"),
+    "accepted": ("Diterima", "Accepted"),
+    "quarantined": ("Dikarantina", "Quarantined"),
+    "superseded": ("Menggantikan", "Superseding"),
+    "batches": ("Riwayat unggahan", "Ingestion history"),
+    "row": ("Baris", "Row"),
+    "value": ("Nilai", "Value"),
+    "model": ("Model", "Model"),
+    "no_model": ("Belum ada model: jalankan padan link.", "No model yet: run padan link."),
+    "who_accessed": ("Siapa mengakses data anak ini?", "Who accessed this child's data?"),
+    "when": ("Waktu", "When"),
+    "user": ("Pengguna", "User"),
+    "role": ("Peran", "Role"),
+    "action": ("Tindakan", "Action"),
+    "target": ("Objek", "Target"),
+    "all_regions": ("Semua wilayah", "All regions"),
+    "no_run": ("Belum ada proses pemadanan.", "No linkage run yet."),
+    "error": ("Galat", "Error"),
+    "summary": ("Ringkasan", "Summary"),
+    "already": (
+        "Sudah pernah diunggah (isi sama); tidak disimpan lagi.",
+        "Already ingested (same content); nothing stored again.",
+    ),
+    "reasons": ("Alasan karantina", "Quarantine reasons"),
+    "flags": ("Catatan mutu", "Quality flags"),
+    "decided": ("Keputusan disimpan.", "Decision stored."),
+    "pending": ("Disimpan; menunggu peninjau kedua.", "Saved; waiting for a second reviewer."),
+    "purpose_case": ("Penanganan kasus", "Case handling"),
+    "purpose_aid": ("Verifikasi bantuan sosial", "Social aid verification"),
+    "purpose_analysis": ("Analisis & pelaporan", "Analysis & reporting"),
+    "purpose_review": ("Peninjauan pemadanan", "Match review"),
+    "masked_note": ("NIK disamarkan sesuai peran Anda.", "NIK masked for your role."),
+    "kpai_cases": ("Kasus KPAI", "KPAI cases"),
+    "aid": ("Bantuan sosial", "Social aid"),
+    "waiting": ("pasangan menunggu", "pairs waiting"),
+    "nothing_waiting": ("Tidak ada pasangan yang menunggu.", "No pair is waiting."),
+    "weight": ("Bobot", "Weight"),
+    "level": ("Tingkat", "Level"),
+    "threshold": ("Ambang", "Threshold"),
+    "lang_switch": ("English", "Bahasa Indonesia"),
+}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """``t(key)`` for the language (``id`` or ``en``); unknown keys come back as they are."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str) -> str:
+        pair = _TEXT.get(key)
+        return pair[index] if pair else key
+
+    return t

@@ -1,0 +1,197 @@
+"""Server-rendered pages (Jinja2 + htmx). Each page calls the same service as its API twin."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from padan.errors import InputError
+from padan.web import service
+from padan.web.api import csv_response
+from padan.web.app import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    authenticate,
+    check_csrf,
+    ctx,
+    render,
+)
+from padan.web.auth import LoginThrottled, end_session, login
+from padan.web.policy import Principal
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Principal, Depends(authenticate)]
+_LOGIN_CSRF = "padan_login_csrf"
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", login_csrf=token, error=error)
+    response.set_cookie(_LOGIN_CSRF, token, httponly=True, samesite="strict",
+                        secure=ctx(request).secure_cookies, max_age=3600)  # fmt: skip
+    return response
+
+
+@router.post("/login", response_model=None)
+def login_submit(
+    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    expected = request.cookies.get(_LOGIN_CSRF, "")
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        return login_page(request, error="csrf")
+    try:
+        session_id, _ = login(ctx(request).store, username, password, client=_client(request))
+    except LoginThrottled:
+        return _login_error(request, "throttled", 429)
+    except InputError:
+        return _login_error(request, "wrong", 401)
+    response = RedirectResponse("/dashboard", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict",
+                        secure=ctx(request).secure_cookies, max_age=8 * 3600)  # fmt: skip
+    response.delete_cookie(_LOGIN_CSRF)
+    return response
+
+
+def _login_error(request: Request, error: str, status: int) -> HTMLResponse:
+    response = login_page(request, error=error)
+    response.status_code = status
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, user: User, csrf_token: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    check_csrf(request, csrf_token)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        end_session(ctx(request).store, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{lang}")
+def switch_language(lang: str, next: str = "/") -> RedirectResponse:
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "id", samesite="lax",
+                        max_age=365 * 86400)  # fmt: skip
+    return response
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, user: User, region: str | None = None) -> HTMLResponse:
+    data = service.dashboard(ctx(request).store, user, region=region)
+    peak = max([r["dtsen"] + r["kpai"] for r in data["rows"]] or [1]) or 1
+    return render(request, "dashboard.html", data=data, peak=peak)
+
+
+@router.get("/children", response_class=HTMLResponse)
+def search(
+    request: Request, user: User, q: str = "", region: str = "", purpose: str = ""
+) -> HTMLResponse:
+    hits = None
+    if q.strip():
+        hits = service.search_children(ctx(request).store, user, q, region=region or None,
+                                       purpose=purpose)  # fmt: skip
+    export = "/children/export.csv?" + urlencode({"q": q, "region": region, "purpose": purpose})
+    template = "search_results.html" if request.headers.get("hx-request") else "search.html"
+    return render(request, template, q=q, region=region, purpose=purpose, hits=hits,
+                  export=export)  # fmt: skip
+
+
+@router.get("/children/export.csv", response_class=Response)
+def export(request: Request, user: User, q: str, region: str = "", purpose: str = "") -> Response:
+    header, rows = service.export_search(ctx(request).store, user, q, region=region or None,
+                                         purpose=purpose)  # fmt: skip
+    return csv_response(header, rows, "anak.csv")
+
+
+@router.get("/children/{child_id}", response_class=HTMLResponse)
+def profile(request: Request, user: User, child_id: str, purpose: str = "") -> HTMLResponse:
+    data = service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
+    return render(request, "profile.html", data=data, purpose=purpose)
+
+
+@router.get("/children/{child_id}/explain", response_class=HTMLResponse)
+def explain(
+    request: Request, user: User, child_id: str, a: str, b: str, purpose: str = ""
+) -> HTMLResponse:
+    context = ctx(request)
+    data = service.explain(context.store, user, child_id, a, b, model_path=context.model_path,
+                           purpose=purpose)  # fmt: skip
+    scale = max([abs(p["match_weight"]) for p in data["parts"]] + [1.0])
+    return render(request, "explain.html", data=data, scale=scale)
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review(request: Request, user: User, done: str = "") -> HTMLResponse:
+    items = service.review_items(ctx(request).store, user, limit=20)
+    return render(request, "review.html", items=items, done=done)
+
+
+@router.post("/review/decide", response_model=None)
+def decide(
+    request: Request, user: User, record_a: Annotated[str, Form()],
+    record_b: Annotated[str, Form()], decision: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    check_csrf(request, csrf_token)
+    result = service.decide_pair(ctx(request).store, user, record_a, record_b, decision,
+                                 reason=reason)  # fmt: skip
+    done = "decided" if result["status"] == "decided" else "pending"
+    return RedirectResponse(f"/review?done={done}", status_code=303)
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_page(request: Request, user: User) -> HTMLResponse:
+    return render(request, "ingest.html", batches=service.batches(ctx(request).store, user),
+                  summary=None)  # fmt: skip
+
+
+@router.post("/ingest", response_class=HTMLResponse)
+def ingest_upload(
+    request: Request, user: User, source: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()] = "",
+) -> HTMLResponse:  # fmt: skip
+    check_csrf(request, csrf_token)
+    store = ctx(request).store
+    summary = service.upload(store, user, source, file.filename or "upload", file.file.read())
+    return render(request, "ingest.html", batches=service.batches(store, user), summary=summary)
+
+
+@router.get("/ingest/{batch_id}/quarantine", response_class=HTMLResponse)
+def quarantine(request: Request, user: User, batch_id: int) -> HTMLResponse:
+    rows = service.quarantine_rows(ctx(request).store, user, batch_id)
+    return render(request, "quarantine.html", rows=rows, batch_id=batch_id)
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs(request: Request, user: User) -> HTMLResponse:
+    context = ctx(request)
+    data = service.model_and_runs(context.store, user, model_path=context.model_path)
+    return render(request, "runs.html", data=data)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, user: User, child_id: str = "") -> HTMLResponse:
+    rows = service.audit_log(ctx(request).store, user, child_id=child_id or None)
+    return render(request, "audit.html", rows=rows, child_id=child_id)

@@ -1,0 +1,153 @@
+"""The data-sharing policy (``policy.toml``): who may do what, where, and see which fields.
+
+Every page, JSON answer and export passes through :func:`shape_record` and :class:`Policy`, so
+the rules live in one file and one module.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from padan.errors import InputError
+
+__all__ = [
+    "PERMISSIONS",
+    "ROLES",
+    "Principal",
+    "Role",
+    "get_role",
+    "mask_nik",
+    "shape_record",
+]
+
+PERMISSIONS = (
+    "dashboard",
+    "search",
+    "profile",
+    "export",
+    "review",
+    "ingest",
+    "quarantine",
+    "runs",
+    "audit",
+)
+_NIK_FIELDS = ("nik_anak", "nik", "no_kk")
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role of the policy file."""
+
+    name: str
+    label: str
+    scope: str  # national | region
+    permissions: frozenset[str]
+    sources: tuple[str, ...]
+    fields: frozenset[str]  # record columns the role may see
+    groups: frozenset[str]  # field group names (kept for explanations)
+    nik_full: bool
+    ingest: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user with a role and, for regional roles, a dotted region code."""
+
+    username: str
+    role: Role
+    region: str | None
+
+    def can(self, permission: str) -> bool:
+        return permission in self.role.permissions
+
+    @property
+    def regions(self) -> list[str] | None:
+        """Region codes the user may see (``None``: everywhere)."""
+        if self.role.scope == "national":
+            return None
+        return [self.region] if self.region else []
+
+    def in_scope(self, code: str | None) -> bool:
+        """Whether a dotted region code lies in the user's scope."""
+        regions = self.regions
+        if regions is None:
+            return True
+        return code is not None and any(code == r or code.startswith(r + ".") for r in regions)
+
+
+@cache
+def _load() -> dict[str, Role]:
+    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    groups: dict[str, list[str]] = data["groups"]
+    roles = {}
+    for name, spec in data["roles"].items():
+        unknown = set(spec["permissions"]) - set(PERMISSIONS)
+        if unknown or spec["scope"] not in ("national", "region"):
+            raise InputError(f"policy.toml: role {name}: bad permissions or scope {unknown}")
+        fields = frozenset(f for g in spec["fields"] for f in groups[g])
+        roles[name] = Role(
+            name,
+            spec["label"],
+            spec["scope"],
+            frozenset(spec["permissions"]),
+            tuple(spec["sources"]),
+            fields,
+            frozenset(spec["fields"]),
+            spec["nik"] == "full",
+            tuple(spec["ingest"]),
+        )
+    return roles
+
+
+ROLES: tuple[str, ...] = (
+    "admin",
+    "analis_kpai",
+    "analis_kemensos",
+    "petugas_daerah",
+    "peninjau",
+    "auditor",
+)
+
+
+def get_role(name: str) -> Role:
+    """The role named ``name``; raises :class:`InputError` for an unknown role."""
+    roles = _load()
+    if name not in roles:
+        raise InputError(f"role {name!r} is not one of {', '.join(roles)}")
+    return roles[name]
+
+
+def mask_nik(value: str | None) -> str | None:
+    """Keep the district part (first 6 digits) of a NIK or KK; hide the rest."""
+    if not value:
+        return value
+    return value[:6] + "*" * max(len(value) - 6, 0)
+
+
+def shape_record(principal: Principal, record: dict[str, Any]) -> dict[str, Any]:
+    """The fields of one record (``source`` plus store columns) the principal may see."""
+    shaped: dict[str, Any] = {}
+    for key, value in record.items():
+        if key not in principal.role.fields:
+            continue
+        if key in _NIK_FIELDS and not principal.role.nik_full:
+            value = mask_nik(value)
+        shaped[key] = value
+    return shaped
+
+
+#: Explanation comparisons → the field group their values come from.
+COMPARISON_GROUPS = {
+    "name": "identity",
+    "dob": "identity",
+    "sex": "identity",
+    "region": "identity",
+    "parents": "family",
+    "nik": "nik",
+    "kk": "nik",
+}

@@ -1,0 +1,133 @@
+"""Debian Chromium through the main flows (Playwright, no downloaded browser)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from padan.store import open_store
+from padan.web import create_app
+from web.conftest import PASSWORD, WebWorld
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(world: WebWorld) -> Iterator[str]:
+    store = open_store(world.url)
+    app = create_app(store, model_path=world.model, secure_cookies=False)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(
+            "Debian chromium is missing: scripts/test installs it (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def test_browser_main_flows(
+    world: WebWorld, base_url: str, browser: object, tmp_path: Path
+) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    page = browser.new_page()
+    # Log in as a reviewer (Bahasa Indonesia by default).
+    page.goto(base_url + "/")
+    expect(page.locator("h1")).to_have_text("Masuk")
+    page.fill("input[name=username]", "tinjau2")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Dasbor")
+    expect(page.locator("#regions tbody tr").first).to_be_visible()
+    page.screenshot(path=str(shots / "1-dashboard.png"), full_page=True)
+    # Search (htmx swaps the results in), open a profile.
+    page.click("text=Cari anak")
+    page.fill("input[name=q]", "siti")
+    page.click("button[type=submit]")
+    expect(page.locator("#hits tbody tr").first).to_be_visible()
+    page.screenshot(path=str(shots / "2-search.png"), full_page=True)
+    page.locator("a.child-link").first.click()
+    expect(page.locator("h1")).to_contain_text("Anak PDN")
+    expect(page.locator("section.record").first).to_be_visible()
+    page.screenshot(path=str(shots / "3-profile.png"), full_page=True)
+    # Decide a review item with a reason.
+    page.goto(base_url + "/review")
+    first = page.locator("section.review-item").first
+    pair = first.locator("h3").inner_text()
+    first.locator("input[name=reason]").fill("tanggal lahir dan nama ibu berbeda")
+    first.locator("button[value=different]").click()
+    expect(page.locator("#done")).to_be_visible()
+    assert pair.split(" p=")[0] not in page.locator("main").inner_text()
+    page.screenshot(path=str(shots / "4-review.png"), full_page=True)
+    # English switch.
+    page.click("a.lang")
+    expect(page.locator("h1")).to_have_text("Review queue")
+    page.close()
+
+    # Upload a file as a KPAI analyst: the summary shows the counts.
+    page = browser.new_page()
+    page.goto(base_url + "/login")
+    page.fill("input[name=username]", "kpai1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(base_url + "/ingest")
+    upload = tmp_path / "kpai_baru.csv"
+    lines = world.data_files["kpai"].read_text(encoding="utf-8").splitlines()
+    upload.write_text("\n".join(lines[:7]) + "\n", encoding="utf-8")  # header + 6 rows
+    page.set_input_files("input[name=file]", str(upload))
+    page.click("#upload button[type=submit]")
+    expect(page.locator("#summary")).to_be_visible()
+    assert int(page.locator("#sum-read").inner_text()) == 6
+    page.screenshot(path=str(shots / "5-upload.png"), full_page=True)
+    # Export the search results as CSV.
+    page.goto(base_url + "/children?q=siti")
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "anak.csv"
+    download.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8-sig").startswith("child_id,kode_wilayah")
+    page.close()
+    assert len(list(shots.glob("*.png"))) == 5
