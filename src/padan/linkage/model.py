@@ -164,40 +164,56 @@ def comparisons() -> list[Any]:
     ]
 
 
-_NEAR_YEAR = "abs(l.birth_year_est - r.birth_year_est) <= 1"
+_SIMILAR = "jaro_winkler_similarity(l.name, r.name) >= {}"
 
-#: Candidate pairs: the union of these. Each is person-level, and every block stays small as
-#: the population grows: a rule on a common token (Muhammad, Siti, Putu) also needs the
-#: regency, a birth-year window and an initial of another token.
+
+def _near_years(condition: str, years: int) -> list[Any]:
+    """``condition`` with birth years at most ``years`` apart, one rule per difference.
+
+    An equality per difference lets DuckDB hash-join on the birth year too; a range condition
+    would be checked only after joining every pair of the rest of the key.
+    """
+    return [
+        CustomRule(f"{condition} AND l.birth_year_est = r.birth_year_est + ({d})")
+        for d in range(-years, years + 1)
+    ]
+
+
+#: Candidate pairs: the union of these. Each is person-level and keeps blocks small as the
+#: population grows: a rule on the regency also needs a name or birth-date key, a birth-year
+#: window, and a name similarity that drops the many unrelated namesakes (measured on 1M
+#: synthetic records: 99.8 % of true pairs kept).
 BLOCKING_RULES: list[Any] = [
     block_on("nik"),
     block_on("name_first", "dob"),
     block_on("name_compact", "birth_year_est"),
-    block_on("dob", "kab"),
-    # The same full name in the regency, birth dates far apart or unknown.
-    CustomRule(
-        "l.name_compact = r.name_compact AND l.kab = r.kab AND l.sex = r.sex"
-        " AND (abs(l.birth_year_est - r.birth_year_est) <= 3"
-        " OR l.birth_year_est IS NULL OR r.birth_year_est IS NULL)"
-    ),
-    # Another name altogether (a nickname) but the same mother, near in age.
-    CustomRule(
-        "l.mother = r.mother AND l.kab = r.kab AND l.sex = r.sex"
-        " AND abs(l.birth_year_est - r.birth_year_est) <= 2"
+    # Another spelling of the name, born the same day in the regency.
+    CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND {_SIMILAR.format(0.7)}"),
+    # A nickname or a typo, with the same mother, near in age.
+    *_near_years(
+        f"l.mother = r.mother AND l.kab = r.kab AND l.sex = r.sex AND {_SIMILAR.format(0.7)}", 2
     ),
     # A typo in one name token and a birth year off by one.
-    CustomRule(
+    *_near_years(
         "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-        f" AND substr(l.name_last, 1, 1) = substr(r.name_last, 1, 1) AND {_NEAR_YEAR}"
+        f" AND substr(l.name_last, 1, 1) = substr(r.name_last, 1, 1) AND {_SIMILAR.format(0.85)}",
+        1,
     ),
-    CustomRule(
+    *_near_years(
         "l.name_last = r.name_last AND l.kab = r.kab AND l.sex = r.sex"
-        f" AND substr(l.name_first, 1, 1) = substr(r.name_first, 1, 1) AND {_NEAR_YEAR}"
+        f" AND substr(l.name_first, 1, 1) = substr(r.name_first, 1, 1) AND {_SIMILAR.format(0.85)}",
+        1,
     ),
-    # A name written short (a mononym) or mistyped, with the birth year wrong.
+    # A name written short, a mononym (Joko for Joko Prasetyo), birth date a little off.
+    *_near_years(
+        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+        " AND (l.name_last IS NULL OR r.name_last IS NULL)",
+        1,
+    ),
+    # A name mistyped, with the birth year wrong.
     CustomRule(
         "l.name_first = r.name_first AND l.kab = r.kab"
-        " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"
+        f" AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5) AND {_SIMILAR.format(0.7)}"
     ),
 ]
 
