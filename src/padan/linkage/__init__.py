@@ -3,6 +3,7 @@
 The only package that imports Splink.
 """
 
+from padan.linkage.engine import ENGINES, LinkEngine, engine_from_settings, open_engine
 from padan.linkage.evaluate import PairwiseMetrics, evaluate_clusters, evaluate_run, read_truth
 from padan.linkage.explain import Explanation, Part, explain_pair
 from padan.linkage.run import (
@@ -15,13 +16,17 @@ from padan.linkage.run import (
 __all__ = [
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
+    "ENGINES",
     "Explanation",
+    "LinkEngine",
     "LinkResult",
     "PairwiseMetrics",
     "Part",
+    "engine_from_settings",
     "evaluate_clusters",
     "evaluate_run",
     "explain_pair",
     "link_records",
+    "open_engine",
     "read_truth",
 ]
