@@ -19,10 +19,20 @@ from splink import DuckDBAPI, SettingsCreator
 from padan.errors import InputError
 from padan.settings import Settings
 
-__all__ = ["ENGINES", "DuckDBEngine", "LinkEngine", "Model", "engine_from_settings", "open_engine"]
+__all__ = [
+    "ENGINES",
+    "SOURCES",
+    "DuckDBEngine",
+    "LinkEngine",
+    "Model",
+    "engine_from_settings",
+    "open_engine",
+    "write_model",
+]
 
 #: Engine names accepted by ``PADAN_LINKAGE_ENGINE`` and ``padan link --engine``.
 ENGINES = ("duckdb", "spark")
+#: The two inputs, as Splink's source_dataset values.
 SOURCES = ("kpai", "dtsen")
 
 #: A model as :func:`padan.linkage.model.settings` builds it, or a saved Splink settings dict.
