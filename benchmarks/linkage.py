@@ -1,17 +1,23 @@
-"""Benchmark: Padan's linkage against a generic Splink setup, on the same synthetic data.
+"""Benchmark: Padan's linkage against a generic Splink setup and the recordlinkage toolkit.
 
-For each: pairwise precision, recall and F1 over all records, blocking recall (true pairs that
-any blocking rule puts forward), wall time and peak memory of the linking process.
+All three run on the same synthetic data, side by side. For each: pairwise precision, recall
+and F1 over all records, wall time and peak memory of the linking process; Padan's blocking
+recall (true pairs that any blocking rule puts forward) too.
 
     .venv/bin/python benchmarks/linkage.py --households 25000      # ~100k DTSEN + KPAI records
     .venv/bin/python benchmarks/linkage.py --households 250000     # ~1M + 25k (issue 3 target)
 
-The recordlinkage-toolkit comparison of issue 3 is not here yet.
+The recordlinkage toolkit (PyPI ``recordlinkage``; ``scripts/setup --dev --bench``) runs as in
+its tutorial: blocking, string comparisons, the unsupervised ECM classifier, connected
+components. It is slow on many pairs, so above ``--rl-max-records`` it runs on a subsample of
+whole people (every record of a sampled person), evaluated on that subsample. Without the
+package its row says so and the rest runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -79,6 +85,60 @@ print(json.dumps({"seconds": seconds, "precision": m.precision, "recall": m.reca
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+# The recordlinkage toolkit as in its tutorial (FEBRL example): block, compare with string
+# similarities at thresholds (binary features), classify with ECM (unsupervised).
+_RECORDLINKAGE = """
+import json, resource, sys, time, zlib
+from pathlib import Path
+import pandas as pd
+import recordlinkage
+from padan.linkage import evaluate_clusters, read_truth
+from padan.store import open_store
+store = open_store(sys.argv[1])
+truth = read_truth(Path(sys.argv[2]))
+max_records = int(sys.argv[3])
+start = time.perf_counter()
+kpai = store.records_arrow("kpai_kasus", ["no_pengaduan", "nama_anak", "tanggal_lahir", "jenis_kelamin", "nik_anak", "nama_ibu", "kode_wilayah"])
+dtsen = store.records_arrow("dtsen_individu", ["id_individu", "nama", "tanggal_lahir", "jenis_kelamin", "nik", "nama_ibu_kandung", "kode_wilayah"])
+def frame(table, source, cols):
+    d = {new: table.column(old).to_pylist() for new, old in zip(["id", "name", "dob", "sex", "nik", "mother", "region"], cols)}
+    d["id"] = [f"{source}:{x}" for x in d["id"]]
+    return pd.DataFrame(d)
+df = pd.concat([frame(kpai, "kpai", kpai.column_names), frame(dtsen, "dtsen", dtsen.column_names)])
+df["name"] = df["name"].str.lower(); df["mother"] = df["mother"].str.lower()
+df["dob"] = df["dob"].astype(str); df["kab"] = df["region"].str[:4]
+total = len(df)
+if total > max_records:  # whole people, so every true pair of a sampled person stays
+    keep = max_records / total
+    df = df[[zlib.crc32(truth.get(i, i).encode()) % 10_000 < keep * 10_000 for i in df["id"]]]
+df = df.set_index("id")
+indexer = recordlinkage.Index()
+indexer.block("dob"); indexer.block("name"); indexer.block("nik")
+candidates = indexer.index(df)
+compare = recordlinkage.Compare()
+compare.string("name", "name", method="jarowinkler", threshold=0.85, label="name")
+compare.exact("dob", "dob", label="dob")
+compare.exact("sex", "sex", label="sex")
+compare.string("nik", "nik", method="levenshtein", threshold=0.85, label="nik")
+compare.string("mother", "mother", method="jarowinkler", threshold=0.85, label="mother")
+compare.exact("kab", "kab", label="kab")
+features = compare.compute(candidates, df)
+matches = recordlinkage.ECMClassifier(binarize=None).fit_predict(features)
+parent = {uid: uid for uid in df.index}
+def find(u):
+    while parent[u] != u:
+        parent[u] = parent[parent[u]]; u = parent[u]
+    return u
+for a, b in matches:
+    parent[find(a)] = find(b)
+predicted = {uid: find(uid) for uid in df.index}
+seconds = time.perf_counter() - start
+m = evaluate_clusters(predicted, truth)
+print(json.dumps({"seconds": seconds, "precision": m.precision, "recall": m.recall, "f1": m.f1,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "records": len(df), "of": total, "candidates": len(candidates)}))
+"""
+
 _BLOCKING = """
 import json, sys
 from pathlib import Path
@@ -114,6 +174,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=25_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rl-max-records",
+        type=int,
+        default=50_000,
+        help="recordlinkage toolkit: subsample of whole people above this many records",
+    )
     args = parser.parse_args()
 
     from padan.ingest import ingest_file
@@ -142,6 +208,12 @@ def main() -> None:
             "padan": _child(_PADAN, url, truth, str(work / "model.json")),
             "generic splink": _child(_GENERIC, url, truth),
         }
+        if importlib.util.find_spec("recordlinkage") is None:
+            missing = "not installed: scripts/setup --dev --bench (or pip install recordlinkage)"
+        else:
+            missing = ""
+            rl = _child(_RECORDLINKAGE, url, truth, str(args.rl_max_records))
+            results["recordlinkage"] = rl
         print(
             f"{'setup':<15} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8} {'peak MiB':>9}"
         )
@@ -149,6 +221,14 @@ def main() -> None:
             print(
                 f"{name:<15} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
                 f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}"
+            )
+        if missing:
+            print(f"{'recordlinkage':<15} {missing}")
+        elif results["recordlinkage"]["records"] < results["recordlinkage"]["of"]:
+            rl = results["recordlinkage"]
+            print(
+                f"recordlinkage ran on a subsample: {int(rl['records']):,} of "
+                f"{int(rl['of']):,} records (whole people; --rl-max-records)"
             )
         print("padan parts (s):", json.dumps(results["padan"].get("parts", {})))
 

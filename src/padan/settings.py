@@ -18,6 +18,16 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///padan.db"
     #: Where the trained linkage model is kept (Splink JSON with Padan's training metadata).
     model_path: Path = Path("padan-model.json")
+    #: Where Splink trains and scores: ``duckdb`` (in process) or ``spark`` (pip install
+    #: 'padan[spark]', Java 17). Features, NIK rules and clustering stay in DuckDB.
+    linkage_engine: str = "duckdb"
+    #: Spark master URL for the spark engine: ``local[2]``, ``spark://host:7077``, ``yarn``.
+    spark_master: str = "local[2]"
+    #: Directory for the Parquet exchange with Spark (must be visible to every executor on a
+    #: cluster, e.g. a shared mount). Default: the system temporary directory.
+    spark_exchange_dir: Path | None = None
+    #: Shuffle partitions for Spark (a few per core).
+    spark_partitions: int = 8
 
 
 def get_settings(**overrides: object) -> Settings:

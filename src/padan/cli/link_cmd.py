@@ -25,6 +25,7 @@ from padan.linkage import (
     DEFAULT_REVIEW_THRESHOLD,
     PairwiseMetrics,
     WrongPair,
+    engine_from_settings,
     evaluate_run,
     explain_pair,
     read_truth,
@@ -68,14 +69,19 @@ def link(
     seed: Annotated[int, typer.Option(help="Seed for training.")] = 42,
     as_json: JsonOption = False,
     db: DbOption = None,
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", help="duckdb or spark (default PADAN_LINKAGE_ENGINE, duckdb)."),
+    ] = None,
 ) -> None:
     """Link all current KPAI and DTSEN records into children and store the run."""
-    settings = get_settings(database_url=db, model_path=model)
+    settings = get_settings(database_url=db, model_path=model, linkage_engine=engine)
     with translate_errors():
         summary = run_linkage(
             store_from(db), model_path=settings.model_path, retrain=retrain,
             link_threshold=link_threshold, review_threshold=review_threshold, seed=seed, full=full,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
+            engine=engine_from_settings(settings),
         )  # fmt: skip
     if as_json:
         out.print_json(json.dumps(run_figures(summary)))

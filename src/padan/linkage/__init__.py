@@ -3,6 +3,7 @@
 The only package that imports Splink.
 """
 
+from padan.linkage.engine import ENGINES, LinkEngine, engine_from_settings, open_engine
 from padan.linkage.evaluate import (
     PairwiseMetrics,
     WrongPair,
@@ -22,15 +23,19 @@ from padan.linkage.run import (
 __all__ = [
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
+    "ENGINES",
     "Explanation",
+    "LinkEngine",
     "LinkResult",
     "PairwiseMetrics",
     "Part",
     "WrongPair",
+    "engine_from_settings",
     "evaluate_clusters",
     "evaluate_run",
     "explain_pair",
     "link_records",
+    "open_engine",
     "read_truth",
     "worst_errors",
 ]

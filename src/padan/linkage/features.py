@@ -17,10 +17,9 @@ __all__ = ["FEATURE_COLUMNS", "load_features"]
 
 FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
-    "name_first",
-    "name_last", "dob", "dob_year", "dob_placeholder", "birth_year_est", "sex", "prov", "kab",
-    "kec", "desa", "mother", "mother_first", "father", "nik", "nik_valid", "kk", "household",
-    "is_head", "nik_fits", "batch",
+    "name_first", "name_last", "dob", "dob_days", "dob_year", "dob_placeholder",
+    "birth_year_est", "sex", "prov", "kab", "kec", "desa", "mother", "mother_first", "father",
+    "nik", "nik_valid", "kk", "household", "is_head", "nik_fits", "batch",
 )  # fmt: skip
 
 _KPAI_COLUMNS = (
@@ -44,6 +43,7 @@ _REGION = """
 """
 _DOB = """
     strftime(tanggal_lahir, '%Y-%m-%d') AS dob,
+    datediff('day', DATE '1970-01-01', tanggal_lahir) AS dob_days,
     year(tanggal_lahir) AS dob_year,
     coalesce(strftime(tanggal_lahir, '%m-%d') IN ('01-01', '07-01', '12-31'), false)
         AS dob_placeholder

@@ -71,12 +71,8 @@ def _dob_comparison() -> Any:
                 "same day and month, year +-1",
             ),
             # A birth date entered wrongly at registration: a day or a month off.
-            cll.AbsoluteDateDifferenceLevel(
-                "dob", input_is_string=True, threshold=31, metric="day"
-            ).configure(label_for_charts="within 31 days"),
-            cll.AbsoluteDateDifferenceLevel(
-                "dob", input_is_string=True, threshold=400, metric="day"
-            ).configure(label_for_charts="within about a year"),
+            _level("abs(dob_days_l - dob_days_r) <= 31", "within 31 days"),
+            _level("abs(dob_days_l - dob_days_r) <= 400", "within about a year"),
             _level(
                 "(dob_l IS NULL OR dob_r IS NULL)"
                 " AND abs(birth_year_est_l - birth_year_est_r) <= 1",

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from splink import DuckDBAPI, Linker
+from splink import Linker
 
 from padan.errors import InputError
 from padan.linkage.cluster import Node, cluster_pairs
+from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features
 from padan.linkage.model import TRAINING_RULES, settings
 from padan.store import Store
@@ -70,6 +71,7 @@ def link_records(
     known_batches: Collection[int] | None = None,
     known_pairs: Sequence[tuple[str, str, float, str]] = (),
     progress: Callable[[str], None] | None = None,
+    engine: LinkEngine | None = None,
 ) -> LinkResult:
     """Link every current KPAI and DTSEN record in ``store`` into children.
 
@@ -84,6 +86,9 @@ def link_records(
     (new, or a newer version) are scored; the earlier pairs between unchanged records are kept.
     The saved model is reused, never retrained, in this mode.
 
+    ``engine`` runs Splink's training and scoring (default: DuckDB in this process; see
+    :mod:`padan.linkage.engine`).
+
     Raises :class:`InputError` when the store holds no KPAI or no DTSEN records, or the
     thresholds are not 0 < review <= link <= 1.
     """
@@ -96,6 +101,7 @@ def link_records(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     con = duckdb.connect()
+    engine = engine or DuckDBEngine()
     try:
         records = load_features(store, con)
         counts = dict(
@@ -120,17 +126,16 @@ def link_records(
         seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"{records:,} records ready")
 
-        db_api = DuckDBAPI(con)
-        inputs = [db_api.register(f"input_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
+        inputs = engine.register(con)
         if incremental and (retrain or not model_path.exists()):
             raise InputError("incremental linking reuses the saved model: it cannot retrain")
         trained = retrain or not model_path.exists()
         if trained:
-            linker = Linker(inputs, settings(), log_level=logging.ERROR)
+            linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
             say("training the model (EM)")
             _train(linker, seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)
-            linker.misc.save_model_to_json(str(model_path), overwrite=True)
+            engine.save_model(linker, model_path)
             _stamp(model_path, records, seed)
         else:
             model = load_model(model_path)
@@ -138,7 +143,7 @@ def link_records(
                 # Score only pairs that touch a new or changed record.
                 for rule in model["blocking_rules_to_generate_predictions"]:
                     rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
-            linker = Linker(inputs, model, log_level=logging.ERROR)
+            linker = Linker(inputs, engine.model(model), log_level=logging.ERROR)
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("scoring candidate pairs")
@@ -189,6 +194,7 @@ def link_records(
         }
         seconds["clustering"] = time.perf_counter() - clock
     finally:
+        engine.close()
         con.close()
     members = sorted(sorted(group) for group in clusters.members().values())
     fresh_count = len(changed) if incremental else records

@@ -9,7 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from padan.linkage import DEFAULT_LINK_THRESHOLD, DEFAULT_REVIEW_THRESHOLD, link_records
+from padan.linkage import (
+    DEFAULT_LINK_THRESHOLD,
+    DEFAULT_REVIEW_THRESHOLD,
+    LinkEngine,
+    link_records,
+)
 from padan.registry.ids import assign_child_ids
 from padan.store import ChildLink, LinkRun, Store
 
@@ -45,13 +50,14 @@ def run_linkage(
     seed: int = 42,
     full: bool = False,
     progress: Callable[[str], None] | None = None,
+    engine: LinkEngine | None = None,
 ) -> RunSummary:
     """Link all current records, keep child ids of the previous run by overlap, and store it all.
 
     After a first run, only what changed is scored (records of batches ingested since, with
     the same model and thresholds) unless ``full`` or ``retrain`` is set. Reviewers' decisions
     ("same" / "different") are applied as must-link / cannot-link. Raises what
-    :func:`padan.linkage.link_records` raises.
+    :func:`padan.linkage.link_records` raises. ``engine`` runs Splink (default DuckDB).
     """
     started = dt.datetime.now(dt.UTC)
     decisions = store.review_decisions()
@@ -71,6 +77,7 @@ def run_linkage(
         must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
         cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
         known_batches=last.batches if incremental and last else None, known_pairs=known_pairs,
+        engine=engine,
     )  # fmt: skip
     previous = (
         {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(last.id)}

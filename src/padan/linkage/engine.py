@@ -1,0 +1,126 @@
+"""Where Splink runs: DuckDB in this process (the default) or Spark (``PADAN_LINKAGE_ENGINE``).
+
+Features, the deterministic NIK pass and clustering always run in DuckDB; an engine only
+holds Splink's part (training and scoring candidate pairs). It is handed the DuckDB
+connection that holds ``input_kpai`` and ``input_dtsen`` and gives back Splink inputs, the
+model in its own SQL dialect, and a way to save the trained model in the canonical (DuckDB)
+form.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+from splink import DuckDBAPI, SettingsCreator
+
+from padan.errors import InputError
+from padan.settings import Settings
+
+__all__ = [
+    "ENGINES",
+    "SOURCES",
+    "DuckDBEngine",
+    "LinkEngine",
+    "Model",
+    "engine_from_settings",
+    "open_engine",
+    "write_model",
+]
+
+#: Engine names accepted by ``PADAN_LINKAGE_ENGINE`` and ``padan link --engine``.
+ENGINES = ("duckdb", "spark")
+#: The two inputs, as Splink's source_dataset values.
+SOURCES = ("kpai", "dtsen")
+
+#: A model as :func:`padan.linkage.model.settings` builds it, or a saved Splink settings dict.
+Model = SettingsCreator | dict[str, Any]
+
+
+class LinkEngine(Protocol):
+    """Runs Splink's training and scoring for :func:`padan.linkage.link_records`."""
+
+    name: str
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
+        """Splink inputs for the tables ``input_kpai`` and ``input_dtsen`` in ``con``."""
+        ...
+
+    def model(self, model: Model) -> Model:
+        """``model`` (DuckDB SQL) as this engine's Splink needs it."""
+        ...
+
+    def save_model(self, linker: Any, path: Path) -> None:
+        """Write ``linker``'s trained model to ``path`` as Splink JSON in DuckDB SQL."""
+        ...
+
+    def close(self) -> None:
+        """Drop what :meth:`register` made for one run (files, views); idempotent."""
+        ...
+
+
+class DuckDBEngine:
+    """Splink on the run's own DuckDB connection (no copy of the features)."""
+
+    name = "duckdb"
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
+        db_api = DuckDBAPI(con)
+        return [db_api.register(f"input_{s}", dataset_display_name=s) for s in SOURCES]
+
+    def model(self, model: Model) -> Model:
+        return model
+
+    def save_model(self, linker: Any, path: Path) -> None:
+        linker.misc.save_model_to_json(str(path), overwrite=True)
+
+    def close(self) -> None:
+        return None
+
+
+def open_engine(
+    name: str,
+    *,
+    spark_master: str = "local[2]",
+    spark_exchange_dir: Path | None = None,
+    spark_partitions: int = 8,
+) -> LinkEngine:
+    """The engine called ``name`` (one of :data:`ENGINES`).
+
+    Spark is started lazily, on the first run. Raises :class:`InputError` for an unknown name,
+    or for ``spark`` when pyspark is not installed.
+    """
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        try:
+            from padan.linkage.spark import SparkEngine
+        except ImportError as exc:
+            raise InputError(
+                f"linkage engine 'spark' needs pyspark, which cannot be imported ({exc}); "
+                "install it with: pip install 'padan[spark]' (and Java 17)"
+            ) from exc
+        return SparkEngine(
+            master=spark_master, exchange_dir=spark_exchange_dir, partitions=spark_partitions
+        )
+    raise InputError(
+        f"unknown linkage engine {name!r}; use one of {', '.join(ENGINES)} "
+        "(PADAN_LINKAGE_ENGINE or padan link --engine)"
+    )
+
+
+def engine_from_settings(settings: Settings) -> LinkEngine:
+    """The engine ``settings.linkage_engine`` names, configured from ``settings``."""
+    return open_engine(
+        settings.linkage_engine,
+        spark_master=settings.spark_master,
+        spark_exchange_dir=settings.spark_exchange_dir,
+        spark_partitions=settings.spark_partitions,
+    )
+
+
+def write_model(path: Path, model: dict[str, Any]) -> None:
+    """Write a Splink settings dict as Splink's own ``save_model_to_json`` does."""
+    path.write_text(json.dumps(model, indent=4), encoding="utf-8")

@@ -1,0 +1,121 @@
+"""Splink on Spark: the features go to Spark as Parquet, the model as Spark SQL.
+
+Parquet is the exchange both ways a cluster can read: DuckDB writes the run's two input
+tables into a run directory under the exchange directory (a path every Spark executor sees,
+e.g. a shared mount, when the master is a cluster), Spark reads them, and Splink keeps its
+intermediate tables there too (``break_lineage_method="parquet"``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from pyspark.sql import SparkSession
+from splink import SettingsCreator
+from splink.backends.spark import SparkAPI, similarity_jar_location
+
+from padan.errors import InputError
+from padan.linkage.engine import SOURCES, Model, write_model
+from padan.linkage.spark_sql import carry_parameters, spark_model
+
+__all__ = ["SparkEngine", "spark_session"]
+
+
+def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSession:
+    """The active Spark session, or a new one on ``master`` with Splink's similarity jar.
+
+    Raises :class:`InputError` when Java cannot be found or Spark does not start.
+    """
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    if shutil.which("java") is None:
+        raise InputError(
+            "linkage engine 'spark' needs Java 17 and no java is on PATH; install it "
+            "(Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+        )
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("padan-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # py4j/pyspark raise plain exceptions when the JVM fails
+        raise InputError(
+            f"Spark did not start on master {master!r} ({exc}); check PADAN_SPARK_MASTER "
+            "and that Java 17 is installed"
+        ) from exc
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine:
+    """Splink's SparkAPI on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``, …)."""
+
+    name = "spark"
+
+    def __init__(
+        self, *, master: str, exchange_dir: Path | None = None, partitions: int = 8
+    ) -> None:
+        self.master = master
+        self.exchange_dir = exchange_dir
+        self.partitions = partitions
+        self._run_dir: Path | None = None
+        self._canonical: dict[str, Any] | None = None
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
+        """Write ``input_kpai``/``input_dtsen`` to Parquet and register them with Splink."""
+        base = self.exchange_dir or Path(tempfile.gettempdir())
+        self._run_dir = base / f"padan-spark-{uuid.uuid4().hex[:12]}"
+        self._run_dir.mkdir(parents=True)
+        session = spark_session(self.master, partitions=self.partitions, scratch=self._run_dir)
+        session.sparkContext.setCheckpointDir(str(self._run_dir / "checkpoints"))
+        db_api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=session,
+            break_lineage_method="parquet",
+            num_partitions_on_repartition=self.partitions,
+        )
+        inputs = []
+        for source in SOURCES:
+            path = export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
+            frame = session.read.parquet(str(path))
+            inputs.append(db_api.register(frame, dataset_display_name=source))
+        return inputs
+
+    def model(self, model: Model) -> Model:
+        canonical = (
+            model.get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+            if isinstance(model, SettingsCreator)
+            else model
+        )
+        self._canonical = canonical
+        return spark_model(canonical)
+
+    def save_model(self, linker: Any, path: Path) -> None:
+        if self._canonical is None:
+            raise RuntimeError("save_model before model(): no DuckDB form to save into")
+        trained = linker.misc.save_model_to_json()
+        write_model(path, carry_parameters(trained, self._canonical))
+
+    def close(self) -> None:
+        if self._run_dir is not None:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> Path:
+    """Write DuckDB ``table`` to the Parquet file ``path`` (Spark reads it back as is)."""
+    quoted = str(path).replace("'", "''")
+    con.execute(f"COPY {table} TO '{quoted}' (FORMAT parquet)")
+    return path
