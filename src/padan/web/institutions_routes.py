@@ -203,7 +203,7 @@ def _form_values(form: Any) -> dict[str, str]:
 
 @page_router.get("/institutions/new", response_class=HTMLResponse)
 def new_page(request: Request, user: User) -> HTMLResponse:
-    svc._require(user, "institutions_manage")
+    svc.require(user, "institutions_manage")
     return render(request, "institution_form.html", values={}, error=None, id_lembaga=None,
                   version=None, types=JENIS_LEMBAGA)  # fmt: skip
 
@@ -231,7 +231,7 @@ def profile_page(request: Request, user: User, id_lembaga: str, done: str = "") 
 
 @page_router.get("/institutions/{id_lembaga}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
-    svc._require(user, "institutions_manage")
+    svc.require(user, "institutions_manage")
     data = svc.profile(ctx(request).store, user, id_lembaga)
     values = {k: "" if data["fields"].get(k) is None else str(data["fields"][k])
               for k in svc.FORM_FIELDS}  # fmt: skip

@@ -59,6 +59,7 @@ __all__ = [
     "inspect",
     "institutions",
     "profile",
+    "require",
     "risk",
 ]
 
@@ -73,7 +74,8 @@ _COMPARED = ("nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "
              "kapasitas", "jumlah_anak", "origin")  # fmt: skip
 
 
-def _require(p: Principal, permission: str) -> None:
+def require(p: Principal, permission: str) -> None:
+    """Raise :class:`Forbidden` unless the role has ``permission`` (``policy.toml``)."""
     if not p.can(permission):
         raise Forbidden(f"role {p.role.name} may not use {permission}")
 
@@ -121,7 +123,12 @@ def _fields(
 
 def _sync(store: Store) -> None:
     """Take over a newer ``lembaga`` extract first (idempotent), as the CLI does."""
-    sync_from_extract(store, by="padan-web")
+    try:
+        sync_from_extract(store, by="padan-web")
+    except InputError:
+        # Another request took the same extract over at the same moment (its transaction won);
+        # once more sees that work done and changes nothing.
+        sync_from_extract(store, by="padan-web")
 
 
 def institutions(
@@ -134,7 +141,7 @@ def institutions(
     purpose: str = "",
 ) -> list[dict[str, Any]]:
     """Institutions in the user's scope whose name contains ``q`` (any case); audited."""
-    _require(p, "institutions")
+    require(p, "institutions")
     code = _scope(p, region)
     _sync(store)
     needle = q.strip().casefold()
@@ -166,7 +173,7 @@ def risk(
     store: Store, p: Principal, *, region: str | None = None, limit: int = 100, purpose: str = ""
 ) -> list[dict[str, Any]]:
     """The ranked inspection worklist of the user's region, every reason shown; audited."""
-    _require(p, "institutions")
+    require(p, "institutions")
     if not 1 <= limit <= 1000:
         raise InputError(f"limit {limit} must be between 1 and 1000")
     code = _scope(p, region)
@@ -180,7 +187,7 @@ def indicators(
     store: Store, p: Principal, *, level: str = "regency", region: str | None = None
 ) -> list[dict[str, Any]]:
     """Supervision indicators per province or regency in the user's scope; audited."""
-    _require(p, "institutions")
+    require(p, "institutions")
     code = _scope(p, region)
     _sync(store)
     rows = [i.as_dict() for i in region_indicators(store, level=level, region=code)]
@@ -212,7 +219,7 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
     """One institution: facts, accreditation expiry, history, inspections with findings and
     follow-ups, risk points, duplicates and linked KPAI complaints as the role may see them;
     audited. Raises :class:`NotFound` for an absent or out-of-scope institution, alike."""
-    _require(p, "institutions")
+    require(p, "institutions")
     record = _visible(store, p, id_lembaga)
     history = institution_history(store, record.id_lembaga)
     safe_house = record.jenis == "RUMAH_AMAN" or any(
@@ -274,7 +281,7 @@ def create(
     """Register an institution (same validation as the library); audited.
 
     Raises :class:`InputError` for bad fields or a region outside the user's scope."""
-    _require(p, "institutions_manage")
+    require(p, "institutions_manage")
     given = {k: v for k, v in fields.items() if v not in (None, "")}
     validate_fields(given, today=dt.date.today())
     _checked_region(p, given)
@@ -296,7 +303,7 @@ def edit(
 
     Raises :class:`NotFound` (absent/out of scope), :class:`InputError` (bad fields, outdated
     form, region outside the scope)."""
-    _require(p, "institutions_manage")
+    require(p, "institutions_manage")
     record = _visible(store, p, id_lembaga)
     changes = dict(fields)
     if changes.get("alamat") == SAFE_HOUSE_HIDDEN:
@@ -313,7 +320,7 @@ def edit(
 
 def checklist_view(store: Store, p: Principal, id_lembaga: str) -> dict[str, Any]:
     """The institution and the checklist that applies to it, for the inspection form."""
-    _require(p, "institutions_manage")
+    require(p, "institutions_manage")
     record = _visible(store, p, id_lembaga)
     checklist = checklist_for(record.jenis)
     if checklist is None:
@@ -325,7 +332,7 @@ def inspect(store: Store, p: Principal, id_lembaga: str, data: Mapping[str, Any]
     """Record an inspection with its findings against a checklist; audited.
 
     Raises :class:`NotFound` or :class:`InputError` (every problem listed; nothing stored)."""
-    _require(p, "institutions_manage")
+    require(p, "institutions_manage")
     record = _visible(store, p, id_lembaga)
     made = record_inspection(store, {**data, "id_lembaga": record.id_lembaga})
     _log(store, p, "inspection_record",
@@ -343,7 +350,7 @@ def follow_up_finding(
     on: str = "",
 ) -> dict[str, Any]:
     """Update the follow-up status of a finding of an institution in scope; audited."""
-    _require(p, "institutions_manage")
+    require(p, "institutions_manage")
     registry = InstitutionStore(store)
     finding = registry.finding(finding_id)
     owner = None
@@ -372,7 +379,7 @@ def follow_up_finding(
 
 def duplicate_queue(store: Store, p: Principal, *, purpose: str = "") -> list[dict[str, Any]]:
     """Doubtful institution pairs (both in scope), side by side with differences; audited."""
-    _require(p, "institutions_review")
+    require(p, "institutions_review")
     _sync(store)
     items = institution_review_queue(store)
     ids = sorted({x for i in items for x in (i.id_a, i.id_b)})
@@ -403,7 +410,7 @@ def decide_duplicates(
     """Decide whether two institution records are the same (with a reason); audited.
 
     The next deduplication run (``padan institutions dedup``) applies it."""
-    _require(p, "institutions_review")
+    require(p, "institutions_review")
     for uid in (id_a, id_b):
         _visible(store, p, uid)
     made = decide_institutions(store, id_a, id_b, decision, reviewer=p.username, reason=reason)
