@@ -98,3 +98,17 @@ def test_report_bad_input_is_refused_and_nothing_is_written(
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_demo_syncs_and_dedups_institutions_into_the_report(demo: tuple[Path, str]) -> None:
+    from padan.store import InstitutionStore, open_store
+
+    work, db = demo
+    registry = InstitutionStore(open_store(db))
+    run = registry.latest_dedup_run()
+    assert run is not None and run.records == len(registry.institutions()) > 0
+    wb = load_workbook(work / "out" / "laporan.xlsx")
+    top = wb["Prioritas lembaga (top 20)"]
+    scores = [row[5] for row in top.iter_rows(min_row=2, values_only=True)]
+    assert scores and scores == sorted(scores, reverse=True)
+    assert "Lembaga per wilayah" in wb.sheetnames

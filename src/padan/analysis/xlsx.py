@@ -87,11 +87,17 @@ def _write_sheet(
 
 
 def write_xlsx(
-    report: Report, tables: Sequence[DisplayTable], path: Path, *, worklists: bool = False
+    report: Report,
+    tables: Sequence[DisplayTable],
+    path: Path,
+    *,
+    worklists: bool = False,
+    institutions: Sequence[DisplayTable] = (),
 ) -> Path:
     """Write the workbook to ``path`` atomically (a finished file or none).
 
-    Sheets: ``Ringkasan`` (snapshot and headline figures), one per table, and — only with
+    Sheets: ``Ringkasan`` (snapshot and headline figures), one per table, one per institution
+    table (:func:`padan.analysis.institution_sheets.institution_tables`) and — only with
     ``worklists`` — one per named worklist. Text starting like a formula is neutralised.
     """
     wb = Workbook()
@@ -114,6 +120,8 @@ def write_xlsx(
     for col, width in zip("ABCDEF", (48, 70, 14, 16, 40, 12), strict=True):
         summary.column_dimensions[col].width = width
     for table in tables[1:]:
+        _write_sheet(wb, used, table.title, table.headers, table.rows)
+    for table in institutions:
         _write_sheet(wb, used, table.title, table.headers, table.rows)
     if worklists:
         for wl in report.worklists.values():

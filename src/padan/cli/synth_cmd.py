@@ -12,12 +12,20 @@ from padan.analysis import build_report, default_rules, indicator_labels
 from padan.cli.common import DbOption, err, out, progress_bar, store_from, translate_errors
 from padan.cli.ingest_cmd import render_summary
 from padan.cli.link_cmd import render_metrics, render_run
-from padan.cli.report_cmd import render_report, write_report_files
+from padan.cli.report_cmd import institution_sheets, render_report, write_report_files
 from padan.cli.store_cmd import render_quarantine
 from padan.ingest import ingest_file
+from padan.institutions import (
+    dedup_institutions,
+    evaluate_dedup,
+    read_lembaga_truth,
+    sync_from_extract,
+    worklist,
+)
 from padan.linkage import evaluate_run, read_truth
 from padan.registry import run_linkage
 from padan.settings import get_settings
+from padan.store import Store
 
 __all__ = ["demo", "synth"]
 
@@ -105,17 +113,44 @@ def demo(
         )  # fmt: skip
         render_run(run)
         render_metrics(evaluate_run(store, run.run_id, read_truth(data.files["truth"])))
+        _institutions(store, data.files["lembaga_truth"])
         rules = default_rules()
         report = build_report(store, rules=rules)
         labels = indicator_labels(rules)
         xlsx, html = write_report_files(
-            report, out_dir / "laporan.xlsx", labels, suppress_small=True, worklists=False
-        )
+            report, out_dir / "laporan.xlsx", labels, suppress_small=True, worklists=False,
+            institutions=institution_sheets(store, report),
+        )  # fmt: skip
         render_report(report, labels)
     out.print(
         f"\nLaporan: [bold]{xlsx}[/]   Ringkasan HTML: [bold]{html}[/]\n"
         f"Data: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
         f"Next: [bold]padan quarantine list --batch {broken_batch}[/], "
         "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
-        "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/]"
+        "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/], "
+        "[bold]padan institutions risk[/], [bold]padan serve[/]"
     )
+
+
+_DEMO_TOP = 5
+
+
+def _institutions(store: Store, truth: Path) -> None:
+    """Take the lembaga extract into the registry, merge duplicates, show the worklist's top."""
+    synced = sync_from_extract(store, by="padan-demo")
+    dedup = dedup_institutions(store)
+    counts = evaluate_dedup(store, read_lembaga_truth(truth))
+    out.print(
+        f"\nLembaga: {synced.new} baru, {synced.changed} berubah, {synced.unchanged} tetap; "
+        f"{dedup.records} catatan → {dedup.institutions} lembaga "
+        f"({dedup.linked_pairs} pasangan digabung, {dedup.review_pairs} menunggu tinjauan; "
+        f"presisi {counts.precision:.2f}, recall {counts.recall:.2f})"
+    )
+    table = Table(title=f"Prioritas pengawasan lembaga (top {_DEMO_TOP})")
+    for column in ("#", "id_lembaga", "nama", "jenis", "wilayah", "skor", "alasan"):
+        table.add_column(column, justify="right" if column in ("#", "skor") else "left")
+    for a in worklist(store, limit=_DEMO_TOP):
+        more = f" (+{len(a.reasons) - 2} lagi)" if len(a.reasons) > 2 else ""
+        table.add_row(str(a.rank), a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah,
+                      str(a.score), "; ".join(a.reasons[:2]) + more)  # fmt: skip
+    out.print(table)

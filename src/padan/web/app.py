@@ -127,6 +127,8 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -> FastAPI:
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only."""
     from padan.web.api import router as api_router
+    from padan.web.institutions_routes import api_router as institutions_api
+    from padan.web.institutions_routes import page_router as institutions_pages
     from padan.web.pages import router as page_router
 
     app = FastAPI(
@@ -146,7 +148,9 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     app.state.padan = WebContext(store, model_path, templates, secure_cookies)
     app.mount("/static", StaticFiles(directory=str(base / "static")), name="static")
     app.include_router(api_router)
+    app.include_router(institutions_api)
     app.include_router(page_router)
+    app.include_router(institutions_pages)
 
     @app.exception_handler(PadanError)
     async def padan_error(request: Request, exc: PadanError) -> Response:

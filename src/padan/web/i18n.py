@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from padan.web.i18n_institutions import INSTITUTION_TEXT
+
 __all__ = ["LANGUAGES", "translator"]
 
 LANGUAGES = ("id", "en")
@@ -100,6 +102,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "threshold": ("Ambang", "Threshold"),
     "lang_switch": ("English", "Bahasa Indonesia"),
 }
+
+
+_TEXT.update(INSTITUTION_TEXT)
 
 
 def translator(lang: str) -> Callable[[str], str]:

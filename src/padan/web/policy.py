@@ -21,6 +21,8 @@ __all__ = [
     "Role",
     "get_role",
     "mask_nik",
+    "sees_complaint_details",
+    "shape_institution",
     "shape_record",
 ]
 
@@ -34,6 +36,10 @@ PERMISSIONS = (
     "quarantine",
     "runs",
     "audit",
+    "institutions",
+    "institutions_manage",
+    "institutions_review",
+    "safe_house_address",
 )
 _NIK_FIELDS = ("nik_anak", "nik", "no_kk")
 
@@ -139,6 +145,30 @@ def shape_record(principal: Principal, record: dict[str, Any]) -> dict[str, Any]
             value = mask_nik(value)
         shaped[key] = value
     return shaped
+
+
+#: Shown instead of a safe house's address to roles without ``safe_house_address``.
+SAFE_HOUSE_HIDDEN = "(rahasia)"
+
+
+def shape_institution(
+    principal: Principal, record: dict[str, Any], *, safe_house: bool
+) -> dict[str, Any]:
+    """An institution's fields as the principal may see them.
+
+    The address of a safe house (``safe_house``: it is, or was, a ``RUMAH_AMAN``) is hidden
+    unless the role has ``safe_house_address``.
+    """
+    shaped = dict(record)
+    if safe_house and not principal.can("safe_house_address") and shaped.get("alamat"):
+        shaped["alamat"] = SAFE_HOUSE_HIDDEN
+    return shaped
+
+
+def sees_complaint_details(principal: Principal) -> bool:
+    """Whether the role sees which KPAI complaints (number, cluster, category) concern an
+    institution; other roles only see that a complaint is linked."""
+    return "kpai" in principal.role.sources and "kpai_case" in principal.role.groups
 
 
 #: Explanation comparisons → the field group their values come from.
