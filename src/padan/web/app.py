@@ -128,6 +128,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only."""
     from padan.web.api import router as api_router
     from padan.web.pages import router as page_router
+    from padan.web.worklist_routes import api_router as figures_api
+    from padan.web.worklist_routes import page_router as figures_pages
 
     app = FastAPI(
         title="Padan API",
@@ -147,6 +149,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     app.mount("/static", StaticFiles(directory=str(base / "static")), name="static")
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(figures_api)
+    app.include_router(figures_pages)
 
     @app.exception_handler(PadanError)
     async def padan_error(request: Request, exc: PadanError) -> Response:

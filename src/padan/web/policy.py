@@ -22,6 +22,8 @@ __all__ = [
     "get_role",
     "mask_nik",
     "shape_record",
+    "shape_worklist_row",
+    "worklist_columns",
 ]
 
 PERMISSIONS = (
@@ -34,8 +36,10 @@ PERMISSIONS = (
     "quarantine",
     "runs",
     "audit",
+    "worklists",
 )
 _NIK_FIELDS = ("nik_anak", "nik", "no_kk")
+_SMALL = ("suppress", "exact")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Role:
     groups: frozenset[str]  # field group names (kept for explanations)
     nik_full: bool
     ingest: tuple[str, ...]
+    suppress_small: bool = True  # dashboard counts 1-4 hidden (roles meant for aggregates)
+    worklists: tuple[str, ...] = ()  # named worklists the role may open and export
 
 
 @dataclass(frozen=True)
@@ -80,14 +86,20 @@ class Principal:
 
 
 @cache
-def _load() -> dict[str, Role]:
+def _data() -> dict[str, Any]:
     text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    return tomllib.loads(text)
+
+
+@cache
+def _load() -> dict[str, Role]:
+    data = _data()
     groups: dict[str, list[str]] = data["groups"]
     roles = {}
     for name, spec in data["roles"].items():
         unknown = set(spec["permissions"]) - set(PERMISSIONS)
-        if unknown or spec["scope"] not in ("national", "region"):
+        small = spec.get("small_cells", "suppress")
+        if unknown or spec["scope"] not in ("national", "region") or small not in _SMALL:
             raise InputError(f"policy.toml: role {name}: bad permissions or scope {unknown}")
         fields = frozenset(f for g in spec["fields"] for f in groups[g])
         roles[name] = Role(
@@ -100,6 +112,8 @@ def _load() -> dict[str, Role]:
             frozenset(spec["fields"]),
             spec["nik"] == "full",
             tuple(spec["ingest"]),
+            small == "suppress",
+            tuple(spec.get("worklists", ())),
         )
     return roles
 
@@ -139,6 +153,30 @@ def shape_record(principal: Principal, record: dict[str, Any]) -> dict[str, Any]
             value = mask_nik(value)
         shaped[key] = value
     return shaped
+
+
+def worklist_columns(principal: Principal, columns: tuple[str, ...]) -> list[int]:
+    """Positions of the worklist ``columns`` the principal may see.
+
+    A column follows the rule of the record field it comes from (``[worklist_columns]`` in the
+    policy names the ones called differently); NIK columns are masked by :func:`shape_record`'s
+    rule, see :func:`shape_worklist_row`.
+    """
+    aliases: dict[str, str] = _data().get("worklist_columns", {})
+    return [i for i, c in enumerate(columns) if aliases.get(c, c) in principal.role.fields]
+
+
+def shape_worklist_row(
+    principal: Principal, columns: tuple[str, ...], keep: list[int], row: tuple[object, ...]
+) -> list[object]:
+    """The visible cells of one worklist row (``keep`` from :func:`worklist_columns`)."""
+    shown: list[object] = []
+    for i in keep:
+        value = row[i]
+        if columns[i] in _NIK_FIELDS and not principal.role.nik_full and isinstance(value, str):
+            value = mask_nik(value)
+        shown.append(value)
+    return shown
 
 
 #: Explanation comparisons → the field group their values come from.
