@@ -309,6 +309,9 @@ def test_explain_gives_the_weights_with_values_shaped_by_role(
         ("admin1", "/review", 403),
         ("kemensos1", "/audit", 403),
         ("tinjau1", "/ingest", 403),
+        ("audit1", "/worklists", 403),
+        ("tinjau1", "/worklists/usulan_dtsen/export.csv?purpose=x", 403),
+        ("kpai1", "/worklists/sinyal_inklusi/export.xlsx?purpose=x", 403),
     ],
 )
 def test_pages_refuse_like_the_api(
