@@ -183,3 +183,21 @@ def test_worklist_export_neutralises_formulas(fmt: str) -> None:
         cells = [c.value for c in sheet[3]]
     assert [str(c)[0] for c in cells[:4]] == ["'"] * 4
     assert cells[4] == "Siti" and str(cells[5]) == "3"
+
+
+def test_dashboard_shows_institution_indicators_in_scope(
+    world: WebWorld, client: TestClient, web_store: Store
+) -> None:
+    from padan.ingest import ingest_file
+    from padan.institutions import region_indicators, sync_from_extract
+
+    ingest_file(world.data_files["lembaga"], source="lembaga", store=web_store)
+    sync_from_extract(web_store)
+    national = _get(client, world, "audit1", "/api/v1/indicators").json()["institutions"]
+    expected = region_indicators(web_store, level="province")
+    assert national and [r["kode_wilayah"] for r in national] == [r.kode_wilayah for r in expected]
+    assert [r["institutions"] for r in national] == [r.institutions for r in expected]
+    regional = _get(client, world, "daerah1", "/api/v1/indicators").json()["institutions"]
+    assert regional and all(r["kode_wilayah"].startswith(world.province + ".") for r in regional)
+    page = _get(client, world, "daerah1", "/dashboard").text
+    assert all(r["kode_wilayah"] in page for r in regional)
