@@ -112,3 +112,39 @@ def test_demo_syncs_and_dedups_institutions_into_the_report(demo: tuple[Path, st
     scores = [row[5] for row in top.iter_rows(min_row=2, values_only=True)]
     assert scores and scores == sorted(scores, reverse=True)
     assert "Lembaga per wilayah" in wb.sheetnames
+
+
+def test_report_worklists_export_is_in_the_hash_chained_audit_log(
+    demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    from padan.store import export_audit_entries, open_store
+    from padan.store.web_store import audit_entries, verify_audit
+
+    _, db = demo
+    store = open_store(db)
+    before = len(audit_entries(store, limit=10_000))
+    out = tmp_path / "daftar.xlsx"
+    result = runner.invoke(
+        app, ["report", "--out", str(out), "--worklists", "--purpose", "usulan DTSEN", "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    entries = audit_entries(store, limit=10_000)
+    assert len(entries) == before + 1
+    entry = entries[0]
+    assert (entry.role, entry.action, entry.purpose) == ("cli", "report.worklists", "usulan DTSEN")
+    named = {
+        str(row[0])
+        for ws in load_workbook(out).worksheets
+        if ws.title.startswith("Daftar")
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row and isinstance(row[0], str) and row[0].startswith("PDN")
+    }
+    assert named and named <= set(entry.child_ids)
+    checked, broken = verify_audit(store)
+    assert broken is None and checked == len(entries)
+    assert export_audit_entries(store)[-1].action == "report.worklists"
+    result = runner.invoke(
+        app, ["audit", "list", "--child", sorted(named)[0], "--db", db], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 0 and "report.worklists" in result.stdout, result.output
+    store.engine.dispose()

@@ -49,6 +49,16 @@ ALLOWED = {
     "peninjau": {"dashboard", "search", "profile_in", "profile_out", "review", "decide"},
     "auditor": {"dashboard", "audit"},
 }
+#: Headline indicators and worklists (issue 4 in the web app).
+_NATIONAL_FIGURES = {"indicators", "indicators_out"}
+_NAMED = {"worklists", "worklist", "worklist_export"}
+_KEMENSOS_LISTS = {"worklist_eligible", "worklist_eligible_export"}
+ALLOWED["admin"] |= _NATIONAL_FIGURES
+ALLOWED["analis_kpai"] |= _NATIONAL_FIGURES | _NAMED
+ALLOWED["analis_kemensos"] |= _NATIONAL_FIGURES | _NAMED | _KEMENSOS_LISTS
+ALLOWED["petugas_daerah"] |= {"indicators"} | _NAMED | _KEMENSOS_LISTS
+ALLOWED["peninjau"] |= _NATIONAL_FIGURES
+ALLOWED["auditor"] |= _NATIONAL_FIGURES
 
 
 def _children(store: Store, province: str) -> tuple[str, str, str]:
@@ -74,9 +84,22 @@ def _children(store: Store, province: str) -> tuple[str, str, str]:
 
 
 def _endpoints(
-    world: WebWorld, inside: str, outside: str, name: str
+    world: WebWorld, inside: str, outside: str, name: str, other: str = "11"
 ) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    purpose = {"purpose": "uji matriks"}
+    export = {"purpose": "uji matriks", "format": "csv"}
     return {
+        "indicators": ("GET", "/api/v1/indicators", {}),
+        "indicators_out": ("GET", "/api/v1/indicators", {"params": {"region": other}}),
+        "worklists": ("GET", "/api/v1/worklists", {}),
+        "worklist": ("GET", "/api/v1/worklists/usulan_dtsen", {"params": purpose}),
+        "worklist_export": ("GET", "/api/v1/worklists/tanpa_atensi/export", {"params": export}),
+        "worklist_eligible": ("GET", "/api/v1/worklists/layak_belum_menerima", {"params": purpose}),
+        "worklist_eligible_export": (
+            "GET",
+            "/api/v1/worklists/layak_belum_menerima/export",
+            {"params": export},
+        ),
         "dashboard": ("GET", "/api/v1/dashboard", {}),
         "search": ("GET", "/api/v1/children", {"params": {"q": name}}),
         "profile_in": ("GET", f"/api/v1/children/{inside}", {}),
@@ -138,6 +161,7 @@ def setup(world: WebWorld) -> dict[str, Any]:
         "outside": outside,
         "name": name,
         "outside_secrets": [s for s in (dtsen["nik"], dtsen["id_individu"], outside) if s],
+        "other_province": dtsen["kode_wilayah"][:2],
         "pair": (item["record_a"], item["record_b"]),
     }
 
@@ -147,7 +171,9 @@ def test_authorisation_matrix_every_role_every_endpoint(
     world: WebWorld, client: TestClient, setup: dict[str, Any], user: str
 ) -> None:
     role = USERS[user][0]
-    endpoints = _endpoints(world, setup["inside"], setup["outside"], setup["name"])
+    endpoints = _endpoints(
+        world, setup["inside"], setup["outside"], setup["name"], setup["other_province"]
+    )
     headers = {"Authorization": f"Bearer {world.tokens[user]}"}
     for name, (method, path, kwargs) in endpoints.items():
         if name == "decide":
@@ -283,6 +309,9 @@ def test_explain_gives_the_weights_with_values_shaped_by_role(
         ("admin1", "/review", 403),
         ("kemensos1", "/audit", 403),
         ("tinjau1", "/ingest", 403),
+        ("audit1", "/worklists", 403),
+        ("tinjau1", "/worklists/usulan_dtsen/export.csv?purpose=x", 403),
+        ("kpai1", "/worklists/sinyal_inklusi/export.xlsx?purpose=x", 403),
     ],
 )
 def test_pages_refuse_like_the_api(

@@ -130,4 +130,30 @@ def test_browser_main_flows(
     download.value.save_as(saved)
     assert saved.read_text(encoding="utf-8-sig").startswith("child_id,kode_wilayah")
     page.close()
-    assert len(list(shots.glob("*.png"))) == 5
+
+    # A regional officer: the dashboard's indicators, then a worklist exported as XLSX.
+    page = browser.new_page()
+    page.goto(base_url + "/login")
+    page.fill("input[name=username]", "daerah1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#headline tbody tr").first).to_be_visible()
+    expect(page.locator("#indicator-regions tbody tr").first).to_be_visible()
+    codes = page.locator("#indicator-regions tbody tr td:first-child").all_inner_texts()
+    assert codes and all(c.startswith(world.province + ".") for c in codes if c != "-")
+    page.screenshot(path=str(shots / "6-indicators.png"), full_page=True)
+    page.click("#to-worklists")
+    page.locator("a.worklist-link").first.click()
+    page.click("#purpose-form button[type=submit]")
+    expect(page.locator("#worklist")).to_be_visible()
+    page.screenshot(path=str(shots / "7-worklist.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    sheet = tmp_path / "daftar.xlsx"
+    download.value.save_as(sheet)
+    from openpyxl import load_workbook
+
+    header = [c.value for c in load_workbook(sheet).active[2]]
+    assert "child_id" in header and "kode_wilayah" in header
+    page.close()
+    assert len(list(shots.glob("*.png"))) == 7

@@ -180,14 +180,16 @@ def build_report(
     rules: Rules | None = None,
     worklists: bool = False,
     actor: str | None = None,
+    purpose: str = "",
 ) -> Report:
     """The report of the latest linkage run, for the whole country or one region.
 
     ``region`` is a province, regency or district code; ``worklists`` adds the named worklists
     (only for roles allowed to see names) and records the export, by ``actor``, in the store's
-    export audit (counts only, no names). Raises :class:`InputError` for an unknown region, for
-    worklists without an actor, or when nothing has been linked yet; :class:`StoreError` when
-    the store cannot be read or the audit cannot be written.
+    export audit (counts only, no names) and in the hash-chained audit log (the children's ids
+    and ``purpose``), like the web app's exports. Raises :class:`InputError` for an unknown
+    region, for worklists without an actor, or when nothing has been linked yet;
+    :class:`StoreError` when the store cannot be read or the audit cannot be written.
     """
     where = resolve_region(region) if region is not None else None
     if worklists and not (actor and actor.strip()):
@@ -202,6 +204,9 @@ def build_report(
                 dt.datetime.now(dt.UTC), str(actor), "report.worklists",
                 where.code if where else None, snapshot.run_id, sum(counts.values()),
                 {"worklists": counts},
+                tuple(sorted({str(r[w.columns.index("child_id")]) for w in
+                              report.worklists.values() for r in w.rows})),
+                purpose,
             ),
         )  # fmt: skip
     return report

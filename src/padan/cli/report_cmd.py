@@ -89,6 +89,10 @@ def report(
             help="Add the named worklists to the XLSX (authorised roles only; audited).",
         ),
     ] = False,
+    purpose: Annotated[
+        str,
+        typer.Option("--purpose", help="Why the worklists are exported (kept in the audit log)."),
+    ] = "",
     no_suppress: Annotated[
         bool,
         typer.Option("--no-suppress", help="Show exact small counts (internal use only)."),
@@ -108,7 +112,7 @@ def report(
         store = store_from(db)
         result = build_report(
             store, region=region, rules=loaded, worklists=worklists,
-            actor=getpass.getuser() if worklists else None,
+            actor=getpass.getuser() if worklists else None, purpose=purpose,
         )  # fmt: skip
         files = (
             write_report_files(

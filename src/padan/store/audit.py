@@ -1,6 +1,9 @@
 """Audit of named exports: every time worklists with children's names leave the store.
 
 No names or identifiers are kept here: who, when, what (action, region, run) and how many rows.
+Each export is also appended to the hash-chained ``audit_log`` of the web app (with the ids of
+the children exported and the purpose), so ``padan audit verify`` and the auditor page cover the
+CLI's exports too.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, se
 
 from padan.store.db import Store
 from padan.store.tables import metadata
+from padan.store.web_store import append_audit
 
 __all__ = ["ExportAudit", "export_audit", "export_audit_entries", "record_export"]
 
@@ -42,10 +46,26 @@ class ExportAudit:
     run_id: int | None
     rows: int
     detail: dict[str, object]
+    child_ids: tuple[str, ...] = ()  # whose data left the store (hash-chained log only)
+    purpose: str = ""
+
+
+#: The role recorded in the audit chain for exports made from the command line.
+CLI_ROLE = "cli"
 
 
 def record_export(store: Store, entry: ExportAudit) -> int:
-    """Store an audit entry; returns its id. Raises :class:`StoreError` if it cannot be written."""
+    """Store an audit entry (and append it to the hash-chained audit log); returns its id.
+
+    Raises :class:`StoreError` if it cannot be written.
+    """
+    counts = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+    append_audit(
+        store, username=entry.actor[:64], role=CLI_ROLE, action=entry.action,
+        target=f"region={entry.region or 'nasional'} run={entry.run_id} rows={entry.rows} "
+        f"{counts}"[:500],
+        child_ids=sorted(set(entry.child_ids)), purpose=entry.purpose.strip()[:500] or "-",
+    )  # fmt: skip
     values = {
         "at": entry.at, "actor": entry.actor[:64], "action": entry.action,
         "region": entry.region, "run_id": entry.run_id, "rows": entry.rows,

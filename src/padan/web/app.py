@@ -130,6 +130,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     from padan.web.institutions_routes import api_router as institutions_api
     from padan.web.institutions_routes import page_router as institutions_pages
     from padan.web.pages import router as page_router
+    from padan.web.worklist_routes import api_router as figures_api
+    from padan.web.worklist_routes import page_router as figures_pages
 
     app = FastAPI(
         title="Padan API",
@@ -151,6 +153,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     app.include_router(institutions_api)
     app.include_router(page_router)
     app.include_router(institutions_pages)
+    app.include_router(figures_api)
+    app.include_router(figures_pages)
 
     @app.exception_handler(PadanError)
     async def padan_error(request: Request, exc: PadanError) -> Response:

@@ -18,9 +18,11 @@ from padan.web.app import (
     authenticate,
     check_csrf,
     ctx,
+    language,
     render,
 )
 from padan.web.auth import LoginThrottled, end_session, login
+from padan.web.figures import indicator_chart, indicators
 from padan.web.policy import Principal
 
 __all__ = ["router"]
@@ -98,10 +100,14 @@ def switch_language(lang: str, next: str = "/") -> RedirectResponse:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, user: User, region: str | None = None) -> HTMLResponse:
+def dashboard(
+    request: Request, user: User, region: str | None = None, indicator: str = ""
+) -> HTMLResponse:
     data = service.dashboard(ctx(request).store, user, region=region)
     peak = max([r["dtsen"] + r["kpai"] for r in data["rows"]] or [1]) or 1
-    return render(request, "dashboard.html", data=data, peak=peak)
+    figures = indicators(ctx(request).store, user, region=region, lang=language(request))
+    return render(request, "dashboard.html", data=data, peak=peak, ind=figures,
+                  chart=indicator_chart(figures, indicator))  # fmt: skip
 
 
 @router.get("/children", response_class=HTMLResponse)

@@ -24,6 +24,8 @@ __all__ = [
     "sees_complaint_details",
     "shape_institution",
     "shape_record",
+    "shape_worklist_row",
+    "worklist_columns",
 ]
 
 PERMISSIONS = (
@@ -40,8 +42,10 @@ PERMISSIONS = (
     "institutions_manage",
     "institutions_review",
     "safe_house_address",
+    "worklists",
 )
 _NIK_FIELDS = ("nik_anak", "nik", "no_kk")
+_SMALL = ("suppress", "exact")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class Role:
     groups: frozenset[str]  # field group names (kept for explanations)
     nik_full: bool
     ingest: tuple[str, ...]
+    suppress_small: bool = True  # dashboard counts 1-4 hidden (roles meant for aggregates)
+    worklists: tuple[str, ...] = ()  # named worklists the role may open and export
 
 
 @dataclass(frozen=True)
@@ -86,14 +92,20 @@ class Principal:
 
 
 @cache
-def _load() -> dict[str, Role]:
+def _data() -> dict[str, Any]:
     text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    return tomllib.loads(text)
+
+
+@cache
+def _load() -> dict[str, Role]:
+    data = _data()
     groups: dict[str, list[str]] = data["groups"]
     roles = {}
     for name, spec in data["roles"].items():
         unknown = set(spec["permissions"]) - set(PERMISSIONS)
-        if unknown or spec["scope"] not in ("national", "region"):
+        small = spec.get("small_cells", "suppress")
+        if unknown or spec["scope"] not in ("national", "region") or small not in _SMALL:
             raise InputError(f"policy.toml: role {name}: bad permissions or scope {unknown}")
         fields = frozenset(f for g in spec["fields"] for f in groups[g])
         roles[name] = Role(
@@ -106,6 +118,8 @@ def _load() -> dict[str, Role]:
             frozenset(spec["fields"]),
             spec["nik"] == "full",
             tuple(spec["ingest"]),
+            small == "suppress",
+            tuple(spec.get("worklists", ())),
         )
     return roles
 
@@ -169,6 +183,30 @@ def sees_complaint_details(principal: Principal) -> bool:
     """Whether the role sees which KPAI complaints (number, cluster, category) concern an
     institution; other roles only see that a complaint is linked."""
     return "kpai" in principal.role.sources and "kpai_case" in principal.role.groups
+
+
+def worklist_columns(principal: Principal, columns: tuple[str, ...]) -> list[int]:
+    """Positions of the worklist ``columns`` the principal may see.
+
+    A column follows the rule of the record field it comes from (``[worklist_columns]`` in the
+    policy names the ones called differently); NIK columns are masked by :func:`shape_record`'s
+    rule, see :func:`shape_worklist_row`.
+    """
+    aliases: dict[str, str] = _data().get("worklist_columns", {})
+    return [i for i, c in enumerate(columns) if aliases.get(c, c) in principal.role.fields]
+
+
+def shape_worklist_row(
+    principal: Principal, columns: tuple[str, ...], keep: list[int], row: tuple[object, ...]
+) -> list[object]:
+    """The visible cells of one worklist row (``keep`` from :func:`worklist_columns`)."""
+    shown: list[object] = []
+    for i in keep:
+        value = row[i]
+        if columns[i] in _NIK_FIELDS and not principal.role.nik_full and isinstance(value, str):
+            value = mask_nik(value)
+        shown.append(value)
+    return shown
 
 
 #: Explanation comparisons → the field group their values come from.

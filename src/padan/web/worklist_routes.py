@@ -1,0 +1,144 @@
+"""Routes of the headline indicators and the named worklists: pages and their ``/api/v1`` twins.
+
+Everything goes through :mod:`padan.web.figures`, which applies the policy and the audit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from padan.domain.cells import neutralise
+from padan.web import figures
+from padan.web.app import authenticate, ctx, language, render
+from padan.web.policy import Principal
+
+__all__ = ["api_router", "page_router"]
+
+User = Annotated[Principal, Depends(authenticate)]
+Purpose = Annotated[str, Query(description="Why the data is accessed (kept in the audit log)")]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Bad input (e.g. no purpose, unknown region)"},
+    401: {"description": "Not logged in / no valid token"},
+    403: {"description": "The role may not do this, or the region is outside its scope"},
+    404: {"description": "No such worklist"},
+}
+api_router = APIRouter(prefix="/api/v1", tags=["api"], responses=_ERRORS)
+page_router = APIRouter(include_in_schema=False)
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def file_response(
+    fmt: str, name: str, title: str, header: list[str], rows: list[list[Any]]
+) -> Response:
+    """A worklist as a CSV or XLSX download; text that looks like a formula is neutralised."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([neutralise(v) for v in row] for row in rows)
+        body: bytes | str = "\ufeff" + buffer.getvalue()
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = name[:31]
+        ws.append([neutralise(title)])
+        ws["A1"].font = Font(bold=True)
+        ws.append([neutralise(h) for h in header])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+        ws.freeze_panes = "A3"
+        out = io.BytesIO()
+        wb.save(out)
+        body = out.getvalue()
+    filename = f"daftar_{name}.{fmt}"
+    return Response(body, media_type=_MEDIA[fmt], headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''"
+                               f"{quote(filename)}"})  # fmt: skip
+
+
+# -- API ----------------------------------------------------------------------------------------
+
+
+@api_router.get("/indicators")
+def api_indicators(request: Request, user: User, region: str | None = None) -> dict[str, Any]:
+    """Headline indicators for ``region`` (default the user's scope) and one level below."""
+    return figures.indicators(ctx(request).store, user, region=region, lang=language(request))
+
+
+@api_router.get("/worklists")
+def api_worklists(request: Request, user: User, region: str | None = None) -> dict[str, Any]:
+    """The worklists the role may open, with row counts in scope."""
+    return figures.worklist_index(ctx(request).store, user, region=region)
+
+
+@api_router.get("/worklists/{name}")
+def api_worklist(
+    request: Request, user: User, name: str, purpose: Purpose = "", region: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:  # fmt: skip
+    """One page of a named worklist in scope, columns shaped by role (audited)."""
+    return figures.worklist(ctx(request).store, user, name, region=region, purpose=purpose,
+                            offset=offset, limit=limit)  # fmt: skip
+
+
+@api_router.get("/worklists/{name}/export", response_class=Response)
+def api_export(
+    request: Request, user: User, name: str, purpose: Purpose = "", region: str | None = None,
+    format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+) -> Response:  # fmt: skip
+    """The whole worklist in scope as CSV or XLSX (audited)."""
+    title, header, rows = figures.export_worklist(
+        ctx(request).store, user, name, fmt=format, region=region, purpose=purpose
+    )
+    return file_response(format, name, title, header, rows)
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+@page_router.get("/worklists", response_class=HTMLResponse)
+def worklists_page(request: Request, user: User, region: str = "") -> HTMLResponse:
+    data = figures.worklist_index(ctx(request).store, user, region=region or None)
+    return render(request, "worklists.html", data=data, region=region)
+
+
+@page_router.get("/worklists/{name}", response_class=HTMLResponse)
+def worklist_page(
+    request: Request, user: User, name: str, region: str = "", purpose: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:  # fmt: skip
+    store = ctx(request).store
+    if not purpose.strip():  # ask why first; nothing is shown (or audited) without a purpose
+        figures.check_worklist(user, name)
+        return render(request, "worklist.html", data=None, name=name, region=region, purpose="")
+    data = figures.worklist(store, user, name, region=region or None, purpose=purpose,
+                            offset=offset, limit=100)  # fmt: skip
+    query = {"region": region, "purpose": purpose}
+    return render(request, "worklist.html", data=data, name=name, region=region, purpose=purpose,
+                  csv=f"/worklists/{name}/export.csv?" + urlencode(query),
+                  xlsx=f"/worklists/{name}/export.xlsx?" + urlencode(query),
+                  more=f"/worklists/{name}?" + urlencode({**query, "offset": offset + 100})
+                  if offset + 100 < data["total"] else None)  # fmt: skip
+
+
+@page_router.get("/worklists/{name}/export.{fmt}", response_class=Response)
+def worklist_export(
+    request: Request, user: User, name: str, fmt: str, region: str = "", purpose: str = ""
+) -> Response:
+    title, header, rows = figures.export_worklist(
+        ctx(request).store, user, name, fmt=fmt, region=region or None, purpose=purpose
+    )
+    return file_response(fmt, name, title, header, rows)
