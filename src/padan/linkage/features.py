@@ -120,8 +120,8 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
 # region and birth date. A valid NIK that does not, one keystroke from another, is a typing slip.
 _NIK_FITS = """
     b.nik IS NULL OR coalesce(
-        -- The regency, not the district: people move within a regency.
-        CASE WHEN b.kab IS NOT NULL THEN substr(b.nik, 1, 4) = replace(b.kab, '.', '')
+        CASE WHEN b.kec IS NOT NULL THEN substr(b.nik, 1, 6) = replace(b.kec, '.', '')
+             WHEN b.kab IS NOT NULL THEN substr(b.nik, 1, 4) = replace(b.kab, '.', '')
              ELSE substr(b.nik, 1, 2) = b.prov END
         AND CASE WHEN b.dob IS NOT NULL THEN
                 substr(b.nik, 9, 4) = substr(b.dob, 6, 2) || substr(b.dob, 3, 2)
