@@ -116,8 +116,11 @@ def serve(
         os.environ["PADAN_DATABASE_URL"] = settings.database_url
         os.environ["PADAN_MODEL_PATH"] = str(settings.model_path)
         os.environ["PADAN_WEB_SECURE_COOKIES"] = "1" if secure else "0"
+        # A worker imports the whole app before it answers the supervisor's health check;
+        # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
         uvicorn.run("padan.web.app:app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", access_log=False)  # fmt: skip
+                    workers=workers, log_level="warning", access_log=False,
+                    timeout_worker_healthcheck=60)  # fmt: skip
         return
     app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,16 +1,19 @@
 """Reads for the web app and API: search, a child's records and pairs, review pairs, counts.
 
 Written for a store holding millions of records: every query goes through an index and
-touches only the children asked for.
+touches only the children asked for. The queries of the search and the profile are built once
+(with bind parameters) rather than per call: SQLAlchemy then reuses their cache key and compiled
+form, which is most of the CPU a request would otherwise spend here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, false, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, Table, bindparam, false, func, or_, select, union_all
 
 from padan.store.db import Store
 from padan.store.records import LinkRun
@@ -44,9 +47,12 @@ def _under(column: Any, regions: Sequence[str]) -> ColumnElement[bool]:
     return or_(*(or_(column == r, column.like(r + ".%")) for r in regions))
 
 
+_LATEST_RUN = select(func.max(link_runs.c.id))
+
+
 def latest_run_id(store: Store) -> int | None:
     with store._connect() as conn:
-        return conn.execute(select(func.max(link_runs.c.id))).scalar_one_or_none()
+        return conn.execute(_LATEST_RUN).scalar_one_or_none()
 
 
 def list_runs(store: Store) -> list[LinkRun]:
@@ -56,28 +62,40 @@ def list_runs(store: Store) -> list[LinkRun]:
     return [LinkRun(**{**r, "batches": json.loads(r["batches"])}) for r in rows]
 
 
+@cache
+def _find_query(source: str, by_nik: bool) -> Select[Any]:
+    table, id_col, name_col, nik_col = SOURCE_TABLES[source]
+    conditions: list[ColumnElement[bool]] = [table.c.is_current]
+    if by_nik:
+        conditions.append(table.c[nik_col] == bindparam("nik"))
+    else:
+        # A range on the indexed column: a prefix search that uses the index everywhere.
+        conditions += [table.c[name_col] >= bindparam("low"),
+                       table.c[name_col] < bindparam("high")]  # fmt: skip
+    return select(table.c[id_col]).where(*conditions).limit(bindparam("limit"))
+
+
 def find_records(
     store: Store, *, name_prefix: str | None = None, nik: str | None = None,
     regions: Sequence[str] | None = None, limit: int = 200,
 ) -> list[str]:  # fmt: skip
     """Current KPAI and DTSEN records (``source:id``) whose normalised name starts with
     ``name_prefix`` or whose NIK is ``nik``, within ``regions`` (dotted codes; ``None`` = all)."""
+    if not nik and not name_prefix:
+        return []
+    params: dict[str, Any] = {"limit": limit}
+    if nik:
+        params["nik"] = nik
+    else:
+        assert name_prefix is not None
+        params.update(low=name_prefix, high=name_prefix + "\U0010ffff")
     found: list[str] = []
     with store._connect() as conn:
-        for source, (table, id_col, name_col, nik_col) in SOURCE_TABLES.items():
-            conditions: list[ColumnElement[bool]] = [table.c.is_current]
-            if nik:
-                conditions.append(table.c[nik_col] == nik)
-            elif name_prefix:
-                # A range on the indexed column: a prefix search that uses the index everywhere.
-                conditions += [table.c[name_col] >= name_prefix,
-                               table.c[name_col] < name_prefix + "\U0010ffff"]  # fmt: skip
-            else:
-                continue
+        for source, (table, _, _, _) in SOURCE_TABLES.items():
+            query = _find_query(source, bool(nik))
             if regions is not None:
-                conditions.append(_under(table.c.kode_wilayah, regions))
-            query = select(table.c[id_col]).where(*conditions).limit(limit)
-            found += [f"{source}:{r[0]}" for r in conn.execute(query)]
+                query = query.where(_under(table.c.kode_wilayah, regions))
+            found += [f"{source}:{r[0]}" for r in conn.execute(query, params)]
     return found
 
 
@@ -90,25 +108,32 @@ def children_of(store: Store, run_id: int, uids: Sequence[str]) -> dict[str, str
     result: dict[str, str] = {}
     with store._connect() as conn:
         for source, ids in by_source.items():
-            query = select(child_links.c.source_id, child_links.c.child_id).where(
-                child_links.c.run_id == run_id, child_links.c.source == source,
-                child_links.c.source_id.in_(ids),
-            )  # fmt: skip
-            result.update({f"{source}:{r[0]}": r[1] for r in conn.execute(query)})
+            params = {"run_id": run_id, "source": source, "ids": ids}
+            result.update({f"{source}:{r[0]}": r[1] for r in conn.execute(_CHILDREN_OF, params)})
     return result
+
+
+_CHILDREN_OF = select(child_links.c.source_id, child_links.c.child_id).where(
+    child_links.c.run_id == bindparam("run_id"), child_links.c.source == bindparam("source"),
+    child_links.c.source_id.in_(bindparam("ids", expanding=True)),
+)  # fmt: skip
+# No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
+_CHILD_MEMBERS = select(
+    child_links.c.child_id, child_links.c.source, child_links.c.source_id,
+    child_links.c.match_probability,
+).where(
+    child_links.c.run_id == bindparam("run_id"),
+    child_links.c.child_id.in_(bindparam("ids", expanding=True)),
+)  # fmt: skip
 
 
 def child_members(
     store: Store, run_id: int, child_ids: Sequence[str]
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Each child's records in a run as ``(source:id, strongest link probability)``."""
-    # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
-    query = select(child_links).where(
-        child_links.c.run_id == run_id, child_links.c.child_id.in_(list(child_ids))
-    )
     members: dict[str, list[tuple[str, float | None]]] = {}
     with store._connect() as conn:
-        for r in conn.execute(query):
+        for r in conn.execute(_CHILD_MEMBERS, {"run_id": run_id, "ids": list(child_ids)}):
             members.setdefault(r.child_id, []).append(
                 (f"{r.source}:{r.source_id}", r.match_probability)
             )
@@ -126,18 +151,26 @@ def records_by_uid(
         if source in SOURCE_TABLES:
             by_source.setdefault(source, []).append(source_id)
     result: dict[str, dict[str, Any]] = {}
+    wanted = tuple(columns) if columns is not None else None
     with store._connect() as conn:
         for source, ids in by_source.items():
-            table, id_col, _, _ = SOURCE_TABLES[source]
-            picked = (
-                [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
-                if columns is not None
-                else list(table.c)
-            )
-            query = select(*picked).where(table.c.is_current, table.c[id_col].in_(ids))
-            for r in conn.execute(query).mappings():
+            id_col = SOURCE_TABLES[source][1]
+            for r in conn.execute(_records_query(source, wanted), {"ids": ids}).mappings():
                 result[f"{source}:{r[id_col]}"] = dict(r)
     return result
+
+
+@cache
+def _records_query(source: str, columns: tuple[str, ...] | None) -> Select[Any]:
+    table, id_col, _, _ = SOURCE_TABLES[source]
+    picked = (
+        [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
+        if columns is not None
+        else list(table.c)
+    )
+    return select(*picked).where(
+        table.c.is_current, table.c[id_col].in_(bindparam("ids", expanding=True))
+    )
 
 
 def pairs_touching(
@@ -148,12 +181,20 @@ def pairs_touching(
     found: dict[tuple[str, str], tuple[str, str, float, str, str]] = {}
     with store._connect() as conn:
         # One query per side: each uses its own index (an OR of the two would scan the run).
-        for column in (link_pairs.c.uid_l, link_pairs.c.uid_r):
-            query = select(link_pairs).where(link_pairs.c.run_id == run_id, column.in_(wanted))
-            for r in conn.execute(query):
+        for query in _PAIRS_BY_SIDE:
+            for r in conn.execute(query, {"run_id": run_id, "uids": wanted}):
                 found[(r.uid_l, r.uid_r)] = (r.uid_l, r.uid_r, r.match_probability, r.rule,
                                              r.decision)  # fmt: skip
     return sorted(found.values(), key=lambda p: (-p[2], p[0], p[1]))
+
+
+_PAIRS_BY_SIDE = tuple(
+    select(link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
+           link_pairs.c.rule, link_pairs.c.decision)
+    .where(link_pairs.c.run_id == bindparam("run_id"),
+           column.in_(bindparam("uids", expanding=True)))
+    for column in (link_pairs.c.uid_l, link_pairs.c.uid_r)
+)  # fmt: skip
 
 
 def review_pairs(store: Store, run_id: int) -> list[tuple[str, str, float, str]]:
@@ -207,10 +248,13 @@ def region_counts(
 
 def household_members(store: Store, id_keluarga: str) -> list[dict[str, Any]]:
     """Current DTSEN records of one household (family card), in id order."""
-    query = (
-        select(dtsen_individu)
-        .where(dtsen_individu.c.is_current, dtsen_individu.c.id_keluarga == id_keluarga)
-        .order_by(dtsen_individu.c.id_individu)
-    )
     with store._connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        rows = conn.execute(_HOUSEHOLD, {"id_keluarga": id_keluarga}).mappings()
+        return [dict(r) for r in rows]
+
+
+_HOUSEHOLD = (
+    select(dtsen_individu)
+    .where(dtsen_individu.c.is_current, dtsen_individu.c.id_keluarga == bindparam("id_keluarga"))
+    .order_by(dtsen_individu.c.id_individu)
+)

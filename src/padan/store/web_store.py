@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from padan.errors import InputError
@@ -124,14 +124,22 @@ def add_api_token(store: Store, user_id: int, token_sha256: str) -> None:
         ))  # fmt: skip
 
 
+# Built once: every API request looks its token up (see padan.store.web_queries on why).
+_USER_FOR_TOKEN = (
+    select(users)
+    .join(api_tokens, api_tokens.c.user_id == users.c.id)
+    .where(api_tokens.c.token_sha256 == bindparam("token"), ~api_tokens.c.revoked, users.c.active)
+)
+_SESSION_USER = (
+    select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)
+    .join(web_sessions, web_sessions.c.user_id == users.c.id)
+    .where(web_sessions.c.id_sha256 == bindparam("session"), users.c.active)
+)
+
+
 def user_for_token(store: Store, token_sha256: str) -> UserInfo | None:
-    query = (
-        select(users)
-        .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_sha256 == token_sha256, ~api_tokens.c.revoked, users.c.active)
-    )
     with store._connect() as conn:
-        row = conn.execute(query).first()
+        row = conn.execute(_USER_FOR_TOKEN, {"token": token_sha256}).first()
     return _user(row) if row else None
 
 
@@ -149,13 +157,8 @@ def create_session(
 
 def session_user(store: Store, id_sha256: str) -> tuple[UserInfo, str] | None:
     """The user and CSRF token of a live session, or ``None`` (unknown or expired)."""
-    query = (
-        select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)
-        .join(web_sessions, web_sessions.c.user_id == users.c.id)
-        .where(web_sessions.c.id_sha256 == id_sha256, users.c.active)
-    )
     with store._connect() as conn:
-        row = conn.execute(query).first()
+        row = conn.execute(_SESSION_USER, {"session": id_sha256}).first()
     if row is None or _aware(row.expires_at) < dt.datetime.now(dt.UTC):
         return None
     return _user(row), row.csrf_token
@@ -202,6 +205,11 @@ def _row_hash(prev_hash: str, values: dict[str, object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Built once (cached cache key and compiled form): every search and profile view appends a row.
+_LAST_AUDIT_HASH = select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
+_AUDIT_INSERT = audit_log.insert()
+
+
 def append_audit(
     store: Store, *, username: str, role: str, action: str, target: str,
     child_ids: list[str], purpose: str,
@@ -223,13 +231,10 @@ def append_audit(
             conn.exec_driver_sql("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
         elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        last = conn.execute(
-            select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        prev = last or GENESIS_HASH
+        prev = conn.execute(_LAST_AUDIT_HASH).scalar_one_or_none() or GENESIS_HASH
         row_hash = _row_hash(prev, values)
         inserted = conn.execute(
-            audit_log.insert().values(**values, prev_hash=prev, row_hash=row_hash)
+            _AUDIT_INSERT, {**values, "prev_hash": prev, "row_hash": row_hash}
         ).inserted_primary_key
     assert inserted is not None
     return _entry({**values, "id": int(inserted[0]), "prev_hash": prev, "row_hash": row_hash})
