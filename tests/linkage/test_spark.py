@@ -133,7 +133,7 @@ def test_spark_rewrites_give_duckdbs_answers(
     expected = [
         bool(v)
         for (v,) in con.execute(
-            f"SELECT coalesce(CASE WHEN {guard}true THEN {condition} END, false) FROM t ORDER BY i"  # noqa: S608 (the test's own conditions)
+            f"SELECT coalesce(CASE WHEN {guard}true THEN {condition} END, false) FROM t ORDER BY i"
         ).fetchall()
     ]
     assert spark == expected

@@ -10,6 +10,7 @@ form.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ import duckdb
 from splink import DuckDBAPI, SettingsCreator
 
 from padan.errors import InputError
+from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs
 from padan.settings import Settings
 
 __all__ = [
@@ -56,6 +58,21 @@ class LinkEngine(Protocol):
         """Write ``linker``'s trained model to ``path`` as Splink JSON in DuckDB SQL."""
         ...
 
+    def prepare_predict(
+        self,
+        linker: Any,
+        con: duckdb.DuckDBPyConnection,
+        rules: Sequence[str],
+        *,
+        fresh_only: bool,
+        progress: Callable[[str], None],
+    ) -> int | None:
+        """Get ``linker`` ready to score the candidate pairs of ``rules`` (DuckDB SQL).
+
+        Returns the number of candidate pairs when the engine counted them, else None.
+        """
+        ...
+
     def close(self) -> None:
         """Drop what :meth:`register` made for one run (files, views); idempotent."""
         ...
@@ -66,15 +83,35 @@ class DuckDBEngine:
 
     name = "duckdb"
 
+    def __init__(self) -> None:
+        self._db_api: DuckDBAPI | None = None
+
     def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
-        db_api = DuckDBAPI(con)
-        return [db_api.register(f"input_{s}", dataset_display_name=s) for s in SOURCES]
+        self._db_api = DuckDBAPI(con)
+        return [self._db_api.register(f"input_{s}", dataset_display_name=s) for s in SOURCES]
 
     def model(self, model: Model) -> Model:
         return model
 
     def save_model(self, linker: Any, path: Path) -> None:
         linker.misc.save_model_to_json(str(path), overwrite=True)
+
+    def prepare_predict(
+        self,
+        linker: Any,
+        con: duckdb.DuckDBPyConnection,
+        rules: Sequence[str],
+        *,
+        fresh_only: bool,
+        progress: Callable[[str], None],
+    ) -> int | None:
+        """Block in Padan's own SQL (:mod:`padan.linkage.blocking`) and hand Splink the pairs."""
+        if self._db_api is None:
+            raise RuntimeError("prepare_predict before register(): no Splink inputs")
+        count = candidate_pairs(con, rules, fresh_only=fresh_only, progress=progress)
+        pairs = self._db_api.register(BLOCKED_PAIRS_TABLE)
+        linker.table_management.register_blocked_pairs_for_predict(pairs)
+        return count
 
     def close(self) -> None:
         return None

@@ -52,6 +52,7 @@ class LinkResult:
     seconds: dict[str, float] = field(default_factory=dict)
     trained: bool = False
     fresh: int = 0  # records scored this run in incremental mode (all records otherwise)
+    candidate_pairs: int | None = None  # pairs the blocking rules put forward, when counted
 
     @property
     def children(self) -> int:
@@ -137,16 +138,22 @@ def link_records(
             model_path.parent.mkdir(parents=True, exist_ok=True)
             engine.save_model(linker, model_path)
             _stamp(model_path, records, seed)
-        else:
-            model = load_model(model_path)
-            if incremental:
-                # Score only pairs that touch a new or changed record.
-                for rule in model["blocking_rules_to_generate_predictions"]:
-                    rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
+        model = load_model(model_path)
+        rules = [rule["blocking_rule"] for rule in model["blocking_rules_to_generate_predictions"]]
+        if incremental:
+            # Score only pairs that touch a new or changed record.
+            for rule in model["blocking_rules_to_generate_predictions"]:
+                rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
+        if incremental or not trained:
             linker = Linker(inputs, engine.model(model), log_level=logging.ERROR)
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
-        say("scoring candidate pairs")
+        say("finding candidate pairs")
+        candidates = engine.prepare_predict(
+            linker, con, rules, fresh_only=incremental, progress=say
+        )
+        seconds["blocking"], clock = time.perf_counter() - clock, time.perf_counter()
+        say(f"scoring {candidates:,} candidate pairs" if candidates else "scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
         table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         scored = table.select(["unique_id_l", "unique_id_r", "match_probability"])
@@ -198,7 +205,9 @@ def link_records(
         con.close()
     members = sorted(sorted(group) for group in clusters.members().values())
     fresh_count = len(changed) if incremental else records
-    return LinkResult(members, pairs, decisions, model_path, records, seconds, trained, fresh_count)
+    return LinkResult(
+        members, pairs, decisions, model_path, records, seconds, trained, fresh_count, candidates
+    )
 
 
 def _train(linker: Any, seed: int) -> None:

@@ -108,6 +108,10 @@ class SparkEngine:
         trained = linker.misc.save_model_to_json()
         write_model(path, carry_parameters(trained, self._canonical))
 
+    def prepare_predict(self, linker: Any, con: Any, rules: Any, **_options: Any) -> int | None:
+        """Nothing to do: Splink blocks on Spark with the model's own rules."""
+        return None
+
     def close(self) -> None:
         if self._run_dir is not None:
             shutil.rmtree(self._run_dir, ignore_errors=True)

@@ -1,0 +1,63 @@
+"""Candidate pairs: each blocking rule is its own hash join in DuckDB; the union goes to Splink.
+
+Splink runs every rule in one query where each rule also excludes the pairs of all rules before
+it (``AND NOT (rule 1 OR rule 2 OR …)``). With Padan's rules, each carrying a name-similarity
+filter, that query took five minutes on one province of 200k records: every join re-evaluates
+every earlier rule's filters. Here each rule joins on its own, on DuckDB row numbers, and the
+union is deduplicated once. The pairs are the same; at 1.1M records this takes about 15 s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import duckdb
+from splink.internals.unique_id_concat import CONCAT_SEPARATOR
+
+__all__ = ["BLOCKED_PAIRS_TABLE", "candidate_pairs"]
+
+#: The table :func:`candidate_pairs` creates, in the form Splink's
+#: ``register_blocked_pairs_for_predict`` takes.
+BLOCKED_PAIRS_TABLE = "padan_blocked_pairs"
+
+
+def candidate_pairs(
+    con: duckdb.DuckDBPyConnection,
+    rules: Sequence[str],
+    *,
+    table: str = "features",
+    fresh_only: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Create :data:`BLOCKED_PAIRS_TABLE` in ``con``: every pair of rows of ``table`` that any
+    of ``rules`` (DuckDB SQL over ``l.`` and ``r.``) puts forward, each pair once.
+
+    ``table`` needs ``source`` (Splink's dataset name) and ``unique_id``; with ``fresh_only``
+    also a boolean ``fresh``, and only pairs with at least one fresh row are made (an
+    incremental run). Columns: ``match_key`` (index of the first rule giving the pair, as
+    Splink numbers them), ``join_key_l``, ``join_key_r``. Returns the number of pairs.
+    """
+    say = progress or (lambda _message: None)
+    con.execute("CREATE OR REPLACE TEMP TABLE _padan_rule_pairs (k INTEGER, a BIGINT, b BIGINT)")
+    # A fresh row on the left against every other row finds all pairs with a fresh row: the
+    # rule set is symmetric (birth-year windows run both ways), so the mirror image is found too.
+    scope = "l.fresh AND l.rowid <> r.rowid" if fresh_only else "l.rowid < r.rowid"
+    for number, rule in enumerate(rules):
+        con.execute(f"""
+            INSERT INTO _padan_rule_pairs
+            SELECT {number}, least(l.rowid, r.rowid), greatest(l.rowid, r.rowid)
+            FROM {table} l JOIN {table} r ON ({rule}) AND {scope}
+        """).fetchall()
+        say(f"blocking rule {number + 1} of {len(rules)}")
+    key = f"source || '{CONCAT_SEPARATOR}' || unique_id"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {BLOCKED_PAIRS_TABLE} AS
+        WITH pairs AS (SELECT a, b, min(k) AS k FROM _padan_rule_pairs GROUP BY a, b),
+        keys AS (SELECT rowid AS id, {key} AS join_key FROM {table})
+        SELECT CAST(p.k AS VARCHAR) AS match_key, l.join_key AS join_key_l,
+            r.join_key AS join_key_r
+        FROM pairs p JOIN keys l ON l.id = p.a JOIN keys r ON r.id = p.b
+    """).fetchall()
+    con.execute("DROP TABLE _padan_rule_pairs")
+    row = con.execute(f"SELECT count(*) FROM {BLOCKED_PAIRS_TABLE}").fetchall()
+    return int(row[0][0])
