@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from padan.store import ChildLink, LinkRun, Store
+from padan.store import ChildEvent, ChildLink, LinkRun, Store
 
 
 def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
@@ -29,3 +29,16 @@ def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
     stored_pairs = store.link_pairs(first)
     assert len(stored_pairs) == 2  # the NIK rule and the model gave the same pair: stored once
     assert stored_pairs[0][2] >= stored_pairs[1][2]
+
+
+def test_link_runs_store_child_id_events_in_order(store: Store) -> None:
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 2, 1, [1])
+    events = [
+        ChildEvent("new", "PDN000000003", None, 1),
+        ChildEvent("merge", "PDN000000001", "PDN000000002", 2),
+        ChildEvent("retired", "PDN000000002", None, 0),
+    ]
+    run_id = store.save_link_run(run, [ChildLink("dtsen", "D1", "PDN000000001", 0.99)], [], events)
+    assert store.child_events(run_id) == events
+    assert store.child_events(run_id + 1) == []

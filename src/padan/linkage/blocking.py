@@ -9,7 +9,7 @@ union is deduplicated once. The pairs are the same; at 1.1M records this takes a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import duckdb
 from splink.internals.unique_id_concat import CONCAT_SEPARATOR
@@ -27,7 +27,6 @@ def candidate_pairs(
     *,
     table: str = "features",
     fresh_only: bool = False,
-    progress: Callable[[str], None] | None = None,
 ) -> int:
     """Create :data:`BLOCKED_PAIRS_TABLE` in ``con``: every pair of rows of ``table`` that any
     of ``rules`` (DuckDB SQL over ``l.`` and ``r.``) puts forward, each pair once.
@@ -37,7 +36,6 @@ def candidate_pairs(
     incremental run). Columns: ``match_key`` (index of the first rule giving the pair, as
     Splink numbers them), ``join_key_l``, ``join_key_r``. Returns the number of pairs.
     """
-    say = progress or (lambda _message: None)
     con.execute("CREATE OR REPLACE TEMP TABLE _padan_rule_pairs (k INTEGER, a BIGINT, b BIGINT)")
     # A fresh row on the left against every other row finds all pairs with a fresh row: the
     # rule set is symmetric (birth-year windows run both ways), so the mirror image is found too.
@@ -48,7 +46,6 @@ def candidate_pairs(
             SELECT {number}, least(l.rowid, r.rowid), greatest(l.rowid, r.rowid)
             FROM {table} l JOIN {table} r ON ({rule}) AND {scope}
         """).fetchall()
-        say(f"blocking rule {number + 1} of {len(rules)}")
     key = f"source || '{CONCAT_SEPARATOR}' || unique_id"
     con.execute(f"""
         CREATE OR REPLACE TABLE {BLOCKED_PAIRS_TABLE} AS

@@ -10,7 +10,7 @@ form.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -65,7 +65,6 @@ class LinkEngine(Protocol):
         rules: Sequence[str],
         *,
         fresh_only: bool,
-        progress: Callable[[str], None],
     ) -> int | None:
         """Get ``linker`` ready to score the candidate pairs of ``rules`` (DuckDB SQL).
 
@@ -103,12 +102,11 @@ class DuckDBEngine:
         rules: Sequence[str],
         *,
         fresh_only: bool,
-        progress: Callable[[str], None],
     ) -> int | None:
         """Block in Padan's own SQL (:mod:`padan.linkage.blocking`) and hand Splink the pairs."""
         if self._db_api is None:
             raise RuntimeError("prepare_predict before register(): no Splink inputs")
-        count = candidate_pairs(con, rules, fresh_only=fresh_only, progress=progress)
+        count = candidate_pairs(con, rules, fresh_only=fresh_only)
         pairs = self._db_api.register(BLOCKED_PAIRS_TABLE)
         linker.table_management.register_blocked_pairs_for_predict(pairs)
         return count

@@ -151,7 +151,10 @@ def _nik_comparison() -> Any:
         output_column_name="nik",
         comparison_levels=[
             cll.NullLevel("nik"),
-            cll.ExactMatchLevel("nik"),
+            _level("nik_l = nik_r AND nik_fits_l AND nik_fits_r", "exact"),
+            # One record's own district or birth date contradicts the NIK: it was mistyped into
+            # someone else's. Among a million children that happens; it is weaker evidence.
+            _level("nik_l = nik_r", "exact, but it contradicts one record's region or birth date"),
             # Serial numbers are given in order: children born the same day in one district have
             # NIKs one digit apart in the last four. A slip elsewhere is a typing error.
             _level(

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from splink import Linker
 
 from padan.errors import InputError
@@ -32,11 +35,13 @@ __all__ = [
 
 DEFAULT_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
+_DUCKDB_MEMORY = "2GB"
 _DETERMINISTIC_SQL = """
 SELECT l.unique_id AS uid_l, r.unique_id AS uid_r
 FROM features l JOIN features r ON l.nik = r.nik AND l.unique_id < r.unique_id
-WHERE l.nik_valid AND r.nik_valid AND l.sex = r.sex
-  AND (l.dob = r.dob OR l.dob IS NULL OR r.dob IS NULL)
+WHERE l.nik_valid AND r.nik_valid AND l.sex = r.sex AND l.nik_fits AND r.nik_fits
+  AND (l.dob = r.dob
+       OR (l.dob IS NULL OR r.dob IS NULL) AND abs(l.birth_year_est - r.birth_year_est) <= 1)
 """
 
 
@@ -102,6 +107,13 @@ def link_records(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     con = duckdb.connect()
+    # Within 4 GiB on a 2-core machine, Python's share included: DuckDB spills its joins to a
+    # private temporary directory (not the working directory) rather than grow past this.
+    spill = Path(tempfile.mkdtemp(prefix="padan-link-"))
+    con.execute(
+        f"SET memory_limit = '{_DUCKDB_MEMORY}'; SET temp_directory = '{spill}';"
+        " SET preserve_insertion_order = false"
+    )
     engine = engine or DuckDBEngine()
     try:
         records = load_features(store, con)
@@ -149,9 +161,7 @@ def link_records(
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("finding candidate pairs")
-        candidates = engine.prepare_predict(
-            linker, con, rules, fresh_only=incremental, progress=say
-        )
+        candidates = engine.prepare_predict(linker, con, rules, fresh_only=incremental)
         seconds["blocking"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"scoring {candidates:,} candidate pairs" if candidates else "scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
@@ -164,12 +174,13 @@ def link_records(
             )
         ]
         pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
+        everyone = [uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()]
         if incremental:
             changed = {
                 uid
                 for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
             }
-            current = {uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()}
+            current = set(everyone)
             pairs += [
                 p for p in known_pairs
                 if p[3] == "model" and p[0] in current and p[1] in current
@@ -178,17 +189,10 @@ def link_records(
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
-        nodes = {
-            uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
-            for uid, nik, valid, household, head, dob, name, fits in con.execute(
-                "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
-                " FROM features"
-            ).fetchall()
-        }
-        known = set(nodes)
+        known = set(everyone)
         pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         clusters = cluster_pairs(
-            nodes,
+            _nodes(con, {uid for a, b, _, _ in pairs for uid in (a, b)}),
             # Reviewers' "same" decisions go first, ahead of every model score.
             ((a, b, 2.0 if rule == "review" else p) for a, b, p, rule in pairs),
             threshold=link_threshold,
@@ -203,11 +207,28 @@ def link_records(
     finally:
         engine.close()
         con.close()
-    members = sorted(sorted(group) for group in clusters.members().values())
+        shutil.rmtree(spill, ignore_errors=True)
+    # Records in no pair are children on their own; the guard never needed their facts.
+    alone = ([uid] for uid in everyone if uid not in clusters.root)
+    members = sorted([*(sorted(group) for group in clusters.members().values()), *alone])
     fresh_count = len(changed) if incremental else records
     return LinkResult(
         members, pairs, decisions, model_path, records, seconds, trained, fresh_count, candidates
     )
+
+
+def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
+    """What the clustering guard needs to know of the records ``uids``."""
+    con.register("_padan_paired", pa.table({"unique_id": sorted(uids)}))
+    rows = con.execute(
+        "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
+        " FROM features JOIN _padan_paired USING (unique_id)"
+    ).fetchall()
+    con.unregister("_padan_paired")
+    return {
+        uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
+        for uid, nik, valid, household, head, dob, name, fits in rows
+    }
 
 
 def _train(linker: Any, seed: int) -> None:

@@ -28,14 +28,16 @@ def assign_child_ids(
     a previous child's records left for another child) and ``retired`` ids.
     """
     overlaps: list[tuple[int, str, int, str]] = []  # (-shared, first record, cluster, old id)
-    for index, members in enumerate(clusters):
-        for old, shared in Counter(previous[m] for m in members if m in previous).items():
+    shares = [_shares(members, previous) for members in clusters]
+    for index, (members, shared_ids) in enumerate(zip(clusters, shares, strict=True)):
+        for old, shared in shared_ids.items():
             overlaps.append((-shared, min(members), index, old))
     given: dict[int, str] = {}
     taken: set[str] = set()
     for _, _, index, old in sorted(overlaps):
         if index not in given and old not in taken:
-            given[index], taken = old, taken | {old}
+            given[index] = old
+            taken.add(old)
     next_number = max((_number(i) for i in previous.values()), default=0) + 1
     child_of: dict[str, str] = {}
     events: list[ChildEvent] = []
@@ -46,8 +48,8 @@ def assign_child_ids(
             events.append(ChildEvent("new", given[index], None, len(members)))
         for member in members:
             child_of[member] = given[index]
-    for index, members in enumerate(clusters):
-        for old, shared in Counter(previous[m] for m in members if m in previous).items():
+    for index, shared_ids in enumerate(shares):
+        for old, shared in shared_ids.items():
             if old != given[index]:
                 kind = "merge" if old not in taken else "split"
                 target, other = (given[index], old)
@@ -55,6 +57,14 @@ def assign_child_ids(
     for old in sorted(set(previous.values()) - taken):
         events.append(ChildEvent("retired", old, None, 0))
     return child_of, events
+
+
+def _shares(members: Sequence[str], previous: dict[str, str]) -> dict[str, int]:
+    """Previous child id → how many of ``members`` it held."""
+    if len(members) == 1:  # most children, on a national run: no Counter for them
+        old = previous.get(members[0])
+        return {old: 1} if old is not None else {}
+    return Counter(previous[m] for m in members if m in previous)
 
 
 def _number(child_id: str) -> int:

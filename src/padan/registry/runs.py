@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ def run_linkage(
         known_batches=last.batches if incremental and last else None, known_pairs=known_pairs,
         engine=engine,
     )  # fmt: skip
+    clock = time.perf_counter()
     previous = (
         {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(last.id)}
         if last
@@ -101,7 +103,10 @@ def run_linkage(
         0, started, dt.datetime.now(dt.UTC), _model_version(model_path),
         link_threshold, review_threshold, result.records, result.children, batches,
     )  # fmt: skip
+    seconds = {**result.seconds, "child ids": time.perf_counter() - clock}
+    clock = time.perf_counter()
     run_id = store.save_link_run(run, links, pairs, events)
+    seconds["storing"] = time.perf_counter() - clock
     new_links = sum(
         1 for (a, b), d in result.decisions.items()
         if d == "link" and (a not in previous or b not in previous or previous[a] != previous[b])
@@ -110,7 +115,7 @@ def run_linkage(
     return RunSummary(
         run_id, result.records, result.children, len(pairs),
         sum(d != "link" for d in result.decisions.values()), result.trained, model_path,
-        dict(Counter(e.event for e in events)), result.seconds, incremental, result.fresh,
+        dict(Counter(e.event for e in events)), seconds, incremental, result.fresh,
         new_links, dict(Counter(column for _, column, _, _ in changes)),
     )  # fmt: skip
 

@@ -91,10 +91,19 @@ class _LinkStore:
             inserted = conn.execute(link_runs.insert().values(**values)).inserted_primary_key
             assert inserted is not None
             run_id = int(inserted[0])
+            # Plain dicts, not dataclasses.asdict: a national run stores a million links.
             if links:
-                conn.execute(
-                    child_links.insert(), [{**asdict(link), "run_id": run_id} for link in links]
-                )
+                conn.execute(child_links.insert(), [
+                    {"run_id": run_id, "source": x.source, "source_id": x.source_id,
+                     "child_id": x.child_id, "match_probability": x.match_probability}
+                    for x in links
+                ])  # fmt: skip
+            if events:
+                conn.execute(child_events.insert(), [
+                    {"run_id": run_id, "event": e.event, "child_id": e.child_id,
+                     "other_child_id": e.other_child_id, "records": e.records}
+                    for e in events
+                ])  # fmt: skip
             unique = {
                 (p[0], p[1]): p for p in pairs
             }  # a NIK rule and the model may give the same pair
