@@ -23,6 +23,7 @@ from padan.linkage.cluster import Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features
 from padan.linkage.model import TRAINING_RULES, settings
+from padan.linkage.training import train
 from padan.store import Store
 
 __all__ = [
@@ -146,7 +147,7 @@ def link_records(
         if trained:
             linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
             say("training the model (EM)")
-            _train(linker, seed)
+            linker = train(linker, inputs, con, seed=seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)
             engine.save_model(linker, model_path)
             _stamp(model_path, records, seed)
@@ -229,15 +230,6 @@ def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
         uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
         for uid, nik, valid, household, head, dob, name, fits in rows
     }
-
-
-def _train(linker: Any, seed: int) -> None:
-    linker.training.estimate_probability_two_random_records_match(TRAINING_RULES, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e5, seed=seed)
-    for rule in TRAINING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
 
 
 def load_model(model_path: Path) -> dict[str, Any]:

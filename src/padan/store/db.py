@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from importlib import resources
@@ -91,28 +91,25 @@ class _LinkStore:
             inserted = conn.execute(link_runs.insert().values(**values)).inserted_primary_key
             assert inserted is not None
             run_id = int(inserted[0])
-            # Plain dicts, not dataclasses.asdict: a national run stores a million links.
-            if links:
-                conn.execute(child_links.insert(), [
-                    {"run_id": run_id, "source": x.source, "source_id": x.source_id,
-                     "child_id": x.child_id, "match_probability": x.match_probability}
-                    for x in links
-                ])  # fmt: skip
-            if events:
-                conn.execute(child_events.insert(), [
-                    {"run_id": run_id, "event": e.event, "child_id": e.child_id,
-                     "other_child_id": e.other_child_id, "records": e.records}
-                    for e in events
-                ])  # fmt: skip
+            # A national run stores a million links (and as many "new" events the first time).
+            _bulk_insert(
+                conn, child_links.name,
+                ["run_id", "source", "source_id", "child_id", "match_probability"],
+                ((run_id, x.source, x.source_id, x.child_id, x.match_probability) for x in links),
+            )  # fmt: skip
+            _bulk_insert(
+                conn, child_events.name,
+                ["run_id", "event", "child_id", "other_child_id", "records"],
+                ((run_id, e.event, e.child_id, e.other_child_id, e.records) for e in events),
+            )  # fmt: skip
             unique = {
                 (p[0], p[1]): p for p in pairs
             }  # a NIK rule and the model may give the same pair
-            if unique:
-                conn.execute(link_pairs.insert(), [
-                    {"run_id": run_id, "uid_l": left, "uid_r": right, "match_probability": p,
-                     "rule": rule, "decision": decision}
-                    for left, right, p, rule, decision in unique.values()
-                ])  # fmt: skip
+            _bulk_insert(
+                conn, link_pairs.name,
+                ["run_id", "uid_l", "uid_r", "match_probability", "rule", "decision"],
+                ((run_id, *pair) for pair in unique.values()),
+            )  # fmt: skip
         return run_id
 
     def child_events(self, run_id: int) -> list[ChildEvent]:
@@ -164,11 +161,8 @@ class _LinkStore:
             .order_by(child_links.c.source, child_links.c.source_id)
         )
         with self._connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [
-            ChildLink(r["source"], r["source_id"], r["child_id"], r["match_probability"])
-            for r in rows
-        ]
+            rows = conn.execute(query).all()
+        return [ChildLink(r.source, r.source_id, r.child_id, r.match_probability) for r in rows]
 
     def link_pairs(self, run_id: int) -> list[tuple[str, str, float, str, str]]:
         query = (
@@ -370,12 +364,54 @@ class Store(_LinkStore):
         schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=50_000).execute(query)
-            for part in result.partitions():
-                rows = [tuple(r) for r in part]
-                arrays = [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)]
+            # The driver's own values, without SQLAlchemy's per-value processing (a date per
+            # row through a regex on SQLite): Arrow converts whole columns at once instead.
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+            while part := result.fetchmany(50_000):
+                by_column = zip(*part, strict=True)
+                arrays = [_arrow_column(v, f.type) for v, f in zip(by_column, schema, strict=True)]
                 batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
         return pa.Table.from_batches(batches, schema=schema)
+
+
+def _bulk_insert(
+    conn: Connection, table: str, columns: list[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert tuples straight through the driver (COPY on PostgreSQL): the million-row paths."""
+    rows = list(rows)
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        # Table and column names come from our own schema, never from input.
+        insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
+        conn.exec_driver_sql(insert, rows)
+
+
+def _arrow_column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """One column as the driver gave it: SQLite hands dates and times over as ISO text."""
+    if kind == pa.date32() and any(isinstance(v, str) for v in values):
+        return pa.array(values, type=pa.string()).cast(kind)
+    if kind == pa.timestamp("us", tz="UTC") and any(isinstance(v, str) for v in values):
+        values = [None if v is None else _utc(dt.datetime.fromisoformat(v)) for v in values]
+    if kind == pa.bool_():
+        return pa.array([None if v is None else bool(v) for v in values], type=kind)
+    return pa.array(values, type=kind)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -407,22 +443,7 @@ class BatchWriter:
             self._insert(quarantine.name, columns, [(self.batch_id, *r.values()) for r in rows])
 
     def _insert(self, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
-        # Straight to the driver: these are the million-row paths (COPY on PostgreSQL).
-        names = ", ".join(f'"{c}"' for c in columns)
-        if self.conn.dialect.name == "postgresql":
-            driver = self.conn.connection.driver_connection
-            assert driver is not None
-            with (
-                driver.cursor() as cursor,
-                cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            # Table and column names come from our own schema, never from input.
-            insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
-            self.conn.exec_driver_sql(insert, rows)
+        _bulk_insert(self.conn, table, columns, rows)
 
     def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
         """Mark older versions of this batch's records as superseded and store the counts.
