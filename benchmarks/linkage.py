@@ -219,33 +219,44 @@ def main() -> None:
             f"{blocking['recall']:.4f} ({int(blocking['kept']):,} of "
             f"{int(blocking['true_pairs']):,} true pairs)"
         )
-        results = {
-            "padan": _child(_PADAN, url, truth, str(work / "model.json")),
-            "generic splink": _child(_GENERIC, url, truth),
-        }
-        if importlib.util.find_spec("recordlinkage") is None:
-            missing = "not installed: scripts/setup --dev --bench (or pip install recordlinkage)"
-        else:
-            missing = ""
-            rl = _child(_RECORDLINKAGE, url, truth, str(args.rl_max_records))
-            results["recordlinkage"] = rl
         print(
             f"{'setup':<15} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8} {'peak MiB':>9}"
         )
-        for name, r in results.items():
+        contestants = [
+            ("padan", _PADAN, [url, truth, str(work / "model.json")]),
+            ("generic splink", _GENERIC, [url, truth]),
+        ]
+        if importlib.util.find_spec("recordlinkage") is None:
+            print(f"{'recordlinkage':<15} not installed: scripts/setup --dev --bench")
+        else:
+            contestants.append(
+                ("recordlinkage", _RECORDLINKAGE, [url, truth, str(args.rl_max_records)])
+            )
+        results: dict[str, dict[str, float]] = {}
+        for name, code, child_args in contestants:
+            # Each row as it finishes; a contestant that fails (the generic setup can run out of
+            # memory at 1M records) is reported and the others still run.
+            try:
+                r = results[name] = _child(code, *child_args)
+            except subprocess.CalledProcessError as exc:
+                why = (exc.stderr or "").strip().splitlines()[-1:] or [
+                    f"exit code {exc.returncode}"
+                ]
+                print(f"{name:<15} failed: {why[0][:120]}", flush=True)
+                continue
             print(
                 f"{name:<15} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
-                f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}"
+                f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}",
+                flush=True,
             )
-        if missing:
-            print(f"{'recordlinkage':<15} {missing}")
-        elif results["recordlinkage"]["records"] < results["recordlinkage"]["of"]:
-            rl = results["recordlinkage"]
+        rl = results.get("recordlinkage")
+        if rl and rl["records"] < rl["of"]:
             print(
                 f"recordlinkage ran on a subsample: {int(rl['records']):,} of "
                 f"{int(rl['of']):,} records (whole people; --rl-max-records)"
             )
-        print("padan parts (s):", json.dumps(results["padan"].get("parts", {})))
+        if "padan" in results:
+            print("padan parts (s):", json.dumps(results["padan"].get("parts", {})))
 
 
 if __name__ == "__main__":

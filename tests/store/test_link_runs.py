@@ -26,6 +26,8 @@ def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
     assert sorted(store.child_links(first), key=lambda x: x.source_id) == sorted(
         links, key=lambda x: x.source_id
     )
+    assert store.child_of(first) == {"kpai:K/1": "A1", "dtsen:D1": "A1", "dtsen:D2": "A2"}
+    assert store.child_of(second) == {"kpai:K/1": "A1"}
     stored_pairs = store.link_pairs(first)
     assert len(stored_pairs) == 2  # the NIK rule and the model gave the same pair: stored once
     assert stored_pairs[0][2] >= stored_pairs[1][2]

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from padan.store import open_store
-from padan.web import create_app
+from support.live_server import live_server
 from web.conftest import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.browser
@@ -33,22 +28,8 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def base_url(world: WebWorld) -> Iterator[str]:
-    store = open_store(world.url)
-    app = create_app(store, model_path=world.model, secure_cookies=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.engine.dispose()
+    with live_server(world.url, world.model) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

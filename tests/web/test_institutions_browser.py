@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from padan.store import open_store
-from padan.web import create_app
+from support.live_server import live_server
 from support.web_institutions import PASSWORD, InstWorld, build
 from web.test_browser import ARGS, CHROMIUM
 
@@ -28,22 +23,8 @@ def inst(tmp_path_factory: pytest.TempPathFactory) -> InstWorld:
 
 @pytest.fixture(scope="module")
 def base_url(inst: InstWorld) -> Iterator[str]:
-    store = open_store(inst.url)
-    app = create_app(store, model_path=inst.model, secure_cookies=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.engine.dispose()
+    with live_server(inst.url, inst.model) as url:
+        yield url
 
 
 def test_browser_risk_worklist_institution_and_inspection(base_url: str, tmp_path: Path) -> None:

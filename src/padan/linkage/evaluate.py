@@ -147,7 +147,7 @@ def worst_errors(
     misses last), so the first ones show what most needs a look.
     """
     scored = {(a, b): (p, d) for a, b, p, _, d in store.link_pairs(run_id)}
-    predicted = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(run_id)}
+    predicted = store.child_of(run_id)
     entities = {record: e for record, e in truth.items() if record in predicted}
 
     def wrong_pairs(groups: dict[str, list[str]], apart: dict[str, str]) -> list[WrongPair]:

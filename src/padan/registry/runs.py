@@ -81,11 +81,7 @@ def run_linkage(
         engine=engine,
     )  # fmt: skip
     clock = time.perf_counter()
-    previous = (
-        {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(last.id)}
-        if last
-        else {}
-    )
+    previous = store.child_of(last.id) if last else {}
     child_of, events = assign_child_ids(result.clusters, previous)
     strongest: dict[str, float] = {}
     for left, right, probability, _ in result.pairs:
