@@ -273,3 +273,35 @@ def test_link_explain_a_child_lists_its_records_and_pairs(linked: tuple[Path, st
     assert any(p[4] == "link" and p[0] in members and p[1] in members for p in data["pairs"])
     missing = runner.invoke(app, ["explain", "PDN999999999", "--db", db])
     assert missing.exit_code == 2 and "no child" in missing.output
+
+
+def test_link_never_joins_a_shared_nik_when_the_names_share_nothing(tmp_path: Path) -> None:
+    # A complaint carrying a DTSEN child's NIK, birth date, sex and village under a name with
+    # nothing in common: a NIK mistyped into someone else's. It goes to review, not linked.
+    data = generate(tmp_path / "data", households=300, seed=3)
+    with data.files["dtsen"].open(newline="") as handle:
+        child = next(r for r in csv.DictReader(handle) if r["hubungan_keluarga"] == "ANAK")
+    with data.files["kpai"].open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, template = list(reader.fieldnames or []), next(reader)
+    stranger = {
+        **template, "no_pengaduan": "KPAI/2026/999999", "nik_anak": child["nik"],
+        "nama_anak": "Zulkarnaen Wiryawan", "jenis_kelamin": child["jenis_kelamin"],
+        "tanggal_lahir": child["tanggal_lahir"], "usia": "", "nama_ibu": "", "nama_ayah": "",
+        "kode_wilayah": child["kode_wilayah"],
+    }  # fmt: skip
+    extra = tmp_path / "stranger.csv"
+    with extra.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerow(stranger)
+    store = open_store(f"sqlite:///{tmp_path / 'padan.db'}")
+    for source in ("dtsen", "kpai"):
+        ingest_file(data.files[source], source=source, store=store)
+    ingest_file(extra, source="kpai", store=store)
+    summary = run_linkage(store, model_path=tmp_path / "model.json")
+    pair = tuple(sorted((f"dtsen:{child['id_individu']}", "kpai:KPAI/2026/999999")))
+    decisions = {(a, b): (p, d) for a, b, p, _, d in store.link_pairs(summary.run_id)}
+    assert pair in decisions and decisions[pair][1] == "review"
+    child_of = store.child_of(summary.run_id)
+    assert child_of[pair[0]] != child_of[pair[1]]

@@ -1,11 +1,15 @@
-"""u for levels random sampling never reached: NIK from value frequencies, else the rule of three."""
+"""u for levels random sampling never reached: from NIK frequencies, or the rule of three."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
+from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP
 from padan.linkage.training import complete_u
+
+# District and birth-date digits (12), then the serial (4).
+_A, _B = "320118161116", "320118161117"
 
 
 def _model() -> dict[str, object]:
@@ -14,7 +18,9 @@ def _model() -> dict[str, object]:
             {"output_column_name": "nik", "comparison_levels": [
                 {"sql_condition": "nik_l IS NULL", "is_null_level": True},
                 {"sql_condition": "nik_l = nik_r", "label_for_charts": "exact"},
-                {"sql_condition": "x", "label_for_charts": "one keystroke apart"},
+                {"sql_condition": "x", "label_for_charts": "one keystroke apart elsewhere"},
+                {"sql_condition": "s", "label_for_charts": NIK_SERIAL_SLIP, "u_probability": 1e-7},
+                {"sql_condition": "p", "label_for_charts": NIK_SAME_PREFIX},
                 {"sql_condition": "ELSE", "label_for_charts": "All other", "u_probability": 1.0},
             ]},
             {"output_column_name": "parents", "comparison_levels": [
@@ -25,33 +31,48 @@ def _model() -> dict[str, object]:
     }  # fmt: skip
 
 
-def test_complete_u_fills_only_missing_levels_with_frequency_or_bound() -> None:
-    con = duckdb.connect()
-    # 8 records with a NIK (one NIK held twice, six once) and one without:
-    # sum of squared frequencies = (2^2 + 6 * 1^2) / 8^2 = 10 / 64.
-    niks = ["A", "A", "B", "C", "D", "E", "F", "G", None]
-    con.execute("CREATE TABLE features (nik VARCHAR)")
-    con.executemany("INSERT INTO features VALUES (?)", [(n,) for n in niks])
-    model = _model()
-    filled = complete_u(model, con, sampled_pairs=10)  # bound 3 / 10 = 0.3
-    levels = {
-        f"{c['output_column_name']}: {lv.get('label_for_charts', '')}": lv  # type: ignore[index]
+def _levels(model: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {
+        f"{c['output_column_name']}: {lv.get('label_for_charts', '')}": lv
         for c in model["comparisons"]  # type: ignore[attr-defined]
         for lv in c["comparison_levels"]
     }
+
+
+def _features(niks: list[str | None]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE features (unique_id VARCHAR, nik VARCHAR)")
+    for i, nik in enumerate(niks):
+        con.execute("INSERT INTO features VALUES (?, ?)", [f"r{i}", nik])
+    return con
+
+
+def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() -> None:
+    # 8 records with a NIK (one NIK held twice) and one without.
+    niks = [_A + "0001", _A + "0001", _A + "0002", _A + "0035", _B + "0001", "C" * 16,
+            "D" * 16, "E" * 16, None]  # fmt: skip
+    con = _features(niks)
+    model = _model()
+    filled = complete_u(model, con, sampled_pairs=10)  # bound 3 / 10 = 0.3
+    levels = _levels(model)
+    # Exact NIK: sum of squared frequencies over the 8 NIKs = (2^2 + 6) / 8^2.
     assert levels["nik: exact"]["u_probability"] == pytest.approx(10 / 64)
-    assert levels["nik: one keystroke apart"]["u_probability"] == pytest.approx(0.3)
+    # Pairs under prefix _A with different NIKs: 0001/0002 (x2), 0001/0035 (x2), 0002/0035;
+    # one keystroke apart: the two 0001/0002 pairs. Set even where sampling gave a u.
+    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(2 / 5)
+    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(3 / 5)
+    assert levels["nik: one keystroke apart elsewhere"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: mother exact"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: both exact"]["u_probability"] == 2e-5  # sampled: kept
     assert levels["nik: All other"]["u_probability"] == 1.0
     assert "u_probability" not in levels["nik: "]  # the null level
-    assert set(filled) == {"nik: exact", "nik: one keystroke apart", "parents: mother exact"}
+    assert len(filled) == 5  # every level without u, and only those
 
 
 def test_complete_u_never_exceeds_the_sample_bound_nor_gives_zero() -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE features (nik VARCHAR)")  # no NIK at all: no frequency to use
+    con = _features([])  # no NIK at all: no frequency to use
     model = _model()
     complete_u(model, con, sampled_pairs=1e6)
-    nik = model["comparisons"][0]["comparison_levels"]  # type: ignore[index]
-    assert nik[1]["u_probability"] == pytest.approx(3e-6)
+    levels = _levels(model)
+    for label in ("exact", NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
+        assert levels[f"nik: {label}"]["u_probability"] == pytest.approx(3e-6)

@@ -59,8 +59,13 @@ def cluster_pairs(
         if a in nodes and b in nodes:
             apart.setdefault(a, set()).add(b)
             apart.setdefault(b, set()).add(a)
-    state = {uid: _State.of(n) for uid, n in nodes.items()}
+    state: dict[str, _State] = {}  # by cluster root, made when a root is first merged
     refused: list[tuple[str, str, float]] = []
+
+    def state_of(root: str) -> _State:
+        if root not in state:
+            state[root] = _State.of(nodes[root])
+        return state[root]
 
     def find(uid: str) -> str:
         while parent[uid] != uid:
@@ -75,13 +80,15 @@ def cluster_pairs(
         a, b = find(left), find(right)
         if a == b:
             continue
-        if any(find(other) == b for other in apart.get(a, ())) or state[a].conflicts(state[b]):
+        if any(find(other) == b for other in apart.get(a, ())) or state_of(a).conflicts(
+            state_of(b)
+        ):
             refused.append((left, right, probability))
             continue
-        if len(state[a].niks) < len(state[b].niks):
+        if len(state_of(a).niks) < len(state_of(b).niks):
             a, b = b, a
         parent[b] = a
-        state[a].absorb(state.pop(b))
+        state_of(a).absorb(state.pop(b))
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
     return Clusters({uid: find(uid) for uid in nodes}, refused)
 

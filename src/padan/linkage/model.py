@@ -14,7 +14,20 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
-__all__ = ["BLOCKING_RULES", "TRAINING_RULES", "comparisons", "settings"]
+__all__ = [
+    "BLOCKING_RULES",
+    "NIK_SAME_PREFIX",
+    "NIK_SERIAL_SLIP",
+    "TRAINING_RULES",
+    "comparisons",
+    "settings",
+]
+
+
+#: NIK levels that imply the same district and birth-date digits (the first 12), which the
+#: birth-date and region comparisons already count: their u is taken among such pairs only.
+NIK_SERIAL_SLIP = "one keystroke apart in the serial number"
+NIK_SAME_PREFIX = "same district and birth date"
 
 
 def _level(sql: str, label: str) -> Any:
@@ -165,9 +178,9 @@ def _nik_comparison() -> Any:
             _level(
                 "substr(nik_l, 1, 12) = substr(nik_r, 1, 12)"
                 f" AND {_one_keystroke('nik_l', 'nik_r')}",
-                "one keystroke apart in the serial number",
+                NIK_SERIAL_SLIP,
             ),
-            _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", "same district and birth date"),
+            _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", NIK_SAME_PREFIX),
             cll.ElseLevel(),
         ],
     )

@@ -191,19 +191,26 @@ def link_records(
 
         say("clustering")
         known = set(everyone)
+        strangers = _strangers(con, [(a, b) for a, b, p, _ in pairs if p >= link_threshold])
         pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         clusters = cluster_pairs(
             _nodes(con, {uid for a, b, _, _ in pairs for uid in (a, b)}),
-            # Reviewers' "same" decisions go first, ahead of every model score.
-            ((a, b, 2.0 if rule == "review" else p) for a, b, p, rule in pairs),
+            # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
+            # names share nothing are never linked without one.
+            (
+                (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
+                for a, b, p, rule in pairs
+            ),
             threshold=link_threshold,
             cannot_link=cannot_link,
         )
         refused = {(a, b) for a, b, _ in clusters.refused}
         decisions = {
-            (a, b): "refused" if (a, b) in refused else "link" if p >= link_threshold else "review"
-            for a, b, p, _ in pairs
-        }
+            (a, b): "refused" if (a, b) in refused
+            else "link" if p >= link_threshold and (rule == "review" or (a, b) not in strangers)
+            else "review"
+            for a, b, p, rule in pairs
+        }  # fmt: skip
         seconds["clustering"] = time.perf_counter() - clock
     finally:
         engine.close()
@@ -216,6 +223,29 @@ def link_records(
     return LinkResult(
         members, pairs, decisions, model_path, records, seconds, trained, fresh_count, candidates
     )
+
+
+def _strangers(
+    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """The ``pairs`` whose names share no token and are not alike (Jaro-Winkler < 0.7).
+
+    Among a million children a NIK mistyped into someone else's, with the same birth date,
+    outweighs everything else in the model; two names with nothing in common are what shows
+    it. On 1M synthetic records 27 of 114,896 true pairs look like this, and most confident
+    false links do. They go to review instead of being linked.
+    """
+    con.register(
+        "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
+    )
+    rows = con.execute("""
+        SELECT p.a, p.b FROM _padan_strong p
+        JOIN features l ON l.unique_id = p.a JOIN features r ON r.unique_id = p.b
+        WHERE jaro_winkler_similarity(l.name_core, r.name_core) < 0.7
+          AND NOT list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))
+    """).fetchall()
+    con.unregister("_padan_strong")
+    return {(a, b) for a, b in rows}
 
 
 def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:

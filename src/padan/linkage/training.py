@@ -5,8 +5,10 @@ written the same, both parents the same) is left without u by Splink, which then
 generic defaults: measured on 1M records those gave an exact NIK a weight of 9.7 bits instead of
 about 20, and "same district and birth date in the NIK" -11.7 bits. Here such levels get u from
 value frequencies where that is exact (the NIK: the chance two random records share one is the
-sum of its squared frequencies), and otherwise the upper bound that the sample supports: no hit
-in N pairs means u is below 3/N with 95 % confidence (the rule of three), a cautious weight.
+sum of its squared frequencies); NIK levels that imply the same district and birth-date digits
+from pairs that share those digits (the other comparisons count that agreement already); and
+otherwise the upper bound that the sample supports: no hit in N pairs means u is below 3/N
+with 95 % confidence (the rule of three), a cautious weight.
 This happens before EM, which holds u fixed while it estimates m.
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 import duckdb
 from splink import Linker
 
-from padan.linkage.model import TRAINING_RULES
+from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, TRAINING_RULES
 
 __all__ = ["U_SAMPLE_PAIRS", "complete_u", "train"]
 
@@ -46,23 +48,53 @@ def train(linker: Any, inputs: list[Any], con: duckdb.DuckDBPyConnection, *, see
 def complete_u(
     model: dict[str, Any], con: duckdb.DuckDBPyConnection, *, sampled_pairs: float
 ) -> dict[str, float]:
-    """Give every non-null level of ``model`` (Splink settings) a u; returns the ones filled.
+    """Give every non-null level of ``model`` (Splink settings) a u; returns the ones set.
 
-    Keys are ``comparison: level label``. Levels that already have u are left as they are.
+    Keys are ``comparison: level label``. Levels that already have u are left as they are,
+    except the NIK levels that imply the same district and birth-date digits, whose u is always
+    the share among pairs that have those digits in common.
     """
     bound = 3 / sampled_pairs
     filled: dict[str, float] = {}
+    same_prefix: dict[str, float] = {}
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
         for level in comparison["comparison_levels"]:
-            if level.get("is_null_level") or isinstance(level.get("u_probability"), int | float):
-                continue
             label = str(level.get("label_for_charts", level["sql_condition"]))
-            exact_nik = name == "nik" and label.startswith("exact")
-            u = (_nik_collision(con) if exact_nik else 0.0) or bound
-            level["u_probability"] = min(u, bound)
-            filled[f"{name}: {label}"] = level["u_probability"]
+            if level.get("is_null_level"):
+                continue
+            if name == "nik" and label in (NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
+                # Always: a random-pair u here would count the district and birth date twice.
+                same_prefix = same_prefix or _within_same_prefix(con)
+                u = same_prefix[label] or bound
+            elif isinstance(level.get("u_probability"), int | float):
+                continue
+            else:
+                exact_nik = name == "nik" and label.startswith("exact")
+                u = min((_nik_collision(con) if exact_nik else 0.0) or bound, bound)
+            level["u_probability"] = u
+            filled[f"{name}: {label}"] = u
     return filled
+
+
+def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Among records whose different NIKs share district and birth date (the first 12 digits):
+    the share one keystroke apart (serials are given in order: 0001, 0002) and the rest.
+
+    Those digits agreeing is counted already by the birth-date and region comparisons; what the
+    serial adds is measured among such pairs, or two children born the same day in one district
+    would count as strong evidence of one child.
+    """
+    row = con.execute("""
+        WITH n AS (SELECT unique_id, nik FROM features WHERE nik IS NOT NULL)
+        SELECT count(*), count(*) FILTER (WHERE damerau_levenshtein(l.nik, r.nik) = 1)
+        FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
+            AND l.unique_id < r.unique_id AND l.nik <> r.nik
+    """).fetchall()
+    pairs, slips = row[0] if row else (0, 0)
+    if not pairs:
+        return {NIK_SERIAL_SLIP: 0.0, NIK_SAME_PREFIX: 0.0}
+    return {NIK_SERIAL_SLIP: slips / pairs, NIK_SAME_PREFIX: (pairs - slips) / pairs}
 
 
 def _nik_collision(con: duckdb.DuckDBPyConnection) -> float:

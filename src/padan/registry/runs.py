@@ -89,8 +89,9 @@ def run_linkage(
             for uid in (left, right):
                 strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
     links = [
-        ChildLink(*_split_uid(uid), child_id, strongest.get(uid))
+        ChildLink(source, source_id, child_id, strongest.get(uid))
         for uid, child_id in sorted(child_of.items())
+        for source, _, source_id in (uid.partition(":"),)
     ]
     pairs = [(a, b, min(p, 1.0), rule, result.decisions[(a, b)]) for a, b, p, rule in result.pairs]
     batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
@@ -128,8 +129,3 @@ def _model_version(model_path: Path) -> str:
         return str(json.loads(model_path.read_text()).get("padan", {}).get("version", "unknown"))
     except (OSError, ValueError):
         return "unknown"
-
-
-def _split_uid(uid: str) -> tuple[str, str]:
-    source, source_id = uid.split(":", 1)
-    return source, source_id

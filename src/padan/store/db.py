@@ -170,7 +170,7 @@ class _LinkStore:
         uid = (child_links.c.source + ":" + child_links.c.source_id).label("uid")
         query = select(uid, child_links.c.child_id).where(child_links.c.run_id == run_id)
         with self._connect() as conn:
-            return {str(u): str(c) for u, c in conn.execute(query).tuples()}
+            return {str(u): str(c) for u, c in conn.execute(query)}
 
     def link_pairs(self, run_id: int) -> list[tuple[str, str, float, str, str]]:
         query = (
