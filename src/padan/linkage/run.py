@@ -176,21 +176,20 @@ def link_records(
         ]
         pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
         everyone = [uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()]
+        known = set(everyone)
         if incremental:
             changed = {
                 uid
                 for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
             }
-            current = set(everyone)
             pairs += [
                 p for p in known_pairs
-                if p[3] == "model" and p[0] in current and p[1] in current
+                if p[3] == "model" and p[0] in known and p[1] in known
                 and p[0] not in changed and p[1] not in changed
             ]  # fmt: skip
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
-        known = set(everyone)
         strangers = _strangers(con, [(a, b) for a, b, p, _ in pairs if p >= link_threshold])
         pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         clusters = cluster_pairs(
