@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP
-from padan.linkage.training import complete_u
+from padan.linkage.training import complete_u, u_sample_pairs
 
 # District and birth-date digits (12), then the serial (4).
 _A, _B = "320118161116", "320118161117"
@@ -76,3 +76,11 @@ def test_complete_u_never_exceeds_the_sample_bound_nor_gives_zero() -> None:
     levels = _levels(model)
     for label in ("exact", NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
         assert levels[f"nik: {label}"]["u_probability"] == pytest.approx(3e-6)
+
+
+@pytest.mark.parametrize(
+    ("records", "pairs"),
+    [(1_000, 500_000), (20_000, 500_000), (50_000, 1_000_000), (1_089_165, 2_000_000)],
+)
+def test_u_sample_pairs_grow_with_the_population_within_bounds(records: int, pairs: int) -> None:
+    assert u_sample_pairs(records) == pairs

@@ -147,7 +147,7 @@ def link_records(
         if trained:
             linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
             say("training the model (EM)")
-            linker = train(linker, inputs, con, seed=seed)
+            linker = train(linker, inputs, con, records=records, seed=seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)
             engine.save_model(linker, model_path)
             _stamp(model_path, records, seed)

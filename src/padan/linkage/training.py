@@ -22,21 +22,30 @@ from splink import Linker
 
 from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, TRAINING_RULES
 
-__all__ = ["U_SAMPLE_PAIRS", "complete_u", "train"]
+__all__ = ["U_SAMPLE_PAIRS", "complete_u", "train", "u_sample_pairs"]
 
-#: Random pairs for u. More sees more rare levels; at 1M records 2M pairs take a few seconds.
+#: Random pairs for u on a large population. More pairs see more rare levels; at 1M records
+#: 2M pairs take a few seconds. Small populations sample fewer (see :func:`u_sample_pairs`).
 U_SAMPLE_PAIRS = 2_000_000
 
 
-def train(linker: Any, inputs: list[Any], con: duckdb.DuckDBPyConnection, *, seed: int) -> Any:
-    """Train ``linker``'s model on its inputs; returns the trained linker (a new one).
+def u_sample_pairs(records: int) -> int:
+    """Random pairs for u among ``records``: 20 per record, from 500,000 up to 2M."""
+    return min(U_SAMPLE_PAIRS, max(500_000, 20 * records))
+
+
+def train(
+    linker: Any, inputs: list[Any], con: duckdb.DuckDBPyConnection, *, records: int, seed: int
+) -> Any:
+    """Train ``linker``'s model on its ``records`` inputs; returns the trained linker (a new one).
 
     ``con`` holds the table ``features`` (value frequencies for u). Seeded and reproducible.
     """
+    pairs = u_sample_pairs(records)
     linker.training.estimate_probability_two_random_records_match(TRAINING_RULES, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     model = linker.misc.save_model_to_json()
-    complete_u(model, con, sampled_pairs=U_SAMPLE_PAIRS)
+    complete_u(model, con, sampled_pairs=pairs)
     trained = Linker(inputs, model, log_level=logging.ERROR)
     for rule in TRAINING_RULES:
         trained.training.estimate_parameters_using_expectation_maximisation(
