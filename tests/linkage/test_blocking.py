@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -82,9 +81,7 @@ def test_candidate_pairs_match_key_is_the_first_rule_giving_the_pair(
     assert set(keys) <= {str(n) for n in range(len(_RULES))}
 
 
-def test_candidate_pairs_leave_no_work_table(
-    features: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_candidate_pairs_leave_no_work_table(features: duckdb.DuckDBPyConnection) -> None:
     con = features
     candidate_pairs(con, _RULES[:1])
     tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
