@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,11 @@ MOTHER = KPAI_HEADER.index("nama_ibu")
 
 CORRUPTIONS = ["none", "stray_quote", "formula", "control", "huge", "extra_column", "missing_column",
                "duplicate_id", "bad_nik", "unicode", "blank_line"]  # fmt: skip
+
+
+# Any text but line breaks: a line break in a field is quoted, and a quoted field spanning lines
+# is legitimate (an address may have one), which the line count asserted below does not allow.
+_ONE_LINE = st.text(alphabet=st.characters(exclude_characters="\r\n"), max_size=30)
 
 
 def _base_row(i: int) -> list[str]:
@@ -44,9 +50,9 @@ def corrupted_files(draw: st.DrawFn) -> tuple[bytes, list[str]]:
         elif kind == "duplicate_id":
             row[0] = "K/0"
         elif kind == "bad_nik":
-            row[2] = draw(st.text(max_size=20))
+            row[2] = draw(_ONE_LINE)[:20]
         elif kind == "unicode":
-            row[NAME] = draw(st.text(min_size=1, max_size=30))
+            row[NAME] = draw(_ONE_LINE) or "x"
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="").writerow(row)
         line = buffer.getvalue()
@@ -64,8 +70,7 @@ def corrupted_files(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     text = "\r\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
     data = text.encode(encoding, errors="replace")
     if draw(st.booleans()):
-        # Stray bytes, but no line break: one inside a quoted field is a legitimate multi-line
-        # field (an address may have one), which would break the line count asserted below.
+        # Stray bytes, but no line break either (see _ONE_LINE).
         junk = draw(st.binary(max_size=4)).replace(b"\n", b"").replace(b"\r", b"")
         at = draw(st.integers(0, len(data)))
         data = data[:at] + junk + data[at:]
@@ -114,3 +119,15 @@ def test_bad_input_never_crashes_loses_rows_or_half_stores(
     # No generated field spans lines legitimately, so every non-blank line is one counted row,
     # even when a stray quote made the CSV parser swallow the lines after it.
     assert summary.read == len(data_lines)
+
+
+def test_bad_input_workbook_bytes_under_a_csv_name_is_a_file_level_error(
+    prop_store: Store, tmp_path: Path
+) -> None:
+    # Found by the property test above: a file starting like a workbook ("PK") named .csv.
+    path = tmp_path / "kpai.csv"
+    path.write_bytes(b"PK\x03\x04" + ",".join(KPAI_HEADER).encode() + b"\r\n")
+    before = _stored(prop_store)
+    with pytest.raises(FileLevelError, match="not a readable XLSX workbook"):
+        ingest_file(path, source="kpai", store=prop_store, today=TODAY)
+    assert _stored(prop_store) == before

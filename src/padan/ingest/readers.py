@@ -308,10 +308,12 @@ def _cell(value: object) -> Cell:
 
 def _open_xlsx(info: FileInfo, sheet: str | None) -> Table:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    # InvalidFileException: a workbook's bytes under another name (kpai.csv starting "PK").
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise FileLevelError(
             str(info.path),
             f"not a readable XLSX workbook ({exc})",
