@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from padan.errors import StoreError
 from padan.store import ChildEvent, ChildLink, LinkRun, Store
 
 
@@ -44,3 +47,47 @@ def test_link_runs_store_child_id_events_in_order(store: Store) -> None:
     run_id = store.save_link_run(run, [ChildLink("dtsen", "D1", "PDN000000001", 0.99)], [], events)
     assert store.child_events(run_id) == events
     assert store.child_events(run_id + 1) == []
+
+
+def test_link_runs_store_only_changes_and_each_run_reads_as_it_was(store: Store) -> None:
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 3, 2, [1])
+    first = store.save_link_run(
+        run,
+        [ChildLink("dtsen", "D1", "A1", 0.97), ChildLink("kpai", "K1", "A1", 0.97),
+         ChildLink("dtsen", "D2", "A2", None)],
+        [("dtsen:D1", "kpai:K1", 0.97, "model", "link"),
+         ("dtsen:D2", "kpai:K1", 0.6, "model", "review")],
+    )  # fmt: skip
+    # The next run moves K1 to D2's child, adds K2, drops one pair and rescores the other.
+    second = store.save_link_run(
+        run,
+        [ChildLink("kpai", "K1", "A2", 0.95), ChildLink("kpai", "K2", "A3", None)],
+        [("dtsen:D2", "kpai:K1", 0.95, "model", "link")],
+        since=first,
+        gone_pairs=[("dtsen:D1", "kpai:K1")],
+    )
+    assert store.child_of(first) == {"dtsen:D1": "A1", "kpai:K1": "A1", "dtsen:D2": "A2"}
+    assert store.child_of(second) == {
+        "dtsen:D1": "A1", "kpai:K1": "A2", "dtsen:D2": "A2", "kpai:K2": "A3",
+    }  # fmt: skip
+    assert store.link_pairs(first) == [
+        ("dtsen:D1", "kpai:K1", 0.97, "model", "link"),
+        ("dtsen:D2", "kpai:K1", 0.6, "model", "review"),
+    ]
+    assert store.link_pairs(second) == [("dtsen:D2", "kpai:K1", 0.95, "model", "link")]
+    # A full run (no ``since``) replaces everything that held.
+    third = store.save_link_run(run, [ChildLink("dtsen", "D1", "A9", None)], [])
+    assert store.child_of(third) == {"dtsen:D1": "A9"}
+    assert store.link_pairs(third) == []
+    assert store.child_of(second)["kpai:K2"] == "A3"
+
+
+def test_link_runs_refuse_changes_relative_to_an_older_run(store: Store) -> None:
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 1, 1, [1])
+    first = store.save_link_run(run, [ChildLink("dtsen", "D1", "A1", None)], [])
+    store.save_link_run(run, [ChildLink("dtsen", "D1", "A1", None)], [], since=first)
+    with pytest.raises(StoreError, match=f"relative to run {first}"):
+        store.save_link_run(run, [ChildLink("dtsen", "D1", "A2", None)], [], since=first)
+    assert store.child_of(first + 1) == {"dtsen:D1": "A1"}

@@ -6,6 +6,8 @@ name rules (compact and token-sorted forms) are computed once per distinct name 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,7 +15,7 @@ import pyarrow.compute as pc
 from padan.domain.names import normalise_name
 from padan.store import Store
 
-__all__ = ["FEATURE_COLUMNS", "load_features"]
+__all__ = ["FEATURE_COLUMNS", "load_features", "update_features"]
 
 FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
@@ -89,6 +91,37 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     """
     kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
+    _build(con, kpai, dtsen, "features")
+    row = con.execute("SELECT count(*) FROM features").fetchone()
+    return int(row[0]) if row else 0
+
+
+def update_features(
+    store: Store, con: duckdb.DuckDBPyConnection, *, cached: str, batches: Collection[int]
+) -> int:
+    """Create ``features`` in ``con`` from the table ``cached`` (the features an earlier run
+    saved) with the records of ``batches`` computed anew.
+
+    A new DTSEN record can change its household mates' features (a new head gives the
+    children a father), so their whole households are computed anew. Returns the number of
+    records, as :func:`load_features`.
+    """
+    kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("batch_id", batches))
+    touched = store.records_arrow("dtsen_individu", ["id_keluarga"], only=("batch_id", batches))
+    households = pc.unique(touched.column("id_keluarga")).drop_null().to_pylist()
+    dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
+    _build(con, kpai, dtsen, "features_new")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE features AS
+        SELECT * FROM {cached} WHERE unique_id NOT IN (SELECT unique_id FROM features_new)
+        UNION ALL SELECT * FROM features_new;
+        DROP TABLE features_new
+    """)
+    row = con.execute("SELECT count(*) FROM features").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str) -> None:
     con.register("kpai_raw", kpai)
     con.register("dtsen_raw", dtsen)
     con.execute(_KPAI_SQL)
@@ -102,18 +135,16 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     ).drop_null()  # fmt: skip
     con.register("name_forms", _name_forms(names.to_pylist()))
     con.execute(f"""
-        CREATE OR REPLACE TABLE features AS
+        CREATE OR REPLACE TABLE {table} AS
         WITH base AS (SELECT * FROM kpai_features UNION ALL BY NAME SELECT * FROM dtsen_features)
         SELECT {", ".join(_FROM_FORMS.get(c, f"b.{c}") for c in FEATURE_COLUMNS)}
         FROM base b
         LEFT JOIN name_forms n ON n.name = b.name
         LEFT JOIN name_forms m ON m.name = b.mother
     """)
-    for table in ("kpai_raw", "dtsen_raw", "name_forms"):
-        con.unregister(table)
+    for name in ("kpai_raw", "dtsen_raw", "name_forms"):
+        con.unregister(name)
     con.execute("DROP TABLE kpai_features; DROP TABLE dtsen_features")
-    row = con.execute("SELECT count(*) FROM features").fetchone()
-    return int(row[0]) if row else 0
 
 
 # Whether a NIK's own parts (PPKKCC DDMMYY SSSS, day + 40 for girls) agree with the record's

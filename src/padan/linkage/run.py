@@ -9,7 +9,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,9 @@ from splink import Linker
 from padan.errors import InputError
 from padan.linkage.cluster import Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
-from padan.linkage.features import load_features
+from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
+from padan.linkage.state import Previous
 from padan.linkage.training import train
 from padan.store import Store
 
@@ -48,7 +49,12 @@ WHERE l.nik_valid AND r.nik_valid AND l.sex = r.sex AND l.nik_fits AND r.nik_fit
 
 @dataclass
 class LinkResult:
-    """Children found: record → child id, the pairs behind them and what the run measured."""
+    """Children found: record → child id, the pairs behind them and what the run measured.
+
+    A full run clusters every record. An incremental run clusters only ``affected``: the new
+    and changed records, everything linked to them and the previous children of all those;
+    every other record stays in its previous child.
+    """
 
     clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of each child, singletons included
     pairs: list[tuple[str, str, float, str]]  # uid_l, uid_r, probability, rule (nik/model/review)
@@ -59,6 +65,8 @@ class LinkResult:
     trained: bool = False
     fresh: int = 0  # records scored this run in incremental mode (all records otherwise)
     candidate_pairs: int | None = None  # pairs the blocking rules put forward, when counted
+    affected: set[str] | None = None  # the records ``clusters`` cover; None: all of them
+    features: pa.Table | None = None  # features computed this run (all, or the fresh ones)
 
     @property
     def children(self) -> int:
@@ -75,8 +83,7 @@ def link_records(
     seed: int = 42,
     must_link: Sequence[tuple[str, str]] = (),
     cannot_link: Sequence[tuple[str, str]] = (),
-    known_batches: Collection[int] | None = None,
-    known_pairs: Sequence[tuple[str, str, float, str]] = (),
+    previous: Previous | None = None,
     progress: Callable[[str], None] | None = None,
     engine: LinkEngine | None = None,
 ) -> LinkResult:
@@ -88,10 +95,10 @@ def link_records(
     ``must_link`` pairs are linked whatever the model says, ``cannot_link`` pairs never end up in
     one child.
 
-    Incremental mode: with ``known_batches`` (the batches an earlier run linked) and
-    ``known_pairs`` (that run's scored pairs), only pairs touching a record from another batch
-    (new, or a newer version) are scored; the earlier pairs between unchanged records are kept.
-    The saved model is reused, never retrained, in this mode.
+    Incremental mode: with ``previous`` (what the last run left), only pairs touching a record
+    of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
+    between unchanged records are kept, and only the children those records touch are
+    clustered again (see :class:`LinkResult`). The saved model is reused, never retrained.
 
     ``engine`` runs Splink's training and scoring (default: DuckDB in this process; see
     :mod:`padan.linkage.engine`).
@@ -104,6 +111,9 @@ def link_records(
             f"thresholds must satisfy 0 < review ({review_threshold}) <= link "
             f"({link_threshold}) <= 1; check --link-threshold and --review-threshold"
         )
+    incremental = previous is not None
+    if incremental and (retrain or not model_path.exists()):
+        raise InputError("incremental linking reuses the saved model: it cannot retrain")
     say = progress or (lambda _message: None)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -117,7 +127,7 @@ def link_records(
     )
     engine = engine or DuckDBEngine()
     try:
-        records = load_features(store, con)
+        records = _features(store, con, previous)
         counts = dict(
             con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall()
         )
@@ -126,23 +136,19 @@ def link_records(
                 f"linking needs KPAI and DTSEN records; the store has {counts or 'none'}. "
                 "Run padan ingest kpai FILE and padan ingest dtsen FILE first."
             )
-        incremental = known_batches is not None
-        batches = {b for (b,) in con.execute("SELECT DISTINCT batch FROM features").fetchall()}
-        fresh = sorted(batches - set(known_batches or ()))
-        con.execute(
-            "ALTER TABLE features ADD COLUMN fresh BOOLEAN; "
-            f"UPDATE features SET fresh = batch IN ({', '.join(map(str, fresh)) or 'NULL'})"
-        )
         for source in ("kpai", "dtsen"):
             con.execute(
                 f"CREATE TABLE input_{source} AS SELECT * FROM features WHERE source = '{source}'"
             )
+        # For the next run's state: all features when they were all computed, else the fresh.
+        partly = previous is not None and previous.features is not None
+        computed = con.sql(
+            f"SELECT * EXCLUDE (fresh) FROM features{' WHERE fresh' if partly else ''}"
+        ).to_arrow_table()
         seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"{records:,} records ready")
 
         inputs = engine.register(con)
-        if incremental and (retrain or not model_path.exists()):
-            raise InputError("incremental linking reuses the saved model: it cannot retrain")
         trained = retrain or not model_path.exists()
         if trained:
             linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
@@ -176,30 +182,34 @@ def link_records(
             )
         ]
         pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
-        everyone = [uid for (uid,) in con.execute("SELECT unique_id FROM features").fetchall()]
-        known = set(everyone)
-        if incremental:
-            changed = {
-                uid
-                for (uid,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()
-            }
-            pairs += [
-                p for p in known_pairs
-                if p[3] == "model" and p[0] in known and p[1] in known
-                and p[0] not in changed and p[1] not in changed
-            ]  # fmt: skip
+        if previous is not None:
+            # Pairs between records that did not change keep their earlier scores.
+            con.register("prev_pairs", previous.pairs)
+            pairs += con.execute("""
+                SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
+                WHERE rule = 'model'
+                  AND uid_l IN (SELECT unique_id FROM features WHERE NOT fresh)
+                  AND uid_r IN (SELECT unique_id FROM features WHERE NOT fresh)
+            """).fetchall()
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
-        strangers = _strangers(con, [(a, b) for a, b, p, _ in pairs if p >= link_threshold])
+        fresh = {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
+        known = _known(con, {uid for a, b in (*must_link, *cannot_link) for uid in (a, b)})
         pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
+        affected = (
+            _affected(con, pairs, previous.links, {*fresh, *known}, link_threshold)
+            if previous is not None else None
+        )  # fmt: skip
+        inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
+        strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= link_threshold])
         clusters = cluster_pairs(
-            _nodes(con, {uid for a, b, _, _ in pairs for uid in (a, b)}),
+            _nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
             # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
             # names share nothing are never linked without one.
             (
                 (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
-                for a, b, p, rule in pairs
+                for a, b, p, rule in inside
             ),
             threshold=link_threshold,
             cannot_link=cannot_link,
@@ -210,7 +220,15 @@ def link_records(
             else "link" if p >= link_threshold and (rule == "review" or (a, b) not in strangers)
             else "review"
             for a, b, p, rule in pairs
+            if affected is None or a in affected or b in affected
         }  # fmt: skip
+        if previous is not None and affected is not None:
+            # Outside the affected records nothing changed: the earlier decisions stand.
+            decisions |= _decisions_outside(previous.pairs, affected)
+        everyone = (
+            [u for (u,) in con.execute("SELECT unique_id FROM features").fetchall()]
+            if affected is None else sorted(affected)
+        )  # fmt: skip
         seconds["clustering"] = time.perf_counter() - clock
     finally:
         engine.close()
@@ -219,10 +237,110 @@ def link_records(
     # Records in no pair are children on their own; the guard never needed their facts.
     alone = ([uid] for uid in everyone if uid not in clusters.root)
     members = sorted([*(sorted(group) for group in clusters.members().values()), *alone])
-    fresh_count = len(changed) if incremental else records
     return LinkResult(
-        members, pairs, decisions, model_path, records, seconds, trained, fresh_count, candidates
+        members, pairs, decisions, model_path, records, seconds, trained,
+        len(fresh) if incremental else records, candidates, affected, computed,
+    )  # fmt: skip
+
+
+def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:
+    """Create ``features`` (with ``fresh``: the records to score) and return its size.
+
+    Fresh are the records of batches the previous run did not link, and the DTSEN households
+    they belong to (a new head gives the children a father); without a previous run, all.
+    """
+    if previous is None:
+        records = load_features(store, con)
+        con.execute("ALTER TABLE features ADD COLUMN fresh BOOLEAN DEFAULT true")
+        return records
+    batches = sorted(
+        {b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")} - previous.batches
     )
+    if previous.features is not None:
+        con.execute(f"ATTACH '{previous.features}' AS state (READ_ONLY)")
+        records = update_features(store, con, cached="state.features", batches=batches)
+        con.execute("DETACH state")
+    else:
+        records = load_features(store, con)
+    listed = ", ".join(map(str, batches)) or "NULL"
+    con.execute(f"""
+        ALTER TABLE features ADD COLUMN fresh BOOLEAN;
+        UPDATE features SET fresh = coalesce(batch IN ({listed}) OR source = 'dtsen' AND household
+            IN (SELECT household FROM features WHERE source = 'dtsen' AND batch IN ({listed})),
+            false)
+    """)
+    return records
+
+
+def _known(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
+    """The ``uids`` that are current records."""
+    con.register("_padan_uids", pa.table({"unique_id": sorted(uids)}, schema=_UIDS))
+    found = {
+        u for (u,) in con.execute(
+            "SELECT unique_id FROM features JOIN _padan_uids USING (unique_id)"
+        ).fetchall()
+    }  # fmt: skip
+    con.unregister("_padan_uids")
+    return found
+
+
+def _affected(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[str, str, float, str]],
+    links: pa.Table,
+    touched: set[str],
+    threshold: float,
+) -> set[str]:
+    """The records to cluster again: ``touched``, closed under "linked by a pair at or above
+    ``threshold``" and "in one child of the previous run" (``links``: uid, child_id).
+
+    Clustering is decided within groups of records joined by such pairs, so clustering just
+    these and keeping every other child as it was gives what clustering everything would.
+    """
+    group: dict[str, str] = {}
+
+    def find(uid: str) -> str:
+        while group.setdefault(uid, uid) != uid:
+            group[uid] = group[group[uid]]
+            uid = group[uid]
+        return uid
+
+    for a, b, p, rule in pairs:
+        if p >= threshold or rule == "review":
+            group[find(a)] = find(b)
+    members: dict[str, list[str]] = {}
+    for uid in group:
+        members.setdefault(find(uid), []).append(uid)
+    con.register("prev_links", links.select(["uid", "child_id"]))
+    affected, new = set(), set(touched)
+    while new:
+        affected |= new
+        linked = {m for uid in new if uid in group for m in members[find(uid)]}
+        con.register("_padan_uids", pa.table({"unique_id": sorted(linked | new)}, schema=_UIDS))
+        same_child = {
+            u for (u,) in con.execute("""
+                SELECT uid FROM prev_links WHERE child_id IN (
+                    SELECT child_id FROM prev_links JOIN _padan_uids ON uid = unique_id)
+            """).fetchall()
+        }  # fmt: skip
+        con.unregister("_padan_uids")
+        new = (linked | same_child) - affected
+    con.unregister("prev_links")
+    return affected
+
+
+def _decisions_outside(pairs: pa.Table, affected: set[str]) -> dict[tuple[str, str], str]:
+    """The earlier decisions on stored ``pairs`` between records outside ``affected``."""
+    return {
+        (a, b): decision
+        for a, b, decision in zip(
+            *(pairs.column(c).to_pylist() for c in ("uid_l", "uid_r", "decision")), strict=True
+        )
+        if a not in affected and b not in affected
+    }
+
+
+_UIDS = pa.schema([("unique_id", pa.string())])
 
 
 def _strangers(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from padan.store import ChildEvent
 
-__all__ = ["assign_child_ids", "format_child_id"]
+__all__ = ["assign_child_ids", "format_child_id", "parse_child_id"]
 
 
 def format_child_id(number: int) -> str:
@@ -16,16 +16,17 @@ def format_child_id(number: int) -> str:
 
 
 def assign_child_ids(
-    clusters: Sequence[Sequence[str]], previous: dict[str, str]
+    clusters: Sequence[Sequence[str]], previous: dict[str, str], *, highest: int = 0
 ) -> tuple[dict[str, str], list[ChildEvent]]:
     """Give each cluster of records a child id, reusing ids of the previous run by overlap.
 
     ``previous`` maps record → child id of the last run. A previous id goes to the new cluster
     holding most of its records (ties: the cluster with the smallest record id); each cluster
     inherits at most one id, the one it shares most records with. Clusters that inherit nothing
-    get new ids after the highest one ever given. Returns record → child id and the events:
-    ``new`` ids, ``merge`` (another previous child's records joined this one), ``split`` (some of
-    a previous child's records left for another child) and ``retired`` ids.
+    get new ids after the highest one ever given (``highest``, or the highest in ``previous``).
+    Returns record → child id and the events: ``new`` ids, ``merge`` (another previous
+    child's records joined this one), ``split`` (some of a previous child's records left for
+    another child) and ``retired`` ids.
     """
     overlaps: list[tuple[int, str, int, str]] = []  # (-shared, first record, cluster, old id)
     shares = [_shares(members, previous) for members in clusters]
@@ -38,7 +39,8 @@ def assign_child_ids(
         if index not in given and old not in taken:
             given[index] = old
             taken.add(old)
-    next_number = max((_number(i) for i in previous.values()), default=0) + 1
+    next_number = max((parse_child_id(i) for i in previous.values()), default=highest) + 1
+    next_number = max(next_number, highest + 1)
     child_of: dict[str, str] = {}
     events: list[ChildEvent] = []
     for index, members in enumerate(clusters):
@@ -67,6 +69,7 @@ def _shares(members: Sequence[str], previous: dict[str, str]) -> dict[str, int]:
     return Counter(previous[m] for m in members if m in previous)
 
 
-def _number(child_id: str) -> int:
+def parse_child_id(child_id: str) -> int:
+    """``"PDN000000012"`` → ``12`` (0 for anything else)."""
     digits = child_id.removeprefix("PDN")
     return int(digits) if digits.isdigit() else 0

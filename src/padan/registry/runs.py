@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
     LinkEngine,
+    LinkResult,
     link_records,
 )
-from padan.registry.ids import assign_child_ids
-from padan.store import ChildLink, LinkRun, Store
+from padan.linkage.state import (
+    LINK_STATE_SCHEMA,
+    PAIR_STATE_SCHEMA,
+    Previous,
+    RunKey,
+    read_state,
+    state_path,
+    write_state,
+)
+from padan.registry.ids import assign_child_ids, parse_child_id
+from padan.store import ChildLink, LinkRun, Store, run_links_arrow, run_pairs_arrow
 
 __all__ = ["RunSummary", "run_linkage"]
 
@@ -57,64 +72,177 @@ def run_linkage(
 
     After a first run, only what changed is scored (records of batches ingested since, with
     the same model and thresholds) unless ``full`` or ``retrain`` is set. Reviewers' decisions
-    ("same" / "different") are applied as must-link / cannot-link. Raises what
+    ("same" / "different") are applied as must-link / cannot-link. Only what changed since the
+    previous run is written; the run's state is also left beside the model
+    (:func:`padan.linkage.state.state_path`) for the next incremental run. Raises what
     :func:`padan.linkage.link_records` raises. ``engine`` runs Splink (default DuckDB).
     """
     started = dt.datetime.now(dt.UTC)
     decisions = store.review_decisions()
     last = store.latest_link_run()
+    state = state_path(model_path)
     incremental = (
         last is not None and not full and not retrain and model_path.exists()
         and (last.link_threshold, last.review_threshold) == (link_threshold, review_threshold)
         and last.model_version == _model_version(model_path)
     )  # fmt: skip
-    known_pairs = (
-        [(a, b, p, rule) for a, b, p, rule, _ in store.link_pairs(last.id)]
-        if incremental and last else []
-    )  # fmt: skip
+    previous = _previous(store, last, state) if last else None
     result = link_records(
         store, model_path=model_path, retrain=retrain, link_threshold=link_threshold,
         review_threshold=review_threshold, seed=seed, progress=progress,
         must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
         cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-        known_batches=last.batches if incremental and last else None, known_pairs=known_pairs,
-        engine=engine,
+        previous=previous if incremental else None, engine=engine,
     )  # fmt: skip
     clock = time.perf_counter()
-    previous = store.child_of(last.id) if last else {}
-    child_of, events = assign_child_ids(result.clusters, previous)
+    before = _links_of(previous.links, result.affected) if previous else {}
+    child_of, events = assign_child_ids(
+        result.clusters, {uid: child for uid, (child, _) in before.items()},
+        highest=_highest(previous.links) if previous else 0,
+    )  # fmt: skip
     strongest: dict[str, float] = {}
-    for left, right, probability, _ in result.pairs:
-        if result.decisions[(left, right)] == "link" and child_of[left] == child_of[right]:
-            for uid in (left, right):
-                strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
+    for left, right, probability in _linked(result, child_of):
+        for uid in (left, right):
+            strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
     links = [
         ChildLink(source, source_id, child_id, strongest.get(uid))
         for uid, child_id in sorted(child_of.items())
+        if before.get(uid) != (child_id, strongest.get(uid))
         for source, _, source_id in (uid.partition(":"),)
     ]
-    pairs = [(a, b, min(p, 1.0), rule, result.decisions[(a, b)]) for a, b, p, rule in result.pairs]
+    pairs = {
+        (a, b): (a, b, min(p, 1.0), rule, result.decisions[(a, b)])
+        for a, b, p, rule in result.pairs
+    }  # a NIK rule and the model may give the same pair: the last one stands, as stored
+    earlier = _pairs_of(previous.pairs) if previous else {}
+    changed_pairs = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
+    gone_pairs = sorted(earlier.keys() - pairs.keys())
     batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
     new_batches = [b for b in batches if last is None or b not in last.batches]
+    children = result.children
+    if result.affected is not None and last is not None:
+        children += last.children - len({child for child, _ in before.values()})
     run = LinkRun(
         0, started, dt.datetime.now(dt.UTC), _model_version(model_path),
-        link_threshold, review_threshold, result.records, result.children, batches,
+        link_threshold, review_threshold, result.records, children, batches,
     )  # fmt: skip
     seconds = {**result.seconds, "child ids": time.perf_counter() - clock}
     clock = time.perf_counter()
-    run_id = store.save_link_run(run, links, pairs, events)
+    run_id = store.save_link_run(
+        run, links, changed_pairs, events, since=last.id if last else None, gone_pairs=gone_pairs
+    )
+    _leave_state(
+        state, store, RunKey(_store_key(store), run_id, run.model_version, tuple(batches)),
+        result=result, previous=previous, last=last, links=links, pairs=changed_pairs,
+        gone=gone_pairs,
+    )  # fmt: skip
     seconds["storing"] = time.perf_counter() - clock
     new_links = sum(
         1 for (a, b), d in result.decisions.items()
-        if d == "link" and (a not in previous or b not in previous or previous[a] != previous[b])
+        if d == "link" and (a not in before or b not in before or before[a][0] != before[b][0])
+        and (a in child_of or b in child_of)
     ) if last else 0  # fmt: skip
     changes = store.changed_attributes("dtsen_individu", new_batches, _WATCHED) if last else []
     return RunSummary(
-        run_id, result.records, result.children, len(pairs),
+        run_id, result.records, children, len(pairs),
         sum(d != "link" for d in result.decisions.values()), result.trained, model_path,
         dict(Counter(e.event for e in events)), seconds, incremental, result.fresh,
         new_links, dict(Counter(column for _, column, _, _ in changes)),
     )  # fmt: skip
+
+
+def _previous(store: Store, last: LinkRun, state: Path) -> Previous:
+    """What the last run left: from the state file when it describes that run, else the store."""
+    key = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+    kept = read_state(state, key, children=last.children)
+    if kept is not None:
+        return kept
+    links = run_links_arrow(store, last.id)
+    uid = pc.binary_join_element_wise(links.column("source"), links.column("source_id"), ":")
+    links = pa.table(
+        {"uid": uid, "child_id": links.column("child_id"),
+         "probability": links.column("match_probability")}
+    )  # fmt: skip
+    pairs = run_pairs_arrow(store, last.id)
+    return Previous(frozenset(last.batches), links, pairs, last.children)
+
+
+def _links_of(links: pa.Table, affected: set[str] | None) -> dict[str, tuple[str, float | None]]:
+    """Record → (child id, probability) in ``links``, only for ``affected`` when given."""
+    if affected is not None:
+        links = links.filter(
+            pc.is_in(links.column("uid"), pa.array(sorted(affected), type=pa.string()))
+        )
+    columns = (links.column(c).to_pylist() for c in ("uid", "child_id", "probability"))
+    return {uid: (child, p) for uid, child, p in zip(*columns, strict=True)}
+
+
+def _pairs_of(pairs: pa.Table) -> dict[tuple[str, str], tuple[float, str, str]]:
+    names = ("uid_l", "uid_r", "match_probability", "rule", "decision")
+    return {
+        (a, b): (p, r, d)
+        for a, b, p, r, d in zip(*(pairs.column(c).to_pylist() for c in names), strict=True)
+    }
+
+
+def _highest(links: pa.Table) -> int:
+    top = pc.max(links.column("child_id")).as_py() if links.num_rows else None
+    return parse_child_id(top) if top else 0
+
+
+def _linked(result: LinkResult, child_of: dict[str, str]) -> list[tuple[str, str, float]]:
+    """Linked pairs within one child among the records this run clustered."""
+    return [
+        (a, b, p) for a, b, p, _ in result.pairs
+        if result.decisions[(a, b)] == "link" and a in child_of and child_of[a] == child_of.get(b)
+    ]  # fmt: skip
+
+
+def _leave_state(
+    state: Path,
+    store: Store,
+    key: RunKey,
+    *,
+    result: LinkResult,
+    previous: Previous | None,
+    last: LinkRun | None,
+    links: list[ChildLink],
+    pairs: list[tuple[str, str, float, str, str]],
+    gone: list[tuple[str, str]],
+) -> None:
+    """Leave the run's state for the next incremental run (a cache: failing here loses
+    nothing, the next run reads the store)."""
+    assert result.features is not None
+    features = result.features
+    since = None
+    if previous is not None and last is not None:
+        since = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+        if previous.features is None:
+            # The state was not kept: start it from the last run, then apply the changes.
+            write_state(state, since, features=features, links=previous.links, pairs=previous.pairs)
+            features = features.schema.empty_table()
+    link_rows = pa.Table.from_pylist(
+        [{"uid": f"{x.source}:{x.source_id}", "child_id": x.child_id,
+          "probability": x.match_probability} for x in links],
+        schema=LINK_STATE_SCHEMA,
+    )  # fmt: skip
+    pair_rows = pa.Table.from_pylist(
+        [dict(zip(PAIR_STATE_SCHEMA.names, pair, strict=True)) for pair in pairs],
+        schema=PAIR_STATE_SCHEMA,
+    )
+    gone_rows = pa.table({"uid_l": [a for a, _ in gone], "uid_r": [b for _, b in gone]})
+    try:
+        write_state(state, key, features=features, links=link_rows, pairs=pair_rows,
+                    gone_pairs=gone_rows, since=since)  # fmt: skip
+    except duckdb.Error:
+        state.unlink(missing_ok=True)
+
+
+def _store_key(store: Store) -> str:
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return f"sqlite:{os.path.abspath(url.database)}"
+    return url.render_as_string(hide_password=True)
 
 
 #: DTSEN attributes whose changes a run reports (desil, aid, disability).

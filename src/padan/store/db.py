@@ -5,14 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from padan.errors import StoreError
@@ -30,6 +41,7 @@ from padan.store.tables import (
     batches,
     child_events,
     child_links,
+    held_in_run,
     link_pairs,
     link_runs,
     quarantine,
@@ -79,19 +91,46 @@ class _LinkStore:
         links: Sequence[ChildLink],
         pairs: Sequence[tuple[str, str, float, str, str]],
         events: Sequence[ChildEvent] = (),
+        *,
+        since: int | None = None,
+        gone_pairs: Sequence[tuple[str, str]] = (),
     ) -> int:
         """Store a run (``run.id`` is ignored), its record → child links, pairs and id events.
 
-        ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Returns the new run id.
+        ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Without ``since``,
+        ``links`` and ``pairs`` are all the run holds. With ``since`` (the latest run's id) they
+        are only what changed since that run: each replaces the record's or pair's row, the
+        rest hold on, and the pairs in ``gone_pairs`` end. Returns the new run id.
+
+        Raises :class:`StoreError` when ``since`` is not the latest run (another run was
+        stored in between: the changes would not add up).
         """
         values = asdict(run)
         values.pop("id")
         values["batches"] = json.dumps(run.batches)
+        # A NIK rule and the model may give the same pair: stored once.
+        unique = list({(p[0], p[1]): p for p in pairs}.values())
         with self._begin() as conn:
+            latest = conn.execute(select(func.max(link_runs.c.id))).scalar()
+            if since is not None and since != latest:
+                raise StoreError(
+                    f"the run's changes are relative to run {since}, but the latest run is "
+                    f"{latest}; run padan link again"
+                )
             inserted = conn.execute(link_runs.insert().values(**values)).inserted_primary_key
             assert inserted is not None
             run_id = int(inserted[0])
-            # A national run stores a million links (and as many "new" events the first time).
+            if since is None:
+                for table in (child_links, link_pairs):
+                    conn.execute(
+                        update(table).where(table.c.until_run.is_(None)).values(until_run=run_id)
+                    )
+            else:
+                _end_rows(conn, child_links, ("source", "source_id"), run_id,
+                          [(x.source, x.source_id) for x in links])  # fmt: skip
+                _end_rows(conn, link_pairs, ("uid_l", "uid_r"), run_id,
+                          [*((p[0], p[1]) for p in unique), *gone_pairs])  # fmt: skip
+            # A national run's first links are a million rows (and as many "new" events).
             _bulk_insert(
                 conn, child_links.name,
                 ["run_id", "source", "source_id", "child_id", "match_probability"],
@@ -102,13 +141,10 @@ class _LinkStore:
                 ["run_id", "event", "child_id", "other_child_id", "records"],
                 ((run_id, e.event, e.child_id, e.other_child_id, e.records) for e in events),
             )  # fmt: skip
-            unique = {
-                (p[0], p[1]): p for p in pairs
-            }  # a NIK rule and the model may give the same pair
             _bulk_insert(
                 conn, link_pairs.name,
                 ["run_id", "uid_l", "uid_r", "match_probability", "rule", "decision"],
-                ((run_id, *pair) for pair in unique.values()),
+                ((run_id, *pair) for pair in unique),
             )  # fmt: skip
         return run_id
 
@@ -157,7 +193,7 @@ class _LinkStore:
     def child_links(self, run_id: int) -> list[ChildLink]:
         query = (
             select(child_links)
-            .where(child_links.c.run_id == run_id)
+            .where(held_in_run(child_links, run_id))
             .order_by(child_links.c.source, child_links.c.source_id)
         )
         with self._connect() as conn:
@@ -168,14 +204,14 @@ class _LinkStore:
         """Record (``source:source_id``) → child id in run ``run_id``: the lean form of
         :meth:`child_links` for a million records."""
         uid = (child_links.c.source + ":" + child_links.c.source_id).label("uid")
-        query = select(uid, child_links.c.child_id).where(child_links.c.run_id == run_id)
+        query = select(uid, child_links.c.child_id).where(held_in_run(child_links, run_id))
         with self._connect() as conn:
             return {str(u): str(c) for u, c in conn.execute(query)}
 
     def link_pairs(self, run_id: int) -> list[tuple[str, str, float, str, str]]:
         query = (
             select(link_pairs)
-            .where(link_pairs.c.run_id == run_id)
+            .where(held_in_run(link_pairs, run_id))
             .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
         )
         with self._connect() as conn:
@@ -359,21 +395,40 @@ class Store(_LinkStore):
                         changes.append((row[0], column, before, after))
         return changes
 
-    def records_arrow(self, extract: str, columns: Sequence[str]) -> pa.Table:
+    def records_arrow(
+        self,
+        extract: str,
+        columns: Sequence[str],
+        *,
+        only: tuple[str, Collection[Any]] | None = None,
+    ) -> pa.Table:
         """The current records of an extract, only ``columns``, as an Arrow table.
 
-        Streams in chunks so a million-row extract does not pass through Python dicts at once;
-        dates arrive as ``date32``, the rest as the store types them.
+        ``only=(column, values)`` keeps the records whose ``column`` is one of ``values`` (e.g.
+        the batches an incremental run links). Streams in chunks so a million-row extract does
+        not pass through Python dicts at once; dates arrive as ``date32``, the rest as the
+        store types them.
         """
         table, _ = RECORD_TABLES[extract]
         query = (
             select(*(table.c[c] for c in columns)).where(table.c.is_current).order_by(table.c.id)
         )
         schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+        if only is None:
+            return self._arrow(query, schema)
+        column, values = only[0], sorted(set(only[1]))
+        parts = [
+            self._arrow(query.where(table.c[column].in_(values[i : i + 5_000])), schema)
+            for i in range(0, len(values), 5_000)
+        ]
+        return pa.concat_tables(parts) if parts else schema.empty_table()
+
+    def _arrow(self, query: Any, schema: pa.Schema) -> pa.Table:
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
             # The driver's own values, without SQLAlchemy's per-value processing (a date per
             # row through a regex on SQLite): Arrow converts whole columns at once instead.
+            # Only ids and numbers from the store are bound, so literal binds are safe here.
             sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
             result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
             while part := result.fetchmany(50_000):
@@ -405,6 +460,25 @@ def _bulk_insert(
         # Table and column names come from our own schema, never from input.
         insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
         conn.exec_driver_sql(insert, rows)
+
+
+def _end_rows(
+    conn: Connection,
+    table: Table,
+    key: tuple[str, str],
+    run_id: int,
+    keys: Sequence[tuple[str, str]],
+) -> None:
+    """End the rows of ``table`` that hold now for ``keys``: run ``run_id`` replaces them."""
+    if keys:
+        a, b = key
+        statement = (
+            update(table)
+            .where(table.c[a] == bindparam("_a"), table.c[b] == bindparam("_b"),
+                   table.c.until_run.is_(None))
+            .values(until_run=run_id)
+        )  # fmt: skip
+        conn.execute(statement, [{"_a": x, "_b": y} for x, y in keys])
 
 
 def _arrow_column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:

@@ -15,7 +15,7 @@ import pyarrow as pa
 from sqlalchemy import Select, and_, or_, select
 
 from padan.store.db import Store
-from padan.store.tables import RECORD_TABLES, child_links, link_pairs
+from padan.store.tables import RECORD_TABLES, child_links, held_in_run, link_pairs
 
 __all__ = ["run_links_arrow", "run_pairs_arrow", "snapshot_records_arrow"]
 
@@ -84,13 +84,15 @@ _CHUNK = 5_000
 
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
-    """A run's record → child links: ``source, source_id, child_id``."""
-    query = select(child_links.c.source, child_links.c.source_id, child_links.c.child_id).where(
-        child_links.c.run_id == run_id
-    )
+    """A run's record → child links: ``source, source_id, child_id, match_probability``."""
+    query = select(
+        child_links.c.source, child_links.c.source_id, child_links.c.child_id,
+        child_links.c.match_probability,
+    ).where(held_in_run(child_links, run_id))  # fmt: skip
     schema = pa.schema(
-        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string())]
-    )
+        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string()),
+         ("match_probability", pa.float64())]
+    )  # fmt: skip
     return _arrow(store, query, schema)
 
 
@@ -99,7 +101,7 @@ def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
     query = select(
         link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
         link_pairs.c.rule, link_pairs.c.decision,
-    ).where(link_pairs.c.run_id == run_id)  # fmt: skip
+    ).where(held_in_run(link_pairs, run_id))  # fmt: skip
     schema = pa.schema(
         [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
          ("rule", pa.string()), ("decision", pa.string())]

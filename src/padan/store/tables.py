@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -17,6 +18,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "child_events",
     "child_links",
     "dtsen_individu",
+    "held_in_run",
     "kpai_kasus",
     "lembaga",
     "link_pairs",
@@ -163,6 +167,9 @@ link_runs = Table(
     Column("batches", Text, nullable=False),  # JSON list of the batch ids linked
 )
 
+# A run's links and pairs are the rows that hold in it: each row starts in the run that
+# first gave it (``run_id``) and holds until a later run changes it (``until_run``, NULL while
+# it still holds). An incremental run writes only what changed, not a million rows again.
 child_links = Table(
     "child_links",
     metadata,
@@ -171,7 +178,9 @@ child_links = Table(
     Column("source_id", String(128), primary_key=True),
     Column("child_id", String(32), nullable=False),
     Column("match_probability", Float),  # strongest link of the record within its child; null alone
-    Index("ix_child_links_child", "run_id", "child_id"),
+    Column("until_run", Integer),  # the run that replaced this row; null: it holds now
+    Index("ix_child_links_child", "child_id"),
+    Index("ix_child_links_record", "source", "source_id"),
 )
 
 link_pairs = Table(
@@ -183,7 +192,18 @@ link_pairs = Table(
     Column("match_probability", Float, nullable=False),
     Column("rule", String(8), nullable=False),  # nik | model
     Column("decision", String(8), nullable=False),  # link | review | refused
+    Column("until_run", Integer),  # as in child_links
+    Index("ix_link_pairs_pair", "uid_l", "uid_r"),
 )
+
+
+def held_in_run(table: Table, run_id: object) -> ColumnElement[bool]:
+    """The rows of ``child_links`` or ``link_pairs`` that hold in run ``run_id`` (a value or a
+    bind parameter)."""
+    return and_(
+        table.c.run_id <= run_id, or_(table.c.until_run.is_(None), table.c.until_run > run_id)
+    )
+
 
 child_events = Table(
     "child_events",

@@ -17,7 +17,14 @@ from sqlalchemy import ColumnElement, Select, Table, bindparam, false, func, or_
 
 from padan.store.db import Store
 from padan.store.records import LinkRun
-from padan.store.tables import child_links, dtsen_individu, kpai_kasus, link_pairs, link_runs
+from padan.store.tables import (
+    child_links,
+    dtsen_individu,
+    held_in_run,
+    kpai_kasus,
+    link_pairs,
+    link_runs,
+)
 
 __all__ = [
     "SOURCE_TABLES",
@@ -114,7 +121,7 @@ def children_of(store: Store, run_id: int, uids: Sequence[str]) -> dict[str, str
 
 
 _CHILDREN_OF = select(child_links.c.source_id, child_links.c.child_id).where(
-    child_links.c.run_id == bindparam("run_id"), child_links.c.source == bindparam("source"),
+    held_in_run(child_links, bindparam("run_id")), child_links.c.source == bindparam("source"),
     child_links.c.source_id.in_(bindparam("ids", expanding=True)),
 )  # fmt: skip
 # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
@@ -122,7 +129,7 @@ _CHILD_MEMBERS = select(
     child_links.c.child_id, child_links.c.source, child_links.c.source_id,
     child_links.c.match_probability,
 ).where(
-    child_links.c.run_id == bindparam("run_id"),
+    held_in_run(child_links, bindparam("run_id")),
     child_links.c.child_id.in_(bindparam("ids", expanding=True)),
 )  # fmt: skip
 
@@ -191,7 +198,7 @@ def pairs_touching(
 _PAIRS_BY_SIDE = tuple(
     select(link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
            link_pairs.c.rule, link_pairs.c.decision)
-    .where(link_pairs.c.run_id == bindparam("run_id"),
+    .where(held_in_run(link_pairs, bindparam("run_id")),
            column.in_(bindparam("uids", expanding=True)))
     for column in (link_pairs.c.uid_l, link_pairs.c.uid_r)
 )  # fmt: skip
@@ -206,7 +213,7 @@ def review_pairs(store: Store, run_id: int) -> list[tuple[str, str, float, str]]
             link_pairs.c.match_probability,
             link_pairs.c.decision,
         )
-        .where(link_pairs.c.run_id == run_id, link_pairs.c.decision.in_(["review", "refused"]))
+        .where(held_in_run(link_pairs, run_id), link_pairs.c.decision.in_(["review", "refused"]))
         .order_by(link_pairs.c.match_probability.desc(), link_pairs.c.uid_l, link_pairs.c.uid_r)
     )
     with store._connect() as conn:
@@ -234,7 +241,7 @@ def region_counts(
                 parts.append(
                     select(code.label("code"), child_links.c.child_id)
                     .join(child_links, child_links.c.source_id == table.c[id_col])
-                    .where(child_links.c.run_id == run_id, child_links.c.source == source, *where)
+                    .where(held_in_run(child_links, run_id), child_links.c.source == source, *where)
                 )
         if parts:
             both = union_all(*parts).subquery()

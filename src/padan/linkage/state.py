@@ -1,0 +1,171 @@
+"""Where an incremental run starts from: the last run's features, links and pairs.
+
+The store holds every run, but reading a million links and records back out of it takes longer
+than linking a month's batch. So each run also leaves its state in a DuckDB file beside the
+model; the next run uses it when it still describes the store's latest run, and otherwise
+reads the same facts from the store. The file holds personal data (names, NIKs) like the
+store itself: it is created readable by its owner only, and can be deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from padan.domain import names as _names_module
+from padan.linkage import features as _features_module
+
+__all__ = [
+    "LINK_STATE_SCHEMA",
+    "PAIR_STATE_SCHEMA",
+    "Previous",
+    "RunKey",
+    "read_state",
+    "state_path",
+    "write_state",
+]
+
+LINK_STATE_SCHEMA = pa.schema(
+    [("uid", pa.string()), ("child_id", pa.string()), ("probability", pa.float64())]
+)
+PAIR_STATE_SCHEMA = pa.schema(
+    [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
+     ("rule", pa.string()), ("decision", pa.string())]
+)  # fmt: skip
+
+_GONE = pa.schema([("uid_l", pa.string()), ("uid_r", pa.string())])
+
+
+@dataclass(frozen=True)
+class RunKey:
+    """Which stored run a state file describes."""
+
+    store: str  # the store's URL, password hidden
+    run_id: int
+    model_version: str
+    batches: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last stored run, as an incremental run starts from it.
+
+    ``links`` is record → child (``uid, child_id, probability``), ``pairs`` the stored pairs
+    (``uid_l, uid_r, match_probability, rule, decision``). ``features`` names a state file
+    holding that run's features, or is None when they must be computed from the store.
+    """
+
+    batches: frozenset[int]
+    links: pa.Table
+    pairs: pa.Table
+    children: int
+    features: Path | None = None
+
+
+def state_path(model_path: Path) -> Path:
+    """``padan-model.json`` → ``padan-model.state.duckdb``, beside it."""
+    return model_path.with_name(f"{model_path.stem}.state.duckdb")
+
+
+def _version() -> str:
+    # Features computed by other code (a new release) must not be reused.
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (_features_module, _names_module))
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+def read_state(path: Path, key: RunKey, *, children: int) -> Previous | None:
+    """The state in ``path`` if it describes the run ``key``, else None (missing, stale,
+    written by other code, or unreadable: the caller then reads the store)."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute("SELECT key, version FROM meta").fetchall()
+            if rows != [(_key_text(key), _version())]:
+                return None
+            links = con.sql("SELECT * FROM links").to_arrow_table()
+            pairs = con.sql("SELECT * FROM pairs").to_arrow_table()
+    except duckdb.Error:
+        return None
+    return Previous(frozenset(key.batches), links, pairs, children, path)
+
+
+def write_state(
+    path: Path,
+    key: RunKey,
+    *,
+    features: pa.Table,
+    links: pa.Table,
+    pairs: pa.Table,
+    gone_pairs: pa.Table | None = None,
+    since: RunKey | None = None,
+) -> None:
+    """Leave the state of run ``key`` in ``path``.
+
+    Without ``since`` the tables are the whole state. With ``since`` (the run the file holds
+    now) they are what changed: rows with the same record or pair are replaced, the pairs in
+    ``gone_pairs`` (``uid_l, uid_r``) removed. When the file holds another run the call does
+    nothing but remove it: the next run reads the store instead.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if since is not None and _read_meta(path) != _key_text(since):
+        path.unlink(missing_ok=True)
+        return
+    fresh = not path.exists()
+    with duckdb.connect(str(path)) as con:
+        if fresh:
+            os.chmod(path, 0o600)
+        con.register("new_features", features)
+        con.register("new_links", links)
+        con.register("new_pairs", pairs)
+        con.register(
+            "gone",
+            gone_pairs if gone_pairs is not None else _GONE.empty_table(),
+        )
+        con.execute("BEGIN")
+        if since is None:
+            con.execute("""
+                CREATE OR REPLACE TABLE features AS SELECT * FROM new_features;
+                CREATE OR REPLACE TABLE links AS SELECT * FROM new_links;
+                CREATE OR REPLACE TABLE pairs AS SELECT * FROM new_pairs;
+                CREATE OR REPLACE TABLE meta (key VARCHAR, version VARCHAR);
+            """)
+        else:
+            con.execute("""
+                DELETE FROM features WHERE unique_id IN (SELECT unique_id FROM new_features);
+                INSERT INTO features SELECT * FROM new_features;
+                DELETE FROM links WHERE uid IN (SELECT uid FROM new_links);
+                INSERT INTO links SELECT * FROM new_links;
+                DELETE FROM pairs p WHERE EXISTS (
+                    SELECT 1 FROM (SELECT uid_l, uid_r FROM new_pairs
+                                   UNION ALL SELECT uid_l, uid_r FROM gone) x
+                    WHERE x.uid_l = p.uid_l AND x.uid_r = p.uid_r);
+                INSERT INTO pairs SELECT * FROM new_pairs;
+                DELETE FROM meta;
+            """)
+        con.execute("INSERT INTO meta VALUES (?, ?)", [_key_text(key), _version()])
+        con.execute("COMMIT")
+
+
+def _read_meta(path: Path) -> str | None:
+    """The run key text a state file holds, or None."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute("SELECT key FROM meta").fetchall()
+    except duckdb.Error:
+        return None
+    return str(rows[0][0]) if rows else None
+
+
+def _key_text(key: RunKey) -> str:
+    return json.dumps(
+        [key.store, key.run_id, key.model_version, list(key.batches)], separators=(",", ":")
+    )

@@ -1,0 +1,131 @@
+"""Incremental runs give what a full run gives, from the state file or from the store."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from padan.ingest import ingest_file
+from padan.linkage.state import (
+    LINK_STATE_SCHEMA,
+    PAIR_STATE_SCHEMA,
+    RunKey,
+    read_state,
+    state_path,
+    write_state,
+)
+from padan.registry import run_linkage
+from padan.registry.runs import _store_key
+from padan.store import Store, open_store
+from padan.synth import generate
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """A store linked once on DTSEN and most complaints; the rest of the complaints wait in
+    two more files. Returns the work directory and those files."""
+    work = tmp_path_factory.mktemp("runs")
+    data = generate(work / "data", households=500, seed=11)
+    with data.files["kpai"].open() as handle:
+        rows = list(csv.DictReader(handle))
+    # Whole complaints only: a complaint's rows share its number.
+    numbers = sorted({r["no_pengaduan"] for r in rows})
+    parts = {"first": numbers[: len(numbers) * 7 // 10],
+             "later": numbers[len(numbers) * 7 // 10 : len(numbers) * 85 // 100],
+             "last": numbers[len(numbers) * 85 // 100 :]}  # fmt: skip
+    for name, wanted in parts.items():
+        with (work / f"kpai_{name}.csv").open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(r for r in rows if r["no_pengaduan"] in set(wanted))
+    store = open_store(f"sqlite:///{work / 'padan.db'}")
+    ingest_file(data.files["dtsen"], source="dtsen", store=store)
+    ingest_file(work / "kpai_first.csv", source="kpai", store=store)
+    run_linkage(store, model_path=work / "model.json")
+    return work, [work / "kpai_later.csv", work / "kpai_last.csv"]
+
+
+def _copy(first_run: tuple[Path, list[Path]], target: Path) -> tuple[Store, Path]:
+    """A copy of the linked store with the second file ingested and linked."""
+    work, (later, _) = first_run
+    target.mkdir()
+    for name in ("padan.db", "padan.db-wal", "model.json"):
+        if (work / name).exists():  # SQLite keeps recent writes in its write-ahead log
+            shutil.copy(work / name, target / name)
+    store = open_store(f"sqlite:///{target / 'padan.db'}")
+    ingest_file(later, source="kpai", store=store)
+    assert run_linkage(store, model_path=target / "model.json").incremental
+    return store, target / "model.json"
+
+
+def _outcome(store: Store, run_id: int) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Children and pairs with their decisions (scores apart: a full run scores the old pairs
+    again with term frequencies that now count the new records too)."""
+    pairs = sorted((a, b, rule, d) for a, b, _, rule, d in store.link_pairs(run_id))
+    return store.child_of(run_id), pairs
+
+
+def test_runs_incremental_equals_full_from_state_and_from_store(
+    first_run: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    last = first_run[1][1]
+    store, model = _copy(first_run, tmp_path / "state")
+    previous = store.latest_link_run()
+    assert previous is not None
+    before = store.child_of(previous.id)
+    key = RunKey(_store_key(store), previous.id, previous.model_version, tuple(previous.batches))
+    assert read_state(state_path(model), key, children=previous.children) is not None
+    ingest_file(last, source="kpai", store=store)
+    incremental = run_linkage(store, model_path=model)
+    assert incremental.incremental and 0 < incremental.scored_records < incremental.records
+
+    from_store, model_b = _copy(first_run, tmp_path / "store")
+    state_path(model_b).unlink()  # no state kept: the run reads the last run from the store
+    ingest_file(last, source="kpai", store=from_store)
+    fallback = run_linkage(from_store, model_path=model_b)
+    assert fallback.incremental
+
+    everything, model_c = _copy(first_run, tmp_path / "full")
+    ingest_file(last, source="kpai", store=everything)
+    full = run_linkage(everything, model_path=model_c, full=True)
+    assert not full.incremental
+
+    assert store.link_pairs(incremental.run_id) == from_store.link_pairs(fallback.run_id)
+    expected = _outcome(everything, full.run_id)
+    assert _outcome(store, incremental.run_id) == expected
+    assert incremental.children == full.children == len(set(expected[0].values()))
+    assert store.child_of(previous.id) == before  # the earlier run still reads as it was
+    # Both incremental runs left a state the next run can start from.
+    assert state_path(model).exists() and state_path(model_b).exists()
+    again = run_linkage(store, model_path=model)
+    assert again.scored_records == 0
+    assert _outcome(store, again.run_id) == expected
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        RunKey("sqlite:/elsewhere/padan.db", 1, "v1", (1, 2)),  # another store
+        RunKey("sqlite:/here/padan.db", 2, "v1", (1, 2)),  # a later run
+        RunKey("sqlite:/here/padan.db", 1, "v2", (1, 2)),  # another model
+        RunKey("sqlite:/here/padan.db", 1, "v1", (1, 2, 3)),  # other batches
+    ],
+)
+def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other: RunKey) -> None:
+    path = tmp_path / "model.state.duckdb"
+    key = RunKey("sqlite:/here/padan.db", 1, "v1", (1, 2))
+    links = pa.table({"uid": ["kpai:K1"], "child_id": ["PDN000000001"], "probability": [None]},
+                     schema=LINK_STATE_SCHEMA)  # fmt: skip
+    features = pa.table({"unique_id": ["kpai:K1"]})
+    write_state(path, key, features=features, links=links, pairs=PAIR_STATE_SCHEMA.empty_table())
+    assert path.stat().st_mode & 0o077 == 0  # personal data: the owner's alone
+    kept = read_state(path, key, children=1)
+    assert kept is not None and kept.links.to_pylist() == links.to_pylist()
+    assert read_state(path, other, children=1) is None
+    # Changes relative to a run the file does not hold remove it rather than mix two runs.
+    write_state(path, key, features=features, links=links, pairs=kept.pairs, since=other)
+    assert not path.exists()
