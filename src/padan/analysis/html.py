@@ -6,14 +6,16 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
-import vl_convert as vlc
 from jinja2 import Environment, select_autoescape
 
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.analysis.xlsx import snapshot_rows
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["render_html", "summary_chart", "write_html"]
 
@@ -62,6 +64,8 @@ def _region_values(
 
 
 def _bar_by_region(values: list[dict[str, object]]) -> alt.Chart:
+    import altair as alt  # a second to import: only when a report is drawn, not every command
+
     chart: alt.Chart = (
         alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
         .mark_bar()
@@ -78,6 +82,8 @@ def _bar_by_region(values: list[dict[str, object]]) -> alt.Chart:
 
 def summary_chart(summary: DisplayTable) -> alt.Chart:
     """Bar chart of the headline gap indicators (suppressed ones left out)."""
+    import altair as alt
+
     values = [
         {"indikator": str(row[0]), "anak": row[2]}
         for row in summary.rows
@@ -103,6 +109,8 @@ def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: b
     values = _region_values(
         by_key["kpai_children_in_dtsen"], by_key["kpai_children_not_in_dtsen"], top
     )
+    import vl_convert as vlc
+
     region_svg = vlc.vegalite_to_svg(_bar_by_region(values).to_json())
     summary_svg = vlc.vegalite_to_svg(summary_chart(by_key["ringkasan"]).to_json())
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))

@@ -100,7 +100,8 @@ def update_features(
     store: Store, con: duckdb.DuckDBPyConnection, *, cached: str, batches: Collection[int]
 ) -> int:
     """Create ``features`` in ``con`` from the table ``cached`` (the features an earlier run
-    saved) with the records of ``batches`` computed anew.
+    saved) with the records of ``batches`` computed anew, and marked in an extra column
+    ``fresh``.
 
     A new DTSEN record can change its household mates' features (a new head gives the
     children a father), so their whole households are computed anew. Returns the number of
@@ -113,8 +114,9 @@ def update_features(
     _build(con, kpai, dtsen, "features_new")
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
-        SELECT * FROM {cached} WHERE unique_id NOT IN (SELECT unique_id FROM features_new)
-        UNION ALL SELECT * FROM features_new;
+        SELECT *, false AS fresh FROM {cached}
+        WHERE unique_id NOT IN (SELECT unique_id FROM features_new)
+        UNION ALL SELECT *, true FROM features_new;
         DROP TABLE features_new
     """)
     row = con.execute("SELECT count(*) FROM features").fetchone()

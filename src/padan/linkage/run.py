@@ -38,10 +38,13 @@ __all__ = [
 DEFAULT_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
 _DUCKDB_MEMORY = "2GB"
+# Both sides are alike, so joining each fresh record against all finds every pair once a
+# fresh record is in it (twice when both are fresh: DISTINCT).
 _DETERMINISTIC_SQL = """
-SELECT l.unique_id AS uid_l, r.unique_id AS uid_r
-FROM features l JOIN features r ON l.nik = r.nik AND l.unique_id < r.unique_id
-WHERE l.nik_valid AND r.nik_valid AND l.sex = r.sex AND l.nik_fits AND r.nik_fits
+SELECT DISTINCT least(l.unique_id, r.unique_id) AS uid_l,
+    greatest(l.unique_id, r.unique_id) AS uid_r
+FROM features l JOIN features r ON l.nik = r.nik AND l.unique_id <> r.unique_id
+WHERE l.fresh AND l.nik_valid AND r.nik_valid AND l.sex = r.sex AND l.nik_fits AND r.nik_fits
   AND (l.dob = r.dob
        OR (l.dob IS NULL OR r.dob IS NULL) AND abs(l.birth_year_est - r.birth_year_est) <= 1)
 """
@@ -57,8 +60,10 @@ class LinkResult:
     """
 
     clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of each child, singletons included
-    pairs: list[tuple[str, str, float, str]]  # uid_l, uid_r, probability, rule (nik/model/review)
-    decisions: dict[tuple[str, str], str]  # pair → link | review | refused (below review: absent)
+    # uid_l, uid_r, probability, rule (nik/model/review) of the pairs with a record in
+    # ``affected`` (every pair in a full run), and their decisions: link | review | refused
+    pairs: list[tuple[str, str, float, str]]
+    decisions: dict[tuple[str, str], str]
     model_path: Path
     records: int
     seconds: dict[str, float] = field(default_factory=dict)
@@ -138,7 +143,7 @@ def link_records(
             )
         for source in ("kpai", "dtsen"):
             con.execute(
-                f"CREATE TABLE input_{source} AS SELECT * FROM features WHERE source = '{source}'"
+                f"CREATE VIEW input_{source} AS SELECT * FROM features WHERE source = '{source}'"
             )
         # For the next run's state: all features when they were all computed, else the fresh.
         partly = previous is not None and previous.features is not None
@@ -165,7 +170,10 @@ def link_records(
             for rule in model["blocking_rules_to_generate_predictions"]:
                 rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
         if incremental or not trained:
-            linker = Linker(inputs, engine.model(model), log_level=logging.ERROR)
+            # A saved model was validated when it was trained (this takes a second).
+            linker = Linker(
+                inputs, engine.model(model), log_level=logging.ERROR, validate_settings=False
+            )
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("finding candidate pairs")
@@ -174,33 +182,18 @@ def link_records(
         say(f"scoring {candidates:,} candidate pairs" if candidates else "scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
         table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-        scored = table.select(["unique_id_l", "unique_id_r", "match_probability"])
-        pairs: list[tuple[str, str, float, str]] = [
-            (min(left, right), max(left, right), float(p), "model")
-            for left, right, p in zip(
-                *(scored.column(i).to_pylist() for i in range(3)), strict=True
-            )
-        ]
-        pairs += [(a, b, 1.0, "nik") for a, b in con.execute(_DETERMINISTIC_SQL).fetchall()]
-        if previous is not None:
-            # Pairs between records that did not change keep their earlier scores.
-            con.register("prev_pairs", previous.pairs)
-            pairs += con.execute("""
-                SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
-                WHERE rule = 'model'
-                  AND uid_l IN (SELECT unique_id FROM features WHERE NOT fresh)
-                  AND uid_r IN (SELECT unique_id FROM features WHERE NOT fresh)
-            """).fetchall()
+        _gather_pairs(con, table, previous)
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
         fresh = {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
         known = _known(con, {uid for a, b in (*must_link, *cannot_link) for uid in (a, b)})
-        pairs += [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
+        must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         affected = (
-            _affected(con, pairs, previous.links, {*fresh, *known}, link_threshold)
+            _affected(con, must, previous.links, {*fresh, *known}, link_threshold)
             if previous is not None else None
         )  # fmt: skip
+        pairs = _pairs_touching(con, affected) + must
         inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
         strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= link_threshold])
         clusters = cluster_pairs(
@@ -220,11 +213,7 @@ def link_records(
             else "link" if p >= link_threshold and (rule == "review" or (a, b) not in strangers)
             else "review"
             for a, b, p, rule in pairs
-            if affected is None or a in affected or b in affected
         }  # fmt: skip
-        if previous is not None and affected is not None:
-            # Outside the affected records nothing changed: the earlier decisions stand.
-            decisions |= _decisions_outside(previous.pairs, affected)
         everyone = (
             [u for (u,) in con.execute("SELECT unique_id FROM features").fetchall()]
             if affected is None else sorted(affected)
@@ -260,8 +249,8 @@ def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous |
         con.execute(f"ATTACH '{previous.features}' AS state (READ_ONLY)")
         records = update_features(store, con, cached="state.features", batches=batches)
         con.execute("DETACH state")
-    else:
-        records = load_features(store, con)
+        return records
+    records = load_features(store, con)
     listed = ", ".join(map(str, batches)) or "NULL"
     con.execute(f"""
         ALTER TABLE features ADD COLUMN fresh BOOLEAN;
@@ -284,62 +273,99 @@ def _known(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
     return found
 
 
+def _gather_pairs(
+    con: duckdb.DuckDBPyConnection, predictions: pa.Table, previous: Previous | None
+) -> None:
+    """Create ``pairs`` (uid_l, uid_r, p, rule): the model's pairs from ``predictions``, the
+    NIK rule's, and in an incremental run the earlier pairs between unchanged records (as
+    stored: a pair both the model and the NIK rule gave, once, as the NIK rule's)."""
+    con.register("_padan_scored", predictions.select(["unique_id_l", "unique_id_r",
+                                                      "match_probability"]))  # fmt: skip
+    kept = "SELECT NULL, NULL, NULL, NULL WHERE false"
+    if previous is not None:
+        # Pairs between records that did not change keep their earlier scores.
+        con.register("prev_pairs", previous.pairs)
+        kept = """
+            SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
+            WHERE rule IN ('model', 'nik')
+              AND uid_l NOT IN (SELECT unique_id FROM features WHERE fresh)
+              AND uid_r NOT IN (SELECT unique_id FROM features WHERE fresh)
+        """
+    con.execute(f"""
+        CREATE TABLE pairs AS
+        SELECT least(unique_id_l, unique_id_r) AS uid_l,
+            greatest(unique_id_l, unique_id_r) AS uid_r, match_probability AS p, 'model' AS rule
+        FROM _padan_scored
+        UNION ALL SELECT uid_l, uid_r, 1.0, 'nik' FROM ({_DETERMINISTIC_SQL})
+        UNION ALL {kept}
+    """)
+    con.unregister("_padan_scored")
+
+
+def _pairs_touching(
+    con: duckdb.DuckDBPyConnection, affected: set[str] | None
+) -> list[tuple[str, str, float, str]]:
+    """The pairs with a record in ``affected`` (all pairs when None), the NIK rule's after the
+    model's: where both gave a pair, the store keeps the last."""
+    where = ""
+    if affected is not None:
+        con.register("_padan_affected", pa.table({"uid": sorted(affected)}, schema=_AFFECTED))
+        where = """WHERE uid_l IN (SELECT uid FROM _padan_affected)
+                      OR uid_r IN (SELECT uid FROM _padan_affected)"""
+    rows = con.execute(
+        f"SELECT uid_l, uid_r, p, rule FROM pairs {where} ORDER BY rule = 'nik', uid_l, uid_r"
+    ).fetchall()
+    if affected is not None:
+        con.unregister("_padan_affected")
+    return [(a, b, float(p), rule) for a, b, p, rule in rows]
+
+
 def _affected(
     con: duckdb.DuckDBPyConnection,
-    pairs: list[tuple[str, str, float, str]],
+    must: list[tuple[str, str, float, str]],
     links: pa.Table,
     touched: set[str],
     threshold: float,
 ) -> set[str]:
-    """The records to cluster again: ``touched``, closed under "linked by a pair at or above
-    ``threshold``" and "in one child of the previous run" (``links``: uid, child_id).
+    """The records to cluster again: ``touched``, closed under "in one pair at or above
+    ``threshold`` (or a reviewer's ``must`` pair)" and "in one child of the previous run"
+    (``links``: uid, child_id).
 
     Clustering is decided within groups of records joined by such pairs, so clustering just
     these and keeping every other child as it was gives what clustering everything would.
     """
-    group: dict[str, str] = {}
-
-    def find(uid: str) -> str:
-        while group.setdefault(uid, uid) != uid:
-            group[uid] = group[group[uid]]
-            uid = group[uid]
-        return uid
-
-    for a, b, p, rule in pairs:
-        if p >= threshold or rule == "review":
-            group[find(a)] = find(b)
-    members: dict[str, list[str]] = {}
-    for uid in group:
-        members.setdefault(find(uid), []).append(uid)
     con.register("prev_links", links.select(["uid", "child_id"]))
-    affected, new = set(), set(touched)
-    while new:
-        affected |= new
-        linked = {m for uid in new if uid in group for m in members[find(uid)]}
-        con.register("_padan_uids", pa.table({"unique_id": sorted(linked | new)}, schema=_UIDS))
-        same_child = {
-            u for (u,) in con.execute("""
-                SELECT uid FROM prev_links WHERE child_id IN (
-                    SELECT child_id FROM prev_links JOIN _padan_uids ON uid = unique_id)
-            """).fetchall()
-        }  # fmt: skip
-        con.unregister("_padan_uids")
-        new = (linked | same_child) - affected
-    con.unregister("prev_links")
-    return affected
-
-
-def _decisions_outside(pairs: pa.Table, affected: set[str]) -> dict[tuple[str, str], str]:
-    """The earlier decisions on stored ``pairs`` between records outside ``affected``."""
-    return {
-        (a, b): decision
-        for a, b, decision in zip(
-            *(pairs.column(c).to_pylist() for c in ("uid_l", "uid_r", "decision")), strict=True
+    con.register("_padan_touched", pa.table({"uid": sorted(touched)}, schema=_AFFECTED))
+    con.register("_padan_must", pa.table(
+        {"uid_l": [a for a, _, _, _ in must], "uid_r": [b for _, b, _, _ in must]},
+        schema=pa.schema([("uid_l", pa.string()), ("uid_r", pa.string())]),
+    ))  # fmt: skip
+    # Records and previous children are nodes of one graph: the search walks both kinds.
+    rows = con.execute(f"""
+        WITH RECURSIVE strong AS (
+            SELECT uid_l AS a, uid_r AS b FROM pairs WHERE p >= {float(threshold)}
+            UNION ALL SELECT uid_l, uid_r FROM _padan_must
+        ),
+        shared AS (
+            SELECT uid, 'child:' || child_id AS child FROM prev_links WHERE child_id IN (
+                SELECT child_id FROM prev_links GROUP BY child_id HAVING count(*) > 1)
+        ),
+        edges AS (
+            SELECT a, b FROM strong UNION ALL SELECT b, a FROM strong
+            UNION ALL SELECT uid, child FROM shared UNION ALL SELECT child, uid FROM shared
+        ),
+        reach(node) AS (
+            SELECT uid FROM _padan_touched
+            UNION SELECT e.b FROM reach JOIN edges e ON e.a = reach.node
         )
-        if a not in affected and b not in affected
-    }
+        SELECT node FROM reach WHERE NOT starts_with(node, 'child:')
+    """).fetchall()
+    for name in ("prev_links", "_padan_touched", "_padan_must"):
+        con.unregister(name)
+    return {uid for (uid,) in rows}
 
 
+_AFFECTED = pa.schema([("uid", pa.string())])
 _UIDS = pa.schema([("unique_id", pa.string())])
 
 

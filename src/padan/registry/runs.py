@@ -114,9 +114,15 @@ def run_linkage(
         (a, b): (a, b, min(p, 1.0), rule, result.decisions[(a, b)])
         for a, b, p, rule in result.pairs
     }  # a NIK rule and the model may give the same pair: the last one stands, as stored
-    earlier = _pairs_of(previous.pairs) if previous else {}
+    # Pairs without a record in the affected ones kept their scores and decisions.
+    touched = _touching(previous.pairs, result.affected) if previous else None
+    earlier = _pairs_of(touched) if touched is not None else {}
     changed_pairs = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
     gone_pairs = sorted(earlier.keys() - pairs.keys())
+    total, review = len(pairs), sum(d != "link" for d in result.decisions.values())
+    if previous is not None and touched is not None and result.affected is not None:
+        total += previous.pairs.num_rows - touched.num_rows
+        review += _undecided(previous.pairs) - _undecided(touched)
     batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
     new_batches = [b for b in batches if last is None or b not in last.batches]
     children = result.children
@@ -144,8 +150,7 @@ def run_linkage(
     ) if last else 0  # fmt: skip
     changes = store.changed_attributes("dtsen_individu", new_batches, _WATCHED) if last else []
     return RunSummary(
-        run_id, result.records, children, len(pairs),
-        sum(d != "link" for d in result.decisions.values()), result.trained, model_path,
+        run_id, result.records, children, total, review, result.trained, model_path,
         dict(Counter(e.event for e in events)), seconds, incremental, result.fresh,
         new_links, dict(Counter(column for _, column, _, _ in changes)),
     )  # fmt: skip
@@ -175,6 +180,21 @@ def _links_of(links: pa.Table, affected: set[str] | None) -> dict[str, tuple[str
         )
     columns = (links.column(c).to_pylist() for c in ("uid", "child_id", "probability"))
     return {uid: (child, p) for uid, child, p in zip(*columns, strict=True)}
+
+
+def _touching(pairs: pa.Table, affected: set[str] | None) -> pa.Table:
+    """The ``pairs`` with a record in ``affected`` (all when None)."""
+    if affected is None:
+        return pairs
+    wanted = pa.array(sorted(affected), type=pa.string())
+    return pairs.filter(
+        pc.or_(pc.is_in(pairs.column("uid_l"), wanted), pc.is_in(pairs.column("uid_r"), wanted))
+    )
+
+
+def _undecided(pairs: pa.Table) -> int:
+    """Pairs left for review or refused."""
+    return int(pc.sum(pc.not_equal(pairs.column("decision"), "link")).as_py() or 0)
 
 
 def _pairs_of(pairs: pa.Table) -> dict[tuple[str, str], tuple[float, str, str]]:
