@@ -6,17 +6,22 @@ import csv
 import shutil
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
 from padan.ingest import ingest_file
+from padan.linkage.features import FEATURE_COLUMNS
 from padan.linkage.state import (
     LINK_STATE_SCHEMA,
     PAIR_STATE_SCHEMA,
     RunKey,
+    complete_draft,
+    draft_path,
     read_state,
+    save_features,
     state_path,
-    write_state,
+    update_state,
 )
 from padan.registry import run_linkage
 from padan.registry.runs import _store_key
@@ -120,12 +125,17 @@ def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other:
     key = RunKey("sqlite:/here/padan.db", 1, "v1", (1, 2))
     links = pa.table({"uid": ["kpai:K1"], "child_id": ["PDN000000001"], "probability": [None]},
                      schema=LINK_STATE_SCHEMA)  # fmt: skip
-    features = pa.table({"unique_id": ["kpai:K1"]})
-    write_state(path, key, features=features, links=links, pairs=PAIR_STATE_SCHEMA.empty_table())
+    with duckdb.connect() as con:
+        con.execute(
+            f"CREATE TABLE features AS SELECT 'kpai:K1' AS {', NULL AS '.join(FEATURE_COLUMNS)}"
+        )
+        save_features(con, draft_path(path))
+    complete_draft(path, key, links=links, pairs=PAIR_STATE_SCHEMA.empty_table())
     assert path.stat().st_mode & 0o077 == 0  # personal data: the owner's alone
+    assert not draft_path(path).exists()
     kept = read_state(path, key, children=1)
     assert kept is not None and kept.links.to_pylist() == links.to_pylist()
     assert read_state(path, other, children=1) is None
     # Changes relative to a run the file does not hold remove it rather than mix two runs.
-    write_state(path, key, features=features, links=links, pairs=kept.pairs, since=other)
+    update_state(path, key, since=other, features=None, links=links, pairs=kept.pairs)
     assert not path.exists()

@@ -23,7 +23,7 @@ from padan.linkage.cluster import Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
-from padan.linkage.state import Previous
+from padan.linkage.state import Previous, save_features
 from padan.linkage.training import train
 from padan.store import Store
 
@@ -71,7 +71,7 @@ class LinkResult:
     fresh: int = 0  # records scored this run in incremental mode (all records otherwise)
     candidate_pairs: int | None = None  # pairs the blocking rules put forward, when counted
     affected: set[str] | None = None  # the records ``clusters`` cover; None: all of them
-    features: pa.Table | None = None  # features computed this run (all, or the fresh ones)
+    features: pa.Table | None = None  # features computed anew from a kept state (the fresh)
 
     @property
     def children(self) -> int:
@@ -89,6 +89,7 @@ def link_records(
     must_link: Sequence[tuple[str, str]] = (),
     cannot_link: Sequence[tuple[str, str]] = (),
     previous: Previous | None = None,
+    save_features_to: Path | None = None,
     progress: Callable[[str], None] | None = None,
     engine: LinkEngine | None = None,
 ) -> LinkResult:
@@ -104,6 +105,9 @@ def link_records(
     of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
     between unchanged records are kept, and only the children those records touch are
     clustered again (see :class:`LinkResult`). The saved model is reused, never retrained.
+
+    ``save_features_to``: a draft state file to write every record's features to, for the
+    next incremental run (:func:`padan.linkage.state.save_features`).
 
     ``engine`` runs Splink's training and scoring (default: DuckDB in this process; see
     :mod:`padan.linkage.engine`).
@@ -145,12 +149,16 @@ def link_records(
             con.execute(
                 f"CREATE VIEW input_{source} AS SELECT * FROM features WHERE source = '{source}'"
             )
-        # For the next run's state: all features when they were all computed, else the fresh.
-        partly = previous is not None and previous.features is not None
-        computed = con.sql(
-            f"SELECT * EXCLUDE (fresh) FROM features{' WHERE fresh' if partly else ''}"
-        ).to_arrow_table()
+        # For the next run's state: every record's features, or those computed anew.
+        computed = None
+        if previous is not None and previous.features is not None and save_features_to is None:
+            computed = con.sql(
+                "SELECT * EXCLUDE (fresh) FROM features WHERE fresh"
+            ).to_arrow_table()
         seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
+        if save_features_to is not None:
+            save_features(con, save_features_to)
+            seconds["state"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"{records:,} records ready")
 
         inputs = engine.register(con)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +21,19 @@ import pyarrow as pa
 
 from padan.domain import names as _names_module
 from padan.linkage import features as _features_module
+from padan.linkage.features import FEATURE_COLUMNS
 
 __all__ = [
     "LINK_STATE_SCHEMA",
     "PAIR_STATE_SCHEMA",
     "Previous",
     "RunKey",
+    "complete_draft",
+    "draft_path",
     "read_state",
+    "save_features",
     "state_path",
-    "write_state",
+    "update_state",
 ]
 
 LINK_STATE_SCHEMA = pa.schema(
@@ -96,59 +101,89 @@ def read_state(path: Path, key: RunKey, *, children: int) -> Previous | None:
     return Previous(frozenset(key.batches), links, pairs, children, path)
 
 
-def write_state(
+def draft_path(path: Path) -> Path:
+    """Where a full state is put together before it replaces ``path``."""
+    return path.with_name(f"{path.name}.draft")
+
+
+def save_features(con: duckdb.DuckDBPyConnection, draft: Path) -> None:
+    """Write the table ``features`` of ``con`` (every current record) to a new ``draft``.
+
+    DuckDB writes it natively, with both cores: a million records take about 4 s, against
+    twice that through Python. :func:`complete_draft` finishes the state.
+    """
+    draft.unlink(missing_ok=True)
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"ATTACH '{draft}' AS padan_draft")
+    try:
+        os.chmod(draft, 0o600)
+        con.execute(f"""
+            CREATE TABLE padan_draft.features AS
+            SELECT {", ".join(FEATURE_COLUMNS)} FROM features
+        """)
+    finally:
+        con.execute("DETACH padan_draft")
+
+
+def complete_draft(path: Path, key: RunKey, *, links: pa.Table, pairs: pa.Table) -> None:
+    """Add ``links`` and ``pairs`` to the draft :func:`save_features` wrote and put it in place
+    as the state of run ``key``. Raises :class:`duckdb.Error` or :class:`OSError` when it
+    cannot; the draft is then removed."""
+    draft = draft_path(path)
+    try:
+        with duckdb.connect(str(draft)) as con:
+            con.register("new_links", links)
+            con.register("new_pairs", pairs)
+            con.execute("""
+                CREATE TABLE links AS SELECT * FROM new_links;
+                CREATE TABLE pairs AS SELECT * FROM new_pairs;
+                CREATE TABLE meta (key VARCHAR, version VARCHAR);
+            """)
+            con.execute("INSERT INTO meta VALUES (?, ?)", [_key_text(key), _version()])
+        os.replace(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def update_state(
     path: Path,
     key: RunKey,
     *,
-    features: pa.Table,
+    since: RunKey,
+    features: pa.Table | None,
     links: pa.Table,
     pairs: pa.Table,
-    gone_pairs: pa.Table | None = None,
-    since: RunKey | None = None,
+    gone_pairs: Sequence[tuple[str, str]] = (),
 ) -> None:
-    """Leave the state of run ``key`` in ``path``.
-
-    Without ``since`` the tables are the whole state. With ``since`` (the run the file holds
-    now) they are what changed: rows with the same record or pair are replaced, the pairs in
-    ``gone_pairs`` (``uid_l, uid_r``) removed. When the file holds another run the call does
-    nothing but remove it: the next run reads the store instead.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if since is not None and _read_meta(path) != _key_text(since):
+    """Turn the state of run ``since`` in ``path`` into run ``key``'s: rows with the same
+    record or pair are replaced by those in ``features`` (if given), ``links`` and ``pairs``,
+    and the pairs ``gone_pairs`` removed. When the file holds another run it is removed
+    instead (the next run reads the store). Raises :class:`duckdb.Error` when the file
+    cannot be written."""
+    if _read_meta(path) != _key_text(since):
         path.unlink(missing_ok=True)
         return
-    fresh = not path.exists()
+    gone = pa.table([[a for a, _ in gone_pairs], [b for _, b in gone_pairs]], schema=_GONE)
     with duckdb.connect(str(path)) as con:
-        if fresh:
-            os.chmod(path, 0o600)
-        con.register("new_features", features)
-        con.register("new_links", links)
-        con.register("new_pairs", pairs)
-        con.register(
-            "gone",
-            gone_pairs if gone_pairs is not None else _GONE.empty_table(),
-        )
+        for name, table in (("new_links", links), ("new_pairs", pairs), ("gone", gone)):
+            con.register(name, table)
         con.execute("BEGIN")
-        if since is None:
-            con.execute("""
-                CREATE OR REPLACE TABLE features AS SELECT * FROM new_features;
-                CREATE OR REPLACE TABLE links AS SELECT * FROM new_links;
-                CREATE OR REPLACE TABLE pairs AS SELECT * FROM new_pairs;
-                CREATE OR REPLACE TABLE meta (key VARCHAR, version VARCHAR);
-            """)
-        else:
+        if features is not None:
+            con.register("new_features", features)
             con.execute("""
                 DELETE FROM features WHERE unique_id IN (SELECT unique_id FROM new_features);
                 INSERT INTO features SELECT * FROM new_features;
-                DELETE FROM links WHERE uid IN (SELECT uid FROM new_links);
-                INSERT INTO links SELECT * FROM new_links;
-                DELETE FROM pairs p WHERE EXISTS (
-                    SELECT 1 FROM (SELECT uid_l, uid_r FROM new_pairs
-                                   UNION ALL SELECT uid_l, uid_r FROM gone) x
-                    WHERE x.uid_l = p.uid_l AND x.uid_r = p.uid_r);
-                INSERT INTO pairs SELECT * FROM new_pairs;
-                DELETE FROM meta;
             """)
+        con.execute("""
+            DELETE FROM links WHERE uid IN (SELECT uid FROM new_links);
+            INSERT INTO links SELECT * FROM new_links;
+            DELETE FROM pairs p WHERE EXISTS (
+                SELECT 1 FROM (SELECT uid_l, uid_r FROM new_pairs
+                               UNION ALL SELECT uid_l, uid_r FROM gone) x
+                WHERE x.uid_l = p.uid_l AND x.uid_r = p.uid_r);
+            INSERT INTO pairs SELECT * FROM new_pairs;
+            DELETE FROM meta;
+        """)
         con.execute("INSERT INTO meta VALUES (?, ?)", [_key_text(key), _version()])
         con.execute("COMMIT")
 

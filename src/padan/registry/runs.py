@@ -7,7 +7,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +27,11 @@ from padan.linkage.state import (
     PAIR_STATE_SCHEMA,
     Previous,
     RunKey,
+    complete_draft,
+    draft_path,
     read_state,
     state_path,
-    write_state,
+    update_state,
 )
 from padan.registry.ids import assign_child_ids, parse_child_id
 from padan.store import ChildLink, LinkRun, Store, run_links_arrow, run_pairs_arrow
@@ -87,12 +89,15 @@ def run_linkage(
         and last.model_version == _model_version(model_path)
     )  # fmt: skip
     previous = _previous(store, last, state) if last else None
+    # Without a kept state to update, this run computes every record's features: keep them.
+    keeping = not incremental or previous is None or previous.features is None
+    draft = draft_path(state) if keeping else None
     result = link_records(
         store, model_path=model_path, retrain=retrain, link_threshold=link_threshold,
         review_threshold=review_threshold, seed=seed, progress=progress,
         must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
         cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-        previous=previous if incremental else None, engine=engine,
+        previous=previous if incremental else None, save_features_to=draft, engine=engine,
     )  # fmt: skip
     clock = time.perf_counter()
     before = _links_of(previous.links, result.affected) if previous else {}
@@ -104,10 +109,14 @@ def run_linkage(
     for left, right, probability in _linked(result, child_of):
         for uid in (left, right):
             strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
-    links = [
-        ChildLink(source, source_id, child_id, strongest.get(uid))
-        for uid, child_id in sorted(child_of.items())
+    changed = [
+        (uid, child_id, strongest.get(uid))
+        for uid, child_id in child_of.items()
         if before.get(uid) != (child_id, strongest.get(uid))
+    ]
+    links = [
+        ChildLink(source, source_id, child_id, probability)
+        for uid, child_id, probability in changed
         for source, _, source_id in (uid.partition(":"),)
     ]
     pairs = {
@@ -134,15 +143,26 @@ def run_linkage(
     )  # fmt: skip
     seconds = {**result.seconds, "child ids": time.perf_counter() - clock}
     clock = time.perf_counter()
-    run_id = store.save_link_run(
-        run, links, changed_pairs, events, since=last.id if last else None, gone_pairs=gone_pairs
-    )
-    _leave_state(
-        state, store, RunKey(_store_key(store), run_id, run.model_version, tuple(batches)),
-        result=result, previous=previous, last=last, links=links, pairs=changed_pairs,
-        gone=gone_pairs,
-    )  # fmt: skip
-    seconds["storing"] = time.perf_counter() - clock
+    try:
+        run_id = store.save_link_run(
+            run, links, changed_pairs, events, since=last.id if last else None,
+            gone_pairs=gone_pairs,
+        )  # fmt: skip
+    except BaseException:
+        if draft is not None:
+            draft.unlink(missing_ok=True)
+        raise
+    key = RunKey(_store_key(store), run_id, run.model_version, tuple(batches))
+    seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
+    try:
+        _leave_state(
+            state, key, store=store, result=result, previous=previous, last=last,
+            child_of=child_of, strongest=strongest, pairs=list(pairs.values()), changed=changed,
+            changed_pairs=changed_pairs, gone=gone_pairs, drafted=draft is not None,
+        )  # fmt: skip
+    except (duckdb.Error, OSError):
+        state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
+    seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
     new_links = sum(
         1 for (a, b), d in result.decisions.items()
         if d == "link" and (a not in before or b not in before or before[a][0] != before[b][0])
@@ -220,42 +240,44 @@ def _linked(result: LinkResult, child_of: dict[str, str]) -> list[tuple[str, str
 
 def _leave_state(
     state: Path,
-    store: Store,
     key: RunKey,
     *,
+    store: Store,
     result: LinkResult,
     previous: Previous | None,
     last: LinkRun | None,
-    links: list[ChildLink],
+    child_of: dict[str, str],
+    strongest: dict[str, float],
     pairs: list[tuple[str, str, float, str, str]],
+    changed: list[tuple[str, str, float | None]],
+    changed_pairs: list[tuple[str, str, float, str, str]],
     gone: list[tuple[str, str]],
+    drafted: bool,
 ) -> None:
-    """Leave the run's state for the next incremental run (a cache: failing here loses
-    nothing, the next run reads the store)."""
-    assert result.features is not None
-    features = result.features
-    since = None
-    if previous is not None and last is not None:
-        since = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
-        if previous.features is None:
-            # The state was not kept: start it from the last run, then apply the changes.
-            write_state(state, since, features=features, links=previous.links, pairs=previous.pairs)
-            features = features.schema.empty_table()
-    link_rows = pa.Table.from_pylist(
-        [{"uid": f"{x.source}:{x.source_id}", "child_id": x.child_id,
-          "probability": x.match_probability} for x in links],
-        schema=LINK_STATE_SCHEMA,
+    """Leave run ``key``'s state for the next incremental run: the whole of it after a full
+    run, else the last run's state with this run's changes."""
+    if drafted and (result.affected is None or previous is None or last is None):
+        links = _link_table([(u, c, strongest.get(u)) for u, c in child_of.items()])
+        complete_draft(state, key, links=links, pairs=_pair_table(pairs))
+        return
+    assert previous is not None and last is not None
+    since = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+    if drafted:  # no state was kept: start it from the last run, then apply the changes
+        complete_draft(state, since, links=previous.links, pairs=previous.pairs)
+    update_state(
+        state, key, since=since, features=result.features, links=_link_table(changed),
+        pairs=_pair_table(changed_pairs), gone_pairs=gone,
     )  # fmt: skip
-    pair_rows = pa.Table.from_pylist(
-        [dict(zip(PAIR_STATE_SCHEMA.names, pair, strict=True)) for pair in pairs],
-        schema=PAIR_STATE_SCHEMA,
-    )
-    gone_rows = pa.table({"uid_l": [a for a, _ in gone], "uid_r": [b for _, b in gone]})
-    try:
-        write_state(state, key, features=features, links=link_rows, pairs=pair_rows,
-                    gone_pairs=gone_rows, since=since)  # fmt: skip
-    except duckdb.Error:
-        state.unlink(missing_ok=True)
+
+
+def _link_table(rows: Collection[tuple[str, str, float | None]]) -> pa.Table:
+    uids, children, probabilities = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.table([list(uids), list(children), list(probabilities)], schema=LINK_STATE_SCHEMA)
+
+
+def _pair_table(rows: Collection[tuple[str, str, float, str, str]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) or [()] * 5
+    return pa.table([list(c) for c in columns], schema=PAIR_STATE_SCHEMA)
 
 
 def _store_key(store: Store) -> str:
