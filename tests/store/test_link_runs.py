@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from padan.errors import StoreError
-from padan.store import ChildEvent, ChildLink, LinkRun, Store
+from padan.store import ChildEvent, ChildLink, LinkRun, Store, open_store
 
 
 def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
@@ -91,3 +92,47 @@ def test_link_runs_refuse_changes_relative_to_an_older_run(store: Store) -> None
     with pytest.raises(StoreError, match=f"relative to run {first}"):
         store.save_link_run(run, [ChildLink("dtsen", "D1", "A2", None)], [], since=first)
     assert store.child_of(first + 1) == {"dtsen:D1": "A1"}
+
+
+def test_link_runs_migration_keeps_what_each_earlier_run_held(store_url: str) -> None:
+    from alembic import command
+
+    old = Store(store_url)
+    command.upgrade(old._alembic_config(), "0005")  # before links held from run to run
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    with old.engine.begin() as conn:
+        for _ in (1, 2):  # runs 1 and 2 of a fresh database
+            conn.execute(
+                text(
+                    "INSERT INTO link_runs (started_at, finished_at, model_version,"
+                    " link_threshold, review_threshold, records, children, batches)"
+                    " VALUES (:t, :t, 'v1', 0.9, 0.5, 2, 2, '[1]')"
+                ),
+                {"t": now},
+            )
+        # Each run held a full copy: D1 moved from child A to child B in run 2.
+        for run_id, child in ((1, "A"), (2, "B")):
+            conn.execute(
+                text(
+                    "INSERT INTO child_links (run_id, source, source_id, child_id)"
+                    " VALUES (:r, 'dtsen', 'D1', :c), (:r, 'kpai', 'K1', 'A')"
+                ),
+                {"r": run_id, "c": child},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO link_pairs (run_id, uid_l, uid_r, match_probability, rule, decision)"
+                " VALUES (1, 'dtsen:D1', 'kpai:K1', 0.95, 'model', 'link')"
+            )
+        )
+    old.engine.dispose()
+    store = Store(store_url)
+    store.upgrade()  # what padan db upgrade does
+    assert open_store(store_url, create=False).current_revision() == store.head_revision()
+    assert store.child_of(1) == {"dtsen:D1": "A", "kpai:K1": "A"}
+    assert store.child_of(2) == {"dtsen:D1": "B", "kpai:K1": "A"}
+    assert len(store.link_pairs(1)) == 1 and store.link_pairs(2) == []
+    run = LinkRun(0, now, now, "v1", 0.9, 0.5, 2, 2, [1])
+    third = store.save_link_run(run, [ChildLink("kpai", "K1", "B", 0.9)], [], since=2)
+    assert store.child_of(third) == {"dtsen:D1": "B", "kpai:K1": "B"}
+    assert store.child_of(2) == {"dtsen:D1": "B", "kpai:K1": "A"}
