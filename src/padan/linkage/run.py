@@ -19,7 +19,7 @@ import pyarrow as pa
 from splink import Linker
 
 from padan.errors import InputError
-from padan.linkage.cluster import Node, cluster_pairs
+from padan.linkage.cluster import Clusters, Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
@@ -194,7 +194,10 @@ def link_records(
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
-        fresh = {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
+        fresh = (
+            {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
+            if incremental else set()
+        )  # fmt: skip
         known = _known(con, {uid for a, b in (*must_link, *cannot_link) for uid in (a, b)})
         must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         affected = (
@@ -202,26 +205,9 @@ def link_records(
             if previous is not None else None
         )  # fmt: skip
         pairs = _pairs_touching(con, affected) + must
-        inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
-        strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= link_threshold])
-        clusters = cluster_pairs(
-            _nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
-            # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
-            # names share nothing are never linked without one.
-            (
-                (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
-                for a, b, p, rule in inside
-            ),
-            threshold=link_threshold,
-            cannot_link=cannot_link,
+        clusters, decisions = _cluster(
+            con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
         )
-        refused = {(a, b) for a, b, _ in clusters.refused}
-        decisions = {
-            (a, b): "refused" if (a, b) in refused
-            else "link" if p >= link_threshold and (rule == "review" or (a, b) not in strangers)
-            else "review"
-            for a, b, p, rule in pairs
-        }  # fmt: skip
         everyone = (
             [u for (u,) in con.execute("SELECT unique_id FROM features").fetchall()]
             if affected is None else sorted(affected)
@@ -238,6 +224,39 @@ def link_records(
         members, pairs, decisions, model_path, records, seconds, trained,
         len(fresh) if incremental else records, candidates, affected, computed,
     )  # fmt: skip
+
+
+def _cluster(
+    con: duckdb.DuckDBPyConnection,
+    pairs: list[tuple[str, str, float, str]],
+    affected: set[str] | None,
+    *,
+    threshold: float,
+    cannot_link: Sequence[tuple[str, str]],
+) -> tuple[Clusters, dict[tuple[str, str], str]]:
+    """Cluster the ``pairs`` between ``affected`` records (all when None) and decide every pair:
+    link, review (below ``threshold``, or names that share nothing) or refused (the guard)."""
+    inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
+    strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= threshold])
+    clusters = cluster_pairs(
+        _nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
+        # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
+        # names share nothing are never linked without one.
+        (
+            (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
+            for a, b, p, rule in inside
+        ),
+        threshold=threshold,
+        cannot_link=cannot_link,
+    )
+    refused = {(a, b) for a, b, _ in clusters.refused}
+    decisions = {
+        (a, b): "refused" if (a, b) in refused
+        else "link" if p >= threshold and (rule == "review" or (a, b) not in strangers)
+        else "review"
+        for a, b, p, rule in pairs
+    }  # fmt: skip
+    return clusters, decisions
 
 
 def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:

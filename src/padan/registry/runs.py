@@ -92,13 +92,18 @@ def run_linkage(
     # Without a kept state to update, this run computes every record's features: keep them.
     keeping = not incremental or previous is None or previous.features is None
     draft = draft_path(state) if keeping else None
-    result = link_records(
-        store, model_path=model_path, retrain=retrain, link_threshold=link_threshold,
-        review_threshold=review_threshold, seed=seed, progress=progress,
-        must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-        cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-        previous=previous if incremental else None, save_features_to=draft, engine=engine,
-    )  # fmt: skip
+    try:
+        result = link_records(
+            store, model_path=model_path, retrain=retrain, link_threshold=link_threshold,
+            review_threshold=review_threshold, seed=seed, progress=progress,
+            must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+            cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
+            previous=previous if incremental else None, save_features_to=draft, engine=engine,
+        )  # fmt: skip
+    except BaseException:
+        if draft is not None:
+            draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
+        raise
     clock = time.perf_counter()
     before = _links_of(previous.links, result.affected) if previous else {}
     child_of, events = assign_child_ids(
@@ -119,19 +124,7 @@ def run_linkage(
         for uid, child_id, probability in changed
         for source, _, source_id in (uid.partition(":"),)
     ]
-    pairs = {
-        (a, b): (a, b, min(p, 1.0), rule, result.decisions[(a, b)])
-        for a, b, p, rule in result.pairs
-    }  # a NIK rule and the model may give the same pair: the last one stands, as stored
-    # Pairs without a record in the affected ones kept their scores and decisions.
-    touched = _touching(previous.pairs, result.affected) if previous else None
-    earlier = _pairs_of(touched) if touched is not None else {}
-    changed_pairs = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
-    gone_pairs = sorted(earlier.keys() - pairs.keys())
-    total, review = len(pairs), sum(d != "link" for d in result.decisions.values())
-    if previous is not None and touched is not None and result.affected is not None:
-        total += previous.pairs.num_rows - touched.num_rows
-        review += _undecided(previous.pairs) - _undecided(touched)
+    pairs, changed_pairs, gone_pairs, total, review = _pair_changes(result, previous)
     batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
     new_batches = [b for b in batches if last is None or b not in last.batches]
     children = result.children
@@ -200,6 +193,34 @@ def _links_of(links: pa.Table, affected: set[str] | None) -> dict[str, tuple[str
         )
     columns = (links.column(c).to_pylist() for c in ("uid", "child_id", "probability"))
     return {uid: (child, p) for uid, child, p in zip(*columns, strict=True)}
+
+
+def _pair_changes(
+    result: LinkResult, previous: Previous | None
+) -> tuple[
+    dict[tuple[str, str], tuple[str, str, float, str, str]],
+    list[tuple[str, str, float, str, str]],
+    list[tuple[str, str]],
+    int,
+    int,
+]:
+    """The run's pairs as stored (one per pair: a NIK rule and the model may give the same
+    pair, the last one stands), those new or changed since ``previous``, those gone, and
+    how many pairs and undecided pairs the run holds in all."""
+    pairs = {
+        (a, b): (a, b, min(p, 1.0), rule, result.decisions[(a, b)])
+        for a, b, p, rule in result.pairs
+    }
+    # Pairs without a record in the affected ones kept their scores and decisions.
+    touched = _touching(previous.pairs, result.affected) if previous else None
+    earlier = _pairs_of(touched) if touched is not None else {}
+    changed = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
+    gone = sorted(earlier.keys() - pairs.keys())
+    total, review = len(pairs), sum(d != "link" for d in result.decisions.values())
+    if previous is not None and touched is not None and result.affected is not None:
+        total += previous.pairs.num_rows - touched.num_rows
+        review += _undecided(previous.pairs) - _undecided(touched)
+    return pairs, changed, gone, total, review
 
 
 def _touching(pairs: pa.Table, affected: set[str] | None) -> pa.Table:
