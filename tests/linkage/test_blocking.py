@@ -64,6 +64,18 @@ def test_candidate_pairs_fresh_only_are_the_pairs_touching_a_fresh_record(
     candidate_pairs(con, _RULES, fresh_only=True)
     assert _pairs(con, BLOCKED_PAIRS_TABLE) == expected
     assert len(expected) > 0
+    # The rules of one birth-year window run as one join here: each pair is still credited
+    # to a rule that gives it.
+    key = "l.source || '-__-' || l.unique_id"
+    for number, rule in enumerate(_RULES):
+        swapped = rule.replace("l.", "\0").replace("r.", "l.").replace("\0", "r.")
+        wrong = con.execute(f"""
+            SELECT count(*) FROM {BLOCKED_PAIRS_TABLE} b
+            JOIN features l ON {key} = b.join_key_l
+            JOIN features r ON {key.replace("l.", "r.")} = b.join_key_r
+            WHERE b.match_key = '{number}' AND NOT coalesce(({rule}) OR ({swapped}), false)
+        """).fetchall()[0][0]
+        assert wrong == 0, f"pairs credited to rule {number} that it does not give"
 
 
 def test_candidate_pairs_match_key_is_the_first_rule_giving_the_pair(

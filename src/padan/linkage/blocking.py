@@ -9,6 +9,7 @@ union is deduplicated once. The pairs are the same; at 1.1M records this takes a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import duckdb
@@ -40,7 +41,7 @@ def candidate_pairs(
     # A fresh row on the left against every other row finds all pairs with a fresh row: the
     # rule set is symmetric (birth-year windows run both ways), so the mirror image is found too.
     scope = "l.fresh AND l.rowid <> r.rowid" if fresh_only else "l.rowid < r.rowid"
-    for number, rule in enumerate(rules):
+    for number, rule in _joins(rules, merge_years=fresh_only):
         con.execute(f"""
             INSERT INTO _padan_rule_pairs
             SELECT {number}, least(l.rowid, r.rowid), greatest(l.rowid, r.rowid)
@@ -58,3 +59,44 @@ def candidate_pairs(
     con.execute("DROP TABLE _padan_rule_pairs")
     row = con.execute(f"SELECT count(*) FROM {BLOCKED_PAIRS_TABLE}").fetchall()
     return int(row[0][0])
+
+
+# The rules with a birth-year window are one rule per year step (an equality each, so that
+# every join stays a hash join on the whole key).
+_YEAR_STEP = re.compile(
+    r"^(?P<rest>.+) AND l\.birth_year_est = r\.birth_year_est \+ \((?P<step>-?\d+)\)$"
+)
+_DIFFERENCE = "l.birth_year_est - r.birth_year_est"
+
+
+def _joins(rules: Sequence[str], *, merge_years: bool) -> list[tuple[str, str]]:
+    """(rule number as SQL, join condition) for each join to run.
+
+    With ``merge_years`` the rules that differ only in their birth-year step run as one join
+    whose rule number follows the step: each of a month's new records then meets the million
+    others once per family rather than once per year. (Not for a full run: without the year
+    in the key, a common name's join would grow with the square of its records.)
+    """
+    if not merge_years:
+        return [(str(number), rule) for number, rule in enumerate(rules)]
+    order: list[int | str] = []  # a rule's number, or the condition a family shares
+    families: dict[str, dict[int, int]] = {}  # shared condition → year step → rule number
+    for number, rule in enumerate(rules):
+        step = _YEAR_STEP.match(rule)
+        if step is None:
+            order.append(number)
+            continue
+        if step["rest"] not in families:
+            families[step["rest"]] = {}
+            order.append(step["rest"])
+        families[step["rest"]][int(step["step"])] = number
+    joins: list[tuple[str, str]] = []
+    for item in order:
+        if isinstance(item, int):
+            joins.append((str(item), rules[item]))
+            continue
+        steps = families[item]
+        cases = " ".join(f"WHEN {_DIFFERENCE} = {k} THEN {n}" for k, n in steps.items())
+        condition = f"{item} AND {_DIFFERENCE} IN ({', '.join(map(str, steps))})"
+        joins.append((f"CASE {cases} END", condition))
+    return joins
