@@ -136,3 +136,13 @@ def test_link_runs_migration_keeps_what_each_earlier_run_held(store_url: str) ->
     third = store.save_link_run(run, [ChildLink("kpai", "K1", "B", 0.9)], [], since=2)
     assert store.child_of(third) == {"dtsen:D1": "B", "kpai:K1": "B"}
     assert store.child_of(2) == {"dtsen:D1": "B", "kpai:K1": "A"}
+    # And back: each run holds its full copy again.
+    command.downgrade(store._alembic_config(), "0005")
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT run_id, source_id, child_id FROM child_links ORDER BY 1, 2")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (1, "D1", "A"), (1, "K1", "A"), (2, "D1", "B"), (2, "K1", "A"),
+        (third, "D1", "B"), (third, "K1", "B"),
+    ]  # fmt: skip
