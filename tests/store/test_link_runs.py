@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from padan.errors import StoreError
 from padan.store import ChildEvent, ChildLink, LinkRun, Store, open_store
+from padan.store.db import HEAD_REVISION
 
 
 def test_link_runs_round_trip_on_each_backend(store: Store) -> None:
@@ -99,6 +101,7 @@ def test_link_runs_migration_keeps_what_each_earlier_run_held(store_url: str) ->
 
     old = Store(store_url)
     command.upgrade(old._alembic_config(), "0005")  # before links held from run to run
+    assert old.current_revision() == "0005"
     now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
     with old.engine.begin() as conn:
         for _ in (1, 2):  # runs 1 and 2 of a fresh database
@@ -146,3 +149,11 @@ def test_link_runs_migration_keeps_what_each_earlier_run_held(store_url: str) ->
         (1, "D1", "A"), (1, "K1", "A"), (2, "D1", "B"), (2, "K1", "A"),
         (third, "D1", "B"), (third, "K1", "B"),
     ]  # fmt: skip
+
+
+def test_link_runs_head_revision_is_alembics_newest(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    store = Store(f"sqlite:///{tmp_path / 'padan.db'}")
+    assert ScriptDirectory.from_config(store._alembic_config()).get_current_head() == HEAD_REVISION
+    assert store.head_revision() == HEAD_REVISION
