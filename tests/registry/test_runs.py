@@ -23,7 +23,7 @@ from padan.linkage.state import (
     state_path,
     update_state,
 )
-from padan.registry import run_linkage
+from padan.registry import decide, run_linkage
 from padan.registry.runs import _store_key
 from padan.store import Store, open_store
 from padan.synth import generate
@@ -139,3 +139,25 @@ def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other:
     # Changes relative to a run the file does not hold remove it rather than mix two runs.
     update_state(path, key, since=other, features=None, links=links, pairs=kept.pairs)
     assert not path.exists()
+
+
+def test_runs_decision_taken_back_is_respected_incrementally(
+    first_run: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    stores = [_copy(first_run, tmp_path / name) for name in ("incremental", "full")]
+    last = stores[0][0].latest_link_run()
+    assert last is not None
+    a, b, *_ = next(p for p in stores[0][0].link_pairs(last.id) if p[4] == "review")
+    for store, model in stores:
+        decide(store, a, b, "same", reviewer="rina", reason="same child, checked")
+        run = run_linkage(store, model_path=model)
+        assert run.incremental
+        child = store.child_of(run.run_id)
+        assert child[a] == child[b]
+        decide(store, a, b, "unsure", reviewer="rina", reason="taken back")
+    incremental = run_linkage(stores[0][0], model_path=stores[0][1])
+    full = run_linkage(stores[1][0], model_path=stores[1][1], full=True)
+    assert incremental.incremental and not full.incremental
+    assert _outcome(stores[0][0], incremental.run_id) == _outcome(stores[1][0], full.run_id)
+    child = stores[0][0].child_of(incremental.run_id)
+    assert child[a] != child[b]

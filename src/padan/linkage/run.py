@@ -89,6 +89,7 @@ def link_records(
     must_link: Sequence[tuple[str, str]] = (),
     cannot_link: Sequence[tuple[str, str]] = (),
     previous: Previous | None = None,
+    reviewed: Sequence[tuple[str, str]] = (),
     save_features_to: Path | None = None,
     progress: Callable[[str], None] | None = None,
     engine: LinkEngine | None = None,
@@ -105,6 +106,8 @@ def link_records(
     of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
     between unchanged records are kept, and only the children those records touch are
     clustered again (see :class:`LinkResult`). The saved model is reused, never retrained.
+    The records of ``reviewed`` pairs (every pair a reviewer decided, "unsure" included: a
+    decision may have been taken back since) are always scored and clustered again.
 
     ``save_features_to``: a draft state file to write every record's features to, for the
     next incremental run (:func:`padan.linkage.state.save_features`).
@@ -137,6 +140,14 @@ def link_records(
     engine = engine or DuckDBEngine()
     try:
         records = _features(store, con, previous)
+        decided = {uid for a, b in (*must_link, *cannot_link, *reviewed) for uid in (a, b)}
+        if previous is not None and decided:
+            # Scored again too: a stored reviewer's link replaced the model's score of its pair.
+            con.register("_padan_decided", pa.table({"uid": sorted(decided)}, schema=_AFFECTED))
+            con.execute(
+                "UPDATE features SET fresh = true FROM _padan_decided WHERE unique_id = uid"
+            )
+            con.unregister("_padan_decided")
         counts = dict(
             con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall()
         )
@@ -198,7 +209,7 @@ def link_records(
             {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
             if incremental else set()
         )  # fmt: skip
-        known = _known(con, {uid for a, b in (*must_link, *cannot_link) for uid in (a, b)})
+        known = _known(con, decided)
         must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         affected = (
             _affected(con, must, previous.links, {*fresh, *known}, link_threshold)

@@ -98,6 +98,7 @@ def run_linkage(
             review_threshold=review_threshold, seed=seed, progress=progress,
             must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
             cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
+            reviewed=[(d.uid_a, d.uid_b) for d in decisions],
             previous=previous if incremental else None, save_features_to=draft, engine=engine,
         )  # fmt: skip
     except BaseException:
