@@ -39,3 +39,10 @@ def test_ids_split_gives_the_smaller_part_a_new_id() -> None:
         ("new", "PDN000000004", None),
         ("split", "PDN000000004", "PDN000000003"),
     }
+
+
+def test_ids_new_ids_follow_the_highest_ever_given_not_just_the_previous_run() -> None:
+    # PDN000000005 was given once and retired since: it is never given again.
+    child_of, events = assign_child_ids([["a"], ["b"]], {"a": "PDN000000001"}, highest=5)
+    assert child_of == {"a": "PDN000000001", "b": "PDN000000006"}
+    assert [e.child_id for e in events if e.event == "new"] == ["PDN000000006"]

@@ -84,6 +84,9 @@ def test_link_runs_store_only_changes_and_each_run_reads_as_it_was(store: Store)
     assert store.child_of(third) == {"dtsen:D1": "A9"}
     assert store.link_pairs(third) == []
     assert store.child_of(second)["kpai:K2"] == "A3"
+    # The highest id ever given counts, even when no run holds it any more.
+    store.save_link_run(run, [ChildLink("dtsen", "D1", "A1", None)], [])
+    assert store.highest_child_id() == "A9"
 
 
 def test_link_runs_refuse_changes_relative_to_an_older_run(store: Store) -> None:

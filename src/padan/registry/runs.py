@@ -109,7 +109,7 @@ def run_linkage(
     before = _links_of(previous.links, result.affected) if previous else {}
     child_of, events = assign_child_ids(
         result.clusters, {uid: child for uid, (child, _) in before.items()},
-        highest=_highest(previous.links) if previous else 0,
+        highest=parse_child_id(store.highest_child_id() or ""),
     )  # fmt: skip
     strongest: dict[str, float] = {}
     for left, right, probability in _linked(result, child_of):
@@ -245,11 +245,6 @@ def _pairs_of(pairs: pa.Table) -> dict[tuple[str, str], tuple[float, str, str]]:
         (a, b): (p, r, d)
         for a, b, p, r, d in zip(*(pairs.column(c).to_pylist() for c in names), strict=True)
     }
-
-
-def _highest(links: pa.Table) -> int:
-    top = pc.max(links.column("child_id")).as_py() if links.num_rows else None
-    return parse_child_id(top) if top else 0
 
 
 def _linked(result: LinkResult, child_of: dict[str, str]) -> list[tuple[str, str, float]]:

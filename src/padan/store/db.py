@@ -213,6 +213,12 @@ class _LinkStore:
         with self._connect() as conn:
             return {str(u): str(c) for u, c in conn.execute(query)}
 
+    def highest_child_id(self) -> str | None:
+        """The highest child id any run ever gave (retired ones included: never given again)."""
+        with self._connect() as conn:
+            top = conn.execute(select(func.max(child_links.c.child_id))).scalar()
+        return str(top) if top is not None else None
+
     def link_pairs(self, run_id: int) -> list[tuple[str, str, float, str, str]]:
         query = (
             select(link_pairs)
