@@ -12,10 +12,8 @@ import typer
 from rich.table import Table
 
 from padan.analysis import Report, build_report, indicator_labels, load_rules
-from padan.analysis.html import write_html
 from padan.analysis.institution_sheets import institution_tables
 from padan.analysis.tables import DisplayTable, report_dict, report_tables
-from padan.analysis.xlsx import write_xlsx
 from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
 from padan.errors import InputError
 from padan.institutions import sync_from_extract
@@ -29,6 +27,10 @@ def write_report_files(
     institutions: Sequence[DisplayTable] = (),
 ) -> tuple[Path, Path]:  # fmt: skip
     """Write ``xlsx`` and the HTML summary beside it (same name, ``.html``); returns both."""
+    # openpyxl, Jinja2 and the chart libraries load here, not on every padan command.
+    from padan.analysis.html import write_html
+    from padan.analysis.xlsx import write_xlsx
+
     tables = report_tables(report, labels, suppress_small=suppress_small)
     html = xlsx.with_suffix(".html")
     write_xlsx(report, tables, xlsx, worklists=worklists, institutions=institutions)
