@@ -71,10 +71,10 @@ def _split(kpai: Path, out: Path, new: int) -> tuple[Path, Path, Path]:
     return paths[0], paths[1], paths[2]
 
 
-def _parts(result: dict[str, object]) -> str:
-    parts = result["parts"]
-    assert isinstance(parts, dict)
-    return ", ".join(f"{k} {v:.2f}" for k, v in parts.items())
+def _parts(seconds: object) -> str:
+    """A run's seconds per step, as printed."""
+    assert isinstance(seconds, dict)
+    return ", ".join(f"{k} {v:.2f}" for k, v in seconds.items())
 
 
 def main() -> None:
@@ -104,7 +104,7 @@ def main() -> None:
         print(
             f"full run, {store.count_records('dtsen_individu'):,} DTSEN + "
             f"{store.count_records('kpai_kasus'):,} KPAI records: {full['seconds']:.1f} s, "
-            f"peak {full['peak_mib']:.0f} MiB ({_parts(full)})",
+            f"peak {full['peak_mib']:.0f} MiB ({_parts(full['parts'])})",
             flush=True,
         )
         ingest_file(batch1, source="kpai", store=store)
@@ -113,7 +113,7 @@ def main() -> None:
         print(
             f"incremental, {args.new:,} new KPAI rows, library call: {first['seconds']:.2f} s, "
             f"peak {first['peak_mib']:.0f} MiB, {first['scored']} records scored "
-            f"({_parts(first)})",
+            f"({_parts(first['parts'])})",
             flush=True,
         )
         ingest_file(batch2, source="kpai", store=store)
@@ -127,7 +127,7 @@ def main() -> None:
         second = json.loads(shell.stdout)
         print(
             f"incremental, {args.new:,} new KPAI rows, padan link from the shell: {wall:.2f} s "
-            f"wall ({_parts({'parts': second['seconds']})})"
+            f"wall ({_parts(second['seconds'])})"
         )
         quality = _child(_EVALUATE, url, str(data.files["truth"]))
         print(

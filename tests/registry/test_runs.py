@@ -83,7 +83,7 @@ def test_runs_incremental_equals_full_from_state_and_from_store(
     assert previous is not None
     before = store.child_of(previous.id)
     key = RunKey(_store_key(store), previous.id, previous.model_version, tuple(previous.batches))
-    assert read_state(state_path(model), key, children=previous.children) is not None
+    assert read_state(state_path(model), key) is not None
     ingest_file(last, source="kpai", store=store)
     incremental = run_linkage(store, model_path=model)
     assert incremental.incremental and 0 < incremental.scored_records < incremental.records
@@ -133,9 +133,9 @@ def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other:
     complete_draft(path, key, links=links, pairs=PAIR_STATE_SCHEMA.empty_table())
     assert path.stat().st_mode & 0o077 == 0  # personal data: the owner's alone
     assert not draft_path(path).exists()
-    kept = read_state(path, key, children=1)
+    kept = read_state(path, key)
     assert kept is not None and kept.links.to_pylist() == links.to_pylist()
-    assert read_state(path, other, children=1) is None
+    assert read_state(path, other) is None
     # Changes relative to a run the file does not hold remove it rather than mix two runs.
     update_state(path, key, since=other, features=None, links=links, pairs=kept.pairs)
     assert not path.exists()

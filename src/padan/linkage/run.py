@@ -9,7 +9,8 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,10 @@ def link_records(
         decided = {uid for a, b in (*must_link, *cannot_link, *reviewed) for uid in (a, b)}
         if previous is not None and decided:
             # Scored again too: a stored reviewer's link replaced the model's score of its pair.
-            con.register("_padan_decided", pa.table({"uid": sorted(decided)}, schema=_AFFECTED))
-            con.execute(
-                "UPDATE features SET fresh = true FROM _padan_decided WHERE unique_id = uid"
-            )
-            con.unregister("_padan_decided")
+            with _listed(con, "_padan_decided", decided):
+                con.execute(
+                    "UPDATE features SET fresh = true FROM _padan_decided WHERE unique_id = uid"
+                )
         counts = dict(
             con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall()
         )
@@ -301,14 +301,11 @@ def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous |
 
 def _known(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
     """The ``uids`` that are current records."""
-    con.register("_padan_uids", pa.table({"unique_id": sorted(uids)}, schema=_UIDS))
-    found = {
-        u for (u,) in con.execute(
-            "SELECT unique_id FROM features JOIN _padan_uids USING (unique_id)"
+    with _listed(con, "_padan_uids", uids):
+        rows = con.execute(
+            "SELECT unique_id FROM features JOIN _padan_uids ON unique_id = uid"
         ).fetchall()
-    }  # fmt: skip
-    con.unregister("_padan_uids")
-    return found
+    return {u for (u,) in rows}
 
 
 def _gather_pairs(
@@ -347,14 +344,12 @@ def _pairs_touching(
     model's: where both gave a pair, the store keeps the last."""
     where = ""
     if affected is not None:
-        con.register("_padan_affected", pa.table({"uid": sorted(affected)}, schema=_AFFECTED))
         where = """WHERE uid_l IN (SELECT uid FROM _padan_affected)
                       OR uid_r IN (SELECT uid FROM _padan_affected)"""
-    rows = con.execute(
-        f"SELECT uid_l, uid_r, p, rule FROM pairs {where} ORDER BY rule = 'nik', uid_l, uid_r"
-    ).fetchall()
-    if affected is not None:
-        con.unregister("_padan_affected")
+    with _listed(con, "_padan_affected", affected or ()):
+        rows = con.execute(
+            f"SELECT uid_l, uid_r, p, rule FROM pairs {where} ORDER BY rule = 'nik', uid_l, uid_r"
+        ).fetchall()
     return [(a, b, float(p), rule) for a, b, p, rule in rows]
 
 
@@ -373,38 +368,44 @@ def _affected(
     these and keeping every other child as it was gives what clustering everything would.
     """
     con.register("prev_links", links.select(["uid", "child_id"]))
-    con.register("_padan_touched", pa.table({"uid": sorted(touched)}, schema=_AFFECTED))
     con.register("_padan_must", pa.table(
         {"uid_l": [a for a, _, _, _ in must], "uid_r": [b for _, b, _, _ in must]},
         schema=pa.schema([("uid_l", pa.string()), ("uid_r", pa.string())]),
     ))  # fmt: skip
     # Records and previous children are nodes of one graph: the search walks both kinds.
-    rows = con.execute(f"""
-        WITH RECURSIVE strong AS (
-            SELECT uid_l AS a, uid_r AS b FROM pairs WHERE p >= {float(threshold)}
-            UNION ALL SELECT uid_l, uid_r FROM _padan_must
-        ),
-        shared AS (
-            SELECT uid, 'child:' || child_id AS child FROM prev_links WHERE child_id IN (
-                SELECT child_id FROM prev_links GROUP BY child_id HAVING count(*) > 1)
-        ),
-        edges AS (
-            SELECT a, b FROM strong UNION ALL SELECT b, a FROM strong
-            UNION ALL SELECT uid, child FROM shared UNION ALL SELECT child, uid FROM shared
-        ),
-        reach(node) AS (
-            SELECT uid FROM _padan_touched
-            UNION SELECT e.b FROM reach JOIN edges e ON e.a = reach.node
-        )
-        SELECT node FROM reach WHERE NOT starts_with(node, 'child:')
-    """).fetchall()
-    for name in ("prev_links", "_padan_touched", "_padan_must"):
+    with _listed(con, "_padan_touched", touched):
+        rows = con.execute(f"""
+            WITH RECURSIVE strong AS (
+                SELECT uid_l AS a, uid_r AS b FROM pairs WHERE p >= {float(threshold)}
+                UNION ALL SELECT uid_l, uid_r FROM _padan_must
+            ),
+            shared AS (
+                SELECT uid, 'child:' || child_id AS child FROM prev_links WHERE child_id IN (
+                    SELECT child_id FROM prev_links GROUP BY child_id HAVING count(*) > 1)
+            ),
+            edges AS (
+                SELECT a, b FROM strong UNION ALL SELECT b, a FROM strong
+                UNION ALL SELECT uid, child FROM shared UNION ALL SELECT child, uid FROM shared
+            ),
+            reach(node) AS (
+                SELECT uid FROM _padan_touched
+                UNION SELECT e.b FROM reach JOIN edges e ON e.a = reach.node
+            )
+            SELECT node FROM reach WHERE NOT starts_with(node, 'child:')
+        """).fetchall()
+    for name in ("prev_links", "_padan_must"):
         con.unregister(name)
     return {uid for (uid,) in rows}
 
 
-_AFFECTED = pa.schema([("uid", pa.string())])
-_UIDS = pa.schema([("unique_id", pa.string())])
+@contextmanager
+def _listed(con: duckdb.DuckDBPyConnection, name: str, uids: Collection[str]) -> Iterator[None]:
+    """``uids`` as the table ``name`` (one column, ``uid``) in ``con`` while the block runs."""
+    con.register(name, pa.table({"uid": sorted(uids)}, schema=pa.schema([("uid", pa.string())])))
+    try:
+        yield
+    finally:
+        con.unregister(name)
 
 
 def _strangers(
@@ -432,12 +433,11 @@ def _strangers(
 
 def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
     """What the clustering guard needs to know of the records ``uids``."""
-    con.register("_padan_paired", pa.table({"unique_id": sorted(uids)}))
-    rows = con.execute(
-        "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
-        " FROM features JOIN _padan_paired USING (unique_id)"
-    ).fetchall()
-    con.unregister("_padan_paired")
+    with _listed(con, "_padan_paired", uids):
+        rows = con.execute(
+            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
+            " FROM features JOIN _padan_paired ON unique_id = uid"
+        ).fetchall()
     return {
         uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
         for uid, nik, valid, household, head, dob, name, fits in rows

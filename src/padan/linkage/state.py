@@ -69,7 +69,6 @@ class Previous:
     batches: frozenset[int]
     links: pa.Table
     pairs: pa.Table
-    children: int
     features: Path | None = None
 
 
@@ -84,7 +83,7 @@ def _version() -> str:
     return hashlib.sha256(code).hexdigest()[:16]
 
 
-def read_state(path: Path, key: RunKey, *, children: int) -> Previous | None:
+def read_state(path: Path, key: RunKey) -> Previous | None:
     """The state in ``path`` if it describes the run ``key``, else None (missing, stale,
     written by other code, or unreadable: the caller then reads the store)."""
     if not path.exists():
@@ -98,7 +97,7 @@ def read_state(path: Path, key: RunKey, *, children: int) -> Previous | None:
             pairs = con.sql("SELECT * FROM pairs").to_arrow_table()
     except duckdb.Error:
         return None
-    return Previous(frozenset(key.batches), links, pairs, children, path)
+    return Previous(frozenset(key.batches), links, pairs, path)
 
 
 def draft_path(path: Path) -> Path:

@@ -39,8 +39,7 @@ def assign_child_ids(
         if index not in given and old not in taken:
             given[index] = old
             taken.add(old)
-    next_number = max((parse_child_id(i) for i in previous.values()), default=highest) + 1
-    next_number = max(next_number, highest + 1)
+    next_number = max(highest, max(map(parse_child_id, previous.values()), default=0)) + 1
     child_of: dict[str, str] = {}
     events: list[ChildEvent] = []
     for index, members in enumerate(clusters):

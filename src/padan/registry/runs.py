@@ -88,7 +88,12 @@ def run_linkage(
         and (last.link_threshold, last.review_threshold) == (link_threshold, review_threshold)
         and last.model_version == _model_version(model_path)
     )  # fmt: skip
-    previous = _previous(store, last, state) if last else None
+    # The last run, as a state file names it.
+    last_key = (
+        RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+        if last else None
+    )  # fmt: skip
+    previous = _previous(store, last, last_key, state) if last and last_key else None
     # Without a kept state to update, this run computes every record's features: keep them.
     keeping = not incremental or previous is None or previous.features is None
     draft = draft_path(state) if keeping else None
@@ -150,7 +155,7 @@ def run_linkage(
     seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
     try:
         _leave_state(
-            state, key, store=store, result=result, previous=previous, last=last,
+            state, key, result=result, previous=previous, since=last_key,
             child_of=child_of, strongest=strongest, pairs=list(pairs.values()), changed=changed,
             changed_pairs=changed_pairs, gone=gone_pairs, drafted=draft is not None,
         )  # fmt: skip
@@ -170,10 +175,10 @@ def run_linkage(
     )  # fmt: skip
 
 
-def _previous(store: Store, last: LinkRun, state: Path) -> Previous:
-    """What the last run left: from the state file when it describes that run, else the store."""
-    key = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
-    kept = read_state(state, key, children=last.children)
+def _previous(store: Store, last: LinkRun, key: RunKey, state: Path) -> Previous:
+    """What the last run (``key``) left: from the state file when it describes that run, else
+    the store."""
+    kept = read_state(state, key)
     if kept is not None:
         return kept
     links = run_links_arrow(store, last.id)
@@ -183,7 +188,7 @@ def _previous(store: Store, last: LinkRun, state: Path) -> Previous:
          "probability": links.column("match_probability")}
     )  # fmt: skip
     pairs = run_pairs_arrow(store, last.id)
-    return Previous(frozenset(last.batches), links, pairs, last.children)
+    return Previous(frozenset(last.batches), links, pairs)
 
 
 def _links_of(links: pa.Table, affected: set[str] | None) -> dict[str, tuple[str, float | None]]:
@@ -259,10 +264,9 @@ def _leave_state(
     state: Path,
     key: RunKey,
     *,
-    store: Store,
     result: LinkResult,
     previous: Previous | None,
-    last: LinkRun | None,
+    since: RunKey | None,
     child_of: dict[str, str],
     strongest: dict[str, float],
     pairs: list[tuple[str, str, float, str, str]],
@@ -272,13 +276,12 @@ def _leave_state(
     drafted: bool,
 ) -> None:
     """Leave run ``key``'s state for the next incremental run: the whole of it after a full
-    run, else the last run's state with this run's changes."""
-    if drafted and (result.affected is None or previous is None or last is None):
+    run, else the state of the last run (``since``) with this run's changes."""
+    if drafted and (result.affected is None or previous is None or since is None):
         links = _link_table([(u, c, strongest.get(u)) for u, c in child_of.items()])
         complete_draft(state, key, links=links, pairs=_pair_table(pairs))
         return
-    assert previous is not None and last is not None
-    since = RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+    assert previous is not None and since is not None
     if drafted:  # no state was kept: start it from the last run, then apply the changes
         complete_draft(state, since, links=previous.links, pairs=previous.pairs)
     update_state(

@@ -423,17 +423,25 @@ class Store(_LinkStore):
         query = (
             select(*(table.c[c] for c in columns)).where(table.c.is_current).order_by(table.c.id)
         )
-        schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+        schema = _arrow_schema(table, columns)
         if only is None:
             return self._arrow(query, schema)
-        column, values = only[0], sorted(set(only[1]))
+        return self._arrow_in(query, table.c[only[0]], only[1], schema)
+
+    def _arrow_in(
+        self, query: Any, column: Any, values: Collection[Any], schema: pa.Schema
+    ) -> pa.Table:
+        """:meth:`_arrow` of ``query`` where ``column`` is one of ``values``, 5,000 at a time
+        (databases limit the parameters of one statement)."""
+        wanted = sorted(set(values))
         parts = [
-            self._arrow(query.where(table.c[column].in_(values[i : i + 5_000])), schema)
-            for i in range(0, len(values), 5_000)
+            self._arrow(query.where(column.in_(wanted[i : i + 5_000])), schema)
+            for i in range(0, len(wanted), 5_000)
         ]
         return pa.concat_tables(parts) if parts else schema.empty_table()
 
     def _arrow(self, query: Any, schema: pa.Schema) -> pa.Table:
+        """The rows of ``query`` as an Arrow table of ``schema``, 50,000 rows at a time."""
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
             # The driver's own values, without SQLAlchemy's per-value processing (a date per
@@ -509,7 +517,13 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
     "Date": pa.date32(), "Boolean": pa.bool_(), "DateTime": pa.timestamp("us", tz="UTC"),
+    "Float": pa.float64(),
 }  # fmt: skip
+
+
+def _arrow_schema(table: Table, columns: Sequence[str]) -> pa.Schema:
+    """The Arrow types of ``columns`` of ``table``."""
+    return pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
 
 
 class BatchWriter:

@@ -9,42 +9,14 @@ figures of a snapshot the same after newer extracts are ingested.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import and_, or_, select
 
-from padan.store.db import Store
+from padan.store.db import Store, _arrow_schema
 from padan.store.tables import RECORD_TABLES, child_links, held_in_run, link_pairs
 
 __all__ = ["run_links_arrow", "run_pairs_arrow", "snapshot_records_arrow"]
-
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
-    "Date": pa.date32(), "Boolean": pa.bool_(), "Float": pa.float64(),
-}  # fmt: skip
-
-
-def _arrow(store: Store, query: Select[Any], schema: pa.Schema) -> pa.Table:
-    # The driver's own values, cast by Arrow: about twice as fast as SQLAlchemy's row
-    # processing at a million rows (SQLite hands dates as text and booleans as 0/1).
-    # Only ids and numbers from the store are bound, so literal binds are safe here.
-    sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
-    parts: list[pa.RecordBatch] = []
-    with store._connect() as conn:
-        result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
-        while part := result.fetchmany(100_000):
-            columns = list(zip(*part, strict=True))
-            arrays = [_column(col, f.type) for col, f in zip(columns, schema, strict=True)]
-            parts.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
-    return pa.Table.from_batches(parts, schema=schema)
-
-
-def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
-    try:
-        return pa.array(values, type=kind)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array(values).cast(kind)
 
 
 def snapshot_records_arrow(
@@ -63,7 +35,7 @@ def snapshot_records_arrow(
     """
     table, id_column = RECORD_TABLES[extract]
     ids = list(batch_ids)
-    schema = pa.schema([(c, _ARROW_TYPES[type(table.c[c].type).__name__]) for c in columns])
+    schema = _arrow_schema(table, columns)
     query = select(*(table.c[c] for c in columns)).where(
         and_(
             table.c.batch_id.in_(ids),
@@ -71,16 +43,8 @@ def snapshot_records_arrow(
         )
     )
     if record_ids is None:
-        return _arrow(store, query, schema)
-    wanted = sorted(set(record_ids))
-    parts = [
-        _arrow(store, query.where(table.c[id_column].in_(wanted[i : i + _CHUNK])), schema)
-        for i in range(0, len(wanted), _CHUNK)
-    ]
-    return pa.concat_tables(parts) if parts else schema.empty_table()
-
-
-_CHUNK = 5_000
+        return store._arrow(query, schema)
+    return store._arrow_in(query, table.c[id_column], record_ids, schema)
 
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
@@ -93,7 +57,7 @@ def run_links_arrow(store: Store, run_id: int) -> pa.Table:
         [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string()),
          ("match_probability", pa.float64())]
     )  # fmt: skip
-    return _arrow(store, query, schema)
+    return store._arrow(query, schema)
 
 
 def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
@@ -106,4 +70,4 @@ def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
         [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
          ("rule", pa.string()), ("decision", pa.string())]
     )  # fmt: skip
-    return _arrow(store, query, schema)
+    return store._arrow(query, schema)
