@@ -51,7 +51,7 @@ def test_spark_model_translates_every_condition_of_the_model() -> None:
     assert {rule["sql_dialect"] for rule in spark["blocking_rules_to_generate_predictions"]} == {
         "spark"
     }
-    assert model["comparisons"][0]["comparison_levels"][5]["sql_condition"].startswith(
+    assert model["comparisons"][0]["comparison_levels"][6]["sql_condition"].startswith(
         "jaro_winkler_similarity"
     )
 
@@ -66,7 +66,7 @@ def test_carry_parameters_moves_trained_values_into_the_duckdb_form() -> None:
     assert carried["probability_two_random_records_match"] == 0.0042
     assert carried["comparisons"][1]["comparison_levels"][2]["m_probability"] == 0.77
     assert carried["comparisons"][5]["comparison_levels"][3]["u_probability"] == 0.0003
-    assert carried["comparisons"][0]["comparison_levels"][5]["sql_condition"].startswith(
+    assert carried["comparisons"][0]["comparison_levels"][6]["sql_condition"].startswith(
         "jaro_winkler_similarity"
     )
     with pytest.raises(ValueError):

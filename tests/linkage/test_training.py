@@ -39,28 +39,34 @@ def _levels(model: dict[str, object]) -> dict[str, dict[str, object]]:
     }
 
 
-def _features(niks: list[str | None]) -> duckdb.DuckDBPyConnection:
+def _features(niks: list[str | None], dtsen: tuple[int, ...] = ()) -> duckdb.DuckDBPyConnection:
+    """Records with these NIKs, KPAI's unless their index is in ``dtsen``; all valid."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE features (unique_id VARCHAR, nik VARCHAR)")
+    con.execute(
+        "CREATE TABLE features (unique_id VARCHAR, nik VARCHAR, source VARCHAR, nik_valid BOOLEAN)"
+    )
     for i, nik in enumerate(niks):
-        con.execute("INSERT INTO features VALUES (?, ?)", [f"r{i}", nik])
+        source = "dtsen" if i in dtsen else "kpai"
+        con.execute("INSERT INTO features VALUES (?, ?, ?, true)", [f"r{i}", nik, source])
     return con
 
 
 def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() -> None:
-    # 8 records with a NIK (one NIK held twice) and one without.
+    # 11 records with a NIK (one NIK held twice) and one without; two of them DTSEN's.
     niks = [_A + "0001", _A + "0001", _A + "0002", _A + "0035", _B + "0001", "C" * 16,
-            "D" * 16, "E" * 16, None]  # fmt: skip
-    con = _features(niks)
+            "D" * 16, "E" * 16, None, _B + "0002", _B + "0003", _B + "0035"]  # fmt: skip
+    con = _features(niks, dtsen=(9, 10))
     model = _model()
     filled = complete_u(model, con, sampled_pairs=10)  # bound 3 / 10 = 0.3
     levels = _levels(model)
-    # Exact NIK: sum of squared frequencies over the 8 NIKs = (2^2 + 6) / 8^2.
-    assert levels["nik: exact"]["u_probability"] == pytest.approx(10 / 64)
+    # Exact NIK: sum of squared frequencies over the 11 NIKs = (2^2 + 9) / 11^2.
+    assert levels["nik: exact"]["u_probability"] == pytest.approx(13 / 121)
     # Pairs under prefix _A with different NIKs: 0001/0002 (x2), 0001/0035 (x2), 0002/0035;
-    # one keystroke apart: the two 0001/0002 pairs. Set even where sampling gave a u.
-    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(2 / 5)
-    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(3 / 5)
+    # one keystroke apart: the two 0001/0002 pairs. Under _B, six pairs; one keystroke apart:
+    # 0001/0002 and 0001/0003, not the two DTSEN NIKs 0002/0003. Set even where sampling gave
+    # a u.
+    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(4 / 11)
+    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(7 / 11)
     assert levels["nik: one keystroke apart elsewhere"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: mother exact"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: both exact"]["u_probability"] == 2e-5  # sampled: kept

@@ -19,7 +19,7 @@ __all__ = ["FEATURE_COLUMNS", "load_features", "update_features"]
 
 FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
-    "name_first", "name_last", "dob", "dob_days", "dob_year", "dob_placeholder",
+    "name_first", "name_last", "name_lead", "dob", "dob_days", "dob_year", "dob_placeholder",
     "birth_year_est", "sex", "prov", "kab", "kec", "desa", "mother", "mother_first", "father",
     "nik", "nik_valid", "kk", "household", "is_head", "nik_fits", "batch",
 )  # fmt: skip
@@ -174,6 +174,7 @@ _FROM_FORMS = {
     "name_sorted": "n.sorted AS name_sorted",
     "name_first": "n.first AS name_first",
     "name_last": "n.last AS name_last",
+    "name_lead": "n.lead AS name_lead",
     "mother_first": "m.first AS mother_first",
 }
 
@@ -187,4 +188,5 @@ def _name_forms(names: list[str]) -> pa.Table:
         "sorted": [f.sorted_text or None for f in forms],
         "first": [f.core[0] if f.core else None for f in forms],
         "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
+        "lead": [" ".join(f.tokens[: len(f.tokens) - len(f.core)]) or None for f in forms],
     })  # fmt: skip

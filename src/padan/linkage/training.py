@@ -94,9 +94,13 @@ def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     serial adds is measured among such pairs, or two children born the same day in one district
     would count as strong evidence of one child.
     """
+    # Two DTSEN NIKs (Dukcapil's) never count as a slip: such pairs go to the same-prefix level.
     row = con.execute("""
-        WITH n AS (SELECT unique_id, nik FROM features WHERE nik IS NOT NULL)
-        SELECT count(*), count(*) FILTER (WHERE damerau_levenshtein(l.nik, r.nik) = 1)
+        WITH n AS (
+            SELECT unique_id, nik, source = 'dtsen' AND nik_valid AS registered
+            FROM features WHERE nik IS NOT NULL)
+        SELECT count(*), count(*) FILTER (
+            WHERE NOT (l.registered AND r.registered) AND damerau_levenshtein(l.nik, r.nik) = 1)
         FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
             AND l.unique_id < r.unique_id AND l.nik <> r.nik
     """).fetchall()
