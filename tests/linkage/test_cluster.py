@@ -90,13 +90,17 @@ def test_cluster_siblings_with_one_name_in_one_household_stay_apart() -> None:
 
 
 @pytest.mark.parametrize(
-    ("nik_b", "b_fits", "name_b", "household_b", "joined"),
+    ("nik_b", "b_proven", "name_b", "household_b", "joined"),
     [
-        # A digit of the birth date mistyped: the NIK contradicts its own record.
+        # A digit of the birth date mistyped: the NIK contradicts its own record (or the record
+        # has no birth date to show it right).
         ("9501172870150001", False, "dimas", None, True),
         ("3501172807150001", False, "dimas", None, True),
-        # Serial digits mistyped, the same name: one child.
+        # Serial digits mistyped, the same name, or written short: one child.
         ("9501172807150010", True, "dimas", None, True),
+        ("9501172807150010", True, "dimas saputra", None, True),
+        # Two DTSEN NIKs are Dukcapil's: two people, even when one is at odds with its record.
+        ("9501172870150001", False, "dimas", "KLG2", False),
         # Serial digits differ, other names: two children born the same day.
         ("9501172807150002", True, "budi", None, False),
         # Serial digits differ in one household with one name: twins, never one NIK mistyped.
@@ -106,11 +110,11 @@ def test_cluster_siblings_with_one_name_in_one_household_stay_apart() -> None:
     ],
 )
 def test_cluster_forgives_a_nik_mistyped_by_one_keystroke(
-    nik_b: str, b_fits: bool, name_b: str, household_b: str | None, joined: bool
+    nik_b: str, b_proven: bool, name_b: str, household_b: str | None, joined: bool
 ) -> None:
     nodes = {
         "a": Node("9501172807150001", "KLG1", name="dimas"),
-        "b": Node(nik_b, household_b, name=name_b, nik_fits=b_fits),
+        "b": Node(nik_b, household_b, name=name_b, nik_proven=b_proven),
     }
     clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
     assert (len(_groups(clusters.root)) == 1) is joined

@@ -24,7 +24,8 @@ class Node:
     is_head: bool = False
     dob: str | None = None
     name: str | None = None
-    nik_fits: bool = True  # the NIK's region and birth-date parts agree with the record
+    # The record's district and birth date are known and agree with the NIK's own parts.
+    nik_proven: bool = True
 
 
 @dataclass
@@ -97,7 +98,7 @@ def cluster_pairs(
 class _State:
     """What a cluster holds that the guard checks."""
 
-    niks: dict[str, tuple[bool, str | None]]  # valid NIK -> (agrees with its record, household)
+    niks: dict[str, tuple[bool, str | None]]  # valid NIK -> (proven by a record, household)
     names: set[str]
     heads: set[str]  # households whose head is in the cluster
     born: dict[str, set[str]]  # DTSEN household|birth date -> names: who could be twins
@@ -107,7 +108,7 @@ class _State:
     def of(cls, node: Node) -> _State:
         key = f"{node.household}|{node.dob}" if node.household and node.dob else None
         return cls(
-            {node.nik: (node.nik_fits, node.household)} if node.nik else {},
+            {node.nik: (node.nik_proven, node.household)} if node.nik else {},
             {node.name} if node.name else set(),
             {node.household or ""} if node.is_head else set(),
             {key: {node.name}} if key and node.name else {},
@@ -125,9 +126,8 @@ class _State:
         return not same_nik and _twins(self.born, other.born)
 
     def _nik_conflict(self, other: _State) -> bool:
-        shared_name = bool(self.names & other.names)
         return any(
-            x != y and not _typo(x, here, y, there, shared_name)
+            x != y and not _typo(x, here, y, there, (self.names, other.names))
             for x, here in self.niks.items()
             for y, there in other.niks.items()
         )
@@ -141,10 +141,10 @@ class _State:
         )
 
     def absorb(self, other: _State) -> None:
-        for nik, (fits, household) in other.niks.items():
-            # One record that agrees with its NIK shows the NIK was not mistyped.
-            was_fits, was_household = self.niks.get(nik, (False, None))
-            self.niks[nik] = (fits or was_fits, household or was_household)
+        for nik, (proven, household) in other.niks.items():
+            # One record that shows its NIK right shows the NIK was not mistyped.
+            was_proven, was_household = self.niks.get(nik, (False, None))
+            self.niks[nik] = (proven or was_proven, household or was_household)
         self.names |= other.names
         self.heads |= other.heads
         for key, names in other.born.items():
@@ -154,21 +154,26 @@ class _State:
 
 
 def _typo(
-    x: str, here: tuple[bool, str | None], y: str, there: tuple[bool, str | None], shared_name: bool
+    x: str,
+    here: tuple[bool, str | None],
+    y: str,
+    there: tuple[bool, str | None],
+    names: tuple[set[str], set[str]],
 ) -> bool:
-    """True when two valid NIKs one keystroke apart are one NIK mistyped.
+    """True when two valid NIKs one keystroke apart can be one NIK mistyped.
 
-    Either one of them contradicts its own record's birth date or region (the slip is provable),
-    or they differ only in the serial digits, the same name is written in both clusters, and
-    they are not two members of one DTSEN household (twins differ only in the serial digits).
+    Never two DTSEN NIKs: DTSEN's are matched to Dukcapil's register, so two of them are two
+    people (twins differ only in the serial digits). Otherwise, when a record does not show its
+    NIK right (it contradicts the record, or the record lacks the district or birth date to
+    check it), the slip cannot be ruled out; when both do, only the serial digits can be
+    mistyped, and only if the two clusters write one name alike.
     """
-    (fits_x, household_x), (fits_y, household_y) = here, there
-    if not _one_edit(x, y):
+    (proven_x, household_x), (proven_y, household_y) = here, there
+    if not _one_edit(x, y) or (household_x is not None and household_y is not None):
         return False
-    if not (fits_x and fits_y):
+    if not (proven_x and proven_y):
         return True
-    twins = household_x is not None and household_x == household_y
-    return x[:12] == y[:12] and shared_name and not twins
+    return x[:12] == y[:12] and any(_one_name(a, b) for a in names[0] for b in names[1])
 
 
 def _one_edit(x: str, y: str) -> bool:
@@ -191,15 +196,19 @@ def _twins(left: dict[str, set[str]], right: dict[str, set[str]]) -> bool:
 
     A name that is the other written short (Sarah / Sarah Aisyah) is one child, not twins.
     """
-    for key in left.keys() & right.keys():
-        for a in left[key]:
-            for b in right[key]:
-                short, long = sorted((a.split(), b.split()), key=len)
-                if set(short) <= set(long):
-                    continue
-                if SequenceMatcher(None, a, b).ratio() < _TWIN_NAME_RATIO:
-                    return True
-    return False
+    return any(
+        not _one_name(a, b)
+        for key in left.keys() & right.keys()
+        for a in left[key]
+        for b in right[key]
+    )
+
+
+def _one_name(a: str, b: str) -> bool:
+    """The two names can be one written twice: one is the other written short (Sarah / Sarah
+    Aisyah), or they are close (Herman / Hermam, Muhamad Rizki / Muhammad Rizky)."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return set(short) <= set(long) or SequenceMatcher(None, a, b).ratio() >= _TWIN_NAME_RATIO
 
 
 # Below this similarity two names in one household on one birth date are two children; above

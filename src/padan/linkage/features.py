@@ -21,7 +21,7 @@ FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
     "name_first", "name_last", "name_lead", "dob", "dob_days", "dob_year", "dob_placeholder",
     "birth_year_est", "sex", "prov", "kab", "kec", "desa", "mother", "mother_first", "father",
-    "nik", "nik_valid", "kk", "household", "is_head", "nik_fits", "batch",
+    "nik", "nik_valid", "kk", "household", "is_head", "nik_fits", "nik_proven", "batch",
 )  # fmt: skip
 
 _KPAI_COLUMNS = (
@@ -151,8 +151,8 @@ def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, tabl
 
 # Whether a NIK's own parts (PPKKCC DDMMYY SSSS, day + 40 for girls) agree with the record's
 # region and birth date. A valid NIK that does not, one keystroke from another, is a typing slip.
-_NIK_FITS = """
-    b.nik IS NULL OR coalesce(
+_FITS = """
+    coalesce(
         CASE WHEN b.kec IS NOT NULL THEN substr(b.nik, 1, 6) = replace(b.kec, '.', '')
              WHEN b.kab IS NOT NULL THEN substr(b.nik, 1, 4) = replace(b.kab, '.', '')
              ELSE substr(b.nik, 1, 2) = b.prov END
@@ -164,11 +164,15 @@ _NIK_FITS = """
             WHEN b.birth_year_est IS NOT NULL THEN
                 abs(try_cast(substr(b.nik, 11, 2) AS INTEGER) - b.birth_year_est % 100) <= 1
             ELSE true END,
-        true) AS nik_fits
+        true)
 """
+# ...and whether the record could show it all: a record with no birth date or no district
+# cannot tell a slip in those digits from another child's NIK.
+_PROVEN = f"b.nik IS NOT NULL AND b.kec IS NOT NULL AND b.dob IS NOT NULL AND {_FITS}"
 
 _FROM_FORMS = {
-    "nik_fits": _NIK_FITS,
+    "nik_fits": f"b.nik IS NULL OR {_FITS} AS nik_fits",
+    "nik_proven": f"{_PROVEN} AS nik_proven",
     "name_core": "n.core AS name_core",
     "name_compact": "n.compact AS name_compact",
     "name_sorted": "n.sorted AS name_sorted",

@@ -136,8 +136,22 @@ def _region_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("prov"),
             _level("desa_l = desa_r", "same village"),
+            # A complaint coded to its district or regency only agrees as far as it goes: that is
+            # not the same evidence as two villages, or two districts, that differ.
+            _level(
+                "kec_l = kec_r AND (desa_l IS NULL OR desa_r IS NULL)",
+                "same district, as far as known",
+            ),
             _level("kec_l = kec_r", "same district"),
+            _level(
+                "kab_l = kab_r AND (kec_l IS NULL OR kec_r IS NULL)",
+                "same regency, as far as known",
+            ),
             _level("kab_l = kab_r", "same regency"),
+            _level(
+                "prov_l = prov_r AND (kab_l IS NULL OR kab_r IS NULL)",
+                "same province, as far as known",
+            ),
             _level("prov_l = prov_r", "same province"),
             cll.ElseLevel(),
         ],
@@ -188,12 +202,12 @@ def _nik_comparison() -> Any:
             _level("nik_l = nik_r", "exact, but it contradicts one record's region or birth date"),
             # Serial numbers are given in order: children born the same day in one district have
             # NIKs one digit apart in the last four. A slip elsewhere is a typing error, and
-            # leaves the mistyped NIK at odds with its own record. When both NIKs fit their
-            # records, they differ because the records do: the birth-date and region
-            # comparisons count that already.
+            # leaves the mistyped NIK at odds with its own record. When both records show
+            # their NIKs right (district and birth date known and agreeing), the NIKs differ
+            # because the records do: the birth-date and region comparisons count that already.
             _level(
                 "substr(nik_l, 13, 4) = substr(nik_r, 13, 4)"
-                f" AND NOT (nik_fits_l AND nik_fits_r) AND NOT ({_BOTH_REGISTERED})"
+                f" AND NOT (nik_proven_l AND nik_proven_r) AND NOT ({_BOTH_REGISTERED})"
                 f" AND {_one_keystroke('nik_l', 'nik_r')}",
                 "one keystroke apart in the region or birth date part",
             ),

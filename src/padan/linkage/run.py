@@ -435,12 +435,12 @@ def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
     """What the clustering guard needs to know of the records ``uids``."""
     with _listed(con, "_padan_paired", uids):
         rows = con.execute(
-            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_fits"
+            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven"
             " FROM features JOIN _padan_paired ON unique_id = uid"
         ).fetchall()
     return {
-        uid: Node(nik if valid else None, household, bool(head), dob, name, bool(fits))
-        for uid, nik, valid, household, head, dob, name, fits in rows
+        uid: Node(nik if valid else None, household, bool(head), dob, name, bool(proven))
+        for uid, nik, valid, household, head, dob, name, proven in rows
     }
 
 
