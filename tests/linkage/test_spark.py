@@ -42,6 +42,7 @@ def population(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store
 
 def _f1(result: LinkResult, truth: Path) -> float:
     predicted = {uid: str(i) for i, members in enumerate(result.clusters) for uid in members}
+    predicted.update((uid, uid) for uid in result.alone.to_pylist())
     return evaluate_clusters(predicted, read_truth(truth)).f1
 
 

@@ -60,7 +60,8 @@ class LinkResult:
     every other record stays in its previous child.
     """
 
-    clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of each child, singletons included
+    clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of the children of paired records
+    alone: pa.Array  # the records in no pair: each a child on its own
     # uid_l, uid_r, probability, rule (nik/model/review) of the pairs with a record in
     # ``affected`` (every pair in a full run), and their decisions: link | review | refused
     pairs: list[tuple[str, str, float, str]]
@@ -76,7 +77,7 @@ class LinkResult:
 
     @property
     def children(self) -> int:
-        return len(self.clusters)
+        return len(self.clusters) + len(self.alone)
 
 
 def link_records(
@@ -219,22 +220,31 @@ def link_records(
         clusters, decisions = _cluster(
             con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
         )
-        everyone = (
-            [u for (u,) in con.execute("SELECT unique_id FROM features").fetchall()]
-            if affected is None else sorted(affected)
-        )  # fmt: skip
+        alone = _alone(con, clusters.root, affected)
+        members = sorted(sorted(group) for group in clusters.members().values())
         seconds["clustering"] = time.perf_counter() - clock
     finally:
         engine.close()
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-    # Records in no pair are children on their own; the guard never needed their facts.
-    alone = ([uid] for uid in everyone if uid not in clusters.root)
-    members = sorted([*(sorted(group) for group in clusters.members().values()), *alone])
     return LinkResult(
-        members, pairs, decisions, model_path, records, seconds, trained,
+        members, alone, pairs, decisions, model_path, records, seconds, trained,
         len(fresh) if incremental else records, candidates, affected, computed,
     )  # fmt: skip
+
+
+def _alone(
+    con: duckdb.DuckDBPyConnection, clustered: Collection[str], affected: set[str] | None
+) -> pa.Array:
+    """The records (of ``affected``; all when None) outside ``clustered``: in no pair, each is a
+    child on its own. Nine in ten records on a national run: they stay a column."""
+    if affected is not None:
+        return pa.array(sorted(affected.difference(clustered)), pa.string())
+    with _listed(con, "_padan_clustered", clustered):
+        table = con.sql(
+            "SELECT unique_id FROM features ANTI JOIN _padan_clustered ON unique_id = uid"
+        ).to_arrow_table()
+    return table.column(0).combine_chunks().cast(pa.string())
 
 
 def _cluster(

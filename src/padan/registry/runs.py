@@ -34,7 +34,7 @@ from padan.linkage.state import (
     update_state,
 )
 from padan.registry.ids import assign_child_ids, parse_child_id
-from padan.store import ChildLink, LinkRun, Store, run_links_arrow, run_pairs_arrow
+from padan.store import LinkRun, Store, run_links_arrow, run_pairs_arrow
 
 __all__ = ["RunSummary", "run_linkage"]
 
@@ -111,31 +111,28 @@ def run_linkage(
             draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
         raise
     clock = time.perf_counter()
-    before = _links_of(previous.links, result.affected) if previous else {}
-    child_of, events = assign_child_ids(
-        result.clusters, {uid: child for uid, (child, _) in before.items()},
+    before = _links_of(previous.links, result.affected) if previous else _link_table([])
+    ids = assign_child_ids(
+        result.clusters, before.select(["uid", "child_id"]), alone=result.alone,
         highest=parse_child_id(store.highest_child_id() or ""),
     )  # fmt: skip
     strongest: dict[str, float] = {}
-    for left, right, probability in _linked(result, child_of):
+    for left, right, probability in _linked(result, ids.of):
         for uid in (left, right):
             strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
-    changed = [
-        (uid, child_id, strongest.get(uid))
-        for uid, child_id in child_of.items()
-        if before.get(uid) != (child_id, strongest.get(uid))
-    ]
-    links = [
-        ChildLink(source, source_id, child_id, probability)
-        for uid, child_id, probability in changed
-        for source, _, source_id in (uid.partition(":"),)
-    ]
+    # Every clustered record's link now; records alone have no probability.
+    now = pa.concat_tables([
+        _link_table([(uid, child, strongest.get(uid)) for uid, child in ids.of.items()]),
+        pa.table([*ids.alone.columns, pa.nulls(len(ids.alone), pa.float64())],
+                 schema=LINK_STATE_SCHEMA),
+    ])  # fmt: skip
+    changed = _changed(now, before)
     pairs, changed_pairs, gone_pairs, total, review = _pair_changes(result, previous)
     batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
     new_batches = [b for b in batches if last is None or b not in last.batches]
     children = result.children
     if result.affected is not None and last is not None:
-        children += last.children - len({child for child, _ in before.values()})
+        children += last.children - pc.count_distinct(before["child_id"]).as_py()
     run = LinkRun(
         0, started, dt.datetime.now(dt.UTC), _model_version(model_path),
         link_threshold, review_threshold, result.records, children, batches,
@@ -144,8 +141,8 @@ def run_linkage(
     clock = time.perf_counter()
     try:
         run_id = store.save_link_run(
-            run, links, changed_pairs, events, since=last.id if last else None,
-            gone_pairs=gone_pairs,
+            run, _store_links(changed), changed_pairs, ids.events,
+            since=last.id if last else None, gone_pairs=gone_pairs,
         )  # fmt: skip
     except BaseException:
         if draft is not None:
@@ -156,21 +153,23 @@ def run_linkage(
     try:
         _leave_state(
             state, key, result=result, previous=previous, since=last_key,
-            child_of=child_of, strongest=strongest, pairs=list(pairs.values()), changed=changed,
-            changed_pairs=changed_pairs, gone=gone_pairs, drafted=draft is not None,
+            links=now, changed=changed, pairs=list(pairs.values()), changed_pairs=changed_pairs,
+            gone=gone_pairs, drafted=draft is not None,
         )  # fmt: skip
     except (duckdb.Error, OSError):
         state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
     seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
+    linked = [pair for pair, d in result.decisions.items() if d == "link"]
+    earlier = _children_of(before, {uid for pair in linked for uid in pair})
     new_links = sum(
-        1 for (a, b), d in result.decisions.items()
-        if d == "link" and (a not in before or b not in before or before[a][0] != before[b][0])
-        and (a in child_of or b in child_of)
+        1 for a, b in linked
+        if (a not in earlier or b not in earlier or earlier[a] != earlier[b])
+        and (a in ids.of or b in ids.of)
     ) if last else 0  # fmt: skip
     changes = store.changed_attributes("dtsen_individu", new_batches, _WATCHED) if last else []
     return RunSummary(
         run_id, result.records, children, total, review, result.trained, model_path,
-        dict(Counter(e.event for e in events)), seconds, incremental, result.fresh,
+        _counts(ids.events["event"]), seconds, incremental, result.fresh,
         new_links, dict(Counter(column for _, column, _, _ in changes)),
     )  # fmt: skip
 
@@ -191,14 +190,45 @@ def _previous(store: Store, last: LinkRun, key: RunKey, state: Path) -> Previous
     return Previous(frozenset(last.batches), links, pairs)
 
 
-def _links_of(links: pa.Table, affected: set[str] | None) -> dict[str, tuple[str, float | None]]:
-    """Record → (child id, probability) in ``links``, only for ``affected`` when given."""
-    if affected is not None:
-        links = links.filter(
-            pc.is_in(links.column("uid"), pa.array(sorted(affected), type=pa.string()))
-        )
-    columns = (links.column(c).to_pylist() for c in ("uid", "child_id", "probability"))
-    return {uid: (child, p) for uid, child, p in zip(*columns, strict=True)}
+def _links_of(links: pa.Table, affected: set[str] | None) -> pa.Table:
+    """The rows of ``links`` (:data:`LINK_STATE_SCHEMA`) for ``affected`` (all when None)."""
+    if affected is None:
+        return links
+    return links.filter(pc.is_in(links["uid"], pa.array(sorted(affected), pa.string())))
+
+
+def _children_of(links: pa.Table, uids: set[str]) -> dict[str, str]:
+    """Record → child id in ``links``, for ``uids``."""
+    rows = links.filter(pc.is_in(links["uid"], pa.array(sorted(uids), pa.string())))
+    return dict(zip(rows["uid"].to_pylist(), rows["child_id"].to_pylist(), strict=True))
+
+
+def _changed(now: pa.Table, before: pa.Table) -> pa.Table:
+    """The rows of ``now`` whose record has another child or probability in ``before``."""
+    at = pc.index_in(now["uid"], before["uid"])
+    child, probability = (pc.take(before[c], at) for c in ("child_id", "probability"))
+    same_child = pc.fill_null(pc.equal(now["child_id"], child), False)
+    same_probability = pc.or_kleene(
+        pc.and_(pc.is_null(now["probability"]), pc.is_null(probability)),
+        pc.fill_null(pc.equal(now["probability"], probability), False),
+    )
+    return now.filter(pc.invert(pc.and_(same_child, same_probability)))
+
+
+def _store_links(links: pa.Table) -> pa.Table:
+    """``links`` (:data:`LINK_STATE_SCHEMA`) as the store takes them: the record's source and
+    source id apart."""
+    parts = pc.split_pattern(links["uid"], ":", max_splits=1)
+    return pa.table({
+        "source": pc.list_element(parts, 0), "source_id": pc.list_element(parts, 1),
+        "child_id": links["child_id"], "match_probability": links["probability"],
+    })  # fmt: skip
+
+
+def _counts(values: pa.ChunkedArray) -> dict[str, int]:
+    counted = pc.value_counts(values)
+    names, counts = (counted.field(f).to_pylist() for f in ("values", "counts"))
+    return dict(zip(names, counts, strict=True))
 
 
 def _pair_changes(
@@ -267,25 +297,24 @@ def _leave_state(
     result: LinkResult,
     previous: Previous | None,
     since: RunKey | None,
-    child_of: dict[str, str],
-    strongest: dict[str, float],
+    links: pa.Table,
+    changed: pa.Table,
     pairs: list[tuple[str, str, float, str, str]],
-    changed: list[tuple[str, str, float | None]],
     changed_pairs: list[tuple[str, str, float, str, str]],
     gone: list[tuple[str, str]],
     drafted: bool,
 ) -> None:
     """Leave run ``key``'s state for the next incremental run: the whole of it after a full
-    run, else the state of the last run (``since``) with this run's changes."""
+    run (every record's ``links``), else the state of the last run (``since``) with this
+    run's changes."""
     if drafted and (result.affected is None or previous is None or since is None):
-        links = _link_table([(u, c, strongest.get(u)) for u, c in child_of.items()])
         complete_draft(state, key, links=links, pairs=_pair_table(pairs))
         return
     assert previous is not None and since is not None
     if drafted:  # no state was kept: start it from the last run, then apply the changes
         complete_draft(state, since, links=previous.links, pairs=previous.pairs)
     update_state(
-        state, key, since=since, features=result.features, links=_link_table(changed),
+        state, key, since=since, features=result.features, links=changed,
         pairs=_pair_table(changed_pairs), gone_pairs=gone,
     )  # fmt: skip
 

@@ -93,9 +93,9 @@ class _LinkStore:
     def save_link_run(
         self,
         run: LinkRun,
-        links: Sequence[ChildLink],
+        links: Sequence[ChildLink] | pa.Table,
         pairs: Sequence[tuple[str, str, float, str, str]],
-        events: Sequence[ChildEvent] = (),
+        events: Sequence[ChildEvent] | pa.Table = (),
         *,
         since: int | None = None,
         gone_pairs: Sequence[tuple[str, str]] = (),
@@ -105,7 +105,9 @@ class _LinkStore:
         ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Without ``since``,
         ``links`` and ``pairs`` are all the run holds. With ``since`` (the latest run's id) they
         are only what changed since that run: each replaces the record's or pair's row, the
-        rest hold on, and the pairs in ``gone_pairs`` end. Returns the new run id.
+        rest hold on, and the pairs in ``gone_pairs`` end. ``links`` and ``events`` may be
+        Arrow tables with the fields of :class:`ChildLink` and :class:`ChildEvent` as columns
+        (a national run's million links). Returns the new run id.
 
         Raises :class:`StoreError` when ``since`` is not the latest run (another run was
         stored in between: the changes would not add up).
@@ -115,6 +117,8 @@ class _LinkStore:
         values["batches"] = json.dumps(run.batches)
         # A NIK rule and the model may give the same pair: stored once.
         unique = list({(p[0], p[1]): p for p in pairs}.values())
+        link_rows = list(_rows(links, ("source", "source_id", "child_id", "match_probability")))
+        event_rows = _rows(events, ("event", "child_id", "other_child_id", "records"))
         with self._begin() as conn:
             latest = conn.execute(select(func.max(link_runs.c.id))).scalar()
             if since is not None and since != latest:
@@ -132,19 +136,19 @@ class _LinkStore:
                     )
             else:
                 _end_rows(conn, child_links, ("source", "source_id"), run_id,
-                          [(x.source, x.source_id) for x in links])  # fmt: skip
+                          [(row[0], row[1]) for row in link_rows])  # fmt: skip
                 _end_rows(conn, link_pairs, ("uid_l", "uid_r"), run_id,
                           [*((p[0], p[1]) for p in unique), *gone_pairs])  # fmt: skip
             # A national run's first links are a million rows (and as many "new" events).
             _bulk_insert(
                 conn, child_links.name,
                 ["run_id", "source", "source_id", "child_id", "match_probability"],
-                ((run_id, x.source, x.source_id, x.child_id, x.match_probability) for x in links),
+                ((run_id, *row) for row in link_rows),
             )  # fmt: skip
             _bulk_insert(
                 conn, child_events.name,
                 ["run_id", "event", "child_id", "other_child_id", "records"],
-                ((run_id, e.event, e.child_id, e.other_child_id, e.records) for e in events),
+                ((run_id, *row) for row in event_rows),
             )  # fmt: skip
             _bulk_insert(
                 conn, link_pairs.name,
@@ -454,6 +458,13 @@ class Store(_LinkStore):
                 arrays = [_arrow_column(v, f.type) for v, f in zip(by_column, schema, strict=True)]
                 batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
         return pa.Table.from_batches(batches, schema=schema)
+
+
+def _rows(items: Sequence[Any] | pa.Table, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The ``fields`` of each of ``items`` (dataclasses, or the rows of an Arrow table)."""
+    if isinstance(items, pa.Table):
+        return zip(*(items.column(f).to_pylist() for f in fields), strict=True)
+    return (tuple(getattr(item, f) for f in fields) for item in items)
 
 
 def _bulk_insert(
