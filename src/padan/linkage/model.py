@@ -268,15 +268,21 @@ def _near_years(condition: str, years: int) -> list[Any]:
 
 
 def _one_token_off(same: str, other: str) -> str:
-    """One name token written the same, the other close: same initial, Jaro-Winkler >= 0.85.
+    """One name token written the same, the other close: same initial, Jaro-Winkler >= 0.85;
+    born within about a year, and in one district or within a month.
 
     Jaro-Winkler on the differing token only: on the whole name the shared token alone lifts
-    unrelated namesakes over any threshold. Zahra/Zehra scores 0.88 here.
+    unrelated namesakes over any threshold. Zahra/Zehra scores 0.88 here. These rules gave
+    nearly half the candidate pairs on 1M records; the birth-date and district conditions
+    drop 3.0M of 7.4M pairs and 59 of 114,896 true pairs.
     """
     return (
         f"l.{same} = r.{same} AND l.kab = r.kab AND l.sex = r.sex"
         f" AND substr(l.{other}, 1, 1) = substr(r.{other}, 1, 1)"
         f" AND jaro_winkler_similarity(l.{other}, r.{other}) >= 0.85"
+        " AND (l.dob IS NULL OR r.dob IS NULL OR abs(l.dob_days - r.dob_days) <= 400"
+        " AND (l.kec = r.kec OR l.kec IS NULL OR r.kec IS NULL"
+        " OR abs(l.dob_days - r.dob_days) <= 31))"
     )
 
 

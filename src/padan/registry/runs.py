@@ -217,7 +217,8 @@ def _changed(now: pa.Table, before: pa.Table) -> pa.Table:
 
 def _store_links(links: pa.Table) -> pa.Table:
     """``links`` (:data:`LINK_STATE_SCHEMA`) as the store takes them: the record's source and
-    source id apart."""
+    source id apart, in the order of its index (a million rows insert faster in order)."""
+    links = links.sort_by("uid")
     parts = pc.split_pattern(links["uid"], ":", max_splits=1)
     return pa.table({
         "source": pc.list_element(parts, 0), "source_id": pc.list_element(parts, 1),
