@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pytest
+
+from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP, settings
+
+_NIK = "5103030305080001"  # district 51.03.03, born 3 May 2008, a boy, serial 0001
+
+
+def _level(comparison: str, left: dict[str, Any], right: dict[str, Any]) -> str:
+    """The label of the first level of ``comparison`` the two records reach, as Splink does."""
+    model = settings().get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    (levels,) = [
+        c["comparison_levels"] for c in model["comparisons"]
+        if c["output_column_name"] == comparison
+    ]  # fmt: skip
+    values = {f"{k}_l": v for k, v in left.items()} | {f"{k}_r": v for k, v in right.items()}
+    con = duckdb.connect()
+    columns = ", ".join(f"? AS {name}" for name in values)
+    con.execute(f"CREATE TABLE pair AS SELECT {columns}", list(values.values()))
+    for level in levels:
+        condition = "true" if level["sql_condition"] == "ELSE" else level["sql_condition"]
+        row = con.execute(f"SELECT coalesce(({condition}), false) FROM pair")
+        if row.fetchone() == (True,):
+            return str(level["label_for_charts"])
+    raise AssertionError("no level matched")
+
+
+def _name(text: str, lead: str | None, core: str) -> dict[str, Any]:
+    tokens = text.split()
+    return {
+        "name": text, "name_compact": "".join(tokens), "name_sorted": " ".join(sorted(tokens)),
+        "name_lead": lead, "name_core": core, "name_first": core.split()[0],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        # Balinese birth-order names: a first-born and a first-born synonym are two people.
+        (("ni wayan suciani", "ni wayan", "suciani"), ("ni putu suciani", "ni putu", "suciani"),
+         "another birth-order name or title"),
+        # One lead within the other (a token dropped) is still one name written short.
+        (("ni wayan suciani", "ni wayan", "suciani"), ("ni suciani", "ni", "suciani"),
+         "one typing slip"),
+        (("muhammad rizki", "muhammad", "rizki"), ("rizki", None, "rizki"), "one typing slip"),
+        (("i made sudarma", "i made", "sudarma"), ("i made sudarma", "i made", "sudarma"),
+         "Exact match on name"),
+    ],
+)  # fmt: skip
+def test_model_name_levels(
+    left: tuple[str, str | None, str], right: tuple[str, str | None, str], level: str
+) -> None:
+    assert _level("name", _name(*left), _name(*right)).startswith(level)
+
+
+def _region(code: str) -> dict[str, Any]:
+    parts = code.split(".")
+    return {
+        "prov": parts[0],
+        "kab": ".".join(parts[:2]) if len(parts) > 1 else None,
+        "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
+        "desa": code if len(parts) > 3 else None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("32.01.05.2001", "32.01.05.2001", "same village"),
+        ("32.01.05.2001", "32.01.05.2002", "same district"),
+        ("32.01.05.2001", "32.01.05", "same district, as far as known"),
+        ("32.01.05.2001", "32.01.06.2001", "same regency"),
+        ("32.01.05.2001", "32.01", "same regency, as far as known"),
+        ("32.01", "32.01", "same regency, as far as known"),
+        ("32.01.05.2001", "32", "same province, as far as known"),
+        ("32.01.05.2001", "32.02.05.2001", "same province"),
+    ],
+)
+def test_model_region_levels_count_a_coarse_code_as_far_as_it_goes(
+    left: str, right: str, level: str
+) -> None:
+    assert _level("region", _region(left), _region(right)) == level
+
+
+def _nik(
+    nik: str, source: str = "kpai", *, fits: bool = True, proven: bool = True
+) -> dict[str, Any]:
+    return {"nik": nik, "source": source, "nik_valid": True, "nik_fits": fits,
+            "nik_proven": proven}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        (_nik(_NIK, "dtsen"), _nik(_NIK), "exact"),
+        # District digits mistyped: the complaint's NIK is at odds with its own record.
+        (_nik(_NIK, "dtsen"), _nik("5103010305080001", fits=False, proven=False),
+         "one keystroke apart in the region or birth date part"),
+        # The complaint has only the regency: it cannot show which NIK is right.
+        (_nik(_NIK, "dtsen"), _nik("5103010305080001", proven=False), NIK_UNSHOWN_SLIP),
+        # Both records show their NIKs right: they differ because the records do.
+        (_nik(_NIK, "dtsen"), _nik("5103010305080001"), "All other comparisons"),
+        # Two DTSEN NIKs are Dukcapil's: never a slip, even when one is at odds with its record.
+        (_nik(_NIK, "dtsen"), _nik("5103010305080001", "dtsen", fits=False, proven=False),
+         "All other comparisons"),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_SLIP),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SAME_PREFIX),
+    ],
+)  # fmt: skip
+def test_model_nik_levels_tell_a_slip_from_a_neighbours_nik(
+    left: dict[str, Any], right: dict[str, Any], level: str
+) -> None:
+    assert _level("nik", left, right) == level
+
+
+def test_model_a_slip_no_record_can_show_counts_for_nothing() -> None:
+    model = settings().get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    (nik,) = [c for c in model["comparisons"] if c["output_column_name"] == "nik"]
+    (level,) = [
+        lv for lv in nik["comparison_levels"] if lv.get("label_for_charts") == NIK_UNSHOWN_SLIP
+    ]
+    assert level["m_probability"] == level["u_probability"]
+    assert level["fix_m_probability"] and level["fix_u_probability"]
