@@ -120,7 +120,7 @@ def run_linkage(
     for left, right, probability in _linked(result, ids.of):
         for uid in (left, right):
             strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
-    # Every clustered record's link now; records alone have no probability.
+    # Every record's link now (the affected ones in an incremental run); alone: no probability.
     now = pa.concat_tables([
         _link_table([(uid, child, strongest.get(uid)) for uid, child in ids.of.items()]),
         pa.table([*ids.alone.columns, pa.nulls(len(ids.alone), pa.float64())],
