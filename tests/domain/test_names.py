@@ -229,6 +229,7 @@ def test_names_initial_m_is_muhammad_only_when_leading_a_name(raw: str, token: s
         ("djajadi", "jayadi"),  # bare j in a marked token becomes y
         ("njonja", "nyonya"),
         ("jogjakarta", "yogyakarta"),
+        ("wajan", "wayan"),  # Balinese first-born name in the old spelling
         ("syaikh", "syaikh"),
         ("Muhammad", "muhammad"),
     ],

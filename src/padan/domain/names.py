@@ -48,9 +48,11 @@ _ITEM_RE: Final = re.compile(r"[a-z]+\.?|,")
 _KONSULTAN_RE: Final = re.compile(r"\(\s*k\s*\)", re.IGNORECASE)  # the (K) of Sp.P(K)
 
 # fmt: off
-# Old spellings whose only marker is j = /y/ (common Arabic given names, Jogja).
+# Old spellings whose only marker is j = /y/ (common Arabic given names, Jogja, the Balinese
+# first-born name Wajan).
 _OLD_J_TOKENS: Final = frozenset({
     "jusuf", "jahja", "jahya", "jakub", "junus", "jasin", "jazid", "jogja", "jogjakarta",
+    "wajan",
 })
 # ch that is /k/ or /tʃ/, not old /x/; compared after the pre-ch rules (see _CH_KEEP).
 _CH_KEEP_RAW: Final = (
