@@ -111,7 +111,9 @@ def run_linkage(
             draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
         raise
     clock = time.perf_counter()
-    before = _links_of(previous.links, result.affected) if previous else _link_table([])
+    before = (
+        _links_of(previous.links, result.affected) if previous else LINK_STATE_SCHEMA.empty_table()
+    )
     ids = assign_child_ids(
         result.clusters, before.select(["uid", "child_id"]), alone=result.alone,
         highest=parse_child_id(store.highest_child_id() or ""),
@@ -122,7 +124,8 @@ def run_linkage(
             strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
     # Every record's link now (the affected ones in an incremental run); alone: no probability.
     now = pa.concat_tables([
-        _link_table([(uid, child, strongest.get(uid)) for uid, child in ids.of.items()]),
+        _table([(uid, child, strongest.get(uid)) for uid, child in ids.of.items()],
+               LINK_STATE_SCHEMA),
         pa.table([*ids.alone.columns, pa.nulls(len(ids.alone), pa.float64())],
                  schema=LINK_STATE_SCHEMA),
     ])  # fmt: skip
@@ -316,25 +319,21 @@ def _leave_state(
     run (every record's ``links``), else the state of the last run (``since``) with this
     run's changes."""
     if drafted and (result.affected is None or previous is None or since is None):
-        complete_draft(state, key, links=links, pairs=_pair_table(pairs))
+        complete_draft(state, key, links=links, pairs=_table(pairs, PAIR_STATE_SCHEMA))
         return
     assert previous is not None and since is not None
     if drafted:  # no state was kept: start it from the last run, then apply the changes
         complete_draft(state, since, links=previous.links, pairs=previous.pairs)
     update_state(
         state, key, since=since, features=result.features, links=changed,
-        pairs=_pair_table(changed_pairs), gone_pairs=gone,
+        pairs=_table(changed_pairs, PAIR_STATE_SCHEMA), gone_pairs=gone,
     )  # fmt: skip
 
 
-def _link_table(rows: Collection[tuple[str, str, float | None]]) -> pa.Table:
-    uids, children, probabilities = zip(*rows, strict=True) if rows else ((), (), ())
-    return pa.table([list(uids), list(children), list(probabilities)], schema=LINK_STATE_SCHEMA)
-
-
-def _pair_table(rows: Collection[tuple[str, str, float, str, str]]) -> pa.Table:
-    columns = list(zip(*rows, strict=True)) or [()] * 5
-    return pa.table([list(c) for c in columns], schema=PAIR_STATE_SCHEMA)
+def _table(rows: Collection[tuple[object, ...]], schema: pa.Schema) -> pa.Table:
+    """``rows`` (tuples in the order of ``schema``) as an Arrow table."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(schema)
+    return pa.table([list(c) for c in columns], schema=schema)
 
 
 def _store_key(store: Store) -> str:

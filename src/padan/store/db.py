@@ -139,7 +139,7 @@ class _LinkStore:
                           [(row[0], row[1]) for row in link_rows])  # fmt: skip
                 _end_rows(conn, link_pairs, ("uid_l", "uid_r"), run_id,
                           [*((p[0], p[1]) for p in unique), *gone_pairs])  # fmt: skip
-            # A national run's first links are a million rows (and as many "new" events).
+            # A national run's first links are a million rows.
             _bulk_insert(
                 conn, child_links.name,
                 ["run_id", "source", "source_id", "child_id", "match_probability"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyarrow as pa
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, and_, or_, select
 
 from padan.store.db import Store, _arrow_schema
 from padan.store.tables import RECORD_TABLES, child_links, held_in_run, link_pairs
@@ -49,25 +49,17 @@ def snapshot_records_arrow(
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
     """A run's record → child links: ``source, source_id, child_id, match_probability``."""
-    query = select(
-        child_links.c.source, child_links.c.source_id, child_links.c.child_id,
-        child_links.c.match_probability,
-    ).where(held_in_run(child_links, run_id))  # fmt: skip
-    schema = pa.schema(
-        [("source", pa.string()), ("source_id", pa.string()), ("child_id", pa.string()),
-         ("match_probability", pa.float64())]
-    )  # fmt: skip
-    return store._arrow(query, schema)
+    return _held(store, child_links, run_id,
+                 ("source", "source_id", "child_id", "match_probability"))  # fmt: skip
 
 
 def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
     """A run's stored pairs: ``uid_l, uid_r, match_probability, rule, decision``."""
-    query = select(
-        link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
-        link_pairs.c.rule, link_pairs.c.decision,
-    ).where(held_in_run(link_pairs, run_id))  # fmt: skip
-    schema = pa.schema(
-        [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
-         ("rule", pa.string()), ("decision", pa.string())]
-    )  # fmt: skip
-    return store._arrow(query, schema)
+    return _held(store, link_pairs, run_id,
+                 ("uid_l", "uid_r", "match_probability", "rule", "decision"))  # fmt: skip
+
+
+def _held(store: Store, table: Table, run_id: int, columns: Sequence[str]) -> pa.Table:
+    """The ``columns`` of the rows of ``table`` that hold in run ``run_id``."""
+    query = select(*(table.c[c] for c in columns)).where(held_in_run(table, run_id))
+    return store._arrow(query, _arrow_schema(table, columns))
