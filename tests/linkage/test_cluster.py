@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from padan.linkage.cluster import Node, cluster_pairs
+from padan.linkage.cluster import Node, cluster_pairs, refusal_reason
 
 
 def _groups(root: dict[str, str]) -> set[frozenset[str]]:
@@ -12,16 +12,37 @@ def _groups(root: dict[str, str]) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
-def test_cluster_guard_refuses_two_valid_niks_in_one_child() -> None:
+def test_cluster_guard_refuses_two_niks_both_verified_by_dukcapil() -> None:
     nodes = {
-        "a": Node("3201011505140001"),
+        "a": Node("3201011505140001", nik_padan=True),
         "b": Node(None),
-        "c": Node("3201011708120001"),
+        "c": Node("3201011708120001", nik_padan=True),
     }
     # b links to both a and c: plain connected components would chain a-b-c.
     clusters = cluster_pairs(nodes, [("a", "b", 0.99), ("b", "c", 0.95)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset({"a", "b"}), frozenset({"c"})}
     assert clusters.refused == [("b", "c", 0.95)]
+    assert refusal_reason([nodes["a"], nodes["b"]], [nodes["c"]]) == (
+        "two different NIKs, both verified by Dukcapil"
+    )
+
+
+@pytest.mark.parametrize(
+    ("nik_c", "padan_c"),
+    [
+        ("3201011708120001", False),  # a second NIK, not verified: the model weighs it
+        ("3201011505140002", False),  # a serial slip
+        ("3201011505140001", True),  # the same NIK
+    ],
+)
+def test_cluster_guard_lets_unverified_second_niks_be_weighed(nik_c: str, padan_c: bool) -> None:
+    nodes = {
+        "a": Node("3201011505140001", nik_padan=True),
+        "b": Node(None),
+        "c": Node(nik_c, nik_padan=padan_c),
+    }
+    clusters = cluster_pairs(nodes, [("a", "b", 0.99), ("b", "c", 0.95)], threshold=0.9)
+    assert _groups(clusters.root) == {frozenset("abc")} and clusters.refused == []
 
 
 def test_cluster_guard_refuses_heads_of_two_households() -> None:
@@ -90,31 +111,51 @@ def test_cluster_siblings_with_one_name_in_one_household_stay_apart() -> None:
 
 
 @pytest.mark.parametrize(
-    ("nik_b", "b_proven", "name_b", "household_b", "joined"),
+    ("a", "b", "joined"),
     [
-        # A digit of the birth date mistyped: the NIK contradicts its own record (or the record
-        # has no birth date to show it right).
-        ("9501172870150001", False, "dimas", None, True),
-        ("3501172807150001", False, "dimas", None, True),
-        # Serial digits mistyped, the same name, or written short: one child.
-        ("9501172807150010", True, "dimas", None, True),
-        ("9501172807150010", True, "dimas saputra", None, True),
-        # Two DTSEN NIKs are Dukcapil's: two people, even when one is at odds with its record.
-        ("9501172870150001", False, "dimas", "KLG2", False),
-        # Serial digits differ, other names: two children born the same day.
-        ("9501172807150002", True, "budi", None, False),
-        # Serial digits differ in one household with one name: twins, never one NIK mistyped.
-        ("9501172807150002", True, "dimas", "KLG1", False),
-        # Two keystrokes apart: two NIKs.
-        ("9501172807150022", False, "dimas", None, False),
+        # Twins: one birth date, names a letter or a token apart, one often without a NIK.
+        (("rina", "2015-03-02", "P", None), ("rini", "2015-03-02", "P", None), False),
+        (("hasan", "2015-03-02", "L", None), ("husein", "2015-03-02", "L", None), False),
+        (("muhammad hasan", "2015-03-02", "L", None), ("muhammad husein", "2015-03-02", "L", None),
+         False),
+        # Twins of other sexes, with the same name written (Putra/Putri aside).
+        (("nur", "2015-03-02", "L", None), ("nur", "2015-03-02", "P", None), False),
+        # Twins with consecutive NIKs, even named alike.
+        (("yosef amalo", "2016-04-27", "L", "7371122704160001"),
+         ("yosef amalo", "2016-04-27", "L", "7371122704160002"), False),
+        # Siblings: born further apart than a typing slip.
+        (("yohanes", "2018-03-13", "L", None), ("yohanes", "2021-12-05", "L", None), False),
+        (("veronika talo", "2007-06-11", "P", None), ("talo", "2008-12-07", "P", None), False),
+        # One person entered twice: the same NIK, a name written short, letters swapped, or
+        # the birth date mistyped by a slip with the name close.
+        (("tukiman", "1955-09-04", "L", "3374120409550001"),
+         ("tekiman", "1955-09-04", "L", "3374120409550001"), True),
+        (("sarah aisyah", "2014-11-30", "P", None), ("sarah", "2014-11-30", "P", None), True),
+        (("euis sopiah", "1986-04-26", "P", None), ("euis soipah", "1986-04-26", "P", None), True),
+        (("zahra ramadani", "2024-08-17", "P", None), ("zahra ramadani", "2023-08-17", "P", None),
+         True),
+        (("herman", "2014-03-01", "L", None), ("hermam", "2014-03-11", "L", None), True),
+        (("dewi", "2014-03-01", "P", None), ("dewi", "2014-01-03", "P", None), True),
     ],
-)
-def test_cluster_forgives_a_nik_mistyped_by_one_keystroke(
-    nik_b: str, b_proven: bool, name_b: str, household_b: str | None, joined: bool
+)  # fmt: skip
+def test_cluster_household_roster_keeps_twins_and_siblings_apart(
+    a: tuple[str, str, str, str | None], b: tuple[str, str, str, str | None], joined: bool
 ) -> None:
     nodes = {
-        "a": Node("9501172807150001", "KLG1", name="dimas"),
-        "b": Node(nik_b, household_b, name=name_b, nik_proven=b_proven),
+        "a": Node(a[3], "KLG1", name=a[0], dob=a[1], sex=a[2]),
+        "b": Node(b[3], "KLG1", name=b[0], dob=b[1], sex=b[2]),
+        "k": Node(None, name=a[0], dob=a[1], sex=a[2]),  # a KPAI record linked to both
+    }
+    clusters = cluster_pairs(nodes, [("k", "a", 0.99), ("k", "b", 0.98)], threshold=0.9)
+    assert (len(_groups(clusters.root)) == 1) is joined
+    assert (refusal_reason([nodes["a"]], [nodes["b"]]) is None) is joined
+
+
+def test_cluster_guard_lets_one_person_in_two_households_be_weighed() -> None:
+    # A double registration under the grandparents' KK, with a second NIK.
+    nodes = {
+        "a": Node("3201011505140001", "KLG1", dob="2014-05-15", name="dimas", sex="L"),
+        "b": Node("3201011505140007", "KLG9", dob="2014-05-15", name="dimas", sex="L"),
     }
     clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
-    assert (len(_groups(clusters.root)) == 1) is joined
+    assert _groups(clusters.root) == {frozenset("ab")}

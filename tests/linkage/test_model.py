@@ -5,7 +5,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP, settings
+from padan.linkage.model import (
+    NIK_BOTH_VERIFIED,
+    NIK_SAME_PREFIX,
+    NIK_SERIAL_SLIP,
+    NIK_UNSHOWN_SLIP,
+    settings,
+)
 
 _NIK = "5103030305080001"  # district 51.03.03, born 3 May 2008, a boy, serial 0001
 
@@ -87,41 +93,57 @@ def test_model_region_levels_count_a_coarse_code_as_far_as_it_goes(
 
 
 def _nik(
-    nik: str, source: str = "kpai", *, fits: bool = True, proven: bool = True
+    nik: str,
+    source: str = "kpai",
+    *,
+    fits: bool = True,
+    proven: bool = True,
+    padan: bool = False,
+    kk: str | None = None,
+    household: str | None = None,
+    family: str | None = None,
 ) -> dict[str, Any]:
     return {"nik": nik, "source": source, "nik_valid": True, "nik_fits": fits,
-            "nik_proven": proven}  # fmt: skip
+            "nik_proven": proven, "nik_padan": padan, "kk": kk, "household": household,
+            "nik_family": family}  # fmt: skip
+
+
+_KK = "5103030101200003"
 
 
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
         (_nik(_NIK, "dtsen"), _nik(_NIK), "exact"),
+        (_nik(_NIK, "dtsen"), _nik(_NIK, fits=False), "exact, but it contradicts one record's "
+         "region or birth date"),
         # District digits mistyped: the complaint's NIK is at odds with its own record.
         (_nik(_NIK, "dtsen"), _nik("5103010305080001", fits=False, proven=False),
-         "one keystroke apart in the region or birth date part"),
+         "one keystroke apart, one NIK at odds with its record"),
+        # Two DTSEN NIKs are not all verified: a slip there is weighed too.
+        (_nik(_NIK, "dtsen"), _nik("5103010305080001", "dtsen", fits=False, proven=False),
+         "one keystroke apart, one NIK at odds with its record"),
         # The complaint has only the regency: it cannot show which NIK is right.
         (_nik(_NIK, "dtsen"), _nik("5103010305080001", proven=False), NIK_UNSHOWN_SLIP),
         # Both records show their NIKs right: they differ because the records do.
         (_nik(_NIK, "dtsen"), _nik("5103010305080001"), "All other comparisons"),
-        # Two DTSEN NIKs are Dukcapil's: never a slip, even when one is at odds with its record.
-        (_nik(_NIK, "dtsen"), _nik("5103010305080001", "dtsen", fits=False, proven=False),
-         "All other comparisons"),
+        # Both verified by Dukcapil: two registered people, whatever the digits.
+        (_nik(_NIK, "dtsen", padan=True), _nik("5103010305080001", "dtsen", padan=True),
+         NIK_BOTH_VERIFIED),
         (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_SLIP),
-        (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SAME_PREFIX),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SERIAL_SLIP),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080012"), NIK_SAME_PREFIX),
+        # The complaint's NIK field holds the family's KK number.
+        (_nik(_NIK, "dtsen", kk=_KK), _nik(_KK), "one NIK is the other record's KK number"),
+        (_nik(_KK), _nik(_NIK, "dtsen", kk=_KK), "one NIK is the other record's KK number"),
+        # ... or the NIK of a parent or a sibling in the child's DTSEN household.
+        (_nik("5103035505800001", family="KLG7"), _nik(_NIK, "dtsen", household="KLG7"),
+         "the NIK of a member of the other record's DTSEN household"),
+        (_nik("5103035505800001", family="KLG7"), _nik(_NIK, "dtsen", household="KLG8"),
+         "All other comparisons"),
     ],
 )  # fmt: skip
-def test_model_nik_levels_tell_a_slip_from_a_neighbours_nik(
+def test_model_nik_levels_weigh_what_registries_hold(
     left: dict[str, Any], right: dict[str, Any], level: str
 ) -> None:
     assert _level("nik", left, right) == level
-
-
-def test_model_a_slip_no_record_can_show_counts_for_nothing() -> None:
-    model = settings().get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
-    (nik,) = [c for c in model["comparisons"] if c["output_column_name"] == "nik"]
-    (level,) = [
-        lv for lv in nik["comparison_levels"] if lv.get("label_for_charts") == NIK_UNSHOWN_SLIP
-    ]
-    assert level["m_probability"] == level["u_probability"]
-    assert level["fix_m_probability"] and level["fix_u_probability"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP
-from padan.linkage.training import complete_u, u_sample_pairs
+from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP
+from padan.linkage.training import complete_u, neutral_unseen, u_sample_pairs
 
 # District and birth-date digits (12), then the serial (4).
 _A, _B = "320118161116", "320118161117"
@@ -39,34 +39,31 @@ def _levels(model: dict[str, object]) -> dict[str, dict[str, object]]:
     }
 
 
-def _features(niks: list[str | None], dtsen: tuple[int, ...] = ()) -> duckdb.DuckDBPyConnection:
-    """Records with these NIKs, KPAI's unless their index is in ``dtsen``; all valid."""
+def _features(niks: list[str | None], padan: tuple[int, ...] = ()) -> duckdb.DuckDBPyConnection:
+    """Records with these NIKs; those whose index is in ``padan`` verified by Dukcapil."""
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE features (unique_id VARCHAR, nik VARCHAR, source VARCHAR, nik_valid BOOLEAN)"
-    )
+    con.execute("CREATE TABLE features (unique_id VARCHAR, nik VARCHAR, nik_padan BOOLEAN)")
     for i, nik in enumerate(niks):
-        source = "dtsen" if i in dtsen else "kpai"
-        con.execute("INSERT INTO features VALUES (?, ?, ?, true)", [f"r{i}", nik, source])
+        con.execute("INSERT INTO features VALUES (?, ?, ?)", [f"r{i}", nik, i in padan])
     return con
 
 
 def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() -> None:
-    # 11 records with a NIK (one NIK held twice) and one without; two of them DTSEN's.
+    # 11 records with a NIK (one NIK held twice) and one without; two of them verified.
     niks = [_A + "0001", _A + "0001", _A + "0002", _A + "0035", _B + "0001", "C" * 16,
             "D" * 16, "E" * 16, None, _B + "0002", _B + "0003", _B + "0035"]  # fmt: skip
-    con = _features(niks, dtsen=(9, 10))
+    con = _features(niks, padan=(9, 10))
     model = _model()
     filled = complete_u(model, con, sampled_pairs=10)  # bound 3 / 10 = 0.3
     levels = _levels(model)
     # Exact NIK: sum of squared frequencies over the 11 NIKs = (2^2 + 9) / 11^2.
     assert levels["nik: exact"]["u_probability"] == pytest.approx(13 / 121)
     # Pairs under prefix _A with different NIKs: 0001/0002 (x2), 0001/0035 (x2), 0002/0035;
-    # one keystroke apart: the two 0001/0002 pairs. Under _B, six pairs; one keystroke apart:
-    # 0001/0002 and 0001/0003, not the two DTSEN NIKs 0002/0003. Set even where sampling gave
-    # a u.
-    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(4 / 11)
-    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(7 / 11)
+    # one keystroke apart: the two 0001/0002 pairs. Under _B, five pairs (the two verified
+    # NIKs 0002/0003 reach a level of their own); one keystroke apart: 0001/0002 and 0001/0003.
+    # Set even where sampling gave a u.
+    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(4 / 10)
+    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(6 / 10)
     assert levels["nik: one keystroke apart elsewhere"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: mother exact"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: both exact"]["u_probability"] == 2e-5  # sampled: kept
@@ -90,3 +87,38 @@ def test_complete_u_never_exceeds_the_sample_bound_nor_gives_zero() -> None:
 )
 def test_u_sample_pairs_grow_with_the_population_within_bounds(records: int, pairs: int) -> None:
     assert u_sample_pairs(records) == pairs
+
+
+def test_complete_u_of_an_unshown_slip_is_measured_among_neighbours() -> None:
+    # District 320118, born 16-11-16: two children (serials 1, 2); one born a day later in the
+    # same district; one born the same day in the next district; one in another regency.
+    niks = ["3201181611160001", "3201181611160002", "3201181711160001", "3201191611160001",
+            "3301181611160001"]  # fmt: skip
+    model = {"comparisons": [{"output_column_name": "nik", "comparison_levels": [
+        {"sql_condition": "s", "label_for_charts": NIK_UNSHOWN_SLIP},
+    ]}]}  # fmt: skip
+    complete_u(model, _features(niks), sampled_pairs=1e6)
+    # Neighbours: pairs sharing the district and birth year (the first three: 3 pairs) or the
+    # regency and birth date (the first two and the next district's: 3 pairs). One digit apart
+    # in the district or day and month: the day after, and the next district: 2 of 6.
+    (level,) = model["comparisons"][0]["comparison_levels"]
+    assert level["u_probability"] == pytest.approx(2 / 6)
+
+
+def test_neutral_unseen_gives_nik_levels_without_m_a_weight_of_zero() -> None:
+    model = {"comparisons": [
+        {"output_column_name": "nik", "comparison_levels": [
+            {"sql_condition": "n", "is_null_level": True},
+            {"sql_condition": "a", "label_for_charts": "seen", "m_probability": 0.9,
+             "u_probability": 1e-6},
+            {"sql_condition": "b", "label_for_charts": "kk", "u_probability": 1e-5},
+        ]},
+        {"output_column_name": "name", "comparison_levels": [
+            {"sql_condition": "c", "label_for_charts": "other", "u_probability": 0.1},
+        ]},
+    ]}  # fmt: skip
+    assert neutral_unseen(model) == ["kk"]
+    levels = model["comparisons"][0]["comparison_levels"]
+    assert levels[2]["m_probability"] == levels[2]["u_probability"] == 1e-5
+    assert levels[1]["m_probability"] == 0.9
+    assert "m_probability" not in model["comparisons"][1]["comparison_levels"][0]

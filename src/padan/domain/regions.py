@@ -20,6 +20,7 @@ __all__ = [
     "RegionCheck",
     "RegionStatus",
     "check_region",
+    "current_code",
     "district_status",
     "dotted",
     "region_table",
@@ -137,3 +138,65 @@ def district_status(six_digits: str) -> RegionStatus:
     if check.level != "district":
         return RegionStatus.MALFORMED if not check.ok else RegionStatus.UNKNOWN
     return check.status
+
+
+def current_code(code: str) -> str:
+    """The current code of the region ``code`` (dotted, any level) denotes.
+
+    Codes retired by the 2022 Papua split (91.*, 92.* → 93-96, domain.md §1.2) are followed to
+    the current region of the same name and kind (kabupaten or kota) under the successor of
+    their parent; a village keeps its own four digits under its district's successor. A code
+    whose region has no single successor of that name becomes its parent's successor (coarser,
+    never wrong). Current and unknown codes are returned as they are.
+    """
+    table = _successors()
+    parts = code.split(".")
+    district, regency = ".".join(parts[:3]), ".".join(parts[:2])
+    if len(parts) >= 3 and district in table:
+        successor = table[district]
+        # A district without a successor of its own went to its regency's: drop the village.
+        return ".".join([successor, *parts[3:]]) if successor.count(".") == 2 else successor
+    if len(parts) >= 2 and regency in table:
+        return table[regency]
+    return code
+
+
+@cache
+def _successors() -> dict[str, str]:
+    """Retired province/regency/district code → its current successor (see current_code)."""
+    regions = region_table()
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for region in regions.values():
+        if not region.retired and region.level in ("regency", "district"):
+            by_name.setdefault((region.level, _plain(region.name)), []).append(region.code)
+    successors: dict[str, str] = {}
+    for region in sorted(regions.values(), key=lambda r: len(r.code)):
+        if not region.retired or region.level not in ("regency", "district"):
+            continue
+        parent = successors.get(region.parent or "", region.parent)
+        found = [
+            c for c in by_name.get((region.level, _plain(region.name)), [])
+            if _same_kind(c, region.code)
+            and (region.level == "regency" or c.rsplit(".", 1)[0] == parent)
+        ]  # fmt: skip
+        if len(found) > 1:  # Sorong: Kab. 92.01 → 96.01, Kota 92.71 → 96.71
+            found = [c for c in found if c[-2:] == region.code[-2:]] or found
+        if len(found) == 1:
+            successors[region.code] = found[0]
+        elif region.level == "district" and parent and parent in successors.values():
+            successors[region.code] = parent
+    return successors
+
+
+def _plain(name: str) -> str:
+    lowered = name.lower()
+    for prefix in ("kabupaten ", "kab. ", "kota administrasi ", "kota "):
+        lowered = lowered.removeprefix(prefix)
+    return "".join(lowered.split())
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Both regencies of one kind: kabupaten (01-69) or kota (71-99); districts always."""
+    if a.count(".") != 1:
+        return True
+    return (int(a[-2:]) >= 71) == (int(b[-2:]) >= 71)

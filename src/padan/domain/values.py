@@ -13,6 +13,7 @@ __all__ = [
     "PERAN_ABH",
     "RAGAM_DISABILITAS",
     "STATUS_IZIN",
+    "STATUS_PADAN",
     "STATUS_PENANGANAN",
     "STATUS_SEKOLAH",
     "UNKNOWN_MARKERS",
@@ -44,6 +45,8 @@ STATUS_PENANGANAN: Final = ("baru", "proses", "selesai")
 HUBUNGAN_KELUARGA: Final = (
     "KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "FAMILI LAIN", "LAINNYA",
 )  # fmt: skip
+#: Whether a DTSEN NIK was verified against Dukcapil (exchange format v1.1).
+STATUS_PADAN: Final = ("PADAN", "TIDAK_PADAN")
 STATUS_SEKOLAH: Final = ("SEKOLAH", "TIDAK SEKOLAH", "PUTUS SEKOLAH", "BELUM SEKOLAH")
 JENIS_LEMBAGA: Final = ("LKSA", "TPA", "RUMAH_AMAN", "RPSA", "UPTD_PPA")
 STATUS_IZIN: Final = ("BERIZIN", "TIDAK_BERIZIN", "DALAM_PROSES")

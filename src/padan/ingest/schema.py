@@ -105,6 +105,7 @@ DTSEN: Final = Extract(
         Column("id_keluarga", "id", True),
         Column("no_kk", "kk"),
         Column("nik", "nik"),
+        Column("status_padan_dukcapil", "code", False, v.STATUS_PADAN),
         Column("nama", "name", True),
         Column("jenis_kelamin", "sex", True),
         Column("tempat_lahir", "text"),

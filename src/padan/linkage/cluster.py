@@ -2,17 +2,20 @@
 
 Plain connected components chain siblings and households into giant clusters as soon as a few
 wrong links exist. Here pairs are merged strongest first, and a merge is refused (and sent to
-review) when the merged cluster would hold two different valid NIKs, two DTSEN household heads,
-or two quite different names born on the same day in the same DTSEN household (twins).
+review) only on evidence that holds in real registries: two different NIKs both verified
+against Dukcapil, two DTSEN household heads, or two members of one DTSEN household's roster
+that cannot be one person entered twice (twins, siblings). A NIK that differs is not a reason
+here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model weighs it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-__all__ = ["Clusters", "Node", "cluster_pairs"]
+__all__ = ["Clusters", "Node", "cluster_pairs", "refusal_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,8 @@ class Node:
     name: str | None = None
     # The record's district and birth date are known and agree with the NIK's own parts.
     nik_proven: bool = True
+    nik_padan: bool = False  # the NIK was verified against Dukcapil (status_padan_dukcapil)
+    sex: str | None = None
 
 
 @dataclass
@@ -52,7 +57,7 @@ def cluster_pairs(
     """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first.
 
     A merge is refused when it would join two records a reviewer said are different children
-    (``cannot_link``), two different valid NIKs, or two household heads.
+    (``cannot_link``), or records the guard keeps apart (:func:`refusal_reason`).
     """
     parent = {uid: uid for uid in nodes}
     apart: dict[str, set[str]] = {}
@@ -94,123 +99,146 @@ def cluster_pairs(
     return Clusters({uid: find(uid) for uid in nodes}, refused)
 
 
+def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> str | None:
+    """Why the guard keeps the records ``nodes`` and ``others`` apart, or None when it does not.
+
+    For :mod:`padan.linkage.explain` and the review queue: the same rule the clustering applies.
+    """
+    here, there = _State.of(nodes[0]), _State.of(others[0])
+    for node in nodes[1:]:
+        here.absorb(_State.of(node))
+    for node in others[1:]:
+        there.absorb(_State.of(node))
+    return here.conflict(there)
+
+
+_Member = tuple[str | None, str | None, str | None, str | None]  # name, birth date, sex, NIK
+
+
 @dataclass(slots=True)
 class _State:
     """What a cluster holds that the guard checks."""
 
-    niks: dict[str, tuple[bool, str | None]]  # valid NIK -> (proven by a record, household)
-    names: set[str]
+    verified: set[str]  # NIKs verified against Dukcapil
+    niks: set[str]
     heads: set[str]  # households whose head is in the cluster
-    born: dict[str, set[str]]  # DTSEN household|birth date -> names: who could be twins
-    years: dict[str, set[int]]  # DTSEN household -> birth years: who could be siblings
+    roster: dict[str, list[_Member]]  # DTSEN household -> its members in the cluster
 
     @classmethod
     def of(cls, node: Node) -> _State:
-        key = f"{node.household}|{node.dob}" if node.household and node.dob else None
         return cls(
-            {node.nik: (node.nik_proven, node.household)} if node.nik else {},
-            {node.name} if node.name else set(),
+            {node.nik} if node.nik and node.nik_padan else set(),
+            {node.nik} if node.nik else set(),
             {node.household or ""} if node.is_head else set(),
-            {key: {node.name}} if key and node.name else {},
-            {node.household: {int(node.dob[:4])}} if node.household and node.dob else {},
+            {
+                node.household: [
+                    (node.name, node.dob, node.sex, node.nik if node.nik_proven else None)
+                ]
+            }
+            if node.household
+            else {},
         )
 
     def conflicts(self, other: _State) -> bool:
-        """True when one child cannot hold both: two NIKs, two households' heads, or twins."""
-        if self._nik_conflict(other) or self._siblings(other):
-            return True
-        same_nik = bool(self.niks.keys() & other.niks.keys())
-        # Two heads are two households, unless one NIK or one household shows it is one person.
+        """True when one person cannot hold both clusters' records."""
+        return self.conflict(other) is not None
+
+    def conflict(self, other: _State) -> str | None:
+        """The reason one person cannot hold both clusters' records, or None."""
+        if len(self.verified | other.verified) > 1:
+            return "two different NIKs, both verified by Dukcapil"
+        same_nik = bool(self.niks & other.niks)
+        # Every resident is on one KK, headed by one person (domain.md §2.3): two heads are two
+        # households' heads, unless one NIK shows one person registered twice.
         if len(self.heads | other.heads) > 1 and not same_nik:
-            return True
-        return not same_nik and _twins(self.born, other.born)
-
-    def _nik_conflict(self, other: _State) -> bool:
-        return any(
-            x != y and not _typo(x, here, y, there, (self.names, other.names))
-            for x, here in self.niks.items()
-            for y, there in other.niks.items()
-        )
-
-    def _siblings(self, other: _State) -> bool:
-        # One household registers one person once per birth date; two birth years two or more
-        # apart in one household are two children (siblings given the same name).
-        return any(
-            max(self.years[h] | other.years[h]) - min(self.years[h] | other.years[h]) >= 2
-            for h in self.years.keys() & other.years.keys()
-        )
+            return "the heads of two DTSEN households"
+        for household in self.roster.keys() & other.roster.keys():
+            for a in self.roster[household]:
+                for b in other.roster[household]:
+                    if not _entered_twice(a, b):
+                        return "two members of one DTSEN household (twins or siblings)"
+        return None
 
     def absorb(self, other: _State) -> None:
-        for nik, (proven, household) in other.niks.items():
-            # One record that shows its NIK right shows the NIK was not mistyped.
-            was_proven, was_household = self.niks.get(nik, (False, None))
-            self.niks[nik] = (proven or was_proven, household or was_household)
-        self.names |= other.names
+        self.verified |= other.verified
+        self.niks |= other.niks
         self.heads |= other.heads
-        for key, names in other.born.items():
-            self.born[key] = self.born.get(key, set()) | names
-        for household, years in other.years.items():
-            self.years[household] = self.years.get(household, set()) | years
+        for household, members in other.roster.items():
+            self.roster.setdefault(household, []).extend(members)
 
 
-def _typo(
-    x: str,
-    here: tuple[bool, str | None],
-    y: str,
-    there: tuple[bool, str | None],
-    names: tuple[set[str], set[str]],
-) -> bool:
-    """True when two valid NIKs one keystroke apart can be one NIK mistyped.
+def _shown(node: Node) -> str | None:
+    """The node's NIK if its record shows it right (district and birth date agree)."""
+    return node.nik if node.nik_proven else None
 
-    Never two DTSEN NIKs: DTSEN's are matched to Dukcapil's register, so two of them are two
-    people (twins differ only in the serial digits). Otherwise, when a record does not show its
-    NIK right (it contradicts the record, or the record lacks the district or birth date to
-    check it), the slip cannot be ruled out; when both do, only the serial digits can be
-    mistyped, and only if the two clusters write one name alike.
+
+def _entered_twice(a: _Member, b: _Member) -> bool:
+    """Whether two members of one household roster can be one person entered twice.
+
+    A household lists each member once; DTSEN, merged from DTKS, Regsosek and P3KE, still holds
+    some twice (domain.md §3, §8.5), the second time with the name written short or slightly
+    differently, or a birth date mistyped. Two people instead:
+    - sexes that differ;
+    - two NIKs that each agree with their records: Dukcapil gives twins consecutive serials
+      (one NIK on both is one person);
+    - birth dates further apart than a typing slip (:func:`_date_slip`): siblings;
+    - on one birth date, names that differ other than by one written short or two letters
+      swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein).
     """
-    (proven_x, household_x), (proven_y, household_y) = here, there
-    if not _one_edit(x, y) or (household_x is not None and household_y is not None):
+    (name_a, dob_a, sex_a, nik_a), (name_b, dob_b, sex_b, nik_b) = a, b
+    if sex_a and sex_b and sex_a != sex_b:
         return False
-    if not (proven_x and proven_y):
+    if nik_a and nik_b:
+        return nik_a == nik_b
+    if dob_a and dob_b and not _date_slip(dob_a, dob_b):
+        return False
+    if not name_a or not name_b:
         return True
-    return x[:12] == y[:12] and any(_one_name(a, b) for a in names[0] for b in names[1])
+    if _written_short(name_a, name_b) or _swapped_letters(name_a, name_b):
+        return True
+    return dob_a != dob_b and _one_name(name_a, name_b)
 
 
-def _one_edit(x: str, y: str) -> bool:
-    """One digit different, or two neighbouring digits swapped."""
-    if len(x) != len(y):
+def _swapped_letters(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped (Sopiah/Soipah): a typing slip, never a name choice."""
+    if len(a) != len(b):
         return False
-    diff = [i for i, (a, b) in enumerate(zip(x, y, strict=True)) if a != b]
-    if len(diff) == 1:
-        return True
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     return (
         len(diff) == 2
         and diff[1] == diff[0] + 1
-        and x[diff[0]] == y[diff[1]]
-        and x[diff[1]] == y[diff[0]]
+        and a[diff[0]] == b[diff[1]]
+        and (a[diff[1]] == b[diff[0]])
     )
 
 
-def _twins(left: dict[str, set[str]], right: dict[str, set[str]]) -> bool:
-    """True when both sides hold people born the same day in one household, with other names.
+def _date_slip(a: str, b: str) -> bool:
+    """Two ISO dates one typing slip apart (or equal): the slips the birth-date comparison
+    knows: one character, day and month swapped, the year ±1, within a month."""
+    if a == b or sum(x != y for x, y in zip(a, b, strict=False)) == 1:
+        return True
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
+        return True
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
+    except ValueError:
+        return False
 
-    A name that is the other written short (Sarah / Sarah Aisyah) is one child, not twins.
-    """
-    return any(
-        not _one_name(a, b)
-        for key in left.keys() & right.keys()
-        for a in left[key]
-        for b in right[key]
-    )
+
+def _written_short(a: str, b: str) -> bool:
+    """One name is the other, perhaps written short (Sarah / Sarah Aisyah) or joined."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    return set(short) <= set(long) or a.replace(" ", "") == b.replace(" ", "")
 
 
 def _one_name(a: str, b: str) -> bool:
     """The two names can be one written twice: one is the other written short (Sarah / Sarah
     Aisyah), or they are close (Herman / Hermam, Muhamad Rizki / Muhammad Rizky)."""
-    short, long = sorted((a.split(), b.split()), key=len)
-    return set(short) <= set(long) or SequenceMatcher(None, a, b).ratio() >= _TWIN_NAME_RATIO
+    return _written_short(a, b) or SequenceMatcher(None, a, b).ratio() >= _TWIN_NAME_RATIO
 
 
-# Below this similarity two names in one household on one birth date are two children; above
-# it, one child written twice (Herman/Hermam, Muhamad Rizki/Muhammad Rizky).
+# Above this similarity two names can be one written twice (Herman/Hermam, Muhamad Rizki/
+# Muhammad Rizky): a common ratio for "close" (difflib's own get_close_matches uses 0.6).
 _TWIN_NAME_RATIO = 0.75

@@ -6,6 +6,7 @@ name rules (compact and token-sorted forms) are computed once per distinct name 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 
 import duckdb
@@ -13,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from padan.domain.names import normalise_name
+from padan.domain.regions import current_code, dotted
 from padan.store import Store
 
 __all__ = ["FEATURE_COLUMNS", "load_features", "update_features"]
@@ -21,7 +23,8 @@ FEATURE_COLUMNS = (
     "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
     "name_first", "name_last", "name_lead", "dob", "dob_days", "dob_year", "dob_placeholder",
     "birth_year_est", "sex", "prov", "kab", "kec", "desa", "mother", "mother_first", "father",
-    "nik", "nik_valid", "kk", "household", "is_head", "nik_fits", "nik_proven", "batch",
+    "nik", "nik_valid", "nik_padan", "nik_family", "kk", "household", "is_head", "nik_fits",
+    "nik_proven", "batch",
 )  # fmt: skip
 
 _KPAI_COLUMNS = (
@@ -30,26 +33,27 @@ _KPAI_COLUMNS = (
     "wilayah_level", "batch_id",
 )  # fmt: skip
 _DTSEN_COLUMNS = (
-    "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "nama_norm", "jenis_kelamin",
+    "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "status_padan_dukcapil",
+    "nama_norm", "jenis_kelamin",
     "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "wilayah_level",
     "batch_id",
 )  # fmt: skip
 
 # Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
+# Codes retired by the Papua split are read as their current successors (``_retired_codes``).
 _REGION = """
     substr(kode_wilayah, 1, 2) AS prov,
-    CASE WHEN wilayah_level IN ('regency', 'district', 'village')
-        THEN substr(kode_wilayah, 1, 5) END AS kab,
-    CASE WHEN wilayah_level IN ('district', 'village') THEN substr(kode_wilayah, 1, 8) END AS kec,
-    CASE WHEN wilayah_level = 'village' THEN kode_wilayah END AS desa
+    CASE WHEN length(kode_wilayah) >= 5 THEN substr(kode_wilayah, 1, 5) END AS kab,
+    CASE WHEN length(kode_wilayah) >= 8 THEN substr(kode_wilayah, 1, 8) END AS kec,
+    CASE WHEN length(kode_wilayah) = 13 THEN kode_wilayah END AS desa
 """
 _DOB = """
     strftime(tanggal_lahir, '%Y-%m-%d') AS dob,
     datediff('day', DATE '1970-01-01', tanggal_lahir) AS dob_days,
-    year(tanggal_lahir) AS dob_year,
-    coalesce(strftime(tanggal_lahir, '%m-%d') IN ('01-01', '07-01', '12-31'), false)
-        AS dob_placeholder
+    year(tanggal_lahir) AS dob_year, false AS dob_placeholder
 """
+
+_DOTTED_PREFIX = "substr({0}, 1, 2) || '.' || substr({0}, 3, 2) || '.' || substr({0}, 5, 2)"
 
 _KPAI_SQL = f"""
 CREATE OR REPLACE TABLE kpai_features AS
@@ -59,9 +63,12 @@ SELECT 'kpai:' || no_pengaduan AS unique_id, 'kpai' AS source, no_pengaduan AS s
     jenis_kelamin AS sex, {_REGION},
     nama_ibu_norm AS mother, nama_ayah_norm AS father,
     CASE WHEN length(nik_anak) = 16 THEN nik_anak END AS nik,
-    nik_anak_status = 'valid' AS nik_valid,
+    coalesce(replace(a.new, '.', ''), substr(nik_anak, 1, 6)) AS nik_area,
+    nik_anak_status = 'valid' AS nik_valid, false AS nik_padan, NULL::VARCHAR AS nik_family,
     NULL::VARCHAR AS kk, NULL::VARCHAR AS household, false AS is_head, batch_id AS batch
-FROM kpai_raw
+FROM (SELECT * REPLACE (coalesce(r.new, kode_wilayah) AS kode_wilayah)
+      FROM kpai_raw LEFT JOIN retired_codes r ON r.old = kode_wilayah) k
+LEFT JOIN retired_codes a ON a.old = {_DOTTED_PREFIX.format("k.nik_anak")}
 """
 
 _DTSEN_SQL = f"""
@@ -78,9 +85,15 @@ SELECT 'dtsen:' || d.id_individu AS unique_id, 'dtsen' AS source, d.id_individu 
     d.nama_ibu_kandung_norm AS mother,
     CASE WHEN d.hubungan_keluarga = 'ANAK' THEN f.father END AS father,
     CASE WHEN length(d.nik) = 16 THEN d.nik END AS nik, d.nik_status = 'valid' AS nik_valid,
-    d.no_kk AS kk, d.id_keluarga AS household, d.hubungan_keluarga = 'KEPALA KELUARGA' AS is_head,
+    coalesce(replace(a.new, '.', ''), substr(d.nik, 1, 6)) AS nik_area,
+    coalesce(d.status_padan_dukcapil = 'PADAN', false) AS nik_padan,
+    NULL::VARCHAR AS nik_family, d.no_kk AS kk, d.id_keluarga AS household,
+    d.hubungan_keluarga = 'KEPALA KELUARGA' AS is_head,
     d.batch_id AS batch
-FROM dtsen_raw d LEFT JOIN fathers f USING (id_keluarga)
+FROM (SELECT * REPLACE (coalesce(r.new, kode_wilayah) AS kode_wilayah)
+      FROM dtsen_raw LEFT JOIN retired_codes r ON r.old = kode_wilayah) d
+LEFT JOIN fathers f USING (id_keluarga)
+LEFT JOIN retired_codes a ON a.old = {_DOTTED_PREFIX.format("d.nik")}
 """
 
 
@@ -92,8 +105,9 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
     _build(con, kpai, dtsen, "features")
-    row = con.execute("SELECT count(*) FROM features").fetchone()
-    return int(row[0]) if row else 0
+    _derive(con, "features")
+    rows = con.execute("SELECT count(*) FROM features").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def update_features(
@@ -119,13 +133,17 @@ def update_features(
         UNION ALL SELECT *, true FROM features_new;
         DROP TABLE features_new
     """)
-    row = con.execute("SELECT count(*) FROM features").fetchone()
-    return int(row[0]) if row else 0
+    _derive(con, "features", only="fresh")
+    rows = con.execute("SELECT count(*) FROM features").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str) -> None:
+    if "status_padan_dukcapil" not in dtsen.column_names:  # a store before exchange format v1.1
+        dtsen = dtsen.append_column("status_padan_dukcapil", pa.nulls(len(dtsen), pa.string()))
     con.register("kpai_raw", kpai)
     con.register("dtsen_raw", dtsen)
+    con.register("retired_codes", _retired_codes(kpai, dtsen))
     con.execute(_KPAI_SQL)
     con.execute(_DTSEN_SQL)
     names = pc.unique(
@@ -144,18 +162,113 @@ def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, tabl
         LEFT JOIN name_forms n ON n.name = b.name
         LEFT JOIN name_forms m ON m.name = b.mother
     """)
-    for name in ("kpai_raw", "dtsen_raw", "name_forms"):
+    for name in ("kpai_raw", "dtsen_raw", "name_forms", "retired_codes"):
         con.unregister(name)
     con.execute("DROP TABLE kpai_features; DROP TABLE dtsen_features")
+
+
+def _retired_codes(kpai: pa.Table, dtsen: pa.Table) -> pa.Table:
+    """Region codes of the Papua split's retired provinces (91, 92) and their successors."""
+    codes = pc.unique(
+        pa.chunked_array(
+            [*kpai.column("kode_wilayah").chunks, *dtsen.column("kode_wilayah").chunks],
+            type=pa.string(),
+        )
+    ).drop_null()
+    prefixes = pc.unique(
+        pa.chunked_array(
+            [*pc.utf8_slice_codeunits(kpai.column("nik_anak"), 0, 6).chunks,
+             *pc.utf8_slice_codeunits(dtsen.column("nik"), 0, 6).chunks],
+            type=pa.string(),
+        )
+    ).drop_null()  # fmt: skip
+    # NIKs keep the district code of their issue (domain.md §2.2): those are looked up too.
+    listed = codes.to_pylist() + [
+        dotted(p) for p in prefixes.to_pylist() if len(p) == 6 and p.isdigit()
+    ]
+    old = sorted({c for c in listed if c.startswith(("91", "92")) and current_code(c) != c})
+    return pa.table(
+        {"old": old, "new": [current_code(c) for c in old]},
+        schema=pa.schema([("old", pa.string()), ("new", pa.string())]),
+    )
+
+
+def _derive(con: duckdb.DuckDBPyConnection, table: str, *, only: str = "true") -> None:
+    """Features that need every record: set on the rows where ``only`` holds.
+
+    ``nik_family``: the DTSEN household (other than the record's own) in which the record's NIK
+    is a member's NIK or the household's KK number. Registries hold children under a parent's,
+    a sibling's or the family card's number (domain.md §2.2, §8.5); the household is where
+    such a child is to be found.
+
+    ``dob_placeholder``: the birth date falls on a day of the year that its source holds far
+    more often than chance (1/365 of its dated records): dates filled in when the true one was
+    unknown. Learned per source, as each agency's operators have their own habits. A day is
+    flagged when its count is at least three times the expected count and five standard
+    deviations (Poisson) above it: ordinary seasonal swings in births stay well inside that.
+    """
+    con.execute(f"""
+        WITH keys AS (
+            SELECT nik AS key, household FROM {table} WHERE source = 'dtsen' AND nik IS NOT NULL
+            UNION SELECT kk, household FROM {table} WHERE source = 'dtsen' AND kk IS NOT NULL
+        ),
+        pointed AS (
+            SELECT t.unique_id, min(k.household) AS family
+            FROM {table} t JOIN keys k ON k.key = t.nik
+                AND k.household IS DISTINCT FROM t.household
+            WHERE {only}
+            GROUP BY t.unique_id
+        )
+        UPDATE {table} SET nik_family = pointed.family FROM pointed
+        WHERE {table}.unique_id = pointed.unique_id
+    """).fetchall()
+    counts = con.execute(f"""
+        SELECT source, substr(dob, 6, 5) AS day, count(*) FROM {table}
+        WHERE dob IS NOT NULL GROUP BY ALL
+    """).fetchall()
+    totals: dict[str, int] = {}
+    for source, _, n in counts:
+        totals[source] = totals.get(source, 0) + n
+    flagged = [
+        (source, day) for source, day, n in counts if _over_represented(n, totals[source] / 365.25)
+    ]
+    con.register("_padan_placeholders", pa.table(
+        {"source": [s for s, _ in flagged], "day": [d for _, d in flagged]},
+        schema=pa.schema([("source", pa.string()), ("day", pa.string())]),
+    ))  # fmt: skip
+    con.execute(f"""
+        UPDATE {table} SET dob_placeholder = true FROM _padan_placeholders p
+        WHERE {table}.source = p.source AND substr({table}.dob, 6, 5) = p.day AND {only}
+    """).fetchall()
+    con.unregister("_padan_placeholders")
+
+
+def _over_represented(count: int, expected: float) -> bool:
+    """A day of the year held ``count`` times where ``expected`` is its fair share.
+
+    Flagged when it is at least three times the fair share and so many that chance gives as
+    many less than once in a million (Poisson tail): with 366 days and two sources tested, a
+    false flag then happens less than once in a thousand runs, however small the source.
+    """
+    if count < 3 * expected or expected <= 0:
+        return False
+    if expected > 50:  # normal approximation; exp(-expected) would underflow
+        return math.erfc((count - 0.5 - expected) / math.sqrt(2 * expected)) / 2 < 1e-6
+    term = math.exp(-expected)  # P(X = 0)
+    below = 0.0
+    for k in range(count):
+        below += term
+        term *= expected / (k + 1)
+    return 1.0 - below < 1e-6
 
 
 # Whether a NIK's own parts (PPKKCC DDMMYY SSSS, day + 40 for girls) agree with the record's
 # region and birth date. A valid NIK that does not, one keystroke from another, is a typing slip.
 _FITS = """
     coalesce(
-        CASE WHEN b.kec IS NOT NULL THEN substr(b.nik, 1, 6) = replace(b.kec, '.', '')
-             WHEN b.kab IS NOT NULL THEN substr(b.nik, 1, 4) = replace(b.kab, '.', '')
-             ELSE substr(b.nik, 1, 2) = b.prov END
+        CASE WHEN b.kec IS NOT NULL THEN b.nik_area = replace(b.kec, '.', '')
+             WHEN b.kab IS NOT NULL THEN substr(b.nik_area, 1, 4) = replace(b.kab, '.', '')
+             ELSE substr(b.nik_area, 1, 2) = b.prov END
         AND CASE WHEN b.dob IS NOT NULL THEN
                 substr(b.nik, 9, 4) = substr(b.dob, 6, 2) || substr(b.dob, 3, 2)
                 AND try_cast(substr(b.nik, 7, 2) AS INT) - try_cast(substr(b.dob, 9, 2) AS INT)

@@ -16,6 +16,7 @@ from splink.blocking_rule_library import CustomRule
 
 __all__ = [
     "BLOCKING_RULES",
+    "NIK_BOTH_VERIFIED",
     "NIK_SAME_PREFIX",
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
@@ -29,8 +30,10 @@ __all__ = [
 #: birth-date and region comparisons already count: their u is taken among such pairs only.
 NIK_SERIAL_SLIP = "one keystroke apart in the serial number"
 NIK_SAME_PREFIX = "same district and birth date"
-#: The NIK level that counts for nothing (weight 0, fixed): see :func:`_nik_comparison`.
+#: One keystroke apart where a record lacks the district or birth date to show its NIK right.
 NIK_UNSHOWN_SLIP = "one keystroke apart where a record cannot show which is right"
+#: Two different NIKs, both verified against Dukcapil (``status_padan_dukcapil = PADAN``).
+NIK_BOTH_VERIFIED = "both verified by Dukcapil, different"
 
 
 def _level(sql: str, label: str) -> Any:
@@ -107,7 +110,9 @@ def _dob_comparison() -> Any:
                 is_null_level=True
             ),
             _level("dob_l = dob_r AND NOT dob_placeholder_l", "exact"),
-            _level("dob_l = dob_r", "exact, a placeholder date (1 Jan, 1 Jul, 31 Dec)"),
+            _level(
+                "dob_l = dob_r", "exact, a placeholder date (a day its source holds far too often)"
+            ),
             _level(
                 "substr(dob_l, 1, 4) = substr(dob_r, 1, 4)"
                 " AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2)"
@@ -187,52 +192,49 @@ def _parents_comparison() -> Any:
     )
 
 
-# DTSEN's NIKs were matched to Dukcapil's register (domain.md, DTSEN): two DTSEN records with
-# different valid NIKs are two registered people, and a keystroke between their numbers is two
-# neighbours' serials or districts, not a typing slip. Measured on 1M synthetic records: every
-# such pair linked as a slip was two people.
-_BOTH_REGISTERED = "source_l = 'dtsen' AND source_r = 'dtsen' AND nik_valid_l AND nik_valid_r"
-
-
-_PREFIX_KEYSTROKE = (
-    f"substr(nik_l, 13, 4) = substr(nik_r, 13, 4) AND NOT ({_BOTH_REGISTERED})"
-    f" AND {_one_keystroke('nik_l', 'nik_r')}"
-)
-
-
 def _nik_comparison() -> Any:
+    # What a difference between two NIKs means is weighed, never assumed (domain.md §2.2):
+    # registries hold mistyped NIKs, a parent's or a sibling's NIK or the KK number in a
+    # child's NIK field, and double registrations with a second NIK. Each such situation is a
+    # level of its own, with a weight learnt from the data.
     return cl.CustomComparison(
         output_column_name="nik",
         comparison_levels=[
             cll.NullLevel("nik"),
             _level("nik_l = nik_r AND nik_fits_l AND nik_fits_r", "exact"),
             # One record's own district or birth date contradicts the NIK: it was mistyped into
-            # someone else's. Among a million children that happens; it is weaker evidence.
+            # someone else's, or it is another family member's.
             _level("nik_l = nik_r", "exact, but it contradicts one record's region or birth date"),
+            # Both verified against Dukcapil's register (status_padan_dukcapil, exchange format
+            # v1.1): two registered people, unless one person holds two NIKs.
+            _level("nik_padan_l AND nik_padan_r", NIK_BOTH_VERIFIED),
             # Serial numbers are given in order: children born the same day in one district have
-            # NIKs one digit apart in the last four. A slip elsewhere is a typing error, and
-            # leaves the mistyped NIK at odds with its own record.
+            # NIKs one digit apart in the last four. Its u is measured among such pairs.
             _level(
-                f"{_PREFIX_KEYSTROKE} AND NOT (nik_fits_l AND nik_fits_r)",
-                "one keystroke apart in the region or birth date part",
-            ),
-            # Both NIKs agree with what their records say, but one record lacks the district or
-            # birth date to show its NIK right: a slip there looks like the NIK of a child born
-            # nearby on a nearby day. Neither for nor against (weight 0); measured on 1M
-            # records, a learnt weight of +15 bits linked such neighbours.
-            _level(
-                f"{_PREFIX_KEYSTROKE} AND NOT (nik_proven_l AND nik_proven_r)",
-                NIK_UNSHOWN_SLIP,
-            ).configure(
-                m_probability=0.01,
-                u_probability=0.01,
-                fix_m_probability=True,
-                fix_u_probability=True,
-            ),
-            _level(
-                f"substr(nik_l, 1, 12) = substr(nik_r, 1, 12) AND NOT ({_BOTH_REGISTERED})"
+                "substr(nik_l, 1, 12) = substr(nik_r, 1, 12)"
                 f" AND {_one_keystroke('nik_l', 'nik_r')}",
                 NIK_SERIAL_SLIP,
+            ),
+            # A slip in the district or birth-date digits leaves the mistyped NIK at odds with
+            # its own record; two NIKs that both agree with their records are more likely two
+            # children born nearby on nearby days.
+            _level(
+                f"{_one_keystroke('nik_l', 'nik_r')} AND NOT (nik_fits_l AND nik_fits_r)",
+                "one keystroke apart, one NIK at odds with its record",
+            ),
+            # Both agree with their records, but a record lacks the district or birth date to
+            # show its NIK right: a slip there looks like the NIK of a child born nearby on a
+            # nearby day. Its u is measured among such neighbours (padan.linkage.training).
+            # Two records that both show their NIKs right differ where their records differ:
+            # the NIK adds nothing to that, and the pair goes on to the levels below.
+            _level(
+                f"{_one_keystroke('nik_l', 'nik_r')} AND NOT (nik_proven_l AND nik_proven_r)",
+                NIK_UNSHOWN_SLIP,
+            ),
+            _level("nik_l = kk_r OR nik_r = kk_l", "one NIK is the other record's KK number"),
+            _level(
+                "nik_family_l = household_r OR nik_family_r = household_l",
+                "the NIK of a member of the other record's DTSEN household",
             ),
             _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", NIK_SAME_PREFIX),
             cll.ElseLevel(),
@@ -316,6 +318,15 @@ BLOCKING_RULES: list[Any] = [
         " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"
         " AND coalesce(jaro_winkler_similarity(l.name_last, r.name_last) >= 0.8, true)"
     ),
+    # A NIK field holding a parent's or a sibling's NIK, or the KK number (domain.md §2.2):
+    # the record meets the household that number belongs to. Both ways round, as each is an
+    # equality the join can hash.
+    CustomRule("l.nik_family = r.household AND l.sex = r.sex"),
+    CustomRule("l.household = r.nik_family AND l.sex = r.sex"),
+    # A call name, a dropped marga or a move to another regency: the same mother and birth date.
+    CustomRule("l.mother = r.mother AND l.dob = r.dob"),
+    # An age-only record (no birth date) with another form of the name: the same mother.
+    *_near_years("l.mother = r.mother AND l.sex = r.sex AND (l.dob IS NULL OR r.dob IS NULL)", 1),
 ]
 
 #: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the

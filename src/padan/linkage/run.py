@@ -25,7 +25,7 @@ from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
 from padan.linkage.state import Previous, save_features
-from padan.linkage.training import train
+from padan.linkage.training import neutral_unseen, train
 from padan.store import Store
 
 __all__ = [
@@ -183,6 +183,11 @@ def link_records(
             engine.save_model(linker, model_path)
             _stamp(model_path, records, seed)
         model = load_model(model_path)
+        if trained:
+            # The saved model, with unseen NIK levels made neutral, is the one that scores.
+            linker = Linker(
+                inputs, engine.model(model), log_level=logging.ERROR, validate_settings=False
+            )
         rules = [rule["blocking_rule"] for rule in model["blocking_rules_to_generate_predictions"]]
         if incremental:
             # Score only pairs that touch a new or changed record. The DuckDB engine blocks
@@ -445,13 +450,16 @@ def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
     """What the clustering guard needs to know of the records ``uids``."""
     with _listed(con, "_padan_paired", uids):
         rows = con.execute(
-            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven"
-            " FROM features JOIN _padan_paired ON unique_id = uid"
+            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven,"
+            " nik_padan, sex FROM features JOIN _padan_paired ON unique_id = uid"
         ).fetchall()
     return {
-        uid: Node(nik if valid else None, household, bool(head), dob, name, bool(proven))
-        for uid, nik, valid, household, head, dob, name, proven in rows
-    }
+        uid: Node(
+            nik if valid else None, household, bool(head), dob, name, bool(proven),
+            bool(padan), sex,
+        )
+        for uid, nik, valid, household, head, dob, name, proven, padan, sex in rows
+    }  # fmt: skip
 
 
 def load_model(model_path: Path) -> dict[str, Any]:
@@ -469,12 +477,14 @@ def load_model(model_path: Path) -> dict[str, Any]:
 def _stamp(model_path: Path, records: int, seed: int) -> None:
     """Add Padan's training metadata to the saved Splink model."""
     model = json.loads(model_path.read_text())
+    neutral = neutral_unseen(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
     model["padan"] = {
         "version": hashlib.sha256(body.encode()).hexdigest()[:12],
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_records": records,
         "seed": seed,
+        "neutral_levels": neutral,
         "training_rules": [
             str(rule.get_blocking_rule("duckdb").blocking_rule_sql) for rule in TRAINING_RULES
         ],

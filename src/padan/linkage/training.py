@@ -20,9 +20,9 @@ from typing import Any
 import duckdb
 from splink import Linker
 
-from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, TRAINING_RULES
+from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP, TRAINING_RULES
 
-__all__ = ["U_SAMPLE_PAIRS", "complete_u", "train", "u_sample_pairs"]
+__all__ = ["U_SAMPLE_PAIRS", "complete_u", "neutral_unseen", "train", "u_sample_pairs"]
 
 #: Random pairs for u on a large population. More pairs see more rare levels; at 1M records
 #: 2M pairs take a few seconds. Small populations sample fewer (see :func:`u_sample_pairs`).
@@ -76,6 +76,8 @@ def complete_u(
                 # Always: a random-pair u here would count the district and birth date twice.
                 same_prefix = same_prefix or _within_same_prefix(con)
                 u = same_prefix[label] or bound
+            elif name == "nik" and label == NIK_UNSHOWN_SLIP:
+                u = _among_neighbours(con) or bound
             elif isinstance(level.get("u_probability"), int | float):
                 continue
             else:
@@ -86,6 +88,27 @@ def complete_u(
     return filled
 
 
+def neutral_unseen(model: dict[str, Any]) -> list[str]:
+    """Give the NIK levels that no training pair reached a weight of 0 (m = u); returns them.
+
+    A registry where no child's NIK field holds the family's KK number, say, teaches nothing
+    about that situation: the level then neither counts for nor against, and the names, birth
+    date, region and parents decide. (Splink would otherwise use its generic default m,
+    a number no data supports.)
+    """
+    neutral: list[str] = []
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "nik":
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or isinstance(level.get("m_probability"), int | float):
+                continue
+            if isinstance(level.get("u_probability"), int | float):
+                level["m_probability"] = level["u_probability"]
+                neutral.append(str(level.get("label_for_charts", level["sql_condition"])))
+    return neutral
+
+
 def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Among records whose different NIKs share district and birth date (the first 12 digits):
     the share one keystroke apart (serials are given in order: 0001, 0002) and the rest.
@@ -94,20 +117,49 @@ def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     serial adds is measured among such pairs, or two children born the same day in one district
     would count as strong evidence of one child.
     """
-    # Two DTSEN NIKs (Dukcapil's) never count as a slip: such pairs go to the same-prefix level.
+    # Two NIKs both verified by Dukcapil reach an earlier level: they are left out here.
     row = con.execute("""
-        WITH n AS (
-            SELECT unique_id, nik, source = 'dtsen' AND nik_valid AS registered
-            FROM features WHERE nik IS NOT NULL)
-        SELECT count(*), count(*) FILTER (
-            WHERE NOT (l.registered AND r.registered) AND damerau_levenshtein(l.nik, r.nik) = 1)
+        WITH n AS (SELECT unique_id, nik, nik_padan FROM features WHERE nik IS NOT NULL)
+        SELECT count(*), count(*) FILTER (WHERE damerau_levenshtein(l.nik, r.nik) = 1)
         FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
             AND l.unique_id < r.unique_id AND l.nik <> r.nik
+            AND NOT (l.nik_padan AND r.nik_padan)
     """).fetchall()
     pairs, slips = row[0] if row else (0, 0)
     if not pairs:
         return {NIK_SERIAL_SLIP: 0.0, NIK_SAME_PREFIX: 0.0}
     return {NIK_SERIAL_SLIP: slips / pairs, NIK_SAME_PREFIX: (pairs - slips) / pairs}
+
+
+def _among_neighbours(con: duckdb.DuckDBPyConnection) -> float:
+    """Among NIKs that agree everywhere but in the district digits below the regency, or the
+    day and month of birth: the share one digit apart.
+
+    A record without a district or a birth date cannot show that a slip there is a slip:
+    such a NIK, one keystroke from another, may as well be a neighbour's, born nearby on a
+    nearby day. That chance is measured here among the neighbours themselves (pairs sharing
+    the regency and birth date digits, or the district and birth year), not among random
+    pairs, where being one digit apart is rare and would count as strong evidence.
+    """
+    row = con.execute("""
+        WITH n AS (SELECT nik FROM features WHERE nik IS NOT NULL),
+        same AS (SELECT count(*) AS c FROM n GROUP BY nik),
+        twice AS (SELECT coalesce(sum(c * (c - 1) / 2), 0) AS p FROM same),
+        masked AS (
+            SELECT i, substr(nik, 1, i - 1) || '_' || substr(nik, i + 1) AS key, count(*) AS c
+            FROM n, range(5, 11) AS t(i) GROUP BY ALL
+        ),
+        apart AS (SELECT coalesce(sum(c * (c - 1) / 2), 0) AS p FROM masked),
+        groups AS (
+            SELECT substr(nik, 1, 6) || substr(nik, 11, 2) AS key, count(*) AS c FROM n GROUP BY 1
+            UNION ALL
+            SELECT substr(nik, 1, 4) || substr(nik, 7, 6), count(*) FROM n GROUP BY 1
+        ),
+        neighbours AS (SELECT coalesce(sum(c * (c - 1) / 2), 0) AS p FROM groups)
+        SELECT apart.p - 6 * twice.p, neighbours.p - 2 * twice.p FROM apart, twice, neighbours
+    """).fetchall()
+    one_digit, pairs = row[0] if row else (0, 0)
+    return float(one_digit) / float(pairs) if pairs else 0.0
 
 
 def _nik_collision(con: duckdb.DuckDBPyConnection) -> float:
