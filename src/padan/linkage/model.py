@@ -269,6 +269,13 @@ def _near_years(condition: str, years: int) -> list[Any]:
     ]
 
 
+def _both_ways(condition: str) -> list[Any]:
+    """``condition`` and its mirror image (``l.`` and ``r.`` swapped): a one-sided rule joins
+    few records on one side; blocking looks at each pair in one order only."""
+    mirrored = condition.replace("l.", "_L_.").replace("r.", "l.").replace("_L_.", "r.")
+    return [CustomRule(condition), CustomRule(mirrored)]
+
+
 def _one_token_off(same: str, other: str) -> str:
     """One name token written the same, the other close: same initial, Jaro-Winkler >= 0.85;
     born within about a year, and in one district or within a month.
@@ -319,14 +326,31 @@ BLOCKING_RULES: list[Any] = [
         " AND coalesce(jaro_winkler_similarity(l.name_last, r.name_last) >= 0.8, true)"
     ),
     # A NIK field holding a parent's or a sibling's NIK, or the KK number (domain.md §2.2):
-    # the record meets the household that number belongs to. Both ways round, as each is an
-    # equality the join can hash.
-    CustomRule("l.nik_family = r.household AND l.sex = r.sex"),
-    CustomRule("l.household = r.nik_family AND l.sex = r.sex"),
-    # A call name, a dropped marga or a move to another regency: the same mother and birth date.
+    # the record meets the household that number belongs to.
+    *_both_ways("l.nik_family = r.household AND l.sex = r.sex"),
+    # A call name, a dropped marga or a move to another regency: the same mother and birth date,
+    # or the same mother, sex and birth year +-1.
     CustomRule("l.mother = r.mother AND l.dob = r.dob"),
-    # An age-only record (no birth date) with another form of the name: the same mother.
-    *_near_years("l.mother = r.mother AND l.sex = r.sex AND (l.dob IS NULL OR r.dob IS NULL)", 1),
+    *_near_years("l.mother = r.mother AND l.sex = r.sex", 1),
+    # A call name taken from another part of the name (Cecep Suhendar / Hendar): born the same
+    # day, in one district. Few children share both.
+    CustomRule("l.dob = r.dob AND l.kec = r.kec AND l.sex = r.sex"),
+    # A complaint without a birth date (age only, or not even that), or coded only to its
+    # province: the same name (or its tokens in another order) in the province, or the same
+    # first token of its own part in the district. One-sided: the side without the date (or
+    # the district) is a small share of records, which keeps these joins small.
+    *_both_ways("l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov"),
+    *_both_ways("l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab"),
+    *_both_ways(
+        "l.dob IS NULL AND l.name_first = r.name_first AND l.kec = r.kec AND l.sex = r.sex"
+    ),
+    *_both_ways("l.dob IS NULL AND l.name_last = r.name_last AND l.kec = r.kec AND l.sex = r.sex"),
+    *_both_ways("l.kab IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov"),
+    # A NIK mistyped in its serial, or in its district digits: the rest of the number agrees.
+    CustomRule("substr(l.nik, 1, 12) = substr(r.nik, 1, 12)"),
+    CustomRule("substr(l.nik, 7, 10) = substr(r.nik, 7, 10) AND l.kab = r.kab"),
+    # Tokens in another order, with a birth date: Katarina Mesakh / Mesakh Katarina.
+    CustomRule("l.name_sorted = r.name_sorted AND l.kab = r.kab AND l.name <> r.name"),
 ]
 
 #: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the
