@@ -3,8 +3,9 @@
 Plain connected components chain siblings and households into giant clusters as soon as a few
 wrong links exist. Here pairs are merged strongest first, and a merge is refused (and sent to
 review) only on evidence that holds in real registries: two different NIKs both verified
-against Dukcapil, two DTSEN household heads, or two members of one DTSEN household's roster
-that cannot be one person entered twice (twins, siblings). A NIK that differs is not a reason
+against Dukcapil, two DTSEN household heads, two members of one DTSEN household's roster
+that cannot be one person entered twice (twins, siblings), or two DTSEN birth dates further
+apart than a typing slip. A NIK that differs is not a reason
 here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model weighs it.
 """
 
@@ -31,6 +32,7 @@ class Node:
     nik_proven: bool = True
     nik_padan: bool = False  # the NIK was verified against Dukcapil (status_padan_dukcapil)
     sex: str | None = None
+    registered_dob: str | None = None  # a DTSEN record's birth date, unless a placeholder
 
 
 @dataclass
@@ -123,6 +125,7 @@ class _State:
     niks: set[str]
     heads: set[str]  # households whose head is in the cluster
     roster: dict[str, list[_Member]]  # DTSEN household -> its members in the cluster
+    born: set[str]  # birth dates DTSEN gives the cluster's records
 
     @classmethod
     def of(cls, node: Node) -> _State:
@@ -137,6 +140,7 @@ class _State:
             }
             if node.household
             else {},
+            {node.registered_dob} if node.registered_dob else set(),
         )
 
     def conflicts(self, other: _State) -> bool:
@@ -157,12 +161,17 @@ class _State:
                 for b in other.roster[household]:
                     if not _entered_twice(a, b):
                         return "two members of one DTSEN household (twins or siblings)"
+        # One person has one birth date: two that DTSEN records give, further apart than a
+        # typing slip, are two people (a chain of links through records without a date).
+        if any(not _date_slip(a, b) for a in self.born for b in other.born):
+            return "two DTSEN birth dates further apart than a typing slip"
         return None
 
     def absorb(self, other: _State) -> None:
         self.verified |= other.verified
         self.niks |= other.niks
         self.heads |= other.heads
+        self.born |= other.born
         for household, members in other.roster.items():
             self.roster.setdefault(household, []).extend(members)
 

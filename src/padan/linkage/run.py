@@ -451,14 +451,15 @@ def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
     with _listed(con, "_padan_paired", uids):
         rows = con.execute(
             "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven,"
-            " nik_padan, sex FROM features JOIN _padan_paired ON unique_id = uid"
+            " nik_padan, sex, CASE WHEN source = 'dtsen' AND NOT dob_placeholder THEN dob END"
+            " FROM features JOIN _padan_paired ON unique_id = uid"
         ).fetchall()
     return {
         uid: Node(
             nik if valid else None, household, bool(head), dob, name, bool(proven),
-            bool(padan), sex,
+            bool(padan), sex, registered,
         )
-        for uid, nik, valid, household, head, dob, name, proven, padan, sex in rows
+        for uid, nik, valid, household, head, dob, name, proven, padan, sex, registered in rows
     }  # fmt: skip
 
 
