@@ -109,3 +109,65 @@ def test_cli_db_upgrade_creates_schema(tmp_path: Path) -> None:
     assert Store(_db(tmp_path)).head_revision() in result.stdout
     listed = runner.invoke(app, ["batches", "list", "--json", "--db", _db(tmp_path)])
     assert json.loads(listed.stdout) == []
+
+
+def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
+    tmp_path: Path,
+) -> None:
+    from padan.synth import generate
+
+    made = generate(tmp_path / "data", households=450, seed=8)
+    with made.files["dtsen"].open() as handle:
+        rows = list(csv.DictReader(handle))
+    households = sorted({r["id_keluarga"] for r in rows})
+    first = set(households[: len(households) // 3])
+    for name, wanted in (("first", True), ("rest", False)):
+        with (tmp_path / f"dtsen_{name}.csv").open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(r for r in rows if (r["id_keluarga"] in first) == wanted)
+    model = str(tmp_path / "model.json")
+    db, other = _db(tmp_path), f"sqlite:///{tmp_path / 'other.db'}"
+    for store, dtsen in ((db, tmp_path / "dtsen_first.csv"), (other, made.files["dtsen"])):
+        for source, path in (("dtsen", dtsen), ("kpai", made.files["kpai"])):
+            ingested = runner.invoke(app, ["ingest", source, str(path), "--db", store])
+            assert ingested.exit_code == 0, ingested.output
+
+    linked = runner.invoke(app, ["link", "--model", model, "--json", "--db", db])
+    assert linked.exit_code == 0, linked.output
+    data = json.loads(linked.stdout)
+    assert data["model"] == model and data["trained"] is True  # the keys of before stay
+    info = data["model_info"]
+    assert info["path"] == model and info["trained_this_run"] is True
+    assert info["version"] == json.loads(Path(model).read_text())["padan"]["version"]
+    assert info["trained_at"] and info["training_records"] == data["records"]
+    assert (
+        info["training_data"]["dtsen"]["records"] + info["training_data"]["kpai"]["records"]
+        == (data["records"])
+    )
+    assert data["retrained_because"].startswith("no model file") and data["drift"] == []
+
+    refused = runner.invoke(app, ["link", "--model", model, "--db", other], env={"COLUMNS": "300"})
+    assert refused.exit_code == 2
+    assert "belongs to another store" in refused.output and info["store_id"] in refused.output
+    explained = runner.invoke(
+        app, ["explain", "kpai:K/1", "dtsen:D1", "--model", model, "--db", other],
+        env={"COLUMNS": "300"},
+    )  # fmt: skip
+    assert explained.exit_code == 2 and "belongs to another store" in explained.output
+
+    rest = runner.invoke(app, ["ingest", "dtsen", str(tmp_path / "dtsen_rest.csv"), "--db", db])
+    assert rest.exit_code == 0, rest.output
+    warned = runner.invoke(app, ["link", "--model", model, "--db", db], env={"COLUMNS": "300"})
+    assert warned.exit_code == 0, warned.output
+    assert f"version {info['version']}" in warned.stdout and "reused" in warned.stdout
+    assert "The data drifted since the model was trained" in warned.stdout
+    assert "padan link --full" in warned.stdout
+
+    full = runner.invoke(app, ["link", "--model", model, "--full", "--json", "--db", db])
+    assert full.exit_code == 0, full.output
+    retrained = json.loads(full.stdout)
+    assert retrained["model_info"]["trained_this_run"] is True
+    assert retrained["retrained_because"].startswith("the data drifted")
+    assert retrained["drift"] and retrained["drift"][0].startswith("dtsen records")
+    assert retrained["model_info"]["version"] != info["version"]

@@ -32,6 +32,7 @@ from padan.linkage import (
     worst_errors,
 )
 from padan.registry import RunSummary, child_evidence, run_linkage
+from padan.registry.runs import ensure_model_of_store
 from padan.settings import get_settings
 from padan.store import Store
 
@@ -98,6 +99,10 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "incremental": summary.incremental, "scored_records": summary.scored_records,
         "new_links": summary.new_links, "changed_attributes": summary.changed_attributes,
         "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},
+        "model_info": (
+            summary.model.figures(trained_this_run=summary.trained) if summary.model else None
+        ),
+        "retrained_because": summary.retrained_because, "drift": list(summary.drift),
     }  # fmt: skip
 
 
@@ -116,12 +121,31 @@ def render_run(summary: RunSummary) -> None:
     table.add_row("child id events", events)
     changed = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.changed_attributes.items()))
     table.add_row("changed attributes", changed or "none")
-    how = "trained now" if summary.trained else "reused"
-    table.add_row("model", f"{summary.model_path} ({how})")
+    table.add_row("model", _model_line(summary))
     table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
     out.print(table)
+    if summary.retrained_because:
+        out.print(f"Model trained this run: {summary.retrained_because}")
+    elif summary.drift:
+        out.print(
+            "[yellow]The data drifted since the model was trained (incremental runs keep the "
+            f"model): {'; '.join(summary.drift)}. Train it again: padan link --full[/]"
+        )
     if summary.review:
         out.print("Doubtful pairs: [bold]padan review list[/]")
+
+
+def _model_line(summary: RunSummary) -> str:
+    """Which model the run used: file, version, when and on how many records it was trained."""
+    how = "trained now" if summary.trained else "reused"
+    info = summary.model
+    if info is None:
+        return f"{summary.model_path} ({how})"
+    records = f"{info.training_records:,}" if info.training_records is not None else "?"
+    return (
+        f"{info.path} ({how}), version {info.version}, trained {info.trained_at or 'unknown'} "
+        f"on {records} records"
+    )
 
 
 def _latest_run(store: Store) -> int:
@@ -232,9 +256,9 @@ def explain(
         _explain_child(record_a, as_json, db)
         return
     with translate_errors():
-        explanation = explain_pair(
-            store_from(db), record_a, record_b, model_path=settings.model_path
-        )
+        store = store_from(db)
+        ensure_model_of_store(store, settings.model_path)
+        explanation = explain_pair(store, record_a, record_b, model_path=settings.model_path)
     if as_json:
         out.print_json(json.dumps(asdict(explanation)))
         return

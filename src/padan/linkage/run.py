@@ -24,9 +24,10 @@ from padan.linkage.cluster import Clusters, Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
+from padan.linkage.model_file import Profile, TrainingCheck, check_training
 from padan.linkage.state import Previous, save_features
 from padan.linkage.training import neutral_unseen, train
-from padan.store import Store
+from padan.store import Store, store_id
 
 __all__ = [
     "DEFAULT_LINK_THRESHOLD",
@@ -74,6 +75,7 @@ class LinkResult:
     candidate_pairs: int | None = None  # pairs the blocking rules put forward, when counted
     affected: set[str] | None = None  # the records ``clusters`` cover; None: all of them
     features: pa.Table | None = None  # features computed anew from a kept state (the fresh)
+    training: TrainingCheck | None = None  # whether and why the model was trained, drift
 
     @property
     def children(self) -> int:
@@ -174,14 +176,16 @@ def link_records(
         say(f"{records:,} records ready")
 
         inputs = engine.register(con)
-        trained = retrain or not model_path.exists()
+        # Trained when asked, without a model file, or (full runs) when the data drifted.
+        check = check_training(con, model_path, retrain=retrain, incremental=incremental)
+        trained = check.train
         if trained:
             linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
             say("training the model (EM)")
             linker = train(linker, inputs, con, records=records, seed=seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)
             engine.save_model(linker, model_path)
-            _stamp(model_path, records, seed)
+            _stamp(model_path, records, seed, store=store_id(store), profile=check.profile)
         model = load_model(model_path)
         if trained:
             # The saved model, with unseen NIK levels made neutral, is the one that scores.
@@ -234,7 +238,7 @@ def link_records(
         shutil.rmtree(spill, ignore_errors=True)
     return LinkResult(
         members, alone, pairs, decisions, model_path, records, seconds, trained,
-        len(fresh) if incremental else records, candidates, affected, computed,
+        len(fresh) if incremental else records, candidates, affected, computed, check,
     )  # fmt: skip
 
 
@@ -475,8 +479,9 @@ def load_model(model_path: Path) -> dict[str, Any]:
     return dict(model)
 
 
-def _stamp(model_path: Path, records: int, seed: int) -> None:
-    """Add Padan's training metadata to the saved Splink model."""
+def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Profile) -> None:
+    """Add Padan's training metadata to the saved Splink model: the id of the ``store`` it was
+    trained on and the ``profile`` of its training data (:mod:`padan.linkage.model_file`)."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
@@ -486,6 +491,8 @@ def _stamp(model_path: Path, records: int, seed: int) -> None:
         "training_records": records,
         "seed": seed,
         "neutral_levels": neutral,
+        "store_id": store,
+        "training_data": profile,
         "training_rules": [
             str(rule.get_blocking_rule("duckdb").blocking_rule_sql) for rule in TRAINING_RULES
         ],

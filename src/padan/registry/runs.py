@@ -22,6 +22,7 @@ from padan.linkage import (
     LinkResult,
     link_records,
 )
+from padan.linkage.model_file import ModelInfo, check_model_store, read_model_info
 from padan.linkage.state import (
     LINK_STATE_SCHEMA,
     PAIR_STATE_SCHEMA,
@@ -34,9 +35,9 @@ from padan.linkage.state import (
     update_state,
 )
 from padan.registry.ids import assign_child_ids, parse_child_id
-from padan.store import LinkRun, Store, run_links_arrow, run_pairs_arrow
+from padan.store import LinkRun, Store, run_links_arrow, run_pairs_arrow, store_id
 
-__all__ = ["RunSummary", "run_linkage"]
+__all__ = ["RunSummary", "ensure_model_of_store", "run_linkage"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class RunSummary:
     scored_records: int = 0  # records whose pairs were scored this run
     new_links: int = 0  # linked pairs not already within one child of the previous run
     changed_attributes: dict[str, int] = field(default_factory=dict)  # column → records
+    model: ModelInfo | None = None  # the model the run used, as its file describes it
+    retrained_because: str | None = None  # why the model was trained this run
+    drift: tuple[str, ...] = ()  # what moved too far since training (an incremental run warns)
 
 
 def run_linkage(
@@ -78,10 +82,17 @@ def run_linkage(
     previous run is written; the run's state is also left beside the model
     (:func:`padan.linkage.state.state_path`) for the next incremental run. Raises what
     :func:`padan.linkage.link_records` raises. ``engine`` runs Splink (default DuckDB).
+
+    The model file must belong to this store (:func:`ensure_model_of_store`) unless
+    ``retrain`` replaces it. A full run also trains again when the data drifted too far from
+    the training data (:func:`padan.linkage.model_file.drift`); an incremental run only
+    reports the drift (``RunSummary.drift``).
     """
     started = dt.datetime.now(dt.UTC)
     decisions = store.review_decisions()
     last = store.latest_link_run()
+    if not retrain:
+        ensure_model_of_store(store, model_path, last=last)
     state = state_path(model_path)
     incremental = (
         last is not None and not full and not retrain and model_path.exists()
@@ -174,7 +185,23 @@ def run_linkage(
         run_id, result.records, children, total, review, result.trained, model_path,
         _counts(ids.events["event"]), seconds, incremental, result.fresh,
         new_links, dict(Counter(column for _, column, _, _ in changes)),
+        model=read_model_info(model_path),
+        retrained_because=result.training.because if result.training else None,
+        drift=result.training.drift if result.training else (),
     )  # fmt: skip
+
+
+def ensure_model_of_store(store: Store, model_path: Path, *, last: LinkRun | None = None) -> None:
+    """Refuse a model file trained on another store (:class:`InputError`, with the fix).
+
+    A model file from before Padan recorded the store is taken as this store's when the
+    store's ``last`` run (default: its latest) used it, and is stamped with the store's id.
+    """
+    if not model_path.exists():
+        return
+    last = last if last is not None else store.latest_link_run()
+    used = last is not None and last.model_version == _model_version(model_path)
+    check_model_store(model_path, store_id(store), used_by_store=used)
 
 
 def _previous(store: Store, last: LinkRun, key: RunKey, state: Path) -> Previous:

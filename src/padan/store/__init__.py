@@ -2,6 +2,7 @@
 
 from padan.store.audit import ExportAudit, export_audit_entries, record_export
 from padan.store.db import BatchWriter, Store, open_store
+from padan.store.identity import store_id
 from padan.store.institution_records import (
     ComplaintLink,
     DedupRun,
@@ -54,6 +55,7 @@ __all__ = [
     "run_links_arrow",
     "run_pairs_arrow",
     "snapshot_records_arrow",
+    "store_id",
 ]
 
 # The web app's tables register on the shared metadata when the store is imported.
