@@ -68,6 +68,26 @@ def _kpai_children_dtsen_ids(kpai: pa.Table, links: pa.Table) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes (written in UTC), PostgreSQL aware ones.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _apart(store: Store, started_at: dt.datetime) -> pa.Table:
+    """Pairs a reviewer had decided "different" when the run started (the run kept them apart).
+
+    Later decisions wait for the next run, so that a snapshot keeps its figures.
+    """
+    pairs = [
+        (d.uid_a, d.uid_b) for d in store.review_decisions()
+        if d.decision == "different" and _utc(d.decided_at) <= _utc(started_at)
+    ]  # fmt: skip
+    return pa.table({
+        "uid_l": pa.array([a for a, _ in pairs], pa.string()),
+        "uid_r": pa.array([b for _, b in pairs], pa.string()),
+    })  # fmt: skip
+
+
 def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs, Snapshot]:
     """The records, links and pairs of the latest linkage run, and its snapshot.
 
@@ -103,7 +123,7 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
     )
     inputs = ReportInputs(
         kpai, dtsen, links, run_pairs_arrow(store, run.id), run.finished_at.date(),
-        run.link_threshold, run.review_threshold, dtsen_quality,
+        run.link_threshold, run.review_threshold, dtsen_quality, _apart(store, run.started_at),
     )  # fmt: skip
     snapshot = Snapshot(
         run.id, run.finished_at, run.model_version, run.link_threshold, run.review_threshold,
