@@ -138,11 +138,20 @@ def test_indicators_count_children_by_their_rules() -> None:
 
 
 def test_indicators_count_review_band_children_as_uncertain() -> None:
+    pairs = [("dtsen:D4", "kpai:K3", 0.7, "model", "review")]
+    report = compute_report(_inputs(pairs), _snapshot())
+    assert report.indicators["kpai_children_maybe_in_dtsen"].uncertain == 1  # B
+    assert report.indicators["kpai_children_in_dtsen"].uncertain == 0
+
+
+def test_indicators_maybe_through_a_complaint_of_a_child_in_dtsen() -> None:
+    # K3 (B, no DTSEN record) waits for review with K5, whose child E is in DTSEN (D5).
     pairs = [("kpai:K3", "kpai:K5", 0.7, "model", "review")]
     report = compute_report(_inputs(pairs), _snapshot(), worklists=True)
-    assert report.indicators["kpai_children_not_in_dtsen"].uncertain == 1  # B
+    assert report.indicators["kpai_children_maybe_in_dtsen"].value == 1
     assert report.indicators["kpai_children_in_dtsen"].uncertain == 1  # E
-    assert report.indicators["kpai_children_maybe_in_dtsen"].value == 0  # no DTSEN record
+    (row,) = report.worklists["mungkin_terdaftar"].rows
+    assert "D5" in str(row[-2]) and row[-1] == "padan explain kpai:K3 kpai:K5"
 
 
 def test_indicators_child_with_only_a_review_band_dtsen_match_is_maybe_not_missing() -> None:
@@ -168,7 +177,8 @@ def test_indicators_child_with_only_a_review_band_dtsen_match_is_maybe_not_missi
         # A reviewer said "different" before the run: nothing awaits review any more.
         ([("dtsen:D4", "kpai:K3", 0.7, "model", "review")], [("dtsen:D4", "kpai:K3")], 0),
         ([("dtsen:D4", "kpai:K3", 0.95, "model", "link")], [], 0),  # linked elsewhere, not open
-        ([("kpai:K3", "kpai:K5", 0.7, "model", "review")], [], 0),  # another KPAI child
+        ([("kpai:K3", "kpai:K5", 0.7, "model", "review")], [], 1),  # E, K5's child, is in DTSEN
+        ([("kpai:K3", "kpai:K5", 0.7, "model", "review")], [("kpai:K3", "kpai:K5")], 0),
         # A review pair of a child already in DTSEN changes nothing for B.
         ([("dtsen:D4", "kpai:K1", 0.7, "model", "review")], [], 0),
     ],

@@ -124,7 +124,8 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
     ``child`` holds one row per KPAI child: ``child_id``, ``region`` (its DTSEN village when
     found, else its most precise KPAI code), ``prov``/``kab``/``kec``, ``uncertain`` (one of its
     records is in a pair left in the review band or refused), ``maybe`` (one of its KPAI records
-    is in such a pair with a DTSEN record that no reviewer has called different), DTSEN
+    is in such a pair, which no reviewer has called different, with a record of a child that has
+    a DTSEN record), DTSEN
     attributes and one boolean column per key of :func:`indicator_keys`.
     """
     con.register("kpai_in", inputs.kpai)
@@ -166,9 +167,16 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
             SELECT least(uid_l, uid_r), greatest(uid_l, uid_r) FROM apart_in
         ), ends AS (
             SELECT a AS uid, b AS other FROM open UNION ALL SELECT b, a FROM open
+        ), near AS (
+            SELECT k.child_id, l.child_id AS other_child FROM ends
+            JOIN k ON ends.uid = 'kpai:' || k.no_pengaduan
+            JOIN links_in l ON l.source = split_part(ends.other, ':', 1)
+                AND l.source_id = substr(ends.other, length(split_part(ends.other, ':', 1)) + 2)
         )
-        SELECT DISTINCT k.child_id FROM ends JOIN k ON ends.uid = 'kpai:' || k.no_pengaduan
-        WHERE starts_with(ends.other, 'dtsen:');
+        -- The other record's child has a DTSEN record (the record itself, or another of its
+        -- records): "same" on the waiting pair would find this child in DTSEN.
+        SELECT DISTINCT near.child_id FROM near
+        WHERE near.other_child IN (SELECT child_id FROM links_in WHERE source = 'dtsen');
     """)
     con.execute(f"""
         CREATE OR REPLACE TABLE ck AS

@@ -40,26 +40,38 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[object, ...]]:
 
 def _candidates(
     con: duckdb.DuckDBPyConnection, flag: str
-) -> dict[str, list[tuple[str, str, str, float, str]]]:
-    """Closest DTSEN candidates of each child with ``flag``: (kpai uid, dtsen id, name, p,
-    decision)."""
+) -> dict[str, list[tuple[str, str, str, str, float, str]]]:
+    """Closest DTSEN candidates of each child with ``flag``: (kpai uid, other uid, dtsen id,
+    name, p, decision). The other record is the DTSEN record, or a record of a child that has
+    DTSEN records (each of them is then a candidate)."""
     rows = con.execute(f"""
         WITH kp AS (
             SELECT 'kpai:' || no_pengaduan AS uid, child_id FROM k
             WHERE child_id IN (SELECT child_id FROM child WHERE {flag})
         ), c AS (
-            SELECT kp.child_id, kp.uid,
-                CASE WHEN p.uid_l = kp.uid THEN p.uid_r ELSE p.uid_l END AS other,
-                p.match_probability, p.decision
-            FROM pairs_in p JOIN kp ON kp.uid = p.uid_l OR kp.uid = p.uid_r
+            SELECT kp.child_id, kp.uid, p.uid_r AS other, p.match_probability, p.decision
+            FROM pairs_in p JOIN kp ON kp.uid = p.uid_l
+            UNION ALL
+            SELECT kp.child_id, kp.uid, p.uid_l, p.match_probability, p.decision
+            FROM pairs_in p JOIN kp ON kp.uid = p.uid_r
+        ), via AS (
+            SELECT c.*, l.child_id AS other_child FROM c
+            JOIN links_in l ON l.source = split_part(c.other, ':', 1)
+                AND l.source_id = substr(c.other, length(split_part(c.other, ':', 1)) + 2)
+            WHERE NOT starts_with(c.other, 'dtsen:')
         )
-        SELECT c.child_id, c.uid, d.id_individu, d.nama, c.match_probability, c.decision
+        SELECT c.child_id, c.uid, c.other, d.id_individu, d.nama, c.match_probability, c.decision
         FROM c JOIN d ON c.other = 'dtsen:' || d.id_individu
-        ORDER BY c.child_id, c.match_probability DESC, d.id_individu
+        UNION ALL
+        SELECT v.child_id, v.uid, v.other, d.id_individu, d.nama, v.match_probability, v.decision
+        FROM via v JOIN d ON d.child_id = v.other_child
+        ORDER BY 1, 6 DESC, 4
     """).fetchall()
-    found: dict[str, list[tuple[str, str, str, float, str]]] = {}
-    for child_id, uid, id_individu, nama, probability, decision in rows:
-        found.setdefault(child_id, []).append((uid, id_individu, nama, probability, decision))
+    found: dict[str, list[tuple[str, str, str, str, float, str]]] = {}
+    for child_id, uid, other, id_individu, nama, probability, decision in rows:
+        found.setdefault(child_id, []).append(
+            (uid, other, id_individu, nama, probability, decision)
+        )
     return found
 
 
@@ -87,9 +99,9 @@ def _not_found(
                 + _REASON.get(decision, decision).format(
                     rt=inputs.review_threshold, lt=inputs.link_threshold
                 )
-                for _, idv, nama, p, decision in found
+                for _, _, idv, nama, p, decision in found
             )
-            check = f"padan explain {found[0][0]} dtsen:{found[0][1]}"
+            check = f"padan explain {found[0][0]} {found[0][1]}"
         else:
             evidence = (
                 f"tidak ada kandidat DTSEN dengan peluang ≥ {inputs.review_threshold:.2f} "
