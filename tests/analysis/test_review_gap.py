@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from analysis.conftest import Linked
-from padan.analysis import Report, compute_report, load_inputs
+from padan.analysis import Report, compute_report, default_rules, indicator_labels, load_inputs
+from padan.analysis.html import render_html
+from padan.analysis.tables import report_dict, report_tables
 from padan.registry import IMPACTS, decide, review_queue, run_linkage
 from padan.store import Store, open_store
 
@@ -83,11 +85,27 @@ def test_review_gap_maybe_children_are_the_queue_first_tier(strict: tuple[Store,
     for a, b in itertools.pairwise(queue):
         if a.impact == b.impact:
             assert a.match_probability >= b.match_probability
+    # The JSON, the HTML (table and chart by region) show the figure too.
+    data = report_dict(report, suppress_small=False)
+    assert (
+        data["indicators"]["kpai_children_maybe_in_dtsen"]
+        == values[  # type: ignore[index]
+            "kpai_children_maybe_in_dtsen"
+        ]
+    )
+    labels = indicator_labels(default_rules())
+    html = render_html(
+        report, report_tables(report, labels, suppress_small=False), suppressed=False
+    )
+    assert "Mungkin terdaftar di DTSEN" in html and "menunggu pemeriksaan" in html
     # Reading only the DTSEN records the report needs gives the figures of reading them all.
     inputs, snapshot = load_inputs(store, all_dtsen=True)
     full = compute_report(inputs, snapshot, worklists=True)
     assert full.values() == values and full.quality == report.quality
-    assert full.worklists["mungkin_terdaftar"].rows == maybe.rows
+    at = maybe.columns.index("kandidat_terdekat")
+    assert sorted((r[0], r[at]) for r in full.worklists["mungkin_terdaftar"].rows) == sorted(
+        (r[0], r[at]) for r in maybe.rows
+    )
 
 
 def test_review_gap_decisions_move_the_child_after_the_next_run(

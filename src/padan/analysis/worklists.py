@@ -65,7 +65,7 @@ def _candidates(
         UNION ALL
         SELECT v.child_id, v.uid, v.other, d.id_individu, d.nama, v.match_probability, v.decision
         FROM via v JOIN d ON d.child_id = v.other_child
-        ORDER BY 1, 6 DESC, 4
+        ORDER BY 1, 6 DESC, 4, 2, 3
     """).fetchall()
     found: dict[str, list[tuple[str, str, str, str, float, str]]] = {}
     for child_id, uid, other, id_individu, nama, probability, decision in rows:
