@@ -58,7 +58,10 @@ DTSEN = [
 ]
 
 
-def _inputs(pairs: list[tuple[str, str, float, str, str]] | None = None) -> ReportInputs:
+def _inputs(
+    pairs: list[tuple[str, str, float, str, str]] | None = None,
+    apart: list[tuple[str, str]] | None = None,
+) -> ReportInputs:
     kpai = {c: [] for c in KPAI_COLUMNS}  # type: dict[str, list[object]]
     for no, _, nik, status, kode, klaster, kategori, dis in KPAI:
         row = dict.fromkeys(KPAI_COLUMNS)
@@ -93,6 +96,10 @@ def _inputs(pairs: list[tuple[str, str, float, str, str]] | None = None) -> Repo
                         "rule": pa.array([p[3] for p in pairs], pa.string()),
                         "decision": pa.array([p[4] for p in pairs], pa.string())}),
         reference_date=REF, link_threshold=0.9, review_threshold=0.5,
+        apart=None if apart is None else pa.table({
+            "uid_l": pa.array([a for a, _ in apart], pa.string()),
+            "uid_r": pa.array([b for _, b in apart], pa.string()),
+        }),
     )  # fmt: skip
 
 
@@ -105,6 +112,7 @@ EXPECTED = {
     "kpai_children": 4,  # A, B, C, E
     "kpai_children_in_dtsen": 3,  # A, C, E
     "kpai_children_not_in_dtsen": 1,  # B
+    "kpai_children_maybe_in_dtsen": 0,  # no DTSEN pair waits for a reviewer
     "eligible_pkh": 2,  # A (lowest desil 3), E (2); C is desil 7
     "eligible_not_receiving_pkh": 1,  # E; A receives through its second registration
     "eligible_sembako": 2,
@@ -124,19 +132,72 @@ def test_indicators_count_children_by_their_rules() -> None:
     report = compute_report(_inputs(), _snapshot(), worklists=True)
     assert report.values() == EXPECTED
     assert {w: len(x.rows) for w, x in report.worklists.items()} == {
-        "usulan_dtsen": 1, "layak_belum_menerima": 5, "tanpa_atensi": 2,
+        "usulan_dtsen": 1, "mungkin_terdaftar": 0, "layak_belum_menerima": 5, "tanpa_atensi": 2,
         "verifikasi_disabilitas": 1, "sinyal_inklusi": 1,
     }  # fmt: skip
 
 
 def test_indicators_count_review_band_children_as_uncertain() -> None:
     pairs = [("dtsen:D4", "kpai:K3", 0.7, "model", "review")]
-    report = compute_report(_inputs(pairs), _snapshot(), worklists=True)
-    assert report.indicators["kpai_children_not_in_dtsen"].uncertain == 1
+    report = compute_report(_inputs(pairs), _snapshot())
+    assert report.indicators["kpai_children_maybe_in_dtsen"].uncertain == 1  # B
     assert report.indicators["kpai_children_in_dtsen"].uncertain == 0
-    (row,) = report.worklists["usulan_dtsen"].rows
-    assert "D4" in str(row[-2]) and "menunggu tinjauan" in str(row[-2])
+
+
+def test_indicators_maybe_through_a_complaint_of_a_child_in_dtsen() -> None:
+    # K3 (B, no DTSEN record) waits for review with K5, whose child E is in DTSEN (D5).
+    pairs = [("kpai:K3", "kpai:K5", 0.7, "model", "review")]
+    report = compute_report(_inputs(pairs), _snapshot(), worklists=True)
+    assert report.indicators["kpai_children_maybe_in_dtsen"].value == 1
+    assert report.indicators["kpai_children_in_dtsen"].uncertain == 1  # E
+    (row,) = report.worklists["mungkin_terdaftar"].rows
+    assert "D5" in str(row[-2]) and row[-1] == "padan explain kpai:K3 kpai:K5"
+
+
+def test_indicators_child_with_only_a_review_band_dtsen_match_is_maybe_not_missing() -> None:
+    pairs = [("dtsen:D4", "kpai:K3", 0.7, "model", "review")]
+    report = compute_report(_inputs(pairs), _snapshot(), worklists=True)
+    maybe = report.indicators["kpai_children_maybe_in_dtsen"]
+    assert (maybe.value, maybe.uncertain) == (1, 1)
+    assert report.indicators["kpai_children_not_in_dtsen"].value == 0
+    assert report.worklists["usulan_dtsen"].rows == []  # B is not proposed to DTSEN as missing
+    (row,) = report.worklists["mungkin_terdaftar"].rows
+    assert row[0] == "B" and "D4" in str(row[-2]) and "menunggu tinjauan" in str(row[-2])
     assert row[-1] == "padan explain kpai:K3 dtsen:D4"
+
+
+# Which pairs make child B (K3, no DTSEN record) "possibly in DTSEN" rather than missing.
+@pytest.mark.parametrize(
+    ("pairs", "apart", "maybe"),
+    [
+        ([], [], 0),
+        ([("dtsen:D4", "kpai:K3", 0.7, "model", "review")], [], 1),
+        ([("dtsen:D4", "kpai:K3", 0.95, "model", "refused")], [], 1),  # the guard stopped it
+        ([("kpai:K3", "dtsen:D4", 0.7, "model", "review")], [], 1),  # either order
+        # A reviewer said "different" before the run: nothing awaits review any more.
+        ([("dtsen:D4", "kpai:K3", 0.7, "model", "review")], [("dtsen:D4", "kpai:K3")], 0),
+        ([("dtsen:D4", "kpai:K3", 0.95, "model", "link")], [], 0),  # linked elsewhere, not open
+        ([("kpai:K3", "kpai:K5", 0.7, "model", "review")], [], 1),  # E, K5's child, is in DTSEN
+        ([("kpai:K3", "kpai:K5", 0.7, "model", "review")], [("kpai:K3", "kpai:K5")], 0),
+        # A review pair of a child already in DTSEN changes nothing for B.
+        ([("dtsen:D4", "kpai:K1", 0.7, "model", "review")], [], 0),
+    ],
+)
+def test_indicators_maybe_in_dtsen_only_for_open_dtsen_pairs(
+    pairs: list[tuple[str, str, float, str, str]], apart: list[tuple[str, str]], maybe: int
+) -> None:
+    report = compute_report(_inputs(pairs, apart), _snapshot(), worklists=True)
+    v = report.values()
+    assert v["kpai_children_maybe_in_dtsen"] == maybe
+    assert v["kpai_children_not_in_dtsen"] == 1 - maybe
+    assert v["kpai_children_in_dtsen"] == 3
+    assert len(report.worklists["usulan_dtsen"].rows) == 1 - maybe
+    assert len(report.worklists["mungkin_terdaftar"].rows) == maybe
+    coverage = ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+                "kpai_children_maybe_in_dtsen")  # fmt: skip
+    for figures in [report.indicators, *(r.figures for r in report.regions),
+                    *(g.figures for g in (*report.by_klaster, *report.by_kategori))]:  # fmt: skip
+        assert sum(figures[k].value for k in coverage) == figures["kpai_children"].value
 
 
 def test_indicators_follow_overridden_rules(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -77,6 +77,7 @@ def test_browser_main_flows(
     # Decide a review item with a reason.
     page.goto(base_url + "/review")
     first = page.locator("section.review-item").first
+    expect(first.locator("p.impact")).to_be_visible()  # what deciding this pair changes
     pair = first.locator("h3").inner_text()
     first.locator("input[name=reason]").fill("tanggal lahir dan nama ibu berbeda")
     first.locator("button[value=different]").click()
@@ -119,6 +120,7 @@ def test_browser_main_flows(
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("#headline tbody tr").first).to_be_visible()
+    expect(page.locator("#headline")).to_contain_text("Mungkin terdaftar di DTSEN")
     expect(page.locator("#indicator-regions tbody tr").first).to_be_visible()
     codes = page.locator("#indicator-regions tbody tr td:first-child").all_inner_texts()
     assert codes and all(c.startswith(world.province + ".") for c in codes if c != "-")

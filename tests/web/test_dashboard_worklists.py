@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from web.conftest import WebWorld
 
 LISTS = (
     "usulan_dtsen",
+    "mungkin_terdaftar",
     "layak_belum_menerima",
     "tanpa_atensi",
     "verifikasi_disabilitas",
@@ -45,6 +47,11 @@ def test_regional_officer_sees_only_their_region(
     expected = build_report(web_store, region=province).indicators
     got = {i["key"]: i["value"] for i in data["indicators"]}
     assert got == {k: f.value for k, f in expected.items()}
+    # Found, possibly found (a DTSEN match awaits review) and not found add up to every child.
+    coverage = ("kpai_children_in_dtsen", "kpai_children_maybe_in_dtsen",
+                "kpai_children_not_in_dtsen")  # fmt: skip
+    assert sum(got[k] for k in coverage) == got["kpai_children"]
+    assert data["labels"]["kpai_children_maybe_in_dtsen"].startswith("Mungkin terdaftar di DTSEN")
     assert not data["suppressed"]
     seen = 0
     for name in LISTS:
@@ -201,3 +208,15 @@ def test_dashboard_shows_institution_indicators_in_scope(
     assert regional and all(r["kode_wilayah"].startswith(world.province + ".") for r in regional)
     page = _get(client, world, "daerah1", "/dashboard").text
     assert all(r["kode_wilayah"] in page for r in regional)
+
+
+def test_review_api_orders_by_impact_then_probability(world: WebWorld, client: TestClient) -> None:
+    items = _get(client, world, "tinjau1", "/api/v1/review", limit=1000).json()["items"]
+    assert items, "the small synthetic store has pairs waiting"
+    order = [("gap", "kpai", "other").index(i["impact"]) for i in items]
+    assert order == sorted(order)
+    for a, b in itertools.pairwise(items):
+        if a["impact"] == b["impact"]:
+            assert a["match_probability"] >= b["match_probability"]
+    page = _get(client, world, "tinjau1", "/review")
+    assert 'class="impact impact-' in page.text and "Urutan:" in page.text

@@ -51,7 +51,9 @@ class ReportInputs:
     match_probability, rule, decision``); those not linked mark review-band children.
     ``reference_date`` is the snapshot date ages are computed at. ``dtsen_quality`` holds
     :data:`QUALITY_COLUMNS` of every DTSEN record when ``dtsen`` holds only those of KPAI
-    children (``None``: ``dtsen`` holds them all).
+    children (``None``: ``dtsen`` holds them all). ``apart`` holds the pairs (``uid_l, uid_r``)
+    a reviewer had decided "different" when the run started: no longer awaiting review, they do
+    not make a child "possibly in DTSEN" (``None``: none).
     """
 
     kpai: pa.Table
@@ -62,11 +64,15 @@ class ReportInputs:
     link_threshold: float
     review_threshold: float
     dtsen_quality: pa.Table | None = None
+    apart: pa.Table | None = None
 
 
 def indicator_keys(rules: Rules) -> list[str]:
     """Every indicator key in report order; programs follow the rules."""
-    keys = ["kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen"]
+    keys = [
+        "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+        "kpai_children_maybe_in_dtsen",
+    ]  # fmt: skip
     for program in rules.programs:
         keys += [f"eligible_{program}", f"eligible_not_receiving_{program}"]
     return [
@@ -84,7 +90,10 @@ def _flags(rules: Rules) -> str:
     parts = [
         "TRUE AS kpai_children",
         "cd.child_id IS NOT NULL AS kpai_children_in_dtsen",
-        "cd.child_id IS NULL AS kpai_children_not_in_dtsen",
+        # Not found, and no DTSEN record waits in the review queue with one of its records:
+        # a child whose only DTSEN match is undecided is "maybe", not missing.
+        "cd.child_id IS NULL AND NOT ck.maybe AS kpai_children_not_in_dtsen",
+        "cd.child_id IS NULL AND ck.maybe AS kpai_children_maybe_in_dtsen",
     ]
     for key, rule in rules.programs.items():
         age = ""
@@ -114,8 +123,10 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
 
     ``child`` holds one row per KPAI child: ``child_id``, ``region`` (its DTSEN village when
     found, else its most precise KPAI code), ``prov``/``kab``/``kec``, ``uncertain`` (one of its
-    records is in a pair left in the review band or refused), DTSEN attributes and one boolean
-    column per key of :func:`indicator_keys`.
+    records is in a pair left in the review band or refused), ``maybe`` (one of its KPAI records
+    is in such a pair, which no reviewer has called different, with a record of a child that has
+    a DTSEN record), DTSEN
+    attributes and one boolean column per key of :func:`indicator_keys`.
     """
     con.register("kpai_in", inputs.kpai)
     con.register("dtsen_in", inputs.dtsen)
@@ -124,6 +135,10 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
     con.register(
         "dtsen_quality_in", inputs.dtsen if inputs.dtsen_quality is None else inputs.dtsen_quality
     )
+    apart = inputs.apart
+    if apart is None:
+        apart = pa.table({"uid_l": pa.array([], pa.string()), "uid_r": pa.array([], pa.string())})
+    con.register("apart_in", apart)
     ref = inputs.reference_date.isoformat()
     aid = ", ".join(f"bool_or(coalesce({c}, FALSE)) AS {c}" for c in AID_COLUMNS)
     con.execute("""
@@ -144,6 +159,24 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
         SELECT DISTINCT l.child_id FROM uids
         JOIN links_in l ON l.source = split_part(uid, ':', 1)
             AND l.source_id = substr(uid, length(split_part(uid, ':', 1)) + 2);
+        CREATE OR REPLACE TABLE maybe_dtsen AS
+        WITH open AS (
+            SELECT least(uid_l, uid_r) AS a, greatest(uid_l, uid_r) AS b FROM pairs_in
+            WHERE decision IN ('review', 'refused')
+            EXCEPT
+            SELECT least(uid_l, uid_r), greatest(uid_l, uid_r) FROM apart_in
+        ), ends AS (
+            SELECT a AS uid, b AS other FROM open UNION ALL SELECT b, a FROM open
+        ), near AS (
+            SELECT k.child_id, l.child_id AS other_child FROM ends
+            JOIN k ON ends.uid = 'kpai:' || k.no_pengaduan
+            JOIN links_in l ON l.source = split_part(ends.other, ':', 1)
+                AND l.source_id = substr(ends.other, length(split_part(ends.other, ':', 1)) + 2)
+        )
+        -- The other record's child has a DTSEN record (the record itself, or another of its
+        -- records): "same" on the waiting pair would find this child in DTSEN.
+        SELECT DISTINCT near.child_id FROM near
+        WHERE near.other_child IN (SELECT child_id FROM links_in WHERE source = 'dtsen');
     """)
     con.execute(f"""
         CREATE OR REPLACE TABLE ck AS
@@ -155,7 +188,8 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
                 AS kpai_dis,
             coalesce(bool_or(kategori IN {_in_list(rules.atensi.abh_kategori)}), FALSE) AS abh,
             coalesce(bool_or(kategori IN {_in_list(rules.atensi.victim_kategori)}), FALSE)
-                AS victim
+                AS victim,
+            child_id IN (SELECT child_id FROM maybe_dtsen) AS maybe
         FROM k GROUP BY child_id;
         CREATE OR REPLACE TABLE cd AS
         SELECT child_id, count(*) AS dtsen_records, min(desil) AS desil, {aid},

@@ -12,7 +12,10 @@ from padan.domain.regions import region_table
 __all__ = ["by_group", "by_region", "data_quality", "overall", "region_name"]
 
 _LEVELS = (("province", "prov", None), ("regency", "kab", "prov"), ("district", "kec", "kab"))
-_COVERAGE = ("kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen")
+_COVERAGE = (
+    "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+    "kpai_children_maybe_in_dtsen",
+)  # fmt: skip
 UNPLACED = "(wilayah tidak rinci)"
 
 

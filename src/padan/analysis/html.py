@@ -53,10 +53,13 @@ Angka lengkap per provinsi, kabupaten/kota dan kecamatan ada di berkas XLSX.</fi
 
 
 def _region_values(
-    found: DisplayTable, missing: DisplayTable, level_label: str
+    found: DisplayTable, missing: DisplayTable, maybe: DisplayTable | None, level_label: str
 ) -> list[dict[str, object]]:
     values: list[dict[str, object]] = []
-    for table, status in ((found, "ditemukan di DTSEN"), (missing, "tidak ditemukan")):
+    statuses = [(found, "ditemukan di DTSEN"), (missing, "tidak ditemukan")]
+    if maybe is not None:
+        statuses.append((maybe, "mungkin terdaftar (menunggu pemeriksaan)"))
+    for table, status in statuses:
         for row in table.rows:
             if row[0] == level_label and isinstance(row[4], int):
                 values.append({"wilayah": str(row[2]), "status": status, "anak": row[4]})
@@ -107,8 +110,9 @@ def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: b
     level_label = {"province": "provinsi", "regency": "kabupaten/kota", "district": "kecamatan"}
     top = level_label[levels[0]] if levels else "provinsi"
     values = _region_values(
-        by_key["kpai_children_in_dtsen"], by_key["kpai_children_not_in_dtsen"], top
-    )
+        by_key["kpai_children_in_dtsen"], by_key["kpai_children_not_in_dtsen"],
+        by_key.get("kpai_children_maybe_in_dtsen"), top,
+    )  # fmt: skip
     import vl_convert as vlc
 
     region_svg = vlc.vegalite_to_svg(_bar_by_region(values).to_json())

@@ -38,6 +38,10 @@ _FIXED: dict[str, tuple[str, str]] = {
         "Anak KPAI tidak ditemukan di DTSEN",
         "KPAI children not found in DTSEN",
     ),
+    "kpai_children_maybe_in_dtsen": (
+        "Mungkin terdaftar di DTSEN (menunggu pemeriksaan)",
+        "Possibly in DTSEN (awaiting review)",
+    ),
     "abh_without_atensi": ("ABH tanpa ATENSI", "Children in conflict with the law without ATENSI"),
     "victims_without_atensi": (
         "Korban kekerasan/eksploitasi tanpa ATENSI",

@@ -53,19 +53,48 @@ def resolve_region(code: str) -> RegionRef:
     return RegionRef(check.code, check.level, check.region.name)
 
 
-def _kpai_children_dtsen_ids(kpai: pa.Table, links: pa.Table) -> list[str]:
+def _kpai_children_dtsen_ids(kpai: pa.Table, links: pa.Table, pairs: pa.Table) -> list[str]:
+    """DTSEN records of KPAI children, and those paired with a KPAI record (the candidates of
+    the children not, or only possibly, found in DTSEN)."""
     con = duckdb.connect()
     try:
         con.register("kpai_in", kpai)
         con.register("links_in", links)
+        con.register("pairs_in", pairs)
         rows = con.execute("""
             SELECT source_id FROM links_in WHERE source = 'dtsen' AND child_id IN (
                 SELECT l.child_id FROM links_in l JOIN kpai_in k
                 ON l.source = 'kpai' AND l.source_id = k.no_pengaduan)
+            UNION
+            SELECT substr(uid_l, 7) FROM pairs_in
+            WHERE starts_with(uid_l, 'dtsen:') AND starts_with(uid_r, 'kpai:')
+            UNION
+            SELECT substr(uid_r, 7) FROM pairs_in
+            WHERE starts_with(uid_r, 'dtsen:') AND starts_with(uid_l, 'kpai:')
         """).fetchall()
     finally:
         con.close()
     return [str(r[0]) for r in rows]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes (written in UTC), PostgreSQL aware ones.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _apart(store: Store, started_at: dt.datetime) -> pa.Table:
+    """Pairs a reviewer had decided "different" when the run started (the run kept them apart).
+
+    Later decisions wait for the next run, so that a snapshot keeps its figures.
+    """
+    pairs = [
+        (d.uid_a, d.uid_b) for d in store.review_decisions()
+        if d.decision == "different" and _utc(d.decided_at) <= _utc(started_at)
+    ]  # fmt: skip
+    return pa.table({
+        "uid_l": pa.array([a for a, _ in pairs], pa.string()),
+        "uid_r": pa.array([b for _, b in pairs], pa.string()),
+    })  # fmt: skip
 
 
 def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs, Snapshot]:
@@ -81,13 +110,14 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         raise InputError("no linkage run in the store yet; run `padan link` first")
     kpai = snapshot_records_arrow(store, "kpai_kasus", KPAI_COLUMNS, run.batches)
     links = run_links_arrow(store, run.id)
+    pairs = run_pairs_arrow(store, run.id)
     if all_dtsen:
         dtsen = snapshot_records_arrow(store, "dtsen_individu", DTSEN_COLUMNS, run.batches)
         dtsen_quality = None
     else:
         dtsen = snapshot_records_arrow(
             store, "dtsen_individu", DTSEN_COLUMNS, run.batches,
-            record_ids=_kpai_children_dtsen_ids(kpai, links),
+            record_ids=_kpai_children_dtsen_ids(kpai, links, pairs),
         )  # fmt: skip
         dtsen_quality = snapshot_records_arrow(
             store, "dtsen_individu", QUALITY_COLUMNS, run.batches
@@ -102,8 +132,8 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         b.id for b in all_batches if b.source in ("kpai", "dtsen") and b.id not in run.batches
     )
     inputs = ReportInputs(
-        kpai, dtsen, links, run_pairs_arrow(store, run.id), run.finished_at.date(),
-        run.link_threshold, run.review_threshold, dtsen_quality,
+        kpai, dtsen, links, pairs, run.finished_at.date(),
+        run.link_threshold, run.review_threshold, dtsen_quality, _apart(store, run.started_at),
     )  # fmt: skip
     snapshot = Snapshot(
         run.id, run.finished_at, run.model_version, run.link_threshold, run.review_threshold,
@@ -150,7 +180,8 @@ def compute_report(
             scope = "(kode_wilayah = $c OR starts_with(kode_wilayah, $c || '.'))"
         params = {"c": region.code} if region else {}
         con.execute(f"CREATE TABLE kq AS SELECT * FROM k WHERE {scope}", params)
-        con.execute(f"CREATE TABLE dq AS SELECT * FROM d WHERE {scope}", params)
+        # Every DTSEN record of the snapshot, not only the KPAI children's ones read into d.
+        con.execute(f"CREATE TABLE dq AS SELECT * FROM dq_all WHERE {scope}", params)
         report = Report(
             snapshot=Snapshot(
                 **{

@@ -24,13 +24,18 @@ DENOMINATORS: Final = {
     "kpai_children": None,
     "kpai_children_in_dtsen": "kpai_children",
     "kpai_children_not_in_dtsen": "kpai_children",
+    "kpai_children_maybe_in_dtsen": "kpai_children",
     "abh_without_atensi": "kpai_children",
     "victims_without_atensi": "kpai_children",
     "disability_mismatch": "kpai_children_in_dtsen",
     "inclusion_signals": "kpai_children_in_dtsen",
 }
 _LEVEL_LABEL: Final = {"province": "provinsi", "regency": "kabupaten/kota", "district": "kecamatan"}
-_ROW_RELATION: Final = (("kpai_children_in_dtsen", "kpai_children_not_in_dtsen"), "kpai_children")
+#: Found + possibly found (a DTSEN match awaits review) + not found = every KPAI child.
+_ROW_RELATION: Final = (
+    ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen", "kpai_children_maybe_in_dtsen"),
+    "kpai_children",
+)
 
 
 def denominator(key: str) -> str | None:
@@ -116,10 +121,12 @@ def _group_table(
         rows.append([
             g.label, shown[whole], shown[parts[0]],
             _percent(shown[parts[0]], shown[whole]), shown[parts[1]],
-            _uncertain(g.figures[whole], whole in hidden, on),
+            _uncertain(g.figures[whole], whole in hidden, on), shown.get(parts[2], 0),
         ])  # fmt: skip
-    headers = [head, "anak KPAI", "ditemukan di DTSEN", "cakupan (%)", "tidak ditemukan",
-               "anak dari pasangan tinjauan"]  # fmt: skip
+    headers = [
+        head, "anak KPAI", "ditemukan di DTSEN", "cakupan (%)", "tidak ditemukan",
+        "anak dari pasangan tinjauan", "mungkin terdaftar (menunggu pemeriksaan)",
+    ]  # fmt: skip
     return DisplayTable(key, title, headers, rows)
 
 

@@ -39,38 +39,55 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[object, ...]]:
 
 
 def _candidates(
-    con: duckdb.DuckDBPyConnection, inputs: ReportInputs
-) -> dict[str, list[tuple[str, str, str, float, str]]]:
-    """Closest DTSEN candidates of each not-found child: (kpai uid, dtsen id, name, p, decision)."""
-    rows = con.execute("""
+    con: duckdb.DuckDBPyConnection, flag: str
+) -> dict[str, list[tuple[str, str, str, str, float, str]]]:
+    """Closest DTSEN candidates of each child with ``flag``: (kpai uid, other uid, dtsen id,
+    name, p, decision). The other record is the DTSEN record, or a record of a child that has
+    DTSEN records (each of them is then a candidate)."""
+    rows = con.execute(f"""
         WITH kp AS (
             SELECT 'kpai:' || no_pengaduan AS uid, child_id FROM k
-            WHERE child_id IN (SELECT child_id FROM child WHERE kpai_children_not_in_dtsen)
+            WHERE child_id IN (SELECT child_id FROM child WHERE {flag})
         ), c AS (
-            SELECT kp.child_id, kp.uid,
-                CASE WHEN p.uid_l = kp.uid THEN p.uid_r ELSE p.uid_l END AS other,
-                p.match_probability, p.decision
-            FROM pairs_in p JOIN kp ON kp.uid = p.uid_l OR kp.uid = p.uid_r
+            SELECT kp.child_id, kp.uid, p.uid_r AS other, p.match_probability, p.decision
+            FROM pairs_in p JOIN kp ON kp.uid = p.uid_l
+            UNION ALL
+            SELECT kp.child_id, kp.uid, p.uid_l, p.match_probability, p.decision
+            FROM pairs_in p JOIN kp ON kp.uid = p.uid_r
+        ), via AS (
+            SELECT c.*, l.child_id AS other_child FROM c
+            JOIN links_in l ON l.source = split_part(c.other, ':', 1)
+                AND l.source_id = substr(c.other, length(split_part(c.other, ':', 1)) + 2)
+            WHERE NOT starts_with(c.other, 'dtsen:')
         )
-        SELECT c.child_id, c.uid, d.id_individu, d.nama, c.match_probability, c.decision
+        SELECT c.child_id, c.uid, c.other, d.id_individu, d.nama, c.match_probability, c.decision
         FROM c JOIN d ON c.other = 'dtsen:' || d.id_individu
-        ORDER BY c.child_id, c.match_probability DESC, d.id_individu
+        UNION ALL
+        SELECT v.child_id, v.uid, v.other, d.id_individu, d.nama, v.match_probability, v.decision
+        FROM via v JOIN d ON d.child_id = v.other_child
+        ORDER BY 1, 6 DESC, 4, 2, 3
     """).fetchall()
-    found: dict[str, list[tuple[str, str, str, float, str]]] = {}
-    for child_id, uid, id_individu, nama, probability, decision in rows:
-        found.setdefault(child_id, []).append((uid, id_individu, nama, probability, decision))
+    found: dict[str, list[tuple[str, str, str, str, float, str]]] = {}
+    for child_id, uid, other, id_individu, nama, probability, decision in rows:
+        found.setdefault(child_id, []).append(
+            (uid, other, id_individu, nama, probability, decision)
+        )
     return found
 
 
-def _usulan_dtsen(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Worklist:
-    candidates = _candidates(con, inputs)
+def _not_found(
+    con: duckdb.DuckDBPyConnection, inputs: ReportInputs, flag: str
+) -> list[tuple[object, ...]]:
+    """The children with ``flag`` (not found, or only possibly found, in DTSEN), each with its
+    closest DTSEN candidates and why they were not linked."""
+    candidates = _candidates(con, flag)
     base = _rows(
         con,
         f"""
         SELECT c.child_id, p.no_pengaduan, p.nama_anak, p.jenis_kelamin, p.tanggal_lahir, p.usia,
             p.nik_anak, p.status_nik, c.region, p.klaster, p.kategori, c.uncertain
         FROM child c JOIN ({_KPAI_PART}) p USING (child_id)
-        WHERE c.kpai_children_not_in_dtsen ORDER BY c.region, c.child_id
+        WHERE c.{flag} ORDER BY c.region, c.child_id
     """,
     )
     rows = []
@@ -82,9 +99,9 @@ def _usulan_dtsen(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Workl
                 + _REASON.get(decision, decision).format(
                     rt=inputs.review_threshold, lt=inputs.link_threshold
                 )
-                for _, idv, nama, p, decision in found
+                for _, _, idv, nama, p, decision in found
             )
-            check = f"padan explain {found[0][0]} dtsen:{found[0][1]}"
+            check = f"padan explain {found[0][0]} {found[0][1]}"
         else:
             evidence = (
                 f"tidak ada kandidat DTSEN dengan peluang ≥ {inputs.review_threshold:.2f} "
@@ -92,12 +109,29 @@ def _usulan_dtsen(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Workl
             )
             check = ""
         rows.append((*row[:-1], "ya" if row[-1] else "tidak", evidence, check))
+    return rows
+
+
+_NOT_FOUND_COLUMNS = (
+    "child_id", "no_pengaduan", "nama_anak", "jenis_kelamin", "tanggal_lahir", "usia",
+    "nik_anak", "status_nik", "kode_wilayah", "klaster", "kategori", "perlu_tinjauan",
+    "kandidat_terdekat", "periksa",
+)  # fmt: skip
+
+
+def _usulan_dtsen(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Worklist:
     return Worklist(
         "usulan_dtsen", "Usulan DTSEN: anak KPAI yang tidak ditemukan di DTSEN",
-        ("child_id", "no_pengaduan", "nama_anak", "jenis_kelamin", "tanggal_lahir", "usia",
-         "nik_anak", "status_nik", "kode_wilayah", "klaster", "kategori", "perlu_tinjauan",
-         "kandidat_terdekat", "periksa"),
-        rows,
+        _NOT_FOUND_COLUMNS, _not_found(con, inputs, "kpai_children_not_in_dtsen"),
+    )  # fmt: skip
+
+
+def _mungkin_terdaftar(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Worklist:
+    # Not proposed to DTSEN: a reviewer's "same" on the waiting pair would find them there.
+    return Worklist(
+        "mungkin_terdaftar",
+        "Mungkin terdaftar di DTSEN: anak KPAI yang pasangan DTSEN-nya menunggu pemeriksaan",
+        _NOT_FOUND_COLUMNS, _not_found(con, inputs, "kpai_children_maybe_in_dtsen"),
     )  # fmt: skip
 
 
@@ -193,7 +227,7 @@ def build_worklists(
 ) -> dict[str, Worklist]:
     """Every worklist for the children of the ``child`` table (names included)."""
     lists = [
-        _usulan_dtsen(con, inputs), _eligible(con, rules), _atensi(con), _disability(con),
-        _inclusion(con, rules),
+        _usulan_dtsen(con, inputs), _mungkin_terdaftar(con, inputs), _eligible(con, rules),
+        _atensi(con), _disability(con), _inclusion(con, rules),
     ]  # fmt: skip
     return {w.key: w for w in lists}

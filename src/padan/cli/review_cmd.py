@@ -14,6 +14,12 @@ from padan.registry import decide, review_queue
 
 __all__ = ["review_app"]
 
+_IMPACT = {
+    "gap": "gap: KPAI child into DTSEN",
+    "kpai": "a KPAI child",
+    "other": "no KPAI child",
+}
+
 review_app = typer.Typer(
     help="Pairs waiting for a person, and the decisions.", no_args_is_help=True
 )
@@ -25,20 +31,27 @@ def list_queue(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Doubtful pairs and merges the chaining guard refused, most likely first."""
+    """Doubtful pairs and merges the chaining guard refused: first those whose decision changes
+    a gap indicator (a KPAI child not found in DTSEN), then those that change a KPAI child, then
+    the rest; most likely first within each."""
     with translate_errors():
         items = review_queue(store_from(db), limit=limit)
     if as_json:
         out.print_json(json.dumps([asdict(i) for i in items]))
         return
     table = Table(title="Antrian tinjauan / Review queue")
-    for name in ("record A", "record B", "probability", "why"):
+    for name in ("record A", "record B", "probability", "why", "changes"):
         table.add_column(name)
     for item in items:
         why = "guard refused the merge" if item.reason == "refused" else "between thresholds"
         table.add_row(item.uid_a, item.uid_b, f"{item.match_probability:.3f}",
-                      why + (" (unsure before)" if item.unsure_before else ""))  # fmt: skip
+                      why + (" (unsure before)" if item.unsure_before else ""),
+                      _IMPACT.get(item.impact, item.impact))  # fmt: skip
     out.print(table)
+    out.print(
+        "Order: pairs that change a gap indicator first, then those that change a KPAI child, "
+        "then the rest; most likely first within each."
+    )
     out.print(
         "Decide: [bold]padan review decide A B same|different|unsure[/] "
         "[bold]--reviewer NAME --reason TEXT[/]"

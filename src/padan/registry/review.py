@@ -7,10 +7,20 @@ from dataclasses import dataclass
 
 from padan.errors import InputError
 from padan.store import ReviewDecision, Store
+from padan.store.web_queries import child_sources, children_of, review_pairs
 
-__all__ = ["DECISIONS", "ChildEvidence", "ReviewItem", "child_evidence", "decide", "review_queue"]
+__all__ = [
+    "DECISIONS", "IMPACTS", "ChildEvidence", "ReviewItem", "child_evidence", "decide",
+    "pair_impact", "review_queue",
+]  # fmt: skip
 
 DECISIONS = ("same", "different", "unsure")
+
+#: What deciding a pair can change, in queue order: ``gap`` (a KPAI child without a DTSEN record
+#: would be found in DTSEN: the gap indicators move), ``kpai`` (two KPAI children merge, or a KPAI
+#: child's DTSEN attributes or records change), ``other`` (no KPAI child involved, e.g. one
+#: person registered twice in DTSEN).
+IMPACTS = ("gap", "kpai", "other")
 
 
 @dataclass(frozen=True)
@@ -22,22 +32,60 @@ class ReviewItem:
     match_probability: float
     reason: str  # review (between the thresholds) | refused (the guard stopped the merge)
     unsure_before: bool
+    impact: str = "other"  # one of IMPACTS: what a decision on this pair changes
+
+
+def pair_impact(
+    sources_a: frozenset[str] | set[str], sources_b: frozenset[str] | set[str], *, same_child: bool
+) -> str:
+    """What deciding a pair changes, from the sources of the two records' children (of IMPACTS).
+
+    ``gap`` when "same" would join a KPAI child that has no DTSEN record to a child that has
+    one; ``kpai`` when a KPAI child is otherwise involved (two KPAI children merge, a KPAI child
+    gains DTSEN records, or, inside one child, "different" could split it); else ``other``.
+    """
+    kpai_a, kpai_b = "kpai" in sources_a, "kpai" in sources_b
+    if same_child:
+        return "kpai" if kpai_a else "other"
+    if (kpai_a and "dtsen" not in sources_a and "dtsen" in sources_b) or (
+        kpai_b and "dtsen" not in sources_b and "dtsen" in sources_a
+    ):
+        return "gap"
+    return "kpai" if kpai_a or kpai_b else "other"
 
 
 def review_queue(store: Store, *, limit: int | None = None) -> list[ReviewItem]:
-    """Pairs of the latest run waiting for review, most likely matches first.
+    """Pairs of the latest run waiting for review, ordered by what a decision changes.
 
-    Pairs already decided "same" or "different" are left out; "unsure" ones stay, flagged.
+    First the pairs whose "same" would find a KPAI child in DTSEN (``impact == "gap"``), then
+    those that change a KPAI child otherwise (``kpai``), then the rest (``other``); within
+    each, most likely matches first. Pairs already decided "same" or "different" are left out;
+    "unsure" ones stay, flagged.
     """
     run = store.latest_link_run()
     if run is None:
         return []
     decided = {(d.uid_a, d.uid_b): d.decision for d in store.review_decisions()}
-    items = [
-        ReviewItem(a, b, p, decision, decided.get((a, b)) == "unsure")
-        for a, b, p, _, decision in store.link_pairs(run.id)
-        if decision in ("review", "refused") and decided.get((a, b)) in (None, "unsure")
+    waiting = [
+        (a, b, p, decision)
+        for a, b, p, decision in review_pairs(store, run.id)
+        if decided.get((a, b)) in (None, "unsure")
     ]
+    child_of = children_of(store, run.id, sorted({u for a, b, _, _ in waiting for u in (a, b)}))
+    sources = child_sources(store, run.id, list(set(child_of.values())))
+    none: frozenset[str] = frozenset()
+    items = [
+        ReviewItem(
+            a, b, p, decision, decided.get((a, b)) == "unsure",
+            pair_impact(
+                sources.get(child_of.get(a, ""), none), sources.get(child_of.get(b, ""), none),
+                same_child=child_of.get(a) is not None and child_of.get(a) == child_of.get(b),
+            ),
+        )
+        for a, b, p, decision in waiting
+    ]  # fmt: skip
+    # review_pairs gives the most likely first; a stable sort keeps that within each tier.
+    items.sort(key=lambda item: IMPACTS.index(item.impact))
     return items[:limit] if limit is not None else items
 
 

@@ -29,6 +29,7 @@ from padan.store.tables import (
 __all__ = [
     "SOURCE_TABLES",
     "child_members",
+    "child_sources",
     "children_of",
     "find_records",
     "household_members",
@@ -115,15 +116,41 @@ def children_of(store: Store, run_id: int, uids: Sequence[str]) -> dict[str, str
     result: dict[str, str] = {}
     with store._connect() as conn:
         for source, ids in by_source.items():
-            params = {"run_id": run_id, "source": source, "ids": ids}
-            result.update({f"{source}:{r[0]}": r[1] for r in conn.execute(_CHILDREN_OF, params)})
+            for chunk in _chunks(ids):
+                params = {"run_id": run_id, "source": source, "ids": chunk}
+                rows = conn.execute(_CHILDREN_OF, params)
+                result.update({f"{source}:{r[0]}": r[1] for r in rows})
     return result
+
+
+def child_sources(store: Store, run_id: int, child_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The sources (``kpai``, ``dtsen``) each child of a run has records from."""
+    found: dict[str, set[str]] = {}
+    with store._connect() as conn:
+        for chunk in _chunks(sorted(set(child_ids))):
+            for child_id, source in conn.execute(_CHILD_SOURCES, {"run_id": run_id, "ids": chunk}):
+                found.setdefault(child_id, set()).add(source)
+    return {child: frozenset(sources) for child, sources in found.items()}
+
+
+def _chunks(values: Sequence[str], size: int = 2000) -> list[list[str]]:
+    # A review queue can name tens of thousands of records: stay under the drivers' limits on
+    # bound parameters (SQLite allows 32,766 in one statement).
+    return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
 _CHILDREN_OF = select(child_links.c.source_id, child_links.c.child_id).where(
     held_in_run(child_links, bindparam("run_id")), child_links.c.source == bindparam("source"),
     child_links.c.source_id.in_(bindparam("ids", expanding=True)),
 )  # fmt: skip
+_CHILD_SOURCES = (
+    select(child_links.c.child_id, child_links.c.source)
+    .where(
+        held_in_run(child_links, bindparam("run_id")),
+        child_links.c.child_id.in_(bindparam("ids", expanding=True)),
+    )
+    .distinct()
+)
 # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
 _CHILD_MEMBERS = select(
     child_links.c.child_id, child_links.c.source, child_links.c.source_id,

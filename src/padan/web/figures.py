@@ -46,6 +46,7 @@ __all__ = [
 #: Worklist keys of :func:`padan.analysis.build_report`, in the order the pages list them.
 WORKLISTS = (
     "usulan_dtsen",
+    "mungkin_terdaftar",
     "layak_belum_menerima",
     "tanpa_atensi",
     "verifikasi_disabilitas",

@@ -97,6 +97,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     "aid": ("Bantuan sosial", "Social aid"),
     "waiting": ("pasangan menunggu", "pairs waiting"),
     "nothing_waiting": ("Tidak ada pasangan yang menunggu.", "No pair is waiting."),
+    "queue_order": (
+        "Urutan: dulu pasangan yang keputusannya mengubah indikator kesenjangan, lalu yang "
+        "mengubah data anak KPAI, lalu sisanya; di tiap kelompok, peluang tertinggi dulu.",
+        "Order: first the pairs whose decision changes a gap indicator, then those that change a "
+        "KPAI child's figures, then the rest; within each, most likely first.",
+    ),
+    "impact_gap": (
+        "Mengubah indikator kesenjangan: anak KPAI yang belum ditemukan di DTSEN akan terdaftar "
+        "bila sama",
+        "Changes a gap indicator: a KPAI child not yet found in DTSEN would be found if same",
+    ),
+    "impact_kpai": (
+        "Mengubah data anak KPAI (dua anak KPAI bergabung, atau catatan DTSEN-nya berubah)",
+        "Changes a KPAI child's figures (two KPAI children merge, or its DTSEN records change)",
+    ),
+    "impact_other": (
+        "Tidak mengubah indikator anak KPAI (mis. catatan ganda di DTSEN)",
+        "Changes no KPAI child's indicator (e.g. a double registration in DTSEN)",
+    ),
     "weight": ("Bobot", "Weight"),
     "level": ("Tingkat", "Level"),
     "threshold": ("Ambang", "Threshold"),

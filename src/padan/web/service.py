@@ -19,6 +19,7 @@ from padan.domain.regions import check_region, region_table
 from padan.errors import InputError, PadanError
 from padan.ingest import ingest_file
 from padan.registry import decide as registry_decide
+from padan.registry import review_queue
 from padan.store import Store
 from padan.store.web_queries import (
     child_members,
@@ -407,18 +408,15 @@ def review_items(
     run_id = latest_run_id(store)
     if run_id is None:
         return []
-    decided = {(d.uid_a, d.uid_b): d.decision for d in store.review_decisions()}
-    waiting = [
-        (a, b, prob, why)
-        for a, b, prob, why in review_pairs(store, run_id)
-        if decided.get((a, b)) in (None, "unsure")
-    ][:limit]
-    uids = sorted({u for a, b, _, _ in waiting for u in (a, b)})
+    # Ordered by what a decision changes (the gap indicators first), then by probability.
+    waiting = review_queue(store, limit=limit)
+    uids = sorted({u for item in waiting for u in (item.uid_a, item.uid_b)})
     records = records_by_uid(store, uids)
     child_of = children_of(store, run_id, uids)
     items: list[dict[str, Any]] = []
     involved: set[str] = set()
-    for a, b, prob, why in waiting:
+    for item in waiting:
+        a, b, prob, why = item.uid_a, item.uid_b, item.match_probability, item.reason
         involved.update(c for c in (child_of.get(a), child_of.get(b)) if c)
         left, right = _side(p, a, records.get(a)), _side(p, b, records.get(b))
         pending = pending_merges_for(store, a, b)
@@ -430,7 +428,8 @@ def review_items(
                 "reason": why,
                 "child_a": child_of.get(a),
                 "child_b": child_of.get(b),
-                "unsure_before": decided.get((a, b)) == "unsure",
+                "unsure_before": item.unsure_before,
+                "impact": item.impact,
                 "pending_reviewer": pending[0].reviewer if pending else None,
                 "fields": [
                     {
