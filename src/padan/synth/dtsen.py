@@ -241,7 +241,7 @@ class DtsenWriter:
         if kind == "second_nik":  # a second e-KTP recording: another serial, maybe elsewhere
             district = village.district6
             if chance(rng, 0.4):
-                district = self.registry_district(rng, district)
+                district = self._registry_district(rng, district)
             duplicate.nik = self.registry.nik(district, person.birth, person.sex)
         elif kind == "kk_as_nik":
             duplicate.nik = household.no_kk
@@ -257,7 +257,7 @@ class DtsenWriter:
             duplicate.nik = person.nik if chance(rng, 0.4) else ""
         return duplicate
 
-    def registry_district(self, rng: random.Random, home: str) -> str:
+    def _registry_district(self, rng: random.Random, home: str) -> str:
         """Where a second NIK was issued: the home district or a neighbouring one."""
         if self.geography is None:
             return home
