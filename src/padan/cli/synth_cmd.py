@@ -56,6 +56,19 @@ def synth(
             min=1, help="One KPAI complaint per this many DTSEN rows (10 gives 100k per 1M)."
         ),
     ] = 40,
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="Error model: standard (default), registry (DTSEN-side problems) or intake "
+            "(KPAI-side problems); see the README, 'Synthetic data'."
+        ),
+    ] = "standard",
+    dense: Annotated[
+        bool,
+        typer.Option(
+            "--dense", help="Most households in six regencies, names as concentrated as real ones."
+        ),
+    ] = False,
 ) -> None:
     """Write synthetic, realistic DTSEN, KPAI and institution extracts plus truth.csv."""
     from padan.synth import generate
@@ -63,7 +76,8 @@ def synth(
     with translate_errors(), progress_bar("Generating") as progress:
         summary = generate(
             out_dir, households=households, seed=seed, regions=_regions(regions),
-            rows_per_complaint=rows_per_complaint, progress=progress,
+            rows_per_complaint=rows_per_complaint, profile=profile, dense=dense,
+            progress=progress,
         )  # fmt: skip
     table = Table(title=f"Synthetic data in {summary.out_dir}")
     table.add_column("file")
@@ -76,6 +90,13 @@ def synth(
     ):
         table.add_row(str(summary.files[key]), f"{rows:,}")
     out.print(table)
+    if summary.situations:
+        injected = Table(title=f"Situations injected (profile {summary.profile})")
+        injected.add_column("situation")
+        injected.add_column("count", justify="right")
+        for name, count in summary.situations.items():
+            injected.add_row(name, f"{count:,}")
+        out.print(injected)
 
 
 def demo(

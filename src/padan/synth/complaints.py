@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -129,8 +130,15 @@ def _uniform_day(rng: random.Random) -> dt.date:
 class ComplaintPlanner:
     """Chooses the children and complaint dates while households stream past, then writes."""
 
-    def __init__(self, rows_per_complaint: int = ROWS_PER_COMPLAINT) -> None:
+    def __init__(
+        self,
+        rows_per_complaint: int = ROWS_PER_COMPLAINT,
+        *,
+        row_writer: Callable[[random.Random, str, dt.date, Child], list[str]] | None = None,
+    ) -> None:
         self.children: list[Child] = []
+        # A profile other than standard writes its rows with its own error model.
+        self._row_writer = row_writer or self._row
         self._weight_seen = 0.0
         self._target_per_row = 1.0 / (rows_per_complaint * _MEAN_COMPLAINTS) * (1 - ABSENT_SHARE)
 
@@ -211,7 +219,7 @@ class ComplaintPlanner:
             child = self.children[index]
             per_year[day.year] = per_year.get(day.year, 0) + 1
             number = f"KPAI/{day.year}/{per_year[day.year]:06d}"
-            kpai.writerow(self._row(rng, number, day, child))
+            kpai.writerow(self._row_writer(rng, number, day, child))
             truth.writerow(("kpai", number, f"P{child.person.pid:08d}"))
             rows += 1
         return rows

@@ -14,9 +14,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Final
 
+from padan.domain.regions import dotted
+from padan.synth.codes import retired_code
 from padan.synth.common import REF_DATE, Pool, age_at, chance, random_date
+from padan.synth.namenoise import near_name
 from padan.synth.names import NameMaker
 from padan.synth.places import Geography, Village
+from padan.synth.profiles import DEFAULT_PROFILE, Profile, profile_for
 
 __all__ = ["Household", "HouseholdMaker", "Person", "Registry"]
 
@@ -110,6 +114,9 @@ class Person:
     school: str = ""
     mother_written: str = ""  # nama_ibu_kandung as the DTSEN row writes it
     pip: bool = False
+    twin: int = 0  # pid of the twin (profiles other than standard mark twins)
+    similar_to: int = 0  # pid of the elder sibling or twin whose name this one nearly repeats
+    old_nik: bool = False  # NIK carries a retired (pre-2022 Papua) district prefix
 
 
 @dataclass(slots=True)
@@ -197,10 +204,17 @@ def _school_status(rng: random.Random, age: int, desil: int | None, disability: 
 class HouseholdMaker:
     """Builds households one at a time (streaming: nothing is kept after the caller writes it)."""
 
-    def __init__(self, geography: Geography, names: NameMaker, registry: Registry) -> None:
+    def __init__(
+        self,
+        geography: Geography,
+        names: NameMaker,
+        registry: Registry,
+        profile: Profile | None = None,
+    ) -> None:
         self.geography = geography
         self.names = names
         self.registry = registry
+        self.profile = profile or profile_for(DEFAULT_PROFILE)
         self.next_pid = 1
         self._desil_pools: dict[tuple[float, int], Pool[int]] = {}
 
@@ -343,7 +357,8 @@ class HouseholdMaker:
             )
             if birth > REF_DATE or age_years > 45:
                 break
-            births = 2 if chance(rng, 0.015) else 1  # twins: same day, different names
+            births = 2 if chance(rng, self.profile.twins) else 1  # twins: same day
+            before = len(members)
             for _ in range(births):
                 age = age_at(birth, REF_DATE)
                 # Older children have often left to form their own households.
@@ -364,7 +379,31 @@ class HouseholdMaker:
                         )
                     )
                 order += 1
+            if not self.profile.standard:
+                self._similar_names(rng, members, before, marga)
             age_years += rng.uniform(1.3, 5.0)
+
+    def _similar_names(
+        self, rng: random.Random, members: list[Person], before: int, marga: str | None
+    ) -> None:
+        """Twins and siblings named almost alike (a letter or a token apart), still two people."""
+        born = members[before:]
+        profile = self.profile
+        if len(born) == 2:
+            first, second = born
+            first.twin, second.twin = second.pid, first.pid
+            if profile.twin_similar and chance(rng, profile.twin_similar):
+                second.name = _alike(rng, first.name, second.name, marga)
+                second.similar_to = first.pid
+            return
+        if len(born) != 1 or not profile.sibling_similar:
+            return
+        child = born[0]
+        elder = [m for m in members[:before] if m.relation == "ANAK" and m.sex == child.sex]
+        if elder and chance(rng, profile.sibling_similar):
+            model = elder[-1]
+            child.name = _alike(rng, model.name, child.name, marga)
+            child.similar_to = model.pid
 
     def _extended(
         self, rng: random.Random, members: list[Person], group: str, village: Village, head: Person
@@ -463,6 +502,11 @@ class HouseholdMaker:
             district = village.district6
             if chance(rng, 0.01):  # registered elsewhere before moving here
                 district = self.geography.other_district(rng, district)
+            # A NIK issued before the 2022 Papua split keeps its retired district prefix.
+            old = retired_code(dotted(district)) if self.profile.papua_old_nik else None
+            if old and person.birth.year < 2022 and chance(rng, self.profile.papua_old_nik):
+                district = old.replace(".", "")
+                person.old_nik = True
             person.nik = self.registry.nik(district, person.birth, person.sex)
             age = age_at(person.birth, REF_DATE)
             rate = 0.025 if age < 18 else (0.015 if age < 60 else 0.06)
@@ -485,3 +529,26 @@ class HouseholdMaker:
         household.pbi = chance(rng, 0.85 if rank <= 5 else 0.2 if rank <= 7 else 0.05)
         atensi = (0.15 if rank <= 5 else 0.05) if disabled else (0.01 if rank <= 4 else 0.002)
         household.atensi = chance(rng, atensi)
+
+
+_ORDER_WORDS: Final = ("Eka", "Dwi", "Tri", "Catur", "Panca")
+
+
+def _alike(rng: random.Random, model: str, own: str, marga: str | None) -> str:
+    """A name for a twin or younger sibling close to ``model``: the next Javanese birth-order
+    word (``Eka Putri`` → ``Dwi Putri``), the model's first tokens with the sibling's own last
+    token, or one letter changed (``Rizki``/``Rizka``). Never ``model`` itself."""
+    tail = f" {marga}" if marga and model.endswith(f" {marga}") and model != marga else ""
+    core = model[: len(model) - len(tail)]
+    tokens = core.split()
+    if tokens and tokens[0] in _ORDER_WORDS[:-1]:
+        tokens[0] = _ORDER_WORDS[_ORDER_WORDS.index(tokens[0]) + 1]
+        return " ".join(tokens) + tail
+    own_last = own[: len(own) - len(tail)].split()[-1:] if own != model else []
+    if len(tokens) >= 2 and own_last and own_last[0] != tokens[-1] and chance(rng, 0.4):
+        return " ".join(tokens[:-1] + own_last) + tail
+    for _ in range(4):
+        changed = near_name(core, rng)
+        if changed != core:
+            return changed + tail
+    return core + ("a" if not core.endswith("a") else "i") + tail

@@ -13,7 +13,15 @@ import random
 from typing import Final
 
 from padan.synth.common import Pool, chance, zipf_pool
-from padan.synth.pools import GROUP_TOKENS, MARGA, MODERN, OLD_MONONYMS, POPULAR_FULL
+from padan.synth.pools import (
+    DENSE_FIRST,
+    DENSE_FULL,
+    GROUP_TOKENS,
+    MARGA,
+    MODERN,
+    OLD_MONONYMS,
+    POPULAR_FULL,
+)
 from padan.synth.variants import to_old_spelling
 
 __all__ = ["GROUPS", "NameMaker"]
@@ -65,7 +73,17 @@ _BALI_CASTE: Final = {
 class NameMaker:
     """Draws names; build once (the pools are precomputed) and reuse with the caller's RNG."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, dense: bool = False, ni_luh: float = 0.0) -> None:
+        self._dense = dense
+        self._ni_luh = ni_luh
+        self._dense_first = {
+            sex: Pool([t for t, _ in DENSE_FIRST[sex]], [w for _, w in DENSE_FIRST[sex]])
+            for sex in ("L", "P")
+        }
+        self._dense_full = {
+            sex: Pool([n for n, _ in DENSE_FULL[sex]], [w for _, w in DENSE_FULL[sex]])
+            for sex in ("L", "P")
+        }
         self._first: dict[tuple[str, str], Pool[str]] = {}
         self._last: dict[tuple[str, str], Pool[str]] = {}
         for group, tokens in GROUP_TOKENS.items():
@@ -104,6 +122,39 @@ class NameMaker:
         ``marga`` is the family name inherited from the father (marga traditions); ``order`` is
         the 0-based birth order among siblings (Balinese birth-order names).
         """
+        name = self._name(rng, group, sex, birth_year, marga, order)
+        if self._dense and group in _POPULAR_GROUPS:
+            name = self._concentrate(rng, sex, birth_year, name)
+        return name
+
+    def _concentrate(self, rng: random.Random, sex: str, birth_year: int, name: str) -> str:
+        """Dense population: first tokens and full names as concentrated as real registries
+        (``docs/domain.md`` §8.1: Muhammad and its forms >= 5.6 % of all names, then Ahmad,
+        Dwi, Siti, Nur, Putri, Dimas, Rizky, Tri; Nurhayati, Sutrisno most common full names)."""
+        if birth_year < 1985 and chance(rng, 0.06):
+            return self._dense_full[sex].pick(rng)
+        share = 0.22 if birth_year >= 1990 else 0.12
+        if not chance(rng, share):
+            return name
+        first = self._dense_first[sex].pick(rng)
+        if first == "M" and birth_year >= 2022:
+            first = "Muhammad"  # no abbreviations in names registered since 2022
+        tokens = name.split()
+        if first == tokens[0]:
+            return name
+        if len(tokens) == 1 or chance(rng, 0.5):
+            return " ".join([first, *tokens])  # "Siti" + "Aminah", "Muhammad" + "Rizki Pratama"
+        return " ".join([first, *tokens[1:]])
+
+    def _name(
+        self,
+        rng: random.Random,
+        group: str,
+        sex: str,
+        birth_year: int,
+        marga: str | None,
+        order: int,
+    ) -> str:
         if group in _POPULAR_GROUPS and chance(rng, self._popular_rate[sex]):
             return self._popular[sex].pick(rng)
         if group == "bali":
@@ -174,7 +225,10 @@ class NameMaker:
             options: tuple[str, ...] = _BALI_ORDER[order % 4]
             if sex == "P":
                 options = tuple(o for o in options if o != "Gede") or options
-            prefix = ("I " if sex == "L" else "Ni ") + rng.choice(options)
+            gender = "I " if sex == "L" else "Ni "
+            if sex == "P" and self._ni_luh and chance(rng, self._ni_luh):
+                gender = "Ni Luh "
+            prefix = gender + rng.choice(options)
         tokens = [prefix, self._first["bali", sex].pick(rng)]
         if birth_year >= 1975 and chance(rng, 0.5):
             tokens.append(self._last["bali", sex].pick(rng))

@@ -15,7 +15,8 @@ from padan.domain.regions import Region, RegionStatus, check_region, region_tabl
 from padan.errors import InputError
 from padan.synth.common import Pool
 
-__all__ = ["DEFAULT_REGENCIES", "Geography", "Village", "resolve_regions"]
+__all__ = ["DEFAULT_REGENCIES", "DENSE_REGENCIES", "DENSE_SHARE", "Geography", "Village",
+           "resolve_regions"]  # fmt: skip
 
 #: Default mix: Java (rich city, peri-urban, poor Madura), Sumatra, Bali, NTT, Sulawesi and Papua,
 #: with a weight ~ share of households, and a poverty index in [-1, 1] (1 = poorest) that skews the
@@ -31,6 +32,13 @@ DEFAULT_REGENCIES: Final[dict[str, tuple[float, float]]] = {
     "51.03": (0.08, -0.7),  # Kabupaten Badung
     "95.01": (0.10, 1.0),  # Kabupaten Jayawijaya (Papua Pegunungan)
 }
+
+#: Dense population, default mix: these six regencies hold :data:`DENSE_SHARE` of the households
+#: (four Java/Sulawesi regencies where names concentrate most, Jakarta, and Jayawijaya so that
+#: retired Papua codes occur); the other default regencies share the rest.
+DENSE_REGENCIES: Final = ("32.01", "33.74", "35.27", "31.74", "73.71", "95.01")
+DENSE_SHARE: Final = 0.92
+_DENSE_COUNT: Final = 6
 
 # Province baseline poverty index for regencies outside the default table (kota are richer).
 _PROVINCE_POVERTY: Final = {
@@ -224,8 +232,10 @@ def _selected(village: str, prefixes: list[str]) -> bool:
 class Geography:
     """The villages in use, grouped by regency, with helpers for places and moved persons."""
 
-    def __init__(self, regions: Sequence[str] | str | None) -> None:
+    def __init__(self, regions: Sequence[str] | str | None, *, dense: bool = False) -> None:
         weights, prefixes = resolve_regions(regions)
+        if dense:
+            weights = _densify(weights, regions is None)
         table = region_table()
         by_regency = _villages_by_regency()
         self.regencies: list[str] = list(weights)
@@ -291,6 +301,30 @@ class Geography:
         every = [d for ds in _districts_by_regency().values() for d in ds if d != home]
         return rng.choice(every)
 
+    def village_elsewhere(self, rng: random.Random, regency: str) -> Village | None:
+        """A village in another regency of the selection (``None`` if there is only one)."""
+        others = [r for r in self.regencies if r != regency]
+        return rng.choice(self._villages[rng.choice(others)]) if others else None
+
     def far_birthplace(self, rng: random.Random) -> str:
         """A place of birth anywhere in Indonesia (migrants, spouses from elsewhere)."""
         return rng.choice(self._all_birthplaces)
+
+
+def _densify(weights: dict[str, float], default: bool) -> dict[str, float]:
+    """Put :data:`DENSE_SHARE` of the weight on six regencies (for the default mix
+    :data:`DENSE_REGENCIES`, otherwise the six with most villages), the rest on the others."""
+    dense: list[str]
+    if default:
+        dense = [r for r in DENSE_REGENCIES if r in weights]
+    else:
+        dense = sorted(weights, key=lambda r: (-weights[r], r))[:_DENSE_COUNT]
+    rest = [r for r in weights if r not in dense]
+    share = DENSE_SHARE if rest else 1.0
+    out: dict[str, float] = {}
+    for regency in weights:
+        if regency in dense:
+            out[regency] = share / len(dense)
+        else:
+            out[regency] = (1 - share) / len(rest)
+    return out

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["GROUP_TOKENS", "MARGA", "MODERN", "OLD_MONONYMS", "POPULAR_FULL"]
+__all__ = [
+    "DENSE_FIRST",
+    "DENSE_FULL",
+    "GROUP_TOKENS",
+    "MARGA",
+    "MODERN",
+    "OLD_MONONYMS",
+    "POPULAR_FULL",
+]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -311,5 +319,67 @@ POPULAR_FULL: Final[dict[str, tuple[tuple[str, float], ...]]] = {
         ("Siti Aminah", 0.2),
         ("Dewi Lestari", 0.2),
         ("Allea Shanum Almahyra", 0.1),
+    ),
+}
+
+#: Dense population (``generate(dense=True)``): first tokens in the proportions of the empirical
+#: first-token table in ``docs/domain.md`` §8.1 (percent of all names in a 202k-name registry:
+#: Muhammad 3.85, Muhamad 1.01, Ahmad 0.71, Achmad 0.43, Mohammad 0.38, bare "M" 0.36; Dwi,
+#: Siti, Nur, Putri, Dimas, Rizky/Rizki, Tri between them), split by the sex that carries them.
+#: Values between the published ones are interpolated by rank; Mochammad is added (§8.1 notes
+#: the variants outside the top 20 add more).
+DENSE_FIRST: Final[dict[str, tuple[tuple[str, float], ...]]] = {
+    "L": (
+        ("Muhammad", 3.85),
+        ("Muhamad", 1.01),
+        ("Ahmad", 0.71),
+        ("Achmad", 0.43),
+        ("Dimas", 0.42),
+        ("Mohammad", 0.38),
+        ("M", 0.36),
+        ("Rizky", 0.24),
+        ("Rizki", 0.16),
+        ("Mochammad", 0.20),
+        ("Dwi", 0.30),
+        ("Tri", 0.17),
+        ("Nur", 0.08),
+    ),
+    "P": (
+        ("Siti", 0.58),
+        ("Putri", 0.47),
+        ("Nur", 0.44),
+        ("Sri", 0.40),
+        ("Dwi", 0.32),
+        ("Nurul", 0.30),
+        ("Tri", 0.18),
+    ),
+}
+
+#: Dense population: the most common full names of people born before ~1985 (Dukcapil 2024/2025,
+#: ``docs/domain.md`` §8.1; first two with the published counts, the rest decreasing by rank).
+DENSE_FULL: Final[dict[str, tuple[tuple[str, float], ...]]] = {
+    "P": (
+        ("Nurhayati", 254.9),
+        ("Sulastri", 193.0),
+        ("Sumiati", 170.0),
+        ("Sri Wahyuni", 160.0),
+        ("Sumarni", 150.0),
+        ("Sunarti", 140.0),
+        ("Siti Aminah", 130.0),
+        ("Ernawati", 120.0),
+        ("Aminah", 115.0),
+        ("Kartini", 110.0),
+    ),
+    "L": (
+        ("Sutrisno", 144.5),
+        ("Slamet", 130.0),
+        ("Mulyadi", 120.0),
+        ("Herman", 110.0),
+        ("Supardi", 100.0),
+        ("Ismail", 95.0),
+        ("Supriyanto", 90.0),
+        ("Wahyudi", 85.0),
+        ("Junaidi", 80.0),
+        ("Suparman", 75.0),
     ),
 }

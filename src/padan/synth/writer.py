@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from padan.errors import InputError
 from padan.synth.complaints import KPAI_COLUMNS, ROWS_PER_COMPLAINT, ComplaintPlanner
-from padan.synth.dtsen import DTSEN_COLUMNS, DtsenWriter
-from padan.synth.households import HouseholdMaker, Registry
+from padan.synth.dtsen import DtsenWriter
+from padan.synth.households import Household, HouseholdMaker, Registry
 from padan.synth.institutions import LEMBAGA_COLUMNS, cross_agency_duplicates, institutions
+from padan.synth.intake import IntakeWriter
 from padan.synth.names import NameMaker
 from padan.synth.places import Geography
+from padan.synth.profiles import DEFAULT_PROFILE, profile_for
 
 __all__ = ["FILE_NAMES", "LEMBAGA_TRUTH_COLUMNS", "TRUTH_COLUMNS", "SynthSummary", "generate"]
 
@@ -43,6 +46,10 @@ class SynthSummary:
     lembaga_rows: int
     persons: int  # distinct person_id in truth
     lembaga_duplicates: int = 0  # rows of lembaga.csv that repeat an institution (KPAI ids)
+    profile: str = DEFAULT_PROFILE
+    dense: bool = False
+    #: Situations injected, by name (empty for the standard profile, which does not count).
+    situations: dict[str, int] = field(default_factory=dict)
 
 
 def generate(
@@ -52,6 +59,8 @@ def generate(
     seed: int = 42,
     regions: Sequence[str] | None = None,
     rows_per_complaint: int = ROWS_PER_COMPLAINT,
+    profile: str = DEFAULT_PROFILE,
+    dense: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
     """Write a synthetic, reproducible test population to ``out_dir``.
@@ -66,32 +75,43 @@ def generate(
     ``regions`` restricts the villages to the given Kemendagri codes at any level (dotted or
     not); by default a fixed mix of nine regencies from Java, Sumatra, Bali, NTT, Sulawesi and
     Papua is used. ``progress(done, total)`` is called every 1,000 households and at the end.
+    ``profile`` picks the error model (see :data:`padan.synth.PROFILES`); ``standard`` is the
+    original one. Other profiles add the ``status_padan_dukcapil`` column to the DTSEN file and
+    count what they inject in :attr:`SynthSummary.situations`. ``dense`` puts 92 % of the
+    households in six regencies and concentrates first tokens and full names as real registries
+    do (Muhammad and its forms >= 5.6 % of names).
+
     The same arguments always give byte-identical files. Raises :class:`InputError` for an
-    unusable region code or household count.
+    unusable region code, household count or profile name.
     """
+    chosen = profile_for(profile)
     if households < 1:
         raise InputError(f"households: {households} is too small. Give a count of 1 or more.")
     if rows_per_complaint < 1:
         raise InputError(
             f"rows per complaint: {rows_per_complaint} is too small. Give a count of 1 or more."
         )
-    geography = Geography(regions)  # validates the codes before any file is touched
+    geography = Geography(regions, dense=dense)  # validates the codes before any file is touched
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {key: out_dir / name for key, name in FILE_NAMES.items()}
     # One generator for everything, consumed in a fixed order: reproducible by construction.
     rng = random.Random(seed)
-    maker = HouseholdMaker(geography, NameMaker(), Registry())
-    dtsen = DtsenWriter()
-    planner = ComplaintPlanner(rows_per_complaint)
+    registry = Registry()
+    names = NameMaker(dense=dense, ni_luh=chosen.ni_luh)
+    maker = HouseholdMaker(geography, names, registry, chosen)
+    dtsen = DtsenWriter(chosen, registry, geography)
+    intake = None if chosen.standard else IntakeWriter(chosen, registry, geography)
+    planner = ComplaintPlanner(rows_per_complaint, row_writer=intake.row if intake else None)
     dtsen_rows = members = 0
+    family: Counter[str] = Counter()
     with (
         files["dtsen"].open("w", encoding="utf-8", newline="") as dtsen_handle,
         files["truth"].open("w", encoding="utf-8", newline="") as truth_handle,
     ):
         dtsen_out = csv.writer(dtsen_handle, lineterminator="\n")
         truth_out = csv.writer(truth_handle, lineterminator="\n")
-        dtsen_out.writerow(DTSEN_COLUMNS)
+        dtsen_out.writerow(dtsen.columns)
         truth_out.writerow(TRUTH_COLUMNS)
         household = None
         for hid in range(1, households + 1):
@@ -101,6 +121,8 @@ def generate(
                 dtsen_out.writerow(row)
                 truth_out.writerow(("dtsen", row[0], f"P{pid:08d}"))
                 dtsen_rows += 1
+            if not chosen.standard:
+                _count_family(family, household)
             planner.consider(rng, household, dtsen_rows)
             if progress is not None and hid % _PROGRESS_EVERY == 0:
                 progress(hid, households)
@@ -136,6 +158,24 @@ def generate(
     # Every member of a written household has exactly one original row (duplicates reuse the
     # person id); each child absent from DTSEN adds one person.
     persons = members + sum(1 for child in planner.children if not child.in_dtsen)
+    situations: Counter[str] = Counter()
+    if not chosen.standard:
+        situations.update(dtsen.counts)
+        situations.update(family)
+        if intake is not None:
+            situations.update(intake.counts)
     return SynthSummary(
-        out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons, len(repeated)
-    )
+        out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons, len(repeated),
+        chosen.name, dense, dict(sorted(situations.items())),
+    )  # fmt: skip
+
+
+def _count_family(counts: Counter[str], household: Household) -> None:
+    """Twins, near-identical sibling names and retired NIK prefixes of a written household."""
+    for person in household.members:
+        if person.twin and person.pid < person.twin:
+            counts["twin_pairs"] += 1
+        if person.similar_to:
+            counts["twin_similar_name" if person.twin else "sibling_similar_name"] += 1
+        if person.old_nik:
+            counts["nik_retired_papua_prefix"] += 1
