@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from padan.linkage.cluster import Node, cluster_pairs, refusal_reason
+from padan.linkage.cluster import Node, Refusal, cluster_pairs, refusal_reason
 
 
 def _groups(root: dict[str, str]) -> set[frozenset[str]]:
@@ -21,9 +21,9 @@ def test_cluster_guard_refuses_two_niks_both_verified_by_dukcapil() -> None:
     # b links to both a and c: plain connected components would chain a-b-c.
     clusters = cluster_pairs(nodes, [("a", "b", 0.99), ("b", "c", 0.95)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset({"a", "b"}), frozenset({"c"})}
-    assert clusters.refused == [("b", "c", 0.95)]
+    assert clusters.apart == [("b", "c", 0.95)] and clusters.refused == []
     assert refusal_reason([nodes["a"], nodes["b"]], [nodes["c"]]) == (
-        "two different NIKs, both verified by Dukcapil"
+        Refusal("two different NIKs, both verified by Dukcapil")
     )
 
 
@@ -42,7 +42,7 @@ def test_cluster_guard_lets_unverified_second_niks_be_weighed(nik_c: str, padan_
         "c": Node(nik_c, nik_padan=padan_c),
     }
     clusters = cluster_pairs(nodes, [("a", "b", 0.99), ("b", "c", 0.95)], threshold=0.9)
-    assert _groups(clusters.root) == {frozenset("abc")} and clusters.refused == []
+    assert _groups(clusters.root) == {frozenset("abc")} and clusters.apart == []
 
 
 def test_cluster_guard_refuses_heads_of_two_households() -> None:
@@ -53,7 +53,7 @@ def test_cluster_guard_refuses_heads_of_two_households() -> None:
     }
     clusters = cluster_pairs(nodes, [("h1", "x", 0.97), ("x", "h2", 0.98)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset({"x", "h2"}), frozenset({"h1"})}
-    assert [r[:2] for r in clusters.refused] == [("h1", "x")]
+    assert [r[:2] for r in clusters.apart] == [("h1", "x")]
 
 
 def test_cluster_two_heads_of_one_household_are_one_person_registered_twice() -> None:
@@ -89,7 +89,7 @@ def test_cluster_twins_in_one_household_stay_two_children() -> None:
     }
     clusters = cluster_pairs(nodes, [("t1", "t2", 1.0), ("t2", "d1", 0.99)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset({"t1"}), frozenset({"t2", "d1"})}
-    assert [r[:2] for r in clusters.refused] == [("t1", "t2")]
+    assert [r[:2] for r in clusters.apart] == [("t1", "t2")]
 
 
 def test_cluster_a_name_written_short_in_one_household_is_not_a_twin() -> None:
@@ -120,9 +120,13 @@ def test_cluster_siblings_with_one_name_in_one_household_stay_apart() -> None:
          False),
         # Twins of other sexes, with the same name written (Putra/Putri aside).
         (("nur", "2015-03-02", "L", None), ("nur", "2015-03-02", "P", None), False),
-        # Twins with consecutive NIKs, even named alike.
+        # Twins with consecutive NIKs.
+        (("rina", "2016-04-27", "P", "7371126704160001"),
+         ("rini", "2016-04-27", "P", "7371126704160002"), False),
+        # One name on one birth date under the next serial: one person registered twice
+        # (twins are not given one name).
         (("yosef amalo", "2016-04-27", "L", "7371122704160001"),
-         ("yosef amalo", "2016-04-27", "L", "7371122704160002"), False),
+         ("yosef amalo", "2016-04-27", "L", "7371122704160002"), True),
         # Siblings: born further apart than a typing slip.
         (("yohanes", "2018-03-13", "L", None), ("yohanes", "2021-12-05", "L", None), False),
         (("veronika talo", "2007-06-11", "P", None), ("talo", "2008-12-07", "P", None), False),
@@ -159,3 +163,27 @@ def test_cluster_guard_lets_one_person_in_two_households_be_weighed() -> None:
     }
     clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
     assert _groups(clusters.root) == {frozenset("ab")}
+
+
+@pytest.mark.parametrize(
+    ("name_b", "queued"),
+    [
+        ("rini", True),  # twins, or Rina written with a slip: a person decides
+        ("husein", False),  # twins' names: settled, kept apart without asking anyone
+    ],
+)
+def test_cluster_asks_a_person_only_when_twins_may_be_one_child_mistyped(
+    name_b: str, queued: bool
+) -> None:
+    nodes = {
+        "a": Node(None, "KLG1", dob="2015-03-02", name="rina" if queued else "hasan", sex="P"),
+        "b": Node(None, "KLG1", dob="2015-03-02", name=name_b, sex="P"),
+    }
+    clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
+    assert (clusters.refused, clusters.apart) == (
+        ([("a", "b", 0.99)], []) if queued else ([], [("a", "b", 0.99)])
+    )
+    refusal = refusal_reason([nodes["a"]], [nodes["b"]])
+    assert refusal is not None and refusal.doubtful is queued
+    # The pair, left unlinked, is judged the same way afterwards.
+    assert clusters.conflict("a", "b") == refusal

@@ -153,8 +153,8 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
         JOIN links_in l ON l.source = 'dtsen' AND l.source_id = r.id_individu;
         CREATE OR REPLACE TABLE doubtful AS
         WITH uids AS (
-            SELECT uid_l AS uid FROM pairs_in WHERE decision <> 'link'
-            UNION SELECT uid_r FROM pairs_in WHERE decision <> 'link'
+            SELECT uid_l AS uid FROM pairs_in WHERE decision IN ('review', 'refused')
+            UNION SELECT uid_r FROM pairs_in WHERE decision IN ('review', 'refused')
         )
         SELECT DISTINCT l.child_id FROM uids
         JOIN links_in l ON l.source = split_part(uid, ':', 1)

@@ -29,7 +29,9 @@ _DTSEN_PART = """
 """
 _REASON = {
     "review": "menunggu tinjauan (di antara ambang tinjauan {rt:.2f} dan tautan {lt:.2f})",
-    "refused": "penggabungan ditolak penjaga (NIK valid berbeda, dua kepala keluarga, atau kembar)",
+    "refused": "penggabungan ditahan penjaga: mungkin kembar, mungkin satu anak tercatat dua kali",
+    "apart": "dipisahkan penjaga (NIK terverifikasi berbeda, dua kepala keluarga, kembar, "
+    "saudara kandung, atau tanggal lahir berbeda)",
     "link": "dipisahkan oleh keputusan peninjau atau penjaga",
 }
 

@@ -172,7 +172,8 @@ def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
 
 @export_app.command("pairs")
 def export_pairs(out_file: OutOption, db: DbOption = None) -> None:
-    """Scored pairs: both records, probability, rule (nik/model), decision (link/review/refused)."""
+    """Scored pairs: both records, probability, rule (nik/model), decision (link, review,
+    refused, apart)."""
     with translate_errors():
         store = store_from(db)
         pairs = store.link_pairs(_latest_run(store))

@@ -15,8 +15,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
-__all__ = ["Clusters", "Node", "cluster_pairs", "refusal_reason"]
+__all__ = ["Clusters", "Node", "Refusal", "cluster_pairs", "refusal_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,28 @@ class Clusters:
     """Cluster root of every record, and the pairs refused by the guard."""
 
     root: dict[str, str]
+    # Merges refused that a person should look at: a reviewer's "different" overruled by a
+    # chain, or two members of one household who may be twins or one child entered twice.
     refused: list[tuple[str, str, float]] = field(default_factory=list)
+    # Merges refused on evidence that settles it (see :func:`refusal_reason`): kept apart,
+    # explained, not queued for review.
+    apart: list[tuple[str, str, float]] = field(default_factory=list)
+    _nodes: dict[str, Node] = field(default_factory=dict, repr=False)
+    _states: dict[str, _State] = field(default_factory=dict, repr=False)
+
+    def conflict(self, a: str, b: str) -> Refusal | None:
+        """Why the guard would keep the children of records ``a`` and ``b`` apart, or None.
+
+        A pair in the review band whose "same" the guard would refuse anyway (the sibling of a
+        child already linked) needs no person to look at it.
+        """
+        roots = self.root.get(a), self.root.get(b)
+        if None in roots or roots[0] == roots[1]:
+            return None
+        here, there = (
+            self._states.get(r) or _State.of(self._nodes[r]) for r in roots if r is not None
+        )
+        return here.conflict(there)
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -69,6 +91,7 @@ def cluster_pairs(
             apart.setdefault(b, set()).add(a)
     state: dict[str, _State] = {}  # by cluster root, made when a root is first merged
     refused: list[tuple[str, str, float]] = []
+    settled: list[tuple[str, str, float]] = []
 
     def state_of(root: str) -> _State:
         if root not in state:
@@ -88,20 +111,29 @@ def cluster_pairs(
         a, b = find(left), find(right)
         if a == b:
             continue
-        if any(find(other) == b for other in apart.get(a, ())) or state_of(a).conflicts(
-            state_of(b)
-        ):
+        if any(find(other) == b for other in apart.get(a, ())):
             refused.append((left, right, probability))
+            continue
+        conflict = state_of(a).conflict(state_of(b))
+        if conflict is not None:
+            (refused if conflict.doubtful else settled).append((left, right, probability))
             continue
         if len(state_of(a).niks) < len(state_of(b).niks):
             a, b = b, a
         parent[b] = a
         state_of(a).absorb(state.pop(b))
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
-    return Clusters({uid: find(uid) for uid in nodes}, refused)
+    return Clusters({uid: find(uid) for uid in nodes}, refused, settled, nodes, state)
 
 
-def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> str | None:
+class Refusal(NamedTuple):
+    """Why the guard keeps two clusters apart, and whether a person should look at it."""
+
+    reason: str
+    doubtful: bool = False  # twins, or one child entered twice with a name slip: ask
+
+
+def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | None:
     """Why the guard keeps the records ``nodes`` and ``others`` apart, or None when it does not.
 
     For :mod:`padan.linkage.explain` and the review queue: the same rule the clustering applies.
@@ -143,28 +175,28 @@ class _State:
             {node.registered_dob} if node.registered_dob else set(),
         )
 
-    def conflicts(self, other: _State) -> bool:
-        """True when one person cannot hold both clusters' records."""
-        return self.conflict(other) is not None
-
-    def conflict(self, other: _State) -> str | None:
-        """The reason one person cannot hold both clusters' records, or None."""
+    def conflict(self, other: _State) -> Refusal | None:
+        """Why one person cannot hold both clusters' records, or None."""
         if len(self.verified | other.verified) > 1:
-            return "two different NIKs, both verified by Dukcapil"
+            return Refusal("two different NIKs, both verified by Dukcapil")
         same_nik = bool(self.niks & other.niks)
         # Every resident is on one KK, headed by one person (domain.md §2.3): two heads are two
         # households' heads, unless one NIK shows one person registered twice.
         if len(self.heads | other.heads) > 1 and not same_nik:
-            return "the heads of two DTSEN households"
+            return Refusal("the heads of two DTSEN households")
         for household in self.roster.keys() & other.roster.keys():
             for a in self.roster[household]:
                 for b in other.roster[household]:
-                    if not _entered_twice(a, b):
-                        return "two members of one DTSEN household (twins or siblings)"
+                    verdict = _entered_twice(a, b)
+                    if verdict is not True:
+                        return Refusal(
+                            "two members of one DTSEN household (twins or siblings)",
+                            doubtful=verdict is None,
+                        )
         # One person has one birth date: two that DTSEN records give, further apart than a
         # typing slip, are two people (a chain of links through records without a date).
         if any(not _date_slip(a, b) for a in self.born for b in other.born):
-            return "two DTSEN birth dates further apart than a typing slip"
+            return Refusal("two DTSEN birth dates further apart than a typing slip")
         return None
 
     def absorb(self, other: _State) -> None:
@@ -181,31 +213,42 @@ def _shown(node: Node) -> str | None:
     return node.nik if node.nik_proven else None
 
 
-def _entered_twice(a: _Member, b: _Member) -> bool:
-    """Whether two members of one household roster can be one person entered twice.
+def _entered_twice(a: _Member, b: _Member) -> bool | None:
+    """Whether two members of one household roster can be one person entered twice: True,
+    False, or None when only a person can tell (twins, or one child with a name slip).
 
     A household lists each member once; DTSEN, merged from DTKS, Regsosek and P3KE, still holds
     some twice (domain.md §3, §8.5), the second time with the name written short or slightly
     differently, or a birth date mistyped. Two people instead:
     - sexes that differ;
-    - two NIKs that each agree with their records: Dukcapil gives twins consecutive serials
-      (one NIK on both is one person);
+    - two NIKs that each agree with their records, and other names: Dukcapil gives twins
+      consecutive serials (one NIK on both is one person, and so is one name written the
+      same: twins are not given one name);
     - birth dates further apart than a typing slip (:func:`_date_slip`): siblings;
     - on one birth date, names that differ other than by one written short or two letters
       swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein).
+      Names one slip apart may still be one child mistyped: that is for a person (None).
     """
     (name_a, dob_a, sex_a, nik_a), (name_b, dob_b, sex_b, nik_b) = a, b
     if sex_a and sex_b and sex_a != sex_b:
         return False
+    same_name = bool(name_a and name_b and name_a.replace(" ", "") == name_b.replace(" ", ""))
+    if same_name or (nik_a and nik_a == nik_b):
+        # Parents do not give twins one name: the same name, or the same NIK, on one birth
+        # date is one person registered twice, even under a second NIK (SIAK gives it the next
+        # serial).
+        return not (dob_a and dob_b) or _date_slip(dob_a, dob_b)
     if nik_a and nik_b:
-        return nik_a == nik_b
+        return False
     if dob_a and dob_b and not _date_slip(dob_a, dob_b):
         return False
     if not name_a or not name_b:
         return True
     if _written_short(name_a, name_b) or _swapped_letters(name_a, name_b):
         return True
-    return dob_a != dob_b and _one_name(name_a, name_b)
+    if not _one_name(name_a, name_b):
+        return False
+    return True if dob_a != dob_b else None
 
 
 def _swapped_letters(a: str, b: str) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
     "TRAINING_RULES",
+    "call_name",
     "comparisons",
     "settings",
 ]
@@ -71,6 +72,16 @@ _LEADS_DIFFER = (
 )
 
 
+def call_name(left: str, right: str) -> str:
+    """SQL: one name is a call name (nama panggilan) of the other: a single word of three
+    letters or more found inside it (Kila / Shakila Raisa Putri, Siskus / Yulius Fransiskus,
+    Zahra / Putri Azahra). Children are reported by the name they are called by."""
+    return (
+        f"strpos({left}, ' ') = 0 AND length({left}) >= 3 AND contains({right}, {left})"
+        f" OR strpos({right}, ' ') = 0 AND length({right}) >= 3 AND contains({left}, {right})"
+    )
+
+
 def _name_comparison() -> Any:
     return cl.CustomComparison(
         output_column_name="name",
@@ -96,6 +107,7 @@ def _name_comparison() -> Any:
                 "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.85",
                 "Jaro-Winkler >= 0.85",
             ),
+            _level(call_name("name_l", "name_r"), "a call name: one name is part of the other's"),
             _level("name_first_l = name_first_r", "same first token of its own part"),
             cll.ElseLevel(),
         ],

@@ -23,7 +23,7 @@ from padan.errors import InputError
 from padan.linkage.cluster import Clusters, Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
-from padan.linkage.model import TRAINING_RULES, settings
+from padan.linkage.model import TRAINING_RULES, call_name, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training
 from padan.linkage.state import Previous, save_features
 from padan.linkage.training import neutral_unseen, train
@@ -64,7 +64,8 @@ class LinkResult:
     clusters: list[list[str]]  # members ("kpai:…"/"dtsen:…") of the children of paired records
     alone: pa.Array  # the records in no pair: each a child on its own
     # uid_l, uid_r, probability, rule (nik/model/review) of the pairs with a record in
-    # ``affected`` (every pair in a full run), and their decisions: link | review | refused
+    # ``affected`` (every pair in a full run), and their decisions: link | review | refused |
+    # apart
     pairs: list[tuple[str, str, float, str]]
     decisions: dict[tuple[str, str], str]
     model_path: Path
@@ -265,7 +266,8 @@ def _cluster(
     cannot_link: Sequence[tuple[str, str]],
 ) -> tuple[Clusters, dict[tuple[str, str], str]]:
     """Cluster the ``pairs`` between ``affected`` records (all when None) and decide every pair:
-    link, review (below ``threshold``, or names that share nothing) or refused (the guard)."""
+    link, review (below ``threshold``, or names that share nothing), refused (the guard, for a
+    person to look at) or apart (the guard, on evidence that settles it)."""
     inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
     strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= threshold])
     clusters = cluster_pairs(
@@ -280,13 +282,22 @@ def _cluster(
         cannot_link=cannot_link,
     )
     refused = {(a, b) for a, b, _ in clusters.refused}
+    apart = {(a, b) for a, b, _ in clusters.apart}
     decisions = {
         (a, b): "refused" if (a, b) in refused
+        else "apart" if (a, b) in apart
         else "link" if p >= threshold and (rule == "review" or (a, b) not in strangers)
-        else "review"
+        else _doubtful(clusters, a, b)
         for a, b, p, rule in pairs
     }  # fmt: skip
     return clusters, decisions
+
+
+def _doubtful(clusters: Clusters, a: str, b: str) -> str:
+    """A pair not linked: for review, unless the guard would keep the two children apart on
+    evidence that settles it (a child's twin or sibling beside the child itself)."""
+    refusal = clusters.conflict(a, b)
+    return "apart" if refusal is not None and not refusal.doubtful else "review"
 
 
 def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:
@@ -440,11 +451,12 @@ def _strangers(
     con.register(
         "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
     )
-    rows = con.execute("""
+    rows = con.execute(f"""
         SELECT p.a, p.b FROM _padan_strong p
         JOIN features l ON l.unique_id = p.a JOIN features r ON r.unique_id = p.b
         WHERE jaro_winkler_similarity(l.name_core, r.name_core) < 0.7
           AND NOT list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))
+          AND NOT coalesce({call_name("l.name", "r.name")}, false)
     """).fetchall()
     con.unregister("_padan_strong")
     return {(a, b) for a, b in rows}

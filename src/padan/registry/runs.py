@@ -290,7 +290,7 @@ def _pair_changes(
     earlier = _pairs_of(touched) if touched is not None else {}
     changed = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
     gone = sorted(earlier.keys() - pairs.keys())
-    total, review = len(pairs), sum(d != "link" for d in result.decisions.values())
+    total, review = len(pairs), sum(d in _QUEUED for d in result.decisions.values())
     if previous is not None and touched is not None and result.affected is not None:
         total += previous.pairs.num_rows - touched.num_rows
         review += _undecided(previous.pairs) - _undecided(touched)
@@ -307,9 +307,13 @@ def _touching(pairs: pa.Table, affected: set[str] | None) -> pa.Table:
     )
 
 
+#: Decisions that put a pair in the review queue ("apart": the guard settled it on evidence).
+_QUEUED = ("review", "refused")
+
+
 def _undecided(pairs: pa.Table) -> int:
     """Pairs left for review or refused."""
-    return int(pc.sum(pc.not_equal(pairs.column("decision"), "link")).as_py() or 0)
+    return int(pc.sum(pc.is_in(pairs.column("decision"), pa.array(_QUEUED))).as_py() or 0)
 
 
 def _pairs_of(pairs: pa.Table) -> dict[tuple[str, str], tuple[float, str, str]]:

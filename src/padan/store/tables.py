@@ -192,7 +192,7 @@ link_pairs = Table(
     Column("uid_r", String(160), primary_key=True),
     Column("match_probability", Float, nullable=False),
     Column("rule", String(8), nullable=False),  # nik | model
-    Column("decision", String(8), nullable=False),  # link | review | refused
+    Column("decision", String(8), nullable=False),  # link | review | refused | apart
     Column("until_run", Integer),  # as in child_links
     Index("ix_link_pairs_pair", "uid_l", "uid_r"),
 )
