@@ -274,6 +274,8 @@ def explain(
     table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
     out.print(table)
     out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")
+    if explanation.guard:
+        out.print(f"Kept apart by the guard, whatever the score: {explanation.guard}")
 
 
 def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:

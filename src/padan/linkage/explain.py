@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,9 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from padan.errors import InputError
+from padan.linkage.cluster import refusal_reason
 from padan.linkage.features import FEATURE_COLUMNS, load_features
-from padan.linkage.run import load_model
+from padan.linkage.run import guard_nodes, load_model
 from padan.store import Store
 
 __all__ = ["Explanation", "Part", "explain_pair"]
@@ -40,6 +41,8 @@ class Explanation:
     parts: list[Part]
     match_weight: float
     match_probability: float
+    # Why the clustering guard keeps these two records apart, whatever the score, or None.
+    guard: str | None = None
 
 
 def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path) -> Explanation:
@@ -72,9 +75,12 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
                         log_level=logging.ERROR)  # fmt: skip
         scored = linker.inference.score_pair(found[record_a], found[record_b])
         row = scored.as_record_list()[0]
+        nodes = guard_nodes(con, {record_a, record_b})
     finally:
         con.close()
-    return _explanation(record_a, record_b, model, row)
+    refusal = refusal_reason([nodes[record_a]], [nodes[record_b]])
+    made = _explanation(record_a, record_b, model, row)
+    return replace(made, guard=refusal.reason if refusal else None)
 
 
 _SHOWN = {"region": ("desa", "kec", "kab", "prov"), "parents": ("mother", "father")}

@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
     "LinkResult",
+    "guard_nodes",
     "link_records",
     "load_model",
 ]
@@ -271,7 +272,7 @@ def _cluster(
     inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
     strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= threshold])
     clusters = cluster_pairs(
-        _nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
+        guard_nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
         # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
         # names share nothing are never linked without one.
         (
@@ -462,8 +463,8 @@ def _strangers(
     return {(a, b) for a, b in rows}
 
 
-def _nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
-    """What the clustering guard needs to know of the records ``uids``."""
+def guard_nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
+    """What the clustering guard needs to know of the records ``uids`` (table ``features``)."""
     with _listed(con, "_padan_paired", uids):
         rows = con.execute(
             "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven,"
