@@ -205,6 +205,34 @@ def test_link_explain_breaks_the_score_down_and_adds_up(linked: tuple[Path, str]
     assert missing.exit_code == 2 and "not a current record" in missing.output
 
 
+def test_link_explain_says_why_the_guard_keeps_a_pair_apart(linked: tuple[Path, str]) -> None:
+    work, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    apart = [p for p in store.link_pairs(run.id) if p[4] == "apart"]
+    linked_pair = next(p for p in store.link_pairs(run.id) if p[4] == "link")
+    assert apart, "the demo data holds twins and siblings the guard keeps apart"
+    explained = {}
+    for a, b, *_ in (apart[0], linked_pair):
+        result = runner.invoke(
+            app, ["explain", a, b, "--model", str(work / "model.json"), "--json", "--db", db]
+        )
+        assert result.exit_code == 0, result.output
+        explained[(a, b)] = json.loads(result.stdout)["guard"]
+    # A pair kept apart on its own records says why; a linked pair has nothing against it.
+    # (A pair kept apart through the children it joins may show None for the two alone.)
+    assert explained[linked_pair[:2]] is None
+    assert any(
+        json.loads(
+            runner.invoke(
+                app, ["explain", a, b, "--model", str(work / "model.json"), "--json", "--db", db]
+            ).stdout
+        )["guard"]
+        for a, b, *_ in apart[:20]
+    )
+
+
 def test_link_new_batch_is_linked_incrementally_and_changes_reported(
     linked: tuple[Path, str], tmp_path: Path
 ) -> None:
