@@ -1,18 +1,25 @@
-"""Benchmark: Padan's linkage against a generic Splink setup and the recordlinkage toolkit.
+"""Benchmark: Padan's linkage on each synthetic error profile, worst profile first.
 
-All three run on the same synthetic data, side by side. For each: pairwise precision, recall
-and F1 over all records, wall time and peak memory of the linking process; Padan's blocking
-recall (true pairs that any blocking rule puts forward) too.
+For each profile (``padan synth --profile``; ``--dense`` for the dense population): generate,
+ingest into a fresh SQLite store, link (a full run with training, ``run_linkage(retrain=True)``,
+in its own process) and evaluate against the truth. Printed per profile: pairwise precision,
+recall and F1; KPAI-in-DTSEN recall (KPAI records of children in DTSEN found there) and
+precision (KPAI records linked to DTSEN linked to their own child); blocking recall (true pairs
+any blocking rule puts forward) and candidate pairs per record; pairs left for review (between
+the thresholds or refused by the guard) and as % of records; link seconds and peak MiB of the
+linking process. The table is ordered by F1, worst first, followed by the blocking rules of the
+worst profile (``--all-rules``: of every profile) and a last line ``worst: <profile> F1 ...``.
 
-    .venv/bin/python benchmarks/linkage.py --households 25000      # ~100k DTSEN + KPAI records
-    .venv/bin/python benchmarks/linkage.py --households 250000 --rows-per-complaint 10
-                                                                   # ~1M DTSEN + 100k KPAI
+    .venv/bin/python benchmarks/linkage.py --households 2000           # about a minute
+    .venv/bin/python benchmarks/linkage.py --households 250000 --rows-per-complaint 10 --dense
+                                                                       # ~1M DTSEN + 100k KPAI
 
-The recordlinkage toolkit (PyPI ``recordlinkage``; ``scripts/setup --dev --bench``) runs as in
-its tutorial: blocking, string comparisons, the unsupervised ECM classifier, connected
-components. It is slow on many pairs, so above ``--rl-max-records`` it runs on a subsample of
-whole people (every record of a sampled person), evaluated on that subsample. Without the
-package its row says so and the rest runs.
+``--compare`` also runs, on the same data of each profile, a generic Splink setup (as in
+Splink's tutorial) and the recordlinkage toolkit (PyPI ``recordlinkage``; ``scripts/setup --dev
+--bench``) as in its tutorial: blocking, string comparisons, the unsupervised ECM classifier,
+connected components. The toolkit is slow on many pairs, so above ``--rl-max-records`` it runs
+on a subsample of whole people (every record of a sampled person), evaluated on that subsample.
+Without the package its row says so and the rest runs.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 _PADAN = """
 import json, resource, sys, time
@@ -36,10 +44,12 @@ store = open_store(sys.argv[1])
 start = time.perf_counter()
 run = run_linkage(store, model_path=Path(sys.argv[3]), retrain=True)
 seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 m = evaluate_run(store, run.run_id, read_truth(Path(sys.argv[2])))
 print(json.dumps({"seconds": seconds, "precision": m.precision, "recall": m.recall, "f1": m.f1,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "parts": run.seconds}))
+                  "kpai_recall": m.kpai_recall, "kpai_precision": m.kpai_precision,
+                  "records": run.records, "pairs": run.pairs, "review": run.review,
+                  "peak_mib": peak, "parts": run.seconds}))
 """
 
 # A generic setup as in Splink's tutorial: Jaro-Winkler names, dates, sex, NIK by edit
@@ -140,42 +150,168 @@ print(json.dumps({"seconds": seconds, "precision": m.precision, "recall": m.reca
                   "records": len(df), "of": total, "candidates": len(candidates)}))
 """
 
+# Blocking against the truth: per rule (padan.linkage.blocking.blocking_report) and the
+# deduplicated candidate pairs the run scores (candidate_pairs).
 _BLOCKING = """
 import json, sys
-from pathlib import Path
 import duckdb
-from padan.linkage.blocking import candidate_pairs
+from padan.linkage.blocking import blocking_report, candidate_pairs
 from padan.linkage.features import load_features
 from padan.linkage.model import BLOCKING_RULES
-from padan.linkage import read_truth
 from padan.store import open_store
 con = duckdb.connect()
-load_features(open_store(sys.argv[1]), con)
-truth = read_truth(Path(sys.argv[2]))
-con.execute("CREATE TABLE truth (uid VARCHAR, person VARCHAR)")
-con.executemany("INSERT INTO truth VALUES (?, ?)", list(truth.items()))
+records = load_features(open_store(sys.argv[1]), con)
+con.execute("CREATE TABLE truth AS SELECT source || ':' || source_id AS uid, person_id AS person "
+            "FROM read_csv(?, all_varchar = true)", [sys.argv[2]])
 rules = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in BLOCKING_RULES]
+reports, total, found = blocking_report(con, rules)
 candidates = candidate_pairs(con, rules)
-pairs = ("FROM truth a JOIN truth b ON a.person = b.person AND a.uid < b.uid "
-         "JOIN features l ON l.unique_id = a.uid JOIN features r ON r.unique_id = b.uid")
-total = con.execute("SELECT count(*) " + pairs).fetchone()[0]
-any_rule = " OR ".join(f"({r})" for r in rules)
-kept = con.execute(f"SELECT count(*) {pairs} WHERE coalesce({any_rule}, false)").fetchone()[0]
-print(json.dumps({"true_pairs": total, "kept": kept, "recall": kept / total if total else 1.0,
-                  "candidates": candidates}))
+print(json.dumps({"records": records, "true_pairs": total, "found": found,
+                  "recall": found / total if total else 1.0, "candidates": candidates,
+                  "rules": [{"rule": r.rule, "pairs": r.pairs, "true_pairs": r.true_pairs,
+                             "only": r.only} for r in reports]}))
 """
 
 
-def _child(code: str, *args: str) -> dict[str, float]:
+def _child(code: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def _failure(exc: subprocess.CalledProcessError) -> str:
+    why = (exc.stderr or "").strip().splitlines()[-1:] or [f"exit code {exc.returncode}"]
+    return why[0][:120]
+
+
+def _profile_names(values: list[str], known: dict[str, str]) -> list[str]:
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"unknown profile {unknown[0]!r}; profiles: {', '.join(known)}")
+    return list(dict.fromkeys(names))
+
+
+def _run_profile(
+    profile: str, args: argparse.Namespace, work: Path
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]:
+    """Generate, ingest, link and evaluate one profile; the link, blocking and other setups."""
+    from padan.ingest import ingest_file
+    from padan.store import open_store
+    from padan.synth import generate
+
+    start = time.perf_counter()
+    data = generate(
+        work / "data",
+        households=args.households,
+        seed=args.seed,
+        rows_per_complaint=args.rows_per_complaint,
+        profile=profile,
+        dense=args.dense,
+    )
+    url = f"sqlite:///{work / 'bench.db'}"
+    store = open_store(url)
+    for source in ("dtsen", "kpai"):
+        ingest_file(data.files[source], source=source, store=store)
+    store.engine.dispose()
+    print(
+        f"{profile}: {data.dtsen_rows:,} DTSEN + {data.kpai_rows:,} KPAI rows "
+        f"({time.perf_counter() - start:.0f} s to generate and ingest)",
+        flush=True,
+    )
+    truth = str(data.files["truth"])
+    link = _child(_PADAN, url, truth, str(work / "model.json"))
+    blocking = _child(_BLOCKING, url, truth)
+    others: dict[str, dict[str, Any]] = {}
+    if args.compare:
+        contestants = [("generic splink", _GENERIC, [url, truth])]
+        if importlib.util.find_spec("recordlinkage") is not None:
+            contestants.append(
+                ("recordlinkage", _RECORDLINKAGE, [url, truth, str(args.rl_max_records)])
+            )
+        for name, code, child_args in contestants:
+            # A contestant that fails (the generic setup can run out of memory at 1M records)
+            # is reported and the others still run.
+            try:
+                others[name] = _child(code, *child_args)
+            except subprocess.CalledProcessError as exc:
+                others[name] = {"failed": _failure(exc)}
+    return link, blocking, others
+
+
+def _print_table(rows: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None:
+    head = (
+        f"{'profile':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'KPAI rec':>8} "
+        f"{'KPAI prec':>9} {'block rec':>9} {'cand/rec':>8} {'review':>7} {'review %':>8} "
+        f"{'link s':>7} {'peak MiB':>8}"
+    )
+    print(head)
+    for profile, r, b in rows:
+        print(
+            f"{profile:<10} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
+            f"{r['kpai_recall']:>8.4f} {r['kpai_precision']:>9.4f} {b['recall']:>9.4f} "
+            f"{b['candidates'] / b['records']:>8.2f} {r['review']:>7,} "
+            f"{100 * r['review'] / r['records']:>7.2f}% {r['seconds']:>7.1f} "
+            f"{r['peak_mib']:>8.0f}"
+        )
+
+
+def _print_rules(profile: str, blocking: dict[str, Any], *, width: int) -> None:
+    print(
+        f"\nblocking rules, {profile}: {blocking['candidates']:,} candidate pairs, "
+        f"{blocking['found']:,} of {blocking['true_pairs']:,} true pairs "
+        f"(recall {blocking['recall']:.4f})"
+    )
+    print(
+        "(pairs: as the rule is joined, l.rowid < r.rowid; true: true pairs it gives either way"
+        " round, so a one-sided rule and its mirror show the same; only: true pairs no other"
+        " rule gives)"
+    )
+    print(f"{'#':>2} {'pairs':>10} {'true':>8} {'only':>6}  rule")
+    for number, rule in enumerate(blocking["rules"]):
+        text = " ".join(rule["rule"].split())
+        if width and len(text) > width:
+            # Head and tail: rules that differ only in their birth-year window end differently.
+            tail = max(width // 4, 24)
+            text = text[: max(width - tail - 3, 1)] + " … " + text[-tail:]
+        print(
+            f"{number:>2} {rule['pairs']:>10,} {rule['true_pairs']:>8,} {rule['only']:>6,}  {text}"
+        )
+
+
+def _print_compare(profile: str, padan: dict[str, Any], others: dict[str, dict[str, Any]]) -> None:
+    print(f"\n{profile}: Padan against generic setups")
+    print(f"{'setup':<15} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8} {'peak MiB':>9}")
+    if importlib.util.find_spec("recordlinkage") is None:
+        others = {**others, "recordlinkage": {"failed": "not installed: scripts/setup --bench"}}
+    for name, r in {"padan": padan, **others}.items():
+        if "failed" in r:
+            print(f"{name:<15} failed: {r['failed']}")
+            continue
+        print(
+            f"{name:<15} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
+            f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}"
+        )
+        if "records" in r and "of" in r and r["records"] < r["of"]:
+            print(
+                f"{'':<15} on a subsample: {r['records']:,} of {r['of']:,} records "
+                "(whole people; --rl-max-records)"
+            )
+
+
 def main() -> None:
+    from padan.synth import PROFILES
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=25_000)
+    parser.add_argument(
+        "--profiles",
+        nargs="+",
+        default=list(PROFILES),
+        metavar="PROFILE",
+        help=f"error profiles, space or comma separated (default: all: {', '.join(PROFILES)})",
+    )
+    parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--rows-per-complaint",
@@ -184,79 +320,66 @@ def main() -> None:
         help="one KPAI complaint per this many DTSEN rows (10: 100k KPAI per 1M DTSEN)",
     )
     parser.add_argument(
+        "--dense", action="store_true", help="the dense population (padan synth --dense)"
+    )
+    parser.add_argument(
+        "--all-rules",
+        action="store_true",
+        help="the per-rule blocking table of every profile, not only of the worst",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also a generic Splink setup and the recordlinkage toolkit on each profile's data",
+    )
+    parser.add_argument(
         "--rl-max-records",
         type=int,
         default=50_000,
         help="recordlinkage toolkit: subsample of whole people above this many records",
     )
+    parser.add_argument(
+        "--rule-width", type=int, default=120, help="characters of rule SQL shown (0: all)"
+    )
     args = parser.parse_args()
+    profiles = _profile_names(args.profiles, PROFILES)
 
-    from padan.ingest import ingest_file
-    from padan.store import open_store
-    from padan.synth import generate
-
-    with tempfile.TemporaryDirectory(prefix="padan-linkbench-") as tmp:
-        work = Path(tmp)
-        start = time.perf_counter()
-        data = generate(
-            work / "data",
-            households=args.households,
-            seed=args.seed,
-            rows_per_complaint=args.rows_per_complaint,
-        )
-        url = f"sqlite:///{work / 'bench.db'}"
-        store = open_store(url)
-        for source in ("dtsen", "kpai"):
-            ingest_file(data.files[source], source=source, store=store)
-        print(
-            f"data: {data.dtsen_rows:,} DTSEN + {data.kpai_rows:,} KPAI rows "
-            f"({time.perf_counter() - start:.0f} s to generate and ingest)"
-        )
-        truth = str(data.files["truth"])
-        blocking = _child(_BLOCKING, url, truth)
-        print(
-            f"Padan blocking: {int(blocking['candidates']):,} candidate pairs, recall "
-            f"{blocking['recall']:.4f} ({int(blocking['kept']):,} of "
-            f"{int(blocking['true_pairs']):,} true pairs)"
-        )
-        print(
-            f"{'setup':<15} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8} {'peak MiB':>9}"
-        )
-        contestants = [
-            ("padan", _PADAN, [url, truth, str(work / "model.json")]),
-            ("generic splink", _GENERIC, [url, truth]),
-        ]
-        if importlib.util.find_spec("recordlinkage") is None:
-            print(f"{'recordlinkage':<15} not installed: scripts/setup --dev --bench")
-        else:
-            contestants.append(
-                ("recordlinkage", _RECORDLINKAGE, [url, truth, str(args.rl_max_records)])
-            )
-        results: dict[str, dict[str, float]] = {}
-        for name, code, child_args in contestants:
-            # Each row as it finishes; a contestant that fails (the generic setup can run out of
-            # memory at 1M records) is reported and the others still run.
+    results: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]] = {}
+    failed: dict[str, str] = {}
+    for profile in profiles:
+        # One directory per profile, removed before the next: at 1M records each holds a
+        # few hundred MiB of CSV and store.
+        with tempfile.TemporaryDirectory(prefix=f"padan-linkbench-{profile}-") as tmp:
             try:
-                r = results[name] = _child(code, *child_args)
+                results[profile] = _run_profile(profile, args, Path(tmp))
             except subprocess.CalledProcessError as exc:
-                why = (exc.stderr or "").strip().splitlines()[-1:] or [
-                    f"exit code {exc.returncode}"
-                ]
-                print(f"{name:<15} failed: {why[0][:120]}", flush=True)
-                continue
-            print(
-                f"{name:<15} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
-                f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}",
-                flush=True,
-            )
-        rl = results.get("recordlinkage")
-        if rl and rl["records"] < rl["of"]:
-            print(
-                f"recordlinkage ran on a subsample: {int(rl['records']):,} of "
-                f"{int(rl['of']):,} records (whole people; --rl-max-records)"
-            )
-        if "padan" in results:
-            print("padan parts (s):", json.dumps(results["padan"].get("parts", {})))
+                failed[profile] = _failure(exc)
+                print(f"{profile}: failed: {failed[profile]}", flush=True)
+    if not results:
+        raise SystemExit("no profile finished")
+
+    ranked = sorted(results, key=lambda p: results[p][0]["f1"])
+    scale = f"{args.households:,} households, 1 complaint per {args.rows_per_complaint} rows"
+    print(
+        f"\nper profile, worst F1 first ({scale}{', dense' if args.dense else ''}, seed {args.seed})"
+    )
+    _print_table([(p, results[p][0], results[p][1]) for p in ranked])
+    for profile in ranked if args.all_rules else ranked[:1]:
+        _print_rules(profile, results[profile][1], width=args.rule_width)
+    print("\nlink parts (s):")
+    for profile in ranked:
+        parts = ", ".join(f"{k} {v:.1f}" for k, v in results[profile][0]["parts"].items())
+        print(f"  {profile}: {parts}")
+    if args.compare:
+        for profile in ranked:
+            _print_compare(profile, results[profile][0], results[profile][2])
+    worst = results[ranked[0]][0]
+    if failed:  # a profile that did not finish is worse than any F1
+        print(f"\nfailed: {', '.join(f'{p} ({why})' for p, why in failed.items())}")
+    print(
+        f"\nworst: {ranked[0]} F1 {worst['f1']:.4f} (precision {worst['precision']:.4f}, "
+        f"recall {worst['recall']:.4f})"
+    )
 
 
 if __name__ == "__main__":
