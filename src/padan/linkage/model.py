@@ -340,13 +340,22 @@ BLOCKING_RULES: list[Any] = [
     # A NIK field holding a parent's or a sibling's NIK, or the KK number (domain.md §2.2):
     # the record meets the household that number belongs to.
     *_both_ways("l.nik_family = r.household AND l.sex = r.sex"),
+    CustomRule("l.nik_family = r.nik_family AND l.sex = r.sex"),
     # A call name, a dropped marga or a move to another regency: the same mother and birth date,
     # or the same mother, sex and birth year +-1.
     CustomRule("l.mother = r.mother AND l.dob = r.dob"),
     *_near_years("l.mother = r.mother AND l.sex = r.sex", 1),
-    # A call name taken from another part of the name (Cecep Suhendar / Hendar): born the same
-    # day, in one district. Few children share both.
-    CustomRule("l.dob = r.dob AND l.kec = r.kec AND l.sex = r.sex"),
+    # A call name taken from another part of the name (Cecep Suhendar / Hendar), or a double
+    # registration in another district: born the same day, in one regency.
+    CustomRule("l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex"),
+    # A marga or a token dropped (Tigor Tua Hutapea / Tigor Tua): one name's tokens within the
+    # other's, the same first token, sex and birth year, in the regency.
+    CustomRule(
+        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+        " AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
+        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
+        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
+    ),
     # A complaint without a birth date (age only, or not even that), or coded only to its
     # province: the same name (or its tokens in another order) in the province, or the same
     # first token of its own part in the district. One-sided: the side without the date (or
@@ -357,7 +366,34 @@ BLOCKING_RULES: list[Any] = [
         "l.dob IS NULL AND l.name_first = r.name_first AND l.kec = r.kec AND l.sex = r.sex"
     ),
     *_both_ways("l.dob IS NULL AND l.name_last = r.name_last AND l.kec = r.kec AND l.sex = r.sex"),
-    *_both_ways("l.kab IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov"),
+    *_both_ways(
+        "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
+        " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
+    ),
+    # A move far away and the birth year mistyped: the name, and the day and month of birth.
+    CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),
+    # A placeholder birth date (only the year was known) and a move: the name and birth year.
+    *_both_ways(
+        "l.dob_placeholder AND l.name_compact = r.name_compact"
+        " AND l.birth_year_est = r.birth_year_est"
+    ),
+    *_both_ways(
+        "l.dob_placeholder AND l.kab = r.kab AND l.sex = r.sex"
+        " AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
+        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
+        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' '))"
+        f" OR jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
+        f" OR {call_name('l.name', 'r.name')})"
+    ),
+    # No birth date and another form of the name: the mother, or a close or call name among
+    # the children of the district's birth year.
+    *_both_ways("l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex"),
+    *_both_ways(
+        "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
+        " AND l.birth_year_est = r.birth_year_est"
+        f" AND (jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
+        f" OR {call_name('l.name', 'r.name')})"
+    ),
     # A NIK mistyped in its serial, or in its district digits: the rest of the number agrees.
     CustomRule("substr(l.nik, 1, 12) = substr(r.nik, 1, 12)"),
     CustomRule("substr(l.nik, 7, 10) = substr(r.nik, 7, 10) AND l.kab = r.kab"),
