@@ -16,6 +16,7 @@ from splink.blocking_rule_library import CustomRule
 
 __all__ = [
     "BLOCKING_RULES",
+    "NIK_AT_ODDS_SLIP",
     "NIK_BOTH_VERIFIED",
     "NIK_SAME_PREFIX",
     "NIK_SERIAL_SLIP",
@@ -31,6 +32,9 @@ __all__ = [
 #: birth-date and region comparisons already count: their u is taken among such pairs only.
 NIK_SERIAL_SLIP = "one keystroke apart in the serial number"
 NIK_SAME_PREFIX = "same district and birth date"
+#: One keystroke apart, one NIK at odds with its own record: a slip, or a NIK kept from the
+#: district of first registration (domain.md §2.1) one digit from a neighbour's.
+NIK_AT_ODDS_SLIP = "one keystroke apart, one NIK at odds with its record"
 #: One keystroke apart where a record lacks the district or birth date to show its NIK right.
 NIK_UNSHOWN_SLIP = "one keystroke apart where a record cannot show which is right"
 #: Two different NIKs, both verified against Dukcapil (``status_padan_dukcapil = PADAN``).
@@ -98,10 +102,18 @@ def _name_comparison() -> Any:
                 "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.94",
                 "Jaro-Winkler >= 0.94",
             ),
+            # One name written short: two tokens or more within the other's, or a single one
+            # (Dinda / Dinda Ramadani), which many more children share.
+            _level(
+                "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND ("
+                "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
+                "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' ')))",
+                "one name's tokens within the other's",
+            ),
             _level(
                 "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
                 "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' '))",
-                "one name's tokens within the other's",
+                "a one-word name within the other",
             ),
             _level(
                 "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.85",
@@ -232,7 +244,7 @@ def _nik_comparison() -> Any:
             # children born nearby on nearby days.
             _level(
                 f"{_one_keystroke('nik_l', 'nik_r')} AND NOT (nik_fits_l AND nik_fits_r)",
-                "one keystroke apart, one NIK at odds with its record",
+                NIK_AT_ODDS_SLIP,
             ),
             # Both agree with their records, but a record lacks the district or birth date to
             # show its NIK right: a slip there looks like the NIK of a child born nearby on a
@@ -267,6 +279,17 @@ def comparisons() -> list[Any]:
 
 
 _SIMILAR = "jaro_winkler_similarity(l.name, r.name) >= {}"
+# Names with something in common: a token, a close core (Jaro-Winkler 0.8), or a call name.
+# A filter on keys that many unrelated children share (a birth date in a regency, a mother's
+# common name), checked after the join: it keeps the pairs to score few.
+_RELATED = (
+    "(list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))"
+    " OR jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
+    f" OR {call_name('l.name', 'r.name')})"
+)
+# Birth years at most two apart where both are known (an age given at a complaint is often a
+# year off either way).
+_AGE = " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
 
 
 def _near_years(condition: str, years: int) -> list[Any]:
@@ -316,19 +339,27 @@ BLOCKING_RULES: list[Any] = [
     block_on("nik"),
     block_on("name_first", "dob"),
     block_on("name_compact", "birth_year_est", "prov"),
+    # The same name, the birth date a slip across a new year (Juli 2023 / Juli 2024 typed).
+    *[
+        CustomRule(
+            "l.name_compact = r.name_compact AND l.prov = r.prov"
+            f" AND l.birth_year_est = r.birth_year_est + ({step})"
+            " AND coalesce(abs(l.dob_days - r.dob_days) <= 400, true)"
+        )
+        for step in (-1, 1)
+    ],
     # Another spelling of the name, born the same day in the regency.
     CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND {_SIMILAR.format(0.7)}"),
-    # A nickname or a typo, with the same mother, near in age.
-    *_near_years(
-        f"l.mother = r.mother AND l.kab = r.kab AND l.sex = r.sex AND {_SIMILAR.format(0.7)}", 2
-    ),
     # A typo in one name token and a birth year off by one.
     *_near_years(_one_token_off("name_first", "name_last"), 1),
     *_near_years(_one_token_off("name_last", "name_first"), 1),
-    # A name written short, a mononym (Joko for Joko Prasetyo), birth date a little off.
+    # A name written short (Reza / Reza Pratama, a marga dropped), birth date a slip apart.
     *_near_years(
-        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-        " AND (l.name_last IS NULL OR r.name_last IS NULL)",
+        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex AND l.name <> r.name"
+        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
+        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
+        " AND coalesce(abs(l.dob_days - r.dob_days) <= 31"
+        " OR substr(l.dob, 6, 5) = substr(r.dob, 6, 5), true)",
         1,
     ),
     # The birth year wrong, with the last name close or missing.
@@ -341,34 +372,35 @@ BLOCKING_RULES: list[Any] = [
     # the record meets the household that number belongs to.
     *_both_ways("l.nik_family = r.household AND l.sex = r.sex"),
     CustomRule("l.nik_family = r.nik_family AND l.sex = r.sex"),
-    # A call name, a dropped marga or a move to another regency: the same mother and birth date,
-    # or the same mother, sex and birth year +-1.
+    # A call name, a dropped marga or a move to another regency: the same mother and birth
+    # date, or the same mother, sex and birth year with names that have something in common.
     CustomRule("l.mother = r.mother AND l.dob = r.dob"),
-    *_near_years("l.mother = r.mother AND l.sex = r.sex", 1),
+    CustomRule(
+        "l.mother = r.mother AND l.sex = r.sex AND l.birth_year_est = r.birth_year_est"
+        f" AND {_RELATED}"
+    ),
     # A call name taken from another part of the name (Cecep Suhendar / Hendar), or a double
     # registration in another district: born the same day, in one regency.
-    CustomRule("l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex"),
-    # A marga or a token dropped (Tigor Tua Hutapea / Tigor Tua): one name's tokens within the
-    # other's, the same first token, sex and birth year, in the regency.
-    CustomRule(
-        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-        " AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
-        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
-        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
-    ),
+    CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex AND {_RELATED}"),
     # A complaint without a birth date (age only, or not even that), or coded only to its
-    # province: the same name (or its tokens in another order) in the province, or the same
-    # first token of its own part in the district. One-sided: the side without the date (or
-    # the district) is a small share of records, which keeps these joins small.
-    *_both_ways("l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov"),
-    *_both_ways("l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab"),
+    # province: the same name (or its tokens in another order, its first or last token in the
+    # district, the mother) near the age when it is known. One-sided: the side without the date
+    # (or the district) is a small share of records, which keeps these joins small.
+    *_both_ways(f"l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov{_AGE}"),
+    *_both_ways(f"l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab{_AGE}"),
     *_both_ways(
-        "l.dob IS NULL AND l.name_first = r.name_first AND l.kec = r.kec AND l.sex = r.sex"
+        f"l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex{_AGE}"
     ),
-    *_both_ways("l.dob IS NULL AND l.name_last = r.name_last AND l.kec = r.kec AND l.sex = r.sex"),
     *_both_ways(
-        "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
-        " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
+        f"l.dob IS NULL AND l.name_last = r.name_last AND l.kab = r.kab AND l.sex = r.sex{_AGE}"
+    ),
+    *_both_ways(
+        "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
+        f" AND l.birth_year_est = r.birth_year_est AND {_RELATED}"
+    ),
+    *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE}"),
+    *_both_ways(
+        f"l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex{_AGE}"
     ),
     # A move far away and the birth year mistyped: the name, and the day and month of birth.
     CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),
@@ -377,26 +409,9 @@ BLOCKING_RULES: list[Any] = [
         "l.dob_placeholder AND l.name_compact = r.name_compact"
         " AND l.birth_year_est = r.birth_year_est"
     ),
-    *_both_ways(
-        "l.dob_placeholder AND l.kab = r.kab AND l.sex = r.sex"
-        " AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
-        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
-        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' '))"
-        f" OR jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
-        f" OR {call_name('l.name', 'r.name')})"
-    ),
-    # No birth date and another form of the name: the mother, or a close or call name among
-    # the children of the district's birth year.
-    *_both_ways("l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex"),
-    *_both_ways(
-        "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        " AND l.birth_year_est = r.birth_year_est"
-        f" AND (jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
-        f" OR {call_name('l.name', 'r.name')})"
-    ),
     # A NIK mistyped in its serial, or in its district digits: the rest of the number agrees.
     CustomRule("substr(l.nik, 1, 12) = substr(r.nik, 1, 12)"),
-    CustomRule("substr(l.nik, 7, 10) = substr(r.nik, 7, 10) AND l.kab = r.kab"),
+    CustomRule(f"substr(l.nik, 7, 10) = substr(r.nik, 7, 10) AND l.kab = r.kab AND {_RELATED}"),
     # Tokens in another order, with a birth date: Katarina Mesakh / Mesakh Katarina.
     CustomRule("l.name_sorted = r.name_sorted AND l.kab = r.kab AND l.name <> r.name"),
 ]

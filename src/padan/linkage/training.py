@@ -20,7 +20,13 @@ from typing import Any
 import duckdb
 from splink import Linker
 
-from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP, TRAINING_RULES
+from padan.linkage.model import (
+    NIK_AT_ODDS_SLIP,
+    NIK_SAME_PREFIX,
+    NIK_SERIAL_SLIP,
+    NIK_UNSHOWN_SLIP,
+    TRAINING_RULES,
+)
 
 __all__ = ["U_SAMPLE_PAIRS", "complete_u", "neutral_unseen", "train", "u_sample_pairs"]
 
@@ -61,7 +67,8 @@ def complete_u(
 
     Keys are ``comparison: level label``. Levels that already have u are left as they are,
     except the NIK levels that imply the same district and birth-date digits, whose u is always
-    the share among pairs that have those digits in common.
+    the share among pairs that have those digits in common, and the slips that a neighbour's
+    NIK looks like, whose u is always measured among neighbours (:func:`_among_neighbours`).
     """
     bound = 3 / sampled_pairs
     filled: dict[str, float] = {}
@@ -76,7 +83,7 @@ def complete_u(
                 # Always: a random-pair u here would count the district and birth date twice.
                 same_prefix = same_prefix or _within_same_prefix(con)
                 u = same_prefix[label] or bound
-            elif name == "nik" and label == NIK_UNSHOWN_SLIP:
+            elif name == "nik" and label in (NIK_UNSHOWN_SLIP, NIK_AT_ODDS_SLIP):
                 u = _among_neighbours(con) or bound
             elif isinstance(level.get("u_probability"), int | float):
                 continue
@@ -135,11 +142,13 @@ def _among_neighbours(con: duckdb.DuckDBPyConnection) -> float:
     """Among NIKs that agree everywhere but in the district digits below the regency, or the
     day and month of birth: the share one digit apart.
 
-    A record without a district or a birth date cannot show that a slip there is a slip:
-    such a NIK, one keystroke from another, may as well be a neighbour's, born nearby on a
-    nearby day. That chance is measured here among the neighbours themselves (pairs sharing
-    the regency and birth date digits, or the district and birth year), not among random
-    pairs, where being one digit apart is rare and would count as strong evidence.
+    A record without a district or a birth date cannot show that a slip there is a slip, and
+    a NIK at odds with its record's district may simply keep the district of its first
+    registration (domain.md §2.1): such a NIK, one keystroke from another, may as well be a
+    neighbour's, born nearby on a nearby day. That chance is measured here among the
+    neighbours themselves (pairs sharing the regency and birth date digits, or the district
+    and birth year), not among random pairs, where being one digit apart is rare and would
+    count as strong evidence.
     """
     row = con.execute("""
         WITH n AS (SELECT nik FROM features WHERE nik IS NOT NULL),
