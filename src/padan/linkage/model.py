@@ -16,6 +16,7 @@ from splink.blocking_rule_library import CustomRule
 
 __all__ = [
     "BLOCKING_RULES",
+    "NAME_OFF_LADDER",
     "NIK_AT_ODDS_SLIP",
     "NIK_BOTH_VERIFIED",
     "NIK_SAME_PREFIX",
@@ -86,16 +87,32 @@ def call_name(left: str, right: str) -> str:
     )
 
 
+#: A common name written alike is weaker evidence than a rare one, written exactly or with a
+#: slip: the close levels take the name's frequency as the exact level does, so that a slip
+#: on a rare name never outweighs the exact name (twins Rina and Rini, a complaint on Rini).
+_NAME_TF: dict[str, Any] = {"tf_adjustment_column": "name", "tf_adjustment_weight": 1.0}
+
+#: The name levels that are not a rung of the ladder from exact to loosely alike (for
+#: :func:`padan.linkage.training.monotone_names`): a disagreement placed early, and the rest.
+NAME_OFF_LADDER = ("another birth-order name or title", "All other comparisons")
+
+
 def _name_comparison() -> Any:
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name"),
             cll.ExactMatchLevel("name", term_frequency_adjustments=True),
-            _level("name_compact_l = name_compact_r", "same name joined/split"),
-            _level("name_sorted_l = name_sorted_r", "same tokens, other order"),
+            _level("name_compact_l = name_compact_r", "same name joined/split").configure(
+                **_NAME_TF
+            ),
+            _level("name_sorted_l = name_sorted_r", "same tokens, other order").configure(
+                **_NAME_TF
+            ),
             _level(_LEADS_DIFFER, "another birth-order name or title"),
-            _level(_one_edit("name_core_l", "name_core_r"), "one typing slip"),
+            _level(_one_edit("name_core_l", "name_core_r"), "one typing slip").configure(
+                **_NAME_TF
+            ),
             # Jaro-Winkler rewards a shared beginning: on the name's own part, not on
             # "I Wayan" or "Muhammad", which unrelated children share.
             _level(
@@ -388,19 +405,24 @@ BLOCKING_RULES: list[Any] = [
     # (or the district) is a small share of records, which keeps these joins small.
     *_both_ways(f"l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov{_AGE}"),
     *_both_ways(f"l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab{_AGE}"),
+    # Neither a birth date nor an age: the first or last token of the name in the regency.
     *_both_ways(
-        f"l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex{_AGE}"
+        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.name_first = r.name_first"
+        " AND l.kab = r.kab AND l.sex = r.sex"
     ),
     *_both_ways(
-        f"l.dob IS NULL AND l.name_last = r.name_last AND l.kab = r.kab AND l.sex = r.sex{_AGE}"
+        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.name_last = r.name_last"
+        " AND l.kab = r.kab AND l.sex = r.sex"
     ),
     *_both_ways(
         "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
         f" AND l.birth_year_est = r.birth_year_est AND {_RELATED}"
     ),
-    *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE}"),
+    *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE} AND {_RELATED}"),
     *_both_ways(
-        f"l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex{_AGE}"
+        "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
+        " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"
+        " AND jaro_winkler_similarity(l.name, r.name) >= 0.85"
     ),
     # A move far away and the birth year mistyped: the name, and the day and month of birth.
     CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),

@@ -26,7 +26,7 @@ from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, call_name, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training
 from padan.linkage.state import Previous, save_features
-from padan.linkage.training import neutral_unseen, train
+from padan.linkage.training import monotone_names, neutral_unseen, train
 from padan.store import Store, store_id
 
 __all__ = [
@@ -497,6 +497,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
     trained on and the ``profile`` of its training data (:mod:`padan.linkage.model_file`)."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
+    capped = monotone_names(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
     model["padan"] = {
         "version": hashlib.sha256(body.encode()).hexdigest()[:12],
@@ -504,6 +505,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
         "training_records": records,
         "seed": seed,
         "neutral_levels": neutral,
+        "capped_levels": capped,
         "store_id": store,
         "training_data": profile,
         "training_rules": [

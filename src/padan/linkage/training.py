@@ -15,12 +15,14 @@ This happens before EM, which holds u fixed while it estimates m.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import duckdb
 from splink import Linker
 
 from padan.linkage.model import (
+    NAME_OFF_LADDER,
     NIK_AT_ODDS_SLIP,
     NIK_SAME_PREFIX,
     NIK_SERIAL_SLIP,
@@ -28,7 +30,14 @@ from padan.linkage.model import (
     TRAINING_RULES,
 )
 
-__all__ = ["U_SAMPLE_PAIRS", "complete_u", "neutral_unseen", "train", "u_sample_pairs"]
+__all__ = [
+    "U_SAMPLE_PAIRS",
+    "complete_u",
+    "monotone_names",
+    "neutral_unseen",
+    "train",
+    "u_sample_pairs",
+]
 
 #: Random pairs for u on a large population. More pairs see more rare levels; at 1M records
 #: 2M pairs take a few seconds. Small populations sample fewer (see :func:`u_sample_pairs`).
@@ -114,6 +123,38 @@ def neutral_unseen(model: dict[str, Any]) -> list[str]:
                 level["m_probability"] = level["u_probability"]
                 neutral.append(str(level.get("label_for_charts", level["sql_condition"])))
     return neutral
+
+
+def monotone_names(model: dict[str, Any]) -> list[str]:
+    """Cap the name levels so that a closer name never weighs more than an exacter one;
+    returns the levels capped.
+
+    Each level's u comes from random pairs, where "one typing slip" is rarer than the same
+    name: left alone, a slip could outweigh the name written exactly, and a complaint about
+    Rini would join her twin Rina. Along the ladder from the exact name to the loosest
+    likeness (leaving out :data:`padan.linkage.model.NAME_OFF_LADDER`), a level's m/u is held
+    to at most half the smallest of the levels before it.
+    """
+    capped: list[str] = []
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] != "name":
+            continue
+        ceiling = math.inf
+        for level in comparison["comparison_levels"]:
+            label = str(level.get("label_for_charts", ""))
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or label in NAME_OFF_LADDER:
+                continue
+            if not isinstance(m, int | float) or not isinstance(u, int | float) or not u:
+                continue
+            if m / u > ceiling:
+                level["m_probability"] = u * ceiling
+                capped.append(label)
+            # The next rung counts at least one bit less: a name written with a slip is never
+            # as good as the name written right, and clustering, strongest pair first, then
+            # meets the exact name first.
+            ceiling = min(ceiling, level["m_probability"] / u) / 2
+    return capped
 
 
 def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
