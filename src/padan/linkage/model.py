@@ -392,10 +392,7 @@ BLOCKING_RULES: list[Any] = [
     # A call name, a dropped marga or a move to another regency: the same mother and birth
     # date, or the same mother, sex and birth year with names that have something in common.
     CustomRule("l.mother = r.mother AND l.dob = r.dob"),
-    CustomRule(
-        "l.mother = r.mother AND l.sex = r.sex AND l.birth_year_est = r.birth_year_est"
-        f" AND {_RELATED}"
-    ),
+    *_near_years(f"l.mother = r.mother AND l.sex = r.sex AND {_RELATED}", 1),
     # A call name taken from another part of the name (Cecep Suhendar / Hendar), or a double
     # registration in another district: born the same day, in one regency.
     CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex AND {_RELATED}"),
@@ -405,14 +402,10 @@ BLOCKING_RULES: list[Any] = [
     # (or the district) is a small share of records, which keeps these joins small.
     *_both_ways(f"l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov{_AGE}"),
     *_both_ways(f"l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab{_AGE}"),
-    # Neither a birth date nor an age: the first or last token of the name in the regency.
+    # Neither a birth date nor an age: a name with something in common in the district.
     *_both_ways(
-        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.name_first = r.name_first"
-        " AND l.kab = r.kab AND l.sex = r.sex"
-    ),
-    *_both_ways(
-        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.name_last = r.name_last"
-        " AND l.kab = r.kab AND l.sex = r.sex"
+        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
+        f" AND {_RELATED}"
     ),
     *_both_ways(
         "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
@@ -422,7 +415,7 @@ BLOCKING_RULES: list[Any] = [
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
         " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"
-        " AND jaro_winkler_similarity(l.name, r.name) >= 0.85"
+        " AND levenshtein(l.name_compact, r.name_compact) <= 2"
     ),
     # A move far away and the birth year mistyped: the name, and the day and month of birth.
     CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),
@@ -431,9 +424,14 @@ BLOCKING_RULES: list[Any] = [
         "l.dob_placeholder AND l.name_compact = r.name_compact"
         " AND l.birth_year_est = r.birth_year_est"
     ),
-    # A NIK mistyped in its serial, or in its district digits: the rest of the number agrees.
+    # A NIK mistyped in its serial, its province or regency digits, or its district digits:
+    # the rest of the number agrees.
     CustomRule("substr(l.nik, 1, 12) = substr(r.nik, 1, 12)"),
-    CustomRule(f"substr(l.nik, 7, 10) = substr(r.nik, 7, 10) AND l.kab = r.kab AND {_RELATED}"),
+    CustomRule(f"substr(l.nik, 5, 12) = substr(r.nik, 5, 12) AND {_RELATED}"),
+    CustomRule(
+        "substr(l.nik, 1, 4) || substr(l.nik, 7, 10) = substr(r.nik, 1, 4) || substr(r.nik, 7, 10)"
+        f" AND {_RELATED}"
+    ),
     # Tokens in another order, with a birth date: Katarina Mesakh / Mesakh Katarina.
     CustomRule("l.name_sorted = r.name_sorted AND l.kab = r.kab AND l.name <> r.name"),
 ]
