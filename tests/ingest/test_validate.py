@@ -112,3 +112,33 @@ def test_validate_dtsen_region_must_be_a_known_village(region: str, flags: list[
     chunk = validate_row(EXTRACTS["dtsen"], row, today=dt.date(2026, 11, 28))
     found = [f"{i.column}:{i.reason}" for _, issues in chunk.rejected for i in issues]
     assert found + (chunk.accepted[0][2] if chunk.accepted else []) == flags
+
+
+@pytest.mark.parametrize(
+    ("status", "stored", "flagged"),
+    [
+        ("PADAN", "PADAN", False),
+        ("tidak padan", "TIDAK_PADAN", False),
+        ("", None, False),
+        ("SUDAH", None, True),  # not a code of the list: the row is kept, the value flagged
+    ],
+)
+def test_validate_dtsen_status_padan_dukcapil_is_optional_and_coded(
+    status: str, stored: str | None, flagged: bool
+) -> None:
+    row = {
+        "id_individu": "D1",
+        "id_keluarga": "K1",
+        "nik": "3201014501150001",
+        "status_padan_dukcapil": status,
+        "nama": "Siti",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": "2015-01-05",
+        "hubungan_keluarga": "ANAK",
+        "kode_wilayah": "3201011001",
+    }
+    chunk = validate_row(EXTRACTS["dtsen"], row, today=dt.date(2026, 12, 5))
+    assert chunk.rejected == []
+    ((_, values, flags),) = chunk.accepted
+    assert [v for v in values if v in ("PADAN", "TIDAK_PADAN")] == ([stored] if stored else [])
+    assert any(f.startswith("status_padan_dukcapil") for f in flags) is flagged
