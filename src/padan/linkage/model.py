@@ -296,13 +296,19 @@ def comparisons() -> list[Any]:
 
 
 _SIMILAR = "jaro_winkler_similarity(l.name, r.name) >= {}"
-# Names with something in common: a token, a close core (Jaro-Winkler 0.8), or a call name.
+# Names with something in common: the first or last token of their own part (not a shared
+# "Muhammad" or "Putri"), a close core (Jaro-Winkler 0.8), or a call name.
 # A filter on keys that many unrelated children share (a birth date in a regency, a mother's
 # common name), checked after the join: it keeps the pairs to score few.
 _RELATED = (
-    "(list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))"
+    "(l.name_first = r.name_first OR l.name_last = r.name_last"
     " OR jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
     f" OR {call_name('l.name', 'r.name')})"
+)
+# One name's tokens within the other's.
+_SUBSET = (
+    "(list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
+    " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
 )
 # Birth years at most two apart where both are known (an age given at a complaint is often a
 # year off either way).
@@ -370,15 +376,26 @@ BLOCKING_RULES: list[Any] = [
     # A typo in one name token and a birth year off by one.
     *_near_years(_one_token_off("name_first", "name_last"), 1),
     *_near_years(_one_token_off("name_last", "name_first"), 1),
-    # A name written short (Reza / Reza Pratama, a marga dropped), birth date a slip apart.
-    *_near_years(
-        "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex AND l.name <> r.name"
-        " AND (list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
-        " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
-        " AND coalesce(abs(l.dob_days - r.dob_days) <= 31"
-        " OR substr(l.dob, 6, 5) = substr(r.dob, 6, 5), true)",
-        1,
-    ),
+    # A name written short (Reza / Reza Pratama, a marga dropped), born within a month: two
+    # 62-day buckets of the birth date, one shifted by half, so that dates up to 31 days apart
+    # always share one (a key the join can hash, unlike a date window).
+    *[
+        CustomRule(
+            "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+            f" AND (l.dob_days + {shift}) // 62 = (r.dob_days + {shift}) // 62"
+            f" AND l.name <> r.name AND {_SUBSET}"
+        )
+        for shift in (0, 31)
+    ],
+    # ... or an age-only complaint with the name written short, its birth year +-1.
+    *[
+        rule
+        for step in (-1, 0, 1)
+        for rule in _both_ways(
+            "l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+            f" AND l.birth_year_est = r.birth_year_est + ({step}) AND {_SUBSET}"
+        )
+    ],
     # The birth year wrong, with the last name close or missing.
     CustomRule(
         "l.name_first = r.name_first AND l.kab = r.kab"

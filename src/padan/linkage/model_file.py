@@ -31,6 +31,7 @@ __all__ = [
     "check_training",
     "data_profile",
     "drift",
+    "read_model",
     "read_model_info",
 ]
 
@@ -98,7 +99,7 @@ def read_model_info(model_path: Path) -> ModelInfo | None:
     """
     if not model_path.exists():
         return None
-    meta = _metadata(_read(model_path))
+    meta = _metadata(read_model(model_path))
     records = meta.get("training_records")
     return ModelInfo(
         model_path, str(meta.get("version", "unknown")), meta.get("trained_at"),
@@ -201,14 +202,18 @@ def adopt_model(model_path: Path, store_id: str) -> None:
 
     The model itself, and so its version, stays as it was.
     """
-    model = _read(model_path)
+    model = read_model(model_path)
     meta = _metadata(model)
     meta["store_id"] = store_id
     model["padan"] = meta
     model_path.write_text(json.dumps(model, indent=2))
 
 
-def _read(model_path: Path) -> dict[str, Any]:
+def read_model(model_path: Path) -> dict[str, Any]:
+    """The model file as saved: Splink settings with Padan's metadata under ``padan``.
+
+    Raises :class:`InputError` when it cannot be read or is not a JSON object.
+    """
     try:
         model = json.loads(model_path.read_text())
     except (OSError, ValueError) as exc:

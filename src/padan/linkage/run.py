@@ -24,7 +24,7 @@ from padan.linkage.cluster import Clusters, Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, call_name, settings
-from padan.linkage.model_file import Profile, TrainingCheck, check_training
+from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
 from padan.linkage.state import Previous, save_features
 from padan.linkage.training import monotone_names, neutral_unseen, train
 from padan.store import Store, store_id
@@ -482,14 +482,9 @@ def guard_nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Nod
 
 def load_model(model_path: Path) -> dict[str, Any]:
     """The saved Splink settings, without Padan's metadata (Splink refuses unknown keys)."""
-    try:
-        model = json.loads(model_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise InputError(
-            f"model file {model_path} cannot be read ({exc}); pass --retrain to train a new one"
-        ) from exc
+    model = read_model(model_path)
     model.pop("padan", None)
-    return dict(model)
+    return model
 
 
 def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Profile) -> None:
