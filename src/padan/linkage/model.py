@@ -422,7 +422,8 @@ BLOCKING_RULES: list[Any] = [
     # Neither a birth date nor an age: a name with something in common in the district.
     *_both_ways(
         "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        f" AND {_RELATED}"
+        f" AND ({_SUBSET} OR levenshtein(l.name_core, r.name_core) <= 2"
+        f" OR {call_name('l.name', 'r.name')})"
     ),
     *_both_ways(
         "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
