@@ -221,13 +221,13 @@ def _entered_twice(a: _Member, b: _Member) -> bool | None:
     some twice (domain.md §3, §8.5), the second time with the name written short or slightly
     differently, or a birth date mistyped. Two people instead:
     - sexes that differ;
-    - two NIKs that each agree with their records, and other names: Dukcapil gives twins
-      consecutive serials (one NIK on both is one person, and so is one name written the
-      same: twins are not given one name);
     - birth dates further apart than a typing slip (:func:`_date_slip`): siblings;
     - on one birth date, names that differ other than by one written short or two letters
       swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein).
-      Names one slip apart may still be one child mistyped: that is for a person (None).
+    One NIK on both is one person, and so is one name written the same (twins are not given
+    one name). For a person to decide (None): names one slip apart on one birth date (twins,
+    or one child mistyped), and names written alike under two NIKs that each agree with their
+    records (twins get consecutive serials; so does one person recorded twice).
     """
     (name_a, dob_a, sex_a, nik_a), (name_b, dob_b, sex_b, nik_b) = a, b
     if sex_a and sex_b and sex_a != sex_b:
@@ -238,17 +238,18 @@ def _entered_twice(a: _Member, b: _Member) -> bool | None:
         # date is one person registered twice, even under a second NIK (SIAK gives it the next
         # serial).
         return not (dob_a and dob_b) or _date_slip(dob_a, dob_b)
-    if nik_a and nik_b:
-        return False
     if dob_a and dob_b and not _date_slip(dob_a, dob_b):
         return False
     if not name_a or not name_b:
         return True
+    # Two NIKs that each agree with their records: twins (consecutive serials), or one person
+    # recorded twice under the next serial. Names written alike cannot tell which: ask.
+    second_nik = bool(nik_a and nik_b)
     if _written_short(name_a, name_b) or _swapped_letters(name_a, name_b):
-        return True
+        return None if second_nik else True
     if not _one_name(name_a, name_b):
         return False
-    return True if dob_a != dob_b else None
+    return None if dob_a == dob_b or second_nik else True
 
 
 def _swapped_letters(a: str, b: str) -> bool:
