@@ -435,6 +435,21 @@ BLOCKING_RULES: list[Any] = [
         " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"
         " AND levenshtein(l.name_compact, r.name_compact) <= 2"
     ),
+    # An age-only complaint about a child who moved far away: the same name, near the age.
+    *_both_ways(
+        "l.dob IS NULL AND l.birth_year_est IS NOT NULL AND l.name_compact = r.name_compact"
+        " AND abs(l.birth_year_est - coalesce(r.birth_year_est, l.birth_year_est)) <= 1"
+    ),
+    # A name written short, a call name or tokens in another order, and a move: born the
+    # same day, anywhere (about twenty children of one sex share a birth date in a million).
+    CustomRule(
+        "l.dob = r.dob AND l.sex = r.sex AND l.name <> r.name"
+        f" AND ({_SUBSET} OR {call_name('l.name', 'r.name')} OR l.name_sorted = r.name_sorted)"
+    ),
+    # Tokens in another order and a move (Niko Alua / Alua Niko): the birth year.
+    CustomRule(
+        "l.name_sorted = r.name_sorted AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
+    ),
     # A move far away and the birth year mistyped: the name, and the day and month of birth.
     CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),
     # A placeholder birth date (only the year was known) and a move: the name and birth year.
