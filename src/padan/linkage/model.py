@@ -440,12 +440,6 @@ BLOCKING_RULES: list[Any] = [
         "l.dob IS NULL AND l.birth_year_est IS NOT NULL AND l.name_compact = r.name_compact"
         " AND abs(l.birth_year_est - coalesce(r.birth_year_est, l.birth_year_est)) <= 1"
     ),
-    # A name written short, a call name or tokens in another order, and a move: born the
-    # same day, anywhere (about twenty children of one sex share a birth date in a million).
-    CustomRule(
-        "l.dob = r.dob AND l.sex = r.sex AND l.name <> r.name"
-        f" AND ({_SUBSET} OR {call_name('l.name', 'r.name')} OR l.name_sorted = r.name_sorted)"
-    ),
     # Tokens in another order and a move (Niko Alua / Alua Niko): the birth year.
     CustomRule(
         "l.name_sorted = r.name_sorted AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
