@@ -208,9 +208,12 @@ def _derive(con: duckdb.DuckDBPyConnection, table: str, *, only: str = "true") -
     deviations (Poisson) above it: ordinary seasonal swings in births stay well inside that.
     """
     con.execute(f"""
-        WITH keys AS (
-            SELECT nik AS key, household FROM {table} WHERE source = 'dtsen' AND nik IS NOT NULL
-            UNION SELECT kk, household FROM {table} WHERE source = 'dtsen' AND kk IS NOT NULL
+        WITH wanted AS (SELECT DISTINCT nik FROM {table} WHERE {only} AND nik IS NOT NULL),
+        keys AS (
+            SELECT nik AS key, household FROM {table} SEMI JOIN wanted USING (nik)
+            WHERE source = 'dtsen'
+            UNION SELECT kk, household FROM {table} SEMI JOIN wanted ON wanted.nik = kk
+            WHERE source = 'dtsen'
         ),
         pointed AS (
             SELECT t.unique_id, min(k.household) AS family
