@@ -30,13 +30,12 @@ FEATURE_COLUMNS = (
 _KPAI_COLUMNS = (
     "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak_norm",
     "jenis_kelamin", "tanggal_lahir", "usia", "nama_ibu_norm", "nama_ayah_norm", "kode_wilayah",
-    "wilayah_level", "batch_id",
+    "batch_id",
 )  # fmt: skip
 _DTSEN_COLUMNS = (
     "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "status_padan_dukcapil",
     "nama_norm", "jenis_kelamin",
-    "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "wilayah_level",
-    "batch_id",
+    "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "batch_id",
 )  # fmt: skip
 
 # Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
@@ -139,8 +138,6 @@ def update_features(
 
 
 def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str) -> None:
-    if "status_padan_dukcapil" not in dtsen.column_names:  # a store before exchange format v1.1
-        dtsen = dtsen.append_column("status_padan_dukcapil", pa.nulls(len(dtsen), pa.string()))
     con.register("kpai_raw", kpai)
     con.register("dtsen_raw", dtsen)
     con.register("retired_codes", _retired_codes(kpai, dtsen))
