@@ -363,11 +363,12 @@ BLOCKING_RULES: list[Any] = [
     block_on("name_first", "dob"),
     block_on("name_compact", "birth_year_est", "prov"),
     # The same name, the birth date a slip across a new year (Juli 2023 / Juli 2024 typed).
+    # (The birth-year step comes last, so that an incremental run joins a family once.)
     *[
         CustomRule(
             "l.name_compact = r.name_compact AND l.prov = r.prov"
-            f" AND l.birth_year_est = r.birth_year_est + ({step})"
             " AND coalesce(abs(l.dob_days - r.dob_days) <= 400, true)"
+            f" AND l.birth_year_est = r.birth_year_est + ({step})"
         )
         for step in (-1, 1)
     ],
@@ -388,14 +389,16 @@ BLOCKING_RULES: list[Any] = [
         for shift in (0, 31)
     ],
     # ... or an age-only complaint with the name written short, its birth year +-1.
-    *[
-        rule
-        for step in (-1, 0, 1)
-        for rule in _both_ways(
-            "l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-            f" AND l.birth_year_est = r.birth_year_est + ({step}) AND {_SUBSET}"
-        )
-    ],
+    *_near_years(
+        "l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+        f" AND {_SUBSET}",
+        1,
+    ),
+    *_near_years(
+        "r.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
+        f" AND {_SUBSET}",
+        1,
+    ),
     # The birth year wrong, with the last name close or missing.
     CustomRule(
         "l.name_first = r.name_first AND l.kab = r.kab"
