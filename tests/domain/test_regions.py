@@ -1,6 +1,6 @@
 import pytest
 
-from padan.domain.regions import RegionStatus, check_region, region_table
+from padan.domain.regions import RegionStatus, check_region, current_code, region_table
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,20 @@ def test_regions_table_counts_match_the_official_release() -> None:
         for level in ("province", "regency", "district", "village")
     }
     assert counts == {"province": 38, "regency": 514, "district": 7285, "village": 83762}
+
+
+@pytest.mark.parametrize(
+    ("code", "current"),
+    [
+        ("91.01", "93.01"),  # Kab. Merauke: Papua Selatan since the 2022 split
+        ("91.01.01", "93.01.01"),
+        ("91.01.01.2001", "93.01.01.2001"),  # a village keeps its own digits
+        ("92.01", "96.01"),  # Kab. Sorong and Kota Sorong share a name: the kind decides
+        ("92.71", "96.71"),
+        ("32.01.01", "32.01.01"),  # current codes are left as they are
+        ("91", "91"),  # a retired province has no single successor
+        ("99.99", "99.99"),  # unknown codes too
+    ],
+)
+def test_regions_current_code_follows_the_papua_split(code: str, current: str) -> None:
+    assert current_code(code) == current

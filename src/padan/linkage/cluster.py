@@ -56,12 +56,10 @@ class Clusters:
         A pair in the review band whose "same" the guard would refuse anyway (the sibling of a
         child already linked) needs no person to look at it.
         """
-        roots = self.root.get(a), self.root.get(b)
-        if None in roots or roots[0] == roots[1]:
+        root_a, root_b = self.root.get(a), self.root.get(b)
+        if root_a is None or root_b is None or root_a == root_b:
             return None
-        here, there = (
-            self._states.get(r) or _State.of(self._nodes[r]) for r in roots if r is not None
-        )
+        here, there = (self._states.get(r) or _State.of(self._nodes[r]) for r in (root_a, root_b))
         return here.conflict(there)
 
     def members(self) -> dict[str, list[str]]:
@@ -165,11 +163,7 @@ class _State:
             {node.nik} if node.nik and node.nik_padan else set(),
             {node.nik} if node.nik else set(),
             {node.household or ""} if node.is_head else set(),
-            {
-                node.household: [
-                    (node.name, node.dob, node.sex, node.nik if node.nik_proven else None)
-                ]
-            }
+            {node.household: [(node.name, node.dob, node.sex, _shown(node))]}
             if node.household
             else {},
             {node.registered_dob} if node.registered_dob else set(),

@@ -410,24 +410,26 @@ BLOCKING_RULES: list[Any] = [
     *_both_ways("l.nik_family = r.household AND l.sex = r.sex"),
     CustomRule("l.nik_family = r.nik_family AND l.sex = r.sex"),
     # A call name, a dropped marga or a move to another regency: the same mother and birth
-    # date, or the same mother, sex and birth year with names that have something in common.
+    # date, or the same mother, sex and birth year +-1 with names that have something in common.
     CustomRule("l.mother = r.mother AND l.dob = r.dob"),
     *_near_years(f"l.mother = r.mother AND l.sex = r.sex AND {_RELATED}", 1),
     # A call name taken from another part of the name (Cecep Suhendar / Hendar), or a double
     # registration in another district: born the same day, in one regency.
     CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex AND {_RELATED}"),
     # A complaint without a birth date (age only, or not even that), or coded only to its
-    # province: the same name (or its tokens in another order, its first or last token in the
-    # district, the mother) near the age when it is known. One-sided: the side without the date
-    # (or the district) is a small share of records, which keeps these joins small.
+    # province: the same name or its tokens in another order, near the age when it is known.
+    # One-sided: the side without the date (or the regency) is a small share of records, which
+    # keeps these joins small.
     *_both_ways(f"l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov{_AGE}"),
     *_both_ways(f"l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab{_AGE}"),
-    # Neither a birth date nor an age: a name with something in common in the district.
+    # Neither a birth date nor an age: a close, short or call name in the district.
     *_both_ways(
         "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
         f" AND ({_SUBSET} OR levenshtein(l.name_core, r.name_core) <= 2"
         f" OR {call_name('l.name', 'r.name')})"
     ),
+    # An age only: a related name in the district's birth year, or the mother near the age;
+    # coded only to the province: a close name near the age.
     *_both_ways(
         "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
         f" AND l.birth_year_est = r.birth_year_est AND {_RELATED}"

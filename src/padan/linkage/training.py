@@ -82,6 +82,7 @@ def complete_u(
     bound = 3 / sampled_pairs
     filled: dict[str, float] = {}
     same_prefix: dict[str, float] = {}
+    neighbours: float | None = None
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
         for level in comparison["comparison_levels"]:
@@ -93,7 +94,8 @@ def complete_u(
                 same_prefix = same_prefix or _within_same_prefix(con)
                 u = same_prefix[label] or bound
             elif name == "nik" and label in (NIK_UNSHOWN_SLIP, NIK_AT_ODDS_SLIP):
-                u = _among_neighbours(con) or bound
+                neighbours = _among_neighbours(con) if neighbours is None else neighbours
+                u = neighbours or bound
             elif isinstance(level.get("u_probability"), int | float):
                 continue
             else:
