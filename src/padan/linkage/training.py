@@ -128,14 +128,16 @@ def neutral_unseen(model: dict[str, Any]) -> list[str]:
 
 
 def monotone_names(model: dict[str, Any]) -> list[str]:
-    """Cap the name levels so that a closer name never weighs more than an exacter one;
+    """Cap the name levels so that no likeness weighs as much as the name written exactly;
     returns the levels capped.
 
     Each level's u comes from random pairs, where "one typing slip" is rarer than the same
     name: left alone, a slip could outweigh the name written exactly, and a complaint about
-    Rini would join her twin Rina. Along the ladder from the exact name to the loosest
-    likeness (leaving out :data:`padan.linkage.model.NAME_OFF_LADDER`), a level's m/u is held
-    to at most half the smallest of the levels before it.
+    Rini would join her twin Rina. Every level after the exact name (leaving out
+    :data:`padan.linkage.model.NAME_OFF_LADDER`) is held to at most half the exact name's m/u:
+    one bit less, so that clustering, strongest pair first, meets the exact name first. The
+    likenesses are not capped against each other: a slip and a name written short are
+    different kinds of agreement, and the data says which is the stronger.
     """
     capped: list[str] = []
     for comparison in model["comparisons"]:
@@ -149,13 +151,12 @@ def monotone_names(model: dict[str, Any]) -> list[str]:
                 continue
             if not isinstance(m, int | float) or not isinstance(u, int | float) or not u:
                 continue
+            if math.isinf(ceiling):
+                ceiling = m / u / 2  # the first rung: the name written exactly
+                continue
             if m / u > ceiling:
                 level["m_probability"] = u * ceiling
                 capped.append(label)
-            # The next rung counts at least one bit less: a name written with a slip is never
-            # as good as the name written right, and clustering, strongest pair first, then
-            # meets the exact name first.
-            ceiling = min(ceiling, level["m_probability"] / u) / 2
     return capped
 
 
