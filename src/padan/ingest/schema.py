@@ -1,4 +1,4 @@
-"""The three extracts of the data exchange format (``shared/docs/exchange-format.md``).
+"""The three extracts of the data exchange format (``docs/exchange-format.md``).
 
 Each column is declared once, with whether it is required and how its value is read. The
 validation in :mod:`padan.ingest.validate` is driven entirely by these declarations.
