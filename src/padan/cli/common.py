@@ -25,6 +25,8 @@ __all__ = [
     "fail",
     "out",
     "progress_bar",
+    "share_json",
+    "share_text",
     "store_from",
     "translate_errors",
     "write_csv",
@@ -59,6 +61,17 @@ def write_csv(
             writer.writerow([neutralise(v) for v in row])
             count += 1
     return count
+
+
+def share_text(value: float | None, digits: int = 4) -> str:
+    """A share (precision, recall, ...) for people: ``n/a`` when there was nothing to measure."""
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def share_json(value: float | None, digits: int = 5) -> float | None:
+    """A share for ``--json``: rounded, ``None`` (JSON ``null``) when there was nothing to
+    measure."""
+    return None if value is None else round(value, digits)
 
 
 def store_from(db: str | None) -> Store:
