@@ -122,3 +122,14 @@ def test_spark_engine_without_pyspark_names_the_extra(monkeypatch: pytest.Monkey
     monkeypatch.delitem(sys.modules, "padan.linkage.spark", raising=False)
     with pytest.raises(InputError, match=r"pip install 'padan\[spark\]'"):
         open_engine("spark")
+
+
+def test_cli_names_the_missing_extra_verbatim(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from padan.cli.main import app
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = CliRunner().invoke(app, ["report", "--db", "postgresql://padan@127.0.0.1:1/padan"])
+    assert result.exit_code == 1
+    assert "pip install 'padan[postgres]'" in result.stderr  # not eaten as Rich markup
