@@ -48,6 +48,13 @@ print(json.dumps({"precision": m.precision, "recall": m.recall, "f1": m.f1}))
 """
 
 
+def _s(value: object) -> str:
+    """A share to 4 places, ``n/a`` when the child printed ``null`` (nothing to measure)."""
+    from padan.cli.common import share_text
+
+    return share_text(value if isinstance(value, float | int) else None)
+
+
 def _child(code: str, *args: str) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
@@ -131,8 +138,8 @@ def main() -> None:
         )
         quality = _child(_EVALUATE, url, str(data.files["truth"]))
         print(
-            f"quality after both batches: precision {quality['precision']:.4f}, "
-            f"recall {quality['recall']:.4f}, F1 {quality['f1']:.4f}"
+            f"quality after both batches: precision {_s(quality['precision'])}, "
+            f"recall {_s(quality['recall'])}, F1 {_s(quality['f1'])}"
         )
 
 

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from padan.cli.common import share_text
 from padan.domain.regions import check_region
 from padan.ingest import ingest_file
 from padan.institutions import dedup_institutions, sync_from_extract, worklist
@@ -34,6 +35,11 @@ def _pairs(groups: dict[str, str]) -> set[tuple[str, str]]:
     for uid, group in groups.items():
         members.setdefault(group, []).append(uid)
     return {p for ids in members.values() for p in itertools.combinations(sorted(ids), 2)}
+
+
+def _share(part: int, whole: int) -> str:
+    """``part / whole`` to 3 places; ``n/a`` for 0/0 (nothing merged, or no duplicates)."""
+    return share_text(part / whole if whole else None, 3)
 
 
 def run(count: int, seed: int) -> None:
@@ -68,8 +74,8 @@ def run(count: int, seed: int) -> None:
         store_seconds = time.perf_counter() - start
     print(
         f"{len(records):>6} records  {len(true_pairs):>5} true pairs  score {seconds:5.1f} s  "
-        f"precision {correct / max(len(merged), 1):.3f}  recall {correct / len(true_pairs):.3f}  "
-        f"merged or in review {len(review & true_pairs) / len(true_pairs):.3f}  "
+        f"precision {_share(correct, len(merged))}  recall {_share(correct, len(true_pairs))}  "
+        f"merged or in review {_share(len(review & true_pairs), len(true_pairs))}  "
         f"take-over+dedup+worklist {store_seconds:5.1f} s ({len(ranked)} institutions)"
     )
 

@@ -167,10 +167,21 @@ rules = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in BLOCKING_RULES
 reports, total, found = blocking_report(con, rules)
 candidates = candidate_pairs(con, rules)
 print(json.dumps({"records": records, "true_pairs": total, "found": found,
-                  "recall": found / total if total else 1.0, "candidates": candidates,
+                  "recall": found / total if total else None, "candidates": candidates,
                   "rules": [{"rule": r.rule, "pairs": r.pairs, "true_pairs": r.true_pairs,
                              "only": r.only} for r in reports]}))
 """
+
+
+def _s(value: float | None) -> str:
+    """A share to 4 places, ``n/a`` when the child printed ``null`` (nothing to measure)."""
+    from padan.cli.common import share_text
+
+    return share_text(value)
+
+
+def _rank(f1: float | None) -> float:
+    return -1.0 if f1 is None else f1
 
 
 def _child(code: str, *args: str) -> dict[str, Any]:
@@ -249,8 +260,8 @@ def _print_table(rows: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None
     print(head)
     for profile, r, b in rows:
         print(
-            f"{profile:<10} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
-            f"{r['kpai_recall']:>8.4f} {r['kpai_precision']:>9.4f} {b['recall']:>9.4f} "
+            f"{profile:<10} {_s(r['precision']):>9} {_s(r['recall']):>7} {_s(r['f1']):>7} "
+            f"{_s(r['kpai_recall']):>8} {_s(r['kpai_precision']):>9} {_s(b['recall']):>9} "
             f"{b['candidates'] / b['records']:>8.2f} {r['review']:>7,} "
             f"{100 * r['review'] / r['records']:>7.2f}% {r['seconds']:>7.1f} "
             f"{r['peak_mib']:>8.0f}"
@@ -261,7 +272,7 @@ def _print_rules(profile: str, blocking: dict[str, Any], *, width: int) -> None:
     print(
         f"\nblocking rules, {profile}: {blocking['candidates']:,} candidate pairs, "
         f"{blocking['found']:,} of {blocking['true_pairs']:,} true pairs "
-        f"(recall {blocking['recall']:.4f})"
+        f"(recall {_s(blocking['recall'])})"
     )
     print(
         "(pairs: as the rule is joined, l.rowid < r.rowid; true: true pairs it gives either way"
@@ -290,7 +301,7 @@ def _print_compare(profile: str, padan: dict[str, Any], others: dict[str, dict[s
             print(f"{name:<15} failed: {r['failed']}")
             continue
         print(
-            f"{name:<15} {r['precision']:>9.4f} {r['recall']:>7.4f} {r['f1']:>7.4f} "
+            f"{name:<15} {_s(r['precision']):>9} {_s(r['recall']):>7} {_s(r['f1']):>7} "
             f"{r['seconds']:>8.1f} {r['peak_mib']:>9.0f}"
         )
         if "records" in r and "of" in r and r["records"] < r["of"]:
@@ -358,7 +369,8 @@ def main() -> None:
     if not results:
         raise SystemExit("no profile finished")
 
-    ranked = sorted(results, key=lambda p: results[p][0]["f1"])
+    # F1 with nothing to measure (null: no true or no predicted pairs) counts as the worst.
+    ranked = sorted(results, key=lambda p: _rank(results[p][0]["f1"]))
     scale = f"{args.households:,} households, 1 complaint per {args.rows_per_complaint} rows"
     print(
         f"\nper profile, worst F1 first ({scale}{', dense' if args.dense else ''}, seed {args.seed})"
@@ -377,8 +389,8 @@ def main() -> None:
     if failed:  # a profile that did not finish is worse than any F1
         print(f"\nfailed: {', '.join(f'{p} ({why})' for p, why in failed.items())}")
     print(
-        f"\nworst: {ranked[0]} F1 {worst['f1']:.4f} (precision {worst['precision']:.4f}, "
-        f"recall {worst['recall']:.4f})"
+        f"\nworst: {ranked[0]} F1 {_s(worst['f1'])} (precision {_s(worst['precision'])}, "
+        f"recall {_s(worst['recall'])})"
     )
 
 

@@ -28,6 +28,22 @@ class Settings(BaseSettings):
     spark_exchange_dir: Path | None = None
     #: Shuffle partitions for Spark (a few per core).
     spark_partitions: int = 8
+    #: Web session cookies with ``Secure`` (sent over HTTPS only): ``1`` or ``0``. Unset,
+    #: ``padan serve`` sends them so except on a loopback address (plain HTTP on this machine);
+    #: set ``1`` behind a TLS proxy that forwards to a loopback port. An app built by
+    #: ``padan.web.app:app_from_environment`` with it unset sends them so.
+    web_secure_cookies: bool | None = None
+
+    def environment(self) -> dict[str, str]:
+        """These settings as ``PADAN_*`` environment variables (unset ones left out), for a
+        process that builds its own settings, such as a ``padan serve --workers`` worker."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump().items():
+            if isinstance(value, bool):
+                env[f"PADAN_{name.upper()}"] = "1" if value else "0"
+            elif value is not None:
+                env[f"PADAN_{name.upper()}"] = str(value)
+        return env
 
 
 def get_settings(**overrides: object) -> Settings:

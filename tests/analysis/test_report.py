@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import shutil
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -18,7 +22,8 @@ from padan.analysis import (
     load_inputs,
     truth_links,
 )
-from padan.analysis.html import render_html
+from padan.analysis.charts import BarChart, report_charts
+from padan.analysis.html import VEGA_SCRIPTS, _script_json, render_html, vega_lite
 from padan.analysis.tables import report_tables
 from padan.analysis.xlsx import write_xlsx
 from padan.errors import InputError
@@ -135,13 +140,87 @@ def test_report_public_tables_hide_small_cells(linked: Linked) -> None:
     assert not [v for t in internal for row in t.rows for v in row if v == "<5"]
 
 
-def test_report_html_has_svg_charts_by_region(linked: Linked) -> None:
+def _specs(html: str) -> dict[str, dict[str, Any]]:
+    found = re.findall(r'<script type="application/json" id="spec-(\w+)">(.*?)</script>', html)
+    return {key: json.loads(text) for key, text in found}
+
+
+def test_report_html_has_both_charts_as_vega_lite_with_the_shown_figures(linked: Linked) -> None:
     report = build_report(open_store(linked.db))
     tables = report_tables(report, indicator_labels(default_rules()))
     html = render_html(report, tables, suppressed=True)
-    assert html.count("<svg") == 2
-    assert "Menurut wilayah" in html and "Jawa Barat" in html
-    assert "<script" not in html
+    assert html.count('data-spec="spec-') == 2 and "Menurut wilayah" in html
+    specs = _specs(html)
+    assert list(specs) == ["wilayah", "indikator"]
+    charts = {c.key: c for c in report_charts(report, tables)}
+    for key, spec in specs.items():
+        assert spec["data"]["values"] == charts[key].values() and spec["mark"]["type"] == "bar"
+    region = specs["wilayah"]
+    assert region["encoding"]["color"]["scale"]["domain"] == list(charts["wilayah"].series)
+    assert "Jawa Barat" in {v["wilayah"] for v in region["data"]["values"]}
+    # Only cells a table shows are drawn: no hidden small cell comes back through a chart.
+    by_key = {t.key: t for t in tables}
+    shown = {
+        (str(row[2]), row[4])
+        for key in ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen")
+        for row in by_key[key].rows
+        if row[0] == "provinsi"
+    }
+    for v in region["data"]["values"]:
+        assert not 0 < v["anak"] < 5 and (v["wilayah"], v["anak"]) in shown | {
+            (str(r[2]), r[4]) for r in by_key["kpai_children_maybe_in_dtsen"].rows
+        }
+    indicators = [v["indikator"] for v in specs["indikator"]["data"]["values"]]
+    assert "Anak KPAI ditemukan di DTSEN" in indicators and "Anak KPAI" not in indicators
+    # The page carries its scripts: Vega, Vega-Lite and vega-embed inline, nothing to load.
+    vendor = resources.files("padan.analysis") / "vendor"
+    for name in VEGA_SCRIPTS:
+        assert (vendor / name).read_text("utf-8")[:2000] in html
+    assert "<script src" not in html and "sourceMappingURL" not in html
+    assert not re.search(r"<link[^>]+href", html)
+
+
+def test_report_html_vendored_scripts_can_be_inlined_and_are_licensed() -> None:
+    vendor = resources.files("padan.analysis") / "vendor"
+    for name in VEGA_SCRIPTS:
+        text = (vendor / name).read_text("utf-8").lower()
+        assert "</script" not in text and "<!--" not in text  # would end the inline <script>
+        assert (vendor / name.replace(".min.js", ".LICENSE")).is_file()
+    assert (vendor / "vega-bundled-dependencies.LICENSE").is_file()
+
+
+def test_report_html_chart_data_cannot_close_its_script_element() -> None:
+    name = "</script><script>alert(1)</script>&"
+    chart = BarChart("wilayah", "t", "wilayah", "anak", "anak", ("a",), ((name, (7,)),), 100)
+    text = _script_json(vega_lite(chart))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["data"]["values"][0]["wilayah"].startswith("</script>")
+
+
+def test_report_xlsx_has_native_charts_of_the_html_figures(linked: Linked, tmp_path: Path) -> None:
+    report = build_report(open_store(linked.db))
+    tables = report_tables(report, indicator_labels(default_rules()))
+    wb = load_workbook(write_xlsx(report, tables, tmp_path / "r.xlsx"))
+    assert wb.sheetnames[:2] == ["Ringkasan", "Grafik"]
+    ws = wb["Grafik"]
+    drawn = ws._charts
+    charts = report_charts(report, tables)
+    assert len(drawn) == len(charts) == 2
+    for excel, chart in zip(drawn, charts, strict=True):
+        assert excel.type == "bar" and len(excel.series) == len(chart.series)
+        assert excel.grouping == ("stacked" if len(chart.series) > 1 else "clustered")
+        categories = excel.series[0].cat
+        names = _cells(ws, (categories.strRef or categories.numRef).f)
+        assert names == [name for name, _ in chart.rows]
+        for i, series in enumerate(excel.series):
+            assert _cells(ws, series.tx.strRef.f) == [chart.series[i]]
+            assert _cells(ws, series.val.numRef.f) == [cells[i] for _, cells in chart.rows]
+
+
+def _cells(ws: Any, ref: str) -> list[object]:
+    """The values of a chart reference such as ``'Grafik'!$B$2:$B$9``."""
+    area = ref.split("!")[1].replace("$", "")
+    return [cell.value for row in ws[area if ":" in area else f"{area}:{area}"] for cell in row]
 
 
 def test_report_named_worklists_are_audited_without_names(linked: Linked, tmp_path: Path) -> None:

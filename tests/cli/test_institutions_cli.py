@@ -126,6 +126,10 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
     dedup = json.loads(result.stdout)
     assert (dedup["records"], dedup["institutions"]) == (2, 2)
     assert dedup["evaluation"]["true_pairs"] == dedup["evaluation"]["merged_pairs"] == 0
+    # No duplicates to find and none merged: nothing to measure (0/0), not a perfect 1.0.
+    assert dedup["evaluation"]["precision"] is None and dedup["evaluation"]["recall"] is None
+    text = runner.invoke(app, ["institutions", "dedup", "--truth", str(truth), "--db", db]).stdout
+    assert "precision n/a, recall n/a (0 of 0 true pairs merged" in text
     indicators = json.loads(
         runner.invoke(app, ["institutions", "indicators", "--json", "--db", db]).stdout
     )

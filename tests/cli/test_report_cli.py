@@ -36,7 +36,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_demo_writes_the_report_and_says_where(demo: tuple[Path, str]) -> None:
     work, _ = demo
     assert (work / "out" / "laporan.xlsx").stat().st_size > 0
-    assert "<svg" in (work / "out" / "laporan.html").read_text()
+    html = (work / "out" / "laporan.html").read_text()
+    assert 'data-spec="spec-wilayah"' in html and 'id="spec-indikator"' in html
 
 
 def test_report_json_has_the_contract_keys_as_integers(demo: tuple[Path, str]) -> None:

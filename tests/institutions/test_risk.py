@@ -106,6 +106,16 @@ def test_risk_clean_institution_scores_zero() -> None:
             ["45 anak", "30 tempat", "150%"],
         ),
         (
+            # No places at all: overcrowded, but no share of 0 places to print.
+            {"jumlah_anak": 5, "kapasitas": 0},
+            (RECENT,),
+            (),
+            "overcrowded",
+            15,
+            {"jumlah_anak": 5, "kapasitas": 0},
+            ["5 anak untuk 0 tempat"],
+        ),
+        (
             {"jumlah_pekerja_sosial": 0, "jumlah_pekerja_sosial_bersertifikat": 0},
             (RECENT,),
             (),
@@ -209,6 +219,8 @@ def test_risk_each_reason_traced_to_its_fact(
     for word in words:
         assert word in assessment.reasons[0]
     assert assessment.reasons_en[0].startswith(f"+{points} ")
+    if fact.get("kapasitas") == 0:
+        assert "%" not in assessment.reasons[0]  # no share of 0 places
 
 
 @pytest.mark.parametrize(

@@ -1,23 +1,30 @@
-"""The report's summary as one self-contained HTML page with SVG charts (Altair + vl-convert)."""
+"""The report's summary as one self-contained HTML page; its charts are Vega-Lite specs drawn
+by the browser from scripts inlined in the page (vendored in ``analysis/vendor``, nothing is
+fetched)."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jinja2 import Environment, select_autoescape
 
+from padan.analysis.charts import BarChart, report_charts
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.analysis.xlsx import snapshot_rows
 
-if TYPE_CHECKING:
-    import altair as alt
+__all__ = ["VEGA_SCRIPTS", "render_html", "vega_lite", "write_html"]
 
-__all__ = ["render_html", "summary_chart", "write_html"]
+#: The vendored scripts, in load order (vega-embed needs vega and vega-lite): files of the npm
+#: packages' ``build/`` folders, licences beside them (``analysis/vendor/README.md``).
+VEGA_SCRIPTS = ("vega-6.4.0.min.js", "vega-lite-6.5.0.min.js", "vega-embed-7.3.0.min.js")
 
 _TEMPLATE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
@@ -29,6 +36,7 @@ th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 th { background: #1f4e78; color: #fff; }
 .note { color: #555; font-size: .9rem; }
+.chart { min-height: 2rem; }
 </style></head><body>
 <h1>Laporan kesenjangan perlindungan anak — {{ place }}</h1>
 <p class="note">Data sintetis atau data lembaga sesuai snapshot di bawah. Sel 1–4 ditampilkan
@@ -40,88 +48,104 @@ menunggu tinjauan.</p>
 {% for row in summary.rows %}<tr>{% for v in row %}
 <td{% if v is number %} class="n"{% endif %}>{{ '' if v is none else v }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+<noscript><p class="note">Grafik digambar oleh peramban dengan JavaScript (tersemat di berkas
+ini, tanpa unduhan). Angka grafik ada di tabel di atas dan di lembar "Grafik" berkas XLSX.</p>
+</noscript>
 <h2>Menurut wilayah</h2>
-<figure>{{ region_svg | safe }}
+<figure><div class="chart" id="chart-wilayah" data-spec="spec-wilayah"></div>
 <figcaption class="note">Wilayah yang selnya disembunyikan (&lt;5) tidak digambarkan.
 Angka lengkap per provinsi, kabupaten/kota dan kecamatan ada di berkas XLSX.</figcaption></figure>
 <h2>Indikator kesenjangan</h2>
-<figure>{{ summary_svg | safe }}</figure>
+<figure><div class="chart" id="chart-indikator" data-spec="spec-indikator"></div></figure>
 <h2>Snapshot</h2>
 <table>{% for k, v in snapshot %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% for key, spec in specs %}
+<script type="application/json" id="spec-{{ key }}">{{ spec | safe }}</script>{% endfor %}
+<script>{{ vega | safe }}</script>
+<script>{{ draw | safe }}</script>
 </body></html>
 """
 
 
-def _region_values(
-    found: DisplayTable, missing: DisplayTable, maybe: DisplayTable | None, level_label: str
-) -> list[dict[str, object]]:
-    values: list[dict[str, object]] = []
-    statuses = [(found, "ditemukan di DTSEN"), (missing, "tidak ditemukan")]
-    if maybe is not None:
-        statuses.append((maybe, "mungkin terdaftar (menunggu pemeriksaan)"))
-    for table, status in statuses:
-        for row in table.rows:
-            if row[0] == level_label and isinstance(row[4], int):
-                values.append({"wilayah": str(row[2]), "status": status, "anak": row[4]})
-    return values
+#: Draws every ``[data-spec]`` element from its JSON spec as SVG; marks it ``data-drawn`` when
+#: done (the browser test waits for that). The action menu offers PNG/SVG export only: no
+#: source view, no link to the online editor.
+_DRAW = """(function () {
+  var options = {
+    mode: "vega-lite", renderer: "svg",
+    actions: {export: true, source: false, compiled: false, editor: false},
+    i18n: {CLICK_TO_VIEW_ACTIONS: "Klik untuk pilihan", PNG_ACTION: "Simpan sebagai PNG",
+           SVG_ACTION: "Simpan sebagai SVG"}
+  };
+  document.querySelectorAll("[data-spec]").forEach(function (el) {
+    var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
+    vegaEmbed(el, spec, options).then(function () { el.dataset.drawn = "1"; }, function (e) {
+      el.textContent = "Grafik tidak dapat digambar: " + e;
+    });
+  });
+})();"""
 
 
-def _bar_by_region(values: list[dict[str, object]]) -> alt.Chart:
-    import altair as alt  # a second to import: only when a report is drawn, not every command
+def vega_lite(chart: BarChart) -> dict[str, object]:
+    """The Vega-Lite spec of ``chart``: horizontal bars in the chart's order, stacked and
+    coloured by status when it has more than one series."""
+    category = {"field": chart.category, "type": "nominal"}
+    value = {"field": chart.value, "type": "quantitative", "aggregate": "sum"}
+    encoding: dict[str, object] = {
+        "y": {**category, "sort": None, "title": None, "axis": {"labelLimit": 320}},
+        "x": {**value, "title": chart.axis},
+        "tooltip": [category, value],
+    }
+    spec: dict[str, object] = {
+        "title": chart.title,
+        "width": chart.width,
+        "data": {"values": chart.values()},
+        "mark": {"type": "bar"},
+        "encoding": encoding,
+    }
+    if len(chart.series) > 1:
+        status = {"field": "status", "type": "nominal"}
+        scale = {"domain": list(chart.series)}
+        encoding["color"] = {
+            **status,
+            "title": None,
+            "scale": scale,
+            "legend": {"orient": "bottom", "labelLimit": 400},
+        }
+        encoding["order"] = {"field": "order", "type": "quantitative"}  # stacked in series order
+        encoding["tooltip"] = [category, status, value]
+        series = json.dumps(list(chart.series), ensure_ascii=False)
+        spec["transform"] = [{"calculate": f"indexof({series}, datum.status)", "as": "order"}]
+    return spec
 
-    chart: alt.Chart = (
-        alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
-        .mark_bar()
-        .encode(
-            y=alt.Y("wilayah:N", sort="-x", title=None),
-            x=alt.X("sum(anak):Q", title="anak KPAI"),
-            color=alt.Color("status:N", title=None),
-            tooltip=["wilayah:N", "status:N", "anak:Q"],
-        )
-        .properties(width=560, title="Anak KPAI menurut wilayah dan status di DTSEN")
+
+@functools.cache
+def _vega_js() -> str:
+    vendor = resources.files("padan.analysis") / "vendor"
+    # Source-map comments would send a browser's developer tools looking for .map files.
+    return "\n".join(
+        re.sub(r"^//# sourceMappingURL=.*$", "", (vendor / name).read_text("utf-8"), flags=re.M)
+        for name in VEGA_SCRIPTS
     )
-    return chart
 
 
-def summary_chart(summary: DisplayTable) -> alt.Chart:
-    """Bar chart of the headline gap indicators (suppressed ones left out)."""
-    import altair as alt
-
-    values = [
-        {"indikator": str(row[0]), "anak": row[2]}
-        for row in summary.rows
-        if isinstance(row[2], int)
-        and str(row[1]) != "kpai_children"
-        and not (str(row[1]).startswith("eligible_") and "_not_receiving_" not in str(row[1]))
-    ]
-    chart: alt.Chart = (
-        alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
-        .mark_bar()
-        .encode(y=alt.Y("indikator:N", sort=None, title=None), x=alt.X("anak:Q", title="anak"))
-        .properties(width=480, title="Indikator (jumlah anak)")
-    )
-    return chart
+def _script_json(value: object) -> str:
+    """JSON to put inside ``<script>`` unescaped: no ``<``, ``>`` or ``&`` that could end it."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: bool) -> str:
-    """The HTML page as text, charts inlined as SVG (no script, nothing fetched)."""
+    """The HTML page as text: tables, and the charts as Vega-Lite specs drawn by the inlined
+    Vega scripts when the page is opened (no network)."""
     by_key = {t.key: t for t in tables}
-    levels = [r.level for r in report.regions]
-    level_label = {"province": "provinsi", "regency": "kabupaten/kota", "district": "kecamatan"}
-    top = level_label[levels[0]] if levels else "provinsi"
-    values = _region_values(
-        by_key["kpai_children_in_dtsen"], by_key["kpai_children_not_in_dtsen"],
-        by_key.get("kpai_children_maybe_in_dtsen"), top,
-    )  # fmt: skip
-    import vl_convert as vlc
-
-    region_svg = vlc.vegalite_to_svg(_bar_by_region(values).to_json())
-    summary_svg = vlc.vegalite_to_svg(summary_chart(by_key["ringkasan"]).to_json())
+    charts = report_charts(report, tables)
+    specs = [(chart.key, _script_json(vega_lite(chart))) for chart in charts]
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     place = f"{report.region.code} {report.region.name}" if report.region else "Nasional"
     return env.from_string(_TEMPLATE).render(
-        place=place, summary=by_key["ringkasan"], region_svg=region_svg,
-        summary_svg=summary_svg, snapshot=snapshot_rows(report), suppressed=suppressed,
+        place=place, summary=by_key["ringkasan"], specs=specs, snapshot=snapshot_rows(report),
+        suppressed=suppressed, vega=_vega_js(), draw=_DRAW,
     )  # fmt: skip
 
 

@@ -1,16 +1,21 @@
-"""The report as an XLSX workbook for people: summary, one sheet per indicator and worklist."""
+"""The report as an XLSX workbook for people: summary, charts, one sheet per indicator and
+worklist."""
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart as ExcelBarChart
+from openpyxl.chart import Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from padan.analysis.charts import BarChart, report_charts
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.domain.cells import neutralise
@@ -20,6 +25,7 @@ __all__ = ["snapshot_rows", "write_xlsx"]
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _SHEET_NAME_MAX = 31
+_ROW_CM = 0.53  # a default row (15 pt) in centimetres, the unit of chart sizes
 
 
 def snapshot_rows(report: Report) -> list[tuple[str, str]]:
@@ -86,6 +92,64 @@ def _write_sheet(
     ws.auto_filter.ref = ws.dimensions
 
 
+def _write_charts(wb: Workbook, used: set[str], charts: Sequence[BarChart]) -> None:
+    """One sheet with each chart's cells (hidden ``<5`` cells left empty) and a native bar
+    chart of them to their right, the charts one below the other."""
+    ws = wb.create_sheet(_sheet_name("Grafik", used))
+    top = 1
+    for chart in charts:
+        header = [chart.category, *chart.series]
+        for col, text in enumerate(header, start=1):
+            cell = ws.cell(top, col, neutralise(text))
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        for i, (name, cells) in enumerate(chart.rows, start=top + 1):
+            ws.cell(i, 1, neutralise(name))
+            for col, value in enumerate(cells, start=2):
+                ws.cell(i, col, value)
+        last = top + len(chart.rows)
+        height = 7.5
+        if chart.rows:
+            height = max(7.5, 0.6 * len(chart.rows) + 3.5)
+            ws.add_chart(
+                _excel_chart(ws, chart, top, last, height), f"{_col(len(header) + 2)}{top}"
+            )
+        else:
+            ws.cell(top + 1, 1, "(tidak ada angka yang dapat digambarkan)")
+            last = top + 1
+        top = max(last, top + math.ceil(height / _ROW_CM)) + 3
+    ws.column_dimensions["A"].width = max(
+        [12] + [min(len(name), 45) + 2 for chart in charts for name, _ in chart.rows]
+    )
+    for col in range(2, 2 + max(len(chart.series) for chart in charts)):
+        names = [chart.series[col - 2] for chart in charts if col - 2 < len(chart.series)]
+        ws.column_dimensions[_col(col)].width = max(12, *(min(len(n), 40) + 2 for n in names))
+
+
+def _excel_chart(ws: object, chart: BarChart, top: int, last: int, height: float) -> object:
+    bar = ExcelBarChart()
+    bar.type = "bar"  # horizontal, as in the HTML
+    bar.title = chart.title
+    if len(chart.series) > 1:
+        bar.grouping, bar.overlap = "stacked", 100
+        bar.legend.position = "b"
+    else:
+        bar.legend = None
+    data = Reference(ws, min_col=2, max_col=1 + len(chart.series), min_row=top, max_row=last)
+    bar.add_data(data, titles_from_data=True)
+    bar.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+    # First row at the top (Excel draws categories bottom-up), the value axis still below.
+    bar.x_axis.scaling.orientation = "maxMin"
+    bar.y_axis.crosses = "max"
+    bar.y_axis.title = chart.axis
+    bar.x_axis.delete = bar.y_axis.delete = False  # openpyxl 3.1 hides axes otherwise
+    bar.width, bar.height = 18.0, height
+    return bar
+
+
+def _col(number: int) -> str:
+    return str(get_column_letter(number))
+
+
 def write_xlsx(
     report: Report,
     tables: Sequence[DisplayTable],
@@ -96,8 +160,9 @@ def write_xlsx(
 ) -> Path:
     """Write the workbook to ``path`` atomically (a finished file or none).
 
-    Sheets: ``Ringkasan`` (snapshot and headline figures), one per table, one per institution
-    table (:func:`padan.analysis.institution_sheets.institution_tables`) and — only with
+    Sheets: ``Ringkasan`` (snapshot and headline figures), ``Grafik`` (the HTML summary's two
+    charts as native Excel charts, each beside the cells it draws), one per table, one per
+    institution table (:func:`padan.analysis.institution_sheets.institution_tables`) and — only with
     ``worklists`` — one per named worklist. Text starting like a formula is neutralised.
     """
     wb = Workbook()
@@ -119,6 +184,7 @@ def write_xlsx(
     summary.freeze_panes = f"A{header_row + 1}"
     for col, width in zip("ABCDEF", (48, 70, 14, 16, 40, 12), strict=True):
         summary.column_dimensions[col].width = width
+    _write_charts(wb, used, report_charts(report, tables))
     for table in tables[1:]:
         _write_sheet(wb, used, table.title, table.headers, table.rows)
     for table in institutions:

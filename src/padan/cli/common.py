@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from padan.domain.cells import neutralise
@@ -25,6 +26,8 @@ __all__ = [
     "fail",
     "out",
     "progress_bar",
+    "share_json",
+    "share_text",
     "store_from",
     "translate_errors",
     "write_csv",
@@ -61,13 +64,25 @@ def write_csv(
     return count
 
 
+def share_text(value: float | None, digits: int = 4) -> str:
+    """A share (precision, recall, ...) for people: ``n/a`` when there was nothing to measure."""
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def share_json(value: float | None, digits: int = 5) -> float | None:
+    """A share for ``--json``: rounded, ``None`` (JSON ``null``) when there was nothing to
+    measure."""
+    return None if value is None else round(value, digits)
+
+
 def store_from(db: str | None) -> Store:
     """Open the store named by ``--db``, else ``PADAN_DATABASE_URL``, else the SQLite default."""
     return open_store(get_settings(database_url=db).database_url)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print ``message`` as it is (brackets such as ``padan[postgres]`` are not markup), exit."""
+    err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

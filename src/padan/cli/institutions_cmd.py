@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    out,
+    share_json,
+    share_text,
+    store_from,
+    translate_errors,
+)
 from padan.cli.inspections_cmd import inspections_app
 from padan.errors import InputError
 from padan.institutions import (
@@ -285,7 +293,11 @@ def dedup(
         counts = evaluate_dedup(store, read_lembaga_truth(truth)) if truth else None
     figures = None
     if counts is not None:
-        figures = {**asdict(counts), "precision": counts.precision, "recall": counts.recall}
+        figures = {
+            **asdict(counts),
+            "precision": share_json(counts.precision),
+            "recall": share_json(counts.recall),
+        }
     if as_json:
         _json({**asdict(summary), "evaluation": figures})
         return
@@ -297,7 +309,8 @@ def dedup(
         out.print("  " + " = ".join(group), highlight=False)
     if counts is not None:
         out.print(
-            f"Against the truth: precision {counts.precision:.3f}, recall {counts.recall:.3f} "
+            f"Against the truth: precision {share_text(counts.precision, 3)}, "
+            f"recall {share_text(counts.recall, 3)} "
             f"({counts.correct_pairs} of {counts.true_pairs} true pairs merged, "
             f"{counts.review_true_pairs} more in the review queue)."
         )

@@ -16,6 +16,8 @@ from padan.cli.common import (
     err,
     fail,
     out,
+    share_json,
+    share_text,
     store_from,
     translate_errors,
     write_csv,
@@ -218,27 +220,27 @@ def _render_errors(title: str, errors: list[WrongPair]) -> None:
     out.print(table)
 
 
-def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int]:
-    """The JSON of ``padan evaluate --json``."""
+def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int | None]:
+    """The JSON of ``padan evaluate --json``; a share with nothing to measure (0/0) is ``null``."""
     return {
         "records": metrics.records, "true_pairs": metrics.true_pairs,
         "predicted_pairs": metrics.predicted_pairs, "correct_pairs": metrics.correct_pairs,
-        "precision": round(metrics.precision, 5), "recall": round(metrics.recall, 5),
-        "f1": round(metrics.f1, 5), "exact_clusters": metrics.exact_clusters,
+        "precision": share_json(metrics.precision), "recall": share_json(metrics.recall),
+        "f1": share_json(metrics.f1), "exact_clusters": metrics.exact_clusters,
         "true_entities": metrics.true_entities,
         "kpai_in_dtsen": metrics.kpai_in_dtsen,
-        "kpai_recall_in_dtsen": round(metrics.kpai_recall, 5),
-        "kpai_precision_in_dtsen": round(metrics.kpai_precision, 5),
+        "kpai_recall_in_dtsen": share_json(metrics.kpai_recall),
+        "kpai_precision_in_dtsen": share_json(metrics.kpai_precision),
     }  # fmt: skip
 
 
 def render_metrics(metrics: PairwiseMetrics) -> None:
-    """Pairwise accuracy as a table."""
+    """Pairwise accuracy as a table (``n/a`` for a share with nothing to measure)."""
     table = Table(title="Pairwise accuracy against truth")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key, value in metric_figures(metrics).items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else f"{value:.4f}")
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else share_text(value))
     out.print(table)
 
 

@@ -65,7 +65,7 @@ def render_report(report: Report, labels: dict[str, str]) -> None:
     for key, figure in report.indicators.items():
         den = denominator(key)
         base = report.indicators[den].value if den else 0
-        share = f"{100 * figure.value / base:.1f}" if den and base else ""
+        share = "" if not den else f"{100 * figure.value / base:.1f}" if base else "n/a"
         table.add_row(labels.get(key, key), f"{figure.value:,}", f"{figure.uncertain:,}", share)
     out.print(table)
     if s.newer_batches:

@@ -9,7 +9,15 @@ import typer
 from rich.table import Table
 
 from padan.analysis import build_report, default_rules, indicator_labels
-from padan.cli.common import DbOption, err, out, progress_bar, store_from, translate_errors
+from padan.cli.common import (
+    DbOption,
+    err,
+    out,
+    progress_bar,
+    share_text,
+    store_from,
+    translate_errors,
+)
 from padan.cli.ingest_cmd import render_summary
 from padan.cli.link_cmd import render_metrics, render_run
 from padan.cli.report_cmd import institution_sheets, render_report, write_report_files
@@ -165,7 +173,7 @@ def _institutions(store: Store, truth: Path) -> None:
         f"\nLembaga: {synced.new} baru, {synced.changed} berubah, {synced.unchanged} tetap; "
         f"{dedup.records} catatan → {dedup.institutions} lembaga "
         f"({dedup.linked_pairs} pasangan digabung, {dedup.review_pairs} menunggu tinjauan; "
-        f"presisi {counts.precision:.2f}, recall {counts.recall:.2f})"
+        f"presisi {share_text(counts.precision, 2)}, recall {share_text(counts.recall, 2)})"
     )
     table = Table(title=f"Prioritas pengawasan lembaga (top {_DEMO_TOP})")
     for column in ("#", "id_lembaga", "nama", "jenis", "wilayah", "skor", "alasan"):

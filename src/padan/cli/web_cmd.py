@@ -107,15 +107,16 @@ def serve(
     from padan.settings import get_settings
     from padan.web.app import create_app
 
-    secure = host not in ("127.0.0.1", "localhost", "::1")
     with translate_errors():
         settings = get_settings(database_url=db)
         store = store_from(db)  # opens (and migrates) once, before any worker starts
+    if settings.web_secure_cookies is None:  # by the address: plain HTTP only on loopback
+        settings.web_secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
+    secure = settings.web_secure_cookies
     out.print(f"Padan web: http://{host}:{port}/  (API: /api/v1, schema: /api/v1/openapi.json)")
     if workers > 1:
-        os.environ["PADAN_DATABASE_URL"] = settings.database_url
-        os.environ["PADAN_MODEL_PATH"] = str(settings.model_path)
-        os.environ["PADAN_WEB_SECURE_COOKIES"] = "1" if secure else "0"
+        # Each worker process builds its settings again from the environment: hand these on.
+        os.environ.update(settings.environment())
         # A worker imports the whole app before it answers the supervisor's health check;
         # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
         uvicorn.run("padan.web.app:app_from_environment", factory=True, host=host, port=port,

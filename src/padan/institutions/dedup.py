@@ -181,12 +181,14 @@ class PairCounts:
     review_true_pairs: int  # true pairs not merged but waiting in the review queue
 
     @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.merged_pairs if self.merged_pairs else 1.0
+    def precision(self) -> float | None:
+        """Share of merged pairs that are true pairs; ``None`` (0/0) when nothing was merged."""
+        return self.correct_pairs / self.merged_pairs if self.merged_pairs else None
 
     @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+    def recall(self) -> float | None:
+        """Share of true pairs that were merged; ``None`` (0/0) when there are no duplicates."""
+        return self.correct_pairs / self.true_pairs if self.true_pairs else None
 
 
 def read_lembaga_truth(path: Path) -> dict[str, str]:

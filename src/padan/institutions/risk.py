@@ -179,8 +179,8 @@ def assess(
             "overcrowded",
             policy.overcrowded,
             {"jumlah_anak": children, "kapasitas": places},
-            f"{children} anak untuk {places} tempat ({children / max(places, 1):.0%})",
-            f"{children} children for {places} places ({children / max(places, 1):.0%})",
+            f"{children} anak untuk {places} tempat{_occupancy(children, places)}",
+            f"{children} children for {places} places{_occupancy(children, places)}",
         )
     workers, certified = r.jumlah_pekerja_sosial, r.jumlah_pekerja_sosial_bersertifikat
     if workers == 0 and children:
@@ -302,3 +302,8 @@ def worklist(
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _occupancy(children: int, places: int) -> str:
+    """`` (125%)`` of the capacity; nothing for a capacity of 0 (no share to give)."""
+    return f" ({children / places:.0%})" if places else ""

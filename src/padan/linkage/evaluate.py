@@ -36,27 +36,36 @@ class PairwiseMetrics:
     kpai_linked: int = 0  # KPAI records linked to any DTSEN record
     kpai_linked_right: int = 0  # ...of those, linked to a DTSEN record of their own child
 
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+    # A share with nothing to measure (0/0) is ``None``, printed "n/a" and written as JSON
+    # ``null``: no pairs predicted is no evidence of precision, no true pairs none of recall.
 
     @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+    def precision(self) -> float | None:
+        """Share of predicted pairs that are true pairs; ``None`` when none were predicted."""
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else None
 
     @property
-    def kpai_recall(self) -> float:
-        """Share of KPAI children present in DTSEN that were found there."""
-        return self.kpai_found / self.kpai_in_dtsen if self.kpai_in_dtsen else 1.0
+    def recall(self) -> float | None:
+        """Share of true pairs that were predicted; ``None`` when the truth has none."""
+        return self.correct_pairs / self.true_pairs if self.true_pairs else None
 
     @property
-    def kpai_precision(self) -> float:
-        """Share of KPAI records linked to DTSEN that were linked to their own child."""
-        return self.kpai_linked_right / self.kpai_linked if self.kpai_linked else 1.0
+    def kpai_recall(self) -> float | None:
+        """Share of KPAI children present in DTSEN that were found there (``None``: none are)."""
+        return self.kpai_found / self.kpai_in_dtsen if self.kpai_in_dtsen else None
 
     @property
-    def f1(self) -> float:
+    def kpai_precision(self) -> float | None:
+        """Share of KPAI records linked to DTSEN that were linked to their own child (``None``:
+        none was linked)."""
+        return self.kpai_linked_right / self.kpai_linked if self.kpai_linked else None
+
+    @property
+    def f1(self) -> float | None:
+        """Harmonic mean of precision and recall; ``None`` when either has nothing to measure."""
         p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
         return 2 * p * r / (p + r) if p + r else 0.0
 
 

@@ -247,6 +247,11 @@ class Store(_LinkStore):
                 f"database URL {url!r} is not usable ({exc}). Use sqlite:///FILE.db or "
                 "postgresql://USER:PASSWORD@HOST:PORT/DB"
             ) from exc
+        except ImportError as exc:  # the driver, an extra: psycopg for PostgreSQL
+            raise StoreError(
+                f"database URL {url.split('://')[0]}://… needs a driver that is not installed "
+                f"({exc}); for PostgreSQL: pip install 'padan[postgres]' (scripts/setup --postgres)"
+            ) from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.url = url

@@ -202,13 +202,12 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
 
 def app_from_environment() -> FastAPI:
     """App factory for ``padan serve --workers N``: each worker process builds its own app from
-    ``PADAN_DATABASE_URL`` / ``PADAN_MODEL_PATH`` and ``PADAN_WEB_SECURE_COOKIES`` (0 or 1)."""
-    import os
-
+    the settings (``PADAN_DATABASE_URL``, ``PADAN_MODEL_PATH``, ``PADAN_WEB_SECURE_COOKIES``;
+    cookies are secure unless that is 0)."""
     from padan.settings import get_settings
     from padan.store import open_store
 
     settings = get_settings()
-    secure = os.environ.get("PADAN_WEB_SECURE_COOKIES", "1") != "0"
+    secure = settings.web_secure_cookies is not False
     return create_app(open_store(settings.database_url), model_path=settings.model_path,
                       secure_cookies=secure)  # fmt: skip
