@@ -77,6 +77,30 @@ _LEADS_DIFFER = (
 )
 
 
+def _tokens_within(left: str, right: str) -> str:
+    """SQL: the tokens of one of two names all among the other's (Dinda / Dinda Ramadani).
+
+    Splitting two names into lists costs about 200 ns a pair; across a district's
+    thousands of neighbours that was most of a blocking rule's time. The first token of the
+    shorter name must appear in the longer one as text, a check ten times cheaper, so the lists
+    are compared only for the few pairs that pass it. The answer is the same.
+    """
+    return (
+        f"(contains({right}, split_part({left}, ' ', 1))"
+        f" AND list_has_all(str_split({right}, ' '), str_split({left}, ' '))"
+        f" OR contains({left}, split_part({right}, ' ', 1))"
+        f" AND list_has_all(str_split({left}, ' '), str_split({right}, ' ')))"
+    )
+
+
+def _edits_within(left: str, right: str, edits: int) -> str:
+    """SQL: at most ``edits`` edits apart; lengths further apart than that need no Levenshtein."""
+    return (
+        f"abs(length({left}) - length({right})) <= {edits}"
+        f" AND levenshtein({left}, {right}) <= {edits}"
+    )
+
+
 def call_name(left: str, right: str) -> str:
     """SQL: one name is a call name (nama panggilan) of the other: a single word of three
     letters or more found inside it (Kila / Shakila Raisa Putri, Siskus / Yulius Fransiskus,
@@ -122,14 +146,12 @@ def _name_comparison() -> Any:
             # One name written short: two tokens or more within the other's, or a single one
             # (Dinda / Dinda Ramadani), which many more children share.
             _level(
-                "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND ("
-                "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
-                "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' ')))",
+                "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND "
+                + _tokens_within("name_l", "name_r"),
                 "one name's tokens within the other's",
             ),
             _level(
-                "list_has_all(str_split(name_l, ' '), str_split(name_r, ' ')) "
-                "OR list_has_all(str_split(name_r, ' '), str_split(name_l, ' '))",
+                _tokens_within("name_l", "name_r"),
                 "a one-word name within the other",
             ),
             _level(
@@ -306,10 +328,7 @@ _RELATED = (
     f" OR {call_name('l.name', 'r.name')})"
 )
 # One name's tokens within the other's.
-_SUBSET = (
-    "(list_has_all(str_split(l.name, ' '), str_split(r.name, ' '))"
-    " OR list_has_all(str_split(r.name, ' '), str_split(l.name, ' ')))"
-)
+_SUBSET = _tokens_within("l.name", "r.name")
 # Birth years at most two apart where both are known (an age given at a complaint is often a
 # year off either way).
 _AGE = " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
@@ -425,7 +444,7 @@ BLOCKING_RULES: list[Any] = [
     # Neither a birth date nor an age: a close, short or call name in the district.
     *_both_ways(
         "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        f" AND ({_SUBSET} OR levenshtein(l.name_core, r.name_core) <= 2"
+        f" AND ({_SUBSET} OR {_edits_within('l.name_core', 'r.name_core', 2)}"
         f" OR {call_name('l.name', 'r.name')})"
     ),
     # An age only: a related name in the district's birth year, or the mother near the age;
@@ -438,7 +457,7 @@ BLOCKING_RULES: list[Any] = [
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
         " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"
-        " AND levenshtein(l.name_compact, r.name_compact) <= 2"
+        f" AND {_edits_within('l.name_compact', 'r.name_compact', 2)}"
     ),
     # An age-only complaint about a child who moved far away: the same name, near the age.
     *_both_ways(
