@@ -14,7 +14,7 @@ from padan.errors import InputError
 from padan.store import Store, open_store
 from padan.store.web_store import append_audit, verify_audit
 from padan.web.policy import Principal, get_role
-from padan.web.service import decide_pair
+from padan.web.services.review import decide_pair
 from web.conftest import PASSWORD, WebWorld
 
 runner = CliRunner()
