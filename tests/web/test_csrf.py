@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from padan.store import Store
-from padan.store.web_store import audit_entries
+from padan.store.audit import audit_entries
 from padan.web import create_app
 from padan.web.deps import require_csrf, require_login_csrf
 from web.conftest import PASSWORD, WebWorld

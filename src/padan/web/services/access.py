@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from padan.domain.regions import check_region
 from padan.errors import InputError, PadanError
 from padan.store import Store
-from padan.store.web_store import append_audit
+from padan.store.audit import append_audit
 from padan.web.policy import Principal
 
 __all__ = ["Forbidden", "NotFound", "audit", "region_filter", "region_lineage", "require"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from padan.store import Store
-from padan.store.web_store import audit_entries
+from padan.store.audit import audit_entries
 from padan.web.policy import Principal
 from padan.web.services.access import audit, require
 

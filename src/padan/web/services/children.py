@@ -14,7 +14,7 @@ from typing import Any
 from padan.domain.names import normalise_name
 from padan.errors import InputError
 from padan.store import Store
-from padan.store.web_queries import (
+from padan.store.children import (
     child_members,
     children_of,
     find_records,

@@ -6,7 +6,7 @@ from typing import Any
 
 from padan.domain.regions import region_table
 from padan.store import Store
-from padan.store.web_queries import latest_run_id, list_runs, region_counts, review_pairs
+from padan.store.children import latest_run_id, list_runs, region_counts, review_pairs
 from padan.web.policy import Principal
 from padan.web.services.access import region_filter, region_lineage, require
 

@@ -12,8 +12,8 @@ from padan.errors import InputError
 from padan.registry import decide as registry_decide
 from padan.registry import review_queue
 from padan.store import Store
-from padan.store.web_queries import children_of, latest_run_id, records_by_uid
-from padan.store.web_store import add_pending_merge, clear_pending_merges, pending_merges_for
+from padan.store.children import children_of, latest_run_id, records_by_uid
+from padan.store.pending_merges import add_pending_merge, clear_pending_merges, pending_merges_for
 from padan.web.policy import Principal, shape_record
 from padan.web.services.access import audit, require
 

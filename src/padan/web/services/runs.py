@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from padan.store import Store
-from padan.store.web_queries import list_runs
+from padan.store.children import list_runs
 from padan.web.policy import Principal
 from padan.web.services.access import require
 
