@@ -97,7 +97,7 @@ class SparkEngine:
         )
         inputs = []
         for source in SOURCES:
-            path = export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
+            path = _export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
             frame = session.read.parquet(str(path))
             inputs.append(db_api.register(frame, dataset_display_name=source))
         return inputs
@@ -127,7 +127,7 @@ class SparkEngine:
             self._run_dir = None
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> Path:
+def _export_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> Path:
     """Write DuckDB ``table`` to the Parquet file ``path`` (Spark reads it back as is)."""
     quoted = str(path).replace("'", "''")
     con.execute(f"COPY {table} TO '{quoted}' (FORMAT parquet)")

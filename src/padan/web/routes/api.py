@@ -17,7 +17,7 @@ from padan.web.services import ingest as ingest_service
 from padan.web.services import review as review_service
 from padan.web.services import runs as runs_service
 
-__all__ = ["router"]
+__all__ = ["Decision", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 

@@ -25,7 +25,15 @@ from padan.web.services import institution_duplicates as duplicates
 from padan.web.services import institutions as svc
 from padan.web.services.access import require
 
-__all__ = ["api_router", "page_router"]
+__all__ = [
+    "DuplicateDecision",
+    "FindingIn",
+    "FollowUpIn",
+    "InspectionIn",
+    "InstitutionIn",
+    "api_router",
+    "page_router",
+]
 
 api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=ERROR_RESPONSES)
 page_router = APIRouter(include_in_schema=False)
