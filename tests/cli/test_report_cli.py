@@ -119,7 +119,7 @@ def test_report_worklists_export_is_in_the_hash_chained_audit_log(
     demo: tuple[Path, str], tmp_path: Path
 ) -> None:
     from padan.store import export_audit_entries, open_store
-    from padan.store.web_store import audit_entries, verify_audit
+    from padan.store.audit import audit_entries, verify_audit
 
     _, db = demo
     store = open_store(db)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from padan.errors import StoreError
 from padan.store import ChildEvent, ChildLink, LinkRun, Store, open_store
-from padan.store.db import HEAD_REVISION
+from padan.store.database import HEAD_REVISION
 
 
 def test_link_runs_round_trip_on_each_backend(store: Store) -> None:

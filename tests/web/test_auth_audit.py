@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from padan.cli.main import app
 from padan.errors import InputError
 from padan.store import Store, open_store
-from padan.store.web_store import append_audit, verify_audit
+from padan.store.audit import append_audit, verify_audit
 from padan.web.policy import Principal, get_role
-from padan.web.service import decide_pair
+from padan.web.services.review import decide_pair
 from web.conftest import PASSWORD, WebWorld
 
 runner = CliRunner()

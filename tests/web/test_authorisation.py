@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from padan.store import Store
-from padan.store.web_queries import child_members, latest_run_id, records_by_uid
+from padan.store.children import child_members, latest_run_id, records_by_uid
 from web.conftest import USERS, WebWorld
 
 #: The PKS as a table: which endpoints each role may use (independent of policy.toml).
@@ -66,7 +66,7 @@ def _children(store: Store, province: str) -> tuple[str, str, str]:
     run = latest_run_id(store)
     assert run is not None
     kpai = store.fetch_records("kpai_kasus")
-    from padan.store.web_queries import children_of
+    from padan.store.children import children_of
 
     child_of = children_of(store, run, [f"kpai:{r['no_pengaduan']}" for r in kpai])
     inside = outside = None
@@ -151,7 +151,7 @@ def setup(world: WebWorld) -> dict[str, Any]:
     # Search by the first name of the inside child: hits fall in and out of the province.
     name = in_dtsen["nama"].split()[0]
     from padan.web.policy import Principal, get_role
-    from padan.web.service import review_items
+    from padan.web.services.review import review_items
 
     reviewer = Principal("setup", get_role("peninjau"), None)
     item = review_items(store, reviewer, limit=1)[0]

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from padan.analysis import build_report
 from padan.store import Store
-from padan.store.web_store import audit_entries, verify_audit
-from padan.web.worklist_routes import file_response
+from padan.store.audit import audit_entries, verify_audit
+from padan.web.downloads import file_response
 from web.conftest import WebWorld
 
 LISTS = (

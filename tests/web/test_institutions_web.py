@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from padan.institutions import list_inspections, list_institutions
 from padan.store import Store, open_store
-from padan.store.web_store import audit_entries, verify_audit
+from padan.store.audit import audit_entries, verify_audit
 from padan.web import create_app
 from support.web_institutions import (
     OUT_SAFE_ADDRESS,

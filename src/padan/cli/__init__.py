@@ -1,1 +1,3 @@
 """Command line interface (Typer + Rich). Thin: parse, call the library once, render."""
+
+__all__: list[str] = []

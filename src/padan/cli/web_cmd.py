@@ -59,7 +59,7 @@ def token_create(
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Recompute the hash chain; exits 1 when a row was edited, deleted or inserted."""
-    from padan.store.web_store import verify_audit
+    from padan.store.audit import verify_audit
 
     with translate_errors():
         checked, broken = verify_audit(store_from(db))
@@ -80,7 +80,7 @@ def audit_list(
     db: DbOption = None,
 ) -> None:
     """Who accessed what, when and why."""
-    from padan.store.web_store import audit_entries
+    from padan.store.audit import audit_entries
 
     with translate_errors():
         entries = audit_entries(store_from(db), child_id=child, limit=limit)

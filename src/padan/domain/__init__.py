@@ -2,3 +2,5 @@
 
 Nothing here touches files other than the reference tables shipped inside this package.
 """
+
+__all__: list[str] = []

@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from padan import __version__
 from padan.domain.reasons import describe
 from padan.errors import FileLevelError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
@@ -20,6 +19,7 @@ from padan.ingest.schema import Extract, extract_for
 from padan.ingest.validate import Issue
 from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
 from padan.store import BatchWriter, NewBatch, Store
+from padan.version import __version__
 
 __all__ = ["IngestSummary", "Progress", "ingest_file"]
 

@@ -3,6 +3,8 @@
 The only package that imports Splink.
 """
 
+# Importing the Spark module registers its engine (pyspark loads only when it is opened).
+from padan.linkage import spark as _spark  # noqa: F401
 from padan.linkage.engine import ENGINES, LinkEngine, engine_from_settings, open_engine
 from padan.linkage.evaluate import (
     PairwiseMetrics,

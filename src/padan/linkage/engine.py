@@ -10,7 +10,8 @@ form.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,10 +26,13 @@ __all__ = [
     "ENGINES",
     "SOURCES",
     "DuckDBEngine",
+    "EngineFactory",
+    "EngineOptions",
     "LinkEngine",
     "Model",
     "engine_from_settings",
     "open_engine",
+    "register_engine",
     "write_model",
 ]
 
@@ -115,6 +119,30 @@ class DuckDBEngine:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What an engine may be configured with (``PADAN_SPARK_*`` in the settings)."""
+
+    spark_master: str = "local[2]"
+    spark_exchange_dir: Path | None = None
+    spark_partitions: int = 8
+
+
+#: Builds an engine from the options; an engine module registers one with
+#: :func:`register_engine`.
+EngineFactory = Callable[[EngineOptions], LinkEngine]
+_FACTORIES: dict[str, EngineFactory] = {}
+
+
+def register_engine(name: str, factory: EngineFactory) -> None:
+    """Make :func:`open_engine` build the engine called ``name`` with ``factory``.
+
+    DuckDB registers here; an optional engine registers itself when its module is imported
+    (:mod:`padan.linkage.spark`, imported by the package), so this module never imports it.
+    """
+    _FACTORIES[name] = factory
+
+
 def open_engine(
     name: str,
     *,
@@ -127,23 +155,13 @@ def open_engine(
     Spark is started lazily, on the first run. Raises :class:`InputError` for an unknown name,
     or for ``spark`` when pyspark is not installed.
     """
-    if name == "duckdb":
-        return DuckDBEngine()
-    if name == "spark":
-        try:
-            from padan.linkage.spark import SparkEngine
-        except ImportError as exc:
-            raise InputError(
-                f"linkage engine 'spark' needs pyspark, which cannot be imported ({exc}); "
-                "install it with: pip install 'padan[spark]' (and Java 17)"
-            ) from exc
-        return SparkEngine(
-            master=spark_master, exchange_dir=spark_exchange_dir, partitions=spark_partitions
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise InputError(
+            f"unknown linkage engine {name!r}; use one of {', '.join(ENGINES)} "
+            "(PADAN_LINKAGE_ENGINE or padan link --engine)"
         )
-    raise InputError(
-        f"unknown linkage engine {name!r}; use one of {', '.join(ENGINES)} "
-        "(PADAN_LINKAGE_ENGINE or padan link --engine)"
-    )
+    return factory(EngineOptions(spark_master, spark_exchange_dir, spark_partitions))
 
 
 def engine_from_settings(settings: Settings) -> LinkEngine:
@@ -159,3 +177,6 @@ def engine_from_settings(settings: Settings) -> LinkEngine:
 def write_model(path: Path, model: dict[str, Any]) -> None:
     """Write a Splink settings dict as Splink's own ``save_model_to_json`` does."""
     path.write_text(json.dumps(model, indent=4), encoding="utf-8")
+
+
+register_engine("duckdb", lambda _options: DuckDBEngine())

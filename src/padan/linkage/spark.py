@@ -4,6 +4,9 @@ Parquet is the exchange both ways a cluster can read: DuckDB writes the run's tw
 tables into a run directory under the exchange directory (a path every Spark executor sees,
 e.g. a shared mount, when the master is a cluster), Spark reads them, and Splink keeps its
 intermediate tables there too (``break_lineage_method="parquet"``).
+
+Importing this module registers the ``spark`` engine with :mod:`padan.linkage.engine`; pyspark
+itself is imported only when a Spark engine is opened, so the module costs nothing without it.
 """
 
 from __future__ import annotations
@@ -12,16 +15,17 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-from pyspark.sql import SparkSession
 from splink import SettingsCreator
-from splink.backends.spark import SparkAPI, similarity_jar_location
 
 from padan.errors import InputError
-from padan.linkage.engine import SOURCES, Model, write_model
+from padan.linkage.engine import SOURCES, EngineOptions, Model, register_engine, write_model
 from padan.linkage.spark_sql import carry_parameters, spark_model
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 __all__ = ["SparkEngine", "spark_session"]
 
@@ -31,6 +35,9 @@ def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSessio
 
     Raises :class:`InputError` when Java cannot be found or Spark does not start.
     """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
@@ -81,6 +88,8 @@ class SparkEngine:
         self._run_dir.mkdir(parents=True)
         session = spark_session(self.master, partitions=self.partitions, scratch=self._run_dir)
         session.sparkContext.setCheckpointDir(str(self._run_dir / "checkpoints"))
+        from splink.backends.spark import SparkAPI
+
         db_api = SparkAPI(  # type: ignore[no-untyped-call]
             spark_session=session,
             break_lineage_method="parquet",
@@ -88,7 +97,7 @@ class SparkEngine:
         )
         inputs = []
         for source in SOURCES:
-            path = export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
+            path = _export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
             frame = session.read.parquet(str(path))
             inputs.append(db_api.register(frame, dataset_display_name=source))
         return inputs
@@ -118,8 +127,28 @@ class SparkEngine:
             self._run_dir = None
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> Path:
+def _export_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> Path:
     """Write DuckDB ``table`` to the Parquet file ``path`` (Spark reads it back as is)."""
     quoted = str(path).replace("'", "''")
     con.execute(f"COPY {table} TO '{quoted}' (FORMAT parquet)")
     return path
+
+
+def _open(options: EngineOptions) -> SparkEngine:
+    """A :class:`SparkEngine` from the settings; raises :class:`InputError` without pyspark."""
+    try:
+        import pyspark  # noqa: F401
+        import splink.backends.spark  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            f"linkage engine 'spark' needs pyspark, which cannot be imported ({exc}); "
+            "install it with: pip install 'padan[spark]' (and Java 17)"
+        ) from exc
+    return SparkEngine(
+        master=options.spark_master,
+        exchange_dir=options.spark_exchange_dir,
+        partitions=options.spark_partitions,
+    )
+
+
+register_engine("spark", _open)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from padan.errors import InputError
 from padan.store import ReviewDecision, Store
-from padan.store.web_queries import child_sources, children_of, review_pairs
+from padan.store.children import child_sources, children_of, review_pairs
 
 __all__ = [
     "DECISIONS", "IMPACTS", "ChildEvidence", "ReviewItem", "child_evidence", "decide",

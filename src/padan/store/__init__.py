@@ -1,7 +1,8 @@
 """The store: SQLite by default, PostgreSQL by URL. The only package that imports SQLAlchemy."""
 
 from padan.store.audit import ExportAudit, export_audit_entries, record_export
-from padan.store.db import BatchWriter, Store, open_store
+from padan.store.batches import BatchWriter
+from padan.store.database import Store, open_store
 from padan.store.identity import store_id
 from padan.store.institution_records import (
     ComplaintLink,
@@ -58,5 +59,7 @@ __all__ = [
     "store_id",
 ]
 
-# The web app's tables register on the shared metadata when the store is imported.
-from padan.store import web_tables as _web_tables  # noqa: F401
+# Every table joins the shared metadata (Alembic's target) when the store is imported.
+from padan.store import pending_merges as _pending_merges  # noqa: F401
+from padan.store import sessions as _sessions  # noqa: F401
+from padan.store import tokens as _tokens  # noqa: F401

@@ -1,24 +1,171 @@
-"""Audit of named exports: every time worklists with children's names leave the store.
+"""The audit log: who saw which children's data, when and why, in a hash-chained table; and the
+audit of named exports.
 
-No names or identifiers are kept here: who, when, what (action, region, run) and how many rows.
-Each export is also appended to the hash-chained ``audit_log`` of the web app (with the ids of
-the children exported and the purpose), so ``padan audit verify`` and the auditor page cover the
-CLI's exports too.
+Every search, profile, review decision and export (web, API and CLI) appends a row to
+``audit_log``; each row's hash covers its content and the previous row's hash, so an edited or
+deleted row breaks the chain (:func:`verify_audit`, ``padan audit verify``).
+
+An export of worklists with children's names is also kept in ``export_audit``: who, when, what
+(action, region, run) and how many rows, with no names or identifiers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import threading
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+)
 
-from padan.store.db import Store
+from padan.store.connection import as_utc
+from padan.store.database import Store
 from padan.store.tables import metadata
-from padan.store.web_store import append_audit
 
-__all__ = ["ExportAudit", "export_audit", "export_audit_entries", "record_export"]
+__all__ = [
+    "CLI_ROLE",
+    "GENESIS_HASH",
+    "AuditEntry",
+    "ExportAudit",
+    "append_audit",
+    "audit_entries",
+    "audit_log",
+    "export_audit",
+    "export_audit_entries",
+    "record_export",
+    "verify_audit",
+]
+
+GENESIS_HASH = "0" * 64
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("action", String(32), nullable=False),  # search | profile | export | decision | ...
+    Column("target", Text, nullable=False),  # what was asked for (query, child id, pair, file)
+    Column("child_ids", Text, nullable=False),  # " id1 id2 " the children whose data was shown
+    Column("purpose", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False),
+    Index("ix_audit_log_at", "at"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of the audit log."""
+
+    id: int
+    at: dt.datetime
+    username: str
+    role: str
+    action: str
+    target: str
+    child_ids: list[str]
+    purpose: str
+    prev_hash: str
+    row_hash: str
+
+
+_audit_lock = threading.Lock()
+
+
+def _row_hash(prev_hash: str, values: dict[str, object]) -> str:
+    at = values["at"]
+    assert isinstance(at, dt.datetime)
+    payload = {**values, "at": as_utc(at).astimezone(dt.UTC).isoformat(timespec="microseconds")}
+    text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Built once (cached cache key and compiled form): every search and profile view appends a row.
+_LAST_AUDIT_HASH = select(audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
+_AUDIT_INSERT = audit_log.insert()
+
+
+def append_audit(
+    store: Store, *, username: str, role: str, action: str, target: str,
+    child_ids: list[str], purpose: str,
+) -> AuditEntry:  # fmt: skip
+    """Append one row to the audit log, chained to the previous row by its hash.
+
+    Rows are only ever inserted; each row's hash covers its content and the previous hash, so
+    an edited or deleted row breaks the chain (see :func:`verify_audit`).
+    """
+    values: dict[str, object] = {
+        "at": dt.datetime.now(dt.UTC), "username": username, "role": role, "action": action,
+        "target": target, "child_ids": " " + " ".join(child_ids) + " " if child_ids else "",
+        "purpose": purpose,
+    }  # fmt: skip
+    with _audit_lock, store._begin() as conn:
+        # Several processes may append at once (app workers, the CLI): taking the write lock
+        # before reading the last hash keeps the chain linear.
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        prev = conn.execute(_LAST_AUDIT_HASH).scalar_one_or_none() or GENESIS_HASH
+        row_hash = _row_hash(prev, values)
+        inserted = conn.execute(
+            _AUDIT_INSERT, {**values, "prev_hash": prev, "row_hash": row_hash}
+        ).inserted_primary_key
+    assert inserted is not None
+    return _entry({**values, "id": int(inserted[0]), "prev_hash": prev, "row_hash": row_hash})
+
+
+def _entry(m: Any) -> AuditEntry:
+    r = m if isinstance(m, dict) else m._mapping
+    return AuditEntry(
+        r["id"], as_utc(r["at"]), r["username"], r["role"], r["action"], r["target"],
+        str(r["child_ids"]).split(), r["purpose"], r["prev_hash"], r["row_hash"],
+    )  # fmt: skip
+
+
+def audit_entries(
+    store: Store, *, child_id: str | None = None, limit: int = 200
+) -> list[AuditEntry]:
+    """Newest first; with ``child_id``, only rows that showed that child's data."""
+    query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if child_id is not None:
+        query = query.where(audit_log.c.child_ids.contains(f" {child_id} "))
+    with store._connect() as conn:
+        return [_entry(r) for r in conn.execute(query)]
+
+
+def verify_audit(store: Store) -> tuple[int, int | None]:
+    """Recompute the chain; returns (rows checked, id of the first broken row or ``None``)."""
+    query = select(audit_log).order_by(audit_log.c.id)
+    prev = GENESIS_HASH
+    checked = 0
+    with store._connect() as conn:
+        for row in conn.execution_options(yield_per=10_000).execute(query):
+            m = row._mapping
+            values = {k: m[k] for k in ("at", "username", "role", "action", "target",
+                                         "child_ids", "purpose")}  # fmt: skip
+            if m["prev_hash"] != prev or _row_hash(prev, values) != m["row_hash"]:
+                return checked, int(m["id"])
+            prev = m["row_hash"]
+            checked += 1
+    return checked, None
+
+
+# -- named exports ------------------------------------------------------------------------------
 
 export_audit = Table(
     "export_audit",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Column, DateTime, Integer, String, Table, select
 
 from padan.errors import StoreError
-from padan.store.db import Store
+from padan.store.database import Store
 from padan.store.tables import metadata
 
 __all__ = ["store_id", "store_identity"]

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from padan.errors import InputError
-from padan.store.db import Store
+from padan.store.database import Store
 from padan.store.institution_records import (
     ComplaintLink,
     DedupRun,

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import pyarrow as pa
 from sqlalchemy import Table, and_, or_, select
 
-from padan.store.db import Store, _arrow_schema
+from padan.store.database import Store
+from padan.store.record_reads import arrow_schema
 from padan.store.tables import RECORD_TABLES, child_links, held_in_run, link_pairs
 
 __all__ = ["run_links_arrow", "run_pairs_arrow", "snapshot_records_arrow"]
@@ -35,7 +36,7 @@ def snapshot_records_arrow(
     """
     table, id_column = RECORD_TABLES[extract]
     ids = list(batch_ids)
-    schema = _arrow_schema(table, columns)
+    schema = arrow_schema(table, columns)
     query = select(*(table.c[c] for c in columns)).where(
         and_(
             table.c.batch_id.in_(ids),
@@ -62,4 +63,4 @@ def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
 def _held(store: Store, table: Table, run_id: int, columns: Sequence[str]) -> pa.Table:
     """The ``columns`` of the rows of ``table`` that hold in run ``run_id``."""
     query = select(*(table.c[c] for c in columns)).where(held_in_run(table, run_id))
-    return store._arrow(query, _arrow_schema(table, columns))
+    return store._arrow(query, arrow_schema(table, columns))

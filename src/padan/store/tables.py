@@ -230,3 +230,12 @@ review_decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Index("ix_review_decisions_pair", "uid_a", "uid_b"),
 )
+
+# Indexes on earlier tables for the web app's searches, profiles and review queue.
+Index("ix_dtsen_individu_nama_norm", dtsen_individu.c.nama_norm)
+Index("ix_dtsen_individu_nik", dtsen_individu.c.nik)
+Index("ix_dtsen_individu_id_keluarga", dtsen_individu.c.id_keluarga)
+Index("ix_kpai_kasus_nama_anak_norm", kpai_kasus.c.nama_anak_norm)
+Index("ix_kpai_kasus_nik_anak", kpai_kasus.c.nik_anak)
+Index("ix_link_pairs_uid_r", link_pairs.c.uid_r)
+Index("ix_link_pairs_decision", link_pairs.c.decision)

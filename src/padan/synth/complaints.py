@@ -22,7 +22,8 @@ from padan.synth.common import (
     chance,
     format_date,
 )
-from padan.synth.households import Household, HouseholdMaker, Person
+from padan.synth.households import HouseholdMaker
+from padan.synth.people import Household, Person
 from padan.synth.variants import mistype_digits, name_variant
 
 __all__ = ["KPAI_COLUMNS", "Child", "ComplaintPlanner"]

@@ -10,8 +10,8 @@ from typing import Final
 
 from padan.synth.codes import mistype_nik
 from padan.synth.common import REF_DATE, Pool, chance, format_date
-from padan.synth.households import Household, Person, Registry
 from padan.synth.namenoise import call_name
+from padan.synth.people import Household, Person, Registry
 from padan.synth.places import Geography
 from padan.synth.profiles import DEFAULT_PROFILE, Profile, profile_for
 from padan.synth.variants import name_variant

@@ -1,9 +1,11 @@
-"""Synthetic DTSEN households: members, identifiers, welfare decile, schooling and aid.
+"""Synthetic DTSEN households: who lives together, with their names, births and welfare decile.
 
 A household is built around a head; a wife (or, rarely, a husband), children born to the mother
 at plausible intervals (twins included), sometimes grandchildren, a parent of the head or another
 relative. Every person gets a NIK consistent with the village's district, the birth date and the
 sex (day + 40 for women), and the household a KK number (district + recording date + serial).
+The people are :mod:`padan.synth.people`; the address, NIKs, disability, schooling and aid are
+given by :mod:`padan.synth.household_details` once the members are known.
 """
 
 from __future__ import annotations
@@ -11,18 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from dataclasses import dataclass, field
 from typing import Final
 
-from padan.domain.regions import dotted
-from padan.synth.codes import retired_code
 from padan.synth.common import REF_DATE, Pool, age_at, chance, random_date
+from padan.synth.household_details import finish, street_address
 from padan.synth.namenoise import near_name
 from padan.synth.names import NameMaker
+from padan.synth.people import Household, Person, Registry
 from padan.synth.places import Geography, Village
 from padan.synth.profiles import DEFAULT_PROFILE, Profile, profile_for
 
-__all__ = ["Household", "HouseholdMaker", "Person", "Registry"]
+__all__ = ["HouseholdMaker"]
 
 _YEAR: Final = 365.2425
 # Oldest birth year allowed: NIKs carry a 2-digit year and the checker places it in the last
@@ -31,174 +32,12 @@ _OLDEST_BIRTH: Final = dt.date(1931, 1, 1)
 _HEAD_AGE: Final = Pool(
     [(20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 85)], [10, 24, 27, 21, 12, 6]
 )
-_DISABILITY: Final = Pool(
-    ["FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA"], [30, 20, 18, 22, 10]
-)
-_STREETS: Final = (
-    "Merdeka",
-    "Sudirman",
-    "Diponegoro",
-    "Gatot Subroto",
-    "Ahmad Yani",
-    "Pahlawan",
-    "Melati",
-    "Mawar",
-    "Kenanga",
-    "Anggrek",
-    "Masjid",
-    "Pasar",
-    "Raya",
-    "Kartini",
-    "Veteran",
-    "Cempaka",
-    "Flamboyan",
-    "Imam Bonjol",
-    "Pattimura",
-    "Hasanuddin",
-    "Gajah Mada",
-    "Hayam Wuruk",
-    "Cendrawasih",
-    "Kamboja",
-    "Nangka",
-    "Mangga",
-    "Rambutan",
-    "Delima",
-    "Teratai",
-    "Kemuning",
-    "Siliwangi",
-    "Pemuda",
-    "Trikora",
-    "Bhayangkara",
-    "Kebon Jeruk",
-    "Sisingamangaraja",
-)
-_HAMLETS: Final = (
-    "Krajan",
-    "Sukamaju",
-    "Sukamulya",
-    "Karanganyar",
-    "Tegalsari",
-    "Kauman",
-    "Sidomulyo",
-    "Mekarsari",
-    "Sumbersari",
-    "Cikoneng",
-    "Babakan",
-    "Wates",
-    "Purwosari",
-    "Gunungsari",
-    "Suka Damai",
-    "Harapan Jaya",
-    "Mulia",
-    "Kampung Baru",
-    "Tanjung",
-    "Pasir",
-    "Lembah",
-)
-
-
-@dataclass(slots=True)
-class Person:
-    """One real (synthetic) person; the true values behind every record that mentions them."""
-
-    pid: int
-    name: str
-    sex: str  # "L" / "P"
-    birth: dt.date
-    relation: str
-    mother: str  # birth mother's name as she is really called
-    father: str  # "" when unknown
-    birthplace: str
-    nik: str = ""
-    disability: str = ""
-    school: str = ""
-    mother_written: str = ""  # nama_ibu_kandung as the DTSEN row writes it
-    pip: bool = False
-    twin: int = 0  # pid of the twin (profiles other than standard mark twins)
-    similar_to: int = 0  # pid of the elder sibling or twin whose name this one nearly repeats
-    old_nik: bool = False  # NIK carries a retired (pre-2022 Papua) district prefix
-
-
-@dataclass(slots=True)
-class Household:
-    """One DTSEN family with its members and household-level attributes."""
-
-    hid: int
-    village: Village
-    group: str
-    desil: int | None
-    no_kk: str
-    address: str
-    members: list[Person] = field(default_factory=list)
-    pkh: bool = False
-    sembako: bool = False
-    pbi: bool = False
-    atensi: bool = False
-
-
-class Registry:
-    """Issues NIK and KK numbers with serials unique per (district, encoded date).
-
-    Keys are packed into one int (12 digits) to keep the table small for a million people.
-    """
-
-    def __init__(self) -> None:
-        self._nik: dict[int, int] = {}
-        self._kk: dict[int, int] = {}
-
-    @staticmethod
-    def _issue(table: dict[int, int], core: str) -> str:
-        key = int(core)
-        serial = table.get(key, 0) + 1
-        table[key] = serial
-        # More than 9999 people of one district born on one day cannot happen at our scale;
-        # wrap rather than emit a 5-digit serial.
-        return f"{core}{(serial - 1) % 9999 + 1:04d}"
-
-    def nik(self, district6: str, birth: dt.date, sex: str) -> str:
-        """A NIK: district, birth DDMMYY with day + 40 for women, next serial."""
-        day = birth.day + (40 if sex == "P" else 0)
-        return self._issue(
-            self._nik, f"{district6}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
-        )
-
-    def kk(self, district6: str, recorded: dt.date) -> str:
-        """A KK number: district, recording DDMMYY, next serial."""
-        core = f"{district6}{recorded.day:02d}{recorded.month:02d}{recorded.year % 100:02d}"
-        return self._issue(self._kk, core)
 
 
 def _birth_for_age(rng: random.Random, age: int) -> dt.date:
     # Uniform over the year of life that gives exactly ``age`` on the reference date.
     end = REF_DATE.toordinal() - int(age * _YEAR)
     return max(_OLDEST_BIRTH, dt.date.fromordinal(end - rng.randint(0, 364)))
-
-
-def _school_status(rng: random.Random, age: int, desil: int | None, disability: str) -> str:
-    # Participation falls with age and poverty, and is much lower for disabled children.
-    poor = desil is not None and desil <= 3
-    if age <= 4:
-        return "BELUM SEKOLAH"
-    if age == 5:
-        return "SEKOLAH" if chance(rng, 0.45) else "BELUM SEKOLAH"
-    if age >= 25:
-        return "TIDAK SEKOLAH"
-    if age <= 12:
-        enrolled, dropout = 0.97, 0.01
-    elif age <= 15:
-        enrolled, dropout = 0.90 if poor else 0.95, 0.07 if poor else 0.03
-    elif age <= 18:
-        enrolled, dropout = 0.65 if poor else 0.82, 0.27 if poor else 0.13
-    else:
-        enrolled, dropout = 0.12 if poor else 0.3, 0.0
-    if disability:
-        enrolled -= 0.35
-    draw = rng.random()
-    if draw < enrolled:
-        return "SEKOLAH"
-    if draw < enrolled + dropout:
-        return "PUTUS SEKOLAH"
-    return "TIDAK SEKOLAH"
 
 
 class HouseholdMaker:
@@ -325,10 +164,16 @@ class HouseholdMaker:
             group,
             desil,
             self.registry.kk(village.district6, recorded),
-            self._address(rng, village),
+            street_address(rng, village),
             members,
         )
-        self._finish(rng, household)
+        finish(
+            rng,
+            household,
+            geography=self.geography,
+            registry=self.registry,
+            profile=self.profile,
+        )
         return household
 
     def _children(
@@ -483,52 +328,6 @@ class HouseholdMaker:
                     self.geography.far_birthplace(rng) if chance(rng, 0.4) else village.birthplace,
                 )
             )
-
-    @staticmethod
-    def _address(rng: random.Random, village: Village) -> str:
-        rt, rw = rng.randint(1, 12), rng.randint(1, 8)
-        if village.code[9] == "1" or chance(rng, 0.3):  # kelurahan: streets; desa: hamlets
-            street = f"Jl. {rng.choice(_STREETS)} No. {rng.randint(1, 150)}"
-        else:
-            street = f"Dusun {rng.choice(_HAMLETS)}"
-        return f"{street} RT {rt:03d}/RW {rw:03d}, {village.name}"
-
-    def _finish(self, rng: random.Random, household: Household) -> None:
-        """NIKs, disability, schooling and aid, which depend on the whole household."""
-        desil = household.desil
-        rank = desil if desil is not None else 6  # unranked families rarely receive aid
-        village = household.village
-        for person in household.members:
-            district = village.district6
-            if chance(rng, 0.01):  # registered elsewhere before moving here
-                district = self.geography.other_district(rng, district)
-            # A NIK issued before the 2022 Papua split keeps its retired district prefix.
-            old = retired_code(dotted(district)) if self.profile.papua_old_nik else None
-            if old and person.birth.year < 2022 and chance(rng, self.profile.papua_old_nik):
-                district = old.replace(".", "")
-                person.old_nik = True
-            person.nik = self.registry.nik(district, person.birth, person.sex)
-            age = age_at(person.birth, REF_DATE)
-            rate = 0.025 if age < 18 else (0.015 if age < 60 else 0.06)
-            if chance(rng, rate):
-                person.disability = _DISABILITY.pick(rng)
-            person.school = _school_status(rng, age, desil, person.disability)
-            person.pip = (
-                6 <= age <= 21
-                and person.school == "SEKOLAH"
-                and chance(rng, 0.6 if rank <= 4 else 0.2 if rank <= 6 else 0.03)
-            )
-        ages = [age_at(m.birth, REF_DATE) for m in household.members]
-        disabled = any(m.disability for m in household.members)
-        # PKH components: children under 21, elderly, severe disability; desil 1-4, with ~20 %
-        # exclusion error among the eligible and some inclusion error above desil 5.
-        pkh_component = disabled or any(a < 21 or a >= 60 for a in ages)
-        pkh_rate = 0.8 if rank <= 4 else 0.12 if rank == 5 else 0.04
-        household.pkh = pkh_component and chance(rng, pkh_rate)
-        household.sembako = chance(rng, 0.75 if rank <= 5 else 0.08 if rank <= 7 else 0.02)
-        household.pbi = chance(rng, 0.85 if rank <= 5 else 0.2 if rank <= 7 else 0.05)
-        atensi = (0.15 if rank <= 5 else 0.05) if disabled else (0.01 if rank <= 4 else 0.002)
-        household.atensi = chance(rng, atensi)
 
 
 _ORDER_WORDS: Final = ("Eka", "Dwi", "Tri", "Catur", "Panca")

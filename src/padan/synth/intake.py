@@ -16,8 +16,9 @@ from typing import Final
 from padan.synth.codes import mistype_nik, retired_code
 from padan.synth.common import Pool, age_at, chance, format_date
 from padan.synth.complaints import Child, ComplaintPlanner
-from padan.synth.households import Household, HouseholdMaker, Person, Registry
+from padan.synth.household_details import street_address
 from padan.synth.namenoise import NAME_SITUATIONS, bin_binti
+from padan.synth.people import Household, Person, Registry
 from padan.synth.places import Geography, Village
 from padan.synth.profiles import Profile
 from padan.synth.variants import name_variant
@@ -52,7 +53,7 @@ class IntakeWriter:
         draw = rng.random()
         place = moved_to or village
         if moved_to is not None and draw < 0.5:
-            address = HouseholdMaker._address(rng, moved_to)
+            address = street_address(rng, moved_to)
         elif draw < 0.5:
             address = household.address
         elif draw < 0.75:

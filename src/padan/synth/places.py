@@ -146,7 +146,7 @@ def _mix_for(province: str) -> dict[str, int]:
     }.get(first, _JAVA_OTHER)
 
 
-def birthplace_name(regency_name: str) -> str:
+def _birthplace_name(regency_name: str) -> str:
     """``Kabupaten Bogor`` → ``Bogor``; Jakarta's administrative cities → ``Jakarta``."""
     if "Jakarta" in regency_name or "Kepulauan Seribu" in regency_name:
         return "Jakarta"
@@ -250,7 +250,7 @@ class Geography:
                 poverty = max(-1.0, min(1.0, poverty))
             mix = _mix_for(province)
             groups = Pool(list(mix), list(mix.values()))
-            birthplace = birthplace_name(regency_region.name)
+            birthplace = _birthplace_name(regency_region.name)
             chosen = [v for v in by_regency[regency] if _selected(v.code, prefixes)]
             self._villages[regency] = [
                 Village(
@@ -270,7 +270,7 @@ class Geography:
         self._regency_pool = Pool(self.regencies, [weights[r] for r in self.regencies])
         self._all_birthplaces = sorted(
             {
-                birthplace_name(r.name)
+                _birthplace_name(r.name)
                 for r in table.values()
                 if r.level == "regency" and not r.retired
             }

@@ -13,10 +13,11 @@ from typing import Final
 from padan.errors import InputError
 from padan.synth.complaints import KPAI_COLUMNS, ROWS_PER_COMPLAINT, ComplaintPlanner
 from padan.synth.dtsen import DtsenWriter
-from padan.synth.households import Household, HouseholdMaker, Registry
+from padan.synth.households import HouseholdMaker
 from padan.synth.institutions import LEMBAGA_COLUMNS, cross_agency_duplicates, institutions
 from padan.synth.intake import IntakeWriter
 from padan.synth.names import NameMaker
+from padan.synth.people import Household, Registry
 from padan.synth.places import Geography
 from padan.synth.profiles import DEFAULT_PROFILE, profile_for
 

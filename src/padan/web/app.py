@@ -1,16 +1,18 @@
-"""The FastAPI application: authentication, CSRF, errors in one shape, pages and API."""
+"""The FastAPI application: routers, errors in one shape, security headers.
+
+The routes live in :mod:`padan.web.routes` and take what they share (who is asking, CSRF, the
+store, templates) from :mod:`padan.web.deps`; nothing imports this module back.
+"""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,88 +20,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from padan.domain.regions import region_table
 from padan.errors import InputError, PadanError
 from padan.store import Store
-from padan.web.auth import LoginThrottled, principal_for_session, principal_for_token
-from padan.web.i18n import LANGUAGES, translator
-from padan.web.policy import Principal, get_role
-from padan.web.service import Forbidden, NotFound
+from padan.web.auth import LoginThrottled
+from padan.web.deps import CsrfError, LoginCsrfError, Unauthenticated, WebContext, render
+from padan.web.policy import get_role
+from padan.web.routes import api, institutions, pages, worklists
+from padan.web.services.access import Forbidden, NotFound
 
-__all__ = ["SESSION_COOKIE", "Unauthenticated", "WebContext", "create_app"]
-
-SESSION_COOKIE = "padan_session"
-LANG_COOKIE = "padan_lang"
-
-
-class Unauthenticated(PadanError):
-    """No valid session or token."""
-
-
-class CsrfError(PadanError):
-    """A form or request without the right CSRF token."""
-
-
-@dataclass
-class WebContext:
-    """What every route needs: the store, the model path, templates and cookie settings."""
-
-    store: Store
-    model_path: Path
-    templates: Jinja2Templates
-    secure_cookies: bool
-
-
-def ctx(request: Request) -> WebContext:
-    context: WebContext = request.app.state.padan
-    return context
-
-
-def authenticate(request: Request) -> Principal:
-    """The principal behind a Bearer token or a session cookie; raises :class:`Unauthenticated`."""
-    store = ctx(request).store
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        principal = principal_for_token(store, header[7:].strip())
-        if principal is None:
-            raise Unauthenticated("invalid or revoked API token")
-        request.state.csrf = None
-        request.state.bearer = True
-        request.state.principal = principal
-        return principal
-    cookie = request.cookies.get(SESSION_COOKIE)
-    found = principal_for_session(store, cookie) if cookie else None
-    if found is None:
-        raise Unauthenticated("log in first (session cookie or Authorization: Bearer TOKEN)")
-    request.state.csrf = found[1]
-    request.state.bearer = False
-    request.state.principal = found[0]
-    return found[0]
-
-
-def check_csrf(request: Request, given: str | None) -> None:
-    """Cookie-authenticated writes need the session's CSRF token (form field or header)."""
-    if getattr(request.state, "bearer", False):
-        return
-    expected = getattr(request.state, "csrf", None)
-    token = given or request.headers.get("x-csrf-token")
-    if not expected or not token or not secrets.compare_digest(expected, token):
-        raise CsrfError("missing or wrong CSRF token; reload the page and try again")
-
-
-def language(request: Request) -> str:
-    lang = request.cookies.get(LANG_COOKIE, "id")
-    return lang if lang in LANGUAGES else "id"
-
-
-def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    """A page in the user's language, with the principal and CSRF token at hand."""
-    lang = language(request)
-    context = {
-        "request": request, "t": translator(lang), "lang": lang,
-        "principal": getattr(request.state, "principal", None),
-        "csrf": getattr(request.state, "csrf", None), **values,
-    }  # fmt: skip
-    return ctx(request).templates.TemplateResponse(
-        request, template, context, status_code=status_code
-    )
+__all__ = ["app_from_environment", "create_app", "error_body"]
 
 
 _STATUS = {
@@ -126,13 +53,6 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -> FastAPI:
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only."""
-    from padan.web.api import router as api_router
-    from padan.web.institutions_routes import api_router as institutions_api
-    from padan.web.institutions_routes import page_router as institutions_pages
-    from padan.web.pages import router as page_router
-    from padan.web.worklist_routes import api_router as figures_api
-    from padan.web.worklist_routes import page_router as figures_pages
-
     app = FastAPI(
         title="Padan API",
         version="1",
@@ -149,12 +69,16 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     templates = Jinja2Templates(directory=str(base / "templates"))
     app.state.padan = WebContext(store, model_path, templates, secure_cookies)
     app.mount("/static", StaticFiles(directory=str(base / "static")), name="static")
-    app.include_router(api_router)
-    app.include_router(institutions_api)
-    app.include_router(page_router)
-    app.include_router(institutions_pages)
-    app.include_router(figures_api)
-    app.include_router(figures_pages)
+    app.include_router(api.router)
+    app.include_router(institutions.api_router)
+    app.include_router(pages.router)
+    app.include_router(institutions.page_router)
+    app.include_router(worklists.api_router)
+    app.include_router(worklists.page_router)
+
+    @app.exception_handler(LoginCsrfError)
+    async def login_expired(request: Request, exc: LoginCsrfError) -> Response:
+        return pages.login_page(request, error="csrf")
 
     @app.exception_handler(PadanError)
     async def padan_error(request: Request, exc: PadanError) -> Response:

@@ -12,18 +12,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from padan.domain.regions import check_region
 from padan.errors import InputError, PadanError
 from padan.store import Store
-from padan.store.web_store import (
-    UserInfo,
-    add_api_token,
-    add_user,
+from padan.store.sessions import (
     create_session,
     delete_session,
-    find_user,
     login_failures,
     record_login,
     session_user,
-    user_for_token,
 )
+from padan.store.tokens import add_api_token, user_for_token
+from padan.store.users import UserInfo, add_user, find_user
 from padan.web.policy import Principal, get_role
 
 __all__ = [

@@ -30,7 +30,7 @@ from padan.errors import InputError
 from padan.institutions import region_indicators
 from padan.store import Store
 from padan.web.policy import Principal, shape_worklist_row, worklist_columns
-from padan.web.service import Forbidden, NotFound, _log
+from padan.web.services.access import Forbidden, NotFound, audit
 
 __all__ = [
     "WORKLISTS",
@@ -326,8 +326,8 @@ def worklist(
     ref, w, columns, rows, keep = _shaped(store, p, name, region, purpose)
     page = rows[offset : offset + limit]
     if w is not None:
-        _log(store, p, "worklist.view", _target(name, ref, f" rows={offset}+{len(page)}"),
-             _children(w, page), purpose)  # fmt: skip
+        audit(store, p, "worklist.view", _target(name, ref, f" rows={offset}+{len(page)}"),
+              _children(w, page), purpose)  # fmt: skip
     return {
         "name": name, "title": w.title if w else name,
         "region": {"code": ref.code, "level": ref.level, "name": ref.name} if ref else None,
@@ -351,8 +351,8 @@ def export_worklist(
     ref, w, columns, rows, keep = _shaped(store, p, name, region, purpose)
     if w is None:
         return name, columns, []
-    _log(store, p, "worklist.export", _target(name, ref, f" format={fmt} rows={len(rows)}"),
-         _children(w, rows), purpose)  # fmt: skip
+    audit(store, p, "worklist.export", _target(name, ref, f" format={fmt} rows={len(rows)}"),
+          _children(w, rows), purpose)  # fmt: skip
     return w.title, columns, [shape_worklist_row(p, w.columns, keep, r) for r in rows]
 
 

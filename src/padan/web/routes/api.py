@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from padan.web import service
-from padan.web.app import authenticate, check_csrf, ctx
-from padan.web.policy import Principal
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx
+from padan.web.downloads import csv_response
+from padan.web.services import audit as audit_service
+from padan.web.services import children as children_service
+from padan.web.services import dashboard as dashboard_service
+from padan.web.services import ingest as ingest_service
+from padan.web.services import review as review_service
+from padan.web.services import runs as runs_service
 
-__all__ = ["router"]
+__all__ = ["Decision", "router"]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in / no valid token"},
-    403: {"description": "The role may not do this"},
-    404: {"description": "Absent, or outside the user's scope"},
-}
-router = APIRouter(prefix="/api/v1", tags=["api"], responses=_ERRORS)
-User = Annotated[Principal, Depends(authenticate)]
-Purpose = Annotated[str, Query(description="Why the data is accessed (kept in the audit log)")]
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 
 
 class Decision(BaseModel):
@@ -44,7 +40,7 @@ def me(user: User) -> dict[str, Any]:
 @router.get("/dashboard")
 def dashboard(request: Request, user: User, region: str | None = None) -> dict[str, Any]:
     """Counts by region, one level below ``region`` (aggregates only)."""
-    return service.dashboard(ctx(request).store, user, region=region)
+    return dashboard_service.dashboard(ctx(request).store, user, region=region)
 
 
 @router.get("/children")
@@ -54,8 +50,8 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:  # fmt: skip
     """Search children by name prefix or NIK; each result has ``child_id`` and ``kode_wilayah``."""
-    hits = service.search_children(ctx(request).store, user, q, region=region, purpose=purpose,
-                                   limit=limit)  # fmt: skip
+    hits = children_service.search_children(ctx(request).store, user, q, region=region,
+                                            purpose=purpose, limit=limit)  # fmt: skip
     return {"results": hits, "count": len(hits)}
 
 
@@ -64,28 +60,15 @@ def export_children(
     request: Request, user: User, q: str, region: str | None = None, purpose: Purpose = ""
 ) -> Response:
     """Search results as CSV, shaped by the same policy as the page."""
-    header, rows = service.export_search(ctx(request).store, user, q, region=region,
-                                         purpose=purpose)  # fmt: skip
+    header, rows = children_service.export_search(ctx(request).store, user, q, region=region,
+                                                  purpose=purpose)  # fmt: skip
     return csv_response(header, rows, "anak.csv")
-
-
-def csv_response(header: list[str], rows: list[list[Any]], name: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            ["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
-             for v in row]
-        )  # fmt: skip
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 @router.get("/children/{child_id}")
 def child(request: Request, user: User, child_id: str, purpose: Purpose = "") -> dict[str, Any]:
     """The integrated record of one child, as the role may see it."""
-    return service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
+    return children_service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
 
 
 @router.get("/children/{child_id}/explain")
@@ -94,29 +77,29 @@ def explain(
 ) -> dict[str, Any]:
     """Match-weight breakdown of records ``a`` and ``b`` of the child."""
     context = ctx(request)
-    return service.explain(context.store, user, child_id, a, b, model_path=context.model_path,
-                           purpose=purpose)  # fmt: skip
+    return children_service.explain(context.store, user, child_id, a, b,
+                                    model_path=context.model_path, purpose=purpose)  # fmt: skip
 
 
 @router.get("/review")
 def review(request: Request, user: User, limit: int = 20, purpose: Purpose = "") -> dict[str, Any]:
     """Pairs waiting for a reviewer, side by side."""
-    items = service.review_items(ctx(request).store, user, limit=limit, purpose=purpose)
+    items = review_service.review_items(ctx(request).store, user, limit=limit, purpose=purpose)
     return {"items": items}
 
 
-@router.post("/review/decisions")
+@router.post("/review/decisions", dependencies=[CSRF])
 def decide(request: Request, user: User, body: Decision) -> dict[str, Any]:
     """Decide a pair (same | different | unsure) with a reason."""
-    check_csrf(request, None)
-    return service.decide_pair(ctx(request).store, user, body.record_a, body.record_b,
-                               body.decision, reason=body.reason, purpose=body.purpose)  # fmt: skip
+    return review_service.decide_pair(ctx(request).store, user, body.record_a, body.record_b,
+                                      body.decision, reason=body.reason,
+                                      purpose=body.purpose)  # fmt: skip
 
 
 @router.get("/batches")
 def batches(request: Request, user: User) -> dict[str, Any]:
     """Ingestion history of the extracts the role handles."""
-    return {"batches": service.batches(ctx(request).store, user)}
+    return {"batches": ingest_service.batches(ctx(request).store, user)}
 
 
 @router.get("/batches/{batch_id}/quarantine")
@@ -124,30 +107,29 @@ def quarantine(
     request: Request, user: User, batch_id: int, purpose: Purpose = ""
 ) -> dict[str, Any]:
     """Quarantined rows of one batch, with reasons."""
-    rows = service.quarantine_rows(ctx(request).store, user, batch_id, purpose=purpose)
+    rows = ingest_service.quarantine_rows(ctx(request).store, user, batch_id, purpose=purpose)
     return {"rows": rows}
 
 
-@router.post("/ingest/{source}")
+@router.post("/ingest/{source}", dependencies=[CSRF])
 def ingest(
     request: Request, user: User, source: str, file: Annotated[UploadFile, File()],
     purpose: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Ingest a file (same validation and summary as ``padan ingest``)."""
-    check_csrf(request, None)
     content = file.file.read()
-    return service.upload(ctx(request).store, user, source, file.filename or "upload", content,
-                          purpose=purpose)  # fmt: skip
+    return ingest_service.upload(ctx(request).store, user, source, file.filename or "upload",
+                                 content, purpose=purpose)  # fmt: skip
 
 
 @router.get("/runs")
 def runs(request: Request, user: User) -> dict[str, Any]:
     """Linkage runs and the saved model's metadata."""
     context = ctx(request)
-    return service.model_and_runs(context.store, user, model_path=context.model_path)
+    return runs_service.model_and_runs(context.store, user, model_path=context.model_path)
 
 
 @router.get("/audit")
 def audit(request: Request, user: User, child_id: str | None = None) -> dict[str, Any]:
     """Audit rows, newest first; ``child_id`` answers who accessed this child's data."""
-    return {"entries": service.audit_log(ctx(request).store, user, child_id=child_id)}
+    return {"entries": audit_service.audit_log(ctx(request).store, user, child_id=child_id)}

@@ -10,26 +10,30 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.errors import InputError
-from padan.web import service
-from padan.web.api import csv_response
-from padan.web.app import (
+from padan.web.auth import LoginThrottled, end_session, login
+from padan.web.deps import (
+    CSRF,
     LANG_COOKIE,
+    LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    authenticate,
-    check_csrf,
+    User,
     ctx,
     language,
     render,
+    require_login_csrf,
 )
-from padan.web.auth import LoginThrottled, end_session, login
-from padan.web.figures import indicator_chart, indicators
-from padan.web.policy import Principal
+from padan.web.downloads import csv_response
+from padan.web.services import audit as audit_service
+from padan.web.services import children as children_service
+from padan.web.services import dashboard as dashboard_service
+from padan.web.services import ingest as ingest_service
+from padan.web.services import review as review_service
+from padan.web.services import runs as runs_service
+from padan.web.services.figures import indicator_chart, indicators
 
-__all__ = ["router"]
+__all__ = ["login_page", "router"]
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Principal, Depends(authenticate)]
-_LOGIN_CSRF = "padan_login_csrf"
 
 
 def _client(request: Request) -> str:
@@ -45,19 +49,15 @@ def home() -> RedirectResponse:
 def login_page(request: Request, error: str | None = None) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", login_csrf=token, error=error)
-    response.set_cookie(_LOGIN_CSRF, token, httponly=True, samesite="strict",
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=ctx(request).secure_cookies, max_age=3600)  # fmt: skip
     return response
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, dependencies=[Depends(require_login_csrf)])
 def login_submit(
     request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
-    expected = request.cookies.get(_LOGIN_CSRF, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
-        return login_page(request, error="csrf")
     try:
         session_id, _ = login(ctx(request).store, username, password, client=_client(request))
     except LoginThrottled:
@@ -67,7 +67,7 @@ def login_submit(
     response = RedirectResponse("/dashboard", status_code=303)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict",
                         secure=ctx(request).secure_cookies, max_age=8 * 3600)  # fmt: skip
-    response.delete_cookie(_LOGIN_CSRF)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
 
@@ -77,11 +77,8 @@ def _login_error(request: Request, error: str, status: int) -> HTMLResponse:
     return response
 
 
-@router.post("/logout")
-def logout(
-    request: Request, user: User, csrf_token: Annotated[str, Form()] = ""
-) -> RedirectResponse:
-    check_csrf(request, csrf_token)
+@router.post("/logout", dependencies=[CSRF])
+def logout(request: Request, user: User) -> RedirectResponse:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         end_session(ctx(request).store, cookie)
@@ -103,7 +100,7 @@ def switch_language(lang: str, next: str = "/") -> RedirectResponse:
 def dashboard(
     request: Request, user: User, region: str | None = None, indicator: str = ""
 ) -> HTMLResponse:
-    data = service.dashboard(ctx(request).store, user, region=region)
+    data = dashboard_service.dashboard(ctx(request).store, user, region=region)
     peak = max([r["dtsen"] + r["kpai"] for r in data["rows"]] or [1]) or 1
     figures = indicators(ctx(request).store, user, region=region, lang=language(request))
     return render(request, "dashboard.html", data=data, peak=peak, ind=figures,
@@ -116,8 +113,8 @@ def search(
 ) -> HTMLResponse:
     hits = None
     if q.strip():
-        hits = service.search_children(ctx(request).store, user, q, region=region or None,
-                                       purpose=purpose)  # fmt: skip
+        hits = children_service.search_children(ctx(request).store, user, q, region=region or None,
+                                                purpose=purpose)  # fmt: skip
     export = "/children/export.csv?" + urlencode({"q": q, "region": region, "purpose": purpose})
     template = "search_results.html" if request.headers.get("hx-request") else "search.html"
     return render(request, template, q=q, region=region, purpose=purpose, hits=hits,
@@ -126,14 +123,15 @@ def search(
 
 @router.get("/children/export.csv", response_class=Response)
 def export(request: Request, user: User, q: str, region: str = "", purpose: str = "") -> Response:
-    header, rows = service.export_search(ctx(request).store, user, q, region=region or None,
-                                         purpose=purpose)  # fmt: skip
+    header, rows = children_service.export_search(ctx(request).store, user, q,
+                                                  region=region or None,
+                                                  purpose=purpose)  # fmt: skip
     return csv_response(header, rows, "anak.csv")
 
 
 @router.get("/children/{child_id}", response_class=HTMLResponse)
 def profile(request: Request, user: User, child_id: str, purpose: str = "") -> HTMLResponse:
-    data = service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
+    data = children_service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
     return render(request, "profile.html", data=data, purpose=purpose)
 
 
@@ -142,62 +140,64 @@ def explain(
     request: Request, user: User, child_id: str, a: str, b: str, purpose: str = ""
 ) -> HTMLResponse:
     context = ctx(request)
-    data = service.explain(context.store, user, child_id, a, b, model_path=context.model_path,
-                           purpose=purpose)  # fmt: skip
+    data = children_service.explain(context.store, user, child_id, a, b,
+                                    model_path=context.model_path, purpose=purpose)  # fmt: skip
     scale = max([abs(p["match_weight"]) for p in data["parts"]] + [1.0])
     return render(request, "explain.html", data=data, scale=scale)
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review(request: Request, user: User, done: str = "") -> HTMLResponse:
-    items = service.review_items(ctx(request).store, user, limit=20)
+    items = review_service.review_items(ctx(request).store, user, limit=20)
     return render(request, "review.html", items=items, done=done)
 
 
-@router.post("/review/decide", response_model=None)
+@router.post("/review/decide", response_model=None, dependencies=[CSRF])
 def decide(
     request: Request, user: User, record_a: Annotated[str, Form()],
     record_b: Annotated[str, Form()], decision: Annotated[str, Form()],
-    reason: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    result = service.decide_pair(ctx(request).store, user, record_a, record_b, decision,
-                                 reason=reason)  # fmt: skip
+    result = review_service.decide_pair(ctx(request).store, user, record_a, record_b, decision,
+                                        reason=reason)  # fmt: skip
     done = "decided" if result["status"] == "decided" else "pending"
     return RedirectResponse(f"/review?done={done}", status_code=303)
 
 
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_page(request: Request, user: User) -> HTMLResponse:
-    return render(request, "ingest.html", batches=service.batches(ctx(request).store, user),
-                  summary=None)  # fmt: skip
+    return render(request, "ingest.html", batches=ingest_service.batches(ctx(request).store, user),
+                         summary=None)  # fmt: skip
 
 
-@router.post("/ingest", response_class=HTMLResponse)
+@router.post("/ingest", response_class=HTMLResponse, dependencies=[CSRF])
 def ingest_upload(
     request: Request, user: User, source: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:  # fmt: skip
-    check_csrf(request, csrf_token)
     store = ctx(request).store
-    summary = service.upload(store, user, source, file.filename or "upload", file.file.read())
-    return render(request, "ingest.html", batches=service.batches(store, user), summary=summary)
+    summary = ingest_service.upload(
+        store, user, source, file.filename or "upload", file.file.read()
+    )
+    return render(
+        request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary
+    )
 
 
 @router.get("/ingest/{batch_id}/quarantine", response_class=HTMLResponse)
 def quarantine(request: Request, user: User, batch_id: int) -> HTMLResponse:
-    rows = service.quarantine_rows(ctx(request).store, user, batch_id)
+    rows = ingest_service.quarantine_rows(ctx(request).store, user, batch_id)
     return render(request, "quarantine.html", rows=rows, batch_id=batch_id)
 
 
 @router.get("/runs", response_class=HTMLResponse)
 def runs(request: Request, user: User) -> HTMLResponse:
     context = ctx(request)
-    data = service.model_and_runs(context.store, user, model_path=context.model_path)
+    data = runs_service.model_and_runs(context.store, user, model_path=context.model_path)
     return render(request, "runs.html", data=data)
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit(request: Request, user: User, child_id: str = "") -> HTMLResponse:
-    rows = service.audit_log(ctx(request).store, user, child_id=child_id or None)
+    rows = audit_service.audit_log(ctx(request).store, user, child_id=child_id or None)
     return render(request, "audit.html", rows=rows, child_id=child_id)

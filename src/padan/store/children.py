@@ -1,4 +1,6 @@
-"""Reads for the web app and API: search, a child's records and pairs, review pairs, counts.
+"""Reads of the children a linkage run formed: search by name or NIK, a child's records and
+pairs, review pairs, counts by region and households (for the web app, the API and the review
+queue).
 
 Written for a store holding millions of records: every query goes through an index and
 touches only the children asked for. The queries of the search and the profile are built once
@@ -15,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, bindparam, false, func, or_, select, union_all
 
-from padan.store.db import Store
+from padan.store.database import Store
 from padan.store.records import LinkRun
 from padan.store.tables import (
     child_links,

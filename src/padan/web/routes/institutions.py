@@ -1,6 +1,8 @@
 """Institution pages and their JSON twins under ``/api/v1`` (issue 6, item 6).
 
-Both call :mod:`padan.web.institutions_service`, where the policy and the audit are applied.
+Both call the institution services (:mod:`padan.web.services.institutions`,
+:mod:`~padan.web.services.inspections`, :mod:`~padan.web.services.institution_duplicates`),
+where the policy and the audit are applied.
 Form posts that fail validation show the form again with the library's message (HTTP 400) and
 store nothing.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -17,21 +19,24 @@ from starlette.concurrency import run_in_threadpool
 from padan.domain.values import JENIS_LEMBAGA
 from padan.errors import InputError
 from padan.institutions import SEVERITIES
-from padan.web import institutions_service as svc
-from padan.web.app import authenticate, check_csrf, ctx, render
-from padan.web.policy import Principal
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, render
+from padan.web.services import inspections
+from padan.web.services import institution_duplicates as duplicates
+from padan.web.services import institutions as svc
+from padan.web.services.access import require
 
-__all__ = ["api_router", "page_router"]
+__all__ = [
+    "DuplicateDecision",
+    "FindingIn",
+    "FollowUpIn",
+    "InspectionIn",
+    "InstitutionIn",
+    "api_router",
+    "page_router",
+]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in / no valid token"},
-    403: {"description": "The role may not do this"},
-    404: {"description": "Absent, or outside the user's scope"},
-}
-api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=_ERRORS)
+api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=ERROR_RESPONSES)
 page_router = APIRouter(include_in_schema=False)
-User = Annotated[Principal, Depends(authenticate)]
-Purpose = Annotated[str, Query(description="Why the data is accessed (kept in the audit log)")]
 
 
 class InstitutionIn(BaseModel):
@@ -108,21 +113,19 @@ def api_indicators(
 @api_router.get("/institutions/duplicates")
 def api_duplicates(request: Request, user: User, purpose: Purpose = "") -> dict[str, Any]:
     """Doubtful duplicate pairs, side by side."""
-    return {"items": svc.duplicate_queue(ctx(request).store, user, purpose=purpose)}
+    return {"items": duplicates.duplicate_queue(ctx(request).store, user, purpose=purpose)}
 
 
-@api_router.post("/institutions/duplicates/decisions")
+@api_router.post("/institutions/duplicates/decisions", dependencies=[CSRF])
 def api_decide(request: Request, user: User, body: DuplicateDecision) -> dict[str, Any]:
     """Decide a duplicate pair (same | different | unsure) with a reason."""
-    check_csrf(request, None)
-    return svc.decide_duplicates(ctx(request).store, user, body.id_a, body.id_b, body.decision,
-                                 reason=body.reason)  # fmt: skip
+    return duplicates.decide_duplicates(ctx(request).store, user, body.id_a, body.id_b,
+                                        body.decision, reason=body.reason)  # fmt: skip
 
 
-@api_router.post("/institutions")
+@api_router.post("/institutions", dependencies=[CSRF])
 def api_create(request: Request, user: User, body: InstitutionIn) -> dict[str, Any]:
     """Register an institution (validated as ``padan institutions add``)."""
-    check_csrf(request, None)
     return svc.create(ctx(request).store, user, body.fields, reason=body.reason)
 
 
@@ -134,31 +137,28 @@ def api_profile(
     return svc.profile(ctx(request).store, user, id_lembaga, purpose=purpose)
 
 
-@api_router.patch("/institutions/{id_lembaga}")
+@api_router.patch("/institutions/{id_lembaga}", dependencies=[CSRF])
 def api_edit(request: Request, user: User, id_lembaga: str, body: InstitutionIn) -> dict[str, Any]:
     """Edit some fields; ``expected_version`` refuses an edit of an outdated copy."""
-    check_csrf(request, None)
     return svc.edit(ctx(request).store, user, id_lembaga, body.fields, reason=body.reason,
                     expected_version=body.expected_version)  # fmt: skip
 
 
-@api_router.post("/institutions/{id_lembaga}/inspections")
+@api_router.post("/institutions/{id_lembaga}/inspections", dependencies=[CSRF])
 def api_inspect(
     request: Request, user: User, id_lembaga: str, body: InspectionIn
 ) -> dict[str, Any]:
     """Record an inspection against a checklist, with findings."""
-    check_csrf(request, None)
-    return svc.inspect(ctx(request).store, user, id_lembaga, body.model_dump())
+    return inspections.inspect(ctx(request).store, user, id_lembaga, body.model_dump())
 
 
-@api_router.post("/findings/{finding_id}/follow-up")
+@api_router.post("/findings/{finding_id}/follow-up", dependencies=[CSRF])
 def api_follow_up(
     request: Request, user: User, finding_id: int, body: FollowUpIn
 ) -> dict[str, Any]:
     """Update a finding's follow-up: terbuka, proses or selesai."""
-    check_csrf(request, None)
-    return svc.follow_up_finding(ctx(request).store, user, finding_id, body.status,
-                                 note=body.catatan, on=body.tanggal)  # fmt: skip
+    return inspections.follow_up_finding(ctx(request).store, user, finding_id, body.status,
+                                         note=body.catatan, on=body.tanggal)  # fmt: skip
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -182,18 +182,16 @@ def risk_page(request: Request, user: User, region: str = "") -> HTMLResponse:
 
 @page_router.get("/institutions/duplicates", response_class=HTMLResponse)
 def duplicates_page(request: Request, user: User, done: str = "") -> HTMLResponse:
-    items = svc.duplicate_queue(ctx(request).store, user)
+    items = duplicates.duplicate_queue(ctx(request).store, user)
     return render(request, "institution_dedup.html", items=items, done=done)
 
 
-@page_router.post("/institutions/duplicates/decide", response_model=None)
+@page_router.post("/institutions/duplicates/decide", response_model=None, dependencies=[CSRF])
 def duplicates_decide(
     request: Request, user: User, id_a: Annotated[str, Form()], id_b: Annotated[str, Form()],
     decision: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    svc.decide_duplicates(ctx(request).store, user, id_a, id_b, decision, reason=reason)
+    duplicates.decide_duplicates(ctx(request).store, user, id_a, id_b, decision, reason=reason)
     return RedirectResponse("/institutions/duplicates?done=1", status_code=303)
 
 
@@ -203,15 +201,14 @@ def _form_values(form: Any) -> dict[str, str]:
 
 @page_router.get("/institutions/new", response_class=HTMLResponse)
 def new_page(request: Request, user: User) -> HTMLResponse:
-    svc.require(user, "institutions_manage")
+    require(user, "institutions_manage")
     return render(request, "institution_form.html", values={}, error=None, id_lembaga=None,
                   version=None, types=JENIS_LEMBAGA)  # fmt: skip
 
 
-@page_router.post("/institutions/new", response_model=None)
+@page_router.post("/institutions/new", response_model=None, dependencies=[CSRF])
 async def new_submit(request: Request, user: User) -> Response:
     form = await request.form()
-    check_csrf(request, str(form.get("csrf_token", "")))
     values = _form_values(form)
     try:
         made = await run_in_threadpool(svc.create, ctx(request).store, user, values,
@@ -231,7 +228,7 @@ def profile_page(request: Request, user: User, id_lembaga: str, done: str = "") 
 
 @page_router.get("/institutions/{id_lembaga}/edit", response_class=HTMLResponse)
 def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
-    svc.require(user, "institutions_manage")
+    require(user, "institutions_manage")
     data = svc.profile(ctx(request).store, user, id_lembaga)
     values = {k: "" if data["fields"].get(k) is None else str(data["fields"][k])
               for k in svc.FORM_FIELDS}  # fmt: skip
@@ -240,10 +237,9 @@ def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
                   types=JENIS_LEMBAGA)  # fmt: skip
 
 
-@page_router.post("/institutions/{id_lembaga}/edit", response_model=None)
+@page_router.post("/institutions/{id_lembaga}/edit", response_model=None, dependencies=[CSRF])
 async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response:
     form = await request.form()
-    check_csrf(request, str(form.get("csrf_token", "")))
     values = _form_values(form)
     version_text = str(form.get("version", "")).strip()
     try:
@@ -262,7 +258,7 @@ def _inspection_page(
     request: Request, user: User, id_lembaga: str, form: dict[str, str], error: str | None,
     status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
-    data = svc.checklist_view(ctx(request).store, user, id_lembaga)
+    data = inspections.checklist_view(ctx(request).store, user, id_lembaga)
     return render(request, "inspection_form.html", status_code=status_code, data=data, form=form,
                   error=error, severities=SEVERITIES)  # fmt: skip
 
@@ -272,10 +268,11 @@ def inspection_page(request: Request, user: User, id_lembaga: str) -> HTMLRespon
     return _inspection_page(request, user, id_lembaga, {"petugas": user.username}, None)
 
 
-@page_router.post("/institutions/{id_lembaga}/inspections/new", response_model=None)
+@page_router.post(
+    "/institutions/{id_lembaga}/inspections/new", response_model=None, dependencies=[CSRF]
+)
 async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Response:
     raw = await request.form()
-    check_csrf(request, str(raw.get("csrf_token", "")))
     form = {k: str(v).strip() for k, v in raw.items() if isinstance(v, str)}
     findings = [
         {"butir": key[4:], "keparahan": value, "catatan": form.get(f"note_{key[4:]}", ""),
@@ -288,7 +285,9 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
             "petugas": form.get("petugas", ""), "catatan": form.get("catatan", ""),
             "temuan": findings}  # fmt: skip
     try:
-        made = await run_in_threadpool(svc.inspect, ctx(request).store, user, id_lembaga, data)
+        made = await run_in_threadpool(
+            inspections.inspect, ctx(request).store, user, id_lembaga, data
+        )
     except InputError as exc:
         return await run_in_threadpool(_inspection_page, request, user, id_lembaga, form,
                                        str(exc), 400)  # fmt: skip
@@ -296,12 +295,14 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
 
 
-@page_router.post("/institutions/findings/{finding_id}/follow-up", response_model=None)
+@page_router.post(
+    "/institutions/findings/{finding_id}/follow-up", response_model=None, dependencies=[CSRF]
+)
 def follow_up_submit(
     request: Request, user: User, finding_id: int, status: Annotated[str, Form()],
     note: Annotated[str, Form()] = "", on: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    made = svc.follow_up_finding(ctx(request).store, user, finding_id, status, note=note, on=on)
+    made = inspections.follow_up_finding(
+        ctx(request).store, user, finding_id, status, note=note, on=on
+    )
     return RedirectResponse(f"/institutions/{made['id_lembaga']}?done=saved", status_code=303)

@@ -1,29 +1,22 @@
 """Routes of the headline indicators and the named worklists: pages and their ``/api/v1`` twins.
 
-Everything goes through :mod:`padan.web.figures`, which applies the policy and the audit.
+Everything goes through :mod:`padan.web.services.figures`, which applies the policy and the audit.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from padan.domain.cells import neutralise
-from padan.web import figures
-from padan.web.app import authenticate, ctx, language, render
-from padan.web.policy import Principal
+from padan.web.deps import Purpose, User, ctx, language, render
+from padan.web.downloads import file_response
+from padan.web.services import figures
 
 __all__ = ["api_router", "page_router"]
 
-User = Annotated[Principal, Depends(authenticate)]
-Purpose = Annotated[str, Query(description="Why the data is accessed (kept in the audit log)")]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input (e.g. no purpose, unknown region)"},
     401: {"description": "Not logged in / no valid token"},
@@ -32,41 +25,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 api_router = APIRouter(prefix="/api/v1", tags=["api"], responses=_ERRORS)
 page_router = APIRouter(include_in_schema=False)
-_MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def file_response(
-    fmt: str, name: str, title: str, header: list[str], rows: list[list[Any]]
-) -> Response:
-    """A worklist as a CSV or XLSX download; text that looks like a formula is neutralised."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([neutralise(v) for v in row] for row in rows)
-        body: bytes | str = "\ufeff" + buffer.getvalue()
-    else:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = name[:31]
-        ws.append([neutralise(title)])
-        ws["A1"].font = Font(bold=True)
-        ws.append([neutralise(h) for h in header])
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([neutralise(v) for v in row])
-        ws.freeze_panes = "A3"
-        out = io.BytesIO()
-        wb.save(out)
-        body = out.getvalue()
-    filename = f"daftar_{name}.{fmt}"
-    return Response(body, media_type=_MEDIA[fmt], headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''"
-                               f"{quote(filename)}"})  # fmt: skip
 
 
 # -- API ----------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Institutions for the pages and the API, with the policy and the audit applied.
+"""Institutions for the pages and the API: list, risk worklist, indicators, profile, create, edit.
 
 Every function checks the role's permission (``policy.toml``), keeps regional roles to their
 region (an institution outside it looks like one that does not exist), hides safe-house
 addresses and KPAI complaint details from roles that may not see them, and appends what was
-viewed or changed to the hash-chained audit log.
+viewed or changed to the hash-chained audit log. Inspections
+(:mod:`padan.web.services.inspections`) and duplicate review
+(:mod:`padan.web.services.institution_duplicates`) use the public helpers here.
 """
 
 from __future__ import annotations
@@ -16,20 +18,15 @@ from typing import Any
 from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.institutions import (
-    FOLLOW_UP_STATUSES,
     RiskAssessment,
     accreditation_expiry,
     accreditation_valid,
     checklist_for,
-    decide_institutions,
-    follow_up,
     gather_facts,
     get_checklist,
     get_institution,
     institution_history,
-    institution_review_queue,
     list_institutions,
-    record_inspection,
     region_indicators,
     sync_from_extract,
     update_institution,
@@ -37,30 +34,27 @@ from padan.institutions import (
     worklist,
 )
 from padan.institutions import create_institution as _create
-from padan.store import InspectionRecord, InstitutionRecord, InstitutionStore, Store
-from padan.store.web_store import append_audit
+from padan.store import InspectionRecord, InstitutionRecord, Store
 from padan.web.policy import (
     SAFE_HOUSE_HIDDEN,
     Principal,
     sees_complaint_details,
     shape_institution,
 )
-from padan.web.service import Forbidden, NotFound
+from padan.web.services.access import Forbidden, NotFound, audit, require
 
 __all__ = [
     "FORM_FIELDS",
-    "checklist_view",
     "create",
-    "decide_duplicates",
-    "duplicate_queue",
     "edit",
-    "follow_up_finding",
     "indicators",
-    "inspect",
+    "inspection_view",
+    "institution_fields",
     "institutions",
     "profile",
-    "require",
     "risk",
+    "sync_extract",
+    "visible_institution",
 ]
 
 _NOT_FOUND = "no such institution, or not in your scope"
@@ -70,19 +64,6 @@ FORM_FIELDS = (
     "tanggal_akreditasi", "kapasitas", "jumlah_anak", "jumlah_pekerja_sosial",
     "jumlah_pekerja_sosial_bersertifikat",
 )  # fmt: skip
-_COMPARED = ("nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "akreditasi",
-             "kapasitas", "jumlah_anak", "origin")  # fmt: skip
-
-
-def require(p: Principal, permission: str) -> None:
-    """Raise :class:`Forbidden` unless the role has ``permission`` (``policy.toml``)."""
-    if not p.can(permission):
-        raise Forbidden(f"role {p.role.name} may not use {permission}")
-
-
-def _log(store: Store, p: Principal, action: str, target: str, purpose: str = "") -> None:
-    append_audit(store, username=p.username, role=p.role.name, action=action, target=target,
-                 child_ids=[], purpose=purpose.strip()[:500] or "-")  # fmt: skip
 
 
 def _scope(p: Principal, region: str | None) -> str | None:
@@ -102,7 +83,8 @@ def _scope(p: Principal, region: str | None) -> str | None:
     return check.code
 
 
-def _visible(store: Store, p: Principal, id_lembaga: str) -> InstitutionRecord:
+def visible_institution(store: Store, p: Principal, id_lembaga: str) -> InstitutionRecord:
+    """The institution if it is in ``p``'s scope; raises :class:`NotFound` otherwise, alike."""
     try:
         record = get_institution(store, id_lembaga.strip())
     except InputError:
@@ -112,16 +94,17 @@ def _visible(store: Store, p: Principal, id_lembaga: str) -> InstitutionRecord:
     return record
 
 
-def _fields(
+def institution_fields(
     p: Principal, r: InstitutionRecord, *, safe_house: bool | None = None
 ) -> dict[str, Any]:
+    """The registry fields of ``r`` as ``p`` may see them (a safe house's address hidden)."""
     plain = {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
              for k, v in asdict(r).items()}  # fmt: skip
     hidden = r.jenis == "RUMAH_AMAN" if safe_house is None else safe_house
     return shape_institution(p, plain, safe_house=hidden)
 
 
-def _sync(store: Store) -> None:
+def sync_extract(store: Store) -> None:
     """Take over a newer ``lembaga`` extract first (idempotent), as the CLI does."""
     try:
         sync_from_extract(store, by="padan-web")
@@ -143,16 +126,16 @@ def institutions(
     """Institutions in the user's scope whose name contains ``q`` (any case); audited."""
     require(p, "institutions")
     code = _scope(p, region)
-    _sync(store)
+    sync_extract(store)
     needle = q.strip().casefold()
     rows = [
-        {**_fields(p, r), "berlaku_sampai": _iso(accreditation_expiry(r.akreditasi,
+        {**institution_fields(p, r), "berlaku_sampai": _iso(accreditation_expiry(r.akreditasi,
                                                                         r.tanggal_akreditasi))}
         for r in list_institutions(store, region=code, jenis=[jenis] if jenis else None)
         if not needle or needle in r.nama_lembaga.casefold() or needle == r.id_lembaga.casefold()
     ]  # fmt: skip
     target = f"q={q!r} region={code or '-'} jenis={jenis or '-'} rows={len(rows)}"
-    _log(store, p, "institution_list", target, purpose)
+    audit(store, p, "institution_list", target, purpose=purpose)
     return rows
 
 
@@ -177,9 +160,9 @@ def risk(
     if not 1 <= limit <= 1000:
         raise InputError(f"limit {limit} must be between 1 and 1000")
     code = _scope(p, region)
-    _sync(store)
+    sync_extract(store)
     ranked = [_shape_assessment(p, a) for a in worklist(store, region=code, limit=limit)]
-    _log(store, p, "institution_risk", f"region={code or '-'} rows={len(ranked)}", purpose)
+    audit(store, p, "institution_risk", f"region={code or '-'} rows={len(ranked)}", purpose=purpose)
     return ranked
 
 
@@ -189,13 +172,14 @@ def indicators(
     """Supervision indicators per province or regency in the user's scope; audited."""
     require(p, "institutions")
     code = _scope(p, region)
-    _sync(store)
+    sync_extract(store)
     rows = [i.as_dict() for i in region_indicators(store, level=level, region=code)]
-    _log(store, p, "institution_indicators", f"level={level} region={code or '-'}")
+    audit(store, p, "institution_indicators", f"level={level} region={code or '-'}")
     return rows
 
 
-def _inspection(p: Principal, i: InspectionRecord) -> dict[str, Any]:
+def inspection_view(p: Principal, i: InspectionRecord) -> dict[str, Any]:
+    """An inspection with its findings and the checklist's texts, as the pages show it."""
     try:
         checklist = get_checklist(i.checklist_id)
         texts = {item.code: (item.text_id, item.text_en) for item in checklist.items}
@@ -220,7 +204,7 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
     follow-ups, risk points, duplicates and linked KPAI complaints as the role may see them;
     audited. Raises :class:`NotFound` for an absent or out-of-scope institution, alike."""
     require(p, "institutions")
-    record = _visible(store, p, id_lembaga)
+    record = visible_institution(store, p, id_lembaga)
     history = institution_history(store, record.id_lembaga)
     safe_house = record.jenis == "RUMAH_AMAN" or any(
         "RUMAH_AMAN" in (h.changes.get("jenis") or []) for h in history
@@ -238,7 +222,7 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
     checklist = checklist_for(record.jenis)
     result = {
         "id_lembaga": record.id_lembaga,
-        "fields": _fields(p, record, safe_house=safe_house),
+        "fields": institution_fields(p, record, safe_house=safe_house),
         "wilayah": [{"code": r.code, "level": r.level, "name": r.name}
                     for r in reversed(check_region(record.kode_wilayah).lineage())],
         "akreditasi_berlaku_sampai": _iso(expiry),
@@ -253,13 +237,13 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
             for h in history
         ],
         "duplicates": [x for x in facts.ids if x != record.id_lembaga],
-        "inspections": [_inspection(p, i) for i in facts.inspections],
+        "inspections": [inspection_view(p, i) for i in facts.inspections],
         "risk": _shape_assessment(p, assessment),
         "complaints": complaints,
         "complaints_linked": len(facts.complaints),
         "checklist": checklist.id if checklist else None,
     }  # fmt: skip
-    _log(store, p, "institution_view", f"lembaga:{record.id_lembaga}", purpose)
+    audit(store, p, "institution_view", f"lembaga:{record.id_lembaga}", purpose=purpose)
     return result
 
 
@@ -286,8 +270,8 @@ def create(
     validate_fields(given, today=dt.date.today())
     _checked_region(p, given)
     made = _create(store, given, by=p.username, reason=reason.strip() or None)
-    _log(store, p, "institution_create", f"lembaga:{made.id_lembaga}")
-    return _fields(p, made)
+    audit(store, p, "institution_create", f"lembaga:{made.id_lembaga}")
+    return institution_fields(p, made)
 
 
 def edit(
@@ -304,7 +288,7 @@ def edit(
     Raises :class:`NotFound` (absent/out of scope), :class:`InputError` (bad fields, outdated
     form, region outside the scope)."""
     require(p, "institutions_manage")
-    record = _visible(store, p, id_lembaga)
+    record = visible_institution(store, p, id_lembaga)
     changes = dict(fields)
     if changes.get("alamat") == SAFE_HOUSE_HIDDEN:
         changes.pop("alamat")  # the form showed the hidden placeholder, not an address
@@ -314,113 +298,8 @@ def edit(
     made = update_institution(store, record.id_lembaga, changes, by=p.username,
                               reason=reason.strip() or None,
                               expected_version=expected_version)  # fmt: skip
-    _log(store, p, "institution_edit", f"lembaga:{record.id_lembaga} v{made.version}")
-    return _fields(p, made)
-
-
-def checklist_view(store: Store, p: Principal, id_lembaga: str) -> dict[str, Any]:
-    """The institution and the checklist that applies to it, for the inspection form."""
-    require(p, "institutions_manage")
-    record = _visible(store, p, id_lembaga)
-    checklist = checklist_for(record.jenis)
-    if checklist is None:
-        raise InputError(f"no checklist applies to type {record.jenis}; nothing to inspect with")
-    return {"institution": _fields(p, record), "checklist": checklist}
-
-
-def inspect(store: Store, p: Principal, id_lembaga: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Record an inspection with its findings against a checklist; audited.
-
-    Raises :class:`NotFound` or :class:`InputError` (every problem listed; nothing stored)."""
-    require(p, "institutions_manage")
-    record = _visible(store, p, id_lembaga)
-    made = record_inspection(store, {**data, "id_lembaga": record.id_lembaga})
-    _log(store, p, "inspection_record",
-         f"lembaga:{record.id_lembaga} inspection {made.inspection.id}")  # fmt: skip
-    return {"created": made.created, "inspection": _inspection(p, made.inspection)}
-
-
-def follow_up_finding(
-    store: Store,
-    p: Principal,
-    finding_id: int,
-    status: str,
-    *,
-    note: str = "",
-    on: str = "",
-) -> dict[str, Any]:
-    """Update the follow-up status of a finding of an institution in scope; audited."""
-    require(p, "institutions_manage")
-    registry = InstitutionStore(store)
-    finding = registry.finding(finding_id)
-    owner = None
-    if finding is not None:
-        owner = next((i.id_lembaga for i in registry.inspections()
-                      if i.id == finding.inspection_id), None)  # fmt: skip
-    if owner is None:
-        raise NotFound("no such finding, or not in your scope")
-    try:
-        record = _visible(store, p, owner)
-    except NotFound:
-        raise NotFound("no such finding, or not in your scope") from None
-    day = None
-    if on.strip():
-        try:
-            day = dt.date.fromisoformat(on.strip())
-        except ValueError:
-            raise InputError(f"date {on!r} is not a date; use YYYY-MM-DD") from None
-    if status.strip().lower() not in FOLLOW_UP_STATUSES:
-        raise InputError(f"status {status!r} is not one of {', '.join(FOLLOW_UP_STATUSES)}")
-    follow_up(store, finding_id, status, by=p.username, on=day, note=note.strip() or None)
-    _log(store, p, "finding_follow_up",
-         f"lembaga:{record.id_lembaga} finding {finding_id} {status.strip().lower()}")  # fmt: skip
-    return {"finding": finding_id, "id_lembaga": record.id_lembaga, "status": status.lower()}
-
-
-def duplicate_queue(store: Store, p: Principal, *, purpose: str = "") -> list[dict[str, Any]]:
-    """Doubtful institution pairs (both in scope), side by side with differences; audited."""
-    require(p, "institutions_review")
-    _sync(store)
-    items = institution_review_queue(store)
-    ids = sorted({x for i in items for x in (i.id_a, i.id_b)})
-    records = {r.id_lembaga: r for r in InstitutionStore(store).institutions(ids)}
-    shown: list[dict[str, Any]] = []
-    for item in items:
-        a, b = records.get(item.id_a), records.get(item.id_b)
-        if (
-            a is None
-            or b is None
-            or not (p.in_scope(a.kode_wilayah) and p.in_scope(b.kode_wilayah))
-        ):
-            continue
-        left, right = _fields(p, a), _fields(p, b)
-        shown.append({
-            "id_a": item.id_a, "id_b": item.id_b, "match_probability": item.match_probability,
-            "reason": item.reason, "unsure_before": item.unsure_before,
-            "fields": [{"field": k, "a": left.get(k), "b": right.get(k),
-                        "differs": _norm(left.get(k)) != _norm(right.get(k))} for k in _COMPARED],
-        })  # fmt: skip
-    _log(store, p, "institution_dedup_list", f"{len(shown)} pairs", purpose)
-    return shown
-
-
-def decide_duplicates(
-    store: Store, p: Principal, id_a: str, id_b: str, decision: str, *, reason: str
-) -> dict[str, Any]:
-    """Decide whether two institution records are the same (with a reason); audited.
-
-    The next deduplication run (``padan institutions dedup``) applies it."""
-    require(p, "institutions_review")
-    for uid in (id_a, id_b):
-        _visible(store, p, uid)
-    made = decide_institutions(store, id_a, id_b, decision, reviewer=p.username, reason=reason)
-    _log(store, p, "institution_dedup_decision", f"{made.uid_a} {made.uid_b} {made.decision}")
-    a, b = (uid.removeprefix("lembaga:") for uid in (made.uid_a, made.uid_b))
-    return {"id_a": a, "id_b": b, "decision": made.decision, "reviewer": made.reviewer}
-
-
-def _norm(value: Any) -> str:
-    return str(value).strip().casefold() if value is not None else ""
+    audit(store, p, "institution_edit", f"lembaga:{record.id_lembaga} v{made.version}")
+    return institution_fields(p, made)
 
 
 def _iso(value: dt.date | None) -> str | None:

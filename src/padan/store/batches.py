@@ -1,0 +1,155 @@
+"""Batches: one file's accepted rows and quarantined rows written in one transaction, and the
+history of batches and their quarantine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from padan.store.connection import Connected, bulk_insert
+from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
+from padan.store.tables import RECORD_TABLES, batches, quarantine
+
+__all__ = ["BatchStore", "BatchWriter"]
+
+
+class BatchStore(Connected):
+    """Batches and quarantine (a part of :class:`~padan.store.Store`)."""
+
+    def find_batch(self, source: str, content_sha256: str) -> BatchInfo | None:
+        """The batch already holding a file with this content, if any."""
+        query = select(batches).where(
+            batches.c.source == source, batches.c.content_sha256 == content_sha256
+        )
+        with self._connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _batch_info(row) if row else None
+
+    def list_batches(self) -> list[BatchInfo]:
+        with self._connect() as conn:
+            rows = conn.execute(select(batches).order_by(batches.c.id)).mappings().all()
+        return [_batch_info(r) for r in rows]
+
+    @contextmanager
+    def write_batch(self, new: NewBatch) -> Iterator[BatchWriter]:
+        """One transaction for one file: everything written inside commits together or not."""
+        with self._begin() as conn:
+            values = {
+                "source": new.source, "extract": new.extract, "file_name": new.file_name,
+                "file_format": new.file_format, "file_encoding": new.file_encoding,
+                "content_sha256": new.content_sha256, "mapping": new.mapping,
+                "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0, "flag_counts": "{}",
+                "started_at": new.started_at, "finished_at": new.started_at,
+                "padan_version": new.padan_version,
+            }  # fmt: skip
+            inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
+            assert inserted is not None
+            yield BatchWriter(conn, int(inserted[0]), new.extract)
+
+    # -- quarantine ----------------------------------------------------------------------------
+
+    def quarantine_entries(
+        self, *, batch_id: int | None = None, limit: int | None = None
+    ) -> list[QuarantineEntry]:
+        """Quarantined rows with their reasons, oldest batch first, in file order."""
+        query = (
+            select(quarantine, batches.c.file_name)
+            .join(batches, batches.c.id == quarantine.c.batch_id)
+            .order_by(quarantine.c.batch_id, quarantine.c.row_number, quarantine.c.id)
+        )
+        if batch_id is not None:
+            query = query.where(quarantine.c.batch_id == batch_id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            QuarantineEntry(
+                r["batch_id"],
+                r["file_name"],
+                r["row_number"],
+                r["column_name"],
+                r["value"],
+                r["reason"],
+                r["reason_id"],
+                r["reason_en"],
+                r["raw"],
+            )
+            for r in rows
+        ]
+
+
+class BatchWriter:
+    """Writes the rows of one batch inside the transaction opened by :meth:`Store.write_batch`."""
+
+    def __init__(self, conn: Connection, batch_id: int, extract: str) -> None:
+        self.conn = conn
+        self.batch_id = batch_id
+        self.table, self.id_column = RECORD_TABLES[extract]
+
+    def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert accepted records given as tuples in the order of ``columns``.
+
+        ``columns`` must include ``batch_id`` (with this writer's :attr:`batch_id`): building
+        the tuples once, where they are made, is what keeps a million-row file fast.
+        """
+        if rows:
+            self._insert(self.table.name, list(columns), rows)
+
+    def add_quarantine(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            columns = ["batch_id", *rows[0]]
+            self._insert(quarantine.name, columns, [(self.batch_id, *r.values()) for r in rows])
+
+    def _insert(self, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
+        bulk_insert(self.conn, table, columns, rows)
+
+    def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
+        """Mark older versions of this batch's records as superseded and store the counts.
+
+        Returns the number of older records superseded.
+        """
+        table, id_col = self.table, self.table.c[self.id_column]
+        newer = select(id_col).where(table.c.batch_id == self.batch_id)
+        superseded = self.conn.execute(
+            update(table)
+            .where(table.c.is_current, table.c.batch_id != self.batch_id, id_col.in_(newer))
+            .values(is_current=False, superseded_by=self.batch_id)
+        ).rowcount
+        self.conn.execute(
+            update(batches)
+            .where(batches.c.id == self.batch_id)
+            .values(
+                rows_read=read,
+                rows_accepted=accepted,
+                rows_quarantined=quarantined,
+                rows_superseding=superseded,
+                flag_counts=json.dumps(flags, sort_keys=True),
+                finished_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        return int(superseded)
+
+
+def _batch_info(row: Any) -> BatchInfo:
+    return BatchInfo(
+        id=row["id"],
+        source=row["source"],
+        extract=row["extract"],
+        file_name=row["file_name"],
+        file_format=row["file_format"],
+        content_sha256=row["content_sha256"],
+        rows_read=row["rows_read"],
+        rows_accepted=row["rows_accepted"],
+        rows_quarantined=row["rows_quarantined"],
+        rows_superseding=row["rows_superseding"],
+        flag_counts=json.loads(row["flag_counts"]),
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )

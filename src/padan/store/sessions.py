@@ -1,0 +1,118 @@
+"""Logging in: the web sessions (by the hash of their cookie, with their CSRF token) and the
+login attempts that throttle guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+)
+
+from padan.store.connection import as_utc
+from padan.store.database import Store
+from padan.store.tables import metadata
+from padan.store.users import UserInfo, user_info, users
+
+__all__ = [
+    "create_session",
+    "delete_session",
+    "login_attempts",
+    "login_failures",
+    "record_login",
+    "session_user",
+    "web_sessions",
+]
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("success", Boolean, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_client_at", "client", "at"),
+)
+
+
+# Built once: every page request looks its session up (see padan.store.children on why).
+_SESSION_USER = (
+    select(users, web_sessions.c.csrf_token, web_sessions.c.expires_at)
+    .join(web_sessions, web_sessions.c.user_id == users.c.id)
+    .where(web_sessions.c.id_sha256 == bindparam("session"), users.c.active)
+)
+
+
+def create_session(
+    store: Store, *, id_sha256: str, user_id: int, csrf_token: str, expires_at: dt.datetime
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with store._begin() as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now))
+        conn.execute(web_sessions.insert().values(
+            id_sha256=id_sha256, user_id=user_id, csrf_token=csrf_token, created_at=now,
+            expires_at=expires_at,
+        ))  # fmt: skip
+
+
+def session_user(store: Store, id_sha256: str) -> tuple[UserInfo, str] | None:
+    """The user and CSRF token of a live session, or ``None`` (unknown or expired)."""
+    with store._connect() as conn:
+        row = conn.execute(_SESSION_USER, {"session": id_sha256}).first()
+    if row is None or as_utc(row.expires_at) < dt.datetime.now(dt.UTC):
+        return None
+    return user_info(row), row.csrf_token
+
+
+def delete_session(store: Store, id_sha256: str) -> None:
+    with store._begin() as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.id_sha256 == id_sha256))
+
+
+def record_login(store: Store, *, username: str, client: str, success: bool) -> None:
+    with store._begin() as conn:
+        conn.execute(login_attempts.insert().values(
+            username=username[:64], client=client[:64], success=success,
+            at=dt.datetime.now(dt.UTC),
+        ))  # fmt: skip
+
+
+def login_failures(
+    store: Store, *, username: str, client: str, since: dt.datetime
+) -> tuple[int, int]:
+    """Failed logins since ``since``: (for this username, from this client)."""
+    base = (
+        select(func.count())
+        .select_from(login_attempts)
+        .where(~login_attempts.c.success, login_attempts.c.at >= since)
+    )
+    with store._connect() as conn:
+        by_user = conn.execute(base.where(login_attempts.c.username == username[:64])).scalar_one()
+        by_client = conn.execute(base.where(login_attempts.c.client == client[:64])).scalar_one()
+    return int(by_user), int(by_client)

@@ -1,0 +1,34 @@
+"""The audit log as the auditor reads it; reading it is itself audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from padan.store import Store
+from padan.store.audit import audit_entries
+from padan.web.policy import Principal
+from padan.web.services.access import audit, require
+
+__all__ = ["audit_log"]
+
+
+def audit_log(
+    store: Store, p: Principal, *, child_id: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Audit rows, newest first; with ``child_id``: who accessed this child's data."""
+    require(p, "audit")
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "username": e.username,
+            "role": e.role,
+            "action": e.action,
+            "target": e.target,
+            "child_ids": e.child_ids,
+            "purpose": e.purpose,
+        }
+        for e in audit_entries(store, child_id=child_id or None, limit=limit)
+    ]
+    audit(store, p, "audit_view", f"child={child_id or '-'}", [], "")
+    return rows
