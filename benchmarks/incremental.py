@@ -99,9 +99,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="padan-incbench-") as tmp:
         work = Path(tmp)
         data = generate(
-            work / "data", households=args.households, seed=args.seed,
+            work / "data",
+            households=args.households,
+            seed=args.seed,
             rows_per_complaint=args.rows_per_complaint,
-        )  # fmt: skip
+        )
         base, batch1, batch2 = _split(data.files["kpai"], work, args.new)
         url, model = f"sqlite:///{work / 'bench.db'}", work / "model.json"
         store = open_store(url)
@@ -128,8 +130,11 @@ def main() -> None:
         start = time.perf_counter()
         shell = subprocess.run(
             [str(Path(sys.executable).with_name("padan")), "link", "--json"],
-            check=True, capture_output=True, text=True, env=env,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         wall = time.perf_counter() - start
         second = json.loads(shell.stdout)
         print(

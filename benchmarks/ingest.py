@@ -42,8 +42,10 @@ print(json.dumps({"read": summary.read, "accepted": summary.accepted,
 def _ingest(url: str, path: Path, workers: int) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, url, str(path), str(workers)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 

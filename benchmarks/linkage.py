@@ -157,7 +157,7 @@ import json, sys
 import duckdb
 from padan.linkage.blocking import blocking_report, candidate_pairs
 from padan.linkage.features import load_features
-from padan.linkage.model import BLOCKING_RULES
+from padan.linkage.blocking_rules import BLOCKING_RULES
 from padan.store import open_store
 con = duckdb.connect()
 records = load_features(open_store(sys.argv[1]), con)

@@ -127,9 +127,14 @@ async def _get(
 
 
 async def _user(
-    seed: int, port: int, token: str, work: dict[str, list[str]], args: dict[str, float],
-    stop: float, results: list[tuple[str, float, int]],
-) -> None:  # fmt: skip
+    seed: int,
+    port: int,
+    token: str,
+    work: dict[str, list[str]],
+    args: dict[str, float],
+    stop: float,
+    results: list[tuple[str, float, int]],
+) -> None:
     rng = random.Random(seed)
     headers = f"Authorization: Bearer {token}\r\nAccept: application/json\r\n".encode()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -251,9 +256,11 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.1)
             settings = {
-                "users": float(args.users), "seconds": args.seconds,
-                "think_min": args.think_min, "think_max": args.think_max,
-            }  # fmt: skip
+                "users": float(args.users),
+                "seconds": args.seconds,
+                "think_min": args.think_min,
+                "think_max": args.think_max,
+            }
             sample = {"queries": queries, "children": children}
             # Warm-up: a few requests per worker, not measured.
             warm = {**settings, "users": float(args.workers * 2), "seconds": 3.0}

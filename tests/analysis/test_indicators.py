@@ -65,42 +65,81 @@ def _inputs(
     kpai = {c: [] for c in KPAI_COLUMNS}  # type: dict[str, list[object]]
     for no, _, nik, status, kode, klaster, kategori, dis in KPAI:
         row = dict.fromkeys(KPAI_COLUMNS)
-        row.update(no_pengaduan=no, tanggal_pengaduan=dt.date(2025, 3, 1), nik_anak=nik,
-                   nik_anak_status=status, nama_anak=f"Anak {no}", kode_wilayah=kode,
-                   klaster=klaster, kategori=kategori, ragam_disabilitas=dis)  # fmt: skip
+        row.update(
+            no_pengaduan=no,
+            tanggal_pengaduan=dt.date(2025, 3, 1),
+            nik_anak=nik,
+            nik_anak_status=status,
+            nama_anak=f"Anak {no}",
+            kode_wilayah=kode,
+            klaster=klaster,
+            kategori=kategori,
+            ragam_disabilitas=dis,
+        )
         for c in KPAI_COLUMNS:
             kpai[c].append(row[c])
     dtsen = {c: [] for c in DTSEN_COLUMNS}  # type: dict[str, list[object]]
     for idv, _, desil, dob, pkh, sem, pbi, pip, atensi, dis, kode in DTSEN:
         row = dict.fromkeys(DTSEN_COLUMNS)
-        row.update(id_individu=idv, id_keluarga="F" + idv, nama=f"Orang {idv}", nik_status="missing",
-                   tanggal_lahir=dob, kode_wilayah=kode, desil=desil, penerima_pkh=pkh,
-                   penerima_sembako=sem, penerima_pbi_jk=pbi, penerima_pip=pip,
-                   penerima_atensi=atensi, ragam_disabilitas=dis)  # fmt: skip
+        row.update(
+            id_individu=idv,
+            id_keluarga="F" + idv,
+            nama=f"Orang {idv}",
+            nik_status="missing",
+            tanggal_lahir=dob,
+            kode_wilayah=kode,
+            desil=desil,
+            penerima_pkh=pkh,
+            penerima_sembako=sem,
+            penerima_pbi_jk=pbi,
+            penerima_pip=pip,
+            penerima_atensi=atensi,
+            ragam_disabilitas=dis,
+        )
         for c in DTSEN_COLUMNS:
             dtsen[c].append(row[c])
     links = [("kpai", no, child) for no, child, *_ in KPAI] + [
         ("dtsen", idv, child or idv) for idv, child, *_ in DTSEN
     ]
-    types = {"tanggal_pengaduan": pa.date32(), "tanggal_lahir": pa.date32(), "usia": pa.int64(),
-             "desil": pa.int64(), **{c: pa.bool_() for c in DTSEN_COLUMNS if c.startswith("penerima")}}  # fmt: skip
+    types = {
+        "tanggal_pengaduan": pa.date32(),
+        "tanggal_lahir": pa.date32(),
+        "usia": pa.int64(),
+        "desil": pa.int64(),
+        **{c: pa.bool_() for c in DTSEN_COLUMNS if c.startswith("penerima")},
+    }
     pairs = pairs or []
     return ReportInputs(
         kpai=pa.table({c: pa.array(v, types.get(c, pa.string())) for c, v in kpai.items()}),
         dtsen=pa.table({c: pa.array(v, types.get(c, pa.string())) for c, v in dtsen.items()}),
-        links=pa.table({"source": [x[0] for x in links], "source_id": [x[1] for x in links],
-                        "child_id": [x[2] for x in links]}),
-        pairs=pa.table({"uid_l": pa.array([p[0] for p in pairs], pa.string()),
-                        "uid_r": pa.array([p[1] for p in pairs], pa.string()),
-                        "match_probability": pa.array([p[2] for p in pairs], pa.float64()),
-                        "rule": pa.array([p[3] for p in pairs], pa.string()),
-                        "decision": pa.array([p[4] for p in pairs], pa.string())}),
-        reference_date=REF, link_threshold=0.9, review_threshold=0.5,
-        apart=None if apart is None else pa.table({
-            "uid_l": pa.array([a for a, _ in apart], pa.string()),
-            "uid_r": pa.array([b for _, b in apart], pa.string()),
-        }),
-    )  # fmt: skip
+        links=pa.table(
+            {
+                "source": [x[0] for x in links],
+                "source_id": [x[1] for x in links],
+                "child_id": [x[2] for x in links],
+            }
+        ),
+        pairs=pa.table(
+            {
+                "uid_l": pa.array([p[0] for p in pairs], pa.string()),
+                "uid_r": pa.array([p[1] for p in pairs], pa.string()),
+                "match_probability": pa.array([p[2] for p in pairs], pa.float64()),
+                "rule": pa.array([p[3] for p in pairs], pa.string()),
+                "decision": pa.array([p[4] for p in pairs], pa.string()),
+            }
+        ),
+        reference_date=REF,
+        link_threshold=0.9,
+        review_threshold=0.5,
+        apart=None
+        if apart is None
+        else pa.table(
+            {
+                "uid_l": pa.array([a for a, _ in apart], pa.string()),
+                "uid_r": pa.array([b for _, b in apart], pa.string()),
+            }
+        ),
+    )
 
 
 def _snapshot() -> Snapshot:
@@ -132,9 +171,13 @@ def test_indicators_count_children_by_their_rules() -> None:
     report = compute_report(_inputs(), _snapshot(), worklists=True)
     assert report.values() == EXPECTED
     assert {w: len(x.rows) for w, x in report.worklists.items()} == {
-        "usulan_dtsen": 1, "mungkin_terdaftar": 0, "layak_belum_menerima": 5, "tanpa_atensi": 2,
-        "verifikasi_disabilitas": 1, "sinyal_inklusi": 1,
-    }  # fmt: skip
+        "usulan_dtsen": 1,
+        "mungkin_terdaftar": 0,
+        "layak_belum_menerima": 5,
+        "tanpa_atensi": 2,
+        "verifikasi_disabilitas": 1,
+        "sinyal_inklusi": 1,
+    }
 
 
 def test_indicators_count_review_band_children_as_uncertain() -> None:
@@ -193,10 +236,16 @@ def test_indicators_maybe_in_dtsen_only_for_open_dtsen_pairs(
     assert v["kpai_children_in_dtsen"] == 3
     assert len(report.worklists["usulan_dtsen"].rows) == 1 - maybe
     assert len(report.worklists["mungkin_terdaftar"].rows) == maybe
-    coverage = ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
-                "kpai_children_maybe_in_dtsen")  # fmt: skip
-    for figures in [report.indicators, *(r.figures for r in report.regions),
-                    *(g.figures for g in (*report.by_klaster, *report.by_kategori))]:  # fmt: skip
+    coverage = (
+        "kpai_children_in_dtsen",
+        "kpai_children_not_in_dtsen",
+        "kpai_children_maybe_in_dtsen",
+    )
+    for figures in [
+        report.indicators,
+        *(r.figures for r in report.regions),
+        *(g.figures for g in (*report.by_klaster, *report.by_kategori)),
+    ]:
         assert sum(figures[k].value for k in coverage) == figures["kpai_children"].value
 
 

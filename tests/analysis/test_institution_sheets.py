@@ -26,10 +26,22 @@ def _store(linked: Linked, tmp_path: Path) -> Store:
 def test_institution_sheets_in_the_xlsx_report(linked: Linked, tmp_path: Path) -> None:
     store = _store(linked, tmp_path)
     register(store, "L-GOOD")
-    register(store, "L-RISK", nama_lembaga='=HYPERLINK("http://x","klik")',
-             status_izin="TIDAK_BERIZIN", kapasitas="10", jumlah_anak="25")  # fmt: skip
-    register(store, "L-SAFE", nama_lembaga="Rumah Aman", jenis="RUMAH_AMAN",
-             kode_wilayah="32.02", alamat="Jl. Rahasia 1")  # fmt: skip
+    register(
+        store,
+        "L-RISK",
+        nama_lembaga='=HYPERLINK("http://x","klik")',
+        status_izin="TIDAK_BERIZIN",
+        kapasitas="10",
+        jumlah_anak="25",
+    )
+    register(
+        store,
+        "L-SAFE",
+        nama_lembaga="Rumah Aman",
+        jenis="RUMAH_AMAN",
+        kode_wilayah="32.02",
+        alamat="Jl. Rahasia 1",
+    )
     report = build_report(store)
     tables = report_tables(report, indicator_labels(default_rules()))
     extra = institution_tables(store, top=2, today=TODAY)

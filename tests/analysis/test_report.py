@@ -83,9 +83,12 @@ def test_report_region_is_the_sum_of_its_part(linked: Linked) -> None:
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("99.99", "not a known Kemendagri region"), ("32-01", "not a known"),
-     ("32.01.01.1001", "is a village")],
-)  # fmt: skip
+    [
+        ("99.99", "not a known Kemendagri region"),
+        ("32-01", "not a known"),
+        ("32.01.01.1001", "is a village"),
+    ],
+)
 def test_report_bad_region_is_an_input_error(linked: Linked, code: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         build_report(open_store(linked.db), region=code)
@@ -98,9 +101,16 @@ def test_report_before_any_run_is_an_input_error(tmp_path: Path) -> None:
 
 def test_report_xlsx_neutralises_formulas_and_is_formatted(linked: Linked, tmp_path: Path) -> None:
     report = build_report(open_store(linked.db), worklists=True, actor="uji")
-    evil = Worklist("uji", "Uji", ("nama", "catatan"), [
-        ("=HYPERLINK(\"http://x\",\"klik\")", "+1"), ("@SUM(A1)", "-2"), ("Budi", "aman"),
-    ])  # fmt: skip
+    evil = Worklist(
+        "uji",
+        "Uji",
+        ("nama", "catatan"),
+        [
+            ('=HYPERLINK("http://x","klik")', "+1"),
+            ("@SUM(A1)", "-2"),
+            ("Budi", "aman"),
+        ],
+    )
     report = dataclasses.replace(report, worklists={**report.worklists, "uji": evil})
     tables = report_tables(report, indicator_labels(default_rules()))
     path = write_xlsx(report, tables, tmp_path / "r.xlsx", worklists=True)
@@ -134,8 +144,14 @@ def test_report_public_tables_hide_small_cells(linked: Linked) -> None:
     internal = report_tables(report, labels, suppress_small=False)
     cells = [v for t in public for row in t.rows for v in row]
     assert "<5" in cells
-    small = [v for t in public if t.key not in ("kualitas_data",) for row in t.rows
-             for v in row[4:6] if isinstance(v, int) and 0 < v < 5]  # fmt: skip
+    small = [
+        v
+        for t in public
+        if t.key not in ("kualitas_data",)
+        for row in t.rows
+        for v in row[4:6]
+        if isinstance(v, int) and 0 < v < 5
+    ]
     assert not small
     assert not [v for t in internal for row in t.rows for v in row if v == "<5"]
 

@@ -46,8 +46,14 @@ def test_suppress_hides_small_cells_and_their_complements(
 
 def test_suppress_two_way_table_leaves_no_relation_with_a_single_unknown() -> None:
     # Regions x (found, not found) with row totals and column totals, as in the report.
-    grid = {("r1", "in"): 20, ("r1", "out"): 3, ("r2", "in"): 15, ("r2", "out"): 9,
-            ("r3", "in"): 1, ("r3", "out"): 30}  # fmt: skip
+    grid = {
+        ("r1", "in"): 20,
+        ("r1", "out"): 3,
+        ("r2", "in"): 15,
+        ("r2", "out"): 9,
+        ("r3", "in"): 1,
+        ("r3", "out"): 30,
+    }
     cells: dict[str, int] = {f"{r}.{c}": v for (r, c), v in grid.items()}
     for r in ("r1", "r2", "r3"):
         cells[f"{r}.all"] = grid[(r, "in")] + grid[(r, "out")]

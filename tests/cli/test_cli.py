@@ -151,9 +151,10 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
     assert refused.exit_code == 2
     assert "belongs to another store" in refused.output and info["store_id"] in refused.output
     explained = runner.invoke(
-        app, ["explain", "kpai:K/1", "dtsen:D1", "--model", model, "--db", other],
+        app,
+        ["explain", "kpai:K/1", "dtsen:D1", "--model", model, "--db", other],
         env={"COLUMNS": "300"},
-    )  # fmt: skip
+    )
     assert explained.exit_code == 2 and "belongs to another store" in explained.output
 
     rest = runner.invoke(app, ["ingest", "dtsen", str(tmp_path / "dtsen_rest.csv"), "--db", db])

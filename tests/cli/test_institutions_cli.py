@@ -12,14 +12,33 @@ from support.institutions import write_lembaga
 runner = CliRunner()
 
 ROWS = [
-    {"id_lembaga": "L1", "nama_lembaga": "TPA Pelita", "jenis": "TPA", "kode_wilayah": "3201011001",
-     "alamat": "Jl. Merdeka 1", "status_izin": "BERIZIN", "akreditasi": "A",
-     "tanggal_akreditasi": "2025-01-10", "kapasitas": "30", "jumlah_anak": "20",
-     "jumlah_pekerja_sosial": "2", "jumlah_pekerja_sosial_bersertifikat": "2"},
-    {"id_lembaga": "L2", "nama_lembaga": "Daycare Ceria", "jenis": "TPA", "kode_wilayah": "3204",
-     "status_izin": "TIDAK_BERIZIN", "akreditasi": "BELUM", "kapasitas": "10", "jumlah_anak": "25",
-     "jumlah_pekerja_sosial": "0", "jumlah_pekerja_sosial_bersertifikat": "0"},
-]  # fmt: skip
+    {
+        "id_lembaga": "L1",
+        "nama_lembaga": "TPA Pelita",
+        "jenis": "TPA",
+        "kode_wilayah": "3201011001",
+        "alamat": "Jl. Merdeka 1",
+        "status_izin": "BERIZIN",
+        "akreditasi": "A",
+        "tanggal_akreditasi": "2025-01-10",
+        "kapasitas": "30",
+        "jumlah_anak": "20",
+        "jumlah_pekerja_sosial": "2",
+        "jumlah_pekerja_sosial_bersertifikat": "2",
+    },
+    {
+        "id_lembaga": "L2",
+        "nama_lembaga": "Daycare Ceria",
+        "jenis": "TPA",
+        "kode_wilayah": "3204",
+        "status_izin": "TIDAK_BERIZIN",
+        "akreditasi": "BELUM",
+        "kapasitas": "10",
+        "jumlah_anak": "25",
+        "jumlah_pekerja_sosial": "0",
+        "jumlah_pekerja_sosial_bersertifikat": "0",
+    },
+]
 
 
 def _db(tmp_path: Path) -> str:
@@ -63,9 +82,23 @@ def test_cli_institutions_risk_bad_region_exits_2(tmp_path: Path) -> None:
 
 def test_cli_inspection_with_flags_then_list_and_follow_up(tmp_path: Path) -> None:
     db = _ingested(tmp_path)
-    args = ["institutions", "inspections", "add", "--lembaga", "L2", "--checklist", "tpa-tara",
-            "--date", "2026-10-01", "--inspector", "Rina",
-            "--finding", "TPA-08:BERAT:2026-12-31:Laporkan ke UPTD PPA", "--db", db]  # fmt: skip
+    args = [
+        "institutions",
+        "inspections",
+        "add",
+        "--lembaga",
+        "L2",
+        "--checklist",
+        "tpa-tara",
+        "--date",
+        "2026-10-01",
+        "--inspector",
+        "Rina",
+        "--finding",
+        "TPA-08:BERAT:2026-12-31:Laporkan ke UPTD PPA",
+        "--db",
+        db,
+    ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert "Recorded inspection" in first.stdout
@@ -76,12 +109,29 @@ def test_cli_inspection_with_flags_then_list_and_follow_up(tmp_path: Path) -> No
     assert len(listed) == 1
     finding = listed[0]["findings"][0]
     assert (finding["item_code"], finding["severity"], finding["due_on"], finding["action"]) == (
-        "TPA-08", "BERAT", "2026-12-31", "Laporkan ke UPTD PPA",
-    )  # fmt: skip
+        "TPA-08",
+        "BERAT",
+        "2026-12-31",
+        "Laporkan ke UPTD PPA",
+    )
     risk = json.loads(runner.invoke(app, ["institutions", "risk", "--json", "--db", db]).stdout)
     assert "open_severe_finding" in {p["code"] for p in risk[0]["points"]}
-    done = runner.invoke(app, ["institutions", "inspections", "follow-up", str(finding["id"]), "selesai",
-                               "--by", "Rina", "--on", "2026-11-01", "--db", db])  # fmt: skip
+    done = runner.invoke(
+        app,
+        [
+            "institutions",
+            "inspections",
+            "follow-up",
+            str(finding["id"]),
+            "selesai",
+            "--by",
+            "Rina",
+            "--on",
+            "2026-11-01",
+            "--db",
+            db,
+        ],
+    )
     assert done.exit_code == 0, done.output
     risk = json.loads(runner.invoke(app, ["institutions", "risk", "--json", "--db", db]).stdout)
     assert "open_severe_finding" not in {p["code"] for p in risk[0]["points"]}
@@ -89,9 +139,26 @@ def test_cli_inspection_with_flags_then_list_and_follow_up(tmp_path: Path) -> No
 
 def test_cli_inspection_bad_item_exits_2_and_stores_nothing(tmp_path: Path) -> None:
     db = _ingested(tmp_path)
-    result = runner.invoke(app, ["institutions", "inspections", "add", "--lembaga", "L2", "--checklist",
-                                 "tpa-tara", "--date", "2026-10-01", "--inspector", "Rina",
-                                 "--finding", "TPA-77", "--db", db])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "institutions",
+            "inspections",
+            "add",
+            "--lembaga",
+            "L2",
+            "--checklist",
+            "tpa-tara",
+            "--date",
+            "2026-10-01",
+            "--inspector",
+            "Rina",
+            "--finding",
+            "TPA-77",
+            "--db",
+            db,
+        ],
+    )
     assert result.exit_code == 2
     assert "no item 'TPA-77'" in result.stderr
     assert InstitutionStore(open_store(db)).inspections() == []
@@ -134,13 +201,30 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
         runner.invoke(app, ["institutions", "indicators", "--json", "--db", db]).stdout
     )
     assert [(r["kode_wilayah"], r["institutions"], r["share_licensed"]) for r in indicators] == [
-        ("32.01", 1, 1.0), ("32.04", 1, 0.0),
-    ]  # fmt: skip
+        ("32.01", 1, 1.0),
+        ("32.04", 1, 0.0),
+    ]
     checklists = json.loads(runner.invoke(app, ["institutions", "checklists", "--json"]).stdout)
     assert {c["id"] for c in checklists} >= {"tpa-tara", "lksa-snp"}
-    add = runner.invoke(app, ["institutions", "add", "--by", "rina", "--set", "nama_lembaga=Rumah Aman 1",
-                              "--set", "jenis=RUMAH_AMAN", "--set", "kode_wilayah=32.01",
-                              "--set", "alamat=Jl. Rahasia 1", "--db", db])  # fmt: skip
+    add = runner.invoke(
+        app,
+        [
+            "institutions",
+            "add",
+            "--by",
+            "rina",
+            "--set",
+            "nama_lembaga=Rumah Aman 1",
+            "--set",
+            "jenis=RUMAH_AMAN",
+            "--set",
+            "kode_wilayah=32.01",
+            "--set",
+            "alamat=Jl. Rahasia 1",
+            "--db",
+            db,
+        ],
+    )
     assert add.exit_code == 0 and "PDN-L000001" in add.stdout
     hidden = json.loads(
         runner.invoke(

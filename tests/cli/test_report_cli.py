@@ -14,9 +14,13 @@ from padan.cli.main import app
 runner = CliRunner()
 
 _CONTRACT = (
-    "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
-    "eligible_not_receiving_pkh", "abh_without_atensi", "disability_mismatch",
-)  # fmt: skip
+    "kpai_children",
+    "kpai_children_in_dtsen",
+    "kpai_children_not_in_dtsen",
+    "eligible_not_receiving_pkh",
+    "abh_without_atensi",
+    "disability_mismatch",
+)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,19 @@ TODAY = dt.date(2026, 11, 28)
 NAME = KPAI_HEADER.index("nama_anak")
 MOTHER = KPAI_HEADER.index("nama_ibu")
 
-CORRUPTIONS = ["none", "stray_quote", "formula", "control", "huge", "extra_column", "missing_column",
-               "duplicate_id", "bad_nik", "unicode", "blank_line"]  # fmt: skip
+CORRUPTIONS = [
+    "none",
+    "stray_quote",
+    "formula",
+    "control",
+    "huge",
+    "extra_column",
+    "missing_column",
+    "duplicate_id",
+    "bad_nik",
+    "unicode",
+    "blank_line",
+]
 
 
 # Any text but line breaks: a line break in a field is quoted, and a quoted field spanning lines
@@ -30,8 +41,19 @@ _ONE_LINE = st.text(alphabet=st.characters(exclude_characters="\r\n"), max_size=
 
 
 def _base_row(i: int) -> list[str]:
-    return [f"K/{i}", "2025-03-01", "3201014501150001", f"Siti Aminah {i}", "P", "05-01-2015", "",
-            "Rahayu", "32.01.01", "V", "b"]  # fmt: skip
+    return [
+        f"K/{i}",
+        "2025-03-01",
+        "3201014501150001",
+        f"Siti Aminah {i}",
+        "P",
+        "05-01-2015",
+        "",
+        "Rahayu",
+        "32.01.01",
+        "V",
+        "b",
+    ]
 
 
 @st.composite

@@ -99,8 +99,10 @@ def test_dedup_finds_cross_agency_duplicates_of_synthetic_truth(
     assert summary.institutions == len(set(clusters.values()))
     counts = evaluate_dedup(store, truth)
     assert (counts.true_pairs, counts.merged_pairs, counts.correct_pairs) == (
-        len(true_pairs), len(found), correct,
-    )  # fmt: skip
+        len(true_pairs),
+        len(found),
+        correct,
+    )
     assert counts.review_true_pairs == len((true_pairs - found) & queued)
     # The worklist counts each institution once.
     assert len(worklist(store, today=TODAY)) == summary.institutions

@@ -39,16 +39,28 @@ def test_accreditation_valid_through_its_last_day() -> None:
 
 def test_validate_fields_normalises_codes_regions_dates_and_counts() -> None:
     values = validate_fields(
-        {"nama_lembaga": " TPA Ceria ", "jenis": "tpa", "kode_wilayah": "3201011001",
-         "status_izin": "tidak berizin", "akreditasi": "b", "tanggal_akreditasi": "05/01/2024",
-         "kapasitas": "30", "jumlah_anak": "-"},
+        {
+            "nama_lembaga": " TPA Ceria ",
+            "jenis": "tpa",
+            "kode_wilayah": "3201011001",
+            "status_izin": "tidak berizin",
+            "akreditasi": "b",
+            "tanggal_akreditasi": "05/01/2024",
+            "kapasitas": "30",
+            "jumlah_anak": "-",
+        },
         today=TODAY,
-    )  # fmt: skip
+    )
     assert values == {
-        "nama_lembaga": "TPA Ceria", "jenis": "TPA", "kode_wilayah": "32.01.01.1001",
-        "status_izin": "TIDAK_BERIZIN", "akreditasi": "B",
-        "tanggal_akreditasi": D(2024, 1, 5), "kapasitas": 30, "jumlah_anak": None,
-    }  # fmt: skip
+        "nama_lembaga": "TPA Ceria",
+        "jenis": "TPA",
+        "kode_wilayah": "32.01.01.1001",
+        "status_izin": "TIDAK_BERIZIN",
+        "akreditasi": "B",
+        "tanggal_akreditasi": D(2024, 1, 5),
+        "kapasitas": 30,
+        "jumlah_anak": None,
+    }
 
 
 BASE = {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01"}

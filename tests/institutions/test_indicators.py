@@ -12,19 +12,51 @@ def _world(store: Store) -> None:
     # Bogor (32.01): a good daycare inspected recently, an unlicensed LKSA with expired
     # accreditation and a severe finding, and a safe house. Bandung (32.04): one daycare.
     register(store, "A")
-    register(store, "B", nama_lembaga="LKSA Harapan", jenis="LKSA", kode_wilayah="32.01.02.2001",
-             alamat="Jl. Sosial 9", status_izin="TIDAK_BERIZIN", akreditasi="C",
-             tanggal_akreditasi="2020-01-01", kapasitas="50", jumlah_anak="60",
-             jumlah_pekerja_sosial="2", jumlah_pekerja_sosial_bersertifikat="0")  # fmt: skip
-    register(store, "S", nama_lembaga="Rumah Aman Bogor 1", jenis="RUMAH_AMAN", alamat=None,
-             akreditasi="BELUM", tanggal_akreditasi=None, kapasitas="10", jumlah_anak="4",
-             jumlah_pekerja_sosial="0", jumlah_pekerja_sosial_bersertifikat="0")  # fmt: skip
+    register(
+        store,
+        "B",
+        nama_lembaga="LKSA Harapan",
+        jenis="LKSA",
+        kode_wilayah="32.01.02.2001",
+        alamat="Jl. Sosial 9",
+        status_izin="TIDAK_BERIZIN",
+        akreditasi="C",
+        tanggal_akreditasi="2020-01-01",
+        kapasitas="50",
+        jumlah_anak="60",
+        jumlah_pekerja_sosial="2",
+        jumlah_pekerja_sosial_bersertifikat="0",
+    )
+    register(
+        store,
+        "S",
+        nama_lembaga="Rumah Aman Bogor 1",
+        jenis="RUMAH_AMAN",
+        alamat=None,
+        akreditasi="BELUM",
+        tanggal_akreditasi=None,
+        kapasitas="10",
+        jumlah_anak="4",
+        jumlah_pekerja_sosial="0",
+        jumlah_pekerja_sosial_bersertifikat="0",
+    )
     register(store, "D", kode_wilayah="32.04", status_izin="DALAM_PROSES", jumlah_anak="10")
-    record_inspection(store, {"id_lembaga": "A", "checklist": "tpa-tara", "tanggal": "2026-09-01",
-                              "petugas": "rina"}, today=TODAY)  # fmt: skip
-    record_inspection(store, {"id_lembaga": "B", "checklist": "lksa-snp", "tanggal": "2026-09-01",
-                              "petugas": "rina", "temuan": [{"butir": "LKSA-07"},
-                                                            {"butir": "LKSA-08"}]}, today=TODAY)  # fmt: skip
+    record_inspection(
+        store,
+        {"id_lembaga": "A", "checklist": "tpa-tara", "tanggal": "2026-09-01", "petugas": "rina"},
+        today=TODAY,
+    )
+    record_inspection(
+        store,
+        {
+            "id_lembaga": "B",
+            "checklist": "lksa-snp",
+            "tanggal": "2026-09-01",
+            "petugas": "rina",
+            "temuan": [{"butir": "LKSA-07"}, {"butir": "LKSA-08"}],
+        },
+        today=TODAY,
+    )
 
 
 def test_indicators_per_regency(store: Store) -> None:

@@ -41,15 +41,19 @@ def test_inspection_from_toml_file_with_findings_and_defaults(store: Store, tmp_
     assert result.created
     visit = result.inspection
     assert (visit.id_lembaga, visit.visited_on, visit.inspector, visit.checklist_id) == (
-        "X", dt.date(2026, 10, 1), "Rina", "tpa-tara",
-    )  # fmt: skip
+        "X",
+        dt.date(2026, 10, 1),
+        "Rina",
+        "tpa-tara",
+    )
     first, second = visit.findings
+    # BERAT is TPA-06's default severity in the checklist.
     assert (first.item_code, first.severity, first.due_on, first.status) == (
         "TPA-06",
         "BERAT",
         dt.date(2026, 12, 31),
         "terbuka",
-    )  # fmt: skip  (BERAT is TPA-06's default severity in the checklist)
+    )
     assert (second.item_code, second.severity, second.action, second.due_on) == (
         "TPA-13",
         "SEDANG",
@@ -65,8 +69,18 @@ def test_inspection_from_toml_file_with_findings_and_defaults(store: Store, tmp_
 def test_inspection_from_json_file(store: Store, tmp_path: Path) -> None:
     register(store, "X")
     path = tmp_path / "visit.json"
-    path.write_text(json.dumps({"id_lembaga": "X", "checklist": "tpa-tara", "tanggal": "01/10/2026",
-                                "petugas": "Rina", "temuan": []}), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        json.dumps(
+            {
+                "id_lembaga": "X",
+                "checklist": "tpa-tara",
+                "tanggal": "01/10/2026",
+                "petugas": "Rina",
+                "temuan": [],
+            }
+        ),
+        encoding="utf-8",
+    )
     visit = record_inspection(store, read_inspection_file(path), today=TODAY).inspection
     assert (visit.visited_on, visit.findings) == (dt.date(2026, 10, 1), [])
     assert list_inspections(store, "X")[0].id == visit.id
@@ -74,8 +88,17 @@ def test_inspection_from_json_file(store: Store, tmp_path: Path) -> None:
 
 def test_follow_up_moves_a_finding_to_done(store: Store) -> None:
     register(store, "X")
-    visit = record_inspection(store, {"id_lembaga": "X", "checklist": "tpa-tara", "tanggal": "2026-10-01",
-                                      "petugas": "Rina", "temuan": [{"butir": "TPA-06"}]}, today=TODAY).inspection  # fmt: skip
+    visit = record_inspection(
+        store,
+        {
+            "id_lembaga": "X",
+            "checklist": "tpa-tara",
+            "tanggal": "2026-10-01",
+            "petugas": "Rina",
+            "temuan": [{"butir": "TPA-06"}],
+        },
+        today=TODAY,
+    ).inspection
     finding = visit.findings[0]
     follow_up(store, finding.id, "proses", by="Rina", on=dt.date(2026, 10, 15), note="draf ada")
     done = follow_up(store, finding.id, "SELESAI", by="Rina", on=dt.date(2026, 11, 1))
@@ -95,8 +118,13 @@ def test_follow_up_moves_a_finding_to_done(store: Store) -> None:
     assert InstitutionStore(store).finding(finding.id) == done
 
 
-GOOD: dict[str, Any] = {"id_lembaga": "X", "checklist": "tpa-tara", "tanggal": "2026-10-01", "petugas": "Rina",
-                        "temuan": [{"butir": "TPA-06", "batas_waktu": "2026-12-31"}]}  # fmt: skip
+GOOD: dict[str, Any] = {
+    "id_lembaga": "X",
+    "checklist": "tpa-tara",
+    "tanggal": "2026-10-01",
+    "petugas": "Rina",
+    "temuan": [{"butir": "TPA-06", "batas_waktu": "2026-12-31"}],
+}
 
 
 @pytest.mark.parametrize(

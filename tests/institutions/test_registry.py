@@ -24,11 +24,19 @@ from support.extracts import KPAI_HEADER, KPAI_ROWS, writer_for
 from support.institutions import TODAY, register, write_lembaga
 
 ROW = {
-    "id_lembaga": "LMB1", "nama_lembaga": "Panti Asuhan Pelita", "jenis": "LKSA",
-    "kode_wilayah": "3201011001", "alamat": "Jl. Raya 1", "status_izin": "BERIZIN",
-    "akreditasi": "B", "tanggal_akreditasi": "2024-01-10", "kapasitas": "40",
-    "jumlah_anak": "30", "jumlah_pekerja_sosial": "3", "jumlah_pekerja_sosial_bersertifikat": "1",
-}  # fmt: skip
+    "id_lembaga": "LMB1",
+    "nama_lembaga": "Panti Asuhan Pelita",
+    "jenis": "LKSA",
+    "kode_wilayah": "3201011001",
+    "alamat": "Jl. Raya 1",
+    "status_izin": "BERIZIN",
+    "akreditasi": "B",
+    "tanggal_akreditasi": "2024-01-10",
+    "kapasitas": "40",
+    "jumlah_anak": "30",
+    "jumlah_pekerja_sosial": "3",
+    "jumlah_pekerja_sosial_bersertifikat": "1",
+}
 
 
 def _snapshot(store: Store) -> tuple[Any, ...]:
@@ -51,8 +59,10 @@ def test_registry_sync_takes_over_extract_once_then_only_changes(
     assert (taken.new, taken.changed, taken.unchanged) == (2, 0, 0)
     record = get_institution(store, "LMB1")
     assert (record.kode_wilayah, record.tanggal_akreditasi, record.kapasitas) == (
-        "32.01.01.1001", dt.date(2024, 1, 10), 40,
-    )  # fmt: skip
+        "32.01.01.1001",
+        dt.date(2024, 1, 10),
+        40,
+    )
     assert record.origin == "extract" and record.version == 1
     again = sync_from_extract(store)
     assert (again.new, again.changed, again.unchanged) == (0, 0, 2)
@@ -69,9 +79,10 @@ def test_registry_sync_takes_over_extract_once_then_only_changes(
     assert (record.status_izin, record.jumlah_anak, record.version) == ("TIDAK_BERIZIN", 28, 3)
     history = institution_history(store, "LMB1")
     assert [(h.version, h.source, h.changed_by) for h in history] == [
-        (1, f"extract:{first_batch}", "padan"), (2, "form", "rina"),
+        (1, f"extract:{first_batch}", "padan"),
+        (2, "form", "rina"),
         (3, f"extract:{batch}", "padan"),
-    ]  # fmt: skip
+    ]
     assert history[0].changes["nama_lembaga"] == [None, "Panti Asuhan Pelita"]
     assert history[1].changes == {"jumlah_anak": [30, 28]} and history[1].reason == "kunjungan"
     assert history[2].changes == {"status_izin": ["BERIZIN", "TIDAK_BERIZIN"]}
@@ -79,20 +90,33 @@ def test_registry_sync_takes_over_extract_once_then_only_changes(
 
 def test_registry_create_and_edit_from_forms_keep_history(store: Store) -> None:
     created = create_institution(
-        store, {"nama_lembaga": "Rumah Aman 1", "jenis": "RUMAH_AMAN", "kode_wilayah": "32.01"},
-        by="dinsos", today=TODAY,
-    )  # fmt: skip
+        store,
+        {"nama_lembaga": "Rumah Aman 1", "jenis": "RUMAH_AMAN", "kode_wilayah": "32.01"},
+        by="dinsos",
+        today=TODAY,
+    )
     assert created.id_lembaga == "PDN-L000001" and created.origin == "form"
     second = register(store, "X")
-    assert create_institution(store, {"nama_lembaga": "B", "jenis": "TPA", "kode_wilayah": "32"},
-                              by="a", today=TODAY).id_lembaga == "PDN-L000002"  # fmt: skip
-    edited = update_institution(store, "X", {"akreditasi": "C", "tanggal_akreditasi": "2025-01-01"},
-                                by="b", expected_version=1, today=TODAY)  # fmt: skip
+    assert (
+        create_institution(
+            store, {"nama_lembaga": "B", "jenis": "TPA", "kode_wilayah": "32"}, by="a", today=TODAY
+        ).id_lembaga
+        == "PDN-L000002"
+    )
+    edited = update_institution(
+        store,
+        "X",
+        {"akreditasi": "C", "tanggal_akreditasi": "2025-01-01"},
+        by="b",
+        expected_version=1,
+        today=TODAY,
+    )
     assert (edited.akreditasi, edited.version) == ("C", 2)
     assert update_institution(store, "X", {"akreditasi": "C"}, by="b", today=TODAY).version == 2
     assert institution_history(store, "X")[-1].changes == {
-        "akreditasi": ["A", "C"], "tanggal_akreditasi": ["2024-01-10", "2025-01-01"],
-    }  # fmt: skip
+        "akreditasi": ["A", "C"],
+        "tanggal_akreditasi": ["2024-01-10", "2025-01-01"],
+    }
     assert [r.id_lembaga for r in list_institutions(store, jenis=["TPA"])] == ["PDN-L000002", "X"]
     assert second.version == 1
 

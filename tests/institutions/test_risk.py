@@ -20,14 +20,33 @@ from support.institutions import TODAY, register
 
 D = dt.date
 CLEAN = InstitutionRecord(
-    "L1", "TPA Pelita", "TPA", "32.01.01.1001", "Jl. Merdeka 1", "BERIZIN", "A",
-    D(2024, 1, 10), 30, 20, 2, 2,
-)  # fmt: skip
+    "L1",
+    "TPA Pelita",
+    "TPA",
+    "32.01.01.1001",
+    "Jl. Merdeka 1",
+    "BERIZIN",
+    "A",
+    D(2024, 1, 10),
+    30,
+    20,
+    2,
+    2,
+)
 
 
 def _visit(when: D, *findings: FindingRecord) -> InspectionRecord:
-    return InspectionRecord(1, "L1", "tpa-tara", "1", when, "rina", None,
-                            dt.datetime(2026, 1, 1, tzinfo=dt.UTC), list(findings))  # fmt: skip
+    return InspectionRecord(
+        1,
+        "L1",
+        "tpa-tara",
+        "1",
+        when,
+        "rina",
+        None,
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        list(findings),
+    )
 
 
 def _finding(
@@ -278,21 +297,41 @@ def test_worklist_unlicensed_overcrowded_daycare_with_severe_finding_ranks_first
     store: Store,
 ) -> None:
     register(store, "GOOD")
-    register(store, "BAD", nama_lembaga="Daycare Ceria", status_izin="TIDAK_BERIZIN",
-             akreditasi="BELUM", tanggal_akreditasi=None, kapasitas="20", jumlah_anak="35",
-             jumlah_pekerja_sosial="3", jumlah_pekerja_sosial_bersertifikat="3",
-             kode_wilayah="32.01.01.1002")  # fmt: skip
+    register(
+        store,
+        "BAD",
+        nama_lembaga="Daycare Ceria",
+        status_izin="TIDAK_BERIZIN",
+        akreditasi="BELUM",
+        tanggal_akreditasi=None,
+        kapasitas="20",
+        jumlah_anak="35",
+        jumlah_pekerja_sosial="3",
+        jumlah_pekerja_sosial_bersertifikat="3",
+        kode_wilayah="32.01.01.1002",
+    )
     for uid, findings in (("GOOD", []), ("BAD", [{"butir": "TPA-08", "keparahan": "BERAT"}])):
-        record_inspection(store, {"id_lembaga": uid, "checklist": "tpa-tara",
-                                  "tanggal": "2026-10-01", "petugas": "rina", "temuan": findings},
-                          today=TODAY)  # fmt: skip
+        record_inspection(
+            store,
+            {
+                "id_lembaga": uid,
+                "checklist": "tpa-tara",
+                "tanggal": "2026-10-01",
+                "petugas": "rina",
+                "temuan": findings,
+            },
+            today=TODAY,
+        )
     ranked = worklist(store, today=TODAY)
     assert [a.id_lembaga for a in ranked] == ["BAD", "GOOD"]
     bad, good = ranked
     assert (bad.rank, good.rank, good.score) == (1, 2, 0)
     assert {p.code for p in bad.points} == {
-        "unlicensed", "accreditation_missing", "overcrowded", "open_severe_finding",
-    }  # fmt: skip
+        "unlicensed",
+        "accreditation_missing",
+        "overcrowded",
+        "open_severe_finding",
+    }
     assert bad.score == sum(p.points for p in bad.points) > good.score
 
 

@@ -10,8 +10,9 @@ from splink import DuckDBAPI, Linker
 
 from padan.ingest import ingest_file
 from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs
+from padan.linkage.blocking_rules import BLOCKING_RULES
 from padan.linkage.features import load_features
-from padan.linkage.model import BLOCKING_RULES, settings
+from padan.linkage.model import settings
 from padan.store import open_store
 from padan.synth import generate
 
@@ -43,8 +44,10 @@ def test_candidate_pairs_are_splinks_own_pairs(features: duckdb.DuckDBPyConnecti
     count = candidate_pairs(con, _RULES)
     ours = _pairs(con, BLOCKED_PAIRS_TABLE)
     for source in ("kpai", "dtsen"):
-        con.execute(f"CREATE OR REPLACE TABLE in_{source} AS "
-                    f"SELECT * FROM features WHERE source = '{source}'")  # fmt: skip
+        con.execute(
+            f"CREATE OR REPLACE TABLE in_{source} AS "
+            f"SELECT * FROM features WHERE source = '{source}'"
+        )
     db_api = DuckDBAPI(con)
     inputs = [db_api.register(f"in_{s}", dataset_display_name=s) for s in ("kpai", "dtsen")]
     linker = Linker(inputs, settings(), log_level=logging.ERROR)
@@ -58,8 +61,10 @@ def test_candidate_pairs_fresh_only_are_the_pairs_touching_a_fresh_record(
 ) -> None:
     con = features
     candidate_pairs(con, _RULES)
-    fresh = {f"{s}-__-{u}" for s, u in con.execute(
-        "SELECT source, unique_id FROM features WHERE fresh").fetchall()}  # fmt: skip
+    fresh = {
+        f"{s}-__-{u}"
+        for s, u in con.execute("SELECT source, unique_id FROM features WHERE fresh").fetchall()
+    }
     expected = {p for p in _pairs(con, BLOCKED_PAIRS_TABLE) if fresh & set(p)}
     candidate_pairs(con, _RULES, fresh_only=True)
     assert _pairs(con, BLOCKED_PAIRS_TABLE) == expected
@@ -83,8 +88,9 @@ def test_candidate_pairs_match_key_is_the_first_rule_giving_the_pair(
 ) -> None:
     con = features
     candidate_pairs(con, _RULES)
-    keys = dict(con.execute(
-        f"SELECT match_key, count(*) FROM {BLOCKED_PAIRS_TABLE} GROUP BY 1").fetchall())  # fmt: skip
+    keys = dict(
+        con.execute(f"SELECT match_key, count(*) FROM {BLOCKED_PAIRS_TABLE} GROUP BY 1").fetchall()
+    )
     # Rule 0 is the NIK: every pair sharing a NIK is credited to it, none to a later rule.
     same_nik = con.execute(
         "SELECT count(*) FROM features l JOIN features r ON l.nik = r.nik AND l.rowid < r.rowid"

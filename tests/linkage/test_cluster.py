@@ -116,32 +116,47 @@ def test_cluster_siblings_with_one_name_in_one_household_stay_apart() -> None:
         # Twins: one birth date, names a letter or a token apart, one often without a NIK.
         (("rina", "2015-03-02", "P", None), ("rini", "2015-03-02", "P", None), False),
         (("hasan", "2015-03-02", "L", None), ("husein", "2015-03-02", "L", None), False),
-        (("muhammad hasan", "2015-03-02", "L", None), ("muhammad husein", "2015-03-02", "L", None),
-         False),
+        (
+            ("muhammad hasan", "2015-03-02", "L", None),
+            ("muhammad husein", "2015-03-02", "L", None),
+            False,
+        ),
         # Twins of other sexes, with the same name written (Putra/Putri aside).
         (("nur", "2015-03-02", "L", None), ("nur", "2015-03-02", "P", None), False),
         # Twins with consecutive NIKs.
-        (("rina", "2016-04-27", "P", "7371126704160001"),
-         ("rini", "2016-04-27", "P", "7371126704160002"), False),
+        (
+            ("rina", "2016-04-27", "P", "7371126704160001"),
+            ("rini", "2016-04-27", "P", "7371126704160002"),
+            False,
+        ),
         # One name on one birth date under the next serial: one person registered twice
         # (twins are not given one name).
-        (("yosef amalo", "2016-04-27", "L", "7371122704160001"),
-         ("yosef amalo", "2016-04-27", "L", "7371122704160002"), True),
+        (
+            ("yosef amalo", "2016-04-27", "L", "7371122704160001"),
+            ("yosef amalo", "2016-04-27", "L", "7371122704160002"),
+            True,
+        ),
         # Siblings: born further apart than a typing slip.
         (("yohanes", "2018-03-13", "L", None), ("yohanes", "2021-12-05", "L", None), False),
         (("veronika talo", "2007-06-11", "P", None), ("talo", "2008-12-07", "P", None), False),
         # One person entered twice: the same NIK, a name written short, letters swapped, or
         # the birth date mistyped by a slip with the name close.
-        (("tukiman", "1955-09-04", "L", "3374120409550001"),
-         ("tekiman", "1955-09-04", "L", "3374120409550001"), True),
+        (
+            ("tukiman", "1955-09-04", "L", "3374120409550001"),
+            ("tekiman", "1955-09-04", "L", "3374120409550001"),
+            True,
+        ),
         (("sarah aisyah", "2014-11-30", "P", None), ("sarah", "2014-11-30", "P", None), True),
         (("euis sopiah", "1986-04-26", "P", None), ("euis soipah", "1986-04-26", "P", None), True),
-        (("zahra ramadani", "2024-08-17", "P", None), ("zahra ramadani", "2023-08-17", "P", None),
-         True),
+        (
+            ("zahra ramadani", "2024-08-17", "P", None),
+            ("zahra ramadani", "2023-08-17", "P", None),
+            True,
+        ),
         (("herman", "2014-03-01", "L", None), ("hermam", "2014-03-11", "L", None), True),
         (("dewi", "2014-03-01", "P", None), ("dewi", "2014-01-03", "P", None), True),
     ],
-)  # fmt: skip
+)
 def test_cluster_household_roster_keeps_twins_and_siblings_apart(
     a: tuple[str, str, str, str | None], b: tuple[str, str, str, str | None], joined: bool
 ) -> None:

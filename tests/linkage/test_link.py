@@ -277,8 +277,9 @@ def test_link_new_batch_is_linked_incrementally_and_changes_reported(
     assert summary.incremental and not summary.trained
     # Two complaints, the updated person's whole household (its features may change), and the
     # records of reviewers' decisions (their pairs are scored again).
-    household = {f"dtsen:{r['id_individu']}" for r in dtsen_rows
-                 if r["id_keluarga"] == person["id_keluarga"]}  # fmt: skip
+    household = {
+        f"dtsen:{r['id_individu']}" for r in dtsen_rows if r["id_keluarga"] == person["id_keluarga"]
+    }
     decided = {u for d in store.review_decisions() for u in (d.uid_a, d.uid_b)}
     assert summary.scored_records == 2 + len(household | decided)
     assert summary.changed_attributes == {"desil": 1}
@@ -318,11 +319,17 @@ def test_link_never_joins_a_shared_nik_when_the_names_share_nothing(tmp_path: Pa
         reader = csv.DictReader(handle)
         fields, template = list(reader.fieldnames or []), next(reader)
     stranger = {
-        **template, "no_pengaduan": "KPAI/2026/999999", "nik_anak": child["nik"],
-        "nama_anak": "Zulkarnaen Wiryawan", "jenis_kelamin": child["jenis_kelamin"],
-        "tanggal_lahir": child["tanggal_lahir"], "usia": "", "nama_ibu": "", "nama_ayah": "",
+        **template,
+        "no_pengaduan": "KPAI/2026/999999",
+        "nik_anak": child["nik"],
+        "nama_anak": "Zulkarnaen Wiryawan",
+        "jenis_kelamin": child["jenis_kelamin"],
+        "tanggal_lahir": child["tanggal_lahir"],
+        "usia": "",
+        "nama_ibu": "",
+        "nama_ayah": "",
         "kode_wilayah": child["kode_wilayah"],
-    }  # fmt: skip
+    }
     extra = tmp_path / "stranger.csv"
     with extra.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)

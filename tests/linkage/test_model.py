@@ -20,9 +20,10 @@ def _level(comparison: str, left: dict[str, Any], right: dict[str, Any]) -> str:
     """The label of the first level of ``comparison`` the two records reach, as Splink does."""
     model = settings().get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
     (levels,) = [
-        c["comparison_levels"] for c in model["comparisons"]
+        c["comparison_levels"]
+        for c in model["comparisons"]
         if c["output_column_name"] == comparison
-    ]  # fmt: skip
+    ]
     values = {f"{k}_l": v for k, v in left.items()} | {f"{k}_r": v for k, v in right.items()}
     con = duckdb.connect()
     columns = ", ".join(f"? AS {name}" for name in values)
@@ -38,25 +39,38 @@ def _level(comparison: str, left: dict[str, Any], right: dict[str, Any]) -> str:
 def _name(text: str, lead: str | None, core: str) -> dict[str, Any]:
     tokens = text.split()
     return {
-        "name": text, "name_compact": "".join(tokens), "name_sorted": " ".join(sorted(tokens)),
-        "name_lead": lead, "name_core": core, "name_first": core.split()[0],
-    }  # fmt: skip
+        "name": text,
+        "name_compact": "".join(tokens),
+        "name_sorted": " ".join(sorted(tokens)),
+        "name_lead": lead,
+        "name_core": core,
+        "name_first": core.split()[0],
+    }
 
 
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
         # Balinese birth-order names: a first-born and a first-born synonym are two people.
-        (("ni wayan suciani", "ni wayan", "suciani"), ("ni putu suciani", "ni putu", "suciani"),
-         "another birth-order name or title"),
+        (
+            ("ni wayan suciani", "ni wayan", "suciani"),
+            ("ni putu suciani", "ni putu", "suciani"),
+            "another birth-order name or title",
+        ),
         # One lead within the other (a token dropped) is still one name written short.
-        (("ni wayan suciani", "ni wayan", "suciani"), ("ni suciani", "ni", "suciani"),
-         "one typing slip"),
+        (
+            ("ni wayan suciani", "ni wayan", "suciani"),
+            ("ni suciani", "ni", "suciani"),
+            "one typing slip",
+        ),
         (("muhammad rizki", "muhammad", "rizki"), ("rizki", None, "rizki"), "one typing slip"),
-        (("i made sudarma", "i made", "sudarma"), ("i made sudarma", "i made", "sudarma"),
-         "Exact match on name"),
+        (
+            ("i made sudarma", "i made", "sudarma"),
+            ("i made sudarma", "i made", "sudarma"),
+            "Exact match on name",
+        ),
     ],
-)  # fmt: skip
+)
 def test_model_name_levels(
     left: tuple[str, str | None, str], right: tuple[str, str | None, str], level: str
 ) -> None:
@@ -103,9 +117,17 @@ def _nik(
     household: str | None = None,
     family: str | None = None,
 ) -> dict[str, Any]:
-    return {"nik": nik, "source": source, "nik_valid": True, "nik_fits": fits,
-            "nik_proven": proven, "nik_padan": padan, "kk": kk, "household": household,
-            "nik_family": family}  # fmt: skip
+    return {
+        "nik": nik,
+        "source": source,
+        "nik_valid": True,
+        "nik_fits": fits,
+        "nik_proven": proven,
+        "nik_padan": padan,
+        "kk": kk,
+        "household": household,
+        "nik_family": family,
+    }
 
 
 _KK = "5103030101200003"
@@ -115,21 +137,33 @@ _KK = "5103030101200003"
     ("left", "right", "level"),
     [
         (_nik(_NIK, "dtsen"), _nik(_NIK), "exact"),
-        (_nik(_NIK, "dtsen"), _nik(_NIK, fits=False), "exact, but it contradicts one record's "
-         "region or birth date"),
+        (
+            _nik(_NIK, "dtsen"),
+            _nik(_NIK, fits=False),
+            "exact, but it contradicts one record's region or birth date",
+        ),
         # District digits mistyped: the complaint's NIK is at odds with its own record.
-        (_nik(_NIK, "dtsen"), _nik("5103010305080001", fits=False, proven=False),
-         "one keystroke apart, one NIK at odds with its record"),
+        (
+            _nik(_NIK, "dtsen"),
+            _nik("5103010305080001", fits=False, proven=False),
+            "one keystroke apart, one NIK at odds with its record",
+        ),
         # Two DTSEN NIKs are not all verified: a slip there is weighed too.
-        (_nik(_NIK, "dtsen"), _nik("5103010305080001", "dtsen", fits=False, proven=False),
-         "one keystroke apart, one NIK at odds with its record"),
+        (
+            _nik(_NIK, "dtsen"),
+            _nik("5103010305080001", "dtsen", fits=False, proven=False),
+            "one keystroke apart, one NIK at odds with its record",
+        ),
         # The complaint has only the regency: it cannot show which NIK is right.
         (_nik(_NIK, "dtsen"), _nik("5103010305080001", proven=False), NIK_UNSHOWN_SLIP),
         # Both records show their NIKs right: they differ because the records do.
         (_nik(_NIK, "dtsen"), _nik("5103010305080001"), "All other comparisons"),
         # Both verified by Dukcapil: two registered people, whatever the digits.
-        (_nik(_NIK, "dtsen", padan=True), _nik("5103010305080001", "dtsen", padan=True),
-         NIK_BOTH_VERIFIED),
+        (
+            _nik(_NIK, "dtsen", padan=True),
+            _nik("5103010305080001", "dtsen", padan=True),
+            NIK_BOTH_VERIFIED,
+        ),
         (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_SLIP),
         (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SERIAL_SLIP),
         (_nik(_NIK, "dtsen"), _nik("5103030305080012"), NIK_SAME_PREFIX),
@@ -137,12 +171,18 @@ _KK = "5103030101200003"
         (_nik(_NIK, "dtsen", kk=_KK), _nik(_KK), "one NIK is the other record's KK number"),
         (_nik(_KK), _nik(_NIK, "dtsen", kk=_KK), "one NIK is the other record's KK number"),
         # ... or the NIK of a parent or a sibling in the child's DTSEN household.
-        (_nik("5103035505800001", family="KLG7"), _nik(_NIK, "dtsen", household="KLG7"),
-         "the NIK of a member of the other record's DTSEN household"),
-        (_nik("5103035505800001", family="KLG7"), _nik(_NIK, "dtsen", household="KLG8"),
-         "All other comparisons"),
+        (
+            _nik("5103035505800001", family="KLG7"),
+            _nik(_NIK, "dtsen", household="KLG7"),
+            "the NIK of a member of the other record's DTSEN household",
+        ),
+        (
+            _nik("5103035505800001", family="KLG7"),
+            _nik(_NIK, "dtsen", household="KLG8"),
+            "All other comparisons",
+        ),
     ],
-)  # fmt: skip
+)
 def test_model_nik_levels_weigh_what_registries_hold(
     left: dict[str, Any], right: dict[str, Any], level: str
 ) -> None:

@@ -19,8 +19,8 @@ import pytest
 from padan.ingest import ingest_file
 from padan.linkage import evaluate_run, read_truth
 from padan.linkage.blocking import blocking_report
+from padan.linkage.blocking_rules import BLOCKING_RULES
 from padan.linkage.features import load_features
-from padan.linkage.model import BLOCKING_RULES
 from padan.registry import run_linkage
 from padan.store import open_store
 from padan.synth import PROFILES, generate

@@ -15,20 +15,34 @@ _A, _B = "320118161116", "320118161117"
 def _model() -> dict[str, object]:
     return {
         "comparisons": [
-            {"output_column_name": "nik", "comparison_levels": [
-                {"sql_condition": "nik_l IS NULL", "is_null_level": True},
-                {"sql_condition": "nik_l = nik_r", "label_for_charts": "exact"},
-                {"sql_condition": "x", "label_for_charts": "one keystroke apart elsewhere"},
-                {"sql_condition": "s", "label_for_charts": NIK_SERIAL_SLIP, "u_probability": 1e-7},
-                {"sql_condition": "p", "label_for_charts": NIK_SAME_PREFIX},
-                {"sql_condition": "ELSE", "label_for_charts": "All other", "u_probability": 1.0},
-            ]},
-            {"output_column_name": "parents", "comparison_levels": [
-                {"sql_condition": "y", "label_for_charts": "both exact", "u_probability": 2e-5},
-                {"sql_condition": "z", "label_for_charts": "mother exact"},
-            ]},
+            {
+                "output_column_name": "nik",
+                "comparison_levels": [
+                    {"sql_condition": "nik_l IS NULL", "is_null_level": True},
+                    {"sql_condition": "nik_l = nik_r", "label_for_charts": "exact"},
+                    {"sql_condition": "x", "label_for_charts": "one keystroke apart elsewhere"},
+                    {
+                        "sql_condition": "s",
+                        "label_for_charts": NIK_SERIAL_SLIP,
+                        "u_probability": 1e-7,
+                    },
+                    {"sql_condition": "p", "label_for_charts": NIK_SAME_PREFIX},
+                    {
+                        "sql_condition": "ELSE",
+                        "label_for_charts": "All other",
+                        "u_probability": 1.0,
+                    },
+                ],
+            },
+            {
+                "output_column_name": "parents",
+                "comparison_levels": [
+                    {"sql_condition": "y", "label_for_charts": "both exact", "u_probability": 2e-5},
+                    {"sql_condition": "z", "label_for_charts": "mother exact"},
+                ],
+            },
         ]
-    }  # fmt: skip
+    }
 
 
 def _levels(model: dict[str, object]) -> dict[str, dict[str, object]]:
@@ -50,8 +64,20 @@ def _features(niks: list[str | None], padan: tuple[int, ...] = ()) -> duckdb.Duc
 
 def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() -> None:
     # 11 records with a NIK (one NIK held twice) and one without; two of them verified.
-    niks = [_A + "0001", _A + "0001", _A + "0002", _A + "0035", _B + "0001", "C" * 16,
-            "D" * 16, "E" * 16, None, _B + "0002", _B + "0003", _B + "0035"]  # fmt: skip
+    niks = [
+        _A + "0001",
+        _A + "0001",
+        _A + "0002",
+        _A + "0035",
+        _B + "0001",
+        "C" * 16,
+        "D" * 16,
+        "E" * 16,
+        None,
+        _B + "0002",
+        _B + "0003",
+        _B + "0035",
+    ]
     con = _features(niks, padan=(9, 10))
     model = _model()
     filled = complete_u(model, con, sampled_pairs=10)  # bound 3 / 10 = 0.3
@@ -92,11 +118,23 @@ def test_u_sample_pairs_grow_with_the_population_within_bounds(records: int, pai
 def test_complete_u_of_an_unshown_slip_is_measured_among_neighbours() -> None:
     # District 320118, born 16-11-16: two children (serials 1, 2); one born a day later in the
     # same district; one born the same day in the next district; one in another regency.
-    niks = ["3201181611160001", "3201181611160002", "3201181711160001", "3201191611160001",
-            "3301181611160001"]  # fmt: skip
-    model = {"comparisons": [{"output_column_name": "nik", "comparison_levels": [
-        {"sql_condition": "s", "label_for_charts": NIK_UNSHOWN_SLIP},
-    ]}]}  # fmt: skip
+    niks = [
+        "3201181611160001",
+        "3201181611160002",
+        "3201181711160001",
+        "3201191611160001",
+        "3301181611160001",
+    ]
+    model = {
+        "comparisons": [
+            {
+                "output_column_name": "nik",
+                "comparison_levels": [
+                    {"sql_condition": "s", "label_for_charts": NIK_UNSHOWN_SLIP},
+                ],
+            }
+        ]
+    }
     complete_u(model, _features(niks), sampled_pairs=1e6)
     # Neighbours: pairs sharing the district and birth year (the first three: 3 pairs) or the
     # regency and birth date (the first two and the next district's: 3 pairs). One digit apart
@@ -106,17 +144,29 @@ def test_complete_u_of_an_unshown_slip_is_measured_among_neighbours() -> None:
 
 
 def test_neutral_unseen_gives_nik_levels_without_m_a_weight_of_zero() -> None:
-    model = {"comparisons": [
-        {"output_column_name": "nik", "comparison_levels": [
-            {"sql_condition": "n", "is_null_level": True},
-            {"sql_condition": "a", "label_for_charts": "seen", "m_probability": 0.9,
-             "u_probability": 1e-6},
-            {"sql_condition": "b", "label_for_charts": "kk", "u_probability": 1e-5},
-        ]},
-        {"output_column_name": "name", "comparison_levels": [
-            {"sql_condition": "c", "label_for_charts": "other", "u_probability": 0.1},
-        ]},
-    ]}  # fmt: skip
+    model = {
+        "comparisons": [
+            {
+                "output_column_name": "nik",
+                "comparison_levels": [
+                    {"sql_condition": "n", "is_null_level": True},
+                    {
+                        "sql_condition": "a",
+                        "label_for_charts": "seen",
+                        "m_probability": 0.9,
+                        "u_probability": 1e-6,
+                    },
+                    {"sql_condition": "b", "label_for_charts": "kk", "u_probability": 1e-5},
+                ],
+            },
+            {
+                "output_column_name": "name",
+                "comparison_levels": [
+                    {"sql_condition": "c", "label_for_charts": "other", "u_probability": 0.1},
+                ],
+            },
+        ]
+    }
     assert neutral_unseen(model) == ["kk"]
     levels = model["comparisons"][0]["comparison_levels"]
     assert levels[2]["m_probability"] == levels[2]["u_probability"] == 1e-5

@@ -31,8 +31,12 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(r for r in rows if (r["id_keluarga"] in first) == wanted)
-    return {"kpai": made.files["kpai"], "dtsen": made.files["dtsen"],
-            "dtsen_first": work / "dtsen_first.csv", "dtsen_rest": work / "dtsen_rest.csv"}  # fmt: skip
+    return {
+        "kpai": made.files["kpai"],
+        "dtsen": made.files["dtsen"],
+        "dtsen_first": work / "dtsen_first.csv",
+        "dtsen_rest": work / "dtsen_rest.csv",
+    }
 
 
 def _store(path: Path, data: dict[str, Path], *dtsen: str) -> Store:

@@ -39,9 +39,11 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path
         rows = list(csv.DictReader(handle))
     # Whole complaints only: a complaint's rows share its number.
     numbers = sorted({r["no_pengaduan"] for r in rows})
-    parts = {"first": numbers[: len(numbers) * 7 // 10],
-             "later": numbers[len(numbers) * 7 // 10 : len(numbers) * 85 // 100],
-             "last": numbers[len(numbers) * 85 // 100 :]}  # fmt: skip
+    parts = {
+        "first": numbers[: len(numbers) * 7 // 10],
+        "later": numbers[len(numbers) * 7 // 10 : len(numbers) * 85 // 100],
+        "last": numbers[len(numbers) * 85 // 100 :],
+    }
     for name, wanted in parts.items():
         with (work / f"kpai_{name}.csv").open("w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -123,8 +125,10 @@ def test_runs_incremental_equals_full_from_state_and_from_store(
 def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other: RunKey) -> None:
     path = tmp_path / "model.state.duckdb"
     key = RunKey("sqlite:/here/padan.db", 1, "v1", (1, 2))
-    links = pa.table({"uid": ["kpai:K1"], "child_id": ["PDN000000001"], "probability": [None]},
-                     schema=LINK_STATE_SCHEMA)  # fmt: skip
+    links = pa.table(
+        {"uid": ["kpai:K1"], "child_id": ["PDN000000001"], "probability": [None]},
+        schema=LINK_STATE_SCHEMA,
+    )
     with duckdb.connect() as con:
         con.execute(
             f"CREATE TABLE features AS SELECT 'kpai:K1' AS {', NULL AS '.join(FEATURE_COLUMNS)}"

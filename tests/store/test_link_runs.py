@@ -57,11 +57,16 @@ def test_link_runs_store_only_changes_and_each_run_reads_as_it_was(store: Store)
     run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 3, 2, [1])
     first = store.save_link_run(
         run,
-        [ChildLink("dtsen", "D1", "A1", 0.97), ChildLink("kpai", "K1", "A1", 0.97),
-         ChildLink("dtsen", "D2", "A2", None)],
-        [("dtsen:D1", "kpai:K1", 0.97, "model", "link"),
-         ("dtsen:D2", "kpai:K1", 0.6, "model", "review")],
-    )  # fmt: skip
+        [
+            ChildLink("dtsen", "D1", "A1", 0.97),
+            ChildLink("kpai", "K1", "A1", 0.97),
+            ChildLink("dtsen", "D2", "A2", None),
+        ],
+        [
+            ("dtsen:D1", "kpai:K1", 0.97, "model", "link"),
+            ("dtsen:D2", "kpai:K1", 0.6, "model", "review"),
+        ],
+    )
     # The next run moves K1 to D2's child, adds K2, drops one pair and rescores the other.
     second = store.save_link_run(
         run,
@@ -72,8 +77,11 @@ def test_link_runs_store_only_changes_and_each_run_reads_as_it_was(store: Store)
     )
     assert store.child_of(first) == {"dtsen:D1": "A1", "kpai:K1": "A1", "dtsen:D2": "A2"}
     assert store.child_of(second) == {
-        "dtsen:D1": "A1", "kpai:K1": "A2", "dtsen:D2": "A2", "kpai:K2": "A3",
-    }  # fmt: skip
+        "dtsen:D1": "A1",
+        "kpai:K1": "A2",
+        "dtsen:D2": "A2",
+        "kpai:K2": "A3",
+    }
     assert store.link_pairs(first) == [
         ("dtsen:D1", "kpai:K1", 0.97, "model", "link"),
         ("dtsen:D2", "kpai:K1", 0.6, "model", "review"),
@@ -149,9 +157,13 @@ def test_link_runs_migration_keeps_what_each_earlier_run_held(store_url: str) ->
             text("SELECT run_id, source_id, child_id FROM child_links ORDER BY 1, 2")
         ).all()
     assert [tuple(r) for r in rows] == [
-        (1, "D1", "A"), (1, "K1", "A"), (2, "D1", "B"), (2, "K1", "A"),
-        (third, "D1", "B"), (third, "K1", "B"),
-    ]  # fmt: skip
+        (1, "D1", "A"),
+        (1, "K1", "A"),
+        (2, "D1", "B"),
+        (2, "K1", "A"),
+        (third, "D1", "B"),
+        (third, "K1", "B"),
+    ]
 
 
 def test_link_runs_head_revision_is_alembics_newest(tmp_path: Path) -> None:

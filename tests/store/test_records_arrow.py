@@ -12,8 +12,15 @@ from padan.store import Store
 from padan.store.tables import RECORD_TABLES
 from support.extracts import KPAI_HEADER, KPAI_ROWS, writer_for
 
-_COLUMNS = ["no_pengaduan", "tanggal_pengaduan", "tanggal_lahir", "usia", "nama_anak", "batch_id",
-            "is_current"]  # fmt: skip
+_COLUMNS = [
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "tanggal_lahir",
+    "usia",
+    "nama_anak",
+    "batch_id",
+    "is_current",
+]
 
 
 def test_records_arrow_types_equal_sqlalchemys_on_each_backend(

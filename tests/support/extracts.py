@@ -8,22 +8,67 @@ from collections.abc import Callable
 from pathlib import Path
 
 KPAI_HEADER = [
-    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nama_anak", "jenis_kelamin", "tanggal_lahir",
-    "usia", "nama_ibu", "kode_wilayah", "klaster", "kategori",
-]  # fmt: skip
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "nik_anak",
+    "nama_anak",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "usia",
+    "nama_ibu",
+    "kode_wilayah",
+    "klaster",
+    "kategori",
+]
 
 # (row, expected fate): known truth for the accounting tests.
 KPAI_ROWS: list[tuple[list[str], str]] = [
-    (["K/1", "2025-03-01", "3201014501150001", "Siti Aminah", "P", "05-01-2015", "", "Rahayu", "32.01.01", "V", "b"], "accepted"),
-    (["K/2", "01/03/2025", "", "Budi Santoso", "Laki-laki", "", "9", "", "3201", "I", ""], "accepted"),
-    (["K/3", "2025-03-02", "12345", "Dewi", "p", "2014-02-30", "", "", "32", "II", "zz"], "accepted"),
-    (["K/4", "2025-13-01", "", "Joko", "L", "", "", "", "3201", "I", ""], "tanggal_pengaduan:tanggal_tidak_ada"),
+    (
+        [
+            "K/1",
+            "2025-03-01",
+            "3201014501150001",
+            "Siti Aminah",
+            "P",
+            "05-01-2015",
+            "",
+            "Rahayu",
+            "32.01.01",
+            "V",
+            "b",
+        ],
+        "accepted",
+    ),
+    (
+        ["K/2", "01/03/2025", "", "Budi Santoso", "Laki-laki", "", "9", "", "3201", "I", ""],
+        "accepted",
+    ),
+    (
+        ["K/3", "2025-03-02", "12345", "Dewi", "p", "2014-02-30", "", "", "32", "II", "zz"],
+        "accepted",
+    ),
+    (
+        ["K/4", "2025-13-01", "", "Joko", "L", "", "", "", "3201", "I", ""],
+        "tanggal_pengaduan:tanggal_tidak_ada",
+    ),
     (["K/5", "2025-03-01", "", "", "L", "", "", "", "3201", "I", ""], "nama_anak:wajib_kosong"),
-    (["K/6", "2025-03-01", "", "Rina", "X", "", "", "", "3201", "I", ""], "jenis_kelamin:jk_tidak_dikenal"),
-    (["K/7", "2025-03-01", "", "Rina", "P", "", "", "", "99.99", "I", ""], "kode_wilayah:wilayah_tidak_dikenal"),
-    (["K/8", "2025-03-01", "", "Rina", "P", "", "", "", "32", "VII", ""], "klaster:kode_tidak_dikenal"),
-    (["K/1", "2025-03-01", "", "Siti", "P", "", "", "", "32", "I", ""], "no_pengaduan:id_ganda_dalam_file"),
-]  # fmt: skip
+    (
+        ["K/6", "2025-03-01", "", "Rina", "X", "", "", "", "3201", "I", ""],
+        "jenis_kelamin:jk_tidak_dikenal",
+    ),
+    (
+        ["K/7", "2025-03-01", "", "Rina", "P", "", "", "", "99.99", "I", ""],
+        "kode_wilayah:wilayah_tidak_dikenal",
+    ),
+    (
+        ["K/8", "2025-03-01", "", "Rina", "P", "", "", "", "32", "VII", ""],
+        "klaster:kode_tidak_dikenal",
+    ),
+    (
+        ["K/1", "2025-03-01", "", "Siti", "P", "", "", "", "32", "I", ""],
+        "no_pengaduan:id_ganda_dalam_file",
+    ),
+]
 
 
 WriteFile = Callable[..., Path]

@@ -35,16 +35,47 @@ __all__ = [
 TODAY: Final = dt.date(2026, 11, 28)
 
 DTSEN_HEADER: Final = [
-    "id_individu", "id_keluarga", "no_kk", "nik", "status_padan_dukcapil", "nama",
-    "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung",
-    "alamat", "kode_wilayah", "desil", "ragam_disabilitas", "status_sekolah", "penerima_pkh",
-    "penerima_sembako", "penerima_pbi_jk", "penerima_pip", "penerima_atensi",
-]  # fmt: skip
+    "id_individu",
+    "id_keluarga",
+    "no_kk",
+    "nik",
+    "status_padan_dukcapil",
+    "nama",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "desil",
+    "ragam_disabilitas",
+    "status_sekolah",
+    "penerima_pkh",
+    "penerima_sembako",
+    "penerima_pbi_jk",
+    "penerima_pip",
+    "penerima_atensi",
+]
 KPAI_HEADER: Final = [
-    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nama_anak", "jenis_kelamin",
-    "tempat_lahir", "tanggal_lahir", "usia", "nama_ibu", "nama_ayah", "alamat", "kode_wilayah",
-    "klaster", "kategori", "peran_abh", "ragam_disabilitas", "status_penanganan",
-]  # fmt: skip
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "nik_anak",
+    "nama_anak",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "usia",
+    "nama_ibu",
+    "nama_ayah",
+    "alamat",
+    "kode_wilayah",
+    "klaster",
+    "kategori",
+    "peran_abh",
+    "ragam_disabilitas",
+    "status_penanganan",
+]
 
 Sex = Literal["L", "P"]
 
@@ -172,20 +203,33 @@ class Situations:
         in_school = child and age_on(person.birth, TODAY) >= 7
         poor = desil is not None and desil <= 3
         row_id = f"SIT{len(self.dtsen) + 1:04d}"
-        self.dtsen.append({
-            "id_individu": row_id, "id_keluarga": family, "no_kk": kk, "nik": written,
-            "status_padan_dukcapil": person.padan if written == true_nik else "",
-            "nama": person.name, "jenis_kelamin": person.sex, "tempat_lahir": place,
-            "tanggal_lahir": person.born, "hubungan_keluarga": person.relation,
-            "nama_ibu_kandung": mothers_name, "alamat": address, "kode_wilayah": village,
-            "desil": "" if desil is None else str(desil), "ragam_disabilitas": "",
-            "status_sekolah": "SEKOLAH" if in_school else ("BELUM SEKOLAH" if child else
-                                                           "TIDAK SEKOLAH"),
-            "penerima_pkh": "1" if poor and child else "0",
-            "penerima_sembako": "1" if poor else "0",
-            "penerima_pbi_jk": "1" if desil is not None and desil <= 4 else "0",
-            "penerima_pip": "1" if poor and in_school else "0", "penerima_atensi": "0",
-        })  # fmt: skip
+        self.dtsen.append(
+            {
+                "id_individu": row_id,
+                "id_keluarga": family,
+                "no_kk": kk,
+                "nik": written,
+                "status_padan_dukcapil": person.padan if written == true_nik else "",
+                "nama": person.name,
+                "jenis_kelamin": person.sex,
+                "tempat_lahir": place,
+                "tanggal_lahir": person.born,
+                "hubungan_keluarga": person.relation,
+                "nama_ibu_kandung": mothers_name,
+                "alamat": address,
+                "kode_wilayah": village,
+                "desil": "" if desil is None else str(desil),
+                "ragam_disabilitas": "",
+                "status_sekolah": "SEKOLAH"
+                if in_school
+                else ("BELUM SEKOLAH" if child else "TIDAK SEKOLAH"),
+                "penerima_pkh": "1" if poor and child else "0",
+                "penerima_sembako": "1" if poor else "0",
+                "penerima_pbi_jk": "1" if desil is not None and desil <= 4 else "0",
+                "penerima_pip": "1" if poor and in_school else "0",
+                "penerima_atensi": "0",
+            }
+        )
         self.uid[person.ref] = f"dtsen:{row_id}"
         self.niks[person.ref] = true_nik
         self.people[person.ref] = person
@@ -211,14 +255,27 @@ class Situations:
         assert ref not in self.uid, f"reference {ref} used twice"
         assert check_region(region).ok, region
         number = f"SIT/{received[:4]}/{len(self.kpai) + 1:04d}"
-        self.kpai.append({
-            "no_pengaduan": number, "tanggal_pengaduan": received, "nik_anak": nik,
-            "nama_anak": name, "jenis_kelamin": sex, "tempat_lahir": "", "tanggal_lahir": born,
-            "usia": "" if age is None else str(age), "nama_ibu": mother, "nama_ayah": father,
-            "alamat": "", "kode_wilayah": region, "klaster": klaster,
-            "kategori": kategori if klaster == "V" else "", "peran_abh": "",
-            "ragam_disabilitas": "", "status_penanganan": status,
-        })  # fmt: skip
+        self.kpai.append(
+            {
+                "no_pengaduan": number,
+                "tanggal_pengaduan": received,
+                "nik_anak": nik,
+                "nama_anak": name,
+                "jenis_kelamin": sex,
+                "tempat_lahir": "",
+                "tanggal_lahir": born,
+                "usia": "" if age is None else str(age),
+                "nama_ibu": mother,
+                "nama_ayah": father,
+                "alamat": "",
+                "kode_wilayah": region,
+                "klaster": klaster,
+                "kategori": kategori if klaster == "V" else "",
+                "peran_abh": "",
+                "ragam_disabilitas": "",
+                "status_penanganan": status,
+            }
+        )
         self.uid[ref] = f"kpai:{number}"
 
     def write(self, directory: Path) -> tuple[Path, Path]:

@@ -47,26 +47,55 @@ def build(work: Path) -> InstWorld:
     store = open_store(url)
     ingest_file(data.files["kpai"], source="kpai", store=store)
     register(store, "L-GOOD")
-    register(store, "L-RISK", nama_lembaga="TPA Bahaya", status_izin="TIDAK_BERIZIN",
-             akreditasi="BELUM", tanggal_akreditasi=None, kapasitas="10",
-             jumlah_anak="25")  # fmt: skip
-    register(store, "L-SAFE", nama_lembaga="Rumah Aman Melati", jenis="RUMAH_AMAN",
-             kode_wilayah="32.01", alamat=SAFE_ADDRESS)  # fmt: skip
+    register(
+        store,
+        "L-RISK",
+        nama_lembaga="TPA Bahaya",
+        status_izin="TIDAK_BERIZIN",
+        akreditasi="BELUM",
+        tanggal_akreditasi=None,
+        kapasitas="10",
+        jumlah_anak="25",
+    )
+    register(
+        store,
+        "L-SAFE",
+        nama_lembaga="Rumah Aman Melati",
+        jenis="RUMAH_AMAN",
+        kode_wilayah="32.01",
+        alamat=SAFE_ADDRESS,
+    )
     register(store, "L-DUP1", nama_lembaga="TPA Ceria", alamat="Jl. Mawar 5")
     register(store, "L-DUP2", nama_lembaga="Daycare Ceria", alamat="Jalan Mawar No. 5")
-    register(store, "L-OUT", nama_lembaga="TPA Luar Provinsi", kode_wilayah="35.27.06.2013",
-             alamat="Jl. Seberang No. 9")  # fmt: skip
-    register(store, "L-OUTSAFE", nama_lembaga="Rumah Aman Seberang", jenis="RUMAH_AMAN",
-             kode_wilayah="35.27", alamat=OUT_SAFE_ADDRESS)  # fmt: skip
+    register(
+        store,
+        "L-OUT",
+        nama_lembaga="TPA Luar Provinsi",
+        kode_wilayah="35.27.06.2013",
+        alamat="Jl. Seberang No. 9",
+    )
+    register(
+        store,
+        "L-OUTSAFE",
+        nama_lembaga="Rumah Aman Seberang",
+        jenis="RUMAH_AMAN",
+        kode_wilayah="35.27",
+        alamat=OUT_SAFE_ADDRESS,
+    )
     kpai = store.fetch_records("kpai_kasus")
     complaint = next(r["no_pengaduan"] for r in kpai if r["kategori"] in ("d", "j"))
     link_complaint(store, "L-RISK", complaint, by="test")
     visit = dt.date.today() - dt.timedelta(days=30)
-    made = record_inspection(store, {
-        "id_lembaga": "L-RISK", "checklist": "tpa-tara", "tanggal": visit.isoformat(),
-        "petugas": "Rina", "temuan": [{"butir": "TPA-06", "keparahan": "BERAT",
-                                        "tindakan": "Susun kebijakan"}],
-    })  # fmt: skip
+    made = record_inspection(
+        store,
+        {
+            "id_lembaga": "L-RISK",
+            "checklist": "tpa-tara",
+            "tanggal": visit.isoformat(),
+            "petugas": "Rina",
+            "temuan": [{"butir": "TPA-06", "keparahan": "BERAT", "tindakan": "Susun kebijakan"}],
+        },
+    )
     registry = InstitutionStore(store)
     ids = [r.id_lembaga for r in registry.institutions()]
     now = dt.datetime.now(dt.UTC)
@@ -80,5 +109,4 @@ def build(work: Path) -> InstWorld:
         create_user(store, name, role=role, password=PASSWORD, region=region)
         tokens[name] = create_token(store, name)
     store.engine.dispose()
-    return InstWorld(url, work / "model.json", tokens, complaint,
-                     made.inspection.findings[0].id)  # fmt: skip
+    return InstWorld(url, work / "model.json", tokens, complaint, made.inspection.findings[0].id)

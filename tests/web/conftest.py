@@ -53,8 +53,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> WebWorld:
     province = max(set(c[:2] for c in codes), key=lambda p: sum(c.startswith(p) for c in codes))
     tokens = {}
     for name, (role, region) in USERS.items():
-        create_user(store, name, role=role, password=PASSWORD,
-                    region=province if region else None)  # fmt: skip
+        create_user(store, name, role=role, password=PASSWORD, region=province if region else None)
         tokens[name] = create_token(store, name)
     store.engine.dispose()
     return WebWorld(work, url, model, dict(data.files), tokens, province)

@@ -48,20 +48,30 @@ def test_regional_officer_sees_only_their_region(
     got = {i["key"]: i["value"] for i in data["indicators"]}
     assert got == {k: f.value for k, f in expected.items()}
     # Found, possibly found (a DTSEN match awaits review) and not found add up to every child.
-    coverage = ("kpai_children_in_dtsen", "kpai_children_maybe_in_dtsen",
-                "kpai_children_not_in_dtsen")  # fmt: skip
+    coverage = (
+        "kpai_children_in_dtsen",
+        "kpai_children_maybe_in_dtsen",
+        "kpai_children_not_in_dtsen",
+    )
     assert sum(got[k] for k in coverage) == got["kpai_children"]
     assert data["labels"]["kpai_children_maybe_in_dtsen"].startswith("Mungkin terdaftar di DTSEN")
     assert not data["suppressed"]
     seen = 0
     for name in LISTS:
-        body = _get(client, world, "daerah1", f"/api/v1/worklists/{name}", purpose="uji",
-                    limit=1000).json()  # fmt: skip
+        body = _get(
+            client, world, "daerah1", f"/api/v1/worklists/{name}", purpose="uji", limit=1000
+        ).json()
         at = body["columns"].index("kode_wilayah")
         assert all(_in(row[at], province) for row in body["rows"]), name
         seen += len(body["rows"])
-        export = _get(client, world, "daerah1", f"/api/v1/worklists/{name}/export",
-                      purpose="uji", format="csv")  # fmt: skip
+        export = _get(
+            client,
+            world,
+            "daerah1",
+            f"/api/v1/worklists/{name}/export",
+            purpose="uji",
+            format="csv",
+        )
         rows = list(csv.reader(io.StringIO(export.text.lstrip("\ufeff"))))
         assert rows[0] == body["columns"] and len(rows) - 1 == body["total"]
         assert all(_in(r[at], province) for r in rows[1:])
@@ -69,8 +79,11 @@ def test_regional_officer_sees_only_their_region(
     national = _get(client, world, "kemensos1", "/api/v1/worklists").json()["worklists"]
     regional = _get(client, world, "daerah1", "/api/v1/worklists").json()["worklists"]
     assert sum(w["rows"] for w in regional) < sum(w["rows"] for w in national)
-    other = next(r["code"] for r in _get(client, world, "kemensos1", "/api/v1/indicators").json()[
-        "regions"] if r["code"] and r["code"] != province)  # fmt: skip
+    other = next(
+        r["code"]
+        for r in _get(client, world, "kemensos1", "/api/v1/indicators").json()["regions"]
+        if r["code"] and r["code"] != province
+    )
     for path in ("/api/v1/indicators", "/api/v1/worklists"):
         refused = _get(client, world, "daerah1", path, region=other)
         assert refused.status_code == 403 and set(refused.json()) == {"error"}
@@ -125,9 +138,14 @@ def test_dashboard_page_shows_indicators_chart_and_institutions(
     ],
 )
 def test_worklist_columns_follow_the_policy(
-    world: WebWorld, client: TestClient, user: str, name: str, present: set[str],
-    absent: set[str], masked: bool,
-) -> None:  # fmt: skip
+    world: WebWorld,
+    client: TestClient,
+    user: str,
+    name: str,
+    present: set[str],
+    absent: set[str],
+    masked: bool,
+) -> None:
     body = _get(client, world, user, f"/api/v1/worklists/{name}", purpose="uji").json()
     assert present <= set(body["columns"]) and not absent & set(body["columns"])
     if "nik_anak" in body["columns"]:
@@ -142,10 +160,17 @@ def test_worklist_views_and_exports_are_audited_with_purpose(
     before = audit_entries(web_store, limit=1)[0].id if audit_entries(web_store, limit=1) else 0
     missing = _get(client, world, "kemensos1", "/api/v1/worklists/usulan_dtsen")
     assert missing.status_code == 400 and missing.json()["error"]["code"] == "bad_input"
-    view = _get(client, world, "kemensos1", "/api/v1/worklists/usulan_dtsen",
-                purpose="usulan DTSEN 2026").json()  # fmt: skip
-    export = _get(client, world, "kemensos1", "/api/v1/worklists/usulan_dtsen/export",
-                  purpose="rapat dinsos", format="xlsx")  # fmt: skip
+    view = _get(
+        client, world, "kemensos1", "/api/v1/worklists/usulan_dtsen", purpose="usulan DTSEN 2026"
+    ).json()
+    export = _get(
+        client,
+        world,
+        "kemensos1",
+        "/api/v1/worklists/usulan_dtsen/export",
+        purpose="rapat dinsos",
+        format="xlsx",
+    )
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[2]] == view["columns"]

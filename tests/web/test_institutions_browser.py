@@ -78,8 +78,11 @@ def test_browser_risk_worklist_institution_and_inspection(base_url: str, tmp_pat
         row = page.locator("table.findings tr", has_text="Ajukan izin operasional")
         row.locator("select[name=status]").select_option("selesai")
         row.locator("form.follow-up button").click()
-        expect(page.locator("table.findings tr", has_text="Ajukan izin operasional")
-               .locator("td.status")).to_contain_text("selesai")  # fmt: skip
+        expect(
+            page.locator("table.findings tr", has_text="Ajukan izin operasional").locator(
+                "td.status"
+            )
+        ).to_contain_text("selesai")
         page.screenshot(path=str(shots / "4-recorded.png"), full_page=True)
         browser.close()
     assert len(list(shots.glob("*.png"))) == 4

@@ -28,16 +28,31 @@ ALLOWED = {
     "admin": {"list", "risk", "indicators", "profile_in", "profile_out", "audit"},
     "analis_kpai": {"list", "risk", "indicators", "profile_in", "profile_out"},
     "analis_kemensos": {
-        "list", "risk", "indicators", "profile_in", "profile_out", "create", "edit_in",
-        "inspect_in", "follow_up", "duplicates", "decide",
+        "list",
+        "risk",
+        "indicators",
+        "profile_in",
+        "profile_out",
+        "create",
+        "edit_in",
+        "inspect_in",
+        "follow_up",
+        "duplicates",
+        "decide",
     },
     "petugas_daerah": {
-        "list", "risk", "indicators", "profile_in", "create", "edit_in", "inspect_in",
+        "list",
+        "risk",
+        "indicators",
+        "profile_in",
+        "create",
+        "edit_in",
+        "inspect_in",
         "follow_up",
     },
     "peninjau": {"duplicates", "decide"},
     "auditor": {"audit"},
-}  # fmt: skip
+}
 #: Roles that may see a safe house's address.
 SAFE_HOUSE_ROLES = {"analis_kemensos", "petugas_daerah"}
 
@@ -62,8 +77,12 @@ def client(inst: InstWorld, store: Store) -> Iterator[TestClient]:
 
 def _endpoints(inst: InstWorld) -> dict[str, tuple[str, str, dict[str, Any]]]:
     new = {"nama_lembaga": "TPA Baru", "jenis": "TPA", "kode_wilayah": "32.01.01.1001"}
-    visit = {"checklist": "tpa-tara", "tanggal": "2026-01-05", "petugas": "Rina",
-             "temuan": [{"butir": "TPA-01", "tindakan": "Urus izin"}]}  # fmt: skip
+    visit = {
+        "checklist": "tpa-tara",
+        "tanggal": "2026-01-05",
+        "petugas": "Rina",
+        "temuan": [{"butir": "TPA-01", "tindakan": "Urus izin"}],
+    }
     return {
         "list": ("GET", "/api/v1/institutions", {}),
         "risk": ("GET", "/api/v1/institutions/risk", {}),
@@ -71,17 +90,32 @@ def _endpoints(inst: InstWorld) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "profile_in": ("GET", "/api/v1/institutions/L-RISK", {}),
         "profile_out": ("GET", "/api/v1/institutions/L-OUT", {}),
         "create": ("POST", "/api/v1/institutions", {"json": {"fields": new}}),
-        "edit_in": ("PATCH", "/api/v1/institutions/L-GOOD",
-                    {"json": {"fields": {"jumlah_anak": "21"}, "reason": "kunjungan"}}),
+        "edit_in": (
+            "PATCH",
+            "/api/v1/institutions/L-GOOD",
+            {"json": {"fields": {"jumlah_anak": "21"}, "reason": "kunjungan"}},
+        ),
         "inspect_in": ("POST", "/api/v1/institutions/L-GOOD/inspections", {"json": visit}),
-        "follow_up": ("POST", f"/api/v1/findings/{inst.finding}/follow-up",
-                      {"json": {"status": "proses", "catatan": "sedang disusun"}}),
+        "follow_up": (
+            "POST",
+            f"/api/v1/findings/{inst.finding}/follow-up",
+            {"json": {"status": "proses", "catatan": "sedang disusun"}},
+        ),
         "duplicates": ("GET", "/api/v1/institutions/duplicates", {}),
-        "decide": ("POST", "/api/v1/institutions/duplicates/decisions",
-                   {"json": {"id_a": "L-DUP1", "id_b": "L-DUP2", "decision": "unsure",
-                             "reason": "alamat mirip, nama beda"}}),
+        "decide": (
+            "POST",
+            "/api/v1/institutions/duplicates/decisions",
+            {
+                "json": {
+                    "id_a": "L-DUP1",
+                    "id_b": "L-DUP2",
+                    "decision": "unsure",
+                    "reason": "alamat mirip, nama beda",
+                }
+            },
+        ),
         "audit": ("GET", "/api/v1/audit", {}),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("user", sorted(USERS))
@@ -108,8 +142,7 @@ def test_institutions_authorisation_matrix_every_role_every_endpoint(
     if role == "petugas_daerah":
         listed = client.get("/api/v1/institutions", headers=headers).json()["institutions"]
         assert listed and all(r["kode_wilayah"].startswith("32") for r in listed)
-        refused = client.get("/api/v1/institutions/risk", headers=headers,
-                             params={"region": "35"})  # fmt: skip
+        refused = client.get("/api/v1/institutions/risk", headers=headers, params={"region": "35"})
         assert refused.status_code == 403
 
 
@@ -133,8 +166,9 @@ def test_institutions_out_of_scope_and_missing_look_the_same(
 def test_institutions_risk_ranks_the_risky_daycare_first_with_every_reason(
     inst: InstWorld, client: TestClient
 ) -> None:
-    kpai = client.get("/api/v1/institutions/risk", headers={
-        "Authorization": f"Bearer {inst.tokens['kpai1']}"}).json()["worklist"]  # fmt: skip
+    kpai = client.get(
+        "/api/v1/institutions/risk", headers={"Authorization": f"Bearer {inst.tokens['kpai1']}"}
+    ).json()["worklist"]
     order = [r["id_lembaga"] for r in kpai]
     assert order.index("L-RISK") < order.index("L-GOOD")
     risky = kpai[order.index("L-RISK")]
@@ -142,8 +176,9 @@ def test_institutions_risk_ranks_the_risky_daycare_first_with_every_reason(
     codes = {p["code"] for p in risky["points"]}
     assert {"unlicensed", "overcrowded", "open_severe_finding", "complaint"} <= codes
     assert any(inst.complaint in reason for reason in risky["reasons"])
-    kemensos = client.get("/api/v1/institutions/risk", headers={
-        "Authorization": f"Bearer {inst.tokens['kemensos1']}"}).json()["worklist"]  # fmt: skip
+    kemensos = client.get(
+        "/api/v1/institutions/risk", headers={"Authorization": f"Bearer {inst.tokens['kemensos1']}"}
+    ).json()["worklist"]
     same = next(r for r in kemensos if r["id_lembaga"] == "L-RISK")
     assert same["score"] == risky["score"]  # the points stay, the details are withheld
     assert any("hanya untuk peran KPAI" in reason for reason in same["reasons"])
@@ -154,8 +189,9 @@ def test_institutions_safe_house_address_follows_the_policy(
 ) -> None:
     def address(user: str) -> str:
         headers = {"Authorization": f"Bearer {inst.tokens[user]}"}
-        return str(client.get("/api/v1/institutions/L-SAFE", headers=headers).json()
-                   ["fields"]["alamat"])  # fmt: skip
+        return str(
+            client.get("/api/v1/institutions/L-SAFE", headers=headers).json()["fields"]["alamat"]
+        )
 
     assert address("kemensos1") == SAFE_ADDRESS
     assert address("daerah1") == SAFE_ADDRESS
@@ -178,8 +214,11 @@ def test_institutions_profile_shows_history_inspections_and_expiry(
 def _session(client: TestClient, user: str) -> str:
     client.get("/login")
     token = client.cookies.get("padan_login_csrf")
-    done = client.post("/login", data={"username": user, "password": PASSWORD,
-                                       "csrf_token": token}, follow_redirects=False)  # fmt: skip
+    done = client.post(
+        "/login",
+        data={"username": user, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     page = client.get("/institutions/new")
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -191,16 +230,28 @@ def _session(client: TestClient, user: str) -> str:
     ("fields", "words"),
     [
         ({"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"}, "nama_lembaga is required"),
-        ({"nama_lembaga": "X", "jenis": "PANTI", "kode_wilayah": "32.01"}, "jenis: &#39;PANTI&#39;"),
+        (
+            {"nama_lembaga": "X", "jenis": "PANTI", "kode_wilayah": "32.01"},
+            "jenis: &#39;PANTI&#39;",
+        ),
         ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "99.99"}, "kode_wilayah"),
-        ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01", "kapasitas": "-3"},
-         "kapasitas: &#39;-3&#39; is not a whole number"),
+        (
+            {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01", "kapasitas": "-3"},
+            "kapasitas: &#39;-3&#39; is not a whole number",
+        ),
         ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"}, "outside your region"),
-        ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01",
-          "jumlah_pekerja_sosial": "1", "jumlah_pekerja_sosial_bersertifikat": "4"},
-         "is more than jumlah_pekerja_sosial"),
+        (
+            {
+                "nama_lembaga": "X",
+                "jenis": "TPA",
+                "kode_wilayah": "32.01",
+                "jumlah_pekerja_sosial": "1",
+                "jumlah_pekerja_sosial_bersertifikat": "4",
+            },
+            "is more than jumlah_pekerja_sosial",
+        ),
     ],
-)  # fmt: skip
+)
 def test_institutions_form_bad_input_gives_a_clear_error_and_stores_nothing(
     client: TestClient, store: Store, fields: dict[str, str], words: str
 ) -> None:
@@ -232,10 +283,19 @@ def test_institutions_edit_form_keeps_history_and_refuses_an_outdated_version(
     page = client.get("/institutions/L-DUP1/edit")
     version = re.search(r'name="version" value="(\d+)"', page.text)
     assert version
-    values = {"nama_lembaga": "TPA Ceria", "jenis": "TPA", "kode_wilayah": "32.01.01.1001",
-              "alamat": "Jl. Mawar 5", "status_izin": "BERIZIN", "akreditasi": "A",
-              "tanggal_akreditasi": "2024-01-10", "kapasitas": "30", "jumlah_anak": "28",
-              "jumlah_pekerja_sosial": "2", "jumlah_pekerja_sosial_bersertifikat": "2"}  # fmt: skip
+    values = {
+        "nama_lembaga": "TPA Ceria",
+        "jenis": "TPA",
+        "kode_wilayah": "32.01.01.1001",
+        "alamat": "Jl. Mawar 5",
+        "status_izin": "BERIZIN",
+        "akreditasi": "A",
+        "tanggal_akreditasi": "2024-01-10",
+        "kapasitas": "30",
+        "jumlah_anak": "28",
+        "jumlah_pekerja_sosial": "2",
+        "jumlah_pekerja_sosial_bersertifikat": "2",
+    }
     saved = client.post(
         "/institutions/L-DUP1/edit",
         follow_redirects=False,
@@ -262,9 +322,17 @@ def test_institutions_inspection_form_bad_input_stores_nothing(
 ) -> None:
     csrf = _session(client, "daerah1")
     before = len(list_inspections(store, "L-GOOD"))
-    response = client.post("/institutions/L-GOOD/inspections/new", data={
-        "csrf_token": csrf, "checklist": "tpa-tara", "tanggal": "2099-01-01", "petugas": "",
-        "sev_TPA-06": "BERAT", "due_TPA-06": "2001-01-01"})  # fmt: skip
+    response = client.post(
+        "/institutions/L-GOOD/inspections/new",
+        data={
+            "csrf_token": csrf,
+            "checklist": "tpa-tara",
+            "tanggal": "2099-01-01",
+            "petugas": "",
+            "sev_TPA-06": "BERAT",
+            "due_TPA-06": "2001-01-01",
+        },
+    )
     assert response.status_code == 400
     assert "petugas (the inspector) is required" in response.text
     assert "tanggal" in response.text
@@ -276,13 +344,16 @@ def test_institutions_views_and_changes_are_audited(
 ) -> None:
     headers = {"Authorization": f"Bearer {inst.tokens['daerah1']}"}
     client.get("/api/v1/institutions/L-SAFE", headers=headers, params={"purpose": "supervisi"})
-    client.post(f"/api/v1/findings/{inst.finding}/follow-up", headers=headers,
-                json={"status": "selesai"})  # fmt: skip
+    client.post(
+        f"/api/v1/findings/{inst.finding}/follow-up", headers=headers, json={"status": "selesai"}
+    )
     entries = audit_entries(store, limit=50)
     seen = {(e.username, e.action, e.target, e.purpose) for e in entries}
     assert ("daerah1", "institution_view", "lembaga:L-SAFE", "supervisi") in seen
-    assert any(e.action == "finding_follow_up" and e.target.endswith("selesai")
-               and e.username == "daerah1" for e in entries)  # fmt: skip
+    assert any(
+        e.action == "finding_follow_up" and e.target.endswith("selesai") and e.username == "daerah1"
+        for e in entries
+    )
     assert verify_audit(store)[1] is None
 
 

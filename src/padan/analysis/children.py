@@ -26,17 +26,40 @@ __all__ = [
 ]
 
 KPAI_COLUMNS = (
-    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak",
-    "jenis_kelamin", "tanggal_lahir", "usia", "kode_wilayah", "klaster", "kategori", "peran_abh",
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "nik_anak",
+    "nik_anak_status",
+    "nama_anak",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "usia",
+    "kode_wilayah",
+    "klaster",
+    "kategori",
+    "peran_abh",
     "ragam_disabilitas",
-)  # fmt: skip
+)
 AID_COLUMNS = (
-    "penerima_pkh", "penerima_sembako", "penerima_pbi_jk", "penerima_pip", "penerima_atensi",
-)  # fmt: skip
+    "penerima_pkh",
+    "penerima_sembako",
+    "penerima_pbi_jk",
+    "penerima_pip",
+    "penerima_atensi",
+)
 DTSEN_COLUMNS = (
-    "id_individu", "id_keluarga", "nik", "nik_status", "nama", "jenis_kelamin", "tanggal_lahir",
-    "kode_wilayah", "desil", "ragam_disabilitas", *AID_COLUMNS,
-)  # fmt: skip
+    "id_individu",
+    "id_keluarga",
+    "nik",
+    "nik_status",
+    "nama",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "kode_wilayah",
+    "desil",
+    "ragam_disabilitas",
+    *AID_COLUMNS,
+)
 
 #: DTSEN columns data quality needs for every record.
 QUALITY_COLUMNS = ("id_individu", "nik_status", "kode_wilayah")
@@ -70,15 +93,20 @@ class ReportInputs:
 def indicator_keys(rules: Rules) -> list[str]:
     """Every indicator key in report order; programs follow the rules."""
     keys = [
-        "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+        "kpai_children",
+        "kpai_children_in_dtsen",
+        "kpai_children_not_in_dtsen",
         "kpai_children_maybe_in_dtsen",
-    ]  # fmt: skip
+    ]
     for program in rules.programs:
         keys += [f"eligible_{program}", f"eligible_not_receiving_{program}"]
     return [
-        *keys, "abh_without_atensi", "victims_without_atensi", "disability_mismatch",
+        *keys,
+        "abh_without_atensi",
+        "victims_without_atensi",
+        "disability_mismatch",
         "inclusion_signals",
-    ]  # fmt: skip
+    ]
 
 
 def _in_list(values: tuple[str, ...]) -> str:

@@ -13,9 +13,11 @@ __all__ = ["by_group", "by_region", "data_quality", "overall", "region_name"]
 
 _LEVELS = (("province", "prov", None), ("regency", "kab", "prov"), ("district", "kec", "kab"))
 _COVERAGE = (
-    "kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen",
+    "kpai_children",
+    "kpai_children_in_dtsen",
+    "kpai_children_not_in_dtsen",
     "kpai_children_maybe_in_dtsen",
-)  # fmt: skip
+)
 UNPLACED = "(wilayah tidak rinci)"
 
 
@@ -64,10 +66,13 @@ def by_region(
             code = None if row[1] is None else str(row[1])
             result.append(
                 RegionFigures(
-                    level, code, region_name(code), None if row[0] is None else str(row[0]),
+                    level,
+                    code,
+                    region_name(code),
+                    None if row[0] is None else str(row[0]),
                     _figures(row, keys, 2),
                 )
-            )  # fmt: skip
+            )
     return result
 
 
@@ -93,9 +98,12 @@ def _quality_sql(table: str, status: str) -> str:
     for level, expr, parent in (
         ("all", "NULL", "NULL"),
         ("province", "substr(kode_wilayah, 1, 2)", "NULL"),
-        ("regency", "CASE WHEN length(kode_wilayah) >= 5 THEN substr(kode_wilayah, 1, 5) END",
-         "substr(kode_wilayah, 1, 2)"),
-    ):  # fmt: skip
+        (
+            "regency",
+            "CASE WHEN length(kode_wilayah) >= 5 THEN substr(kode_wilayah, 1, 5) END",
+            "substr(kode_wilayah, 1, 2)",
+        ),
+    ):
         levels.append(
             f"SELECT '{level}' AS level, {parent} AS parent, {expr} AS code, count(*) AS records, "
             f"count(*) FILTER (WHERE {status} <> 'missing') AS nik_filled, "
@@ -117,8 +125,12 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> list[QualityRow]:
             name = "Semua wilayah" if level == "all" else region_name(code)
             result.append(
                 QualityRow(
-                    source, level, code, name, parent,
+                    source,
+                    level,
+                    code,
+                    name,
+                    parent,
                     *(int(v) for v in row[3:7]),
                 )
-            )  # fmt: skip
+            )
     return result

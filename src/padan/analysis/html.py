@@ -144,9 +144,14 @@ def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: b
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     place = f"{report.region.code} {report.region.name}" if report.region else "Nasional"
     return env.from_string(_TEMPLATE).render(
-        place=place, summary=by_key["ringkasan"], specs=specs, snapshot=snapshot_rows(report),
-        suppressed=suppressed, vega=_vega_js(), draw=_DRAW,
-    )  # fmt: skip
+        place=place,
+        summary=by_key["ringkasan"],
+        specs=specs,
+        snapshot=snapshot_rows(report),
+        suppressed=suppressed,
+        vega=_vega_js(),
+        draw=_DRAW,
+    )
 
 
 def write_html(

@@ -16,16 +16,34 @@ __all__ = ["DEFAULT_TOP", "institution_tables"]
 DEFAULT_TOP = 20
 
 _INDICATOR_HEADERS = [
-    "kode_wilayah", "nama_wilayah", "jumlah lembaga", "berizin", "% berizin",
-    "jenis yang diakreditasi", "terakreditasi (masih berlaku)", "% terakreditasi",
-    "rumah aman", "rumah aman berizin", "anak dalam pengasuhan", "pekerja sosial",
-    "pekerja sosial bersertifikat", "anak per pekerja sosial", "pengawasan terlambat",
+    "kode_wilayah",
+    "nama_wilayah",
+    "jumlah lembaga",
+    "berizin",
+    "% berizin",
+    "jenis yang diakreditasi",
+    "terakreditasi (masih berlaku)",
+    "% terakreditasi",
+    "rumah aman",
+    "rumah aman berizin",
+    "anak dalam pengasuhan",
+    "pekerja sosial",
+    "pekerja sosial bersertifikat",
+    "anak per pekerja sosial",
+    "pengawasan terlambat",
     "temuan berat terbuka",
-]  # fmt: skip
+]
 _WORKLIST_HEADERS = [
-    "peringkat", "id_lembaga", "nama lembaga", "jenis", "kode_wilayah", "skor",
-    "alasan (poin dan fakta)", "pengawasan terakhir", "catatan duplikat",
-]  # fmt: skip
+    "peringkat",
+    "id_lembaga",
+    "nama lembaga",
+    "jenis",
+    "kode_wilayah",
+    "skor",
+    "alasan (poin dan fakta)",
+    "pengawasan terakhir",
+    "catatan duplikat",
+]
 
 
 def institution_tables(
@@ -48,23 +66,40 @@ def institution_tables(
     names = region_table()
     rows: list[list[int | float | str | None]] = [
         [
-            i.kode_wilayah, names[i.kode_wilayah].name if i.kode_wilayah in names else None,
-            i.institutions, i.licensed, _pct(i.share_licensed), i.accreditable, i.accredited,
-            _pct(i.share_accredited), i.safe_houses, i.safe_houses_licensed, i.children,
-            i.social_workers, i.social_workers_certified,
+            i.kode_wilayah,
+            names[i.kode_wilayah].name if i.kode_wilayah in names else None,
+            i.institutions,
+            i.licensed,
+            _pct(i.share_licensed),
+            i.accreditable,
+            i.accredited,
+            _pct(i.share_accredited),
+            i.safe_houses,
+            i.safe_houses_licensed,
+            i.children,
+            i.social_workers,
+            i.social_workers_certified,
             round(i.children_per_social_worker, 1) if i.children_per_social_worker else None,
-            i.inspections_overdue, i.open_severe_findings,
+            i.inspections_overdue,
+            i.open_severe_findings,
         ]
         for i in indicators
-    ]  # fmt: skip
+    ]
     ranked = worklist(store, region=region, today=day, limit=top)
     top_rows: list[list[int | float | str | None]] = [
-        [a.rank, a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah, a.score,
-         "; ".join(_reasons(a)),
-         a.last_inspection.isoformat() if a.last_inspection else "belum pernah",
-         ", ".join(a.duplicates)]
+        [
+            a.rank,
+            a.id_lembaga,
+            a.nama_lembaga,
+            a.jenis,
+            a.kode_wilayah,
+            a.score,
+            "; ".join(_reasons(a)),
+            a.last_inspection.isoformat() if a.last_inspection else "belum pernah",
+            ", ".join(a.duplicates),
+        ]
         for a in ranked
-    ]  # fmt: skip
+    ]
     return [
         DisplayTable("lembaga_wilayah", "Lembaga per wilayah", _INDICATOR_HEADERS, rows),
         DisplayTable(
@@ -76,9 +111,10 @@ def institution_tables(
 def _reasons(a: RiskAssessment) -> list[str]:
     return [
         f"+{p.points} pengaduan KPAI terkait lembaga (rincian di Padan)"
-        if p.code == "complaint" else f"+{p.points} {p.text_id}"
+        if p.code == "complaint"
+        else f"+{p.points} {p.text_id}"
         for p in a.points
-    ]  # fmt: skip
+    ]
 
 
 def _pct(share: float | None) -> float | None:

@@ -88,13 +88,16 @@ def _apart(store: Store, started_at: dt.datetime) -> pa.Table:
     Later decisions wait for the next run, so that a snapshot keeps its figures.
     """
     pairs = [
-        (d.uid_a, d.uid_b) for d in store.review_decisions()
+        (d.uid_a, d.uid_b)
+        for d in store.review_decisions()
         if d.decision == "different" and _utc(d.decided_at) <= _utc(started_at)
-    ]  # fmt: skip
-    return pa.table({
-        "uid_l": pa.array([a for a, _ in pairs], pa.string()),
-        "uid_r": pa.array([b for _, b in pairs], pa.string()),
-    })  # fmt: skip
+    ]
+    return pa.table(
+        {
+            "uid_l": pa.array([a for a, _ in pairs], pa.string()),
+            "uid_r": pa.array([b for _, b in pairs], pa.string()),
+        }
+    )
 
 
 def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs, Snapshot]:
@@ -116,9 +119,12 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         dtsen_quality = None
     else:
         dtsen = snapshot_records_arrow(
-            store, "dtsen_individu", DTSEN_COLUMNS, run.batches,
+            store,
+            "dtsen_individu",
+            DTSEN_COLUMNS,
+            run.batches,
             record_ids=_kpai_children_dtsen_ids(kpai, links, pairs),
-        )  # fmt: skip
+        )
         dtsen_quality = snapshot_records_arrow(
             store, "dtsen_individu", QUALITY_COLUMNS, run.batches
         )
@@ -132,13 +138,29 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         b.id for b in all_batches if b.source in ("kpai", "dtsen") and b.id not in run.batches
     )
     inputs = ReportInputs(
-        kpai, dtsen, links, pairs, run.finished_at.date(),
-        run.link_threshold, run.review_threshold, dtsen_quality, _apart(store, run.started_at),
-    )  # fmt: skip
+        kpai,
+        dtsen,
+        links,
+        pairs,
+        run.finished_at.date(),
+        run.link_threshold,
+        run.review_threshold,
+        dtsen_quality,
+        _apart(store, run.started_at),
+    )
     snapshot = Snapshot(
-        run.id, run.finished_at, run.model_version, run.link_threshold, run.review_threshold,
-        batches, inputs.reference_date, "", "", dt.datetime.now(dt.UTC), newer,
-    )  # fmt: skip
+        run.id,
+        run.finished_at,
+        run.model_version,
+        run.link_threshold,
+        run.review_threshold,
+        batches,
+        inputs.reference_date,
+        "",
+        "",
+        dt.datetime.now(dt.UTC),
+        newer,
+    )
     return inputs, snapshot
 
 
@@ -232,12 +254,23 @@ def build_report(
         record_export(
             store,
             ExportAudit(
-                dt.datetime.now(dt.UTC), str(actor), "report.worklists",
-                where.code if where else None, snapshot.run_id, sum(counts.values()),
+                dt.datetime.now(dt.UTC),
+                str(actor),
+                "report.worklists",
+                where.code if where else None,
+                snapshot.run_id,
+                sum(counts.values()),
                 {"worklists": counts},
-                tuple(sorted({str(r[w.columns.index("child_id")]) for w in
-                              report.worklists.values() for r in w.rows})),
+                tuple(
+                    sorted(
+                        {
+                            str(r[w.columns.index("child_id")])
+                            for w in report.worklists.values()
+                            for r in w.rows
+                        }
+                    )
+                ),
                 purpose,
             ),
-        )  # fmt: skip
+        )
     return report

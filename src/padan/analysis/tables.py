@@ -13,9 +13,14 @@ from padan.analysis.model import Figure, GroupFigures, RegionFigures, Report
 from padan.analysis.suppress import SUPPRESSED, THRESHOLD, Relation, suppress
 
 __all__ = [
-    "DENOMINATORS", "Cell", "DisplayTable", "denominator", "region_hidden", "report_dict",
+    "DENOMINATORS",
+    "Cell",
+    "DisplayTable",
+    "denominator",
+    "region_hidden",
+    "report_dict",
     "report_tables",
-]  # fmt: skip
+]
 
 Cell = int | float | str | None
 
@@ -118,15 +123,26 @@ def _group_table(
         parts, whole = _ROW_RELATION
         hidden = suppress(cells, [(parts, whole)]) if on else set()
         shown = {k: _show(v, k in hidden) for k, v in cells.items()}
-        rows.append([
-            g.label, shown[whole], shown[parts[0]],
-            _percent(shown[parts[0]], shown[whole]), shown[parts[1]],
-            _uncertain(g.figures[whole], whole in hidden, on), shown.get(parts[2], 0),
-        ])  # fmt: skip
+        rows.append(
+            [
+                g.label,
+                shown[whole],
+                shown[parts[0]],
+                _percent(shown[parts[0]], shown[whole]),
+                shown[parts[1]],
+                _uncertain(g.figures[whole], whole in hidden, on),
+                shown.get(parts[2], 0),
+            ]
+        )
     headers = [
-        head, "anak KPAI", "ditemukan di DTSEN", "cakupan (%)", "tidak ditemukan",
-        "anak dari pasangan tinjauan", "mungkin terdaftar (menunggu pemeriksaan)",
-    ]  # fmt: skip
+        head,
+        "anak KPAI",
+        "ditemukan di DTSEN",
+        "cakupan (%)",
+        "tidak ditemukan",
+        "anak dari pasangan tinjauan",
+        "mungkin terdaftar (menunggu pemeriksaan)",
+    ]
     return DisplayTable(key, title, headers, rows)
 
 
@@ -148,19 +164,31 @@ def report_tables(
         shown = cell("total", None, None, k, f.value)
         den = denominator(k)
         den_shown = cell("total", None, None, den, report.indicators[den].value) if den else None
-        summary_rows.append([
-            labels.get(k, k), k, shown,
-            _uncertain(f, ("total", None, None, k) in hidden, suppress_small),
-            labels.get(den, den) if den else None, _percent(shown, den_shown),
-        ])  # fmt: skip
+        summary_rows.append(
+            [
+                labels.get(k, k),
+                k,
+                shown,
+                _uncertain(f, ("total", None, None, k) in hidden, suppress_small),
+                labels.get(den, den) if den else None,
+                _percent(shown, den_shown),
+            ]
+        )
     tables = [
         DisplayTable(
-            "ringkasan", "Ringkasan indikator",
-            ["indikator", "kunci", "jumlah anak", "anak dari pasangan tinjauan", "penyebut",
-             "persen (%)"],
+            "ringkasan",
+            "Ringkasan indikator",
+            [
+                "indikator",
+                "kunci",
+                "jumlah anak",
+                "anak dari pasangan tinjauan",
+                "penyebut",
+                "persen (%)",
+            ],
             summary_rows,
         )
-    ]  # fmt: skip
+    ]
     for k in keys:
         den = denominator(k)
         rows: list[list[Cell]] = []
@@ -168,43 +196,86 @@ def report_tables(
             f = r.figures[k]
             value = cell(r.level, r.parent, r.code, k, f.value)
             den_value = cell(r.level, r.parent, r.code, den, r.figures[den].value) if den else None
-            rows.append([
-                _LEVEL_LABEL[r.level], r.code, r.name, r.parent, value,
-                _uncertain(f, (r.level, r.parent, r.code, k) in hidden, suppress_small),
-                den_value, _percent(value, den_value),
-            ])  # fmt: skip
+            rows.append(
+                [
+                    _LEVEL_LABEL[r.level],
+                    r.code,
+                    r.name,
+                    r.parent,
+                    value,
+                    _uncertain(f, (r.level, r.parent, r.code, k) in hidden, suppress_small),
+                    den_value,
+                    _percent(value, den_value),
+                ]
+            )
         tables.append(
             DisplayTable(
-                k, labels.get(k, k),
-                ["tingkat", "kode wilayah", "nama wilayah", "induk", "jumlah anak",
-                 "anak dari pasangan tinjauan", f"penyebut: {labels.get(den, den) if den else '-'}",
-                 "persen (%)"],
+                k,
+                labels.get(k, k),
+                [
+                    "tingkat",
+                    "kode wilayah",
+                    "nama wilayah",
+                    "induk",
+                    "jumlah anak",
+                    "anak dari pasangan tinjauan",
+                    f"penyebut: {labels.get(den, den) if den else '-'}",
+                    "persen (%)",
+                ],
                 rows,
             )
-        )  # fmt: skip
+        )
     tables.append(
-        _group_table("klaster", "Cakupan menurut klaster KPAI", "klaster", report.by_klaster,
-                     suppress_small)
-    )  # fmt: skip
+        _group_table(
+            "klaster", "Cakupan menurut klaster KPAI", "klaster", report.by_klaster, suppress_small
+        )
+    )
     tables.append(
-        _group_table("kategori", "Cakupan menurut kategori Pasal 59(2)", "kategori",
-                     report.by_kategori, suppress_small)
-    )  # fmt: skip
+        _group_table(
+            "kategori",
+            "Cakupan menurut kategori Pasal 59(2)",
+            "kategori",
+            report.by_kategori,
+            suppress_small,
+        )
+    )
     quality_rows: list[list[Cell]] = []
     for q in report.quality:
-        quality_rows.append([
-            q.source.upper(), q.level, q.code, q.name, q.records, q.nik_filled,
-            _percent(q.nik_filled, q.records), q.nik_valid, _percent(q.nik_valid, q.records),
-            q.duplicates, _percent(q.duplicates, q.records),
-        ])  # fmt: skip
+        quality_rows.append(
+            [
+                q.source.upper(),
+                q.level,
+                q.code,
+                q.name,
+                q.records,
+                q.nik_filled,
+                _percent(q.nik_filled, q.records),
+                q.nik_valid,
+                _percent(q.nik_valid, q.records),
+                q.duplicates,
+                _percent(q.duplicates, q.records),
+            ]
+        )
     tables.append(
         DisplayTable(
-            "kualitas_data", "Kualitas data per sumber dan wilayah (jumlah rekaman)",
-            ["sumber", "tingkat", "kode wilayah", "nama wilayah", "rekaman", "NIK terisi",
-             "NIK terisi (%)", "NIK valid", "NIK valid (%)", "rekaman ganda", "rekaman ganda (%)"],
+            "kualitas_data",
+            "Kualitas data per sumber dan wilayah (jumlah rekaman)",
+            [
+                "sumber",
+                "tingkat",
+                "kode wilayah",
+                "nama wilayah",
+                "rekaman",
+                "NIK terisi",
+                "NIK terisi (%)",
+                "NIK valid",
+                "NIK valid (%)",
+                "rekaman ganda",
+                "rekaman ganda (%)",
+            ],
             quality_rows,
         )
-    )  # fmt: skip
+    )
     return tables
 
 
@@ -220,7 +291,10 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
     s = report.snapshot
     regions = [
         {
-            "level": r.level, "code": r.code, "name": r.name, "parent": r.parent,
+            "level": r.level,
+            "code": r.code,
+            "name": r.name,
+            "parent": r.parent,
             "figures": {
                 k: _show(f.value, (r.level, r.parent, r.code, k) in hidden)
                 for k, f in r.figures.items()
@@ -231,33 +305,46 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
             },
         }
         for r in report.regions
-    ]  # fmt: skip
+    ]
 
     def groups(items: list[GroupFigures]) -> list[dict[str, object]]:
         result: list[dict[str, object]] = []
         for g in items:
             cells = {k: f.value for k, f in g.figures.items()}
             gone = suppress(cells, [_ROW_RELATION]) if suppress_small else set()
-            result.append({
-                "group": g.group, "label": g.label,
-                "figures": {k: _show(v, k in gone) for k, v in cells.items()},
-            })  # fmt: skip
+            result.append(
+                {
+                    "group": g.group,
+                    "label": g.label,
+                    "figures": {k: _show(v, k in gone) for k, v in cells.items()},
+                }
+            )
         return result
 
     return {
         "region": (
             {"code": report.region.code, "level": report.region.level, "name": report.region.name}
-            if report.region else None
+            if report.region
+            else None
         ),
         "snapshot": {
-            "run_id": s.run_id, "run_finished_at": s.run_finished_at.isoformat(),
-            "model_version": s.model_version, "link_threshold": s.link_threshold,
-            "review_threshold": s.review_threshold, "reference_date": s.reference_date.isoformat(),
-            "rules": s.rules_source, "rules_digest": s.rules_digest,
+            "run_id": s.run_id,
+            "run_finished_at": s.run_finished_at.isoformat(),
+            "model_version": s.model_version,
+            "link_threshold": s.link_threshold,
+            "review_threshold": s.review_threshold,
+            "reference_date": s.reference_date.isoformat(),
+            "rules": s.rules_source,
+            "rules_digest": s.rules_digest,
             "generated_at": s.generated_at.isoformat(),
             "batches": [
-                {"id": b.id, "source": b.source, "file_name": b.file_name,
-                 "content_sha256": b.content_sha256, "finished_at": b.finished_at.isoformat()}
+                {
+                    "id": b.id,
+                    "source": b.source,
+                    "file_name": b.file_name,
+                    "content_sha256": b.content_sha256,
+                    "finished_at": b.finished_at.isoformat(),
+                }
                 for b in s.batches
             ],
             "newer_batches": list(s.newer_batches),
@@ -270,9 +357,17 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
         "by_klaster": groups(report.by_klaster),
         "by_kategori": groups(report.by_kategori),
         "data_quality": [
-            {"source": q.source, "level": q.level, "code": q.code, "name": q.name,
-             "parent": q.parent, "records": q.records, "nik_filled": q.nik_filled,
-             "nik_valid": q.nik_valid, "duplicates": q.duplicates}
+            {
+                "source": q.source,
+                "level": q.level,
+                "code": q.code,
+                "name": q.name,
+                "parent": q.parent,
+                "records": q.records,
+                "nik_filled": q.nik_filled,
+                "nik_valid": q.nik_valid,
+                "duplicates": q.duplicates,
+            }
             for q in report.quality
         ],
-    }  # fmt: skip
+    }

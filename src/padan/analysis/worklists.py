@@ -115,17 +115,30 @@ def _not_found(
 
 
 _NOT_FOUND_COLUMNS = (
-    "child_id", "no_pengaduan", "nama_anak", "jenis_kelamin", "tanggal_lahir", "usia",
-    "nik_anak", "status_nik", "kode_wilayah", "klaster", "kategori", "perlu_tinjauan",
-    "kandidat_terdekat", "periksa",
-)  # fmt: skip
+    "child_id",
+    "no_pengaduan",
+    "nama_anak",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "usia",
+    "nik_anak",
+    "status_nik",
+    "kode_wilayah",
+    "klaster",
+    "kategori",
+    "perlu_tinjauan",
+    "kandidat_terdekat",
+    "periksa",
+)
 
 
 def _usulan_dtsen(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Worklist:
     return Worklist(
-        "usulan_dtsen", "Usulan DTSEN: anak KPAI yang tidak ditemukan di DTSEN",
-        _NOT_FOUND_COLUMNS, _not_found(con, inputs, "kpai_children_not_in_dtsen"),
-    )  # fmt: skip
+        "usulan_dtsen",
+        "Usulan DTSEN: anak KPAI yang tidak ditemukan di DTSEN",
+        _NOT_FOUND_COLUMNS,
+        _not_found(con, inputs, "kpai_children_not_in_dtsen"),
+    )
 
 
 def _mungkin_terdaftar(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> Worklist:
@@ -133,8 +146,9 @@ def _mungkin_terdaftar(con: duckdb.DuckDBPyConnection, inputs: ReportInputs) -> 
     return Worklist(
         "mungkin_terdaftar",
         "Mungkin terdaftar di DTSEN: anak KPAI yang pasangan DTSEN-nya menunggu pemeriksaan",
-        _NOT_FOUND_COLUMNS, _not_found(con, inputs, "kpai_children_maybe_in_dtsen"),
-    )  # fmt: skip
+        _NOT_FOUND_COLUMNS,
+        _not_found(con, inputs, "kpai_children_maybe_in_dtsen"),
+    )
 
 
 def _eligible(con: duckdb.DuckDBPyConnection, rules: Rules) -> Worklist:
@@ -154,11 +168,22 @@ def _eligible(con: duckdb.DuckDBPyConnection, rules: Rules) -> Worklist:
     """,
     )
     return Worklist(
-        "layak_belum_menerima", "Layak tetapi belum menerima bantuan",
-        ("program", "child_id", "id_individu", "id_keluarga", "nama", "desil", "usia",
-         "kode_wilayah", "no_pengaduan", "perlu_tinjauan"),
+        "layak_belum_menerima",
+        "Layak tetapi belum menerima bantuan",
+        (
+            "program",
+            "child_id",
+            "id_individu",
+            "id_keluarga",
+            "nama",
+            "desil",
+            "usia",
+            "kode_wilayah",
+            "no_pengaduan",
+            "perlu_tinjauan",
+        ),
         rows,
-    )  # fmt: skip
+    )
 
 
 def _atensi(con: duckdb.DuckDBPyConnection) -> Worklist:
@@ -175,11 +200,23 @@ def _atensi(con: duckdb.DuckDBPyConnection) -> Worklist:
     """,
     )
     return Worklist(
-        "tanpa_atensi", "ABH dan korban kekerasan/eksploitasi tanpa ATENSI",
-        ("kelompok", "child_id", "no_pengaduan", "nama_anak", "kategori", "peran_abh", "di_dtsen",
-         "id_individu", "desil", "kode_wilayah", "perlu_tinjauan"),
+        "tanpa_atensi",
+        "ABH dan korban kekerasan/eksploitasi tanpa ATENSI",
+        (
+            "kelompok",
+            "child_id",
+            "no_pengaduan",
+            "nama_anak",
+            "kategori",
+            "peran_abh",
+            "di_dtsen",
+            "id_individu",
+            "desil",
+            "kode_wilayah",
+            "perlu_tinjauan",
+        ),
         rows,
-    )  # fmt: skip
+    )
 
 
 def _disability(con: duckdb.DuckDBPyConnection) -> Worklist:
@@ -194,11 +231,21 @@ def _disability(con: duckdb.DuckDBPyConnection) -> Worklist:
     """,
     )
     return Worklist(
-        "verifikasi_disabilitas", "Verifikasi disabilitas: catatan KPAI dan DTSEN berbeda",
-        ("child_id", "no_pengaduan", "nama_anak", "disabilitas_kpai", "id_individu", "nama_dtsen",
-         "disabilitas_dtsen", "kode_wilayah", "perlu_tinjauan"),
+        "verifikasi_disabilitas",
+        "Verifikasi disabilitas: catatan KPAI dan DTSEN berbeda",
+        (
+            "child_id",
+            "no_pengaduan",
+            "nama_anak",
+            "disabilitas_kpai",
+            "id_individu",
+            "nama_dtsen",
+            "disabilitas_dtsen",
+            "kode_wilayah",
+            "perlu_tinjauan",
+        ),
         rows,
-    )  # fmt: skip
+    )
 
 
 def _inclusion(con: duckdb.DuckDBPyConnection, rules: Rules) -> Worklist:
@@ -218,10 +265,18 @@ def _inclusion(con: duckdb.DuckDBPyConnection, rules: Rules) -> Worklist:
     return Worklist(
         "sinyal_inklusi",
         f"Sinyal inklusi: bantuan diterima pada desil ≥ {rules.inclusion.min_desil}",
-        ("child_id", "id_individu", "id_keluarga", "nama", "desil", "bantuan", "kode_wilayah",
-         "perlu_tinjauan"),
+        (
+            "child_id",
+            "id_individu",
+            "id_keluarga",
+            "nama",
+            "desil",
+            "bantuan",
+            "kode_wilayah",
+            "perlu_tinjauan",
+        ),
         rows,
-    )  # fmt: skip
+    )
 
 
 def build_worklists(
@@ -229,7 +284,11 @@ def build_worklists(
 ) -> dict[str, Worklist]:
     """Every worklist for the children of the ``child`` table (names included)."""
     lists = [
-        _usulan_dtsen(con, inputs), _mungkin_terdaftar(con, inputs), _eligible(con, rules),
-        _atensi(con), _disability(con), _inclusion(con, rules),
-    ]  # fmt: skip
+        _usulan_dtsen(con, inputs),
+        _mungkin_terdaftar(con, inputs),
+        _eligible(con, rules),
+        _atensi(con),
+        _disability(con),
+        _inclusion(con, rules),
+    ]
     return {w.key: w for w in lists}

@@ -44,9 +44,11 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
     ]
     for b in s.batches:
         rows.append(
-            (f"Batch {b.id} ({b.source})",
-             f"{b.file_name}, sha256 {b.content_sha256[:12]}, {b.finished_at:%Y-%m-%d %H:%M}")
-        )  # fmt: skip
+            (
+                f"Batch {b.id} ({b.source})",
+                f"{b.file_name}, sha256 {b.content_sha256[:12]}, {b.finished_at:%Y-%m-%d %H:%M}",
+            )
+        )
     if s.newer_batches:
         rows.append(
             (

@@ -103,9 +103,14 @@ def translate_errors() -> Iterator[None]:
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A Rich progress bar on stderr (hidden when stderr is not a terminal)."""
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not sys.stderr.isatty(),
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
     with bar:
         task = bar.add_task(label, total=None)
 

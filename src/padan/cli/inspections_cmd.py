@@ -59,8 +59,13 @@ def inspection_add(
     db: DbOption = None,
 ) -> None:
     """Record a supervision visit and its findings (all checked first; nothing stored on error)."""
-    flags = {"id_lembaga": lembaga, "checklist": checklist, "tanggal": date,
-             "petugas": inspector, "catatan": note}  # fmt: skip
+    flags = {
+        "id_lembaga": lembaga,
+        "checklist": checklist,
+        "tanggal": date,
+        "petugas": inspector,
+        "catatan": note,
+    }
     with translate_errors():
         if file is not None:
             if any(v is not None for v in flags.values()) or finding:
@@ -75,8 +80,10 @@ def inspection_add(
         return
     i = result.inspection
     state = "Recorded" if result.created else "Already recorded (same input); nothing changed:"
-    out.print(f"{state} inspection {i.id} of {i.id_lembaga} on {i.visited_on} "
-              f"({len(i.findings)} findings).")  # fmt: skip
+    out.print(
+        f"{state} inspection {i.id} of {i.id_lembaga} on {i.visited_on} "
+        f"({len(i.findings)} findings)."
+    )
 
 
 @inspections_app.command("list")
@@ -92,15 +99,22 @@ def inspection_list(
         _json([asdict(i) for i in found])
         return
     table = Table(title="Pengawasan / Inspections")
-    for name in ("#", "lembaga", "tanggal", "checklist", "petugas", "temuan (id butir keparahan "
-                 "status batas)"):  # fmt: skip
+    for name in (
+        "#",
+        "lembaga",
+        "tanggal",
+        "checklist",
+        "petugas",
+        "temuan (id butir keparahan status batas)",
+    ):
         table.add_column(name)
     for i in found:
         findings = "\n".join(
             f"#{f.id} {f.item_code} {f.severity} {f.status} {f.due_on or '-'}" for f in i.findings
         )
-        table.add_row(str(i.id), i.id_lembaga, str(i.visited_on), i.checklist_id, i.inspector,
-                      findings or "-")  # fmt: skip
+        table.add_row(
+            str(i.id), i.id_lembaga, str(i.visited_on), i.checklist_id, i.inspector, findings or "-"
+        )
     out.print(table)
 
 

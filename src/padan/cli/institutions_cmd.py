@@ -126,10 +126,15 @@ def list_cmd(
         table.add_column(name)
     for r in rows:
         table.add_row(
-            r["id_lembaga"], r["nama_lembaga"], r["jenis"], r["kode_wilayah"],
-            r["status_izin"] or "-", r["akreditasi"] or "-", str(r["berlaku_sampai"] or "-"),
+            r["id_lembaga"],
+            r["nama_lembaga"],
+            r["jenis"],
+            r["kode_wilayah"],
+            r["status_izin"] or "-",
+            r["akreditasi"] or "-",
+            str(r["berlaku_sampai"] or "-"),
             f"{_n(r['jumlah_anak'])}/{_n(r['kapasitas'])}",
-        )  # fmt: skip
+        )
     out.print(table)
 
 
@@ -217,8 +222,15 @@ def risk(
     for name in ("#", "id", "nama", "jenis", "wilayah", "skor", "alasan / reasons"):
         table.add_column(name)
     for a in ranked:
-        table.add_row(str(a.rank), a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah,
-                      str(a.score), "\n".join(a.reasons) or "-")  # fmt: skip
+        table.add_row(
+            str(a.rank),
+            a.id_lembaga,
+            a.nama_lembaga,
+            a.jenis,
+            a.kode_wilayah,
+            str(a.score),
+            "\n".join(a.reasons) or "-",
+        )
     out.print(table)
 
 
@@ -237,17 +249,29 @@ def indicators(
         _json([r.as_dict() for r in rows])
         return
     table = Table(title="Indikator lembaga per wilayah / Institution indicators by region")
-    heads = ("wilayah", "lembaga", "% berizin", "% terakreditasi", "rumah aman",
-             "anak/peksos", "pengawasan terlambat", "temuan berat terbuka")  # fmt: skip
+    heads = (
+        "wilayah",
+        "lembaga",
+        "% berizin",
+        "% terakreditasi",
+        "rumah aman",
+        "anak/peksos",
+        "pengawasan terlambat",
+        "temuan berat terbuka",
+    )
     for name in heads:
         table.add_column(name, justify="right")
     for r in rows:
         table.add_row(
-            r.kode_wilayah, str(r.institutions), _pct(r.share_licensed), _pct(r.share_accredited),
+            r.kode_wilayah,
+            str(r.institutions),
+            _pct(r.share_licensed),
+            _pct(r.share_accredited),
             str(r.safe_houses),
             f"{r.children_per_social_worker:.1f}" if r.children_per_social_worker else "-",
-            str(r.inspections_overdue), str(r.open_severe_findings),
-        )  # fmt: skip
+            str(r.inspections_overdue),
+            str(r.open_severe_findings),
+        )
     out.print(table)
 
 
@@ -259,8 +283,10 @@ def checklists_cmd(as_json: JsonOption = False) -> None:
         _json([asdict(c) for c in found.values()])
         return
     for checklist in found.values():
-        table = Table(title=f"{checklist.id} v{checklist.version}: {checklist.title_id} "
-                      f"({', '.join(checklist.applies_to)})")  # fmt: skip
+        table = Table(
+            title=f"{checklist.id} v{checklist.version}: {checklist.title_id} "
+            f"({', '.join(checklist.applies_to)})"
+        )
         for name in ("butir", "tema", "keparahan", "uraian", "sumber"):
             table.add_column(name)
         for item in checklist.items:
@@ -328,8 +354,12 @@ def review_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     for name in ("A", "B", "probability", "why"):
         table.add_column(name)
     for i in items:
-        table.add_row(i.id_a, i.id_b, f"{i.match_probability:.3f}",
-                      i.reason + (" (unsure before)" if i.unsure_before else ""))  # fmt: skip
+        table.add_row(
+            i.id_a,
+            i.id_b,
+            f"{i.match_probability:.3f}",
+            i.reason + (" (unsure before)" if i.unsure_before else ""),
+        )
     out.print(table)
 
 

@@ -81,11 +81,16 @@ def link(
     settings = get_settings(database_url=db, model_path=model, linkage_engine=engine)
     with translate_errors():
         summary = run_linkage(
-            store_from(db), model_path=settings.model_path, retrain=retrain,
-            link_threshold=link_threshold, review_threshold=review_threshold, seed=seed, full=full,
+            store_from(db),
+            model_path=settings.model_path,
+            retrain=retrain,
+            link_threshold=link_threshold,
+            review_threshold=review_threshold,
+            seed=seed,
+            full=full,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
             engine=engine_from_settings(settings),
-        )  # fmt: skip
+        )
     if as_json:
         out.print_json(json.dumps(run_figures(summary)))
         return
@@ -95,17 +100,25 @@ def link(
 def run_figures(summary: RunSummary) -> dict[str, object]:
     """The JSON of ``padan link --json``."""
     return {
-        "run_id": summary.run_id, "records": summary.records, "children": summary.children,
-        "pairs": summary.pairs, "review": summary.review, "trained": summary.trained,
-        "model": str(summary.model_path), "events": summary.events,
-        "incremental": summary.incremental, "scored_records": summary.scored_records,
-        "new_links": summary.new_links, "changed_attributes": summary.changed_attributes,
+        "run_id": summary.run_id,
+        "records": summary.records,
+        "children": summary.children,
+        "pairs": summary.pairs,
+        "review": summary.review,
+        "trained": summary.trained,
+        "model": str(summary.model_path),
+        "events": summary.events,
+        "incremental": summary.incremental,
+        "scored_records": summary.scored_records,
+        "new_links": summary.new_links,
+        "changed_attributes": summary.changed_attributes,
         "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},
         "model_info": (
             summary.model.figures(trained_this_run=summary.trained) if summary.model else None
         ),
-        "retrained_because": summary.retrained_because, "drift": list(summary.drift),
-    }  # fmt: skip
+        "retrained_because": summary.retrained_because,
+        "drift": list(summary.drift),
+    }
 
 
 def render_run(summary: RunSummary) -> None:
@@ -113,8 +126,12 @@ def render_run(summary: RunSummary) -> None:
     table = Table(title=f"Linkage run {summary.run_id}")
     table.add_column("")
     table.add_column("", justify="right")
-    for key, value in (("records", summary.records), ("children", summary.children),
-                       ("pairs", summary.pairs), ("review", summary.review)):  # fmt: skip
+    for key, value in (
+        ("records", summary.records),
+        ("children", summary.children),
+        ("pairs", summary.pairs),
+        ("review", summary.review),
+    ):
         table.add_row(key, f"{value:,}")
     mode = "incremental (what changed)" if summary.incremental else "full"
     table.add_row("mode", f"{mode}: {summary.scored_records:,} records scored")
@@ -164,10 +181,14 @@ def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
         store = store_from(db)
         links = store.child_links(_latest_run(store))
     rows = (
-        (x.source, x.source_id, x.child_id,
-         "" if x.match_probability is None else f"{x.match_probability:.6f}")
+        (
+            x.source,
+            x.source_id,
+            x.child_id,
+            "" if x.match_probability is None else f"{x.match_probability:.6f}",
+        )
         for x in links
-    )  # fmt: skip
+    )
     write_csv(out_file, ["source", "source_id", "child_id", "match_probability"], rows)
     out.print(f"Wrote {len(links):,} records to {out_file}")
 
@@ -223,15 +244,19 @@ def _render_errors(title: str, errors: list[WrongPair]) -> None:
 def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int | None]:
     """The JSON of ``padan evaluate --json``; a share with nothing to measure (0/0) is ``null``."""
     return {
-        "records": metrics.records, "true_pairs": metrics.true_pairs,
-        "predicted_pairs": metrics.predicted_pairs, "correct_pairs": metrics.correct_pairs,
-        "precision": share_json(metrics.precision), "recall": share_json(metrics.recall),
-        "f1": share_json(metrics.f1), "exact_clusters": metrics.exact_clusters,
+        "records": metrics.records,
+        "true_pairs": metrics.true_pairs,
+        "predicted_pairs": metrics.predicted_pairs,
+        "correct_pairs": metrics.correct_pairs,
+        "precision": share_json(metrics.precision),
+        "recall": share_json(metrics.recall),
+        "f1": share_json(metrics.f1),
+        "exact_clusters": metrics.exact_clusters,
         "true_entities": metrics.true_entities,
         "kpai_in_dtsen": metrics.kpai_in_dtsen,
         "kpai_recall_in_dtsen": share_json(metrics.kpai_recall),
         "kpai_precision_in_dtsen": share_json(metrics.kpai_precision),
-    }  # fmt: skip
+    }
 
 
 def render_metrics(metrics: PairwiseMetrics) -> None:
@@ -271,8 +296,13 @@ def explain(
     table.add_row("prior", "", "", "", f"{explanation.prior_weight:+.2f}")
     for part in explanation.parts:
         colour = "green" if part.match_weight > 0 else "red" if part.match_weight < 0 else "dim"
-        table.add_row(part.comparison, part.level, part.value_a or "–", part.value_b or "–",
-                      f"[{colour}]{part.match_weight:+.2f}[/]")  # fmt: skip
+        table.add_row(
+            part.comparison,
+            part.level,
+            part.value_a or "–",
+            part.value_b or "–",
+            f"[{colour}]{part.match_weight:+.2f}[/]",
+        )
     table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
     out.print(table)
     out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")

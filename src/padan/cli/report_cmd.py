@@ -23,9 +23,14 @@ __all__ = ["institution_sheets", "render_report", "report", "write_report_files"
 
 
 def write_report_files(
-    report: Report, xlsx: Path, labels: dict[str, str], *, suppress_small: bool, worklists: bool,
+    report: Report,
+    xlsx: Path,
+    labels: dict[str, str],
+    *,
+    suppress_small: bool,
+    worklists: bool,
     institutions: Sequence[DisplayTable] = (),
-) -> tuple[Path, Path]:  # fmt: skip
+) -> tuple[Path, Path]:
     """Write ``xlsx`` and the HTML summary beside it (same name, ``.html``); returns both."""
     # openpyxl, Jinja2 and the chart libraries load here, not on every padan command.
     from padan.analysis.html import write_html
@@ -113,9 +118,13 @@ def report(
         loaded = load_rules(rules)
         store = store_from(db)
         result = build_report(
-            store, region=region, rules=loaded, worklists=worklists,
-            actor=getpass.getuser() if worklists else None, purpose=purpose,
-        )  # fmt: skip
+            store,
+            region=region,
+            rules=loaded,
+            worklists=worklists,
+            actor=getpass.getuser() if worklists else None,
+            purpose=purpose,
+        )
         files = (
             write_report_files(
                 result,

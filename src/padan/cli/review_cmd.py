@@ -44,9 +44,13 @@ def list_queue(
         table.add_column(name)
     for item in items:
         why = "guard refused the merge" if item.reason == "refused" else "between thresholds"
-        table.add_row(item.uid_a, item.uid_b, f"{item.match_probability:.3f}",
-                      why + (" (unsure before)" if item.unsure_before else ""),
-                      _IMPACT.get(item.impact, item.impact))  # fmt: skip
+        table.add_row(
+            item.uid_a,
+            item.uid_b,
+            f"{item.match_probability:.3f}",
+            why + (" (unsure before)" if item.unsure_before else ""),
+            _IMPACT.get(item.impact, item.impact),
+        )
     out.print(table)
     out.print(
         "Order: pairs that change a gap indicator first, then those that change a KPAI child, "

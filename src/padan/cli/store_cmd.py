@@ -94,8 +94,12 @@ def render_quarantine(entries: list[QuarantineEntry]) -> None:
     for name in headings if single else ["batch", "file", *headings]:
         table.add_column(name, overflow="fold")
     for e in entries:
-        cells = [str(e.row_number), e.column or "(baris)", (e.value or "")[:40],
-                 f"{e.reason_id}\n[dim]{e.reason_en}[/]"]  # fmt: skip
+        cells = [
+            str(e.row_number),
+            e.column or "(baris)",
+            (e.value or "")[:40],
+            f"{e.reason_id}\n[dim]{e.reason_en}[/]",
+        ]
         table.add_row(*cells) if single else table.add_row(str(e.batch_id), e.file_name, *cells)
     out.print(table)
 
@@ -109,12 +113,30 @@ def export_quarantine(
     """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised)."""
     with translate_errors():
         entries = store_from(db).quarantine_entries(batch_id=batch)
-    header = ["batch_id", "file", "row_number", "column", "value", "reason", "alasan",
-              "reason_en", "raw"]  # fmt: skip
+    header = [
+        "batch_id",
+        "file",
+        "row_number",
+        "column",
+        "value",
+        "reason",
+        "alasan",
+        "reason_en",
+        "raw",
+    ]
     rows = (
-        (e.batch_id, e.file_name, e.row_number, e.column, e.value, e.reason, e.reason_id,
-         e.reason_en, e.raw)
+        (
+            e.batch_id,
+            e.file_name,
+            e.row_number,
+            e.column,
+            e.value,
+            e.reason,
+            e.reason_id,
+            e.reason_en,
+            e.raw,
+        )
         for e in entries
-    )  # fmt: skip
+    )
     write_csv(out_file, header, rows, bom=True)
     out.print(f"Wrote {len(entries):,} quarantine entries to {out_file}")

@@ -83,10 +83,15 @@ def synth(
 
     with translate_errors(), progress_bar("Generating") as progress:
         summary = generate(
-            out_dir, households=households, seed=seed, regions=_regions(regions),
-            rows_per_complaint=rows_per_complaint, profile=profile, dense=dense,
+            out_dir,
+            households=households,
+            seed=seed,
+            regions=_regions(regions),
+            rows_per_complaint=rows_per_complaint,
+            profile=profile,
+            dense=dense,
             progress=progress,
-        )  # fmt: skip
+        )
     table = Table(title=f"Synthetic data in {summary.out_dir}")
     table.add_column("file")
     table.add_column("rows", justify="right")
@@ -137,9 +142,10 @@ def demo(
         broken_batch = summary.batch_id
         render_quarantine(store.quarantine_entries(batch_id=broken_batch))
         run = run_linkage(
-            store, model_path=get_settings(database_url=db).model_path,
+            store,
+            model_path=get_settings(database_url=db).model_path,
             progress=lambda message: err.print(f"[dim]{message}…[/]"),
-        )  # fmt: skip
+        )
         render_run(run)
         render_metrics(evaluate_run(store, run.run_id, read_truth(data.files["truth"])))
         _institutions(store, data.files["lembaga_truth"])
@@ -147,9 +153,13 @@ def demo(
         report = build_report(store, rules=rules)
         labels = indicator_labels(rules)
         xlsx, html = write_report_files(
-            report, out_dir / "laporan.xlsx", labels, suppress_small=True, worklists=False,
+            report,
+            out_dir / "laporan.xlsx",
+            labels,
+            suppress_small=True,
+            worklists=False,
             institutions=institution_sheets(store, report),
-        )  # fmt: skip
+        )
         render_report(report, labels)
     out.print(
         f"\nLaporan: [bold]{xlsx}[/]   Ringkasan HTML: [bold]{html}[/]\n"
@@ -180,6 +190,13 @@ def _institutions(store: Store, truth: Path) -> None:
         table.add_column(column, justify="right" if column in ("#", "skor") else "left")
     for a in worklist(store, limit=_DEMO_TOP):
         more = f" (+{len(a.reasons) - 2} lagi)" if len(a.reasons) > 2 else ""
-        table.add_row(str(a.rank), a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah,
-                      str(a.score), "; ".join(a.reasons[:2]) + more)  # fmt: skip
+        table.add_row(
+            str(a.rank),
+            a.id_lembaga,
+            a.nama_lembaga,
+            a.jenis,
+            a.kode_wilayah,
+            str(a.score),
+            "; ".join(a.reasons[:2]) + more,
+        )
     out.print(table)

@@ -88,8 +88,15 @@ def audit_list(
     for name in ("id", "at", "user", "role", "action", "target", "purpose"):
         table.add_column(name)
     for e in entries:
-        table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.username, e.role,
-                      e.action, e.target, e.purpose)  # fmt: skip
+        table.add_row(
+            str(e.id),
+            e.at.isoformat(timespec="seconds"),
+            e.username,
+            e.role,
+            e.action,
+            e.target,
+            e.purpose,
+        )
     out.print(table)
 
 
@@ -119,9 +126,16 @@ def serve(
         os.environ.update(settings.environment())
         # A worker imports the whole app before it answers the supervisor's health check;
         # on a busy machine that takes longer than uvicorn's 5 s, and it would be killed.
-        uvicorn.run("padan.web.app:app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", access_log=False,
-                    timeout_worker_healthcheck=60)  # fmt: skip
+        uvicorn.run(
+            "padan.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+            timeout_worker_healthcheck=60,
+        )
         return
     app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -47,22 +47,25 @@ _ABDUL_SUN_RE: Final = re.compile("abdul(?=[tdrzsnl])")
 _ITEM_RE: Final = re.compile(r"[a-z]+\.?|,")
 _KONSULTAN_RE: Final = re.compile(r"\(\s*k\s*\)", re.IGNORECASE)  # the (K) of Sp.P(K)
 
-# fmt: off
+
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text``: long word lists stay a paragraph, not a column."""
+    return tuple(text.split())
+
+
 # Old spellings whose only marker is j = /y/ (common Arabic given names, Jogja, the Balinese
 # first-born name Wajan).
-_OLD_J_TOKENS: Final = frozenset({
-    "jusuf", "jahja", "jahya", "jakub", "junus", "jasin", "jazid", "jogja", "jogjakarta",
-    "wajan",
-})
-# ch that is /k/ or /tʃ/, not old /x/; compared after the pre-ch rules (see _CH_KEEP).
-_CH_KEEP_RAW: Final = (
-    "michael", "michelle", "mitchell", "richard", "rachel", "charles", "charlie", "charlotte",
-    "chelsea", "cheryl", "chandra", "chintya", "chika", "chacha",
+_OLD_J_TOKENS: Final = frozenset(
+    _words("jusuf jahja jahya jakub junus jasin jazid jogja jogjakarta wajan")
 )
-_MUHAMMAD: Final = (
-    "muhammad", "muhamad", "muhammed", "muhamed", "mohammad", "mohamad", "mohammed", "mohamed",
-    "mochammad", "mochamad", "mokhammad", "mokhamad", "muchammad", "muchamad", "mukhamad",
-    "muhamat", "mohamat", "moh", "muh", "mhd", "md", "mohd",
+# ch that is /k/ or /tʃ/, not old /x/; compared after the pre-ch rules (see _CH_KEEP).
+_CH_KEEP_RAW: Final = _words(
+    "michael michelle mitchell richard rachel charles charlie charlotte chelsea cheryl "
+    "chandra chintya chika chacha"
+)
+_MUHAMMAD: Final = _words(
+    "muhammad muhamad muhammed muhamed mohammad mohamad mohammed mohamed mochammad mochamad "
+    "mokhammad mokhamad muchammad muchamad mukhamad muhamat mohamat moh muh mhd md mohd"
 )
 _ALIASES: Final = {
     **dict.fromkeys(_MUHAMMAD, "muhammad"),
@@ -79,18 +82,26 @@ _EXTRA_PREFIX: Final = ("an", "ny")  # KPAI "An." (anak), "Ny." (nyonya): not in
 _AMD_FIELDS: Final = frozenset({"kep", "keb", "kes", "kom", "ak", "farm", "gz", "rad", "ft", "par"})
 # Balinese abbreviations after I/Ni ("I Md. Sudarma"); "md" alone stays Muhammad.
 _BALI_ABBR: Final = {
-    "md": "made", "ny": "nyoman", "wy": "wayan", "kt": "ketut", "gd": "gede", "kd": "kadek",
-    "pt": "putu", "gst": "gusti", "kmg": "komang",
+    "md": "made",
+    "ny": "nyoman",
+    "wy": "wayan",
+    "kt": "ketut",
+    "gd": "gede",
+    "kd": "kadek",
+    "pt": "putu",
+    "gst": "gusti",
+    "kmg": "komang",
 }
 # Leading tokens shared by many unrelated people: Balinese I/Ni, birth-order names and caste
 # titles, which a Balinese name is made of before its own part (I Gusti Ngurah Made Agus).
-_BALI_LEAD: Final = frozenset({
-    "i", "ni", "ida", "anak", "agung", "cokorda", "dewa", "desak", "gusti", "ngurah", "bagus",
-    "wayan", "putu", "gede", "luh", "made", "kadek", "nengah", "nyoman", "komang", "ketut",
-})
+_BALI_LEAD: Final = frozenset(
+    _words(
+        "i ni ida anak agung cokorda dewa desak gusti ngurah bagus wayan putu gede luh made "
+        "kadek nengah nyoman komang ketut"
+    )
+)
 _SHARED_LEAD: Final = frozenset({"muhammad"})
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
-# fmt: on
 
 
 class _Titles(NamedTuple):

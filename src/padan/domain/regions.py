@@ -175,10 +175,11 @@ def _successors() -> dict[str, str]:
             continue
         parent = successors.get(region.parent or "", region.parent)
         found = [
-            c for c in by_name.get((region.level, _plain(region.name)), [])
+            c
+            for c in by_name.get((region.level, _plain(region.name)), [])
             if _same_kind(c, region.code)
             and (region.level == "regency" or c.rsplit(".", 1)[0] == parent)
-        ]  # fmt: skip
+        ]
         if len(found) > 1:  # Sorong: Kab. 92.01 → 96.01, Kota 92.71 → 96.71
             found = [c for c in found if c[-2:] == region.code[-2:]] or found
         if len(found) == 1:

@@ -29,13 +29,30 @@ UNKNOWN_MARKERS: Final = frozenset(
 )
 
 _SEX: Final[dict[str, Literal["L", "P"]]] = {
-    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "laki": "L",
-    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P",
-}  # fmt: skip
+    "l": "L",
+    "lk": "L",
+    "laki-laki": "L",
+    "laki laki": "L",
+    "lakilaki": "L",
+    "laki": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+}
 _FLAG: Final[dict[str, bool]] = {
-    "1": True, "0": False, "ya": True, "tidak": False, "y": True, "t": False, "n": False,
-    "true": True, "false": False, "1.0": True, "0.0": False,
-}  # fmt: skip
+    "1": True,
+    "0": False,
+    "ya": True,
+    "tidak": False,
+    "y": True,
+    "t": False,
+    "n": False,
+    "true": True,
+    "false": False,
+    "1.0": True,
+    "0.0": False,
+}
 
 KLASTER: Final = ("I", "II", "III", "IV", "V")
 KATEGORI_PASAL59: Final = tuple("abcdefghijklmno")
@@ -43,8 +60,15 @@ PERAN_ABH: Final = ("pelaku", "korban", "saksi")
 RAGAM_DISABILITAS: Final = ("FISIK", "INTELEKTUAL", "MENTAL", "SENSORIK", "GANDA")
 STATUS_PENANGANAN: Final = ("baru", "proses", "selesai")
 HUBUNGAN_KELUARGA: Final = (
-    "KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "FAMILI LAIN", "LAINNYA",
-)  # fmt: skip
+    "KEPALA KELUARGA",
+    "ISTRI",
+    "SUAMI",
+    "ANAK",
+    "CUCU",
+    "ORANG TUA",
+    "FAMILI LAIN",
+    "LAINNYA",
+)
 #: Whether a DTSEN NIK was verified against Dukcapil (exchange format v1.1).
 STATUS_PADAN: Final = ("PADAN", "TIDAK_PADAN")
 STATUS_SEKOLAH: Final = ("SEKOLAH", "TIDAK SEKOLAH", "PUTUS SEKOLAH", "BELUM SEKOLAH")

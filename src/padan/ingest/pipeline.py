@@ -81,17 +81,34 @@ def ingest_file(
     previous = store.find_batch(extract.source, content_key)
     if previous is not None:
         return IngestSummary(
-            extract.source, str(path), info.format, info.encoding, content_key, previous.id,
-            previous.rows_read, previous.rows_accepted, previous.rows_quarantined,
-            previous.rows_superseding, True, 0, previous.flag_counts,
-        )  # fmt: skip
+            extract.source,
+            str(path),
+            info.format,
+            info.encoding,
+            content_key,
+            previous.id,
+            previous.rows_read,
+            previous.rows_accepted,
+            previous.rows_quarantined,
+            previous.rows_superseding,
+            True,
+            0,
+            previous.flag_counts,
+        )
     table = open_table(info, sheet=column_map.sheet)
     sources = _resolve_columns(extract, table.header, column_map, path)
     today = today or dt.date.today()
     new = NewBatch(
-        extract.source, extract.name, path.name, info.format, info.encoding, content_key,
-        column_map.text, dt.datetime.now(dt.UTC), __version__,
-    )  # fmt: skip
+        extract.source,
+        extract.name,
+        path.name,
+        info.format,
+        info.encoding,
+        content_key,
+        column_map.text,
+        dt.datetime.now(dt.UTC),
+        __version__,
+    )
     workers = worker_count(info) if workers is None else workers
     with (
         no_cyclic_gc(),
@@ -127,10 +144,21 @@ def ingest_file(
         if progress:
             progress(table.total, table.total)
     return IngestSummary(
-        extract.source, str(path), info.format, info.encoding, content_key, writer.batch_id,
-        run.read, run.accepted, run.rejected, superseded, False, table.blank[0],
-        dict(sorted(run.flags.items())), dict(sorted(run.reasons.items())),
-    )  # fmt: skip
+        extract.source,
+        str(path),
+        info.format,
+        info.encoding,
+        content_key,
+        writer.batch_id,
+        run.read,
+        run.accepted,
+        run.rejected,
+        superseded,
+        False,
+        table.blank[0],
+        dict(sorted(run.flags.items())),
+        dict(sorted(run.reasons.items())),
+    )
 
 
 def _combined(info: FileInfo, mapping: Mapping) -> str:
@@ -149,9 +177,11 @@ def _resolve_columns(
             sources[name] = wanted
         elif name in mapping.columns:
             raise FileLevelError(
-                str(path), f"the mapping names column {wanted!r} for {name}, but the file has no "
-                f"such header (headers: {', '.join(header)})", "Correct the mapping file.",
-            )  # fmt: skip
+                str(path),
+                f"the mapping names column {wanted!r} for {name}, but the file has no "
+                f"such header (headers: {', '.join(header)})",
+                "Correct the mapping file.",
+            )
     missing = [c for c in extract.required if c not in sources]
     if missing:
         raise FileLevelError(
@@ -222,11 +252,17 @@ class _Run:
         for issue in issues:
             reason = describe(issue.reason)
             self.reasons[f"{issue.column}:{issue.reason}" if issue.column else issue.reason] += 1
-            self.quarantined.append({
-                "row_number": number, "column_name": issue.column or None,
-                "value": issue.value[:1000], "reason": issue.reason, "reason_id": reason.id,
-                "reason_en": reason.en, "raw": raw_json,
-            })  # fmt: skip
+            self.quarantined.append(
+                {
+                    "row_number": number,
+                    "column_name": issue.column or None,
+                    "value": issue.value[:1000],
+                    "reason": issue.reason,
+                    "reason_id": reason.id,
+                    "reason_en": reason.en,
+                    "raw": raw_json,
+                }
+            )
 
 
 def _taken(run: _Run) -> Rows:

@@ -15,9 +15,20 @@ from padan.errors import InputError
 __all__ = ["EXTRACTS", "Column", "Extract", "extract_for"]
 
 Kind = Literal[
-    "id", "date", "nik", "kk", "name", "text", "sex", "region", "code", "count", "desil",
-    "flag01", "age",
-]  # fmt: skip
+    "id",
+    "date",
+    "nik",
+    "kk",
+    "name",
+    "text",
+    "sex",
+    "region",
+    "code",
+    "count",
+    "desil",
+    "flag01",
+    "age",
+]
 
 
 _DERIVED: Final = {

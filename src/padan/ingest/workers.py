@@ -86,9 +86,11 @@ def judges(
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker,
+        workers,
+        mp_context=context,
+        initializer=_start_worker,
         initargs=args,
-    )  # fmt: skip
+    )
     try:
         yield lambda rows: pool.submit(_judge_in_worker, rows)
     finally:

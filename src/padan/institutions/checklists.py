@@ -110,8 +110,9 @@ def _parse(data: dict[str, Any], where: str) -> Checklist:
 def checklists() -> dict[str, Checklist]:
     """The checklists shipped with Padan, by id."""
     found: dict[str, Checklist] = {}
-    for entry in sorted(resources.files("padan.institutions").joinpath("checklists").iterdir(),
-                        key=lambda e: e.name):  # fmt: skip
+    for entry in sorted(
+        resources.files("padan.institutions").joinpath("checklists").iterdir(), key=lambda e: e.name
+    ):
         if entry.name.endswith(".toml"):
             checklist = _parse(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
             found[checklist.id] = checklist

@@ -81,8 +81,10 @@ def dedup_institutions(
     started = dt.datetime.now(dt.UTC)
     registry = InstitutionStore(store)
     records = registry.institutions()
-    rows = [InstitutionRow(r.id_lembaga, r.nama_lembaga, r.jenis, r.kode_wilayah, r.alamat)
-            for r in records]  # fmt: skip
+    rows = [
+        InstitutionRow(r.id_lembaga, r.nama_lembaga, r.jenis, r.kode_wilayah, r.alamat)
+        for r in records
+    ]
     scored = score_institution_pairs(rows, threshold=review_threshold)
     known = {r.id_lembaga for r in records}
     same, different = _decisions(store, known)
@@ -97,21 +99,39 @@ def dedup_institutions(
     )
     refused = {(a, b) for a, b, _ in clusters.refused}
     decided = [
-        (a, b, p, "refused" if (a, b) in refused else
-         "link" if p >= link_threshold or (a, b) in same else "review")
+        (
+            a,
+            b,
+            p,
+            "refused"
+            if (a, b) in refused
+            else "link"
+            if p >= link_threshold or (a, b) in same
+            else "review",
+        )
         for (a, b), p in sorted(pairs.items())
-    ]  # fmt: skip
+    ]
     groups = sorted(sorted(g) for g in clusters.members().values())
     # The representative id of each group: its smallest id (stable from run to run).
     root = {uid: group[0] for group in groups for uid in group}
-    run = DedupRun(0, started, dt.datetime.now(dt.UTC), link_threshold, review_threshold,
-                   len(known), len(groups))  # fmt: skip
+    run = DedupRun(
+        0,
+        started,
+        dt.datetime.now(dt.UTC),
+        link_threshold,
+        review_threshold,
+        len(known),
+        len(groups),
+    )
     run_id = registry.save_dedup_run(run, decided, root)
     return DedupSummary(
-        run_id, len(known), len(groups),
-        sum(d[3] == "link" for d in decided), sum(d[3] != "link" for d in decided),
+        run_id,
+        len(known),
+        len(groups),
+        sum(d[3] == "link" for d in decided),
+        sum(d[3] != "link" for d in decided),
         [g for g in groups if len(g) > 1],
-    )  # fmt: skip
+    )
 
 
 def institution_review_queue(store: Store) -> list[InstitutionReviewItem]:
@@ -149,8 +169,14 @@ def decide_institutions(
         raise InputError(f"both ids are {a}; give two different institutions")
     for uid in (a, b):
         get_institution(store, uid)
-    made = ReviewDecision(_PREFIX + a, _PREFIX + b, decision, reviewer.strip(), reason.strip(),
-                          dt.datetime.now(dt.UTC))  # fmt: skip
+    made = ReviewDecision(
+        _PREFIX + a,
+        _PREFIX + b,
+        decision,
+        reviewer.strip(),
+        reason.strip(),
+        dt.datetime.now(dt.UTC),
+    )
     store.add_review_decision(made)
     return made
 

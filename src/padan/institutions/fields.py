@@ -27,8 +27,11 @@ ACCREDITATION_YEARS: Final = {"A": 5, "B": 3, "C": 2}
 _REQUIRED: Final = ("nama_lembaga", "jenis", "kode_wilayah")
 _CODES: Final = {"jenis": v.JENIS_LEMBAGA, "status_izin": v.STATUS_IZIN, "akreditasi": v.AKREDITASI}
 _COUNTS: Final = (
-    "kapasitas", "jumlah_anak", "jumlah_pekerja_sosial", "jumlah_pekerja_sosial_bersertifikat",
-)  # fmt: skip
+    "kapasitas",
+    "jumlah_anak",
+    "jumlah_pekerja_sosial",
+    "jumlah_pekerja_sosial_bersertifikat",
+)
 
 
 def accreditation_expiry(grade: str | None, accredited_on: dt.date | None) -> dt.date | None:

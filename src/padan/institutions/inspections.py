@@ -126,8 +126,9 @@ def record_inspection(
         raise InputError("inspection not recorded: " + "; ".join(problems))
     assert visited is not None
     notes = str(data.get("catatan") or "").strip() or None
-    key = json.dumps([uid, checklist.id, visited.isoformat(), inspector, notes, findings],
-                     default=str)  # fmt: skip
+    key = json.dumps(
+        [uid, checklist.id, visited.isoformat(), inspector, notes, findings], default=str
+    )
     sha = hashlib.sha256(key.encode()).hexdigest()
     registry = InstitutionStore(store)
     inspection_id, created = registry.add_inspection(

@@ -112,8 +112,9 @@ def create_institution(
     record = InstitutionRecord(uid, **given, origin="form")
     diff = {f: [None, _plain(val)] for f, val in values.items() if val is not None}
     now = dt.datetime.now(dt.UTC)
-    registry.save_changes([(record, HistoryEntry(uid, 1, now, by.strip(), "form", diff, reason),
-                            None, None)])  # fmt: skip
+    registry.save_changes(
+        [(record, HistoryEntry(uid, 1, now, by.strip(), "form", diff, reason), None, None)]
+    )
     return replace(record, updated_at=now)
 
 
@@ -142,8 +143,11 @@ def update_institution(
             f"institution {id_lembaga!r} is at version {old.version}, the form showed "
             f"{expected_version}; reload it and apply the change again"
         )
-    diff = {f: [_plain(getattr(old, f)), _plain(val)] for f, val in values.items()
-            if getattr(old, f) != val}  # fmt: skip
+    diff = {
+        f: [_plain(getattr(old, f)), _plain(val)]
+        for f, val in values.items()
+        if getattr(old, f) != val
+    }
     if not diff:
         return old
     record = replace(old, **values, version=old.version + 1)

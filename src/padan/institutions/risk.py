@@ -88,15 +88,18 @@ class RiskAssessment:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: ``id_lembaga``, ``score``, ``reasons`` and the points with their facts."""
         return {
-            "rank": self.rank, "id_lembaga": self.id_lembaga, "nama_lembaga": self.nama_lembaga,
-            "jenis": self.jenis, "kode_wilayah": self.kode_wilayah, "score": self.score,
-            "reasons": self.reasons, "reasons_en": self.reasons_en,
-            "points": [
-                {"code": p.code, "points": p.points, "fact": p.fact} for p in self.points
-            ],
+            "rank": self.rank,
+            "id_lembaga": self.id_lembaga,
+            "nama_lembaga": self.nama_lembaga,
+            "jenis": self.jenis,
+            "kode_wilayah": self.kode_wilayah,
+            "score": self.score,
+            "reasons": self.reasons,
+            "reasons_en": self.reasons_en,
+            "points": [{"code": p.code, "points": p.points, "fact": p.fact} for p in self.points],
             "duplicates": list(self.duplicates),
             "last_inspection": self.last_inspection.isoformat() if self.last_inspection else None,
-        }  # fmt: skip
+        }
 
 
 def inspection_due(facts: InstitutionFacts, today: dt.date, policy: RiskPolicy) -> bool:
@@ -242,9 +245,14 @@ def assess(
         for f in inspection.findings:
             if f.status == "selesai":
                 continue
-            fact = {"temuan": f.id, "butir": f.item_code, "keparahan": f.severity,
-                    "kunjungan": inspection.visited_on.isoformat(), "status": f.status,
-                    "batas_waktu": _iso(f.due_on)}  # fmt: skip
+            fact = {
+                "temuan": f.id,
+                "butir": f.item_code,
+                "keparahan": f.severity,
+                "kunjungan": inspection.visited_on.isoformat(),
+                "status": f.status,
+                "batas_waktu": _iso(f.due_on),
+            }
             if f.severity == "BERAT":
                 add(
                     "open_severe_finding",
@@ -273,8 +281,9 @@ def assess(
                 f"KPAI complaint {number} linked to the institution "
                 f"(cluster {klaster}, category {kategori})",
             )
-    return RiskAssessment(r.id_lembaga, r.nama_lembaga, r.jenis, r.kode_wilayah, tuple(points),
-                          facts.duplicates, last)  # fmt: skip
+    return RiskAssessment(
+        r.id_lembaga, r.nama_lembaga, r.jenis, r.kode_wilayah, tuple(points), facts.duplicates, last
+    )
 
 
 def worklist(
@@ -293,10 +302,18 @@ def worklist(
     scored = [assess(f, today=day, policy=policy) for f in gather_facts(store, region=region)]
     scored.sort(key=lambda a: (-a.score, a.id_lembaga))
     ranked = [
-        RiskAssessment(a.id_lembaga, a.nama_lembaga, a.jenis, a.kode_wilayah, a.points,
-                       a.duplicates, a.last_inspection, rank)
+        RiskAssessment(
+            a.id_lembaga,
+            a.nama_lembaga,
+            a.jenis,
+            a.kode_wilayah,
+            a.points,
+            a.duplicates,
+            a.last_inspection,
+            rank,
+        )
         for rank, a in enumerate(scored, start=1)
-    ]  # fmt: skip
+    ]
     return ranked[:limit] if limit is not None else ranked
 
 

@@ -136,9 +136,8 @@ def blocking_report(
     kept: list[set[tuple[str, str]]] = []
     counts: list[int] = []
     for rule in rules:
-        counts.append(int(con.execute(
-            f"SELECT count(*) FROM {table} l JOIN {table} r ON ({rule}) AND l.rowid < r.rowid"
-        ).fetchall()[0][0]))  # fmt: skip
+        joined = f"{table} l JOIN {table} r ON ({rule}) AND l.rowid < r.rowid"
+        counts.append(int(con.execute(f"SELECT count(*) FROM {joined}").fetchall()[0][0]))
         # Both ways round: a rule may be one-sided (the household a NIK points to).
         mirrored = rule.replace("l.", "_L_.").replace("r.", "l.").replace("_L_.", "r.")
         rows = con.execute(f"""
@@ -151,7 +150,8 @@ def blocking_report(
     reports = []
     for number, rule in enumerate(rules):
         others = set().union(*(k for i, k in enumerate(kept) if i != number))
-        reports.append(RuleReport(rule, counts[number], len(kept[number]),
-                                  len(kept[number] - others)))  # fmt: skip
+        reports.append(
+            RuleReport(rule, counts[number], len(kept[number]), len(kept[number] - others))
+        )
     con.execute("DROP TABLE _padan_true")
     return reports, total, len(found)

@@ -14,7 +14,8 @@ from splink import DuckDBAPI, Linker
 from padan.errors import InputError
 from padan.linkage.cluster import refusal_reason
 from padan.linkage.features import FEATURE_COLUMNS, load_features
-from padan.linkage.run import guard_nodes, load_model
+from padan.linkage.run import load_model
+from padan.linkage.run_pairs import guard_nodes
 from padan.store import Store
 
 __all__ = ["Explanation", "Part", "explain_pair"]
@@ -71,8 +72,9 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
         model["retain_intermediate_calculation_columns"] = True
         db_api = DuckDBAPI(con)
         # Term frequencies come from the whole population, not from the two records.
-        linker = Linker(db_api.register("features", dataset_display_name="all"), model,
-                        log_level=logging.ERROR)  # fmt: skip
+        linker = Linker(
+            db_api.register("features", dataset_display_name="all"), model, log_level=logging.ERROR
+        )
         scored = linker.inference.score_pair(found[record_a], found[record_b])
         row = scored.as_record_list()[0]
         nodes = guard_nodes(con, {record_a, record_b})
@@ -96,13 +98,24 @@ def _explanation(
         gamma = row[f"gamma_{name}"]
         weight = float(row.get(f"mw_{name}") or 0.0) + float(row.get(f"mw_tf_adj_{name}") or 0.0)
         shown = _SHOWN.get(name, (name,))
-        parts.append(Part(name, labels.get(gamma, str(gamma)), weight,
-                          _values(row, shown, "l"), _values(row, shown, "r")))  # fmt: skip
+        parts.append(
+            Part(
+                name,
+                labels.get(gamma, str(gamma)),
+                weight,
+                _values(row, shown, "l"),
+                _values(row, shown, "r"),
+            )
+        )
     prior = float(model["probability_two_random_records_match"])
     return Explanation(
-        record_a, record_b, math.log2(prior / (1 - prior)), parts,
-        float(row["match_weight"]), float(row["match_probability"]),
-    )  # fmt: skip
+        record_a,
+        record_b,
+        math.log2(prior / (1 - prior)),
+        parts,
+        float(row["match_weight"]),
+        float(row["match_probability"]),
+    )
 
 
 def _labels_by_gamma(levels: list[dict[str, Any]]) -> dict[int, str]:

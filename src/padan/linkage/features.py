@@ -20,23 +20,70 @@ from padan.store import Store
 __all__ = ["FEATURE_COLUMNS", "load_features", "update_features"]
 
 FEATURE_COLUMNS = (
-    "unique_id", "source", "source_id", "name", "name_core", "name_compact", "name_sorted",
-    "name_first", "name_last", "name_lead", "dob", "dob_days", "dob_year", "dob_placeholder",
-    "birth_year_est", "sex", "prov", "kab", "kec", "desa", "mother", "mother_first", "father",
-    "nik", "nik_valid", "nik_padan", "nik_family", "kk", "household", "is_head", "nik_fits",
-    "nik_proven", "batch",
-)  # fmt: skip
+    "unique_id",
+    "source",
+    "source_id",
+    "name",
+    "name_core",
+    "name_compact",
+    "name_sorted",
+    "name_first",
+    "name_last",
+    "name_lead",
+    "dob",
+    "dob_days",
+    "dob_year",
+    "dob_placeholder",
+    "birth_year_est",
+    "sex",
+    "prov",
+    "kab",
+    "kec",
+    "desa",
+    "mother",
+    "mother_first",
+    "father",
+    "nik",
+    "nik_valid",
+    "nik_padan",
+    "nik_family",
+    "kk",
+    "household",
+    "is_head",
+    "nik_fits",
+    "nik_proven",
+    "batch",
+)
 
 _KPAI_COLUMNS = (
-    "no_pengaduan", "tanggal_pengaduan", "nik_anak", "nik_anak_status", "nama_anak_norm",
-    "jenis_kelamin", "tanggal_lahir", "usia", "nama_ibu_norm", "nama_ayah_norm", "kode_wilayah",
+    "no_pengaduan",
+    "tanggal_pengaduan",
+    "nik_anak",
+    "nik_anak_status",
+    "nama_anak_norm",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "usia",
+    "nama_ibu_norm",
+    "nama_ayah_norm",
+    "kode_wilayah",
     "batch_id",
-)  # fmt: skip
+)
 _DTSEN_COLUMNS = (
-    "id_individu", "id_keluarga", "no_kk", "nik", "nik_status", "status_padan_dukcapil",
-    "nama_norm", "jenis_kelamin",
-    "tanggal_lahir", "hubungan_keluarga", "nama_ibu_kandung_norm", "kode_wilayah", "batch_id",
-)  # fmt: skip
+    "id_individu",
+    "id_keluarga",
+    "no_kk",
+    "nik",
+    "nik_status",
+    "status_padan_dukcapil",
+    "nama_norm",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "hubungan_keluarga",
+    "nama_ibu_kandung_norm",
+    "kode_wilayah",
+    "batch_id",
+)
 
 # Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
 # Codes retired by the Papua split are read as their current successors (``_retired_codes``).
@@ -145,11 +192,15 @@ def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, tabl
     con.execute(_DTSEN_SQL)
     names = pc.unique(
         pa.chunked_array(
-            [*kpai.column("nama_anak_norm").chunks, *kpai.column("nama_ibu_norm").chunks,
-             *dtsen.column("nama_norm").chunks, *dtsen.column("nama_ibu_kandung_norm").chunks],
+            [
+                *kpai.column("nama_anak_norm").chunks,
+                *kpai.column("nama_ibu_norm").chunks,
+                *dtsen.column("nama_norm").chunks,
+                *dtsen.column("nama_ibu_kandung_norm").chunks,
+            ],
             type=pa.string(),
         )
-    ).drop_null()  # fmt: skip
+    ).drop_null()
     con.register("name_forms", _name_forms(names.to_pylist()))
     con.execute(f"""
         CREATE OR REPLACE TABLE {table} AS
@@ -174,11 +225,13 @@ def _retired_codes(kpai: pa.Table, dtsen: pa.Table) -> pa.Table:
     ).drop_null()
     prefixes = pc.unique(
         pa.chunked_array(
-            [*pc.utf8_slice_codeunits(kpai.column("nik_anak"), 0, 6).chunks,
-             *pc.utf8_slice_codeunits(dtsen.column("nik"), 0, 6).chunks],
+            [
+                *pc.utf8_slice_codeunits(kpai.column("nik_anak"), 0, 6).chunks,
+                *pc.utf8_slice_codeunits(dtsen.column("nik"), 0, 6).chunks,
+            ],
             type=pa.string(),
         )
-    ).drop_null()  # fmt: skip
+    ).drop_null()
     # NIKs keep the district code of their issue (domain.md §2.2): those are looked up too.
     listed = codes.to_pylist() + [
         dotted(p) for p in prefixes.to_pylist() if len(p) == 6 and p.isdigit()
@@ -232,10 +285,13 @@ def _derive(con: duckdb.DuckDBPyConnection, table: str, *, only: str = "true") -
     flagged = [
         (source, day) for source, day, n in counts if _over_represented(n, totals[source] / 365.25)
     ]
-    con.register("_padan_placeholders", pa.table(
-        {"source": [s for s, _ in flagged], "day": [d for _, d in flagged]},
-        schema=pa.schema([("source", pa.string()), ("day", pa.string())]),
-    ))  # fmt: skip
+    con.register(
+        "_padan_placeholders",
+        pa.table(
+            {"source": [s for s, _ in flagged], "day": [d for _, d in flagged]},
+            schema=pa.schema([("source", pa.string()), ("day", pa.string())]),
+        ),
+    )
     con.execute(f"""
         UPDATE {table} SET dob_placeholder = true FROM _padan_placeholders p
         WHERE {table}.source = p.source AND substr({table}.dob, 6, 5) = p.day AND {only}
@@ -298,12 +354,14 @@ _FROM_FORMS = {
 
 def _name_forms(names: list[str]) -> pa.Table:
     forms = [normalise_name(name) for name in names]
-    return pa.table({
-        "name": names,
-        "core": [" ".join(f.core) or None for f in forms],
-        "compact": [f.compact or None for f in forms],
-        "sorted": [f.sorted_text or None for f in forms],
-        "first": [f.core[0] if f.core else None for f in forms],
-        "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
-        "lead": [" ".join(f.tokens[: len(f.tokens) - len(f.core)]) or None for f in forms],
-    })  # fmt: skip
+    return pa.table(
+        {
+            "name": names,
+            "core": [" ".join(f.core) or None for f in forms],
+            "compact": [f.compact or None for f in forms],
+            "sorted": [f.sorted_text or None for f in forms],
+            "first": [f.core[0] if f.core else None for f in forms],
+            "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
+            "lead": [" ".join(f.tokens[: len(f.tokens) - len(f.core)]) or None for f in forms],
+        }
+    )

@@ -44,12 +44,43 @@ class InstitutionRow:
 
 
 #: Words that say what kind of institution it is, not which one.
-GENERIC_WORDS: Final = frozenset({
-    "panti", "asuhan", "pa", "lksa", "lks", "yayasan", "yys", "yay", "tpa", "tara",
-    "daycare", "day", "care", "taman", "penitipan", "anak", "tempat", "asuh",
-    "ramah", "rpsa", "rumah", "perlindungan", "sosial", "uptd", "ppa", "unit", "pelaksana",
-    "teknis", "daerah", "aman", "lembaga", "kesejahteraan", "the",
-})  # fmt: skip
+GENERIC_WORDS: Final = frozenset(
+    {
+        "panti",
+        "asuhan",
+        "pa",
+        "lksa",
+        "lks",
+        "yayasan",
+        "yys",
+        "yay",
+        "tpa",
+        "tara",
+        "daycare",
+        "day",
+        "care",
+        "taman",
+        "penitipan",
+        "anak",
+        "tempat",
+        "asuh",
+        "ramah",
+        "rpsa",
+        "rumah",
+        "perlindungan",
+        "sosial",
+        "uptd",
+        "ppa",
+        "unit",
+        "pelaksana",
+        "teknis",
+        "daerah",
+        "aman",
+        "lembaga",
+        "kesejahteraan",
+        "the",
+    }
+)
 _SCRAMBLED: Final = frozenset("".join(sorted(w)) for w in GENERIC_WORDS if len(w) >= 4)
 _ABBREVIATIONS: Final = {"kab": "kabupaten", "kota": "kota", "kec": "kecamatan"}
 _NON_WORD: Final = re.compile(r"[^0-9a-z]+")
@@ -101,39 +132,63 @@ def _null(sql: str) -> Any:
 def _comparisons() -> list[Any]:
     jw = "jaro_winkler_similarity"
     return [
-        cl.CustomComparison(output_column_name="name", comparison_levels=[
-            _null("name_l IS NULL OR name_r IS NULL"),
-            _level("name_l = name_r", "same name (generic words aside)", 0.70, 0.02),
-            _level(f"{jw}(name_l, name_r) >= 0.92", "Jaro-Winkler >= 0.92", 0.15, 0.005),
-            _level(f"{jw}(name_l, name_r) >= 0.80", "Jaro-Winkler >= 0.80", 0.09, 0.03),
-            _level("ELSE", "different", 0.06, 0.945),
-        ]),
-        cl.CustomComparison(output_column_name="jenis", comparison_levels=[
-            _null("jenis_l IS NULL OR jenis_r IS NULL"),
-            _level("jenis_l = jenis_r", "same type", 0.95, 0.3),
-            _level("ELSE", "other type", 0.05, 0.7),
-        ]),
-        cl.CustomComparison(output_column_name="region", comparison_levels=[
-            _null("kab_l IS NULL OR kab_r IS NULL"),
-            _level("desa_l = desa_r", "same village", 0.70, 0.01),
-            _level("kec_l = kec_r", "same district", 0.08, 0.03),
-            _level("(kec_l IS NULL OR kec_r IS NULL) AND kab_l = kab_r",
-                   "same regency, one side coded only to the regency", 0.17, 0.1),
-            _level("kab_l = kab_r", "same regency, other district", 0.03, 0.1),
-            _level("ELSE", "other regency", 0.02, 0.76),
-        ]),
-        cl.CustomComparison(output_column_name="address", comparison_levels=[
-            _null("address_l IS NULL OR address_r IS NULL"),
-            _level("address_l = address_r", "same address", 0.45, 0.002),
-            _level("street_l = street_r AND number_l = number_r", "same street and number",
-                   0.30, 0.003),
-            _level("street_l = street_r AND number_l <> number_r",
-                   "same street, another house number", 0.02, 0.05),
-            _level(f"{jw}(address_l, address_r) >= 0.88", "Jaro-Winkler >= 0.88", 0.1, 0.02),
-            _level("street_l = street_r", "same street", 0.05, 0.1),
-            _level("ELSE", "different", 0.08, 0.825),
-        ]),
-    ]  # fmt: skip
+        cl.CustomComparison(
+            output_column_name="name",
+            comparison_levels=[
+                _null("name_l IS NULL OR name_r IS NULL"),
+                _level("name_l = name_r", "same name (generic words aside)", 0.70, 0.02),
+                _level(f"{jw}(name_l, name_r) >= 0.92", "Jaro-Winkler >= 0.92", 0.15, 0.005),
+                _level(f"{jw}(name_l, name_r) >= 0.80", "Jaro-Winkler >= 0.80", 0.09, 0.03),
+                _level("ELSE", "different", 0.06, 0.945),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="jenis",
+            comparison_levels=[
+                _null("jenis_l IS NULL OR jenis_r IS NULL"),
+                _level("jenis_l = jenis_r", "same type", 0.95, 0.3),
+                _level("ELSE", "other type", 0.05, 0.7),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="region",
+            comparison_levels=[
+                _null("kab_l IS NULL OR kab_r IS NULL"),
+                _level("desa_l = desa_r", "same village", 0.70, 0.01),
+                _level("kec_l = kec_r", "same district", 0.08, 0.03),
+                _level(
+                    "(kec_l IS NULL OR kec_r IS NULL) AND kab_l = kab_r",
+                    "same regency, one side coded only to the regency",
+                    0.17,
+                    0.1,
+                ),
+                _level("kab_l = kab_r", "same regency, other district", 0.03, 0.1),
+                _level("ELSE", "other regency", 0.02, 0.76),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="address",
+            comparison_levels=[
+                _null("address_l IS NULL OR address_r IS NULL"),
+                _level("address_l = address_r", "same address", 0.45, 0.002),
+                _level(
+                    "street_l = street_r AND number_l = number_r",
+                    "same street and number",
+                    0.30,
+                    0.003,
+                ),
+                _level(
+                    "street_l = street_r AND number_l <> number_r",
+                    "same street, another house number",
+                    0.02,
+                    0.05,
+                ),
+                _level(f"{jw}(address_l, address_r) >= 0.88", "Jaro-Winkler >= 0.88", 0.1, 0.02),
+                _level("street_l = street_r", "same street", 0.05, 0.1),
+                _level("ELSE", "different", 0.08, 0.825),
+            ],
+        ),
+    ]
 
 
 #: Candidate pairs: institutions in one regency, or with one name in one province.
@@ -163,14 +218,20 @@ def _features(rows: Sequence[InstitutionRow]) -> list[dict[str, Any]]:
         code = row.kode_wilayah.strip()
         parts = code.split(".")
         address, street, number = address_key(row.alamat)
-        features.append({
-            "unique_id": row.uid, "name": name_core(row.name) or None, "jenis": row.jenis or None,
-            "prov": parts[0] or None,
-            "kab": ".".join(parts[:2]) if len(parts) >= 2 else None,
-            "kec": ".".join(parts[:3]) if len(parts) >= 3 else None,
-            "desa": code if len(parts) >= 4 else None,
-            "address": address, "street": street, "number": number,
-        })  # fmt: skip
+        features.append(
+            {
+                "unique_id": row.uid,
+                "name": name_core(row.name) or None,
+                "jenis": row.jenis or None,
+                "prov": parts[0] or None,
+                "kab": ".".join(parts[:2]) if len(parts) >= 2 else None,
+                "kec": ".".join(parts[:3]) if len(parts) >= 3 else None,
+                "desa": code if len(parts) >= 4 else None,
+                "address": address,
+                "street": street,
+                "number": number,
+            }
+        )
     return features
 
 
@@ -208,8 +269,12 @@ def model_description() -> list[dict[str, Any]]:
         for level in data["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
-            described.append({
-                "comparison": data["output_column_name"], "level": level["label_for_charts"],
-                "m": level.get("m_probability"), "u": level.get("u_probability"),
-            })  # fmt: skip
+            described.append(
+                {
+                    "comparison": data["output_column_name"],
+                    "level": level["label_for_charts"],
+                    "m": level.get("m_probability"),
+                    "u": level.get("u_probability"),
+                }
+            )
     return described

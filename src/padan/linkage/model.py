@@ -1,4 +1,4 @@
-"""The Fellegi-Sunter model for Indonesian child records: comparisons, blocking, training.
+"""The Fellegi-Sunter model for Indonesian child records: comparisons and training sessions.
 
 Splink has no comparison for Indonesian names, NIKs or Kemendagri region codes; they are built
 here from SQL levels (DuckDB dialect). First matching level wins, so each list runs from the
@@ -12,10 +12,11 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
-from splink.blocking_rule_library import CustomRule
+
+from padan.linkage.blocking_rules import BLOCKING_RULES
+from padan.linkage.name_sql import call_name, one_edit, one_keystroke, tokens_within
 
 __all__ = [
-    "BLOCKING_RULES",
     "NAME_OFF_LADDER",
     "NIK_AT_ODDS_SLIP",
     "NIK_BOTH_VERIFIED",
@@ -23,7 +24,6 @@ __all__ = [
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
     "TRAINING_RULES",
-    "call_name",
     "comparisons",
     "settings",
 ]
@@ -46,27 +46,6 @@ def _level(sql: str, label: str) -> Any:
     return cll.CustomLevel(sql, label_for_charts=label)
 
 
-# DuckDB's damerau_levenshtein is slow (about 2 microseconds a pair, ten times levenshtein and
-# fifty times hamming); over millions of candidate pairs it was most of the scoring time. These
-# give the same answer and call it only for the few pairs the cheap distances leave open. CASE,
-# not AND/OR: DuckDB may evaluate both sides of AND, and hamming fails on unequal lengths.
-def _one_edit(left: str, right: str) -> str:
-    """Damerau-Levenshtein distance of ``left`` and ``right`` at most 1 (strings of any length)."""
-    return (
-        f"CASE WHEN levenshtein({left}, {right}) <= 1 THEN true"
-        f" WHEN levenshtein({left}, {right}) = 2"
-        f" THEN damerau_levenshtein({left}, {right}) = 1 ELSE false END"
-    )
-
-
-def _one_keystroke(left: str, right: str) -> str:
-    """Exactly one digit changed or two neighbours swapped, for strings of one fixed length."""
-    return (
-        f"CASE WHEN hamming({left}, {right}) > 2 THEN false"
-        f" ELSE damerau_levenshtein({left}, {right}) = 1 END"
-    )
-
-
 # Leads shared by many people (I Wayan, Ni Putu, Anak Agung, Muhammad) that neither name's
 # leads contain the other's: a Balinese birth-order name or caste title is part of the
 # registered name, so "Ni Wayan Suciani" and "Ni Putu Suciani" are two people, often siblings.
@@ -75,40 +54,6 @@ _LEADS_DIFFER = (
     " AND NOT list_has_all(str_split(name_lead_l, ' '), str_split(name_lead_r, ' '))"
     " AND NOT list_has_all(str_split(name_lead_r, ' '), str_split(name_lead_l, ' '))"
 )
-
-
-def _tokens_within(left: str, right: str) -> str:
-    """SQL: the tokens of one of two names all among the other's (Dinda / Dinda Ramadani).
-
-    Splitting two names into lists costs about 200 ns a pair; across a district's
-    thousands of neighbours that was most of a blocking rule's time. The first token of the
-    shorter name must appear in the longer one as text, a check ten times cheaper, so the lists
-    are compared only for the few pairs that pass it. The answer is the same.
-    """
-    return (
-        f"(contains({right}, split_part({left}, ' ', 1))"
-        f" AND list_has_all(str_split({right}, ' '), str_split({left}, ' '))"
-        f" OR contains({left}, split_part({right}, ' ', 1))"
-        f" AND list_has_all(str_split({left}, ' '), str_split({right}, ' ')))"
-    )
-
-
-def _edits_within(left: str, right: str, edits: int) -> str:
-    """SQL: at most ``edits`` edits apart; lengths further apart than that need no Levenshtein."""
-    return (
-        f"abs(length({left}) - length({right})) <= {edits}"
-        f" AND levenshtein({left}, {right}) <= {edits}"
-    )
-
-
-def call_name(left: str, right: str) -> str:
-    """SQL: one name is a call name (nama panggilan) of the other: a single word of three
-    letters or more found inside it (Kila / Shakila Raisa Putri, Siskus / Yulius Fransiskus,
-    Zahra / Putri Azahra). Children are reported by the name they are called by."""
-    return (
-        f"strpos({left}, ' ') = 0 AND length({left}) >= 3 AND contains({right}, {left})"
-        f" OR strpos({right}, ' ') = 0 AND length({right}) >= 3 AND contains({left}, {right})"
-    )
 
 
 #: A common name written alike is weaker evidence than a rare one, written exactly or with a
@@ -134,9 +79,7 @@ def _name_comparison() -> Any:
                 **_NAME_TF
             ),
             _level(_LEADS_DIFFER, "another birth-order name or title"),
-            _level(_one_edit("name_core_l", "name_core_r"), "one typing slip").configure(
-                **_NAME_TF
-            ),
+            _level(one_edit("name_core_l", "name_core_r"), "one typing slip").configure(**_NAME_TF),
             # Jaro-Winkler rewards a shared beginning: on the name's own part, not on
             # "I Wayan" or "Muhammad", which unrelated children share.
             _level(
@@ -147,11 +90,11 @@ def _name_comparison() -> Any:
             # (Dinda / Dinda Ramadani), which many more children share.
             _level(
                 "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND "
-                + _tokens_within("name_l", "name_r"),
+                + tokens_within("name_l", "name_r"),
                 "one name's tokens within the other's",
             ),
             _level(
-                _tokens_within("name_l", "name_r"),
+                tokens_within("name_l", "name_r"),
                 "a one-word name within the other",
             ),
             _level(
@@ -182,7 +125,7 @@ def _dob_comparison() -> Any:
                 " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
                 "day and month swapped",
             ),
-            _level(_one_keystroke("dob_l", "dob_r"), "one character apart"),
+            _level(one_keystroke("dob_l", "dob_r"), "one character apart"),
             _level(
                 "substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND abs(dob_year_l - dob_year_r) = 1",
                 "same day and month, year +-1",
@@ -275,14 +218,14 @@ def _nik_comparison() -> Any:
             # NIKs one digit apart in the last four. Its u is measured among such pairs.
             _level(
                 "substr(nik_l, 1, 12) = substr(nik_r, 1, 12)"
-                f" AND {_one_keystroke('nik_l', 'nik_r')}",
+                f" AND {one_keystroke('nik_l', 'nik_r')}",
                 NIK_SERIAL_SLIP,
             ),
             # A slip in the district or birth-date digits leaves the mistyped NIK at odds with
             # its own record; two NIKs that both agree with their records are more likely two
             # children born nearby on nearby days.
             _level(
-                f"{_one_keystroke('nik_l', 'nik_r')} AND NOT (nik_fits_l AND nik_fits_r)",
+                f"{one_keystroke('nik_l', 'nik_r')} AND NOT (nik_fits_l AND nik_fits_r)",
                 NIK_AT_ODDS_SLIP,
             ),
             # Both agree with their records, but a record lacks the district or birth date to
@@ -291,7 +234,7 @@ def _nik_comparison() -> Any:
             # Two records that both show their NIKs right differ where their records differ:
             # the NIK adds nothing to that, and the pair goes on to the levels below.
             _level(
-                f"{_one_keystroke('nik_l', 'nik_r')} AND NOT (nik_proven_l AND nik_proven_r)",
+                f"{one_keystroke('nik_l', 'nik_r')} AND NOT (nik_proven_l AND nik_proven_r)",
                 NIK_UNSHOWN_SLIP,
             ),
             _level("nik_l = kk_r OR nik_r = kk_l", "one NIK is the other record's KK number"),
@@ -316,176 +259,6 @@ def comparisons() -> list[Any]:
         _nik_comparison(),
     ]
 
-
-_SIMILAR = "jaro_winkler_similarity(l.name, r.name) >= {}"
-# Names with something in common: the first or last token of their own part (not a shared
-# "Muhammad" or "Putri"), a close core (Jaro-Winkler 0.8), or a call name.
-# A filter on keys that many unrelated children share (a birth date in a regency, a mother's
-# common name), checked after the join: it keeps the pairs to score few.
-_RELATED = (
-    "(l.name_first = r.name_first OR l.name_last = r.name_last"
-    " OR jaro_winkler_similarity(l.name_core, r.name_core) >= 0.8"
-    f" OR {call_name('l.name', 'r.name')})"
-)
-# One name's tokens within the other's.
-_SUBSET = _tokens_within("l.name", "r.name")
-# Birth years at most two apart where both are known (an age given at a complaint is often a
-# year off either way).
-_AGE = " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
-
-
-def _near_years(condition: str, years: int) -> list[Any]:
-    """``condition`` with birth years at most ``years`` apart, one rule per difference.
-
-    An equality per difference lets DuckDB hash-join on the birth year too; a range condition
-    would be checked only after joining every pair of the rest of the key.
-    """
-    return [
-        CustomRule(f"{condition} AND l.birth_year_est = r.birth_year_est + ({d})")
-        for d in range(-years, years + 1)
-    ]
-
-
-def _both_ways(condition: str) -> list[Any]:
-    """``condition`` and its mirror image (``l.`` and ``r.`` swapped): a one-sided rule joins
-    few records on one side; blocking looks at each pair in one order only."""
-    mirrored = condition.replace("l.", "_L_.").replace("r.", "l.").replace("_L_.", "r.")
-    return [CustomRule(condition), CustomRule(mirrored)]
-
-
-def _one_token_off(same: str, other: str) -> str:
-    """One name token written the same, the other close: same initial, Jaro-Winkler >= 0.85;
-    born within about a year, and in one district or within a month.
-
-    Jaro-Winkler on the differing token only: on the whole name the shared token alone lifts
-    unrelated namesakes over any threshold. Zahra/Zehra scores 0.88 here. These rules gave
-    nearly half the candidate pairs on 1M records; the birth-date and district conditions
-    drop 3.0M of 7.4M pairs and 59 of 114,896 true pairs.
-    """
-    return (
-        f"l.{same} = r.{same} AND l.kab = r.kab AND l.sex = r.sex"
-        f" AND substr(l.{other}, 1, 1) = substr(r.{other}, 1, 1)"
-        f" AND jaro_winkler_similarity(l.{other}, r.{other}) >= 0.85"
-        " AND (l.dob IS NULL OR r.dob IS NULL OR abs(l.dob_days - r.dob_days) <= 400"
-        " AND (l.kec = r.kec OR l.kec IS NULL OR r.kec IS NULL"
-        " OR abs(l.dob_days - r.dob_days) <= 31))"
-    )
-
-
-#: Candidate pairs: the union of these (:mod:`padan.linkage.blocking`). Each is person-level and
-#: keeps blocks small as the population grows: a rule on the regency also needs a name or
-#: birth-date key, a birth-year window and a name similarity, which drop most unrelated
-#: namesakes. Measured on 1.09M synthetic records (1M DTSEN, 100k KPAI): 4.4M pairs, 99.63 %
-#: of true pairs kept.
-BLOCKING_RULES: list[Any] = [
-    block_on("nik"),
-    block_on("name_first", "dob"),
-    block_on("name_compact", "birth_year_est", "prov"),
-    # The same name, the birth date a slip across a new year (Juli 2023 / Juli 2024 typed).
-    # (The birth-year step comes last, so that an incremental run joins a family once.)
-    *[
-        CustomRule(
-            "l.name_compact = r.name_compact AND l.prov = r.prov"
-            " AND coalesce(abs(l.dob_days - r.dob_days) <= 400, true)"
-            f" AND l.birth_year_est = r.birth_year_est + ({step})"
-        )
-        for step in (-1, 1)
-    ],
-    # Another spelling of the name, born the same day in the regency.
-    CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND {_SIMILAR.format(0.7)}"),
-    # A typo in one name token and a birth year off by one.
-    *_near_years(_one_token_off("name_first", "name_last"), 1),
-    *_near_years(_one_token_off("name_last", "name_first"), 1),
-    # A name written short (Reza / Reza Pratama, a marga dropped), born within a month: two
-    # 62-day buckets of the birth date, one shifted by half, so that dates up to 31 days apart
-    # always share one (a key the join can hash, unlike a date window).
-    *[
-        CustomRule(
-            "l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-            f" AND (l.dob_days + {shift}) // 62 = (r.dob_days + {shift}) // 62"
-            f" AND l.name <> r.name AND {_SUBSET}"
-        )
-        for shift in (0, 31)
-    ],
-    # ... or an age-only complaint with the name written short, its birth year +-1.
-    *_near_years(
-        "l.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-        f" AND {_SUBSET}",
-        1,
-    ),
-    *_near_years(
-        "r.dob IS NULL AND l.name_first = r.name_first AND l.kab = r.kab AND l.sex = r.sex"
-        f" AND {_SUBSET}",
-        1,
-    ),
-    # The birth year wrong, with the last name close or missing.
-    CustomRule(
-        "l.name_first = r.name_first AND l.kab = r.kab"
-        " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"
-        " AND coalesce(jaro_winkler_similarity(l.name_last, r.name_last) >= 0.8, true)"
-    ),
-    # A NIK field holding a parent's or a sibling's NIK, or the KK number (domain.md §2.2):
-    # the record meets the household that number belongs to.
-    *_both_ways("l.nik_family = r.household AND l.sex = r.sex"),
-    CustomRule("l.nik_family = r.nik_family AND l.sex = r.sex"),
-    # A call name, a dropped marga or a move to another regency: the same mother and birth
-    # date, or the same mother, sex and birth year +-1 with names that have something in common.
-    CustomRule("l.mother = r.mother AND l.dob = r.dob"),
-    *_near_years(f"l.mother = r.mother AND l.sex = r.sex AND {_RELATED}", 1),
-    # A call name taken from another part of the name (Cecep Suhendar / Hendar), or a double
-    # registration in another district: born the same day, in one regency.
-    CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND l.sex = r.sex AND {_RELATED}"),
-    # A complaint without a birth date (age only, or not even that), or coded only to its
-    # province: the same name or its tokens in another order, near the age when it is known.
-    # One-sided: the side without the date (or the regency) is a small share of records, which
-    # keeps these joins small.
-    *_both_ways(f"l.dob IS NULL AND l.name_compact = r.name_compact AND l.prov = r.prov{_AGE}"),
-    *_both_ways(f"l.dob IS NULL AND l.name_sorted = r.name_sorted AND l.kab = r.kab{_AGE}"),
-    # Neither a birth date nor an age: a close, short or call name in the district.
-    *_both_ways(
-        "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        f" AND ({_SUBSET} OR {_edits_within('l.name_core', 'r.name_core', 2)}"
-        f" OR {call_name('l.name', 'r.name')})"
-    ),
-    # An age only: a related name in the district's birth year, or the mother near the age;
-    # coded only to the province: a close name near the age.
-    *_both_ways(
-        "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        f" AND l.birth_year_est = r.birth_year_est AND {_RELATED}"
-    ),
-    *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE} AND {_RELATED}"),
-    *_both_ways(
-        "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
-        " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"
-        f" AND {_edits_within('l.name_compact', 'r.name_compact', 2)}"
-    ),
-    # An age-only complaint about a child who moved far away: the same name, near the age.
-    *_both_ways(
-        "l.dob IS NULL AND l.birth_year_est IS NOT NULL AND l.name_compact = r.name_compact"
-        " AND abs(l.birth_year_est - coalesce(r.birth_year_est, l.birth_year_est)) <= 1"
-    ),
-    # Tokens in another order and a move (Niko Alua / Alua Niko): the birth year.
-    CustomRule(
-        "l.name_sorted = r.name_sorted AND l.birth_year_est = r.birth_year_est AND l.name <> r.name"
-    ),
-    # A move far away and the birth year mistyped: the name, and the day and month of birth.
-    CustomRule("l.name_compact = r.name_compact AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)"),
-    # A placeholder birth date (only the year was known) and a move: the name and birth year.
-    *_both_ways(
-        "l.dob_placeholder AND l.name_compact = r.name_compact"
-        " AND l.birth_year_est = r.birth_year_est"
-    ),
-    # A NIK mistyped in its serial, its province or regency digits, or its district digits:
-    # the rest of the number agrees.
-    CustomRule("substr(l.nik, 1, 12) = substr(r.nik, 1, 12)"),
-    CustomRule(f"substr(l.nik, 5, 12) = substr(r.nik, 5, 12) AND {_RELATED}"),
-    CustomRule(
-        "substr(l.nik, 1, 4) || substr(l.nik, 7, 10) = substr(r.nik, 1, 4) || substr(r.nik, 7, 10)"
-        f" AND {_RELATED}"
-    ),
-    # Tokens in another order, with a birth date: Katarina Mesakh / Mesakh Katarina.
-    CustomRule("l.name_sorted = r.name_sorted AND l.kab = r.kab AND l.name <> r.name"),
-]
 
 #: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the
 #: model "same family" instead of "same child". Together they leave every comparison trained.

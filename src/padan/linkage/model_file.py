@@ -76,10 +76,14 @@ class ModelInfo:
     def figures(self, *, trained_this_run: bool) -> dict[str, object]:
         """The model as ``padan link --json`` reports it (``model_info``)."""
         return {
-            "path": str(self.path), "version": self.version, "trained_at": self.trained_at,
-            "training_records": self.training_records, "trained_this_run": trained_this_run,
-            "store_id": self.store_id, "training_data": self.training_data,
-        }  # fmt: skip
+            "path": str(self.path),
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "training_records": self.training_records,
+            "trained_this_run": trained_this_run,
+            "store_id": self.store_id,
+            "training_data": self.training_data,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,10 +106,13 @@ def read_model_info(model_path: Path) -> ModelInfo | None:
     meta = _metadata(read_model(model_path))
     records = meta.get("training_records")
     return ModelInfo(
-        model_path, str(meta.get("version", "unknown")), meta.get("trained_at"),
-        int(records) if records is not None else None, meta.get("store_id"),
+        model_path,
+        str(meta.get("version", "unknown")),
+        meta.get("trained_at"),
+        int(records) if records is not None else None,
+        meta.get("store_id"),
         meta.get("training_data"),
-    )  # fmt: skip
+    )
 
 
 def data_profile(con: duckdb.DuckDBPyConnection) -> Profile:
@@ -117,10 +124,13 @@ def data_profile(con: duckdb.DuckDBPyConnection) -> Profile:
         FROM features GROUP BY source ORDER BY source
     """).fetchall()
     return {
-        str(source): {"records": int(n), "nik_share": round(float(nik), 4),
-                      "dob_share": round(float(dob), 4)}
+        str(source): {
+            "records": int(n),
+            "nik_share": round(float(nik), 4),
+            "dob_share": round(float(dob), 4),
+        }
         for source, n, nik, dob in rows
-    }  # fmt: skip
+    }
 
 
 def drift(trained: Profile | None, now: Profile) -> list[str]:
@@ -184,10 +194,11 @@ def check_model_store(model_path: Path, store_id: str, *, used_by_store: bool) -
         adopt_model(model_path, store_id)
         return
     trained_on = (
-        f"store {info.store_id}" if info.store_id
+        f"store {info.store_id}"
+        if info.store_id
         else "no recorded store (trained before Padan kept the store's id) and no run of this "
         "store used it"
-    )  # fmt: skip
+    )
     raise InputError(
         f"model file {model_path} belongs to another store: it was trained on {trained_on}; "
         f"this store is {store_id}. A model is reused only on the store it was trained on. "

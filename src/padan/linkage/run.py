@@ -9,8 +9,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,19 @@ import pyarrow as pa
 from splink import Linker
 
 from padan.errors import InputError
-from padan.linkage.cluster import Clusters, Node, cluster_pairs
 from padan.linkage.engine import DuckDBEngine, LinkEngine
 from padan.linkage.features import load_features, update_features
-from padan.linkage.model import TRAINING_RULES, call_name, settings
+from padan.linkage.model import TRAINING_RULES, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
+from padan.linkage.run_pairs import (
+    affected_records,
+    alone_records,
+    cluster_run,
+    gather_pairs,
+    known_records,
+    listed,
+    pairs_touching,
+)
 from padan.linkage.state import Previous, save_features
 from padan.linkage.training import monotone_names, neutral_unseen, train
 from padan.store import Store, store_id
@@ -33,7 +40,6 @@ __all__ = [
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
     "LinkResult",
-    "guard_nodes",
     "link_records",
     "load_model",
 ]
@@ -41,16 +47,6 @@ __all__ = [
 DEFAULT_LINK_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
 _DUCKDB_MEMORY = "2GB"
-# Both sides are alike, so joining each fresh record against all finds every pair once a
-# fresh record is in it (twice when both are fresh: DISTINCT).
-_DETERMINISTIC_SQL = """
-SELECT DISTINCT least(l.unique_id, r.unique_id) AS uid_l,
-    greatest(l.unique_id, r.unique_id) AS uid_r
-FROM features l JOIN features r ON l.nik = r.nik AND l.unique_id <> r.unique_id
-WHERE l.fresh AND l.nik_valid AND r.nik_valid AND l.sex = r.sex AND l.nik_fits AND r.nik_fits
-  AND (l.dob = r.dob
-       OR (l.dob IS NULL OR r.dob IS NULL) AND abs(l.birth_year_est - r.birth_year_est) <= 1)
-"""
 
 
 @dataclass
@@ -149,7 +145,7 @@ def link_records(
         decided = {uid for a, b in (*must_link, *cannot_link, *reviewed) for uid in (a, b)}
         if previous is not None and decided:
             # Scored again too: a stored reviewer's link replaced the model's score of its pair.
-            with _listed(con, "_padan_decided", decided):
+            with listed(con, "_padan_decided", decided):
                 con.execute(
                     "UPDATE features SET fresh = true FROM _padan_decided WHERE unique_id = uid"
                 )
@@ -213,25 +209,27 @@ def link_records(
         say(f"scoring {candidates:,} candidate pairs" if candidates else "scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
         table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-        _gather_pairs(con, table, previous)
+        gather_pairs(con, table, previous)
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")
         fresh = (
             {u for (u,) in con.execute("SELECT unique_id FROM features WHERE fresh").fetchall()}
-            if incremental else set()
-        )  # fmt: skip
-        known = _known(con, decided)
+            if incremental
+            else set()
+        )
+        known = known_records(con, decided)
         must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
         affected = (
-            _affected(con, must, previous.links, {*fresh, *known}, link_threshold)
-            if previous is not None else None
-        )  # fmt: skip
-        pairs = _pairs_touching(con, affected) + must
-        clusters, decisions = _cluster(
+            affected_records(con, must, previous.links, {*fresh, *known}, link_threshold)
+            if previous is not None
+            else None
+        )
+        pairs = pairs_touching(con, affected) + must
+        clusters, decisions = cluster_run(
             con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
         )
-        alone = _alone(con, clusters.root, affected)
+        alone = alone_records(con, clusters.root, affected)
         members = sorted(sorted(group) for group in clusters.members().values())
         seconds["clustering"] = time.perf_counter() - clock
     finally:
@@ -239,66 +237,20 @@ def link_records(
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
     return LinkResult(
-        members, alone, pairs, decisions, model_path, records, seconds, trained,
-        len(fresh) if incremental else records, candidates, affected, computed, check,
-    )  # fmt: skip
-
-
-def _alone(
-    con: duckdb.DuckDBPyConnection, clustered: Collection[str], affected: set[str] | None
-) -> pa.Array:
-    """The records (of ``affected``; all when None) outside ``clustered``: in no pair, each is a
-    child on its own. Nine in ten records on a national run: they stay a column."""
-    if affected is not None:
-        return pa.array(sorted(affected.difference(clustered)), pa.string())
-    with _listed(con, "_padan_clustered", clustered):
-        table = con.sql(
-            "SELECT unique_id FROM features ANTI JOIN _padan_clustered ON unique_id = uid"
-        ).to_arrow_table()
-    return table.column(0).combine_chunks().cast(pa.string())
-
-
-def _cluster(
-    con: duckdb.DuckDBPyConnection,
-    pairs: list[tuple[str, str, float, str]],
-    affected: set[str] | None,
-    *,
-    threshold: float,
-    cannot_link: Sequence[tuple[str, str]],
-) -> tuple[Clusters, dict[tuple[str, str], str]]:
-    """Cluster the ``pairs`` between ``affected`` records (all when None) and decide every pair:
-    link, review (below ``threshold``, or names that share nothing), refused (the guard, for a
-    person to look at) or apart (the guard, on evidence that settles it)."""
-    inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
-    strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= threshold])
-    clusters = cluster_pairs(
-        guard_nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
-        # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
-        # names share nothing are never linked without one.
-        (
-            (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
-            for a, b, p, rule in inside
-        ),
-        threshold=threshold,
-        cannot_link=cannot_link,
+        members,
+        alone,
+        pairs,
+        decisions,
+        model_path,
+        records,
+        seconds,
+        trained,
+        len(fresh) if incremental else records,
+        candidates,
+        affected,
+        computed,
+        check,
     )
-    refused = {(a, b) for a, b, _ in clusters.refused}
-    apart = {(a, b) for a, b, _ in clusters.apart}
-    decisions = {
-        (a, b): "refused" if (a, b) in refused
-        else "apart" if (a, b) in apart
-        else "link" if p >= threshold and (rule == "review" or (a, b) not in strangers)
-        else _doubtful(clusters, a, b)
-        for a, b, p, rule in pairs
-    }  # fmt: skip
-    return clusters, decisions
-
-
-def _doubtful(clusters: Clusters, a: str, b: str) -> str:
-    """A pair not linked: for review, unless the guard would keep the two children apart on
-    evidence that settles it (a child's twin or sibling beside the child itself)."""
-    refusal = clusters.conflict(a, b)
-    return "apart" if refusal is not None and not refusal.doubtful else "review"
 
 
 def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:
@@ -328,156 +280,6 @@ def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous |
             false)
     """)
     return records
-
-
-def _known(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
-    """The ``uids`` that are current records."""
-    with _listed(con, "_padan_uids", uids):
-        rows = con.execute(
-            "SELECT unique_id FROM features JOIN _padan_uids ON unique_id = uid"
-        ).fetchall()
-    return {u for (u,) in rows}
-
-
-def _gather_pairs(
-    con: duckdb.DuckDBPyConnection, predictions: pa.Table, previous: Previous | None
-) -> None:
-    """Create ``pairs`` (uid_l, uid_r, p, rule): the model's pairs from ``predictions``, the
-    NIK rule's, and in an incremental run the earlier pairs between unchanged records (as
-    stored: a pair both the model and the NIK rule gave, once, as the NIK rule's)."""
-    con.register("_padan_scored", predictions.select(["unique_id_l", "unique_id_r",
-                                                      "match_probability"]))  # fmt: skip
-    kept = "SELECT NULL, NULL, NULL, NULL WHERE false"
-    if previous is not None:
-        # Pairs between records that did not change keep their earlier scores.
-        con.register("prev_pairs", previous.pairs)
-        kept = """
-            SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
-            WHERE rule IN ('model', 'nik')
-              AND uid_l NOT IN (SELECT unique_id FROM features WHERE fresh)
-              AND uid_r NOT IN (SELECT unique_id FROM features WHERE fresh)
-        """
-    con.execute(f"""
-        CREATE TABLE pairs AS
-        SELECT least(unique_id_l, unique_id_r) AS uid_l,
-            greatest(unique_id_l, unique_id_r) AS uid_r, match_probability AS p, 'model' AS rule
-        FROM _padan_scored
-        UNION ALL SELECT uid_l, uid_r, 1.0, 'nik' FROM ({_DETERMINISTIC_SQL})
-        UNION ALL {kept}
-    """)
-    con.unregister("_padan_scored")
-
-
-def _pairs_touching(
-    con: duckdb.DuckDBPyConnection, affected: set[str] | None
-) -> list[tuple[str, str, float, str]]:
-    """The pairs with a record in ``affected`` (all pairs when None), the NIK rule's after the
-    model's: where both gave a pair, the store keeps the last."""
-    where = ""
-    if affected is not None:
-        where = """WHERE uid_l IN (SELECT uid FROM _padan_affected)
-                      OR uid_r IN (SELECT uid FROM _padan_affected)"""
-    with _listed(con, "_padan_affected", affected or ()):
-        rows = con.execute(
-            f"SELECT uid_l, uid_r, p, rule FROM pairs {where} ORDER BY rule = 'nik', uid_l, uid_r"
-        ).fetchall()
-    return [(a, b, float(p), rule) for a, b, p, rule in rows]
-
-
-def _affected(
-    con: duckdb.DuckDBPyConnection,
-    must: list[tuple[str, str, float, str]],
-    links: pa.Table,
-    touched: set[str],
-    threshold: float,
-) -> set[str]:
-    """The records to cluster again: ``touched``, closed under "in one pair at or above
-    ``threshold`` (or a reviewer's ``must`` pair)" and "in one child of the previous run"
-    (``links``: uid, child_id).
-
-    Clustering is decided within groups of records joined by such pairs, so clustering just
-    these and keeping every other child as it was gives what clustering everything would.
-    """
-    con.register("prev_links", links.select(["uid", "child_id"]))
-    con.register("_padan_must", pa.table(
-        {"uid_l": [a for a, _, _, _ in must], "uid_r": [b for _, b, _, _ in must]},
-        schema=pa.schema([("uid_l", pa.string()), ("uid_r", pa.string())]),
-    ))  # fmt: skip
-    # Records and previous children are nodes of one graph: the search walks both kinds.
-    with _listed(con, "_padan_touched", touched):
-        rows = con.execute(f"""
-            WITH RECURSIVE strong AS (
-                SELECT uid_l AS a, uid_r AS b FROM pairs WHERE p >= {float(threshold)}
-                UNION ALL SELECT uid_l, uid_r FROM _padan_must
-            ),
-            shared AS (
-                SELECT uid, 'child:' || child_id AS child FROM prev_links WHERE child_id IN (
-                    SELECT child_id FROM prev_links GROUP BY child_id HAVING count(*) > 1)
-            ),
-            edges AS (
-                SELECT a, b FROM strong UNION ALL SELECT b, a FROM strong
-                UNION ALL SELECT uid, child FROM shared UNION ALL SELECT child, uid FROM shared
-            ),
-            reach(node) AS (
-                SELECT uid FROM _padan_touched
-                UNION SELECT e.b FROM reach JOIN edges e ON e.a = reach.node
-            )
-            SELECT node FROM reach WHERE NOT starts_with(node, 'child:')
-        """).fetchall()
-    for name in ("prev_links", "_padan_must"):
-        con.unregister(name)
-    return {uid for (uid,) in rows}
-
-
-@contextmanager
-def _listed(con: duckdb.DuckDBPyConnection, name: str, uids: Collection[str]) -> Iterator[None]:
-    """``uids`` as the table ``name`` (one column, ``uid``) in ``con`` while the block runs."""
-    con.register(name, pa.table({"uid": sorted(uids)}, schema=pa.schema([("uid", pa.string())])))
-    try:
-        yield
-    finally:
-        con.unregister(name)
-
-
-def _strangers(
-    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    """The ``pairs`` whose names share no token and are not alike (Jaro-Winkler < 0.7).
-
-    Among a million children a NIK mistyped into someone else's, with the same birth date,
-    outweighs everything else in the model; two names with nothing in common are what shows
-    it. On 1M synthetic records 27 of 114,896 true pairs look like this, and most confident
-    false links do. They go to review instead of being linked.
-    """
-    con.register(
-        "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
-    )
-    rows = con.execute(f"""
-        SELECT p.a, p.b FROM _padan_strong p
-        JOIN features l ON l.unique_id = p.a JOIN features r ON r.unique_id = p.b
-        WHERE jaro_winkler_similarity(l.name_core, r.name_core) < 0.7
-          AND NOT list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))
-          AND NOT coalesce({call_name("l.name", "r.name")}, false)
-    """).fetchall()
-    con.unregister("_padan_strong")
-    return {(a, b) for a, b in rows}
-
-
-def guard_nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
-    """What the clustering guard needs to know of the records ``uids`` (table ``features``)."""
-    with _listed(con, "_padan_paired", uids):
-        rows = con.execute(
-            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven,"
-            " nik_padan, sex, CASE WHEN source = 'dtsen' AND NOT dob_placeholder THEN dob END"
-            " FROM features JOIN _padan_paired ON unique_id = uid"
-        ).fetchall()
-    return {
-        uid: Node(
-            nik if valid else None, household, bool(head), dob, name, bool(proven),
-            bool(padan), sex, registered,
-        )
-        for uid, nik, valid, household, head, dob, name, proven, padan, sex, registered in rows
-    }  # fmt: skip
 
 
 def load_model(model_path: Path) -> dict[str, Any]:

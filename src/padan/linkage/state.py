@@ -40,9 +40,14 @@ LINK_STATE_SCHEMA = pa.schema(
     [("uid", pa.string()), ("child_id", pa.string()), ("probability", pa.float64())]
 )
 PAIR_STATE_SCHEMA = pa.schema(
-    [("uid_l", pa.string()), ("uid_r", pa.string()), ("match_probability", pa.float64()),
-     ("rule", pa.string()), ("decision", pa.string())]
-)  # fmt: skip
+    [
+        ("uid_l", pa.string()),
+        ("uid_r", pa.string()),
+        ("match_probability", pa.float64()),
+        ("rule", pa.string()),
+        ("decision", pa.string()),
+    ]
+)
 
 _GONE = pa.schema([("uid_l", pa.string()), ("uid_r", pa.string())])
 

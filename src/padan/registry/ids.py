@@ -22,9 +22,13 @@ __all__ = [
 ID_SCHEMA = pa.schema([("uid", pa.string()), ("child_id", pa.string())])
 #: What happened to a child id in a run: ``new``, ``merge``, ``split`` or ``retired``.
 EVENT_SCHEMA = pa.schema(
-    [("event", pa.string()), ("child_id", pa.string()), ("other_child_id", pa.string()),
-     ("records", pa.int64())]
-)  # fmt: skip
+    [
+        ("event", pa.string()),
+        ("child_id", pa.string()),
+        ("other_child_id", pa.string()),
+        ("records", pa.int64()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,12 @@ def assign_child_ids(
     counted = pc.value_counts(old.drop_null())
     pieces = {o for shared in shares for o in shared}
     contested = [
-        o for o, n in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(),
-                          strict=True)
+        o
+        for o, n in zip(
+            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
+        )
         if n > 1 or o in pieces
-    ]  # fmt: skip
+    ]
     in_contest = pc.is_in(old, pa.array(contested, pa.string()))
     contestants = alone.filter(in_contest).to_pylist()
     their_old = old.filter(in_contest).to_pylist()
@@ -118,10 +124,14 @@ def assign_child_ids(
     alone_ids = pc.replace_with_mask(alone_ids, unnamed_alone, new_ids[len(unnamed) :])
     sizes = [len(clusters[i]) for i in unnamed] + [1] * (len(firsts) - len(unnamed))
     new = pa.table(
-        [pa.array(["new"] * len(firsts)), new_ids, pa.nulls(len(firsts), pa.string()),
-         pa.array(sizes, pa.int64())],
+        [
+            pa.array(["new"] * len(firsts)),
+            new_ids,
+            pa.nulls(len(firsts), pa.string()),
+            pa.array(sizes, pa.int64()),
+        ],
         schema=EVENT_SCHEMA,
-    ).take(order)  # fmt: skip
+    ).take(order)
     # Who holds each previous id now: (child id, previous id → records shared).
     holders = [(given[index], shared) for index, shared in enumerate(shares)]
     holders += [

@@ -10,9 +10,15 @@ from padan.store import ReviewDecision, Store
 from padan.store.children import child_sources, children_of, review_pairs
 
 __all__ = [
-    "DECISIONS", "IMPACTS", "ChildEvidence", "ReviewItem", "child_evidence", "decide",
-    "pair_impact", "review_queue",
-]  # fmt: skip
+    "DECISIONS",
+    "IMPACTS",
+    "ChildEvidence",
+    "ReviewItem",
+    "child_evidence",
+    "decide",
+    "pair_impact",
+    "review_queue",
+]
 
 DECISIONS = ("same", "different", "unsure")
 
@@ -76,14 +82,19 @@ def review_queue(store: Store, *, limit: int | None = None) -> list[ReviewItem]:
     none: frozenset[str] = frozenset()
     items = [
         ReviewItem(
-            a, b, p, decision, decided.get((a, b)) == "unsure",
+            a,
+            b,
+            p,
+            decision,
+            decided.get((a, b)) == "unsure",
             pair_impact(
-                sources.get(child_of.get(a, ""), none), sources.get(child_of.get(b, ""), none),
+                sources.get(child_of.get(a, ""), none),
+                sources.get(child_of.get(b, ""), none),
                 same_child=child_of.get(a) is not None and child_of.get(a) == child_of.get(b),
             ),
         )
         for a, b, p, decision in waiting
-    ]  # fmt: skip
+    ]
     # review_pairs gives the most likely first; a stable sort keeps that within each tier.
     items.sort(key=lambda item: IMPACTS.index(item.impact))
     return items[:limit] if limit is not None else items
@@ -113,8 +124,9 @@ def decide(
                 f"record {uid!r} is not in the latest linkage run; references look like "
                 "kpai:KPAI/2024/000123 or dtsen:DT000000042 (see padan export clusters)"
             )
-    made = ReviewDecision(uid_a, uid_b, decision, reviewer.strip(), reason.strip(),
-                          dt.datetime.now(dt.UTC))  # fmt: skip
+    made = ReviewDecision(
+        uid_a, uid_b, decision, reviewer.strip(), reason.strip(), dt.datetime.now(dt.UTC)
+    )
     store.add_review_decision(made)
     return made
 

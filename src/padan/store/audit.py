@@ -100,19 +100,29 @@ _AUDIT_INSERT = audit_log.insert()
 
 
 def append_audit(
-    store: Store, *, username: str, role: str, action: str, target: str,
-    child_ids: list[str], purpose: str,
-) -> AuditEntry:  # fmt: skip
+    store: Store,
+    *,
+    username: str,
+    role: str,
+    action: str,
+    target: str,
+    child_ids: list[str],
+    purpose: str,
+) -> AuditEntry:
     """Append one row to the audit log, chained to the previous row by its hash.
 
     Rows are only ever inserted; each row's hash covers its content and the previous hash, so
     an edited or deleted row breaks the chain (see :func:`verify_audit`).
     """
     values: dict[str, object] = {
-        "at": dt.datetime.now(dt.UTC), "username": username, "role": role, "action": action,
-        "target": target, "child_ids": " " + " ".join(child_ids) + " " if child_ids else "",
+        "at": dt.datetime.now(dt.UTC),
+        "username": username,
+        "role": role,
+        "action": action,
+        "target": target,
+        "child_ids": " " + " ".join(child_ids) + " " if child_ids else "",
         "purpose": purpose,
-    }  # fmt: skip
+    }
     with _audit_lock, store._begin() as conn:
         # Several processes may append at once (app workers, the CLI): taking the write lock
         # before reading the last hash keeps the chain linear.
@@ -132,9 +142,17 @@ def append_audit(
 def _entry(m: Any) -> AuditEntry:
     r = m if isinstance(m, dict) else m._mapping
     return AuditEntry(
-        r["id"], as_utc(r["at"]), r["username"], r["role"], r["action"], r["target"],
-        str(r["child_ids"]).split(), r["purpose"], r["prev_hash"], r["row_hash"],
-    )  # fmt: skip
+        r["id"],
+        as_utc(r["at"]),
+        r["username"],
+        r["role"],
+        r["action"],
+        r["target"],
+        str(r["child_ids"]).split(),
+        r["purpose"],
+        r["prev_hash"],
+        r["row_hash"],
+    )
 
 
 def audit_entries(
@@ -156,8 +174,10 @@ def verify_audit(store: Store) -> tuple[int, int | None]:
     with store._connect() as conn:
         for row in conn.execution_options(yield_per=10_000).execute(query):
             m = row._mapping
-            values = {k: m[k] for k in ("at", "username", "role", "action", "target",
-                                         "child_ids", "purpose")}  # fmt: skip
+            values = {
+                k: m[k]
+                for k in ("at", "username", "role", "action", "target", "child_ids", "purpose")
+            }
             if m["prev_hash"] != prev or _row_hash(prev, values) != m["row_hash"]:
                 return checked, int(m["id"])
             prev = m["row_hash"]
@@ -208,16 +228,25 @@ def record_export(store: Store, entry: ExportAudit) -> int:
     """
     counts = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
     append_audit(
-        store, username=entry.actor[:64], role=CLI_ROLE, action=entry.action,
-        target=f"region={entry.region or 'nasional'} run={entry.run_id} rows={entry.rows} "
-        f"{counts}"[:500],
-        child_ids=sorted(set(entry.child_ids)), purpose=entry.purpose.strip()[:500] or "-",
-    )  # fmt: skip
+        store,
+        username=entry.actor[:64],
+        role=CLI_ROLE,
+        action=entry.action,
+        target=f"region={entry.region or 'nasional'} run={entry.run_id} rows={entry.rows} {counts}"[
+            :500
+        ],
+        child_ids=sorted(set(entry.child_ids)),
+        purpose=entry.purpose.strip()[:500] or "-",
+    )
     values = {
-        "at": entry.at, "actor": entry.actor[:64], "action": entry.action,
-        "region": entry.region, "run_id": entry.run_id, "rows": entry.rows,
+        "at": entry.at,
+        "actor": entry.actor[:64],
+        "action": entry.action,
+        "region": entry.region,
+        "run_id": entry.run_id,
+        "rows": entry.rows,
         "detail": json.dumps(entry.detail, ensure_ascii=False, sort_keys=True),
-    }  # fmt: skip
+    }
     with store._begin() as conn:
         inserted = conn.execute(export_audit.insert().values(**values)).inserted_primary_key
     assert inserted is not None
@@ -229,7 +258,14 @@ def export_audit_entries(store: Store) -> list[ExportAudit]:
     with store._connect() as conn:
         rows = conn.execute(select(export_audit).order_by(export_audit.c.id)).mappings().all()
     return [
-        ExportAudit(r["at"], r["actor"], r["action"], r["region"], r["run_id"], r["rows"],
-                    json.loads(r["detail"]))
+        ExportAudit(
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["region"],
+            r["run_id"],
+            r["rows"],
+            json.loads(r["detail"]),
+        )
         for r in rows
-    ]  # fmt: skip
+    ]

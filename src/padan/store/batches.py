@@ -41,13 +41,21 @@ class BatchStore(Connected):
         """One transaction for one file: everything written inside commits together or not."""
         with self._begin() as conn:
             values = {
-                "source": new.source, "extract": new.extract, "file_name": new.file_name,
-                "file_format": new.file_format, "file_encoding": new.file_encoding,
-                "content_sha256": new.content_sha256, "mapping": new.mapping,
-                "rows_read": 0, "rows_accepted": 0, "rows_quarantined": 0, "flag_counts": "{}",
-                "started_at": new.started_at, "finished_at": new.started_at,
+                "source": new.source,
+                "extract": new.extract,
+                "file_name": new.file_name,
+                "file_format": new.file_format,
+                "file_encoding": new.file_encoding,
+                "content_sha256": new.content_sha256,
+                "mapping": new.mapping,
+                "rows_read": 0,
+                "rows_accepted": 0,
+                "rows_quarantined": 0,
+                "flag_counts": "{}",
+                "started_at": new.started_at,
+                "finished_at": new.started_at,
                 "padan_version": new.padan_version,
-            }  # fmt: skip
+            }
             inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
             assert inserted is not None
             yield BatchWriter(conn, int(inserted[0]), new.extract)

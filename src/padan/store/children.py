@@ -80,15 +80,18 @@ def _find_query(source: str, by_nik: bool) -> Select[Any]:
         conditions.append(table.c[nik_col] == bindparam("nik"))
     else:
         # A range on the indexed column: a prefix search that uses the index everywhere.
-        conditions += [table.c[name_col] >= bindparam("low"),
-                       table.c[name_col] < bindparam("high")]  # fmt: skip
+        conditions += [table.c[name_col] >= bindparam("low"), table.c[name_col] < bindparam("high")]
     return select(table.c[id_col]).where(*conditions).limit(bindparam("limit"))
 
 
 def find_records(
-    store: Store, *, name_prefix: str | None = None, nik: str | None = None,
-    regions: Sequence[str] | None = None, limit: int = 200,
-) -> list[str]:  # fmt: skip
+    store: Store,
+    *,
+    name_prefix: str | None = None,
+    nik: str | None = None,
+    regions: Sequence[str] | None = None,
+    limit: int = 200,
+) -> list[str]:
     """Current KPAI and DTSEN records (``source:id``) whose normalised name starts with
     ``name_prefix`` or whose NIK is ``nik``, within ``regions`` (dotted codes; ``None`` = all)."""
     if not nik and not name_prefix:
@@ -142,9 +145,10 @@ def _chunks(values: Sequence[str], size: int = 2000) -> list[list[str]]:
 
 
 _CHILDREN_OF = select(child_links.c.source_id, child_links.c.child_id).where(
-    held_in_run(child_links, bindparam("run_id")), child_links.c.source == bindparam("source"),
+    held_in_run(child_links, bindparam("run_id")),
+    child_links.c.source == bindparam("source"),
     child_links.c.source_id.in_(bindparam("ids", expanding=True)),
-)  # fmt: skip
+)
 _CHILD_SOURCES = (
     select(child_links.c.child_id, child_links.c.source)
     .where(
@@ -155,12 +159,14 @@ _CHILD_SOURCES = (
 )
 # No ORDER BY: SQLite would then walk the run's primary key instead of the child index.
 _CHILD_MEMBERS = select(
-    child_links.c.child_id, child_links.c.source, child_links.c.source_id,
+    child_links.c.child_id,
+    child_links.c.source,
+    child_links.c.source_id,
     child_links.c.match_probability,
 ).where(
     held_in_run(child_links, bindparam("run_id")),
     child_links.c.child_id.in_(bindparam("ids", expanding=True)),
-)  # fmt: skip
+)
 
 
 def child_members(
@@ -219,18 +225,28 @@ def pairs_touching(
         # One query per side: each uses its own index (an OR of the two would scan the run).
         for query in _PAIRS_BY_SIDE:
             for r in conn.execute(query, {"run_id": run_id, "uids": wanted}):
-                found[(r.uid_l, r.uid_r)] = (r.uid_l, r.uid_r, r.match_probability, r.rule,
-                                             r.decision)  # fmt: skip
+                found[(r.uid_l, r.uid_r)] = (
+                    r.uid_l,
+                    r.uid_r,
+                    r.match_probability,
+                    r.rule,
+                    r.decision,
+                )
     return sorted(found.values(), key=lambda p: (-p[2], p[0], p[1]))
 
 
 _PAIRS_BY_SIDE = tuple(
-    select(link_pairs.c.uid_l, link_pairs.c.uid_r, link_pairs.c.match_probability,
-           link_pairs.c.rule, link_pairs.c.decision)
-    .where(held_in_run(link_pairs, bindparam("run_id")),
-           column.in_(bindparam("uids", expanding=True)))
+    select(
+        link_pairs.c.uid_l,
+        link_pairs.c.uid_r,
+        link_pairs.c.match_probability,
+        link_pairs.c.rule,
+        link_pairs.c.decision,
+    ).where(
+        held_in_run(link_pairs, bindparam("run_id")), column.in_(bindparam("uids", expanding=True))
+    )
     for column in (link_pairs.c.uid_l, link_pairs.c.uid_r)
-)  # fmt: skip
+)
 
 
 def review_pairs(store: Store, run_id: int) -> list[tuple[str, str, float, str]]:
@@ -259,8 +275,10 @@ def region_counts(
     with store._connect() as conn:
         for source, (table, id_col, _, _) in SOURCE_TABLES.items():
             code = func.substr(table.c.kode_wilayah, 1, level_chars)
-            where: list[ColumnElement[bool]] = [table.c.is_current,
-                                                table.c.kode_wilayah.is_not(None)]  # fmt: skip
+            where: list[ColumnElement[bool]] = [
+                table.c.is_current,
+                table.c.kode_wilayah.is_not(None),
+            ]
             if regions is not None:
                 where.append(_under(table.c.kode_wilayah, regions))
             query = select(code, func.count()).where(*where).group_by(code)

@@ -105,10 +105,12 @@ class InstitutionStore:
             try:
                 conn.execute(
                     institutions.insert().values(
-                        id_lembaga=record.id_lembaga, origin=record.origin,
-                        created_at=entry.changed_at, **values,
+                        id_lembaga=record.id_lembaga,
+                        origin=record.origin,
+                        created_at=entry.changed_at,
+                        **values,
                     )
-                )  # fmt: skip
+                )
             except IntegrityError as exc:
                 raise InputError(
                     f"institution {record.id_lembaga!r} already exists; edit it instead"
@@ -143,10 +145,17 @@ class InstitutionStore:
         with self.store._connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [
-            HistoryEntry(r["id_lembaga"], r["version"], r["changed_at"], r["changed_by"],
-                         r["source"], json.loads(r["changes"]), r["reason"])
+            HistoryEntry(
+                r["id_lembaga"],
+                r["version"],
+                r["changed_at"],
+                r["changed_by"],
+                r["source"],
+                json.loads(r["changes"]),
+                r["reason"],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     # -- inspections -------------------------------------------------------------------------
 
@@ -163,20 +172,35 @@ class InstitutionStore:
                 return int(existing[0]), False
             inserted = conn.execute(
                 inspections.insert().values(
-                    id_lembaga=id_lembaga, checklist_id=checklist, checklist_version=version,
-                    visited_on=visited_on, inspector=inspector, notes=notes,
-                    recorded_at=recorded_at, input_sha256=sha,
+                    id_lembaga=id_lembaga,
+                    checklist_id=checklist,
+                    checklist_version=version,
+                    visited_on=visited_on,
+                    inspector=inspector,
+                    notes=notes,
+                    recorded_at=recorded_at,
+                    input_sha256=sha,
                 )
-            ).inserted_primary_key  # fmt: skip
+            ).inserted_primary_key
             assert inserted is not None
             inspection_id = int(inserted[0])
             if findings:
-                conn.execute(inspection_findings.insert(), [
-                    {"inspection_id": inspection_id, "item_code": code, "severity": severity,
-                     "note": note, "action": action, "due_on": due, "status": "terbuka",
-                     "follow_up": "[]"}
-                    for code, severity, note, action, due in findings
-                ])  # fmt: skip
+                conn.execute(
+                    inspection_findings.insert(),
+                    [
+                        {
+                            "inspection_id": inspection_id,
+                            "item_code": code,
+                            "severity": severity,
+                            "note": note,
+                            "action": action,
+                            "due_on": due,
+                            "status": "terbuka",
+                            "follow_up": "[]",
+                        }
+                        for code, severity, note, action, due in findings
+                    ],
+                )
         return inspection_id, True
 
     def inspections(self, ids_lembaga: Iterable[str] | None = None) -> list[InspectionRecord]:
@@ -202,11 +226,19 @@ class InstitutionStore:
         for f in found:
             by_inspection.setdefault(f["inspection_id"], []).append(_finding(f))
         return [
-            InspectionRecord(r["id"], r["id_lembaga"], r["checklist_id"], r["checklist_version"],
-                             r["visited_on"], r["inspector"], r["notes"], r["recorded_at"],
-                             by_inspection.get(r["id"], []))
+            InspectionRecord(
+                r["id"],
+                r["id_lembaga"],
+                r["checklist_id"],
+                r["checklist_version"],
+                r["visited_on"],
+                r["inspector"],
+                r["notes"],
+                r["recorded_at"],
+                by_inspection.get(r["id"], []),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     def finding(self, finding_id: int) -> FindingRecord | None:
         query = select(inspection_findings).where(inspection_findings.c.id == finding_id)
@@ -288,16 +320,27 @@ class InstitutionStore:
             assert inserted is not None
             run_id = int(inserted[0])
             if pairs:
-                conn.execute(institution_pairs.insert(), [
-                    {"run_id": run_id, "id_a": a, "id_b": b, "match_probability": p,
-                     "decision": decision}
-                    for a, b, p, decision in pairs
-                ])  # fmt: skip
+                conn.execute(
+                    institution_pairs.insert(),
+                    [
+                        {
+                            "run_id": run_id,
+                            "id_a": a,
+                            "id_b": b,
+                            "match_probability": p,
+                            "decision": decision,
+                        }
+                        for a, b, p, decision in pairs
+                    ],
+                )
             if clusters:
-                conn.execute(institution_clusters.insert(), [
-                    {"run_id": run_id, "id_lembaga": uid, "cluster_id": root}
-                    for uid, root in clusters.items()
-                ])  # fmt: skip
+                conn.execute(
+                    institution_clusters.insert(),
+                    [
+                        {"run_id": run_id, "id_lembaga": uid, "cluster_id": root}
+                        for uid, root in clusters.items()
+                    ],
+                )
         return run_id
 
     def latest_dedup_run(self) -> DedupRun | None:
@@ -336,6 +379,14 @@ def _record(r: Any) -> InstitutionRecord:
 
 def _finding(f: Any) -> FindingRecord:
     return FindingRecord(
-        f["id"], f["inspection_id"], f["item_code"], f["severity"], f["note"], f["action"],
-        f["due_on"], f["status"], f["closed_on"], json.loads(f["follow_up"] or "[]"),
-    )  # fmt: skip
+        f["id"],
+        f["inspection_id"],
+        f["item_code"],
+        f["severity"],
+        f["note"],
+        f["action"],
+        f["due_on"],
+        f["status"],
+        f["closed_on"],
+        json.loads(f["follow_up"] or "[]"),
+    )

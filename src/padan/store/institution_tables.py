@@ -34,10 +34,18 @@ __all__ = [
 
 #: The registry's fields an extract or a form may set (the exchange format's ``lembaga`` columns).
 INSTITUTION_FIELDS = (
-    "nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "akreditasi",
-    "tanggal_akreditasi", "kapasitas", "jumlah_anak", "jumlah_pekerja_sosial",
+    "nama_lembaga",
+    "jenis",
+    "kode_wilayah",
+    "alamat",
+    "status_izin",
+    "akreditasi",
+    "tanggal_akreditasi",
+    "kapasitas",
+    "jumlah_anak",
+    "jumlah_pekerja_sosial",
     "jumlah_pekerja_sosial_bersertifikat",
-)  # fmt: skip
+)
 
 institutions = Table(
     "institutions",

@@ -76,26 +76,39 @@ class LinkRunStore(Connected):
                         update(table).where(table.c.until_run.is_(None)).values(until_run=run_id)
                     )
             else:
-                _end_rows(conn, child_links, ("source", "source_id"), run_id,
-                          [(row[0], row[1]) for row in link_rows])  # fmt: skip
-                _end_rows(conn, link_pairs, ("uid_l", "uid_r"), run_id,
-                          [*((p[0], p[1]) for p in unique), *gone_pairs])  # fmt: skip
+                _end_rows(
+                    conn,
+                    child_links,
+                    ("source", "source_id"),
+                    run_id,
+                    [(row[0], row[1]) for row in link_rows],
+                )
+                _end_rows(
+                    conn,
+                    link_pairs,
+                    ("uid_l", "uid_r"),
+                    run_id,
+                    [*((p[0], p[1]) for p in unique), *gone_pairs],
+                )
             # A national run's first links are a million rows.
             bulk_insert(
-                conn, child_links.name,
+                conn,
+                child_links.name,
                 ["run_id", "source", "source_id", "child_id", "match_probability"],
                 ((run_id, *row) for row in link_rows),
-            )  # fmt: skip
+            )
             bulk_insert(
-                conn, child_events.name,
+                conn,
+                child_events.name,
                 ["run_id", "event", "child_id", "other_child_id", "records"],
                 ((run_id, *row) for row in event_rows),
-            )  # fmt: skip
+            )
             bulk_insert(
-                conn, link_pairs.name,
+                conn,
+                link_pairs.name,
                 ["run_id", "uid_l", "uid_r", "match_probability", "rule", "decision"],
                 ((run_id, *pair) for pair in unique),
-            )  # fmt: skip
+            )
         return run_id
 
     def child_events(self, run_id: int) -> list[ChildEvent]:
@@ -124,10 +137,11 @@ class LinkRunStore(Connected):
             rows = conn.execute(query).mappings().all()
         newest = {(r["uid_a"], r["uid_b"]): r for r in rows}
         return [
-            ReviewDecision(r["uid_a"], r["uid_b"], r["decision"], r["reviewer"], r["reason"],
-                           r["decided_at"])
+            ReviewDecision(
+                r["uid_a"], r["uid_b"], r["decision"], r["reviewer"], r["reason"], r["decided_at"]
+            )
             for r in newest.values()
-        ]  # fmt: skip
+        ]
 
     def latest_link_run(self) -> LinkRun | None:
         with self._connect() as conn:
@@ -194,8 +208,11 @@ def _end_rows(
         a, b = key
         statement = (
             update(table)
-            .where(table.c[a] == bindparam("_a"), table.c[b] == bindparam("_b"),
-                   table.c.until_run.is_(None))
+            .where(
+                table.c[a] == bindparam("_a"),
+                table.c[b] == bindparam("_b"),
+                table.c.until_run.is_(None),
+            )
             .values(until_run=run_id)
-        )  # fmt: skip
+        )
         conn.execute(statement, [{"_a": x, "_b": y} for x, y in keys])

@@ -47,10 +47,15 @@ class PendingMerge:
 
 def add_pending_merge(store: Store, uid_a: str, uid_b: str, *, reviewer: str, reason: str) -> None:
     with store._begin() as conn:
-        conn.execute(pending_merges.insert().values(
-            uid_a=uid_a, uid_b=uid_b, reviewer=reviewer, reason=reason,
-            created_at=dt.datetime.now(dt.UTC),
-        ))  # fmt: skip
+        conn.execute(
+            pending_merges.insert().values(
+                uid_a=uid_a,
+                uid_b=uid_b,
+                reviewer=reviewer,
+                reason=reason,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
 
 
 def pending_merges_for(store: Store, uid_a: str, uid_b: str) -> list[PendingMerge]:

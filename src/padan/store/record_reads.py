@@ -128,10 +128,15 @@ def _arrow_column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
 
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
-    "String": pa.string(), "Text": pa.string(), "Integer": pa.int64(), "BigInteger": pa.int64(),
-    "Date": pa.date32(), "Boolean": pa.bool_(), "DateTime": pa.timestamp("us", tz="UTC"),
+    "String": pa.string(),
+    "Text": pa.string(),
+    "Integer": pa.int64(),
+    "BigInteger": pa.int64(),
+    "Date": pa.date32(),
+    "Boolean": pa.bool_(),
+    "DateTime": pa.timestamp("us", tz="UTC"),
     "Float": pa.float64(),
-}  # fmt: skip
+}
 
 
 def arrow_schema(table: Table, columns: Sequence[str]) -> pa.Schema:

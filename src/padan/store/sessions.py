@@ -75,10 +75,15 @@ def create_session(
     now = dt.datetime.now(dt.UTC)
     with store._begin() as conn:
         conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now))
-        conn.execute(web_sessions.insert().values(
-            id_sha256=id_sha256, user_id=user_id, csrf_token=csrf_token, created_at=now,
-            expires_at=expires_at,
-        ))  # fmt: skip
+        conn.execute(
+            web_sessions.insert().values(
+                id_sha256=id_sha256,
+                user_id=user_id,
+                csrf_token=csrf_token,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
 
 
 def session_user(store: Store, id_sha256: str) -> tuple[UserInfo, str] | None:
@@ -97,10 +102,14 @@ def delete_session(store: Store, id_sha256: str) -> None:
 
 def record_login(store: Store, *, username: str, client: str, success: bool) -> None:
     with store._begin() as conn:
-        conn.execute(login_attempts.insert().values(
-            username=username[:64], client=client[:64], success=success,
-            at=dt.datetime.now(dt.UTC),
-        ))  # fmt: skip
+        conn.execute(
+            login_attempts.insert().values(
+                username=username[:64],
+                client=client[:64],
+                success=success,
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
 
 
 def login_failures(

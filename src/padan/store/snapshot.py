@@ -50,14 +50,16 @@ def snapshot_records_arrow(
 
 def run_links_arrow(store: Store, run_id: int) -> pa.Table:
     """A run's record → child links: ``source, source_id, child_id, match_probability``."""
-    return _held(store, child_links, run_id,
-                 ("source", "source_id", "child_id", "match_probability"))  # fmt: skip
+    return _held(
+        store, child_links, run_id, ("source", "source_id", "child_id", "match_probability")
+    )
 
 
 def run_pairs_arrow(store: Store, run_id: int) -> pa.Table:
     """A run's stored pairs: ``uid_l, uid_r, match_probability, rule, decision``."""
-    return _held(store, link_pairs, run_id,
-                 ("uid_l", "uid_r", "match_probability", "rule", "decision"))  # fmt: skip
+    return _held(
+        store, link_pairs, run_id, ("uid_l", "uid_r", "match_probability", "rule", "decision")
+    )
 
 
 def _held(store: Store, table: Table, run_id: int, columns: Sequence[str]) -> pa.Table:

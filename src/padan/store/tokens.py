@@ -36,10 +36,14 @@ api_tokens = Table(
 def add_api_token(store: Store, user_id: int, token_sha256: str) -> None:
     """Keep the hash of a new API token (the token itself is never stored)."""
     with store._begin() as conn:
-        conn.execute(api_tokens.insert().values(
-            user_id=user_id, token_sha256=token_sha256, created_at=dt.datetime.now(dt.UTC),
-            revoked=False,
-        ))  # fmt: skip
+        conn.execute(
+            api_tokens.insert().values(
+                user_id=user_id,
+                token_sha256=token_sha256,
+                created_at=dt.datetime.now(dt.UTC),
+                revoked=False,
+            )
+        )
 
 
 # Built once: every API request looks its token up (see padan.store.children on why).

@@ -45,16 +45,23 @@ class UserInfo:
 def user_info(row: object) -> UserInfo:
     """The :class:`UserInfo` of a row holding the ``users`` columns."""
     m = row._mapping  # type: ignore[attr-defined]
-    return UserInfo(m["id"], m["username"], m["password_hash"], m["role"], m["region"],
-                    bool(m["active"]))  # fmt: skip
+    return UserInfo(
+        m["id"], m["username"], m["password_hash"], m["role"], m["region"], bool(m["active"])
+    )
 
 
 def add_user(
     store: Store, *, username: str, password_hash: str, role: str, region: str | None
 ) -> int:
     """Store a new user; raises :class:`InputError` when the username is taken."""
-    values = {"username": username, "password_hash": password_hash, "role": role,
-              "region": region, "active": True, "created_at": dt.datetime.now(dt.UTC)}  # fmt: skip
+    values = {
+        "username": username,
+        "password_hash": password_hash,
+        "role": role,
+        "region": region,
+        "active": True,
+        "created_at": dt.datetime.now(dt.UTC),
+    }
     try:
         with store._begin() as conn:
             inserted = conn.execute(users.insert().values(**values)).inserted_primary_key

@@ -209,9 +209,15 @@ class DtsenWriter:
         """A second registration of an earlier person, in ``household``, with its truth id."""
         self._count_duplicate(household, duplicate)
         row = self._row(
-            rng, household, duplicate.person, duplicate.name, duplicate.nik, duplicate.birth,
-            duplicate.mother, relation,
-        )  # fmt: skip
+            rng,
+            household,
+            duplicate.person,
+            duplicate.name,
+            duplicate.nik,
+            duplicate.birth,
+            duplicate.mother,
+            relation,
+        )
         return row, duplicate.person.pid
 
     def _noisy_nik(self, rng: random.Random, person: Person, nik: str) -> str:

@@ -15,8 +15,14 @@ from padan.domain.regions import Region, RegionStatus, check_region, region_tabl
 from padan.errors import InputError
 from padan.synth.common import Pool
 
-__all__ = ["DEFAULT_REGENCIES", "DENSE_REGENCIES", "DENSE_SHARE", "Geography", "Village",
-           "resolve_regions"]  # fmt: skip
+__all__ = [
+    "DEFAULT_REGENCIES",
+    "DENSE_REGENCIES",
+    "DENSE_SHARE",
+    "Geography",
+    "Village",
+    "resolve_regions",
+]
 
 #: Default mix: Java (rich city, peri-urban, poor Madura), Sumatra, Bali, NTT, Sulawesi and Papua,
 #: with a weight ~ share of households, and a poverty index in [-1, 1] (1 = poorest) that skews the

@@ -166,9 +166,18 @@ def generate(
         if intake is not None:
             situations.update(intake.counts)
     return SynthSummary(
-        out_dir, files, households, dtsen_rows, kpai_rows, lembaga_rows, persons, len(repeated),
-        chosen.name, dense, dict(sorted(situations.items())),
-    )  # fmt: skip
+        out_dir,
+        files,
+        households,
+        dtsen_rows,
+        kpai_rows,
+        lembaga_rows,
+        persons,
+        len(repeated),
+        chosen.name,
+        dense,
+        dict(sorted(situations.items())),
+    )
 
 
 def _count_family(counts: Counter[str], household: Household) -> None:

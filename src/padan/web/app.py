@@ -104,8 +104,9 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
         if request.url.path.startswith("/api/"):
             return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
-        return render(request, "error.html", status_code=exc.status_code,
-                      message=str(exc.detail), code=code)  # fmt: skip
+        return render(
+            request, "error.html", status_code=exc.status_code, message=str(exc.detail), code=code
+        )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -133,5 +134,6 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     secure = settings.web_secure_cookies is not False
-    return create_app(open_store(settings.database_url), model_path=settings.model_path,
-                      secure_cookies=secure)  # fmt: skip
+    return create_app(
+        open_store(settings.database_url), model_path=settings.model_path, secure_cookies=secure
+    )

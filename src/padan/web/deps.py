@@ -170,10 +170,13 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     """A page in the user's language, with the principal and CSRF token at hand."""
     lang = language(request)
     context = {
-        "request": request, "t": translator(lang), "lang": lang,
+        "request": request,
+        "t": translator(lang),
+        "lang": lang,
         "principal": getattr(request.state, "principal", None),
-        "csrf": getattr(request.state, "csrf", None), **values,
-    }  # fmt: skip
+        "csrf": getattr(request.state, "csrf", None),
+        **values,
+    }
     return ctx(request).templates.TemplateResponse(
         request, template, context, status_code=status_code
     )

@@ -28,11 +28,16 @@ def csv_response(header: list[str], rows: list[list[Any]], name: str) -> Respons
     writer.writerow(header)
     for row in rows:
         writer.writerow(
-            ["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
-             for v in row]
-        )  # fmt: skip
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+            [
+                "'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
+                for v in row
+            ]
+        )
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def file_response(
@@ -61,6 +66,11 @@ def file_response(
         wb.save(out)
         body = out.getvalue()
     filename = f"daftar_{name}.{fmt}"
-    return Response(body, media_type=_MEDIA[fmt], headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''"
-                               f"{quote(filename)}"})  # fmt: skip
+    return Response(
+        body,
+        media_type=_MEDIA[fmt],
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''"
+            f"{quote(filename)}"
+        },
+    )

@@ -33,8 +33,12 @@ class Decision(BaseModel):
 @router.get("/me")
 def me(user: User) -> dict[str, Any]:
     """The user behind the request: role, region, permissions."""
-    return {"username": user.username, "role": user.role.name, "region": user.region,
-            "permissions": sorted(user.role.permissions)}  # fmt: skip
+    return {
+        "username": user.username,
+        "role": user.role.name,
+        "region": user.region,
+        "permissions": sorted(user.role.permissions),
+    }
 
 
 @router.get("/dashboard")
@@ -45,13 +49,17 @@ def dashboard(request: Request, user: User, region: str | None = None) -> dict[s
 
 @router.get("/children")
 def search(
-    request: Request, user: User, q: Annotated[str, Query(description="Name or 16-digit NIK")],
-    region: str | None = None, purpose: Purpose = "",
+    request: Request,
+    user: User,
+    q: Annotated[str, Query(description="Name or 16-digit NIK")],
+    region: str | None = None,
+    purpose: Purpose = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Search children by name prefix or NIK; each result has ``child_id`` and ``kode_wilayah``."""
-    hits = children_service.search_children(ctx(request).store, user, q, region=region,
-                                            purpose=purpose, limit=limit)  # fmt: skip
+    hits = children_service.search_children(
+        ctx(request).store, user, q, region=region, purpose=purpose, limit=limit
+    )
     return {"results": hits, "count": len(hits)}
 
 
@@ -60,8 +68,9 @@ def export_children(
     request: Request, user: User, q: str, region: str | None = None, purpose: Purpose = ""
 ) -> Response:
     """Search results as CSV, shaped by the same policy as the page."""
-    header, rows = children_service.export_search(ctx(request).store, user, q, region=region,
-                                                  purpose=purpose)  # fmt: skip
+    header, rows = children_service.export_search(
+        ctx(request).store, user, q, region=region, purpose=purpose
+    )
     return csv_response(header, rows, "anak.csv")
 
 
@@ -77,8 +86,9 @@ def explain(
 ) -> dict[str, Any]:
     """Match-weight breakdown of records ``a`` and ``b`` of the child."""
     context = ctx(request)
-    return children_service.explain(context.store, user, child_id, a, b,
-                                    model_path=context.model_path, purpose=purpose)  # fmt: skip
+    return children_service.explain(
+        context.store, user, child_id, a, b, model_path=context.model_path, purpose=purpose
+    )
 
 
 @router.get("/review")
@@ -91,9 +101,15 @@ def review(request: Request, user: User, limit: int = 20, purpose: Purpose = "")
 @router.post("/review/decisions", dependencies=[CSRF])
 def decide(request: Request, user: User, body: Decision) -> dict[str, Any]:
     """Decide a pair (same | different | unsure) with a reason."""
-    return review_service.decide_pair(ctx(request).store, user, body.record_a, body.record_b,
-                                      body.decision, reason=body.reason,
-                                      purpose=body.purpose)  # fmt: skip
+    return review_service.decide_pair(
+        ctx(request).store,
+        user,
+        body.record_a,
+        body.record_b,
+        body.decision,
+        reason=body.reason,
+        purpose=body.purpose,
+    )
 
 
 @router.get("/batches")
@@ -113,13 +129,17 @@ def quarantine(
 
 @router.post("/ingest/{source}", dependencies=[CSRF])
 def ingest(
-    request: Request, user: User, source: str, file: Annotated[UploadFile, File()],
+    request: Request,
+    user: User,
+    source: str,
+    file: Annotated[UploadFile, File()],
     purpose: Annotated[str, Form()] = "",
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Ingest a file (same validation and summary as ``padan ingest``)."""
     content = file.file.read()
-    return ingest_service.upload(ctx(request).store, user, source, file.filename or "upload",
-                                 content, purpose=purpose)  # fmt: skip
+    return ingest_service.upload(
+        ctx(request).store, user, source, file.filename or "upload", content, purpose=purpose
+    )
 
 
 @router.get("/runs")

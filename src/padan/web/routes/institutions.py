@@ -83,23 +83,32 @@ class DuplicateDecision(BaseModel):
 
 @api_router.get("/institutions")
 def api_list(
-    request: Request, user: User, q: str = "", region: str | None = None,
-    jenis: str | None = None, purpose: Purpose = "",
-) -> dict[str, Any]:  # fmt: skip
+    request: Request,
+    user: User,
+    q: str = "",
+    region: str | None = None,
+    jenis: str | None = None,
+    purpose: Purpose = "",
+) -> dict[str, Any]:
     """Institutions in the user's scope; ``q`` matches part of the name or the whole id."""
-    rows = svc.institutions(ctx(request).store, user, q=q, region=region, jenis=jenis,
-                            purpose=purpose)  # fmt: skip
+    rows = svc.institutions(
+        ctx(request).store, user, q=q, region=region, jenis=jenis, purpose=purpose
+    )
     return {"institutions": rows, "count": len(rows)}
 
 
 @api_router.get("/institutions/risk")
 def api_risk(
-    request: Request, user: User, region: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100, purpose: Purpose = "",
-) -> dict[str, Any]:  # fmt: skip
+    request: Request,
+    user: User,
+    region: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    purpose: Purpose = "",
+) -> dict[str, Any]:
     """The ranked inspection worklist: ``id_lembaga``, ``score``, ``reasons``, highest first."""
-    return {"worklist": svc.risk(ctx(request).store, user, region=region, limit=limit,
-                                 purpose=purpose)}  # fmt: skip
+    return {
+        "worklist": svc.risk(ctx(request).store, user, region=region, limit=limit, purpose=purpose)
+    }
 
 
 @api_router.get("/institutions/indicators")
@@ -119,8 +128,9 @@ def api_duplicates(request: Request, user: User, purpose: Purpose = "") -> dict[
 @api_router.post("/institutions/duplicates/decisions", dependencies=[CSRF])
 def api_decide(request: Request, user: User, body: DuplicateDecision) -> dict[str, Any]:
     """Decide a duplicate pair (same | different | unsure) with a reason."""
-    return duplicates.decide_duplicates(ctx(request).store, user, body.id_a, body.id_b,
-                                        body.decision, reason=body.reason)  # fmt: skip
+    return duplicates.decide_duplicates(
+        ctx(request).store, user, body.id_a, body.id_b, body.decision, reason=body.reason
+    )
 
 
 @api_router.post("/institutions", dependencies=[CSRF])
@@ -140,8 +150,14 @@ def api_profile(
 @api_router.patch("/institutions/{id_lembaga}", dependencies=[CSRF])
 def api_edit(request: Request, user: User, id_lembaga: str, body: InstitutionIn) -> dict[str, Any]:
     """Edit some fields; ``expected_version`` refuses an edit of an outdated copy."""
-    return svc.edit(ctx(request).store, user, id_lembaga, body.fields, reason=body.reason,
-                    expected_version=body.expected_version)  # fmt: skip
+    return svc.edit(
+        ctx(request).store,
+        user,
+        id_lembaga,
+        body.fields,
+        reason=body.reason,
+        expected_version=body.expected_version,
+    )
 
 
 @api_router.post("/institutions/{id_lembaga}/inspections", dependencies=[CSRF])
@@ -157,8 +173,9 @@ def api_follow_up(
     request: Request, user: User, finding_id: int, body: FollowUpIn
 ) -> dict[str, Any]:
     """Update a finding's follow-up: terbuka, proses or selesai."""
-    return inspections.follow_up_finding(ctx(request).store, user, finding_id, body.status,
-                                         note=body.catatan, on=body.tanggal)  # fmt: skip
+    return inspections.follow_up_finding(
+        ctx(request).store, user, finding_id, body.status, note=body.catatan, on=body.tanggal
+    )
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -168,10 +185,18 @@ def api_follow_up(
 def list_page(
     request: Request, user: User, q: str = "", region: str = "", jenis: str = ""
 ) -> HTMLResponse:
-    rows = svc.institutions(ctx(request).store, user, q=q, region=region or None,
-                            jenis=jenis or None)  # fmt: skip
-    return render(request, "institutions.html", rows=rows, q=q, region=region, jenis=jenis,
-                  types=JENIS_LEMBAGA)  # fmt: skip
+    rows = svc.institutions(
+        ctx(request).store, user, q=q, region=region or None, jenis=jenis or None
+    )
+    return render(
+        request,
+        "institutions.html",
+        rows=rows,
+        q=q,
+        region=region,
+        jenis=jenis,
+        types=JENIS_LEMBAGA,
+    )
 
 
 @page_router.get("/institutions/risk", response_class=HTMLResponse)
@@ -188,9 +213,13 @@ def duplicates_page(request: Request, user: User, done: str = "") -> HTMLRespons
 
 @page_router.post("/institutions/duplicates/decide", response_model=None, dependencies=[CSRF])
 def duplicates_decide(
-    request: Request, user: User, id_a: Annotated[str, Form()], id_b: Annotated[str, Form()],
-    decision: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    user: User,
+    id_a: Annotated[str, Form()],
+    id_b: Annotated[str, Form()],
+    decision: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
     duplicates.decide_duplicates(ctx(request).store, user, id_a, id_b, decision, reason=reason)
     return RedirectResponse("/institutions/duplicates?done=1", status_code=303)
 
@@ -202,8 +231,15 @@ def _form_values(form: Any) -> dict[str, str]:
 @page_router.get("/institutions/new", response_class=HTMLResponse)
 def new_page(request: Request, user: User) -> HTMLResponse:
     require(user, "institutions_manage")
-    return render(request, "institution_form.html", values={}, error=None, id_lembaga=None,
-                  version=None, types=JENIS_LEMBAGA)  # fmt: skip
+    return render(
+        request,
+        "institution_form.html",
+        values={},
+        error=None,
+        id_lembaga=None,
+        version=None,
+        types=JENIS_LEMBAGA,
+    )
 
 
 @page_router.post("/institutions/new", response_model=None, dependencies=[CSRF])
@@ -211,12 +247,20 @@ async def new_submit(request: Request, user: User) -> Response:
     form = await request.form()
     values = _form_values(form)
     try:
-        made = await run_in_threadpool(svc.create, ctx(request).store, user, values,
-                                       reason=str(form.get("reason", "")))  # fmt: skip
+        made = await run_in_threadpool(
+            svc.create, ctx(request).store, user, values, reason=str(form.get("reason", ""))
+        )
     except InputError as exc:
-        return render(request, "institution_form.html", status_code=400, values=values,
-                      error=str(exc), id_lembaga=None, version=None,
-                      types=JENIS_LEMBAGA)  # fmt: skip
+        return render(
+            request,
+            "institution_form.html",
+            status_code=400,
+            values=values,
+            error=str(exc),
+            id_lembaga=None,
+            version=None,
+            types=JENIS_LEMBAGA,
+        )
     return RedirectResponse(f"/institutions/{made['id_lembaga']}?done=saved", status_code=303)
 
 
@@ -230,11 +274,18 @@ def profile_page(request: Request, user: User, id_lembaga: str, done: str = "") 
 def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
     require(user, "institutions_manage")
     data = svc.profile(ctx(request).store, user, id_lembaga)
-    values = {k: "" if data["fields"].get(k) is None else str(data["fields"][k])
-              for k in svc.FORM_FIELDS}  # fmt: skip
-    return render(request, "institution_form.html", values=values, error=None,
-                  id_lembaga=id_lembaga, version=data["fields"]["version"],
-                  types=JENIS_LEMBAGA)  # fmt: skip
+    values = {
+        k: "" if data["fields"].get(k) is None else str(data["fields"][k]) for k in svc.FORM_FIELDS
+    }
+    return render(
+        request,
+        "institution_form.html",
+        values=values,
+        error=None,
+        id_lembaga=id_lembaga,
+        version=data["fields"]["version"],
+        types=JENIS_LEMBAGA,
+    )
 
 
 @page_router.post("/institutions/{id_lembaga}/edit", response_model=None, dependencies=[CSRF])
@@ -244,23 +295,47 @@ async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response
     version_text = str(form.get("version", "")).strip()
     try:
         version = int(version_text) if version_text else None
-        await run_in_threadpool(svc.edit, ctx(request).store, user, id_lembaga, values,
-                                reason=str(form.get("reason", "")),
-                                expected_version=version)  # fmt: skip
+        await run_in_threadpool(
+            svc.edit,
+            ctx(request).store,
+            user,
+            id_lembaga,
+            values,
+            reason=str(form.get("reason", "")),
+            expected_version=version,
+        )
     except (InputError, ValueError) as exc:
-        return render(request, "institution_form.html", status_code=400, values=values,
-                      error=str(exc), id_lembaga=id_lembaga, version=version_text,
-                      types=JENIS_LEMBAGA)  # fmt: skip
+        return render(
+            request,
+            "institution_form.html",
+            status_code=400,
+            values=values,
+            error=str(exc),
+            id_lembaga=id_lembaga,
+            version=version_text,
+            types=JENIS_LEMBAGA,
+        )
     return RedirectResponse(f"/institutions/{id_lembaga}?done=saved", status_code=303)
 
 
 def _inspection_page(
-    request: Request, user: User, id_lembaga: str, form: dict[str, str], error: str | None,
+    request: Request,
+    user: User,
+    id_lembaga: str,
+    form: dict[str, str],
+    error: str | None,
     status_code: int = 200,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     data = inspections.checklist_view(ctx(request).store, user, id_lembaga)
-    return render(request, "inspection_form.html", status_code=status_code, data=data, form=form,
-                  error=error, severities=SEVERITIES)  # fmt: skip
+    return render(
+        request,
+        "inspection_form.html",
+        status_code=status_code,
+        data=data,
+        form=form,
+        error=error,
+        severities=SEVERITIES,
+    )
 
 
 @page_router.get("/institutions/{id_lembaga}/inspections/new", response_class=HTMLResponse)
@@ -275,22 +350,31 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
     raw = await request.form()
     form = {k: str(v).strip() for k, v in raw.items() if isinstance(v, str)}
     findings = [
-        {"butir": key[4:], "keparahan": value, "catatan": form.get(f"note_{key[4:]}", ""),
-         "tindakan": form.get(f"action_{key[4:]}", ""),
-         "batas_waktu": form.get(f"due_{key[4:]}", "")}
+        {
+            "butir": key[4:],
+            "keparahan": value,
+            "catatan": form.get(f"note_{key[4:]}", ""),
+            "tindakan": form.get(f"action_{key[4:]}", ""),
+            "batas_waktu": form.get(f"due_{key[4:]}", ""),
+        }
         for key, value in form.items()
         if key.startswith("sev_") and value
-    ]  # fmt: skip
-    data = {"checklist": form.get("checklist", ""), "tanggal": form.get("tanggal", ""),
-            "petugas": form.get("petugas", ""), "catatan": form.get("catatan", ""),
-            "temuan": findings}  # fmt: skip
+    ]
+    data = {
+        "checklist": form.get("checklist", ""),
+        "tanggal": form.get("tanggal", ""),
+        "petugas": form.get("petugas", ""),
+        "catatan": form.get("catatan", ""),
+        "temuan": findings,
+    }
     try:
         made = await run_in_threadpool(
             inspections.inspect, ctx(request).store, user, id_lembaga, data
         )
     except InputError as exc:
-        return await run_in_threadpool(_inspection_page, request, user, id_lembaga, form,
-                                       str(exc), 400)  # fmt: skip
+        return await run_in_threadpool(
+            _inspection_page, request, user, id_lembaga, form, str(exc), 400
+        )
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
 
@@ -299,9 +383,13 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
     "/institutions/findings/{finding_id}/follow-up", response_model=None, dependencies=[CSRF]
 )
 def follow_up_submit(
-    request: Request, user: User, finding_id: int, status: Annotated[str, Form()],
-    note: Annotated[str, Form()] = "", on: Annotated[str, Form()] = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    user: User,
+    finding_id: int,
+    status: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    on: Annotated[str, Form()] = "",
+) -> Response:
     made = inspections.follow_up_finding(
         ctx(request).store, user, finding_id, status, note=note, on=on
     )

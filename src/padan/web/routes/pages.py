@@ -49,15 +49,23 @@ def home() -> RedirectResponse:
 def login_page(request: Request, error: str | None = None) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", login_csrf=token, error=error)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=ctx(request).secure_cookies, max_age=3600)  # fmt: skip
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=ctx(request).secure_cookies,
+        max_age=3600,
+    )
     return response
 
 
 @router.post("/login", response_model=None, dependencies=[Depends(require_login_csrf)])
 def login_submit(
-    request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
-) -> Response:  # fmt: skip
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
     try:
         session_id, _ = login(ctx(request).store, username, password, client=_client(request))
     except LoginThrottled:
@@ -65,8 +73,14 @@ def login_submit(
     except InputError:
         return _login_error(request, "wrong", 401)
     response = RedirectResponse("/dashboard", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="strict",
-                        secure=ctx(request).secure_cookies, max_age=8 * 3600)  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="strict",
+        secure=ctx(request).secure_cookies,
+        max_age=8 * 3600,
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -91,8 +105,9 @@ def logout(request: Request, user: User) -> RedirectResponse:
 def switch_language(lang: str, next: str = "/") -> RedirectResponse:
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "id", samesite="lax",
-                        max_age=365 * 86400)  # fmt: skip
+    response.set_cookie(
+        LANG_COOKIE, "en" if lang == "en" else "id", samesite="lax", max_age=365 * 86400
+    )
     return response
 
 
@@ -103,8 +118,14 @@ def dashboard(
     data = dashboard_service.dashboard(ctx(request).store, user, region=region)
     peak = max([r["dtsen"] + r["kpai"] for r in data["rows"]] or [1]) or 1
     figures = indicators(ctx(request).store, user, region=region, lang=language(request))
-    return render(request, "dashboard.html", data=data, peak=peak, ind=figures,
-                  chart=indicator_chart(figures, indicator))  # fmt: skip
+    return render(
+        request,
+        "dashboard.html",
+        data=data,
+        peak=peak,
+        ind=figures,
+        chart=indicator_chart(figures, indicator),
+    )
 
 
 @router.get("/children", response_class=HTMLResponse)
@@ -113,19 +134,19 @@ def search(
 ) -> HTMLResponse:
     hits = None
     if q.strip():
-        hits = children_service.search_children(ctx(request).store, user, q, region=region or None,
-                                                purpose=purpose)  # fmt: skip
+        hits = children_service.search_children(
+            ctx(request).store, user, q, region=region or None, purpose=purpose
+        )
     export = "/children/export.csv?" + urlencode({"q": q, "region": region, "purpose": purpose})
     template = "search_results.html" if request.headers.get("hx-request") else "search.html"
-    return render(request, template, q=q, region=region, purpose=purpose, hits=hits,
-                  export=export)  # fmt: skip
+    return render(request, template, q=q, region=region, purpose=purpose, hits=hits, export=export)
 
 
 @router.get("/children/export.csv", response_class=Response)
 def export(request: Request, user: User, q: str, region: str = "", purpose: str = "") -> Response:
-    header, rows = children_service.export_search(ctx(request).store, user, q,
-                                                  region=region or None,
-                                                  purpose=purpose)  # fmt: skip
+    header, rows = children_service.export_search(
+        ctx(request).store, user, q, region=region or None, purpose=purpose
+    )
     return csv_response(header, rows, "anak.csv")
 
 
@@ -140,8 +161,9 @@ def explain(
     request: Request, user: User, child_id: str, a: str, b: str, purpose: str = ""
 ) -> HTMLResponse:
     context = ctx(request)
-    data = children_service.explain(context.store, user, child_id, a, b,
-                                    model_path=context.model_path, purpose=purpose)  # fmt: skip
+    data = children_service.explain(
+        context.store, user, child_id, a, b, model_path=context.model_path, purpose=purpose
+    )
     scale = max([abs(p["match_weight"]) for p in data["parts"]] + [1.0])
     return render(request, "explain.html", data=data, scale=scale)
 
@@ -154,27 +176,37 @@ def review(request: Request, user: User, done: str = "") -> HTMLResponse:
 
 @router.post("/review/decide", response_model=None, dependencies=[CSRF])
 def decide(
-    request: Request, user: User, record_a: Annotated[str, Form()],
-    record_b: Annotated[str, Form()], decision: Annotated[str, Form()],
+    request: Request,
+    user: User,
+    record_a: Annotated[str, Form()],
+    record_b: Annotated[str, Form()],
+    decision: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
-) -> Response:  # fmt: skip
-    result = review_service.decide_pair(ctx(request).store, user, record_a, record_b, decision,
-                                        reason=reason)  # fmt: skip
+) -> Response:
+    result = review_service.decide_pair(
+        ctx(request).store, user, record_a, record_b, decision, reason=reason
+    )
     done = "decided" if result["status"] == "decided" else "pending"
     return RedirectResponse(f"/review?done={done}", status_code=303)
 
 
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_page(request: Request, user: User) -> HTMLResponse:
-    return render(request, "ingest.html", batches=ingest_service.batches(ctx(request).store, user),
-                         summary=None)  # fmt: skip
+    return render(
+        request,
+        "ingest.html",
+        batches=ingest_service.batches(ctx(request).store, user),
+        summary=None,
+    )
 
 
 @router.post("/ingest", response_class=HTMLResponse, dependencies=[CSRF])
 def ingest_upload(
-    request: Request, user: User, source: Annotated[str, Form()],
+    request: Request,
+    user: User,
+    source: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     store = ctx(request).store
     summary = ingest_service.upload(
         store, user, source, file.filename or "upload", file.file.read()

@@ -1,6 +1,7 @@
 """Routes of the headline indicators and the named worklists: pages and their ``/api/v1`` twins.
 
-Everything goes through :mod:`padan.web.services.figures`, which applies the policy and the audit.
+Everything goes through :mod:`padan.web.services.figures` and
+:mod:`padan.web.services.worklists`, which apply the policy and the audit.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from padan.web.deps import Purpose, User, ctx, language, render
 from padan.web.downloads import file_response
 from padan.web.services import figures
+from padan.web.services import worklists as worklists_service
 
 __all__ = ["api_router", "page_router"]
 
@@ -39,26 +41,36 @@ def api_indicators(request: Request, user: User, region: str | None = None) -> d
 @api_router.get("/worklists")
 def api_worklists(request: Request, user: User, region: str | None = None) -> dict[str, Any]:
     """The worklists the role may open, with row counts in scope."""
-    return figures.worklist_index(ctx(request).store, user, region=region)
+    return worklists_service.worklist_index(ctx(request).store, user, region=region)
 
 
 @api_router.get("/worklists/{name}")
 def api_worklist(
-    request: Request, user: User, name: str, purpose: Purpose = "", region: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> dict[str, Any]:  # fmt: skip
+    request: Request,
+    user: User,
+    name: str,
+    purpose: Purpose = "",
+    region: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
     """One page of a named worklist in scope, columns shaped by role (audited)."""
-    return figures.worklist(ctx(request).store, user, name, region=region, purpose=purpose,
-                            offset=offset, limit=limit)  # fmt: skip
+    return worklists_service.worklist(
+        ctx(request).store, user, name, region=region, purpose=purpose, offset=offset, limit=limit
+    )
 
 
 @api_router.get("/worklists/{name}/export", response_class=Response)
 def api_export(
-    request: Request, user: User, name: str, purpose: Purpose = "", region: str | None = None,
+    request: Request,
+    user: User,
+    name: str,
+    purpose: Purpose = "",
+    region: str | None = None,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
-) -> Response:  # fmt: skip
+) -> Response:
     """The whole worklist in scope as CSV or XLSX (audited)."""
-    title, header, rows = figures.export_worklist(
+    title, header, rows = worklists_service.export_worklist(
         ctx(request).store, user, name, fmt=format, region=region, purpose=purpose
     )
     return file_response(format, name, title, header, rows)
@@ -69,34 +81,47 @@ def api_export(
 
 @page_router.get("/worklists", response_class=HTMLResponse)
 def worklists_page(request: Request, user: User, region: str = "") -> HTMLResponse:
-    data = figures.worklist_index(ctx(request).store, user, region=region or None)
+    data = worklists_service.worklist_index(ctx(request).store, user, region=region or None)
     return render(request, "worklists.html", data=data, region=region)
 
 
 @page_router.get("/worklists/{name}", response_class=HTMLResponse)
 def worklist_page(
-    request: Request, user: User, name: str, region: str = "", purpose: str = "",
+    request: Request,
+    user: User,
+    name: str,
+    region: str = "",
+    purpose: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     store = ctx(request).store
     if not purpose.strip():  # ask why first; nothing is shown (or audited) without a purpose
-        figures.check_worklist(user, name)
+        worklists_service.check_worklist(user, name)
         return render(request, "worklist.html", data=None, name=name, region=region, purpose="")
-    data = figures.worklist(store, user, name, region=region or None, purpose=purpose,
-                            offset=offset, limit=100)  # fmt: skip
+    data = worklists_service.worklist(
+        store, user, name, region=region or None, purpose=purpose, offset=offset, limit=100
+    )
     query = {"region": region, "purpose": purpose}
-    return render(request, "worklist.html", data=data, name=name, region=region, purpose=purpose,
-                  csv=f"/worklists/{name}/export.csv?" + urlencode(query),
-                  xlsx=f"/worklists/{name}/export.xlsx?" + urlencode(query),
-                  more=f"/worklists/{name}?" + urlencode({**query, "offset": offset + 100})
-                  if offset + 100 < data["total"] else None)  # fmt: skip
+    return render(
+        request,
+        "worklist.html",
+        data=data,
+        name=name,
+        region=region,
+        purpose=purpose,
+        csv=f"/worklists/{name}/export.csv?" + urlencode(query),
+        xlsx=f"/worklists/{name}/export.xlsx?" + urlencode(query),
+        more=f"/worklists/{name}?" + urlencode({**query, "offset": offset + 100})
+        if offset + 100 < data["total"]
+        else None,
+    )
 
 
 @page_router.get("/worklists/{name}/export.{fmt}", response_class=Response)
 def worklist_export(
     request: Request, user: User, name: str, fmt: str, region: str = "", purpose: str = ""
 ) -> Response:
-    title, header, rows = figures.export_worklist(
+    title, header, rows = worklists_service.export_worklist(
         ctx(request).store, user, name, fmt=fmt, region=region or None, purpose=purpose
     )
     return file_response(fmt, name, title, header, rows)

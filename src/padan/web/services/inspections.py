@@ -40,8 +40,12 @@ def inspect(store: Store, p: Principal, id_lembaga: str, data: Mapping[str, Any]
     require(p, "institutions_manage")
     record = visible_institution(store, p, id_lembaga)
     made = record_inspection(store, {**data, "id_lembaga": record.id_lembaga})
-    audit(store, p, "inspection_record",
-          f"lembaga:{record.id_lembaga} inspection {made.inspection.id}")  # fmt: skip
+    audit(
+        store,
+        p,
+        "inspection_record",
+        f"lembaga:{record.id_lembaga} inspection {made.inspection.id}",
+    )
     return {"created": made.created, "inspection": inspection_view(p, made.inspection)}
 
 
@@ -60,8 +64,9 @@ def follow_up_finding(
     finding = registry.finding(finding_id)
     owner = None
     if finding is not None:
-        owner = next((i.id_lembaga for i in registry.inspections()
-                      if i.id == finding.inspection_id), None)  # fmt: skip
+        owner = next(
+            (i.id_lembaga for i in registry.inspections() if i.id == finding.inspection_id), None
+        )
     if owner is None:
         raise NotFound("no such finding, or not in your scope")
     try:
@@ -77,6 +82,10 @@ def follow_up_finding(
     if status.strip().lower() not in FOLLOW_UP_STATUSES:
         raise InputError(f"status {status!r} is not one of {', '.join(FOLLOW_UP_STATUSES)}")
     follow_up(store, finding_id, status, by=p.username, on=day, note=note.strip() or None)
-    audit(store, p, "finding_follow_up",
-          f"lembaga:{record.id_lembaga} finding {finding_id} {status.strip().lower()}")  # fmt: skip
+    audit(
+        store,
+        p,
+        "finding_follow_up",
+        f"lembaga:{record.id_lembaga} finding {finding_id} {status.strip().lower()}",
+    )
     return {"finding": finding_id, "id_lembaga": record.id_lembaga, "status": status.lower()}

@@ -16,8 +16,17 @@ from padan.web.services.institutions import (
 
 __all__ = ["decide_duplicates", "duplicate_queue"]
 
-_COMPARED = ("nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "akreditasi",
-             "kapasitas", "jumlah_anak", "origin")  # fmt: skip
+_COMPARED = (
+    "nama_lembaga",
+    "jenis",
+    "kode_wilayah",
+    "alamat",
+    "status_izin",
+    "akreditasi",
+    "kapasitas",
+    "jumlah_anak",
+    "origin",
+)
 
 
 def duplicate_queue(store: Store, p: Principal, *, purpose: str = "") -> list[dict[str, Any]]:
@@ -37,12 +46,24 @@ def duplicate_queue(store: Store, p: Principal, *, purpose: str = "") -> list[di
         ):
             continue
         left, right = institution_fields(p, a), institution_fields(p, b)
-        shown.append({
-            "id_a": item.id_a, "id_b": item.id_b, "match_probability": item.match_probability,
-            "reason": item.reason, "unsure_before": item.unsure_before,
-            "fields": [{"field": k, "a": left.get(k), "b": right.get(k),
-                        "differs": _norm(left.get(k)) != _norm(right.get(k))} for k in _COMPARED],
-        })  # fmt: skip
+        shown.append(
+            {
+                "id_a": item.id_a,
+                "id_b": item.id_b,
+                "match_probability": item.match_probability,
+                "reason": item.reason,
+                "unsure_before": item.unsure_before,
+                "fields": [
+                    {
+                        "field": k,
+                        "a": left.get(k),
+                        "b": right.get(k),
+                        "differs": _norm(left.get(k)) != _norm(right.get(k)),
+                    }
+                    for k in _COMPARED
+                ],
+            }
+        )
     audit(store, p, "institution_dedup_list", f"{len(shown)} pairs", purpose=purpose)
     return shown
 

@@ -60,10 +60,18 @@ __all__ = [
 _NOT_FOUND = "no such institution, or not in your scope"
 #: Registry fields a form edits, in form order.
 FORM_FIELDS = (
-    "nama_lembaga", "jenis", "kode_wilayah", "alamat", "status_izin", "akreditasi",
-    "tanggal_akreditasi", "kapasitas", "jumlah_anak", "jumlah_pekerja_sosial",
+    "nama_lembaga",
+    "jenis",
+    "kode_wilayah",
+    "alamat",
+    "status_izin",
+    "akreditasi",
+    "tanggal_akreditasi",
+    "kapasitas",
+    "jumlah_anak",
+    "jumlah_pekerja_sosial",
     "jumlah_pekerja_sosial_bersertifikat",
-)  # fmt: skip
+)
 
 
 def _scope(p: Principal, region: str | None) -> str | None:
@@ -98,8 +106,10 @@ def institution_fields(
     p: Principal, r: InstitutionRecord, *, safe_house: bool | None = None
 ) -> dict[str, Any]:
     """The registry fields of ``r`` as ``p`` may see them (a safe house's address hidden)."""
-    plain = {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
-             for k, v in asdict(r).items()}  # fmt: skip
+    plain = {
+        k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
+        for k, v in asdict(r).items()
+    }
     hidden = r.jenis == "RUMAH_AMAN" if safe_house is None else safe_house
     return shape_institution(p, plain, safe_house=hidden)
 
@@ -129,11 +139,13 @@ def institutions(
     sync_extract(store)
     needle = q.strip().casefold()
     rows = [
-        {**institution_fields(p, r), "berlaku_sampai": _iso(accreditation_expiry(r.akreditasi,
-                                                                        r.tanggal_akreditasi))}
+        {
+            **institution_fields(p, r),
+            "berlaku_sampai": _iso(accreditation_expiry(r.akreditasi, r.tanggal_akreditasi)),
+        }
         for r in list_institutions(store, region=code, jenis=[jenis] if jenis else None)
         if not needle or needle in r.nama_lembaga.casefold() or needle == r.id_lembaga.casefold()
-    ]  # fmt: skip
+    ]
     target = f"q={q!r} region={code or '-'} jenis={jenis or '-'} rows={len(rows)}"
     audit(store, p, "institution_list", target, purpose=purpose)
     return rows
@@ -144,10 +156,14 @@ def _shape_assessment(p: Principal, a: RiskAssessment) -> dict[str, Any]:
     if not sees_complaint_details(p):
         for i, point in enumerate(a.points):
             if point.code == "complaint":
-                data["reasons"][i] = f"+{point.points} pengaduan KPAI terkait lembaga (rincian " \
-                    "hanya untuk peran KPAI)"  # fmt: skip
-                data["reasons_en"][i] = f"+{point.points} KPAI complaint linked to the " \
-                    "institution (details for KPAI roles only)"  # fmt: skip
+                data["reasons"][i] = (
+                    f"+{point.points} pengaduan KPAI terkait lembaga (rincian "
+                    "hanya untuk peran KPAI)"
+                )
+                data["reasons_en"][i] = (
+                    f"+{point.points} KPAI complaint linked to the "
+                    "institution (details for KPAI roles only)"
+                )
                 data["points"][i]["fact"] = {}
     return data
 
@@ -186,17 +202,30 @@ def inspection_view(p: Principal, i: InspectionRecord) -> dict[str, Any]:
     except InputError:
         texts = {}
     return {
-        "id": i.id, "id_lembaga": i.id_lembaga, "checklist": i.checklist_id,
-        "checklist_version": i.checklist_version, "tanggal": i.visited_on.isoformat(),
-        "petugas": i.inspector, "catatan": i.notes,
+        "id": i.id,
+        "id_lembaga": i.id_lembaga,
+        "checklist": i.checklist_id,
+        "checklist_version": i.checklist_version,
+        "tanggal": i.visited_on.isoformat(),
+        "petugas": i.inspector,
+        "catatan": i.notes,
         "temuan": [
-            {"id": f.id, "butir": f.item_code, "butir_teks": texts.get(f.item_code, ("", ""))[0],
-             "butir_text_en": texts.get(f.item_code, ("", ""))[1], "keparahan": f.severity,
-             "catatan": f.note, "tindakan": f.action, "batas_waktu": _iso(f.due_on),
-             "status": f.status, "ditutup": _iso(f.closed_on), "tindak_lanjut": f.follow_up}
+            {
+                "id": f.id,
+                "butir": f.item_code,
+                "butir_teks": texts.get(f.item_code, ("", ""))[0],
+                "butir_text_en": texts.get(f.item_code, ("", ""))[1],
+                "keparahan": f.severity,
+                "catatan": f.note,
+                "tindakan": f.action,
+                "batas_waktu": _iso(f.due_on),
+                "status": f.status,
+                "ditutup": _iso(f.closed_on),
+                "tindak_lanjut": f.follow_up,
+            }
             for f in i.findings
         ],
-    }  # fmt: skip
+    }
 
 
 def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -> dict[str, Any]:
@@ -217,23 +246,37 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
     expiry = accreditation_expiry(record.akreditasi, record.tanggal_akreditasi)
     complaints: list[dict[str, Any]] = []
     if sees_complaint_details(p):
-        complaints = [{"no_pengaduan": n, "klaster": k, "kategori": c}
-                      for n, k, c in facts.complaints]  # fmt: skip
+        complaints = [
+            {"no_pengaduan": n, "klaster": k, "kategori": c} for n, k, c in facts.complaints
+        ]
     checklist = checklist_for(record.jenis)
     result = {
         "id_lembaga": record.id_lembaga,
         "fields": institution_fields(p, record, safe_house=safe_house),
-        "wilayah": [{"code": r.code, "level": r.level, "name": r.name}
-                    for r in reversed(check_region(record.kode_wilayah).lineage())],
+        "wilayah": [
+            {"code": r.code, "level": r.level, "name": r.name}
+            for r in reversed(check_region(record.kode_wilayah).lineage())
+        ],
         "akreditasi_berlaku_sampai": _iso(expiry),
-        "akreditasi_berlaku": accreditation_valid(record.akreditasi, record.tanggal_akreditasi,
-                                                  dt.date.today()),
+        "akreditasi_berlaku": accreditation_valid(
+            record.akreditasi, record.tanggal_akreditasi, dt.date.today()
+        ),
         "history": [
-            {"version": h.version, "at": h.changed_at.isoformat(timespec="seconds"),
-             "by": h.changed_by, "source": h.source, "reason": h.reason,
-             "changes": {k: ([SAFE_HOUSE_HIDDEN if v else v for v in vals]
-                             if k == "alamat" and hide else vals)
-                         for k, vals in h.changes.items()}}
+            {
+                "version": h.version,
+                "at": h.changed_at.isoformat(timespec="seconds"),
+                "by": h.changed_by,
+                "source": h.source,
+                "reason": h.reason,
+                "changes": {
+                    k: (
+                        [SAFE_HOUSE_HIDDEN if v else v for v in vals]
+                        if k == "alamat" and hide
+                        else vals
+                    )
+                    for k, vals in h.changes.items()
+                },
+            }
             for h in history
         ],
         "duplicates": [x for x in facts.ids if x != record.id_lembaga],
@@ -242,7 +285,7 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
         "complaints": complaints,
         "complaints_linked": len(facts.complaints),
         "checklist": checklist.id if checklist else None,
-    }  # fmt: skip
+    }
     audit(store, p, "institution_view", f"lembaga:{record.id_lembaga}", purpose=purpose)
     return result
 
@@ -250,8 +293,9 @@ def profile(store: Store, p: Principal, id_lembaga: str, *, purpose: str = "") -
 def _checked_region(p: Principal, fields: Mapping[str, Any]) -> None:
     if "kode_wilayah" not in fields:
         return
-    values = validate_fields({"kode_wilayah": fields["kode_wilayah"]}, today=dt.date.today(),
-                             partial=True)  # fmt: skip
+    values = validate_fields(
+        {"kode_wilayah": fields["kode_wilayah"]}, today=dt.date.today(), partial=True
+    )
     code = values.get("kode_wilayah")
     if code is not None and not p.in_scope(code):
         raise InputError(
@@ -295,9 +339,14 @@ def edit(
     if record.jenis == "RUMAH_AMAN" and "alamat" in changes and not p.can("safe_house_address"):
         raise Forbidden(f"role {p.role.name} may not see or change a safe house's address")
     _checked_region(p, changes)
-    made = update_institution(store, record.id_lembaga, changes, by=p.username,
-                              reason=reason.strip() or None,
-                              expected_version=expected_version)  # fmt: skip
+    made = update_institution(
+        store,
+        record.id_lembaga,
+        changes,
+        by=p.username,
+        reason=reason.strip() or None,
+        expected_version=expected_version,
+    )
     audit(store, p, "institution_edit", f"lembaga:{record.id_lembaga} v{made.version}")
     return institution_fields(p, made)
 
