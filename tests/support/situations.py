@@ -17,6 +17,8 @@ from typing import Final, Literal
 
 from padan.domain.identifiers import check_kk, check_nik
 from padan.domain.regions import RegionStatus, check_region
+from padan.synth.complaints import KPAI_COLUMNS
+from padan.synth.dtsen import DTSEN_COLUMNS, STATUS_PADAN_COLUMN
 
 __all__ = [
     "DTSEN_HEADER",
@@ -34,48 +36,10 @@ __all__ = [
 #: The day the extracts are judged on (as in ``tests/conftest.py``).
 TODAY: Final = dt.date(2026, 11, 28)
 
-DTSEN_HEADER: Final = [
-    "id_individu",
-    "id_keluarga",
-    "no_kk",
-    "nik",
-    "status_padan_dukcapil",
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "desil",
-    "ragam_disabilitas",
-    "status_sekolah",
-    "penerima_pkh",
-    "penerima_sembako",
-    "penerima_pbi_jk",
-    "penerima_pip",
-    "penerima_atensi",
-]
-KPAI_HEADER: Final = [
-    "no_pengaduan",
-    "tanggal_pengaduan",
-    "nik_anak",
-    "nama_anak",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "usia",
-    "nama_ibu",
-    "nama_ayah",
-    "alamat",
-    "kode_wilayah",
-    "klaster",
-    "kategori",
-    "peran_abh",
-    "ragam_disabilitas",
-    "status_penanganan",
-]
+# The columns padan synth writes, with the exchange format v1.1 NIK status after the NIK.
+_AT_NIK = DTSEN_COLUMNS.index("nik") + 1
+DTSEN_HEADER: Final = [*DTSEN_COLUMNS[:_AT_NIK], STATUS_PADAN_COLUMN, *DTSEN_COLUMNS[_AT_NIK:]]
+KPAI_HEADER: Final = list(KPAI_COLUMNS)
 
 Sex = Literal["L", "P"]
 
