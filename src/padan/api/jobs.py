@@ -95,13 +95,6 @@ def start_link(
     return job
 
 
-def _update(url: str, **changes: object) -> LinkJob:
-    with _lock:
-        job = replace(_jobs[url], **changes)  # type: ignore[arg-type]
-        _jobs[url] = job
-        return job
-
-
 def _run(
     padan: Padan,
     full: bool,
@@ -118,18 +111,23 @@ def _run(
         if progress is not None:
             progress(message)
 
+    status, error, run_id = "failed", None, None
     try:
-        summary = padan.link(full=full, retrain=retrain, progress=step)
+        run_id = padan.link(full=full, retrain=retrain, progress=step).run_id
+        status = "done"
     except PadanError as exc:
-        job = _update(url, status="failed", error=str(exc), finished_at=dt.datetime.now(dt.UTC))
-    except Exception as exc:  # a bug: keep the thread's end visible, never a silent hang
+        error = str(exc)
+    except Exception as exc:  # a bug: the job must still end, never hang as "running"
         # The type only: a message or traceback may name a record (no identifiers in logs).
         _log.error("background linkage run failed: %s", type(exc).__name__)
-        message = f"unexpected error ({type(exc).__name__}); see the server log"
-        job = _update(url, status="failed", error=message, finished_at=dt.datetime.now(dt.UTC))
-    else:
-        job = _update(
-            url, status="done", run_id=summary.run_id, finished_at=dt.datetime.now(dt.UTC)
-        )
-    if on_end is not None:
-        on_end(job)
+        error = f"unexpected error ({type(exc).__name__})"
+    ended = dt.datetime.now(dt.UTC)
+    with _lock:
+        job = replace(_jobs[url], status=status, error=error, run_id=run_id, finished_at=ended)
+    if on_end is not None:  # before the end is published: who sees "done" sees its effects
+        try:
+            on_end(job)
+        except Exception as exc:
+            _log.error("after the background linkage run: %s", type(exc).__name__)
+    with _lock:
+        _jobs[url] = job
