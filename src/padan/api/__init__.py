@@ -3,7 +3,7 @@
 ``import padan`` re-exports these names; the CLI commands and the web app call them.
 """
 
-from padan.api.demo import DEMO_SOURCES, DemoResult, demo
+from padan.api.demo_run import DEMO_SOURCES, DemoResult, demo
 from padan.api.facade import DataChanges, Padan
 from padan.api.institutions import InstitutionDesk
 from padan.api.jobs import LinkJob, link_job, start_link
