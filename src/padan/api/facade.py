@@ -71,7 +71,7 @@ class Padan:
 
     def __init__(self, store: Store, *, settings: Settings | None = None) -> None:
         self.store = store
-        self.settings = settings if settings is not None else get_settings()
+        self._settings = settings
         self.review = ReviewDesk(store)
         self.institutions = InstitutionDesk(store)
 
@@ -87,6 +87,13 @@ class Padan:
         elif url is not None:
             settings = settings.model_copy(update={"database_url": url})
         return cls(open_store(settings.database_url), settings=settings)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings given, else those of the environment (read on first use)."""
+        if self._settings is None:
+            self._settings = get_settings()
+        return self._settings
 
     @property
     def url(self) -> str:
