@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FileLevelError", "InputError", "PadanError", "StoreError"]
+__all__ = ["BusyError", "FileLevelError", "InputError", "PadanError", "StoreError"]
 
 
 class PadanError(Exception):
@@ -28,3 +28,7 @@ class FileLevelError(InputError):
 
 class StoreError(PadanError):
     """The store cannot be opened or is not at the schema version this Padan expects."""
+
+
+class BusyError(PadanError):
+    """The work asked for is already under way on this store (one linkage run at a time)."""

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from padan.api import Padan
 from padan.domain.cells import neutralise
 from padan.errors import InputError, PadanError
 from padan.settings import get_settings
@@ -25,6 +26,7 @@ __all__ = [
     "err",
     "fail",
     "out",
+    "padan_from",
     "progress_bar",
     "share_json",
     "share_text",
@@ -78,6 +80,13 @@ def share_json(value: float | None, digits: int = 5) -> float | None:
 def store_from(db: str | None) -> Store:
     """Open the store named by ``--db``, else ``PADAN_DATABASE_URL``, else the SQLite default."""
     return open_store(get_settings(database_url=db).database_url)
+
+
+def padan_from(db: str | None, **settings: object) -> Padan:
+    """:class:`~padan.api.Padan` on the store named by ``--db`` (else ``PADAN_DATABASE_URL``,
+    else the SQLite default); other ``settings`` (``model_path=...``) override the environment
+    when given (``None``: not given)."""
+    return Padan.open(settings=get_settings(database_url=db, **settings))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

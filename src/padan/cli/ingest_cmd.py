@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, progress_bar, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, padan_from, progress_bar, translate_errors
 from padan.domain.reasons import describe
-from padan.ingest import IngestSummary, ingest_file
+from padan.ingest import IngestSummary
 
 __all__ = ["Source", "ingest", "render_summary"]
 
@@ -35,11 +35,9 @@ def ingest(
 ) -> None:
     """Validate and store one agency extract; every row is accepted or quarantined with a reason."""
     with translate_errors():
-        store = store_from(db)
+        padan = padan_from(db)
         with progress_bar(f"Ingest {file.name}") as progress:
-            summary = ingest_file(
-                file, source=source.value, store=store, mapping=mapping, progress=progress
-            )
+            summary = padan.ingest(source.value, file, mapping=mapping, progress=progress)
     if as_json:
         out.print_json(json.dumps(summary.to_json()))
     else:

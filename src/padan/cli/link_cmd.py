@@ -16,6 +16,7 @@ from padan.cli.common import (
     err,
     fail,
     out,
+    padan_from,
     share_json,
     share_text,
     store_from,
@@ -27,13 +28,12 @@ from padan.linkage import (
     DEFAULT_REVIEW_THRESHOLD,
     PairwiseMetrics,
     WrongPair,
-    engine_from_settings,
     evaluate_run,
     explain_pair,
     read_truth,
     worst_errors,
 )
-from padan.registry import RunSummary, child_evidence, run_linkage
+from padan.registry import RunSummary, child_evidence
 from padan.registry.runs import ensure_model_of_store
 from padan.settings import get_settings
 from padan.store import Store
@@ -78,18 +78,14 @@ def link(
     ] = None,
 ) -> None:
     """Link all current KPAI and DTSEN records into children and store the run."""
-    settings = get_settings(database_url=db, model_path=model, linkage_engine=engine)
     with translate_errors():
-        summary = run_linkage(
-            store_from(db),
-            model_path=settings.model_path,
+        summary = padan_from(db, model_path=model, linkage_engine=engine).link(
             retrain=retrain,
+            full=full,
             link_threshold=link_threshold,
             review_threshold=review_threshold,
             seed=seed,
-            full=full,
             progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
-            engine=engine_from_settings(settings),
         )
     if as_json:
         out.print_json(json.dumps(run_figures(summary)))

@@ -4,50 +4,18 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from padan.analysis import Report, build_report, indicator_labels, load_rules
-from padan.analysis.institution_sheets import institution_tables
-from padan.analysis.tables import DisplayTable, report_dict, report_tables
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.analysis import Report, indicator_labels, load_rules
+from padan.analysis.tables import report_dict
+from padan.cli.common import DbOption, JsonOption, out, padan_from, translate_errors
 from padan.errors import InputError
-from padan.institutions import sync_from_extract
-from padan.store import Store
 
-__all__ = ["institution_sheets", "render_report", "report", "write_report_files"]
-
-
-def write_report_files(
-    report: Report,
-    xlsx: Path,
-    labels: dict[str, str],
-    *,
-    suppress_small: bool,
-    worklists: bool,
-    institutions: Sequence[DisplayTable] = (),
-) -> tuple[Path, Path]:
-    """Write ``xlsx`` and the HTML summary beside it (same name, ``.html``); returns both."""
-    # openpyxl, Jinja2 and the chart libraries load here, not on every padan command.
-    from padan.analysis.html import write_html
-    from padan.analysis.xlsx import write_xlsx
-
-    tables = report_tables(report, labels, suppress_small=suppress_small)
-    html = xlsx.with_suffix(".html")
-    write_xlsx(report, tables, xlsx, worklists=worklists, institutions=institutions)
-    write_html(report, tables, html, suppressed=suppress_small)
-    return xlsx, html
-
-
-def institution_sheets(store: Store, report: Report) -> list[DisplayTable]:
-    """The institution sheets for the report's region, after taking over the current
-    ``lembaga`` extract (as ``padan institutions`` commands do)."""
-    sync_from_extract(store)
-    return institution_tables(store, region=report.region.code if report.region else None)
+__all__ = ["render_report", "report"]
 
 
 def render_report(report: Report, labels: dict[str, str]) -> None:
@@ -116,9 +84,8 @@ def report(
         if worklists and out_file is None:
             raise InputError("--worklists needs --out FILE.xlsx: worklists are written to a file")
         loaded = load_rules(rules)
-        store = store_from(db)
-        result = build_report(
-            store,
+        padan = padan_from(db)
+        result = padan.report(
             region=region,
             rules=loaded,
             worklists=worklists,
@@ -126,13 +93,12 @@ def report(
             purpose=purpose,
         )
         files = (
-            write_report_files(
+            padan.write_report(
                 result,
                 out_file,
-                indicator_labels(loaded),
+                rules=loaded,
                 suppress_small=not no_suppress,
                 worklists=worklists,
-                institutions=institution_sheets(store, result),
             )
             if out_file
             else None

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
-from padan.registry import decide, review_queue
+from padan.cli.common import DbOption, JsonOption, out, padan_from, translate_errors
 
 __all__ = ["review_app"]
 
@@ -35,7 +34,7 @@ def list_queue(
     a gap indicator (a KPAI child not found in DTSEN), then those that change a KPAI child, then
     the rest; most likely first within each."""
     with translate_errors():
-        items = review_queue(store_from(db), limit=limit)
+        items = padan_from(db).review.queue(limit=limit)
     if as_json:
         out.print_json(json.dumps([asdict(i) for i in items]))
         return
@@ -73,8 +72,8 @@ def decide_pair(
 ) -> None:
     """Record a decision; the next padan link respects it (must-link / cannot-link)."""
     with translate_errors():
-        made = decide(
-            store_from(db), record_a, record_b, decision, reviewer=reviewer, reason=reason
+        made = padan_from(db).review.decide(
+            record_a, record_b, decision, reviewer=reviewer, reason=reason
         )
     out.print(
         f"Decided [bold]{made.decision}[/] for {made.uid_a} / {made.uid_b} by {made.reviewer}."

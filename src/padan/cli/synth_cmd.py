@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from padan.analysis import build_report, default_rules, indicator_labels
-from padan.cli.common import (
-    DbOption,
-    err,
-    out,
-    progress_bar,
-    share_text,
-    store_from,
-    translate_errors,
-)
+from padan.api import DEMO_SOURCES, DemoResult
+from padan.api import demo as run_demo
+from padan.cli.common import DbOption, err, out, progress_bar, share_text, translate_errors
 from padan.cli.ingest_cmd import render_summary
 from padan.cli.link_cmd import render_metrics, render_run
-from padan.cli.report_cmd import institution_sheets, render_report, write_report_files
+from padan.cli.report_cmd import render_report
 from padan.cli.store_cmd import render_quarantine
-from padan.ingest import ingest_file
-from padan.institutions import (
-    dedup_institutions,
-    evaluate_dedup,
-    read_lembaga_truth,
-    sync_from_extract,
-    worklist,
-)
-from padan.linkage import evaluate_run, read_truth
-from padan.registry import run_linkage
 from padan.settings import get_settings
-from padan.store import Store
 
 __all__ = ["demo", "synth"]
 
@@ -126,59 +110,58 @@ def demo(
     quarantined, and why. The report (with small cells suppressed, no worklists) is written to
     ``laporan.xlsx`` and ``laporan.html`` in the output directory.
     """
-    from padan.synth import generate, write_broken_kpai
-
-    with translate_errors():
-        with progress_bar("Generating synthetic data") as progress:
-            data = generate(out_dir, households=households, seed=seed, progress=progress)
-        files = {**data.files, "kpai (rusak)": write_broken_kpai(data.files["kpai"], out_dir)}
-        store = store_from(db)
-        for label in ("dtsen", "kpai", "lembaga", "kpai (rusak)"):
-            with progress_bar(f"Ingest {files[label].name}") as progress:
-                summary = ingest_file(
-                    files[label], source=label.split()[0], store=store, progress=progress
-                )
-            render_summary(summary)
-        broken_batch = summary.batch_id
-        render_quarantine(store.quarantine_entries(batch_id=broken_batch))
-        run = run_linkage(
-            store,
-            model_path=get_settings(database_url=db).model_path,
-            progress=lambda message: err.print(f"[dim]{message}…[/]"),
+    with translate_errors(), _steps() as progress:
+        result = run_demo(
+            out_dir,
+            households=households,
+            seed=seed,
+            settings=get_settings(database_url=db),
+            progress=progress,
         )
-        render_run(run)
-        render_metrics(evaluate_run(store, run.run_id, read_truth(data.files["truth"])))
-        _institutions(store, data.files["lembaga_truth"])
-        rules = default_rules()
-        report = build_report(store, rules=rules)
-        labels = indicator_labels(rules)
-        xlsx, html = write_report_files(
-            report,
-            out_dir / "laporan.xlsx",
-            labels,
-            suppress_small=True,
-            worklists=False,
-            institutions=institution_sheets(store, report),
-        )
-        render_report(report, labels)
+    for label in DEMO_SOURCES:
+        render_summary(result.ingested[label])
+    render_quarantine(result.quarantine)
+    render_run(result.run)
+    render_metrics(result.metrics)
+    _institutions(result)
+    render_report(result.report, result.labels)
     out.print(
-        f"\nLaporan: [bold]{xlsx}[/]   Ringkasan HTML: [bold]{html}[/]\n"
-        f"Data: [bold]{out_dir}[/]   Store: [bold]{store.url}[/]\n"
-        f"Next: [bold]padan quarantine list --batch {broken_batch}[/], "
+        f"\nLaporan: [bold]{result.xlsx}[/]   Ringkasan HTML: [bold]{result.html}[/]\n"
+        f"Data: [bold]{out_dir}[/]   Store: [bold]{result.store_url}[/]\n"
+        f"Next: [bold]padan quarantine list --batch {result.broken_batch}[/], "
         "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
         "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/], "
         "[bold]padan institutions risk[/], [bold]padan serve[/]"
     )
 
 
+@contextmanager
+def _steps() -> Iterator[Callable[[str, int, int], None]]:
+    """The demo's progress: a bar per counted step (households, rows), a line per linkage
+    step (both on stderr)."""
+    with ExitStack() as stack:
+        bars: dict[str, Callable[[int, int], None]] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if not done and not total:
+                stack.close()
+                err.print(f"[dim]{step}…[/]")
+                return
+            if step not in bars:
+                stack.close()
+                bars[step] = stack.enter_context(progress_bar(step))
+            bars[step](done, total)
+
+        yield progress
+
+
+#: How many institutions of the risk worklist the demo shows (the library's demo keeps as many).
 _DEMO_TOP = 5
 
 
-def _institutions(store: Store, truth: Path) -> None:
-    """Take the lembaga extract into the registry, merge duplicates, show the worklist's top."""
-    synced = sync_from_extract(store, by="padan-demo")
-    dedup = dedup_institutions(store)
-    counts = evaluate_dedup(store, read_lembaga_truth(truth))
+def _institutions(result: DemoResult) -> None:
+    """The registry taken from the lembaga extract, the duplicates merged, the worklist's top."""
+    synced, dedup, counts = result.institutions, result.dedup, result.dedup_counts
     out.print(
         f"\nLembaga: {synced.new} baru, {synced.changed} berubah, {synced.unchanged} tetap; "
         f"{dedup.records} catatan → {dedup.institutions} lembaga "
@@ -188,7 +171,7 @@ def _institutions(store: Store, truth: Path) -> None:
     table = Table(title=f"Prioritas pengawasan lembaga (top {_DEMO_TOP})")
     for column in ("#", "id_lembaga", "nama", "jenis", "wilayah", "skor", "alasan"):
         table.add_column(column, justify="right" if column in ("#", "skor") else "left")
-    for a in worklist(store, limit=_DEMO_TOP):
+    for a in result.institution_worklist:
         more = f" (+{len(a.reasons) - 2} lagi)" if len(a.reasons) > 2 else ""
         table.add_row(
             str(a.rank),

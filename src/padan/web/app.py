@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from padan.domain.regions import region_table
-from padan.errors import InputError, PadanError
+from padan.errors import BusyError, InputError, PadanError
 from padan.store import Store
 from padan.web.auth import LoginThrottled
 from padan.web.deps import CsrfError, LoginCsrfError, Unauthenticated, WebContext, render
@@ -36,6 +36,7 @@ _STATUS = {
     NotFound: (404, "not_found"),
     LoginThrottled: (429, "too_many_attempts"),
     InputError: (400, "bad_input"),
+    BusyError: (409, "busy"),
 }
 
 

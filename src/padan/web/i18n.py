@@ -78,6 +78,33 @@ _TEXT: dict[str, tuple[str, str]] = {
     "target": ("Objek", "Target"),
     "all_regions": ("Semua wilayah", "All regions"),
     "no_run": ("Belum ada proses pemadanan.", "No linkage run yet."),
+    "link_start": ("Jalankan pemadanan", "Run linkage"),
+    "link_full": (
+        "Penuh: nilai ulang semua catatan, bukan hanya yang berubah",
+        "Full: score every record again, not only what changed",
+    ),
+    "link_note": (
+        "Pemadanan berjalan di latar belakang; halaman ini menunjukkan kemajuannya.",
+        "The run works in the background; this page shows its progress.",
+    ),
+    "link_running": ("Pemadanan sedang berjalan", "Linkage run in progress"),
+    "link_done": ("Pemadanan selesai", "Linkage run finished"),
+    "link_failed": ("Pemadanan gagal", "The linkage run failed"),
+    "link_busy": (
+        "Pemadanan lain masih berjalan pada data ini; tunggu sampai selesai, lalu coba lagi.",
+        "Another linkage run is still working on this data; wait until it ends, then try again.",
+    ),
+    "reload": ("Muat ulang", "Reload"),
+    "data_changed": (
+        "Data berubah sejak pemadanan terakhir",
+        "Data changed since the latest linkage run",
+    ),
+    "new_batches": ("batch baru", "new batches"),
+    "new_decisions": ("keputusan tinjauan baru", "new review decisions"),
+    "data_changed_hint": (
+        "Angka di bawah belum memuatnya sampai pemadanan dijalankan lagi.",
+        "The figures below leave them out until linkage runs again.",
+    ),
     "error": ("Galat", "Error"),
     "summary": ("Ringkasan", "Summary"),
     "already": (

@@ -37,6 +37,7 @@ PERMISSIONS = (
     "ingest",
     "quarantine",
     "runs",
+    "run_linkage",
     "audit",
     "institutions",
     "institutions_manage",

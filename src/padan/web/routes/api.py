@@ -17,7 +17,7 @@ from padan.web.services import ingest as ingest_service
 from padan.web.services import review as review_service
 from padan.web.services import runs as runs_service
 
-__all__ = ["Decision", "router"]
+__all__ = ["Decision", "LinkStart", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 
@@ -144,9 +144,31 @@ def ingest(
 
 @router.get("/runs")
 def runs(request: Request, user: User) -> dict[str, Any]:
-    """Linkage runs and the saved model's metadata."""
+    """Linkage runs, the saved model's metadata and the background run (``job``)."""
     context = ctx(request)
     return runs_service.model_and_runs(context.store, user, model_path=context.model_path)
+
+
+class LinkStart(BaseModel):
+    full: bool = Field(False, description="Score every record again, not only what changed")
+    purpose: str = ""
+
+
+@router.post("/runs", status_code=202, dependencies=[CSRF])
+def start_run(request: Request, user: User, body: LinkStart) -> dict[str, Any]:
+    """Start a linkage run in the background (409 while another works on the store); follow
+    it at ``GET /api/v1/runs/job``."""
+    context = ctx(request)
+    return runs_service.start_run(
+        context.store, user, model_path=context.model_path, full=body.full, purpose=body.purpose
+    )
+
+
+@router.get("/runs/job")
+def run_job(request: Request, user: User) -> dict[str, Any]:
+    """The background run: ``status`` running, done or failed, its steps so far, ``run_id``."""
+    context = ctx(request)
+    return {"job": runs_service.job_status(context.store, user, model_path=context.model_path)}
 
 
 @router.get("/audit")

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from padan.errors import InputError
+from padan.errors import BusyError, InputError
 from padan.web.auth import LoginThrottled, end_session, login
 from padan.web.deps import (
     CSRF,
@@ -223,10 +223,38 @@ def quarantine(request: Request, user: User, batch_id: int) -> HTMLResponse:
 
 
 @router.get("/runs", response_class=HTMLResponse)
-def runs(request: Request, user: User) -> HTMLResponse:
+def runs(request: Request, user: User, busy: str = "") -> HTMLResponse:
     context = ctx(request)
     data = runs_service.model_and_runs(context.store, user, model_path=context.model_path)
-    return render(request, "runs.html", data=data)
+    return render(request, "runs.html", data=data, job=data["job"], busy=bool(busy))
+
+
+@router.get("/runs/job", response_class=HTMLResponse)
+def run_job(request: Request, user: User) -> HTMLResponse:
+    """The background run's progress (polled by the runs page while it works)."""
+    context = ctx(request)
+    job = runs_service.job_status(context.store, user, model_path=context.model_path)
+    response = render(request, "runs_job.html", job=job)
+    if request.headers.get("hx-request") and not (job and job["running"]):
+        response.headers["HX-Refresh"] = "true"  # ended: show the new run in the table
+    return response
+
+
+@router.post("/runs/link", response_model=None, dependencies=[CSRF])
+def start_run(
+    request: Request,
+    user: User,
+    full: Annotated[bool, Form()] = False,
+    purpose: Annotated[str, Form()] = "",
+) -> Response:
+    context = ctx(request)
+    try:
+        runs_service.start_run(
+            context.store, user, model_path=context.model_path, full=full, purpose=purpose
+        )
+    except BusyError:
+        return RedirectResponse("/runs?busy=1", status_code=303)
+    return RedirectResponse("/runs", status_code=303)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.api import Padan, link_job
 from padan.domain.regions import region_table
 from padan.store import Store
 from padan.store.children import latest_run_id, list_runs, region_counts, review_pairs
@@ -40,6 +41,7 @@ def dashboard(store: Store, p: Principal, *, region: str | None = None) -> dict[
         "rows": rows,
         "records": totals,
         "latest_run": run_id,
+        **_freshness(store),
     }
     if p.regions is None:  # national figures only for national roles
         runs = list_runs(store)
@@ -56,3 +58,17 @@ def dashboard(store: Store, p: Principal, *, region: str | None = None) -> dict[
             quarantined[batch.source] = quarantined.get(batch.source, 0) + batch.rows_quarantined
         result["quarantine"] = quarantined
     return result
+
+
+def _freshness(store: Store) -> dict[str, Any]:
+    """Whether the figures are behind the data: batches ingested or review decisions made
+    since the latest run (``data_changed``, counts only), and whether a run is working."""
+    padan = Padan(store)
+    changes = padan.changes()
+    job = link_job(padan)
+    changed = (
+        {"run_id": changes.run_id, "batches": len(changes.batches), "decisions": changes.decisions}
+        if changes.changed and changes.run_id is not None
+        else None
+    )
+    return {"data_changed": changed, "link_running": job is not None and job.running}

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from padan.api import Padan
 from padan.errors import InputError
-from padan.ingest import ingest_file
 from padan.store import Store
 from padan.web.policy import Principal
 from padan.web.services.access import Forbidden, NotFound, audit, require
@@ -84,6 +84,6 @@ def upload(
     with tempfile.TemporaryDirectory(prefix="padan-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        summary = ingest_file(path, source=source, store=store).to_json()
+        summary = Padan(store).ingest(source, path).to_json()
     audit(store, p, "ingest", f"{source} {name} batch {summary['batch_id']}", [], purpose)
     return summary

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.api import Padan
 from padan.errors import InputError
-from padan.registry import decide as registry_decide
-from padan.registry import review_queue
 from padan.store import Store
 from padan.store.children import children_of, latest_run_id, records_by_uid
 from padan.store.pending_merges import add_pending_merge, clear_pending_merges, pending_merges_for
@@ -47,7 +46,7 @@ def review_items(
     if run_id is None:
         return []
     # Ordered by what a decision changes (the gap indicators first), then by probability.
-    waiting = review_queue(store, limit=limit)
+    waiting = Padan(store).review.queue(limit=limit)
     uids = sorted({u for item in waiting for u in (item.uid_a, item.uid_b)})
     records = records_by_uid(store, uids)
     child_of = children_of(store, run_id, uids)
@@ -148,8 +147,7 @@ def decide_pair(
                 purpose,
             )
             return {"status": "pending_second_review", "record_a": uid_a, "record_b": uid_b}
-        made = registry_decide(
-            store,
+        made = Padan(store).review.decide(
             uid_a,
             uid_b,
             "same",
@@ -158,8 +156,8 @@ def decide_pair(
         )
         clear_pending_merges(store, uid_a, uid_b)
     else:
-        made = registry_decide(
-            store, uid_a, uid_b, decision, reviewer=p.username, reason=reason.strip()
+        made = Padan(store).review.decide(
+            uid_a, uid_b, decision, reviewer=p.username, reason=reason.strip()
         )
     audit(store, p, "decision", f"{uid_a} {uid_b} {made.decision}", children, purpose)
     return {

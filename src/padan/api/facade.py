@@ -1,0 +1,258 @@
+"""The :class:`Padan` object: one store, and the main job's steps as methods.
+
+Ingest an extract, link the records into children, evaluate against known truth, build and
+write the report; :attr:`Padan.review` and :attr:`Padan.institutions` hold the review queue and
+the institution registry. Each method calls the library function of its step, so the CLI, the
+web app and a Python user run the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from padan.analysis import Report, Rules, build_report, default_rules, indicator_labels, load_rules
+from padan.api.institutions import InstitutionDesk
+from padan.api.reports import institution_sheets, write_report_files
+from padan.api.review import ReviewDesk
+from padan.errors import InputError
+from padan.ingest import IngestSummary, ingest_file
+from padan.linkage import (
+    DEFAULT_LINK_THRESHOLD,
+    DEFAULT_REVIEW_THRESHOLD,
+    PairwiseMetrics,
+    engine_from_settings,
+    evaluate_run,
+    read_truth,
+)
+from padan.registry import RunSummary, run_linkage
+from padan.settings import Settings, get_settings
+from padan.store import BatchInfo, LinkRun, Store, open_store
+
+__all__ = ["DataChanges", "Padan"]
+
+#: The extracts a linkage run reads (``lembaga`` feeds the institution registry instead).
+_LINKED_SOURCES = ("kpai", "dtsen")
+
+
+@dataclass(frozen=True)
+class DataChanges:
+    """What changed in the store since the latest linkage run started.
+
+    ``batches``: KPAI and DTSEN batches the latest run did not read (all of them when there is
+    no run yet); ``decisions``: review decisions recorded since it started.
+    """
+
+    run_id: int | None
+    run_finished_at: dt.datetime | None
+    batches: list[BatchInfo] = field(default_factory=list)
+    decisions: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether a new linkage run would see other data than the latest one did."""
+        return bool(self.batches) or self.decisions > 0
+
+
+class Padan:
+    """Padan on one store: ingest, link, evaluate, report, review and institutions.
+
+    Open it with :meth:`open` (a store URL, else ``PADAN_DATABASE_URL``, else
+    ``sqlite:///padan.db``) or wrap a :class:`~padan.store.Store` you hold. ``settings``
+    gives the model file and the linkage engine (default: :func:`~padan.settings.get_settings`,
+    the environment); its ``database_url`` is not used when a store is given.
+
+    Errors are those of the library (:mod:`padan.errors`): :class:`~padan.errors.InputError`
+    for input that cannot be used, :class:`~padan.errors.StoreError` for the store.
+    """
+
+    def __init__(self, store: Store, *, settings: Settings | None = None) -> None:
+        self.store = store
+        self._settings = settings
+        self.review = ReviewDesk(store)
+        self.institutions = InstitutionDesk(store)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, settings: Settings | None = None) -> Padan:
+        """Open (and on first use create) the store at ``url`` or ``settings.database_url``.
+
+        Raises :class:`~padan.errors.StoreError` for an unusable URL, an unreachable server or
+        a store at an older schema (``padan db upgrade``).
+        """
+        if settings is None:
+            settings = get_settings(database_url=url)
+        elif url is not None:
+            settings = settings.model_copy(update={"database_url": url})
+        return cls(open_store(settings.database_url), settings=settings)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings given, else those of the environment (read on first use)."""
+        if self._settings is None:
+            self._settings = get_settings()
+        return self._settings
+
+    @property
+    def url(self) -> str:
+        """The store's URL."""
+        return self.store.url
+
+    @property
+    def model_path(self) -> Path:
+        """The linkage model file (``settings.model_path``)."""
+        return self.settings.model_path
+
+    def close(self) -> None:
+        """Release the store's connections (the object can still open new ones)."""
+        self.store.engine.dispose()
+
+    def __enter__(self) -> Padan:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def ingest(
+        self,
+        source: str,
+        path: Path,
+        *,
+        mapping: Path | None = None,
+        today: dt.date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestSummary:
+        """Validate and store one extract of ``source`` (``kpai``, ``dtsen`` or ``lembaga``).
+
+        Every row is accepted or quarantined with a reason; a file ingested before is
+        recognised and not stored again. ``mapping`` is a TOML file mapping other headers to the
+        exchange format; ``progress(done, total)`` follows the rows. See
+        :func:`padan.ingest.ingest_file`.
+        """
+        return ingest_file(
+            Path(path),
+            source=source,
+            store=self.store,
+            mapping=mapping,
+            today=today,
+            progress=progress,
+        )
+
+    def link(
+        self,
+        *,
+        retrain: bool = False,
+        full: bool = False,
+        link_threshold: float = DEFAULT_LINK_THRESHOLD,
+        review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+        seed: int = 42,
+        progress: Callable[[str], None] | None = None,
+    ) -> RunSummary:
+        """Link all current KPAI and DTSEN records into children and store the run.
+
+        After a first run only what changed is scored, unless ``full`` or ``retrain``; review
+        decisions are respected. ``progress(step)`` names each step as it starts. The model file
+        and the engine come from :attr:`settings`. See :func:`padan.registry.run_linkage`.
+        """
+        return run_linkage(
+            self.store,
+            model_path=self.model_path,
+            retrain=retrain,
+            full=full,
+            link_threshold=link_threshold,
+            review_threshold=review_threshold,
+            seed=seed,
+            progress=progress,
+            engine=engine_from_settings(self.settings),
+        )
+
+    def latest_run(self) -> LinkRun | None:
+        """The latest linkage run, or ``None`` before the first."""
+        return self.store.latest_link_run()
+
+    def changes(self) -> DataChanges:
+        """Batches ingested and review decisions recorded since the latest run started."""
+        run = self.store.latest_link_run()
+        read = set(run.batches) if run else set()
+        batches = [
+            b for b in self.store.list_batches() if b.source in _LINKED_SOURCES and b.id not in read
+        ]
+        decisions = (
+            sum(1 for d in self.store.review_decisions() if d.decided_at >= run.started_at)
+            if run
+            else 0
+        )
+        return DataChanges(
+            run.id if run else None, run.finished_at if run else None, batches, decisions
+        )
+
+    def evaluate(self, truth: Path) -> PairwiseMetrics:
+        """Pairwise precision and recall of the latest run against a truth file
+        (``source,source_id,person_id``). Raises :class:`~padan.errors.InputError` without a
+        run."""
+        run = self.store.latest_link_run()
+        if run is None:
+            raise InputError("no linkage run in the store yet; link first (padan link)")
+        return evaluate_run(self.store, run.id, read_truth(Path(truth)))
+
+    def report(
+        self,
+        *,
+        region: str | None = None,
+        rules: Rules | Path | None = None,
+        worklists: bool = False,
+        actor: str | None = None,
+        purpose: str = "",
+    ) -> Report:
+        """Gap indicators of the latest run for the country or one ``region`` code.
+
+        ``rules`` are eligibility rules (or a TOML file of them; default: built in).
+        ``worklists`` adds the named worklists and audits the export by ``actor`` with
+        ``purpose``. See :func:`padan.analysis.build_report`.
+        """
+        return build_report(
+            self.store,
+            region=region,
+            rules=_rules(rules),
+            worklists=worklists,
+            actor=actor,
+            purpose=purpose,
+        )
+
+    def write_report(
+        self,
+        report: Report,
+        xlsx: Path,
+        *,
+        rules: Rules | Path | None = None,
+        suppress_small: bool = True,
+        worklists: bool = False,
+    ) -> tuple[Path, Path]:
+        """Write ``report`` to ``xlsx`` and an HTML summary beside it; returns both paths.
+
+        Small counts are suppressed unless ``suppress_small`` is false; ``worklists`` adds the
+        named worklists the report holds. The institution sheets follow the report's region.
+        """
+        return write_report_files(
+            report,
+            Path(xlsx),
+            indicator_labels(_rules(rules)),
+            suppress_small=suppress_small,
+            worklists=worklists,
+            institutions=institution_sheets(self.store, report),
+        )
+
+
+def _rules(rules: Rules | Path | None) -> Rules:
+    if rules is None:
+        return default_rules()
+    if isinstance(rules, Rules):
+        return rules
+    return load_rules(Path(rules))

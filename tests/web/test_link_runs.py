@@ -1,0 +1,152 @@
+"""Linkage runs started from the web: who may, in the background, one at a time, with progress,
+audited; and the dashboard's notice when the data changed after the latest run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from padan import Padan, Settings
+from padan.api import link_job, start_link
+from padan.store import Store, open_store
+from padan.store.audit import audit_entries
+from padan.web import create_app
+from web.conftest import PASSWORD, WebWorld
+
+
+@dataclass
+class Copy:
+    store: Store
+    padan: Padan
+    client: TestClient
+
+
+@pytest.fixture
+def copy(world: WebWorld, tmp_path: Path) -> Iterator[Copy]:
+    """The shared world's store and model, copied: these tests add runs and decisions."""
+    shutil.copy(world.work / "padan.db", tmp_path / "padan.db")
+    shutil.copy(world.model, tmp_path / "model.json")
+    store = open_store(f"sqlite:///{tmp_path / 'padan.db'}")
+    padan = Padan(store, settings=Settings(model_path=tmp_path / "model.json"))
+    app = create_app(store, model_path=tmp_path / "model.json", secure_cookies=False)
+    with TestClient(app) as client:
+        yield Copy(store, padan, client)
+    store.engine.dispose()
+
+
+def _login(client: TestClient, username: str) -> str:
+    client.get("/login")
+    token = client.cookies.get("padan_login_csrf")
+    done = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dashboard").text)
+    assert found
+    return found.group(1)
+
+
+def _wait_done(client: TestClient, seconds: float = 120) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = client.get("/runs/job", headers={"HX-Request": "true"})
+        assert page.status_code == 200
+        if 'data-status="running"' not in page.text:
+            assert page.headers.get("HX-Refresh") == "true"  # the page reloads with the run
+            return page.text
+        assert 'hx-trigger="every 2s"' in page.text
+        time.sleep(0.1)
+    raise AssertionError("the run did not end")
+
+
+def test_a_permitted_role_runs_linkage_from_the_runs_page(copy: Copy) -> None:
+    client, padan = copy.client, copy.padan
+    csrf = _login(client, "admin1")
+    if padan.changes().changed:  # earlier tests decided pairs in the shared world
+        padan.link()
+    before = padan.latest_run()
+    assert before is not None
+    assert 'id="data-changed"' not in client.get("/dashboard").text
+    # A review decision after the run: the dashboard says the figures are behind.
+    uid_a, uid_b, *_ = copy.store.link_pairs(before.id)[0]
+    padan.review.decide(uid_a, uid_b, "unsure", reviewer="tinjau1", reason="ragu")
+    dashboard = client.get("/dashboard").text
+    assert "Data berubah sejak pemadanan terakhir" in dashboard
+    assert f"(run {before.id}): 0 batch baru, 1 keputusan tinjauan baru" in dashboard
+    assert 'href="/runs">Jalankan pemadanan' in dashboard
+    page = client.get("/runs").text
+    assert 'id="link-start"' in page and 'action="/runs/link"' in page
+    started = client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"] == "/runs"
+    ended = _wait_done(client)
+    assert 'data-status="done"' in ended and f"run {before.id + 1}" in ended
+    latest = padan.latest_run()
+    assert latest is not None and latest.id == before.id + 1
+    runs = client.get("/runs").text
+    assert f"<td>{latest.id}</td>" in runs and "Pemadanan selesai" in runs
+    assert 'id="data-changed"' not in client.get("/dashboard").text
+    actions = [(e.username, e.action, e.target) for e in audit_entries(copy.store, limit=20)]
+    assert ("admin1", "link_start", "incremental") in actions
+    assert ("admin1", "link_end", f"incremental run {latest.id}") in actions
+    api = client.get("/api/v1/runs/job").json()["job"]
+    assert api["status"] == "done" and api["run_id"] == latest.id and api["steps"]
+
+
+def test_a_second_start_while_one_runs_gets_a_clear_message(copy: Copy, world: WebWorld) -> None:
+    client = copy.client
+    csrf = _login(client, "admin1")
+    first_step, release = threading.Event(), threading.Event()
+
+    def hold(step: str) -> None:
+        first_step.set()
+        release.wait(60)
+
+    start_link(copy.padan, started_by="admin1", progress=hold)
+    try:
+        assert first_step.wait(60)
+        again = client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=True)
+        assert again.status_code == 200 and 'id="link-busy"' in again.text
+        assert "Pemadanan lain masih berjalan pada data ini" in again.text
+        assert 'data-status="running"' in again.text and 'id="link-start"' not in again.text
+        bearer = {"Authorization": f"Bearer {world.tokens['admin1']}"}
+        api = client.post("/api/v1/runs", json={"full": False}, headers=bearer)
+        assert api.status_code == 409 and api.json()["error"]["code"] == "busy"
+        assert "link_start" not in {e.action for e in audit_entries(copy.store, limit=20)}
+    finally:
+        release.set()
+    _wait_done(client)
+    job = link_job(copy.padan)
+    assert job is not None and job.status == "done"
+
+
+def test_only_roles_with_run_linkage_may_start(copy: Copy, world: WebWorld) -> None:
+    client = copy.client
+    csrf = _login(client, "kpai1")  # may see the runs, not start one
+    page = client.get("/runs")
+    assert page.status_code == 200 and 'id="link-start"' not in page.text
+    refused = client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
+    assert refused.status_code == 403
+    for user in ("kpai1", "tinjau1", "daerah1", "audit1"):
+        bearer = {"Authorization": f"Bearer {world.tokens[user]}"}
+        answer = client.post("/api/v1/runs", json={}, headers=bearer)
+        assert answer.status_code == 403, user
+        assert answer.json()["error"]["code"] == "forbidden"
+    assert link_job(copy.padan) is None
+    bearer = {"Authorization": f"Bearer {world.tokens['admin1']}"}
+    started = client.post("/api/v1/runs", json={"full": True}, headers=bearer)
+    assert started.status_code == 202 and started.json()["full"] is True
+    deadline = time.monotonic() + 120
+    while (job := client.get("/api/v1/runs/job", headers=bearer).json()["job"])["running"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert job["status"] == "done", job
