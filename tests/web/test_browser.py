@@ -140,3 +140,23 @@ def test_browser_main_flows(
     assert "child_id" in header and "kode_wilayah" in header
     page.close()
     assert len(list(shots.glob("*.png"))) == 7
+
+
+def test_browser_phone_width_pages_do_not_scroll_sideways(base_url: str, browser: object) -> None:
+    """At 390 px the header wraps and wide tables scroll inside their box, not the page."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base_url + "/login")
+    page.fill("input[name=username]", "admin1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Dasbor")
+    for path in ("/dashboard", "/runs", "/ingest"):
+        page.goto(base_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+        nav = page.locator("header nav").bounding_box()
+        assert nav is not None and nav["x"] + nav["width"] <= 390, (path, nav)
+    page.close()

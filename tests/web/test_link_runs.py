@@ -150,3 +150,68 @@ def test_only_roles_with_run_linkage_may_start(copy: Copy, world: WebWorld) -> N
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert job["status"] == "done", job
+
+
+def test_an_upload_shows_its_name_and_the_changed_notice_stands_above_the_figures(
+    copy: Copy, world: WebWorld
+) -> None:
+    client, padan = copy.client, copy.padan
+    csrf = _login(client, "admin1")
+    if padan.changes().changed:
+        padan.link()
+    lines = world.data_files["kpai"].read_text(encoding="utf-8").splitlines()
+    content = ("\n".join(lines[:5]) + "\n").encode("utf-8")
+    page = client.post(
+        "/ingest",
+        data={"source": "kpai", "csrf_token": csrf},
+        files={"file": ("kpai_tambahan.csv", content, "text/csv")},
+    )
+    assert page.status_code == 200 and 'id="summary"' in page.text
+    assert "kpai_tambahan.csv → batch" in page.text
+    assert "padan-upload-" not in page.text  # never the server's temporary folder
+    bearer = {"Authorization": f"Bearer {world.tokens['admin1']}"}
+    api = client.post(
+        "/api/v1/ingest/kpai",
+        files={"file": ("kpai_lagi.csv", b"\n".join(content.splitlines()[:3]) + b"\n")},
+        headers=bearer,
+    )
+    assert api.status_code == 200 and api.json()["file"] == "kpai_lagi.csv", api.text
+    dashboard = client.get("/dashboard").text
+    # Above the tiles: every figure on the page is behind, and a phone shows it first.
+    assert 0 < dashboard.index('id="data-changed"') < dashboard.index('class="tiles"')
+    assert "2 batch baru" in dashboard
+
+
+def test_a_refused_page_says_why_in_the_users_language(copy: Copy) -> None:
+    client = copy.client
+    _login(client, "daerah1")
+    page = client.get("/runs")
+    assert page.status_code == 403 and 'data-code="forbidden"' in page.text
+    assert "Peran Anda tidak berhak membuka halaman" in page.text
+    client.cookies.set("padan_lang", "en")
+    english = client.get("/runs")
+    assert english.status_code == 403 and "Your role may not open this page" in english.text
+
+
+def test_the_progress_steps_read_in_the_users_language(copy: Copy) -> None:
+    client = copy.client
+    _login(client, "admin1")
+    first_step, release = threading.Event(), threading.Event()
+
+    def hold(step: str) -> None:
+        first_step.set()
+        release.wait(60)
+
+    start_link(copy.padan, started_by="admin1", full=True, progress=hold)
+    try:
+        assert first_step.wait(60)
+        page = client.get("/runs/job", headers={"HX-Request": "true"}).text
+        assert 'data-status="running"' in page and "catatan siap" in page
+        assert "records ready" not in page
+        client.cookies.set("padan_lang", "en")
+        assert "records ready" in client.get("/runs/job").text
+        client.cookies.set("padan_lang", "id")
+    finally:
+        release.set()
+    ended = _wait_done(client)
+    assert 'data-status="done"' in ended

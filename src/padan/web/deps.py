@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from padan.errors import PadanError
 from padan.store import Store
 from padan.web.auth import principal_for_session, principal_for_token
-from padan.web.i18n import LANGUAGES, translator
+from padan.web.i18n import LANGUAGES, step_translator, translator
 from padan.web.policy import Principal
 
 __all__ = [
@@ -172,6 +172,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     context = {
         "request": request,
         "t": translator(lang),
+        "step_text": step_translator(lang),
         "lang": lang,
         "principal": getattr(request.state, "principal", None),
         "csrf": getattr(request.state, "csrf", None),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from padan.web.i18n_institutions import INSTITUTION_TEXT
 
-__all__ = ["LANGUAGES", "translator"]
+__all__ = ["LANGUAGES", "step_translator", "translator"]
 
 LANGUAGES = ("id", "en")
 
@@ -69,6 +70,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "row": ("Baris", "Row"),
     "value": ("Nilai", "Value"),
     "model": ("Model", "Model"),
+    "forbidden_hint": (
+        "Peran Anda tidak berhak membuka halaman atau menjalankan tindakan ini. "
+        "Hubungi administrator bila Anda memerlukannya.",
+        "Your role may not open this page or take this action. "
+        "Ask an administrator if you need it.",
+    ),
     "no_model": ("Belum ada model: jalankan padan link.", "No model yet: run padan link."),
     "who_accessed": ("Siapa mengakses data anak ini?", "Who accessed this child's data?"),
     "when": ("Waktu", "When"),
@@ -201,3 +208,29 @@ def translator(lang: str) -> Callable[[str], str]:
         return pair[index] if pair else key
 
     return t
+
+
+#: The linkage run's progress steps (``padan.linkage.run``, in English) in Bahasa Indonesia.
+_STEPS = (
+    (re.compile(r"([\d,]+) records ready"), "{0} catatan siap"),
+    (re.compile(r"training the model \(EM\)"), "melatih model (EM)"),
+    (re.compile(r"finding candidate pairs"), "mencari pasangan kandidat"),
+    (re.compile(r"scoring ([\d,]+) candidate pairs"), "menilai {0} pasangan kandidat"),
+    (re.compile(r"scoring candidate pairs"), "menilai pasangan kandidat"),
+    (re.compile(r"clustering"), "mengelompokkan catatan"),
+)
+
+
+def step_translator(lang: str) -> Callable[[str], str]:
+    """A linkage run's progress step in the language; an unknown step comes back as it is."""
+
+    def step(text: str) -> str:
+        if lang == "en":
+            return text
+        for pattern, indonesian in _STEPS:
+            found = pattern.fullmatch(text)
+            if found:
+                return indonesian.format(*(g.replace(",", ".") for g in found.groups()))
+        return text
+
+    return step

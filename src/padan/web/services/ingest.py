@@ -85,5 +85,6 @@ def upload(
         path = Path(folder) / name
         path.write_bytes(content)
         summary = Padan(store).ingest(source, path).to_json()
+    summary["file"] = name  # the uploaded file's name, not the server's temporary path
     audit(store, p, "ingest", f"{source} {name} batch {summary['batch_id']}", [], purpose)
     return summary
