@@ -215,3 +215,15 @@ def test_the_progress_steps_read_in_the_users_language(copy: Copy) -> None:
         release.set()
     ended = _wait_done(client)
     assert 'data-status="done"' in ended
+
+
+def test_the_model_card_has_labels_in_the_users_language_not_python_reprs(copy: Copy) -> None:
+    client = copy.client
+    _login(client, "admin1")
+    page = client.get("/runs").text
+    card = page[page.index('id="model-meta"') : page.index("</dl>", page.index('id="model-meta"'))]
+    assert "<dt>Versi model</dt>" in card and "<dt>Catatan pelatihan</dt>" in card
+    assert "<dt>training_records</dt>" not in card
+    assert "[&#39;" not in card and "{&#39;" not in card  # no Python list or dict reprs
+    client.cookies.set("padan_lang", "en")
+    assert "<dt>Training records</dt>" in client.get("/runs").text
