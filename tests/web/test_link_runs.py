@@ -227,3 +227,18 @@ def test_the_model_card_has_labels_in_the_users_language_not_python_reprs(copy: 
     assert "[&#39;" not in card and "{&#39;" not in card  # no Python list or dict reprs
     client.cookies.set("padan_lang", "en")
     assert "<dt>Training records</dt>" in client.get("/runs").text
+
+
+def test_a_start_without_a_body_is_an_incremental_run_and_busy_goes_with_the_run(
+    copy: Copy, world: WebWorld
+) -> None:
+    client = copy.client
+    _login(client, "admin1")
+    bearer = {"Authorization": f"Bearer {world.tokens['admin1']}"}
+    started = client.post("/api/v1/runs", headers=bearer)  # no body: the defaults
+    assert started.status_code == 202, started.text
+    assert started.json()["full"] is False
+    _wait_done(client)
+    # The page the busy redirect left (htmx reloads it when the run ends): no stale notice.
+    page = client.get("/runs?busy=1").text
+    assert 'data-status="done"' in page and 'id="link-busy"' not in page

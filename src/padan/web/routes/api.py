@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -155,10 +155,13 @@ class LinkStart(BaseModel):
 
 
 @router.post("/runs", status_code=202, dependencies=[CSRF])
-def start_run(request: Request, user: User, body: LinkStart) -> dict[str, Any]:
+def start_run(
+    request: Request, user: User, body: Annotated[LinkStart | None, Body()] = None
+) -> dict[str, Any]:
     """Start a linkage run in the background (409 while another works on the store); follow
-    it at ``GET /api/v1/runs/job``."""
+    it at ``GET /api/v1/runs/job``. The body is optional (an incremental run)."""
     context = ctx(request)
+    body = body or LinkStart(full=False)
     return runs_service.start_run(
         context.store, user, model_path=context.model_path, full=body.full, purpose=body.purpose
     )
