@@ -242,3 +242,20 @@ def test_a_start_without_a_body_is_an_incremental_run_and_busy_goes_with_the_run
     # The page the busy redirect left (htmx reloads it when the run ends): no stale notice.
     page = client.get("/runs?busy=1").text
     assert 'data-status="done"' in page and 'id="link-busy"' not in page
+
+
+def test_the_english_notice_counts_in_singular_and_plural(
+    copy: Copy, world: WebWorld, tmp_path: Path
+) -> None:
+    client, padan = copy.client, copy.padan
+    _login(client, "admin1")
+    if padan.changes().changed:
+        padan.link()
+    lines = world.data_files["kpai"].read_text(encoding="utf-8").splitlines()
+    one = tmp_path / "satu_batch.csv"
+    one.write_text("\n".join([lines[0], *lines[9:11]]) + "\n", encoding="utf-8")
+    padan.ingest("kpai", one)
+    client.cookies.set("padan_lang", "en")
+    notice = client.get("/dashboard").text
+    assert "1 new batch, 0 new review decisions." in notice
+    assert "1 new batches" not in notice

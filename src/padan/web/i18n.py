@@ -115,7 +115,9 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Data berubah sejak pemadanan terakhir",
         "Data changed since the latest linkage run",
     ),
+    "new_batch": ("batch baru", "new batch"),
     "new_batches": ("batch baru", "new batches"),
+    "new_decision": ("keputusan tinjauan baru", "new review decision"),
     "new_decisions": ("keputusan tinjauan baru", "new review decisions"),
     "data_changed_hint": (
         "Angka di bawah belum memuatnya sampai pemadanan dijalankan lagi.",
