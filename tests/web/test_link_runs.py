@@ -259,3 +259,19 @@ def test_the_english_notice_counts_in_singular_and_plural(
     notice = client.get("/dashboard").text
     assert "1 new batch, 0 new review decisions." in notice
     assert "1 new batches" not in notice
+
+
+def test_an_unreadable_model_file_is_said_not_shown_as_an_empty_card(
+    copy: Copy, tmp_path: Path
+) -> None:
+    client = copy.client
+    csrf = _login(client, "admin1")
+    (tmp_path / "model.json").write_text("{not json", encoding="utf-8")
+    page = client.get("/runs").text
+    assert 'id="model-unreadable"' in page and "Berkas model tidak dapat dibaca" in page
+    assert 'id="model-meta"' not in page
+    started = client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
+    assert started.status_code == 303
+    ended = _wait_done(client)
+    assert 'data-status="failed"' in ended  # the run fails and says why; the page stays usable
+    assert 'id="link-start"' in client.get("/runs").text

@@ -85,6 +85,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "model_store_id": ("ID penyimpanan data", "Store ID"),
     "model_training_data": ("Data pelatihan", "Training data"),
     "model_training_rules": ("Aturan pelatihan", "Training rules"),
+    "model_unreadable": (
+        "Berkas model tidak dapat dibaca; pemadanan akan gagal sampai model dilatih ulang "
+        "(padan link --retrain).",
+        "The model file cannot be read; linkage runs will fail until the model is retrained "
+        "(padan link --retrain).",
+    ),
     "no_model": ("Belum ada model: jalankan padan link.", "No model yet: run padan link."),
     "who_accessed": ("Siapa mengakses data anak ini?", "Who accessed this child's data?"),
     "when": ("Waktu", "When"),

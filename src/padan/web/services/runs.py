@@ -23,8 +23,8 @@ def model_and_runs(store: Store, p: Principal, *, model_path: Path) -> dict[str,
     if model_path.exists():
         try:
             meta = json.loads(model_path.read_text(encoding="utf-8")).get("padan", {})
-        except ValueError:
-            meta = {}
+        except (ValueError, AttributeError):  # not JSON, or not an object
+            meta, model["unreadable"] = {}, True
         model["padan"] = meta
     runs = [
         {
