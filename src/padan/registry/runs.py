@@ -43,6 +43,7 @@ from padan.registry.run_changes import (
     store_links,
     value_counts,
 )
+from padan.registry.run_lock import run_lock
 from padan.store import LinkRun, Store, run_links_arrow, run_pairs_arrow, store_id
 
 __all__ = ["RunSummary", "ensure_model_of_store", "run_linkage"]
@@ -94,8 +95,35 @@ def run_linkage(
     The model file must belong to this store (:func:`ensure_model_of_store`) unless
     ``retrain`` replaces it. A full run also trains again when the data drifted too far from
     the training data (:func:`padan.linkage.model_file.drift`); an incremental run only
-    reports the drift (``RunSummary.drift``).
+    reports the drift (``RunSummary.drift``). One run at a time per store, across processes
+    (:func:`padan.registry.run_lock.run_lock`): another raises :class:`~padan.errors.BusyError`.
     """
+    with run_lock(model_path):
+        return _run(
+            store,
+            model_path=model_path,
+            retrain=retrain,
+            link_threshold=link_threshold,
+            review_threshold=review_threshold,
+            seed=seed,
+            full=full,
+            progress=progress,
+            engine=engine,
+        )
+
+
+def _run(
+    store: Store,
+    *,
+    model_path: Path,
+    retrain: bool = False,
+    link_threshold: float = DEFAULT_LINK_THRESHOLD,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    seed: int = 42,
+    full: bool = False,
+    progress: Callable[[str], None] | None = None,
+    engine: LinkEngine | None = None,
+) -> RunSummary:
     started = dt.datetime.now(dt.UTC)
     decisions = store.review_decisions()
     last = store.latest_link_run()
