@@ -77,6 +77,8 @@ class _Row:
     link_in: bool
     prev_id: int
     unkeyed_after_keyed: bool
+    prev_bad: bool  # the row before was reported (changed or inserted)
+    before_hash: str  # the stored hash of the row before it
 
 
 def _load_keys(store: Store, report: AuditReport) -> AuditKeys | None:
@@ -99,7 +101,7 @@ def verify_chain(store: Store) -> AuditReport:
     report.checkpoint = checkpoint
     head = checkpoint.head_id if checkpoint else 0
     at_head: str | None = None
-    rows_to_head = 0
+    rows_to_head = last_to_head = 0
     seen_keyed = False
     wrong_key_reported = False
     prev_hash, prev_id = GENESIS_HASH, 0
@@ -136,28 +138,45 @@ def verify_chain(store: Store) -> AuditReport:
                 m["prev_hash"] == prev_hash,
                 prev_id,
                 m["key_id"] is None and seen_keyed,
+                pending is not None and not pending.content_ok,
+                prev_hash,
             )
             if pending is not None:
-                _classify(report, pending, link_out=m["prev_hash"] == pending.row_hash, head=head)
+                # The next row links past it: it was put between two rows that were adjacent.
+                skipped = not current.link_in and m["prev_hash"] == pending.before_hash
+                link_out = m["prev_hash"] == pending.row_hash
+                _classify(report, pending, link_out=link_out, head=head, skipped=skipped)
+                current.prev_bad = current.prev_bad or skipped
             pending = current
             if row_id <= head:
                 rows_to_head += 1
+                last_to_head = row_id
             if row_id == head:
                 at_head = current.row_hash
             prev_hash, prev_id = current.row_hash, row_id
             report.rows += 1
     if pending is not None:
-        _classify(report, pending, link_out=None, head=head)
+        _classify(report, pending, link_out=None, head=head, skipped=False)
     report.head_id = prev_id
     if checkpoint is not None:
-        _against_checkpoint(report, checkpoint, at_head, rows_to_head)
+        _against_checkpoint(report, checkpoint, at_head, rows_to_head, last_to_head)
     first = report.first_broken
     report.checked = report.rows if first is None else _count_before(store, first)
     return report
 
 
-def _classify(report: AuditReport, r: _Row, *, link_out: bool | None, head: int) -> None:
+def _classify(
+    report: AuditReport, r: _Row, *, link_out: bool | None, head: int, skipped: bool
+) -> None:
     """Name what happened to row ``r`` from its own hash and its links to both neighbours."""
+    if skipped:
+        report.add(
+            "inserted",
+            r.id,
+            f"row {r.id} was put between two rows: the row after it links to the row before "
+            "it; restore the audit log from a backup and find who changed the database",
+        )
+        return
     if r.unkeyed_after_keyed:
         report.add(
             "inserted",
@@ -169,6 +188,8 @@ def _classify(report: AuditReport, r: _Row, *, link_out: bool | None, head: int)
     if r.content_ok and r.link_in:
         return
     fix = "restore the audit log from a backup and find who changed the database"
+    if r.content_ok and r.prev_bad and r.id == r.prev_id + 1:
+        return  # the row before was changed with its hash: reported there
     if r.content_ok:  # its own hash holds, the link before it does not
         missing = (
             f"rows {r.prev_id + 1}-{r.id - 1} are gone"
@@ -206,21 +227,19 @@ def _classify(report: AuditReport, r: _Row, *, link_out: bool | None, head: int)
 
 
 def _against_checkpoint(
-    report: AuditReport, cp: Checkpoint, at_head: str | None, rows_to_head: int
+    report: AuditReport, cp: Checkpoint, at_head: str | None, rows_to_head: int, last: int
 ) -> None:
     when = f"the checkpoint of {cp.at}"
     fix = "restore the audit log from a backup taken at or after that checkpoint"
-    if cp.head_id and at_head is None and report.head_id < cp.head_id:
+    if cp.head_id and at_head is None:
+        kind = "deleted" if any(f.kind == "deleted" for f in report.findings) else "truncated"
         report.add(
-            "truncated",
+            kind,
             cp.head_id,
-            f"the chain ends at row {report.head_id} ({report.rows} rows); {when} signed "
-            f"{cp.rows} rows up to row {cp.head_id}: rows {report.head_id + 1}-{cp.head_id} "
+            f"no row {cp.head_id}, the head {when} signed with {cp.rows} rows; the chain has "
+            f"{rows_to_head} rows up to row {last or '(none)'}: rows {last + 1}-{cp.head_id} "
             f"were deleted; {fix}",
         )
-        return
-    if cp.head_id and at_head is None:
-        report.add("deleted", cp.head_id, f"row {cp.head_id}, the head in {when}, is gone; {fix}")
     elif cp.head_id and at_head != cp.head_hash:
         report.add(
             "rewritten",
