@@ -266,3 +266,46 @@ def test_padan_audit_verify_and_checkpoint_on_the_command_line(
     assert broken.exit_code == 1
     body = json.loads(broken.output)
     assert [(f["kind"], f["row_id"]) for f in body["findings"]] == [("truncated", 4)]
+
+
+def test_checkpoints_are_written_on_a_schedule_of_rows(store: Store, tmp_path: Path) -> None:
+    configure_audit(store, AuditConfig(tmp_path / "audit.key", tmp_path / "cp", 3))
+    _append(store, 7)
+    assert [c.head_id for _, c in checkpoints(store) if c] == [3, 6]
+    assert all(p.stat().st_size < 2000 for p in (tmp_path / "cp").iterdir())
+
+
+def test_a_store_upgraded_from_0008_keeps_its_rows_as_legacy(store: Store, tmp_path: Path) -> None:
+    from alembic import command
+
+    configure_audit(store, AuditConfig(tmp_path / "audit.key", tmp_path / "cp", 0))
+    command.downgrade(store._alembic_config(), "0008")
+    with store.engine.begin() as conn:  # what Padan before 0009 wrote: unkeyed SHA-256
+        prev = GENESIS_HASH
+        for i in range(1, 3):
+            values: dict[str, object] = {
+                "at": dt.datetime(2026, 11, i, tzinfo=dt.UTC),
+                "username": "lama",
+                "role": "auditor",
+                "action": "audit_view",
+                "target": "child=-",
+                "child_ids": "",
+                "purpose": "-",
+            }
+            row_hash = _row_hash(prev, values)
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, username, role, action, target, child_ids, "
+                    "purpose, prev_hash, row_hash) VALUES (:at, :username, :role, :action, "
+                    ":target, :child_ids, :purpose, :prev, :hash)"
+                ),
+                {**values, "prev": prev, "hash": row_hash},
+            )
+            prev = row_hash
+    store.upgrade()
+    _append(store, 2)
+    report = verify_chain(store)
+    assert report.intact and report.legacy_up_to == 2 and report.rows == 4
+    url = store.engine.url.render_as_string(hide_password=False)
+    result = runner.invoke(app, ["audit", "verify", "--db", url])
+    assert "unkeyed up to row 2" in " ".join(result.output.split())
