@@ -18,14 +18,14 @@ from typer.testing import CliRunner
 from padan.cli.main import app
 from padan.errors import StoreError
 from padan.store import Store
-from padan.store.audit import (
+from padan.store.audit import append_audit
+from padan.store.audit_chain import (
     GENESIS_HASH,
     HASHED,
     AuditConfig,
-    _row_hash,
-    append_audit,
     audit_config,
     audit_log,
+    chain_hash,
     configure_audit,
 )
 from padan.store.audit_checkpoint import checkpoints, write_checkpoint
@@ -72,7 +72,7 @@ def _recompute(store: Store, *, keyed_with: bool) -> None:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings().all()
         prev = GENESIS_HASH
         for r in rows:
-            new = _row_hash(prev, {k: r[k] for k in HASHED}, keys)
+            new = chain_hash(prev, {k: r[k] for k in HASHED}, keys)
             conn.execute(
                 audit_log.update()
                 .where(audit_log.c.id == r["id"])
@@ -100,7 +100,7 @@ def test_an_edited_row_with_its_hash_recomputed_without_the_key_is_detected(keye
     with keyed.engine.begin() as conn:
         r = conn.execute(select(audit_log).where(audit_log.c.id == 5)).mappings().one()
         values = {**{k: r[k] for k in HASHED}, "purpose": "lain"}
-        forged = _row_hash(r["prev_hash"], values)  # SHA-256: the attacker has no key
+        forged = chain_hash(r["prev_hash"], values)  # SHA-256: the attacker has no key
         conn.execute(
             audit_log.update().where(audit_log.c.id == 5).values(purpose="lain", row_hash=forged)
         )
@@ -124,7 +124,7 @@ def test_an_inserted_row_is_detected(keyed: Store) -> None:
                 id=11,
                 **values,
                 prev_hash=last["row_hash"],
-                row_hash=_row_hash(last["row_hash"], values),
+                row_hash=chain_hash(last["row_hash"], values),
                 key_id=last["key_id"],  # copied: without the key the hash cannot match
             )
         )
@@ -140,7 +140,7 @@ def test_an_unkeyed_row_after_keyed_rows_is_detected(keyed: Store) -> None:
                 id=11,
                 **values,
                 prev_hash=last["row_hash"],
-                row_hash=_row_hash(last["row_hash"], values),
+                row_hash=chain_hash(last["row_hash"], values),
                 key_id=None,  # posing as a legacy row
             )
         )
@@ -220,7 +220,7 @@ def test_legacy_rows_verify_as_legacy_up_to_the_last_of_them(keyed: Store) -> No
                 "child_ids": "",
                 "purpose": "-",
             }
-            row_hash = _row_hash(prev, values)
+            row_hash = chain_hash(prev, values)
             conn.execute(
                 audit_log.insert().values(id=i, **values, prev_hash=prev, row_hash=row_hash)
             )
@@ -292,7 +292,7 @@ def test_a_store_upgraded_from_0008_keeps_its_rows_as_legacy(store: Store, tmp_p
                 "child_ids": "",
                 "purpose": "-",
             }
-            row_hash = _row_hash(prev, values)
+            row_hash = chain_hash(prev, values)
             conn.execute(
                 text(
                     "INSERT INTO audit_log (at, username, role, action, target, child_ids, "

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from padan.errors import StoreError
-from padan.store.audit import audit_config, audit_log
+from padan.store.audit_chain import audit_config, audit_log
 from padan.store.audit_keys import verify_signature
 from padan.store.database import Store
 from padan.store.identity import store_id

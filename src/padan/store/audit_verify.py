@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from padan.errors import StoreError
-from padan.store.audit import GENESIS_HASH, HASHED, _row_hash, audit_config, audit_log
+from padan.store.audit_chain import GENESIS_HASH, HASHED, audit_config, audit_log, chain_hash
 from padan.store.audit_checkpoint import Checkpoint, latest_checkpoint
 from padan.store.audit_keys import AuditKeys
 from padan.store.database import Store
@@ -112,7 +112,7 @@ def verify_chain(store: Store) -> AuditReport:
             m: Any = row._mapping
             row_id = int(m["id"])
             if m["key_id"] is None:
-                content_ok = _row_hash(m["prev_hash"], {k: m[k] for k in HASHED}) == m["row_hash"]
+                content_ok = chain_hash(m["prev_hash"], {k: m[k] for k in HASHED}) == m["row_hash"]
                 if not seen_keyed:
                     report.legacy_up_to = row_id
             else:
@@ -130,7 +130,7 @@ def verify_chain(store: Store) -> AuditReport:
                     content_ok = True  # cannot tell; the links are still checked
                 else:
                     values = {k: m[k] for k in HASHED}
-                    content_ok = _row_hash(m["prev_hash"], values, keys) == m["row_hash"]
+                    content_ok = chain_hash(m["prev_hash"], values, keys) == m["row_hash"]
             current = _Row(
                 row_id,
                 str(m["row_hash"]),
