@@ -303,9 +303,18 @@ def test_a_store_upgraded_from_0008_keeps_its_rows_as_legacy(store: Store, tmp_p
             )
             prev = row_hash
     store.upgrade()
+    before = verify_chain(store)  # no key file yet: the legacy rows still verify
+    assert before.intact and before.legacy_up_to == 2 and not (tmp_path / "audit.key").exists()
     _append(store, 2)
     report = verify_chain(store)
     assert report.intact and report.legacy_up_to == 2 and report.rows == 4
     url = store.engine.url.render_as_string(hide_password=False)
     result = runner.invoke(app, ["audit", "verify", "--db", url])
     assert "unkeyed up to row 2" in " ".join(result.output.split())
+
+
+def test_a_missing_key_file_is_reported_once_keyed_rows_exist(keyed: Store, tmp_path: Path) -> None:
+    configure_audit(keyed, AuditConfig(tmp_path / "gone.key", tmp_path / "cp", 0))
+    report = verify_chain(keyed)
+    assert _kinds(report) == [("key", 1)]
+    assert "padan audit init-keys" in report.findings[0].message

@@ -81,18 +81,23 @@ class _Row:
     before_hash: str  # the stored hash of the row before it
 
 
-def _load_keys(store: Store, report: AuditReport) -> AuditKeys | None:
+def _load_keys(store: Store, report: AuditReport) -> tuple[AuditKeys | None, str]:
+    """The keys, or ``None`` and why not. A missing key file is a problem only once a keyed row
+    is met (a store with legacy rows only has none yet); any other fault of the file is one."""
+    config = audit_config(store)
     try:
-        return audit_config(store).keys(create=False)
+        return config.keys(create=False), ""
     except StoreError as exc:
-        report.add("key", None, str(exc))
-        return None
+        if config.key_file.expanduser().exists():
+            report.add("key", None, str(exc))
+            return None, ""
+        return None, str(exc)
 
 
 def verify_chain(store: Store) -> AuditReport:
     """Recompute every row's hash and link, then compare with the latest valid checkpoint."""
     report = AuditReport()
-    keys = _load_keys(store, report)
+    keys, missing = _load_keys(store, report)
     checkpoint = None
     if keys is not None:
         checkpoint, problems = latest_checkpoint(store, keys.public_key)
@@ -118,7 +123,9 @@ def verify_chain(store: Store) -> AuditReport:
             else:
                 seen_keyed = True
                 if keys is None or m["key_id"] != keys.key_id:
-                    if not wrong_key_reported and keys is not None:
+                    if not wrong_key_reported and keys is None and missing:
+                        report.add("key", row_id, f"row {row_id} is keyed, but {missing}")
+                    elif not wrong_key_reported and keys is not None:
                         report.add(
                             "key",
                             row_id,
