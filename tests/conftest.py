@@ -16,6 +16,16 @@ TODAY = dt.date(2026, 11, 28)
 _db_numbers = count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit log's key file and checkpoints in a temporary directory, never the work tree."""
+    home = tmp_path_factory.mktemp("audit")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PADAN_AUDIT_KEY_FILE", str(home / "audit.key"))
+        patch.setenv("PADAN_AUDIT_CHECKPOINT_DIR", str(home / "checkpoints"))
+        yield
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

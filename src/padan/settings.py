@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     #: set ``1`` behind a TLS proxy that forwards to a loopback port. An app built by
     #: ``padan.web.app:app_from_environment`` with it unset sends them so.
     web_secure_cookies: bool | None = None
+    #: The audit log's keys (HMAC key of the chain, Ed25519 key of the checkpoints): a JSON file
+    #: with mode 600, kept outside the database and out of the database's backups. Made by
+    #: ``padan audit init-keys`` or on the first audit write.
+    audit_key_file: Path = Path("padan-audit.key")
+    #: Where signed checkpoints of the audit chain are written (outside the store; ideally a
+    #: mount the database's users cannot write).
+    audit_checkpoint_dir: Path = Path("padan-audit-checkpoints")
+    #: Write a checkpoint after every this many audit rows (0: only on ``padan audit checkpoint``).
+    audit_checkpoint_every: int = 500
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

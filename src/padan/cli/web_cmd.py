@@ -1,21 +1,18 @@
-"""``padan serve``, ``padan user add``, ``padan token create``, ``padan audit verify|list``."""
+"""``padan serve``, ``padan user add``, ``padan token create``."""
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
+from padan.cli.common import DbOption, fail, out, store_from, translate_errors
 
-__all__ = ["audit_app", "serve", "token_app", "user_app"]
+__all__ = ["serve", "token_app", "user_app"]
 
 user_app = typer.Typer(help="Local users of the web app and API.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients (Bearer).", no_args_is_help=True)
-audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
 
 @user_app.command("add")
@@ -54,50 +51,6 @@ def token_create(
     with translate_errors():
         token = create_token(store_from(db), username)
     print(token)
-
-
-@audit_app.command("verify")
-def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Recompute the hash chain; exits 1 when a row was edited, deleted or inserted."""
-    from padan.store.audit import verify_audit
-
-    with translate_errors():
-        checked, broken = verify_audit(store_from(db))
-    if as_json:
-        out.print_json(json.dumps({"rows_checked": checked, "first_broken_id": broken}))
-    elif broken is None:
-        out.print(f"[green]Audit chain intact[/]: {checked:,} rows.")
-    else:
-        out.print(f"[bold red]Audit chain broken[/] at row id {broken} (after {checked:,} rows).")
-    if broken is not None:
-        raise typer.Exit(1)
-
-
-@audit_app.command("list")
-def audit_list(
-    child: Annotated[str | None, typer.Option(help="Only rows showing this child.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 50,
-    db: DbOption = None,
-) -> None:
-    """Who accessed what, when and why."""
-    from padan.store.audit import audit_entries
-
-    with translate_errors():
-        entries = audit_entries(store_from(db), child_id=child, limit=limit)
-    table = Table(title="Log audit / Audit log")
-    for name in ("id", "at", "user", "role", "action", "target", "purpose"):
-        table.add_column(name)
-    for e in entries:
-        table.add_row(
-            str(e.id),
-            e.at.isoformat(timespec="seconds"),
-            e.username,
-            e.role,
-            e.action,
-            e.target,
-            e.purpose,
-        )
-    out.print(table)
 
 
 def serve(

@@ -2,8 +2,11 @@
 audit of named exports.
 
 Every search, profile, review decision and export (web, API and CLI) appends a row to
-``audit_log``; each row's hash covers its content and the previous row's hash, so an edited or
-deleted row breaks the chain (:func:`verify_audit`, ``padan audit verify``).
+``audit_log``; each row's hash is an HMAC (key outside the database, :mod:`padan.store.audit_keys`)
+of its content and the previous row's hash, so an edited, deleted or inserted row breaks the
+chain, and signed checkpoints (:mod:`padan.store.audit_checkpoint`) show truncation and rewriting
+(:mod:`padan.store.audit_verify`, ``padan audit verify``). Rows written before keying (no
+``key_id``) are plain SHA-256 and verify as "legacy".
 
 An export of worklists with children's names is also kept in ``export_audit``: who, when, what
 (action, region, run) and how many rows, with no names or identifiers.
@@ -12,14 +15,13 @@ An export of worklists with children's names is also kept in ``export_audit``: w
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     DateTime,
     Index,
@@ -30,6 +32,15 @@ from sqlalchemy import (
     select,
 )
 
+from padan.store.audit_chain import (
+    GENESIS_HASH,
+    AuditConfig,
+    audit_config,
+    audit_log,
+    chain_hash,
+    configure_audit,
+)
+from padan.store.audit_checkpoint import write_checkpoint
 from padan.store.connection import as_utc
 from padan.store.database import Store
 from padan.store.tables import metadata
@@ -37,34 +48,21 @@ from padan.store.tables import metadata
 __all__ = [
     "CLI_ROLE",
     "GENESIS_HASH",
+    "AuditConfig",
     "AuditEntry",
     "ExportAudit",
     "append_audit",
+    "audit_config",
     "audit_entries",
     "audit_log",
+    "configure_audit",
     "export_audit",
     "export_audit_entries",
+    "hide_query",
+    "query_digest",
     "record_export",
     "verify_audit",
 ]
-
-GENESIS_HASH = "0" * 64
-
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("username", String(64), nullable=False),
-    Column("role", String(32), nullable=False),
-    Column("action", String(32), nullable=False),  # search | profile | export | decision | ...
-    Column("target", Text, nullable=False),  # what was asked for (query, child id, pair, file)
-    Column("child_ids", Text, nullable=False),  # " id1 id2 " the children whose data was shown
-    Column("purpose", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("row_hash", String(64), nullable=False),
-    Index("ix_audit_log_at", "at"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +84,20 @@ class AuditEntry:
 _audit_lock = threading.Lock()
 
 
-def _row_hash(prev_hash: str, values: dict[str, object]) -> str:
-    at = values["at"]
-    assert isinstance(at, dt.datetime)
-    payload = {**values, "at": as_utc(at).astimezone(dt.UTC).isoformat(timespec="microseconds")}
-    text = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def query_digest(store: Store, kind: str, normalised: str) -> str:
+    """What the audit log keeps of a query: its kind and a keyed hash of its normalised text
+    (``name:3f2a…``), never the text; the same query gives the same digest."""
+    digest = audit_config(store).keys().mac(f"query:{kind}:{normalised}")[:20]
+    return f"{kind}:{digest}"
+
+
+_RAW_QUERY = re.compile(r"""q=(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+
+
+def hide_query(target: str) -> str:
+    """``target`` with a raw query text of a legacy row (``q='…'``) hidden; rows written now
+    hold only the query's kind and keyed hash (:func:`query_digest`)."""
+    return _RAW_QUERY.sub("q=(hidden)", target)
 
 
 # Built once (cached cache key and compiled form): every search and profile view appends a row.
@@ -111,9 +117,12 @@ def append_audit(
 ) -> AuditEntry:
     """Append one row to the audit log, chained to the previous row by its hash.
 
-    Rows are only ever inserted; each row's hash covers its content and the previous hash, so
-    an edited or deleted row breaks the chain (see :func:`verify_audit`).
+    Rows are only ever inserted; each row's hash is an HMAC of its content and the previous
+    hash. Every ``checkpoint_every`` rows a signed checkpoint is written. Raises
+    :class:`StoreError` when the key file cannot be read or made.
     """
+    config = audit_config(store)
+    keys = config.keys()
     values: dict[str, object] = {
         "at": dt.datetime.now(dt.UTC),
         "username": username,
@@ -131,12 +140,16 @@ def append_audit(
         elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         prev = conn.execute(_LAST_AUDIT_HASH).scalar_one_or_none() or GENESIS_HASH
-        row_hash = _row_hash(prev, values)
+        row_hash = chain_hash(prev, values, keys)
         inserted = conn.execute(
-            _AUDIT_INSERT, {**values, "prev_hash": prev, "row_hash": row_hash}
+            _AUDIT_INSERT,
+            {**values, "prev_hash": prev, "row_hash": row_hash, "key_id": keys.key_id},
         ).inserted_primary_key
     assert inserted is not None
-    return _entry({**values, "id": int(inserted[0]), "prev_hash": prev, "row_hash": row_hash})
+    row_id = int(inserted[0])
+    if config.checkpoint_every > 0 and row_id % config.checkpoint_every == 0:
+        write_checkpoint(store)
+    return _entry({**values, "id": row_id, "prev_hash": prev, "row_hash": row_hash})
 
 
 def _entry(m: Any) -> AuditEntry:
@@ -167,22 +180,14 @@ def audit_entries(
 
 
 def verify_audit(store: Store) -> tuple[int, int | None]:
-    """Recompute the chain; returns (rows checked, id of the first broken row or ``None``)."""
-    query = select(audit_log).order_by(audit_log.c.id)
-    prev = GENESIS_HASH
-    checked = 0
-    with store._connect() as conn:
-        for row in conn.execution_options(yield_per=10_000).execute(query):
-            m = row._mapping
-            values = {
-                k: m[k]
-                for k in ("at", "username", "role", "action", "target", "child_ids", "purpose")
-            }
-            if m["prev_hash"] != prev or _row_hash(prev, values) != m["row_hash"]:
-                return checked, int(m["id"])
-            prev = m["row_hash"]
-            checked += 1
-    return checked, None
+    """Rows verified before the first problem, and that problem's row id (``None``: intact).
+
+    The whole report (what is wrong, where): :func:`padan.store.audit_verify.verify_chain`.
+    """
+    from padan.store.audit_verify import verify_chain
+
+    report = verify_chain(store)
+    return report.checked, report.first_broken
 
 
 # -- named exports ------------------------------------------------------------------------------

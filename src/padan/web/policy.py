@@ -64,6 +64,7 @@ class Role:
     ingest: tuple[str, ...]
     suppress_small: bool = True  # dashboard counts 1-4 hidden (roles meant for aggregates)
     worklists: tuple[str, ...] = ()  # named worklists the role may open and export
+    audit_fields: frozenset[str] = frozenset()  # audit log columns the role sees
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def _load() -> dict[str, Role]:
             tuple(spec["ingest"]),
             small == "suppress",
             tuple(spec.get("worklists", ())),
+            frozenset(f for g in spec.get("audit_fields", ()) for f in groups[g]),
         )
     return roles
 

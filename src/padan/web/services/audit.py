@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from padan.store import Store
-from padan.store.audit import audit_entries
+from padan.store.audit import audit_entries, hide_query
 from padan.web.policy import Principal
 from padan.web.services.access import audit, require
 
@@ -15,20 +15,23 @@ __all__ = ["audit_log"]
 def audit_log(
     store: Store, p: Principal, *, child_id: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
-    """Audit rows, newest first; with ``child_id``: who accessed this child's data."""
+    """Audit rows, newest first, with the columns the policy gives the role (``audit_fields``);
+    with ``child_id``: who accessed this child's data."""
     require(p, "audit")
-    rows = [
+    shown = p.role.audit_fields
+    full = [
         {
             "id": e.id,
             "at": e.at.isoformat(),
             "username": e.username,
             "role": e.role,
             "action": e.action,
-            "target": e.target,
+            "target": hide_query(e.target),
             "child_ids": e.child_ids,
             "purpose": e.purpose,
         }
         for e in audit_entries(store, child_id=child_id or None, limit=limit)
     ]
+    rows = [{k: v for k, v in row.items() if k in shown} for row in full]
     audit(store, p, "audit_view", f"child={child_id or '-'}", [], "")
     return rows

@@ -14,6 +14,7 @@ from typing import Any
 from padan.domain.names import normalise_name
 from padan.errors import InputError
 from padan.store import Store
+from padan.store.audit import query_digest
 from padan.store.children import (
     child_members,
     children_of,
@@ -82,6 +83,11 @@ def _parse_query(q: str) -> tuple[str | None, str | None]:
     return name, None
 
 
+def _query_digest(store: Store, name: str | None, nik: str | None) -> str:
+    """The query as the audit log keeps it: ``nik:<keyed hash>`` or ``name:<keyed hash>``."""
+    return query_digest(store, "nik", nik) if nik else query_digest(store, "name", name or "")
+
+
 def search_children(
     store: Store,
     p: Principal,
@@ -124,7 +130,7 @@ def search_children(
         store,
         p,
         "search",
-        f"q={q!r} region={region or '-'}",
+        f"q={_query_digest(store, name, nik)} region={region or '-'}",
         [h["child_id"] for h in hits],
         purpose,
     )
@@ -293,7 +299,7 @@ def export_search(
         store,
         p,
         "export",
-        f"q={q!r} region={region or '-'} rows={len(rows)}",
+        f"q={_query_digest(store, *_parse_query(q))} region={region or '-'} rows={len(rows)}",
         [h["child_id"] for h in hits],
         purpose,
     )

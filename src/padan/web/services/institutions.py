@@ -35,6 +35,7 @@ from padan.institutions import (
 )
 from padan.institutions import create_institution as _create
 from padan.store import InspectionRecord, InstitutionRecord, Store
+from padan.store.audit import query_digest
 from padan.web.policy import (
     SAFE_HOUSE_HIDDEN,
     Principal,
@@ -146,7 +147,8 @@ def institutions(
         for r in list_institutions(store, region=code, jenis=[jenis] if jenis else None)
         if not needle or needle in r.nama_lembaga.casefold() or needle == r.id_lembaga.casefold()
     ]
-    target = f"q={q!r} region={code or '-'} jenis={jenis or '-'} rows={len(rows)}"
+    asked = query_digest(store, "lembaga", needle) if needle else "-"
+    target = f"q={asked} region={code or '-'} jenis={jenis or '-'} rows={len(rows)}"
     audit(store, p, "institution_list", target, purpose=purpose)
     return rows
 

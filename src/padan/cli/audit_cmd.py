@@ -1,0 +1,120 @@
+"""``padan audit verify|checkpoint|init-keys|list``: the keyed, checkpointed audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+
+__all__ = ["audit_app"]
+
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """Recompute the keyed chain and compare it with the latest signed checkpoint; exits 1 when a
+    row was edited, deleted or inserted, the chain truncated or rewritten, or a key is wrong."""
+    from padan.store.audit_verify import verify_chain
+
+    with translate_errors():
+        report = verify_chain(store_from(db))
+    cp = report.checkpoint
+    if as_json:
+        body = {
+            "intact": report.intact,
+            "rows_checked": report.rows,
+            "head_id": report.head_id,
+            "legacy_up_to": report.legacy_up_to,
+            "first_broken_id": report.first_broken,
+            "checkpoint": {"at": cp.at, "head_id": cp.head_id, "rows": cp.rows} if cp else None,
+            "findings": [
+                {"kind": f.kind, "row_id": f.row_id, "message": f.message} for f in report.findings
+            ],
+            "more_findings": report.more_findings,
+        }
+        out.print_json(json.dumps(body))
+    else:
+        if report.legacy_up_to:
+            out.print(
+                f"Legacy, unkeyed up to row {report.legacy_up_to} (written before the audit key; "
+                "plain SHA-256, checked for edits but not provable against rewriting)."
+            )
+        if cp is None:
+            out.print(
+                "[yellow]No signed checkpoint[/]: truncation and rewriting cannot be shown. "
+                "Run: padan audit checkpoint"
+            )
+        else:
+            out.print(f"Latest checkpoint: {cp.at}, {cp.rows:,} rows up to row {cp.head_id}.")
+        for f in report.findings:
+            where = f" row {f.row_id}" if f.row_id is not None else ""
+            out.print(f"[bold red]{f.kind}[/]{where}: {escape(f.message)}")
+        if report.more_findings:
+            out.print(f"… and {report.more_findings} more problems.")
+        if report.intact:
+            out.print(f"[green]Audit chain intact[/]: {report.rows:,} rows.")
+        else:
+            out.print(
+                f"[bold red]Audit chain broken[/]: {len(report.findings) + report.more_findings} "
+                f"problems in {report.rows:,} rows."
+            )
+    if not report.intact:
+        raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(db: DbOption = None) -> None:
+    """Sign the chain's head (row id, hash, row count, time) into the checkpoint directory
+    (PADAN_AUDIT_CHECKPOINT_DIR); run it on a schedule, e.g. hourly from cron."""
+    from padan.store.audit_checkpoint import write_checkpoint
+
+    with translate_errors():
+        checkpoint, path = write_checkpoint(store_from(db))
+    out.print(
+        f"Checkpoint of {checkpoint.rows:,} rows up to row {checkpoint.head_id} written to {path}"
+    )
+
+
+@audit_app.command("init-keys")
+def audit_init_keys() -> None:
+    """Create the audit key file (PADAN_AUDIT_KEY_FILE, mode 600): the chain's HMAC key and the
+    checkpoints' Ed25519 key. Never overwrites; back it up apart from the database."""
+    from padan.settings import get_settings
+    from padan.store.audit_keys import create_keys
+
+    with translate_errors():
+        keys = create_keys(get_settings().audit_key_file)
+    out.print(f"Audit keys written to {keys.path} (mode 600), key id {keys.key_id}")
+
+
+@audit_app.command("list")
+def audit_list(
+    child: Annotated[str | None, typer.Option(help="Only rows showing this child.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Who accessed what, when and why (queries only as their kind and keyed hash)."""
+    from padan.store.audit import audit_entries, hide_query
+
+    with translate_errors():
+        entries = audit_entries(store_from(db), child_id=child, limit=limit)
+    table = Table(title="Log audit / Audit log")
+    for name in ("id", "at", "user", "role", "action", "target", "purpose"):
+        table.add_column(name)
+    for e in entries:
+        table.add_row(
+            str(e.id),
+            e.at.isoformat(timespec="seconds"),
+            e.username,
+            e.role,
+            e.action,
+            escape(hide_query(e.target)),
+            escape(e.purpose),
+        )
+    out.print(table)
