@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pytest
 
 from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP
-from padan.linkage.training import complete_u, neutral_unseen, u_sample_pairs
+from padan.linkage.training import (
+    cap_name_likenesses,
+    complete_u,
+    neutral_unseen,
+    u_sample_pairs,
+)
 
 # District and birth-date digits (12), then the serial (4).
 _A, _B = "320118161116", "320118161117"
@@ -172,3 +179,32 @@ def test_neutral_unseen_gives_nik_levels_without_m_a_weight_of_zero() -> None:
     assert levels[2]["m_probability"] == levels[2]["u_probability"] == 1e-5
     assert levels[1]["m_probability"] == 0.9
     assert "m_probability" not in model["comparisons"][1]["comparison_levels"][0]
+
+
+def _name_level(label: str, bits: float) -> dict[str, object]:
+    return {
+        "sql_condition": label,
+        "label_for_charts": label,
+        "m_probability": 1e-3 * 2**bits,
+        "u_probability": 1e-3,
+    }
+
+
+def _bits(level: dict[str, object]) -> float:
+    m, u = level["m_probability"], level["u_probability"]
+    assert isinstance(m, float) and isinstance(u, float)
+    return math.log2(m / u)
+
+
+def test_cap_name_likenesses_holds_each_one_bit_below_the_exact_name_only() -> None:
+    levels = [
+        {"sql_condition": "n", "is_null_level": True},
+        _name_level("exact", 8.0),
+        _name_level("one typing slip", 9.5),  # above the exact name: capped
+        _name_level("joined", 7.5),  # within a bit of it: capped
+        _name_level("tokens within", 6.5),  # below a capped level, not capped against it
+        _name_level("another birth-order name or title", 9.0),  # off the ladder: left alone
+    ]
+    model = {"comparisons": [{"output_column_name": "name", "comparison_levels": levels}]}
+    assert cap_name_likenesses(model) == ["one typing slip", "joined"]
+    assert [round(_bits(level), 6) for level in levels[1:]] == [8.0, 7.0, 7.0, 6.5, 9.0]

@@ -62,7 +62,7 @@ _LEADS_DIFFER = (
 _NAME_TF: dict[str, Any] = {"tf_adjustment_column": "name", "tf_adjustment_weight": 1.0}
 
 #: The name levels that are not a rung of the ladder from exact to loosely alike (for
-#: :func:`padan.linkage.training.monotone_names`): a disagreement placed early, and the rest.
+#: :func:`padan.linkage.training.cap_name_likenesses`): a disagreement placed early, and the rest.
 NAME_OFF_LADDER = ("another birth-order name or title", "All other comparisons")
 
 

@@ -33,7 +33,7 @@ from padan.linkage.run_pairs import (
     pairs_touching,
 )
 from padan.linkage.state import Previous, save_features
-from padan.linkage.training import monotone_names, neutral_unseen, train
+from padan.linkage.training import cap_name_likenesses, neutral_unseen, train
 from padan.store import Store, store_id
 
 __all__ = [
@@ -294,7 +294,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
     trained on and the ``profile`` of its training data (:mod:`padan.linkage.model_file`)."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
-    capped = monotone_names(model)
+    capped = cap_name_likenesses(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
     model["padan"] = {
         "version": hashlib.sha256(body.encode()).hexdigest()[:12],

@@ -32,8 +32,8 @@ from padan.linkage.model import (
 
 __all__ = [
     "U_SAMPLE_PAIRS",
+    "cap_name_likenesses",
     "complete_u",
-    "monotone_names",
     "neutral_unseen",
     "train",
     "u_sample_pairs",
@@ -127,7 +127,7 @@ def neutral_unseen(model: dict[str, Any]) -> list[str]:
     return neutral
 
 
-def monotone_names(model: dict[str, Any]) -> list[str]:
+def cap_name_likenesses(model: dict[str, Any]) -> list[str]:
     """Cap the name levels so that no likeness weighs as much as the name written exactly;
     returns the levels capped.
 

@@ -99,185 +99,162 @@ def run_linkage(
     (:func:`padan.registry.run_lock.run_lock`): another raises :class:`~padan.errors.BusyError`.
     """
     with run_lock(model_path):
-        return _run(
-            store,
-            model_path=model_path,
-            retrain=retrain,
-            link_threshold=link_threshold,
-            review_threshold=review_threshold,
-            seed=seed,
-            full=full,
-            progress=progress,
-            engine=engine,
+        started = dt.datetime.now(dt.UTC)
+        decisions = store.review_decisions()
+        last = store.latest_link_run()
+        if not retrain:
+            ensure_model_of_store(store, model_path, last=last)
+        state = state_path(model_path)
+        incremental = (
+            last is not None
+            and not full
+            and not retrain
+            and model_path.exists()
+            and (last.link_threshold, last.review_threshold) == (link_threshold, review_threshold)
+            and last.model_version == _model_version(model_path)
         )
-
-
-def _run(
-    store: Store,
-    *,
-    model_path: Path,
-    retrain: bool = False,
-    link_threshold: float = DEFAULT_LINK_THRESHOLD,
-    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
-    seed: int = 42,
-    full: bool = False,
-    progress: Callable[[str], None] | None = None,
-    engine: LinkEngine | None = None,
-) -> RunSummary:
-    started = dt.datetime.now(dt.UTC)
-    decisions = store.review_decisions()
-    last = store.latest_link_run()
-    if not retrain:
-        ensure_model_of_store(store, model_path, last=last)
-    state = state_path(model_path)
-    incremental = (
-        last is not None
-        and not full
-        and not retrain
-        and model_path.exists()
-        and (last.link_threshold, last.review_threshold) == (link_threshold, review_threshold)
-        and last.model_version == _model_version(model_path)
-    )
-    # The last run, as a state file names it.
-    last_key = (
-        RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
-        if last
-        else None
-    )
-    previous = _previous(store, last, last_key, state) if last and last_key else None
-    # Without a kept state to update, this run computes every record's features: keep them.
-    keeping = not incremental or previous is None or previous.features is None
-    draft = draft_path(state) if keeping else None
-    try:
-        result = link_records(
-            store,
-            model_path=model_path,
-            retrain=retrain,
-            link_threshold=link_threshold,
-            review_threshold=review_threshold,
-            seed=seed,
-            progress=progress,
-            must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-            cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-            reviewed=[(d.uid_a, d.uid_b) for d in decisions],
-            previous=previous if incremental else None,
-            save_features_to=draft,
-            engine=engine,
+        # The last run, as a state file names it.
+        last_key = (
+            RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
+            if last
+            else None
         )
-    except BaseException:
-        if draft is not None:
-            draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
-        raise
-    clock = time.perf_counter()
-    before = (
-        links_of(previous.links, result.affected) if previous else LINK_STATE_SCHEMA.empty_table()
-    )
-    ids = assign_child_ids(
-        result.clusters,
-        before.select(["uid", "child_id"]),
-        alone=result.alone,
-        highest=parse_child_id(store.highest_child_id() or ""),
-    )
-    strongest: dict[str, float] = {}
-    for left, right, probability in linked_within_children(result, ids.of):
-        for uid in (left, right):
-            strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
-    # Every record's link now (the affected ones in an incremental run); alone: no probability.
-    now = pa.concat_tables(
-        [
-            arrow_table(
-                [(uid, child, strongest.get(uid)) for uid, child in ids.of.items()],
-                LINK_STATE_SCHEMA,
-            ),
-            pa.table(
-                [*ids.alone.columns, pa.nulls(len(ids.alone), pa.float64())],
-                schema=LINK_STATE_SCHEMA,
-            ),
-        ]
-    )
-    changed = changed_links(now, before)
-    pairs, changed_pairs, gone_pairs, total, review = pair_changes(result, previous)
-    batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
-    new_batches = [b for b in batches if last is None or b not in last.batches]
-    children = result.children
-    if result.affected is not None and last is not None:
-        children += last.children - pc.count_distinct(before["child_id"]).as_py()
-    run = LinkRun(
-        0,
-        started,
-        dt.datetime.now(dt.UTC),
-        _model_version(model_path),
-        link_threshold,
-        review_threshold,
-        result.records,
-        children,
-        batches,
-    )
-    seconds = {**result.seconds, "child ids": time.perf_counter() - clock}
-    clock = time.perf_counter()
-    try:
-        run_id = store.save_link_run(
-            run,
-            store_links(changed),
-            changed_pairs,
-            kept_events(ids.events),
-            since=last.id if last else None,
-            gone_pairs=gone_pairs,
+        previous = _previous(store, last, last_key, state) if last and last_key else None
+        # Without a kept state to update, this run computes every record's features: keep them.
+        keeping = not incremental or previous is None or previous.features is None
+        draft = draft_path(state) if keeping else None
+        try:
+            result = link_records(
+                store,
+                model_path=model_path,
+                retrain=retrain,
+                link_threshold=link_threshold,
+                review_threshold=review_threshold,
+                seed=seed,
+                progress=progress,
+                must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+                cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
+                reviewed=[(d.uid_a, d.uid_b) for d in decisions],
+                previous=previous if incremental else None,
+                save_features_to=draft,
+                engine=engine,
+            )
+        except BaseException:
+            if draft is not None:
+                draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
+            raise
+        clock = time.perf_counter()
+        before = (
+            links_of(previous.links, result.affected)
+            if previous
+            else LINK_STATE_SCHEMA.empty_table()
         )
-    except BaseException:
-        if draft is not None:
-            draft.unlink(missing_ok=True)
-        raise
-    key = RunKey(_store_key(store), run_id, run.model_version, tuple(batches))
-    seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
-    try:
-        leave_state(
-            state,
-            key,
-            result=result,
-            previous=previous,
-            since=last_key,
-            links=now,
-            changed=changed,
-            pairs=list(pairs.values()),
-            changed_pairs=changed_pairs,
-            gone=gone_pairs,
-            drafted=draft is not None,
+        ids = assign_child_ids(
+            result.clusters,
+            before.select(["uid", "child_id"]),
+            alone=result.alone,
+            highest=parse_child_id(store.highest_child_id() or ""),
         )
-    except (duckdb.Error, OSError):
-        state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
-    seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
-    linked = [pair for pair, d in result.decisions.items() if d == "link"]
-    earlier = children_of(before, {uid for pair in linked for uid in pair})
-    new_links = (
-        sum(
-            1
-            for a, b in linked
-            if (a not in earlier or b not in earlier or earlier[a] != earlier[b])
-            and (a in ids.of or b in ids.of)
+        strongest: dict[str, float] = {}
+        for left, right, probability in linked_within_children(result, ids.of):
+            for uid in (left, right):
+                strongest[uid] = max(strongest.get(uid, 0.0), min(probability, 1.0))
+        # Every record's link now (the affected ones in an incremental run); alone: no probability.
+        now = pa.concat_tables(
+            [
+                arrow_table(
+                    [(uid, child, strongest.get(uid)) for uid, child in ids.of.items()],
+                    LINK_STATE_SCHEMA,
+                ),
+                pa.table(
+                    [*ids.alone.columns, pa.nulls(len(ids.alone), pa.float64())],
+                    schema=LINK_STATE_SCHEMA,
+                ),
+            ]
         )
-        if last
-        else 0
-    )
-    changes = store.changed_attributes("dtsen_individu", new_batches, _WATCHED) if last else []
-    return RunSummary(
-        run_id,
-        result.records,
-        children,
-        total,
-        review,
-        result.trained,
-        model_path,
-        value_counts(ids.events["event"]),
-        seconds,
-        incremental,
-        result.fresh,
-        new_links,
-        dict(Counter(column for _, column, _, _ in changes)),
-        model=read_model_info(model_path),
-        retrained_because=result.training.because if result.training else None,
-        drift=result.training.drift if result.training else (),
-    )
+        changed = changed_links(now, before)
+        pairs, changed_pairs, gone_pairs, total, review = pair_changes(result, previous)
+        batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
+        new_batches = [b for b in batches if last is None or b not in last.batches]
+        children = result.children
+        if result.affected is not None and last is not None:
+            children += last.children - pc.count_distinct(before["child_id"]).as_py()
+        run = LinkRun(
+            0,
+            started,
+            dt.datetime.now(dt.UTC),
+            _model_version(model_path),
+            link_threshold,
+            review_threshold,
+            result.records,
+            children,
+            batches,
+        )
+        seconds = {**result.seconds, "child ids": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        try:
+            run_id = store.save_link_run(
+                run,
+                store_links(changed),
+                changed_pairs,
+                kept_events(ids.events),
+                since=last.id if last else None,
+                gone_pairs=gone_pairs,
+            )
+        except BaseException:
+            if draft is not None:
+                draft.unlink(missing_ok=True)
+            raise
+        key = RunKey(_store_key(store), run_id, run.model_version, tuple(batches))
+        seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
+        try:
+            leave_state(
+                state,
+                key,
+                result=result,
+                previous=previous,
+                since=last_key,
+                links=now,
+                changed=changed,
+                pairs=list(pairs.values()),
+                changed_pairs=changed_pairs,
+                gone=gone_pairs,
+                drafted=draft is not None,
+            )
+        except (duckdb.Error, OSError):
+            state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
+        seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
+        linked = [pair for pair, d in result.decisions.items() if d == "link"]
+        earlier = children_of(before, {uid for pair in linked for uid in pair})
+        new_links = (
+            sum(
+                1
+                for a, b in linked
+                if (a not in earlier or b not in earlier or earlier[a] != earlier[b])
+                and (a in ids.of or b in ids.of)
+            )
+            if last
+            else 0
+        )
+        changes = store.changed_attributes("dtsen_individu", new_batches, _WATCHED) if last else []
+        return RunSummary(
+            run_id,
+            result.records,
+            children,
+            total,
+            review,
+            result.trained,
+            model_path,
+            value_counts(ids.events["event"]),
+            seconds,
+            incremental,
+            result.fresh,
+            new_links,
+            dict(Counter(column for _, column, _, _ in changes)),
+            model=read_model_info(model_path),
+            retrained_because=result.training.because if result.training else None,
+            drift=result.training.drift if result.training else (),
+        )
 
 
 def ensure_model_of_store(store: Store, model_path: Path, *, last: LinkRun | None = None) -> None:
