@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     #: set ``1`` behind a TLS proxy that forwards to a loopback port. An app built by
     #: ``padan.web.app:app_from_environment`` with it unset sends them so.
     web_secure_cookies: bool | None = None
+    #: Days an API token made by ``padan token create`` lives unless ``--days`` says otherwise;
+    #: ``0`` makes tokens that never expire (not recommended).
+    token_days: int = 90
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

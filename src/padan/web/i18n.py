@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from padan.web.i18n_accounts import ACCOUNT_TEXT
 from padan.web.i18n_institutions import INSTITUTION_TEXT
 
 __all__ = ["LANGUAGES", "translator"]
@@ -190,6 +191,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 _TEXT.update(INSTITUTION_TEXT)
+_TEXT.update(ACCOUNT_TEXT)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -1,0 +1,74 @@
+"""The admin page of users and API tokens, and changing one's own password.
+
+Every action is a CSRF-protected POST form that calls :mod:`padan.web.services.accounts`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from padan.errors import InputError
+from padan.web.deps import CSRF, User, ctx, render
+from padan.web.services import accounts as accounts_service
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_USER_ACTIONS = {
+    "deactivate": accounts_service.deactivate,
+    "reactivate": accounts_service.reactivate,
+    "require-password-change": accounts_service.require_password_change,
+}
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users(request: Request, user: User, done: str = "") -> HTMLResponse:
+    store = ctx(request).store
+    return render(
+        request,
+        "admin_users.html",
+        users=accounts_service.users(store, user),
+        tokens=accounts_service.tokens(store, user),
+        done=done,
+    )
+
+
+@router.post("/admin/users/{username}/{action}", response_model=None, dependencies=[CSRF])
+def user_action(request: Request, user: User, username: str, action: str) -> Response:
+    change = _USER_ACTIONS.get(action)
+    if change is None:
+        raise InputError(f"unknown action {action!r}; use one of {', '.join(_USER_ACTIONS)}")
+    change(ctx(request).store, user, username)
+    return RedirectResponse(f"/admin/users?done={action}", status_code=303)
+
+
+@router.post("/admin/tokens/{token_id}/revoke", response_model=None, dependencies=[CSRF])
+def revoke(request: Request, user: User, token_id: int) -> Response:
+    accounts_service.revoke_token(ctx(request).store, user, token_id)
+    return RedirectResponse("/admin/users?done=revoke", status_code=303)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, user: User, done: str = "") -> HTMLResponse:
+    return render(request, "password.html", error=None, done=bool(done))
+
+
+@router.post("/account/password", response_model=None, dependencies=[CSRF])
+def password_submit(
+    request: Request,
+    user: User,
+    current: Annotated[str, Form()],
+    new: Annotated[str, Form()],
+    repeat: Annotated[str, Form()],
+) -> Response:
+    try:
+        if new != repeat:
+            raise InputError("the new password and its repetition differ; type it again")
+        accounts_service.change_own_password(ctx(request).store, user, current, new)
+    except InputError as exc:
+        return render(request, "password.html", status_code=400, error=str(exc), done=False)
+    return RedirectResponse("/account/password?done=1", status_code=303)
