@@ -100,12 +100,14 @@ def issue_token(
     ``days`` is its lifetime; ``None`` takes ``PADAN_TOKEN_DAYS`` (default 90); ``0`` makes a
     token that never expires. Only its hash is stored. Raises :class:`InputError`.
     """
+    where = f"--days {days}"
     if days is None:
         from padan.settings import get_settings
 
         days = get_settings().token_days
+        where = f"PADAN_TOKEN_DAYS={days}"
     if days < 0:
-        raise InputError(f"--days {days}: a token lifetime is 0 (never expires) or more days")
+        raise InputError(f"{where}: a token lifetime is 0 days (never expires) or more")
     user = find_user(store, username)
     if user is None:
         raise InputError(f"no user {username!r}; add one with padan user add")
