@@ -59,6 +59,7 @@ def test_deactivation_stops_login_sessions_and_tokens_and_reactivation_restores(
     other, _ = login(store, "admin2", PASSWORD, client="t")
     assert principal_for_session(store, other) is not None
     assert accounts.reactivate(store, people, "kpai1") is True
+    assert principal_for_session(store, session) is None  # ended, not only suspended
     assert principal_for_token(store, token).username == "kpai1"
     assert login(store, "kpai1", PASSWORD, client="t")
     assert _actions(store) == [

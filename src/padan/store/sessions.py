@@ -30,6 +30,7 @@ from padan.store.users import UserInfo, user_info, users
 __all__ = [
     "create_session",
     "delete_session",
+    "delete_user_sessions",
     "login_attempts",
     "login_failures",
     "record_login",
@@ -98,6 +99,12 @@ def session_user(store: Store, id_sha256: str) -> tuple[UserInfo, str] | None:
 def delete_session(store: Store, id_sha256: str) -> None:
     with store._begin() as conn:
         conn.execute(delete(web_sessions).where(web_sessions.c.id_sha256 == id_sha256))
+
+
+def delete_user_sessions(store: Store, user_id: int) -> None:
+    """End every session of a user (on deactivation: reactivating does not revive them)."""
+    with store._begin() as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
 
 
 def record_login(store: Store, *, username: str, client: str, success: bool) -> None:

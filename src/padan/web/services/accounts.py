@@ -12,6 +12,7 @@ from typing import Any
 
 from padan.errors import InputError
 from padan.store import Store
+from padan.store.sessions import delete_user_sessions
 from padan.store.tokens import find_api_token, list_api_tokens, revoke_api_token
 from padan.store.users import (
     UserInfo,
@@ -108,12 +109,14 @@ def deactivate(store: Store, p: Principal, username: str) -> bool:
             "first (padan user add NAME --role admin --password-stdin)"
         )
     set_user_active(store, user.username, False)
+    delete_user_sessions(store, user.id)
     audit(store, p, "user_deactivate", f"user:{user.username}")
     return True
 
 
 def reactivate(store: Store, p: Principal, username: str) -> bool:
-    """Let a deactivated user log in again (their tokens work again unless revoked or expired)."""
+    """Let a deactivated user log in again (their tokens work again unless revoked or expired;
+    their old sessions were ended)."""
     require(p, _PERMISSION)
     user = _user(store, username)
     if user.active:
