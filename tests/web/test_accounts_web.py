@@ -192,3 +192,31 @@ def test_a_forced_password_change_sends_the_user_to_the_form_until_done(
     rows = [(e.username, e.action, e.target) for e in audit_entries(store, limit=100)]
     assert ("admin1", "user_require_password_change", "user:kpai1") in rows
     assert ("kpai1", "password_change", "user:kpai1") in rows
+
+
+def test_the_json_twin_lists_and_changes_accounts_for_admins_only(
+    store: Store, tmp_path: Path
+) -> None:
+    admin = {"Authorization": f"Bearer {issue_token(store, 'admin1')[0]}"}
+    kpai_token, kpai_id, _ = issue_token(store, "kpai1")
+    kpai = {"Authorization": f"Bearer {kpai_token}"}
+    with _client(store, tmp_path) as client:
+        users = client.get("/api/v1/users", headers=admin).json()["users"]
+        assert [u["username"] for u in users] == ["admin1", "audit1", "kpai1"]
+        listed = client.get("/api/v1/tokens?username=kpai1", headers=admin).json()["tokens"]
+        assert [(t["id"], t["state"]) for t in listed] == [(kpai_id, "active")]
+        assert kpai_token not in str(listed)
+        denied = client.get("/api/v1/users", headers=kpai)
+        assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+        done = client.post("/api/v1/users/audit1/require-password-change", headers=admin)
+        assert done.json() == {
+            "username": "audit1",
+            "action": "require-password-change",
+            "changed": True,
+        }
+        bad = client.post("/api/v1/users/audit1/promote", headers=admin)
+        assert bad.status_code == 400 and "unknown action 'promote'" in bad.text
+        revoked = client.post(f"/api/v1/tokens/{kpai_id}/revoke", headers=admin)
+        assert revoked.json() == {"id": kpai_id, "changed": True}
+        assert client.get("/api/v1/me", headers=kpai).status_code == 401
+        assert client.get("/api/v1/me", headers=admin).status_code == 200

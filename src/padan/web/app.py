@@ -82,6 +82,7 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     app.include_router(institutions.api_router)
     app.include_router(pages.router)
     app.include_router(accounts.router)
+    app.include_router(accounts.api_router)
     app.include_router(institutions.page_router)
     app.include_router(worklists.api_router)
     app.include_router(worklists.page_router)

@@ -1,22 +1,25 @@
-"""The admin page of users and API tokens, and changing one's own password.
+"""The admin page of users and API tokens, its JSON twin under ``/api/v1``, and changing one's
+own password.
 
-Every action is a CSRF-protected POST form that calls :mod:`padan.web.services.accounts`.
+Every action is a CSRF-protected POST (a form on the page) that calls
+:mod:`padan.web.services.accounts`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.errors import InputError
-from padan.web.deps import CSRF, User, ctx, render
+from padan.web.deps import CSRF, ERROR_RESPONSES, User, ctx, render
 from padan.web.services import accounts as accounts_service
 
-__all__ = ["router"]
+__all__ = ["api_router", "router"]
 
 router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
 
 _USER_ACTIONS = {
     "deactivate": accounts_service.deactivate,
@@ -37,12 +40,16 @@ def admin_users(request: Request, user: User, done: str = "") -> HTMLResponse:
     )
 
 
-@router.post("/admin/users/{username}/{action}", response_model=None, dependencies=[CSRF])
-def user_action(request: Request, user: User, username: str, action: str) -> Response:
+def _change_user(request: Request, user: User, username: str, action: str) -> bool:
     change = _USER_ACTIONS.get(action)
     if change is None:
         raise InputError(f"unknown action {action!r}; use one of {', '.join(_USER_ACTIONS)}")
-    change(ctx(request).store, user, username)
+    return change(ctx(request).store, user, username)
+
+
+@router.post("/admin/users/{username}/{action}", response_model=None, dependencies=[CSRF])
+def user_action(request: Request, user: User, username: str, action: str) -> Response:
+    _change_user(request, user, username, action)
     return RedirectResponse(f"/admin/users?done={action}", status_code=303)
 
 
@@ -72,3 +79,30 @@ def password_submit(
     except InputError as exc:
         return render(request, "password.html", status_code=400, error=str(exc), done=False)
     return RedirectResponse("/account/password?done=1", status_code=303)
+
+
+@api_router.get("/users")
+def api_users(request: Request, user: User) -> dict[str, Any]:
+    """Every user: role, region, ``active``, ``must_change_password`` (``manage_users``)."""
+    return {"users": accounts_service.users(ctx(request).store, user)}
+
+
+@api_router.get("/tokens")
+def api_tokens(request: Request, user: User, username: str | None = None) -> dict[str, Any]:
+    """API tokens (of ``username``), newest first, with their ``state``; never the tokens."""
+    return {"tokens": accounts_service.tokens(ctx(request).store, user, username)}
+
+
+@api_router.post("/users/{username}/{action}", dependencies=[CSRF])
+def api_user_action(request: Request, user: User, username: str, action: str) -> dict[str, Any]:
+    """``deactivate``, ``reactivate`` or ``require-password-change``; ``changed`` is false when
+    it was so already."""
+    changed = _change_user(request, user, username, action)
+    return {"username": username, "action": action, "changed": changed}
+
+
+@api_router.post("/tokens/{token_id}/revoke", dependencies=[CSRF])
+def api_revoke(request: Request, user: User, token_id: int) -> dict[str, Any]:
+    """Revoke an API token at once; ``changed`` is false when it was revoked already."""
+    changed = accounts_service.revoke_token(ctx(request).store, user, token_id)
+    return {"id": token_id, "changed": changed}
