@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     audit_checkpoint_dir: Path = Path("padan-audit-checkpoints")
     #: Write a checkpoint after every this many audit rows (0: only on ``padan audit checkpoint``).
     audit_checkpoint_every: int = 500
+    #: Days an API token made by ``padan token create`` lives unless ``--days`` says otherwise;
+    #: ``0`` makes tokens that never expire (not recommended).
+    token_days: int = 90
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from padan.cli.accounts_cmd import token_app, user_app
 from padan.cli.audit_cmd import audit_app
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
@@ -12,7 +13,7 @@ from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
-from padan.cli.web_cmd import serve, token_app, user_app
+from padan.cli.web_cmd import serve
 
 __all__ = ["app"]
 

@@ -18,16 +18,20 @@ from padan.store.sessions import (
     login_failures,
     record_login,
     session_user,
+    set_password_hash,
 )
-from padan.store.tokens import add_api_token, user_for_token
+from padan.store.tokens import TokenInfo, add_api_token, token_lookup
 from padan.store.users import UserInfo, add_user, find_user
 from padan.web.policy import Principal, get_role
 
 __all__ = [
     "LoginThrottled",
+    "TokenRejected",
+    "change_password",
     "create_token",
     "create_user",
     "end_session",
+    "issue_token",
     "login",
     "principal_for_session",
     "principal_for_token",
@@ -48,6 +52,10 @@ class LoginThrottled(PadanError):
     """Too many failed logins for this username or from this address; try again later."""
 
 
+class TokenRejected(PadanError):
+    """An API token that is unknown, revoked, expired, or whose user is deactivated."""
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -64,8 +72,7 @@ def create_user(
     name = username.strip()
     if not name or len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
         raise InputError(f"username {username!r} must be 1-64 letters, digits, '.', '_' or '-'")
-    if len(password) < _MIN_PASSWORD:
-        raise InputError(f"the password must have at least {_MIN_PASSWORD} characters")
+    _check_password(password)
     code: str | None = None
     if get_role(role).scope == "region":
         if not region:
@@ -81,14 +88,61 @@ def create_user(
     )
 
 
-def create_token(store: Store, username: str) -> str:
-    """A new API token for ``username``; only its hash is stored. Raises :class:`InputError`."""
+def _check_password(password: str) -> None:
+    if len(password) < _MIN_PASSWORD:
+        raise InputError(f"the password must have at least {_MIN_PASSWORD} characters")
+
+
+def issue_token(
+    store: Store, username: str, *, days: int | None = None
+) -> tuple[str, int, dt.datetime | None]:
+    """A new API token for ``username``: (token, its id, when it expires or ``None``).
+
+    ``days`` is its lifetime; ``None`` takes ``PADAN_TOKEN_DAYS`` (default 90); ``0`` makes a
+    token that never expires. Only its hash is stored. Raises :class:`InputError`.
+    """
+    where = f"--days {days}"
+    if days is None:
+        from padan.settings import get_settings
+
+        days = get_settings().token_days
+        where = f"PADAN_TOKEN_DAYS={days}"
+    if days < 0:
+        raise InputError(f"{where}: a token lifetime is 0 days (never expires) or more")
     user = find_user(store, username)
     if user is None:
         raise InputError(f"no user {username!r}; add one with padan user add")
+    if not user.active:
+        raise InputError(f"user {username!r} is deactivated; reactivate with padan user reactivate")
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
     token = "padan_" + secrets.token_urlsafe(32)
-    add_api_token(store, user.id, _sha256(token))
-    return token
+    token_id = add_api_token(store, user.id, _sha256(token), expires)
+    return token, token_id, expires
+
+
+def create_token(store: Store, username: str, *, days: int | None = None) -> str:
+    """A new API token for ``username`` (see :func:`issue_token`). Raises :class:`InputError`."""
+    return issue_token(store, username, days=days)[0]
+
+
+def change_password(
+    store: Store, username: str, current: str, new: str, *, session_id: str | None = None
+) -> None:
+    """Change a user's own password (which clears a forced change) and end the user's other
+    web sessions (all but ``session_id``, the one that changed it); raises
+    :class:`InputError` for a wrong current password, a short new one or the same one again."""
+    user = find_user(store, username)
+    try:
+        ok = user is not None and _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise InputError("the current password is wrong")
+    _check_password(new)
+    if new == current:
+        raise InputError("the new password must differ from the current one")
+    keep = _sha256(session_id) if session_id else None
+    set_password_hash(store, username, _hasher.hash(new), keep_session=keep)
 
 
 def _principal(user: UserInfo) -> Principal:
@@ -126,15 +180,44 @@ def login(store: Store, username: str, password: str, *, client: str) -> tuple[s
     return session_id, csrf
 
 
-def principal_for_session(store: Store, session_id: str) -> tuple[Principal, str] | None:
-    """The principal and CSRF token of a live session cookie, or ``None``."""
+def principal_for_session(store: Store, session_id: str) -> tuple[Principal, str, bool] | None:
+    """The principal, CSRF token and whether a password change is due, of a live session cookie
+    of an active user, or ``None``."""
     found = session_user(store, _sha256(session_id))
-    return (_principal(found[0]), found[1]) if found else None
+    if found is None:
+        return None
+    return _principal(found[0]), found[1], found[0].must_change_password
 
 
-def principal_for_token(store: Store, token: str) -> Principal | None:
-    user = user_for_token(store, _sha256(token))
-    return _principal(user) if user else None
+def _rejection(user: UserInfo, token: TokenInfo) -> str | None:
+    when = dt.datetime.now(dt.UTC)
+    state = token.state(when)
+    fix = f"ask an administrator for a new one (padan token create {user.username})"
+    if state == "revoked" and token.revoked_at is not None:
+        at = token.revoked_at.isoformat(timespec="seconds")
+        return f"API token {token.id} was revoked at {at}; {fix}"
+    if state == "revoked":
+        return f"API token {token.id} was revoked; {fix}"
+    if state == "expired" and token.expires_at is not None:
+        at = token.expires_at.isoformat(timespec="seconds")
+        return f"API token {token.id} expired at {at}; {fix}"
+    if not user.active:
+        return f"API token {token.id} belongs to a deactivated user; ask an administrator"
+    return None
+
+
+def principal_for_token(store: Store, token: str) -> Principal:
+    """The principal of a live API token; raises :class:`TokenRejected` saying why not."""
+    found = token_lookup(store, _sha256(token))
+    if found is None:
+        raise TokenRejected(
+            "unknown API token; send Authorization: Bearer TOKEN with a token from "
+            "padan token create"
+        )
+    problem = _rejection(*found)
+    if problem:
+        raise TokenRejected(problem)
+    return _principal(found[0])
 
 
 def end_session(store: Store, session_id: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from padan.web.i18n_accounts import ACCOUNT_TEXT
 from padan.web.i18n_institutions import INSTITUTION_TEXT
 
 __all__ = ["LANGUAGES", "step_translator", "translator"]
@@ -214,6 +215,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 _TEXT.update(INSTITUTION_TEXT)
+_TEXT.update(ACCOUNT_TEXT)
 
 
 def translator(lang: str) -> Callable[[str], str]:

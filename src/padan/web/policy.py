@@ -44,6 +44,7 @@ PERMISSIONS = (
     "institutions_review",
     "safe_house_address",
     "worklists",
+    "manage_users",
 )
 _NIK_FIELDS = ("nik_anak", "nik", "no_kk")
 _SMALL = ("suppress", "exact")
