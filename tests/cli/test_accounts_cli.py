@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from padan.access.auth import TokenRejected, principal_for_token
 from padan.cli.main import app
 from padan.store import open_store
 from padan.store.audit import audit_entries
-from padan.web.auth import TokenRejected, principal_for_token
 
 runner = CliRunner()
 PASSWORD = "rahasia-sekali-123"

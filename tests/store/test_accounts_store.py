@@ -11,21 +11,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text, update
 
-from padan.errors import InputError
-from padan.store import Store, open_store
-from padan.store.audit import audit_entries
-from padan.store.tokens import api_tokens, list_api_tokens, token_lookup
-from padan.store.users import find_user
-from padan.web.auth import (
+from padan.access.auth import (
     TokenRejected,
     create_user,
     login,
     principal_for_session,
     principal_for_token,
 )
-from padan.web.policy import Principal, get_role
-from padan.web.services import accounts
-from padan.web.services.access import Forbidden
+from padan.access.authorise import Forbidden
+from padan.access.policy import Principal, get_role
+from padan.errors import InputError
+from padan.services import accounts
+from padan.store import Store, open_store
+from padan.store.audit import audit_entries
+from padan.store.tokens import api_tokens, list_api_tokens, token_lookup
+from padan.store.users import find_user
 
 PASSWORD = "rahasia-sekali-123"
 

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from padan.access.auth import create_user, issue_token
 from padan.store import Store, open_store
 from padan.store.audit import audit_entries
 from padan.store.tokens import api_tokens
 from padan.web import create_app
-from padan.web.auth import create_user, issue_token
 
 PASSWORD = "rahasia-sekali-123"
 

@@ -26,7 +26,7 @@ UserArgument = Annotated[str, typer.Argument(help="The user's login name.")]
 @user_app.command("list")
 def user_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Every user: role, region, active or deactivated, whether a password change is due."""
-    from padan.web.services.accounts import users
+    from padan.services.accounts import users
 
     with translate_errors():
         rows = users(store_from(db), operator())
@@ -55,7 +55,7 @@ def _said(changed: bool, done: str, already: str) -> None:
 @user_app.command("deactivate")
 def user_deactivate(username: UserArgument, db: DbOption = None) -> None:
     """Deactivate a user: no login; their sessions and API tokens stop working at once."""
-    from padan.web.services.accounts import deactivate
+    from padan.services.accounts import deactivate
 
     with translate_errors():
         changed = deactivate(store_from(db), operator(), username)
@@ -65,7 +65,7 @@ def user_deactivate(username: UserArgument, db: DbOption = None) -> None:
 @user_app.command("reactivate")
 def user_reactivate(username: UserArgument, db: DbOption = None) -> None:
     """Let a deactivated user log in again (unrevoked, unexpired tokens work again)."""
-    from padan.web.services.accounts import reactivate
+    from padan.services.accounts import reactivate
 
     with translate_errors():
         changed = reactivate(store_from(db), operator(), username)
@@ -75,7 +75,7 @@ def user_reactivate(username: UserArgument, db: DbOption = None) -> None:
 @user_app.command("require-password-change")
 def user_require_password_change(username: UserArgument, db: DbOption = None) -> None:
     """Send the user to the change-password page after login until they change it."""
-    from padan.web.services.accounts import require_password_change
+    from padan.services.accounts import require_password_change
 
     with translate_errors():
         changed = require_password_change(store_from(db), operator(), username)
@@ -93,7 +93,7 @@ def token_list(
     db: DbOption = None,
 ) -> None:
     """API tokens (never the tokens themselves): id, user, created, expires, state."""
-    from padan.web.services.accounts import tokens
+    from padan.services.accounts import tokens
 
     with translate_errors():
         rows = tokens(store_from(db), operator(), user)
@@ -117,7 +117,7 @@ def token_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token at once: requests with it get 401."""
-    from padan.web.services.accounts import revoke_token
+    from padan.services.accounts import revoke_token
 
     with translate_errors():
         changed = revoke_token(store_from(db), operator(), token_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 
-from padan.web.policy import Principal, get_role
+from padan.access.policy import Principal, get_role
 
 __all__ = ["operator"]
 

@@ -35,7 +35,7 @@ def user_add(
         fail("give the password on standard input with --password-stdin", 2)
     password = sys.stdin.readline().rstrip("\r\n")
     from padan.cli.actor import operator
-    from padan.web.services.accounts import add_account
+    from padan.services.accounts import add_account
 
     with translate_errors():
         add_account(
@@ -57,7 +57,7 @@ def token_create(
 ) -> None:
     """Print a new API token (shown once; only its hash is kept). Use as: Authorization: Bearer"""
     from padan.cli.actor import operator
-    from padan.web.services.accounts import grant_token
+    from padan.services.accounts import grant_token
 
     with translate_errors():
         token, _, _ = grant_token(store_from(db), operator(), username, days=days)

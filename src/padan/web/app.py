@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from padan.access.auth import LoginThrottled
+from padan.access.authorise import Forbidden, NotFound
+from padan.access.policy import get_role
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
 from padan.store import Store
-from padan.web.auth import LoginThrottled
 from padan.web.deps import (
     CsrfError,
     LoginCsrfError,
@@ -29,9 +31,7 @@ from padan.web.deps import (
     WebContext,
     render,
 )
-from padan.web.policy import get_role
 from padan.web.routes import accounts, api, institutions, pages, worklists
-from padan.web.services.access import Forbidden, NotFound
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
 

@@ -17,11 +17,11 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from padan.access.auth import TokenRejected, principal_for_session, principal_for_token
+from padan.access.policy import Principal
 from padan.errors import PadanError
 from padan.store import Store
-from padan.web.auth import TokenRejected, principal_for_session, principal_for_token
 from padan.web.i18n import LANGUAGES, step_translator, translator
-from padan.web.policy import Principal
 
 __all__ = [
     "CSRF",

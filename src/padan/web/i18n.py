@@ -172,7 +172,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "level": ("Tingkat", "Level"),
     "threshold": ("Ambang", "Threshold"),
     "lang_switch": ("English", "Bahasa Indonesia"),
-    # dashboard indicators and worklists (padan.web.services.figures)
+    # dashboard indicators and worklists (padan.services.figures)
     "headline": ("Indikator utama", "Headline indicators"),
     "snapshot": ("Dasar angka", "Figures rest on"),
     "newer_batches": ("batch belum ditautkan", "batches not linked yet"),

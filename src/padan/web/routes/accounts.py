@@ -2,7 +2,7 @@
 own password.
 
 Every action is a CSRF-protected POST (a form on the page) that calls
-:mod:`padan.web.services.accounts`.
+:mod:`padan.services.accounts`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.errors import InputError
+from padan.services import accounts as accounts_service
 from padan.web.deps import CSRF, ERROR_RESPONSES, SESSION_COOKIE, User, ctx, render
-from padan.web.services import accounts as accounts_service
 
 __all__ = ["api_router", "router"]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal, shape_record
 from padan.api import Padan
 from padan.errors import InputError
 from padan.store import Store
 from padan.store.children import children_of, latest_run_id, records_by_uid
 from padan.store.pending_merges import add_pending_merge, clear_pending_merges, pending_merges_for
-from padan.web.policy import Principal, shape_record
-from padan.web.services.access import audit, require
 
 __all__ = ["decide_pair", "review_items"]
 

@@ -96,7 +96,7 @@ class Principal:
 
 @cache
 def _data() -> dict[str, Any]:
-    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

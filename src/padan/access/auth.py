@@ -9,6 +9,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from padan.access.policy import Principal, get_role
 from padan.domain.regions import check_region
 from padan.errors import InputError, PadanError
 from padan.store import Store
@@ -22,7 +23,6 @@ from padan.store.sessions import (
 )
 from padan.store.tokens import TokenInfo, add_api_token, token_lookup
 from padan.store.users import UserInfo, add_user, find_user
-from padan.web.policy import Principal, get_role
 
 __all__ = [
     "LoginThrottled",

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from padan.access.auth import change_password, create_user, issue_token
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal
 from padan.errors import InputError
 from padan.store import Store
 from padan.store.sessions import deactivate_user
@@ -21,9 +24,6 @@ from padan.store.users import (
     set_must_change_password,
     set_user_active,
 )
-from padan.web.auth import change_password, create_user, issue_token
-from padan.web.policy import Principal
-from padan.web.services.access import audit, require
 
 __all__ = [
     "add_account",
@@ -89,7 +89,7 @@ def tokens(store: Store, p: Principal, username: str | None = None) -> list[dict
 def add_account(
     store: Store, p: Principal, username: str, *, role: str, password: str, region: str | None
 ) -> None:
-    """Add a user (see :func:`padan.web.auth.create_user`), audited."""
+    """Add a user (see :func:`padan.access.auth.create_user`), audited."""
     require(p, _PERMISSION)
     create_user(store, username, role=role, password=password, region=region)
     audit(store, p, "user_add", f"user:{username.strip()} role:{role}")
@@ -151,7 +151,7 @@ def change_own_password(
 def grant_token(
     store: Store, p: Principal, username: str, *, days: int | None = None
 ) -> tuple[str, int, dt.datetime | None]:
-    """A new API token for ``username`` (see :func:`padan.web.auth.issue_token`), audited by
+    """A new API token for ``username`` (see :func:`padan.access.auth.issue_token`), audited by
     its id and expiry, never the token."""
     require(p, _PERMISSION)
     token, token_id, expires = issue_token(store, username, days=days)
