@@ -19,19 +19,21 @@ PASSWORD = "rahasia-sekali-123"
 
 
 def _db(tmp_path: Path) -> str:
+    """A store with admin1 (made without --as: the store had no admin yet) and kpai1 (made by
+    admin1)."""
     db = f"sqlite:///{tmp_path / 'accounts.db'}"
-    for name, role in (("admin1", "admin"), ("kpai1", "analis_kpai")):
+    for acting, name, role in ((), "admin1", "admin"), (("--as", "admin1"), "kpai1", "analis_kpai"):
         added = runner.invoke(
             app,
-            ["user", "add", name, "--role", role, "--password-stdin", "--db", db],
+            [*acting, "user", "add", name, "--role", role, "--password-stdin", "--db", db],
             input=PASSWORD + "\n",
         )
         assert added.exit_code == 0, added.output
     return db
 
 
-def _run(db: str, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--db", db])
+def _run(db: str, *args: str, acting: str | None = "admin1") -> tuple[int, str]:
+    result = runner.invoke(app, [*(("--as", acting) if acting else ()), *args, "--db", db])
     return result.exit_code, result.output
 
 
@@ -62,7 +64,8 @@ def test_user_lifecycle_commands_change_and_list_users(tmp_path: Path) -> None:
         ("user_require_password_change", "user:kpai1"),
         ("user_reactivate", "user:kpai1"),
     ]
-    assert all(e.username.startswith("cli:") for e in audit_entries(store, limit=100))
+    who = [e.username for e in reversed(audit_entries(store, limit=100))]
+    assert who[0].startswith("cli:") and set(who[1:]) == {"admin1"}
     store.engine.dispose()
 
 
@@ -93,4 +96,32 @@ def test_tokens_expire_list_and_revoke_from_the_cli(tmp_path: Path) -> None:
     assert "token:1 user:kpai1" in targets
     assert any(t.startswith("token:2 user:kpai1 expires:never") for t in targets)
     assert not any(first.strip() in t or forever.strip() in t for t in targets)
+    store.engine.dispose()
+
+
+def test_account_commands_act_as_a_named_user_once_an_admin_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _db(tmp_path)
+    code, error = _run(db, "user", "list", acting=None)
+    assert code == 2
+    assert "padan user list acts as a named user: run padan --as NAME user list" in error
+    assert "PADAN_CLI_USER" in error
+    code, error = _run(db, "user", "deactivate", "admin1", acting="kpai1")
+    assert code == 1 and "role analis_kpai may not use manage_users" in error
+    code, error = _run(db, "user", "list", acting="nobody")
+    assert code == 2 and "--as 'nobody': no such user in this store" in error
+    assert _run(db, "user", "deactivate", "kpai1") == (0, "User kpai1 deactivated.\n")
+    code, error = _run(db, "user", "list", acting="kpai1")
+    assert code == 2 and "--as 'kpai1': the user is deactivated" in error
+    monkeypatch.setenv("PADAN_CLI_USER", "admin1")
+    code, listed = _run(db, "user", "list", "--json", acting=None)
+    assert code == 0 and {u["username"] for u in json.loads(listed)["users"]} == {"admin1", "kpai1"}
+    monkeypatch.setenv("PADAN_CLI_USER", "kpai1")  # --as wins over the setting
+    assert _run(db, "user", "reactivate", "kpai1") == (0, "User kpai1 reactivated.\n")
+    code, error = _run(db, "user", "list", acting=None)
+    assert code == 1 and "role analis_kpai may not use manage_users" in error
+    store = open_store(db)
+    refused = [e for e in audit_entries(store, limit=100) if e.username == "kpai1"]
+    assert refused == []  # a refused command changes nothing and is not a decision
     store.engine.dispose()

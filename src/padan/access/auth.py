@@ -35,6 +35,7 @@ __all__ = [
     "login",
     "principal_for_session",
     "principal_for_token",
+    "principal_for_user",
 ]
 
 _hasher = PasswordHasher()
@@ -218,6 +219,24 @@ def principal_for_token(store: Store, token: str) -> Principal:
     if problem:
         raise TokenRejected(problem)
     return _principal(found[0])
+
+
+def principal_for_user(store: Store, username: str, *, given_as: str = "--as") -> Principal:
+    """The principal of a named local user (the CLI's acting user): their role and region, as
+    on the web. Raises :class:`InputError` for an unknown or deactivated user, naming where the
+    name came from (``given_as``)."""
+    user = find_user(store, username.strip())
+    if user is None:
+        raise InputError(
+            f"{given_as} {username!r}: no such user in this store; see padan user list, or "
+            "add one with padan user add"
+        )
+    if not user.active:
+        raise InputError(
+            f"{given_as} {username!r}: the user is deactivated; an admin can reactivate them "
+            f"(padan user reactivate {user.username})"
+        )
+    return _principal(user)
 
 
 def end_session(store: Store, session_id: str) -> None:

@@ -2,7 +2,8 @@
 ``padan token list|revoke``: the account lifecycle (``padan user add`` and ``padan token create``
 live in :mod:`padan.cli.web_cmd`).
 
-The CLI acts as the local operator (:func:`padan.cli.actor.operator`).
+The CLI acts as the named local user (``--as``, ``PADAN_CLI_USER``; see
+:func:`padan.cli.actor.operator`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def user_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     from padan.services.accounts import users
 
     with translate_errors():
-        rows = users(store_from(db), operator())
+        store = store_from(db)
+        rows = users(store, operator(store, command="padan user list"))
     if as_json:
         out.print_json(json.dumps({"users": rows}))
         return
@@ -58,7 +60,8 @@ def user_deactivate(username: UserArgument, db: DbOption = None) -> None:
     from padan.services.accounts import deactivate
 
     with translate_errors():
-        changed = deactivate(store_from(db), operator(), username)
+        store = store_from(db)
+        changed = deactivate(store, operator(store, command="padan user deactivate"), username)
     _said(changed, f"User {username} deactivated.", f"User {username} was already deactivated.")
 
 
@@ -68,7 +71,8 @@ def user_reactivate(username: UserArgument, db: DbOption = None) -> None:
     from padan.services.accounts import reactivate
 
     with translate_errors():
-        changed = reactivate(store_from(db), operator(), username)
+        store = store_from(db)
+        changed = reactivate(store, operator(store, command="padan user reactivate"), username)
     _said(changed, f"User {username} reactivated.", f"User {username} was already active.")
 
 
@@ -78,7 +82,10 @@ def user_require_password_change(username: UserArgument, db: DbOption = None) ->
     from padan.services.accounts import require_password_change
 
     with translate_errors():
-        changed = require_password_change(store_from(db), operator(), username)
+        store = store_from(db)
+        changed = require_password_change(
+            store, operator(store, command="padan user require-password-change"), username
+        )
     _said(
         changed,
         f"User {username} must change the password at the next page they open.",
@@ -96,7 +103,8 @@ def token_list(
     from padan.services.accounts import tokens
 
     with translate_errors():
-        rows = tokens(store_from(db), operator(), user)
+        store = store_from(db)
+        rows = tokens(store, operator(store, command="padan token list"), user)
     if as_json:
         out.print_json(json.dumps({"tokens": rows}))
         return
@@ -120,5 +128,6 @@ def token_revoke(
     from padan.services.accounts import revoke_token
 
     with translate_errors():
-        changed = revoke_token(store_from(db), operator(), token_id)
+        store = store_from(db)
+        changed = revoke_token(store, operator(store, command="padan token revoke"), token_id)
     _said(changed, f"Token {token_id} revoked.", f"Token {token_id} was already revoked.")

@@ -1,20 +1,62 @@
-"""Who the CLI acts as when it changes accounts: the local operator.
+"""Who the CLI acts as: a named local user (``padan --as NAME`` or ``PADAN_CLI_USER``).
 
-Audit rows name ``cli:<login name>`` with the admin role: whoever can run the CLI against the
-store can already change the store directly.
+Commands that decide (review decisions) or change accounts go through the same services as the
+web app and the JSON API, with the acting user's role: the same policy, the same audit rows.
+Until the store has an active admin, account commands may run without a name, as the local
+operator ``cli:<login name>`` with the admin role, so the first admin can be made.
 """
 
 from __future__ import annotations
 
 import getpass
 
+from padan.access.auth import principal_for_user
 from padan.access.policy import Principal, get_role
+from padan.errors import InputError
+from padan.settings import get_settings
+from padan.store import Store
+from padan.store.users import count_active
 
-__all__ = ["operator"]
+__all__ = ["acting_name", "acting_user", "operator", "set_acting_name"]
+
+#: ``--as NAME`` of the running command (set by the ``padan`` callback on every invocation).
+_given: list[str | None] = [None]
 
 
-def operator() -> Principal:
-    """The principal the CLI acts as: ``cli:<login name>`` with the admin role."""
+def set_acting_name(name: str | None) -> None:
+    """Remember ``--as NAME`` for this invocation (``None``: not given)."""
+    _given[0] = name.strip() if name and name.strip() else None
+
+
+def acting_name() -> tuple[str, str] | None:
+    """The acting user's name and where it came from (``--as`` or ``PADAN_CLI_USER``)."""
+    if _given[0]:
+        return _given[0], "--as"
+    configured = get_settings().cli_user
+    if configured and configured.strip():
+        return configured.strip(), "PADAN_CLI_USER"
+    return None
+
+
+def acting_user(store: Store, *, command: str) -> Principal:
+    """The principal of the named local user ``command`` runs as. Raises :class:`InputError`
+    when no user is named, or the name is unknown or deactivated."""
+    named = acting_name()
+    if named is None:
+        rest = command.removeprefix("padan ")
+        raise InputError(
+            f"{command} acts as a named user: run padan --as NAME {rest} ..., or set "
+            "PADAN_CLI_USER=NAME (a user of padan user list)"
+        )
+    return principal_for_user(store, named[0], given_as=named[1])
+
+
+def operator(store: Store, *, command: str) -> Principal:
+    """Who an account command acts as: the named user when one is given; without one, the
+    local operator ``cli:<login name>`` with the admin role, but only while the store has no
+    active admin (to make the first one). Raises :class:`InputError` otherwise."""
+    if acting_name() is not None or count_active(store, "admin") > 0:
+        return acting_user(store, command=command)
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)

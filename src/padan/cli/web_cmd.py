@@ -38,9 +38,9 @@ def user_add(
     from padan.services.accounts import add_account
 
     with translate_errors():
-        add_account(
-            store_from(db), operator(), username, role=role, password=password, region=region
-        )
+        store = store_from(db)
+        actor = operator(store, command="padan user add")
+        add_account(store, actor, username, role=role, password=password, region=region)
     out.print(f"User [bold]{username}[/] added as {role}" + (f" for {region}" if region else ""))
 
 
@@ -60,7 +60,9 @@ def token_create(
     from padan.services.accounts import grant_token
 
     with translate_errors():
-        token, _, _ = grant_token(store_from(db), operator(), username, days=days)
+        store = store_from(db)
+        actor = operator(store, command="padan token create")
+        token, _, _ = grant_token(store, actor, username, days=days)
     print(token)
 
 
