@@ -292,3 +292,23 @@ def test_the_cli_decides_only_as_a_named_active_user(
     result = runner.invoke(app, decide)
     assert result.exit_code == 2
     assert "PADAN_CLI_USER 'tinjau-lama': the user is deactivated" in result.output
+
+
+def test_padan_explain_is_audited_and_follows_the_acting_users_role(matrix: Matrix) -> None:
+    store = open_store(matrix.url)
+    a, b = _valid_nik_pairs(store, 5)[4]
+    store.engine.dispose()
+    explain = ["explain", a, b, "--json", "--model", str(matrix.model), "--db", matrix.url]
+    refused = runner.invoke(app, ["--as", "audit1", *explain])
+    assert refused.exit_code == 1 and "role auditor may not use profile" in refused.output
+    shown = runner.invoke(app, ["--as", "tinjau1", *explain])
+    assert shown.exit_code == 0, shown.output
+    local = runner.invoke(app, explain)  # no user named: the local operator, audited as such
+    assert local.exit_code == 0 and local.output == shown.output
+    store = open_store(matrix.url)
+    rows = [(e.username, e.action, e.target, e.child_ids) for e in audit_entries(store, limit=50)]
+    store.engine.dispose()
+    mine = [(who, children) for who, action, target, children in rows if target == f"{a} {b}"]
+    assert len(mine) == 2  # newest first; the refused read left no row
+    assert mine[0][0].startswith("cli:") and mine[1][0] == "tinjau1"
+    assert all(children for _, children in mine)  # the children whose records were shown

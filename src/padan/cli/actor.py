@@ -4,6 +4,8 @@ Commands that decide (review decisions) or change accounts go through the same s
 web app and the JSON API, with the acting user's role: the same policy, the same audit rows.
 Until the store has an active admin, account commands may run without a name, as the local
 operator ``cli:<login name>`` with the admin role, so the first admin can be made.
+``padan explain`` runs as the named user when one is given, else as that local operator; its
+reads of children's records are audited either way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from padan.settings import get_settings
 from padan.store import Store
 from padan.store.users import count_active
 
-__all__ = ["acting_name", "acting_user", "operator", "set_acting_name"]
+__all__ = ["acting_name", "acting_user", "operator", "reader", "set_acting_name"]
 
 #: ``--as NAME`` of the running command (set by the ``padan`` callback on every invocation).
 _given: list[str | None] = [None]
@@ -57,6 +59,18 @@ def operator(store: Store, *, command: str) -> Principal:
     active admin (to make the first one). Raises :class:`InputError` otherwise."""
     if acting_name() is not None or count_active(store, "admin") > 0:
         return acting_user(store, command=command)
+    return _local_operator()
+
+
+def reader(store: Store, *, command: str) -> Principal:
+    """Who a command that shows a child's records acts as: the named user when one is given
+    (their role must allow it), else the local operator; the read is audited either way."""
+    if acting_name() is not None:
+        return acting_user(store, command=command)
+    return _local_operator()
+
+
+def _local_operator() -> Principal:
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
