@@ -19,7 +19,14 @@ from padan.settings import get_settings
 from padan.store import Store
 from padan.store.users import count_active
 
-__all__ = ["acting_name", "acting_user", "operator", "reader", "set_acting_name"]
+__all__ = [
+    "acting_name",
+    "acting_user",
+    "check_reviewer",
+    "operator",
+    "reader",
+    "set_acting_name",
+]
 
 #: ``--as NAME`` of the running command (set by the ``padan`` callback on every invocation).
 _given: list[str | None] = [None]
@@ -51,6 +58,18 @@ def acting_user(store: Store, *, command: str) -> Principal:
             "PADAN_CLI_USER=NAME (a user of padan user list)"
         )
     return principal_for_user(store, named[0], given_as=named[1])
+
+
+def check_reviewer(actor: Principal, reviewer: str | None, *, command: str) -> None:
+    """An old ``--reviewer NAME`` is only taken when it names the acting user: a typed name is
+    not who decided. Raises :class:`InputError` otherwise."""
+    if reviewer is not None and reviewer.strip() != actor.username:
+        rest = command.removeprefix("padan ")
+        raise InputError(
+            f"--reviewer {reviewer!r} is not the acting user {actor.username!r}: the reviewer is "
+            f"whoever the command acts as; run padan --as {reviewer.strip()} {rest} ... (or "
+            "leave out --reviewer)"
+        )
 
 
 def operator(store: Store, *, command: str) -> Principal:

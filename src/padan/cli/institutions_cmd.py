@@ -379,18 +379,14 @@ def review_decide(
 ) -> None:
     """Record, as the acting user (padan --as NAME or PADAN_CLI_USER), whether two records are
     one institution; the next dedup respects it. Audited."""
-    from padan.cli.actor import acting_user
+    from padan.cli.actor import acting_user, check_reviewer
     from padan.services.institution_duplicates import decide_duplicates
 
     with translate_errors():
         store = store_from(db)
-        actor = acting_user(store, command="padan institutions review decide")
-        if reviewer is not None and reviewer.strip() != actor.username:
-            raise InputError(
-                f"--reviewer {reviewer!r} is not the acting user {actor.username!r}: the reviewer "
-                f"is whoever the command acts as; run padan --as {reviewer.strip()} institutions "
-                "review decide ... (or leave out --reviewer)"
-            )
+        command = "padan institutions review decide"
+        actor = acting_user(store, command=command)
+        check_reviewer(actor, reviewer, command=command)
         made = decide_duplicates(store, actor, id_a, id_b, decision, reason=reason)
     a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
     out.print(f"Decided [bold]{made['decision']}[/] for {a} / {b}.")

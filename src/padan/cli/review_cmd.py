@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, out, padan_from, store_from, translate_errors
-from padan.errors import InputError
 
 __all__ = ["review_app"]
 
@@ -79,18 +78,13 @@ def decide_pair(
     """Record a decision as the acting user (padan --as NAME, or PADAN_CLI_USER); the next
     padan link respects it. "same" on records with different valid NIKs waits for a second,
     different reviewer (here, on the web or through the API)."""
-    from padan.cli.actor import acting_user
+    from padan.cli.actor import acting_user, check_reviewer
     from padan.services.review import decide_pair as decide
 
     with translate_errors():
         store = store_from(db)
         actor = acting_user(store, command="padan review decide")
-        if reviewer is not None and reviewer.strip() != actor.username:
-            raise InputError(
-                f"--reviewer {reviewer!r} is not the acting user {actor.username!r}: the reviewer "
-                f"is whoever the command acts as; run padan --as {reviewer.strip()} review "
-                "decide ... (or leave out --reviewer)"
-            )
+        check_reviewer(actor, reviewer, command="padan review decide")
         made = decide(store, actor, record_a, record_b, decision, reason=reason)
     if made["status"] == "pending_second_review":
         out.print(
