@@ -17,14 +17,21 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from padan.access.auth import LoginThrottled
+from padan.access.authorise import Forbidden, NotFound
+from padan.access.policy import get_role
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
 from padan.store import Store
-from padan.web.auth import LoginThrottled
-from padan.web.deps import CsrfError, LoginCsrfError, Unauthenticated, WebContext, render
-from padan.web.policy import get_role
-from padan.web.routes import api, institutions, pages, worklists
-from padan.web.services.access import Forbidden, NotFound
+from padan.web.deps import (
+    CsrfError,
+    LoginCsrfError,
+    PasswordChangeRequired,
+    Unauthenticated,
+    WebContext,
+    render,
+)
+from padan.web.routes import accounts, api, institutions, pages, worklists
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
 
@@ -32,6 +39,7 @@ __all__ = ["app_from_environment", "create_app", "error_body"]
 _STATUS = {
     Unauthenticated: (401, "unauthenticated"),
     CsrfError: (403, "csrf"),
+    PasswordChangeRequired: (403, "password_change_required"),
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     LoginThrottled: (429, "too_many_attempts"),
@@ -73,6 +81,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     app.include_router(api.router)
     app.include_router(institutions.api_router)
     app.include_router(pages.router)
+    app.include_router(accounts.router)
+    app.include_router(accounts.api_router)
     app.include_router(institutions.page_router)
     app.include_router(worklists.api_router)
     app.include_router(worklists.page_router)
@@ -88,6 +98,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
             return JSONResponse(error_body(code, str(exc)), status_code=status)
         if status == 401:
             return RedirectResponse("/login", status_code=303)
+        if isinstance(exc, PasswordChangeRequired):
+            return RedirectResponse("/account/password", status_code=303)
         return render(request, "error.html", status_code=status, message=str(exc), code=code)
 
     @app.exception_handler(RequestValidationError)

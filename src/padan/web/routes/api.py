@@ -8,14 +8,14 @@ from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from padan.services import audit as audit_service
+from padan.services import children as children_service
+from padan.services import dashboard as dashboard_service
+from padan.services import ingest as ingest_service
+from padan.services import review as review_service
+from padan.services import runs as runs_service
 from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx
 from padan.web.downloads import csv_response
-from padan.web.services import audit as audit_service
-from padan.web.services import children as children_service
-from padan.web.services import dashboard as dashboard_service
-from padan.web.services import ingest as ingest_service
-from padan.web.services import review as review_service
-from padan.web.services import runs as runs_service
 
 __all__ = ["Decision", "LinkStart", "router"]
 

@@ -9,8 +9,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from padan.access.auth import LoginThrottled, end_session, login
 from padan.errors import BusyError, InputError
-from padan.web.auth import LoginThrottled, end_session, login
+from padan.services import audit as audit_service
+from padan.services import children as children_service
+from padan.services import dashboard as dashboard_service
+from padan.services import ingest as ingest_service
+from padan.services import review as review_service
+from padan.services import runs as runs_service
+from padan.services.figures import indicator_chart, indicators
 from padan.web.deps import (
     CSRF,
     LANG_COOKIE,
@@ -23,13 +30,6 @@ from padan.web.deps import (
     require_login_csrf,
 )
 from padan.web.downloads import csv_response
-from padan.web.services import audit as audit_service
-from padan.web.services import children as children_service
-from padan.web.services import dashboard as dashboard_service
-from padan.web.services import ingest as ingest_service
-from padan.web.services import review as review_service
-from padan.web.services import runs as runs_service
-from padan.web.services.figures import indicator_chart, indicators
 
 __all__ = ["login_page", "router"]
 

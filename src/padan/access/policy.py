@@ -44,6 +44,7 @@ PERMISSIONS = (
     "institutions_review",
     "safe_house_address",
     "worklists",
+    "manage_users",
 )
 _NIK_FIELDS = ("nik_anak", "nik", "no_kk")
 _SMALL = ("suppress", "exact")
@@ -95,7 +96,7 @@ class Principal:
 
 @cache
 def _data() -> dict[str, Any]:
-    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

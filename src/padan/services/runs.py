@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal
 from padan.api import LinkJob, Padan, link_job, start_link
 from padan.settings import get_settings
 from padan.store import Store
 from padan.store.children import list_runs
-from padan.web.policy import Principal
-from padan.web.services.access import audit, require
 
 __all__ = ["job_status", "model_and_runs", "start_run"]
 

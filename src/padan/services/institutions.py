@@ -4,8 +4,8 @@ Every function checks the role's permission (``policy.toml``), keeps regional ro
 region (an institution outside it looks like one that does not exist), hides safe-house
 addresses and KPAI complaint details from roles that may not see them, and appends what was
 viewed or changed to the hash-chained audit log. Inspections
-(:mod:`padan.web.services.inspections`) and duplicate review
-(:mod:`padan.web.services.institution_duplicates`) use the public helpers here.
+(:mod:`padan.services.inspections`) and duplicate review
+(:mod:`padan.services.institution_duplicates`) use the public helpers here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
+from padan.access.authorise import Forbidden, NotFound, audit, require
+from padan.access.policy import (
+    SAFE_HOUSE_HIDDEN,
+    Principal,
+    sees_complaint_details,
+    shape_institution,
+)
 from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.institutions import (
@@ -36,13 +43,6 @@ from padan.institutions import (
 from padan.institutions import create_institution as _create
 from padan.store import InspectionRecord, InstitutionRecord, Store
 from padan.store.audit import query_digest
-from padan.web.policy import (
-    SAFE_HOUSE_HIDDEN,
-    Principal,
-    sees_complaint_details,
-    shape_institution,
-)
-from padan.web.services.access import Forbidden, NotFound, audit, require
 
 __all__ = [
     "FORM_FIELDS",

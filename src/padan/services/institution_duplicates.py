@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal
 from padan.institutions import decide_institutions, institution_review_queue
-from padan.store import InstitutionStore, Store
-from padan.web.policy import Principal
-from padan.web.services.access import audit, require
-from padan.web.services.institutions import (
+from padan.services.institutions import (
     institution_fields,
     sync_extract,
     visible_institution,
 )
+from padan.store import InstitutionStore, Store
 
 __all__ = ["decide_duplicates", "duplicate_queue"]
 

@@ -8,11 +8,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from padan.access.authorise import Forbidden, NotFound, audit, require
+from padan.access.policy import Principal
 from padan.api import Padan
 from padan.errors import InputError
 from padan.store import Store
-from padan.web.policy import Principal
-from padan.web.services.access import Forbidden, NotFound, audit, require
 
 __all__ = ["batches", "quarantine_rows", "upload"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal
 from padan.store import Store
 from padan.store.audit import audit_entries, hide_query
-from padan.web.policy import Principal
-from padan.web.services.access import audit, require
 
 __all__ = ["audit_log"]
 

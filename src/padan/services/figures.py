@@ -3,7 +3,7 @@
 The figures of the latest linkage run are computed once per run (a 1M-row store takes tens of
 seconds) and kept in memory; every page and API call then reads the cached report. Counts are
 suppressed for roles meant for aggregates. The named worklists of the same report are in
-:mod:`padan.web.services.worklists`.
+:mod:`padan.services.worklists`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from padan.access.authorise import Forbidden
+from padan.access.policy import Principal
 from padan.analysis import (
     SUPPRESSED,
     RegionRef,
@@ -27,8 +29,6 @@ from padan.analysis.tables import denominator, region_hidden
 from padan.domain.regions import check_region
 from padan.institutions import region_indicators
 from padan.store import Store
-from padan.web.policy import Principal
-from padan.web.services.access import Forbidden
 
 __all__ = [
     "CachedReport",

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import audit, require
+from padan.access.policy import Principal, shape_record
 from padan.api import Padan
 from padan.errors import InputError
-from padan.store import Store
+from padan.store import ReviewDecision, Store
 from padan.store.children import children_of, latest_run_id, records_by_uid
 from padan.store.pending_merges import add_pending_merge, clear_pending_merges, pending_merges_for
-from padan.web.policy import Principal, shape_record
-from padan.web.services.access import audit, require
 
 __all__ = ["decide_pair", "review_items"]
 
@@ -116,7 +116,8 @@ def decide_pair(
     """Record a reviewer's decision; audited.
 
     "same" on records carrying different valid NIKs is held until a second, different
-    reviewer also says "same"; only then is it stored for the next linkage run. Returns
+    reviewer also says "same"; only then is it stored for the next linkage run; "different"
+    closes such a held merge. The CLI, the pages and the JSON API all call this. Returns
     ``{"status": "decided" | "pending_second_review", ...}``. Raises :class:`InputError`.
     """
     require(p, "review")
@@ -159,7 +160,20 @@ def decide_pair(
         made = Padan(store).review.decide(
             uid_a, uid_b, decision, reviewer=p.username, reason=reason.strip()
         )
+        waiting = pending_merges_for(store, uid_a, uid_b) if made.decision == "different" else []
+        if waiting:
+            # "different" answers a merge held for a second reviewer: it is closed, not left
+            # for someone to confirm later against this decision.
+            clear_pending_merges(store, uid_a, uid_b)
+            firsts = ",".join(sorted({m.reviewer for m in waiting}))
+            target = f"{uid_a} {uid_b} different (closes the merge held by {firsts})"
+            audit(store, p, "decision", target, children, purpose)
+            return _decided(made)
     audit(store, p, "decision", f"{uid_a} {uid_b} {made.decision}", children, purpose)
+    return _decided(made)
+
+
+def _decided(made: ReviewDecision) -> dict[str, Any]:
     return {
         "status": "decided",
         "record_a": made.uid_a,

@@ -1,6 +1,6 @@
 """Inspections of institutions from the pages and the API: the checklist form, recording an
 inspection with its findings, and the follow-up of a finding. Scope, policy and audit as in
-:mod:`padan.web.services.institutions`.
+:mod:`padan.services.institutions`.
 """
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from padan.access.authorise import NotFound, audit, require
+from padan.access.policy import Principal
 from padan.errors import InputError
 from padan.institutions import FOLLOW_UP_STATUSES, checklist_for, follow_up, record_inspection
-from padan.store import InstitutionStore, Store
-from padan.web.policy import Principal
-from padan.web.services.access import NotFound, audit, require
-from padan.web.services.institutions import (
+from padan.services.institutions import (
     inspection_view,
     institution_fields,
     visible_institution,
 )
+from padan.store import InstitutionStore, Store
 
 __all__ = ["checklist_view", "follow_up_finding", "inspect"]
 

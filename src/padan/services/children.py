@@ -1,7 +1,7 @@
 """Children for the pages, the API and the exports: search, profile, match explanation, export.
 
-Every read of a child's data goes through here: :func:`padan.web.policy.shape_record` decides
-the fields, :class:`~padan.web.policy.Principal` the scope, and each access is appended to the
+Every read of a child's data goes through here: :func:`padan.access.policy.shape_record` decides
+the fields, :class:`~padan.access.policy.Principal` the scope, and each access is appended to the
 hash-chained audit log. Out-of-scope children and children that do not exist look the same.
 """
 
@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from padan.access.authorise import NotFound, audit, region_filter, region_lineage, require
+from padan.access.policy import COMPARISON_GROUPS, Principal, mask_nik, shape_record
 from padan.domain.names import normalise_name
 from padan.errors import InputError
 from padan.store import Store
@@ -24,8 +26,6 @@ from padan.store.children import (
     pairs_touching,
     records_by_uid,
 )
-from padan.web.policy import COMPARISON_GROUPS, Principal, mask_nik, shape_record
-from padan.web.services.access import NotFound, audit, region_filter, region_lineage, require
 
 __all__ = ["child_profile", "explain", "export_search", "search_children"]
 

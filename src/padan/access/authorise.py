@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from padan.access.policy import Principal
 from padan.domain.regions import check_region
 from padan.errors import InputError, PadanError
 from padan.store import Store
 from padan.store.audit import append_audit
-from padan.web.policy import Principal
 
 __all__ = ["Forbidden", "NotFound", "audit", "region_filter", "region_lineage", "require"]
 

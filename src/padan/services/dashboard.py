@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import region_filter, region_lineage, require
+from padan.access.policy import Principal
 from padan.api import Padan, link_job
 from padan.domain.regions import region_table
 from padan.store import Store
 from padan.store.children import latest_run_id, list_runs, region_counts, review_pairs
-from padan.web.policy import Principal
-from padan.web.services.access import region_filter, region_lineage, require
 
 __all__ = ["dashboard"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from padan.access.authorise import Forbidden, NotFound, audit
+from padan.access.policy import Principal, shape_worklist_row, worklist_columns
 from padan.analysis import RegionRef, Worklist
 from padan.errors import InputError
+from padan.services.figures import latest_report, region_in_scope
 from padan.store import Store
-from padan.web.policy import Principal, shape_worklist_row, worklist_columns
-from padan.web.services.access import Forbidden, NotFound, audit
-from padan.web.services.figures import latest_report, region_in_scope
 
 __all__ = ["WORKLISTS", "check_worklist", "export_worklist", "worklist", "worklist_index"]
 
