@@ -123,9 +123,9 @@ print("done", flush=True)
 
 
 def test_killed_link_stores_no_run_and_the_next_run_removes_its_draft(
-    tmp_path: Path, data: SynthSummary, children: list[Child]
+    store_url: str, tmp_path: Path, data: SynthSummary, children: list[Child]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'padan.db'}"
+    url = store_url
     model = tmp_path / "model.json"
     store = open_store(url)
     try:
@@ -172,13 +172,13 @@ get_command(app)(["report", "--db", sys.argv[1], "--out", sys.argv[2]], standalo
 
 
 def test_killed_report_leaves_no_partial_file_and_runs_again(
-    tmp_path: Path, data: SynthSummary, children: list[Child]
+    store_url: str, tmp_path: Path, data: SynthSummary, children: list[Child]
 ) -> None:
     from typer.testing import CliRunner
 
     from padan.cli.main import app
 
-    url = f"sqlite:///{tmp_path / 'padan.db'}"
+    url = store_url
     store = open_store(url)
     try:
         for source in ("dtsen", "kpai"):

@@ -205,6 +205,10 @@ SHAPES: list[tuple[str, str, Callable[[], bytes], int, str]] = [
 ]
 
 
+# Tens or hundreds of megabytes each: still run by scripts/test, left out by -m "not slow".
+_SLOW = {"30 MB without a newline", "30 MB of separators", "zip bomb xlsx"}
+
+
 def _counts(store: Store) -> tuple[int, int]:
     with store._connect() as conn:
         stored = conn.execute(select(func.count()).select_from(batches)).scalar_one()
@@ -221,7 +225,10 @@ def _no_leak(text: str, world: WebWorld) -> None:
 
 @pytest.mark.parametrize(
     ("name", "build", "status", "message"),
-    [pytest.param(n, b, s, m, id=case) for case, n, b, s, m in SHAPES],
+    [
+        pytest.param(n, b, s, m, id=case, marks=[pytest.mark.slow] if case in _SLOW else [])
+        for case, n, b, s, m in SHAPES
+    ],
 )
 def test_upload_refuses_each_bad_shape_with_a_clear_json_error(
     world: WebWorld,
@@ -252,11 +259,12 @@ def test_upload_refuses_each_bad_shape_with_a_clear_json_error(
     ("case", "name", "build", "message"),
     [
         ("empty", "kpai.csv", lambda: b"", "the file is empty"),
-        (
+        pytest.param(
             "30 MB without a newline",
             "kpai.csv",
             lambda: b"a" * (30 * MB),
             "too long for a header row",
+            marks=pytest.mark.slow,
         ),
         (
             "truncated xlsx",
@@ -330,6 +338,7 @@ def test_upload_over_the_limit_is_refused_before_it_is_stored(
     assert _counts(web_store) == before
 
 
+@pytest.mark.slow
 def test_upload_with_a_30_mb_row_quarantines_that_row(tmp_path: Path) -> None:
     """A huge field in a data row is that row's problem, not the file's: quarantined, not a 500."""
     from padan.ingest import ingest_file
