@@ -7,7 +7,7 @@ import csv
 import io
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -351,3 +351,32 @@ def test_upload_with_a_30_mb_row_quarantines_that_row(tmp_path: Path) -> None:
     assert (summary.read, summary.accepted, summary.quarantined) == (2, 1, 1)
     assert summary.quarantine_reasons == {"baris_tidak_terbaca": 1}
     store.engine.dispose()
+
+
+def test_a_body_without_a_length_and_an_unexpected_error_say_so_without_a_traceback(
+    world: WebWorld, web_store: Store
+) -> None:
+    app = create_app(web_store, model_path=world.model, secure_cookies=False)
+
+    @app.get("/api/v1/_boom")
+    def boom() -> None:
+        raise RuntimeError(f"secret detail at {world.work}")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"a,b\n"
+        yield b"1,2\n"
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        chunked = client.post(
+            "/api/v1/ingest/kpai",
+            headers={"Authorization": f"Bearer {world.tokens['kpai1']}"},
+            content=chunks(),
+        )
+        failed = client.get("/api/v1/_boom")
+    assert chunked.status_code == 411
+    assert chunked.json()["error"]["code"] == "length_required"
+    assert failed.status_code == 500
+    assert failed.json()["error"]["message"] == (
+        "the server could not complete this request (RuntimeError)"
+    )
+    _no_leak(chunked.text + failed.text, world)
