@@ -16,8 +16,8 @@ from padan.store import Store
 from padan.store.sessions import (
     create_session,
     delete_session,
-    login_failures,
-    record_login,
+    login_succeeded,
+    reserve_login,
     session_user,
     set_password_hash,
 )
@@ -156,9 +156,15 @@ def login(store: Store, username: str, password: str, *, client: str) -> tuple[s
     Raises :class:`LoginThrottled` after too many failures, :class:`InputError` for a wrong
     username or password (one message for both).
     """
-    since = dt.datetime.now(dt.UTC) - THROTTLE_WINDOW
-    by_user, by_client = login_failures(store, username=username, client=client, since=since)
-    if by_user >= MAX_FAILURES_PER_USER or by_client >= MAX_FAILURES_PER_CLIENT:
+    attempt = reserve_login(
+        store,
+        username=username,
+        client=client,
+        since=dt.datetime.now(dt.UTC) - THROTTLE_WINDOW,
+        max_per_user=MAX_FAILURES_PER_USER,
+        max_per_client=MAX_FAILURES_PER_CLIENT,
+    )
+    if attempt is None:
         raise LoginThrottled("too many failed logins; try again in 15 minutes")
     user = find_user(store, username)
     ok = False
@@ -167,9 +173,9 @@ def login(store: Store, username: str, password: str, *, client: str) -> tuple[s
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
-    record_login(store, username=username, client=client, success=ok)
     if not ok or user is None:
-        raise InputError("wrong username or password")
+        raise InputError("wrong username or password")  # the attempt stays a failure
+    login_succeeded(store, attempt)
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     create_session(
         store,

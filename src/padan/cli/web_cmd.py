@@ -101,7 +101,16 @@ def serve(
             log_level="warning",
             access_log=False,
             timeout_worker_healthcheck=60,
+            proxy_headers=False,  # the app believes X-Forwarded-For from PADAN_TRUSTED_PROXIES only
         )
         return
-    app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    app = create_app(
+        store,
+        model_path=settings.model_path,
+        secure_cookies=secure,
+        trusted_proxies=settings.trusted_proxies,
+        upload_max_bytes=settings.upload_max_bytes,
+    )
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )

@@ -35,7 +35,9 @@ __all__ = [
     "delete_user_sessions",
     "login_attempts",
     "login_failures",
+    "login_succeeded",
     "record_login",
+    "reserve_login",
     "session_user",
     "set_password_hash",
     "web_sessions",
@@ -193,3 +195,53 @@ def set_password_hash(
         if keep_session is not None:
             ended = ended.where(web_sessions.c.id_sha256 != keep_session)
         conn.execute(ended)
+
+
+def reserve_login(
+    store: Store,
+    *,
+    username: str,
+    client: str,
+    since: dt.datetime,
+    max_per_user: int,
+    max_per_client: int,
+) -> int | None:
+    """Count the failed logins since ``since`` and, while both counts are under their limits,
+    record this attempt as failed, all in one write transaction; returns the attempt's id, or
+    ``None`` when the limit is reached (nothing recorded).
+
+    The attempt counts as a failure from the start: a password is checked only after its
+    attempt is counted, so parallel guesses cannot all pass the check before any is recorded.
+    A right password turns it into a success with :func:`login_succeeded`.
+    """
+    user, origin = username[:64], client[:64]
+    base = (
+        select(func.count())
+        .select_from(login_attempts)
+        .where(~login_attempts.c.success, login_attempts.c.at >= since)
+    )
+    with store._begin() as conn:
+        # Writers one at a time from the count to the insert (processes and threads alike).
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE login_attempts IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        by_user = conn.execute(base.where(login_attempts.c.username == user)).scalar_one()
+        by_client = conn.execute(base.where(login_attempts.c.client == origin)).scalar_one()
+        if by_user >= max_per_user or by_client >= max_per_client:
+            return None
+        inserted = conn.execute(
+            login_attempts.insert().values(
+                username=user, client=origin, success=False, at=dt.datetime.now(dt.UTC)
+            )
+        ).inserted_primary_key
+    assert inserted is not None
+    return int(inserted[0])
+
+
+def login_succeeded(store: Store, attempt_id: int) -> None:
+    """Mark an attempt :func:`reserve_login` recorded as a successful login."""
+    with store._begin() as conn:
+        conn.execute(
+            update(login_attempts).where(login_attempts.c.id == attempt_id).values(success=True)
+        )

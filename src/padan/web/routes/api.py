@@ -136,9 +136,14 @@ def ingest(
     purpose: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:
     """Ingest a file (same validation and summary as ``padan ingest``)."""
-    content = file.file.read()
     return ingest_service.upload(
-        ctx(request).store, user, source, file.filename or "upload", content, purpose=purpose
+        ctx(request).store,
+        user,
+        source,
+        file.filename or "upload",
+        file.file,
+        purpose=purpose,
+        max_bytes=request.app.state.upload_max_bytes,
     )
 
 

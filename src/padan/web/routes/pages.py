@@ -18,6 +18,7 @@ from padan.services import ingest as ingest_service
 from padan.services import review as review_service
 from padan.services import runs as runs_service
 from padan.services.figures import indicator_chart, indicators
+from padan.web.client_address import client_address
 from padan.web.deps import (
     CSRF,
     LANG_COOKIE,
@@ -34,10 +35,6 @@ from padan.web.downloads import csv_response
 __all__ = ["login_page", "router"]
 
 router = APIRouter(include_in_schema=False)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/")
@@ -67,7 +64,9 @@ def login_submit(
     password: Annotated[str, Form()],
 ) -> Response:
     try:
-        session_id, _ = login(ctx(request).store, username, password, client=_client(request))
+        session_id, _ = login(
+            ctx(request).store, username, password, client=client_address(request)
+        )
     except LoginThrottled:
         return _login_error(request, "throttled", 429)
     except InputError:
@@ -209,7 +208,12 @@ def ingest_upload(
 ) -> HTMLResponse:
     store = ctx(request).store
     summary = ingest_service.upload(
-        store, user, source, file.filename or "upload", file.file.read()
+        store,
+        user,
+        source,
+        file.filename or "upload",
+        file.file,
+        max_bytes=request.app.state.upload_max_bytes,
     )
     return render(
         request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary
