@@ -17,7 +17,7 @@ from padan.errors import InputError
 from padan.pdp import apply_retention_plan, load_pdp_policy, parse_pdp_policy, plan_retention
 from padan.store.audit import audit_entries
 from padan.store.children import records_by_uid
-from padan.store.retention import PSEUDONYMISED
+from padan.store.retention import PSEUDONYMISED, RetentionTarget, apply_retention
 from padan.store.tables import child_links, dtsen_individu
 
 from .conftest import PdpWorld
@@ -115,3 +115,18 @@ def test_retention_deletes_export_files_past_their_days_only(
     assert sorted(p.name for p in exports.iterdir()) == ["new.xlsx", "notes.txt"]
     with pytest.raises(InputError, match="does not exist"):
         plan_retention(world.store, policy, exports_dir=tmp_path / "missing")
+
+
+def test_retention_is_all_or_nothing_across_sources(world: PdpWorld) -> None:
+    policy = load_pdp_policy()
+    now = dt.datetime.now(dt.UTC)
+    kpai = policy.sources["kpai"]
+    good = RetentionTarget(
+        "kpai", kpai.extract, now, kpai.counted_from, kpai.action, False, kpai.identifying
+    )
+    broken = RetentionTarget("x", "no_such_table", now, "ingested", "delete", False, ())
+    with pytest.raises(InputError, match="not a record table"):
+        apply_retention(world.store, [good, broken])
+    uid = world.uid["dewi@kpai"]
+    # The first source's change was rolled back with the failing second one.
+    assert records_by_uid(world.store, [uid])[uid]["nama_anak"] == "Dewi Anggraini"

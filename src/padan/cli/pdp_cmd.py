@@ -44,7 +44,12 @@ FormatOption = Annotated[
 
 
 def _actor(actor: str | None) -> str:
-    return actor or getpass.getuser()
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a name
+        return f"uid-{os.getuid()}"
 
 
 def _write(path: Path, text: str, *, private: bool = False) -> None:
