@@ -161,8 +161,8 @@ def _risks(policy: PdpPolicy) -> list[dict[str, str]]:
     risks.append(
         {
             "risk": "a wrong link joins two children's records (false match)",
-            "measure": "doubtful pairs go to human review; merges across different valid NIKs "
-            "need two reviewers; every decision is kept and audited",
+            "measure": "doubtful pairs go to human review; on the web app and API a merge "
+            "across different valid NIKs needs two reviewers; every decision is kept",
         }
     )
     return risks
