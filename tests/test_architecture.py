@@ -30,6 +30,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"registry"}),
     frozenset({"institutions"}),
     frozenset({"analysis"}),
+    # UU PDP operations (record of processing, retention, subject requests, breach reports):
+    # over the store and the policy, used by the CLI.
+    frozenset({"pdp"}),
     # The facade (``padan.Padan``): the main job's steps over the capabilities, called by the
     # CLI and the web app, so it sits below both.
     frozenset({"api"}),

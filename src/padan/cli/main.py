@@ -12,6 +12,7 @@ from padan.cli.audit_cmd import audit_app
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
+from padan.cli.pdp_cmd import pdp_app, retention_app
 from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
@@ -62,6 +63,8 @@ app.command()(serve)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(pdp_app, name="pdp")
+app.add_typer(retention_app, name="retention")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
