@@ -53,7 +53,7 @@ def test_cli_retention_is_a_dry_run_unless_executed(world: PdpWorld) -> None:
     assert code == 0 and "DRY RUN (nothing changed)" in out and "--execute" in out
     uid = world.uid["dewi@kpai"]
     assert records_by_uid(world.store, [uid])[uid]["nama_anak"] == "Dewi Anggraini"
-    code, out, _ = _run(world, "retention", "apply", "--execute", "--json", "--actor", "ops")
+    code, out, _ = _run(world, "retention", "apply", "--execute", "--json")
     body = json.loads(out)
     assert code == 0 and body["dry_run"] is False
     assert {s["source"]: s["records"] for s in body["sources"]} == {"kpai": 1, "dtsen": 1}
@@ -117,3 +117,62 @@ def test_cli_breach_report_states_the_deadline(world: PdpWorld) -> None:
         world, "pdp", "breach-report", "--user", "siti", "--since", "kemarin", "--until", "2026"
     )
     assert code == 2 and "--since 'kemarin' is not a date or time" in err
+
+
+@pytest.mark.parametrize(
+    ("role", "command", "allowed"),
+    [
+        ("auditor", ["pdp", "subject-access", DEWI, "--out", "{tmp}/s.json"], False),
+        ("analis_kpai", ["pdp", "subject-access", DEWI, "--out", "{tmp}/s.json"], True),
+        (
+            "analis_kpai",
+            [
+                "pdp",
+                "breach-report",
+                "--user",
+                "siti",
+                "--since",
+                "2026-01-01",
+                "--until",
+                "2026-12-31",
+            ],
+            False,
+        ),
+        (
+            "auditor",
+            [
+                "pdp",
+                "breach-report",
+                "--user",
+                "siti",
+                "--since",
+                "2026-01-01",
+                "--until",
+                "2026-12-31",
+            ],
+            True,
+        ),
+        ("analis_kpai", ["retention", "apply", "--execute"], False),
+    ],
+)
+def test_cli_pdp_acts_as_the_named_user_under_the_policy(
+    world: PdpWorld, tmp_path: Path, role: str, command: list[str], allowed: bool
+) -> None:
+    from padan.access.auth import create_user
+
+    create_user(world.store, "pengguna", role=role, password="rahasia-sekali-123")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = runner.invoke(app, ["--as", "pengguna", *args, "--db", world.store.url])
+    if allowed:
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code == 1 and "may not" in " ".join(result.stderr.split())
+    uid = world.uid["dewi@kpai"]
+    assert records_by_uid(world.store, [uid])[uid]["nama_anak"] == "Dewi Anggraini"
+
+
+def test_cli_pdp_refuses_an_unknown_acting_user(world: PdpWorld, tmp_path: Path) -> None:
+    target = tmp_path / "s.json"
+    args = ["--as", "siapa", "pdp", "subject-access", DEWI, "--out", str(target)]
+    result = runner.invoke(app, [*args, "--db", world.store.url])
+    assert result.exit_code == 2 and not target.exists()

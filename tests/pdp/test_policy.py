@@ -17,7 +17,7 @@ from padan.pdp import load_pdp_policy, parse_pdp_policy
 
 
 def _data() -> dict[str, Any]:
-    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -48,7 +48,7 @@ def test_dpia_criteria_follow_the_policy() -> None:
 
 
 def test_dpia_names_a_recipient_abroad_when_the_policy_has_one() -> None:
-    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     data = copy.deepcopy(tomllib.loads(text))
     data["recipients"]["pemda"]["abroad"] = True
     doc = dpia(parse_pdp_policy(data))

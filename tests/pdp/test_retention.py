@@ -66,7 +66,7 @@ def test_retention_apply_pseudonymises_deletes_and_audits_once_per_run(world: Pd
 
 
 def _policy_data() -> dict[str, Any]:
-    text = (resources.files("padan.web") / "policy.toml").read_text(encoding="utf-8")
+    text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import re
@@ -15,6 +14,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from padan.access.authorise import require
+from padan.cli.actor import reader
 from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
 from padan.errors import InputError
 
@@ -33,23 +34,18 @@ PolicyOption = Annotated[
     typer.Option("--policy", help="Policy file to read (default: the one the web app enforces)."),
 ]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file.")]
-# The CLI's acting user; when the CLI gets a named local user (--as), this takes it.
-ActorOption = Annotated[
-    str | None,
-    typer.Option("--actor", help="Who does this, for the audit log (default: your login name)."),
-]
 FormatOption = Annotated[
     str, typer.Option("--format", help="md (Markdown) or json.", case_sensitive=False)
 ]
 
 
-def _actor(actor: str | None) -> str:
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # a container user without a name
-        return f"uid-{os.getuid()}"
+def _actor(db: str | None, command: str, permission: str) -> str:
+    """Who does this, for the audit log: the named local user (``padan --as NAME`` or
+    ``PADAN_CLI_USER``), whose role needs ``permission``; without one, the local operator
+    ``cli:<login name>`` (as for ``padan explain``). Never a free-text name."""
+    who = reader(store_from(db), command=command)
+    require(who, permission)
+    return who.username
 
 
 def _write(path: Path, text: str, *, private: bool = False) -> None:
@@ -118,7 +114,6 @@ def pdp_subject_access(
     reference: Annotated[
         str, typer.Option(help="The request's reference, e.g. letter number.")
     ] = "",
-    actor: ActorOption = None,
     policy: PolicyOption = None,
     db: DbOption = None,
 ) -> None:
@@ -130,7 +125,11 @@ def pdp_subject_access(
         if not out_path.parent.is_dir():
             raise InputError(f"--out {out_path}: the directory {out_path.parent} does not exist")
         doc = subject_access(
-            store_from(db), loaded, child_id, actor=_actor(actor), reference=reference
+            store_from(db),
+            loaded,
+            child_id,
+            actor=_actor(db, "padan pdp subject-access", "profile"),
+            reference=reference,
         )
         _write(out_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n", private=True)
     out.print(
@@ -147,7 +146,6 @@ def pdp_correct(
     value: Annotated[str, typer.Option(help="The value the requester says is right.")],
     reason: Annotated[str, typer.Option(help="What is wrong, per the requester.")],
     reference: Annotated[str, typer.Option(help="The request's reference.")] = "",
-    actor: ActorOption = None,
     policy: PolicyOption = None,
     db: DbOption = None,
 ) -> None:
@@ -163,7 +161,7 @@ def pdp_correct(
             field=field,
             value=value,
             reason=reason,
-            actor=_actor(actor),
+            actor=_actor(db, "padan pdp correct", "profile"),
             reference=reference,
         )
     out.print(
@@ -178,14 +176,18 @@ def pdp_corrections(
     child: Annotated[str | None, typer.Option(help="Only this child's requests.")] = None,
     out_path: OutOption = None,
     as_json: JsonOption = False,
-    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Correction requests, oldest first, with the agency each goes to (audited)."""
     from padan.pdp import list_corrections
 
     with translate_errors():
-        found = list_corrections(store_from(db), actor=_actor(actor), child_id=child, agency=agency)
+        found = list_corrections(
+            store_from(db),
+            actor=_actor(db, "padan pdp corrections", "profile"),
+            child_id=child,
+            agency=agency,
+        )
         if out_path is not None:
             _write(out_path, json.dumps(found, ensure_ascii=False, indent=2) + "\n", private=True)
     if out_path is not None:
@@ -239,7 +241,6 @@ def pdp_breach_report(
     ] = None,
     out_path: OutOption = None,
     as_json: JsonOption = False,
-    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Which children and regions an account touched in a time window, from the audit log,
@@ -255,7 +256,7 @@ def pdp_breach_report(
             username=user,
             since=start,
             until=end,
-            actor=_actor(actor),
+            actor=_actor(db, "padan pdp breach-report", "audit"),
             known_at=known,
         )
         body = {
@@ -317,7 +318,6 @@ def retention_apply(
         Path | None, typer.Option(help="Directory of export files to apply [exports] keep_days to.")
     ] = None,
     as_json: JsonOption = False,
-    actor: ActorOption = None,
     policy: PolicyOption = None,
     db: DbOption = None,
 ) -> None:
@@ -333,7 +333,11 @@ def retention_apply(
             plan = plan_retention(store, loaded, as_of=moment, exports_dir=exports_dir)
         else:
             plan = apply_retention_plan(
-                store, loaded, actor=_actor(actor), as_of=moment, exports_dir=exports_dir
+                store,
+                loaded,
+                actor=_actor(db, "padan retention apply", "manage_users"),
+                as_of=moment,
+                exports_dir=exports_dir,
             )
     if as_json:
         body = {

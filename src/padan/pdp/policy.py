@@ -28,8 +28,8 @@ __all__ = [
     "parse_pdp_policy",
 ]
 
-#: The package holding ``policy.toml`` (moves with the policy when it leaves ``padan.web``).
-POLICY_PACKAGE = "padan.web"
+#: The package holding ``policy.toml``, the PKS policy the web app, the API and the CLI enforce.
+POLICY_PACKAGE = "padan.access"
 ACTIONS = ("pseudonymise", "delete")
 _APPLIES = ("all", "superseded")
 
