@@ -12,10 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from starlette.requests import Request
 
-from padan.errors import InputError
-from padan.store import Store
-from padan.store.sessions import login_attempts
-from padan.web import create_app
 from padan.access.auth import (
     MAX_FAILURES_PER_CLIENT,
     MAX_FAILURES_PER_USER,
@@ -23,6 +19,10 @@ from padan.access.auth import (
     create_user,
     login,
 )
+from padan.errors import InputError
+from padan.store import Store
+from padan.store.sessions import login_attempts
+from padan.web import create_app
 from padan.web.client_address import client_address, trusted_networks
 from web.conftest import PASSWORD, WebWorld
 

@@ -161,8 +161,8 @@ def _risks(policy: PdpPolicy) -> list[dict[str, str]]:
     risks.append(
         {
             "risk": "a wrong link joins two children's records (false match)",
-            "measure": "doubtful pairs go to human review; on the web app and API a merge "
-            "across different valid NIKs needs two reviewers; every decision is kept",
+            "measure": "doubtful pairs go to human review; a merge across different valid NIKs "
+            "needs two reviewers (web app, API and CLI alike); every decision is audited",
         }
     )
     return risks

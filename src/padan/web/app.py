@@ -24,7 +24,9 @@ from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import get_role
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
+from padan.services.ingest import DEFAULT_UPLOAD_MAX_BYTES, UploadTooLarge, too_large_message
 from padan.store import Store
+from padan.web.client_address import trusted_networks
 from padan.web.deps import (
     CsrfError,
     LoginCsrfError,
@@ -34,8 +36,6 @@ from padan.web.deps import (
     render,
 )
 from padan.web.routes import accounts, api, institutions, pages, worklists
-from padan.services.ingest import DEFAULT_UPLOAD_MAX_BYTES, UploadTooLarge, too_large_message
-from padan.web.client_address import trusted_networks
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
 
