@@ -224,8 +224,8 @@ def main() -> None:
         work = Path(folder)
         started = time.perf_counter()
         url = args.db or _build(work, args.households)
+        from padan.access.auth import create_token, create_user
         from padan.store import open_store
-        from padan.web.auth import create_token, create_user
 
         store = open_store(url)
         print(

@@ -23,14 +23,21 @@ PACKAGE = SRC / "padan"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "settings", "version"}),  # foundation
     frozenset({"domain", "store"}),
+    # Who asks and what they may do: the policy, principals, permission and audit checks.
+    frozenset({"access"}),
     frozenset({"ingest", "synth"}),
     frozenset({"linkage"}),
     frozenset({"registry"}),
     frozenset({"institutions"}),
     frozenset({"analysis"}),
+    # UU PDP operations (record of processing, retention, subject requests, breach reports):
+    # over the store and the policy, used by the CLI.
+    frozenset({"pdp"}),
     # The facade (``padan.Padan``): the main job's steps over the capabilities, called by the
     # CLI and the web app, so it sits below both.
     frozenset({"api"}),
+    # The use cases with the policy and audit applied: one path for the CLI, web and API.
+    frozenset({"services"}),
     frozenset({"web"}),
     frozenset({"cli"}),  # `padan serve` and `padan user` reach the web app and its users
     frozenset({"padan"}),  # the package itself: the public API on top of everything

@@ -168,7 +168,16 @@ def _check_command(line: str, root: Any) -> str | None:
     command = root
     path = ["padan"]
     rest = [w.strip("[]") for w in words[1:]]
-    while getattr(command, "commands", None) and rest and not rest[0].startswith("-"):
+    while getattr(command, "commands", None) and rest:
+        if rest[0].startswith("-"):  # a group's own option before its command (padan --as X)
+            option = rest[0].split("=", 1)[0]
+            found = [p for p in command.params if option in p.opts]
+            if not found:
+                break
+            taken = rest.pop(0)
+            if "=" not in taken and not getattr(found[0], "is_flag", False) and rest:
+                rest.pop(0)
+            continue
         name = rest.pop(0)
         sub = command.commands.get(name)
         if sub is None:
@@ -228,5 +237,7 @@ def test_check_command_catches_mistakes() -> None:
     assert _check_command("PADAN_LINKAGE_ENGINE=spark padan link", root) is None
     assert _check_command("padan institutions inspections list [--lembaga X]", root) is None
     assert _check_command("padan lnk", root) is not None
+    assert _check_command("padan --as rina review decide A B same --reason r", root) is None
+    assert _check_command("padan --as rina review decide A B same --nope", root) is not None
     assert _check_command("padan link --fulll", root) is not None
     assert _check_command("echo padan link --fulll", root) is None

@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     audit_checkpoint_dir: Path = Path("padan-audit-checkpoints")
     #: Write a checkpoint after every this many audit rows (0: only on ``padan audit checkpoint``).
     audit_checkpoint_every: int = 500
+    #: The local user the CLI acts as (a user of ``padan user add``; ``padan --as NAME``
+    #: overrides it): review decisions, account changes and the audit log name this user, and
+    #: the policy of their role applies as on the web.
+    cli_user: str | None = None
+    #: Days an API token made by ``padan token create`` lives unless ``--days`` says otherwise;
+    #: ``0`` makes tokens that never expire (not recommended).
+    token_days: int = 90
+    #: Reverse proxies whose ``X-Forwarded-For`` header is believed (addresses or CIDR networks,
+    #: comma-separated, e.g. ``127.0.0.1`` for a proxy on this machine). Default: none, so the
+    #: login throttle counts per connecting address and a forged header changes nothing.
+    trusted_proxies: str = ""
+    #: The largest upload the web app and API accept, in bytes (default 512 MiB); larger
+    #: files go through ``padan ingest`` on the server.
+    upload_max_bytes: int = 512 * 2**20
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

@@ -244,3 +244,27 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
         app, ["institutions", "edit", "L1", "--set", "kapasitas", "--by", "rina", "--db", db]
     )
     assert bad.exit_code == 2 and "FIELD=VALUE" in bad.stderr
+
+
+def test_cli_institution_decisions_are_the_acting_users_and_audited(tmp_path: Path) -> None:
+    from padan.access.auth import create_user
+    from padan.store.audit import audit_entries
+
+    db = _ingested(tmp_path)
+    assert runner.invoke(app, ["institutions", "list", "--db", db]).exit_code == 0  # registry
+    store = open_store(db)
+    create_user(store, "rina", role="peninjau", password="rahasia-sekali-123")
+    create_user(store, "kpai1", role="analis_kpai", password="rahasia-sekali-123")
+    decide = ["institutions", "review", "decide", "L2", "L1", "different", "--reason", "dua"]
+    nobody = runner.invoke(app, [*decide, "--reviewer", "rina", "--db", db])
+    assert nobody.exit_code == 2 and "acts as a named user: run padan --as NAME" in nobody.output
+    refused = runner.invoke(app, ["--as", "kpai1", *decide, "--db", db])
+    assert refused.exit_code == 1 and "may not use institutions_review" in refused.output
+    done = runner.invoke(app, ["--as", "rina", *decide, "--db", db])
+    assert done.exit_code == 0, done.output
+    assert done.output == "Decided different for lembaga:L1 / lembaga:L2.\n"
+    decided = [(d.uid_a, d.uid_b, d.reviewer) for d in store.review_decisions()]
+    assert decided == [("lembaga:L1", "lembaga:L2", "rina")]
+    rows = [(e.username, e.action, e.target) for e in audit_entries(store, limit=20)]
+    assert ("rina", "institution_dedup_decision", "lembaga:L1 lembaga:L2 different") in rows
+    store.engine.dispose()

@@ -8,11 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from padan.access.auth import create_token, create_user
 from padan.ingest import ingest_file
 from padan.institutions import link_complaint, record_inspection
 from padan.store import DedupRun, InstitutionStore, open_store
 from padan.synth import generate
-from padan.web.auth import create_token, create_user
 from support.institutions import register
 
 PASSWORD = "rahasia-sekali-123"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from padan.access.auth import create_token, create_user
 from padan.ingest import ingest_file
 from padan.registry import run_linkage
 from padan.store import Store, open_store
 from padan.synth import generate
 from padan.web import create_app
-from padan.web.auth import create_token, create_user
 
 PASSWORD = "rahasia-sekali-123"
 #: One user per role; the regional officer sees one province.

@@ -7,9 +7,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from padan.access.policy import get_role
 from padan.store import Store
 from padan.store.audit import append_audit
-from padan.web.policy import get_role
 from web.conftest import WebWorld
 
 

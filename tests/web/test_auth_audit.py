@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from padan.access.policy import Principal, get_role
 from padan.cli.main import app
 from padan.errors import InputError
+from padan.services.review import decide_pair
 from padan.store import Store, open_store
 from padan.store.audit import append_audit, verify_audit
-from padan.web.policy import Principal, get_role
-from padan.web.services.review import decide_pair
 from web.conftest import PASSWORD, WebWorld
 
 runner = CliRunner()
@@ -50,7 +50,7 @@ def test_login_without_the_form_token_is_refused(client: TestClient) -> None:
 
 
 def test_login_is_throttled_after_repeated_failures(client: TestClient, web_store: Store) -> None:
-    from padan.web.auth import create_user
+    from padan.access.auth import create_user
 
     create_user(web_store, "throttled1", role="auditor", password=PASSWORD)
     codes = [_login(client, "throttled1", "salah-salah-salah") for _ in range(5)]

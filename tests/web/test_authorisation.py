@@ -150,8 +150,8 @@ def setup(world: WebWorld) -> dict[str, Any]:
     in_dtsen = next(r for u, r in in_records.items() if u.startswith("dtsen:"))
     # Search by the first name of the inside child: hits fall in and out of the province.
     name = in_dtsen["nama"].split()[0]
-    from padan.web.policy import Principal, get_role
-    from padan.web.services.review import review_items
+    from padan.access.policy import Principal, get_role
+    from padan.services.review import review_items
 
     reviewer = Principal("setup", get_role("peninjau"), None)
     item = review_items(store, reviewer, limit=1)[0]

@@ -77,7 +77,14 @@ def _login(client: TestClient, username: str) -> str:
 
 def _concrete(path: str) -> str:
     """A path with its parameters filled in (the CSRF check comes before anything else)."""
-    values = {"source": "kpai", "id_lembaga": "L-NONE", "finding_id": "1"}
+    values = {
+        "source": "kpai",
+        "id_lembaga": "L-NONE",
+        "finding_id": "1",
+        "username": "kpai1",
+        "action": "deactivate",
+        "token_id": "1",
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 

@@ -8,7 +8,6 @@ import functools
 import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, select_autoescape
 
 from padan.analysis.charts import BarChart, report_charts
+from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.analysis.xlsx import snapshot_rows
@@ -159,8 +159,7 @@ def write_html(
 ) -> Path:
     """Write the HTML summary to ``path`` atomically."""
     text = render_html(report, tables, suppressed=suppressed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(suffix=".html", dir=path.parent)
+    handle, tmp = new_partial(path)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(tmp, path)

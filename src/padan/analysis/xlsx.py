@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from padan.analysis.charts import BarChart, report_charts
+from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.domain.cells import neutralise
@@ -194,8 +194,7 @@ def write_xlsx(
     if worklists:
         for wl in report.worklists.values():
             _write_sheet(wb, used, f"Daftar {wl.key}", wl.columns, [list(r) for r in wl.rows])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    handle, tmp = new_partial(path)
     os.close(handle)
     try:
         wb.save(tmp)

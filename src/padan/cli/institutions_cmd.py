@@ -31,7 +31,6 @@ from padan.institutions import (
     accreditation_expiry,
     checklists,
     create_institution,
-    decide_institutions,
     dedup_institutions,
     evaluate_dedup,
     get_institution,
@@ -368,16 +367,29 @@ def review_decide(
     id_a: str,
     id_b: str,
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
-    reviewer: Annotated[str, typer.Option(help="Who decides.")],
     reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            help="Kept for old scripts: must name the acting user (padan --as NAME or "
+            "PADAN_CLI_USER), who is the reviewer."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record whether two records are one institution; the next dedup respects it."""
+    """Record, as the acting user (padan --as NAME or PADAN_CLI_USER), whether two records are
+    one institution; the next dedup respects it. Audited."""
+    from padan.cli.actor import acting_user, check_reviewer
+    from padan.services.institution_duplicates import decide_duplicates
+
     with translate_errors():
-        made = decide_institutions(
-            store_from(db), id_a, id_b, decision, reviewer=reviewer, reason=reason
-        )
-    out.print(f"Decided [bold]{made.decision}[/] for {made.uid_a} / {made.uid_b}.")
+        store = store_from(db)
+        command = "padan institutions review decide"
+        actor = acting_user(store, command=command)
+        check_reviewer(actor, reviewer, command=command)
+        made = decide_duplicates(store, actor, id_a, id_b, decision, reason=reason)
+    a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
+    out.print(f"Decided [bold]{made['decision']}[/] for {a} / {b}.")
 
 
 def _n(value: int | None) -> str:

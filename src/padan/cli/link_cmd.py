@@ -29,12 +29,10 @@ from padan.linkage import (
     PairwiseMetrics,
     WrongPair,
     evaluate_run,
-    explain_pair,
     read_truth,
     worst_errors,
 )
-from padan.registry import RunSummary, child_evidence
-from padan.registry.runs import ensure_model_of_store
+from padan.registry import RunSummary
 from padan.settings import get_settings
 from padan.store import Store
 
@@ -279,10 +277,15 @@ def explain(
     if record_b is None:
         _explain_child(record_a, as_json, db)
         return
+    from padan.cli.actor import reader
+    from padan.services.explanations import explain_records
+
     with translate_errors():
         store = store_from(db)
-        ensure_model_of_store(store, settings.model_path)
-        explanation = explain_pair(store, record_a, record_b, model_path=settings.model_path)
+        actor = reader(store, command="padan explain")
+        explanation = explain_records(
+            store, actor, record_a, record_b, model_path=settings.model_path
+        )
     if as_json:
         out.print_json(json.dumps(asdict(explanation)))
         return
@@ -307,8 +310,12 @@ def explain(
 
 
 def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
+    from padan.cli.actor import reader
+    from padan.services.explanations import explain_child
+
     with translate_errors():
-        evidence = child_evidence(store_from(db), child_id)
+        store = store_from(db)
+        evidence = explain_child(store, reader(store, command="padan explain"), child_id)
     if as_json:
         out.print_json(json.dumps(asdict(evidence)))
         return

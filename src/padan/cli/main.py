@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from padan.cli.accounts_cmd import token_app, user_app
+from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
+from padan.cli.pdp_cmd import pdp_app, retention_app
 from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
-from padan.cli.web_cmd import serve, token_app, user_app
+from padan.cli.web_cmd import serve
 
 __all__ = ["app"]
 
@@ -23,6 +28,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _acting_user(
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="USER",
+            help="Act as this local user (overrides PADAN_CLI_USER): review decisions and "
+            "account changes are theirs, under their role, in the audit log.",
+        ),
+    ] = None,
+) -> None:
+    """Pemadanan data perlindungan anak: KPAI x Kemensos x DTSEN."""
+    set_acting_name(as_user)
+
+
 app.command()(ingest)
 app.command()(synth)
 app.command()(demo)
@@ -40,6 +63,8 @@ app.command()(serve)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(pdp_app, name="pdp")
+app.add_typer(retention_app, name="retention")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

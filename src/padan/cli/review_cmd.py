@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, padan_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, padan_from, store_from, translate_errors
 
 __all__ = ["review_app"]
 
@@ -56,8 +56,7 @@ def list_queue(
         "then the rest; most likely first within each."
     )
     out.print(
-        "Decide: [bold]padan review decide A B same|different|unsure[/] "
-        "[bold]--reviewer NAME --reason TEXT[/]"
+        "Decide: [bold]padan --as NAME review decide A B same|different|unsure --reason TEXT[/]"
     )
 
 
@@ -66,15 +65,35 @@ def decide_pair(
     record_a: Annotated[str, typer.Argument(help="e.g. kpai:KPAI/2024/000123")],
     record_b: Annotated[str, typer.Argument(help="e.g. dtsen:DT000000042")],
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
-    reviewer: Annotated[str, typer.Option(help="Who decides.")],
     reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            help="Kept for old scripts: must name the acting user (padan --as NAME or "
+            "PADAN_CLI_USER), who is the reviewer."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record a decision; the next padan link respects it (must-link / cannot-link)."""
+    """Record a decision as the acting user (padan --as NAME, or PADAN_CLI_USER); the next
+    padan link respects it. "same" on records with different valid NIKs waits for a second,
+    different reviewer (here, on the web or through the API)."""
+    from padan.cli.actor import acting_user, check_reviewer
+    from padan.services.review import decide_pair as decide
+
     with translate_errors():
-        made = padan_from(db).review.decide(
-            record_a, record_b, decision, reviewer=reviewer, reason=reason
+        store = store_from(db)
+        actor = acting_user(store, command="padan review decide")
+        check_reviewer(actor, reviewer, command="padan review decide")
+        made = decide(store, actor, record_a, record_b, decision, reason=reason)
+    if made["status"] == "pending_second_review":
+        out.print(
+            f"Held: {made['record_a']} / {made['record_b']} carry different valid NIKs; "
+            f"[bold]same[/] by {actor.username} waits for a second, different reviewer "
+            "(padan --as OTHER review decide ..., or the web review queue)."
         )
+        return
     out.print(
-        f"Decided [bold]{made.decision}[/] for {made.uid_a} / {made.uid_b} by {made.reviewer}."
+        f"Decided [bold]{made['decision']}[/] for {made['record_a']} / {made['record_b']} "
+        f"by {made['reviewer']}."
     )

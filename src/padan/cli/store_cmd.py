@@ -1,4 +1,4 @@
-"""``padan db upgrade``, ``padan batches``, ``padan quarantine list|export``."""
+"""``padan db upgrade|backup``, ``padan batches``, ``padan quarantine list|export``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from padan.store import QuarantineEntry, Store
 
 __all__ = ["batches_app", "db_app", "quarantine_app", "render_quarantine"]
 
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema and backups.", no_args_is_help=True)
 quarantine_app = typer.Typer(
     help="Rows that were not accepted, with the reasons.", no_args_is_help=True
 )
@@ -32,6 +32,19 @@ def upgrade(db: DbOption = None) -> None:
         store = Store(get_settings(database_url=db).database_url)
         revision = store.upgrade()
     out.print(f"Store at revision [bold]{revision}[/]")
+
+
+@db_app.command("backup")
+def backup(
+    target: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+    db: DbOption = None,
+) -> None:
+    """Copy an SQLite store to TARGET, consistent even while the app runs (PostgreSQL: pg_dump)."""
+    from padan.store.backup import backup_sqlite
+
+    with translate_errors():
+        written = backup_sqlite(store_from(db), target)
+    out.print(f"Store copied to [bold]{written}[/] (integrity checked)")
 
 
 @batches_app.command("list")

@@ -34,22 +34,35 @@ def user_add(
     if not password_stdin:
         fail("give the password on standard input with --password-stdin", 2)
     password = sys.stdin.readline().rstrip("\r\n")
-    from padan.web.auth import create_user
+    from padan.cli.actor import operator
+    from padan.services.accounts import add_account
 
     with translate_errors():
-        create_user(store_from(db), username, role=role, password=password, region=region)
+        store = store_from(db)
+        actor = operator(store, command="padan user add")
+        add_account(store, actor, username, role=role, password=password, region=region)
     out.print(f"User [bold]{username}[/] added as {role}" + (f" for {region}" if region else ""))
 
 
 @token_app.command("create")
 def token_create(
-    username: Annotated[str, typer.Argument(help="Whose token.")], db: DbOption = None
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    days: Annotated[
+        int | None,
+        typer.Option(
+            help="Days until it expires (default PADAN_TOKEN_DAYS, 90); 0: never expires."
+        ),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Print a new API token (shown once; only its hash is kept). Use as: Authorization: Bearer"""
-    from padan.web.auth import create_token
+    from padan.cli.actor import operator
+    from padan.services.accounts import grant_token
 
     with translate_errors():
-        token = create_token(store_from(db), username)
+        store = store_from(db)
+        actor = operator(store, command="padan token create")
+        token, _, _ = grant_token(store, actor, username, days=days)
     print(token)
 
 
@@ -88,7 +101,16 @@ def serve(
             log_level="warning",
             access_log=False,
             timeout_worker_healthcheck=60,
+            proxy_headers=False,  # the app believes X-Forwarded-For from PADAN_TRUSTED_PROXIES only
         )
         return
-    app = create_app(store, model_path=settings.model_path, secure_cookies=secure)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    app = create_app(
+        store,
+        model_path=settings.model_path,
+        secure_cookies=secure,
+        trusted_proxies=settings.trusted_proxies,
+        upload_max_bytes=settings.upload_max_bytes,
+    )
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
+    )

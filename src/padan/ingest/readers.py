@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from padan.errors import FileLevelError
+from padan.ingest.file_checks import check_unpacked, damage_said
 
 __all__ = ["Cell", "FileInfo", "RawRow", "Table", "inspect_file", "normalise_header", "open_table"]
 
@@ -28,6 +29,8 @@ Cell = str | int | float | dt.date | dt.datetime | None
 _CHUNK: Final = 1 << 20
 _FIELD_LIMIT: Final = 10 * 1024 * 1024  # a field larger than this makes the row unreadable
 csv.field_size_limit(_FIELD_LIMIT)
+#: The longest header line (characters): hundreds of column names fit many times over.
+_HEADER_LIMIT: Final = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ def open_table(info: FileInfo, *, sheet: str | None = None) -> Table:
     """
     opener = {"csv": _open_csv, "jsonl": _open_jsonl, "xlsx": _open_xlsx, "parquet": _open_parquet}
     table = opener[info.format](info, sheet)
+    if info.format in ("xlsx", "parquet"):
+        table.rows = damage_said(table.rows, info.path)
     seen: set[str] = set()
     for name in table.header:
         if name in seen and not name.startswith("_kolom_"):
@@ -193,14 +198,27 @@ class _Lines:
 
 def _open_csv(info: FileInfo, sheet: str | None) -> Table:
     handle = info.path.open(encoding=info.encoding, newline="")
-    first = handle.readline()
-    if not first.strip():
+    first = handle.readline(_HEADER_LIMIT + 1)
+    problem = "" if first.strip() else "no header row"
+    if len(first) > _HEADER_LIMIT:
+        problem = (
+            f"the first line is longer than {_HEADER_LIMIT // 1024} KiB characters, too long "
+            "for a header row (is it a table with line breaks?)"
+        )
+    if problem:
+        handle.close()
+        raise FileLevelError(str(info.path), problem, "The first row must name the columns.")
+    delimiter = max((",", ";", "\t", "|"), key=first.count)
+    try:
+        names = next(csv.reader([first], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration) as exc:
         handle.close()
         raise FileLevelError(
-            str(info.path), "no header row", "The first row must name the columns."
-        )
-    delimiter = max((",", ";", "\t", "|"), key=first.count)
-    header = _header(list(next(csv.reader([first], delimiter=delimiter))), info.path)
+            str(info.path),
+            f"the header row cannot be read as CSV ({exc})",
+            "The first row must name the columns, separated by commas or semicolons.",
+        ) from exc
+    header = _header(list(names), info.path)
     table = Table(info, header, iter(()), info.size)
     table.rows = _csv_rows(handle, header, delimiter, table)
     return table
@@ -310,6 +328,7 @@ def _open_xlsx(info: FileInfo, sheet: str | None) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_unpacked(info.path, info.size)
     try:
         book = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
     # InvalidFileException: a workbook's bytes under another name (kpai.csv starting "PK").

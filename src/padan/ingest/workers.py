@@ -6,12 +6,16 @@ process and the judging in the workers overlap, one process per core.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import gc
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +29,7 @@ __all__ = ["Judged", "Rows", "judges", "no_cyclic_gc", "result", "worker_count"]
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 _PARALLEL_BYTES = 16 * 2**20
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Rows = tuple[list[int], list[dict[str, Cell]]]
 
@@ -56,8 +61,32 @@ class _Judge:
 _WORKER_JUDGE: _Judge | None = None
 
 
-def _start_worker(source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker as soon as ``parent`` is gone, even when it was killed (SIGKILL): a
+    worker blocked on the pool's queue would otherwise wait forever, holding its memory."""
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watcher still runs
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        # Everywhere, also where there is no parent-death signal (macOS): look twice a second.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="padan-parent-watch", daemon=True).start()
+
+
+def _start_worker(
+    source: str, sources: dict[str, str], today: dt.date, batch_id: int, parent: int
+) -> None:
     global _WORKER_JUDGE
+    _die_with(parent)
     # Rows and caches are acyclic; the cyclic collector would rescan the growing caches
     # again and again. The worker ends with the batch, and its memory with it.
     gc.disable()
@@ -89,7 +118,7 @@ def judges(
         workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=args,
+        initargs=(*args, os.getpid()),
     )
     try:
         yield lambda rows: pool.submit(_judge_in_worker, rows)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -182,8 +183,11 @@ def link_records(
             say("training the model (EM)")
             linker = train(linker, inputs, con, records=records, seed=seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)
-            engine.save_model(linker, model_path)
-            _stamp(model_path, records, seed, store=store_id(store), profile=check.profile)
+            # Written whole, then renamed: a run killed while saving leaves the old model.
+            partial = model_path.with_name(f".{model_path.name}.partial")
+            engine.save_model(linker, partial)
+            _stamp(partial, records, seed, store=store_id(store), profile=check.profile)
+            os.replace(partial, model_path)
         model = load_model(model_path)
         if trained:
             # The saved model, with unseen NIK levels made neutral, is the one that scores.

@@ -105,6 +105,7 @@ def run_linkage(
         if not retrain:
             ensure_model_of_store(store, model_path, last=last)
         state = state_path(model_path)
+        _remove_stale_drafts(state)
         incremental = (
             last is not None
             and not full
@@ -306,6 +307,14 @@ _WATCHED = (
     "penerima_atensi",
     "ragam_disabilitas",
 )
+
+
+def _remove_stale_drafts(state: Path) -> None:
+    # A run killed while it wrote its draft (SIGKILL, power loss) left it behind: personal data,
+    # and never a valid state. Only a run holds the run lock, so no live run is writing it now.
+    draft = draft_path(state)
+    for leftover in (draft, draft.with_name(draft.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _model_version(model_path: Path) -> str:

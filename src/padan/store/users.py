@@ -8,14 +8,35 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from padan.errors import InputError
 from padan.store.database import Store
 from padan.store.tables import metadata
 
-__all__ = ["UserInfo", "add_user", "find_user", "set_user_active", "user_info", "users"]
+__all__ = [
+    "UserInfo",
+    "add_user",
+    "count_active",
+    "find_user",
+    "list_users",
+    "set_must_change_password",
+    "set_user_active",
+    "user_info",
+    "users",
+]
 
 users = Table(
     "users",
@@ -27,6 +48,8 @@ users = Table(
     Column("region", String(16)),  # dotted region code; petugas_daerah only
     Column("active", Boolean, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Sent to the change-password page after login until the password is changed.
+    Column("must_change_password", Boolean, nullable=False, server_default="0"),
 )
 
 
@@ -40,13 +63,22 @@ class UserInfo:
     role: str
     region: str | None
     active: bool
+    must_change_password: bool = False
+    created_at: dt.datetime | None = None
 
 
 def user_info(row: object) -> UserInfo:
     """The :class:`UserInfo` of a row holding the ``users`` columns."""
     m = row._mapping  # type: ignore[attr-defined]
     return UserInfo(
-        m["id"], m["username"], m["password_hash"], m["role"], m["region"], bool(m["active"])
+        m["id"],
+        m["username"],
+        m["password_hash"],
+        m["role"],
+        m["region"],
+        bool(m["active"]),
+        bool(m["must_change_password"]),
+        m["created_at"],
     )
 
 
@@ -60,6 +92,7 @@ def add_user(
         "role": role,
         "region": region,
         "active": True,
+        "must_change_password": False,
         "created_at": dt.datetime.now(dt.UTC),
     }
     try:
@@ -77,6 +110,27 @@ def find_user(store: Store, username: str) -> UserInfo | None:
     return user_info(row) if row else None
 
 
+def list_users(store: Store) -> list[UserInfo]:
+    """Every user, by username."""
+    with store._connect() as conn:
+        rows = conn.execute(select(users).order_by(users.c.username)).all()
+    return [user_info(row) for row in rows]
+
+
+def count_active(store: Store, role: str) -> int:
+    """How many active users have ``role``."""
+    query = select(func.count()).select_from(users).where(users.c.role == role, users.c.active)
+    with store._connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def set_user_active(store: Store, username: str, active: bool) -> None:
     with store._begin() as conn:
         conn.execute(update(users).where(users.c.username == username).values(active=active))
+
+
+def set_must_change_password(store: Store, username: str, required: bool) -> None:
+    with store._begin() as conn:
+        conn.execute(
+            update(users).where(users.c.username == username).values(must_change_password=required)
+        )

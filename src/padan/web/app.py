@@ -6,6 +6,8 @@ store, templates) from :mod:`padan.web.deps`; nothing imports this module back.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,24 +19,37 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from padan.access.auth import LoginThrottled
+from padan.access.authorise import Forbidden, NotFound
+from padan.access.policy import get_role
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
+from padan.services.ingest import DEFAULT_UPLOAD_MAX_BYTES, UploadTooLarge, too_large_message
 from padan.store import Store
-from padan.web.auth import LoginThrottled
-from padan.web.deps import CsrfError, LoginCsrfError, Unauthenticated, WebContext, render
-from padan.web.policy import get_role
-from padan.web.routes import api, institutions, pages, worklists
-from padan.web.services.access import Forbidden, NotFound
+from padan.web.client_address import trusted_networks
+from padan.web.deps import (
+    CsrfError,
+    LoginCsrfError,
+    PasswordChangeRequired,
+    Unauthenticated,
+    WebContext,
+    render,
+)
+from padan.web.routes import accounts, api, institutions, pages, worklists
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
+
+_log = logging.getLogger("padan.web")
 
 
 _STATUS = {
     Unauthenticated: (401, "unauthenticated"),
     CsrfError: (403, "csrf"),
+    PasswordChangeRequired: (403, "password_change_required"),
     Forbidden: (403, "forbidden"),
     NotFound: (404, "not_found"),
     LoginThrottled: (429, "too_many_attempts"),
+    UploadTooLarge: (413, "too_large"),
     InputError: (400, "bad_input"),
     BusyError: (409, "busy"),
 }
@@ -52,8 +67,17 @@ def error_body(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
-def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -> FastAPI:
-    """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only."""
+def create_app(
+    store: Store,
+    *,
+    model_path: Path,
+    secure_cookies: bool = True,
+    trusted_proxies: str | Iterable[str] = (),
+    upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES,
+) -> FastAPI:
+    """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only;
+    ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (addresses or networks);
+    uploads (and any request body) over ``upload_max_bytes`` are refused with 413."""
     app = FastAPI(
         title="Padan API",
         version="1",
@@ -69,10 +93,14 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     base = resources.files("padan.web")
     templates = Jinja2Templates(directory=str(base / "templates"))
     app.state.padan = WebContext(store, model_path, templates, secure_cookies)
+    app.state.trusted_proxies = trusted_networks(trusted_proxies)
+    app.state.upload_max_bytes = upload_max_bytes
     app.mount("/static", StaticFiles(directory=str(base / "static")), name="static")
     app.include_router(api.router)
     app.include_router(institutions.api_router)
     app.include_router(pages.router)
+    app.include_router(accounts.router)
+    app.include_router(accounts.api_router)
     app.include_router(institutions.page_router)
     app.include_router(worklists.api_router)
     app.include_router(worklists.page_router)
@@ -88,6 +116,8 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
             return JSONResponse(error_body(code, str(exc)), status_code=status)
         if status == 401:
             return RedirectResponse("/login", status_code=303)
+        if isinstance(exc, PasswordChangeRequired):
+            return RedirectResponse("/account/password", status_code=303)
         return render(request, "error.html", status_code=status, message=str(exc), code=code)
 
     @app.exception_handler(RequestValidationError)
@@ -109,6 +139,33 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
             request, "error.html", status_code=exc.status_code, message=str(exc.detail), code=code
         )
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # The error's type only: its text may hold a server path or a value from the data.
+        _log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        message = f"the server could not complete this request ({type(exc).__name__})"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(error_body("error", message), status_code=500)
+        return render(request, "error.html", status_code=500, message=message, code="error")
+
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next: Any) -> Response:
+        # Refused before the body is read: the upload's stated length is over the limit, or a
+        # body comes without a length (chunked), which could only be measured by reading it.
+        length = request.headers.get("content-length")
+        status, message = 0, ""
+        if length is None and "chunked" in request.headers.get("transfer-encoding", ""):
+            status, message = 411, "send the request with a Content-Length header"
+        elif length is not None and (not length.isdigit() or int(length) > _body_cap(app)):
+            status, message = 413, too_large_message("the upload", app.state.upload_max_bytes)
+        if not status:
+            response: Response = await call_next(request)
+            return response
+        code = "too_large" if status == 413 else "length_required"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(error_body(code, message), status_code=status)
+        return render(request, "error.html", status_code=status, message=message, code=code)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
@@ -126,15 +183,25 @@ def create_app(store: Store, *, model_path: Path, secure_cookies: bool = True) -
     return app
 
 
+def _body_cap(app: FastAPI) -> int:
+    # The file plus the form around it (field names, the CSRF token, multipart boundaries).
+    cap: int = app.state.upload_max_bytes + 64 * 1024
+    return cap
+
+
 def app_from_environment() -> FastAPI:
     """App factory for ``padan serve --workers N``: each worker process builds its own app from
-    the settings (``PADAN_DATABASE_URL``, ``PADAN_MODEL_PATH``, ``PADAN_WEB_SECURE_COOKIES``;
-    cookies are secure unless that is 0)."""
+    the settings (``PADAN_DATABASE_URL``, ``PADAN_MODEL_PATH``, ``PADAN_WEB_SECURE_COOKIES``,
+    ``PADAN_TRUSTED_PROXIES``, ``PADAN_UPLOAD_MAX_BYTES``; cookies are secure unless that is 0)."""
     from padan.settings import get_settings
     from padan.store import open_store
 
     settings = get_settings()
     secure = settings.web_secure_cookies is not False
     return create_app(
-        open_store(settings.database_url), model_path=settings.model_path, secure_cookies=secure
+        open_store(settings.database_url),
+        model_path=settings.model_path,
+        secure_cookies=secure,
+        trusted_proxies=settings.trusted_proxies,
+        upload_max_bytes=settings.upload_max_bytes,
     )

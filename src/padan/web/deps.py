@@ -17,20 +17,22 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from padan.access.auth import TokenRejected, principal_for_session, principal_for_token
+from padan.access.policy import Principal
 from padan.errors import PadanError
 from padan.store import Store
-from padan.web.auth import principal_for_session, principal_for_token
 from padan.web.i18n import LANGUAGES, step_translator, translator
-from padan.web.policy import Principal
 
 __all__ = [
     "CSRF",
     "ERROR_RESPONSES",
     "LANG_COOKIE",
     "LOGIN_CSRF_COOKIE",
+    "PASSWORD_CHANGE_PATHS",
     "SESSION_COOKIE",
     "CsrfError",
     "LoginCsrfError",
+    "PasswordChangeRequired",
     "Purpose",
     "Unauthenticated",
     "User",
@@ -49,11 +51,17 @@ LANG_COOKIE = "padan_lang"
 LOGIN_CSRF_COOKIE = "padan_login_csrf"
 #: The form field that carries the CSRF token (the header is ``X-CSRF-Token``).
 _CSRF_FIELD = "csrf_token"
+#: What a session whose password change is due may still use.
+PASSWORD_CHANGE_PATHS = frozenset({"/account/password", "/logout"})
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class Unauthenticated(PadanError):
     """No valid session or token."""
+
+
+class PasswordChangeRequired(PadanError):
+    """A session whose user must change the password first (pages send them to the form)."""
 
 
 class CsrfError(PadanError):
@@ -85,9 +93,10 @@ def authenticate(request: Request) -> Principal:
     store = ctx(request).store
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        principal = principal_for_token(store, header[7:].strip())
-        if principal is None:
-            raise Unauthenticated("invalid or revoked API token")
+        try:
+            principal = principal_for_token(store, header[7:].strip())
+        except TokenRejected as exc:
+            raise Unauthenticated(str(exc)) from exc
         request.state.csrf = None
         request.state.bearer = True
         request.state.principal = principal
@@ -99,6 +108,10 @@ def authenticate(request: Request) -> Principal:
     request.state.csrf = found[1]
     request.state.bearer = False
     request.state.principal = found[0]
+    if found[2] and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired(
+            "change your password first: an administrator required it (/account/password)"
+        )
     return found[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from padan.web.i18n_accounts import ACCOUNT_TEXT
 from padan.web.i18n_institutions import INSTITUTION_TEXT
 
 __all__ = ["LANGUAGES", "step_translator", "translator"]
@@ -171,7 +172,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "level": ("Tingkat", "Level"),
     "threshold": ("Ambang", "Threshold"),
     "lang_switch": ("English", "Bahasa Indonesia"),
-    # dashboard indicators and worklists (padan.web.services.figures)
+    # dashboard indicators and worklists (padan.services.figures)
     "headline": ("Indikator utama", "Headline indicators"),
     "snapshot": ("Dasar angka", "Figures rest on"),
     "newer_batches": ("batch belum ditautkan", "batches not linked yet"),
@@ -214,6 +215,7 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 _TEXT.update(INSTITUTION_TEXT)
+_TEXT.update(ACCOUNT_TEXT)
 
 
 def translator(lang: str) -> Callable[[str], str]:

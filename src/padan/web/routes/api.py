@@ -8,14 +8,14 @@ from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from padan.services import audit as audit_service
+from padan.services import children as children_service
+from padan.services import dashboard as dashboard_service
+from padan.services import ingest as ingest_service
+from padan.services import review as review_service
+from padan.services import runs as runs_service
 from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx
 from padan.web.downloads import csv_response
-from padan.web.services import audit as audit_service
-from padan.web.services import children as children_service
-from padan.web.services import dashboard as dashboard_service
-from padan.web.services import ingest as ingest_service
-from padan.web.services import review as review_service
-from padan.web.services import runs as runs_service
 
 __all__ = ["Decision", "LinkStart", "router"]
 
@@ -136,9 +136,14 @@ def ingest(
     purpose: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:
     """Ingest a file (same validation and summary as ``padan ingest``)."""
-    content = file.file.read()
     return ingest_service.upload(
-        ctx(request).store, user, source, file.filename or "upload", content, purpose=purpose
+        ctx(request).store,
+        user,
+        source,
+        file.filename or "upload",
+        file.file,
+        purpose=purpose,
+        max_bytes=request.app.state.upload_max_bytes,
     )
 
 

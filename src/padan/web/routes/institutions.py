@@ -1,7 +1,7 @@
 """Institution pages and their JSON twins under ``/api/v1`` (issue 6, item 6).
 
-Both call the institution services (:mod:`padan.web.services.institutions`,
-:mod:`~padan.web.services.inspections`, :mod:`~padan.web.services.institution_duplicates`),
+Both call the institution services (:mod:`padan.services.institutions`,
+:mod:`~padan.services.inspections`, :mod:`~padan.services.institution_duplicates`),
 where the policy and the audit are applied.
 Form posts that fail validation show the form again with the library's message (HTTP 400) and
 store nothing.
@@ -16,14 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from padan.access.authorise import require
 from padan.domain.values import JENIS_LEMBAGA
 from padan.errors import InputError
 from padan.institutions import SEVERITIES
+from padan.services import inspections
+from padan.services import institution_duplicates as duplicates
+from padan.services import institutions as svc
 from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, render
-from padan.web.services import inspections
-from padan.web.services import institution_duplicates as duplicates
-from padan.web.services import institutions as svc
-from padan.web.services.access import require
 
 __all__ = [
     "DuplicateDecision",

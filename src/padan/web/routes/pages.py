@@ -9,8 +9,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from padan.access.auth import LoginThrottled, end_session, login
 from padan.errors import BusyError, InputError
-from padan.web.auth import LoginThrottled, end_session, login
+from padan.services import audit as audit_service
+from padan.services import children as children_service
+from padan.services import dashboard as dashboard_service
+from padan.services import ingest as ingest_service
+from padan.services import review as review_service
+from padan.services import runs as runs_service
+from padan.services.figures import indicator_chart, indicators
+from padan.web.client_address import client_address
 from padan.web.deps import (
     CSRF,
     LANG_COOKIE,
@@ -23,21 +31,10 @@ from padan.web.deps import (
     require_login_csrf,
 )
 from padan.web.downloads import csv_response
-from padan.web.services import audit as audit_service
-from padan.web.services import children as children_service
-from padan.web.services import dashboard as dashboard_service
-from padan.web.services import ingest as ingest_service
-from padan.web.services import review as review_service
-from padan.web.services import runs as runs_service
-from padan.web.services.figures import indicator_chart, indicators
 
 __all__ = ["login_page", "router"]
 
 router = APIRouter(include_in_schema=False)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/")
@@ -67,7 +64,9 @@ def login_submit(
     password: Annotated[str, Form()],
 ) -> Response:
     try:
-        session_id, _ = login(ctx(request).store, username, password, client=_client(request))
+        session_id, _ = login(
+            ctx(request).store, username, password, client=client_address(request)
+        )
     except LoginThrottled:
         return _login_error(request, "throttled", 429)
     except InputError:
@@ -209,7 +208,12 @@ def ingest_upload(
 ) -> HTMLResponse:
     store = ctx(request).store
     summary = ingest_service.upload(
-        store, user, source, file.filename or "upload", file.file.read()
+        store,
+        user,
+        source,
+        file.filename or "upload",
+        file.file,
+        max_bytes=request.app.state.upload_max_bytes,
     )
     return render(
         request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary

@@ -1,7 +1,7 @@
 """Routes of the headline indicators and the named worklists: pages and their ``/api/v1`` twins.
 
-Everything goes through :mod:`padan.web.services.figures` and
-:mod:`padan.web.services.worklists`, which apply the policy and the audit.
+Everything goes through :mod:`padan.services.figures` and
+:mod:`padan.services.worklists`, which apply the policy and the audit.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from padan.services import figures
+from padan.services import worklists as worklists_service
 from padan.web.deps import Purpose, User, ctx, language, render
 from padan.web.downloads import file_response
-from padan.web.services import figures
-from padan.web.services import worklists as worklists_service
 
 __all__ = ["api_router", "page_router"]
 

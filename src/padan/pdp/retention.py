@@ -1,0 +1,202 @@
+"""Retention per source (``padan retention apply``): records past their keep period are
+pseudonymised or deleted as the policy says, and export files past theirs are deleted.
+
+A plan (a dry run) counts what would change and changes nothing; applying does the records of
+every source in one transaction, then the export files, then writes one audit row with the
+counts. Re-running changes nothing more: pseudonymised records are marked, deleted ones gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from padan.errors import InputError, StoreError
+from padan.pdp.policy import PdpPolicy, SourceRule
+from padan.store import Store
+from padan.store.audit import CLI_ROLE, append_audit
+from padan.store.retention import RetentionTarget, apply_retention, count_retention
+
+__all__ = [
+    "EXPORT_SUFFIXES",
+    "RetentionPlan",
+    "SourcePlan",
+    "apply_retention_plan",
+    "plan_retention",
+]
+
+#: Files in an export directory that retention deletes (what Padan's exports are written as).
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".html", ".json", ".jsonl", ".md", ".parquet")
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """One source: its rule, its cutoff and how many rows it touches."""
+
+    source: str
+    label: str
+    action: str
+    applies_to: str
+    keep_years: int
+    counted_from: str
+    cutoff: dt.datetime
+    records: int
+    quarantine_rows: int
+    unlinked_ids: int  # record ids with no version left, whose links and pairs go too
+
+
+@dataclass(frozen=True)
+class RetentionPlan:
+    """What retention would do (``applied`` false) or did (true) on ``as_of``."""
+
+    as_of: dt.datetime
+    applied: bool
+    sources: tuple[SourcePlan, ...]
+    exports_dir: Path | None
+    exports_cutoff: dt.datetime
+    export_files: tuple[Path, ...]
+
+
+def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _target(rule: SourceRule, as_of: dt.datetime) -> RetentionTarget:
+    return RetentionTarget(
+        source=rule.name,
+        extract=rule.extract,
+        cutoff=_years_before(as_of, rule.keep_years),
+        counted_from=rule.counted_from,
+        action=rule.action,
+        superseded_only=rule.applies_to == "superseded",
+        identifying=rule.identifying,
+    )
+
+
+def _as_of(as_of: dt.datetime | None) -> dt.datetime:
+    if as_of is None:
+        return dt.datetime.now(dt.UTC)
+    return as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.UTC)
+
+
+def _export_files(directory: Path | None, cutoff: dt.datetime) -> tuple[Path, ...]:
+    if directory is None:
+        return ()
+    if not directory.is_dir():
+        raise InputError(
+            f"export directory {directory} does not exist or is not a directory; "
+            "give the directory exports are written to"
+        )
+    limit = cutoff.timestamp()
+    found = [
+        path
+        for path in sorted(directory.rglob("*"))
+        if path.suffix.lower() in EXPORT_SUFFIXES
+        and path.is_file()
+        and not path.is_symlink()
+        and path.stat().st_mtime < limit
+    ]
+    return tuple(found)
+
+
+def plan_retention(
+    store: Store,
+    policy: PdpPolicy,
+    *,
+    as_of: dt.datetime | None = None,
+    exports_dir: Path | None = None,
+) -> RetentionPlan:
+    """Count, per source, the records past retention on ``as_of`` (default now) and the export
+    files in ``exports_dir`` past theirs; changes nothing."""
+    moment = _as_of(as_of)
+    sources = []
+    for rule in policy.sources.values():
+        target = _target(rule, moment)
+        counted = count_retention(store, target)
+        sources.append(
+            SourcePlan(
+                rule.name,
+                rule.label,
+                rule.action,
+                rule.applies_to,
+                rule.keep_years,
+                rule.counted_from,
+                target.cutoff,
+                counted.records,
+                counted.quarantine_rows,
+                counted.links,
+            )
+        )
+    exports_cutoff = moment - dt.timedelta(days=policy.exports_keep_days)
+    return RetentionPlan(
+        moment,
+        False,
+        tuple(sources),
+        exports_dir,
+        exports_cutoff,
+        _export_files(exports_dir, exports_cutoff),
+    )
+
+
+def apply_retention_plan(
+    store: Store,
+    policy: PdpPolicy,
+    *,
+    actor: str,
+    as_of: dt.datetime | None = None,
+    exports_dir: Path | None = None,
+) -> RetentionPlan:
+    """Pseudonymise or delete what :func:`plan_retention` finds, in one transaction for the
+    records, then delete the export files, then audit the counts (action ``retention.apply``).
+
+    ``as_of`` may not lie in the future (that would remove records still within their period).
+    Raises :class:`InputError` for a bad ``as_of`` or export directory (nothing changed), and
+    :class:`StoreError` when an export file cannot be deleted (the records are done; a re-run
+    finishes the files).
+    """
+    moment = _as_of(as_of)
+    if moment > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1):
+        raise InputError(
+            f"as-of {moment:%Y-%m-%d} is in the future: applying retention counts back from "
+            "today or an earlier day (a dry run may look ahead)"
+        )
+    if not actor.strip():
+        raise InputError("retention needs the name of who applies it (for the audit log)")
+    plan = plan_retention(store, policy, as_of=moment, exports_dir=exports_dir)
+    done = apply_retention(store, [_target(rule, moment) for rule in policy.sources.values()])
+    by_source = {d.source: d for d in done}
+    sources = tuple(
+        replace(
+            s,
+            records=by_source[s.source].records,
+            quarantine_rows=by_source[s.source].quarantine_rows,
+            unlinked_ids=by_source[s.source].links,
+        )
+        for s in plan.sources
+    )
+    for path in plan.export_files:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"export file {path.name} past retention could not be deleted ({exc.strerror}); "
+                "fix its permissions and run padan retention apply again"
+            ) from exc
+    counts = "; ".join(
+        f"{s.source}: {s.action} {s.records} records, {s.quarantine_rows} quarantined rows"
+        for s in sources
+    )
+    append_audit(
+        store,
+        username=actor[:64],
+        role=CLI_ROLE,
+        action="retention.apply",
+        target=f"as_of={moment:%Y-%m-%d} {counts}; exports: {len(plan.export_files)} files"[:500],
+        child_ids=[],
+        purpose="retensi menurut policy.toml (UU 27/2022)",
+    )
+    return replace(plan, applied=True, sources=sources)

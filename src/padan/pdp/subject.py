@@ -1,0 +1,262 @@
+"""Data-subject requests: everything Padan holds about one child, for a parent or guardian, as
+one document; and correction requests routed to the agency that owns the record.
+
+UU 27/2022 gives the data subject (for a child: the parent or guardian) access to a copy of
+their data and to its processing record, and the right to have errors corrected
+(docs/domain.md §7.1). Padan holds copies of the agencies' records, so a correction is sent to
+the owning agency, which corrects it at the source; the next extract carries it here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from padan.errors import InputError
+from padan.pdp.policy import PdpPolicy
+from padan.store import Store
+from padan.store.audit import CLI_ROLE, append_audit, audit_entries, hide_query
+from padan.store.children import child_members, latest_run_id, records_by_uid
+from padan.store.corrections import (
+    CorrectionRequest,
+    NewCorrection,
+    add_correction_request,
+    correction_requests,
+)
+from padan.store.retention import PSEUDONYMISED, record_columns
+from padan.store.subject_reads import child_id_events, link_history, review_decisions_on
+
+__all__ = ["ANSWER_WITHIN", "correction_request", "list_corrections", "subject_access"]
+
+#: UU 27/2022: a request of the data subject is answered within 3×24 hours (domain.md §7.1).
+ANSWER_WITHIN = dt.timedelta(hours=72)
+#: Store columns that are Padan's bookkeeping, not the agency's data.
+_INTERNAL = frozenset(
+    {"id", "batch_id", "row_number", "is_current", "superseded_by", "raw", "flags"}
+)
+_PROFILE = {
+    "name": ("nama_anak", "nama"),
+    "birth_date": ("tanggal_lahir",),
+    "sex": ("jenis_kelamin",),
+    "region": ("kode_wilayah",),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return moment.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _members(store: Store, child_id: str) -> tuple[int, list[tuple[str, float | None]]]:
+    run_id = latest_run_id(store)
+    if run_id is None:
+        raise InputError("no linkage run yet: there are no children to look up; run padan link")
+    members = child_members(store, run_id, [child_id]).get(child_id)
+    if not members:
+        raise InputError(
+            f"child {child_id!r} is not in the latest linkage run (run {run_id}); check the id "
+            "on the child's profile page (ids look like PDN000000123)"
+        )
+    return run_id, members
+
+
+def _record(policy: PdpPolicy, uid: str, row: dict[str, Any] | None) -> dict[str, Any]:
+    source = uid.partition(":")[0]
+    rule = policy.sources.get(source)
+    entry: dict[str, Any] = {"record": uid, "source": source, "owner": rule.owner if rule else None}
+    if row is None:
+        entry["status"] = "no current version (deleted under retention or superseded)"
+        return entry
+    pseudonymised = row.get("raw") == PSEUDONYMISED
+    entry["status"] = "pseudonymised under retention" if pseudonymised else "held"
+    entry["fields"] = {
+        k: _plain(v) for k, v in row.items() if k not in _INTERNAL and not k.endswith("_norm")
+    }
+    entry["quality_flags"] = [f for f in str(row.get("flags") or "").split(";") if f]
+    entry["as_received"] = None if pseudonymised else json.loads(row["raw"])
+    return entry
+
+
+def _profile(child_id: str, run_id: int, records: list[dict[str, Any]]) -> dict[str, Any]:
+    profile: dict[str, Any] = {"child_id": child_id, "run_id": run_id}
+    for key, columns in _PROFILE.items():
+        seen = sorted(
+            {
+                str(r["fields"][c])
+                for r in records
+                for c in columns
+                if r.get("fields", {}).get(c) not in (None, "")
+            }
+        )
+        profile[key] = seen
+    profile["sources"] = sorted({r["source"] for r in records})
+    return profile
+
+
+def subject_access(
+    store: Store, policy: PdpPolicy, child_id: str, *, actor: str, reference: str = ""
+) -> dict[str, Any]:
+    """Everything held about ``child_id``: each source record (fields, quality flags, the row as
+    received), the master profile, the record links over all runs, the child id's history, the
+    review decisions on its records, the audit of every access, and correction requests.
+
+    The access itself is audited first (action ``pdp.subject_access``). Staff account names are
+    left out of the audit and review parts (their roles are kept). Raises :class:`InputError`
+    for an unknown child.
+    """
+    run_id, members = _members(store, child_id)
+    requested = dt.datetime.now(dt.UTC)
+    append_audit(
+        store,
+        username=actor[:64],
+        role=CLI_ROLE,
+        action="pdp.subject_access",
+        target=f"child={child_id} ref={reference.strip()[:100] or '-'}",
+        child_ids=[child_id],
+        purpose="permintaan akses subjek data (orang tua/wali), UU 27/2022",
+    )
+    uids = [uid for uid, _ in members]
+    rows = records_by_uid(store, uids)
+    records = [_record(policy, uid, rows.get(uid)) for uid in uids]
+    accesses = audit_entries(store, child_id=child_id, limit=1_000_000)
+    return {
+        "document": "subject_access",
+        "child_id": child_id,
+        "requested_at": _plain(requested),
+        "reference": reference.strip(),
+        "answer_by": _plain(requested + ANSWER_WITHIN),
+        "controller": {"name": policy.controller, "contact": policy.contact},
+        "profile": _profile(child_id, run_id, records),
+        "records": records,
+        "links": [
+            {**link, "holds_now": link["until_run"] is None} for link in link_history(store, uids)
+        ],
+        "child_id_history": child_id_events(store, child_id),
+        "review_decisions": [
+            {k: _plain(v) for k, v in d.items()} for d in review_decisions_on(store, uids)
+        ],
+        "accesses": [
+            {
+                "at": _plain(e.at),
+                "role": e.role,
+                "action": e.action,
+                "target": hide_query(e.target),
+                "purpose": e.purpose,
+            }
+            for e in reversed(accesses)
+        ],
+        "correction_requests": [
+            _correction(c) for c in correction_requests(store, child_id=child_id)
+        ],
+        "purposes": [
+            {"purpose": p.label, "legal_basis": p.legal_basis}
+            for p in policy.purposes.values()
+            if p.sources
+        ],
+    }
+
+
+def _correction(c: CorrectionRequest) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "at": _plain(c.at),
+        "child_id": c.child_id,
+        "record": c.record_uid,
+        "agency": c.agency,
+        "field": c.field,
+        "requested_value": c.requested_value,
+        "reason": c.reason,
+        "reference": c.reference,
+        "status": c.status,
+    }
+
+
+def correction_request(
+    store: Store,
+    policy: PdpPolicy,
+    child_id: str,
+    *,
+    record: str,
+    field: str,
+    value: str,
+    reason: str,
+    actor: str,
+    reference: str = "",
+) -> dict[str, Any]:
+    """Record a request to correct ``field`` of ``record`` (``source:id``, one of the child's
+    records) to ``value``, addressed to the agency owning the record's source; audited as
+    ``pdp.correction`` (without the value). Returns the stored request.
+
+    Raises :class:`InputError` for an unknown child, a record that is not the child's, a source
+    without an owner in the policy, a field the record does not have, or an empty reason.
+    """
+    _run_id, members = _members(store, child_id)
+    uids = [uid for uid, _ in members]
+    if record not in uids:
+        raise InputError(
+            f"record {record!r} is not one of child {child_id}'s records "
+            f"({', '.join(uids)}); give one of them"
+        )
+    source = record.partition(":")[0]
+    rule = policy.sources.get(source)
+    if rule is None:
+        raise InputError(
+            f"{policy.path}: source {source!r} has no [sources.{source}] entry naming its owner"
+        )
+    fields = sorted(
+        c for c in record_columns(rule.extract) if c not in _INTERNAL and not c.endswith("_norm")
+    )
+    if field not in fields:
+        raise InputError(
+            f"field {field!r} is not a field of a {rule.label} record; use one of "
+            f"{', '.join(fields)}"
+        )
+    if not reason.strip():
+        raise InputError("a correction request needs a reason (what is wrong, per the requester)")
+    stored = add_correction_request(
+        store,
+        NewCorrection(
+            child_id=child_id,
+            record_uid=record,
+            agency=rule.owner,
+            field=field,
+            requested_value=value,
+            reason=reason.strip(),
+            requested_by=actor,
+            reference=reference.strip(),
+        ),
+    )
+    append_audit(
+        store,
+        username=actor[:64],
+        role=CLI_ROLE,
+        action="pdp.correction",
+        target=f"request={stored.id} record={record} field={field} agency={rule.owner}"[:500],
+        child_ids=[child_id],
+        purpose="permintaan perbaikan data oleh subjek data, UU 27/2022",
+    )
+    return _correction(stored)
+
+
+def list_corrections(
+    store: Store, *, actor: str, child_id: str | None = None, agency: str | None = None
+) -> list[dict[str, Any]]:
+    """Correction requests, oldest first; one child's or one agency's when given. The listing
+    shows what parents asked for, so it is audited (``pdp.corrections``, with the children)."""
+    found = correction_requests(store, child_id=child_id, agency=agency)
+    if found:
+        append_audit(
+            store,
+            username=actor[:64],
+            role=CLI_ROLE,
+            action="pdp.corrections",
+            target=f"agency={agency or '-'} child={child_id or '-'} requests={len(found)}",
+            child_ids=sorted({c.child_id for c in found}),
+            purpose="meneruskan permintaan perbaikan ke instansi pemilik data",
+        )
+    return [_correction(c) for c in found]

@@ -1,0 +1,151 @@
+"""Ingestion from the web: the batches a role handles, their quarantined rows, and uploads."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from padan.access.authorise import Forbidden, NotFound, audit, require
+from padan.access.policy import Principal
+from padan.api import Padan
+from padan.errors import FileLevelError, InputError, PadanError
+from padan.store import Store
+
+__all__ = [
+    "DEFAULT_UPLOAD_MAX_BYTES",
+    "UploadTooLarge",
+    "batches",
+    "quarantine_rows",
+    "too_large_message",
+    "upload",
+]
+
+
+def batches(store: Store, p: Principal) -> list[dict[str, Any]]:
+    """Ingestion history of the extracts the role handles."""
+    if not (p.can("ingest") or p.can("quarantine")):
+        raise Forbidden(f"role {p.role.name} may not see the ingestion history")
+    return [
+        {
+            "id": b.id,
+            "source": b.source,
+            "file_name": b.file_name,
+            "format": b.file_format,
+            "read": b.rows_read,
+            "accepted": b.rows_accepted,
+            "quarantined": b.rows_quarantined,
+            "superseded": b.rows_superseding,
+            "finished_at": b.finished_at.isoformat(),
+        }
+        for b in reversed(store.list_batches())
+        if b.source in p.role.ingest
+    ]
+
+
+def quarantine_rows(
+    store: Store, p: Principal, batch_id: int, *, limit: int = 500, purpose: str = ""
+) -> list[dict[str, Any]]:
+    """Quarantined rows of one batch the role handles; audited (they hold raw personal data)."""
+    require(p, "quarantine")
+    known = {b["id"] for b in batches(store, p)}
+    if batch_id not in known:
+        raise NotFound(f"no batch {batch_id} among those you handle")
+    rows = [
+        {
+            "row": e.row_number,
+            "column": e.column,
+            "value": e.value,
+            "reason": e.reason,
+            "reason_id": e.reason_id,
+            "reason_en": e.reason_en,
+            "raw": json.loads(e.raw),
+        }
+        for e in store.quarantine_entries(batch_id=batch_id, limit=limit)
+    ]
+    audit(store, p, "quarantine", f"batch {batch_id}", [], purpose)
+    return rows
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_CHUNK = 1 << 20
+#: The largest upload by default (``PADAN_UPLOAD_MAX_BYTES``): well above a provincial extract.
+DEFAULT_UPLOAD_MAX_BYTES = 512 * 2**20
+
+
+class UploadTooLarge(InputError):
+    """An upload over the configured size limit (nothing was stored)."""
+
+
+def upload(
+    store: Store,
+    p: Principal,
+    source: str,
+    file_name: str,
+    content: bytes | BinaryIO,
+    *,
+    purpose: str = "",
+    max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES,
+) -> dict[str, Any]:
+    """Ingest an uploaded file exactly as ``padan ingest`` does; returns the summary; audited.
+
+    ``content`` is the file's bytes or a binary file to stream from (copied to a private
+    temporary folder a chunk at a time, never whole in memory). Raises :class:`UploadTooLarge`
+    past ``max_bytes``, :class:`InputError` for an empty or unusable file; its message names
+    the uploaded file, never the server's temporary path.
+    """
+    require(p, "ingest")
+    if source not in p.role.ingest:
+        raise Forbidden(f"role {p.role.name} may not ingest {source} files")
+    name = _SAFE_NAME.sub("_", Path(file_name or "upload").name)[:120] or "upload"
+    with tempfile.TemporaryDirectory(prefix="padan-upload-") as folder:
+        path = Path(folder) / name
+        size = _save(content, path, name, max_bytes)
+        if size == 0:
+            raise InputError(f"{name}: the file is empty (0 bytes); choose a file with data")
+        try:
+            summary = Padan(store).ingest(source, path).to_json()
+        except PadanError as exc:
+            raise _without_paths(exc, folder, name) from None
+    summary["file"] = name  # the uploaded file's name, not the server's temporary path
+    audit(store, p, "ingest", f"{source} {name} batch {summary['batch_id']}", [], purpose)
+    return summary
+
+
+def _save(content: bytes | BinaryIO, path: Path, name: str, max_bytes: int) -> int:
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    size = 0
+    with path.open("wb") as out:
+        os.chmod(path, 0o600)  # personal data
+        while chunk := source.read(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadTooLarge(too_large_message(name, max_bytes))
+            out.write(chunk)
+    return size
+
+
+def too_large_message(name: str, max_bytes: int) -> str:
+    """What an upload over ``max_bytes`` is told (the web app and API say the same)."""
+    return (
+        f"{name}: the file is larger than the upload limit of {_size(max_bytes)} "
+        "(PADAN_UPLOAD_MAX_BYTES); split it, or ingest it on the server with padan ingest"
+    )
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}"
+    return f"{n} bytes"
+
+
+def _without_paths(exc: PadanError, folder: str, name: str) -> PadanError:
+    """The same error with the server's temporary folder taken out of its message."""
+    if isinstance(exc, FileLevelError):
+        return InputError(f"{name}: {exc.problem}. {exc.fix}".replace(folder + os.sep, ""))
+    return type(exc)(str(exc).replace(folder + os.sep, "").replace(folder, ""))

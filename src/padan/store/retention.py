@@ -1,0 +1,186 @@
+"""Retention of records past their keep period: count them (a dry run), pseudonymise or delete
+them in one transaction (:mod:`padan.pdp.retention` decides what and when).
+
+A record is past retention when its date (a date column, or its batch's ingestion when
+``counted_from`` is ``ingested`` or the date is empty) is before the cutoff. Pseudonymising
+blanks the identifying columns (and their ``_norm`` twins) and replaces the row as written
+(``raw``) by a marker, so a re-run finds nothing left to do. Deleting removes the record and the
+links and pairs of record ids no version of which is left. Either way the quarantined (refused)
+rows of the source's batches ingested before the cutoff are deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Table,
+    and_,
+    delete,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
+
+from padan.errors import InputError
+from padan.store.database import Store
+from padan.store.tables import RECORD_TABLES, batches, child_links, link_pairs, quarantine
+
+__all__ = [
+    "PSEUDONYMISED",
+    "RetentionCount",
+    "RetentionTarget",
+    "apply_retention",
+    "count_retention",
+    "record_columns",
+    "record_date_columns",
+]
+
+#: What the ``raw`` column of a pseudonymised record holds (it is NOT NULL).
+PSEUDONYMISED = '{"_pseudonymised": true}'
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionTarget:
+    """One source's rule, with its cutoff worked out."""
+
+    source: str  # linkage source name: kpai, dtsen
+    extract: str  # record table: kpai_kasus, dtsen_individu
+    cutoff: dt.datetime  # records dated before this are past retention (UTC)
+    counted_from: str  # "ingested" or a date column of the table
+    action: str  # pseudonymise | delete
+    superseded_only: bool
+    identifying: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionCount:
+    """What a rule touches (dry run) or touched (apply)."""
+
+    source: str
+    action: str
+    records: int
+    quarantine_rows: int
+    links: int  # record ids whose every version goes, with their links and pairs
+
+
+def _table(target: RetentionTarget) -> tuple[Table, str]:
+    if target.extract not in RECORD_TABLES:
+        raise InputError(f"retention: {target.extract!r} is not a record table")
+    return RECORD_TABLES[target.extract]
+
+
+def record_columns(extract: str) -> frozenset[str]:
+    """The column names of a record table (to check a policy's ``identifying`` list)."""
+    if extract not in RECORD_TABLES:
+        raise InputError(
+            f"{extract!r} is not a record table; use one of {', '.join(RECORD_TABLES)}"
+        )
+    return frozenset(c.name for c in RECORD_TABLES[extract][0].c)
+
+
+def record_date_columns(extract: str) -> frozenset[str]:
+    """The date columns of a record table (what a retention period may be counted from)."""
+    record_columns(extract)
+    table = RECORD_TABLES[extract][0]
+    return frozenset(c.name for c in table.c if isinstance(c.type, Date))
+
+
+def _old_batches(target: RetentionTarget) -> Any:
+    return select(batches.c.id).where(
+        batches.c.extract == target.extract, batches.c.finished_at < target.cutoff
+    )
+
+
+def _past(target: RetentionTarget, table: Table) -> ColumnElement[bool]:
+    in_old_batch: ColumnElement[bool] = table.c.batch_id.in_(_old_batches(target))
+    when: ColumnElement[bool]
+    if target.counted_from == "ingested":
+        when = in_old_batch
+    else:
+        column = table.c[target.counted_from]
+        when = or_(
+            and_(column.is_not(None), column < target.cutoff.date()),
+            and_(column.is_(None), in_old_batch),
+        )
+    if target.superseded_only:
+        when = and_(when, not_(table.c.is_current))
+    if target.action == "pseudonymise":
+        when = and_(when, table.c.raw != PSEUDONYMISED)
+    return when
+
+
+def _blanked(table: Table, identifying: tuple[str, ...]) -> dict[str, None]:
+    names = [*identifying, *(f"{c}_norm" for c in identifying)]
+    return {name: None for name in names if name in table.c}
+
+
+def count_retention(store: Store, target: RetentionTarget) -> RetentionCount:
+    """What :func:`apply_retention` would do for ``target``, changing nothing."""
+    table, id_col = _table(target)
+    with store._connect() as conn:
+        return _count(conn, target, table, id_col)
+
+
+def _count(conn: Connection, target: RetentionTarget, table: Table, id_col: str) -> RetentionCount:
+    records = conn.execute(select(func.count()).where(_past(target, table))).scalar_one()
+    quarantined = conn.execute(
+        select(func.count()).where(quarantine.c.batch_id.in_(_old_batches(target)))
+    ).scalar_one()
+    links = len(_orphaned_ids(conn, target, table, id_col)) if target.action == "delete" else 0
+    return RetentionCount(target.source, target.action, records, quarantined, links)
+
+
+def _orphaned_ids(
+    conn: Connection, target: RetentionTarget, table: Table, id_col: str
+) -> list[str]:
+    """Ids whose every version is past retention: deleting them leaves their links dangling."""
+    doomed = select(table.c[id_col]).where(_past(target, table)).distinct()
+    kept = select(table.c[id_col]).where(not_(_past(target, table)))
+    ids = set(conn.execute(doomed).scalars()) - set(conn.execute(kept).scalars())
+    return sorted(ids)
+
+
+def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[RetentionCount]:
+    """Pseudonymise or delete every target's records past retention, all in one transaction
+    (nothing changes when any of it fails); returns what was done per target."""
+    done: list[RetentionCount] = []
+    with store._begin() as conn:
+        for target in targets:
+            table, id_col = _table(target)
+            # Refused rows of old batches are kept for no purpose once their batch is past.
+            quarantined = conn.execute(
+                delete(quarantine).where(quarantine.c.batch_id.in_(_old_batches(target)))
+            ).rowcount
+            if target.action == "pseudonymise":
+                changed = conn.execute(
+                    update(table)
+                    .where(_past(target, table))
+                    .values(raw=PSEUDONYMISED, **_blanked(table, target.identifying))
+                ).rowcount
+                done.append(RetentionCount(target.source, "pseudonymise", changed, quarantined, 0))
+                continue
+            orphans = _orphaned_ids(conn, target, table, id_col)
+            removed = conn.execute(delete(table).where(_past(target, table))).rowcount
+            for start in range(0, len(orphans), 2000):
+                chunk = orphans[start : start + 2000]
+                uids = [f"{target.source}:{i}" for i in chunk]
+                conn.execute(
+                    delete(child_links).where(
+                        child_links.c.source == target.source, child_links.c.source_id.in_(chunk)
+                    )
+                )
+                conn.execute(
+                    delete(link_pairs).where(
+                        or_(link_pairs.c.uid_l.in_(uids), link_pairs.c.uid_r.in_(uids))
+                    )
+                )
+            done.append(RetentionCount(target.source, "delete", removed, quarantined, len(orphans)))
+    return done
