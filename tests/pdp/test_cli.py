@@ -176,3 +176,23 @@ def test_cli_pdp_refuses_an_unknown_acting_user(world: PdpWorld, tmp_path: Path)
     args = ["--as", "siapa", "pdp", "subject-access", DEWI, "--out", str(target)]
     result = runner.invoke(app, [*args, "--db", world.store.url])
     assert result.exit_code == 2 and not target.exists()
+
+
+def test_cli_pdp_refuses_a_regional_role_and_an_unnamed_caller_once_an_admin_exists(
+    world: PdpWorld, tmp_path: Path
+) -> None:
+    from padan.access.auth import create_user
+
+    target = tmp_path / "s.json"
+    create_user(
+        world.store, "daerah", role="petugas_daerah", password="rahasia-sekali-123", region="32"
+    )
+    args = ["pdp", "subject-access", DEWI, "--out", str(target), "--db", world.store.url]
+    regional = runner.invoke(app, ["--as", "daerah", *args])
+    assert regional.exit_code == 1 and "sees one region" in " ".join(regional.stderr.split())
+    create_user(world.store, "admin1", role="admin", password="rahasia-sekali-123")
+    unnamed = runner.invoke(app, args)
+    assert unnamed.exit_code == 2 and "--as" in unnamed.stderr
+    assert not target.exists()
+    named = runner.invoke(app, ["--as", "admin1", *args])
+    assert named.exit_code == 0, named.stderr

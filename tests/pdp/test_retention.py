@@ -103,7 +103,13 @@ def test_retention_deletes_export_files_past_their_days_only(
     exports = tmp_path / "exports"
     exports.mkdir()
     old = dt.datetime.now(dt.UTC).timestamp() - 40 * 86400
-    for name, stamp in (("old.csv", old), ("new.xlsx", None), ("notes.txt", old)):
+    (exports / "kept").mkdir()
+    for name, stamp in (
+        ("old.csv", old),
+        ("new.xlsx", None),
+        ("notes.txt", old),
+        ("kept/old.json", old),  # a folder below is not Padan's to clean
+    ):
         path = exports / name
         path.write_text("x", encoding="utf-8")
         if stamp is not None:
@@ -112,7 +118,8 @@ def test_retention_deletes_export_files_past_their_days_only(
     plan = plan_retention(world.store, policy, exports_dir=exports)
     assert [p.name for p in plan.export_files] == ["old.csv"]
     apply_retention_plan(world.store, policy, actor="ops", exports_dir=exports)
-    assert sorted(p.name for p in exports.iterdir()) == ["new.xlsx", "notes.txt"]
+    assert sorted(p.name for p in exports.iterdir()) == ["kept", "new.xlsx", "notes.txt"]
+    assert (exports / "kept" / "old.json").exists()
     with pytest.raises(InputError, match="does not exist"):
         plan_retention(world.store, policy, exports_dir=tmp_path / "missing")
 

@@ -373,7 +373,16 @@ def test_a_body_without_a_length_and_an_unexpected_error_say_so_without_a_traceb
             content=chunks(),
         )
         failed = client.get("/api/v1/_boom")
-    assert chunked.status_code == 411
+        # The header's value in another spelling, with no length: refused all the same.
+        spelled = client.post(
+            "/api/v1/ingest/kpai",
+            headers={
+                "Authorization": f"Bearer {world.tokens['kpai1']}",
+                "Transfer-Encoding": "Chunked",
+            },
+            content=chunks(),
+        )
+    assert chunked.status_code == 411 and spelled.status_code == 411
     assert chunked.json()["error"]["code"] == "length_required"
     assert failed.status_code == 500
     assert failed.json()["error"]["message"] == (

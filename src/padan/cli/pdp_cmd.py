@@ -14,8 +14,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from padan.access.authorise import require
-from padan.cli.actor import reader
+from padan.access.authorise import Forbidden, require
+from padan.cli.actor import operator
 from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
 from padan.errors import InputError
 
@@ -41,10 +41,17 @@ FormatOption = Annotated[
 
 def _actor(db: str | None, command: str, permission: str) -> str:
     """Who does this, for the audit log: the named local user (``padan --as NAME`` or
-    ``PADAN_CLI_USER``), whose role needs ``permission``; without one, the local operator
-    ``cli:<login name>`` (as for ``padan explain``). Never a free-text name."""
-    who = reader(store_from(db), command=command)
+    ``PADAN_CLI_USER``), whose role needs ``permission`` and a national scope (these commands
+    read or change every region's records, whole); without a name, the local operator
+    ``cli:<login name>``, but only while the store has no active admin. Never a free-text name.
+    """
+    who = operator(store_from(db), command=command)
     require(who, permission)
+    if who.role.scope != "national":
+        raise Forbidden(
+            f"role {who.role.name} sees one region; {command} reads every region's records "
+            "whole: ask a user with a national role"
+        )
     return who.username
 
 

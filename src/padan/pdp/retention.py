@@ -94,7 +94,9 @@ def _export_files(directory: Path | None, cutoff: dt.datetime) -> tuple[Path, ..
     limit = cutoff.timestamp()
     found = [
         path
-        for path in sorted(directory.rglob("*"))
+        # The directory's own files only: a folder below it (or a directory given by mistake,
+        # such as a checkout) is not Padan's to clean.
+        for path in sorted(directory.iterdir())
         if path.suffix.lower() in EXPORT_SUFFIXES
         and path.is_file()
         and not path.is_symlink()

@@ -42,10 +42,16 @@ def backup_sqlite(store: Store, target: Path) -> Path:
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         finally:
             copy.close()
+        if ok != "ok":  # pragma: no cover - a disk fault during the copy
+            raise InputError(f"the copy failed SQLite's integrity check ({ok}); try again")
+        # A hard link, not a rename: a file another run made at target meanwhile stays.
+        try:
+            os.link(partial, target)
+        except FileExistsError:
+            raise InputError(f"{target} exists already; a backup never overwrites a file") from None
     finally:
         raw.close()
-    if ok != "ok":  # pragma: no cover - a disk fault during the copy
+        # The partial name goes either way: a failed copy (disk full, an I/O error) is part of
+        # the children's data and is never left behind.
         partial.unlink(missing_ok=True)
-        raise InputError(f"the copy failed SQLite's integrity check ({ok}); try again")
-    os.replace(partial, target)
     return target

@@ -151,10 +151,11 @@ def create_app(
     @app.middleware("http")
     async def body_limit(request: Request, call_next: Any) -> Response:
         # Refused before the body is read: the upload's stated length is over the limit, or a
-        # body comes without a length (chunked), which could only be measured by reading it.
+        # body comes without a length (chunked, in any spelling), which could only be measured by
+        # reading it.
         length = request.headers.get("content-length")
         status, message = 0, ""
-        if length is None and "chunked" in request.headers.get("transfer-encoding", ""):
+        if length is None and request.headers.get("transfer-encoding"):
             status, message = 411, "send the request with a Content-Length header"
         elif length is not None and (not length.isdigit() or int(length) > _body_cap(app)):
             status, message = 413, too_large_message("the upload", app.state.upload_max_bytes)
