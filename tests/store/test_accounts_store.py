@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text, update
 
 from padan.access.auth import (
+    LoginThrottled,
     TokenRejected,
     create_user,
     login,
@@ -247,3 +248,16 @@ def test_a_password_change_ends_the_users_other_sessions(store: Store, people: P
     # Without a session (the API, a script), every session ends.
     accounts.change_own_password(store, kpai, "lagi-baru-789", "sekali-lagi-012")
     assert principal_for_session(store, here) is None
+
+
+def test_password_change_guesses_are_throttled_like_logins(store: Store, people: Principal) -> None:
+    kpai = Principal("analis2", get_role("analis_kpai"), None)
+    create_user(store, "analis2", role="analis_kpai", password=PASSWORD)
+    for _ in range(5):
+        with pytest.raises(InputError, match="current password is wrong"):
+            accounts.change_own_password(store, kpai, "salah-sekali-123", "baru-sekali-456")
+    # The right password no longer helps within the window: a stolen session cannot guess on.
+    with pytest.raises(LoginThrottled):
+        accounts.change_own_password(store, kpai, PASSWORD, "baru-sekali-456")
+    with pytest.raises(LoginThrottled):
+        login(store, "analis2", PASSWORD, client="t")

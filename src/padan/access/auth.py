@@ -131,7 +131,19 @@ def change_password(
 ) -> None:
     """Change a user's own password (which clears a forced change) and end the user's other
     web sessions (all but ``session_id``, the one that changed it); raises
-    :class:`InputError` for a wrong current password, a short new one or the same one again."""
+    :class:`InputError` for a wrong current password, a short new one or the same one again,
+    :class:`LoginThrottled` after too many wrong ones: a stolen session must not become a way
+    to guess the password (the guesses count with the user's failed logins)."""
+    attempt = reserve_login(
+        store,
+        username=username,
+        client=f"password-change:{username}",
+        since=dt.datetime.now(dt.UTC) - THROTTLE_WINDOW,
+        max_per_user=MAX_FAILURES_PER_USER,
+        max_per_client=MAX_FAILURES_PER_CLIENT,
+    )
+    if attempt is None:
+        raise LoginThrottled("too many wrong passwords; try again in 15 minutes")
     user = find_user(store, username)
     try:
         ok = user is not None and _hasher.verify(user.password_hash, current)
@@ -139,6 +151,7 @@ def change_password(
         ok = False
     if not ok:
         raise InputError("the current password is wrong")
+    login_succeeded(store, attempt)
     _check_password(new)
     if new == current:
         raise InputError("the new password must differ from the current one")

@@ -42,6 +42,26 @@ __all__ = ["app_from_environment", "create_app", "error_body"]
 _log = logging.getLogger("padan.web")
 
 
+class _TypeOnly(logging.Filter):
+    """Keeps an error's type in the server log, never its text or traceback: both may hold a
+    value from a child's record or a server path. Starlette re-raises what the 500 handler
+    answered, and uvicorn then logs it with ``exc_info``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.getMessage().strip()} ({record.exc_info[0].__name__})"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+def _quiet_tracebacks() -> None:
+    """Install :class:`_TypeOnly` on the loggers uvicorn and Starlette report errors on."""
+    for name in ("uvicorn.error", "uvicorn", "padan.web"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _TypeOnly) for f in logger.filters):
+            logger.addFilter(_TypeOnly())
+
+
 _STATUS = {
     Unauthenticated: (401, "unauthenticated"),
     CsrfError: (403, "csrf"),
@@ -78,6 +98,7 @@ def create_app(
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only;
     ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (addresses or networks);
     uploads (and any request body) over ``upload_max_bytes`` are refused with 413."""
+    _quiet_tracebacks()
     app = FastAPI(
         title="Padan API",
         version="1",
