@@ -308,6 +308,9 @@ def test_padan_explain_is_audited_and_follows_the_acting_users_role(matrix: Matr
     explain = ["explain", a, b, "--json", "--model", str(matrix.model), "--db", matrix.url]
     refused = runner.invoke(app, ["--as", "audit1", *explain])
     assert refused.exit_code == 1 and "role auditor may not use profile" in refused.output
+    # A role that sees masked NIKs, or one region only, does not get the values unshaped.
+    masked = runner.invoke(app, ["--as", "kpai1", *explain])
+    assert masked.exit_code == 1 and "does not see full NIKs" in masked.output
     shown = runner.invoke(app, ["--as", "tinjau1", *explain])
     assert shown.exit_code == 0, shown.output
     local = runner.invoke(app, explain)  # no user named: the local operator, audited as such

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 
 from padan.access.auth import principal_for_user
+from padan.access.authorise import Forbidden, require
 from padan.access.policy import Principal, get_role
 from padan.errors import InputError
 from padan.settings import get_settings
@@ -87,6 +88,23 @@ def reader(store: Store, *, command: str) -> Principal:
     if acting_name() is not None:
         return acting_user(store, command=command)
     return _local_operator()
+
+
+def raw_reader(store: Store, *, command: str) -> Principal:
+    """:func:`reader` for a command that shows records' values unshaped, as the model saw them
+    (full NIKs, every region): a named user's role needs a national scope and full NIKs (the
+    policy's ``nik = "full"``), as only such a role sees those values on the web.
+    Raises :class:`~padan.access.authorise.Forbidden` otherwise."""
+    who = reader(store, command=command)
+    if acting_name() is None:
+        return who
+    require(who, "profile")
+    if who.role.scope != "national" or not who.role.nik_full:
+        raise Forbidden(
+            f"role {who.role.name} does not see full NIKs in every region, which {command} "
+            "shows; ask a user with such a role (peninjau)"
+        )
+    return who
 
 
 def _local_operator() -> Principal:

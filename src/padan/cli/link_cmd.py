@@ -277,12 +277,12 @@ def explain(
     if record_b is None:
         _explain_child(record_a, as_json, db)
         return
-    from padan.cli.actor import reader
+    from padan.cli.actor import raw_reader
     from padan.services.explanations import explain_records
 
     with translate_errors():
         store = store_from(db)
-        actor = reader(store, command="padan explain")
+        actor = raw_reader(store, command="padan explain")
         explanation = explain_records(
             store, actor, record_a, record_b, model_path=settings.model_path
         )
@@ -310,12 +310,12 @@ def explain(
 
 
 def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
-    from padan.cli.actor import reader
+    from padan.cli.actor import raw_reader
     from padan.services.explanations import explain_child
 
     with translate_errors():
         store = store_from(db)
-        evidence = explain_child(store, reader(store, command="padan explain"), child_id)
+        evidence = explain_child(store, raw_reader(store, command="padan explain"), child_id)
     if as_json:
         out.print_json(json.dumps(asdict(evidence)))
         return
