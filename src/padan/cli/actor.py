@@ -25,6 +25,7 @@ __all__ = [
     "acting_user",
     "check_reviewer",
     "operator",
+    "raw_reader",
     "reader",
     "set_acting_name",
 ]
