@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkEngine", "spark_session"]
 
+#: The driver's heap for a session Padan starts (Spark's default is 1g; see spark_session).
+_DRIVER_MEMORY = "2g"
+
 
 def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSession:
     """The active Spark session, or a new one on ``master`` with Splink's similarity jar.
@@ -55,6 +58,10 @@ def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSessio
         .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        # Splink's prediction query carries every blocking rule, and its task plans grow with
+        # them: with Spark's default driver heap (1 GiB) serialising one ran out of memory
+        # (seen in a CI run, Java heap space). A local session is the driver.
+        .config("spark.driver.memory", _DRIVER_MEMORY)
     )
     try:
         session = builder.getOrCreate()
