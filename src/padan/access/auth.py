@@ -126,6 +126,23 @@ def create_token(store: Store, username: str, *, days: int | None = None) -> str
     return issue_token(store, username, days=days)[0]
 
 
+def _reserve(store: Store, username: str, client: str) -> int:
+    """Count a password check as a failed attempt before it is made (see
+    :func:`padan.store.sessions.reserve_login`); raises :class:`LoginThrottled` when the
+    user or the client has had too many failures in :data:`THROTTLE_WINDOW`."""
+    attempt = reserve_login(
+        store,
+        username=username,
+        client=client,
+        since=dt.datetime.now(dt.UTC) - THROTTLE_WINDOW,
+        max_per_user=MAX_FAILURES_PER_USER,
+        max_per_client=MAX_FAILURES_PER_CLIENT,
+    )
+    if attempt is None:
+        raise LoginThrottled("too many failed logins; try again in 15 minutes")
+    return attempt
+
+
 def change_password(
     store: Store, username: str, current: str, new: str, *, session_id: str | None = None
 ) -> None:
@@ -134,16 +151,7 @@ def change_password(
     :class:`InputError` for a wrong current password, a short new one or the same one again,
     :class:`LoginThrottled` after too many wrong ones: a stolen session must not become a way
     to guess the password (the guesses count with the user's failed logins)."""
-    attempt = reserve_login(
-        store,
-        username=username,
-        client=f"password-change:{username}",
-        since=dt.datetime.now(dt.UTC) - THROTTLE_WINDOW,
-        max_per_user=MAX_FAILURES_PER_USER,
-        max_per_client=MAX_FAILURES_PER_CLIENT,
-    )
-    if attempt is None:
-        raise LoginThrottled("too many wrong passwords; try again in 15 minutes")
+    attempt = _reserve(store, username, f"password-change:{username}")
     user = find_user(store, username)
     try:
         ok = user is not None and _hasher.verify(user.password_hash, current)
@@ -169,16 +177,7 @@ def login(store: Store, username: str, password: str, *, client: str) -> tuple[s
     Raises :class:`LoginThrottled` after too many failures, :class:`InputError` for a wrong
     username or password (one message for both).
     """
-    attempt = reserve_login(
-        store,
-        username=username,
-        client=client,
-        since=dt.datetime.now(dt.UTC) - THROTTLE_WINDOW,
-        max_per_user=MAX_FAILURES_PER_USER,
-        max_per_client=MAX_FAILURES_PER_CLIENT,
-    )
-    if attempt is None:
-        raise LoginThrottled("too many failed logins; try again in 15 minutes")
+    attempt = _reserve(store, username, client)
     user = find_user(store, username)
     ok = False
     try:
