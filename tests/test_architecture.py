@@ -21,7 +21,7 @@ PACKAGE = SRC / "padan"
 #: import its own package and the packages of lower layers, never one of its own layer or above.
 #: ``store`` sits at the side: everything may use it, it uses only the foundation.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "settings", "version"}),  # foundation
+    frozenset({"errors", "settings", "version", "i18n"}),  # foundation
     frozenset({"domain", "store"}),
     # Who asks and what they may do: the policy, principals, permission and audit checks.
     frozenset({"access"}),
@@ -52,6 +52,7 @@ OWNERS = {
     "fastapi": "web",
     "starlette": "web",
     "typer": "cli",
+    "babel": "i18n",
 }
 
 MAX_LINES = 400

@@ -35,6 +35,7 @@ from padan.web.deps import (
     WebContext,
     render,
 )
+from padan.web.i18n import template_environment
 from padan.web.routes import accounts, api, institutions, pages, worklists
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
@@ -112,7 +113,7 @@ def create_app(
     region_table()
     get_role("admin")
     base = resources.files("padan.web")
-    templates = Jinja2Templates(directory=str(base / "templates"))
+    templates = Jinja2Templates(env=template_environment(Path(str(base / "templates"))))
     app.state.padan = WebContext(store, model_path, templates, secure_cookies)
     app.state.trusted_proxies = trusted_networks(trusted_proxies)
     app.state.upload_max_bytes = upload_max_bytes
