@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from padan.access.policy import Principal
+from padan.cli.actor import check_actor_name, data_user
 from padan.cli.common import (
     DbOption,
     JsonOption,
@@ -28,20 +30,17 @@ from padan.errors import InputError
 from padan.institutions import (
     DEFAULT_DEDUP_LINK,
     DEFAULT_DEDUP_REVIEW,
+    InstitutionReviewItem,
     accreditation_expiry,
     checklists,
-    create_institution,
     dedup_institutions,
     evaluate_dedup,
     get_institution,
     institution_history,
-    institution_review_queue,
-    link_complaint,
     list_institutions,
     read_lembaga_truth,
     region_indicators,
     sync_from_extract,
-    update_institution,
     worklist,
 )
 from padan.store import Store
@@ -65,6 +64,25 @@ SetOption = Annotated[
         "--set", help="FIELD=VALUE, repeatable (e.g. --set kapasitas=40).", show_default=False
     ),
 ]
+
+
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Kept for old scripts: must name the acting user (padan --as NAME or "
+        "PADAN_CLI_USER), who is recorded; before the store has an admin, the local operator "
+        "cli:<login> is recorded.",
+    ),
+]
+
+
+def manager(store: Store, by: str | None, *, command: str) -> Principal:
+    """Who changes institutions: the acting user, whose role needs ``institutions_manage``
+    (before the store has an admin, the local operator); an old ``--by`` must name them."""
+    who = data_user(store, command=command, needs=("institutions_manage",))
+    check_actor_name(who, by, flag="--by", role="actor", command=command)
+    return who
 
 
 def _synced(db: str | None) -> Store:
@@ -163,42 +181,58 @@ def show(id_lembaga: str, as_json: JsonOption = False, db: DbOption = None) -> N
 
 @institutions_app.command("add")
 def add(
-    by: Annotated[str, typer.Option(help="Who registers it.")],
+    by: ByOption = None,
     fields: SetOption = None,
     id_lembaga: Annotated[str | None, typer.Option("--id", help="Id (default PDN-L…).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Register an institution (needs nama_lembaga, jenis, kode_wilayah)."""
+    """Register an institution (needs nama_lembaga, jenis, kode_wilayah), as the acting user
+    (padan --as NAME or PADAN_CLI_USER; role with institutions_manage, in its region); audited."""
+    from padan.services.institutions import create
+
     with translate_errors():
-        record = create_institution(store_from(db), _pairs(fields), by=by, id_lembaga=id_lembaga)
-    out.print(f"Registered [bold]{record.id_lembaga}[/] ({record.nama_lembaga}).")
+        store = store_from(db)
+        who = manager(store, by, command="padan institutions add")
+        record = create(store, who, _pairs(fields), id_lembaga=id_lembaga)
+    out.print(f"Registered [bold]{record['id_lembaga']}[/] ({record['nama_lembaga']}).")
 
 
 @institutions_app.command("edit")
 def edit(
     id_lembaga: str,
-    by: Annotated[str, typer.Option(help="Who changes it.")],
+    by: ByOption = None,
     fields: SetOption = None,
     reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Change fields of an institution; the history keeps old and new values."""
+    """Change fields of an institution as the acting user (padan --as NAME or PADAN_CLI_USER;
+    role with institutions_manage, in its region); the history keeps old and new values."""
+    from padan.services.institutions import edit as change
+
     with translate_errors():
-        record = update_institution(_synced(db), id_lembaga, _pairs(fields), by=by, reason=reason)
-    out.print(f"{record.id_lembaga} is now at version {record.version}.")
+        store = _synced(db)
+        who = manager(store, by, command="padan institutions edit")
+        record = change(store, who, id_lembaga, _pairs(fields), reason=reason or "")
+    out.print(f"{record['id_lembaga']} is now at version {record['version']}.")
 
 
 @institutions_app.command("link-complaint")
 def link_complaint_cmd(
     id_lembaga: str,
     no_pengaduan: str,
-    by: Annotated[str, typer.Option(help="Who links them.")],
+    by: ByOption = None,
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Record that a KPAI complaint concerns an institution (counts in its risk score)."""
+    """Record, as the acting user (padan --as NAME or PADAN_CLI_USER; role with
+    institutions_manage), that a KPAI complaint concerns an institution (counts in its risk
+    score); audited."""
+    from padan.services.institutions import link_kpai_complaint
+
     with translate_errors():
-        created = link_complaint(_synced(db), id_lembaga, no_pengaduan, by=by, note=note)
+        store = _synced(db)
+        who = manager(store, by, command="padan institutions link-complaint")
+        created = link_kpai_complaint(store, who, id_lembaga, no_pengaduan, note=note or "")
     out.print("Linked." if created else "Already linked; nothing changed.")
 
 
@@ -342,10 +376,28 @@ def dedup(
 
 
 @review_app.command("list")
-def review_list(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Doubtful duplicate pairs of the latest dedup run, most likely first."""
+def review_list(
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why you read the queue (kept in the audit log).")
+    ] = "",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Doubtful duplicate pairs of the latest dedup run, most likely first (both in the acting
+    user's region). Once the store has an admin, runs as a named user (padan --as NAME or
+    PADAN_CLI_USER) whose role has institutions_review; audited."""
+    from padan.services.institution_duplicates import duplicate_queue
+
     with translate_errors():
-        items = institution_review_queue(store_from(db))
+        store = store_from(db)
+        command = "padan institutions review list"
+        who = data_user(store, command=command, needs=("institutions_review",))
+        items = [
+            InstitutionReviewItem(
+                i["id_a"], i["id_b"], i["match_probability"], i["reason"], i["unsure_before"]
+            )
+            for i in duplicate_queue(store, who, purpose=purpose)
+        ]
     if as_json:
         _json([asdict(i) for i in items])
         return
