@@ -57,7 +57,7 @@ def quarantine_entries(
     purpose: str = "",
 ) -> list[QuarantineEntry]:
     """Quarantined rows of one batch the role handles (``None``: of each, oldest batch first),
-    at most ``limit``; each batch shown is audited (the rows hold raw personal data).
+    at most ``limit``; each batch read is audited (the rows hold raw personal data).
 
     Raises :class:`NotFound` for a batch the role does not handle (or that does not exist)."""
     require(p, "quarantine")
@@ -69,10 +69,8 @@ def quarantine_entries(
         left = None if limit is None else limit - len(entries)
         if left is not None and left <= 0:
             break
-        found = store.quarantine_entries(batch_id=batch, limit=left)
-        if found or batch_id is not None:
-            audit(store, p, "quarantine", f"batch {batch}", [], purpose)
-        entries += found
+        entries += store.quarantine_entries(batch_id=batch, limit=left)
+        audit(store, p, "quarantine", f"batch {batch}", [], purpose)
     return entries
 
 
