@@ -180,7 +180,8 @@ def _child_regions(c: Copy) -> dict[str, set[str]]:
             ("kpai_kasus", "no_pengaduan", "kpai"),
         ):
             data = store.records_arrow(table, [key, "kode_wilayah"])
-            for rid, code in zip(*(data.column(n).to_pylist() for n in data.column_names)):
+            ids, codes = (data.column(n).to_pylist() for n in (key, "kode_wilayah"))
+            for rid, code in zip(ids, codes, strict=True):
                 child = child_of.get(f"{source}:{rid}")
                 if child:
                     regions.setdefault(child, set()).add(code or "")
