@@ -69,7 +69,10 @@ def report(
     ] = False,
     purpose: Annotated[
         str,
-        typer.Option("--purpose", help="Why the worklists are exported (kept in the audit log)."),
+        typer.Option(
+            "--purpose",
+            help="Why the worklists are exported (kept in the audit log; needed as a named user).",
+        ),
     ] = "",
     no_suppress: Annotated[
         bool,
