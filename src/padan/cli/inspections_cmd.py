@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from padan.access.policy import Principal
+from padan.cli.actor import check_actor_name, data_user
 from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
 from padan.errors import InputError
 from padan.institutions import (
@@ -20,9 +22,27 @@ from padan.institutions import (
 )
 from padan.store import Store
 
-__all__ = ["inspections_app"]
+__all__ = ["ByOption", "inspections_app", "manager"]
 
 inspections_app = typer.Typer(help="Supervision visits and their findings.", no_args_is_help=True)
+
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Kept for old scripts: must name the acting user (padan --as NAME or "
+        "PADAN_CLI_USER), who is recorded; before the store has an admin, the local operator "
+        "cli:<login> is recorded.",
+    ),
+]
+
+
+def manager(store: Store, by: str | None, *, command: str) -> Principal:
+    """Who changes institutions: the acting user, whose role needs ``institutions_manage``
+    (before the store has an admin, the local operator); an old ``--by`` must name them."""
+    who = data_user(store, command=command, needs=("institutions_manage",))
+    check_actor_name(who, by, flag="--by", role="actor", command=command)
+    return who
 
 
 def _synced(db: str | None) -> Store:
@@ -59,7 +79,6 @@ def inspection_add(
     """Record a supervision visit and its findings (all checked first; nothing stored on error),
     as the acting user (padan --as NAME or PADAN_CLI_USER; role with institutions_manage, in its
     region); audited."""
-    from padan.cli.institutions_cmd import manager
     from padan.services.inspections import record
 
     flags = {
@@ -129,22 +148,13 @@ def inspection_list(
 def inspection_follow_up(
     finding_id: int,
     status: Annotated[str, typer.Argument(help="terbuka, proses or selesai")],
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Kept for old scripts: must name the acting user (padan --as NAME or "
-            "PADAN_CLI_USER), who is recorded; before the store has an admin, the local "
-            "operator cli:<login> is recorded.",
-        ),
-    ] = None,
+    by: ByOption = None,
     on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default today).")] = None,
     note: Annotated[str | None, typer.Option(help="What was seen or done.")] = None,
     db: DbOption = None,
 ) -> None:
     """Record the follow-up of a finding's corrective action, as the acting user (padan --as
     NAME or PADAN_CLI_USER; role with institutions_manage, in its region); audited."""
-    from padan.cli.institutions_cmd import manager
     from padan.services.inspections import follow_up_finding
 
     with translate_errors():

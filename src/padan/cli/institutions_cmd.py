@@ -14,8 +14,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from padan.access.policy import Principal
-from padan.cli.actor import check_actor_name, data_user
 from padan.cli.common import (
     DbOption,
     JsonOption,
@@ -25,12 +23,12 @@ from padan.cli.common import (
     store_from,
     translate_errors,
 )
-from padan.cli.inspections_cmd import inspections_app
+from padan.cli.inspections_cmd import ByOption, inspections_app, manager
+from padan.cli.institution_review_cmd import review_app
 from padan.errors import InputError
 from padan.institutions import (
     DEFAULT_DEDUP_LINK,
     DEFAULT_DEDUP_REVIEW,
-    InstitutionReviewItem,
     accreditation_expiry,
     checklists,
     dedup_institutions,
@@ -51,7 +49,6 @@ institutions_app = typer.Typer(
     help="Lembaga: LKSA, daycares, safe houses — registry, inspections, risk, indicators.",
     no_args_is_help=True,
 )
-review_app = typer.Typer(help="Doubtful duplicate pairs and decisions.", no_args_is_help=True)
 institutions_app.add_typer(inspections_app, name="inspections")
 institutions_app.add_typer(review_app, name="review")
 
@@ -64,25 +61,6 @@ SetOption = Annotated[
         "--set", help="FIELD=VALUE, repeatable (e.g. --set kapasitas=40).", show_default=False
     ),
 ]
-
-
-ByOption = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        help="Kept for old scripts: must name the acting user (padan --as NAME or "
-        "PADAN_CLI_USER), who is recorded; before the store has an admin, the local operator "
-        "cli:<login> is recorded.",
-    ),
-]
-
-
-def manager(store: Store, by: str | None, *, command: str) -> Principal:
-    """Who changes institutions: the acting user, whose role needs ``institutions_manage``
-    (before the store has an admin, the local operator); an old ``--by`` must name them."""
-    who = data_user(store, command=command, needs=("institutions_manage",))
-    check_actor_name(who, by, flag="--by", role="actor", command=command)
-    return who
 
 
 def _synced(db: str | None) -> Store:
@@ -373,75 +351,6 @@ def dedup(
             f"({counts.correct_pairs} of {counts.true_pairs} true pairs merged, "
             f"{counts.review_true_pairs} more in the review queue)."
         )
-
-
-@review_app.command("list")
-def review_list(
-    purpose: Annotated[
-        str, typer.Option("--purpose", help="Why you read the queue (kept in the audit log).")
-    ] = "",
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Doubtful duplicate pairs of the latest dedup run, most likely first (both in the acting
-    user's region). Once the store has an admin, runs as a named user (padan --as NAME or
-    PADAN_CLI_USER) whose role has institutions_review; audited."""
-    from padan.services.institution_duplicates import duplicate_queue
-
-    with translate_errors():
-        store = store_from(db)
-        command = "padan institutions review list"
-        who = data_user(store, command=command, needs=("institutions_review",))
-        items = [
-            InstitutionReviewItem(
-                i["id_a"], i["id_b"], i["match_probability"], i["reason"], i["unsure_before"]
-            )
-            for i in duplicate_queue(store, who, purpose=purpose)
-        ]
-    if as_json:
-        _json([asdict(i) for i in items])
-        return
-    table = Table(title="Antrian tinjauan lembaga / Institution review queue")
-    for name in ("A", "B", "probability", "why"):
-        table.add_column(name)
-    for i in items:
-        table.add_row(
-            i.id_a,
-            i.id_b,
-            f"{i.match_probability:.3f}",
-            i.reason + (" (unsure before)" if i.unsure_before else ""),
-        )
-    out.print(table)
-
-
-@review_app.command("decide")
-def review_decide(
-    id_a: str,
-    id_b: str,
-    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
-    reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
-    reviewer: Annotated[
-        str | None,
-        typer.Option(
-            help="Kept for old scripts: must name the acting user (padan --as NAME or "
-            "PADAN_CLI_USER), who is the reviewer."
-        ),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """Record, as the acting user (padan --as NAME or PADAN_CLI_USER), whether two records are
-    one institution; the next dedup respects it. Audited."""
-    from padan.cli.actor import acting_user, check_reviewer
-    from padan.services.institution_duplicates import decide_duplicates
-
-    with translate_errors():
-        store = store_from(db)
-        command = "padan institutions review decide"
-        actor = acting_user(store, command=command)
-        check_reviewer(actor, reviewer, command=command)
-        made = decide_duplicates(store, actor, id_a, id_b, decision, reason=reason)
-    a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
-    out.print(f"Decided [bold]{made['decision']}[/] for {a} / {b}.")
 
 
 def _n(value: int | None) -> str:
