@@ -237,6 +237,9 @@ def test_report_worklists_are_shaped_by_the_role(copy: Copy) -> None:
     assert code == 2 and "purpose" in said
     code, said = _run(copy, "tinjau1", "report", "--json", "--no-suppress")
     assert code == 1 and "--no-suppress is for roles with exact small cells" in said
+    for flags, suppressed in (((), True), (("--no-suppress",), False)):
+        code, said = _run(copy, "kpai1", "report", "--json", *flags)
+        assert code == 0 and json.loads(said)["suppressed"] is suppressed, said
 
 
 def test_without_an_admin_the_local_operator_reads_unshaped_and_is_audited(fresh: Copy) -> None:

@@ -87,8 +87,8 @@ def report(
 
     Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
     whose role has dashboard (and worklists and export for --worklists), shaped as the web
-    shows that role: its region, small counts suppressed for roles meant for aggregates, only
-    its worklists with their columns and NIKs shaped; the worklists are audited."""
+    shows that role: its region, only its worklists with their columns and NIKs shaped (the
+    worklists audited); --no-suppress only for roles with exact small cells."""
     from padan.cli.actor import data_user, is_local
 
     with translate_errors():
@@ -145,7 +145,8 @@ def _shaped_report(
     no_suppress: bool,
 ) -> tuple[bool, Report]:
     """The report as the web shows ``who``'s role: the region in its scope (its own by
-    default), small counts as its policy says, its worklists shaped and audited."""
+    default), its worklists shaped and audited; small counts suppressed unless ``no_suppress``,
+    which only a role with exact small cells may ask for. Returns (suppressed, report)."""
     from padan.services.figures import region_in_scope
     from padan.services.worklists import export_worklists
 
@@ -161,4 +162,6 @@ def _shaped_report(
     if worklists:
         shown = export_worklists(store, who, result.worklists, region=ref, purpose=purpose)
         result = replace(result, worklists=shown)
-    return who.role.suppress_small, result
+    # Files leave the screen: small counts stay suppressed unless a role allowed exact ones
+    # asks for them (--no-suppress), as before accounts were in use.
+    return not no_suppress, result
