@@ -322,3 +322,48 @@ def test_quarantine_shows_each_role_the_batches_of_its_extracts(
     rows = [(e.username, e.action, e.target, e.purpose) for e in _audit(c)]
     assert ("kpai1", "quarantine", f"batch {kpai_batch}", "cek") in rows
     assert not any(who == "kemensos1" and t == f"batch {kpai_batch}" for who, _, t, _ in rows)
+
+
+def _add(c: Copy, user: str, *fields: str) -> str:
+    args = ["institutions", "add", *(x for f in fields for x in ("--set", f))]
+    code, said = _run(c, user, *args)
+    assert code == 0, said
+    return said.split("Registered ")[1].split(" ")[0]
+
+
+def test_institution_reads_follow_the_role_once_accounts_are_in_use(copy: Copy) -> None:
+    other = "11" if copy.province != "11" else "12"
+    here = _add(
+        copy,
+        "kemensos1",
+        "nama_lembaga=Rumah Aman Uji",
+        "jenis=RUMAH_AMAN",
+        f"kode_wilayah={copy.province}",
+        "alamat=Jl. Rahasia 9",
+    )
+    there = _add(copy, "kemensos1", "nama_lembaga=LKSA Jauh", "jenis=LKSA", f"kode_wilayah={other}")
+    listed = {}
+    for user in ("kemensos1", "daerah1"):
+        code, said = _run(copy, user, "institutions", "list", "--json", "--purpose", "awas")
+        assert code == 0, said
+        listed[user] = {r["id_lembaga"] for r in json.loads(said)}
+    assert {here, there} <= listed["kemensos1"]
+    assert here in listed["daerah1"] and there not in listed["daerah1"]
+    code, said = _run(copy, "daerah1", "institutions", "show", there)
+    assert code == 1 and "no such institution, or not in your scope" in said
+    addresses = {}
+    for user in ("kpai1", "daerah1"):
+        code, said = _run(copy, user, "institutions", "show", here, "--json")
+        assert code == 0, said
+        addresses[user] = json.loads(said)["alamat"]
+    assert addresses == {"kpai1": "(rahasia)", "daerah1": "Jl. Rahasia 9"}
+    for args in (["list"], ["risk"], ["indicators"], ["show", here]):
+        code, said = _run(copy, "tinjau1", "institutions", *args)
+        assert code == 1 and "role peninjau may not use institutions" in said, said
+        code, said = _run(copy, None, "institutions", *args)
+        assert code == 2 and "acts as a named user" in said, said
+    rows = [(e.username, e.role, e.action, e.target) for e in _audit(copy)]
+    assert ("kpai1", "analis_kpai", "institution_view", f"lembaga:{here}") in rows
+    assert any(r[:3] == ("daerah1", "petugas_daerah", "institution_list") for r in rows)
+    reads = {"institution_list", "institution_view", "institution_risk", "institution_indicators"}
+    assert not any(r[0] == "tinjau1" and r[2] in reads for r in rows)

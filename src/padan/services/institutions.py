@@ -173,11 +173,17 @@ def _shape_assessment(p: Principal, a: RiskAssessment) -> dict[str, Any]:
 
 
 def risk(
-    store: Store, p: Principal, *, region: str | None = None, limit: int = 100, purpose: str = ""
+    store: Store,
+    p: Principal,
+    *,
+    region: str | None = None,
+    limit: int | None = 100,
+    purpose: str = "",
 ) -> list[dict[str, Any]]:
-    """The ranked inspection worklist of the user's region, every reason shown; audited."""
+    """The ranked inspection worklist of the user's region, every reason shown (``limit``
+    ``None``: all of it, as ``padan institutions risk``); audited."""
     require(p, "institutions")
-    if not 1 <= limit <= 1000:
+    if limit is not None and not 1 <= limit <= 1000:
         raise InputError(f"limit {limit} must be between 1 and 1000")
     code = _scope(p, region)
     sync_extract(store)
