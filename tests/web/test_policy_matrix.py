@@ -322,3 +322,109 @@ def test_padan_explain_is_audited_and_follows_the_acting_users_role(matrix: Matr
     assert len(mine) == 2  # newest first; the refused read left no row
     assert mine[0][0].startswith("cli:") and mine[1][0] == "tinjau1"
     assert all(children for _, children in mine)  # the children whose records were shown
+
+
+#: Reads of children's data, by entry point; who may, written out as above.
+READS_ALLOWED = {
+    "review_list": {"peninjau"},
+    "quarantine": {"admin", "analis_kpai"},  # a KPAI batch: roles that handle KPAI extracts
+    "worklist_export": {"analis_kpai", "analis_kemensos", "petugas_daerah"},
+}
+_READ_AUDIT = {
+    "review_list": "review_list",
+    "quarantine": "quarantine",
+    "worklist_export": "worklist.export",
+}
+
+
+def _kpai_batch(m: Matrix) -> int:
+    store = open_store(m.url)
+    try:
+        return max(b.id for b in store.list_batches() if b.source == "kpai")
+    finally:
+        store.engine.dispose()
+
+
+def _read_cli(m: Matrix, user: str, action: str, out: Path) -> bool:
+    args = {
+        "review_list": ["review", "list", "--json"],
+        "quarantine": ["quarantine", "list", "--batch", str(_kpai_batch(m))],
+        "worklist_export": ["report", "--out", str(out), "--worklists", "--purpose", "matriks"],
+    }[action]
+    result = runner.invoke(app, ["--as", user, *args, "--db", m.url])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code == 0
+
+
+def _read_path(m: Matrix, action: str) -> str:
+    return {
+        "review_list": "/review",
+        "quarantine": f"/ingest/{_kpai_batch(m)}/quarantine",
+        "worklist_export": "/worklists/usulan_dtsen/export.csv?purpose=matriks",
+    }[action]
+
+
+def _read_web(m: Matrix, user: str, action: str, out: Path) -> bool:
+    store = open_store(m.url)
+    try:
+        with TestClient(create_app(store, model_path=m.model, secure_cookies=False)) as client:
+            client.get("/login")
+            logged = client.post(
+                "/login",
+                data={
+                    "username": user,
+                    "password": PASSWORD,
+                    "csrf_token": client.cookies.get("padan_login_csrf"),
+                },
+                follow_redirects=False,
+            )
+            assert logged.status_code == 303
+            answer = client.get(_read_path(m, action))
+    finally:
+        store.engine.dispose()
+    assert answer.status_code in (200, 403, 404), (answer.status_code, answer.text[:300])
+    return answer.status_code == 200
+
+
+def _read_api(m: Matrix, user: str, action: str, out: Path) -> bool:
+    path = {
+        "review_list": "/api/v1/review",
+        "quarantine": f"/api/v1/batches/{_kpai_batch(m)}/quarantine",
+        "worklist_export": "/api/v1/worklists/usulan_dtsen/export?purpose=matriks",
+    }[action]
+    store = open_store(m.url)
+    try:
+        with TestClient(create_app(store, model_path=m.model, secure_cookies=False)) as client:
+            answer = client.get(path, headers={"Authorization": f"Bearer {m.bearer[user]}"})
+    finally:
+        store.engine.dispose()
+    assert answer.status_code in (200, 403, 404), (answer.status_code, answer.text[:300])
+    return answer.status_code == 200
+
+
+_READ: dict[str, Callable[[Matrix, str, str, Path], bool]] = {
+    "cli": _read_cli,
+    "web": _read_web,
+    "api": _read_api,
+}
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+@pytest.mark.parametrize("action", sorted(READS_ALLOWED))
+@pytest.mark.parametrize("user", sorted(ROLES))
+def test_every_entry_point_allows_and_audits_the_same_reads(
+    matrix: Matrix, user: str, action: str, entry: str, tmp_path: Path
+) -> None:
+    store = open_store(matrix.url)
+    before = len(audit_entries(store, limit=100_000))
+    store.engine.dispose()
+    allowed = ROLES[user] in READS_ALLOWED[action]
+    assert _READ[entry](matrix, user, action, tmp_path / "report.xlsx") is allowed
+    store = open_store(matrix.url)
+    try:
+        rows = audit_entries(store, limit=100_000)
+        new = rows[: len(rows) - before]
+    finally:
+        store.engine.dispose()
+    wanted = (user, ROLES[user], _READ_AUDIT[action])
+    assert any((e.username, e.role, e.action) == wanted for e in new) is allowed

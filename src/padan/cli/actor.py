@@ -6,27 +6,41 @@ Until the store has an active admin, account commands may run without a name, as
 operator ``cli:<login name>`` with the admin role, so the first admin can be made.
 ``padan explain`` runs as the named user when one is given, else as that local operator; its
 reads of children's records are audited either way.
+
+Commands that show children's data (``padan report``, ``padan export``, ``padan quarantine``,
+``padan review list``) or change institutions take their user from :func:`data_user`: once the
+store has an active admin, a named user whose role has the permission the web app asks for the
+same data, with the output shaped by that role; before that (a fresh install), the local
+operator ``cli:<login name>`` with every permission and no shaping (:func:`is_local`), still
+audited.
 """
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
+from functools import cache
 
 from padan.access.auth import principal_for_user
 from padan.access.authorise import Forbidden, require
-from padan.access.policy import Principal, get_role
+from padan.access.policy import PERMISSIONS, ROLES, Principal, Role, get_role
 from padan.errors import InputError
 from padan.settings import get_settings
 from padan.store import Store
+from padan.store.audit import CLI_ROLE
 from padan.store.users import count_active
 
 __all__ = [
     "acting_name",
     "acting_user",
+    "check_actor_name",
     "check_reviewer",
+    "data_user",
+    "is_local",
     "operator",
     "raw_reader",
     "reader",
+    "refusal",
     "set_acting_name",
 ]
 
@@ -65,13 +79,77 @@ def acting_user(store: Store, *, command: str) -> Principal:
 def check_reviewer(actor: Principal, reviewer: str | None, *, command: str) -> None:
     """An old ``--reviewer NAME`` is only taken when it names the acting user: a typed name is
     not who decided. Raises :class:`InputError` otherwise."""
-    if reviewer is not None and reviewer.strip() != actor.username:
-        rest = command.removeprefix("padan ")
-        raise InputError(
-            f"--reviewer {reviewer!r} is not the acting user {actor.username!r}: the reviewer is "
-            f"whoever the command acts as; run padan --as {reviewer.strip()} {rest} ... (or "
-            "leave out --reviewer)"
-        )
+    check_actor_name(actor, reviewer, flag="--reviewer", role="reviewer", command=command)
+
+
+def check_actor_name(
+    actor: Principal, given: str | None, *, flag: str, role: str, command: str
+) -> None:
+    """An old ``--reviewer NAME`` / ``--by NAME`` is only taken when it names the acting user
+    (the local operator, before the store has an admin, takes any). Raises :class:`InputError`
+    otherwise."""
+    if given is None or is_local(actor) or given.strip() == actor.username:
+        return
+    rest = command.removeprefix("padan ")
+    raise InputError(
+        f"{flag} {given!r} is not the acting user {actor.username!r}: the {role} is "
+        f"whoever the command acts as; run padan --as {given.strip()} {rest} ... (or "
+        f"leave out {flag})"
+    )
+
+
+def data_user(store: Store, *, command: str, needs: Sequence[str]) -> Principal:
+    """Who a command that shows children's data or changes institutions acts as.
+
+    With an active admin in the store (accounts are in use): the named user, whose role must
+    have every permission of ``needs`` (those the web app asks for the same data). Before
+    that: the named user if one is given, else the local operator ``cli:<login name>`` with
+    every permission and nothing shaped (:func:`is_local`); its reads are audited all the same.
+    Raises :class:`InputError` (no or unknown user) or
+    :class:`~padan.access.authorise.Forbidden` (the role lacks a permission).
+    """
+    if acting_name() is None and count_active(store, "admin") == 0:
+        return Principal(_login(), _operator_role(), None)
+    who = acting_user(store, command=command)
+    for permission in needs:
+        if not who.can(permission):
+            raise Forbidden(refusal(who, permission, command=command))
+    return who
+
+
+def refusal(p: Principal, permission: str, *, command: str) -> str:
+    """Why ``p`` may not run ``command``: the permission it lacks and the roles that have it."""
+    holders = [r for r in ROLES if permission in get_role(r).permissions]
+    return (
+        f"role {p.role.name} may not use {permission}, which {command} needs; roles with "
+        f"it: {', '.join(holders) or 'none'} (run padan --as NAME with a user of such a role)"
+    )
+
+
+def is_local(p: Principal) -> bool:
+    """Whether ``p`` is the local operator of a store without an admin (nothing shaped)."""
+    return p.role.name == CLI_ROLE
+
+
+@cache
+def _operator_role() -> Role:
+    """Every permission, field, source and worklist of the policy, national, full NIKs: the
+    store's holder before accounts are in use, as the CLI always ran. Recorded as role ``cli``."""
+    roles = [get_role(r) for r in ROLES]
+    return Role(
+        CLI_ROLE,
+        "Operator lokal (belum ada admin)",
+        "national",
+        frozenset(PERMISSIONS),
+        tuple(sorted({s for r in roles for s in r.sources})),
+        frozenset().union(*(r.fields for r in roles)),
+        frozenset().union(*(r.groups for r in roles)),
+        True,
+        tuple(sorted({s for r in roles for s in r.ingest})),
+        False,
+        tuple(dict.fromkeys(w for r in roles for w in r.worklists)),
+        frozenset().union(*(r.audit_fields for r in roles)),
+    )
 
 
 def operator(store: Store, *, command: str) -> Principal:
@@ -109,8 +187,12 @@ def raw_reader(store: Store, *, command: str) -> Principal:
 
 
 def _local_operator() -> Principal:
+    return Principal(_login(), get_role("admin"), None)
+
+
+def _login() -> str:
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no login name (e.g. a container without a passwd entry)
         name = "unknown"
-    return Principal(f"cli:{name}", get_role("admin"), None)
+    return f"cli:{name}"

@@ -11,20 +11,38 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from padan.access.policy import Principal
+from padan.cli.actor import check_actor_name, data_user
 from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
 from padan.errors import InputError
 from padan.institutions import (
-    follow_up,
     list_inspections,
     read_inspection_file,
-    record_inspection,
     sync_from_extract,
 )
 from padan.store import Store
 
-__all__ = ["inspections_app"]
+__all__ = ["ByOption", "inspections_app", "manager"]
 
 inspections_app = typer.Typer(help="Supervision visits and their findings.", no_args_is_help=True)
+
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Kept for old scripts: must name the acting user (padan --as NAME or "
+        "PADAN_CLI_USER), who is recorded; before the store has an admin, the local operator "
+        "cli:<login> is recorded.",
+    ),
+]
+
+
+def manager(store: Store, by: str | None, *, command: str) -> Principal:
+    """Who changes institutions: the acting user, whose role needs ``institutions_manage``
+    (before the store has an admin, the local operator); an old ``--by`` must name them."""
+    who = data_user(store, command=command, needs=("institutions_manage",))
+    check_actor_name(who, by, flag="--by", role="actor", command=command)
+    return who
 
 
 def _synced(db: str | None) -> Store:
@@ -58,7 +76,11 @@ def inspection_add(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record a supervision visit and its findings (all checked first; nothing stored on error)."""
+    """Record a supervision visit and its findings (all checked first; nothing stored on error),
+    as the acting user (padan --as NAME or PADAN_CLI_USER; role with institutions_manage, in its
+    region); audited."""
+    from padan.services.inspections import record
+
     flags = {
         "id_lembaga": lembaga,
         "checklist": checklist,
@@ -74,7 +96,11 @@ def inspection_add(
         else:
             data = {k: v for k, v in flags.items() if v is not None}
             data["temuan"] = [_finding_flag(f) for f in finding or []]
-        result = record_inspection(_synced(db), data)
+        store = _synced(db)
+        who = manager(store, None, command="padan institutions inspections add")
+        if not str(data.get("id_lembaga") or "").strip():
+            raise InputError("the inspection needs id_lembaga (--lembaga, or in the FILE)")
+        result = record(store, who, str(data["id_lembaga"]), data)
     if as_json:
         _json({**asdict(result.inspection), "created": result.created})
         return
@@ -122,16 +148,23 @@ def inspection_list(
 def inspection_follow_up(
     finding_id: int,
     status: Annotated[str, typer.Argument(help="terbuka, proses or selesai")],
-    by: Annotated[str, typer.Option(help="Who records the follow-up.")],
+    by: ByOption = None,
     on: Annotated[str | None, typer.Option(help="Date, YYYY-MM-DD (default today).")] = None,
     note: Annotated[str | None, typer.Option(help="What was seen or done.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Record the follow-up of a finding's corrective action."""
+    """Record the follow-up of a finding's corrective action, as the acting user (padan --as
+    NAME or PADAN_CLI_USER; role with institutions_manage, in its region); audited."""
+    from padan.services.inspections import follow_up_finding
+
     with translate_errors():
         day = _date_flag(on, "--on") if on else None
-        updated = follow_up(store_from(db), finding_id, status, by=by, on=day, note=note)
-    out.print(f"Finding #{updated.id} is now {updated.status}.")
+        store = store_from(db)
+        who = manager(store, by, command="padan institutions inspections follow-up")
+        updated = follow_up_finding(
+            store, who, finding_id, status, note=note or "", on=day.isoformat() if day else ""
+        )
+    out.print(f"Finding #{updated['finding']} is now {updated['status']}.")
 
 
 def _finding_flag(text: str) -> dict[str, Any]:

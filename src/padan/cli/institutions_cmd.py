@@ -6,10 +6,9 @@ so ``padan ingest lembaga FILE`` followed by ``padan institutions risk`` just wo
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -23,28 +22,19 @@ from padan.cli.common import (
     store_from,
     translate_errors,
 )
-from padan.cli.inspections_cmd import inspections_app
+from padan.cli.inspections_cmd import ByOption, inspections_app, manager
+from padan.cli.institution_reads import indicators, list_cmd, print_data, risk, show, synced
+from padan.cli.institution_review_cmd import review_app
 from padan.errors import InputError
 from padan.institutions import (
     DEFAULT_DEDUP_LINK,
     DEFAULT_DEDUP_REVIEW,
-    accreditation_expiry,
     checklists,
-    create_institution,
     dedup_institutions,
     evaluate_dedup,
-    get_institution,
-    institution_history,
-    institution_review_queue,
-    link_complaint,
-    list_institutions,
     read_lembaga_truth,
-    region_indicators,
     sync_from_extract,
-    update_institution,
-    worklist,
 )
-from padan.store import Store
 
 __all__ = ["institutions_app"]
 
@@ -52,25 +42,15 @@ institutions_app = typer.Typer(
     help="Lembaga: LKSA, daycares, safe houses — registry, inspections, risk, indicators.",
     no_args_is_help=True,
 )
-review_app = typer.Typer(help="Doubtful duplicate pairs and decisions.", no_args_is_help=True)
 institutions_app.add_typer(inspections_app, name="inspections")
 institutions_app.add_typer(review_app, name="review")
 
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="Region code at any level, e.g. 32, 32.01, 3201.")
-]
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--set", help="FIELD=VALUE, repeatable (e.g. --set kapasitas=40).", show_default=False
     ),
 ]
-
-
-def _synced(db: str | None) -> Store:
-    store = store_from(db)
-    sync_from_extract(store)
-    return store
 
 
 def _pairs(items: list[str] | None) -> dict[str, str]:
@@ -83,195 +63,82 @@ def _pairs(items: list[str] | None) -> dict[str, str]:
     return values
 
 
-def _json(data: Any) -> None:
-    out.print_json(json.dumps(data, default=str, ensure_ascii=False))
-
-
 @institutions_app.command("sync")
 def sync(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Take the current lembaga extract into the registry (new and changed fields, with history)."""
     with translate_errors():
         summary = sync_from_extract(store_from(db))
     if as_json:
-        _json(asdict(summary))
+        print_data(asdict(summary))
         return
     out.print(
         f"Registry: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged."
     )
 
 
-@institutions_app.command("list")
-def list_cmd(
-    region: RegionOption = None,
-    jenis: Annotated[str | None, typer.Option(help="Only this type, e.g. TPA.")] = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Registered institutions with licence, accreditation (and its expiry) and counts."""
-    with translate_errors():
-        records = list_institutions(_synced(db), region=region, jenis=[jenis] if jenis else None)
-    rows = [
-        {**asdict(r), "berlaku_sampai": accreditation_expiry(r.akreditasi, r.tanggal_akreditasi)}
-        for r in records
-    ]
-    for row in rows:  # a safe house's location is confidential: use show ID to see it
-        if row["jenis"] == "RUMAH_AMAN" and row["alamat"]:
-            row["alamat"] = "(rahasia)"
-    if as_json:
-        _json(rows)
-        return
-    table = Table(title=f"Lembaga ({len(rows)})")
-    for name in ("id", "nama", "jenis", "wilayah", "izin", "akreditasi", "s.d.", "anak/kap."):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(
-            r["id_lembaga"],
-            r["nama_lembaga"],
-            r["jenis"],
-            r["kode_wilayah"],
-            r["status_izin"] or "-",
-            r["akreditasi"] or "-",
-            str(r["berlaku_sampai"] or "-"),
-            f"{_n(r['jumlah_anak'])}/{_n(r['kapasitas'])}",
-        )
-    out.print(table)
-
-
-@institutions_app.command("show")
-def show(id_lembaga: str, as_json: JsonOption = False, db: DbOption = None) -> None:
-    """One institution and every change of it."""
-    with translate_errors():
-        store = _synced(db)
-        record = get_institution(store, id_lembaga)
-        history = institution_history(store, id_lembaga)
-    data = {
-        **asdict(record),
-        "berlaku_sampai": accreditation_expiry(record.akreditasi, record.tanggal_akreditasi),
-        "history": [asdict(h) for h in history],
-    }
-    if as_json:
-        _json(data)
-        return
-    for key, value in data.items():
-        if key != "history":
-            out.print(f"[bold]{key}[/]: {value if value is not None else '-'}", highlight=False)
-    for h in history:
-        why = f" — {h.reason}" if h.reason else ""
-        line = f"v{h.version} {h.changed_at:%Y-%m-%d %H:%M} {h.changed_by} ({h.source}): "
-        out.print(line + f"{h.changes}{why}", highlight=False)
+institutions_app.command("list")(list_cmd)
+institutions_app.command("show")(show)
 
 
 @institutions_app.command("add")
 def add(
-    by: Annotated[str, typer.Option(help="Who registers it.")],
+    by: ByOption = None,
     fields: SetOption = None,
     id_lembaga: Annotated[str | None, typer.Option("--id", help="Id (default PDN-L…).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Register an institution (needs nama_lembaga, jenis, kode_wilayah)."""
+    """Register an institution (needs nama_lembaga, jenis, kode_wilayah), as the acting user
+    (padan --as NAME or PADAN_CLI_USER; role with institutions_manage, in its region); audited."""
+    from padan.services.institutions import create
+
     with translate_errors():
-        record = create_institution(store_from(db), _pairs(fields), by=by, id_lembaga=id_lembaga)
-    out.print(f"Registered [bold]{record.id_lembaga}[/] ({record.nama_lembaga}).")
+        store = store_from(db)
+        who = manager(store, by, command="padan institutions add")
+        record = create(store, who, _pairs(fields), id_lembaga=id_lembaga)
+    out.print(f"Registered [bold]{record['id_lembaga']}[/] ({record['nama_lembaga']}).")
 
 
 @institutions_app.command("edit")
 def edit(
     id_lembaga: str,
-    by: Annotated[str, typer.Option(help="Who changes it.")],
+    by: ByOption = None,
     fields: SetOption = None,
     reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Change fields of an institution; the history keeps old and new values."""
+    """Change fields of an institution as the acting user (padan --as NAME or PADAN_CLI_USER;
+    role with institutions_manage, in its region); the history keeps old and new values."""
+    from padan.services.institutions import edit as change
+
     with translate_errors():
-        record = update_institution(_synced(db), id_lembaga, _pairs(fields), by=by, reason=reason)
-    out.print(f"{record.id_lembaga} is now at version {record.version}.")
+        store = synced(db)
+        who = manager(store, by, command="padan institutions edit")
+        record = change(store, who, id_lembaga, _pairs(fields), reason=reason or "")
+    out.print(f"{record['id_lembaga']} is now at version {record['version']}.")
 
 
 @institutions_app.command("link-complaint")
 def link_complaint_cmd(
     id_lembaga: str,
     no_pengaduan: str,
-    by: Annotated[str, typer.Option(help="Who links them.")],
+    by: ByOption = None,
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Record that a KPAI complaint concerns an institution (counts in its risk score)."""
+    """Record, as the acting user (padan --as NAME or PADAN_CLI_USER; role with
+    institutions_manage), that a KPAI complaint concerns an institution (counts in its risk
+    score); audited."""
+    from padan.services.institutions import link_kpai_complaint
+
     with translate_errors():
-        created = link_complaint(_synced(db), id_lembaga, no_pengaduan, by=by, note=note)
+        store = synced(db)
+        who = manager(store, by, command="padan institutions link-complaint")
+        created = link_kpai_complaint(store, who, id_lembaga, no_pengaduan, note=note or "")
     out.print("Linked." if created else "Already linked; nothing changed.")
 
 
-@institutions_app.command("risk")
-def risk(
-    region: RegionOption = None,
-    limit: Annotated[int | None, typer.Option(help="Show only the first N.")] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a JSON list, highest score first.")
-    ] = False,
-    db: DbOption = None,
-) -> None:
-    """Inspection worklist: institutions ranked by risk score, each point with its fact."""
-    with translate_errors():
-        ranked = worklist(_synced(db), region=region, limit=limit)
-    if as_json:
-        _json([a.as_dict() for a in ranked])
-        return
-    table = Table(title="Daftar prioritas pengawasan / Inspection worklist")
-    for name in ("#", "id", "nama", "jenis", "wilayah", "skor", "alasan / reasons"):
-        table.add_column(name)
-    for a in ranked:
-        table.add_row(
-            str(a.rank),
-            a.id_lembaga,
-            a.nama_lembaga,
-            a.jenis,
-            a.kode_wilayah,
-            str(a.score),
-            "\n".join(a.reasons) or "-",
-        )
-    out.print(table)
-
-
-@institutions_app.command("indicators")
-def indicators(
-    level: Annotated[str, typer.Option(help="province or regency.")] = "regency",
-    region: RegionOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Per region: share licensed and accredited, safe houses, children per social worker,
-    inspections overdue, open severe findings."""
-    with translate_errors():
-        rows = region_indicators(_synced(db), level=level, region=region)
-    if as_json:
-        _json([r.as_dict() for r in rows])
-        return
-    table = Table(title="Indikator lembaga per wilayah / Institution indicators by region")
-    heads = (
-        "wilayah",
-        "lembaga",
-        "% berizin",
-        "% terakreditasi",
-        "rumah aman",
-        "anak/peksos",
-        "pengawasan terlambat",
-        "temuan berat terbuka",
-    )
-    for name in heads:
-        table.add_column(name, justify="right")
-    for r in rows:
-        table.add_row(
-            r.kode_wilayah,
-            str(r.institutions),
-            _pct(r.share_licensed),
-            _pct(r.share_accredited),
-            str(r.safe_houses),
-            f"{r.children_per_social_worker:.1f}" if r.children_per_social_worker else "-",
-            str(r.inspections_overdue),
-            str(r.open_severe_findings),
-        )
-    out.print(table)
+institutions_app.command("risk")(risk)
+institutions_app.command("indicators")(indicators)
 
 
 @institutions_app.command("checklists")
@@ -279,7 +146,7 @@ def checklists_cmd(as_json: JsonOption = False) -> None:
     """The checklists shipped with Padan and their items, each with its source."""
     found = checklists()
     if as_json:
-        _json([asdict(c) for c in found.values()])
+        print_data([asdict(c) for c in found.values()])
         return
     for checklist in found.values():
         table = Table(
@@ -311,7 +178,7 @@ def dedup(
     """Find institutions reported twice (by both agencies) and merge them; doubtful pairs wait
     in padan institutions review list."""
     with translate_errors():
-        store = _synced(db)
+        store = synced(db)
         summary = dedup_institutions(
             store, link_threshold=link_threshold, review_threshold=review_threshold
         )
@@ -324,7 +191,7 @@ def dedup(
             "recall": share_json(counts.recall),
         }
     if as_json:
-        _json({**asdict(summary), "evaluation": figures})
+        print_data({**asdict(summary), "evaluation": figures})
         return
     out.print(
         f"{summary.records} records → {summary.institutions} institutions; "
@@ -339,62 +206,3 @@ def dedup(
             f"({counts.correct_pairs} of {counts.true_pairs} true pairs merged, "
             f"{counts.review_true_pairs} more in the review queue)."
         )
-
-
-@review_app.command("list")
-def review_list(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """Doubtful duplicate pairs of the latest dedup run, most likely first."""
-    with translate_errors():
-        items = institution_review_queue(store_from(db))
-    if as_json:
-        _json([asdict(i) for i in items])
-        return
-    table = Table(title="Antrian tinjauan lembaga / Institution review queue")
-    for name in ("A", "B", "probability", "why"):
-        table.add_column(name)
-    for i in items:
-        table.add_row(
-            i.id_a,
-            i.id_b,
-            f"{i.match_probability:.3f}",
-            i.reason + (" (unsure before)" if i.unsure_before else ""),
-        )
-    out.print(table)
-
-
-@review_app.command("decide")
-def review_decide(
-    id_a: str,
-    id_b: str,
-    decision: Annotated[str, typer.Argument(help="same, different or unsure")],
-    reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
-    reviewer: Annotated[
-        str | None,
-        typer.Option(
-            help="Kept for old scripts: must name the acting user (padan --as NAME or "
-            "PADAN_CLI_USER), who is the reviewer."
-        ),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """Record, as the acting user (padan --as NAME or PADAN_CLI_USER), whether two records are
-    one institution; the next dedup respects it. Audited."""
-    from padan.cli.actor import acting_user, check_reviewer
-    from padan.services.institution_duplicates import decide_duplicates
-
-    with translate_errors():
-        store = store_from(db)
-        command = "padan institutions review decide"
-        actor = acting_user(store, command=command)
-        check_reviewer(actor, reviewer, command=command)
-        made = decide_duplicates(store, actor, id_a, id_b, decision, reason=reason)
-    a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
-    out.print(f"Decided [bold]{made['decision']}[/] for {a} / {b}.")
-
-
-def _n(value: int | None) -> str:
-    return "-" if value is None else str(value)
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"

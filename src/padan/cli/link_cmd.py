@@ -168,12 +168,25 @@ def _latest_run(store: Store) -> int:
     return run.id
 
 
+PurposeOption = Annotated[
+    str, typer.Option("--purpose", help="Why you export (kept in the audit log).")
+]
+
+
 @export_app.command("clusters")
-def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
-    """Every record with its child: source, source_id, child_id, match_probability."""
+def export_clusters(out_file: OutOption, purpose: PurposeOption = "", db: DbOption = None) -> None:
+    """Every record with its child: source, source_id, child_id, match_probability.
+
+    Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
+    whose role has export, and writes the children in that role's scope; audited."""
+    from padan.cli.actor import data_user
+    from padan.services.linkage_exports import export_clusters as clusters
+
     with translate_errors():
         store = store_from(db)
-        links = store.child_links(_latest_run(store))
+        _latest_run(store)
+        who = data_user(store, command="padan export clusters", needs=("export",))
+        links = clusters(store, who, purpose=purpose)
     rows = (
         (
             x.source,
@@ -188,12 +201,20 @@ def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
 
 
 @export_app.command("pairs")
-def export_pairs(out_file: OutOption, db: DbOption = None) -> None:
+def export_pairs(out_file: OutOption, purpose: PurposeOption = "", db: DbOption = None) -> None:
     """Scored pairs: both records, probability, rule (nik/model), decision (link, review,
-    refused, apart)."""
+    refused, apart).
+
+    Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
+    whose role has export, and writes the pairs of children in that role's scope; audited."""
+    from padan.cli.actor import data_user
+    from padan.services.linkage_exports import export_pairs as scored
+
     with translate_errors():
         store = store_from(db)
-        pairs = store.link_pairs(_latest_run(store))
+        _latest_run(store)
+        who = data_user(store, command="padan export pairs", needs=("export",))
+        pairs = scored(store, who, purpose=purpose)
     header = ["record_a", "record_b", "match_probability", "rule", "decision"]
     rows = ((a, b, f"{p:.6f}", rule, decision) for a, b, p, rule, decision in pairs)
     write_csv(out_file, header, rows)

@@ -37,8 +37,10 @@ def _acting_user(
         typer.Option(
             "--as",
             metavar="USER",
-            help="Act as this local user (overrides PADAN_CLI_USER): review decisions and "
-            "account changes are theirs, under their role, in the audit log.",
+            help="Act as this local user (overrides PADAN_CLI_USER): review decisions, account "
+            "and institution changes, and reads of children's data (report, export, "
+            "quarantine, review list, explain) are theirs, under their role and shaped by it, "
+            "in the audit log. Needed once the store has an admin.",
         ),
     ] = None,
 ) -> None:

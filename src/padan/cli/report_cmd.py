@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import getpass
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from padan.analysis import Report, indicator_labels, load_rules
+from padan.access.authorise import Forbidden
+from padan.access.policy import ROLES, Principal, get_role
+from padan.analysis import Report, Rules, compute_report, indicator_labels, load_inputs, load_rules
 from padan.analysis.tables import report_dict
 from padan.cli.common import DbOption, JsonOption, out, padan_from, translate_errors
 from padan.errors import InputError
+from padan.store import Store
 
 __all__ = ["render_report", "report"]
 
@@ -66,7 +69,10 @@ def report(
     ] = False,
     purpose: Annotated[
         str,
-        typer.Option("--purpose", help="Why the worklists are exported (kept in the audit log)."),
+        typer.Option(
+            "--purpose",
+            help="Why the worklists are exported (kept in the audit log; needed as a named user).",
+        ),
     ] = "",
     no_suppress: Annotated[
         bool,
@@ -77,7 +83,14 @@ def report(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Gap indicators per region from the latest linkage run: coverage, aid gaps, ATENSI."""
+    """Gap indicators per region from the latest linkage run: coverage, aid gaps, ATENSI.
+
+    Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
+    whose role has dashboard (and worklists and export for --worklists), shaped as the web
+    shows that role: its region, only its worklists with their columns and NIKs shaped (the
+    worklists audited); --no-suppress only for roles with exact small cells."""
+    from padan.cli.actor import data_user, is_local
+
     with translate_errors():
         if out_file is not None and out_file.suffix.lower() != ".xlsx":
             raise InputError(f"--out {out_file}: the report file must end in .xlsx")
@@ -85,26 +98,34 @@ def report(
             raise InputError("--worklists needs --out FILE.xlsx: worklists are written to a file")
         loaded = load_rules(rules)
         padan = padan_from(db)
-        result = padan.report(
-            region=region,
-            rules=loaded,
-            worklists=worklists,
-            actor=getpass.getuser() if worklists else None,
-            purpose=purpose,
-        )
+        needs = ("dashboard", "worklists", "export") if worklists else ("dashboard",)
+        who = data_user(padan.store, command="padan report", needs=needs)
+        if is_local(who):
+            suppress = not no_suppress
+            result = padan.report(
+                region=region,
+                rules=loaded,
+                worklists=worklists,
+                actor=who.username if worklists else None,
+                purpose=purpose,
+            )
+        else:
+            suppress, result = _shaped_report(
+                padan.store, who, region, loaded, worklists, purpose, no_suppress
+            )
         files = (
             padan.write_report(
                 result,
                 out_file,
                 rules=loaded,
-                suppress_small=not no_suppress,
+                suppress_small=suppress,
                 worklists=worklists,
             )
             if out_file
             else None
         )
     if as_json:
-        data = report_dict(result, suppress_small=not no_suppress)
+        data = report_dict(result, suppress_small=suppress)
         if files:
             data["files"] = {"xlsx": str(files[0]), "html": str(files[1])}
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -112,3 +133,35 @@ def report(
     render_report(result, indicator_labels(loaded))
     if files:
         out.print(f"Laporan: [bold]{files[0]}[/]  Ringkasan HTML: [bold]{files[1]}[/]")
+
+
+def _shaped_report(
+    store: Store,
+    who: Principal,
+    region: str | None,
+    rules: Rules,
+    worklists: bool,
+    purpose: str,
+    no_suppress: bool,
+) -> tuple[bool, Report]:
+    """The report as the web shows ``who``'s role: the region in its scope (its own by
+    default), its worklists shaped and audited; small counts suppressed unless ``no_suppress``,
+    which only a role with exact small cells may ask for. Returns (suppressed, report)."""
+    from padan.services.figures import region_in_scope
+    from padan.services.worklists import export_worklists
+
+    if no_suppress and who.role.suppress_small:
+        exact = [r for r in ROLES if not get_role(r).suppress_small]
+        raise Forbidden(
+            f"role {who.role.name} sees small counts suppressed (small_cells = suppress): "
+            f"--no-suppress is for roles with exact small cells ({', '.join(exact)})"
+        )
+    ref = region_in_scope(who, region)
+    inputs, snapshot = load_inputs(store)
+    result = compute_report(inputs, snapshot, rules=rules, region=ref, worklists=worklists)
+    if worklists:
+        shown = export_worklists(store, who, result.worklists, region=ref, purpose=purpose)
+        result = replace(result, worklists=shown)
+    # Files leave the screen: small counts stay suppressed unless a role allowed exact ones
+    # asks for them (--no-suppress), as before accounts were in use.
+    return not no_suppress, result

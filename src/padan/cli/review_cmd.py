@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, padan_from, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.registry import ReviewItem
 
 __all__ = ["review_app"]
 
@@ -27,14 +28,33 @@ review_app = typer.Typer(
 @review_app.command("list")
 def list_queue(
     limit: Annotated[int, typer.Option(help="Show at most this many pairs.")] = 50,
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why you read the queue (kept in the audit log).")
+    ] = "",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Doubtful pairs and merges the chaining guard refused: first those whose decision changes
     a gap indicator (a KPAI child not found in DTSEN), then those that change a KPAI child, then
-    the rest; most likely first within each."""
+    the rest; most likely first within each. Once the store has an admin, runs as a named user
+    (padan --as NAME, or PADAN_CLI_USER) whose role has review; audited with the children."""
+    from padan.cli.actor import data_user
+    from padan.services.review import review_items
+
     with translate_errors():
-        items = padan_from(db).review.queue(limit=limit)
+        store = store_from(db)
+        who = data_user(store, command="padan review list", needs=("review",))
+        items = [
+            ReviewItem(
+                i["record_a"],
+                i["record_b"],
+                i["match_probability"],
+                i["reason"],
+                i["unsure_before"],
+                i["impact"],
+            )
+            for i in review_items(store, who, limit=limit, purpose=purpose)
+        ]
     if as_json:
         out.print_json(json.dumps([asdict(i) for i in items]))
         return

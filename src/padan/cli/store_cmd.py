@@ -23,6 +23,21 @@ quarantine_app = typer.Typer(
 batches_app = typer.Typer(help="Ingested files (batches).", no_args_is_help=True)
 
 BatchOption = Annotated[int | None, typer.Option("--batch", help="Only this batch id.")]
+PurposeOption = Annotated[
+    str, typer.Option("--purpose", help="Why you read these rows (kept in the audit log).")
+]
+
+
+def _quarantine(
+    db: str | None, command: str, *, batch: int | None, purpose: str, limit: int | None = None
+) -> list[QuarantineEntry]:
+    """The quarantined rows the acting user may see, each batch shown audited (as the web)."""
+    from padan.cli.actor import data_user
+    from padan.services.ingest import quarantine_entries
+
+    store = store_from(db)
+    who = data_user(store, command=command, needs=("quarantine",))
+    return quarantine_entries(store, who, batch_id=batch, limit=limit, purpose=purpose)
 
 
 @db_app.command("upgrade")
@@ -85,12 +100,18 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
 def list_quarantine(
     batch: BatchOption = None,
     limit: Annotated[int, typer.Option(help="Show at most this many rows.")] = 50,
+    purpose: PurposeOption = "",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Quarantined rows: file, row number, column, value and reason (Bahasa Indonesia / English)."""
+    """Quarantined rows: file, row number, column, value and reason (Bahasa Indonesia / English).
+
+    Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER) whose
+    role has quarantine, and shows the batches of the extracts that role handles; audited."""
     with translate_errors():
-        entries = store_from(db).quarantine_entries(batch_id=batch, limit=limit)
+        entries = _quarantine(
+            db, "padan quarantine list", batch=batch, limit=limit, purpose=purpose
+        )
     if as_json:
         out.print_json(json.dumps([asdict(e) for e in entries]))
         return
@@ -121,11 +142,15 @@ def render_quarantine(entries: list[QuarantineEntry]) -> None:
 def export_quarantine(
     out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
     batch: BatchOption = None,
+    purpose: PurposeOption = "",
     db: DbOption = None,
 ) -> None:
-    """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised)."""
+    """Write quarantined rows to CSV (safe to open in a spreadsheet: formulas neutralised).
+
+    Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER) whose
+    role has quarantine, and writes the batches of the extracts that role handles; audited."""
     with translate_errors():
-        entries = store_from(db).quarantine_entries(batch_id=batch)
+        entries = _quarantine(db, "padan quarantine export", batch=batch, purpose=purpose)
     header = [
         "batch_id",
         "file",

@@ -27,7 +27,7 @@ from padan.store.children import (
     records_by_uid,
 )
 
-__all__ = ["child_profile", "explain", "export_search", "search_children"]
+__all__ = ["child_profile", "explain", "export_search", "search_children", "visible_child_ids"]
 
 _NOT_FOUND = "no such child, or not in your scope"
 
@@ -70,6 +70,18 @@ def _visible_children(
         if p.in_scope(_primary(own).get("kode_wilayah")):
             visible[child_id] = (shown, own)
     return visible
+
+
+def visible_child_ids(
+    store: Store, p: Principal, run_id: int, child_ids: list[str], *, chunk: int = 5000
+) -> set[str]:
+    """The children of ``child_ids`` the principal may see (a record of one of the role's
+    sources; the child's region, that of its DTSEN record or newest complaint, in scope)."""
+    shown: set[str] = set()
+    for start in range(0, len(child_ids), chunk):
+        part = child_ids[start : start + chunk]
+        shown.update(_visible_children(store, p, run_id, part, summary=True))
+    return shown
 
 
 def _parse_query(q: str) -> tuple[str | None, str | None]:

@@ -14,12 +14,13 @@ from padan.access.authorise import Forbidden, NotFound, audit, require
 from padan.access.policy import Principal
 from padan.api import Padan
 from padan.errors import FileLevelError, InputError, PadanError
-from padan.store import Store
+from padan.store import QuarantineEntry, Store
 
 __all__ = [
     "DEFAULT_UPLOAD_MAX_BYTES",
     "UploadTooLarge",
     "batches",
+    "quarantine_entries",
     "quarantine_rows",
     "too_large_message",
     "upload",
@@ -47,14 +48,36 @@ def batches(store: Store, p: Principal) -> list[dict[str, Any]]:
     ]
 
 
+def quarantine_entries(
+    store: Store,
+    p: Principal,
+    *,
+    batch_id: int | None = None,
+    limit: int | None = None,
+    purpose: str = "",
+) -> list[QuarantineEntry]:
+    """Quarantined rows of one batch the role handles (``None``: of each, oldest batch first),
+    at most ``limit``; each batch read is audited (the rows hold raw personal data).
+
+    Raises :class:`NotFound` for a batch the role does not handle (or that does not exist)."""
+    require(p, "quarantine")
+    known = [b["id"] for b in reversed(batches(store, p))]
+    if batch_id is not None and batch_id not in known:
+        raise NotFound(f"no batch {batch_id} among those you handle")
+    entries: list[QuarantineEntry] = []
+    for batch in [batch_id] if batch_id is not None else known:
+        left = None if limit is None else limit - len(entries)
+        if left is not None and left <= 0:
+            break
+        entries += store.quarantine_entries(batch_id=batch, limit=left)
+        audit(store, p, "quarantine", f"batch {batch}", [], purpose)
+    return entries
+
+
 def quarantine_rows(
     store: Store, p: Principal, batch_id: int, *, limit: int = 500, purpose: str = ""
 ) -> list[dict[str, Any]]:
     """Quarantined rows of one batch the role handles; audited (they hold raw personal data)."""
-    require(p, "quarantine")
-    known = {b["id"] for b in batches(store, p)}
-    if batch_id not in known:
-        raise NotFound(f"no batch {batch_id} among those you handle")
     rows = [
         {
             "row": e.row_number,
@@ -65,9 +88,8 @@ def quarantine_rows(
             "reason_en": e.reason_en,
             "raw": json.loads(e.raw),
         }
-        for e in store.quarantine_entries(batch_id=batch_id, limit=limit)
+        for e in quarantine_entries(store, p, batch_id=batch_id, limit=limit, purpose=purpose)
     ]
-    audit(store, p, "quarantine", f"batch {batch_id}", [], purpose)
     return rows
 
 

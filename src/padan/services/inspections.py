@@ -12,7 +12,13 @@ from typing import Any
 from padan.access.authorise import NotFound, audit, require
 from padan.access.policy import Principal
 from padan.errors import InputError
-from padan.institutions import FOLLOW_UP_STATUSES, checklist_for, follow_up, record_inspection
+from padan.institutions import (
+    FOLLOW_UP_STATUSES,
+    RecordedInspection,
+    checklist_for,
+    follow_up,
+    record_inspection,
+)
 from padan.services.institutions import (
     inspection_view,
     institution_fields,
@@ -20,7 +26,7 @@ from padan.services.institutions import (
 )
 from padan.store import InstitutionStore, Store
 
-__all__ = ["checklist_view", "follow_up_finding", "inspect"]
+__all__ = ["checklist_view", "follow_up_finding", "inspect", "record"]
 
 
 def checklist_view(store: Store, p: Principal, id_lembaga: str) -> dict[str, Any]:
@@ -37,16 +43,25 @@ def inspect(store: Store, p: Principal, id_lembaga: str, data: Mapping[str, Any]
     """Record an inspection with its findings against a checklist; audited.
 
     Raises :class:`NotFound` or :class:`InputError` (every problem listed; nothing stored)."""
+    made = record(store, p, id_lembaga, data)
+    return {"created": made.created, "inspection": inspection_view(p, made.inspection)}
+
+
+def record(
+    store: Store, p: Principal, id_lembaga: str, data: Mapping[str, Any]
+) -> RecordedInspection:
+    """:func:`inspect` returning the library's result (``padan institutions inspections add``
+    prints it as it always did)."""
     require(p, "institutions_manage")
-    record = visible_institution(store, p, id_lembaga)
-    made = record_inspection(store, {**data, "id_lembaga": record.id_lembaga})
+    institution = visible_institution(store, p, id_lembaga)
+    made = record_inspection(store, {**data, "id_lembaga": institution.id_lembaga})
     audit(
         store,
         p,
         "inspection_record",
-        f"lembaga:{record.id_lembaga} inspection {made.inspection.id}",
+        f"lembaga:{institution.id_lembaga} inspection {made.inspection.id}",
     )
-    return {"created": made.created, "inspection": inspection_view(p, made.inspection)}
+    return made
 
 
 def follow_up_finding(

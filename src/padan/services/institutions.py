@@ -33,6 +33,7 @@ from padan.institutions import (
     get_checklist,
     get_institution,
     institution_history,
+    link_complaint,
     list_institutions,
     region_indicators,
     sync_from_extract,
@@ -52,6 +53,7 @@ __all__ = [
     "inspection_view",
     "institution_fields",
     "institutions",
+    "link_kpai_complaint",
     "profile",
     "risk",
     "sync_extract",
@@ -171,11 +173,17 @@ def _shape_assessment(p: Principal, a: RiskAssessment) -> dict[str, Any]:
 
 
 def risk(
-    store: Store, p: Principal, *, region: str | None = None, limit: int = 100, purpose: str = ""
+    store: Store,
+    p: Principal,
+    *,
+    region: str | None = None,
+    limit: int | None = 100,
+    purpose: str = "",
 ) -> list[dict[str, Any]]:
-    """The ranked inspection worklist of the user's region, every reason shown; audited."""
+    """The ranked inspection worklist of the user's region, every reason shown (``limit``
+    ``None``: all of it, as ``padan institutions risk``); audited."""
     require(p, "institutions")
-    if not 1 <= limit <= 1000:
+    if limit is not None and not 1 <= limit <= 1000:
         raise InputError(f"limit {limit} must be between 1 and 1000")
     code = _scope(p, region)
     sync_extract(store)
@@ -306,16 +314,24 @@ def _checked_region(p: Principal, fields: Mapping[str, Any]) -> None:
 
 
 def create(
-    store: Store, p: Principal, fields: Mapping[str, Any], *, reason: str = ""
+    store: Store,
+    p: Principal,
+    fields: Mapping[str, Any],
+    *,
+    reason: str = "",
+    id_lembaga: str | None = None,
 ) -> dict[str, Any]:
-    """Register an institution (same validation as the library); audited.
+    """Register an institution (same validation as the library; ``id_lembaga`` default
+    ``PDN-L…``); audited.
 
     Raises :class:`InputError` for bad fields or a region outside the user's scope."""
     require(p, "institutions_manage")
     given = {k: v for k, v in fields.items() if v not in (None, "")}
     validate_fields(given, today=dt.date.today())
     _checked_region(p, given)
-    made = _create(store, given, by=p.username, reason=reason.strip() or None)
+    made = _create(
+        store, given, by=p.username, id_lembaga=id_lembaga, reason=reason.strip() or None
+    )
     audit(store, p, "institution_create", f"lembaga:{made.id_lembaga}")
     return institution_fields(p, made)
 
@@ -351,6 +367,25 @@ def edit(
     )
     audit(store, p, "institution_edit", f"lembaga:{record.id_lembaga} v{made.version}")
     return institution_fields(p, made)
+
+
+def link_kpai_complaint(
+    store: Store, p: Principal, id_lembaga: str, no_pengaduan: str, *, note: str = ""
+) -> bool:
+    """Record that a KPAI complaint concerns an institution in the user's scope (it counts in
+    the risk score); audited. Returns False when the link was already there.
+
+    Raises :class:`NotFound` (absent/out of scope) or :class:`InputError` (unknown complaint).
+    """
+    require(p, "institutions_manage")
+    record = visible_institution(store, p, id_lembaga)
+    made = link_complaint(
+        store, record.id_lembaga, no_pengaduan.strip(), by=p.username, note=note.strip() or None
+    )
+    state = "linked" if made else "already linked"
+    target = f"lembaga:{record.id_lembaga} kpai:{no_pengaduan.strip()} {state}"
+    audit(store, p, "institution_link_complaint", target)
+    return made
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -3,6 +3,7 @@ the user's regional scope, and every view or export appended to the hash-chained
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from padan.access.authorise import Forbidden, NotFound, audit
@@ -12,7 +13,14 @@ from padan.errors import InputError
 from padan.services.figures import latest_report, region_in_scope
 from padan.store import Store
 
-__all__ = ["WORKLISTS", "check_worklist", "export_worklist", "worklist", "worklist_index"]
+__all__ = [
+    "WORKLISTS",
+    "check_worklist",
+    "export_worklist",
+    "export_worklists",
+    "worklist",
+    "worklist_index",
+]
 
 #: Worklist keys of :func:`padan.analysis.build_report`, in the order the pages list them.
 WORKLISTS = (
@@ -164,3 +172,49 @@ def export_worklist(
         purpose,
     )
     return w.title, columns, [shape_worklist_row(p, w.columns, keep, r) for r in rows]
+
+
+def export_worklists(
+    store: Store,
+    p: Principal,
+    found: Mapping[str, Worklist],
+    *,
+    region: RegionRef | None,
+    purpose: str,
+    fmt: str = "xlsx",
+) -> dict[str, Worklist]:
+    """The worklists of a report computed for ``region`` (``padan report --worklists``) as the
+    role may export them: only its worklists, rows in its scope, columns and NIKs shaped as by
+    :func:`export_worklist`, each audited the same way (``worklist.export``).
+
+    Needs the ``worklists`` and ``export`` permissions and a purpose."""
+    if not p.can("worklists"):
+        raise Forbidden(f"role {p.role.name} may not see named worklists")
+    if not p.can("export"):
+        raise Forbidden(f"role {p.role.name} may not export")
+    if not purpose.strip():
+        raise InputError(
+            "purpose: say why you export the worklists (e.g. penanganan kasus); it goes to the "
+            "audit"
+        )
+    shown: dict[str, Worklist] = {}
+    for name, w in found.items():
+        if name not in p.role.worklists:
+            continue
+        rows = _rows(w, p, region)
+        keep = worklist_columns(p, w.columns)
+        audit(
+            store,
+            p,
+            "worklist.export",
+            _target(name, region, f" format={fmt} rows={len(rows)}"),
+            _children(w, rows),
+            purpose,
+        )
+        shown[name] = Worklist(
+            w.key,
+            w.title,
+            tuple(w.columns[i] for i in keep),
+            [tuple(shape_worklist_row(p, w.columns, keep, r)) for r in rows],
+        )
+    return shown
