@@ -367,3 +367,19 @@ def test_institution_reads_follow_the_role_once_accounts_are_in_use(copy: Copy) 
     assert any(r[:3] == ("daerah1", "petugas_daerah", "institution_list") for r in rows)
     reads = {"institution_list", "institution_view", "institution_risk", "institution_indicators"}
     assert not any(r[0] == "tinjau1" and r[2] in reads for r in rows)
+
+
+def test_inspection_list_follows_the_role_once_accounts_are_in_use(copy: Copy) -> None:
+    other = "11" if copy.province != "11" else "12"
+    there = _add(
+        copy, "kemensos1", "nama_lembaga=LKSA Seberang", "jenis=LKSA", f"kode_wilayah={other}"
+    )
+    listing = ["institutions", "inspections", "list", "--json"]
+    code, said = _run(copy, "kemensos1", *listing, "--lembaga", there)
+    assert code == 0 and json.loads(said) == [], said
+    code, said = _run(copy, "daerah1", *listing, "--lembaga", there)
+    assert code == 1 and "no such institution, or not in your scope" in said
+    code, said = _run(copy, "tinjau1", *listing)
+    assert code == 1 and "role peninjau may not use institutions" in said
+    code, said = _run(copy, None, *listing)
+    assert code == 2 and "acts as a named user" in said

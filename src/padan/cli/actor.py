@@ -162,11 +162,10 @@ def operator(store: Store, *, command: str) -> Principal:
 
 
 def reader(store: Store, *, command: str) -> Principal:
-    """Who a command that shows a child's records acts as: the named user when one is given
-    (their role must allow it), else the local operator; the read is audited either way."""
-    if acting_name() is not None:
-        return acting_user(store, command=command)
-    return _local_operator()
+    """Who a command that shows a child's records acts as: the named user (their role must
+    allow it); without one, the local operator, but only while the store has no active admin
+    (as :func:`data_user`). The read is audited either way."""
+    return operator(store, command=command)
 
 
 def raw_reader(store: Store, *, command: str) -> Principal:
@@ -175,7 +174,7 @@ def raw_reader(store: Store, *, command: str) -> Principal:
     policy's ``nik = "full"``), as only such a role sees those values on the web.
     Raises :class:`~padan.access.authorise.Forbidden` otherwise."""
     who = reader(store, command=command)
-    if acting_name() is None:
+    if acting_name() is None:  # the local operator (reader refuses that once an admin exists)
         return who
     require(who, "profile")
     if who.role.scope != "national" or not who.role.nik_full:

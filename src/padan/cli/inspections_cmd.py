@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from padan.access.authorise import NotFound
 from padan.access.policy import Principal
-from padan.cli.actor import check_actor_name, data_user
+from padan.cli.actor import check_actor_name, data_user, is_local
 from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
 from padan.errors import InputError
 from padan.institutions import (
@@ -20,6 +21,7 @@ from padan.institutions import (
     read_inspection_file,
     sync_from_extract,
 )
+from padan.services.institutions import visible_institution
 from padan.store import Store
 
 __all__ = ["ByOption", "inspections_app", "manager"]
@@ -43,6 +45,14 @@ def manager(store: Store, by: str | None, *, command: str) -> Principal:
     who = data_user(store, command=command, needs=("institutions_manage",))
     check_actor_name(who, by, flag="--by", role="actor", command=command)
     return who
+
+
+def _visible(store: Store, who: Principal, id_lembaga: str) -> bool:
+    try:
+        visible_institution(store, who, id_lembaga)
+    except NotFound:
+        return False
+    return True
 
 
 def _synced(db: str | None) -> Store:
@@ -118,9 +128,19 @@ def inspection_list(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Inspections with their findings and follow-up status, newest first."""
+    """Inspections with their findings and follow-up status, newest first (of institutions in
+    the acting user's region once the store has an admin)."""
     with translate_errors():
-        found = list_inspections(_synced(db), lembaga)
+        store = _synced(db)
+        who = data_user(
+            store, command="padan institutions inspections list", needs=("institutions",)
+        )
+        found = list_inspections(store, lembaga)
+        if not is_local(who):
+            if lembaga is not None:
+                visible_institution(store, who, lembaga)  # NotFound when outside the scope
+            visible = {i for i in {f.id_lembaga for f in found} if _visible(store, who, i)}
+            found = [i for i in found if i.id_lembaga in visible]
     if as_json:
         _json([asdict(i) for i in found])
         return
