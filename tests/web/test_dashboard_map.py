@@ -19,7 +19,7 @@ from padan.analysis.tables import denominator
 from padan.services.dashboard import dashboard
 from padan.services.figures import indicator_chart, indicators, province_figures
 from padan.store import Store
-from padan.web.choropleth import GEOJSON, _classes, choropleth
+from padan.web.choropleth import GEOJSON, _classes, choropleth, shapes
 from web.conftest import WebWorld
 
 KEYS = ("kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen", "eligible_pkh")
@@ -216,6 +216,17 @@ def test_dashboard_map_of_a_regional_officer_colours_only_its_province(
     svg = _svg(_get(client, world, "daerah1", "/dashboard").text)
     linked = re.findall(r'<a href="/dashboard\?region=(\d+)', svg)
     assert linked == [world.province]
+    # ... and is zoomed onto it, where a national user's map shows the whole country
+    national = _svg(_get(client, world, "kpai1", "/dashboard").text)
+    full = re.search(r'viewBox="([^"]+)"', national)
+    zoomed = re.search(r'viewBox="([^"]+)"', svg)
+    assert full and zoomed
+    width, height = (float(v) for v in full.group(1).split()[2:])
+    x, y, w, h = (float(v) for v in zoomed.group(1).split())
+    assert w < width / 2 and h <= height
+    shape = next(s for s in shapes()[0] if s.code == world.province)
+    left, top, right, bottom = shape.box
+    assert x <= left and y <= top and right <= x + w and bottom <= y + h
 
 
 def test_dashboard_map_suppresses_for_aggregate_roles(world: WebWorld, client: TestClient) -> None:

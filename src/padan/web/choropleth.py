@@ -12,6 +12,7 @@ scoped; this module only draws them.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,6 +46,7 @@ class Shape:
     code: str
     name: str
     d: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom
 
 
 def _polygons(geometry: dict[str, Any]) -> list[list[Ring]]:
@@ -69,6 +71,8 @@ def shapes() -> tuple[tuple[Shape, ...], int]:
     out = []
     for f in features:
         parts = []
+        xs: list[float] = []
+        ys: list[float] = []
         for poly in _polygons(f["geometry"]):
             for ring in poly:
                 xy: list[tuple[float, float]] = []
@@ -78,8 +82,11 @@ def shapes() -> tuple[tuple[Shape, ...], int]:
                         xy.append(pt)
                 if len(xy) >= 3:
                     parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in xy) + "Z")
+                    xs.extend(x for x, _ in xy)
+                    ys.extend(y for _, y in xy)
         props = f["properties"]
-        out.append(Shape(str(props["kode_wilayah"]), str(props["PROVINSI"]), "".join(parts)))
+        box = (min(xs), min(ys), max(xs), max(ys))
+        out.append(Shape(str(props["kode_wilayah"]), str(props["PROVINSI"]), "".join(parts), box))
     out.sort(key=lambda s: s.code)
     return tuple(out), round((north - south) * scale)
 
@@ -104,13 +111,30 @@ def _classes(values: list[float]) -> list[tuple[float, float]]:
     return out
 
 
-def choropleth(figures: dict[str, Any], *, measure: str = "count") -> dict[str, Any]:
+def _view(drawn: tuple[Shape, ...], height: int, focus: Collection[str] | None) -> str:
+    """The SVG viewBox: the whole country, or the provinces of ``focus`` with their
+    surroundings (a margin of half their size, at least a tenth of the country's width)."""
+    boxes = [s.box for s in drawn if focus and s.code in focus]
+    if not boxes:
+        return f"0 0 {WIDTH} {height}"
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    margin = max((right - left) / 2, (bottom - top) / 2, WIDTH / 10)
+    left, top = max(0.0, left - margin), max(0.0, top - margin)
+    right, bottom = min(WIDTH, right + margin), min(height, bottom + margin)
+    return f"{left:g} {top:g} {right - left:g} {bottom - top:g}"
+
+
+def choropleth(
+    figures: dict[str, Any], *, measure: str = "count", focus: Collection[str] | None = None
+) -> dict[str, Any]:
     """The map of :func:`~padan.services.figures.province_figures`: one entry per province
     (path, colour class, figures, whether it links to its regencies) and the legend.
 
     ``measure`` is ``"count"`` or ``"rate"`` (the percent of the denominator; an indicator
     without one is drawn by count). Suppressed cells get the class ``supp``; provinces without
-    figures (no children there, or outside the user's scope) the class ``none``.
+    figures (no children there, or outside the user's scope) the class ``none``. ``focus``
+    (province codes, e.g. a regional user's) zooms the drawing onto those provinces.
     """
     rate = measure == "rate" and figures.get("denominator") is not None
     provinces: dict[str, dict[str, Any]] = figures.get("provinces", {})
@@ -153,6 +177,7 @@ def choropleth(figures: dict[str, Any], *, measure: str = "count") -> dict[str, 
         "measure": "rate" if rate else "count",
         "width": WIDTH,
         "height": height,
+        "view": _view(drawn, height, focus),
         "provinces": items,
         "legend": legend,
         "zero": any(number(f) == 0 for f in provinces.values()),

@@ -132,7 +132,12 @@ def dashboard(
         ind=figures,
         chart=indicator_chart(figures, provinces["key"] or indicator),
         pmap=provinces,
-        map=choropleth(provinces, measure=measure),
+        # a regional user's map is zoomed onto their province(s)
+        map=choropleth(
+            provinces,
+            measure=measure,
+            focus=None if user.regions is None else list(provinces["provinces"]),
+        ),
     )
 
 
