@@ -1,4 +1,11 @@
-"""The dashboard: record counts by region in the user's scope, and national queue figures."""
+"""The dashboard: record and children counts for the selected region and one level below it,
+in the user's scope, and the national work figures (review queue, quarantine).
+
+What each figure counts: a *record* is one row of a source file (a KPAI complaint, a DTSEN
+person: every member of a household, any age); a *child* is one person after linkage, who may
+have several records. Records and children follow the selected region; the review queue and
+quarantine are not regional (a pair or a batch has no single region) and say so.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from padan.access.policy import Principal
 from padan.api import Padan, link_job
 from padan.domain.regions import region_table
 from padan.store import Store
-from padan.store.children import latest_run_id, list_runs, region_counts, review_pairs
+from padan.store.children import latest_run_id, region_counts, review_pairs
 
 __all__ = ["dashboard"]
 
@@ -35,17 +42,19 @@ def dashboard(store: Store, p: Principal, *, region: str | None = None) -> dict[
         for c, v in sorted(counts.items())
     ]
     totals = {k: sum(r[k] for r in rows) for k in ("kpai", "dtsen")}
+    # Children are counted once for the whole region: a child with records in two regencies
+    # is one child of the province, so the rows below cannot simply be added up.
+    here = region_counts(store, run_id, level_chars=len(code) if code else 0, regions=scope)
     result: dict[str, Any] = {
         "region": region_lineage(code),
         "level_chars": level_chars,
         "rows": rows,
         "records": totals,
+        "children": here.get(code or "", {}).get("children", 0),
         "latest_run": run_id,
         **_freshness(store),
     }
-    if p.regions is None:  # national figures only for national roles
-        runs = list_runs(store)
-        result["children"] = runs[0].children if runs else 0
+    if p.regions is None:  # national work figures only for national roles
         if run_id is not None:
             decided = {
                 (d.uid_a, d.uid_b) for d in store.review_decisions() if d.decision != "unsure"

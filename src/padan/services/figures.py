@@ -36,6 +36,7 @@ __all__ = [
     "indicator_chart",
     "indicators",
     "latest_report",
+    "province_figures",
     "region_in_scope",
 ]
 
@@ -168,6 +169,8 @@ def indicators(
                 "value": value,
                 "uncertain": _uncertain(f.uncertain, (*here, key) in hidden, on),
                 "denominator": den,
+                "denominator_label": labels.get(den, den) if den else None,
+                "denominator_value": den_value,
                 "percent": _percent(value, den_value),
             }
         )
@@ -229,6 +232,7 @@ def _quality(report: Report, ref: RegionRef | None) -> list[dict[str, Any]]:
                     "source": q.source,
                     "level": q.level,
                     "code": q.code,
+                    "name": q.name,
                     "records": q.records,
                     "nik_filled_pct": _percent(q.nik_filled, q.records),
                     "nik_valid_pct": _percent(q.nik_valid, q.records),
@@ -245,25 +249,106 @@ def _institutions(store: Store, ref: RegionRef | None) -> list[dict[str, Any]]:
     return [r.as_dict() for r in rows]
 
 
+def _number(cell: Cell) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
 def indicator_chart(data: dict[str, Any], key: str = "", *, width: int = 320) -> dict[str, Any]:
     """A bar chart by region of one indicator of :func:`indicators` (inline SVG geometry).
 
-    Suppressed cells get no bar; the key defaults to "KPAI children not in DTSEN".
+    Bars run largest first, each with its denominator and percent; suppressed cells (``<5``)
+    get no bar and come after the counted ones. Regions where the indicator is 0 get no bar
+    either: they are named once in ``zeros``. The key defaults to "KPAI children not in DTSEN".
     """
     keys = [i["key"] for i in data.get("indicators", [])]
     if key not in keys:
         key = "kpai_children_not_in_dtsen" if "kpai_children_not_in_dtsen" in keys else ""
-    values = [r["figures"].get(key) for r in data.get("regions", [])]
-    peak = max([v for v in values if isinstance(v, int)] or [1]) or 1
-    bars = [
-        {
-            "code": r["code"],
-            "name": r["name"],
-            "drill": r["drill"],
-            "value": v,
-            "width": round(width * v / peak, 1) if isinstance(v, int) else 0,
+    den = denominator(key) if key else None
+    bars: list[dict[str, Any]] = []
+    zeros: list[str] = []
+    for r in data.get("regions", []):
+        value = r["figures"].get(key)
+        if value == 0:
+            zeros.append(r["name"])
+            continue
+        den_value = r["figures"].get(den) if den else None
+        bars.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "drill": r["drill"],
+                "value": value,
+                "denominator": den_value,
+                "percent": _percent(value, den_value),
+            }
+        )
+    bars.sort(
+        key=lambda b: (
+            not _number(b["value"]),
+            -(b["value"] or 0) if _number(b["value"]) else 0,
+            b["name"],
+        )
+    )
+    peak = max([b["value"] for b in bars if _number(b["value"])] or [1]) or 1
+    for b in bars:
+        b["width"] = round(width * b["value"] / peak, 1) if _number(b["value"]) else 0
+    labels = data.get("labels", {})
+    return {
+        "key": key,
+        "label": labels.get(key, key),
+        "denominator": den,
+        "denominator_label": labels.get(den, den) if den else None,
+        "keys": keys,
+        "bars": bars,
+        "zeros": zeros,
+        "width": width,
+    }
+
+
+def province_figures(
+    store: Store, p: Principal, *, key: str = "", lang: str = "id"
+) -> dict[str, Any]:
+    """One indicator per province for the map: its count, its denominator and the percent.
+
+    Only provinces in the user's scope get figures (a regional user sees its own province; a
+    user scoped to a regency sees none, since a province figure would reveal other regencies).
+    Cells are suppressed exactly as in :func:`indicators`. The key defaults to "KPAI children
+    not in DTSEN"; an unknown key falls back to it.
+    """
+    if not p.can("dashboard"):
+        raise Forbidden(f"role {p.role.name} may not use dashboard")
+    on = p.role.suppress_small
+    result: dict[str, Any] = {"suppressed": on, "provinces": {}, "choices": [], "key": ""}
+    cached = latest_report(store)
+    if cached is None:
+        return result
+    report, hidden = cached.report, cached.hidden if on else frozenset()
+    labels = indicator_labels(default_rules(), english=lang == "en")
+    keys = list(report.indicators)
+    if key not in keys:
+        key = "kpai_children_not_in_dtsen" if "kpai_children_not_in_dtsen" in keys else keys[0]
+    den = denominator(key)
+    provinces: dict[str, dict[str, Any]] = {}
+    for r in report.regions:
+        if r.level != "province" or r.code is None or not p.in_scope(r.code):
+            continue
+        cell = (r.level, r.parent, r.code)
+        value: Cell = SUPPRESSED if (*cell, key) in hidden else r.figures[key].value
+        den_value: Cell = None
+        if den is not None:
+            den_value = SUPPRESSED if (*cell, den) in hidden else r.figures[den].value
+        provinces[r.code] = {
+            "name": r.name,
+            "value": value,
+            "denominator": den_value,
+            "percent": _percent(value, den_value),
         }
-        for r, v in zip(data.get("regions", []), values, strict=True)
-    ]
-    label = data.get("labels", {}).get(key, key)
-    return {"key": key, "label": label, "keys": keys, "bars": bars, "width": width}
+    return {
+        **result,
+        "key": key,
+        "label": labels.get(key, key),
+        "choices": [(k, labels.get(k, k)) for k in keys],
+        "denominator": den,
+        "denominator_label": labels.get(den, den) if den else None,
+        "provinces": provinces,
+    }

@@ -17,7 +17,8 @@ from padan.services import dashboard as dashboard_service
 from padan.services import ingest as ingest_service
 from padan.services import review as review_service
 from padan.services import runs as runs_service
-from padan.services.figures import indicator_chart, indicators
+from padan.services.figures import indicator_chart, indicators, province_figures
+from padan.web.choropleth import choropleth
 from padan.web.client_address import client_address
 from padan.web.deps import (
     CSRF,
@@ -112,18 +113,31 @@ def switch_language(lang: str, next: str = "/") -> RedirectResponse:
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request, user: User, region: str | None = None, indicator: str = ""
+    request: Request,
+    user: User,
+    region: str | None = None,
+    indicator: str = "",
+    measure: str = "count",
 ) -> HTMLResponse:
-    data = dashboard_service.dashboard(ctx(request).store, user, region=region)
+    store, lang = ctx(request).store, language(request)
+    data = dashboard_service.dashboard(store, user, region=region)
     peak = max([r["dtsen"] + r["kpai"] for r in data["rows"]] or [1]) or 1
-    figures = indicators(ctx(request).store, user, region=region, lang=language(request))
+    figures = indicators(store, user, region=region, lang=lang)
+    provinces = province_figures(store, user, key=indicator, lang=lang)
     return render(
         request,
         "dashboard.html",
         data=data,
         peak=peak,
         ind=figures,
-        chart=indicator_chart(figures, indicator),
+        chart=indicator_chart(figures, provinces["key"] or indicator),
+        pmap=provinces,
+        # a regional user's map is zoomed onto their province(s)
+        map=choropleth(
+            provinces,
+            measure=measure,
+            focus=None if user.regions is None else list(provinces["provinces"]),
+        ),
     )
 
 
