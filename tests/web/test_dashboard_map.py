@@ -291,3 +291,19 @@ def test_dashboard_page_says_what_each_figure_counts(world: WebWorld, client: Te
         assert words in text
     assert re.search(r"\d+,\d % dari \d+ \(Anak KPAI\)", text), text
     assert "Seluruh Indonesia (tidak per wilayah)" in html
+
+
+@pytest.mark.parametrize("user", ["kpai1", "daerah1"])
+def test_dashboard_provinces_api_is_the_maps_figures(
+    world: WebWorld, client: TestClient, web_store: Store, user: str
+) -> None:
+    got = _get(client, world, user, "/api/v1/dashboard/provinces", indicator="kpai_children")
+    assert got.status_code == 200
+    body = got.json()
+    role, scope = {"kpai1": ("analis_kpai", None), "daerah1": ("petugas_daerah", world.province)}[
+        user
+    ]
+    expected = province_figures(web_store, _who(role, scope), key="kpai_children")
+    assert body["key"] == "kpai_children"
+    assert body["provinces"] == expected["provinces"]
+    assert (user == "daerah1") == (set(body["provinces"]) == {world.province})

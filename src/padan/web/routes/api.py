@@ -14,7 +14,8 @@ from padan.services import dashboard as dashboard_service
 from padan.services import ingest as ingest_service
 from padan.services import review as review_service
 from padan.services import runs as runs_service
-from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx
+from padan.services.figures import province_figures
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language
 from padan.web.downloads import csv_response
 
 __all__ = ["Decision", "LinkStart", "router"]
@@ -45,6 +46,19 @@ def me(user: User) -> dict[str, Any]:
 def dashboard(request: Request, user: User, region: str | None = None) -> dict[str, Any]:
     """Counts by region, one level below ``region`` (aggregates only)."""
     return dashboard_service.dashboard(ctx(request).store, user, region=region)
+
+
+@router.get("/dashboard/provinces")
+def dashboard_provinces(
+    request: Request,
+    user: User,
+    indicator: Annotated[
+        str, Query(description="An indicator key; default: KPAI children not in DTSEN")
+    ] = "",
+) -> dict[str, Any]:
+    """The dashboard map's figures: one indicator per province in the user's scope (count,
+    denominator, percent; small cells suppressed as on the page), and the indicators to choose."""
+    return province_figures(ctx(request).store, user, key=indicator, lang=language(request))
 
 
 @router.get("/children")
