@@ -22,6 +22,7 @@ from padan.store.audit_checkpoint import write_checkpoint
 from padan.store.audit_verify import verify_chain
 from padan.store.backup import backup_sqlite
 from padan.synth import generate
+from support.postgres import create_database, pg_bin
 
 
 def _audit(store: Store, n: int, tag: str) -> None:
@@ -115,3 +116,45 @@ def test_backup_refuses_an_existing_target(tmp_path: Path) -> None:
         backup_sqlite(store, target)
     assert target.read_text() == "keep me"
     store.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_pg_dump_and_pg_restore_give_back_a_store_and_audit_chain_that_verify(
+    tmp_path: Path, postgres_server: str
+) -> None:
+    # The PostgreSQL procedure of Operations, "Backup and restore", as written there.
+    url = create_database(postgres_server, "padan_backup_test")
+    plain = url.replace("+psycopg", "")
+    bindir = pg_bin()
+    data = generate(tmp_path / "data", households=60, seed=32)
+    store = open_store(url)
+    ingest_file(data.files["dtsen"], source="dtsen", store=store)
+    _audit(store, 5, "before")
+    write_checkpoint(store)
+    batches_then, rows_then = store.list_batches(), _rows(store)
+    dump = tmp_path / "padan.dump"
+    subprocess.run([str(bindir / "pg_dump"), "-Fc", "-f", str(dump), plain], check=True)
+
+    _audit(store, 3, "after")  # life goes on after the backup
+    _, newer_path = write_checkpoint(store)
+    store.engine.dispose()
+
+    subprocess.run(
+        [str(bindir / "pg_restore"), "--clean", "--if-exists", "-d", plain, str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    restored = open_store(url)
+    try:
+        assert restored.list_batches() == batches_then
+        assert _rows(restored) == rows_then
+        report = verify_chain(restored)
+        assert {f.kind for f in report.findings} == {"truncated"}
+        aside = tmp_path / "checkpoints-before-restore"
+        aside.mkdir()
+        shutil.move(newer_path, aside / newer_path.name)
+        assert verify_chain(restored).intact
+        _audit(restored, 2, "restored")
+        assert verify_chain(restored).intact
+    finally:
+        restored.engine.dispose()

@@ -16,7 +16,7 @@ from pathlib import Path
 __all__ = ["create_database", "throwaway_postgres"]
 
 
-def _pg_bin() -> Path:
+def pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if found:
         return Path(found[-1]).parent
@@ -37,7 +37,7 @@ def _free_port() -> int:
 @contextmanager
 def throwaway_postgres() -> Iterator[str]:
     """Start a PostgreSQL server in a temporary directory; yields a base URL without database."""
-    bindir = _pg_bin()
+    bindir = pg_bin()
     root = Path(tempfile.mkdtemp(prefix="padan-pg-"))
     data, port = root / "data", _free_port()
     as_user: list[str] = []
