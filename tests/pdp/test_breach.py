@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 
+from padan.access.auth import create_token, create_user
 from padan.errors import InputError
-from padan.pdp import breach_report
+from padan.pdp import breach_report, token_window
 from padan.store.audit import audit_entries
+from padan.store.tokens import find_api_token, list_api_tokens, revoke_api_token
 
 from .conftest import BAYU, DEWI, RIZKY, PdpWorld
 
@@ -60,3 +62,39 @@ def test_breach_report_bad_input_is_refused(
     since, until = _window(hours)
     with pytest.raises(InputError, match=message):
         breach_report(world.store, username=user, since=since, until=until, actor="dpo")
+
+
+def test_token_window_is_the_tokens_account_while_the_token_was_valid(world: PdpWorld) -> None:
+    create_user(
+        world.store, "siti", role="petugas_daerah", password="kata-sandi-panjang-1", region="32"
+    )
+    create_token(world.store, "siti")
+    token = list_api_tokens(world.store, "siti")[0]
+    since, until = _window(hours=24)
+    user, start, end = token_window(world.store, token.id, since=since, until=until)
+    assert user == "siti" and start == token.created_at.replace(tzinfo=dt.UTC) and end == until
+    revoke_api_token(world.store, token.id)
+    _, _, end = token_window(world.store, token.id, since=since, until=until)
+    revoked = find_api_token(world.store, token.id)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert end == revoked.revoked_at.replace(tzinfo=dt.UTC) < until
+    report = breach_report(world.store, username=user, since=start, until=end, actor="dpo")
+    assert report.username == "siti"
+
+
+@pytest.mark.parametrize(
+    ("token", "hours_ago", "said"),
+    [(999, 1, "no API token 999"), (None, 48, "was not valid between")],
+)
+def test_token_window_refuses_an_unknown_token_or_a_window_before_it(
+    world: PdpWorld, token: int | None, hours_ago: float, said: str
+) -> None:
+    create_user(
+        world.store, "siti", role="petugas_daerah", password="kata-sandi-panjang-1", region="32"
+    )
+    create_token(world.store, "siti")
+    real = list_api_tokens(world.store, "siti")[0].id
+    now = dt.datetime.now(dt.UTC)
+    since, until = now - dt.timedelta(hours=hours_ago), now - dt.timedelta(hours=hours_ago - 1)
+    with pytest.raises(InputError, match=said):
+        token_window(world.store, token or real, since=since, until=until)

@@ -117,6 +117,11 @@ def test_cli_breach_report_states_the_deadline(world: PdpWorld) -> None:
         world, "pdp", "breach-report", "--user", "siti", "--since", "kemarin", "--until", "2026"
     )
     assert code == 2 and "--since 'kemarin' is not a date or time" in err
+    both = ["--user", "siti", "--token", "1", "--since", "2026-12-01", "--until", "2026-12-02"]
+    code, _, err = _run(world, "pdp", "breach-report", *both)
+    assert code == 2 and "--user NAME) or the API token (--token ID), one" in err
+    code, _, err = _run(world, "pdp", "breach-report", *both[2:])
+    assert code == 2 and "no API token 1 in this store" in err
 
 
 @pytest.mark.parametrize(

@@ -238,11 +238,16 @@ def _moment(text: str, option: str, *, end_of_day: bool = False) -> dt.datetime:
 
 @pdp_app.command("breach-report")
 def pdp_breach_report(
-    user: Annotated[
-        str, typer.Option("--user", help="The account (an API token acts as its account).")
-    ],
     since: Annotated[str, typer.Option(help="Window start: 2026-12-01 or 2026-12-01T08:00.")],
     until: Annotated[str, typer.Option(help="Window end (a date alone: to the end of that day).")],
+    user: Annotated[str | None, typer.Option("--user", help="The account.")] = None,
+    token: Annotated[
+        int | None,
+        typer.Option(
+            "--token",
+            help="An API token's id (padan token list): its account, while the token was valid.",
+        ),
+    ] = None,
     known_at: Annotated[
         str | None, typer.Option(help="When the breach became known (default: now).")
     ] = None,
@@ -250,16 +255,23 @@ def pdp_breach_report(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Which children and regions an account touched in a time window, from the audit log,
-    with the 3×24 h notification deadline (audited)."""
-    from padan.pdp import breach_report
+    """Which children and regions an account (or an API token's account, while the token was
+    valid) touched in a time window, from the audit log, with the 3×24 h notification deadline
+    (audited)."""
+    from padan.pdp import breach_report, token_window
 
     with translate_errors():
+        if (user is None) == (token is None):
+            raise InputError("name the account (--user NAME) or the API token (--token ID), one")
         start = _moment(since, "--since")
         end = _moment(until, "--until", end_of_day=True)
         known = _moment(known_at, "--known-at") if known_at else None
+        store = store_from(db)
+        if token is not None:
+            user, start, end = token_window(store, token, since=start, until=end)
+        assert user is not None
         report = breach_report(
-            store_from(db),
+            store,
             username=user,
             since=start,
             until=end,
@@ -268,6 +280,7 @@ def pdp_breach_report(
         )
         body = {
             "user": report.username,
+            "token": token,
             "since": report.since.isoformat(),
             "until": report.until.isoformat(),
             "known_at": report.known_at.isoformat(),

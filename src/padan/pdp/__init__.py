@@ -4,7 +4,7 @@ DPIA export, retention, data-subject access and correction requests, and breach 
 The CLI (``padan pdp``, ``padan retention``) is a thin skin over these functions.
 """
 
-from padan.pdp.breach import BreachReport, breach_report
+from padan.pdp.breach import BreachReport, breach_report, token_window
 from padan.pdp.policy import PdpPolicy, load_pdp_policy, parse_pdp_policy
 from padan.pdp.records import dpia, dpia_markdown, ropa, ropa_markdown
 from padan.pdp.retention import RetentionPlan, apply_retention_plan, plan_retention
@@ -26,4 +26,5 @@ __all__ = [
     "ropa",
     "ropa_markdown",
     "subject_access",
+    "token_window",
 ]

@@ -1,8 +1,10 @@
 """Breach reports: from the audit log, which children and which regions one account touched in
 a time window, with the notification deadline of UU 27/2022 (3×24 hours, docs/domain.md §7.1).
 
-An API token acts as the account it belongs to (audit rows name the account), so a leaked
-token is reported through its account.
+An API token acts as the account it belongs to (audit rows name the account, not the
+credential), so a leaked token is reported through its account, over the part of the window the
+token was valid (:func:`token_window`): an upper bound, since the account's own sessions in that
+time are included.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit
 from padan.store.children import child_members, latest_run_id, records_by_uid
 from padan.store.subject_reads import audit_rows_by
+from padan.store.tokens import find_api_token
 
-__all__ = ["NOTIFY_WITHIN", "BreachReport", "RegionTouched", "breach_report"]
+__all__ = ["NOTIFY_WITHIN", "BreachReport", "RegionTouched", "breach_report", "token_window"]
 
 #: UU 27/2022 Pasal 46: written notice to data subjects and the PDP lembaga within 3×24 hours.
 NOTIFY_WITHIN = dt.timedelta(hours=72)
@@ -86,6 +89,27 @@ def _regions(store: Store, child_ids: list[str]) -> tuple[list[RegionTouched], l
         )
     missing = sorted(set(child_ids) - set(members))
     return regions, missing
+
+
+def token_window(
+    store: Store, token_id: int, *, since: dt.datetime, until: dt.datetime
+) -> tuple[str, dt.datetime, dt.datetime]:
+    """The account of API token ``token_id`` and the part of ``[since, until)`` in which the
+    token was valid (from its creation to its revocation or expiry). Raises
+    :class:`InputError` for an unknown token or a window the token was never valid in."""
+    token = find_api_token(store, token_id)
+    if token is None:
+        raise InputError(f"no API token {token_id} in this store; padan token list shows them")
+    ends = [t for t in (token.revoked_at, token.expires_at) if t is not None]
+    start = max(_utc(since), _utc(token.created_at))
+    end = min([_utc(until), *(_utc(t) for t in ends)])
+    if end <= start:
+        raise InputError(
+            f"API token {token_id} was not valid between {_utc(since).isoformat()} and "
+            f"{_utc(until).isoformat()} (created {_utc(token.created_at).isoformat()}); "
+            "widen --since/--until"
+        )
+    return token.username, start, end
 
 
 def breach_report(
