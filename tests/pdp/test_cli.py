@@ -201,3 +201,13 @@ def test_cli_pdp_refuses_a_regional_role_and_an_unnamed_caller_once_an_admin_exi
     assert not target.exists()
     named = runner.invoke(app, ["--as", "admin1", *args])
     assert named.exit_code == 0, named.stderr
+
+
+def test_cli_correction_status_moves_a_request(world: PdpWorld) -> None:
+    args = ["--record", world.uid["bayu"], "--field", "nama", "--value", "B", "--reason", "KK"]
+    assert _run(world, "pdp", "correct", BAYU, *args)[0] == 0
+    request = json.loads(_run(world, "pdp", "corrections", "--json")[1])[0]["id"]
+    code, out, _ = _run(world, "pdp", "correction-status", str(request), "sent", "--note", "surat")
+    assert code == 0 and f"Correction request {request} is now sent." in out
+    code, _, err = _run(world, "pdp", "correction-status", str(request), "open")
+    assert code == 2 and "cannot become open" in err

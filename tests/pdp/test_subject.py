@@ -14,6 +14,7 @@ from padan.pdp import (
     list_corrections,
     load_pdp_policy,
     subject_access,
+    update_correction,
 )
 from padan.store.audit import audit_entries
 
@@ -127,3 +128,57 @@ def test_correction_request_bad_input_is_refused_and_nothing_stored(
             actor="dpo",
         )
     assert list_corrections(world.store, actor="dpo") == []
+
+
+def _one_request(world: PdpWorld) -> int:
+    made = correction_request(
+        world.store,
+        load_pdp_policy(),
+        BAYU,
+        record=world.uid["bayu"],
+        field="nama",
+        value="Bayu Aji N.",
+        reason="nama di KK",
+        actor="dpo",
+    )
+    return int(made["id"])
+
+
+@pytest.mark.parametrize(
+    ("steps", "refused", "message"),
+    [
+        (["sent", "done"], None, ""),
+        (["refused"], None, ""),
+        (["done", "sent"], "sent", "is done; it cannot become sent (next: none, it is final)"),
+        (["sent", "open"], "open", "cannot become open"),
+        (["sent", "sent"], "sent", "is sent; it cannot become sent (next: done, refused)"),
+        (["lost"], "lost", "status 'lost': use one of open, sent, done, refused"),
+    ],
+)
+def test_correction_status_follows_its_steps_and_is_audited(
+    world: PdpWorld, steps: list[str], refused: str | None, message: str
+) -> None:
+    request = _one_request(world)
+    *allowed, last = steps
+    for status in allowed:
+        assert update_correction(world.store, request, status, actor="dpo")["status"] == status
+    if refused is None:
+        assert (
+            update_correction(world.store, request, last, actor="dpo", note="surat 3")["status"]
+            == last
+        )
+    else:
+        before = len(audit_entries(world.store, limit=10_000))
+        with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            update_correction(world.store, request, refused, actor="dpo")
+        assert len(audit_entries(world.store, limit=10_000)) == before
+    rows = [e for e in audit_entries(world.store) if e.action == "pdp.correction_status"]
+    moved = len(steps) if refused is None else len(allowed)
+    assert len(rows) == moved and all(e.child_ids == [BAYU] for e in rows)
+    status = list_corrections(world.store, actor="dpo", child_id=BAYU)[0]["status"]
+    assert status == (last if refused is None else (allowed[-1] if allowed else "open"))
+
+
+def test_correction_status_of_an_unknown_request_is_refused(world: PdpWorld) -> None:
+    with pytest.raises(InputError, match="no correction request 4040"):
+        update_correction(world.store, 4040, "sent", actor="dpo")

@@ -218,6 +218,30 @@ def pdp_corrections(
         out.print(table)
 
 
+@pdp_app.command("correction-status")
+def pdp_correction_status(
+    request_id: Annotated[int, typer.Argument(help="The request's id (padan pdp corrections).")],
+    status: Annotated[
+        str, typer.Argument(help="sent (to the agency), done (corrected there) or refused.")
+    ],
+    note: Annotated[str, typer.Option(help="E.g. the agency's letter number.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Record where a correction request stands: sent to the owning agency, then done or
+    refused there (audited)."""
+    from padan.pdp import update_correction
+
+    with translate_errors():
+        changed = update_correction(
+            store_from(db),
+            request_id,
+            status,
+            actor=_actor(db, "padan pdp correction-status", "profile"),
+            note=note,
+        )
+    out.print(f"Correction request {changed['id']} is now {changed['status']}.")
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

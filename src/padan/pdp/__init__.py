@@ -8,7 +8,12 @@ from padan.pdp.breach import BreachReport, breach_report, token_window
 from padan.pdp.policy import PdpPolicy, load_pdp_policy, parse_pdp_policy
 from padan.pdp.records import dpia, dpia_markdown, ropa, ropa_markdown
 from padan.pdp.retention import RetentionPlan, apply_retention_plan, plan_retention
-from padan.pdp.subject import correction_request, list_corrections, subject_access
+from padan.pdp.subject import (
+    correction_request,
+    list_corrections,
+    subject_access,
+    update_correction,
+)
 
 __all__ = [
     "BreachReport",
@@ -27,4 +32,5 @@ __all__ = [
     "ropa_markdown",
     "subject_access",
     "token_window",
+    "update_correction",
 ]

@@ -19,15 +19,23 @@ from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit, audit_entries, hide_query
 from padan.store.children import child_members, latest_run_id, records_by_uid
 from padan.store.corrections import (
+    CORRECTION_STEPS,
     CorrectionRequest,
     NewCorrection,
     add_correction_request,
     correction_requests,
+    set_correction_status,
 )
 from padan.store.retention import PSEUDONYMISED, record_columns
 from padan.store.subject_reads import child_id_events, link_history, review_decisions_on
 
-__all__ = ["ANSWER_WITHIN", "correction_request", "list_corrections", "subject_access"]
+__all__ = [
+    "ANSWER_WITHIN",
+    "correction_request",
+    "list_corrections",
+    "subject_access",
+    "update_correction",
+]
 
 #: UU 27/2022: a request of the data subject is answered within 3×24 hours (domain.md §7.1).
 ANSWER_WITHIN = dt.timedelta(hours=72)
@@ -260,3 +268,35 @@ def list_corrections(
             purpose="meneruskan permintaan perbaikan ke instansi pemilik data",
         )
     return [_correction(c) for c in found]
+
+
+def update_correction(
+    store: Store, request_id: int, status: str, *, actor: str, note: str = ""
+) -> dict[str, Any]:
+    """Record that correction request ``request_id`` was sent to its agency, or corrected
+    (``done``) or refused there; audited as ``pdp.correction_status``. Returns the request.
+
+    Raises :class:`InputError` for an unknown status or request, or a step the request's status
+    does not allow (``done`` and ``refused`` are final).
+    """
+    if status not in CORRECTION_STEPS:
+        raise InputError(f"status {status!r}: use one of {', '.join(CORRECTION_STEPS)}")
+    before, changed = set_correction_status(store, request_id, status)
+    if not before:
+        raise InputError(f"no correction request {request_id}; padan pdp corrections lists them")
+    if changed is None:
+        steps = ", ".join(sorted(CORRECTION_STEPS[before])) or "none, it is final"
+        raise InputError(
+            f"correction request {request_id} is {before}; it cannot become {status} "
+            f"(next: {steps})"
+        )
+    append_audit(
+        store,
+        username=actor[:64],
+        role=CLI_ROLE,
+        action="pdp.correction_status",
+        target=f"request={request_id} {before}->{status} {note.strip()}"[:500],
+        child_ids=[changed.child_id],
+        purpose="tindak lanjut permintaan perbaikan data, UU 27/2022",
+    )
+    return _correction(changed)

@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, select
+from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, select, update
 
 from padan.store.connection import as_utc
 from padan.store.database import Store
 from padan.store.tables import metadata
 
 __all__ = [
+    "CORRECTION_STEPS",
     "CorrectionRequest",
     "NewCorrection",
     "add_correction_request",
     "correction_requests",
     "correction_requests_table",
+    "set_correction_status",
 ]
 
 correction_requests_table = Table(
@@ -108,3 +110,37 @@ def correction_requests(
     with store._connect() as conn:
         rows = conn.execute(query).mappings().all()
     return [CorrectionRequest(**{**dict(r), "at": as_utc(r["at"])}) for r in rows]
+
+
+#: Where a correction request may go from each status: sent to the owning agency, then corrected
+#: at the source (``done``) or refused by it; ``done`` and ``refused`` are final.
+CORRECTION_STEPS: dict[str, frozenset[str]] = {
+    "open": frozenset({"sent", "done", "refused"}),
+    "sent": frozenset({"done", "refused"}),
+    "done": frozenset(),
+    "refused": frozenset(),
+}
+
+
+def set_correction_status(
+    store: Store, request_id: int, status: str
+) -> tuple[str, CorrectionRequest | None]:
+    """Move request ``request_id`` to ``status`` if :data:`CORRECTION_STEPS` allows it, checked
+    in the same transaction as the change (two officers cannot both move it).
+
+    Returns the status before (``""`` when there is no such request) and the changed request,
+    or ``None`` when nothing changed.
+    """
+    t = correction_requests_table
+    allowed_from = [old for old, steps in CORRECTION_STEPS.items() if status in steps]
+    with store._begin() as conn:
+        before = conn.execute(select(t.c.status).where(t.c.id == request_id)).scalar_one_or_none()
+        changed = conn.execute(
+            update(t)
+            .where(t.c.id == request_id, t.c.status.in_(allowed_from))
+            .values(status=status)
+        ).rowcount
+        row = conn.execute(select(t).where(t.c.id == request_id)).mappings().one_or_none()
+    if row is None or not changed:
+        return before or "", None
+    return before or "", CorrectionRequest(**{**dict(row), "at": as_utc(row["at"])})
