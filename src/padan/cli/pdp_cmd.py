@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import re
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,9 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from padan.access.authorise import Forbidden, require
-from padan.cli.actor import operator
 from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.pdp_breach_cmd import pdp_breach_report
+from padan.cli.pdp_common import OutOption, parse_moment, pdp_actor, write_whole
 from padan.errors import InputError
 
 __all__ = ["pdp_app", "retention_app"]
@@ -25,6 +21,7 @@ pdp_app = typer.Typer(
     help="UU PDP (UU 27/2022): record of processing, DPIA, subject requests, breach reports.",
     no_args_is_help=True,
 )
+pdp_app.command("breach-report")(pdp_breach_report)
 retention_app = typer.Typer(
     help="Retention of records and exports per source.", no_args_is_help=True
 )
@@ -33,41 +30,9 @@ PolicyOption = Annotated[
     Path | None,
     typer.Option("--policy", help="Policy file to read (default: the one the web app enforces)."),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file.")]
 FormatOption = Annotated[
     str, typer.Option("--format", help="md (Markdown) or json.", case_sensitive=False)
 ]
-
-
-def _actor(db: str | None, command: str, permission: str) -> str:
-    """Who does this, for the audit log: the named local user (``padan --as NAME`` or
-    ``PADAN_CLI_USER``), whose role needs ``permission`` and a national scope (these commands
-    read or change every region's records, whole); without a name, the local operator
-    ``cli:<login name>``, but only while the store has no active admin. Never a free-text name.
-    """
-    who = operator(store_from(db), command=command)
-    require(who, permission)
-    if who.role.scope != "national":
-        raise Forbidden(
-            f"role {who.role.name} sees one region; {command} reads every region's records "
-            "whole: ask a user with a national role"
-        )
-    return who.username
-
-
-def _write(path: Path, text: str, *, private: bool = False) -> None:
-    """Write ``text`` to ``path`` whole or not at all (``private``: mode 600, personal data)."""
-    if not path.parent.is_dir():
-        raise InputError(f"--out {path}: the directory {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o600 if private else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _policy(path: Path | None) -> Any:
@@ -92,7 +57,7 @@ def _document(kind: str, fmt: str, policy: Path | None, out_path: Path | None) -
         if out_path is None:
             typer.echo(text, nl=False)
             return
-        _write(out_path, text)
+        write_whole(out_path, text)
     out.print(f"{kind.upper()} written to {out_path}")
 
 
@@ -135,10 +100,10 @@ def pdp_subject_access(
             store_from(db),
             loaded,
             child_id,
-            actor=_actor(db, "padan pdp subject-access", "profile"),
+            actor=pdp_actor(db, "padan pdp subject-access", "profile"),
             reference=reference,
         )
-        _write(out_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n", private=True)
+        write_whole(out_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n", private=True)
     out.print(
         f"{len(doc['records'])} records, {len(doc['accesses'])} audited accesses of {child_id} "
         f"written to {out_path}; answer the requester by {doc['answer_by']} (3×24 h)."
@@ -168,7 +133,7 @@ def pdp_correct(
             field=field,
             value=value,
             reason=reason,
-            actor=_actor(db, "padan pdp correct", "profile"),
+            actor=pdp_actor(db, "padan pdp correct", "profile"),
             reference=reference,
         )
     out.print(
@@ -191,12 +156,14 @@ def pdp_corrections(
     with translate_errors():
         found = list_corrections(
             store_from(db),
-            actor=_actor(db, "padan pdp corrections", "profile"),
+            actor=pdp_actor(db, "padan pdp corrections", "profile"),
             child_id=child,
             agency=agency,
         )
         if out_path is not None:
-            _write(out_path, json.dumps(found, ensure_ascii=False, indent=2) + "\n", private=True)
+            write_whole(
+                out_path, json.dumps(found, ensure_ascii=False, indent=2) + "\n", private=True
+            )
     if out_path is not None:
         out.print(f"{len(found)} correction requests written to {out_path}")
     elif as_json:
@@ -236,114 +203,10 @@ def pdp_correction_status(
             store_from(db),
             request_id,
             status,
-            actor=_actor(db, "padan pdp correction-status", "profile"),
+            actor=pdp_actor(db, "padan pdp correction-status", "profile"),
             note=note,
         )
     out.print(f"Correction request {changed['id']} is now {changed['status']}.")
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _moment(text: str, option: str, *, end_of_day: bool = False) -> dt.datetime:
-    """An ISO date or time (UTC unless it has an offset); a date alone for ``--until`` means
-    the end of that day."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            f"{option} {text!r} is not a date or time; write 2026-12-01 or 2026-12-01T14:30 "
-            "(UTC unless an offset such as +07:00 is given)"
-        ) from None
-    if end_of_day and _DATE.fullmatch(text.strip()):
-        moment += dt.timedelta(days=1)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@pdp_app.command("breach-report")
-def pdp_breach_report(
-    since: Annotated[str, typer.Option(help="Window start: 2026-12-01 or 2026-12-01T08:00.")],
-    until: Annotated[str, typer.Option(help="Window end (a date alone: to the end of that day).")],
-    user: Annotated[str | None, typer.Option("--user", help="The account.")] = None,
-    token: Annotated[
-        int | None,
-        typer.Option(
-            "--token",
-            help="An API token's id (padan token list): its account, while the token was valid.",
-        ),
-    ] = None,
-    known_at: Annotated[
-        str | None, typer.Option(help="When the breach became known (default: now).")
-    ] = None,
-    out_path: OutOption = None,
-    as_json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Which children and regions an account (or an API token's account, while the token was
-    valid) touched in a time window, from the audit log, with the 3×24 h notification deadline
-    (audited)."""
-    from padan.pdp import breach_report, token_window
-
-    with translate_errors():
-        if (user is None) == (token is None):
-            raise InputError("name the account (--user NAME) or the API token (--token ID), one")
-        start = _moment(since, "--since")
-        end = _moment(until, "--until", end_of_day=True)
-        known = _moment(known_at, "--known-at") if known_at else None
-        store = store_from(db)
-        if token is not None:
-            user, start, end = token_window(store, token, since=start, until=end)
-        assert user is not None
-        report = breach_report(
-            store,
-            username=user,
-            since=start,
-            until=end,
-            actor=_actor(db, "padan pdp breach-report", "audit"),
-            known_at=known,
-        )
-        body = {
-            "user": report.username,
-            "token": token,
-            "since": report.since.isoformat(),
-            "until": report.until.isoformat(),
-            "known_at": report.known_at.isoformat(),
-            "notify_by": report.notify_by.isoformat(),
-            "notice": report.notice,
-            "audit_rows": report.audit_rows,
-            "actions": report.actions,
-            "children": len(report.child_ids),
-            "child_ids": list(report.child_ids),
-            "children_not_in_latest_run": list(report.children_not_in_latest_run),
-            "regions": [
-                {"code": r.code, "level": r.level, "name": r.name, "children": r.children}
-                for r in report.regions
-            ],
-        }
-        if out_path is not None:
-            _write(out_path, json.dumps(body, ensure_ascii=False, indent=2) + "\n", private=True)
-    if as_json:
-        out.print_json(json.dumps(body, ensure_ascii=False))
-        return
-    out.print(
-        f"Account {escape(report.username)}, {report.since:%Y-%m-%d %H:%M} to "
-        f"{report.until:%Y-%m-%d %H:%M} UTC: {report.audit_rows} audit rows, "
-        f"{len(report.child_ids)} children."
-    )
-    for action, count in report.actions.items():
-        out.print(f"  {action}: {count}")
-    table = Table(title="Wilayah / Regions touched")
-    for name in ("code", "level", "name", "children"):
-        table.add_column(name)
-    for r in report.regions:
-        table.add_row(r.code, r.level, escape(r.name), str(r.children))
-    out.print(table)
-    out.print(
-        f"[bold]Notify by {report.notify_by:%Y-%m-%d %H:%M} UTC[/] "
-        f"(known at {report.known_at:%Y-%m-%d %H:%M} UTC + 3×24 h). {escape(report.notice)}"
-    )
-    if out_path is not None:
-        out.print(f"Child ids and regions written to {out_path}")
 
 
 @retention_app.command("apply")
@@ -371,7 +234,7 @@ def retention_apply(
 
     with translate_errors():
         loaded = _policy(policy)
-        moment = _moment(as_of, "--as-of") if as_of else None
+        moment = parse_moment(as_of, "--as-of") if as_of else None
         store = store_from(db)
         if dry_run:
             plan = plan_retention(store, loaded, as_of=moment, exports_dir=exports_dir)
@@ -379,7 +242,7 @@ def retention_apply(
             plan = apply_retention_plan(
                 store,
                 loaded,
-                actor=_actor(db, "padan retention apply", "manage_users"),
+                actor=pdp_actor(db, "padan retention apply", "manage_users"),
                 as_of=moment,
                 exports_dir=exports_dir,
             )
