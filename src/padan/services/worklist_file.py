@@ -278,7 +278,7 @@ def worklist_workbook(e: WorklistExport, lang: str) -> bytes:
         first = len(e.columns) + 1
         status_col = get_column_letter(first)
         date_col = get_column_letter(first + 1)
-        end = max(last, 1000)
+        end = last
         choices = ",".join(status_label(s, lang) for s in FOLLOWUP_STATUSES)
         status = DataValidation(
             type="list",
