@@ -180,9 +180,13 @@ def _visible(store: Store, p: Principal, child_ids: list[str]) -> set[str]:
     run_id = latest_run_id(store)
     if run_id is None or not child_ids:
         return set()
-    members = child_members(store, run_id, child_ids)
-    uids = [u for ms in members.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
-    records = records_by_uid(store, uids, columns=("kode_wilayah", "tanggal_pengaduan"))
+    members: dict[str, list[tuple[str, float | None]]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(child_ids), 2000):  # stay under the drivers' bound-parameter limits
+        part = child_members(store, run_id, child_ids[i : i + 2000])
+        uids = [u for ms in part.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
+        members.update(part)
+        records.update(records_by_uid(store, uids, columns=("kode_wilayah", "tanggal_pengaduan")))
     seen = set()
     for child, ms in members.items():
         own = {u: records[u] for u, _ in ms if u in records}
@@ -215,10 +219,10 @@ def import_followups(
     every bad row, and :class:`~padan.access.authorise.Forbidden` when the role may not use the
     worklist; nothing is stored then.
     """
-    require(p, "worklists")
     digest = hashlib.sha256(data).hexdigest()
     target = f"worklist import file={file_name[:80]} sha256={digest[:16]}"
     try:
+        require(p, "worklists")
         parsed = read_worklist_file(data, what=file_name)
         check_worklist(p, parsed.name)
         if len(parsed.rows) > _MAX_ROWS:

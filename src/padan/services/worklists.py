@@ -91,6 +91,7 @@ _REGION_NAMES = ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
 _LEVELS = {"province": 0, "regency": 1, "district": 2, "village": 3}
 #: Columns an officer needs to find the child, read from the child's records in the store.
 _CONTACT = ("alamat", "nama_ibu", "nama_ayah")
+_CHUNK = 2000
 _CONTACT_READ = ("alamat", "nama_ibu", "nama_ayah", "nama_ibu_kandung", "tanggal_pengaduan")
 
 
@@ -115,9 +116,13 @@ def _contacts(
 ) -> dict[str, list[object]]:
     """Address and parents' names of each child: from its newest complaint first (KPAI asks
     for them), else its DTSEN record; only from the sources the role may see."""
-    members = child_members(store, run_id, child_ids)
-    uids = [u for ms in members.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
-    records = records_by_uid(store, uids, columns=_CONTACT_READ)
+    members: dict[str, list[tuple[str, float | None]]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(child_ids), _CHUNK):  # stay under the drivers' bound-parameter limits
+        part = child_members(store, run_id, child_ids[i : i + _CHUNK])
+        uids = [u for ms in part.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
+        members.update(part)
+        records.update(records_by_uid(store, uids, columns=_CONTACT_READ))
     found = {}
     for child, ms in members.items():
         own = [u for u, _ in ms if u in records]

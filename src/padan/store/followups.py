@@ -76,8 +76,10 @@ def add_followups(store: Store, new: Sequence[NewFollowup]) -> list[NewFollowup]
     t = followups_table
     now = dt.datetime.now(dt.UTC)
     with store._begin() as conn:
-        if conn.dialect.name == "sqlite":
-            # Take the write lock before reading: two imports of one file cannot both add it.
+        # Take the write lock before reading: two imports of one file cannot both add it.
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE child_followups IN SHARE ROW EXCLUSIVE MODE")
+        elif conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         known: set[str] = set()
         prints = [f.fingerprint for f in new]
