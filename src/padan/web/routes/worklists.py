@@ -18,6 +18,7 @@ from padan.services import figures
 from padan.services import worklists as worklists_service
 from padan.services.followups import FollowupFileError, import_followups
 from padan.services.worklist_file import column_label
+from padan.store import Store
 from padan.web.deps import CSRF, Purpose, User, ctx, language, render
 from padan.web.downloads import file_response, worklist_xlsx_response
 
@@ -138,7 +139,15 @@ def worklist_page(
     store = ctx(request).store
     if not purpose.strip():  # ask why first; nothing is shown (or audited) without a purpose
         worklists_service.check_worklist(user, name)
-        return render(request, "worklist.html", data=None, name=name, region=region, purpose="")
+        return render(
+            request,
+            "worklist.html",
+            data=None,
+            name=name,
+            title=_title(store, user, name),
+            region=region,
+            purpose="",
+        )
     data = worklists_service.worklist(
         store, user, name, region=region or None, purpose=purpose, offset=offset, limit=100
     )
@@ -174,6 +183,11 @@ def worklist_import(
     """The follow-ups of a filled-in worklist file; the page lists every bad row."""
     worklists_service.check_worklist(user, name)
     lang = language(request)
+    page: dict[str, Any] = {
+        "data": None,
+        "name": name,
+        "title": _title(ctx(request).store, user, name),
+    }
     try:
         result = import_followups(
             ctx(request).store, user, _upload(request, file), file_name=file.filename or "upload"
@@ -193,8 +207,7 @@ def worklist_import(
             request,
             "worklist.html",
             status_code=400,
-            data=None,
-            name=name,
+            **page,
             region="",
             purpose="",
             problems=problems,
@@ -205,12 +218,15 @@ def worklist_import(
             request,
             "worklist.html",
             status_code=400,
-            data=None,
-            name=name,
+            **page,
             region="",
             purpose="",
             import_error=str(exc),
         )
-    return render(
-        request, "worklist.html", data=None, name=name, region="", purpose="", imported=result
-    )
+    return render(request, "worklist.html", **page, region="", purpose="", imported=result)
+
+
+def _title(store: Store, user: User, name: str) -> str:
+    """The worklist's title (its name when the latest report has no such list)."""
+    lists = worklists_service.worklist_index(store, user)["worklists"]
+    return str(next((w["title"] for w in lists if w["name"] == name), name))
