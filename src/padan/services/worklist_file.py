@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from padan.domain.cells import neutralise
 from padan.errors import InputError
 from padan.i18n import LANGUAGES, gettext, label
+from padan.ingest.file_checks import XLSX_MAX_RATIO, XLSX_MAX_UNPACKED
 
 __all__ = [
     "FOLLOWUP_COLUMNS",
@@ -52,7 +53,6 @@ FOLLOWUP_COLUMNS = ("status_tindak_lanjut", "tanggal_tindak_lanjut", "catatan_ti
 MARKER = "padan-worklist-export"
 _MARKER_SHEET = "padan"
 _FORMAT = "1"
-_NOTE_MAX = 1000
 
 
 def column_label(code: str, lang: str) -> str:
@@ -320,6 +320,13 @@ def read_worklist_file(data: bytes, *, what: str = "file") -> WorklistFile:
     """The rows of a filled-in worklist export. Raises :class:`InputError` for a file that is
     not an XLSX worklist exported by Padan, or whose header row was changed."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > XLSX_MAX_UNPACKED and unpacked > XLSX_MAX_RATIO * len(data):
+            raise InputError(
+                f"{what}: the workbook unpacks to {unpacked // 2**20} MiB from "
+                f"{len(data) // 1024} KiB, far more than a worklist; export it again"
+            )
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise InputError(_NOT_OURS.format(what=what, why=f"not an XLSX file: {exc}")) from exc

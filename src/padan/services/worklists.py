@@ -1,5 +1,10 @@
 """Named worklists of the latest report (issue 4): shaped column by column by the policy, in
-the user's regional scope, and every view or export appended to the hash-chained audit log."""
+the user's regional scope, and every view or export appended to the hash-chained audit log.
+
+Each row also carries its region names and the child's address and parents' names (issue 17),
+read here from the store, so that an officer can find the child; the policy decides who sees
+them like any other column. :mod:`padan.services.worklist_file` writes the XLSX.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 
 from padan.access.authorise import Forbidden, NotFound, audit
 from padan.access.policy import Principal, shape_worklist_row, worklist_columns
-from padan.analysis import RegionRef, Worklist
+from padan.analysis import RegionRef, Snapshot, Worklist
 from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.services.figures import latest_report, region_in_scope
@@ -163,7 +168,7 @@ def _enriched(
 
 def _shaped(
     store: Store, p: Principal, name: str, region: str | None, purpose: str
-) -> tuple[RegionRef | None, Worklist | None, list[tuple[object, ...]]]:
+) -> tuple[RegionRef | None, Worklist | None, list[tuple[object, ...]], Snapshot | None]:
     check_worklist(p, name)
     if not purpose.strip():
         raise InputError(
@@ -172,18 +177,17 @@ def _shaped(
     ref = region_in_scope(p, region)
     cached = latest_report(store)
     if cached is None or name not in cached.report.worklists:
-        return ref, None, []
+        return ref, None, [], None
     w = cached.report.worklists[name]
-    return ref, w, _rows(w, p, ref)
+    return ref, w, _rows(w, p, ref), cached.report.snapshot
 
 
 def _full(
-    store: Store, p: Principal, w: Worklist, rows: list[tuple[object, ...]]
+    store: Store, p: Principal, w: Worklist, run_id: int, rows: list[tuple[object, ...]]
 ) -> tuple[tuple[str, ...], list[int], list[list[object]]]:
-    """``rows`` enriched and shaped for ``p``: all columns, the kept positions, the rows."""
-    cached = latest_report(store)
-    assert cached is not None
-    columns, full = _enriched(store, p, w, cached.report.snapshot.run_id, rows)
+    """``rows`` (of run ``run_id``) enriched and shaped for ``p``: all columns, the kept
+    positions, the rows."""
+    columns, full = _enriched(store, p, w, run_id, rows)
     keep = worklist_columns(p, columns)
     return columns, keep, [shape_worklist_row(p, columns, keep, r) for r in full]
 
@@ -214,12 +218,12 @@ def worklist(
     """
     if offset < 0 or not 1 <= limit <= 1000:
         raise InputError(f"offset {offset} / limit {limit}: offset ≥ 0 and 1 ≤ limit ≤ 1000")
-    ref, w, rows = _shaped(store, p, name, region, purpose)
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
     page = rows[offset : offset + limit]
     columns: list[str] = []
     shown: list[list[object]] = []
-    if w is not None:
-        all_columns, kept, shown = _full(store, p, w, page)
+    if w is not None and snapshot is not None:
+        all_columns, kept, shown = _full(store, p, w, snapshot.run_id, page)
         columns = [all_columns[i] for i in kept]
         audit(
             store,
@@ -249,14 +253,12 @@ def _export(
     check_worklist(p, name)
     if not p.can("export"):
         raise Forbidden(f"role {p.role.name} may not export")
-    ref, w, rows = _shaped(store, p, name, region, purpose)
-    cached = latest_report(store)
-    snapshot = cached.report.snapshot if cached else None
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
     columns: list[str] = []
     hidden: list[str] = []
     shaped: list[list[object]] = []
-    if w is not None:
-        all_columns, keep, shaped = _full(store, p, w, rows)
+    if w is not None and snapshot is not None:
+        all_columns, keep, shaped = _full(store, p, w, snapshot.run_id, rows)
         columns = [all_columns[i] for i in keep]
         hidden = [c for i, c in enumerate(all_columns) if i not in keep]
         audit(
