@@ -81,7 +81,7 @@ def api_export(
     return _export(request, user, name, format, region, purpose, lang)
 
 
-@api_router.post("/worklists/import")
+@api_router.post("/worklists/import", dependencies=[CSRF])
 def api_import(request: Request, user: User, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Record the follow-ups of a filled-in worklist XLSX (as exported here) as the user:
     all rows or none; a row already recorded is not recorded again. Audited."""
