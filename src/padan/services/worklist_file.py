@@ -205,9 +205,9 @@ def _cover(wb: Workbook, e: WorklistExport, lang: str) -> None:
         (
             gettext("How to fill in", lang),
             gettext(
-                "Choose a status from the drop-down list, give the date and a note; rows "
-                "without a status are skipped. Then upload this file on the worklist page, or "
-                "run: padan --as NAME worklist import FILE",
+                "Choose a status from the drop-down list, give the date and a note; rows left "
+                "empty are skipped. Then upload this file on the worklist page, or run: "
+                "padan --as NAME worklist import FILE",
                 lang,
             ),
         ),
