@@ -481,3 +481,21 @@ def test_followups_cli_export_and_import(
     assert refused.exit_code == 2 and "row 2" in refused.output and "kemarin" in refused.output
     nobody = runner.invoke(app, ["worklist", "import", str(filled), "--db", world.url])
     assert nobody.exit_code == 2 and "--as" in nobody.output
+    # A national file with a child outside the officer's province; a file that is not ours.
+    national = _export(client, world, "kemensos1", "usulan_dtsen")
+    header, rows = _table(national)
+    code_at = header.index("Kode wilayah")
+    outside = next(i for i, r in enumerate(rows) if not str(r[code_at]).startswith(world.province))
+    elsewhere = tmp_path / "nasional.xlsx"
+    elsewhere.write_bytes(_fill(national, {outside: ("Dikunjungi", DAY, f"cli {next(_notes)}")}))
+    refused = runner.invoke(
+        app, ["--as", "daerah1", "worklist", "import", str(elsewhere), "--db", world.url]
+    )
+    assert refused.exit_code == 2 and f"row {outside + 2}, child_id" in refused.output
+    assert "not in your scope" in refused.output
+    other = tmp_path / "lain.csv"
+    other.write_text("child_id,status\nPDN1,dikunjungi\n", encoding="utf-8")
+    refused = runner.invoke(
+        app, ["--as", "daerah1", "worklist", "import", str(other), "--db", world.url]
+    )
+    assert refused.exit_code == 2 and "not a worklist exported by Padan" in refused.output
