@@ -241,8 +241,9 @@ def import_followups(
                         child,
                         N_("no such child in the latest linkage run, or not in your scope"),
                         N_(
-                            "keep the child id as exported; a child outside your region is not "
-                            "yours to record"
+                            "keep the child id as exported (if a newer linkage run changed the "
+                            "child, export the worklist again); a child outside your region is "
+                            "not yours to record"
                         ),
                     )
                 )
