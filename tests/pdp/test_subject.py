@@ -182,3 +182,32 @@ def test_correction_status_follows_its_steps_and_is_audited(
 def test_correction_status_of_an_unknown_request_is_refused(world: PdpWorld) -> None:
     with pytest.raises(InputError, match="no correction request 4040"):
         update_correction(world.store, 4040, "sent", actor="dpo")
+
+
+def test_subject_access_lists_the_childs_followups_without_the_officer(world: PdpWorld) -> None:
+    import datetime as dt
+
+    from padan.store.followups import NewFollowup, add_followups
+
+    add_followups(
+        world.store,
+        [
+            NewFollowup(
+                child_id=DEWI,
+                worklist="tanpa_atensi",
+                status="dirujuk_atensi",
+                followup_date=dt.date(2026, 11, 2),
+                note="dirujuk ke sentra",
+                username="petugas7",
+                source_sha256="b" * 64,
+                source_row=2,
+                fingerprint="c" * 64,
+            )
+        ],
+    )
+    doc = subject_access(world.store, load_pdp_policy(), DEWI, actor="dpo")
+    assert [(f["status"], f["date"], f["note"]) for f in doc["followups"]] == [
+        ("dirujuk_atensi", "2026-11-02", "dirujuk ke sentra")
+    ]
+    assert "petugas7" not in json.dumps(doc)
+    assert subject_access(world.store, load_pdp_policy(), BAYU, actor="dpo")["followups"] == []

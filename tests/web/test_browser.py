@@ -136,8 +136,8 @@ def test_browser_main_flows(
     download.value.save_as(sheet)
     from openpyxl import load_workbook
 
-    header = [c.value for c in load_workbook(sheet).active[2]]
-    assert "child_id" in header and "kode_wilayah" in header
+    header = [c.value for c in load_workbook(sheet).active[1]]
+    assert "ID anak" in header and "Kode wilayah" in header
     page.close()
     assert len(list(shots.glob("*.png"))) == 7
 

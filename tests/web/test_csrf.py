@@ -84,6 +84,7 @@ def _concrete(path: str) -> str:
         "username": "kpai1",
         "action": "deactivate",
         "token_id": "1",
+        "name": "usulan_dtsen",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

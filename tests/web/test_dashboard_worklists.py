@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from padan.analysis import build_report
+from padan.services.worklist_file import column_label
 from padan.store import Store
 from padan.store.audit import audit_entries, verify_audit
 from padan.web.downloads import file_response
@@ -173,7 +174,8 @@ def test_worklist_views_and_exports_are_audited_with_purpose(
     )
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
-    assert [c.value for c in sheet[2]] == view["columns"]
+    labels = [column_label(c, "id") for c in view["columns"]]
+    assert [c.value for c in sheet[1]][: len(labels)] == labels
     new = [e for e in audit_entries(web_store, limit=50) if e.id > before]
     actions = {(e.action, e.purpose, e.username) for e in new}
     assert actions == {

@@ -18,6 +18,7 @@ from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
 from padan.cli.web_cmd import serve
+from padan.cli.worklist_cmd import worklist_app
 
 __all__ = ["app"]
 
@@ -67,6 +68,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(pdp_app, name="pdp")
 app.add_typer(retention_app, name="retention")
+app.add_typer(worklist_app, name="worklist")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

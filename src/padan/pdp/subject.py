@@ -26,6 +26,7 @@ from padan.store.corrections import (
     correction_requests,
     set_correction_status,
 )
+from padan.store.followups import child_followups
 from padan.store.retention import PSEUDONYMISED, record_columns
 from padan.store.subject_reads import child_id_events, link_history, review_decisions_on
 
@@ -111,7 +112,8 @@ def subject_access(
 ) -> dict[str, Any]:
     """Everything held about ``child_id``: each source record (fields, quality flags, the row as
     received), the master profile, the record links over all runs, the child id's history, the
-    review decisions on its records, the audit of every access, and correction requests.
+    review decisions on its records, the audit of every access, correction requests and the
+    follow-ups recorded from worklists.
 
     The access itself is audited first (action ``pdp.subject_access``). Staff account names are
     left out of the audit and review parts (their roles are kept). Raises :class:`InputError`
@@ -160,6 +162,16 @@ def subject_access(
         ],
         "correction_requests": [
             _correction(c) for c in correction_requests(store, child_id=child_id)
+        ],
+        "followups": [  # recorded from worklist files; the officer's account name left out
+            {
+                "worklist": f.worklist,
+                "status": f.status,
+                "date": _plain(f.followup_date),
+                "note": f.note,
+                "recorded_at": _plain(f.at),
+            }
+            for f in child_followups(store, child_id)
         ],
         "purposes": [
             {"purpose": p.label, "legal_basis": p.legal_basis}

@@ -15,6 +15,7 @@ from padan.access.authorise import NotFound, audit, region_filter, region_lineag
 from padan.access.policy import COMPARISON_GROUPS, Principal, mask_nik, shape_record
 from padan.domain.names import normalise_name
 from padan.errors import InputError
+from padan.services.followups import followups_of
 from padan.store import Store
 from padan.store.audit import query_digest
 from padan.store.children import (
@@ -226,6 +227,7 @@ def child_profile(
         ],
         "pairs": pairs,
         "household": household,
+        "followups": followups_of(store, p, child_id),
     }
     audit(store, p, "profile", child_id, [child_id], purpose)
     return result

@@ -1,22 +1,32 @@
 """Named worklists of the latest report (issue 4): shaped column by column by the policy, in
-the user's regional scope, and every view or export appended to the hash-chained audit log."""
+the user's regional scope, and every view or export appended to the hash-chained audit log.
+
+Each row also carries its region names and the child's address and parents' names (issue 17),
+read here from the store, so that an officer can find the child; the policy decides who sees
+them like any other column. :mod:`padan.services.worklist_file` writes the XLSX.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from padan.access.authorise import Forbidden, NotFound, audit
 from padan.access.policy import Principal, shape_worklist_row, worklist_columns
-from padan.analysis import RegionRef, Worklist
+from padan.analysis import RegionRef, Snapshot, Worklist
+from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.services.figures import latest_report, region_in_scope
+from padan.services.worklist_file import WorklistExport
 from padan.store import Store
+from padan.store.children import child_members, records_by_uid
 
 __all__ = [
     "WORKLISTS",
     "check_worklist",
     "export_worklist",
+    "export_worklist_file",
     "export_worklists",
     "worklist",
     "worklist_index",
@@ -82,9 +92,85 @@ def worklist_index(store: Store, p: Principal, *, region: str | None = None) -> 
     }
 
 
+#: Columns added next to a worklist's region code: the names of its regions, from the
+#: Kemendagri tables (their policy rule is the region code's, see ``[worklist_columns]``).
+_REGION_NAMES = ("provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
+_LEVELS = {"province": 0, "regency": 1, "district": 2, "village": 3}
+#: Columns an officer needs to find the child, read from the child's records in the store.
+_CONTACT = ("alamat", "nama_ibu", "nama_ayah")
+_CHUNK = 2000
+_CONTACT_READ = ("alamat", "nama_ibu", "nama_ayah", "nama_ibu_kandung", "tanggal_pengaduan")
+
+
+def _region_names(code: object) -> list[object]:
+    names: list[object] = [None] * len(_REGION_NAMES)
+    if isinstance(code, str):
+        for r in check_region(code).lineage():
+            names[_LEVELS[r.level]] = r.name
+    return names
+
+
+def _first(records: list[dict[str, Any]], *fields: str) -> object:
+    for record in records:
+        for f in fields:
+            if record.get(f) not in (None, ""):
+                return record[f]
+    return None
+
+
+def _contacts(
+    store: Store, p: Principal, run_id: int, child_ids: list[str]
+) -> dict[str, list[object]]:
+    """Address and parents' names of each child: from its newest complaint first (KPAI asks
+    for them), else its DTSEN record; only from the sources the role may see."""
+    members: dict[str, list[tuple[str, float | None]]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(child_ids), _CHUNK):  # stay under the drivers' bound-parameter limits
+        part = child_members(store, run_id, child_ids[i : i + _CHUNK])
+        uids = [u for ms in part.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
+        members.update(part)
+        records.update(records_by_uid(store, uids, columns=_CONTACT_READ))
+    found = {}
+    for child, ms in members.items():
+        own = [u for u, _ in ms if u in records]
+        kpai = sorted(
+            (records[u] for u in own if u.startswith("kpai:")),
+            key=lambda r: str(r.get("tanggal_pengaduan")),
+            reverse=True,
+        )
+        dtsen = [records[u] for u in sorted(own) if u.startswith("dtsen:")]
+        found[child] = [
+            _first(kpai + dtsen, "alamat"),
+            _first(kpai, "nama_ibu") or _first(dtsen, "nama_ibu_kandung"),
+            _first(kpai, "nama_ayah"),
+        ]
+    return found
+
+
+def _enriched(
+    store: Store, p: Principal, w: Worklist, run_id: int, rows: list[tuple[object, ...]]
+) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """The worklist's columns and ``rows`` with region names, address and parents' names
+    added after the region code (the policy then decides which of them the role sees)."""
+    at = w.columns.index("kode_wilayah")
+    columns = (*w.columns[: at + 1], *_REGION_NAMES, *_CONTACT, *w.columns[at + 1 :])
+    child_at = w.columns.index("child_id") if "child_id" in w.columns else None
+    contacts = (
+        _contacts(store, p, run_id, sorted({str(r[child_at]) for r in rows}))
+        if child_at is not None
+        else {}
+    )
+    out = []
+    for row in rows:
+        none: list[object] = [None] * len(_CONTACT)
+        extra = contacts.get(str(row[child_at]), none) if child_at is not None else none
+        out.append((*row[: at + 1], *_region_names(row[at]), *extra, *row[at + 1 :]))
+    return columns, out
+
+
 def _shaped(
     store: Store, p: Principal, name: str, region: str | None, purpose: str
-) -> tuple[RegionRef | None, Worklist | None, list[str], list[tuple[object, ...]], list[int]]:
+) -> tuple[RegionRef | None, Worklist | None, list[tuple[object, ...]], Snapshot | None]:
     check_worklist(p, name)
     if not purpose.strip():
         raise InputError(
@@ -93,10 +179,19 @@ def _shaped(
     ref = region_in_scope(p, region)
     cached = latest_report(store)
     if cached is None or name not in cached.report.worklists:
-        return ref, None, [], [], []
+        return ref, None, [], None
     w = cached.report.worklists[name]
-    keep = worklist_columns(p, w.columns)
-    return ref, w, [w.columns[i] for i in keep], _rows(w, p, ref), keep
+    return ref, w, _rows(w, p, ref), cached.report.snapshot
+
+
+def _full(
+    store: Store, p: Principal, w: Worklist, run_id: int, rows: list[tuple[object, ...]]
+) -> tuple[tuple[str, ...], list[int], list[list[object]]]:
+    """``rows`` (of run ``run_id``) enriched and shaped for ``p``: all columns, the kept
+    positions, the rows."""
+    columns, full = _enriched(store, p, w, run_id, rows)
+    keep = worklist_columns(p, columns)
+    return columns, keep, [shape_worklist_row(p, columns, keep, r) for r in full]
 
 
 def _children(w: Worklist, rows: list[tuple[object, ...]]) -> list[str]:
@@ -125,9 +220,13 @@ def worklist(
     """
     if offset < 0 or not 1 <= limit <= 1000:
         raise InputError(f"offset {offset} / limit {limit}: offset ≥ 0 and 1 ≤ limit ≤ 1000")
-    ref, w, columns, rows, keep = _shaped(store, p, name, region, purpose)
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
     page = rows[offset : offset + limit]
-    if w is not None:
+    columns: list[str] = []
+    shown: list[list[object]] = []
+    if w is not None and snapshot is not None:
+        all_columns, kept, shown = _full(store, p, w, snapshot.run_id, page)
+        columns = [all_columns[i] for i in kept]
         audit(
             store,
             p,
@@ -144,8 +243,50 @@ def worklist(
         "total": len(rows),
         "offset": offset,
         "limit": limit,
-        "rows": [shape_worklist_row(p, w.columns, keep, r) for r in page] if w else [],
+        "rows": shown,
     }
+
+
+def _export(
+    store: Store, p: Principal, name: str, *, fmt: str, region: str | None, purpose: str
+) -> WorklistExport:
+    if fmt not in ("csv", "xlsx"):
+        raise InputError(f"format {fmt!r}: give csv or xlsx")
+    check_worklist(p, name)
+    if not p.can("export"):
+        raise Forbidden(f"role {p.role.name} may not export")
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
+    columns: list[str] = []
+    hidden: list[str] = []
+    shaped: list[list[object]] = []
+    if w is not None and snapshot is not None:
+        all_columns, keep, shaped = _full(store, p, w, snapshot.run_id, rows)
+        columns = [all_columns[i] for i in keep]
+        hidden = [c for i, c in enumerate(all_columns) if i not in keep]
+        audit(
+            store,
+            p,
+            "worklist.export",
+            _target(name, ref, f" format={fmt} rows={len(rows)}"),
+            _children(w, rows),
+            purpose,
+        )
+    return WorklistExport(
+        name=name,
+        title=w.title if w else name,
+        columns=columns,
+        rows=shaped,
+        username=p.username,
+        role=p.role.label,
+        purpose=purpose.strip(),
+        region=f"{ref.name} ({ref.code})" if ref else "",
+        run_id=snapshot.run_id if snapshot else None,
+        run_finished_at=snapshot.run_finished_at if snapshot else None,
+        exported_at=dt.datetime.now(dt.UTC),
+        hidden_columns=hidden,
+        nik_masked=not p.role.nik_full,
+        regional=p.role.scope != "national",
+    )
 
 
 def export_worklist(
@@ -155,23 +296,17 @@ def export_worklist(
 
     Needs both the ``worklists`` and ``export`` permissions.
     """
-    if fmt not in ("csv", "xlsx"):
-        raise InputError(f"format {fmt!r}: give csv or xlsx")
-    check_worklist(p, name)
-    if not p.can("export"):
-        raise Forbidden(f"role {p.role.name} may not export")
-    ref, w, columns, rows, keep = _shaped(store, p, name, region, purpose)
-    if w is None:
-        return name, columns, []
-    audit(
-        store,
-        p,
-        "worklist.export",
-        _target(name, ref, f" format={fmt} rows={len(rows)}"),
-        _children(w, rows),
-        purpose,
-    )
-    return w.title, columns, [shape_worklist_row(p, w.columns, keep, r) for r in rows]
+    e = _export(store, p, name, fmt=fmt, region=region, purpose=purpose)
+    return e.title, e.columns, e.rows
+
+
+def export_worklist_file(
+    store: Store, p: Principal, name: str, *, region: str | None = None, purpose: str
+) -> WorklistExport:
+    """The whole worklist in scope with what its XLSX cover sheet states (who, when, why, the
+    source run, the rules applied); audited. Write it with
+    :func:`padan.services.worklist_file.worklist_workbook`."""
+    return _export(store, p, name, fmt="xlsx", region=region, purpose=purpose)
 
 
 def export_worklists(

@@ -12,8 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from padan.domain.cells import neutralise
+from padan.services.worklist_file import WorklistExport, worklist_workbook
 
-__all__ = ["csv_response", "file_response"]
+__all__ = ["csv_response", "file_response", "worklist_xlsx_response"]
 
 _MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -65,10 +66,20 @@ def file_response(
         out = io.BytesIO()
         wb.save(out)
         body = out.getvalue()
-    filename = f"daftar_{name}.{fmt}"
+    return _download(body, f"daftar_{name}.{fmt}", _MEDIA[fmt])
+
+
+def worklist_xlsx_response(export: WorklistExport, lang: str) -> Response:
+    """A worklist ready for the field as an XLSX download in ``lang``: labelled headers, a
+    cover sheet, the follow-up columns (:func:`~padan.services.worklist_file.worklist_workbook`)."""
+    body = worklist_workbook(export, lang)
+    return _download(body, f"daftar_{export.name}.xlsx", _MEDIA["xlsx"])
+
+
+def _download(body: bytes | str, filename: str, media_type: str) -> Response:
     return Response(
         body,
-        media_type=_MEDIA[fmt],
+        media_type=media_type,
         headers={
             "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''"
             f"{quote(filename)}"

@@ -9,13 +9,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from padan.errors import InputError
+from padan.i18n import LANGUAGES
 from padan.services import figures
 from padan.services import worklists as worklists_service
-from padan.web.deps import Purpose, User, ctx, language, render
-from padan.web.downloads import file_response
+from padan.services.followups import FollowupFileError, import_followups
+from padan.services.worklist_file import column_label
+from padan.store import Store
+from padan.web.deps import CSRF, Purpose, User, ctx, language, render
+from padan.web.downloads import file_response, worklist_xlsx_response
 
 __all__ = ["api_router", "page_router"]
 
@@ -68,12 +73,49 @@ def api_export(
     purpose: Purpose = "",
     region: str | None = None,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
+    lang: Annotated[str | None, Query(pattern="^(id|en)$")] = None,
 ) -> Response:
-    """The whole worklist in scope as CSV or XLSX (audited)."""
+    """The whole worklist in scope as CSV (column codes) or XLSX (labelled headers in ``lang``,
+    default the language cookie, else Indonesian; a cover sheet; status, date and note columns
+    to fill in and upload again to ``/api/v1/worklists/import``). Audited."""
+    return _export(request, user, name, format, region, purpose, lang)
+
+
+@api_router.post("/worklists/import", dependencies=[CSRF])
+def api_import(request: Request, user: User, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Record the follow-ups of a filled-in worklist XLSX (as exported here) as the user:
+    all rows or none; a row already recorded is not recorded again. Audited."""
+    data = _upload(request, file)
+    return import_followups(ctx(request).store, user, data, file_name=file.filename or "upload")
+
+
+def _export(
+    request: Request,
+    user: User,
+    name: str,
+    fmt: str,
+    region: str | None,
+    purpose: str,
+    lang: str | None = None,
+) -> Response:
+    store = ctx(request).store
+    if fmt == "xlsx":
+        export = worklists_service.export_worklist_file(
+            store, user, name, region=region, purpose=purpose
+        )
+        return worklist_xlsx_response(export, lang if lang in LANGUAGES else language(request))
     title, header, rows = worklists_service.export_worklist(
-        ctx(request).store, user, name, fmt=format, region=region, purpose=purpose
+        store, user, name, fmt=fmt, region=region, purpose=purpose
     )
-    return file_response(format, name, title, header, rows)
+    return file_response(fmt, name, title, header, rows)
+
+
+def _upload(request: Request, file: UploadFile) -> bytes:
+    cap = request.app.state.upload_max_bytes
+    data = file.file.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(f"{file.filename}: larger than {cap} bytes; split the worklist")
+    return data
 
 
 # -- pages --------------------------------------------------------------------------------------
@@ -97,15 +139,25 @@ def worklist_page(
     store = ctx(request).store
     if not purpose.strip():  # ask why first; nothing is shown (or audited) without a purpose
         worklists_service.check_worklist(user, name)
-        return render(request, "worklist.html", data=None, name=name, region=region, purpose="")
+        return render(
+            request,
+            "worklist.html",
+            data=None,
+            name=name,
+            title=_title(store, user, name),
+            region=region,
+            purpose="",
+        )
     data = worklists_service.worklist(
         store, user, name, region=region or None, purpose=purpose, offset=offset, limit=100
     )
     query = {"region": region, "purpose": purpose}
+    lang = language(request)
     return render(
         request,
         "worklist.html",
         data=data,
+        labels={c: column_label(c, lang) for c in data["columns"]},
         name=name,
         region=region,
         purpose=purpose,
@@ -121,7 +173,60 @@ def worklist_page(
 def worklist_export(
     request: Request, user: User, name: str, fmt: str, region: str = "", purpose: str = ""
 ) -> Response:
-    title, header, rows = worklists_service.export_worklist(
-        ctx(request).store, user, name, fmt=fmt, region=region or None, purpose=purpose
-    )
-    return file_response(fmt, name, title, header, rows)
+    return _export(request, user, name, fmt, region or None, purpose)
+
+
+@page_router.post("/worklists/{name}/import", response_class=HTMLResponse, dependencies=[CSRF])
+def worklist_import(
+    request: Request, user: User, name: str, file: Annotated[UploadFile, File()]
+) -> HTMLResponse:
+    """The follow-ups of a filled-in worklist file; the page lists every bad row."""
+    worklists_service.check_worklist(user, name)
+    lang = language(request)
+    page: dict[str, Any] = {
+        "data": None,
+        "name": name,
+        "title": _title(ctx(request).store, user, name),
+    }
+    try:
+        result = import_followups(
+            ctx(request).store, user, _upload(request, file), file_name=file.filename or "upload"
+        )
+    except FollowupFileError as exc:
+        problems = [
+            {
+                "row": p.row,
+                "label": column_label(p.column, lang),
+                "value": p.value,
+                "problem": p.text(lang)[0],
+                "fix": p.text(lang)[1],
+            }
+            for p in exc.problems
+        ]
+        return render(
+            request,
+            "worklist.html",
+            status_code=400,
+            **page,
+            region="",
+            purpose="",
+            problems=problems,
+            file_name=file.filename,
+        )
+    except InputError as exc:
+        return render(
+            request,
+            "worklist.html",
+            status_code=400,
+            **page,
+            region="",
+            purpose="",
+            import_error=str(exc),
+        )
+    return render(request, "worklist.html", **page, region="", purpose="", imported=result)
+
+
+def _title(store: Store, user: User, name: str) -> str:
+    """The worklist's title (its name when the latest report has no such list)."""
+    lists = worklists_service.worklist_index(store, user)["worklists"]
+    return str(next((w["title"] for w in lists if w["name"] == name), name))
