@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from padan.errors import InputError
 from padan.services.review import decide_pair
 from padan.store import Store, open_store
 from padan.store.audit import append_audit, verify_audit
+from padan.store.pending_merges import pending_merges_for
 from web.conftest import PASSWORD, WebWorld
 
 runner = CliRunner()
@@ -180,4 +182,41 @@ def test_merging_different_valid_niks_needs_a_second_reviewer(world: WebWorld) -
     done = decide_pair(store, second, a, b, "same", reason="setuju")
     assert done["status"] == "decided" and done["reviewer"] == "tinjau1+tinjau2"
     assert len(store.review_decisions()) == before + 1
+    store.engine.dispose()
+
+
+def _approve_together(store: Store, reviewers: list[Principal], a: str, b: str) -> list[str]:
+    start = threading.Barrier(len(reviewers))
+    answers: list[str] = []
+
+    def approve(p: Principal) -> None:
+        start.wait()
+        answers.append(decide_pair(store, p, a, b, "same", reason="ibu sama")["status"])
+
+    threads = [threading.Thread(target=approve, args=(p,)) for p in reviewers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def test_two_reviewers_approving_at_once_merge_instead_of_both_waiting(world: WebWorld) -> None:
+    # Before one held merge per pair, both could find nothing held, both hold, and the pair
+    # waited for a third reviewer with two approvals in hand.
+    store = open_store(world.url)
+    reviewers = [Principal(f"tinjau{i}", get_role("peninjau"), None) for i in (1, 2)]
+    dtsen = store.records_arrow("dtsen_individu", ["id_individu", "nik", "nik_status"])
+    valid = [
+        f"dtsen:{i}"
+        for i, nik, status in zip(
+            *(dtsen.column(c).to_pylist() for c in dtsen.column_names), strict=True
+        )
+        if nik and status == "valid"
+    ]
+    pairs = [(valid[i], valid[i + 1]) for i in range(2, 12, 2)]
+    for a, b in pairs:
+        answers = _approve_together(store, reviewers, a, b)
+        assert sorted(answers) == ["decided", "pending_second_review"], (a, b, answers)
+        assert pending_merges_for(store, *sorted((a, b))) == []
     store.engine.dispose()

@@ -14,7 +14,12 @@ from padan.api import Padan
 from padan.errors import InputError
 from padan.store import ReviewDecision, Store
 from padan.store.children import children_of, latest_run_id, records_by_uid
-from padan.store.pending_merges import add_pending_merge, clear_pending_merges, pending_merges_for
+from padan.store.pending_merges import (
+    PendingMerge,
+    add_pending_merge,
+    clear_pending_merges,
+    pending_merges_for,
+)
 
 __all__ = ["decide_pair", "review_items"]
 
@@ -131,23 +136,24 @@ def decide_pair(
     if decision == "same" and _conflicting_niks(records.get(uid_a), records.get(uid_b)):
         if len(child_of) < 2:
             raise InputError(f"record {uid_a!r} or {uid_b!r} is not in the latest linkage run")
-        first = [m for m in pending_merges_for(store, uid_a, uid_b) if m.reviewer != p.username]
+        first = _held_by_others(store, p, uid_a, uid_b)
         if not first:
             if pending_merges_for(store, uid_a, uid_b):
-                raise InputError(
-                    "these records carry different valid NIKs: a second, different reviewer "
-                    "must confirm the merge"
+                raise InputError(_SECOND_REVIEWER)
+            if add_pending_merge(store, uid_a, uid_b, reviewer=p.username, reason=reason.strip()):
+                audit(
+                    store,
+                    p,
+                    "decision",
+                    f"{uid_a} {uid_b} same (waiting for a second reviewer)",
+                    children,
+                    purpose,
                 )
-            add_pending_merge(store, uid_a, uid_b, reviewer=p.username, reason=reason.strip())
-            audit(
-                store,
-                p,
-                "decision",
-                f"{uid_a} {uid_b} same (waiting for a second reviewer)",
-                children,
-                purpose,
-            )
-            return {"status": "pending_second_review", "record_a": uid_a, "record_b": uid_b}
+                return {"status": "pending_second_review", "record_a": uid_a, "record_b": uid_b}
+            # Another reviewer's approval was stored at the same moment: this one confirms it.
+            first = _held_by_others(store, p, uid_a, uid_b)
+            if not first:
+                raise InputError(_SECOND_REVIEWER)
         made = Padan(store).review.decide(
             uid_a,
             uid_b,
@@ -171,6 +177,15 @@ def decide_pair(
             return _decided(made)
     audit(store, p, "decision", f"{uid_a} {uid_b} {made.decision}", children, purpose)
     return _decided(made)
+
+
+_SECOND_REVIEWER = (
+    "these records carry different valid NIKs: a second, different reviewer must confirm the merge"
+)
+
+
+def _held_by_others(store: Store, p: Principal, uid_a: str, uid_b: str) -> list[PendingMerge]:
+    return [m for m in pending_merges_for(store, uid_a, uid_b) if m.reviewer != p.username]
 
 
 def _decided(made: ReviewDecision) -> dict[str, Any]:

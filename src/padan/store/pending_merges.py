@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from padan.store.connection import as_utc
 from padan.store.database import Store
@@ -30,7 +31,7 @@ pending_merges = Table(
     Column("reviewer", String(64), nullable=False),
     Column("reason", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Index("ix_pending_merges_pair", "uid_a", "uid_b"),
+    Index("ix_pending_merges_pair", "uid_a", "uid_b", unique=True),  # one held merge a pair
 )
 
 
@@ -45,17 +46,23 @@ class PendingMerge:
     created_at: dt.datetime
 
 
-def add_pending_merge(store: Store, uid_a: str, uid_b: str, *, reviewer: str, reason: str) -> None:
-    with store._begin() as conn:
-        conn.execute(
-            pending_merges.insert().values(
-                uid_a=uid_a,
-                uid_b=uid_b,
-                reviewer=reviewer,
-                reason=reason,
-                created_at=dt.datetime.now(dt.UTC),
+def add_pending_merge(store: Store, uid_a: str, uid_b: str, *, reviewer: str, reason: str) -> bool:
+    """Hold a merge of ``uid_a`` and ``uid_b`` for a second reviewer; ``False`` when one is held
+    for that pair already (another reviewer's, stored at the same moment: the index is unique)."""
+    try:
+        with store._begin() as conn:
+            conn.execute(
+                pending_merges.insert().values(
+                    uid_a=uid_a,
+                    uid_b=uid_b,
+                    reviewer=reviewer,
+                    reason=reason,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
             )
-        )
+    except IntegrityError:
+        return False
+    return True
 
 
 def pending_merges_for(store: Store, uid_a: str, uid_b: str) -> list[PendingMerge]:
