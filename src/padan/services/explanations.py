@@ -214,7 +214,9 @@ def guard_text(reason: str | None, lang: str) -> str | None:
     if reason is None:
         return None
     message = _GUARDS.get(reason)
-    return gettext(message, lang) if message else f"{gettext(N_('Kept apart:'), lang)} {reason}"
+    if message is None:
+        return gettext(N_("Kept apart: %(reason)s"), lang) % {"reason": reason}
+    return gettext(message, lang)
 
 
 def hold_text(reason: str, lang: str) -> str:
