@@ -162,7 +162,7 @@ def test_review_page_filters_by_source_pair_impact_and_reason(
         (ReviewFilter(reason="why"), 0, 20, "reason='why' is not one of review, refused"),
         (ReviewFilter(regions=("Jawa",)), 0, 20, "region='Jawa' is not a region code"),
         (ReviewFilter(), -1, 20, "offset -1 is negative"),
-        (ReviewFilter(), 0, 0, "limit 0 is not between 1 and 1000"),
+        (ReviewFilter(), 0, 0, "limit 0 is below 1"),
     ],
 )
 def test_review_page_refuses_a_filter_no_pair_can_match(

@@ -58,6 +58,11 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
     return explain_pairs(store, [(record_a, record_b)], model_path=model_path)[0]
 
 
+#: Pairs scored in one query: the query scores every left record against every right one, so
+#: a chunk of n pairs costs up to n * n comparisons; 25 keeps a page of 20 to one query.
+_CHUNK = 25
+
+
 def explain_pairs(
     store: Store, pairs: Sequence[tuple[str, str]], *, model_path: Path
 ) -> list[Explanation]:
@@ -90,14 +95,17 @@ def explain_pairs(
         linker = Linker(
             db_api.register("features", dataset_display_name="all"), model, log_level=logging.ERROR
         )
-        # One query for the page: the product of the left and right records, then the pairs.
-        lefts = sorted({a for a, _ in pairs})
-        rights = sorted({b for _, b in pairs})
-        scored = linker.inference.score_pairs(
-            [found[u] for u in lefts], [found[u] for u in rights]
-        ).as_record_list()
-        by_pair = {(r["unique_id_l"], r["unique_id_r"]): r for r in scored}
-        rows = [by_pair.get((a, b)) or _swapped(by_pair[(b, a)]) for a, b in pairs]
+        rows = []
+        for start in range(0, len(pairs), _CHUNK):
+            chunk = pairs[start : start + _CHUNK]
+            # One query per chunk: the product of its left and right records, then its pairs.
+            lefts = sorted({a for a, _ in chunk})
+            rights = sorted({b for _, b in chunk})
+            scored = linker.inference.score_pairs(
+                [found[u] for u in lefts], [found[u] for u in rights]
+            ).as_record_list()
+            by_pair = {(r["unique_id_l"], r["unique_id_r"]): r for r in scored}
+            rows += [by_pair.get((a, b)) or _swapped(by_pair[(b, a)]) for a, b in chunk]
         nodes = guard_nodes(con, set(wanted))
     finally:
         con.close()

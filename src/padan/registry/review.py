@@ -176,14 +176,14 @@ def review_page(
 
     An offset past the end gives the last page (a decision may have emptied the page a
     reader was on). Raises :class:`InputError` for a filter no pair can match, a negative
-    offset or a limit outside 1..1000.
+    offset or a limit below 1.
     """
     filters = filters or ReviewFilter()
     filters.check()
     if offset < 0:
         raise InputError(f"review offset {offset} is negative; the first page is offset=0")
-    if not 1 <= limit <= 1000:
-        raise InputError(f"review limit {limit} is not between 1 and 1000")
+    if limit < 1:
+        raise InputError(f"review limit {limit} is below 1; a page holds at least one pair")
     queue = review_queue(store)
     uids = sorted({u for item in queue for u in (item.uid_a, item.uid_b)})
     codes = {

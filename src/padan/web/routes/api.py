@@ -109,7 +109,7 @@ def explain(
 def review(
     request: Request,
     user: User,
-    limit: Annotated[int, Query(ge=1, le=1000)] = review_service.PAGE_SIZE,
+    limit: Annotated[int, Query(ge=1)] = review_service.PAGE_SIZE,
     offset: Annotated[int, Query(ge=0)] = 0,
     region: Annotated[str | None, Query(description="Dotted region code, e.g. 31.74")] = None,
     pair: Annotated[str | None, Query(description="kpai-dtsen | kpai-kpai | dtsen-dtsen")] = None,

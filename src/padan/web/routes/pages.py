@@ -6,7 +6,7 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.access.auth import LoginThrottled, end_session, login
@@ -185,7 +185,7 @@ def review(
     impact: str = "",
     reason: str = "",
     offset: int = 0,
-    limit: int = review_service.PAGE_SIZE,
+    limit: Annotated[int, Query(ge=1, le=100)] = review_service.PAGE_SIZE,
     at: int | None = None,
 ) -> HTMLResponse:
     """The review queue: filters and page in the URL (a link can be shared); ``at`` is the
