@@ -143,6 +143,7 @@ def test_review_page_counts_and_cuts_the_queue_into_pages(store: Store) -> None:
             [("dtsen:D3", "kpai:K2"), ("dtsen:D2", "kpai:K2")],
         ),
         (ReviewFilter(pair="kpai-kpai", reason="refused"), []),
+        (ReviewFilter(regions=()), []),  # a regional account without a region sees none
     ],
 )
 def test_review_page_filters_by_source_pair_impact_and_reason(

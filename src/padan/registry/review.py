@@ -127,8 +127,9 @@ def source_pair(uid_a: str, uid_b: str) -> str:
 class ReviewFilter:
     """Which waiting pairs to show; ``None`` keeps every value of a field."""
 
-    #: Dotted region codes: pairs with a record in one of them, e.g. ("31.74",); () everywhere.
-    regions: tuple[str, ...] = ()
+    #: Dotted region codes: pairs with a record in one of them, e.g. ("31.74",); None:
+    #: everywhere, (): nowhere (a regional account without a region).
+    regions: tuple[str, ...] | None = None
     pair: str | None = None  # of SOURCE_PAIRS
     impact: str | None = None  # of IMPACTS
     reason: str | None = None  # of REASONS
@@ -144,7 +145,7 @@ class ReviewFilter:
                 raise InputError(
                     f"review filter {name}={value!r} is not one of {', '.join(allowed)}"
                 )
-        for region in self.regions:
+        for region in self.regions or ():
             if not all(part.isdigit() for part in region.split(".")):
                 raise InputError(
                     f"review filter region={region!r} is not a region code; "
@@ -206,7 +207,7 @@ def review_page(
             and (filters.impact is None or item.impact == filters.impact)
             and (filters.reason is None or item.reason == filters.reason)
             and (
-                not filters.regions
+                filters.regions is None
                 or _in_regions(codes.get(item.uid_a), filters.regions)
                 or _in_regions(codes.get(item.uid_b), filters.regions)
             )

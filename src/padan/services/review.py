@@ -82,7 +82,9 @@ def review_queue_page(
     """
     require(p, "review")
     regions = region_filter(p, region)
-    filters = ReviewFilter(tuple(regions or ()), pair or None, impact or None, reason or None)
+    filters = ReviewFilter(
+        None if regions is None else tuple(regions), pair or None, impact or None, reason or None
+    )
     run_id = latest_run_id(store)
     page = review_page(store, filters, offset=offset, limit=limit)
     waiting = page.items
