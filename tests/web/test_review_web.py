@@ -158,6 +158,9 @@ def test_review_page_shows_count_filters_chart_and_shortcuts(queue: TestClient) 
     queue.cookies.set("padan_lang", "en")
     english = queue.get("/review", params={"limit": 1}).text
     assert "Keyboard shortcuts" in english and "What a decision changes" in english
+    # The chart, the evidence and the details speak the page's language too.
+    assert "Details (for experts)" in english and "Match weight of each comparison" in english
+    assert "Rincian" not in english and "mendukung" not in english
 
 
 def _api_total(client: TestClient, **params: Any) -> int:
@@ -236,3 +239,27 @@ def test_review_decision_without_a_reason_is_refused_and_changes_nothing(
     )
     assert response.status_code == 400 and "reason" in response.text
     assert _api_pairs(queue, limit=1000) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("id", ("Mengapa catatan ini dicocokkan", "Rincian (untuk ahli)")),
+        ("en", ("Why these records are matched", "Details (for experts)")),
+    ],
+)
+def test_profile_explanation_says_the_evidence_in_words(
+    queue: TestClient, lang: str, words: tuple[str, str]
+) -> None:
+    body = queue.get("/api/v1/review", params={"limit": 50, "lang": lang}).json()
+    item = next(i for i in body["items"] if i["child_a"] and i["child_a"] == i["child_b"])
+    queue.cookies.set("padan_lang", lang)
+    page = queue.get(
+        f"/children/{item['child_a']}/explain",
+        params={"a": item["record_a"], "b": item["record_b"]},
+    )
+    assert page.status_code == 200, page.text
+    assert all(w in page.text for w in words)
+    for part in item["evidence"]["parts"]:
+        assert part["text"].replace("'", "&#39;") in page.text
+    assert 'role="img"' in page.text and "<desc id=" in page.text
