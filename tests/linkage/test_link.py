@@ -345,3 +345,30 @@ def test_link_never_joins_a_shared_nik_when_the_names_share_nothing(tmp_path: Pa
     assert pair in decisions and decisions[pair][1] == "review"
     child_of = store.child_of(summary.run_id)
     assert child_of[pair[0]] != child_of[pair[1]]
+
+
+def test_link_explain_pairs_scores_a_page_as_one_pair_at_a_time(linked: tuple[Path, str]) -> None:
+    from padan.linkage import explain_pair, explain_pairs
+
+    work, db = linked
+    store = open_store(db)
+    run = store.latest_link_run()
+    assert run is not None
+    # More pairs than one query scores, some given the other way round (B before A).
+    pairs = [(a, b) for a, b, *_ in store.link_pairs(run.id)][:30]
+    pairs = [(b, a) if i % 3 == 0 else (a, b) for i, (a, b) in enumerate(pairs)]
+    assert len(pairs) == 30
+    many = explain_pairs(store, pairs, model_path=work / "model.json")
+    assert [(e.record_a, e.record_b) for e in many] == pairs
+    for pair, made in zip(pairs[::7], many[::7], strict=True):
+        alone = explain_pair(store, *pair, model_path=work / "model.json")
+        assert made.match_weight == pytest.approx(alone.match_weight)
+        assert [(p.level, p.value_a, p.value_b) for p in made.parts] == [
+            (p.level, p.value_a, p.value_b) for p in alone.parts
+        ]
+        parents = next(p for p in made.parts if p.comparison == "parents")
+        # Mother with mother, father with father, each in its place.
+        assert [c for c, _, _ in parents.details] == ["mother", "father"]
+        for value, side in ((parents.value_a, 1), (parents.value_b, 2)):
+            expected = [d[side] or "-" for d in parents.details]
+            assert value is None or value.split(" / ") == expected

@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from padan.registry import IMPACTS, decide, pair_impact, review_queue
+from padan.errors import InputError
+from padan.registry import (
+    IMPACTS,
+    ReviewFilter,
+    decide,
+    pair_impact,
+    review_page,
+    review_queue,
+    source_pair,
+)
 from padan.store import ChildLink, LinkRun, Store
 
 K, D = frozenset({"kpai"}), frozenset({"dtsen"})
@@ -89,3 +98,87 @@ def test_review_queue_leaves_out_decided_pairs_and_flags_unsure(store: Store) ->
         ("dtsen:D3", "kpai:K2", "kpai", False),
     ]
     assert len(queue) == len(PAIRS) - 2
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "pair"),
+    [
+        ("kpai:K1", "dtsen:D1", "kpai-dtsen"),
+        ("dtsen:D1", "kpai:K1", "kpai-dtsen"),  # KPAI first, whichever side it is on
+        ("kpai:K1", "kpai:K3", "kpai-kpai"),
+        ("dtsen:D3", "dtsen:D4", "dtsen-dtsen"),
+    ],
+)
+def test_review_source_pair_names_kpai_first(a: str, b: str, pair: str) -> None:
+    assert source_pair(a, b) == pair
+
+
+def test_review_page_counts_and_cuts_the_queue_into_pages(store: Store) -> None:
+    _run(store)
+    queue = review_queue(store)
+    first = review_page(store, limit=3)
+    assert (first.total, first.waiting, first.offset) == (len(PAIRS), len(PAIRS), 0)
+    assert first.items == queue[:3]
+    third = review_page(store, offset=6, limit=3)
+    assert third.items == queue[6:]
+    # Past the end (a decision emptied the last page): the last page, not an empty one.
+    past = review_page(store, offset=30, limit=3)
+    assert (past.offset, past.items) == (6, queue[6:])
+    assert first.counts == {
+        "pair": {"kpai-dtsen": 4, "kpai-kpai": 1, "dtsen-dtsen": 2},
+        "impact": {"gap": 2, "kpai": 3, "other": 2},
+        "reason": {"review": 6, "refused": 1},
+    }
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (ReviewFilter(pair="kpai-kpai"), [("kpai:K1", "kpai:K3")]),
+        (ReviewFilter(pair="dtsen-dtsen"), [("dtsen:D3", "dtsen:D4"), ("dtsen:D1", "dtsen:D4")]),
+        (ReviewFilter(impact="gap"), [("dtsen:D1", "kpai:K1"), ("dtsen:D2", "kpai:K3")]),
+        (ReviewFilter(reason="refused"), [("dtsen:D3", "dtsen:D4")]),
+        (
+            ReviewFilter(pair="kpai-dtsen", impact="kpai"),
+            [("dtsen:D3", "kpai:K2"), ("dtsen:D2", "kpai:K2")],
+        ),
+        (ReviewFilter(pair="kpai-kpai", reason="refused"), []),
+        (ReviewFilter(regions=()), []),  # a regional account without a region sees none
+    ],
+)
+def test_review_page_filters_by_source_pair_impact_and_reason(
+    store: Store, filters: ReviewFilter, expected: list[tuple[str, str]]
+) -> None:
+    _run(store)
+    page = review_page(store, filters)
+    assert [(i.uid_a, i.uid_b) for i in page.items] == expected
+    assert (page.total, page.waiting) == (len(expected), len(PAIRS))
+
+
+@pytest.mark.parametrize(
+    ("filters", "offset", "limit", "message"),
+    [
+        (ReviewFilter(pair="kpai-bpjs"), 0, 20, "pair='kpai-bpjs' is not one of"),
+        (ReviewFilter(impact="big"), 0, 20, "impact='big' is not one of gap, kpai, other"),
+        (ReviewFilter(reason="why"), 0, 20, "reason='why' is not one of review, refused"),
+        (ReviewFilter(regions=("Jawa",)), 0, 20, "region='Jawa' is not a region code"),
+        (ReviewFilter(), -1, 20, "offset -1 is negative"),
+        (ReviewFilter(), 0, 0, "limit 0 is below 1"),
+    ],
+)
+def test_review_page_refuses_a_filter_no_pair_can_match(
+    store: Store, filters: ReviewFilter, offset: int, limit: int, message: str
+) -> None:
+    _run(store)
+    with pytest.raises(InputError, match=message):
+        review_page(store, filters, offset=offset, limit=limit)
+
+
+def test_review_page_after_a_decision_the_next_pair_takes_its_place(store: Store) -> None:
+    _run(store)
+    before = review_page(store, offset=3, limit=3)
+    gone = before.items[1]
+    decide(store, gone.uid_a, gone.uid_b, "different", reviewer="rina", reason="beda ibu")
+    after = review_page(store, offset=3, limit=3)
+    assert after.items[1] == before.items[2]  # the same place on the same page
+    assert after.total == before.total - 1

@@ -78,11 +78,12 @@ def test_browser_main_flows(
     page.goto(base_url + "/review")
     first = page.locator("section.review-item").first
     expect(first.locator("p.impact")).to_be_visible()  # what deciding this pair changes
-    pair = first.locator("h3").inner_text()
+    expect(first.locator("ul.evidence li").first).to_be_visible()  # the evidence in words
+    pair = first.locator("h2").inner_text().split(": ", 1)[1]
     first.locator("input[name=reason]").fill("tanggal lahir dan nama ibu berbeda")
     first.locator("button[value=different]").click()
     expect(page.locator("#done")).to_be_visible()
-    assert pair.split(" p=")[0] not in page.locator("main").inner_text()
+    assert pair not in page.locator("main").inner_text()
     page.screenshot(path=str(shots / "4-review.png"), full_page=True)
     # English switch.
     page.click("a.lang")

@@ -14,7 +14,7 @@ from padan.linkage.evaluate import (
     read_truth,
     worst_errors,
 )
-from padan.linkage.explain import Explanation, Part, explain_pair
+from padan.linkage.explain import Explanation, Part, explain_pair, explain_pairs
 from padan.linkage.run import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -36,6 +36,7 @@ __all__ = [
     "evaluate_clusters",
     "evaluate_run",
     "explain_pair",
+    "explain_pairs",
     "link_records",
     "open_engine",
     "read_truth",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from padan.linkage.run import load_model
 from padan.linkage.run_pairs import guard_nodes
 from padan.store import Store
 
-__all__ = ["Explanation", "Part", "explain_pair"]
+__all__ = ["Explanation", "Part", "explain_pair", "explain_pairs"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Part:
     match_weight: float
     value_a: str | None
     value_b: str | None
+    # Each compared column on its own, (column, value A, value B): the parents comparison
+    # weighs mother with mother and father with father, and a reader must see them so.
+    details: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,18 +55,34 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
 
     Raises :class:`InputError` when the model is missing or a record is not current in the store.
     """
+    return explain_pairs(store, [(record_a, record_b)], model_path=model_path)[0]
+
+
+#: Pairs scored in one query: the query scores every left record against every right one, so
+#: a chunk of n pairs costs up to n * n comparisons; 25 keeps a page of 20 to one query.
+_CHUNK = 25
+
+
+def explain_pairs(
+    store: Store, pairs: Sequence[tuple[str, str]], *, model_path: Path
+) -> list[Explanation]:
+    """:func:`explain_pair` for several pairs at once (a review page): the records' features
+    and the model are loaded once. Raises :class:`InputError` as :func:`explain_pair` does."""
     if not model_path.exists():
         raise InputError(f"no model at {model_path}: run padan link first")
+    if not pairs:
+        return []
+    wanted = sorted({uid for pair in pairs for uid in pair})
     con = duckdb.connect()
     try:
         load_features(store, con)
         found = {
             row[0]: dict(zip(FEATURE_COLUMNS, row, strict=True))
             for row in con.execute(
-                "SELECT * FROM features WHERE unique_id IN (?, ?)", [record_a, record_b]
+                "SELECT * FROM features WHERE unique_id IN (SELECT unnest(?))", [wanted]
             ).fetchall()
         }
-        for uid in (record_a, record_b):
+        for uid in wanted:
             if uid not in found:
                 raise InputError(
                     f"record {uid!r} is not a current record; references look like "
@@ -75,17 +95,36 @@ def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path
         linker = Linker(
             db_api.register("features", dataset_display_name="all"), model, log_level=logging.ERROR
         )
-        scored = linker.inference.score_pair(found[record_a], found[record_b])
-        row = scored.as_record_list()[0]
-        nodes = guard_nodes(con, {record_a, record_b})
+        rows = []
+        for start in range(0, len(pairs), _CHUNK):
+            chunk = pairs[start : start + _CHUNK]
+            # One query per chunk: the product of its left and right records, then its pairs.
+            lefts = sorted({a for a, _ in chunk})
+            rights = sorted({b for _, b in chunk})
+            scored = linker.inference.score_pairs(
+                [found[u] for u in lefts], [found[u] for u in rights]
+            ).as_record_list()
+            by_pair = {(r["unique_id_l"], r["unique_id_r"]): r for r in scored}
+            rows += [by_pair.get((a, b)) or _swapped(by_pair[(b, a)]) for a, b in chunk]
+        nodes = guard_nodes(con, set(wanted))
     finally:
         con.close()
-    refusal = refusal_reason([nodes[record_a]], [nodes[record_b]])
-    made = _explanation(record_a, record_b, model, row)
-    return replace(made, guard=refusal.reason if refusal else None)
+    made = []
+    for (a, b), row in zip(pairs, rows, strict=True):
+        refusal = refusal_reason([nodes[a]], [nodes[b]])
+        made.append(
+            replace(_explanation(a, b, model, row), guard=refusal.reason if refusal else None)
+        )
+    return made
 
 
 _SHOWN = {"region": ("desa", "kec", "kab", "prov"), "parents": ("mother", "father")}
+
+
+def _swapped(row: dict[str, Any]) -> dict[str, Any]:
+    # Splink may put a pair's records the other way round: A is always the first asked for.
+    flip = {"_l": "_r", "_r": "_l"}
+    return {(k[:-2] + flip[k[-2:]] if k[-2:] in flip else k): v for k, v in row.items()}
 
 
 def _explanation(
@@ -105,6 +144,9 @@ def _explanation(
                 weight,
                 _values(row, shown, "l"),
                 _values(row, shown, "r"),
+                tuple((c, _value(row, f"{c}_l"), _value(row, f"{c}_r")) for c in shown)
+                if len(shown) > 1
+                else (),
             )
         )
     prior = float(model["probability_two_random_records_match"])
@@ -132,8 +174,17 @@ def _labels_by_gamma(levels: list[dict[str, Any]]) -> dict[int, str]:
     return labels
 
 
+def _value(row: dict[str, Any], column: str) -> str | None:
+    value = row.get(column)
+    return None if value is None else str(value)
+
+
 def _values(row: dict[str, Any], columns: tuple[str, ...], side: str) -> str | None:
-    found = [str(row[f"{c}_{side}"]) for c in columns if row.get(f"{c}_{side}") is not None]
+    found = [_value(row, f"{c}_{side}") for c in columns]
+    if not any(found):
+        return None
     if columns == _SHOWN["region"]:
-        found = found[:1]  # the most specific code says it all
-    return " / ".join(found) if found else None
+        return next(v for v in found if v)  # the most specific code says it all
+    # Each column keeps its place ("mother / father"), a missing one shown as "-": a record
+    # without a mother's name must not put its father's where the other record has a mother's.
+    return " / ".join(v or "-" for v in found)

@@ -7,17 +7,23 @@ from dataclasses import dataclass
 
 from padan.errors import InputError
 from padan.store import ReviewDecision, Store
-from padan.store.children import child_sources, children_of, review_pairs
+from padan.store.children import child_sources, children_of, records_by_uid, review_pairs
 
 __all__ = [
     "DECISIONS",
     "IMPACTS",
+    "REASONS",
+    "SOURCE_PAIRS",
     "ChildEvidence",
+    "ReviewFilter",
     "ReviewItem",
+    "ReviewPage",
     "child_evidence",
     "decide",
     "pair_impact",
+    "review_page",
     "review_queue",
+    "source_pair",
 ]
 
 DECISIONS = ("same", "different", "unsure")
@@ -27,6 +33,14 @@ DECISIONS = ("same", "different", "unsure")
 #: child's DTSEN attributes or records change), ``other`` (no KPAI child involved, e.g. one
 #: person registered twice in DTSEN).
 IMPACTS = ("gap", "kpai", "other")
+
+#: Why a pair waits: ``review`` (the model is between its thresholds) or ``refused`` (the guard
+#: stopped a merge the score alone would have made).
+REASONS = ("review", "refused")
+
+#: The sources of a pair's two records, KPAI first: a complaint against the registry, two
+#: complaints, two registry entries.
+SOURCE_PAIRS = ("kpai-dtsen", "kpai-kpai", "dtsen-dtsen")
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,119 @@ def review_queue(store: Store, *, limit: int | None = None) -> list[ReviewItem]:
     # review_pairs gives the most likely first; a stable sort keeps that within each tier.
     items.sort(key=lambda item: IMPACTS.index(item.impact))
     return items[:limit] if limit is not None else items
+
+
+def source_pair(uid_a: str, uid_b: str) -> str:
+    """``kpai-dtsen``, ``kpai-kpai`` or ``dtsen-dtsen`` (of SOURCE_PAIRS) for two references."""
+    sources = sorted(
+        (uid_a.partition(":")[0], uid_b.partition(":")[0]),
+        key=lambda s: (s != "kpai", s),
+    )
+    return "-".join(sources)
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Which waiting pairs to show; ``None`` keeps every value of a field."""
+
+    #: Dotted region codes: pairs with a record in one of them, e.g. ("31.74",); None:
+    #: everywhere, (): nowhere (a regional account without a region).
+    regions: tuple[str, ...] | None = None
+    pair: str | None = None  # of SOURCE_PAIRS
+    impact: str | None = None  # of IMPACTS
+    reason: str | None = None  # of REASONS
+
+    def check(self) -> None:
+        """Raise :class:`InputError` for a value no pair can have."""
+        for name, value, allowed in (
+            ("pair", self.pair, SOURCE_PAIRS),
+            ("impact", self.impact, IMPACTS),
+            ("reason", self.reason, REASONS),
+        ):
+            if value is not None and value not in allowed:
+                raise InputError(
+                    f"review filter {name}={value!r} is not one of {', '.join(allowed)}"
+                )
+        for region in self.regions or ():
+            if not all(part.isdigit() for part in region.split(".")):
+                raise InputError(
+                    f"review filter region={region!r} is not a region code; "
+                    "use a dotted Kemendagri code such as 31 or 31.74"
+                )
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of the filtered queue, with the counts a reader needs to find their way."""
+
+    items: list[ReviewItem]
+    total: int  # pairs matching the filter
+    offset: int  # of the first item, in the filtered queue
+    limit: int
+    waiting: int  # pairs in the whole queue, before the filter
+    counts: dict[str, dict[str, int]]  # pair / impact / reason -> value -> pairs (whole queue)
+    regions: dict[str, tuple[str | None, str | None]]  # record pair's region codes, by "a b"
+
+
+def _in_regions(code: str | None, regions: tuple[str, ...]) -> bool:
+    return code is not None and any(code == r or code.startswith(r + ".") for r in regions)
+
+
+def review_page(
+    store: Store, filters: ReviewFilter | None = None, *, offset: int = 0, limit: int = 20
+) -> ReviewPage:
+    """The queue of :func:`review_queue`, filtered and cut into pages of ``limit`` pairs.
+
+    An offset past the end gives the last page (a decision may have emptied the page a
+    reader was on). Raises :class:`InputError` for a filter no pair can match, a negative
+    offset or a limit below 1.
+    """
+    filters = filters or ReviewFilter()
+    filters.check()
+    if offset < 0:
+        raise InputError(f"review offset {offset} is negative; the first page is offset=0")
+    if limit < 1:
+        raise InputError(f"review limit {limit} is below 1; a page holds at least one pair")
+    queue = review_queue(store)
+    uids = sorted({u for item in queue for u in (item.uid_a, item.uid_b)})
+    codes = {
+        uid: record.get("kode_wilayah")
+        for uid, record in records_by_uid(store, uids, columns=["kode_wilayah"]).items()
+    }
+    counts: dict[str, dict[str, int]] = {
+        "pair": dict.fromkeys(SOURCE_PAIRS, 0),
+        "impact": dict.fromkeys(IMPACTS, 0),
+        "reason": dict.fromkeys(REASONS, 0),
+    }
+    chosen = []
+    for item in queue:
+        pair = source_pair(item.uid_a, item.uid_b)
+        counts["pair"][pair] = counts["pair"].get(pair, 0) + 1
+        counts["impact"][item.impact] += 1
+        counts["reason"][item.reason] = counts["reason"].get(item.reason, 0) + 1
+        if (
+            (filters.pair is None or pair == filters.pair)
+            and (filters.impact is None or item.impact == filters.impact)
+            and (filters.reason is None or item.reason == filters.reason)
+            and (
+                filters.regions is None
+                or _in_regions(codes.get(item.uid_a), filters.regions)
+                or _in_regions(codes.get(item.uid_b), filters.regions)
+            )
+        ):
+            chosen.append(item)
+    if offset >= len(chosen) > 0:
+        offset = (len(chosen) - 1) // limit * limit
+    items = chosen[offset : offset + limit]
+    return ReviewPage(
+        items,
+        len(chosen),
+        offset,
+        limit,
+        len(queue),
+        counts,
+        {f"{i.uid_a} {i.uid_b}": (codes.get(i.uid_a), codes.get(i.uid_b)) for i in items},
+    )
 
 
 def decide(

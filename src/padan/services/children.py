@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from padan.access.authorise import NotFound, audit, region_filter, region_lineage, require
-from padan.access.policy import COMPARISON_GROUPS, Principal, mask_nik, shape_record
+from padan.access.policy import Principal, shape_record
 from padan.domain.names import normalise_name
 from padan.errors import InputError
+from padan.services.explanations import guard_text, shaped_parts
 from padan.services.followups import followups_of
 from padan.store import Store
 from padan.store.audit import query_digest
@@ -242,8 +243,11 @@ def explain(
     *,
     model_path: Path,
     purpose: str = "",
+    lang: str = "id",
 ) -> dict[str, Any]:
-    """The match-weight breakdown of two records of a visible child (values shaped by role)."""
+    """The match-weight breakdown of two records of a visible child (values shaped by role),
+    each comparison also in words (``text``, in ``lang``), and why the safeguard keeps the
+    two apart (``guard``, or None)."""
     from padan.linkage.explain import explain_pair  # Splink loads only when asked
 
     require(p, "profile")
@@ -254,23 +258,7 @@ def explain(
     if record_a not in members or record_b not in allowed:
         raise NotFound(_NOT_FOUND)
     made = explain_pair(store, record_a, record_b, model_path=model_path)
-    parts = []
-    for part in made.parts:
-        group = COMPARISON_GROUPS.get(part.comparison, "identity")
-        values: tuple[str | None, str | None] = (part.value_a, part.value_b)
-        if group not in p.role.groups:
-            values = (None, None)
-        elif group == "nik" and not p.role.nik_full:
-            values = (mask_nik(part.value_a), mask_nik(part.value_b))
-        parts.append(
-            {
-                "comparison": part.comparison,
-                "level": part.level,
-                "match_weight": part.match_weight,
-                "value_a": values[0],
-                "value_b": values[1],
-            }
-        )
+    parts = shaped_parts(p, made, lang)
     audit(store, p, "explain", f"{record_a} {record_b}", [child_id], purpose)
     return {
         "record_a": record_a,
@@ -279,6 +267,7 @@ def explain(
         "parts": parts,
         "match_weight": made.match_weight,
         "match_probability": made.match_probability,
+        "guard": guard_text(made.guard, lang),
     }
 
 

@@ -96,20 +96,61 @@ def child(request: Request, user: User, child_id: str, purpose: Purpose = "") ->
 
 @router.get("/children/{child_id}/explain")
 def explain(
-    request: Request, user: User, child_id: str, a: str, b: str, purpose: Purpose = ""
+    request: Request,
+    user: User,
+    child_id: str,
+    a: str,
+    b: str,
+    purpose: Purpose = "",
+    lang: Annotated[str, Query(description="id | en: the language of the sentences")] = "id",
 ) -> dict[str, Any]:
-    """Match-weight breakdown of records ``a`` and ``b`` of the child."""
+    """Match-weight breakdown of records ``a`` and ``b`` of the child, each comparison also in
+    words (``text``)."""
     context = ctx(request)
     return children_service.explain(
-        context.store, user, child_id, a, b, model_path=context.model_path, purpose=purpose
+        context.store,
+        user,
+        child_id,
+        a,
+        b,
+        model_path=context.model_path,
+        purpose=purpose,
+        lang=lang,
     )
 
 
 @router.get("/review")
-def review(request: Request, user: User, limit: int = 20, purpose: Purpose = "") -> dict[str, Any]:
-    """Pairs waiting for a reviewer, side by side."""
-    items = review_service.review_items(ctx(request).store, user, limit=limit, purpose=purpose)
-    return {"items": items}
+def review(
+    request: Request,
+    user: User,
+    limit: Annotated[int, Query(ge=1)] = review_service.PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    region: Annotated[str | None, Query(description="Dotted region code, e.g. 31.74")] = None,
+    pair: Annotated[str | None, Query(description="kpai-dtsen | kpai-kpai | dtsen-dtsen")] = None,
+    impact: Annotated[str | None, Query(description="gap | kpai | other")] = None,
+    reason: Annotated[str | None, Query(description="review | refused")] = None,
+    lang: Annotated[str, Query(description="id | en: the language of the sentences")] = "id",
+    evidence: Annotated[bool, Query(description="Each pair's comparisons in words")] = True,
+    purpose: Purpose = "",
+) -> dict[str, Any]:
+    """Pairs waiting for a reviewer, side by side, one page of the filtered queue: ``total``
+    pairs match the filter (``waiting`` in the whole queue, ``counts`` by pair, impact and
+    reason); each pair says why it waits (``hold``, ``guard``), what each decision changes
+    (``changes``) and, with ``evidence``, the model's comparisons in words."""
+    context = ctx(request)
+    return review_service.review_queue_page(
+        context.store,
+        user,
+        region=region,
+        pair=pair,
+        impact=impact,
+        reason=reason,
+        offset=offset,
+        limit=limit,
+        lang=lang,
+        model_path=context.model_path if evidence else None,
+        purpose=purpose,
+    )
 
 
 @router.post("/review/decisions", dependencies=[CSRF])

@@ -6,10 +6,12 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.access.auth import LoginThrottled, end_session, login
+from padan.access.policy import Principal
+from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError
 from padan.services import audit as audit_service
 from padan.services import children as children_service
@@ -175,16 +177,70 @@ def explain(
 ) -> HTMLResponse:
     context = ctx(request)
     data = children_service.explain(
-        context.store, user, child_id, a, b, model_path=context.model_path, purpose=purpose
+        context.store,
+        user,
+        child_id,
+        a,
+        b,
+        model_path=context.model_path,
+        purpose=purpose,
+        lang=language(request),
     )
-    scale = max([abs(p["match_weight"]) for p in data["parts"]] + [1.0])
-    return render(request, "explain.html", data=data, scale=scale)
+    return render(request, "explain.html", data=data)
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, user: User, done: str = "") -> HTMLResponse:
-    items = review_service.review_items(ctx(request).store, user, limit=20)
-    return render(request, "review.html", items=items, done=done)
+def review(
+    request: Request,
+    user: User,
+    done: str = "",
+    region: str = "",
+    pair: str = "",
+    impact: str = "",
+    reason: str = "",
+    offset: int = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = review_service.PAGE_SIZE,
+    at: int | None = None,
+) -> HTMLResponse:
+    """The review queue: filters and page in the URL (a link can be shared); ``at`` is the
+    position of the pair to show first after a decision (the next one on the same page)."""
+    context = ctx(request)
+    page = review_service.review_queue_page(
+        context.store,
+        user,
+        region=region or None,
+        pair=pair or None,
+        impact=impact or None,
+        reason=reason or None,
+        offset=offset,
+        limit=limit,
+        lang=language(request),
+        model_path=context.model_path,
+    )
+    query = {k: v for k, v in page["filters"].items() if v}
+    if page["limit"] != review_service.PAGE_SIZE:
+        query["limit"] = str(page["limit"])
+    return render(
+        request,
+        "review.html",
+        page=page,
+        items=page["items"],
+        done=done,
+        at=at,
+        query=query,
+        provinces=_provinces(user),
+        page_url=lambda offset: "/review?" + urlencode({**query, "offset": offset}),
+    )
+
+
+def _provinces(user: Principal) -> list[tuple[str, str]]:
+    """The regions a reviewer can filter by: every province, or the user's own scope."""
+    table = region_table()
+    if user.regions is None:
+        return sorted(
+            (r.code, r.name) for r in table.values() if r.level == "province" and not r.retired
+        )
+    return [(code, table[code].name if code in table else code) for code in user.regions]
 
 
 @router.post("/review/decide", response_model=None, dependencies=[CSRF])
@@ -195,12 +251,30 @@ def decide(
     record_b: Annotated[str, Form()],
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
+    region: Annotated[str, Form()] = "",
+    pair: Annotated[str, Form()] = "",
+    impact: Annotated[str, Form()] = "",
+    review_reason: Annotated[str, Form()] = "",
+    offset: Annotated[int, Form()] = 0,
+    limit: Annotated[int, Form()] = review_service.PAGE_SIZE,
+    position: Annotated[int, Form()] = 0,
 ) -> Response:
     result = review_service.decide_pair(
         ctx(request).store, user, record_a, record_b, decision, reason=reason
     )
     done = "decided" if result["status"] == "decided" else "pending"
-    return RedirectResponse(f"/review?done={done}", status_code=303)
+    # A pair decided same or different leaves the queue: the next one takes its place. An
+    # unsure pair, or one held for a second reviewer, stays: the next one is after it.
+    stays = done == "pending" or result.get("decision") == "unsure"
+    at = position + 1 if stays else position
+    if at >= offset + limit:
+        offset += limit
+    filters = {"region": region, "pair": pair, "impact": impact, "reason": review_reason}
+    query = {k: v for k, v in filters.items() if v}
+    if limit != review_service.PAGE_SIZE:
+        query["limit"] = str(limit)
+    query.update({"offset": str(offset), "done": done, "at": str(at)})
+    return RedirectResponse(f"/review?{urlencode(query)}#item-{at}", status_code=303)
 
 
 @router.get("/ingest", response_class=HTMLResponse)
