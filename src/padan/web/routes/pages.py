@@ -105,7 +105,9 @@ def logout(request: Request, user: User) -> RedirectResponse:
 
 @router.get("/lang/{lang}")
 def switch_language(lang: str, next: str = "/") -> RedirectResponse:
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    # A path on this site only: browsers read "//host" and "/\\host" as another site.
+    local = next.startswith("/") and next[1:2] not in ("/", "\\") and "\n" not in next
+    target = next if local else "/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         LANG_COOKIE, "en" if lang == "en" else "id", samesite="lax", max_age=365 * 86400
