@@ -17,13 +17,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from padan.access.authorise import require
-from padan.domain.values import JENIS_LEMBAGA
-from padan.errors import InputError
+from padan.domain.values import AKREDITASI, JENIS_LEMBAGA, STATUS_IZIN
+from padan.errors import FieldProblem, InputError
 from padan.institutions import SEVERITIES
 from padan.services import inspections
 from padan.services import institution_duplicates as duplicates
 from padan.services import institutions as svc
-from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, render
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language, render
+from padan.web.forms import FormErrors, form_errors
 
 __all__ = [
     "DuplicateDecision",
@@ -34,6 +35,13 @@ __all__ = [
     "api_router",
     "page_router",
 ]
+
+#: The code lists the institution form offers.
+_CODES: dict[str, Any] = {
+    "types": JENIS_LEMBAGA,
+    "status_izin": STATUS_IZIN,
+    "akreditasi": AKREDITASI,
+}
 
 api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=ERROR_RESPONSES)
 page_router = APIRouter(include_in_schema=False)
@@ -235,10 +243,10 @@ def new_page(request: Request, user: User) -> HTMLResponse:
         request,
         "institution_form.html",
         values={},
-        error=None,
+        errors=FormErrors(),
         id_lembaga=None,
         version=None,
-        types=JENIS_LEMBAGA,
+        **_CODES,
     )
 
 
@@ -256,10 +264,10 @@ async def new_submit(request: Request, user: User) -> Response:
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            errors=form_errors(exc, language(request)),
             id_lembaga=None,
             version=None,
-            types=JENIS_LEMBAGA,
+            **_CODES,
         )
     return RedirectResponse(f"/institutions/{made['id_lembaga']}?done=saved", status_code=303)
 
@@ -281,10 +289,10 @@ def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
         request,
         "institution_form.html",
         values=values,
-        error=None,
+        errors=FormErrors(),
         id_lembaga=id_lembaga,
         version=data["fields"]["version"],
-        types=JENIS_LEMBAGA,
+        **_CODES,
     )
 
 
@@ -305,15 +313,16 @@ async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response
             expected_version=version,
         )
     except (InputError, ValueError) as exc:
+        error = exc if isinstance(exc, InputError) else InputError(str(exc))
         return render(
             request,
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            errors=form_errors(error, language(request)),
             id_lembaga=id_lembaga,
             version=version_text,
-            types=JENIS_LEMBAGA,
+            **_CODES,
         )
     return RedirectResponse(f"/institutions/{id_lembaga}?done=saved", status_code=303)
 
@@ -323,7 +332,7 @@ def _inspection_page(
     user: User,
     id_lembaga: str,
     form: dict[str, str],
-    error: str | None,
+    errors: FormErrors,
     status_code: int = 200,
 ) -> HTMLResponse:
     data = inspections.checklist_view(ctx(request).store, user, id_lembaga)
@@ -333,14 +342,14 @@ def _inspection_page(
         status_code=status_code,
         data=data,
         form=form,
-        error=error,
+        errors=errors,
         severities=SEVERITIES,
     )
 
 
 @page_router.get("/institutions/{id_lembaga}/inspections/new", response_class=HTMLResponse)
 def inspection_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
-    return _inspection_page(request, user, id_lembaga, {"petugas": user.username}, None)
+    return _inspection_page(request, user, id_lembaga, {"petugas": user.username}, FormErrors())
 
 
 @page_router.post(
@@ -372,11 +381,18 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
             inspections.inspect, ctx(request).store, user, id_lembaga, data
         )
     except InputError as exc:
+        errors = form_errors(exc, language(request), input_name=_inspection_input)
         return await run_in_threadpool(
-            _inspection_page, request, user, id_lembaga, form, str(exc), 400
+            _inspection_page, request, user, id_lembaga, form, errors, 400
         )
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
+
+
+def _inspection_input(problem: FieldProblem) -> str:
+    """The inspection form's input of a problem: a finding's field is ``sev_``/``due_`` + item."""
+    prefix = {"keparahan": "sev_", "batas_waktu": "due_", "catatan": "note_", "tindakan": "action_"}
+    return prefix[problem.field] + problem.item if problem.item else problem.field
 
 
 @page_router.post(
