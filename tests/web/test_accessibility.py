@@ -48,6 +48,7 @@ class A11yWorld:
     url: str
     model: Path
     batch: int  # a batch with quarantined rows
+    lembaga: Path  # an institution extract to upload
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,7 @@ def build_world(work: Path) -> A11yWorld:
     for name, (role, region) in USERS.items():
         create_user(store, name, role=role, password=PASSWORD, region=region)
     store.engine.dispose()
-    return A11yWorld(url, model, batch.batch_id)
+    return A11yWorld(url, model, batch.batch_id, data.files["lembaga"])
 
 
 @pytest.fixture(scope="module")
@@ -224,9 +225,11 @@ def test_accessibility_every_page_has_no_serious_violation_nor_sideways_scroll(
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_accessibility_forms_with_errors_and_results(
-    base_url: str, browser: Any, viewport: str, tmp_path: Path
+    base_url: str, a11y_world: A11yWorld, browser: Any, viewport: str, tmp_path: Path
 ) -> None:
     """The states a form leaves behind: errors next to fields, a wrong login, an upload summary."""
+    from playwright.sync_api import expect
+
     width, height = VIEWPORTS[viewport]
     problems: list[str] = []
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -236,7 +239,7 @@ def test_accessibility_forms_with_errors_and_results(
         page.fill("input[name=username]", "kemensos1")
         page.fill("input[name=password]", "wrong-password-1")
         page.click("button[type=submit]")
-        assert page.locator("#login-error").count() == 1
+        expect(page.locator("#login-error")).to_have_text("Nama pengguna atau kata sandi salah.")
         problems += _problems(page, f"{viewport} wrong login")
         page = _log_in(context, base_url, "kemensos1")
         # An inspection with no visit date and a due date before the visit: errors by the field.
@@ -245,14 +248,16 @@ def test_accessibility_forms_with_errors_and_results(
         page.select_option("select[name=sev_TPA-01]", "BERAT")
         page.click("#inspection-form button[type=submit]")
         tanggal = page.locator("input[name=tanggal]")
-        assert tanggal.get_attribute("aria-invalid") == "true"
+        expect(tanggal).to_have_attribute("aria-invalid", "true")
+        assert tanggal.get_attribute("type") == "date"
         described = page.locator("#" + tanggal.get_attribute("aria-describedby").split()[-1])
-        assert "wajib" in described.inner_text()
+        expect(described).to_have_text("Tanggal kunjungan wajib diisi.")
         problems += _problems(page, f"{viewport} inspection form with errors")
         # An institution with no name.
         page.goto(base_url + "/institutions/new")
         page.click("#institution-form button[type=submit]")
-        assert page.locator("[aria-invalid=true]").count() >= 1
+        expect(page.locator("#f-nama_lembaga")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#e-nama_lembaga")).to_have_text("Isian ini wajib diisi.")
         problems += _problems(page, f"{viewport} institution form with errors")
         # A password change whose two new passwords differ.
         page.goto(base_url + "/account/password")
@@ -260,14 +265,24 @@ def test_accessibility_forms_with_errors_and_results(
         page.fill("input[name=new]", "satu-dua-tiga-4")
         page.fill("input[name=repeat]", "satu-dua-tiga-5")
         page.click("main button[type=submit]")
+        expect(page.locator("#e-repeat")).to_have_text(
+            "Kedua kata sandi baru tidak sama; ketik ulang."
+        )
         problems += _problems(page, f"{viewport} password change refused")
-        # An upload and its summary.
-        upload = tmp_path / "lembaga.csv"
-        upload.write_text("id_lembaga,nama_lembaga\nX-1,TPA Uji\n", encoding="utf-8")
+        # An unusable upload (its error by the file field), then an upload and its summary.
+        empty = tmp_path / "lembaga.csv"
+        empty.write_bytes(b"")
         page.goto(base_url + "/ingest")
         page.select_option("select[name=source]", "lembaga")
-        page.set_input_files("input[name=file]", str(upload))
+        page.set_input_files("input[name=file]", str(empty))
         page.click("#upload button[type=submit]")
+        expect(page.locator("#e-file")).to_contain_text("lembaga.csv")
+        expect(page.locator("#f-file")).to_have_attribute("aria-invalid", "true")
+        problems += _problems(page, f"{viewport} upload refused")
+        page.select_option("select[name=source]", "lembaga")
+        page.set_input_files("input[name=file]", str(a11y_world.lembaga))
+        page.click("#upload button[type=submit]")
+        expect(page.locator("#summary")).to_be_visible()
         problems += _problems(page, f"{viewport} upload result")
     finally:
         context.close()
