@@ -24,8 +24,18 @@ def _demo(work: Path, *extra: str) -> tuple[str, str]:
     db = f"sqlite:///{work / 'demo.db'}"
     result = runner.invoke(
         app,
-        ["demo", "--households", "60", "--seed", "5", "--out", str(work / "out"), "--db", db]
-        + list(extra),
+        [
+            "demo",
+            "--households",
+            "60",
+            "--seed",
+            "5",
+            "--out",
+            str(work / "out"),
+            "--db",
+            db,
+            *extra,
+        ],
         env={"COLUMNS": "80", "PADAN_MODEL_PATH": str(work / "model.json")},
     )
     assert result.exit_code == 0, result.output
