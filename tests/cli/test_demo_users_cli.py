@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from padan.access.auth import login, principal_for_session
 from padan.access.policy import get_role
-from padan.api.demo_run import DEMO_USERS
 from padan.cli.main import app
+from padan.services.demo_users import DEMO_USERS
 from padan.store import open_store
 from padan.store.users import find_user
 

@@ -1,16 +1,12 @@
 """The main job on embedded defaults, as one function: synthetic data → ingest → link →
-evaluate → institutions → report (what ``padan demo`` runs), and the demo role set: one web
-user per role, so one person can try every task (``padan demo --users``, ``padan user demo``)."""
+evaluate → institutions → report (what ``padan demo`` runs)."""
 
 from __future__ import annotations
 
-import secrets
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from padan.access.policy import Principal
 from padan.analysis import Report, default_rules, indicator_labels
 from padan.api.facade import Padan
 from padan.ingest import IngestSummary
@@ -18,9 +14,9 @@ from padan.institutions import DedupSummary, PairCounts, RiskAssessment, SyncSum
 from padan.linkage import PairwiseMetrics
 from padan.registry import RunSummary
 from padan.settings import Settings
-from padan.store import QuarantineEntry, Store
+from padan.store import QuarantineEntry
 
-__all__ = ["DEMO_SOURCES", "DEMO_USERS", "DemoResult", "DemoUser", "demo", "demo_users"]
+__all__ = ["DEMO_SOURCES", "DemoResult", "demo"]
 
 #: The files the demo ingests, in order, by label: the three extracts, then a deliberately
 #: damaged KPAI file that shows what is accepted, flagged and quarantined.
@@ -126,61 +122,3 @@ def demo(
             xlsx,
             html,
         )
-
-
-#: The demo role set: a user per role of the default policy, and what each one can try
-#: (printed by ``padan demo``, whose output is in Bahasa Indonesia).
-DEMO_USERS: tuple[tuple[str, str, str], ...] = (
-    ("demo-admin", "admin", "pengguna & token API, unggah data, proses pemadanan, log audit"),
-    ("demo-kpai", "analis_kpai", "dasbor, cari anak, unggah data KPAI, daftar tindak lanjut"),
-    ("demo-kemensos", "analis_kemensos", "daftar tindak lanjut, lembaga, pengawasan, data DTSEN"),
-    ("demo-daerah", "petugas_daerah", "satu provinsi: dasbor, daftar tindak lanjut, lembaga"),
-    ("demo-peninjau", "peninjau", "antrian tinjauan pemadanan, duplikat lembaga"),
-    ("demo-auditor", "auditor", "log audit: siapa melihat data anak mana, dan untuk apa"),
-)
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    """A demo user: ``password`` is its one-time password (``None``: the user was there already
-    and keeps its password)."""
-
-    username: str
-    role: str
-    region: str | None
-    tasks: str
-    password: str | None
-
-
-def demo_users(store: Store, actor: Principal, *, region: str | None = None) -> list[DemoUser]:
-    """Add :data:`DEMO_USERS` to the store, each with a generated one-time password that must be
-    changed at the first login; audited as ``actor``'s account changes.
-
-    The regional officer gets ``region`` (default: the province with the most DTSEN records).
-    A name already taken is left as it is (its password is never reset). Raises
-    :class:`~padan.errors.InputError` from the account rules (e.g. an unknown ``region``).
-    """
-    from padan.services.accounts import add_account
-    from padan.store.users import find_user, set_must_change_password
-
-    province = region or _busiest_province(store)
-    made = []
-    for username, role, tasks in DEMO_USERS:
-        where = province if role == "petugas_daerah" else None
-        if find_user(store, username) is not None:
-            made.append(DemoUser(username, role, where, tasks, None))
-            continue
-        password = secrets.token_urlsafe(12)  # 16 characters, ~96 bits
-        add_account(store, actor, username, role=role, password=password, region=where)
-        set_must_change_password(store, username, True)
-        made.append(DemoUser(username, role, where, tasks, password))
-    return made
-
-
-def _busiest_province(store: Store) -> str:
-    counts = Counter(
-        str(r["kode_wilayah"])[:2]
-        for r in store.fetch_records("dtsen_individu")
-        if r.get("kode_wilayah")
-    )
-    return counts.most_common(1)[0][0] if counts else "32"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from padan.api.demo_run import DemoUser
 from padan.cli.common import DbOption, fail, out, store_from, translate_errors
+
+if TYPE_CHECKING:
+    from padan.services.demo_users import DemoUser
 
 __all__ = ["add_demo_users", "print_web_start", "serve", "token_app", "user_app"]
 
@@ -61,9 +63,9 @@ def user_demo(
 
 
 def add_demo_users(db: str | None, *, command: str, region: str | None = None) -> list[DemoUser]:
-    """Add the demo role set to the store (see :func:`padan.api.demo_run.demo_users`)."""
-    from padan.api.demo_run import demo_users
+    """Add the demo role set to the store (see :func:`padan.services.demo_users.demo_users`)."""
     from padan.cli.actor import operator
+    from padan.services.demo_users import demo_users
 
     with translate_errors():
         store = store_from(db)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from padan.errors import FieldProblem, InputError
 from padan.i18n import gettext
 
-__all__ = ["FormErrors", "form_errors"]
+__all__ = ["FormErrors", "form_errors", "inspection_input"]
 
 
 @dataclass
@@ -29,12 +29,13 @@ class FormErrors:
 
 
 def form_errors(
-    exc: InputError, lang: str, *, input_name: Callable[[FieldProblem], str] | None = None
+    exc: Exception, lang: str, *, input_name: Callable[[FieldProblem], str] | None = None
 ) -> FormErrors:
-    """The problems of ``exc`` in ``lang``; ``input_name`` maps a problem to its input's name
-    (default: the problem's field). An error without field problems is one general message."""
+    """The problems of ``exc`` (an :class:`InputError`'s field problems) in ``lang``;
+    ``input_name`` maps a problem to its input's name (default: the problem's field). An error
+    without field problems is one general message."""
     errors = FormErrors()
-    if not exc.problems:
+    if not isinstance(exc, InputError) or not exc.problems:
         errors.general.append(str(exc))
         return errors
     for problem in exc.problems:
@@ -47,3 +48,10 @@ def form_errors(
         else:
             errors.fields[name] = text
     return errors
+
+
+def inspection_input(problem: FieldProblem) -> str:
+    """The inspection form's input of a problem: a finding's field is ``sev_``, ``due_``,
+    ``note_`` or ``action_`` and the checklist item's code (``due_TPA-01``)."""
+    prefix = {"keparahan": "sev_", "batas_waktu": "due_", "catatan": "note_", "tindakan": "action_"}
+    return prefix[problem.field] + problem.item if problem.item else problem.field

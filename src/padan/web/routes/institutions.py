@@ -3,8 +3,7 @@
 Both call the institution services (:mod:`padan.services.institutions`,
 :mod:`~padan.services.inspections`, :mod:`~padan.services.institution_duplicates`),
 where the policy and the audit are applied.
-Form posts that fail validation show the form again with the library's message (HTTP 400) and
-store nothing.
+A refused form comes back (HTTP 400) with each problem next to its field; nothing is stored.
 """
 
 from __future__ import annotations
@@ -18,13 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from padan.access.authorise import require
 from padan.domain.values import AKREDITASI, JENIS_LEMBAGA, STATUS_IZIN
-from padan.errors import FieldProblem, InputError
+from padan.errors import InputError
 from padan.institutions import SEVERITIES
 from padan.services import inspections
 from padan.services import institution_duplicates as duplicates
 from padan.services import institutions as svc
 from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language, render
-from padan.web.forms import FormErrors, form_errors
+from padan.web.forms import FormErrors, form_errors, inspection_input
 
 __all__ = [
     "DuplicateDecision",
@@ -37,11 +36,7 @@ __all__ = [
 ]
 
 #: The code lists the institution form offers.
-_CODES: dict[str, Any] = {
-    "types": JENIS_LEMBAGA,
-    "status_izin": STATUS_IZIN,
-    "akreditasi": AKREDITASI,
-}
+_CODES: dict[str, Any] = dict(types=JENIS_LEMBAGA, status_izin=STATUS_IZIN, akreditasi=AKREDITASI)
 
 api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=ERROR_RESPONSES)
 page_router = APIRouter(include_in_schema=False)
@@ -313,13 +308,12 @@ async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response
             expected_version=version,
         )
     except (InputError, ValueError) as exc:
-        error = exc if isinstance(exc, InputError) else InputError(str(exc))
         return render(
             request,
             "institution_form.html",
             status_code=400,
             values=values,
-            errors=form_errors(error, language(request)),
+            errors=form_errors(exc, language(request)),
             id_lembaga=id_lembaga,
             version=version_text,
             **_CODES,
@@ -381,18 +375,12 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
             inspections.inspect, ctx(request).store, user, id_lembaga, data
         )
     except InputError as exc:
-        errors = form_errors(exc, language(request), input_name=_inspection_input)
+        errors = form_errors(exc, language(request), input_name=inspection_input)
         return await run_in_threadpool(
             _inspection_page, request, user, id_lembaga, form, errors, 400
         )
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
-
-
-def _inspection_input(problem: FieldProblem) -> str:
-    """The inspection form's input of a problem: a finding's field is ``sev_``/``due_`` + item."""
-    prefix = {"keparahan": "sev_", "batas_waktu": "due_", "catatan": "note_", "tindakan": "action_"}
-    return prefix[problem.field] + problem.item if problem.item else problem.field
 
 
 @page_router.post(
