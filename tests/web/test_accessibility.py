@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,6 +155,33 @@ PAGES: list[tuple[str, str | None]] = [
     ("/institutions/NO-SUCH", "kemensos1"),  # the error page: not found
     ("/audit", "tinjau1"),  # the error page: forbidden
 ]
+
+
+#: Pages of the routers that are not in PAGES, and why.
+NOT_PAGES = {"/runs/job": "a fragment of /runs"}
+
+
+def test_accessibility_pages_cover_every_page_of_the_routers() -> None:
+    """A new page fails here until it is added to PAGES (and so checked by axe)."""
+    from fastapi.responses import HTMLResponse
+    from fastapi.routing import APIRoute
+
+    from padan.web.routes import accounts, institutions, pages, worklists
+
+    routers = (pages.router, accounts.router, institutions.page_router, worklists.page_router)
+    routes = {
+        route.path
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and "GET" in route.methods
+        and route.response_class is HTMLResponse
+    }
+    assert len(routes) > 20
+    listed = [path.split("?")[0] for path, _ in PAGES]
+    for route in sorted(routes - set(NOT_PAGES)):
+        pattern = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(route)) + "$")
+        assert any(pattern.match(path) for path in listed), f"{route}: add it to PAGES"
 
 
 def _log_in(context: Any, base_url: str, username: str) -> Any:
