@@ -250,7 +250,11 @@ def _session(client: TestClient, user: str) -> str:
             "kapasitas",
             "-3 bukan bilangan bulat 0 atau lebih.",
         ),
-        ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"}, "", "outside your region"),
+        (
+            {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"},
+            "kode_wilayah",
+            "35.27 berada di luar wilayah Anda (32)",
+        ),
         (
             {
                 "nama_lembaga": "X",
@@ -272,13 +276,11 @@ def test_institutions_form_bad_input_gives_a_clear_error_and_stores_nothing(
     response = client.post("/institutions/new", data={**fields, "csrf_token": csrf})
     assert response.status_code == 400
     assert 'id="form-error"' in response.text
-    if field:  # the message in Indonesian next to its field, which points to it
-        error = re.search(f'<span class="field-error" id="e-{field}">([^<]*)</span>', response.text)
-        assert error and words in html.unescape(error.group(1)), response.text
-        assert re.search(f'id="f-{field}"[^>]*aria-describedby="[^"]*e-{field}"', response.text)
-        assert re.search(f'id="f-{field}"[^>]*aria-invalid="true"', response.text)
-    else:  # a problem of the whole form
-        assert words in response.text
+    # The message in Indonesian next to its field, which points to it.
+    error = re.search(f'<span class="field-error" id="e-{field}">([^<]*)</span>', response.text)
+    assert error and words in html.unescape(error.group(1)), response.text
+    assert re.search(f'id="f-{field}"[^>]*aria-describedby="[^"]*e-{field}"', response.text)
+    assert re.search(f'id="f-{field}"[^>]*aria-invalid="true"', response.text)
     if fields["nama_lembaga"]:
         assert 'value="X"' in response.text  # what was typed stays in the form
     assert len(list_institutions(store)) == before
@@ -331,7 +333,7 @@ def test_institutions_edit_form_keeps_history_and_refuses_an_outdated_version(
         "/institutions/L-DUP1/edit",
         data={**values, "jumlah_anak": "30", "version": version.group(1), "csrf_token": csrf},
     )
-    assert stale.status_code == 400 and "reload it" in stale.text
+    assert stale.status_code == 400 and "Muat ulang halaman lalu ubah kembali." in stale.text
     assert next(r for r in list_institutions(store) if r.id_lembaga == "L-DUP1").jumlah_anak == 28
 
 
