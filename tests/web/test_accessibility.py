@@ -205,6 +205,22 @@ def _problems(page: Any, where: str) -> list[str]:
         if violation["impact"] in SERIOUS:
             targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:3]]
             found.append(f"{where}: {violation['id']} ({violation['impact']}) at {targets}")
+    # The menu stays a readable row inside the dark header: no link outside it (white text on
+    # the light page) and none broken over lines (a column of words).
+    spilled = page.evaluate(
+        """() => {
+            const box = document.querySelector('header').getBoundingClientRect();
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('header a, header button')].filter(e => {
+                const r = e.getBoundingClientRect();
+                const line = parseFloat(getComputedStyle(e).lineHeight) || 24;
+                return r.left < box.left || r.right > Math.min(box.right, width)
+                    || r.top < box.top || r.bottom > box.bottom || r.height > 2 * line;
+            }).map(e => e.textContent.trim());
+        }"""
+    )
+    if spilled:
+        found.append(f"{where}: header items outside the header or broken over lines: {spilled}")
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
