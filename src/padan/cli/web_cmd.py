@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -76,12 +79,13 @@ def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
     """How to open the web app: the demo users and their one-time passwords when ``made``, else
     the commands that make them; then the exact ``padan serve`` and the address."""
     at = f" --db {db}" if db else ""
+    padan = _padan_command()
     out.print("\n[bold]Aplikasi web[/]")
     if made is None:
         out.print(
             "  1. Akun demo, satu per peran (kata sandi sekali pakai): "
-            f"[bold]padan user demo{at}[/]\n"
-            "     atau satu admin pertama: [bold]padan user add admin --role admin "
+            f"[bold]{padan} user demo{at}[/]\n"
+            f"     atau satu admin pertama: [bold]{padan} user add admin --role admin "
             f"--password-stdin{at}[/]\n"
             "     (ketik kata sandinya, minimal 10 karakter, lalu Enter)",
             soft_wrap=True,
@@ -99,10 +103,23 @@ def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
                 highlight=False,
             )
     out.print(
-        f"  2. Jalankan server: [bold]padan serve{at}[/]\n"
+        f"  2. Jalankan server: [bold]{padan} serve{at}[/]\n"
         "  3. Buka [bold]http://127.0.0.1:8000/[/] dan masuk dengan salah satu akun.",
         soft_wrap=True,
     )
+
+
+def _padan_command() -> str:
+    """``padan`` when it is on the PATH, else the path this command was started by
+    (``.venv/bin/padan`` from ``scripts/demo``), so the printed commands run as they are."""
+    started = Path(sys.argv[0])
+    if shutil.which("padan") or started.name != "padan":
+        return "padan"
+    try:
+        relative = os.path.relpath(started)
+    except ValueError:  # another drive (Windows)
+        relative = ".."
+    return str(started.resolve()) if relative.startswith("..") else relative
 
 
 @token_app.command("create")
