@@ -61,7 +61,7 @@ def test_browser_risk_worklist_institution_and_inspection(base_url: str, tmp_pat
         before = page.locator("section.inspection").count()
         # Record an inspection against the daycare checklist, with one finding.
         page.click("#inspect-link")
-        expect(page.locator("#items tbody tr").first).to_be_visible()
+        expect(page.locator("#items fieldset").first).to_be_visible()
         visit = (dt.date.today() - dt.timedelta(days=1)).isoformat()
         due = (dt.date.today() + dt.timedelta(days=60)).isoformat()
         page.fill("input[name=tanggal]", visit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -227,19 +228,33 @@ def _session(client: TestClient, user: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("fields", "words"),
+    ("fields", "field", "words"),
     [
-        ({"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"}, "nama_lembaga is required"),
+        (
+            {"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"},
+            "nama_lembaga",
+            "Isian ini wajib diisi.",
+        ),
         (
             {"nama_lembaga": "X", "jenis": "PANTI", "kode_wilayah": "32.01"},
-            "jenis: &#39;PANTI&#39;",
+            "jenis",
+            "Pilih salah satu: LKSA, TPA",
         ),
-        ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "99.99"}, "kode_wilayah"),
+        (
+            {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "99.99"},
+            "kode_wilayah",
+            "99.99 bukan kode wilayah Kemendagri",
+        ),
         (
             {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01", "kapasitas": "-3"},
-            "kapasitas: &#39;-3&#39; is not a whole number",
+            "kapasitas",
+            "-3 bukan bilangan bulat 0 atau lebih.",
         ),
-        ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"}, "outside your region"),
+        (
+            {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"},
+            "kode_wilayah",
+            "35.27 berada di luar wilayah Anda (32)",
+        ),
         (
             {
                 "nama_lembaga": "X",
@@ -248,19 +263,24 @@ def _session(client: TestClient, user: str) -> str:
                 "jumlah_pekerja_sosial": "1",
                 "jumlah_pekerja_sosial_bersertifikat": "4",
             },
-            "is more than jumlah_pekerja_sosial",
+            "jumlah_pekerja_sosial_bersertifikat",
+            "Melebihi jumlah pekerja sosial (1).",
         ),
     ],
 )
 def test_institutions_form_bad_input_gives_a_clear_error_and_stores_nothing(
-    client: TestClient, store: Store, fields: dict[str, str], words: str
+    client: TestClient, store: Store, fields: dict[str, str], field: str, words: str
 ) -> None:
     csrf = _session(client, "daerah1")
     before = len(list_institutions(store))
     response = client.post("/institutions/new", data={**fields, "csrf_token": csrf})
     assert response.status_code == 400
-    assert words in response.text
     assert 'id="form-error"' in response.text
+    # The message in Indonesian next to its field, which points to it.
+    error = re.search(f'<span class="field-error" id="e-{field}">([^<]*)</span>', response.text)
+    assert error and words in html.unescape(error.group(1)), response.text
+    assert re.search(f'id="f-{field}"[^>]*aria-describedby="[^"]*e-{field}"', response.text)
+    assert re.search(f'id="f-{field}"[^>]*aria-invalid="true"', response.text)
     if fields["nama_lembaga"]:
         assert 'value="X"' in response.text  # what was typed stays in the form
     assert len(list_institutions(store)) == before
@@ -313,7 +333,7 @@ def test_institutions_edit_form_keeps_history_and_refuses_an_outdated_version(
         "/institutions/L-DUP1/edit",
         data={**values, "jumlah_anak": "30", "version": version.group(1), "csrf_token": csrf},
     )
-    assert stale.status_code == 400 and "reload it" in stale.text
+    assert stale.status_code == 400 and "Muat ulang halaman lalu ubah kembali." in stale.text
     assert next(r for r in list_institutions(store) if r.id_lembaga == "L-DUP1").jumlah_anak == 28
 
 
@@ -334,8 +354,35 @@ def test_institutions_inspection_form_bad_input_stores_nothing(
         },
     )
     assert response.status_code == 400
-    assert "petugas (the inspector) is required" in response.text
-    assert "tanggal" in response.text
+    errors = dict(
+        re.findall(r'<span class="field-error" id="e-([^"]+)">([^<]*)</span>', response.text)
+    )
+    assert errors == {
+        "tanggal": "2099-01-01 bukan tanggal yang dapat dipakai; isi tanggal yang benar dan "
+        "bukan tanggal yang akan datang.",
+        "petugas": "Nama petugas pengawas wajib diisi.",
+    }
+    assert 'type="date"' in response.text and 'value="2099-01-01"' in response.text
+    assert "inspection not recorded" not in response.text  # no English, no internals
+    early = client.post(
+        "/institutions/L-GOOD/inspections/new",
+        data={
+            "csrf_token": csrf,
+            "checklist": "tpa-tara",
+            "tanggal": "2026-01-10",
+            "petugas": "Rina",
+            "sev_TPA-06": "BERAT",
+            "due_TPA-06": "2026-01-01",
+        },
+    )
+    assert early.status_code == 400
+    assert re.search(
+        r'id="f-due_TPA-06"[^>]*aria-describedby="e-due_TPA-06" aria-invalid="true"', early.text
+    )
+    assert (
+        '<span class="field-error" id="e-due_TPA-06">Batas waktu lebih awal dari tanggal '
+        "kunjungan (2026-01-10).</span>" in early.text
+    )
     assert len(list_inspections(store, "L-GOOD")) == before
 
 

@@ -325,7 +325,7 @@ def test_followups_import_refuses_bad_rows_and_stores_nothing(
     before = len(child_followups(web_store, _child(data, 0)))
     with pytest.raises(FollowupFileError) as caught:
         import_followups(web_store, p, filled, file_name="salah.xlsx")
-    [found] = caught.value.problems
+    [found] = caught.value.rows
     assert (found.row, found.column) == (3, column) and problem in found.problem
     assert found.fix and "row 3" in str(caught.value)
     assert len(child_followups(web_store, _child(data, 0))) == before  # all or nothing
@@ -348,7 +348,7 @@ def test_followups_import_refuses_unknown_and_out_of_scope_children(
     )
     with pytest.raises(FollowupFileError) as caught:
         import_followups(web_store, daerah, filled, file_name="nasional.xlsx")
-    assert [(x.row, x.column) for x in caught.value.problems] == [(outside + 2, "child_id")]
+    assert [(x.row, x.column) for x in caught.value.rows] == [(outside + 2, "child_id")]
     assert child_followups(web_store, _child(national, outside)) == []
     # The national analyst may record both; an unknown child id is refused alike.
     unknown = _fill(filled, {}, **{f"A{inside + 2}": "C-TIDAK-ADA"})
@@ -356,8 +356,8 @@ def test_followups_import_refuses_unknown_and_out_of_scope_children(
         import_followups(
             web_store, _principal(web_store, "kemensos1", world), unknown, file_name="x.xlsx"
         )
-    assert [(x.row, x.value) for x in caught.value.problems] == [(inside + 2, "C-TIDAK-ADA")]
-    assert "not in your scope" in caught.value.problems[0].problem
+    assert [(x.row, x.value) for x in caught.value.rows] == [(inside + 2, "C-TIDAK-ADA")]
+    assert "not in your scope" in caught.value.rows[0].problem
 
 
 def _plain_xlsx() -> bytes:

@@ -11,7 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from padan.access.policy import Principal, get_role
 from padan.domain.regions import check_region
-from padan.errors import InputError, PadanError
+from padan.errors import FieldProblem, InputError, PadanError
+from padan.i18n import N_
 from padan.store import Store
 from padan.store.sessions import (
     create_session,
@@ -91,7 +92,16 @@ def create_user(
 
 def _check_password(password: str) -> None:
     if len(password) < _MIN_PASSWORD:
-        raise InputError(f"the password must have at least {_MIN_PASSWORD} characters")
+        raise InputError(
+            f"the password must have at least {_MIN_PASSWORD} characters",
+            problems=[
+                FieldProblem(
+                    "new",
+                    N_("The password must have at least {num} characters."),
+                    {"num": str(_MIN_PASSWORD)},
+                )
+            ],
+        )
 
 
 def issue_token(
@@ -158,11 +168,19 @@ def change_password(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        raise InputError("the current password is wrong")
+        raise InputError(
+            "the current password is wrong",
+            problems=[FieldProblem("current", N_("The current password is wrong."))],
+        )
     login_succeeded(store, attempt)
     _check_password(new)
     if new == current:
-        raise InputError("the new password must differ from the current one")
+        raise InputError(
+            "the new password must differ from the current one",
+            problems=[
+                FieldProblem("new", N_("The new password must differ from the current one."))
+            ],
+        )
     keep = _sha256(session_id) if session_id else None
     set_password_hash(store, username, _hasher.hash(new), keep_session=keep)
 

@@ -102,13 +102,22 @@ def demo(
     ] = Path("padan-output"),
     households: Annotated[int, typer.Option(min=1, help="DTSEN households to generate.")] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    users: Annotated[
+        bool,
+        typer.Option(
+            "--users",
+            help="Also add the demo role set: one web user per role, each with a one-time "
+            "password (printed; changed at the first login).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """The main job on embedded defaults: synthetic data → ingest → link → evaluate → report.
 
     Also ingests a deliberately damaged KPAI file to show what is accepted, flagged and
     quarantined, and why. The report (with small cells suppressed, no worklists) is written to
-    ``laporan.xlsx`` and ``laporan.html`` in the output directory.
+    ``laporan.xlsx`` and ``laporan.html`` in the output directory. Ends with how to open the web
+    app; with ``--users`` it adds the demo users itself (``padan user demo`` does it later).
     """
     with translate_errors(), _steps() as progress:
         result = run_demo(
@@ -128,11 +137,15 @@ def demo(
     out.print(
         f"\nLaporan: [bold]{result.xlsx}[/]   Ringkasan HTML: [bold]{result.html}[/]\n"
         f"Data: [bold]{out_dir}[/]   Store: [bold]{result.store_url}[/]\n"
-        f"Next: [bold]padan quarantine list --batch {result.broken_batch}[/], "
+        f"Langkah berikutnya: [bold]padan quarantine list --batch {result.broken_batch}[/], "
         "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
         "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/], "
-        "[bold]padan institutions risk[/], [bold]padan serve[/]"
+        "[bold]padan institutions risk[/]"
     )
+    from padan.cli.web_cmd import add_demo_users, print_web_start
+
+    made = add_demo_users(db, command="padan demo --users") if users else None
+    print_web_start(db, made)
 
 
 @contextmanager

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from padan.cli.common import DbOption, fail, out, store_from, translate_errors
 
-__all__ = ["serve", "token_app", "user_app"]
+if TYPE_CHECKING:
+    from padan.services.demo_users import DemoUser
+
+__all__ = ["add_demo_users", "print_web_start", "serve", "token_app", "user_app"]
 
 user_app = typer.Typer(help="Local users of the web app and API.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients (Bearer).", no_args_is_help=True)
@@ -42,6 +48,78 @@ def user_add(
         actor = operator(store, command="padan user add")
         add_account(store, actor, username, role=role, password=password, region=region)
     out.print(f"User [bold]{username}[/] added as {role}" + (f" for {region}" if region else ""))
+
+
+@user_app.command("demo")
+def user_demo(
+    region: Annotated[
+        str | None,
+        typer.Option(help="Region of demo-daerah (default: the province with most records)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Add the demo role set: one user per role (demo-admin, demo-kpai, demo-kemensos,
+    demo-daerah, demo-peninjau, demo-auditor), each with a printed one-time password that must
+    be changed at the first login. For a demo store: once the store has an admin, run it as one
+    (padan --as NAME user demo)."""
+    print_web_start(db, add_demo_users(db, command="padan user demo", region=region))
+
+
+def add_demo_users(db: str | None, *, command: str, region: str | None = None) -> list[DemoUser]:
+    """Add the demo role set to the store (see :func:`padan.services.demo_users.demo_users`)."""
+    from padan.cli.actor import operator
+    from padan.services.demo_users import demo_users
+
+    with translate_errors():
+        store = store_from(db)
+        return demo_users(store, operator(store, command=command), region=region)
+
+
+def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
+    """How to open the web app: the demo users and their one-time passwords when ``made``, else
+    the commands that make them; then the exact ``padan serve`` and the address."""
+    at = f" --db {db}" if db else ""
+    padan = _padan_command()
+    out.print("\n[bold]Aplikasi web[/]")
+    if made is None:
+        out.print(
+            "  1. Akun demo, satu per peran (kata sandi sekali pakai): "
+            f"[bold]{padan} user demo{at}[/]\n"
+            f"     atau satu admin pertama: [bold]{padan} user add admin --role admin "
+            f"--password-stdin{at}[/]\n"
+            "     (ketik kata sandinya, minimal 10 karakter, lalu Enter)",
+            soft_wrap=True,
+        )
+    else:
+        out.print(
+            "  1. Akun demo (kata sandi sekali pakai; wajib diganti saat masuk pertama kali):"
+        )
+        for user in made:
+            secret = user.password or "(akun sudah ada; kata sandinya tidak diubah)"
+            role = user.role + (f" {user.region}" if user.region else "")
+            out.print(
+                f"     [bold]{user.username:<14}[/] {secret:<18} {role:<18} {user.tasks}",
+                soft_wrap=True,
+                highlight=False,
+            )
+    out.print(
+        f"  2. Jalankan server: [bold]{padan} serve{at}[/]\n"
+        "  3. Buka [bold]http://127.0.0.1:8000/[/] dan masuk dengan salah satu akun.",
+        soft_wrap=True,
+    )
+
+
+def _padan_command() -> str:
+    """``padan`` when it is on the PATH, else the path this command was started by
+    (``.venv/bin/padan`` from ``scripts/demo``), so the printed commands run as they are."""
+    started = Path(sys.argv[0])
+    if shutil.which("padan") or started.name != "padan":
+        return "padan"
+    try:
+        relative = os.path.relpath(started)
+    except ValueError:  # another drive (Windows)
+        relative = ".."
+    return str(started.resolve()) if relative.startswith("..") else relative
 
 
 @token_app.command("create")

@@ -73,7 +73,7 @@ def import_file(
         try:
             result = import_followups(store, actor, file.read_bytes(), file_name=file.name)
         except FollowupFileError as exc:
-            for problem in exc.problems:  # every bad row, not only the first few
+            for problem in exc.rows:  # every bad row, not only the first few
                 err.print(escape(str(problem)), highlight=False, soft_wrap=True)
             raise
     if as_json:

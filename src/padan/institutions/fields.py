@@ -9,7 +9,8 @@ from typing import Any, Final
 from padan.domain import values as v
 from padan.domain.dates import parse_date
 from padan.domain.regions import check_region
-from padan.errors import InputError
+from padan.errors import FieldProblem, InputError
+from padan.i18n import N_
 from padan.store.institution_tables import INSTITUTION_FIELDS
 
 __all__ = [
@@ -79,6 +80,7 @@ def validate_fields(
     what is expected; nothing is stored by this function.
     """
     problems: list[str] = []
+    fields: list[FieldProblem] = []
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
         problems.append(f"unknown field(s) {', '.join(unknown)}; fields are {', '.join(FIELDS)}")
@@ -87,22 +89,27 @@ def validate_fields(
         if name not in raw:
             if not partial and name in _REQUIRED:
                 problems.append(f"{name} is required")
+                fields.append(FieldProblem(name, N_("This field is required.")))
             continue
         value = raw[name]
         text = "" if value is None else str(value).strip()
         if v.is_unknown(text):
             if name in _REQUIRED:
                 problems.append(f"{name} is required (got {text!r})")
+                fields.append(FieldProblem(name, N_("This field is required.")))
             out[name] = None
             continue
         try:
             out[name] = _one(name, value, text, today)
         except (ValueError, InputError) as exc:
             problems.append(f"{name}: {exc}")
+            fields.append(_field_problem(name, text))
     if not problems:
-        problems += _consistency(out)
+        problems += _consistency(out, fields)
     if problems:
-        raise InputError("institution fields are not valid: " + "; ".join(problems))
+        raise InputError(
+            "institution fields are not valid: " + "; ".join(problems), problems=fields
+        )
     return out
 
 
@@ -128,7 +135,28 @@ def _one(name: str, value: Any, text: str, today: dt.date) -> Any:
     return text
 
 
-def _consistency(values: Mapping[str, Any]) -> list[str]:
+def _field_problem(name: str, text: str) -> FieldProblem:
+    """The form's words for a value :func:`_one` refused."""
+    if name in _CODES:
+        choices = ", ".join(_CODES[name])
+        return FieldProblem(name, N_("Choose one of: {choices}."), {"choices": choices})
+    if name == "kode_wilayah":
+        return FieldProblem(
+            name,
+            N_("{value} is not a Kemendagri region code; give e.g. 32, 32.01 or 3201."),
+            {"value": text},
+        )
+    if name == "tanggal_akreditasi":
+        message = N_("{value} is not a usable date; give a real date, not in the future.")
+        return FieldProblem(name, message, {"value": text})
+    if name in _COUNTS:
+        return FieldProblem(
+            name, N_("{value} is not a whole number of 0 or more."), {"value": text}
+        )
+    return FieldProblem(name, N_("Longer than 1,000 characters."))
+
+
+def _consistency(values: Mapping[str, Any], fields: list[FieldProblem]) -> list[str]:
     problems = []
     workers = values.get("jumlah_pekerja_sosial")
     certified = values.get("jumlah_pekerja_sosial_bersertifikat")
@@ -137,7 +165,19 @@ def _consistency(values: Mapping[str, Any]) -> list[str]:
             f"jumlah_pekerja_sosial_bersertifikat ({certified}) is more than "
             f"jumlah_pekerja_sosial ({workers})"
         )
+        fields.append(
+            FieldProblem(
+                "jumlah_pekerja_sosial_bersertifikat",
+                N_("More than the number of social workers ({workers})."),
+                {"workers": str(workers)},
+            )
+        )
     grade, date = values.get("akreditasi"), values.get("tanggal_akreditasi")
     if grade == "BELUM" and date is not None:
         problems.append("tanggal_akreditasi is given but akreditasi is BELUM")
+        fields.append(
+            FieldProblem(
+                "tanggal_akreditasi", N_("Leave empty while the accreditation is BELUM (none).")
+            )
+        )
     return problems

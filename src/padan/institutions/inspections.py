@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from padan.domain.dates import parse_date
-from padan.errors import InputError
+from padan.errors import FieldProblem, InputError
+from padan.i18n import N_
 from padan.institutions.checklists import SEVERITIES, get_checklist
 from padan.institutions.registry import get_institution
 from padan.store import FindingRecord, InspectionRecord, InstitutionStore, NewFinding, Store
@@ -74,6 +75,7 @@ def record_inspection(
     """
     day = today or dt.date.today()
     problems: list[str] = []
+    fields: list[FieldProblem] = []
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)}; keys are {', '.join(sorted(_KEYS))}")
@@ -87,10 +89,22 @@ def record_inspection(
             f"checklist {checklist.id} is for {', '.join(checklist.applies_to)}, "
             f"{uid} is {institution.jenis}"
         )
-    visited = _date(data.get("tanggal"), "tanggal", day, problems)
+        fields.append(
+            FieldProblem(
+                "",
+                N_("Checklist {checklist} is for {types}; this institution is {jenis}."),
+                {
+                    "checklist": checklist.id,
+                    "types": ", ".join(checklist.applies_to),
+                    "jenis": institution.jenis,
+                },
+            )
+        )
+    visited = _date(data.get("tanggal"), "tanggal", day, problems, fields=fields)
     inspector = str(data.get("petugas") or "").strip()
     if not inspector:
         problems.append("petugas (the inspector) is required")
+        fields.append(FieldProblem("petugas", N_("Enter the inspector's name.")))
     raw_findings = data.get("temuan") or []
     if not isinstance(raw_findings, list):
         problems.append("temuan must be a list of findings")
@@ -114,16 +128,40 @@ def record_inspection(
             problems.append(
                 f"{where}: keparahan {severity!r} is not one of {', '.join(SEVERITIES)}"
             )
+            fields.append(
+                FieldProblem(
+                    "keparahan",
+                    N_("Choose one of: {choices}."),
+                    {"choices": ", ".join(SEVERITIES)},
+                    item.code,
+                )
+            )
         due = None
         if raw.get("batas_waktu") not in (None, ""):
-            due = _date(raw["batas_waktu"], f"{where} batas_waktu", day, problems, future=True)
+            due = _date(
+                raw["batas_waktu"],
+                f"{where} batas_waktu",
+                day,
+                problems,
+                future=True,
+                fields=fields,
+                item=item.code,
+            )
             if due is not None and visited is not None and due < visited:
                 problems.append(f"{where}: batas_waktu {due} is before the visit ({visited})")
+                fields.append(
+                    FieldProblem(
+                        "batas_waktu",
+                        N_("The due date is before the visit date ({visit})."),
+                        {"visit": visited.isoformat()},
+                        item.code,
+                    )
+                )
         action = str(raw.get("tindakan") or "").strip() or None
         note = str(raw.get("catatan") or "").strip() or None
         findings.append((item.code, severity, note, action, due))
     if problems:
-        raise InputError("inspection not recorded: " + "; ".join(problems))
+        raise InputError("inspection not recorded: " + "; ".join(problems), problems=fields)
     assert visited is not None
     notes = str(data.get("catatan") or "").strip() or None
     key = json.dumps(
@@ -182,14 +220,29 @@ def follow_up(
 
 
 def _date(
-    raw: Any, name: str, today: dt.date, problems: list[str], *, future: bool = False
+    raw: Any,
+    name: str,
+    today: dt.date,
+    problems: list[str],
+    *,
+    future: bool = False,
+    fields: list[FieldProblem],
+    item: str = "",
 ) -> dt.date | None:
+    key = "batas_waktu" if item else "tanggal"
     if raw is None or str(raw).strip() == "":
         problems.append(f"{name} is required (YYYY-MM-DD)")
+        fields.append(FieldProblem(key, N_("The visit date is required."), {}, item))
         return None
     result = parse_date(raw, today=today, allow_future=future)
     if result.value is None:
         problems.append(
             f"{name} {str(raw)!r} is not a usable date ({result.reason}); use YYYY-MM-DD"
         )
+        message = (
+            N_("{value} is not a usable date; give a real date as YYYY-MM-DD.")
+            if future
+            else N_("{value} is not a usable date; give a real date, not in the future.")
+        )
+        fields.append(FieldProblem(key, message, {"value": str(raw)}, item))
     return result.value

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from padan.errors import InputError
+from padan.errors import FieldProblem, InputError
+from padan.i18n import N_
 from padan.institutions.fields import FIELDS, region_prefix, validate_fields
 from padan.store import (
     ComplaintLink,
@@ -33,6 +34,12 @@ __all__ = [
     "sync_from_extract",
     "update_institution",
 ]
+
+#: A form edit over a version that is no longer current (someone saved in between).
+_STALE = N_(
+    "Someone saved this institution in the meantime (version {now}; this form showed {shown}). "
+    "Reload the page and make the change again."
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,10 @@ def update_institution(
     if expected_version is not None and expected_version != old.version:
         raise InputError(
             f"institution {id_lembaga!r} is at version {old.version}, the form showed "
-            f"{expected_version}; reload it and apply the change again"
+            f"{expected_version}; reload it and apply the change again",
+            problems=[
+                FieldProblem("", _STALE, {"now": str(old.version), "shown": str(expected_version)})
+            ],
         )
     diff = {
         f: [_plain(getattr(old, f)), _plain(val)]

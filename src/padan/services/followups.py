@@ -58,10 +58,10 @@ class RowProblem:
 
 
 class FollowupFileError(InputError):
-    """A worklist file with rows that cannot be recorded; ``problems`` lists them all."""
+    """A worklist file with rows that cannot be recorded; ``rows`` lists them all."""
 
     def __init__(self, file_name: str, problems: list[RowProblem]) -> None:
-        self.problems = problems
+        self.rows = problems
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(

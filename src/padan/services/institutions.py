@@ -23,7 +23,8 @@ from padan.access.policy import (
     shape_institution,
 )
 from padan.domain.regions import check_region
-from padan.errors import InputError
+from padan.errors import FieldProblem, InputError
+from padan.i18n import N_
 from padan.institutions import (
     RiskAssessment,
     accreditation_expiry,
@@ -61,6 +62,7 @@ __all__ = [
 ]
 
 _NOT_FOUND = "no such institution, or not in your scope"
+_OUTSIDE = N_("{code} is outside your region {region}; give a code under it.")
 #: Registry fields a form edits, in form order.
 FORM_FIELDS = (
     "nama_lembaga",
@@ -309,7 +311,10 @@ def _checked_region(p: Principal, fields: Mapping[str, Any]) -> None:
     code = values.get("kode_wilayah")
     if code is not None and not p.in_scope(code):
         raise InputError(
-            f"kode_wilayah {code} is outside your region {p.region}; give a code under it"
+            f"kode_wilayah {code} is outside your region {p.region}; give a code under it",
+            problems=[
+                FieldProblem("kode_wilayah", _OUTSIDE, {"code": code, "region": str(p.region)})
+            ],
         )
 
 

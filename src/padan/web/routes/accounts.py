@@ -12,9 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from padan.errors import InputError
+from padan.errors import FieldProblem, InputError
+from padan.i18n import N_
 from padan.services import accounts as accounts_service
-from padan.web.deps import CSRF, ERROR_RESPONSES, SESSION_COOKIE, User, ctx, render
+from padan.web.deps import CSRF, ERROR_RESPONSES, SESSION_COOKIE, User, ctx, language, render
+from padan.web.forms import FormErrors, form_errors
 
 __all__ = ["api_router", "router"]
 
@@ -61,7 +63,7 @@ def revoke(request: Request, user: User, token_id: int) -> Response:
 
 @router.get("/account/password", response_class=HTMLResponse)
 def password_page(request: Request, user: User, done: str = "") -> HTMLResponse:
-    return render(request, "password.html", error=None, done=bool(done))
+    return render(request, "password.html", errors=FormErrors(), done=bool(done))
 
 
 @router.post("/account/password", response_model=None, dependencies=[CSRF])
@@ -74,7 +76,12 @@ def password_submit(
 ) -> Response:
     try:
         if new != repeat:
-            raise InputError("the new password and its repetition differ; type it again")
+            raise InputError(
+                "the new password and its repetition differ; type it again",
+                problems=[
+                    FieldProblem("repeat", N_("The two new passwords differ; type them again."))
+                ],
+            )
         accounts_service.change_own_password(
             ctx(request).store,
             user,
@@ -83,7 +90,8 @@ def password_submit(
             session_id=request.cookies.get(SESSION_COOKIE),
         )
     except InputError as exc:
-        return render(request, "password.html", status_code=400, error=str(exc), done=False)
+        errors = form_errors(exc, language(request))
+        return render(request, "password.html", status_code=400, errors=errors, done=False)
     return RedirectResponse("/account/password?done=1", status_code=303)
 
 

@@ -3,8 +3,7 @@
 Both call the institution services (:mod:`padan.services.institutions`,
 :mod:`~padan.services.inspections`, :mod:`~padan.services.institution_duplicates`),
 where the policy and the audit are applied.
-Form posts that fail validation show the form again with the library's message (HTTP 400) and
-store nothing.
+A refused form comes back (HTTP 400) with each problem next to its field; nothing is stored.
 """
 
 from __future__ import annotations
@@ -17,13 +16,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from padan.access.authorise import require
-from padan.domain.values import JENIS_LEMBAGA
+from padan.domain.values import AKREDITASI, JENIS_LEMBAGA, STATUS_IZIN
 from padan.errors import InputError
 from padan.institutions import SEVERITIES
 from padan.services import inspections
 from padan.services import institution_duplicates as duplicates
 from padan.services import institutions as svc
-from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, render
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language, render
+from padan.web.forms import FormErrors, form_errors, inspection_input
 
 __all__ = [
     "DuplicateDecision",
@@ -34,6 +34,9 @@ __all__ = [
     "api_router",
     "page_router",
 ]
+
+#: The code lists the institution form offers.
+_CODES: dict[str, Any] = dict(types=JENIS_LEMBAGA, status_izin=STATUS_IZIN, akreditasi=AKREDITASI)
 
 api_router = APIRouter(prefix="/api/v1", tags=["institutions"], responses=ERROR_RESPONSES)
 page_router = APIRouter(include_in_schema=False)
@@ -235,10 +238,10 @@ def new_page(request: Request, user: User) -> HTMLResponse:
         request,
         "institution_form.html",
         values={},
-        error=None,
+        errors=FormErrors(),
         id_lembaga=None,
         version=None,
-        types=JENIS_LEMBAGA,
+        **_CODES,
     )
 
 
@@ -256,10 +259,10 @@ async def new_submit(request: Request, user: User) -> Response:
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            errors=form_errors(exc, language(request)),
             id_lembaga=None,
             version=None,
-            types=JENIS_LEMBAGA,
+            **_CODES,
         )
     return RedirectResponse(f"/institutions/{made['id_lembaga']}?done=saved", status_code=303)
 
@@ -281,10 +284,10 @@ def edit_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
         request,
         "institution_form.html",
         values=values,
-        error=None,
+        errors=FormErrors(),
         id_lembaga=id_lembaga,
         version=data["fields"]["version"],
-        types=JENIS_LEMBAGA,
+        **_CODES,
     )
 
 
@@ -310,10 +313,10 @@ async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            errors=form_errors(exc, language(request)),
             id_lembaga=id_lembaga,
             version=version_text,
-            types=JENIS_LEMBAGA,
+            **_CODES,
         )
     return RedirectResponse(f"/institutions/{id_lembaga}?done=saved", status_code=303)
 
@@ -323,7 +326,7 @@ def _inspection_page(
     user: User,
     id_lembaga: str,
     form: dict[str, str],
-    error: str | None,
+    errors: FormErrors,
     status_code: int = 200,
 ) -> HTMLResponse:
     data = inspections.checklist_view(ctx(request).store, user, id_lembaga)
@@ -333,14 +336,14 @@ def _inspection_page(
         status_code=status_code,
         data=data,
         form=form,
-        error=error,
+        errors=errors,
         severities=SEVERITIES,
     )
 
 
 @page_router.get("/institutions/{id_lembaga}/inspections/new", response_class=HTMLResponse)
 def inspection_page(request: Request, user: User, id_lembaga: str) -> HTMLResponse:
-    return _inspection_page(request, user, id_lembaga, {"petugas": user.username}, None)
+    return _inspection_page(request, user, id_lembaga, {"petugas": user.username}, FormErrors())
 
 
 @page_router.post(
@@ -372,8 +375,9 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
             inspections.inspect, ctx(request).store, user, id_lembaga, data
         )
     except InputError as exc:
+        errors = form_errors(exc, language(request), input_name=inspection_input)
         return await run_in_threadpool(
-            _inspection_page, request, user, id_lembaga, form, str(exc), 400
+            _inspection_page, request, user, id_lembaga, form, errors, 400
         )
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)

@@ -34,6 +34,7 @@ from padan.web.deps import (
     require_login_csrf,
 )
 from padan.web.downloads import csv_response
+from padan.web.forms import FormErrors
 
 __all__ = ["login_page", "router"]
 
@@ -297,14 +298,25 @@ def ingest_upload(
     file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     store = ctx(request).store
-    summary = ingest_service.upload(
-        store,
-        user,
-        source,
-        file.filename or "upload",
-        file.file,
-        max_bytes=request.app.state.upload_max_bytes,
-    )
+    try:
+        summary = ingest_service.upload(
+            store,
+            user,
+            source,
+            file.filename or "upload",
+            file.file,
+            max_bytes=request.app.state.upload_max_bytes,
+        )
+    except InputError as exc:
+        # Shown next to the file field (the service names the uploaded file, never a temp path).
+        return render(
+            request,
+            "ingest.html",
+            status_code=400,
+            batches=ingest_service.batches(store, user),
+            summary=None,
+            errors=FormErrors(fields={"file": str(exc)}),
+        )
     return render(
         request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary
     )

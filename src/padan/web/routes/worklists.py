@@ -201,7 +201,7 @@ def worklist_import(
                 "problem": p.text(lang)[0],
                 "fix": p.text(lang)[1],
             }
-            for p in exc.problems
+            for p in exc.rows
         ]
         return render(
             request,
