@@ -389,3 +389,25 @@ def test_a_body_without_a_length_and_an_unexpected_error_say_so_without_a_traceb
         "the server could not complete this request (RuntimeError)"
     )
     _no_leak(chunked.text + failed.text, world)
+
+
+def test_quarantine_rows_show_an_unreadable_row_as_its_text(tmp_path: Path) -> None:
+    """A row that could not be split into columns is kept as its text, and listing it is no
+    500 (its raw form is not JSON)."""
+    from padan.access.policy import Principal, get_role
+    from padan.ingest import ingest_file
+    from padan.services.ingest import quarantine_rows
+    from padan.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'p.db'}")
+    path = tmp_path / "kpai.csv"
+    broken = b'K/9,"Anak tanpa kutip penutup,2\n'
+    path.write_bytes(_csv(GOOD_ROWS[:1]) + broken + _csv(GOOD_ROWS[1:2]).split(b"\n", 1)[1])
+    summary = ingest_file(path, source="kpai", store=store)
+    assert summary.quarantine_reasons.get("baris_tidak_terbaca") == 1, summary
+    admin = Principal("admin1", get_role("admin"), None)
+    rows = quarantine_rows(store, admin, summary.batch_id, purpose="cek")
+    unreadable = [r for r in rows if r["reason"] == "baris_tidak_terbaca"]
+    assert [r["raw"] for r in unreadable] == [broken.decode()]
+    assert all(isinstance(r["raw"], dict) for r in rows if r not in unreadable)
+    store.engine.dispose()

@@ -86,11 +86,20 @@ def quarantine_rows(
             "reason": e.reason,
             "reason_id": e.reason_id,
             "reason_en": e.reason_en,
-            "raw": json.loads(e.raw),
+            "raw": _raw(e.raw),
         }
         for e in quarantine_entries(store, p, batch_id=batch_id, limit=limit, purpose=purpose)
     ]
     return rows
+
+
+def _raw(text: str) -> Any:
+    """A quarantined row as read: its columns (stored as JSON), or its text when the row could
+    not be read into columns at all (a broken quote, a field over the size limit)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
