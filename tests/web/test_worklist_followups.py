@@ -439,6 +439,13 @@ def test_followups_web_form_records_and_profile_shows_them(
     wrong = {"file": ("x.csv", b"a,b\n", "text/csv")}
     refused = client.post(f"/worklists/{name}/import", data={"csrf_token": csrf}, files=wrong)
     assert refused.status_code == 400 and 'id="import-error"' in refused.text
+    # From an open list (its purpose in the form): back to that list, with the counts.
+    again = {"file": ("isi.xlsx", filled, "application/octet-stream")}
+    form = {"csrf_token": csrf, "purpose": "tindak lanjut", "region": ""}
+    back = client.post(f"/worklists/{name}/import", data=form, files=again, follow_redirects=False)
+    assert back.status_code == 303 and "purpose=tindak+lanjut" in back.headers["location"]
+    shown = client.get(back.headers["location"])
+    assert 'id="import-result"' in shown.text and 'id="worklist"' in shown.text
 
 
 def test_followups_api_import(world: WebWorld, client: TestClient, web_store: Store) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from padan.errors import InputError
 from padan.i18n import LANGUAGES
@@ -135,8 +135,20 @@ def worklist_page(
     region: str = "",
     purpose: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    imported_added: Annotated[int | None, Query(ge=0)] = None,
+    imported_already_recorded: Annotated[int, Query(ge=0)] = 0,
+    imported_children: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     store = ctx(request).store
+    imported = (
+        None
+        if imported_added is None
+        else {
+            "added": imported_added,
+            "already_recorded": imported_already_recorded,
+            "children": imported_children,
+        }
+    )
     if not purpose.strip():  # ask why first; nothing is shown (or audited) without a purpose
         worklists_service.check_worklist(user, name)
         return render(
@@ -166,6 +178,7 @@ def worklist_page(
         more=f"/worklists/{name}?" + urlencode({**query, "offset": offset + 100})
         if offset + 100 < data["total"]
         else None,
+        imported=imported,
     )
 
 
@@ -178,9 +191,16 @@ def worklist_export(
 
 @page_router.post("/worklists/{name}/import", response_class=HTMLResponse, dependencies=[CSRF])
 def worklist_import(
-    request: Request, user: User, name: str, file: Annotated[UploadFile, File()]
-) -> HTMLResponse:
-    """The follow-ups of a filled-in worklist file; the page lists every bad row."""
+    request: Request,
+    user: User,
+    name: str,
+    file: Annotated[UploadFile, File()],
+    region: Annotated[str, Form()] = "",
+    purpose: Annotated[str, Form()] = "",
+) -> Response:
+    """The follow-ups of a filled-in worklist file; the page lists every bad row. After a
+    good upload from an open list, back to that list (same region and purpose) with the
+    counts."""
     worklists_service.check_worklist(user, name)
     lang = language(request)
     page: dict[str, Any] = {
@@ -223,6 +243,14 @@ def worklist_import(
             purpose="",
             import_error=str(exc),
         )
+    if purpose.strip():
+        counts = {k: result[k] for k in ("added", "already_recorded", "children")}
+        back = {
+            "region": region,
+            "purpose": purpose,
+            **{f"imported_{k}": v for k, v in counts.items()},
+        }
+        return RedirectResponse(f"/worklists/{name}?" + urlencode(back), status_code=303)
     return render(request, "worklist.html", **page, region="", purpose="", imported=result)
 
 
