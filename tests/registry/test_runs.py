@@ -19,12 +19,12 @@ from padan.linkage.state import (
     complete_draft,
     draft_path,
     read_state,
+    run_key,
     save_features,
     state_path,
     update_state,
 )
 from padan.registry import decide, run_linkage
-from padan.registry.runs import _store_key
 from padan.store import Store, open_store
 from padan.synth import generate
 
@@ -84,7 +84,7 @@ def test_runs_incremental_equals_full_from_state_and_from_store(
     previous = store.latest_link_run()
     assert previous is not None
     before = store.child_of(previous.id)
-    key = RunKey(_store_key(store), previous.id, previous.model_version, tuple(previous.batches))
+    key = run_key(store, previous)
     assert read_state(state_path(model), key) is not None
     ingest_file(last, source="kpai", store=store)
     incremental = run_linkage(store, model_path=model)
