@@ -108,8 +108,13 @@ def explain_pairs(
         db_api = DuckDBAPI(con)
         # Term frequencies come from the whole population, not from the two records: the
         # kept state's (for the values shown), else Splink computes them from every record.
+        # A saved model was validated when it was trained: checking it again takes longer
+        # than the page's scoring.
         linker = Linker(
-            db_api.register("features", dataset_display_name="all"), model, log_level=logging.ERROR
+            db_api.register("features", dataset_display_name="all"),
+            model,
+            log_level=logging.ERROR,
+            validate_settings=False,
         )
         for column, table in (frequencies or {}).items():
             linker.table_management.register_term_frequency_lookup(db_api.register(table), column)
