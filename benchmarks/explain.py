@@ -34,7 +34,14 @@ for page in (queue[:size], queue[size:]):
     seconds.append(time.perf_counter() - start)
     numbers += [[e.match_probability, [p.match_weight for p in e.parts],
                  [p.level for p in e.parts]] for e in made]
-print(json.dumps({"seconds": seconds, "pairs": len(queue), "ready_mib": ready_mib,
+read = None
+if kept:  # the state's part of the second page: its records' features and frequencies
+    from padan.linkage.state import read_state_features, run_key, state_path
+    start = time.perf_counter()
+    got = read_state_features(state_path(model), run_key(store, run),
+                              sorted({u for p in queue[size:] for u in p}), tf_columns=["name"])
+    read = time.perf_counter() - start if got is not None else None
+print(json.dumps({"seconds": seconds, "read": read, "pairs": len(queue), "ready_mib": ready_mib,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "numbers": numbers}))
 """
@@ -67,6 +74,8 @@ def main() -> None:
             f"peak {result['peak_mib']:,.0f} MiB (after reading the queue "
             f"{result['ready_mib']:,.0f} MiB), {result['pairs']} pairs"
         )
+        if isinstance(result.get("read"), float):
+            print(f"       of page 2, reading the state: {result['read']:.2f} s")
     old, new = results["store"]["numbers"], results["state"]["numbers"]
     assert isinstance(old, list) and isinstance(new, list)
     same_levels = all(o[2] == n[2] for o, n in zip(old, new, strict=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,7 +229,7 @@ def update_state(
         path.unlink(missing_ok=True)
         return
     gone = pa.table([[a for a, _ in gone_pairs], [b for _, b in gone_pairs]], schema=_GONE)
-    with duckdb.connect(str(path)) as con:
+    with _connect_for_writing(path) as con:
         for name, table in (("new_links", links), ("new_pairs", pairs), ("gone", gone)):
             con.register(name, table)
         con.execute("BEGIN")
@@ -250,6 +251,24 @@ def update_state(
         """)
         con.execute("INSERT INTO meta VALUES (?, ?)", [_key_text(key), _version()])
         con.execute("COMMIT")
+
+
+#: How long a run waits for readers of its state (a review page reads it for well under a
+#: second) before it gives the state up.
+_WRITE_WAIT_SECONDS = 10.0
+
+
+def _connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """``path`` opened for writing, waiting while another process reads it (DuckDB lets one
+    process write a file, and none while another has it open, even read-only)."""
+    deadline = time.monotonic() + _WRITE_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _read_meta(path: Path) -> str | None:
