@@ -163,3 +163,27 @@ def test_explain_refuses_a_record_erased_since_the_run(
     assert erased in str(kept.value)
     with pytest.raises(InputError, match="not a current record"):
         explain_pairs(store, [pair], model_path=work / "model.json", kept_state=False)
+
+
+def test_explain_of_a_record_blanked_since_the_run_computes_every_record(
+    linked: tuple[Path, Store], computed: list[int]
+) -> None:
+    work, store = linked
+    pairs = [p for p in _page(store) if p[0].startswith("dtsen:") and p[1].startswith("kpai:")]
+    blanked, _ = pairs[0]
+    born = records_by_uid(store, [blanked], columns=["tanggal_lahir"])[blanked]["tanggal_lahir"]
+    target = RetentionTarget(
+        source="dtsen",
+        extract="dtsen_individu",
+        cutoff=dt.datetime.combine(born + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+        counted_from="tanggal_lahir",
+        action="pseudonymise",
+        superseded_only=False,
+        identifying=("nama", "nik"),
+    )
+    assert apply_retention(store, [target])[0].records >= 1
+    # The state still holds the name; the store no longer does: the store's answer counts.
+    made = explain_pairs(store, pairs[:1], model_path=work / "model.json")
+    assert computed == [1]
+    name = next(p for p in made[0].parts if p.comparison == "name")
+    assert name.value_a is None
