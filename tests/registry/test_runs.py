@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,12 +21,12 @@ from padan.linkage.state import (
     complete_draft,
     draft_path,
     read_state,
+    run_key,
     save_features,
     state_path,
     update_state,
 )
 from padan.registry import decide, run_linkage
-from padan.registry.runs import _store_key
 from padan.store import Store, open_store
 from padan.synth import generate
 
@@ -84,7 +86,7 @@ def test_runs_incremental_equals_full_from_state_and_from_store(
     previous = store.latest_link_run()
     assert previous is not None
     before = store.child_of(previous.id)
-    key = RunKey(_store_key(store), previous.id, previous.model_version, tuple(previous.batches))
+    key = run_key(store, previous)
     assert read_state(state_path(model), key) is not None
     ingest_file(last, source="kpai", store=store)
     incremental = run_linkage(store, model_path=model)
@@ -143,6 +145,47 @@ def test_runs_state_is_used_only_for_the_run_it_describes(tmp_path: Path, other:
     # Changes relative to a run the file does not hold remove it rather than mix two runs.
     update_state(path, key, since=other, features=None, links=links, pairs=kept.pairs)
     assert not path.exists()
+
+
+def test_runs_state_update_waits_for_a_reader(tmp_path: Path) -> None:
+    # A review page reads the state (read-only) from another process: a run finishing at that
+    # moment waits for it rather than lose the state.
+    path = tmp_path / "model.state.duckdb"
+    key = RunKey("sqlite:/here/padan.db", 1, "v1", (1,))
+    later = RunKey("sqlite:/here/padan.db", 2, "v1", (1, 2))
+    with duckdb.connect() as con:
+        con.execute(
+            f"CREATE TABLE features AS SELECT 'kpai:K1' AS {', NULL AS '.join(FEATURE_COLUMNS)}"
+        )
+        save_features(con, draft_path(path))
+    empty = LINK_STATE_SCHEMA.empty_table()
+    complete_draft(path, key, links=empty, pairs=PAIR_STATE_SCHEMA.empty_table())
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "print('reading', flush=True)\n"
+            "time.sleep(1.5)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        update_state(
+            path,
+            later,
+            since=key,
+            features=None,
+            links=empty,
+            pairs=PAIR_STATE_SCHEMA.empty_table(),
+        )
+    finally:
+        reader.wait(timeout=30)
+    assert read_state(path, later) is not None
 
 
 def test_runs_decision_taken_back_is_respected_incrementally(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from padan.errors import InputError
@@ -17,7 +18,10 @@ from padan.linkage.cluster import refusal_reason
 from padan.linkage.features import FEATURE_COLUMNS, load_features
 from padan.linkage.run import load_model
 from padan.linkage.run_pairs import guard_nodes
+from padan.linkage.state import read_state_features, run_key, state_path
 from padan.store import Store
+from padan.store.children import records_by_uid
+from padan.store.retention import PSEUDONYMISED
 
 __all__ = ["Explanation", "Part", "explain_pair", "explain_pairs"]
 
@@ -64,37 +68,56 @@ _CHUNK = 25
 
 
 def explain_pairs(
-    store: Store, pairs: Sequence[tuple[str, str]], *, model_path: Path
+    store: Store,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    model_path: Path,
+    kept_state: bool = True,
 ) -> list[Explanation]:
     """:func:`explain_pair` for several pairs at once (a review page): the records' features
-    and the model are loaded once. Raises :class:`InputError` as :func:`explain_pair` does."""
+    and the model are loaded once. Raises :class:`InputError` as :func:`explain_pair` does.
+
+    The features of the records shown and the population's term frequencies come from the
+    state the latest run left beside the model (:func:`padan.linkage.state.state_path`) when
+    it still describes the store, so a page costs what it shows, not the store's size;
+    otherwise (or with ``kept_state`` False) every current record's features are computed
+    from the store. Either way the numbers are the same."""
     if not model_path.exists():
         raise InputError(f"no model at {model_path}: run padan link first")
     if not pairs:
         return []
     wanted = sorted({uid for pair in pairs for uid in pair})
+    model = load_model(model_path)
+    model["retain_intermediate_calculation_columns"] = True
     con = duckdb.connect()
     try:
-        load_features(store, con)
+        frequencies = (
+            _kept_features(store, con, wanted, model_path=model_path, model=model)
+            if kept_state
+            else None
+        )
+        if frequencies is None:
+            load_features(store, con)
         found = {
             row[0]: dict(zip(FEATURE_COLUMNS, row, strict=True))
             for row in con.execute(
                 "SELECT * FROM features WHERE unique_id IN (SELECT unnest(?))", [wanted]
             ).fetchall()
         }
-        for uid in wanted:
-            if uid not in found:
-                raise InputError(
-                    f"record {uid!r} is not a current record; references look like "
-                    "kpai:KPAI/2024/000123 or dtsen:DT000000042"
-                )
-        model = load_model(model_path)
-        model["retain_intermediate_calculation_columns"] = True
+        _check_current(wanted, found)
         db_api = DuckDBAPI(con)
-        # Term frequencies come from the whole population, not from the two records.
+        # Term frequencies come from the whole population, not from the two records: the
+        # kept state's (for the values shown), else Splink computes them from every record.
+        # A saved model was validated when it was trained: checking it again takes longer
+        # than the page's scoring.
         linker = Linker(
-            db_api.register("features", dataset_display_name="all"), model, log_level=logging.ERROR
+            db_api.register("features", dataset_display_name="all"),
+            model,
+            log_level=logging.ERROR,
+            validate_settings=False,
         )
+        for column, table in (frequencies or {}).items():
+            linker.table_management.register_term_frequency_lookup(db_api.register(table), column)
         rows = []
         for start in range(0, len(pairs), _CHUNK):
             chunk = pairs[start : start + _CHUNK]
@@ -116,6 +139,65 @@ def explain_pairs(
             replace(_explanation(a, b, model, row), guard=refusal.reason if refusal else None)
         )
     return made
+
+
+def _check_current(wanted: Sequence[str], found: Collection[str]) -> None:
+    for uid in wanted:
+        if uid not in found:
+            raise InputError(
+                f"record {uid!r} is not a current record; references look like "
+                "kpai:KPAI/2024/000123 or dtsen:DT000000042"
+            )
+
+
+def _kept_features(
+    store: Store,
+    con: duckdb.DuckDBPyConnection,
+    wanted: Sequence[str],
+    *,
+    model_path: Path,
+    model: dict[str, Any],
+) -> dict[str, pa.Table] | None:
+    """Create ``features`` in ``con`` with the ``wanted`` records only, from the state the
+    latest run left beside the model, and return the term-frequency lookups for them.
+
+    None (nothing created) when that state cannot give the numbers every current record
+    would: no run or state file, a state of another run, or records ingested since. Reads
+    the store only for what is small: the runs, the batches and the wanted records (whether
+    each is still current: erased or superseded ones are refused, as without the state).
+    """
+    last = store.latest_link_run()
+    if last is None:
+        return None
+    batches = {b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")}
+    if batches != set(last.batches):
+        return None  # records ingested since the run: their features are not kept
+    current = records_by_uid(store, wanted, columns=("raw",))
+    _check_current(wanted, current)
+    if any(record.get("raw") == PSEUDONYMISED for record in current.values()):
+        return None  # blanked since the run: the state still holds what it was
+    columns = sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+    kept = read_state_features(
+        state_path(model_path), run_key(store, last), wanted, tf_columns=columns
+    )
+    if kept is None or kept[0].num_rows != len(wanted):
+        return None
+    features, frequencies = kept
+    con.register("_padan_kept", features)
+    con.execute("CREATE TABLE features AS SELECT * FROM _padan_kept")
+    con.unregister("_padan_kept")
+    prefix = str(model.get("term_frequency_adjustment_column_prefix", "tf_"))
+    return {
+        column: table.rename_columns([column, f"{prefix}{column}"])
+        for column, table in frequencies.items()
+    }
 
 
 _SHOWN = {"region": ("desa", "kec", "kab", "prov"), "parents": ("mother", "father")}

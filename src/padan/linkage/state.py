@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import pyarrow as pa
 from padan.domain import names as _names_module
 from padan.linkage import features as _features_module
 from padan.linkage.features import FEATURE_COLUMNS
+from padan.store import LinkRun, Store
 
 __all__ = [
     "LINK_STATE_SCHEMA",
@@ -31,8 +33,11 @@ __all__ = [
     "complete_draft",
     "draft_path",
     "read_state",
+    "read_state_features",
+    "run_key",
     "save_features",
     "state_path",
+    "store_key",
     "update_state",
 ]
 
@@ -105,6 +110,62 @@ def read_state(path: Path, key: RunKey) -> Previous | None:
     return Previous(frozenset(key.batches), links, pairs, path)
 
 
+def read_state_features(
+    path: Path, key: RunKey, uids: Sequence[str], *, tf_columns: Sequence[str] = ()
+) -> tuple[pa.Table, dict[str, pa.Table]] | None:
+    """The features of the records ``uids`` kept in ``path``, and for each column of
+    ``tf_columns`` its term frequencies over every record of the run (only the values those
+    records hold: ``column, tf_column``, as Splink computes them), or None when the file does
+    not describe the run ``key`` (as :func:`read_state`).
+
+    Reads only: the file is opened read-only, so a run writing it at the same moment makes
+    this return None rather than wait.
+    """
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute("SELECT key, version FROM meta").fetchall()
+            if rows != [(_key_text(key), _version())]:
+                return None
+            con.register("_padan_wanted", pa.table({"uid": pa.array(list(uids), pa.string())}))
+            features = con.sql(
+                f"SELECT {', '.join(FEATURE_COLUMNS)} FROM features"
+                " SEMI JOIN _padan_wanted ON unique_id = uid ORDER BY unique_id"
+            ).to_arrow_table()
+            frequencies = {}
+            for column in tf_columns:
+                if column not in FEATURE_COLUMNS:
+                    return None
+                # Splink's own formula (term_frequencies_for_single_column_sql): the share of
+                # the column's non-null values, over the whole population.
+                frequencies[column] = con.sql(f"""
+                    SELECT {column}, cast(count(*) AS float8) / (
+                        SELECT count({column}) FROM features) AS tf_{column}
+                    FROM features
+                    WHERE {column} IN (SELECT f.{column} FROM features f
+                                       SEMI JOIN _padan_wanted ON f.unique_id = uid)
+                    GROUP BY {column}
+                """).to_arrow_table()
+    except duckdb.Error:
+        return None
+    return features, frequencies
+
+
+def store_key(store: Store) -> str:
+    """The store as a state file names it: its URL (password hidden), a SQLite file by its
+    absolute path."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return f"sqlite:{os.path.abspath(url.database)}"
+    return url.render_as_string(hide_password=True)
+
+
+def run_key(store: Store, run: LinkRun) -> RunKey:
+    """The key of the stored ``run`` of ``store``."""
+    return RunKey(store_key(store), run.id, run.model_version, tuple(run.batches))
+
+
 def draft_path(path: Path) -> Path:
     """Where a full state is put together before it replaces ``path``."""
     return path.with_name(f"{path.name}.draft")
@@ -168,7 +229,7 @@ def update_state(
         path.unlink(missing_ok=True)
         return
     gone = pa.table([[a for a, _ in gone_pairs], [b for _, b in gone_pairs]], schema=_GONE)
-    with duckdb.connect(str(path)) as con:
+    with _connect_for_writing(path) as con:
         for name, table in (("new_links", links), ("new_pairs", pairs), ("gone", gone)):
             con.register(name, table)
         con.execute("BEGIN")
@@ -190,6 +251,24 @@ def update_state(
         """)
         con.execute("INSERT INTO meta VALUES (?, ?)", [_key_text(key), _version()])
         con.execute("COMMIT")
+
+
+#: How long a run waits for readers of its state (a review page reads it for well under a
+#: second) before it gives the state up.
+_WRITE_WAIT_SECONDS = 10.0
+
+
+def _connect_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
+    """``path`` opened for writing, waiting while another process reads it (DuckDB lets one
+    process write a file, and none while another has it open, even read-only)."""
+    deadline = time.monotonic() + _WRITE_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def _read_meta(path: Path) -> str | None:

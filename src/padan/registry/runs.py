@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -28,7 +27,9 @@ from padan.linkage.state import (
     RunKey,
     draft_path,
     read_state,
+    run_key,
     state_path,
+    store_key,
 )
 from padan.registry.ids import assign_child_ids, parse_child_id
 from padan.registry.run_changes import (
@@ -115,11 +116,7 @@ def run_linkage(
             and last.model_version == _model_version(model_path)
         )
         # The last run, as a state file names it.
-        last_key = (
-            RunKey(_store_key(store), last.id, last.model_version, tuple(last.batches))
-            if last
-            else None
-        )
+        last_key = run_key(store, last) if last else None
         previous = _previous(store, last, last_key, state) if last and last_key else None
         # Without a kept state to update, this run computes every record's features: keep them.
         keeping = not incremental or previous is None or previous.features is None
@@ -206,7 +203,7 @@ def run_linkage(
             if draft is not None:
                 draft.unlink(missing_ok=True)
             raise
-        key = RunKey(_store_key(store), run_id, run.model_version, tuple(batches))
+        key = RunKey(store_key(store), run_id, run.model_version, tuple(batches))
         seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
         try:
             leave_state(
@@ -288,13 +285,6 @@ def _previous(store: Store, last: LinkRun, key: RunKey, state: Path) -> Previous
     )
     pairs = run_pairs_arrow(store, last.id)
     return Previous(frozenset(last.batches), links, pairs)
-
-
-def _store_key(store: Store) -> str:
-    url = store.engine.url
-    if url.get_backend_name() == "sqlite" and url.database:
-        return f"sqlite:{os.path.abspath(url.database)}"
-    return url.render_as_string(hide_password=True)
 
 
 #: DTSEN attributes whose changes a run reports (desil, aid, disability).
