@@ -166,6 +166,9 @@ _MARKS = (
     C_("status_temuan", "terbuka"),
     C_("status_temuan", "proses"),
     C_("status_temuan", "selesai"),
+    # Where an institution's record came from (padan.store.institution_records).
+    C_("origin", "extract"),
+    C_("origin", "form"),
     # The sources of the data.
     C_("source", "kpai"),
     C_("source", "dtsen"),

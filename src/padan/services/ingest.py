@@ -63,12 +63,20 @@ def quarantine_rows(
             "reason": e.reason,
             "reason_id": e.reason_id,
             "reason_en": e.reason_en,
-            "raw": json.loads(e.raw),
+            "raw": _raw(e.raw),
         }
         for e in store.quarantine_entries(batch_id=batch_id, limit=limit)
     ]
     audit(store, p, "quarantine", f"batch {batch_id}", [], purpose)
     return rows
+
+
+def _raw(text: str) -> Any:
+    # A row that could not be parsed (baris_tidak_terbaca) keeps its line as it was, not JSON.
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

@@ -16,9 +16,18 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 
-from padan.i18n import LANGUAGES, N_, gettext, ngettext, pgettext
+from padan.i18n import LANGUAGES, N_, gettext, label, ngettext, pgettext
+from padan.i18n.codes import CODES
 
-__all__ = ["KEYED", "LANGUAGES", "step_translator", "template_environment", "translator"]
+__all__ = [
+    "KEYED",
+    "LANGUAGES",
+    "reason_text",
+    "shown",
+    "step_translator",
+    "template_environment",
+    "translator",
+]
 
 #: Text chosen by key at run time (templates: ``t(key)``).
 KEYED: dict[str, str] = {
@@ -92,10 +101,28 @@ def step_translator(lang: str) -> Callable[[str], str]:
     return step
 
 
+def shown(field: str, code: object, lang: str) -> str:
+    """``code`` of ``field`` as a user reads it: its label when the catalogs keep one, else the
+    value itself (a name, a number); ``None`` is empty."""
+    if code is None:
+        return ""
+    text = str(code)
+    return label(field, text, lang) if text in CODES.get(field, ()) else text
+
+
+def reason_text(key: str, lang: str) -> str:
+    """An ingestion count's key (``"tanggal_pengaduan:tanggal_tidak_ada"`` or a bare reason) as
+    text: the column's label, then the reason's."""
+    column, _, code = key.rpartition(":")
+    reason = label("reason", code, lang)
+    return f"{shown('column', column, lang)}: {reason}" if column else reason
+
+
 def template_environment(directory: Path) -> Environment:
     """The pages' Jinja2 environment: autoescaped, with Jinja2's i18n extension giving the
     templates ``_``, ``gettext``, ``ngettext`` and ``pgettext`` (new style: autoescaped,
-    ``%(name)s`` placeholders) in the page's ``lang``."""
+    ``%(name)s`` placeholders) in the page's ``lang``, plus ``label(field, code)`` (a code
+    value's label, :func:`shown`) and ``reason_text("column:reason")`` (:func:`reason_text`)."""
     env = Environment(
         loader=FileSystemLoader(directory), autoescape=True, extensions=["jinja2.ext.i18n"]
     )
@@ -111,6 +138,16 @@ def template_environment(directory: Path) -> Environment:
     @pass_context
     def _pgettext(context: Context, where: str, message: str) -> str:
         return pgettext(where, message, context.get("lang", "id"))
+
+    @pass_context
+    def _label(context: Context, field: str, code: object) -> str:
+        return shown(field, code, context.get("lang", "id"))
+
+    @pass_context
+    def _reason(context: Context, key: str) -> str:
+        return reason_text(key, context.get("lang", "id"))
+
+    env.globals.update(label=_label, reason_text=_reason)
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True

@@ -1,0 +1,94 @@
+"""Pages show code values by their labels (padan.i18n.codes), in the user's language."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from padan.ingest import ingest_file
+from padan.store import open_store
+from padan.synth.broken import write_broken_kpai
+from padan.web import create_app
+from support.institutions import register
+from web.conftest import PASSWORD, WebWorld
+
+
+@pytest.fixture(scope="module")
+def labelled(world: WebWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    # A copy of the shared store with a broken KPAI batch and an unlicensed institution.
+    work = tmp_path_factory.mktemp("labels")
+    shutil.copy(Path(world.url.removeprefix("sqlite:///")), work / "padan.db")
+    store = open_store(f"sqlite:///{work / 'padan.db'}")
+    broken = write_broken_kpai(world.data_files["kpai"], work)
+    ingest_file(broken, source="kpai", store=store)
+    register(
+        store, "LBL-1", status_izin="TIDAK_BERIZIN", akreditasi="BELUM", tanggal_akreditasi=None
+    )
+    app = create_app(store, model_path=world.model, secure_cookies=False)
+    with TestClient(app) as client:
+        yield client
+    store.engine.dispose()
+
+
+def _login(client: TestClient, username: str, lang: str) -> None:
+    client.cookies.clear()
+    client.get("/login")
+    done = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrf_token": client.cookies.get("padan_login_csrf"),
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    client.cookies.set("padan_lang", lang)
+
+
+def _quarantine_page(client: TestClient) -> str:
+    history = client.get("/ingest").text
+    link = history.split('href="/ingest/')[-1].split('"')[0]
+    return client.get(f"/ingest/{link}").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "raw"),
+    [
+        ("id", ["tanggal tidak ada di kalender", "Tanggal pengaduan"], ["tanggal_tidak_ada"]),
+        ("en", ["date does not exist in the calendar", "Complaint date"], ["tanggal_pengaduan<"]),
+    ],
+)
+def test_labels_quarantine_reasons_and_columns(
+    labelled: TestClient, lang: str, shown: list[str], raw: list[str]
+) -> None:
+    _login(labelled, "kpai1", lang)
+    page = _quarantine_page(labelled)
+    for text in shown:
+        assert text in page
+    for code in raw:
+        assert code not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("id", ["Tidak berizin", "Belum terakreditasi", "Status izin"]), ("en", ["Unlicensed"])],
+)
+def test_labels_institution_codes(labelled: TestClient, lang: str, shown: list[str]) -> None:
+    _login(labelled, "kemensos1", lang)
+    listing = labelled.get("/institutions?q=").text
+    profile = labelled.get("/institutions/LBL-1").text
+    for text in shown:
+        assert text in listing and text in profile
+    assert "TIDAK_BERIZIN" not in listing
+    assert "TIDAK_BERIZIN" not in profile
+
+
+def test_labels_roles_on_the_users_page(labelled: TestClient) -> None:
+    _login(labelled, "admin1", "id")
+    page = labelled.get("/admin/users").text
+    assert "Analis KPAI" in page and ">analis_kpai<" not in page
