@@ -31,6 +31,7 @@ def _extracted() -> set[tuple[str | None, str]]:
             "pgettext": ((1, "c"), 2),
             "label": ((1, "c"), 2),
             "C_": ((1, "c"), 2),
+            "tr": None,
         },
     ):
         msgid = message[0] if isinstance(message, tuple) else message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.table import Table
 from padan.cli.common import (
     DbOption,
     JsonOption,
+    cli_lang,
     err,
     fail,
     out,
@@ -20,9 +22,11 @@ from padan.cli.common import (
     share_json,
     share_text,
     store_from,
+    tr,
     translate_errors,
     write_csv,
 )
+from padan.i18n import N_, label
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -76,6 +80,7 @@ def link(
     ] = None,
 ) -> None:
     """Link all current KPAI and DTSEN records into children and store the run."""
+    step = _step_text()
     with translate_errors():
         summary = padan_from(db, model_path=model, linkage_engine=engine).link(
             retrain=retrain,
@@ -83,7 +88,7 @@ def link(
             link_threshold=link_threshold,
             review_threshold=review_threshold,
             seed=seed,
-            progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
+            progress=None if as_json else lambda message: err.print(f"[dim]{step(message)}…[/]"),
         )
     if as_json:
         out.print_json(json.dumps(run_figures(summary)))
@@ -115,49 +120,67 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
     }
 
 
+def _step_text() -> Callable[[str], str]:
+    """A linkage run's progress step in this run's language."""
+    from padan.web.i18n import step_translator
+
+    return step_translator(cli_lang())
+
+
 def render_run(summary: RunSummary) -> None:
     """The summary table of a linkage run."""
-    table = Table(title=f"Linkage run {summary.run_id}")
+    table = Table(title=tr("Linkage run %(run)s", run=summary.run_id))
     table.add_column("")
     table.add_column("", justify="right")
     for key, value in (
-        ("records", summary.records),
-        ("children", summary.children),
-        ("pairs", summary.pairs),
-        ("review", summary.review),
+        (tr("records"), summary.records),
+        (tr("children"), summary.children),
+        (tr("pairs"), summary.pairs),
+        (tr("to review"), summary.review),
     ):
         table.add_row(key, f"{value:,}")
-    mode = "incremental (what changed)" if summary.incremental else "full"
-    table.add_row("mode", f"{mode}: {summary.scored_records:,} records scored")
-    table.add_row("new links", f"{summary.new_links:,}")
-    events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or "none"
-    table.add_row("child id events", events)
+    mode = tr("incremental (what changed)") if summary.incremental else tr("full")
+    count = format(summary.scored_records, ",")
+    scored = tr("%(count)s records scored", count=count)
+    table.add_row(tr("mode"), f"{mode}: {scored}")
+    table.add_row(tr("new links"), f"{summary.new_links:,}")
+    events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or tr("none")
+    table.add_row(tr("child id events"), events)
     changed = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.changed_attributes.items()))
-    table.add_row("changed attributes", changed or "none")
-    table.add_row("model", _model_line(summary))
-    table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
+    table.add_row(tr("changed attributes"), changed or tr("none"))
+    table.add_row(tr("model"), _model_line(summary))
+    table.add_row(tr("seconds"), ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
     out.print(table)
     if summary.retrained_because:
-        out.print(f"Model trained this run: {summary.retrained_because}")
+        out.print(tr("Model trained this run: %(why)s", why=summary.retrained_because))
     elif summary.drift:
         out.print(
-            "[yellow]The data drifted since the model was trained (incremental runs keep the "
-            f"model): {'; '.join(summary.drift)}. Train it again: padan link --full[/]"
+            "[yellow]"
+            + tr(
+                "The data drifted since the model was trained (incremental runs keep the "
+                "model): %(drift)s. Train it again: padan link --full",
+                drift="; ".join(summary.drift),
+            )
+            + "[/]"
         )
     if summary.review:
-        out.print("Doubtful pairs: [bold]padan review list[/]")
+        out.print(tr("Doubtful pairs: %(command)s", command="[bold]padan review list[/]"))
 
 
 def _model_line(summary: RunSummary) -> str:
     """Which model the run used: file, version, when and on how many records it was trained."""
-    how = "trained now" if summary.trained else "reused"
+    how = tr("trained now") if summary.trained else tr("reused")
     info = summary.model
     if info is None:
         return f"{summary.model_path} ({how})"
     records = f"{info.training_records:,}" if info.training_records is not None else "?"
-    return (
-        f"{info.path} ({how}), version {info.version}, trained {info.trained_at or 'unknown'} "
-        f"on {records} records"
+    return tr(
+        "%(path)s (%(how)s), version %(version)s, trained %(when)s on %(records)s records",
+        path=info.path,
+        how=how,
+        version=info.version,
+        when=info.trained_at or tr("unknown"),
+        records=records,
     )
 
 
@@ -220,18 +243,21 @@ def evaluate(
         out.print_json(json.dumps({**metric_figures(metrics), **errors}))
         return
     render_metrics(metrics)
-    for title, wrong in (("Worst false links", false_links), ("Worst misses", misses)):
+    for title, wrong in ((tr("Worst false links"), false_links), (tr("Worst misses"), misses)):
         if wrong:
             _render_errors(title, wrong)
 
 
 def _render_errors(title: str, errors: list[WrongPair]) -> None:
+    lang = cli_lang()
     table = Table(title=title)
-    for column in ("record A", "record B", "probability", "decision"):
+    for column in (tr("record A"), tr("record B"), tr("probability"), tr("decision")):
         table.add_column(column)
     for e in errors:
         p = "-" if e.probability is None else f"{e.probability:.4f}"
-        table.add_row(e.uid_a, e.uid_b, p, e.decision)
+        table.add_row(
+            e.uid_a, e.uid_b, p, label("decision", e.decision, lang) if e.decision else ""
+        )
     out.print(table)
 
 
@@ -253,13 +279,31 @@ def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int | None]:
     }
 
 
+#: The measures of :func:`metric_figures` for people (the JSON keys stay as they are).
+_MEASURES = {
+    "records": N_("records"),
+    "true_pairs": N_("true pairs"),
+    "predicted_pairs": N_("predicted pairs"),
+    "correct_pairs": N_("correct pairs"),
+    "precision": N_("precision"),
+    "recall": N_("recall"),
+    "f1": N_("F1"),
+    "exact_clusters": N_("exactly right clusters"),
+    "true_entities": N_("true persons"),
+    "kpai_in_dtsen": N_("KPAI children truly in DTSEN"),
+    "kpai_recall_in_dtsen": N_("KPAI children found in DTSEN (recall)"),
+    "kpai_precision_in_dtsen": N_("KPAI children found in DTSEN correctly (precision)"),
+}
+
+
 def render_metrics(metrics: PairwiseMetrics) -> None:
     """Pairwise accuracy as a table (``n/a`` for a share with nothing to measure)."""
-    table = Table(title="Pairwise accuracy against truth")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    table = Table(title=tr("Pairwise accuracy against truth"))
+    table.add_column(tr("measure"))
+    table.add_column(tr("value"), justify="right")
     for key, value in metric_figures(metrics).items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else share_text(value))
+        name = tr(_MEASURES[key]) if key in _MEASURES else key
+        table.add_row(name, f"{value:,}" if isinstance(value, int) else share_text(value))
     out.print(table)
 
 
