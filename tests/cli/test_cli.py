@@ -104,9 +104,19 @@ def test_cli_bad_input_exits_non_zero_with_message(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     args = [a.format(empty=empty, kpai=kpai_file) for a in args]
-    result = runner.invoke(app, [*args, "--db", _db(tmp_path)], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, [*args, "--db", _db(tmp_path)], env={"COLUMNS": "200", "PADAN_LANG": "en"}
+    )
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_cli_bad_input_message_in_indonesian_by_default(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", "kpai", "missing.csv", "--db", _db(tmp_path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 2
+    assert "Galat: missing.csv: berkas tidak ditemukan. Periksa lokasi berkas" in result.output
 
 
 def test_cli_db_flag_overrides_environment(tmp_path: Path, kpai_file: Path) -> None:

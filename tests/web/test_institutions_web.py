@@ -229,7 +229,7 @@ def _session(client: TestClient, user: str) -> str:
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
-        ({"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"}, "nama_lembaga is required"),
+        ({"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"}, "Nama lembaga wajib diisi"),
         (
             {"nama_lembaga": "X", "jenis": "PANTI", "kode_wilayah": "32.01"},
             "jenis: &#39;PANTI&#39;",
@@ -248,7 +248,7 @@ def _session(client: TestClient, user: str) -> str:
                 "jumlah_pekerja_sosial": "1",
                 "jumlah_pekerja_sosial_bersertifikat": "4",
             },
-            "is more than jumlah_pekerja_sosial",
+            "4 pekerja sosial bersertifikat lebih banyak daripada 1 pekerja sosial",
         ),
     ],
 )
@@ -334,8 +334,11 @@ def test_institutions_inspection_form_bad_input_stores_nothing(
         },
     )
     assert response.status_code == 400
-    assert "petugas (the inspector) is required" in response.text
-    assert "tanggal" in response.text
+    assert "nama petugas pengawas wajib diisi" in response.text
+    assert (
+        "Tanggal kunjungan 2099-01-01 bukan tanggal yang dapat dipakai (tanggal di masa depan)"
+        in (response.text.replace("&#39;", ""))
+    )
     assert len(list_inspections(store, "L-GOOD")) == before
 
 

@@ -92,3 +92,60 @@ def test_labels_roles_on_the_users_page(labelled: TestClient) -> None:
     _login(labelled, "admin1", "id")
     page = labelled.get("/admin/users").text
     assert "Analis KPAI" in page and ">analis_kpai<" not in page
+
+
+def _upload(client: TestClient, name: str, content: bytes) -> str:
+    page = client.get("/ingest").text
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/ingest",
+        data={"source": "kpai", "csrf_token": csrf},
+        files={"file": (name, content, "text/csv")},
+    )
+    assert response.status_code == 400
+    return response.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("id", "kolom wajib tidak ada: no_pengaduan"),
+        ("en", "required column(s) missing for kpai_kasus: no_pengaduan"),
+    ],
+)
+def test_labels_upload_error_speaks_the_language_and_not_the_cli(
+    labelled: TestClient, lang: str, expected: str
+) -> None:
+    _login(labelled, "kpai1", lang)
+    page = _upload(labelled, "kasus.csv", b"nama;umur\nBudi;7\n")
+    assert expected in page
+    assert "kasus.csv:" in page
+    assert "--mapping" not in page and "padan-upload-" not in page and "/tmp" not in page
+
+
+def test_labels_institution_form_error_names_fields_by_label(labelled: TestClient) -> None:
+    _login(labelled, "kemensos1", "id")
+    form = labelled.get("/institutions/new").text
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    response = labelled.post(
+        "/institutions/new",
+        data={
+            "csrf_token": csrf,
+            "nama_lembaga": "LKSA Uji",
+            "jenis": "LKSA",
+            "kode_wilayah": "32.01",
+            "akreditasi": "BELUM",
+            "tanggal_akreditasi": "2020-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "Lembaga tidak tersimpan" in response.text
+    assert "tanggal akreditasi diisi, padahal lembaga belum terakreditasi" in response.text
+    assert "is given but" not in response.text
+
+
+def test_labels_page_not_found_speaks_indonesian(labelled: TestClient) -> None:
+    _login(labelled, "kpai1", "id")
+    page = labelled.get("/no-such-page")
+    assert page.status_code == 404
+    assert "Halaman ini tidak ada" in page.text and "Not Found" not in page.text

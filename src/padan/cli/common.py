@@ -120,15 +120,22 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _error_text(exc: PadanError) -> str:
+    # Imported when an error is printed only: the web package brings in the web framework.
+    from padan.web.messages import error_text
+
+    return error_text(exc, cli_lang(), cli=True)
+
+
 @contextmanager
 def translate_errors() -> Iterator[None]:
     """Turn library errors into a one-line message and a non-zero exit code (2 = bad input)."""
     try:
         yield
     except InputError as exc:
-        fail(str(exc), 2)
+        fail(_error_text(exc), 2)
     except PadanError as exc:
-        fail(str(exc), 1)
+        fail(_error_text(exc), 1)
     except KeyboardInterrupt:
         fail(tr("interrupted; nothing of the unfinished batch was stored"), 130)
 

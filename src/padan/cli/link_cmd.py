@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -144,27 +145,69 @@ def render_run(summary: RunSummary) -> None:
     scored = tr("%(count)s records scored", count=count)
     table.add_row(tr("mode"), f"{mode}: {scored}")
     table.add_row(tr("new links"), f"{summary.new_links:,}")
-    events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or tr("none")
+    lang = cli_lang()
+    events = ", ".join(
+        f"{label('child_event', k, lang)} {v:,}" for k, v in sorted(summary.events.items())
+    )
+    events = events or tr("none")
+    changed = ", ".join(
+        f"{label('column', k, lang)} {v:,}" for k, v in sorted(summary.changed_attributes.items())
+    )
     table.add_row(tr("child id events"), events)
-    changed = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.changed_attributes.items()))
     table.add_row(tr("changed attributes"), changed or tr("none"))
     table.add_row(tr("model"), _model_line(summary))
-    table.add_row(tr("seconds"), ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
+    timed = (f"{label('run_step', k, lang)} {v:.1f}" for k, v in summary.seconds.items())
+    table.add_row(tr("seconds"), ", ".join(timed))
     out.print(table)
     if summary.retrained_because:
-        out.print(tr("Model trained this run: %(why)s", why=summary.retrained_because))
+        why = _because(summary.retrained_because)
+        out.print(tr("Model trained this run: %(why)s", why=why))
     elif summary.drift:
         out.print(
             "[yellow]"
             + tr(
                 "The data drifted since the model was trained (incremental runs keep the "
                 "model): %(drift)s. Train it again: padan link --full",
-                drift="; ".join(summary.drift),
+                drift="; ".join(_drift_text(d) for d in summary.drift),
             )
             + "[/]"
         )
     if summary.review:
         out.print(tr("Doubtful pairs: %(command)s", command="[bold]padan review list[/]"))
+
+
+_DRIFT_RECORDS = re.compile(
+    r"(?P<source>\w+) records (?P<before>[\d,]+) at training, (?P<after>[\d,]+) now "
+    r"\(x(?P<factor>[\d.]+); trains again from x(?P<limit>[\d.]+) or 1/[\d.]+\)"
+)
+_DRIFTED = "the data drifted since the model was trained: "
+
+
+def _drift_text(text: str) -> str:
+    """Drift lines of :func:`padan.linkage.model_file.drift` in this run's language (a share's
+    drift, a rarer and more technical line, stays as the library says it)."""
+
+    def one(found: re.Match[str]) -> str:
+        return tr(
+            "%(source)s: %(before)s records at training, %(after)s now (x%(factor)s; the model "
+            "trains again from x%(limit)s or 1/%(limit)s)",
+            **found.groupdict(),
+        )
+
+    return _DRIFT_RECORDS.sub(one, text)
+
+
+def _because(text: str) -> str:
+    """Why the model was trained (:class:`padan.linkage.model_file.TrainingCheck`)."""
+    if text == "asked to (--retrain)":
+        return tr("asked for (--retrain)")
+    if text.startswith("no model file at ") and text.endswith(" yet"):
+        path = text.removeprefix("no model file at ").removesuffix(" yet")
+        return tr("no model file at %(path)s yet", path=path)
+    if text.startswith(_DRIFTED):
+        moved = _drift_text(text.removeprefix(_DRIFTED))
+        return tr("the data drifted since the model was trained: %(drift)s", drift=moved)
+    return text
 
 
 def _model_line(summary: RunSummary) -> str:

@@ -86,6 +86,9 @@ _MARKS = (
     C_("column", "disabilitas_kpai"),
     C_("column", "kelompok"),
     C_("column", "nama_dtsen"),
+    # An inspection's fields (padan.institutions.inspections).
+    C_("column", "tanggal"),
+    C_("column", "petugas"),
     # Whether a NIK or KK number is usable (padan.domain.identifiers.Status).
     C_("status_nik", "valid"),
     C_("status_nik", "invalid"),
@@ -177,6 +180,19 @@ _MARKS = (
     C_("decision", "same"),
     C_("decision", "different"),
     C_("decision", "unsure"),
+    # What happened to a child id in a linkage run (padan.registry.ids).
+    C_("child_event", "new"),
+    C_("child_event", "merge"),
+    C_("child_event", "split"),
+    # The timed steps of a linkage run (RunSummary.seconds).
+    C_("run_step", "features"),
+    C_("run_step", "state"),
+    C_("run_step", "training"),
+    C_("run_step", "blocking"),
+    C_("run_step", "scoring"),
+    C_("run_step", "clustering"),
+    C_("run_step", "child ids"),
+    C_("run_step", "storing"),
     # A background linkage run (padan.api.jobs).
     C_("job_status", "running"),
     C_("job_status", "done"),

@@ -23,7 +23,8 @@ from padan.institutions import SEVERITIES
 from padan.services import inspections
 from padan.services import institution_duplicates as duplicates
 from padan.services import institutions as svc
-from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, render
+from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language, render
+from padan.web.messages import error_text
 
 __all__ = [
     "DuplicateDecision",
@@ -256,7 +257,7 @@ async def new_submit(request: Request, user: User) -> Response:
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            error=error_text(exc, language(request)),
             id_lembaga=None,
             version=None,
             types=JENIS_LEMBAGA,
@@ -310,7 +311,7 @@ async def edit_submit(request: Request, user: User, id_lembaga: str) -> Response
             "institution_form.html",
             status_code=400,
             values=values,
-            error=str(exc),
+            error=error_text(exc, language(request)),
             id_lembaga=id_lembaga,
             version=version_text,
             types=JENIS_LEMBAGA,
@@ -373,7 +374,13 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
         )
     except InputError as exc:
         return await run_in_threadpool(
-            _inspection_page, request, user, id_lembaga, form, str(exc), 400
+            _inspection_page,
+            request,
+            user,
+            id_lembaga,
+            form,
+            error_text(exc, language(request)),
+            400,
         )
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
