@@ -24,8 +24,9 @@ from padan.cli.common import (
     translate_errors,
 )
 from padan.cli.ingest_cmd import render_summary
-from padan.cli.link_cmd import render_metrics, render_run
+from padan.cli.link_cmd import render_metrics
 from padan.cli.report_cmd import render_report
+from padan.cli.run_text import render_run
 from padan.cli.store_cmd import render_quarantine
 from padan.i18n import label
 from padan.settings import get_settings

@@ -373,15 +373,9 @@ async def inspection_submit(request: Request, user: User, id_lembaga: str) -> Re
             inspections.inspect, ctx(request).store, user, id_lembaga, data
         )
     except InputError as exc:
-        return await run_in_threadpool(
-            _inspection_page,
-            request,
-            user,
-            id_lembaga,
-            form,
-            error_text(exc, language(request)),
-            400,
-        )
+        error = error_text(exc, language(request))
+        page = _inspection_page
+        return await run_in_threadpool(page, request, user, id_lembaga, form, error, 400)
     done = "inspection_saved" if made["created"] else "inspection_again"
     return RedirectResponse(f"/institutions/{id_lembaga}?done={done}", status_code=303)
 
