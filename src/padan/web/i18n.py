@@ -1,4 +1,4 @@
-"""Web text chosen at run time by a key (an action, an outcome, a model field), and the linkage
+"""Web text chosen at run time by a key (an action, an outcome), and the linkage
 run's progress steps, in the user's language.
 
 Fixed text is written in the templates as ``_("English")``; the catalogs are in
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
@@ -31,15 +32,6 @@ __all__ = [
 
 #: Text chosen by key at run time (templates: ``t(key)``).
 KEYED: dict[str, str] = {
-    "model_version": N_("Model version"),
-    "model_trained_at": N_("Trained at"),
-    "model_training_records": N_("Training records"),
-    "model_seed": N_("Random seed"),
-    "model_neutral_levels": N_("Neutral comparison levels"),
-    "model_capped_levels": N_("Capped comparison levels"),
-    "model_store_id": N_("Store ID"),
-    "model_training_data": N_("Training data"),
-    "model_training_rules": N_("Training rules"),
     "purpose_case": N_("Case handling"),
     "purpose_aid": N_("Social aid verification"),
     "purpose_analysis": N_("Analysis & reporting"),
@@ -147,7 +139,13 @@ def template_environment(directory: Path) -> Environment:
     def _reason(context: Context, key: str) -> str:
         return reason_text(key, context.get("lang", "id"))
 
-    env.globals.update(label=_label, reason_text=_reason)
+    @pass_context
+    def _model_facts(context: Context, meta: Any) -> list[tuple[str, str]]:
+        from padan.web.model_text import model_facts
+
+        return model_facts(meta, context.get("lang", "id"))
+
+    env.globals.update(label=_label, reason_text=_reason, model_facts=_model_facts)
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True
