@@ -180,7 +180,7 @@ def test_report_html_has_both_charts_as_vega_lite_with_the_shown_figures(linked:
         (str(row[2]), row[4])
         for key in ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen")
         for row in by_key[key].rows
-        if row[0] == "provinsi"
+        if row[0] == "Provinsi"
     }
     for v in region["data"]["values"]:
         assert not 0 < v["anak"] < 5 and (v["wilayah"], v["anak"]) in shown | {
