@@ -149,3 +149,21 @@ def test_labels_page_not_found_speaks_indonesian(labelled: TestClient) -> None:
     page = labelled.get("/no-such-page")
     assert page.status_code == 404
     assert "Halaman ini tidak ada" in page.text and "Not Found" not in page.text
+
+
+def test_labels_search_export_for_people_has_labelled_headers_the_api_keeps_codes(
+    labelled: TestClient, world: WebWorld
+) -> None:
+    _login(labelled, "kpai1", "id")
+    page = labelled.get("/children/export.csv", params={"q": "an", "purpose": "uji"})
+    assert page.status_code == 200
+    header = page.text.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("ID anak,Kode wilayah") and "Jenis kelamin" in header
+    assert len(page.text.splitlines()) > 1
+    assert "Laki-laki" in page.text or "Perempuan" in page.text
+    assert ",L," not in page.text and ",P," not in page.text
+    bearer = {"Authorization": f"Bearer {world.tokens['kpai1']}"}
+    api = labelled.get(
+        "/api/v1/exports/children.csv", params={"q": "an", "purpose": "uji"}, headers=bearer
+    )
+    assert api.text.lstrip("\ufeff").startswith("child_id,kode_wilayah")

@@ -86,6 +86,7 @@ _MARKS = (
     C_("column", "disabilitas_kpai"),
     C_("column", "kelompok"),
     C_("column", "nama_dtsen"),
+    C_("column", "sources"),
     # An inspection's fields (padan.institutions.inspections).
     C_("column", "tanggal"),
     C_("column", "petugas"),
