@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -24,7 +26,8 @@ from padan.institutions.inspections import FOLLOW_UP_STATUSES
 from padan.registry.review import DECISIONS
 from padan.store.institution_tables import INSTITUTION_FIELDS
 
-LOCALE = Path(__file__).resolve().parents[2] / "src" / "padan" / "i18n" / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "src" / "padan" / "i18n" / "locale"
 
 
 def _domain_codes() -> dict[str, set[str]]:
@@ -42,6 +45,7 @@ def _domain_codes() -> dict[str, set[str]]:
         "source": set(EXTRACTS),
         "indicator": {k for k in indicator_keys(default_rules()) if not k.startswith("eligible_")},
         "column": set(INSTITUTION_FIELDS),
+        "audit_action": _audit_actions(),
     }
     for extract in EXTRACTS.values():
         codes["column"] |= set(extract.stored_columns)
@@ -49,7 +53,30 @@ def _domain_codes() -> dict[str, set[str]]:
             if column.codes:
                 codes.setdefault(column.name, set()).update(column.codes)
     assert set(values.KLASTER) <= codes["klaster"]
+    assert {"profile", "export", "ingest"} <= codes["audit_action"]  # the scan finds them
     return codes
+
+
+def _audit_actions() -> set[str]:
+    """Every action the source writes to the audit log (a literal argument of an audit call)."""
+    found: set[str] = set()
+    for path in (ROOT / "src" / "padan").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if "audit" not in name:
+                continue
+            given = [*node.args[:4], *(k.value for k in node.keywords if k.arg == "action")]
+            found |= {
+                a.value
+                for a in given
+                if isinstance(a, ast.Constant)
+                and isinstance(a.value, str)
+                and re.fullmatch(r"[a-z]+(?:[._][a-z]+)*", a.value)
+            }
+    return found
 
 
 def _labelled(lang: str) -> set[tuple[str, str]]:
