@@ -127,6 +127,13 @@ def test_report_xlsx_neutralises_formulas_and_is_formatted(linked: Linked, tmp_p
     assert sheet["A2"].value == '\'=HYPERLINK("http://x","klik")' and sheet["B3"].value == "'-2"
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width > 10
     assert wb["Anak KPAI"]["A1"].value == "tingkat"
+    found = wb["Daftar usulan_dtsen"]
+    headers = [c.value for c in found[1]]
+    assert headers[:3] == ["ID anak", "Nomor pengaduan", "Nama anak"] and "Status NIK" in headers
+    statuses = {
+        r[headers.index("Status NIK")] for r in found.iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses and statuses <= {"Sah", "Tidak sah", "Tidak ada"}
 
 
 def test_report_xlsx_without_worklists_has_no_names(linked: Linked, tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-__all__ = ["CODES", "C_"]
+from padan.i18n import label
+
+__all__ = ["CODES", "C_", "shown"]
 
 
 def C_(field: str, code: str) -> tuple[str, str]:
@@ -303,3 +305,12 @@ def _by_field() -> dict[str, tuple[str, ...]]:
 
 #: The code values with a label, by field (gettext context).
 CODES: dict[str, tuple[str, ...]] = _by_field()
+
+
+def shown(field: str, code: object, lang: str) -> str:
+    """``code`` of ``field`` as a person reads it: its label when the catalogs keep one, else
+    the value itself (a name, a number); ``None`` is empty."""
+    if code is None:
+        return ""
+    text = str(code)
+    return label(field, text, lang) if text in CODES.get(field, ()) else text

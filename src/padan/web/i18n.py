@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 
 from padan.i18n import LANGUAGES, N_, gettext, label, ngettext, pgettext
-from padan.i18n.codes import CODES
+from padan.i18n.codes import shown
 
 __all__ = [
     "KEYED",
@@ -91,15 +91,6 @@ def step_translator(lang: str) -> Callable[[str], str]:
         return text
 
     return step
-
-
-def shown(field: str, code: object, lang: str) -> str:
-    """``code`` of ``field`` as a user reads it: its label when the catalogs keep one, else the
-    value itself (a name, a number); ``None`` is empty."""
-    if code is None:
-        return ""
-    text = str(code)
-    return label(field, text, lang) if text in CODES.get(field, ()) else text
 
 
 def reason_text(key: str, lang: str) -> str:
