@@ -191,7 +191,7 @@ def _render_errors(title: str, errors: list[WrongPair]) -> None:
     for e in errors:
         p = "-" if e.probability is None else f"{e.probability:.4f}"
         table.add_row(
-            e.uid_a, e.uid_b, p, label("decision", e.decision, lang) if e.decision else ""
+            e.uid_a, e.uid_b, p, label("pair_decision", e.decision, lang) if e.decision else ""
         )
     out.print(table)
 

@@ -183,6 +183,15 @@ _MARKS = (
     C_("decision", "same"),
     C_("decision", "different"),
     C_("decision", "unsure"),
+    # What a linkage run made of a pair, and which rule found it (padan.linkage.run_pairs).
+    C_("pair_decision", "link"),
+    C_("pair_decision", "review"),
+    C_("pair_decision", "refused"),
+    C_("pair_decision", "apart"),
+    C_("pair_decision", "unscored"),
+    C_("pair_rule", "model"),
+    C_("pair_rule", "nik"),
+    C_("pair_rule", "review"),
     # What happened to a child id in a linkage run (padan.registry.ids).
     C_("child_event", "new"),
     C_("child_event", "merge"),
@@ -313,4 +322,16 @@ def shown(field: str, code: object, lang: str) -> str:
     if code is None:
         return ""
     text = str(code)
+    field = _VALUES_OF.get(field, field)
     return label(field, text, lang) if text in CODES.get(field, ()) else text
+
+
+#: Stored fields whose values are another field's codes (a NIK's status, a region's level).
+_VALUES_OF = {
+    "nik_status": "status_nik",
+    "nik_anak_status": "status_nik",
+    "no_kk_status": "status_nik",
+    "wilayah_level": "region_level",
+    "level": "region_level",
+    "source": "source",
+}

@@ -37,7 +37,9 @@ _FIELDS: Final = {
     "desa": N_("village"),
 }
 _COMPARED = re.compile(r'l\."?(\w+)"?\s*=\s*r\."?\1"?')
-#: The metadata keys shown, in order, with their labels (the others are internal).
+#: The metadata keys shown, in order, with their labels. The others are the model's internals
+#: (its neutral and capped comparison levels, in the linkage's own words); the model file and
+#: ``padan link --json`` keep them.
 _SHOWN: Final = (
     ("version", N_("Model version")),
     ("trained_at", N_("Trained at")),
@@ -45,8 +47,6 @@ _SHOWN: Final = (
     ("training_data", N_("Training data")),
     ("training_rules", N_("Training rules")),
     ("seed", N_("Random seed")),
-    ("neutral_levels", N_("Neutral comparison levels")),
-    ("capped_levels", N_("Capped comparison levels")),
     ("store_id", N_("Store ID")),
 )
 
