@@ -142,7 +142,9 @@ def export_clusters(out_file: OutOption, db: DbOption = None) -> None:
         for x in links
     )
     write_csv(out_file, ["source", "source_id", "child_id", "match_probability"], rows)
-    out.print(f"Wrote {len(links):,} records to {out_file}")
+    out.print(
+        tr("Wrote %(count)s records to %(file)s", count=format(len(links), ","), file=out_file)
+    )
 
 
 @export_app.command("pairs")
@@ -155,7 +157,7 @@ def export_pairs(out_file: OutOption, db: DbOption = None) -> None:
     header = ["record_a", "record_b", "match_probability", "rule", "decision"]
     rows = ((a, b, f"{p:.6f}", rule, decision) for a, b, p, rule, decision in pairs)
     write_csv(out_file, header, rows)
-    out.print(f"Wrote {len(pairs):,} pairs to {out_file}")
+    out.print(tr("Wrote %(count)s pairs to %(file)s", count=format(len(pairs), ","), file=out_file))
 
 
 def evaluate(
@@ -269,9 +271,10 @@ def explain(
         out.print_json(json.dumps(asdict(explanation)))
         return
     table = Table(title=f"{record_a} × {record_b}")
-    for name in ("comparison", "level", "A", "B", "match weight"):
-        table.add_column(name, justify="right" if name == "match weight" else "left")
-    table.add_row("prior", "", "", "", f"{explanation.prior_weight:+.2f}")
+    weight = tr("match weight")
+    for name in (tr("comparison"), tr("level"), "A", "B", weight):
+        table.add_column(name, justify="right" if name == weight else "left")
+    table.add_row(tr("prior"), "", "", "", f"{explanation.prior_weight:+.2f}")
     for part in explanation.parts:
         colour = "green" if part.match_weight > 0 else "red" if part.match_weight < 0 else "dim"
         table.add_row(
@@ -281,11 +284,13 @@ def explain(
             part.value_b or "–",
             f"[{colour}]{part.match_weight:+.2f}[/]",
         )
-    table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
+    total = tr("total")
+    table.add_row(f"[bold]{total}[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
     out.print(table)
-    out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")
+    probability = f"[bold]{explanation.match_probability:.4f}[/]"
+    out.print(tr("Match probability: %(p)s", p=probability))
     if explanation.guard:
-        out.print(f"Kept apart by the guard, whatever the score: {explanation.guard}")
+        out.print(tr("Kept apart by the guard, whatever the score: %(why)s", why=explanation.guard))
 
 
 def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
@@ -299,10 +304,13 @@ def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
         out.print_json(json.dumps(asdict(evidence)))
         return
     out.print(f"[bold]{child_id}[/]: {', '.join(evidence.records)}")
-    table = Table(title="Pairs / pasangan")
-    for name in ("record A", "record B", "probability", "rule", "decision"):
+    lang = cli_lang()
+    table = Table(title=tr("Pairs"))
+    for name in (tr("record A"), tr("record B"), tr("probability"), tr("rule"), tr("decision")):
         table.add_column(name)
     for a, b, probability, rule, decision in evidence.pairs:
-        table.add_row(a, b, f"{probability:.4f}", rule, decision)
+        shown_rule = label("pair_rule", rule, lang)
+        shown_decision = label("pair_decision", decision, lang)
+        table.add_row(a, b, f"{probability:.4f}", shown_rule, shown_decision)
     out.print(table)
-    out.print("Per comparison: [bold]padan explain RECORD_A RECORD_B[/]")
+    out.print(tr("Per comparison: %(command)s", command="[bold]padan explain RECORD_A RECORD_B[/]"))
