@@ -266,3 +266,14 @@ def test_report_named_worklists_are_audited_without_names(linked: Linked, tmp_pa
     assert entry.rows == sum(len(w.rows) for w in report.worklists.values()) > 0
     names = {str(row[2]) for row in report.worklists["usulan_dtsen"].rows}
     assert not any(name in str(entry.detail) for name in names)
+
+
+def test_report_html_shows_labels_not_keys(linked: Linked, tmp_path: Path) -> None:
+    from padan.analysis.html import render_html
+
+    report = build_report(open_store(linked.db))
+    page = render_html(
+        report, report_tables(report, indicator_labels(default_rules())), suppressed=True
+    )
+    assert "Anak KPAI ditemukan di DTSEN" in page and ">kpai_children_in_dtsen<" not in page
+    assert "(DTSEN)" in page and "Proses pemadanan" in page

@@ -35,8 +35,8 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
     s = report.snapshot
     rows = [
         ("Wilayah", f"{report.region.code} {report.region.name}" if report.region else "Nasional"),
-        ("Run pemadanan", str(s.run_id)),
-        ("Waktu run", s.run_finished_at.isoformat(timespec="seconds")),
+        ("Proses pemadanan", str(s.run_id)),
+        ("Waktu pemadanan", s.run_finished_at.isoformat(timespec="seconds")),
         ("Versi model", s.model_version),
         ("Ambang tautan", f"{s.link_threshold:g}"),
         ("Ambang tinjauan", f"{s.review_threshold:g}"),
@@ -47,7 +47,7 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
     for b in s.batches:
         rows.append(
             (
-                f"Batch {b.id} ({b.source})",
+                f"Batch {b.id} ({label('source', b.source, DEFAULT_LANGUAGE)})",
                 f"{b.file_name}, sha256 {b.content_sha256[:12]}, {b.finished_at:%Y-%m-%d %H:%M}",
             )
         )
