@@ -136,7 +136,15 @@ def template_environment(directory: Path) -> Environment:
 
         return model_facts(meta, context.get("lang", "id"))
 
-    env.globals.update(label=_label, reason_text=_reason, model_facts=_model_facts)
+    @pass_context
+    def _message(context: Context, text: str) -> str:
+        from padan.web.messages import message_text
+
+        return message_text(text, context.get("lang", "id"))
+
+    env.globals.update(
+        label=_label, reason_text=_reason, model_facts=_model_facts, message_text=_message
+    )
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True

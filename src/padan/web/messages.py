@@ -16,7 +16,7 @@ from padan.errors import FileLevelError
 from padan.i18n import N_, gettext, label
 from padan.web.i18n import shown
 
-__all__ = ["error_text", "validation_text"]
+__all__ = ["error_text", "message_text", "validation_text"]
 
 #: The fixes a file-level error suggests (padan.ingest), for a person at a web page.
 _FIXES: Final = {
@@ -203,7 +203,12 @@ def error_text(exc: Exception, lang: str, *, cli: bool = False) -> str:
         problem = (lang != "en" and _apply(_FILE_PROBLEMS, exc.problem, lang)) or exc.problem
         fix = (_CLI_FIXES.get(exc.fix) if cli else None) or _FIXES.get(exc.fix)
         return f"{exc.path}: {problem}. {gettext(fix, lang) if fix else exc.fix}"
-    text = str(exc)
+    return message_text(str(exc), lang)
+
+
+def message_text(text: str, lang: str) -> str:
+    """A library message kept as text (a background run's error) in ``lang``, as
+    :func:`error_text` would say it."""
     for prefix, message in _LISTS:
         if text.startswith(prefix):
             # Problems are joined with "; ", which a date problem's own "; use ..." also has.
