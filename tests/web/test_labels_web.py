@@ -167,3 +167,10 @@ def test_labels_search_export_for_people_has_labelled_headers_the_api_keeps_code
         "/api/v1/exports/children.csv", params={"q": "an", "purpose": "uji"}, headers=bearer
     )
     assert api.text.lstrip("\ufeff").startswith("child_id,kode_wilayah")
+
+
+def test_labels_refusal_names_the_role_by_its_label(labelled: TestClient) -> None:
+    _login(labelled, "audit1", "id")
+    page = labelled.get("/ingest")
+    assert page.status_code == 403
+    assert "peran Auditor tidak boleh" in page.text and "may not" not in page.text

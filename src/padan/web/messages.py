@@ -169,6 +169,35 @@ _PROBLEMS: Final = (
     ),
 )
 
+#: Refusals, said to a person at a page (the CLI keeps the permission's name, for operators).
+_REFUSALS: Final = (
+    _rule(
+        r"role (?P<role>\w+) may not use (?P<permission>\w+)",
+        N_("the role %(role)s may not open this page or take this action"),
+    ),
+    _rule(
+        r"role (?P<role>\w+) may not ingest (?P<source>\w+) files",
+        N_("the role %(role)s may not upload %(source)s files"),
+    ),
+    _rule(r"role (?P<role>\w+) may not export", N_("the role %(role)s may not export data")),
+    _rule(
+        r"role (?P<role>\w+) may not see named worklists",
+        N_("the role %(role)s may not see worklists with names"),
+    ),
+    _rule(
+        r"role (?P<role>\w+) may not .+",
+        N_("the role %(role)s may not open this page or take this action"),
+    ),
+    _rule(
+        r"region (?P<code>[\d.]+) is outside your scope",
+        N_("region %(code)s is outside your area"),
+    ),
+    _rule(
+        r"your account has no region; ask an administrator to set one",
+        N_("your account has no region; ask an administrator to set one"),
+    ),
+)
+
 #: Messages that hold a list of problems after a prefix, each problem translated on its own.
 _LISTS: Final = (
     ("institution fields are not valid: ", N_("The institution was not saved: %(problems)s")),
@@ -184,14 +213,18 @@ def _apply(rules: tuple[_Rule, ...], text: str, lang: str) -> str | None:
                 k: shown("column", v, lang) if k in fields else v
                 for k, v in found.groupdict().items()
             }
+            if "role" in values:
+                values["role"] = label("role", values["role"], lang)
+            if "source" in values:
+                values["source"] = label("source", values["source"], lang)
             if "why" in values:  # a reason code of padan.domain.reasons
                 values["why"] = label("reason", values["why"], lang)
             return gettext(message, lang) % values
     return None
 
 
-def _problem(text: str, lang: str) -> str:
-    return _apply(_PROBLEMS, text, lang) or text
+def _problem(text: str, lang: str, *, cli: bool = False) -> str:
+    return _apply(_PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang) or text
 
 
 def error_text(exc: Exception, lang: str, *, cli: bool = False) -> str:
@@ -203,19 +236,19 @@ def error_text(exc: Exception, lang: str, *, cli: bool = False) -> str:
         problem = (lang != "en" and _apply(_FILE_PROBLEMS, exc.problem, lang)) or exc.problem
         fix = (_CLI_FIXES.get(exc.fix) if cli else None) or _FIXES.get(exc.fix)
         return f"{exc.path}: {problem}. {gettext(fix, lang) if fix else exc.fix}"
-    return message_text(str(exc), lang)
+    return message_text(str(exc), lang, cli=cli)
 
 
-def message_text(text: str, lang: str) -> str:
+def message_text(text: str, lang: str, *, cli: bool = False) -> str:
     """A library message kept as text (a background run's error) in ``lang``, as
     :func:`error_text` would say it."""
     for prefix, message in _LISTS:
         if text.startswith(prefix):
             # Problems are joined with "; ", which a date problem's own "; use ..." also has.
             parts = re.split(r"; (?!use )", text.removeprefix(prefix))
-            problems = [_problem(p, lang) for p in parts]
+            problems = [_problem(p, lang, cli=cli) for p in parts]
             return gettext(message, lang) % {"problems": "; ".join(problems)}
-    return _problem(text, lang)
+    return _problem(text, lang, cli=cli)
 
 
 def validation_text(errors: list[dict[str, object]], lang: str) -> str:
