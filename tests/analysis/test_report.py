@@ -133,7 +133,7 @@ def test_report_xlsx_neutralises_formulas_and_is_formatted(linked: Linked, tmp_p
     statuses = {
         r[headers.index("Status NIK")] for r in found.iter_rows(min_row=2, values_only=True)
     }
-    assert statuses and statuses <= {"Sah", "Tidak sah", "Tidak ada"}
+    assert statuses and statuses <= {"Valid", "Tidak valid", "Tidak diisi"}
 
 
 def test_report_xlsx_without_worklists_has_no_names(linked: Linked, tmp_path: Path) -> None:

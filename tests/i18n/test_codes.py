@@ -110,7 +110,7 @@ def test_codes_every_code_value_has_a_label(lang: str) -> None:
 @pytest.mark.parametrize(
     ("field", "code", "lang", "expected"),
     [
-        ("status_nik", "missing", "id", "Tidak ada"),
+        ("status_nik", "missing", "id", "Tidak diisi"),
         ("status_nik", "missing", "en", "Missing"),
         ("region_level", "village", "id", "Desa/Kelurahan"),
         ("status_izin", "TIDAK_BERIZIN", "id", "Tidak berizin"),

@@ -14,7 +14,7 @@ from typing import Final
 
 from padan.errors import FileLevelError
 from padan.i18n import N_, gettext, label
-from padan.web.i18n import shown
+from padan.i18n.codes import shown
 
 __all__ = ["error_text", "message_text", "validation_text"]
 
