@@ -45,7 +45,7 @@ def ingest(
     """Validate and store one agency extract; every row is accepted or quarantined with a reason."""
     with translate_errors():
         padan = padan_from(db)
-        with progress_bar(f"Ingest {file.name}") as progress:
+        with progress_bar(tr("Ingest %(file)s", file=file.name)) as progress:
             summary = padan.ingest(source.value, file, mapping=mapping, progress=progress)
     if as_json:
         out.print_json(json.dumps(summary.to_json()))

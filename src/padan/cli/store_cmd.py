@@ -41,7 +41,8 @@ def upgrade(db: DbOption = None) -> None:
     with translate_errors():
         store = Store(get_settings(database_url=db).database_url)
         revision = store.upgrade()
-    out.print(f"Store at revision [bold]{revision}[/]")
+    shown = f"[bold]{revision}[/]"
+    out.print(tr("Store at revision %(revision)s", revision=shown))
 
 
 @db_app.command("backup")
@@ -54,7 +55,8 @@ def backup(
 
     with translate_errors():
         written = backup_sqlite(store_from(db), target)
-    out.print(f"Store copied to [bold]{written}[/] (integrity checked)")
+    shown = f"[bold]{written}[/]"
+    out.print(tr("Store copied to %(file)s (integrity checked)", file=shown))
 
 
 @batches_app.command("list")
@@ -65,22 +67,23 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
     if as_json:
         out.print_json(json.dumps([asdict(b) for b in batches], default=str))
         return
-    table = Table(title="Batches")
+    lang = cli_lang()
+    table = Table(title=tr("Batches"))
     for name in (
-        "id",
-        "source",
-        "file",
-        "read",
-        "accepted",
-        "quarantined",
-        "superseding",
-        "finished",
+        "#",
+        tr("source"),
+        tr("file"),
+        tr("read"),
+        tr("accepted"),
+        tr("quarantined"),
+        tr("superseding"),
+        tr("finished"),
     ):
         table.add_column(name)
     for b in batches:
         table.add_row(
             str(b.id),
-            b.source,
+            label("source", b.source, lang),
             b.file_name,
             f"{b.rows_read:,}",
             f"{b.rows_accepted:,}",
