@@ -174,3 +174,20 @@ def test_labels_refusal_names_the_role_by_its_label(labelled: TestClient) -> Non
     page = labelled.get("/ingest")
     assert page.status_code == 403
     assert "peran Auditor tidak boleh" in page.text and "may not" not in page.text
+
+
+def test_labels_upload_summary_names_columns_and_reasons(
+    labelled: TestClient, world: WebWorld, tmp_path: Path
+) -> None:
+    _login(labelled, "kpai1", "id")
+    broken = write_broken_kpai(world.data_files["kpai"], tmp_path)
+    page = labelled.get("/ingest").text
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = labelled.post(
+        "/ingest",
+        data={"source": "kpai", "csrf_token": csrf},
+        files={"file": ("rusak.csv", broken.read_bytes() + b"\n", "text/csv")},  # new content
+    )
+    assert response.status_code == 200, response.text
+    assert "Tanggal pengaduan: tanggal tidak ada di kalender" in response.text
+    assert "tanggal_pengaduan:tanggal_tidak_ada" not in response.text
