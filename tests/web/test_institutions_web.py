@@ -232,12 +232,12 @@ def _session(client: TestClient, user: str) -> str:
         ({"nama_lembaga": "", "jenis": "TPA", "kode_wilayah": "32.01"}, "Nama lembaga wajib diisi"),
         (
             {"nama_lembaga": "X", "jenis": "PANTI", "kode_wilayah": "32.01"},
-            "jenis: &#39;PANTI&#39;",
+            "Jenis lembaga: PANTI bukan salah satu dari LKSA",
         ),
         ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "99.99"}, "kode_wilayah"),
         (
             {"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "32.01", "kapasitas": "-3"},
-            "kapasitas: &#39;-3&#39; is not a whole number",
+            "Kapasitas: -3 bukan bilangan bulat 0 atau lebih",
         ),
         ({"nama_lembaga": "X", "jenis": "TPA", "kode_wilayah": "35.27"}, "outside your region"),
         (

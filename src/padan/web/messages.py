@@ -128,6 +128,26 @@ _PROBLEMS: Final = (
         "field",
     ),
     _rule(
+        r"(?P<field>\w+): '(?P<value>.*)' is not one of (?P<codes>.*)",
+        N_("%(field)s: %(value)s is not one of %(codes)s"),
+        "field",
+    ),
+    _rule(
+        r"(?P<field>\w+): '(?P<value>.*)' is not a whole number of 0 or more",
+        N_("%(field)s: %(value)s is not a whole number of 0 or more"),
+        "field",
+    ),
+    _rule(
+        r"(?P<field>\w+): '(?P<value>.*)' is not a usable date \((?P<why>.*)\); use YYYY-MM-DD",
+        N_("%(field)s %(value)s is not a usable date (%(why)s); use YYYY-MM-DD"),
+        "field",
+    ),
+    _rule(
+        r"(?P<field>\w+): longer than 1,000 characters",
+        N_("%(field)s: longer than 1,000 characters"),
+        "field",
+    ),
+    _rule(
         r"tanggal_akreditasi is given but akreditasi is BELUM",
         N_("an accreditation date is given, but the institution is not accredited"),
     ),
