@@ -14,7 +14,7 @@ from typing import Final
 
 from padan.errors import FileLevelError
 from padan.i18n import N_, gettext, label
-from padan.i18n.codes import shown
+from padan.i18n.codes import CODES, shown
 
 __all__ = ["error_text", "message_text", "validation_text"]
 
@@ -244,7 +244,14 @@ def _apply(rules: tuple[_Rule, ...], text: str, lang: str) -> str | None:
 
 
 def _problem(text: str, lang: str, *, cli: bool = False) -> str:
-    return _apply(_PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang) or text
+    said = _apply(_PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang)
+    if said is not None:
+        return said
+    # "field: problem": the field by its label, the problem on its own.
+    field, colon, rest = text.partition(": ")
+    if colon and field in CODES["column"]:
+        return f"{shown('column', field, lang)}: {_problem(rest, lang, cli=cli)}"
+    return text
 
 
 def error_text(exc: Exception, lang: str, *, cli: bool = False) -> str:
@@ -265,7 +272,7 @@ def message_text(text: str, lang: str, *, cli: bool = False) -> str:
     for prefix, message in _LISTS:
         if text.startswith(prefix):
             # Problems are joined with "; ", which a date problem's own "; use ..." also has.
-            parts = re.split(r"; (?!use )", text.removeprefix(prefix))
+            parts = re.split(r"; (?!use |give )", text.removeprefix(prefix))
             problems = [_problem(p, lang, cli=cli) for p in parts]
             return gettext(message, lang) % {"problems": "; ".join(problems)}
     return _problem(text, lang, cli=cli)
