@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     #: The largest upload the web app and API accept, in bytes (default 512 MiB); larger
     #: files go through ``padan ingest`` on the server.
     upload_max_bytes: int = 512 * 2**20
+    #: The language of the CLI's output for people (``padan --lang`` overrides it): ``id``
+    #: (Bahasa Indonesia, the default) or ``en``. JSON output keeps its keys in any language.
+    lang: str = "id"
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

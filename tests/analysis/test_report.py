@@ -127,6 +127,13 @@ def test_report_xlsx_neutralises_formulas_and_is_formatted(linked: Linked, tmp_p
     assert sheet["A2"].value == '\'=HYPERLINK("http://x","klik")' and sheet["B3"].value == "'-2"
     assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width > 10
     assert wb["Anak KPAI"]["A1"].value == "tingkat"
+    found = wb["Daftar usulan_dtsen"]
+    headers = [c.value for c in found[1]]
+    assert headers[:3] == ["ID anak", "Nomor pengaduan", "Nama anak"] and "Status NIK" in headers
+    statuses = {
+        r[headers.index("Status NIK")] for r in found.iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses and statuses <= {"Valid", "Tidak valid", "Tidak diisi"}
 
 
 def test_report_xlsx_without_worklists_has_no_names(linked: Linked, tmp_path: Path) -> None:
@@ -180,7 +187,7 @@ def test_report_html_has_both_charts_as_vega_lite_with_the_shown_figures(linked:
         (str(row[2]), row[4])
         for key in ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen")
         for row in by_key[key].rows
-        if row[0] == "provinsi"
+        if row[0] == "Provinsi"
     }
     for v in region["data"]["values"]:
         assert not 0 < v["anak"] < 5 and (v["wilayah"], v["anak"]) in shown | {
@@ -259,3 +266,14 @@ def test_report_named_worklists_are_audited_without_names(linked: Linked, tmp_pa
     assert entry.rows == sum(len(w.rows) for w in report.worklists.values()) > 0
     names = {str(row[2]) for row in report.worklists["usulan_dtsen"].rows}
     assert not any(name in str(entry.detail) for name in names)
+
+
+def test_report_html_shows_labels_not_keys(linked: Linked, tmp_path: Path) -> None:
+    from padan.analysis.html import render_html
+
+    report = build_report(open_store(linked.db))
+    page = render_html(
+        report, report_tables(report, indicator_labels(default_rules())), suppressed=True
+    )
+    assert "Anak KPAI ditemukan di DTSEN" in page and ">kpai_children_in_dtsen<" not in page
+    assert "(DTSEN)" in page and "Proses pemadanan" in page

@@ -36,13 +36,54 @@ def test_cli_ingest_json_has_integer_counts(tmp_path: Path, kpai_file: Path) -> 
     assert all(isinstance(data[k], int) for k in ("read", "accepted", "quarantined"))
 
 
-def test_cli_ingest_table_shows_reasons_in_both_languages(tmp_path: Path, kpai_file: Path) -> None:
+@pytest.mark.parametrize(
+    ("flags", "env", "spoken", "unspoken"),
+    [
+        (
+            [],
+            {},
+            ["tanggal tidak ada di kalender", "dikarantina", "Tanggal pengaduan"],
+            ["date does"],
+        ),
+        (
+            ["--lang", "en"],
+            {},
+            ["date does not exist in the calendar", "quarantined", "Complaint date"],
+            ["tanggal tidak ada", "dikarantina"],
+        ),
+        (
+            [],
+            {"PADAN_LANG": "en"},
+            ["date does not exist in the calendar"],
+            ["tanggal tidak ada"],
+        ),
+        (["--lang", "id"], {"PADAN_LANG": "en"}, ["tanggal tidak ada di kalender"], ["date does"]),
+    ],
+)
+def test_cli_ingest_table_speaks_one_language_per_run(
+    tmp_path: Path,
+    kpai_file: Path,
+    flags: list[str],
+    env: dict[str, str],
+    spoken: list[str],
+    unspoken: list[str],
+) -> None:
     result = runner.invoke(
-        app, ["ingest", "kpai", str(kpai_file), "--db", _db(tmp_path)], env={"COLUMNS": "200"}
+        app,
+        [*flags, "ingest", "kpai", str(kpai_file), "--db", _db(tmp_path)],
+        env={"COLUMNS": "200", **env},
     )
     assert result.exit_code == 0, result.output
-    assert "tanggal tidak ada di kalender" in result.stdout
-    assert "date does not exist in the calendar" in result.stdout
+    for text in spoken:
+        assert text in result.stdout
+    for text in unspoken:
+        assert text not in result.stdout
+
+
+def test_cli_lang_refuses_a_language_padan_does_not_speak(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--lang", "fr", "batches", "list", "--db", _db(tmp_path)])
+    assert result.exit_code == 2
+    assert "--lang" in result.output
 
 
 @pytest.mark.parametrize(
@@ -63,9 +104,19 @@ def test_cli_bad_input_exits_non_zero_with_message(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     args = [a.format(empty=empty, kpai=kpai_file) for a in args]
-    result = runner.invoke(app, [*args, "--db", _db(tmp_path)], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, [*args, "--db", _db(tmp_path)], env={"COLUMNS": "200", "PADAN_LANG": "en"}
+    )
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_cli_bad_input_message_in_indonesian_by_default(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["ingest", "kpai", "missing.csv", "--db", _db(tmp_path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 2
+    assert "Galat: missing.csv: berkas tidak ditemukan. Periksa lokasi berkas" in result.output
 
 
 def test_cli_db_flag_overrides_environment(tmp_path: Path, kpai_file: Path) -> None:
@@ -100,7 +151,8 @@ def test_cli_quarantine_list_and_export(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(entries)
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
-    assert "'=NOW()" in [r["value"] for r in rows]
+    assert "'=NOW()" in [r["Nilai"] for r in rows]
+    assert "tanggal tidak ada di kalender" in [r["Alasan"] for r in rows]
 
 
 def test_cli_db_upgrade_creates_schema(tmp_path: Path) -> None:
@@ -159,7 +211,9 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
 
     rest = runner.invoke(app, ["ingest", "dtsen", str(tmp_path / "dtsen_rest.csv"), "--db", db])
     assert rest.exit_code == 0, rest.output
-    warned = runner.invoke(app, ["link", "--model", model, "--db", db], env={"COLUMNS": "300"})
+    warned = runner.invoke(
+        app, ["--lang", "en", "link", "--model", model, "--db", db], env={"COLUMNS": "300"}
+    )
     assert warned.exit_code == 0, warned.output
     assert f"version {info['version']}" in warned.stdout and "reused" in warned.stdout
     assert "The data drifted since the model was trained" in warned.stdout

@@ -77,7 +77,7 @@ def test_cli_institutions_risk_bad_region_exits_2(tmp_path: Path) -> None:
         app, ["institutions", "risk", "--region", "99.99", "--db", _db(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "not a Kemendagri region code" in result.stderr
+    assert "99.99 bukan kode wilayah Kemendagri" in result.stderr
 
 
 def test_cli_inspection_with_flags_then_list_and_follow_up(tmp_path: Path) -> None:

@@ -34,7 +34,25 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     )
     assert result.exit_code == 0, result.output
     assert f"{work / 'out' / 'laporan.xlsx'}" in result.stdout
+    (work / "demo.out").write_text(result.stdout, encoding="utf-8")
     return work, db
+
+
+def test_demo_speaks_one_language(demo: tuple[Path, str]) -> None:
+    work, _ = demo
+    said = (work / "demo.out").read_text(encoding="utf-8")
+    for text in ("Alasan karantina", "diterima", "Pemadanan 1", "Lembaga:", "Laporan:"):
+        assert text in said, text
+    for text in ("Quarantine", "accepted", "Linkage run", "Institutions:", "Report:", "alasan / "):
+        assert text not in said, text
+
+
+def test_report_terminal_in_english_with_lang(demo: tuple[Path, str]) -> None:
+    _, db = demo
+    result = runner.invoke(app, ["--lang", "en", "report", "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Gap indicators" in result.stdout and "KPAI children found in DTSEN" in result.stdout
+    assert "Indikator" not in result.stdout and "Anak KPAI" not in result.stdout
 
 
 def test_demo_writes_the_report_and_says_where(demo: tuple[Path, str]) -> None:

@@ -30,6 +30,8 @@ def _extracted() -> set[tuple[str | None, str]]:
             "ngettext": (1, 2),
             "pgettext": ((1, "c"), 2),
             "label": ((1, "c"), 2),
+            "C_": ((1, "c"), 2),
+            "tr": None,
         },
     ):
         msgid = message[0] if isinstance(message, tuple) else message

@@ -76,3 +76,13 @@ def test_load_checklist_good_file(tmp_path: Path) -> None:
     path.write_text(GOOD, encoding="utf-8")
     checklist = load_checklist(path)
     assert (checklist.id, checklist.applies_to, checklist.items[0].code) == ("x", ("TPA",), "X-1")
+
+
+def test_checklist_items_public_source_drops_the_projects_research_notes() -> None:
+    from padan.institutions.checklists import get_checklist
+
+    items = [i for c in ("lksa-snp", "tpa-tara") for i in get_checklist(c).items]
+    assert any("domain brief" in i.source for i in items)
+    for item in items:
+        assert "domain brief" not in item.public_source and "()" not in item.public_source
+        assert " ;" not in item.public_source and item.public_source

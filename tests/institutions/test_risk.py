@@ -82,7 +82,7 @@ def test_risk_clean_institution_scores_zero() -> None:
             "licence_pending",
             10,
             {"status_izin": "DALAM_PROSES"},
-            ["DALAM_PROSES"],
+            ["izin masih dalam proses"],
         ),
         (
             {"status_izin": None},

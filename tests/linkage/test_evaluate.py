@@ -76,7 +76,7 @@ def test_evaluate_nothing_to_measure_is_none_not_perfect() -> None:
 
 
 def test_evaluate_prints_n_a_and_writes_null_for_nothing_to_measure() -> None:
-    from padan.cli.common import out
+    from padan.cli.common import out, set_cli_lang
     from padan.cli.link_cmd import metric_figures, render_metrics
 
     metrics = evaluate_clusters({"a": "1", "b": "2"}, {"a": "x", "b": "y"})
@@ -84,12 +84,16 @@ def test_evaluate_prints_n_a_and_writes_null_for_nothing_to_measure() -> None:
     assert json.loads(json.dumps(figures))["precision"] is None
     nulls = ["precision", "recall", "f1", "kpai_recall_in_dtsen", "kpai_precision_in_dtsen"]
     assert [k for k, v in figures.items() if v is None] == nulls
-    with out.capture() as captured:
-        render_metrics(metrics)
+    set_cli_lang("en")  # the measures as this test names them
+    try:
+        with out.capture() as captured:
+            render_metrics(metrics)
+    finally:
+        set_cli_lang(None)
     rows = {
         line.split()[1]: line.split()[-2]
         for line in captured.get().splitlines()
         if line.count("│") == 3
     }
-    assert rows["precision"] == rows["recall"] == rows["f1"] == "n/a"
+    assert rows["precision"] == rows["recall"] == rows["F1"] == "n/a"
     assert rows["records"] == "2"

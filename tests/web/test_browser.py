@@ -111,7 +111,7 @@ def test_browser_main_flows(
         page.click("#export")
     saved = tmp_path / "anak.csv"
     download.value.save_as(saved)
-    assert saved.read_text(encoding="utf-8-sig").startswith("child_id,kode_wilayah")
+    assert saved.read_text(encoding="utf-8-sig").startswith("ID anak,Kode wilayah")
     page.close()
 
     # A regional officer: the dashboard's indicators, then a worklist exported as XLSX.

@@ -82,7 +82,7 @@ def test_browser_risk_worklist_institution_and_inspection(base_url: str, tmp_pat
             page.locator("table.findings tr", has_text="Ajukan izin operasional").locator(
                 "td.status"
             )
-        ).to_contain_text("selesai")
+        ).to_contain_text("Selesai")
         page.screenshot(path=str(shots / "4-recorded.png"), full_page=True)
         browser.close()
     assert len(list(shots.glob("*.png"))) == 4

@@ -328,7 +328,7 @@ def test_institutions_edit_form_keeps_history_and_refuses_an_outdated_version(
     )
     assert saved.status_code == 303
     profile = client.get("/institutions/L-DUP1")
-    assert "jumlah_anak: 20 → 28" in profile.text and "hasil kunjungan" in profile.text
+    assert "Jumlah anak: 20 → 28" in profile.text and "hasil kunjungan" in profile.text
     stale = client.post(
         "/institutions/L-DUP1/edit",
         data={**values, "jumlah_anak": "30", "version": version.group(1), "csrf_token": csrf},

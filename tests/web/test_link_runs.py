@@ -225,6 +225,8 @@ def test_the_model_card_has_labels_in_the_users_language_not_python_reprs(copy: 
     assert "<dt>Versi model</dt>" in card and "<dt>Catatan pelatihan</dt>" in card
     assert "<dt>training_records</dt>" not in card
     assert "[&#39;" not in card and "{&#39;" not in card  # no Python list or dict reprs
+    assert 'l."' not in card and "l.&#34;" not in card and "= r." not in card  # no SQL
+    assert "sama nama + tanggal lahir; sama NIK" in card
     client.cookies.set("padan_lang", "en")
     assert "<dt>Training records</dt>" in client.get("/runs").text
 

@@ -294,6 +294,7 @@ def test_upload_page_says_what_is_wrong_in_html(
                 "csrf_token": client.cookies.get("padan_login_csrf"),
             },
         )
+        client.cookies.set("padan_lang", "en")  # the library's words, as the test names them
         page = client.get("/ingest")
         csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         response = client.post(

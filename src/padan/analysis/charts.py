@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from padan.analysis.model import Report
-from padan.analysis.tables import DisplayTable
+from padan.analysis.tables import DisplayTable, level_label
 
 __all__ = ["BarChart", "report_charts"]
 
-_LEVEL_LABEL = {"province": "provinsi", "regency": "kabupaten/kota", "district": "kecamatan"}
 _STATUSES = (
     ("kpai_children_in_dtsen", "ditemukan di DTSEN"),
     ("kpai_children_not_in_dtsen", "tidak ditemukan"),
@@ -60,7 +59,7 @@ def report_charts(report: Report, tables: Sequence[DisplayTable]) -> list[BarCha
 
 
 def _by_region(report: Report, by_key: dict[str, DisplayTable]) -> BarChart:
-    top = _LEVEL_LABEL[report.regions[0].level] if report.regions else "provinsi"
+    top = level_label(report.regions[0].level if report.regions else "province")
     statuses = [(key, label) for key, label in _STATUSES if key in by_key]
     regions: dict[str, list[int | None]] = {}
     for i, (key, _) in enumerate(statuses):

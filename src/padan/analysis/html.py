@@ -44,8 +44,8 @@ sebagai <b>&lt;5</b>{% if suppressed %}, beserta sel lain yang dapat membukanya{
 "Anak dari pasangan tinjauan": anak yang angkanya bergantung pada pasangan rekaman yang masih
 menunggu tinjauan.</p>
 <h2>Indikator utama</h2>
-<table><tr>{% for h in summary.headers %}<th>{{ h }}</th>{% endfor %}</tr>
-{% for row in summary.rows %}<tr>{% for v in row %}
+<table><tr>{% for h in summary_headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr>
+{% for row in summary_rows %}<tr>{% for v in row %}
 <td{% if v is number %} class="n"{% endif %}>{{ '' if v is none else v }}</td>{% endfor %}</tr>
 {% endfor %}</table>
 <noscript><p class="note">Grafik digambar oleh peramban dengan JavaScript (tersemat di berkas
@@ -57,8 +57,9 @@ ini, tanpa unduhan). Angka grafik ada di tabel di atas dan di lembar "Grafik" be
 Angka lengkap per provinsi, kabupaten/kota dan kecamatan ada di berkas XLSX.</figcaption></figure>
 <h2>Indikator kesenjangan</h2>
 <figure><div class="chart" id="chart-indikator" data-spec="spec-indikator"></div></figure>
-<h2>Snapshot</h2>
-<table>{% for k, v in snapshot %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+<h2>Dasar angka</h2>
+<table>{% for k, v in snapshot %}<tr><th scope="row">{{ k }}</th><td>{{ v }}</td></tr>
+{% endfor %}</table>
 {% for key, spec in specs %}
 <script type="application/json" id="spec-{{ key }}">{{ spec | safe }}</script>{% endfor %}
 <script>{{ vega | safe }}</script>
@@ -143,9 +144,12 @@ def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: b
     specs = [(chart.key, _script_json(vega_lite(chart))) for chart in charts]
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     place = f"{report.region.code} {report.region.name}" if report.region else "Nasional"
+    summary = by_key["ringkasan"]
     return env.from_string(_TEMPLATE).render(
         place=place,
-        summary=by_key["ringkasan"],
+        # The indicator's key (the JSON's) is for the XLSX and programs, not for this page.
+        summary_headers=[h for i, h in enumerate(summary.headers) if i != 1],
+        summary_rows=[[v for i, v in enumerate(row) if i != 1] for row in summary.rows],
         specs=specs,
         snapshot=snapshot_rows(report),
         suppressed=suppressed,

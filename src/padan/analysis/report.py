@@ -16,7 +16,7 @@ from padan.analysis.children import (
     indicator_keys,
 )
 from padan.analysis.figures import by_group, by_region, data_quality, overall
-from padan.analysis.labels import KATEGORI_LABELS, KLASTER_LABELS
+from padan.analysis.labels import group_labels
 from padan.analysis.model import BatchRef, RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
 from padan.analysis.worklists import build_worklists
@@ -215,8 +215,8 @@ def compute_report(
             region=region,
             indicators=overall(con, keys),
             regions=by_region(con, keys, below=region.level if region else None),
-            by_klaster=by_group(con, "klaster", KLASTER_LABELS),
-            by_kategori=by_group(con, "kategori", KATEGORI_LABELS),
+            by_klaster=by_group(con, "klaster", group_labels("klaster")),
+            by_kategori=by_group(con, "kategori", group_labels("kategori")),
             quality=data_quality(con),
             programs={key: rule.label for key, rule in rules.programs.items()},
             worklists=build_worklists(con, inputs, rules) if worklists else {},

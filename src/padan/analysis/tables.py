@@ -11,12 +11,15 @@ from typing import Final
 
 from padan.analysis.model import Figure, GroupFigures, RegionFigures, Report
 from padan.analysis.suppress import SUPPRESSED, THRESHOLD, Relation, suppress
+from padan.i18n import DEFAULT_LANGUAGE, label
+from padan.i18n.codes import CODES
 
 __all__ = [
     "DENOMINATORS",
     "Cell",
     "DisplayTable",
     "denominator",
+    "level_label",
     "region_hidden",
     "report_dict",
     "report_tables",
@@ -35,7 +38,15 @@ DENOMINATORS: Final = {
     "disability_mismatch": "kpai_children_in_dtsen",
     "inclusion_signals": "kpai_children_in_dtsen",
 }
-_LEVEL_LABEL: Final = {"province": "provinsi", "regency": "kabupaten/kota", "district": "kecamatan"}
+
+
+def level_label(level: str) -> str:
+    """A region level as the report names it (``Kabupaten/Kota``), from the catalogs."""
+    return (
+        label("region_level", level, DEFAULT_LANGUAGE) if level in CODES["region_level"] else level
+    )
+
+
 #: Found + possibly found (a DTSEN match awaits review) + not found = every KPAI child.
 _ROW_RELATION: Final = (
     ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen", "kpai_children_maybe_in_dtsen"),
@@ -198,7 +209,7 @@ def report_tables(
             den_value = cell(r.level, r.parent, r.code, den, r.figures[den].value) if den else None
             rows.append(
                 [
-                    _LEVEL_LABEL[r.level],
+                    level_label(r.level),
                     r.code,
                     r.name,
                     r.parent,
@@ -243,8 +254,8 @@ def report_tables(
     for q in report.quality:
         quality_rows.append(
             [
-                q.source.upper(),
-                q.level,
+                label("source", q.source, DEFAULT_LANGUAGE),
+                level_label(q.level),
                 q.code,
                 q.name,
                 q.records,

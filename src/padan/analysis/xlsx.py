@@ -19,6 +19,8 @@ from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.domain.cells import neutralise
+from padan.i18n import DEFAULT_LANGUAGE, label
+from padan.i18n.codes import CODES, shown
 
 __all__ = ["snapshot_rows", "write_xlsx"]
 
@@ -33,8 +35,8 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
     s = report.snapshot
     rows = [
         ("Wilayah", f"{report.region.code} {report.region.name}" if report.region else "Nasional"),
-        ("Run pemadanan", str(s.run_id)),
-        ("Waktu run", s.run_finished_at.isoformat(timespec="seconds")),
+        ("Proses pemadanan", str(s.run_id)),
+        ("Waktu pemadanan", s.run_finished_at.isoformat(timespec="seconds")),
         ("Versi model", s.model_version),
         ("Ambang tautan", f"{s.link_threshold:g}"),
         ("Ambang tinjauan", f"{s.review_threshold:g}"),
@@ -45,7 +47,7 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
     for b in s.batches:
         rows.append(
             (
-                f"Batch {b.id} ({b.source})",
+                f"Batch {b.id} ({label('source', b.source, DEFAULT_LANGUAGE)})",
                 f"{b.file_name}, sha256 {b.content_sha256[:12]}, {b.finished_at:%Y-%m-%d %H:%M}",
             )
         )
@@ -173,8 +175,8 @@ def write_xlsx(
     used = {"ringkasan"}
     summary.append(["Laporan kesenjangan perlindungan anak (Padan)"])
     summary["A1"].font = Font(bold=True, size=14)
-    for label, value in snapshot_rows(report):
-        summary.append([neutralise(label), neutralise(value)])
+    for name, value in snapshot_rows(report):
+        summary.append([neutralise(name), neutralise(value)])
     summary.append([])
     head = tables[0]
     summary.append([neutralise(h) for h in head.headers])
@@ -193,7 +195,15 @@ def write_xlsx(
         _write_sheet(wb, used, table.title, table.headers, table.rows)
     if worklists:
         for wl in report.worklists.values():
-            _write_sheet(wb, used, f"Daftar {wl.key}", wl.columns, [list(r) for r in wl.rows])
+            headers = [label("column", c, DEFAULT_LANGUAGE) for c in wl.columns]
+            rows = [
+                [
+                    shown(c, v, DEFAULT_LANGUAGE) if c in CODES else v
+                    for c, v in zip(wl.columns, r, strict=True)
+                ]
+                for r in wl.rows
+            ]
+            _write_sheet(wb, used, f"Daftar {wl.key}", headers, rows)
     handle, tmp = new_partial(path)
     os.close(handle)
     try:

@@ -17,26 +17,50 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from padan.api import Padan
 from padan.domain.cells import neutralise
 from padan.errors import InputError, PadanError
+from padan.i18n import gettext, language_or_default
 from padan.settings import get_settings
 from padan.store import Store, open_store
 
 __all__ = [
     "DbOption",
     "JsonOption",
+    "cli_lang",
     "err",
     "fail",
     "out",
     "padan_from",
     "progress_bar",
+    "set_cli_lang",
     "share_json",
     "share_text",
     "store_from",
+    "tr",
     "translate_errors",
     "write_csv",
 ]
 
 out = Console()
 err = Console(stderr=True)
+#: The language ``padan --lang`` asked for this run (``None``: ``PADAN_LANG``, else Indonesian).
+_chosen_lang: list[str | None] = [None]
+
+
+def set_cli_lang(lang: str | None) -> None:
+    """Speak ``lang`` for the rest of this run (``padan --lang``); ``None``: the settings'."""
+    _chosen_lang[0] = lang
+
+
+def cli_lang() -> str:
+    """The language of this run's output: ``--lang``, else ``PADAN_LANG``, else ``id``."""
+    return language_or_default(_chosen_lang[0] or get_settings().lang)
+
+
+def tr(message: str, **values: object) -> str:
+    """``message`` (English, marked for the catalogs) in this run's language, with ``values``
+    put in its ``%(name)s`` placeholders."""
+    text = gettext(message, cli_lang())
+    return text % values if values else text
+
 
 DbOption = Annotated[
     str | None,
@@ -91,8 +115,16 @@ def padan_from(db: str | None, **settings: object) -> Padan:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``message`` as it is (brackets such as ``padan[postgres]`` are not markup), exit."""
-    err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    prefix = tr("Error:")
+    err.print(f"[bold red]{prefix}[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _error_text(exc: PadanError) -> str:
+    # Imported when an error is printed only: the web package brings in the web framework.
+    from padan.web.messages import error_text
+
+    return error_text(exc, cli_lang(), cli=True)
 
 
 @contextmanager
@@ -101,11 +133,11 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        fail(str(exc), 2)
+        fail(_error_text(exc), 2)
     except PadanError as exc:
-        fail(str(exc), 1)
+        fail(_error_text(exc), 1)
     except KeyboardInterrupt:
-        fail("interrupted; nothing of the unfinished batch was stored", 130)
+        fail(tr("interrupted; nothing of the unfinished batch was stored"), 130)
 
 
 @contextmanager

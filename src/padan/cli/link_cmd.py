@@ -13,6 +13,7 @@ from rich.table import Table
 from padan.cli.common import (
     DbOption,
     JsonOption,
+    cli_lang,
     err,
     fail,
     out,
@@ -20,9 +21,12 @@ from padan.cli.common import (
     share_json,
     share_text,
     store_from,
+    tr,
     translate_errors,
     write_csv,
 )
+from padan.cli.run_text import render_run, step_text
+from padan.i18n import N_, label
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -43,7 +47,6 @@ __all__ = [
     "link",
     "metric_figures",
     "render_metrics",
-    "render_run",
     "run_figures",
 ]
 
@@ -76,6 +79,7 @@ def link(
     ] = None,
 ) -> None:
     """Link all current KPAI and DTSEN records into children and store the run."""
+    step = step_text()
     with translate_errors():
         summary = padan_from(db, model_path=model, linkage_engine=engine).link(
             retrain=retrain,
@@ -83,7 +87,7 @@ def link(
             link_threshold=link_threshold,
             review_threshold=review_threshold,
             seed=seed,
-            progress=None if as_json else lambda message: err.print(f"[dim]{message}…[/]"),
+            progress=None if as_json else lambda message: err.print(f"[dim]{step(message)}…[/]"),
         )
     if as_json:
         out.print_json(json.dumps(run_figures(summary)))
@@ -113,52 +117,6 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "retrained_because": summary.retrained_because,
         "drift": list(summary.drift),
     }
-
-
-def render_run(summary: RunSummary) -> None:
-    """The summary table of a linkage run."""
-    table = Table(title=f"Linkage run {summary.run_id}")
-    table.add_column("")
-    table.add_column("", justify="right")
-    for key, value in (
-        ("records", summary.records),
-        ("children", summary.children),
-        ("pairs", summary.pairs),
-        ("review", summary.review),
-    ):
-        table.add_row(key, f"{value:,}")
-    mode = "incremental (what changed)" if summary.incremental else "full"
-    table.add_row("mode", f"{mode}: {summary.scored_records:,} records scored")
-    table.add_row("new links", f"{summary.new_links:,}")
-    events = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.events.items())) or "none"
-    table.add_row("child id events", events)
-    changed = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.changed_attributes.items()))
-    table.add_row("changed attributes", changed or "none")
-    table.add_row("model", _model_line(summary))
-    table.add_row("seconds", ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
-    out.print(table)
-    if summary.retrained_because:
-        out.print(f"Model trained this run: {summary.retrained_because}")
-    elif summary.drift:
-        out.print(
-            "[yellow]The data drifted since the model was trained (incremental runs keep the "
-            f"model): {'; '.join(summary.drift)}. Train it again: padan link --full[/]"
-        )
-    if summary.review:
-        out.print("Doubtful pairs: [bold]padan review list[/]")
-
-
-def _model_line(summary: RunSummary) -> str:
-    """Which model the run used: file, version, when and on how many records it was trained."""
-    how = "trained now" if summary.trained else "reused"
-    info = summary.model
-    if info is None:
-        return f"{summary.model_path} ({how})"
-    records = f"{info.training_records:,}" if info.training_records is not None else "?"
-    return (
-        f"{info.path} ({how}), version {info.version}, trained {info.trained_at or 'unknown'} "
-        f"on {records} records"
-    )
 
 
 def _latest_run(store: Store) -> int:
@@ -197,7 +155,9 @@ def export_clusters(out_file: OutOption, purpose: PurposeOption = "", db: DbOpti
         for x in links
     )
     write_csv(out_file, ["source", "source_id", "child_id", "match_probability"], rows)
-    out.print(f"Wrote {len(links):,} records to {out_file}")
+    out.print(
+        tr("Wrote %(count)s records to %(file)s", count=format(len(links), ","), file=out_file)
+    )
 
 
 @export_app.command("pairs")
@@ -218,7 +178,7 @@ def export_pairs(out_file: OutOption, purpose: PurposeOption = "", db: DbOption 
     header = ["record_a", "record_b", "match_probability", "rule", "decision"]
     rows = ((a, b, f"{p:.6f}", rule, decision) for a, b, p, rule, decision in pairs)
     write_csv(out_file, header, rows)
-    out.print(f"Wrote {len(pairs):,} pairs to {out_file}")
+    out.print(tr("Wrote %(count)s pairs to %(file)s", count=format(len(pairs), ","), file=out_file))
 
 
 def evaluate(
@@ -241,18 +201,21 @@ def evaluate(
         out.print_json(json.dumps({**metric_figures(metrics), **errors}))
         return
     render_metrics(metrics)
-    for title, wrong in (("Worst false links", false_links), ("Worst misses", misses)):
+    for title, wrong in ((tr("Worst false links"), false_links), (tr("Worst misses"), misses)):
         if wrong:
             _render_errors(title, wrong)
 
 
 def _render_errors(title: str, errors: list[WrongPair]) -> None:
+    lang = cli_lang()
     table = Table(title=title)
-    for column in ("record A", "record B", "probability", "decision"):
+    for column in (tr("record A"), tr("record B"), tr("probability"), tr("decision")):
         table.add_column(column)
     for e in errors:
         p = "-" if e.probability is None else f"{e.probability:.4f}"
-        table.add_row(e.uid_a, e.uid_b, p, e.decision)
+        table.add_row(
+            e.uid_a, e.uid_b, p, label("pair_decision", e.decision, lang) if e.decision else ""
+        )
     out.print(table)
 
 
@@ -274,13 +237,31 @@ def metric_figures(metrics: PairwiseMetrics) -> dict[str, float | int | None]:
     }
 
 
+#: The measures of :func:`metric_figures` for people (the JSON keys stay as they are).
+_MEASURES = {
+    "records": N_("records"),
+    "true_pairs": N_("true pairs"),
+    "predicted_pairs": N_("predicted pairs"),
+    "correct_pairs": N_("correct pairs"),
+    "precision": N_("precision"),
+    "recall": N_("recall"),
+    "f1": N_("F1"),
+    "exact_clusters": N_("exactly right clusters"),
+    "true_entities": N_("true persons"),
+    "kpai_in_dtsen": N_("KPAI children truly in DTSEN"),
+    "kpai_recall_in_dtsen": N_("KPAI children found in DTSEN (recall)"),
+    "kpai_precision_in_dtsen": N_("KPAI children found in DTSEN correctly (precision)"),
+}
+
+
 def render_metrics(metrics: PairwiseMetrics) -> None:
     """Pairwise accuracy as a table (``n/a`` for a share with nothing to measure)."""
-    table = Table(title="Pairwise accuracy against truth")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
+    table = Table(title=tr("Pairwise accuracy against truth"))
+    table.add_column(tr("measure"))
+    table.add_column(tr("value"), justify="right")
     for key, value in metric_figures(metrics).items():
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else share_text(value))
+        name = tr(_MEASURES[key]) if key in _MEASURES else key
+        table.add_row(name, f"{value:,}" if isinstance(value, int) else share_text(value))
     out.print(table)
 
 
@@ -311,9 +292,10 @@ def explain(
         out.print_json(json.dumps(asdict(explanation)))
         return
     table = Table(title=f"{record_a} × {record_b}")
-    for name in ("comparison", "level", "A", "B", "match weight"):
-        table.add_column(name, justify="right" if name == "match weight" else "left")
-    table.add_row("prior", "", "", "", f"{explanation.prior_weight:+.2f}")
+    weight = tr("match weight")
+    for name in (tr("comparison"), tr("level"), "A", "B", weight):
+        table.add_column(name, justify="right" if name == weight else "left")
+    table.add_row(tr("prior"), "", "", "", f"{explanation.prior_weight:+.2f}")
     for part in explanation.parts:
         colour = "green" if part.match_weight > 0 else "red" if part.match_weight < 0 else "dim"
         table.add_row(
@@ -323,11 +305,13 @@ def explain(
             part.value_b or "–",
             f"[{colour}]{part.match_weight:+.2f}[/]",
         )
-    table.add_row("[bold]total[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
+    total = tr("total")
+    table.add_row(f"[bold]{total}[/]", "", "", "", f"[bold]{explanation.match_weight:+.2f}[/]")
     out.print(table)
-    out.print(f"Match probability: [bold]{explanation.match_probability:.4f}[/]")
+    probability = f"[bold]{explanation.match_probability:.4f}[/]"
+    out.print(tr("Match probability: %(p)s", p=probability))
     if explanation.guard:
-        out.print(f"Kept apart by the guard, whatever the score: {explanation.guard}")
+        out.print(tr("Kept apart by the guard, whatever the score: %(why)s", why=explanation.guard))
 
 
 def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
@@ -341,10 +325,13 @@ def _explain_child(child_id: str, as_json: bool, db: str | None) -> None:
         out.print_json(json.dumps(asdict(evidence)))
         return
     out.print(f"[bold]{child_id}[/]: {', '.join(evidence.records)}")
-    table = Table(title="Pairs / pasangan")
-    for name in ("record A", "record B", "probability", "rule", "decision"):
+    lang = cli_lang()
+    table = Table(title=tr("Pairs"))
+    for name in (tr("record A"), tr("record B"), tr("probability"), tr("rule"), tr("decision")):
         table.add_column(name)
     for a, b, probability, rule, decision in evidence.pairs:
-        table.add_row(a, b, f"{probability:.4f}", rule, decision)
+        shown_rule = label("pair_rule", rule, lang)
+        shown_decision = label("pair_decision", decision, lang)
+        table.add_row(a, b, f"{probability:.4f}", shown_rule, shown_decision)
     out.print(table)
-    out.print("Per comparison: [bold]padan explain RECORD_A RECORD_B[/]")
+    out.print(tr("Per comparison: %(command)s", command="[bold]padan explain RECORD_A RECORD_B[/]"))

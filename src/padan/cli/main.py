@@ -9,6 +9,7 @@ import typer
 from padan.cli.accounts_cmd import token_app, user_app
 from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
+from padan.cli.common import set_cli_lang
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
@@ -19,6 +20,7 @@ from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
 from padan.cli.web_cmd import serve
 from padan.cli.worklist_cmd import worklist_app
+from padan.i18n import LANGUAGES
 
 __all__ = ["app"]
 
@@ -44,9 +46,23 @@ def _acting_user(
             "in the audit log. Needed once the store has an admin.",
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="id|en",
+            help="Language of the output for people: id (Bahasa Indonesia, default) or en "
+            "(overrides PADAN_LANG). JSON keys stay the same.",
+        ),
+    ] = None,
 ) -> None:
     """Pemadanan data perlindungan anak: KPAI x Kemensos x DTSEN."""
     set_acting_name(as_user)
+    if lang is not None and lang not in LANGUAGES:
+        raise typer.BadParameter(
+            f"{lang!r}: use one of {', '.join(LANGUAGES)}", param_hint="--lang"
+        )
+    set_cli_lang(lang)
 
 
 app.command()(ingest)

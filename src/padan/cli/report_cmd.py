@@ -14,7 +14,7 @@ from padan.access.authorise import Forbidden
 from padan.access.policy import ROLES, Principal, get_role
 from padan.analysis import Report, Rules, compute_report, indicator_labels, load_inputs, load_rules
 from padan.analysis.tables import report_dict
-from padan.cli.common import DbOption, JsonOption, out, padan_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, padan_from, tr, translate_errors
 from padan.errors import InputError
 from padan.store import Store
 
@@ -25,18 +25,23 @@ def render_report(report: Report, labels: dict[str, str]) -> None:
     """The headline table: each indicator, its count, review-band children and share."""
     from padan.analysis.tables import denominator
 
-    place = f"{report.region.code} {report.region.name}" if report.region else "Nasional"
+    place = f"{report.region.code} {report.region.name}" if report.region else tr("National")
     s = report.snapshot
     table = Table(
-        title=f"Indikator kesenjangan — {place}",
-        caption=(
-            f"run {s.run_id} ({s.run_finished_at:%Y-%m-%d %H:%M} UTC), model {s.model_version}, "
-            f"ambang {s.link_threshold:g}/{s.review_threshold:g}, "
-            f"batch {', '.join(str(b.id) for b in s.batches)}"
+        title=tr("Gap indicators — %(place)s", place=place),
+        caption=tr(
+            "run %(run)s (%(when)s UTC), model %(model)s, thresholds %(link)s/%(review)s, "
+            "batch %(batches)s",
+            run=s.run_id,
+            when=s.run_finished_at.strftime("%Y-%m-%d %H:%M"),
+            model=s.model_version,
+            link=format(s.link_threshold, "g"),
+            review=format(s.review_threshold, "g"),
+            batches=", ".join(str(b.id) for b in s.batches),
         ),
     )
-    table.add_column("indikator")
-    for head in ("anak", "dari tinjauan", "%"):
+    table.add_column(tr("indicator"))
+    for head in (tr("children"), tr("from review pairs"), "%"):
         table.add_column(head, justify="right")
     for key, figure in report.indicators.items():
         den = denominator(key)
@@ -46,8 +51,12 @@ def render_report(report: Report, labels: dict[str, str]) -> None:
     out.print(table)
     if s.newer_batches:
         out.print(
-            f"[yellow]Batch {', '.join(map(str, s.newer_batches))} belum ditautkan: "
-            "jalankan padan link untuk memasukkannya.[/]"
+            "[yellow]"
+            + tr(
+                "Batch %(batches)s not linked yet: run padan link to include them.",
+                batches=", ".join(map(str, s.newer_batches)),
+            )
+            + "[/]"
         )
 
 
@@ -130,9 +139,12 @@ def report(
             data["files"] = {"xlsx": str(files[0]), "html": str(files[1])}
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    render_report(result, indicator_labels(loaded))
+    render_report(result, indicator_labels(loaded, lang=cli_lang()))
     if files:
-        out.print(f"Laporan: [bold]{files[0]}[/]  Ringkasan HTML: [bold]{files[1]}[/]")
+        out.print(
+            tr("Report: %(xlsx)s  HTML summary: %(html)s")
+            % {"xlsx": f"[bold]{files[0]}[/]", "html": f"[bold]{files[1]}[/]"}
+        )
 
 
 def _shaped_report(

@@ -10,7 +10,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors, write_csv
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    cli_lang,
+    out,
+    store_from,
+    tr,
+    translate_errors,
+    write_csv,
+)
+from padan.i18n import label
 from padan.settings import get_settings
 from padan.store import QuarantineEntry, Store
 
@@ -46,7 +56,8 @@ def upgrade(db: DbOption = None) -> None:
     with translate_errors():
         store = Store(get_settings(database_url=db).database_url)
         revision = store.upgrade()
-    out.print(f"Store at revision [bold]{revision}[/]")
+    shown = f"[bold]{revision}[/]"
+    out.print(tr("Store at revision %(revision)s", revision=shown))
 
 
 @db_app.command("backup")
@@ -59,7 +70,8 @@ def backup(
 
     with translate_errors():
         written = backup_sqlite(store_from(db), target)
-    out.print(f"Store copied to [bold]{written}[/] (integrity checked)")
+    shown = f"[bold]{written}[/]"
+    out.print(tr("Store copied to %(file)s (integrity checked)", file=shown))
 
 
 @batches_app.command("list")
@@ -70,22 +82,23 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
     if as_json:
         out.print_json(json.dumps([asdict(b) for b in batches], default=str))
         return
-    table = Table(title="Batches")
+    lang = cli_lang()
+    table = Table(title=tr("Batches"))
     for name in (
-        "id",
-        "source",
-        "file",
-        "read",
-        "accepted",
-        "quarantined",
-        "superseding",
-        "finished",
+        "#",
+        tr("source"),
+        tr("file"),
+        tr("read"),
+        tr("accepted"),
+        tr("quarantined"),
+        tr("superseding"),
+        tr("finished"),
     ):
         table.add_column(name)
     for b in batches:
         table.add_row(
             str(b.id),
-            b.source,
+            label("source", b.source, lang),
             b.file_name,
             f"{b.rows_read:,}",
             f"{b.rows_accepted:,}",
@@ -119,20 +132,23 @@ def list_quarantine(
 
 
 def render_quarantine(entries: list[QuarantineEntry]) -> None:
-    """Quarantined rows as a table: file, row, column, value, reason in both languages."""
+    """Quarantined rows as a table: file, row, column, value, reason in the run's language."""
+    lang = cli_lang()
     files = sorted({(e.batch_id, e.file_name) for e in entries})
     single = len(files) == 1
-    title = f"Karantina / Quarantine: {files[0][1]} (batch {files[0][0]})" if single else None
-    table = Table(title=title or "Karantina / Quarantine")
-    headings = ["baris / row", "kolom / column", "nilai / value", "alasan / reason"]
-    for name in headings if single else ["batch", "file", *headings]:
+    title = tr("Quarantine")
+    if single:
+        title += f": {files[0][1]} (batch {files[0][0]})"
+    table = Table(title=title)
+    headings = [tr("row"), tr("column"), tr("value"), tr("reason")]
+    for name in headings if single else ["batch", tr("file"), *headings]:
         table.add_column(name, overflow="fold")
     for e in entries:
         cells = [
             str(e.row_number),
-            e.column or "(baris)",
+            label("column", e.column, lang) if e.column else tr("(row)"),
             (e.value or "")[:40],
-            f"{e.reason_id}\n[dim]{e.reason_en}[/]",
+            label("reason", e.reason, lang),
         ]
         table.add_row(*cells) if single else table.add_row(str(e.batch_id), e.file_name, *cells)
     out.print(table)
@@ -151,30 +167,39 @@ def export_quarantine(
     role has quarantine, and writes the batches of the extracts that role handles; audited."""
     with translate_errors():
         entries = _quarantine(db, "padan quarantine export", batch=batch, purpose=purpose)
+    lang = cli_lang()
+    # For people (opened in a spreadsheet): headers and texts in the run's language, with the
+    # column as the file names it and the reason's code beside their labels.
     header = [
-        "batch_id",
-        "file",
-        "row_number",
-        "column",
-        "value",
-        "reason",
-        "alasan",
-        "reason_en",
-        "raw",
+        tr("Batch"),
+        tr("File"),
+        tr("Row"),
+        tr("Column"),
+        tr("Column in the file"),
+        tr("Value"),
+        tr("Reason"),
+        tr("Reason code"),
+        tr("Row as read"),
     ]
     rows = (
         (
             e.batch_id,
             e.file_name,
             e.row_number,
+            label("column", e.column, lang) if e.column else tr("(row)"),
             e.column,
             e.value,
+            label("reason", e.reason, lang),
             e.reason,
-            e.reason_id,
-            e.reason_en,
             e.raw,
         )
         for e in entries
     )
     write_csv(out_file, header, rows, bom=True)
-    out.print(f"Wrote {len(entries):,} quarantine entries to {out_file}")
+    out.print(
+        tr(
+            "Wrote %(count)s quarantine entries to %(file)s",
+            count=format(len(entries), ","),
+            file=out_file,
+        )
+    )

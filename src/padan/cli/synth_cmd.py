@@ -10,13 +10,25 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from padan.analysis import default_rules, indicator_labels
 from padan.api import DEMO_SOURCES, DemoResult
 from padan.api import demo as run_demo
-from padan.cli.common import DbOption, err, out, progress_bar, share_text, translate_errors
+from padan.cli.common import (
+    DbOption,
+    cli_lang,
+    err,
+    out,
+    progress_bar,
+    share_text,
+    tr,
+    translate_errors,
+)
 from padan.cli.ingest_cmd import render_summary
-from padan.cli.link_cmd import render_metrics, render_run
+from padan.cli.link_cmd import render_metrics
 from padan.cli.report_cmd import render_report
+from padan.cli.run_text import render_run
 from padan.cli.store_cmd import render_quarantine
+from padan.i18n import label
 from padan.settings import get_settings
 
 __all__ = ["demo", "synth"]
@@ -127,25 +139,44 @@ def demo(
             settings=get_settings(database_url=db),
             progress=progress,
         )
-    for label in DEMO_SOURCES:
-        render_summary(result.ingested[label])
+    for source in DEMO_SOURCES:
+        render_summary(result.ingested[source])
     render_quarantine(result.quarantine)
     render_run(result.run)
     render_metrics(result.metrics)
     _institutions(result)
-    render_report(result.report, result.labels)
+    render_report(result.report, indicator_labels(default_rules(), lang=cli_lang()))
     out.print(
-        f"\nLaporan: [bold]{result.xlsx}[/]   Ringkasan HTML: [bold]{result.html}[/]\n"
-        f"Data: [bold]{out_dir}[/]   Store: [bold]{result.store_url}[/]\n"
-        f"Langkah berikutnya: [bold]padan quarantine list --batch {result.broken_batch}[/], "
-        "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
-        "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/], "
-        "[bold]padan institutions risk[/]"
+        "\n"
+        + tr("Report: %(xlsx)s   HTML summary: %(html)s")
+        % {"xlsx": f"[bold]{result.xlsx}[/]", "html": f"[bold]{result.html}[/]"}
+        + "\n"
+        + tr("Data: %(data)s   Store: %(store)s")
+        % {"data": f"[bold]{out_dir}[/]", "store": f"[bold]{result.store_url}[/]"}
+        + "\n"
+        + tr("Next: %(commands)s")
+        % {
+            "commands": f"[bold]padan quarantine list --batch {result.broken_batch}[/], "
+            "[bold]padan review list[/], [bold]padan export clusters --out clusters.csv[/], "
+            "[bold]padan report --region 32.01 --out laporan-3201.xlsx --worklists[/], "
+            "[bold]padan institutions risk[/]"
+        }
     )
     from padan.cli.web_cmd import add_demo_users, print_web_start
 
     made = add_demo_users(db, command="padan demo --users") if users else None
     print_web_start(db, made)
+
+
+def _step_name(step: str) -> str:
+    """A demo step (named in English by :func:`padan.api.demo`) in this run's language."""
+    from padan.web.i18n import step_translator
+
+    if step == "Generating synthetic data":
+        return tr("Generating synthetic data")
+    if step.startswith("Ingest "):
+        return tr("Ingest %(file)s", file=step.removeprefix("Ingest "))
+    return step_translator(cli_lang())(step)
 
 
 @contextmanager
@@ -158,11 +189,11 @@ def _steps() -> Iterator[Callable[[str, int, int], None]]:
         def progress(step: str, done: int, total: int) -> None:
             if not done and not total:
                 stack.close()
-                err.print(f"[dim]{step}…[/]")
+                err.print(f"[dim]{_step_name(step)}…[/]")
                 return
             if step not in bars:
                 stack.close()
-                bars[step] = stack.enter_context(progress_bar(step))
+                bars[step] = stack.enter_context(progress_bar(_step_name(step)))
             bars[step](done, total)
 
         yield progress
@@ -174,25 +205,47 @@ _DEMO_TOP = 5
 
 def _institutions(result: DemoResult) -> None:
     """The registry taken from the lembaga extract, the duplicates merged, the worklist's top."""
+    lang = cli_lang()
     synced, dedup, counts = result.institutions, result.dedup, result.dedup_counts
     out.print(
-        f"\nLembaga: {synced.new} baru, {synced.changed} berubah, {synced.unchanged} tetap; "
-        f"{dedup.records} catatan → {dedup.institutions} lembaga "
-        f"({dedup.linked_pairs} pasangan digabung, {dedup.review_pairs} menunggu tinjauan; "
-        f"presisi {share_text(counts.precision, 2)}, recall {share_text(counts.recall, 2)})"
+        "\n"
+        + tr(
+            "Institutions: %(new)s new, %(changed)s changed, %(unchanged)s unchanged; "
+            "%(records)s records → %(institutions)s institutions (%(linked)s pairs merged, "
+            "%(review)s awaiting review; precision %(precision)s, recall %(recall)s)",
+            new=synced.new,
+            changed=synced.changed,
+            unchanged=synced.unchanged,
+            records=dedup.records,
+            institutions=dedup.institutions,
+            linked=dedup.linked_pairs,
+            review=dedup.review_pairs,
+            precision=share_text(counts.precision, 2),
+            recall=share_text(counts.recall, 2),
+        )
     )
-    table = Table(title=f"Prioritas pengawasan lembaga (top {_DEMO_TOP})")
-    for column in ("#", "id_lembaga", "nama", "jenis", "wilayah", "skor", "alasan"):
-        table.add_column(column, justify="right" if column in ("#", "skor") else "left")
+    table = Table(title=tr("Institutions to inspect first (top %(top)s)", top=_DEMO_TOP))
+    numeric = ("#", tr("score"))
+    for column in (
+        "#",
+        tr("institution id"),
+        tr("name"),
+        tr("type"),
+        tr("region"),
+        *numeric[1:],
+        tr("reasons"),
+    ):
+        table.add_column(column, justify="right" if column in numeric else "left")
     for a in result.institution_worklist:
-        more = f" (+{len(a.reasons) - 2} lagi)" if len(a.reasons) > 2 else ""
+        reasons = a.reasons_en if lang == "en" else a.reasons
+        more = tr(" (+%(more)s more)", more=len(reasons) - 2) if len(reasons) > 2 else ""
         table.add_row(
             str(a.rank),
             a.id_lembaga,
             a.nama_lembaga,
-            a.jenis,
+            label("jenis", a.jenis, lang),
             a.kode_wilayah,
             str(a.score),
-            "; ".join(a.reasons[:2]) + more,
+            "; ".join(reasons[:2]) + more,
         )
     out.print(table)

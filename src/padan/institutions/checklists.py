@@ -6,6 +6,7 @@ with a code, theme, text in Bahasa Indonesia and English, a default severity and
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,7 @@ __all__ = [
 
 #: Finding severities, lightest first.
 SEVERITIES: Final = ("RINGAN", "SEDANG", "BERAT")
+_BRIEF: Final = re.compile(r"[;,]?\s*domain brief §[\d.]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,14 @@ class ChecklistItem:
     text_en: str
     severity: str  # default severity of a finding on this item
     source: str
+
+    @property
+    def public_source(self) -> str:
+        """Where the item comes from, for the people who inspect: :attr:`source` without the
+        project's own research notes ("domain brief §5.4"), which only its developers have."""
+        text = _BRIEF.sub("", self.source)
+        text = re.sub(r"\s+([;,])", r"\1", re.sub(r"\(\s*\)", "", text))
+        return text.strip(" ;,")
 
 
 @dataclass(frozen=True, slots=True)

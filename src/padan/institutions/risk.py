@@ -127,16 +127,16 @@ def assess(
             "unlicensed",
             policy.unlicensed,
             {"status_izin": r.status_izin},
-            "tidak berizin (status_izin TIDAK_BERIZIN)",
-            "unlicensed (status_izin TIDAK_BERIZIN)",
+            "tidak berizin",
+            "unlicensed",
         )
     elif r.status_izin == "DALAM_PROSES":
         add(
             "licence_pending",
             policy.licence_pending,
             {"status_izin": r.status_izin},
-            "izin masih dalam proses (DALAM_PROSES)",
-            "licence still in process (DALAM_PROSES)",
+            "izin masih dalam proses",
+            "licence still in process",
         )
     elif r.status_izin is None:
         add(
@@ -153,8 +153,8 @@ def assess(
                 "accreditation_missing",
                 policy.accreditation_missing,
                 {"akreditasi": r.akreditasi},
-                f"belum terakreditasi (akreditasi {r.akreditasi or 'tidak dilaporkan'})",
-                f"not accredited (akreditasi {r.akreditasi or 'not reported'})",
+                "belum terakreditasi" if r.akreditasi else "akreditasi tidak dilaporkan",
+                "not accredited" if r.akreditasi else "accreditation not reported",
             )
         elif expiry is None:
             add(

@@ -22,6 +22,7 @@ __all__ = [
     "batches",
     "quarantine_entries",
     "quarantine_rows",
+    "size_text",
     "too_large_message",
     "upload",
 ]
@@ -163,12 +164,13 @@ def _save(content: bytes | BinaryIO, path: Path, name: str, max_bytes: int) -> i
 def too_large_message(name: str, max_bytes: int) -> str:
     """What an upload over ``max_bytes`` is told (the web app and API say the same)."""
     return (
-        f"{name}: the file is larger than the upload limit of {_size(max_bytes)} "
+        f"{name}: the file is larger than the upload limit of {size_text(max_bytes)} "
         "(PADAN_UPLOAD_MAX_BYTES); split it, or ingest it on the server with padan ingest"
     )
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A number of bytes for people (``512 MiB``)."""
     for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= factor:
             return f"{n / factor:g} {unit}"
@@ -178,5 +180,5 @@ def _size(n: int) -> str:
 def _without_paths(exc: PadanError, folder: str, name: str) -> PadanError:
     """The same error with the server's temporary folder taken out of its message."""
     if isinstance(exc, FileLevelError):
-        return InputError(f"{name}: {exc.problem}. {exc.fix}".replace(folder + os.sep, ""))
+        return FileLevelError(name, exc.problem.replace(folder + os.sep, ""), exc.fix)
     return type(exc)(str(exc).replace(folder + os.sep, "").replace(folder, ""))

@@ -24,7 +24,13 @@ from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import get_role
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
-from padan.services.ingest import DEFAULT_UPLOAD_MAX_BYTES, UploadTooLarge, too_large_message
+from padan.i18n import N_, gettext
+from padan.services.ingest import (
+    DEFAULT_UPLOAD_MAX_BYTES,
+    UploadTooLarge,
+    size_text,
+    too_large_message,
+)
 from padan.store import Store
 from padan.web.client_address import trusted_networks
 from padan.web.deps import (
@@ -33,9 +39,11 @@ from padan.web.deps import (
     PasswordChangeRequired,
     Unauthenticated,
     WebContext,
+    language,
     render,
 )
 from padan.web.i18n import template_environment
+from padan.web.messages import error_text, validation_text
 from padan.web.routes import accounts, api, institutions, pages, worklists
 
 __all__ = ["app_from_environment", "create_app", "error_body"]
@@ -62,6 +70,12 @@ def _quiet_tracebacks() -> None:
         if not any(isinstance(f, _TypeOnly) for f in logger.filters):
             logger.addFilter(_TypeOnly())
 
+
+#: What a page says for an HTTP error of the framework (the API keeps its detail).
+_HTTP_TEXT = {
+    404: N_("This page does not exist. Check the address, or go back to the dashboard."),
+    405: N_("This address does not take that kind of request."),
+}
 
 _STATUS = {
     Unauthenticated: (401, "unauthenticated"),
@@ -140,7 +154,8 @@ def create_app(
             return RedirectResponse("/login", status_code=303)
         if isinstance(exc, PasswordChangeRequired):
             return RedirectResponse("/account/password", status_code=303)
-        return render(request, "error.html", status_code=status, message=str(exc), code=code)
+        message = error_text(exc, language(request))
+        return render(request, "error.html", status_code=status, message=message, code=code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -150,6 +165,7 @@ def create_app(
         message = "; ".join(parts) or "invalid request"
         if request.url.path.startswith("/api/"):
             return JSONResponse(error_body("bad_input", message), status_code=422)
+        message = validation_text(list(exc.errors()), language(request))
         return render(request, "error.html", status_code=422, message=message, code="bad_input")
 
     @app.exception_handler(StarletteHTTPException)
@@ -157,9 +173,9 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
         if request.url.path.startswith("/api/"):
             return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
-        return render(
-            request, "error.html", status_code=exc.status_code, message=str(exc.detail), code=code
-        )
+        message = _HTTP_TEXT.get(exc.status_code)
+        shown = gettext(message, language(request)) if message else str(exc.detail)
+        return render(request, "error.html", status_code=exc.status_code, message=shown, code=code)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -168,6 +184,11 @@ def create_app(
         message = f"the server could not complete this request ({type(exc).__name__})"
         if request.url.path.startswith("/api/"):
             return JSONResponse(error_body("error", message), status_code=500)
+        message = gettext(
+            "The server could not complete this request (%(kind)s). Try again; if it happens "
+            "again, tell an administrator.",
+            language(request),
+        ) % {"kind": type(exc).__name__}
         return render(request, "error.html", status_code=500, message=message, code="error")
 
     @app.middleware("http")
@@ -187,7 +208,15 @@ def create_app(
         code = "too_large" if status == 413 else "length_required"
         if request.url.path.startswith("/api/"):
             return JSONResponse(error_body(code, message), status_code=status)
-        return render(request, "error.html", status_code=status, message=message, code=code)
+        if status == 413:
+            shown = gettext(
+                "The file is larger than the upload limit of %(limit)s; split it, or ask an "
+                "administrator to ingest it on the server.",
+                language(request),
+            ) % {"limit": size_text(app.state.upload_max_bytes)}
+        else:
+            shown = gettext("Send the request with a Content-Length header.", language(request))
+        return render(request, "error.html", status_code=status, message=shown, code=code)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

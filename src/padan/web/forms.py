@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from padan.errors import FieldProblem, InputError
 from padan.i18n import gettext
+from padan.web.messages import error_text
 
 __all__ = ["FormErrors", "form_errors", "inspection_input"]
 
@@ -36,7 +37,7 @@ def form_errors(
     without field problems is one general message."""
     errors = FormErrors()
     if not isinstance(exc, InputError) or not exc.problems:
-        errors.general.append(str(exc))
+        errors.general.append(error_text(exc, lang))
         return errors
     for problem in exc.problems:
         text = gettext(problem.message, lang).format(**problem.params)

@@ -1,4 +1,4 @@
-"""Web text chosen at run time by a key (an action, an outcome, a model field), and the linkage
+"""Web text chosen at run time by a key (an action, an outcome), and the linkage
 run's progress steps, in the user's language.
 
 Fixed text is written in the templates as ``_("English")``; the catalogs are in
@@ -12,25 +12,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 
-from padan.i18n import LANGUAGES, N_, gettext, ngettext, pgettext
+from padan.i18n import LANGUAGES, N_, gettext, label, ngettext, pgettext
+from padan.i18n.codes import shown
 
-__all__ = ["KEYED", "LANGUAGES", "step_translator", "template_environment", "translator"]
+__all__ = [
+    "KEYED",
+    "LANGUAGES",
+    "reason_text",
+    "shown",
+    "step_translator",
+    "template_environment",
+    "translator",
+]
 
 #: Text chosen by key at run time (templates: ``t(key)``).
 KEYED: dict[str, str] = {
-    "model_version": N_("Model version"),
-    "model_trained_at": N_("Trained at"),
-    "model_training_records": N_("Training records"),
-    "model_seed": N_("Random seed"),
-    "model_neutral_levels": N_("Neutral comparison levels"),
-    "model_capped_levels": N_("Capped comparison levels"),
-    "model_store_id": N_("Store ID"),
-    "model_training_data": N_("Training data"),
-    "model_training_rules": N_("Training rules"),
     "purpose_case": N_("Case handling"),
     "purpose_aid": N_("Social aid verification"),
     "purpose_analysis": N_("Analysis & reporting"),
@@ -92,10 +93,19 @@ def step_translator(lang: str) -> Callable[[str], str]:
     return step
 
 
+def reason_text(key: str, lang: str) -> str:
+    """An ingestion count's key (``"tanggal_pengaduan:tanggal_tidak_ada"`` or a bare reason) as
+    text: the column's label, then the reason's."""
+    column, _, code = key.rpartition(":")
+    reason = label("reason", code, lang)
+    return f"{shown('column', column, lang)}: {reason}" if column else reason
+
+
 def template_environment(directory: Path) -> Environment:
     """The pages' Jinja2 environment: autoescaped, with Jinja2's i18n extension giving the
     templates ``_``, ``gettext``, ``ngettext`` and ``pgettext`` (new style: autoescaped,
-    ``%(name)s`` placeholders) in the page's ``lang``."""
+    ``%(name)s`` placeholders) in the page's ``lang``, plus ``label(field, code)`` (a code
+    value's label, :func:`shown`) and ``reason_text("column:reason")`` (:func:`reason_text`)."""
     env = Environment(
         loader=FileSystemLoader(directory), autoescape=True, extensions=["jinja2.ext.i18n"]
     )
@@ -111,6 +121,30 @@ def template_environment(directory: Path) -> Environment:
     @pass_context
     def _pgettext(context: Context, where: str, message: str) -> str:
         return pgettext(where, message, context.get("lang", "id"))
+
+    @pass_context
+    def _label(context: Context, field: str, code: object) -> str:
+        return shown(field, code, context.get("lang", "id"))
+
+    @pass_context
+    def _reason(context: Context, key: str) -> str:
+        return reason_text(key, context.get("lang", "id"))
+
+    @pass_context
+    def _model_facts(context: Context, meta: Any) -> list[tuple[str, str]]:
+        from padan.web.model_text import model_facts
+
+        return model_facts(meta, context.get("lang", "id"))
+
+    @pass_context
+    def _message(context: Context, text: str) -> str:
+        from padan.web.messages import message_text
+
+        return message_text(text, context.get("lang", "id"))
+
+    env.globals.update(
+        label=_label, reason_text=_reason, model_facts=_model_facts, message_text=_message
+    )
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True

@@ -35,6 +35,7 @@ from padan.web.deps import (
 )
 from padan.web.downloads import csv_response
 from padan.web.forms import FormErrors
+from padan.web.i18n import shown
 
 __all__ = ["login_page", "router"]
 
@@ -165,7 +166,10 @@ def export(request: Request, user: User, q: str, region: str = "", purpose: str 
     header, rows = children_service.export_search(
         ctx(request).store, user, q, region=region or None, purpose=purpose
     )
-    return csv_response(header, rows, "anak.csv")
+    # For people (a spreadsheet): labelled headers and codes; the API's export keeps the codes.
+    lang = language(request)
+    shown_rows = [[shown(h, v, lang) for h, v in zip(header, row, strict=True)] for row in rows]
+    return csv_response([shown("column", h, lang) for h in header], shown_rows, "anak.csv")
 
 
 @router.get("/children/{child_id}", response_class=HTMLResponse)
