@@ -212,9 +212,15 @@ def test_a_regional_role_exports_and_reports_its_region_only(copy: Copy) -> None
 
 
 def _worklist(path: Path, name: str) -> list[dict[str, object]]:
+    """The rows of a report's worklist sheet, by column code (the sheet's headers are labels)."""
+    from padan.i18n import DEFAULT_LANGUAGE, label
+    from padan.i18n.codes import CODES
+
+    code_of = {label("column", c, DEFAULT_LANGUAGE): c for c in CODES["column"]}
     sheet = load_workbook(path, read_only=True)[f"Daftar {name}"]
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    header = [code_of.get(str(h), h) for h in rows[0]]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
 
 
 def test_report_worklists_are_shaped_by_the_role(copy: Copy) -> None:
@@ -318,7 +324,7 @@ def test_quarantine_shows_each_role_the_batches_of_its_extracts(
     assert seen == {"admin1": {"kpai", "dtsen"}, "kpai1": {"kpai"}, "kemensos1": {"dtsen"}}
     kpai_batch = max(b for b, s in source_of.items() if s == "kpai")
     code, said = _run(c, "kemensos1", "quarantine", "list", "--batch", str(kpai_batch))
-    assert code == 1 and f"no batch {kpai_batch} among those you handle" in said
+    assert code == 1 and f"batch {kpai_batch} tidak termasuk batch yang Anda tangani" in said
     rows = [(e.username, e.action, e.target, e.purpose) for e in _audit(c)]
     assert ("kpai1", "quarantine", f"batch {kpai_batch}", "cek") in rows
     assert not any(who == "kemensos1" and t == f"batch {kpai_batch}" for who, _, t, _ in rows)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from padan.i18n import gettext
 from padan.ingest import ingest_file
 from padan.store import open_store
 from padan.synth.broken import write_broken_kpai
@@ -139,8 +140,12 @@ def test_labels_institution_form_error_names_fields_by_label(labelled: TestClien
         },
     )
     assert response.status_code == 400
-    assert "Lembaga tidak tersimpan" in response.text
-    assert "tanggal akreditasi diisi, padahal lembaga belum terakreditasi" in response.text
+    # The problem is said next to its field, in Indonesian, not in the library's English.
+    assert gettext("Not saved. Correct the fields below.", "id") in response.text
+    assert (
+        '<span class="field-error" id="e-tanggal_akreditasi">Kosongkan selama akreditasi BELUM.'
+        in (response.text)
+    )
     assert "is given but" not in response.text
 
 

@@ -237,7 +237,7 @@ def test_review_decision_without_a_reason_is_refused_and_changes_nothing(
         "/review/decide",
         data={"csrf_token": csrf, "record_a": a, "record_b": b, "decision": "same", "reason": " "},
     )
-    assert response.status_code == 400 and "reason" in response.text
+    assert response.status_code == 400 and "keputusan perlu alasan" in response.text
     assert _api_pairs(queue, limit=1000) == before
 
 

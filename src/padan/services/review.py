@@ -325,9 +325,10 @@ def decide_pair(
     if decision == "same" and _conflicting_niks(records.get(uid_a), records.get(uid_b)):
         if len(child_of) < 2:
             raise InputError(f"record {uid_a!r} or {uid_b!r} is not in the latest linkage run")
-        first = _held_by_others(store, p, uid_a, uid_b)
+        held = pending_merges_for(store, uid_a, uid_b)  # one read: mine, or another's
+        first = [m for m in held if m.reviewer != p.username]
         if not first:
-            if pending_merges_for(store, uid_a, uid_b):
+            if held:  # held by this reviewer: someone else must confirm
                 raise InputError(_SECOND_REVIEWER)
             if add_pending_merge(store, uid_a, uid_b, reviewer=p.username, reason=reason.strip()):
                 audit(

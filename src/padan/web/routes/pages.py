@@ -36,6 +36,7 @@ from padan.web.deps import (
 from padan.web.downloads import csv_response
 from padan.web.forms import FormErrors
 from padan.web.i18n import shown
+from padan.web.messages import error_text
 
 __all__ = ["login_page", "router"]
 
@@ -319,7 +320,7 @@ def ingest_upload(
             status_code=400,
             batches=ingest_service.batches(store, user),
             summary=None,
-            errors=FormErrors(fields={"file": str(exc)}),
+            errors=FormErrors(fields={"file": error_text(exc, language(request))}),
         )
     return render(
         request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary
