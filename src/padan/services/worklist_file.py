@@ -268,7 +268,10 @@ def worklist_workbook(e: WorklistExport, lang: str) -> bytes:
     for row in e.rows:
         # Codes as an officer reads them (a NIK's status, a category); numbers and dates stay
         # typed so the sheet can sort and filter them.
-        cells = [shown(c, v, lang) if isinstance(v, str) else v for c, v in zip(e.columns, row)]
+        cells = [
+            shown(c, v, lang) if isinstance(v, str) else v
+            for c, v in zip(e.columns, row, strict=True)
+        ]
         ws.append([neutralise(v) for v in cells] + blank)
     sample = e.rows[:500]
     for i, code in enumerate(columns):
