@@ -506,3 +506,20 @@ def test_followups_cli_export_and_import(
         app, ["--as", "daerah1", "worklist", "import", str(other), "--db", world.url]
     )
     assert refused.exit_code == 2 and "not a worklist exported by Padan" in refused.output
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_worklist_xlsx_cells_show_code_labels_in_the_language(
+    world: WebWorld, client: TestClient, lang: str
+) -> None:
+    from padan.i18n import label
+    from padan.i18n.codes import CODES
+
+    name = "usulan_dtsen"  # carries the NIK status of each child
+    data = _export(client, world, "kpai1", name, lang=lang)
+    header, rows = _table(data)
+    status = next(i for i, h in enumerate(header) if h == column_label("status_nik", lang))
+    seen = {r[status] for r in rows if r[status]}
+    codes = set(CODES["status_nik"])
+    assert seen and not seen & codes, seen  # labels, not the stored codes
+    assert seen <= {label("status_nik", c, lang) for c in codes}, seen

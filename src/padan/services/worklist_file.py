@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from padan.domain.cells import neutralise
 from padan.errors import InputError
 from padan.i18n import LANGUAGES, gettext, label
+from padan.i18n.codes import shown
 from padan.ingest.file_checks import XLSX_MAX_RATIO, XLSX_MAX_UNPACKED
 
 __all__ = [
@@ -265,7 +266,13 @@ def worklist_workbook(e: WorklistExport, lang: str) -> bytes:
         cell.font = Font(bold=True)
     blank = [None] * (len(columns) - len(e.columns))
     for row in e.rows:
-        ws.append([neutralise(v) for v in row] + blank)
+        # Codes as an officer reads them (a NIK's status, a category); numbers and dates stay
+        # typed so the sheet can sort and filter them.
+        cells = [
+            shown(c, v, lang) if isinstance(v, str) else v
+            for c, v in zip(e.columns, row, strict=True)
+        ]
+        ws.append([neutralise(v) for v in cells] + blank)
     sample = e.rows[:500]
     for i, code in enumerate(columns):
         values = [r[i] for r in sample] if i < len(e.columns) else []
