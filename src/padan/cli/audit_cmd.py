@@ -51,7 +51,9 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
             )
         if cp is None:
             out.print(
-                f"[yellow]{tr('No signed checkpoint')}[/]: "
+                "[yellow]"
+                + tr("No signed checkpoint")
+                + "[/]: "
                 + tr(
                     "truncation and rewriting cannot be shown. Run: %(command)s",
                     command="padan audit checkpoint",
@@ -73,12 +75,16 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
             out.print(tr("… and %(count)s more problems.", count=report.more_findings))
         if report.intact:
             out.print(
-                f"[green]{tr('Audit chain intact')}[/]: "
+                "[green]"
+                + tr("Audit chain intact")
+                + "[/]: "
                 + tr("%(rows)s rows.", rows=f"{report.rows:,}")
             )
         else:
             out.print(
-                f"[bold red]{tr('Audit chain broken')}[/]: "
+                "[bold red]"
+                + tr("Audit chain broken")
+                + "[/]: "
                 + tr(
                     "%(count)s problems in %(rows)s rows.",
                     count=len(report.findings) + report.more_findings,

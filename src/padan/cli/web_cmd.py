@@ -87,7 +87,7 @@ def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
     the commands that make them; then the exact ``padan serve`` and the address."""
     at = f" --db {db}" if db else ""
     padan = _padan_command()
-    out.print(f"\n[bold]{tr('Web app')}[/]")
+    out.print("\n[bold]" + tr("Web app") + "[/]")
     if made is None:
         demo = f"[bold]{padan} user demo{at}[/]"
         admin = f"[bold]{padan} user add admin --role admin --password-stdin{at}[/]"
