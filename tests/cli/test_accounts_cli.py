@@ -32,9 +32,7 @@ def _db(tmp_path: Path) -> str:
     return db
 
 
-def _run(
-    db: str, *args: str, acting: str | None = "admin1", lang: str = "en"
-) -> tuple[int, str]:
+def _run(db: str, *args: str, acting: str | None = "admin1", lang: str = "en") -> tuple[int, str]:
     """The command's exit code and output, in ``lang`` (``padan --lang``)."""
     acting_args = ("--as", acting) if acting else ()
     result = runner.invoke(app, ["--lang", lang, *acting_args, *args, "--db", db])
