@@ -20,6 +20,7 @@ from rich.table import Table
 from padan.access.policy import Principal
 from padan.cli.actor import data_user, is_local
 from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.i18n import N_
 from padan.i18n.codes import shown as shown_value
 from padan.institutions import (
     accreditation_expiry,
@@ -151,7 +152,7 @@ def show(
     lang = cli_lang()
     for key, value in data.items():
         if key != "history":
-            name = shown_value("column", key, lang)
+            name = tr(_FIELDS[key]) if key in _FIELDS else shown_value("column", key, lang)
             text = shown_value(key, value, lang) if value is not None else "-"
             if key == "alamat" and value == "(rahasia)":
                 text = tr("(confidential)")
@@ -161,7 +162,28 @@ def show(
         at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
         why = f" — {h['reason']}" if h["reason"] else ""
         line = f"v{h['version']} {at:%Y-%m-%d %H:%M} {h['changed_by']} ({h['source']}): "
-        out.print(line + f"{h['changes']}{why}", highlight=False)
+        out.print(line + _changes(h["changes"], lang) + why, highlight=False)
+
+
+#: Fields of ``padan institutions show`` that are no column of the exchange format.
+_FIELDS = {
+    "updated_at": N_("Updated at"),
+    "berlaku_sampai": N_("Accreditation valid until"),
+}
+
+
+def _changes(changes: Any, lang: str) -> str:
+    """A history entry's ``{field: [old, new]}`` as "Field: old → new; ..." for people."""
+    if not isinstance(changes, dict):
+        return str(changes)
+    said = []
+    for field, pair in changes.items():
+        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        name = shown_value("column", field, lang)
+        before = shown_value(field, old, lang) if old is not None else "-"
+        after = shown_value(field, new, lang) if new is not None else "-"
+        said.append(f"{name}: {before} → {after}")
+    return "; ".join(said)
 
 
 def _profile(profile: dict[str, Any]) -> dict[str, Any]:
