@@ -64,7 +64,7 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
                 tr(
                     "Latest checkpoint: %(at)s, %(rows)s rows up to row %(head)s.",
                     at=cp.at,
-                    rows=f"{cp.rows:,}",
+                    rows=format(cp.rows, ","),
                     head=cp.head_id,
                 )
             )
@@ -78,7 +78,7 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
                 "[green]"
                 + tr("Audit chain intact")
                 + "[/]: "
-                + tr("%(rows)s rows.", rows=f"{report.rows:,}")
+                + tr("%(rows)s rows.", rows=format(report.rows, ","))
             )
         else:
             out.print(
@@ -88,7 +88,7 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
                 + tr(
                     "%(count)s problems in %(rows)s rows.",
                     count=len(report.findings) + report.more_findings,
-                    rows=f"{report.rows:,}",
+                    rows=format(report.rows, ","),
                 )
             )
     if not report.intact:
@@ -106,7 +106,7 @@ def audit_checkpoint(db: DbOption = None) -> None:
     out.print(
         tr(
             "Checkpoint of %(rows)s rows up to row %(head)s written to %(file)s",
-            rows=f"{checkpoint.rows:,}",
+            rows=format(checkpoint.rows, ","),
             head=checkpoint.head_id,
             file=path,
         )

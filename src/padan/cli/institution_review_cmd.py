@@ -88,5 +88,10 @@ def review_decide(
     a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
     decision = label("decision", made["decision"], cli_lang())
     out.print(
-        tr("Decided %(decision)s for %(a)s / %(b)s.", decision=f"[bold]{decision}[/]", a=a, b=b)
+        tr(
+            "Decided %(decision)s for %(a)s / %(b)s.",
+            decision="[bold]" + decision + "[/]",
+            a=a,
+            b=b,
+        )
     )

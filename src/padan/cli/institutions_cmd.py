@@ -106,7 +106,7 @@ def add(
     out.print(
         tr(
             "Registered %(id)s (%(name)s).",
-            id=f"[bold]{record['id_lembaga']}[/]",
+            id="[bold]" + str(record["id_lembaga"]) + "[/]",
             name=record["nama_lembaga"],
         )
     )

@@ -89,8 +89,8 @@ def pdp_breach_report(
             "Account %(user)s, %(since)s to %(until)s UTC: %(rows)s audit rows, "
             "%(children)s children.",
             user=escape(report.username),
-            since=f"{report.since:%Y-%m-%d %H:%M}",
-            until=f"{report.until:%Y-%m-%d %H:%M}",
+            since=format(report.since, "%Y-%m-%d %H:%M"),
+            until=format(report.until, "%Y-%m-%d %H:%M"),
             rows=report.audit_rows,
             children=len(report.child_ids),
         )
@@ -104,10 +104,10 @@ def pdp_breach_report(
         level = shown("region_level", r.level, lang)
         table.add_row(r.code, level, escape(r.name), str(r.children))
     out.print(table)
-    notify = tr("Notify by %(at)s UTC", at=f"{report.notify_by:%Y-%m-%d %H:%M}")
+    notify = tr("Notify by %(at)s UTC", at=format(report.notify_by, "%Y-%m-%d %H:%M"))
     out.print(
         f"[bold]{notify}[/] "
-        + tr("(known at %(at)s UTC + 3×24 h).", at=f"{report.known_at:%Y-%m-%d %H:%M}")
+        + tr("(known at %(at)s UTC + 3×24 h).", at=format(report.known_at, "%Y-%m-%d %H:%M"))
         + " "
         + tr(
             "UU 27/2022 Pasal 46: written notice to the data subjects (the children's parents "

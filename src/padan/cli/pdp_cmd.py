@@ -323,8 +323,8 @@ def retention_apply(
     out.print(
         tr(
             "%(verb)s: retention as of %(day)s",
-            verb=f"[bold]{verb}[/]",
-            day=f"{plan.as_of:%Y-%m-%d}",
+            verb="[bold]" + verb + "[/]",
+            day=format(plan.as_of, "%Y-%m-%d"),
         )
     )
     table = Table()
@@ -361,7 +361,7 @@ def retention_apply(
                 "exports: %(count)s files in %(dir)s older than %(cutoff)s",
                 count=len(plan.export_files),
                 dir=plan.exports_dir,
-                cutoff=f"{plan.exports_cutoff:%Y-%m-%d}",
+                cutoff=format(plan.exports_cutoff, "%Y-%m-%d"),
             )
         )
     if not plan.applied:

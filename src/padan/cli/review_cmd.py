@@ -122,7 +122,7 @@ def decide_pair(
                 "review queue).",
                 a=made["record_a"],
                 b=made["record_b"],
-                same=f"[bold]{label('decision', 'same', cli_lang())}[/]",
+                same="[bold]" + label("decision", "same", cli_lang()) + "[/]",
                 user=actor.username,
             )
         )
@@ -131,7 +131,7 @@ def decide_pair(
     out.print(
         tr(
             "Decided %(decision)s for %(a)s / %(b)s by %(reviewer)s.",
-            decision=f"[bold]{decision}[/]",
+            decision="[bold]" + decision + "[/]",
             a=made["record_a"],
             b=made["record_b"],
             reviewer=made["reviewer"],

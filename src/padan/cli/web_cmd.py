@@ -115,7 +115,7 @@ def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
             )
     out.print(
         "  2. "
-        + tr("Start the server: %(command)s", command=f"[bold]{padan} serve{at}[/]")
+        + tr("Start the server: %(command)s", command="[bold]" + padan + " serve" + at + "[/]")
         + "\n  3. "
         + tr(
             "Open %(address)s and log in with one of the accounts.",
@@ -195,7 +195,7 @@ def serve(
     out.print(
         tr(
             "Padan web: %(address)s  (API: /api/v1, schema: /api/v1/openapi.json)",
-            address=f"http://{host}:{port}/",
+            address="http://" + host + ":" + str(port) + "/",
         )
     )
     if workers > 1:
