@@ -54,9 +54,17 @@ def review_list(
             i.id_a,
             i.id_b,
             f"{i.match_probability:.3f}",
-            i.reason + (tr(" (unsure before)") if i.unsure_before else ""),
+            _why(i.reason) + (tr(" (unsure before)") if i.unsure_before else ""),
         )
     out.print(table)
+
+
+def _why(reason: str) -> str:
+    """Why a pair waits (``review``: between the thresholds; ``refused``: the guard refused
+    the merge), for people."""
+    if reason == "refused":
+        return tr("guard refused the merge")
+    return tr("between thresholds") if reason == "review" else reason
 
 
 @review_app.command("decide")
