@@ -32,8 +32,10 @@ def _db(tmp_path: Path) -> str:
     return db
 
 
-def _run(db: str, *args: str, acting: str | None = "admin1") -> tuple[int, str]:
-    result = runner.invoke(app, [*(("--as", acting) if acting else ()), *args, "--db", db])
+def _run(db: str, *args: str, acting: str | None = "admin1", lang: str = "en") -> tuple[int, str]:
+    """The command's exit code and output, in ``lang`` (``padan --lang``)."""
+    acting_args = ("--as", acting) if acting else ()
+    result = runner.invoke(app, ["--lang", lang, *acting_args, *args, "--db", db])
     return result.exit_code, result.output
 
 
@@ -41,6 +43,8 @@ def test_user_lifecycle_commands_change_and_list_users(tmp_path: Path) -> None:
     db = _db(tmp_path)
     assert _run(db, "user", "deactivate", "kpai1") == (0, "User kpai1 deactivated.\n")
     assert _run(db, "user", "deactivate", "kpai1") == (0, "User kpai1 was already deactivated.\n")
+    said = _run(db, "user", "deactivate", "kpai1", lang="id")
+    assert said == (0, "Pengguna kpai1 sudah nonaktif.\n")
     code, shown = _run(db, "user", "require-password-change", "kpai1")
     assert code == 0 and "must change the password" in shown
     code, listed = _run(db, "user", "list", "--json")
@@ -50,6 +54,8 @@ def test_user_lifecycle_commands_change_and_list_users(tmp_path: Path) -> None:
     assert users["admin1"]["active"] is True and users["admin1"]["must_change_password"] is False
     code, table = _run(db, "user", "list")
     assert code == 0 and "deactivated" in table and "required" in table
+    code, table = _run(db, "user", "list", lang="id")
+    assert code == 0 and "Pengguna" in table and "nonaktif" in table and "wajib" in table
     assert _run(db, "user", "reactivate", "kpai1") == (0, "User kpai1 reactivated.\n")
     code, error = _run(db, "user", "deactivate", "admin1")
     assert code == 2 and "'admin1' is the last active admin" in error
@@ -88,6 +94,8 @@ def test_tokens_expire_list_and_revoke_from_the_cli(tmp_path: Path) -> None:
     assert code == 2 and "no API token with id 42" in error
     code, table = _run(db, "token", "list")
     assert code == 0 and "revoked" in table and "never" in table
+    code, table = _run(db, "token", "list", lang="id")
+    assert code == 0 and "dicabut" in table and "revoked" not in table
     store = open_store(db)
     with pytest.raises(TokenRejected, match="API token 1 was revoked"):
         principal_for_token(store, first.strip())

@@ -101,8 +101,8 @@ def test_cli_inspection_with_flags_then_list_and_follow_up(tmp_path: Path) -> No
     ]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert "Recorded inspection" in first.stdout
-    assert "Already recorded" in runner.invoke(app, args).stdout
+    assert "Pengawasan 1 atas L2 pada 2026-10-01 dicatat (1 temuan)." in first.stdout
+    assert "Already recorded" in runner.invoke(app, ["--lang", "en", *args]).stdout
     listed = json.loads(
         runner.invoke(app, ["institutions", "inspections", "list", "--json", "--db", db]).stdout
     )
@@ -195,8 +195,10 @@ def test_cli_institutions_list_dedup_indicators_checklists(tmp_path: Path) -> No
     assert dedup["evaluation"]["true_pairs"] == dedup["evaluation"]["merged_pairs"] == 0
     # No duplicates to find and none merged: nothing to measure (0/0), not a perfect 1.0.
     assert dedup["evaluation"]["precision"] is None and dedup["evaluation"]["recall"] is None
-    text = runner.invoke(app, ["institutions", "dedup", "--truth", str(truth), "--db", db]).stdout
+    dedup_args = ["institutions", "dedup", "--truth", str(truth), "--db", db]
+    text = runner.invoke(app, ["--lang", "en", *dedup_args]).stdout
     assert "precision n/a, recall n/a (0 of 0 true pairs merged" in text
+    assert "Dibandingkan kebenaran: presisi n/a" in runner.invoke(app, dedup_args).stdout
     indicators = json.loads(
         runner.invoke(app, ["institutions", "indicators", "--json", "--db", db]).stdout
     )
@@ -262,7 +264,9 @@ def test_cli_institution_decisions_are_the_acting_users_and_audited(tmp_path: Pa
     assert refused.exit_code == 1 and "may not use institutions_review" in refused.output
     done = runner.invoke(app, ["--as", "rina", *decide, "--db", db])
     assert done.exit_code == 0, done.output
-    assert done.output == "Decided different for lembaga:L1 / lembaga:L2.\n"
+    assert done.output == "Diputuskan Berbeda untuk lembaga:L1 / lembaga:L2.\n"
+    again = runner.invoke(app, ["--lang", "en", "--as", "rina", *decide, "--db", db])
+    assert again.output == "Decided Different for lembaga:L1 / lembaga:L2.\n"
     decided = [(d.uid_a, d.uid_b, d.reviewer) for d in store.review_decisions()]
     assert decided == [("lembaga:L1", "lembaga:L2", "rina")]
     rows = [(e.username, e.action, e.target) for e in audit_entries(store, limit=20)]

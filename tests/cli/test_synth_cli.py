@@ -22,15 +22,16 @@ def test_synth_cli_profile_and_dense_write_status_column_and_counts(tmp_path: Pa
         ["synth", "--out", str(out), "--households", "300", "--profile", "registry", "--dense"],
     )
     assert result.exit_code == 0, result.output
-    assert "Situations injected (profile registry)" in result.output
+    assert "Situasi yang disisipkan (profil registry)" in result.output
     assert "twin_pairs" in result.output
     assert "status_padan_dukcapil" in _header(out / "dtsen_individu.csv")
 
 
 def test_synth_cli_default_profile_keeps_the_v1_0_columns(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--households", "50"])
+    args = ["--lang", "en", "synth", "--out", str(tmp_path), "--households", "50"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "Situations injected" not in result.output
+    assert "Synthetic data in" in result.output and "Situations injected" not in result.output
     assert "status_padan_dukcapil" not in _header(tmp_path / "dtsen_individu.csv")
 
 

@@ -50,6 +50,8 @@ def test_cli_bad_policy_and_format_exit_2_with_the_reason(tmp_path: Path) -> Non
 
 def test_cli_retention_is_a_dry_run_unless_executed(world: PdpWorld) -> None:
     code, out, _ = _run(world, "retention", "apply")
+    assert code == 0 and "UJI COBA (tidak ada yang berubah)" in out and "--execute" in out
+    code, out, _ = _run(world, "--lang", "en", "retention", "apply")
     assert code == 0 and "DRY RUN (nothing changed)" in out and "--execute" in out
     uid = world.uid["dewi@kpai"]
     assert records_by_uid(world.store, [uid])[uid]["nama_anak"] == "Dewi Anggraini"
@@ -65,6 +67,8 @@ def test_cli_retention_is_a_dry_run_unless_executed(world: PdpWorld) -> None:
 def test_cli_subject_access_writes_a_private_file(world: PdpWorld, tmp_path: Path) -> None:
     target = tmp_path / "dewi.json"
     code, out, _ = _run(world, "pdp", "subject-access", DEWI, "--out", str(target))
+    assert code == 0 and "jawab pemohon paling lambat" in out
+    code, out, _ = _run(world, "--lang", "en", "pdp", "subject-access", DEWI, "--out", str(target))
     assert code == 0 and "answer the requester by" in out
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text(encoding="utf-8"))["child_id"] == DEWI
@@ -89,7 +93,7 @@ def test_cli_correction_is_routed_and_listed(world: PdpWorld) -> None:
         "--reason",
         "nama di KK",
     )
-    assert code == 0 and "addressed to Kementerian Sosial" in out
+    assert code == 0 and "ditujukan kepada Kementerian Sosial" in out
     code, out, _ = _run(world, "pdp", "corrections", "--json")
     assert [c["agency"] for c in json.loads(out)] == ["Kementerian Sosial"]
 
@@ -208,6 +212,8 @@ def test_cli_correction_status_moves_a_request(world: PdpWorld) -> None:
     assert _run(world, "pdp", "correct", BAYU, *args)[0] == 0
     request = json.loads(_run(world, "pdp", "corrections", "--json")[1])[0]["id"]
     code, out, _ = _run(world, "pdp", "correction-status", str(request), "sent", "--note", "surat")
-    assert code == 0 and f"Correction request {request} is now sent." in out
+    assert code == 0 and f"Permintaan perbaikan {request} kini berstatus terkirim." in out
+    code, out, _ = _run(world, "--lang", "en", "pdp", "corrections")
+    assert code == 0 and "Correction requests" in out and "sent" in out
     code, _, err = _run(world, "pdp", "correction-status", str(request), "open")
     assert code == 2 and "cannot become open" in err

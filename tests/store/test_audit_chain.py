@@ -260,7 +260,9 @@ def test_padan_audit_verify_and_checkpoint_on_the_command_line(
     _append(store, 4)
     assert runner.invoke(app, ["audit", "checkpoint", "--db", url]).exit_code == 0
     ok = runner.invoke(app, ["audit", "verify", "--db", url])
-    assert ok.exit_code == 0 and "intact" in ok.output, ok.output
+    assert ok.exit_code == 0 and "Rantai audit utuh" in ok.output, ok.output
+    ok = runner.invoke(app, ["--lang", "en", "audit", "verify", "--db", url])
+    assert ok.exit_code == 0 and "Audit chain intact" in ok.output, ok.output
     _sql(store, "DELETE FROM audit_log WHERE id > 2")
     broken = runner.invoke(app, ["audit", "verify", "--db", url, "--json"])
     assert broken.exit_code == 1
@@ -310,6 +312,8 @@ def test_a_store_upgraded_from_0008_keeps_its_rows_as_legacy(store: Store, tmp_p
     assert report.intact and report.legacy_up_to == 2 and report.rows == 4
     url = store.engine.url.render_as_string(hide_password=False)
     result = runner.invoke(app, ["audit", "verify", "--db", url])
+    assert "tanpa kunci sampai baris 2" in " ".join(result.output.split())
+    result = runner.invoke(app, ["--lang", "en", "audit", "verify", "--db", url])
     assert "unkeyed up to row 2" in " ".join(result.output.split())
 
 

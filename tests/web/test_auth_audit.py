@@ -139,7 +139,9 @@ def test_audit_verify_detects_an_edited_row(store: Store, tmp_path: Path) -> Non
     assert verify_audit(store) == (1, 2)
     broken = runner.invoke(app, ["audit", "verify", "--db", url])
     assert broken.exit_code == 1
-    assert "broken" in broken.output
+    assert "Rantai audit rusak" in broken.output
+    broken = runner.invoke(app, ["--lang", "en", "audit", "verify", "--db", url])
+    assert broken.exit_code == 1 and "Audit chain broken" in broken.output
 
 
 def test_audit_verify_detects_a_deleted_row(store: Store) -> None:

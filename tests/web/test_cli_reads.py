@@ -212,15 +212,15 @@ def test_a_regional_role_exports_and_reports_its_region_only(copy: Copy) -> None
 
 
 def _worklist(path: Path, name: str) -> list[dict[str, object]]:
-    """The rows of a report's worklist sheet, by column code (the sheet's headers are labels)."""
-    from padan.i18n import DEFAULT_LANGUAGE, label
+    """A worklist sheet's rows by column code (the sheet's headers are the columns' labels)."""
+    from padan.i18n import label
     from padan.i18n.codes import CODES
 
-    code_of = {label("column", c, DEFAULT_LANGUAGE): c for c in CODES["column"]}
+    code_of = {label("column", c, "id"): c for c in CODES["column"]}
     sheet = load_workbook(path, read_only=True)[f"Daftar {name}"]
     rows = list(sheet.iter_rows(values_only=True))
-    header = [code_of.get(str(h), h) for h in rows[0]]
-    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    head = [code_of.get(str(h), h) for h in rows[0]]
+    return [dict(zip(head, r, strict=True)) for r in rows[1:]]
 
 
 def test_report_worklists_are_shaped_by_the_role(copy: Copy) -> None:
@@ -291,7 +291,7 @@ def test_institution_changes_are_the_acting_users(copy: Copy) -> None:
     code, said = _run(copy, "tinjau1", *add)
     assert code == 1 and "may not use institutions_manage" in said
     assert "analis_kemensos, petugas_daerah" in said
-    code, said = _run(copy, "kemensos1", *add, "--by", "kemensos1")
+    code, said = _run(copy, "kemensos1", "--lang", "en", *add, "--by", "kemensos1")
     assert code == 0, said
     made = said.split("Registered ")[1].split(" ")[0]
     code, said = _run(copy, "daerah1", "institutions", "edit", made, "--set", "kapasitas=12")
@@ -325,6 +325,9 @@ def test_quarantine_shows_each_role_the_batches_of_its_extracts(
     kpai_batch = max(b for b, s in source_of.items() if s == "kpai")
     code, said = _run(c, "kemensos1", "quarantine", "list", "--batch", str(kpai_batch))
     assert code == 1 and f"batch {kpai_batch} tidak termasuk batch yang Anda tangani" in said
+    listing = ("quarantine", "list", "--batch", str(kpai_batch))
+    code, said = _run(c, "kemensos1", "--lang", "en", *listing)
+    assert code == 1 and f"batch {kpai_batch} is not among the batches you handle" in said
     rows = [(e.username, e.action, e.target, e.purpose) for e in _audit(c)]
     assert ("kpai1", "quarantine", f"batch {kpai_batch}", "cek") in rows
     assert not any(who == "kemensos1" and t == f"batch {kpai_batch}" for who, _, t, _ in rows)
@@ -333,8 +336,8 @@ def test_quarantine_shows_each_role_the_batches_of_its_extracts(
 def _add(c: Copy, user: str, *fields: str) -> str:
     args = ["institutions", "add", *(x for f in fields for x in ("--set", f))]
     code, said = _run(c, user, *args)
-    assert code == 0, said
-    return said.split("Registered ")[1].split(" ")[0]
+    assert code == 0 and "terdaftar" in said, said  # "PDN-L000001 (name) terdaftar."
+    return said.split(" (")[0].strip()
 
 
 def test_institution_reads_follow_the_role_once_accounts_are_in_use(copy: Copy) -> None:

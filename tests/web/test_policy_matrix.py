@@ -213,7 +213,19 @@ def _valid_nik_pairs(store: Store, count: int) -> list[tuple[str, str]]:
 
 
 def _cli_decide(m: Matrix, user: str, pair: tuple[str, str], decision: str) -> tuple[int, str]:
-    args = ["--as", user, "review", "decide", *pair, decision, "--reason", "dua orang tua"]
+    """``padan review decide`` as ``user``, in English (``padan --lang en``)."""
+    args = [
+        "--lang",
+        "en",
+        "--as",
+        user,
+        "review",
+        "decide",
+        *pair,
+        decision,
+        "--reason",
+        "dua orang tua",
+    ]
     result = runner.invoke(app, [*args, "--db", m.url])
     return result.exit_code, result.output
 
@@ -250,7 +262,7 @@ def test_a_merge_across_different_niks_needs_a_second_reviewer_on_every_path(
         assert held.json()["status"] == "pending_second_review"
     # "different" from another reviewer closes the held merge: nobody can confirm it later.
     code, said = _cli_decide(matrix, "tinjau2", closed, "different")
-    assert code == 0 and "Decided different" in said and "by tinjau2" in said
+    assert code == 0 and "Decided Different" in said and "by tinjau2" in said
     code, said = _cli_decide(matrix, "tinjau2", closed, "same")
     assert code == 0 and "waits for a second" in said  # a new request, not the old one's
     assert len(store.review_decisions()) == before + 3
@@ -292,8 +304,8 @@ def test_the_cli_decides_only_as_a_named_active_user(
     result = runner.invoke(app, [*decide, "--reviewer", "tinjau1"])  # old scripts keep working
     assert (
         result.exit_code == 0
-        and "Decided unsure" in result.output
-        and "by tinjau1" in (result.output)
+        and "Diputuskan Ragu-ragu" in result.output
+        and "oleh tinjau1" in (result.output)
     )
     monkeypatch.setenv("PADAN_CLI_USER", "tinjau-lama")
     result = runner.invoke(app, decide)

@@ -16,8 +16,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from padan.cli.actor import operator
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
 from padan.cli.web_cmd import token_app, user_app
+from padan.i18n import N_
+from padan.i18n.codes import shown
 
 __all__ = ["token_app", "user_app"]
 
@@ -35,19 +37,29 @@ def user_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     if as_json:
         out.print_json(json.dumps({"users": rows}))
         return
-    table = Table(title="Pengguna / Users")
-    for name in ("user", "role", "region", "status", "password change", "created"):
+    lang = cli_lang()
+    table = Table(title=tr("Users"))
+    heads = (tr("user"), tr("role"), tr("region"), tr("status"), tr("password change"))
+    for name in (*heads, tr("created")):
         table.add_column(name)
     for r in rows:
         table.add_row(
             escape(r["username"]),
-            r["role"],
+            shown("role", r["role"], lang),
             r["region"] or "",
-            "active" if r["active"] else "deactivated",
-            "required" if r["must_change_password"] else "",
+            tr("active") if r["active"] else tr("deactivated"),
+            tr("required") if r["must_change_password"] else "",
             r["created_at"],
         )
     out.print(table)
+
+
+#: A token's state (``padan token list``) for people.
+_TOKEN_STATES = {"active": N_("active"), "revoked": N_("revoked"), "expired": N_("expired")}
+
+
+def _token_state(state: str) -> str:
+    return tr(_TOKEN_STATES[state]) if state in _TOKEN_STATES else state
 
 
 def _said(changed: bool, done: str, already: str) -> None:
@@ -62,7 +74,11 @@ def user_deactivate(username: UserArgument, db: DbOption = None) -> None:
     with translate_errors():
         store = store_from(db)
         changed = deactivate(store, operator(store, command="padan user deactivate"), username)
-    _said(changed, f"User {username} deactivated.", f"User {username} was already deactivated.")
+    _said(
+        changed,
+        tr("User %(user)s deactivated.", user=username),
+        tr("User %(user)s was already deactivated.", user=username),
+    )
 
 
 @user_app.command("reactivate")
@@ -73,7 +89,11 @@ def user_reactivate(username: UserArgument, db: DbOption = None) -> None:
     with translate_errors():
         store = store_from(db)
         changed = reactivate(store, operator(store, command="padan user reactivate"), username)
-    _said(changed, f"User {username} reactivated.", f"User {username} was already active.")
+    _said(
+        changed,
+        tr("User %(user)s reactivated.", user=username),
+        tr("User %(user)s was already active.", user=username),
+    )
 
 
 @user_app.command("require-password-change")
@@ -88,8 +108,8 @@ def user_require_password_change(username: UserArgument, db: DbOption = None) ->
         )
     _said(
         changed,
-        f"User {username} must change the password at the next page they open.",
-        f"User {username} already had to change the password.",
+        tr("User %(user)s must change the password at the next page they open.", user=username),
+        tr("User %(user)s already had to change the password.", user=username),
     )
 
 
@@ -108,14 +128,13 @@ def token_list(
     if as_json:
         out.print_json(json.dumps({"tokens": rows}))
         return
-    table = Table(title="Token API / API tokens")
-    for name in ("id", "user", "created", "expires", "state"):
+    table = Table(title=tr("API tokens"))
+    for name in ("id", tr("user"), tr("created"), tr("expires"), tr("state")):
         table.add_column(name)
     for r in rows:
-        state = r["state"] + (f" {r['revoked_at']}" if r["revoked_at"] else "")
-        table.add_row(
-            str(r["id"]), escape(r["username"]), r["created_at"], r["expires_at"] or "never", state
-        )
+        state = _token_state(r["state"]) + (f" {r['revoked_at']}" if r["revoked_at"] else "")
+        expires = r["expires_at"] or tr("never")
+        table.add_row(str(r["id"]), escape(r["username"]), r["created_at"], expires, state)
     out.print(table)
 
 
@@ -130,4 +149,8 @@ def token_revoke(
     with translate_errors():
         store = store_from(db)
         changed = revoke_token(store, operator(store, command="padan token revoke"), token_id)
-    _said(changed, f"Token {token_id} revoked.", f"Token {token_id} was already revoked.")
+    _said(
+        changed,
+        tr("Token %(id)s revoked.", id=token_id),
+        tr("Token %(id)s was already revoked.", id=token_id),
+    )

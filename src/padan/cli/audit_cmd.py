@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.i18n.codes import shown
 
 __all__ = ["audit_app"]
 
@@ -42,27 +43,53 @@ def audit_verify(as_json: JsonOption = False, db: DbOption = None) -> None:
     else:
         if report.legacy_up_to:
             out.print(
-                f"Legacy, unkeyed up to row {report.legacy_up_to} (written before the audit key; "
-                "plain SHA-256, checked for edits but not provable against rewriting)."
+                tr(
+                    "Legacy, unkeyed up to row %(row)s (written before the audit key; plain "
+                    "SHA-256, checked for edits but not provable against rewriting).",
+                    row=report.legacy_up_to,
+                )
             )
         if cp is None:
             out.print(
-                "[yellow]No signed checkpoint[/]: truncation and rewriting cannot be shown. "
-                "Run: padan audit checkpoint"
+                "[yellow]"
+                + tr("No signed checkpoint")
+                + "[/]: "
+                + tr(
+                    "truncation and rewriting cannot be shown. Run: %(command)s",
+                    command="padan audit checkpoint",
+                )
             )
         else:
-            out.print(f"Latest checkpoint: {cp.at}, {cp.rows:,} rows up to row {cp.head_id}.")
+            out.print(
+                tr(
+                    "Latest checkpoint: %(at)s, %(rows)s rows up to row %(head)s.",
+                    at=cp.at,
+                    rows=format(cp.rows, ","),
+                    head=cp.head_id,
+                )
+            )
         for f in report.findings:
-            where = f" row {f.row_id}" if f.row_id is not None else ""
+            where = tr(" row %(id)s", id=f.row_id) if f.row_id is not None else ""
             out.print(f"[bold red]{f.kind}[/]{where}: {escape(f.message)}")
         if report.more_findings:
-            out.print(f"… and {report.more_findings} more problems.")
+            out.print(tr("… and %(count)s more problems.", count=report.more_findings))
         if report.intact:
-            out.print(f"[green]Audit chain intact[/]: {report.rows:,} rows.")
+            out.print(
+                "[green]"
+                + tr("Audit chain intact")
+                + "[/]: "
+                + tr("%(rows)s rows.", rows=format(report.rows, ","))
+            )
         else:
             out.print(
-                f"[bold red]Audit chain broken[/]: {len(report.findings) + report.more_findings} "
-                f"problems in {report.rows:,} rows."
+                "[bold red]"
+                + tr("Audit chain broken")
+                + "[/]: "
+                + tr(
+                    "%(count)s problems in %(rows)s rows.",
+                    count=len(report.findings) + report.more_findings,
+                    rows=format(report.rows, ","),
+                )
             )
     if not report.intact:
         raise typer.Exit(1)
@@ -77,7 +104,12 @@ def audit_checkpoint(db: DbOption = None) -> None:
     with translate_errors():
         checkpoint, path = write_checkpoint(store_from(db))
     out.print(
-        f"Checkpoint of {checkpoint.rows:,} rows up to row {checkpoint.head_id} written to {path}"
+        tr(
+            "Checkpoint of %(rows)s rows up to row %(head)s written to %(file)s",
+            rows=format(checkpoint.rows, ","),
+            head=checkpoint.head_id,
+            file=path,
+        )
     )
 
 
@@ -90,7 +122,13 @@ def audit_init_keys() -> None:
 
     with translate_errors():
         keys = create_keys(get_settings().audit_key_file)
-    out.print(f"Audit keys written to {keys.path} (mode 600), key id {keys.key_id}")
+    out.print(
+        tr(
+            "Audit keys written to %(file)s (mode 600), key id %(key)s",
+            file=keys.path,
+            key=keys.key_id,
+        )
+    )
 
 
 @audit_app.command("list")
@@ -104,16 +142,18 @@ def audit_list(
 
     with translate_errors():
         entries = audit_entries(store_from(db), child_id=child, limit=limit)
-    table = Table(title="Log audit / Audit log")
-    for name in ("id", "at", "user", "role", "action", "target", "purpose"):
+    lang = cli_lang()
+    table = Table(title=tr("Audit log"))
+    heads = ("id", tr("at"), tr("user"), tr("role"), tr("action"), tr("target"), tr("purpose"))
+    for name in heads:
         table.add_column(name)
     for e in entries:
         table.add_row(
             str(e.id),
             e.at.isoformat(timespec="seconds"),
             e.username,
-            e.role,
-            e.action,
+            shown("role", e.role, lang),
+            shown("audit_action", e.action, lang),
             escape(hide_query(e.target)),
             escape(e.purpose),
         )

@@ -14,8 +14,18 @@ from rich.table import Table
 from padan.access.authorise import NotFound
 from padan.access.policy import Principal
 from padan.cli.actor import check_actor_name, data_user, is_local
-from padan.cli.common import DbOption, JsonOption, fail, out, store_from, translate_errors
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    cli_lang,
+    fail,
+    out,
+    store_from,
+    tr,
+    translate_errors,
+)
 from padan.errors import InputError
+from padan.i18n.codes import shown
 from padan.institutions import (
     list_inspections,
     read_inspection_file,
@@ -115,11 +125,15 @@ def inspection_add(
         _json({**asdict(result.inspection), "created": result.created})
         return
     i = result.inspection
-    state = "Recorded" if result.created else "Already recorded (same input); nothing changed:"
-    out.print(
-        f"{state} inspection {i.id} of {i.id_lembaga} on {i.visited_on} "
-        f"({len(i.findings)} findings)."
-    )
+    values = {"id": i.id, "lembaga": i.id_lembaga, "on": i.visited_on, "count": len(i.findings)}
+    if result.created:
+        said = tr("Recorded inspection %(id)s of %(lembaga)s on %(on)s (%(count)s findings).")
+    else:
+        said = tr(
+            "Already recorded (same input); nothing changed: inspection %(id)s of %(lembaga)s "
+            "on %(on)s (%(count)s findings)."
+        )
+    out.print(said % values)
 
 
 @inspections_app.command("list")
@@ -144,19 +158,22 @@ def inspection_list(
     if as_json:
         _json([asdict(i) for i in found])
         return
-    table = Table(title="Pengawasan / Inspections")
+    lang = cli_lang()
+    table = Table(title=tr("Inspections"))
     for name in (
         "#",
-        "lembaga",
-        "tanggal",
-        "checklist",
-        "petugas",
-        "temuan (id butir keparahan status batas)",
+        tr("institution"),
+        tr("date"),
+        tr("checklist"),
+        tr("inspector"),
+        tr("findings (id, item, severity, status, due)"),
     ):
         table.add_column(name)
     for i in found:
         findings = "\n".join(
-            f"#{f.id} {f.item_code} {f.severity} {f.status} {f.due_on or '-'}" for f in i.findings
+            f"#{f.id} {f.item_code} {shown('keparahan', f.severity, lang)} "
+            f"{shown('status_temuan', f.status, lang)} {f.due_on or '-'}"
+            for f in i.findings
         )
         table.add_row(
             str(i.id), i.id_lembaga, str(i.visited_on), i.checklist_id, i.inspector, findings or "-"
@@ -184,7 +201,8 @@ def inspection_follow_up(
         updated = follow_up_finding(
             store, who, finding_id, status, note=note or "", on=day.isoformat() if day else ""
         )
-    out.print(f"Finding #{updated['finding']} is now {updated['status']}.")
+    status_text = shown("status_temuan", updated["status"], cli_lang())
+    out.print(tr("Finding #%(id)s is now %(status)s.", id=updated["finding"], status=status_text))
 
 
 def _finding_flag(text: str) -> dict[str, Any]:

@@ -19,7 +19,9 @@ from rich.table import Table
 
 from padan.access.policy import Principal
 from padan.cli.actor import data_user, is_local
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.i18n import N_
+from padan.i18n.codes import shown as shown_value
 from padan.institutions import (
     accreditation_expiry,
     get_institution,
@@ -97,17 +99,28 @@ def list_cmd(
     if as_json:
         print_data(rows)
         return
-    table = Table(title=f"Lembaga ({len(rows)})")
-    for name in ("id", "nama", "jenis", "wilayah", "izin", "akreditasi", "s.d.", "anak/kap."):
+    lang = cli_lang()
+    table = Table(title=tr("Institutions (%(count)s)", count=len(rows)))
+    heads = (
+        "id",
+        tr("name"),
+        tr("type"),
+        tr("region"),
+        tr("licence"),
+        tr("accreditation"),
+        tr("valid until"),
+        tr("children/capacity"),
+    )
+    for name in heads:
         table.add_column(name)
     for r in rows:
         table.add_row(
             r["id_lembaga"],
             r["nama_lembaga"],
-            r["jenis"],
+            shown_value("jenis", r["jenis"], lang),
             r["kode_wilayah"],
-            r["status_izin"] or "-",
-            r["akreditasi"] or "-",
+            shown_value("status_izin", r["status_izin"], lang) or "-",
+            shown_value("akreditasi", r["akreditasi"], lang) or "-",
             str(r["berlaku_sampai"] or "-"),
             f"{_n(r['jumlah_anak'])}/{_n(r['kapasitas'])}",
         )
@@ -136,15 +149,41 @@ def show(
     if as_json:
         print_data(data)
         return
+    lang = cli_lang()
     for key, value in data.items():
         if key != "history":
-            out.print(f"[bold]{key}[/]: {value if value is not None else '-'}", highlight=False)
+            name = tr(_FIELDS[key]) if key in _FIELDS else shown_value("column", key, lang)
+            text = shown_value(key, value, lang) if value is not None else "-"
+            if key == "alamat" and value == "(rahasia)":
+                text = tr("(confidential)")
+            out.print(f"[bold]{name}[/]: {text}", highlight=False)
     for h in data["history"]:
         at = h["changed_at"]
         at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
         why = f" — {h['reason']}" if h["reason"] else ""
         line = f"v{h['version']} {at:%Y-%m-%d %H:%M} {h['changed_by']} ({h['source']}): "
-        out.print(line + f"{h['changes']}{why}", highlight=False)
+        out.print(line + _changes(h["changes"], lang) + why, highlight=False)
+
+
+#: Fields of ``padan institutions show`` that are no column of the exchange format.
+_FIELDS = {
+    "updated_at": N_("Updated at"),
+    "berlaku_sampai": N_("Accreditation valid until"),
+}
+
+
+def _changes(changes: Any, lang: str) -> str:
+    """A history entry's ``{field: [old, new]}`` as "Field: old → new; ..." for people."""
+    if not isinstance(changes, dict):
+        return str(changes)
+    said = []
+    for field, pair in changes.items():
+        old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        name = shown_value("column", field, lang)
+        before = shown_value(field, old, lang) if old is not None else "-"
+        after = shown_value(field, new, lang) if new is not None else "-"
+        said.append(f"{name}: {before} → {after}")
+    return "; ".join(said)
 
 
 def _profile(profile: dict[str, Any]) -> dict[str, Any]:
@@ -189,18 +228,20 @@ def risk(
     if as_json:
         print_data(ranked)
         return
-    table = Table(title="Daftar prioritas pengawasan / Inspection worklist")
-    for name in ("#", "id", "nama", "jenis", "wilayah", "skor", "alasan / reasons"):
+    lang = cli_lang()
+    table = Table(title=tr("Inspection worklist"))
+    for name in ("#", "id", tr("name"), tr("type"), tr("region"), tr("score"), tr("reasons")):
         table.add_column(name)
     for a in ranked:
+        reasons = a["reasons_en"] if lang == "en" else a["reasons"]
         table.add_row(
             str(a["rank"]),
             a["id_lembaga"],
             a["nama_lembaga"],
-            a["jenis"],
+            shown_value("jenis", a["jenis"], lang),
             a["kode_wilayah"],
             str(a["score"]),
-            "\n".join(a["reasons"]) or "-",
+            "\n".join(reasons) or "-",
         )
     out.print(table)
 
@@ -224,16 +265,16 @@ def indicators(
     if as_json:
         print_data(rows)
         return
-    table = Table(title="Indikator lembaga per wilayah / Institution indicators by region")
+    table = Table(title=tr("Institution indicators by region"))
     heads = (
-        "wilayah",
-        "lembaga",
-        "% berizin",
-        "% terakreditasi",
-        "rumah aman",
-        "anak/peksos",
-        "pengawasan terlambat",
-        "temuan berat terbuka",
+        tr("region"),
+        tr("institutions"),
+        tr("% licensed"),
+        tr("% accredited"),
+        tr("safe houses"),
+        tr("children per social worker"),
+        tr("inspections overdue"),
+        tr("open severe findings"),
     )
     for name in heads:
         table.add_column(name, justify="right")

@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 
 from padan.cli.actor import data_user
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.i18n import label
 from padan.institutions import InstitutionReviewItem
 
 __all__ = ["review_app"]
@@ -45,17 +46,25 @@ def review_list(
     if as_json:
         out.print_json(json.dumps([asdict(i) for i in items], default=str, ensure_ascii=False))
         return
-    table = Table(title="Antrian tinjauan lembaga / Institution review queue")
-    for name in ("A", "B", "probability", "why"):
+    table = Table(title=tr("Institution review queue"))
+    for name in ("A", "B", tr("probability"), tr("why")):
         table.add_column(name)
     for i in items:
         table.add_row(
             i.id_a,
             i.id_b,
             f"{i.match_probability:.3f}",
-            i.reason + (" (unsure before)" if i.unsure_before else ""),
+            _why(i.reason) + (tr(" (unsure before)") if i.unsure_before else ""),
         )
     out.print(table)
+
+
+def _why(reason: str) -> str:
+    """Why a pair waits (``review``: between the thresholds; ``refused``: the guard refused
+    the merge), for people."""
+    if reason == "refused":
+        return tr("guard refused the merge")
+    return tr("between thresholds") if reason == "review" else reason
 
 
 @review_app.command("decide")
@@ -85,4 +94,12 @@ def review_decide(
         check_reviewer(actor, reviewer, command=command)
         made = decide_duplicates(store, actor, id_a, id_b, decision, reason=reason)
     a, b = (f"lembaga:{made[k]}" for k in ("id_a", "id_b"))
-    out.print(f"Decided [bold]{made['decision']}[/] for {a} / {b}.")
+    decision = label("decision", made["decision"], cli_lang())
+    out.print(
+        tr(
+            "Decided %(decision)s for %(a)s / %(b)s.",
+            decision="[bold]" + decision + "[/]",
+            a=a,
+            b=b,
+        )
+    )

@@ -16,16 +16,19 @@ from rich.table import Table
 from padan.cli.common import (
     DbOption,
     JsonOption,
+    cli_lang,
     out,
     share_json,
     share_text,
     store_from,
+    tr,
     translate_errors,
 )
 from padan.cli.inspections_cmd import ByOption, inspections_app, manager
 from padan.cli.institution_reads import indicators, list_cmd, print_data, risk, show, synced
 from padan.cli.institution_review_cmd import review_app
 from padan.errors import InputError
+from padan.i18n import label
 from padan.institutions import (
     DEFAULT_DEDUP_LINK,
     DEFAULT_DEDUP_REVIEW,
@@ -72,7 +75,12 @@ def sync(db: DbOption = None, as_json: JsonOption = False) -> None:
         print_data(asdict(summary))
         return
     out.print(
-        f"Registry: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged."
+        tr(
+            "Registry: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.",
+            new=summary.new,
+            changed=summary.changed,
+            unchanged=summary.unchanged,
+        )
     )
 
 
@@ -95,7 +103,13 @@ def add(
         store = store_from(db)
         who = manager(store, by, command="padan institutions add")
         record = create(store, who, _pairs(fields), id_lembaga=id_lembaga)
-    out.print(f"Registered [bold]{record['id_lembaga']}[/] ({record['nama_lembaga']}).")
+    out.print(
+        tr(
+            "Registered %(id)s (%(name)s).",
+            id="[bold]" + str(record["id_lembaga"]) + "[/]",
+            name=record["nama_lembaga"],
+        )
+    )
 
 
 @institutions_app.command("edit")
@@ -114,7 +128,13 @@ def edit(
         store = synced(db)
         who = manager(store, by, command="padan institutions edit")
         record = change(store, who, id_lembaga, _pairs(fields), reason=reason or "")
-    out.print(f"{record['id_lembaga']} is now at version {record['version']}.")
+    out.print(
+        tr(
+            "%(id)s is now at version %(version)s.",
+            id=record["id_lembaga"],
+            version=record["version"],
+        )
+    )
 
 
 @institutions_app.command("link-complaint")
@@ -134,7 +154,7 @@ def link_complaint_cmd(
         store = synced(db)
         who = manager(store, by, command="padan institutions link-complaint")
         created = link_kpai_complaint(store, who, id_lembaga, no_pengaduan, note=note or "")
-    out.print("Linked." if created else "Already linked; nothing changed.")
+    out.print(tr("Linked.") if created else tr("Already linked; nothing changed."))
 
 
 institutions_app.command("risk")(risk)
@@ -148,15 +168,17 @@ def checklists_cmd(as_json: JsonOption = False) -> None:
     if as_json:
         print_data([asdict(c) for c in found.values()])
         return
+    lang = cli_lang()
     for checklist in found.values():
-        table = Table(
-            title=f"{checklist.id} v{checklist.version}: {checklist.title_id} "
-            f"({', '.join(checklist.applies_to)})"
-        )
-        for name in ("butir", "tema", "keparahan", "uraian", "sumber"):
+        applies = ", ".join(label("jenis", j, lang) for j in checklist.applies_to)
+        title = checklist.title_en if lang == "en" else checklist.title_id
+        table = Table(title=f"{checklist.id} v{checklist.version}: {title} ({applies})")
+        for name in (tr("item"), tr("theme"), tr("severity"), tr("description"), tr("source")):
             table.add_column(name)
         for item in checklist.items:
-            table.add_row(item.code, item.theme, item.severity, item.text_id, item.source)
+            severity = label("keparahan", item.severity, lang)
+            text = item.text_en if lang == "en" else item.text_id
+            table.add_row(item.code, item.theme, severity, text, item.source)
         out.print(table)
 
 
@@ -194,15 +216,26 @@ def dedup(
         print_data({**asdict(summary), "evaluation": figures})
         return
     out.print(
-        f"{summary.records} records → {summary.institutions} institutions; "
-        f"{summary.linked_pairs} pairs merged, {summary.review_pairs} for review."
+        tr(
+            "%(records)s records → %(institutions)s institutions; %(linked)s pairs merged, "
+            "%(review)s for review.",
+            records=summary.records,
+            institutions=summary.institutions,
+            linked=summary.linked_pairs,
+            review=summary.review_pairs,
+        )
     )
     for group in summary.groups:
         out.print("  " + " = ".join(group), highlight=False)
     if counts is not None:
         out.print(
-            f"Against the truth: precision {share_text(counts.precision, 3)}, "
-            f"recall {share_text(counts.recall, 3)} "
-            f"({counts.correct_pairs} of {counts.true_pairs} true pairs merged, "
-            f"{counts.review_true_pairs} more in the review queue)."
+            tr(
+                "Against the truth: precision %(precision)s, recall %(recall)s (%(correct)s of "
+                "%(true)s true pairs merged, %(review)s more in the review queue).",
+                precision=share_text(counts.precision, 3),
+                recall=share_text(counts.recall, 3),
+                correct=counts.correct_pairs,
+                true=counts.true_pairs,
+                review=counts.review_true_pairs,
+            )
         )

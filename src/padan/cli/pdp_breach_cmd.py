@@ -9,9 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
 from padan.cli.pdp_common import OutOption, parse_moment, pdp_actor, write_whole
 from padan.errors import InputError
+from padan.i18n.codes import shown
 
 __all__ = ["pdp_breach_report"]
 
@@ -82,22 +83,37 @@ def pdp_breach_report(
     if as_json:
         out.print_json(json.dumps(body, ensure_ascii=False))
         return
+    lang = cli_lang()
     out.print(
-        f"Account {escape(report.username)}, {report.since:%Y-%m-%d %H:%M} to "
-        f"{report.until:%Y-%m-%d %H:%M} UTC: {report.audit_rows} audit rows, "
-        f"{len(report.child_ids)} children."
+        tr(
+            "Account %(user)s, %(since)s to %(until)s UTC: %(rows)s audit rows, "
+            "%(children)s children.",
+            user=escape(report.username),
+            since=format(report.since, "%Y-%m-%d %H:%M"),
+            until=format(report.until, "%Y-%m-%d %H:%M"),
+            rows=report.audit_rows,
+            children=len(report.child_ids),
+        )
     )
     for action, count in report.actions.items():
-        out.print(f"  {action}: {count}")
-    table = Table(title="Wilayah / Regions touched")
-    for name in ("code", "level", "name", "children"):
+        out.print(f"  {shown('audit_action', action, lang)}: {count}")
+    table = Table(title=tr("Regions touched"))
+    for name in (tr("code"), tr("level"), tr("name"), tr("children")):
         table.add_column(name)
     for r in report.regions:
-        table.add_row(r.code, r.level, escape(r.name), str(r.children))
+        level = shown("region_level", r.level, lang)
+        table.add_row(r.code, level, escape(r.name), str(r.children))
     out.print(table)
+    notify = tr("Notify by %(at)s UTC", at=format(report.notify_by, "%Y-%m-%d %H:%M"))
     out.print(
-        f"[bold]Notify by {report.notify_by:%Y-%m-%d %H:%M} UTC[/] "
-        f"(known at {report.known_at:%Y-%m-%d %H:%M} UTC + 3×24 h). {escape(report.notice)}"
+        f"[bold]{notify}[/] "
+        + tr("(known at %(at)s UTC + 3×24 h).", at=format(report.known_at, "%Y-%m-%d %H:%M"))
+        + " "
+        + tr(
+            "UU 27/2022 Pasal 46: written notice to the data subjects (the children's parents "
+            "or guardians) and the PDP authority within 3×24 hours (72 h), stating the data "
+            "exposed, when and how, and the handling and recovery (docs/domain.md §7.1)"
+        )
     )
     if out_path is not None:
-        out.print(f"Child ids and regions written to {out_path}")
+        out.print(tr("Child ids and regions written to %(file)s", file=out_path))

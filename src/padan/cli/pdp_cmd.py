@@ -10,10 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, out, store_from, tr, translate_errors
 from padan.cli.pdp_breach_cmd import pdp_breach_report
 from padan.cli.pdp_common import OutOption, parse_moment, pdp_actor, write_whole
 from padan.errors import InputError
+from padan.i18n import N_
 
 __all__ = ["pdp_app", "retention_app"]
 
@@ -58,7 +59,35 @@ def _document(kind: str, fmt: str, policy: Path | None, out_path: Path | None) -
             typer.echo(text, nl=False)
             return
         write_whole(out_path, text)
-    out.print(f"{kind.upper()} written to {out_path}")
+    out.print(tr("%(document)s written to %(file)s", document=kind.upper(), file=out_path))
+
+
+#: A correction request's status (``padan pdp correction-status``) for people.
+_CORRECTION_STATUS = {
+    "open": N_("open"),
+    "sent": N_("sent"),
+    "done": N_("done"),
+    "refused": N_("refused"),
+}
+
+
+def _correction_status(status: str) -> str:
+    return tr(_CORRECTION_STATUS[status]) if status in _CORRECTION_STATUS else status
+
+
+#: The words of a retention rule (``action``, ``applies_to``, ``counted_from``) for people;
+#: a date column is shown by its name.
+_RULE_WORDS = {
+    "pseudonymise": N_("pseudonymise"),
+    "delete": N_("delete"),
+    "all": N_("all records"),
+    "superseded": N_("superseded versions"),
+    "ingested": N_("ingestion"),
+}
+
+
+def _rule_word(word: str) -> str:
+    return tr(_RULE_WORDS[word]) if word in _RULE_WORDS else word
 
 
 @pdp_app.command("ropa")
@@ -105,8 +134,15 @@ def pdp_subject_access(
         )
         write_whole(out_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n", private=True)
     out.print(
-        f"{len(doc['records'])} records, {len(doc['accesses'])} audited accesses of {child_id} "
-        f"written to {out_path}; answer the requester by {doc['answer_by']} (3×24 h)."
+        tr(
+            "%(records)s records, %(accesses)s audited accesses of %(child)s written to "
+            "%(file)s; answer the requester by %(answer_by)s (3×24 h).",
+            records=len(doc["records"]),
+            accesses=len(doc["accesses"]),
+            child=child_id,
+            file=out_path,
+            answer_by=doc["answer_by"],
+        )
     )
 
 
@@ -137,8 +173,13 @@ def pdp_correct(
             reference=reference,
         )
     out.print(
-        f"Correction request {stored['id']} for {escape(record)} ({field}) addressed to "
-        f"{escape(stored['agency'])}."
+        tr(
+            "Correction request %(id)s for %(record)s (%(field)s) addressed to %(agency)s.",
+            id=stored["id"],
+            record=escape(record),
+            field=field,
+            agency=escape(stored["agency"]),
+        )
     )
 
 
@@ -165,12 +206,15 @@ def pdp_corrections(
                 out_path, json.dumps(found, ensure_ascii=False, indent=2) + "\n", private=True
             )
     if out_path is not None:
-        out.print(f"{len(found)} correction requests written to {out_path}")
+        out.print(
+            tr("%(count)s correction requests written to %(file)s", count=len(found), file=out_path)
+        )
     elif as_json:
         out.print_json(json.dumps(found, ensure_ascii=False))
     else:
-        table = Table(title="Permintaan perbaikan / Correction requests")
-        for name in ("id", "at", "agency", "child", "record", "field", "status"):
+        table = Table(title=tr("Correction requests"))
+        heads = ("id", tr("at"), tr("agency"), tr("child"), tr("record"), tr("field"), tr("status"))
+        for name in heads:
             table.add_column(name)
         for c in found:
             table.add_row(
@@ -180,7 +224,7 @@ def pdp_corrections(
                 c["child_id"],
                 escape(c["record"]),
                 c["field"],
-                c["status"],
+                _correction_status(c["status"]),
             )
         out.print(table)
 
@@ -206,7 +250,13 @@ def pdp_correction_status(
             actor=pdp_actor(db, "padan pdp correction-status", "profile"),
             note=note,
         )
-    out.print(f"Correction request {changed['id']} is now {changed['status']}.")
+    out.print(
+        tr(
+            "Correction request %(id)s is now %(status)s.",
+            id=changed["id"],
+            status=_correction_status(changed["status"]),
+        )
+    )
 
 
 @retention_app.command("apply")
@@ -269,13 +319,33 @@ def retention_apply(
         }
         out.print_json(json.dumps(body))
         return
-    verb = "Applied" if plan.applied else "DRY RUN (nothing changed)"
-    out.print(f"[bold]{verb}[/]: retention as of {plan.as_of:%Y-%m-%d}")
+    verb = tr("Applied") if plan.applied else tr("DRY RUN (nothing changed)")
+    out.print(
+        tr(
+            "%(verb)s: retention as of %(day)s",
+            verb="[bold]" + verb + "[/]",
+            day=format(plan.as_of, "%Y-%m-%d"),
+        )
+    )
     table = Table()
-    for name in ("source", "rule", "cutoff", "records", "quarantined rows", "ids unlinked"):
+    heads = (
+        tr("source"),
+        tr("rule"),
+        tr("cutoff"),
+        tr("records"),
+        tr("quarantined rows"),
+        tr("ids unlinked"),
+    )
+    for name in heads:
         table.add_column(name)
     for s in plan.sources:
-        rule = f"{s.action} {s.applies_to} after {s.keep_years} y from {s.counted_from}"
+        rule = tr(
+            "%(action)s %(applies_to)s after %(years)s y from %(counted_from)s",
+            action=_rule_word(s.action),
+            applies_to=_rule_word(s.applies_to),
+            years=s.keep_years,
+            counted_from=_rule_word(s.counted_from),
+        )
         table.add_row(
             s.source,
             rule,
@@ -287,8 +357,12 @@ def retention_apply(
     out.print(table)
     if plan.exports_dir is not None:
         out.print(
-            f"exports: {len(plan.export_files)} files in {plan.exports_dir} older than "
-            f"{plan.exports_cutoff:%Y-%m-%d}"
+            tr(
+                "exports: %(count)s files in %(dir)s older than %(cutoff)s",
+                count=len(plan.export_files),
+                dir=plan.exports_dir,
+                cutoff=format(plan.exports_cutoff, "%Y-%m-%d"),
+            )
         )
     if not plan.applied:
-        out.print("Run again with --execute to apply.")
+        out.print(tr("Run again with --execute to apply."))

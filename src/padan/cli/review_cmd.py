@@ -9,15 +9,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.i18n import N_, label
 from padan.registry import ReviewItem
 
 __all__ = ["review_app"]
 
 _IMPACT = {
-    "gap": "gap: KPAI child into DTSEN",
-    "kpai": "a KPAI child",
-    "other": "no KPAI child",
+    "gap": N_("gap: KPAI child into DTSEN"),
+    "kpai": N_("a KPAI child"),
+    "other": N_("no KPAI child"),
 }
 
 review_app = typer.Typer(
@@ -58,25 +59,32 @@ def list_queue(
     if as_json:
         out.print_json(json.dumps([asdict(i) for i in items]))
         return
-    table = Table(title="Antrian tinjauan / Review queue")
-    for name in ("record A", "record B", "probability", "why", "changes"):
+    table = Table(title=tr("Review queue"))
+    for name in (tr("record A"), tr("record B"), tr("probability"), tr("why"), tr("changes")):
         table.add_column(name)
     for item in items:
-        why = "guard refused the merge" if item.reason == "refused" else "between thresholds"
+        refused = item.reason == "refused"
+        why = tr("guard refused the merge") if refused else tr("between thresholds")
         table.add_row(
             item.uid_a,
             item.uid_b,
             f"{item.match_probability:.3f}",
-            why + (" (unsure before)" if item.unsure_before else ""),
-            _IMPACT.get(item.impact, item.impact),
+            why + (tr(" (unsure before)") if item.unsure_before else ""),
+            tr(_IMPACT[item.impact]) if item.impact in _IMPACT else item.impact,
         )
     out.print(table)
     out.print(
-        "Order: pairs that change a gap indicator first, then those that change a KPAI child, "
-        "then the rest; most likely first within each."
+        tr(
+            "Order: pairs that change a gap indicator first, then those that change a KPAI "
+            "child, then the rest; most likely first within each."
+        )
     )
     out.print(
-        "Decide: [bold]padan --as NAME review decide A B same|different|unsure --reason TEXT[/]"
+        tr(
+            "Decide: %(command)s",
+            command="[bold]padan --as NAME review decide A B same|different|unsure "
+            "--reason TEXT[/]",
+        )
     )
 
 
@@ -108,12 +116,24 @@ def decide_pair(
         made = decide(store, actor, record_a, record_b, decision, reason=reason)
     if made["status"] == "pending_second_review":
         out.print(
-            f"Held: {made['record_a']} / {made['record_b']} carry different valid NIKs; "
-            f"[bold]same[/] by {actor.username} waits for a second, different reviewer "
-            "(padan --as OTHER review decide ..., or the web review queue)."
+            tr(
+                "Held: %(a)s / %(b)s carry different valid NIKs; %(same)s by %(user)s waits for "
+                "a second, different reviewer (padan --as OTHER review decide ..., or the web "
+                "review queue).",
+                a=made["record_a"],
+                b=made["record_b"],
+                same="[bold]" + label("decision", "same", cli_lang()) + "[/]",
+                user=actor.username,
+            )
         )
         return
+    decision = label("decision", made["decision"], cli_lang())
     out.print(
-        f"Decided [bold]{made['decision']}[/] for {made['record_a']} / {made['record_b']} "
-        f"by {made['reviewer']}."
+        tr(
+            "Decided %(decision)s for %(a)s / %(b)s by %(reviewer)s.",
+            decision="[bold]" + decision + "[/]",
+            a=made["record_a"],
+            b=made["record_b"],
+            reviewer=made["reviewer"],
+        )
     )

@@ -77,7 +77,7 @@ def synth(
     """Write synthetic, realistic DTSEN, KPAI and institution extracts plus truth.csv."""
     from padan.synth import generate
 
-    with translate_errors(), progress_bar("Generating") as progress:
+    with translate_errors(), progress_bar(tr("Generating")) as progress:
         summary = generate(
             out_dir,
             households=households,
@@ -88,9 +88,9 @@ def synth(
             dense=dense,
             progress=progress,
         )
-    table = Table(title=f"Synthetic data in {summary.out_dir}")
-    table.add_column("file")
-    table.add_column("rows", justify="right")
+    table = Table(title=tr("Synthetic data in %(dir)s", dir=summary.out_dir))
+    table.add_column(tr("file"))
+    table.add_column(tr("rows"), justify="right")
     for key, rows in (
         ("dtsen", summary.dtsen_rows),
         ("kpai", summary.kpai_rows),
@@ -100,9 +100,11 @@ def synth(
         table.add_row(str(summary.files[key]), f"{rows:,}")
     out.print(table)
     if summary.situations:
-        injected = Table(title=f"Situations injected (profile {summary.profile})")
-        injected.add_column("situation")
-        injected.add_column("count", justify="right")
+        injected = Table(
+            title=tr("Situations injected (profile %(profile)s)", profile=summary.profile)
+        )
+        injected.add_column(tr("situation"))
+        injected.add_column(tr("count"), justify="right")
         for name, count in summary.situations.items():
             injected.add_row(name, f"{count:,}")
         out.print(injected)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from padan.cli.common import DbOption, fail, out, store_from, translate_errors
+from padan.cli.common import DbOption, fail, out, store_from, tr, translate_errors
+from padan.i18n import N_
 
 if TYPE_CHECKING:
     from padan.services.demo_users import DemoUser
@@ -47,7 +48,13 @@ def user_add(
         store = store_from(db)
         actor = operator(store, command="padan user add")
         add_account(store, actor, username, role=role, password=password, region=region)
-    out.print(f"User [bold]{username}[/] added as {role}" + (f" for {region}" if region else ""))
+    who = f"[bold]{username}[/]"
+    if region:
+        out.print(
+            tr("User %(user)s added as %(role)s for %(region)s", user=who, role=role, region=region)
+        )
+    else:
+        out.print(tr("User %(user)s added as %(role)s", user=who, role=role))
 
 
 @user_app.command("demo")
@@ -80,33 +87,54 @@ def print_web_start(db: str | None, made: list[DemoUser] | None) -> None:
     the commands that make them; then the exact ``padan serve`` and the address."""
     at = f" --db {db}" if db else ""
     padan = _padan_command()
-    out.print("\n[bold]Aplikasi web[/]")
+    out.print("\n[bold]" + tr("Web app") + "[/]")
     if made is None:
+        demo = f"[bold]{padan} user demo{at}[/]"
+        admin = f"[bold]{padan} user add admin --role admin --password-stdin{at}[/]"
         out.print(
-            "  1. Akun demo, satu per peran (kata sandi sekali pakai): "
-            f"[bold]{padan} user demo{at}[/]\n"
-            f"     atau satu admin pertama: [bold]{padan} user add admin --role admin "
-            f"--password-stdin{at}[/]\n"
-            "     (ketik kata sandinya, minimal 10 karakter, lalu Enter)",
+            "  1. "
+            + tr("Demo accounts, one per role (one-time passwords): %(command)s", command=demo)
+            + "\n     "
+            + tr("or one first admin: %(command)s", command=admin)
+            + "\n     "
+            + tr("(type its password, at least 10 characters, then Enter)"),
             soft_wrap=True,
         )
     else:
         out.print(
-            "  1. Akun demo (kata sandi sekali pakai; wajib diganti saat masuk pertama kali):"
+            "  1. " + tr("Demo accounts (one-time passwords; to be changed at the first login):")
         )
         for user in made:
-            secret = user.password or "(akun sudah ada; kata sandinya tidak diubah)"
+            secret = user.password or tr("(account already there; its password is unchanged)")
             role = user.role + (f" {user.region}" if user.region else "")
+            tasks = tr(_TASKS[user.username]) if user.username in _TASKS else user.tasks
             out.print(
-                f"     [bold]{user.username:<14}[/] {secret:<18} {role:<18} {user.tasks}",
+                f"     [bold]{user.username:<14}[/] {secret:<18} {role:<18} {tasks}",
                 soft_wrap=True,
                 highlight=False,
             )
     out.print(
-        f"  2. Jalankan server: [bold]{padan} serve{at}[/]\n"
-        "  3. Buka [bold]http://127.0.0.1:8000/[/] dan masuk dengan salah satu akun.",
+        "  2. "
+        + tr("Start the server: %(command)s", command="[bold]" + padan + " serve" + at + "[/]")
+        + "\n  3. "
+        + tr(
+            "Open %(address)s and log in with one of the accounts.",
+            address="[bold]http://127.0.0.1:8000/[/]",
+        ),
         soft_wrap=True,
     )
+
+
+#: What each demo user can try (:data:`padan.services.demo_users.DEMO_USERS` keeps them in
+#: Bahasa Indonesia), for this run's language.
+_TASKS = {
+    "demo-admin": N_("users & API tokens, data upload, matching runs, audit log"),
+    "demo-kpai": N_("dashboard, child search, KPAI data upload, follow-up lists"),
+    "demo-kemensos": N_("follow-up lists, institutions, inspections, DTSEN data"),
+    "demo-daerah": N_("one province: dashboard, follow-up lists, institutions"),
+    "demo-peninjau": N_("matching review queue, duplicate institutions"),
+    "demo-auditor": N_("audit log: who saw which child's data, and why"),
+}
 
 
 def _padan_command() -> str:
@@ -164,7 +192,12 @@ def serve(
     if settings.web_secure_cookies is None:  # by the address: plain HTTP only on loopback
         settings.web_secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
     secure = settings.web_secure_cookies
-    out.print(f"Padan web: http://{host}:{port}/  (API: /api/v1, schema: /api/v1/openapi.json)")
+    out.print(
+        tr(
+            "Padan web: %(address)s  (API: /api/v1, schema: /api/v1/openapi.json)",
+            address="http://" + host + ":" + str(port) + "/",
+        )
+    )
     if workers > 1:
         # Each worker process builds its settings again from the environment: hand these on.
         os.environ.update(settings.environment())

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from padan.cli.common import DbOption, JsonOption, err, out, store_from, translate_errors
+from padan.cli.common import DbOption, JsonOption, err, out, store_from, tr, translate_errors
 from padan.errors import InputError
 
 __all__ = ["worklist_app"]
@@ -50,7 +50,15 @@ def export(
         actor = acting_user(store, command="padan worklist export")
         export = export_worklist_file(store, actor, name, region=region, purpose=purpose)
         out_file.write_bytes(worklist_workbook(export, lang))
-    out.print(f"{len(export.rows)} rows of {name} written to {out_file} for {actor.username}.")
+    out.print(
+        tr(
+            "%(count)s rows of %(name)s written to %(file)s for %(user)s.",
+            count=len(export.rows),
+            name=name,
+            file=out_file,
+            user=actor.username,
+        )
+    )
 
 
 @worklist_app.command("import")
@@ -80,7 +88,13 @@ def import_file(
         out.print_json(json.dumps(result))
         return
     out.print(
-        f"{result['worklist']}: {result['added']} follow-up(s) recorded, "
-        f"{result['already_recorded']} already recorded before, for {result['children']} "
-        f"child(ren), by {actor.username}."
+        tr(
+            "%(worklist)s: %(added)s follow-up(s) recorded, %(already)s already recorded before, "
+            "for %(children)s child(ren), by %(user)s.",
+            worklist=result["worklist"],
+            added=result["added"],
+            already=result["already_recorded"],
+            children=result["children"],
+            user=actor.username,
+        )
     )

@@ -16,7 +16,7 @@ __all__ = ["DEMO_USERS", "DemoUser", "demo_users"]
 
 
 #: The demo role set: a user per role of the default policy, and what each one can try
-#: (printed by ``padan demo``, whose output is in Bahasa Indonesia).
+#: (in Bahasa Indonesia; ``padan demo`` prints them in its run's language, padan.cli.web_cmd).
 DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo-admin", "admin", "pengguna & token API, unggah data, proses pemadanan, log audit"),
     ("demo-kpai", "analis_kpai", "dasbor, cari anak, unggah data KPAI, daftar tindak lanjut"),
