@@ -259,7 +259,10 @@ def test_cli_institution_decisions_are_the_acting_users_and_audited(tmp_path: Pa
     create_user(store, "kpai1", role="analis_kpai", password="rahasia-sekali-123")
     decide = ["institutions", "review", "decide", "L2", "L1", "different", "--reason", "dua"]
     nobody = runner.invoke(app, [*decide, "--reviewer", "rina", "--db", db])
-    assert nobody.exit_code == 2 and "acts as a named user: run padan --as NAME" in nobody.output
+    assert (
+        nobody.exit_code == 2
+        and "dijalankan sebagai pengguna bernama: jalankan padan --as NAME" in nobody.output
+    )
     refused = runner.invoke(app, ["--as", "kpai1", *decide, "--db", db])
     assert refused.exit_code == 1 and "may not use institutions_review" in refused.output
     done = runner.invoke(app, ["--as", "rina", *decide, "--db", db])

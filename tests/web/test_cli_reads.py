@@ -155,7 +155,7 @@ def test_a_named_user_is_needed_once_the_store_has_an_admin(copy: Copy) -> None:
     for args in (["review", "list"], ["quarantine", "list"], ["report", "--json"]):
         code, said = _run(copy, None, *args)
         assert code == 2, said
-        assert "acts as a named user: run padan --as NAME" in said
+        assert "dijalankan sebagai pengguna bernama: jalankan padan --as NAME" in said
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -285,7 +285,7 @@ def test_institution_changes_are_the_acting_users(copy: Copy) -> None:
         f"kode_wilayah={copy.province}",
     ]
     code, said = _run(copy, None, *add, "--by", "rina")
-    assert code == 2 and "acts as a named user" in said
+    assert code == 2 and "dijalankan sebagai pengguna bernama" in said
     code, said = _run(copy, "kemensos1", *add, "--by", "rina")
     assert code == 2 and "--by 'rina' is not the acting user 'kemensos1'" in said
     code, said = _run(copy, "tinjau1", *add)
@@ -359,7 +359,7 @@ def test_institution_reads_follow_the_role_once_accounts_are_in_use(copy: Copy) 
     assert {here, there} <= listed["kemensos1"]
     assert here in listed["daerah1"] and there not in listed["daerah1"]
     code, said = _run(copy, "daerah1", "institutions", "show", there)
-    assert code == 1 and "no such institution, or not in your scope" in said
+    assert code == 1 and "lembaga tidak ada, atau di luar wilayah Anda" in said
     addresses = {}
     for user in ("kpai1", "daerah1"):
         code, said = _run(copy, user, "institutions", "show", here, "--json")
@@ -370,7 +370,7 @@ def test_institution_reads_follow_the_role_once_accounts_are_in_use(copy: Copy) 
         code, said = _run(copy, "tinjau1", "institutions", *args)
         assert code == 1 and "role peninjau may not use institutions" in said, said
         code, said = _run(copy, None, "institutions", *args)
-        assert code == 2 and "acts as a named user" in said, said
+        assert code == 2 and "dijalankan sebagai pengguna bernama" in said, said
     rows = [(e.username, e.role, e.action, e.target) for e in _audit(copy)]
     assert ("kpai1", "analis_kpai", "institution_view", f"lembaga:{here}") in rows
     assert any(r[:3] == ("daerah1", "petugas_daerah", "institution_list") for r in rows)
@@ -387,8 +387,8 @@ def test_inspection_list_follows_the_role_once_accounts_are_in_use(copy: Copy) -
     code, said = _run(copy, "kemensos1", *listing, "--lembaga", there)
     assert code == 0 and json.loads(said) == [], said
     code, said = _run(copy, "daerah1", *listing, "--lembaga", there)
-    assert code == 1 and "no such institution, or not in your scope" in said
+    assert code == 1 and "lembaga tidak ada, atau di luar wilayah Anda" in said
     code, said = _run(copy, "tinjau1", *listing)
     assert code == 1 and "role peninjau may not use institutions" in said
     code, said = _run(copy, None, *listing)
-    assert code == 2 and "acts as a named user" in said
+    assert code == 2 and "dijalankan sebagai pengguna bernama" in said

@@ -196,3 +196,10 @@ def test_labels_upload_summary_names_columns_and_reasons(
     assert response.status_code == 200, response.text
     assert "Tanggal pengaduan: tanggal tidak ada di kalender" in response.text
     assert "tanggal_pengaduan:tanggal_tidak_ada" not in response.text
+
+
+def test_labels_risk_page_says_never_inspected_not_never_expiring(labelled: TestClient) -> None:
+    # "never" means two things: a token that never expires, an institution never inspected.
+    _login(labelled, "kemensos1", "id")
+    page = labelled.get("/institutions/risk").text
+    assert "belum pernah" in page and "tidak kedaluwarsa" not in page

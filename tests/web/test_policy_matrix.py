@@ -292,8 +292,9 @@ def test_the_cli_decides_only_as_a_named_active_user(
     decide = ["review", "decide", *pair, "unsure", "--reason", "r", "--db", matrix.url]
     result = runner.invoke(app, decide)
     assert result.exit_code == 2
-    assert "padan review decide acts as a named user: run padan --as NAME review decide" in (
-        result.output
+    assert (
+        "padan review decide dijalankan sebagai pengguna bernama: jalankan padan --as NAME review decide"
+        in (result.output)
     )
     result = runner.invoke(app, ["--as", "siapa", *decide])
     assert result.exit_code == 2 and "--as 'siapa': no such user in this store" in result.output
@@ -327,7 +328,7 @@ def test_padan_explain_is_audited_and_follows_the_acting_users_role(matrix: Matr
     assert shown.exit_code == 0, shown.output
     # The store has an admin: accounts are in use, so nobody reads as the unnamed local operator.
     unnamed = runner.invoke(app, explain)
-    assert unnamed.exit_code == 2 and "acts as a named user" in unnamed.output
+    assert unnamed.exit_code == 2 and "dijalankan sebagai pengguna bernama" in unnamed.output
     store = open_store(matrix.url)
     rows = [(e.username, e.action, e.target, e.child_ids) for e in audit_entries(store, limit=50)]
     store.engine.dispose()

@@ -24,3 +24,25 @@ def test_search_page_counts_the_children_it_shows(
     shown = len(re.findall(r"<tr[^>]*>\s*<td><a", page.text))
     found = re.search(r'id="hit-count"[^>]*>(\d+) anak ditemukan', page.text)
     assert found and int(found.group(1)) == shown > 0
+
+
+def test_search_purpose_is_stored_alike_whatever_the_page_language(
+    world: WebWorld, client: TestClient
+) -> None:
+    # The options carry the purpose in the default language, so the audit log reads the same
+    # for an English and an Indonesian page.
+    auth = {"Authorization": f"Bearer {world.tokens['kpai1']}"}
+    client.cookies.set("padan_lang", "en")
+    try:
+        english = client.get("/children", headers=auth).text
+    finally:
+        client.cookies.delete("padan_lang")
+    indonesian = client.get("/children", headers=auth).text
+    values = [
+        re.findall(
+            r'<option value="([^"]*)"', page.split('name="purpose"')[1].split("</select>")[0]
+        )
+        for page in (english, indonesian)
+    ]
+    assert values[0] == values[1] and "Penanganan kasus" in values[0]
+    assert ">Case handling</option>" in english

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 
-from padan.i18n import LANGUAGES, N_, gettext, label, ngettext, pgettext
+from padan.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext, label, ngettext, pgettext
 from padan.i18n.codes import shown
 
 __all__ = [
@@ -142,8 +142,16 @@ def template_environment(directory: Path) -> Environment:
 
         return message_text(text, context.get("lang", "id"))
 
+    def _stored_text(key: str) -> str:
+        message = KEYED.get(key)
+        return gettext(message, DEFAULT_LANGUAGE) if message else key
+
     env.globals.update(
-        label=_label, reason_text=_reason, model_facts=_model_facts, message_text=_message
+        stored_text=_stored_text,
+        label=_label,
+        reason_text=_reason,
+        model_facts=_model_facts,
+        message_text=_message,
     )
 
     env.install_gettext_callables(  # type: ignore[attr-defined]

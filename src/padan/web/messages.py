@@ -180,6 +180,18 @@ _PROBLEMS: Final = (
     _rule(r"a decision needs a reason", N_("a decision needs a reason")),
     _rule(r"no such finding, or not in your scope", N_("no such finding, or not in your area")),
     _rule(
+        r"no such institution, or not in your scope",
+        N_("no such institution, or not in your area"),
+    ),
+    _rule(
+        r"(?P<command>padan [\w -]+?) acts as a named user: run (?P<run>padan --as NAME .*?), or "
+        r"set PADAN_CLI_USER=NAME \(a user of padan user list\)",
+        N_(
+            "%(command)s acts as a named user: run %(run)s, or set PADAN_CLI_USER=NAME "
+            "(a user of padan user list)"
+        ),
+    ),
+    _rule(
         r"no batch (?P<batch>\d+) among those you handle",
         N_("batch %(batch)s is not among the batches you handle"),
     ),
