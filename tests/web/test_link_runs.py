@@ -82,14 +82,14 @@ def test_a_permitted_role_runs_linkage_from_the_runs_page(copy: Copy) -> None:
     padan.review.decide(uid_a, uid_b, "unsure", reviewer="tinjau1", reason="ragu")
     dashboard = client.get("/dashboard").text
     assert "Data berubah sejak pemadanan terakhir" in dashboard
-    assert f"(run {before.id}): 0 batch baru, 1 keputusan tinjauan baru" in dashboard
+    assert f"(proses pemadanan {before.id}): 0 batch baru, 1 keputusan tinjauan baru" in dashboard
     assert 'href="/runs">Jalankan pemadanan' in dashboard
     page = client.get("/runs").text
     assert 'id="link-start"' in page and 'action="/runs/link"' in page
     started = client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
     assert started.status_code == 303 and started.headers["location"] == "/runs"
     ended = _wait_done(client)
-    assert 'data-status="done"' in ended and f"run {before.id + 1}" in ended
+    assert 'data-status="done"' in ended and f"proses pemadanan {before.id + 1}" in ended
     latest = padan.latest_run()
     assert latest is not None and latest.id == before.id + 1
     runs = client.get("/runs").text
