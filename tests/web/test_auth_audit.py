@@ -216,7 +216,8 @@ def test_two_reviewers_approving_at_once_merge_instead_of_both_waiting(world: We
         )
         if nik and status == "valid"
     ]
-    pairs = [(valid[i], valid[i + 1]) for i in range(2, 12, 2)]
+    # From the end: the first ones are the other tests' of this shared world (policy matrix too).
+    pairs = [(valid[-i], valid[-i - 1]) for i in range(1, 11, 2)]
     for a, b in pairs:
         answers = _approve_together(store, reviewers, a, b)
         assert sorted(answers) == ["decided", "pending_second_review"], (a, b, answers)

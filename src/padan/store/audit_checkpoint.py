@@ -59,14 +59,21 @@ def write_checkpoint(store: Store) -> tuple[Checkpoint, Path]:
     """
     config = audit_config(store)
     keys = config.keys()
+    # One statement, so one snapshot: in separate statements (PostgreSQL reads each in its own
+    # snapshot) another writer's row could be counted but not be the head, and the checkpoint
+    # would not describe any state the chain was ever in.
+    counted = select(func.count()).select_from(audit_log).scalar_subquery()
+    legacy_up_to = (
+        select(func.max(audit_log.c.id)).where(audit_log.c.key_id.is_(None)).scalar_subquery()
+    )
     with store._connect() as conn:
-        head = conn.execute(
-            select(audit_log.c.id, audit_log.c.row_hash).order_by(audit_log.c.id.desc()).limit(1)
+        found = conn.execute(
+            select(audit_log.c.id, audit_log.c.row_hash, counted, legacy_up_to)
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
         ).first()
-        rows = conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
-        legacy = conn.execute(
-            select(func.max(audit_log.c.id)).where(audit_log.c.key_id.is_(None))
-        ).scalar()
+    head = (found[0], found[1]) if found else None
+    rows, legacy = (found[2], found[3]) if found else (0, None)
     now = dt.datetime.now(dt.UTC)
     unsigned = Checkpoint(
         store_id=store_id(store),
