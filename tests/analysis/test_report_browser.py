@@ -11,7 +11,7 @@ from padan.analysis.charts import report_charts
 from padan.analysis.html import write_html
 from padan.analysis.tables import report_tables
 from padan.store import open_store
-from web.test_browser import ARGS, CHROMIUM
+from web.conftest import ARGS, CHROMIUM
 
 from .conftest import Linked
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,6 @@ from padan.store import DedupRun, InstitutionStore, open_store
 from padan.synth import generate
 from support.institutions import register
 from support.live_server import live_server
-from web.test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -108,20 +106,6 @@ def build_world(work: Path) -> A11yWorld:
 def base_url(a11y_world: A11yWorld) -> Iterator[str]:
     with live_server(a11y_world.url, a11y_world.model) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            "Debian chromium is missing: scripts/test installs it (apt-get install chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 #: Every page of the routers (padan.web.routes), as a user of a role that may open it.

@@ -11,7 +11,7 @@ import pytest
 
 from support.live_server import live_server
 from support.web_institutions import PASSWORD, InstWorld, build
-from web.test_browser import ARGS, CHROMIUM
+from web.conftest import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 
 from support.live_server import live_server
 from web.conftest import PASSWORD, WebWorld
-from web.test_browser import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 
@@ -32,20 +30,6 @@ _POINT_IN = """code => {
 def base_url(world: WebWorld) -> Iterator[str]:
     with live_server(world.url, world.model) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            "Debian chromium is missing: scripts/test installs it (apt-get install chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("width", [1366, 360])

@@ -9,8 +9,7 @@ import pytest
 
 from support.live_server import live_server
 from support.review_queue import doubtful_copy
-from web.conftest import PASSWORD, WebWorld
-from web.test_browser import ARGS, CHROMIUM
+from web.conftest import ARGS, CHROMIUM, PASSWORD, WebWorld
 
 pytestmark = pytest.mark.browser
 

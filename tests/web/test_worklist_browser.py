@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from web.conftest import PASSWORD, WebWorld
-from web.test_browser import base_url, browser  # noqa: F401  (module fixtures)
+from web.test_browser import base_url  # noqa: F401  (a module fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_browser_worklist_round_trip(
     world: WebWorld,
     base_url: str,  # noqa: F811
-    browser: object,  # noqa: F811
+    browser: object,
     tmp_path: Path,
 ) -> None:
     from playwright.sync_api import Browser, expect
