@@ -24,6 +24,7 @@ from padan.store import Store, open_store
 __all__ = [
     "DbOption",
     "JsonOption",
+    "ReviewerOption",
     "cli_lang",
     "err",
     "fail",
@@ -62,6 +63,14 @@ def tr(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+#: ``--reviewer NAME`` of the review commands, kept for old scripts.
+ReviewerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Kept for old scripts: must name the acting user (padan --as NAME or "
+        "PADAN_CLI_USER), who is the reviewer."
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(

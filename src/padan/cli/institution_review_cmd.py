@@ -11,7 +11,16 @@ import typer
 from rich.table import Table
 
 from padan.cli.actor import data_user
-from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    ReviewerOption,
+    cli_lang,
+    out,
+    store_from,
+    tr,
+    translate_errors,
+)
 from padan.i18n import label
 from padan.institutions import InstitutionReviewItem
 
@@ -73,13 +82,7 @@ def review_decide(
     id_b: str,
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
     reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
-    reviewer: Annotated[
-        str | None,
-        typer.Option(
-            help="Kept for old scripts: must name the acting user (padan --as NAME or "
-            "PADAN_CLI_USER), who is the reviewer."
-        ),
-    ] = None,
+    reviewer: ReviewerOption = None,
     db: DbOption = None,
 ) -> None:
     """Record, as the acting user (padan --as NAME or PADAN_CLI_USER), whether two records are

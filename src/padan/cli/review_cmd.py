@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.cli.common import (
+    DbOption,
+    JsonOption,
+    ReviewerOption,
+    cli_lang,
+    out,
+    store_from,
+    tr,
+    translate_errors,
+)
 from padan.i18n import N_, label
 from padan.registry import ReviewItem
 
@@ -94,13 +103,7 @@ def decide_pair(
     record_b: Annotated[str, typer.Argument(help="e.g. dtsen:DT000000042")],
     decision: Annotated[str, typer.Argument(help="same, different or unsure")],
     reason: Annotated[str, typer.Option(help="Why (kept with the decision).")],
-    reviewer: Annotated[
-        str | None,
-        typer.Option(
-            help="Kept for old scripts: must name the acting user (padan --as NAME or "
-            "PADAN_CLI_USER), who is the reviewer."
-        ),
-    ] = None,
+    reviewer: ReviewerOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a decision as the acting user (padan --as NAME, or PADAN_CLI_USER); the next
