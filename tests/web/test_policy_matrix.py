@@ -97,21 +97,25 @@ def _cli(m: Matrix, user: str, action: str, cell: Cell) -> bool:
     return result.exit_code == 0
 
 
+def _log_in(client: TestClient, user: str) -> None:
+    client.get("/login")
+    logged = client.post(
+        "/login",
+        data={
+            "username": user,
+            "password": PASSWORD,
+            "csrf_token": client.cookies.get("padan_login_csrf"),
+        },
+        follow_redirects=False,
+    )
+    assert logged.status_code == 303
+
+
 def _web(m: Matrix, user: str, action: str, cell: Cell) -> bool:
     store = open_store(m.url)
     try:
         with TestClient(create_app(store, model_path=m.model, secure_cookies=False)) as client:
-            client.get("/login")
-            logged = client.post(
-                "/login",
-                data={
-                    "username": user,
-                    "password": PASSWORD,
-                    "csrf_token": client.cookies.get("padan_login_csrf"),
-                },
-                follow_redirects=False,
-            )
-            assert logged.status_code == 303
+            _log_in(client, user)
             found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dashboard").text)
             assert found
             csrf = {"csrf_token": found.group(1)}
@@ -381,17 +385,7 @@ def _read_web(m: Matrix, user: str, action: str, out: Path) -> bool:
     store = open_store(m.url)
     try:
         with TestClient(create_app(store, model_path=m.model, secure_cookies=False)) as client:
-            client.get("/login")
-            logged = client.post(
-                "/login",
-                data={
-                    "username": user,
-                    "password": PASSWORD,
-                    "csrf_token": client.cookies.get("padan_login_csrf"),
-                },
-                follow_redirects=False,
-            )
-            assert logged.status_code == 303
+            _log_in(client, user)
             answer = client.get(_read_path(m, action))
     finally:
         store.engine.dispose()

@@ -326,7 +326,7 @@ def decide_pair(
         if len(child_of) < 2:
             raise InputError(f"record {uid_a!r} or {uid_b!r} is not in the latest linkage run")
         held = pending_merges_for(store, uid_a, uid_b)  # one read: mine, or another's
-        first = [m for m in held if m.reviewer != p.username]
+        first = _by_others(held, p)
         if not first:
             if held:  # held by this reviewer: someone else must confirm
                 raise InputError(_SECOND_REVIEWER)
@@ -341,7 +341,7 @@ def decide_pair(
                 )
                 return {"status": "pending_second_review", "record_a": uid_a, "record_b": uid_b}
             # Another reviewer's approval was stored at the same moment: this one confirms it.
-            first = _held_by_others(store, p, uid_a, uid_b)
+            first = _by_others(pending_merges_for(store, uid_a, uid_b), p)
             if not first:
                 raise InputError(_SECOND_REVIEWER)
         made = Padan(store).review.decide(
@@ -374,8 +374,8 @@ _SECOND_REVIEWER = (
 )
 
 
-def _held_by_others(store: Store, p: Principal, uid_a: str, uid_b: str) -> list[PendingMerge]:
-    return [m for m in pending_merges_for(store, uid_a, uid_b) if m.reviewer != p.username]
+def _by_others(held: list[PendingMerge], p: Principal) -> list[PendingMerge]:
+    return [m for m in held if m.reviewer != p.username]
 
 
 def _decided(made: ReviewDecision) -> dict[str, Any]:
