@@ -181,9 +181,48 @@ _KK = "5103030101200003"
             _nik(_NIK, "dtsen", household="KLG8"),
             "All other comparisons",
         ),
+        # A NIK at odds with its own record (a KK issued after the family split, in no DTSEN
+        # household): not the child's, so its difference weighs less.
+        (
+            _nik("5103031406250001", fits=False),
+            _nik(_NIK, "dtsen", kk=_KK, household="KLG7"),
+            "different, one NIK at odds with its record",
+        ),
     ],
 )
 def test_model_nik_levels_weigh_what_registries_hold(
     left: dict[str, Any], right: dict[str, Any], level: str
 ) -> None:
     assert _level("nik", left, right) == level
+
+
+def _parents(mother: str | None, father: str | None) -> dict[str, Any]:
+    return {"mother": mother, "father": father}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        # Nothing to compare: a mother on one record, only a father on the other.
+        (_parents("lasma simanjuntak", None), _parents(None, "togar napitupulu"), "unknown"),
+        (_parents(None, None), _parents("siti aminah", "budi"), "unknown"),
+        (_parents("siti aminah", "budi"), _parents("siti aminah", "budi"), "both parents exact"),
+        (_parents("siti aminah", None), _parents("siti aminah", "budi"), "mother exact"),
+        # A parent named short (Hendra / Hendra Gunawan).
+        (
+            _parents(None, "hendra gunawan"),
+            _parents("lili salim", "hendra"),
+            "a parent's name within the other's",
+        ),
+        (
+            _parents("aminah", None),
+            _parents("siti aminah", None),
+            "a parent's name within the other's",
+        ),
+        (_parents("siti aminah", None), _parents("ratna dewi", None), "All other comparisons"),
+    ],
+)
+def test_model_parents_levels_compare_only_what_both_records_name(
+    left: dict[str, Any], right: dict[str, Any], level: str
+) -> None:
+    assert _level("parents", left, right) == level

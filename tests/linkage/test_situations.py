@@ -528,6 +528,32 @@ def _regions(s: Situations) -> None:
         klaster="II",
     )
 
+    # Moved to the city, a slip in the name, day and month of birth swapped, only the father
+    # named and no NIK: the father's name is what brings the two together.
+    s.household(
+        village="32.01.01.1002",
+        place="Bogor",
+        address="Kp. Cibeureum RT 002/RW 004",
+        kk_recorded="2012-03-19",
+        kk_serial=71,
+        desil=2,
+        members=[
+            Person("dedi-k", "Dedi Kusnadi", "L", "1980-01-15", "KEPALA KELUARGA", "Oneng"),
+            Person("lilis", "Lilis Salimah", "P", "1984-06-02", "ISTRI", "Enah"),
+            Person("salim", "Ahmad Salim Kusnadi", "L", "2014-11-05"),
+        ],
+    )
+    s.complaint(
+        "salim@kpai",
+        received="2026-08-03",
+        name="Ahmad Salim Kusnad",
+        sex="L",
+        born="2014-05-11",
+        father="Dedi Kusnadi",
+        region="32.71.01",
+        klaster="IV",
+    )
+
 
 def _names(s: Situations) -> None:
     """The complaint writes the call name only (Putri for Putri Ayu Lestari, Dika for Andika),
@@ -815,6 +841,7 @@ CASES: Final = [
     ("region-retired-papua-code", "yosefina@kpai", "yosefina", SAME),
     ("region-province-only", "rizal@kpai", "rizal", SAME),
     ("region-moved-regency", "tri@kpai", "tri", SAME),
+    ("region-moved-only-the-father-named", "salim@kpai", "salim", SAME),
     ("name-call-name-putri", "putri@kpai", "putri", SAME),
     ("name-call-name-dika", "andika@kpai", "andika", SAME),
     ("name-papuan-marga-dropped", "natalia@kpai", "natalia", SAME),

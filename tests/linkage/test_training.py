@@ -11,6 +11,7 @@ from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SL
 from padan.linkage.training import (
     cap_name_likenesses,
     complete_u,
+    floor_m,
     neutral_unseen,
     u_sample_pairs,
 )
@@ -208,3 +209,29 @@ def test_cap_name_likenesses_holds_each_one_bit_below_the_exact_name_only() -> N
     model = {"comparisons": [{"output_column_name": "name", "comparison_levels": levels}]}
     assert cap_name_likenesses(model) == ["one typing slip", "joined"]
     assert [round(_bits(level), 6) for level in levels[1:]] == [8.0, 7.0, 7.0, 6.5, 9.0]
+
+
+@pytest.mark.parametrize(
+    ("m", "raised"),
+    [
+        (1e-10, True),  # EM's "never": a veto in disguise
+        (0.05, False),
+        (None, False),  # no m: left to neutral_unseen
+    ],
+)
+def test_floor_m_raises_only_an_m_the_data_cannot_tell_from_zero(
+    m: float | None, raised: bool
+) -> None:
+    level: dict[str, object] = {"sql_condition": "ELSE", "label_for_charts": "other"}
+    if m is not None:
+        level["m_probability"] = m
+    model: dict[str, object] = {
+        # 1,001 records: 500,500 pairs; 1e-3 of them matches, 500.5 matches; floor 3 / 500.5
+        "probability_two_random_records_match": 1e-3,
+        "comparisons": [{"output_column_name": "parents", "comparison_levels": [level]}],
+    }
+    assert floor_m(model, records=1001) == (["parents: other"] if raised else [])
+    if raised:
+        assert level["m_probability"] == pytest.approx(3 / 500.5)
+    else:
+        assert level.get("m_probability") == m

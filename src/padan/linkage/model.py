@@ -179,8 +179,10 @@ def _parents_comparison() -> Any:
     return cl.CustomComparison(
         output_column_name="parents",
         comparison_levels=[
+            # Unknown unless one parent is named on both records: a mother on one and only a
+            # father on the other compare nothing.
             _level(
-                "mother_l IS NULL AND father_l IS NULL OR mother_r IS NULL AND father_r IS NULL",
+                "(mother_l IS NULL OR mother_r IS NULL) AND (father_l IS NULL OR father_r IS NULL)",
                 "unknown",
             ).configure(is_null_level=True),
             _level("mother_l = mother_r AND father_l = father_r", "both parents exact"),
@@ -188,6 +190,14 @@ def _parents_comparison() -> Any:
             _level(
                 f"{jw}(mother_l, mother_r) >= 0.9 OR father_l = father_r",
                 "mother similar or father exact",
+            ),
+            # A parent named short on one record (Hendra / Hendra Gunawan): names are written
+            # short for parents as for children.
+            _level(
+                tokens_within("mother_l", "mother_r")
+                + " OR "
+                + tokens_within("father_l", "father_r"),
+                "a parent's name within the other's",
             ),
             _level(
                 f"{jw}(mother_l, mother_r) >= 0.75 OR {jw}(father_l, father_r) >= 0.9",
@@ -243,6 +253,11 @@ def _nik_comparison() -> Any:
                 "the NIK of a member of the other record's DTSEN household",
             ),
             _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", NIK_SAME_PREFIX),
+            # A NIK whose region or birth-date digits contradict its own record is likely not
+            # the child's: a parent's, a KK number (one issued after the family split is in no
+            # DTSEN household) or a mistyped one (domain.md 2.2). Two such NIKs differing says
+            # less than two that fit their records.
+            _level("NOT (nik_fits_l AND nik_fits_r)", "different, one NIK at odds with its record"),
             cll.ElseLevel(),
         ],
     )

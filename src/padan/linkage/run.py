@@ -34,7 +34,7 @@ from padan.linkage.run_pairs import (
     pairs_touching,
 )
 from padan.linkage.state import Previous, save_features
-from padan.linkage.training import cap_name_likenesses, neutral_unseen, train
+from padan.linkage.training import cap_name_likenesses, floor_m, neutral_unseen, train
 from padan.store import Store, store_id
 
 __all__ = [
@@ -298,6 +298,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
     trained on and the ``profile`` of its training data (:mod:`padan.linkage.model_file`)."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
+    floored = floor_m(model, records=records)
     capped = cap_name_likenesses(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
     model["padan"] = {
@@ -307,6 +308,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
         "seed": seed,
         "neutral_levels": neutral,
         "capped_levels": capped,
+        "floored_levels": floored,
         "store_id": store,
         "training_data": profile,
         "training_rules": [

@@ -34,6 +34,7 @@ __all__ = [
     "U_SAMPLE_PAIRS",
     "cap_name_likenesses",
     "complete_u",
+    "floor_m",
     "neutral_unseen",
     "train",
     "u_sample_pairs",
@@ -125,6 +126,34 @@ def neutral_unseen(model: dict[str, Any]) -> list[str]:
                 level["m_probability"] = level["u_probability"]
                 neutral.append(str(level.get("label_for_charts", level["sql_condition"])))
     return neutral
+
+
+def floor_m(model: dict[str, Any], *, records: int) -> list[str]:
+    """Hold every level's m at or above what the training data can tell from zero; returns
+    the levels raised.
+
+    EM can drive a level's m to nearly nothing when the training pairs hold no match in it
+    (two different mothers' names, in data where no child's mother was written another way):
+    the level would then veto a link. Real registries hold such matches (a mother's name
+    given differently, a guardian named as the mother). No hit among the about ``lambda * pairs``
+    matches of ``records`` records means m is below 3 / matches with 95 % confidence (the rule
+    of three, as for u): that bound is the floor.
+    """
+    pairs = records * (records - 1) / 2
+    matches = float(model.get("probability_two_random_records_match", 0.0)) * pairs
+    if matches < 3:
+        return []
+    floor = 3 / matches
+    raised: list[str] = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m = level.get("m_probability")
+            if level.get("is_null_level") or not isinstance(m, int | float) or m >= floor:
+                continue
+            level["m_probability"] = floor
+            label = level.get("label_for_charts", level["sql_condition"])
+            raised.append(f"{comparison['output_column_name']}: {label}")
+    return raised
 
 
 def cap_name_likenesses(model: dict[str, Any]) -> list[str]:
