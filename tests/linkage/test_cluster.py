@@ -202,3 +202,21 @@ def test_cluster_asks_a_person_only_when_twins_may_be_one_child_mistyped(
     assert refusal is not None and refusal.doubtful is queued
     # The pair, left unlinked, is judged the same way afterwards.
     assert clusters.conflict("a", "b") == refusal
+
+
+def test_cluster_dtsen_birth_dates_apart_refuse_a_chain_not_the_pair_itself() -> None:
+    # One person in two DTSEN households, registered a year apart: the model weighed the two
+    # dates when it scored the pair. A dateless complaint linked to each is a chain instead.
+    nodes = {
+        "a": Node(None, "KLG1", name="abdul latif", sex="L", registered_dob="1975-05-30"),
+        "b": Node(None, "KLG2", name="abdul latif", sex="L", registered_dob="1976-05-29"),
+        "k": Node(None, name="abdul latif", sex="L"),
+    }
+    direct = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
+    assert frozenset("ab") in _groups(direct.root)
+    assert refusal_reason([nodes["a"]], [nodes["b"]]) is None
+    chain = cluster_pairs(nodes, [("a", "k", 0.99), ("k", "b", 0.98)], threshold=0.9)
+    assert frozenset("ak") in _groups(chain.root)
+    assert chain.apart == [("k", "b", 0.98)]
+    refusal = refusal_reason([nodes["k"], nodes["a"]], [nodes["b"]])
+    assert refusal == Refusal("two DTSEN birth dates further apart than a typing slip")

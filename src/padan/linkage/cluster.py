@@ -5,7 +5,8 @@ wrong links exist. Here pairs are merged strongest first, and a merge is refused
 review) only on evidence that holds in real registries: two different NIKs both verified
 against Dukcapil, two DTSEN household heads, two members of one DTSEN household's roster
 that cannot be one person entered twice (twins, siblings), or two DTSEN birth dates further
-apart than a typing slip. A NIK that differs is not a reason
+apart than a typing slip that only a chain of links brings together. A NIK that differs is not
+a reason
 here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model weighs it.
 """
 
@@ -60,7 +61,7 @@ class Clusters:
         if root_a is None or root_b is None or root_a == root_b:
             return None
         here, there = (self._states.get(r) or _State.of(self._nodes[r]) for r in (root_a, root_b))
-        return here.conflict(there)
+        return here.conflict(there, weighed=_weighed(self._nodes[a], self._nodes[b]))
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -112,7 +113,7 @@ def cluster_pairs(
         if any(find(other) == b for other in apart.get(a, ())):
             refused.append((left, right, probability))
             continue
-        conflict = state_of(a).conflict(state_of(b))
+        conflict = state_of(a).conflict(state_of(b), weighed=_weighed(nodes[left], nodes[right]))
         if conflict is not None:
             (refused if conflict.doubtful else settled).append((left, right, probability))
             continue
@@ -132,7 +133,8 @@ class Refusal(NamedTuple):
 
 
 def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | None:
-    """Why the guard keeps the records ``nodes`` and ``others`` apart, or None when it does not.
+    """Why the guard keeps the records ``nodes`` and ``others`` apart, or None when it does not;
+    ``nodes[0]`` and ``others[0]`` are the pair the model scored.
 
     For :mod:`padan.linkage.explain` and the review queue: the same rule the clustering applies.
     """
@@ -141,7 +143,12 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
         here.absorb(_State.of(node))
     for node in others[1:]:
         there.absorb(_State.of(node))
-    return here.conflict(there)
+    return here.conflict(there, weighed=_weighed(nodes[0], others[0]))
+
+
+def _weighed(a: Node, b: Node) -> frozenset[str]:
+    """The DTSEN birth dates of a scored pair: the model weighed how far apart they are."""
+    return frozenset(d for d in (a.registered_dob, b.registered_dob) if d)
 
 
 _Member = tuple[str | None, str | None, str | None, str | None]  # name, birth date, sex, NIK
@@ -169,8 +176,9 @@ class _State:
             {node.registered_dob} if node.registered_dob else set(),
         )
 
-    def conflict(self, other: _State) -> Refusal | None:
-        """Why one person cannot hold both clusters' records, or None."""
+    def conflict(self, other: _State, *, weighed: frozenset[str] = frozenset()) -> Refusal | None:
+        """Why one person cannot hold both clusters' records, or None. ``weighed``: the DTSEN
+        birth dates of the pair that merges them, which the model compared itself."""
         if len(self.verified | other.verified) > 1:
             return Refusal("two different NIKs, both verified by Dukcapil")
         same_nik = bool(self.niks & other.niks)
@@ -188,8 +196,11 @@ class _State:
                             doubtful=verdict is None,
                         )
         # One person has one birth date: two that DTSEN records give, further apart than a
-        # typing slip, are two people (a chain of links through records without a date).
-        if any(not _date_slip(a, b) for a in self.born for b in other.born):
+        # typing slip, brought together by a chain of links through records without a date,
+        # are two people. The two records of the pair itself are not a chain: registries hold
+        # one person twice under birth dates further apart (domain.md §2.2), and the model
+        # weighed their dates.
+        if any(not _date_slip(a, b) and {a, b} != weighed for a in self.born for b in other.born):
             return Refusal("two DTSEN birth dates further apart than a typing slip")
         return None
 
