@@ -9,6 +9,7 @@ import typer
 from padan.cli.accounts_cmd import token_app, user_app
 from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
+from padan.cli.changes_cmd import changes
 from padan.cli.common import set_cli_lang
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
@@ -66,6 +67,7 @@ def _acting_user(
 
 
 app.command()(ingest)
+app.command()(changes)
 app.command()(synth)
 app.command()(demo)
 app.command()(link)
