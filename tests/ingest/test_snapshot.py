@@ -4,8 +4,8 @@ with record events. Three households in two regencies; the next quarter loses on
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,75 +15,14 @@ from padan.errors import InputError
 from padan.ingest import ingest_file
 from padan.ingest.snapshot import Snapshot, check_scope
 from padan.store import Store
-
-HEADER = [
-    "id_individu",
-    "id_keluarga",
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "hubungan_keluarga",
-    "kode_wilayah",
-    "desil",
-    "penerima_pkh",
-]
-
-# household -> (village, decile, [(id, name, sex, birth, relation)])
-HOUSEHOLDS: dict[str, tuple[str, str, list[tuple[str, str, str, str, str]]]] = {
-    "H1": (
-        "32.01.01.1001",
-        "2",
-        [
-            ("D1", "Asep Sunarya", "L", "1980-01-01", "KEPALA KELUARGA"),
-            ("D2", "Lilis", "P", "2012-05-05", "ANAK"),
-        ],
-    ),
-    "H2": (
-        "32.01.01.1002",
-        "3",
-        [
-            ("D3", "Ujang", "L", "1975-02-02", "KEPALA KELUARGA"),
-            ("D4", "Euis", "P", "2010-06-06", "ANAK"),
-        ],
-    ),
-    "H3": (
-        "32.02.01.1001",
-        "1",
-        [
-            ("D5", "Dadang", "L", "1970-03-03", "KEPALA KELUARGA"),
-            ("D6", "Neng", "P", "2011-07-07", "ANAK"),
-        ],
-    ),
-}
+from support.snapshots import write_dtsen
 
 Write = Callable[..., Path]
 
 
 @pytest.fixture
 def write(tmp_path: Path) -> Write:
-    """Write a DTSEN extract of ``households`` (decile overrides in ``desil``)."""
-
-    def write_file(
-        name: str,
-        households: list[str],
-        desil: dict[str, str] | None = None,
-        broken: set[str] | None = None,
-    ) -> Path:
-        path = tmp_path / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            out = csv.writer(handle)
-            out.writerow(HEADER)
-            for hh in households:
-                village, decile, people = HOUSEHOLDS[hh]
-                decile = (desil or {}).get(hh, decile)
-                for pid, nama, sex, born, relation in people:
-                    # A broken row (no name: required) is quarantined but still names its id.
-                    shown = "" if pid in (broken or set()) else nama
-                    out.writerow([pid, hh, "", shown, sex, born, relation, village, decile, "1"])
-        return path
-
-    return write_file
+    return partial(write_dtsen, tmp_path)
 
 
 def _current(store: Store) -> set[str]:

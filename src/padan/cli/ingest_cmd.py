@@ -141,6 +141,15 @@ def render_summary(summary: IngestSummary) -> None:
     if summary.snapshot:
         scope = summary.snapshot_scope or tr("the whole source")
         out.print(tr("Snapshot of %(scope)s.", scope=scope))
+    if summary.dry_run and summary.over_limit:
+        out.print(
+            "[yellow]"
+            + tr(
+                "This retires more than PADAN_SNAPSHOT_MAX_REMOVAL allows: the real run needs "
+                "--allow-large-removal."
+            )
+            + "[/]"
+        )
     for heading, counts in (
         (tr("Quarantine reasons"), summary.quarantine_reasons),
         (tr("Quality flags (rows kept)"), summary.flags),

@@ -53,6 +53,7 @@ class IngestSummary:
     snapshot_scope: str | None = None  # dotted region code; None: the whole source
     kept_quarantined: int = 0  # records a snapshot kept because their row was quarantined
     dry_run: bool = False  # nothing was stored: the counts are what would have happened
+    over_limit: bool = False  # retires more than PADAN_SNAPSHOT_MAX_REMOVAL allows unconfirmed
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,7 +141,9 @@ def _again(
         try:
             with store.reopen_batch(previous) as writer:
                 current = writer.count_current(snapshot.scope)
-                done = apply_snapshot(writer, snapshot, keep=keep, current=current, file=str(path))
+                done = apply_snapshot(
+                    writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
+                )
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -164,6 +167,7 @@ def _again(
         snapshot_scope=snapshot.scope if snapshot else None,
         kept_quarantined=done.kept_quarantined if done else 0,
         dry_run=dry_run,
+        over_limit=done.over_limit if done else False,
     )
 
 
@@ -227,7 +231,9 @@ def _ingest_new(
             )
             if snapshot is not None:
                 keep = run.quarantined_ids
-                done = apply_snapshot(writer, snapshot, keep=keep, current=current, file=str(path))
+                done = apply_snapshot(
+                    writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
+                )
             if dry_run:
                 raise _DryRun
             if progress:
@@ -256,6 +262,7 @@ def _ingest_new(
         snapshot_scope=snapshot.scope if snapshot else None,
         kept_quarantined=done.kept_quarantined if done else 0,
         dry_run=dry_run,
+        over_limit=done.over_limit if done else False,
     )
 
 

@@ -55,6 +55,7 @@ class SnapshotResult:
     current: int
     retired: int
     kept_quarantined: int
+    over_limit: bool  # more than the share allowed without confirmation
 
 
 def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | None:
@@ -108,19 +109,22 @@ def apply_snapshot(
     keep: Collection[str],
     current: int,
     file: str,
+    dry_run: bool = False,
 ) -> SnapshotResult:
     """Retire the records in the snapshot's scope that the batch of ``writer`` does not hold
     (after :meth:`BatchWriter.finish`), except those in ``keep`` (ids of quarantined rows).
 
     ``current`` is the number of current records in scope before the file. Raises
     :class:`InputError` when more than ``snapshot.max_removal`` of them would go and the
-    removal is not confirmed; the caller's transaction then rolls back.
+    removal is not confirmed (a ``dry_run`` says so in the result instead, to show what the
+    file would retire); the caller's transaction then rolls back.
     """
     check_share(snapshot.max_removal)
     absent = writer.absent(snapshot.scope)
     gone = [row for row in absent if row[1] not in keep]
     kept = len(absent) - len(gone)
-    if gone and not snapshot.allow_large_removal and len(gone) > snapshot.max_removal * current:
+    over = bool(gone) and len(gone) > snapshot.max_removal * current
+    if over and not snapshot.allow_large_removal and not dry_run:
         where = f"in region {snapshot.scope}" if snapshot.scope else "of the source"
         raise InputError(
             f"{file}: the snapshot would retire {len(gone):,} of the {current:,} current "
@@ -132,4 +136,4 @@ def apply_snapshot(
         )
     if gone:
         writer.retire(gone)
-    return SnapshotResult(current, len(gone), kept)
+    return SnapshotResult(current, len(gone), kept, over)
