@@ -14,7 +14,7 @@ from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr
 from padan.errors import InputError
 from padan.i18n import label
 
-__all__ = ["changes"]
+__all__ = ["ChangeSource", "changes"]
 
 
 class ChangeSource(StrEnum):

@@ -7,7 +7,6 @@ import hashlib
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
 from padan.ingest.snapshot import Snapshot, SnapshotResult, apply_snapshot, quarantined_id
+from padan.ingest.summary import IngestSummary
 from padan.ingest.validate import Issue
 from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
 from padan.store import BatchInfo, BatchWriter, NewBatch, Store
@@ -26,37 +26,6 @@ __all__ = ["IngestSummary", "Progress", "ingest_file"]
 
 #: Called as ``progress(done, total)`` in the units of the file (bytes or rows).
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class IngestSummary:
-    """What happened to one file. ``read == accepted + quarantined`` always holds."""
-
-    source: str
-    file: str
-    format: str
-    encoding: str | None
-    sha256: str
-    batch_id: int
-    read: int
-    accepted: int
-    quarantined: int
-    superseded: int = 0
-    already_ingested: bool = False
-    blank_rows: int = 0  # rows with no value in any cell: skipped, and counted here
-    flags: dict[str, int] = field(default_factory=dict)
-    quarantine_reasons: dict[str, int] = field(default_factory=dict)
-    added: int = 0  # records with no current version before this file
-    changed: int = 0  # records superseded with a change in a tracked field
-    retired: int = 0  # current records a snapshot found absent from the file
-    snapshot: bool = False
-    snapshot_scope: str | None = None  # dotted region code; None: the whole source
-    kept_quarantined: int = 0  # records a snapshot kept because their row was quarantined
-    dry_run: bool = False  # nothing was stored: the counts are what would have happened
-    over_limit: bool = False  # retires more than PADAN_SNAPSHOT_MAX_REMOVAL allows unconfirmed
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def ingest_file(
