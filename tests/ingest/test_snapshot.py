@@ -4,6 +4,7 @@ with record events. Three households in two regencies; the next quarter loses on
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -198,3 +199,51 @@ def test_records_events_by_region_and_period(store: Store, write: Write) -> None
     later = [e for e in store.record_events(since=since) if e.batch_id != first.batch_id]
     assert sorted(e.event for e in later) == ["changed", "changed", "removed", "removed"]
     assert store.record_events(regions=[]) == []
+
+
+def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(header)
+        out.writerows(rows)
+    return path
+
+
+KPAI = ["no_pengaduan", "tanggal_pengaduan", "nama_anak", "jenis_kelamin", "kode_wilayah"]
+KPAI += ["klaster", "status_penanganan"]
+LEMBAGA = ["id_lembaga", "nama_lembaga", "jenis", "kode_wilayah", "status_izin"]
+
+
+def test_kpai_status_change_is_a_changed_event(store: Store, tmp_path: Path) -> None:
+    row = ["K/1", "2026-01-05", "Siti", "P", "32.01", "V"]
+    ingest_file(_csv(tmp_path / "a.csv", KPAI, [[*row, "baru"]]), source="kpai", store=store)
+    later = ingest_file(
+        _csv(tmp_path / "b.csv", KPAI, [[*row, "selesai"]]), source="kpai", store=store
+    )
+    assert (later.added, later.changed) == (0, 1)
+    event = store.record_events(source="kpai", record_id="K/1")[-1]
+    assert (event.event, event.fields) == ("changed", (("status_penanganan", "baru", "selesai"),))
+
+
+def test_lembaga_snapshot_retires_a_closed_institution(store: Store, tmp_path: Path) -> None:
+    rows = [
+        ["L1", "LKSA Harapan", "LKSA", "32.01", "BERIZIN"],
+        ["L2", "TPA Ceria", "TPA", "32.01", "BERIZIN"],
+        ["L3", "LKSA Kasih", "LKSA", "32.02", "DALAM_PROSES"],
+        ["L4", "Rumah Aman", "RUMAH_AMAN", "32.02", "BERIZIN"],
+        ["L5", "TPA Bunda", "TPA", "32.02", "BERIZIN"],
+    ]
+    ingest_file(_csv(tmp_path / "a.csv", LEMBAGA, rows), source="lembaga", store=store)
+    changed = [*rows[:2], [*rows[2][:4], "BERIZIN"], *rows[3:4]]  # L5 closed, L3 licensed
+    summary = ingest_file(
+        _csv(tmp_path / "b.csv", LEMBAGA, changed),
+        source="lembaga",
+        store=store,
+        snapshot=_snap(),
+    )
+    assert (summary.retired, summary.changed) == (1, 1)
+    assert {r["id_lembaga"] for r in store.fetch_records("lembaga")} == {"L1", "L2", "L3", "L4"}
+    assert [e.event for e in store.record_events(source="lembaga", record_id="L5")] == [
+        "added",
+        "removed",
+    ]
