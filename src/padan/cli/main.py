@@ -43,8 +43,8 @@ def _acting_user(
             metavar="USER",
             help="Act as this local user (overrides PADAN_CLI_USER): review decisions, account "
             "and institution changes, and reads of children's data (report, export, "
-            "quarantine, review list, explain) are theirs, under their role and shaped by it, "
-            "in the audit log. Needed once the store has an admin.",
+            "quarantine, review list, explain, changes) are theirs, under their role and shaped "
+            "by it, in the audit log. Needed once the store has an admin.",
         ),
     ] = None,
     lang: Annotated[
