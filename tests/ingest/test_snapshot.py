@@ -14,7 +14,7 @@ import pytest
 
 from padan.errors import InputError
 from padan.ingest import ingest_file
-from padan.ingest.snapshot import Snapshot, check_scope
+from padan.ingest.snapshot import Snapshot, check_scope, quarantined_id
 from padan.store import Store
 from support.snapshots import write_dtsen
 
@@ -74,6 +74,22 @@ def test_snapshot_scope_retires_only_inside_the_region(
     snapshot = _snap(check_scope(scope), allow_large_removal=True)
     ingest_file(write("q2", ["H1"]), source="dtsen", store=store, snapshot=snapshot)
     assert _current(store) == current
+
+
+@pytest.mark.parametrize(
+    ("raw", "header", "found"),
+    [
+        ('{"id_individu": " D4 "}', "id_individu", "D4"),
+        ('{"ID Individu": "D4"}', "id_individu", "D4"),  # as the mapping matches headers
+        ('{"id_individu": ""}', "id_individu", None),
+        ("a broken line, not JSON", "id_individu", None),
+        ('["D4"]', "id_individu", None),
+    ],
+)
+def test_quarantined_id_reads_the_id_of_a_quarantined_row(
+    raw: str, header: str, found: str | None
+) -> None:
+    assert quarantined_id(raw, header) == found
 
 
 @pytest.mark.parametrize(

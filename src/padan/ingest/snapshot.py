@@ -97,9 +97,18 @@ def quarantined_id(raw_json: str, id_header: str) -> str | None:
         cells = json.loads(raw_json)
     except ValueError:
         return None
-    value = cells.get(id_header) if isinstance(cells, dict) else None
+    if not isinstance(cells, dict):
+        return None
+    value = cells.get(id_header)
+    if value is None:  # headers match ignoring case, surrounding spaces and space vs underscore
+        wanted = _header_key(id_header)
+        value = next((v for k, v in cells.items() if _header_key(str(k)) == wanted), None)
     text = str(value).strip() if value is not None else ""
     return text or None
+
+
+def _header_key(header: str) -> str:
+    return header.strip().lower().replace(" ", "_")
 
 
 def apply_snapshot(
