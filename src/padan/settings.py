@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     #: The language of the CLI's output for people (``padan --lang`` overrides it): ``id``
     #: (Bahasa Indonesia, the default) or ``en``. JSON output keeps its keys in any language.
     lang: str = "id"
+    #: The largest share (0-1) of a source's current records, in the snapshot's scope, that
+    #: ``padan ingest --snapshot`` may retire without ``--allow-large-removal`` (default 0.2,
+    #: 20 %): a truncated export would otherwise retire most of the registry.
+    snapshot_max_removal: float = Field(default=0.2, ge=0.0, le=1.0)
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

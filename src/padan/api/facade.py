@@ -20,6 +20,7 @@ from padan.api.reports import institution_sheets, write_report_files
 from padan.api.review import ReviewDesk
 from padan.errors import InputError
 from padan.ingest import IngestSummary, ingest_file
+from padan.ingest.snapshot import Snapshot, check_scope
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -128,6 +129,10 @@ class Padan:
         mapping: Path | None = None,
         today: dt.date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        snapshot: bool = False,
+        snapshot_scope: str | None = None,
+        allow_large_removal: bool = False,
+        dry_run: bool = False,
     ) -> IngestSummary:
         """Validate and store one extract of ``source`` (``kpai``, ``dtsen`` or ``lembaga``).
 
@@ -135,7 +140,23 @@ class Padan:
         recognised and not stored again. ``mapping`` is a TOML file mapping other headers to the
         exchange format; ``progress(done, total)`` follows the rows. See
         :func:`padan.ingest.ingest_file`.
+
+        ``snapshot``: the file is a complete extract of the source (of the region
+        ``snapshot_scope``, a Kemendagri code at any level): current records absent from it are
+        retired. Refused when that is more than ``settings.snapshot_max_removal`` of them,
+        unless ``allow_large_removal``. ``dry_run`` stores nothing and says what would change.
         """
+        scope = check_scope(snapshot_scope, flag="snapshot_scope")
+        if scope is not None and not snapshot:
+            raise InputError(
+                f"snapshot_scope {snapshot_scope!r} is given without snapshot: a scope only "
+                "says which region a snapshot covers; add snapshot (padan ingest --snapshot)"
+            )
+        plan = (
+            Snapshot(scope, self.settings.snapshot_max_removal, allow_large_removal)
+            if snapshot
+            else None
+        )
         return ingest_file(
             Path(path),
             source=source,
@@ -143,6 +164,8 @@ class Padan:
             mapping=mapping,
             today=today,
             progress=progress,
+            snapshot=plan,
+            dry_run=dry_run,
         )
 
     def link(

@@ -20,8 +20,10 @@ from padan.cli.common import (
     tr,
     translate_errors,
 )
+from padan.errors import InputError
 from padan.i18n import label
 from padan.ingest import IngestSummary
+from padan.ingest.snapshot import check_scope
 
 __all__ = ["Source", "ingest", "render_summary"]
 
@@ -39,14 +41,59 @@ def ingest(
         Path | None,
         typer.Option("--mapping", help="TOML file mapping other headers to the format."),
     ] = None,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot",
+            help="The file is a complete extract of the source: current records absent from "
+            "it are retired (kept as history, with a 'removed' event).",
+        ),
+    ] = False,
+    snapshot_scope: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshot-scope",
+            help="With --snapshot: the region the extract covers (Kemendagri code at any "
+            "level, e.g. 32.01); only records of that region can be retired.",
+        ),
+    ] = None,
+    allow_large_removal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-large-removal",
+            help="Confirm a snapshot that retires more than PADAN_SNAPSHOT_MAX_REMOVAL "
+            "(default 20 %) of the current records in its scope.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Say what would be added, changed and retired; store nothing."
+        ),
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Validate and store one agency extract; every row is accepted or quarantined with a reason."""
     with translate_errors():
+        scope = check_scope(snapshot_scope)
+        if scope is not None and not snapshot:
+            raise InputError(
+                f"--snapshot-scope {snapshot_scope!r} is given without --snapshot: the scope "
+                "only says which region a snapshot covers; add --snapshot"
+            )
         padan = padan_from(db)
         with progress_bar(tr("Ingest %(file)s", file=file.name)) as progress:
-            summary = padan.ingest(source.value, file, mapping=mapping, progress=progress)
+            summary = padan.ingest(
+                source.value,
+                file,
+                mapping=mapping,
+                progress=progress,
+                snapshot=snapshot,
+                snapshot_scope=scope,
+                allow_large_removal=allow_large_removal,
+                dry_run=dry_run,
+            )
     if as_json:
         out.print_json(json.dumps(summary.to_json()))
     else:
@@ -57,6 +104,11 @@ def render_summary(summary: IngestSummary) -> None:
     """The summary table: read / accepted / quarantined, then flags and reasons by count."""
     lang = cli_lang()
     title = f"{summary.file} → batch {summary.batch_id} ({summary.source}, {summary.format})"
+    if summary.dry_run:
+        title = f"{summary.file} ({summary.source}, {summary.format})"
+        out.print(
+            "[yellow]" + tr("Dry run: nothing was stored; this is what would change.") + "[/]"
+        )
     if summary.already_ingested:
         out.print(
             "[yellow]"
@@ -78,7 +130,26 @@ def render_summary(summary: IngestSummary) -> None:
     )
     if summary.superseded:
         table.add_row(tr("superseding an older version"), f"{summary.superseded:,}")
+    if not summary.already_ingested:
+        table.add_row(tr("added (new records)"), f"{summary.added:,}")
+        table.add_row(tr("changed (a tracked field)"), f"{summary.changed:,}")
+    if summary.snapshot:
+        table.add_row(tr("retired (absent from the snapshot)"), f"{summary.retired:,}")
+        if summary.kept_quarantined:
+            table.add_row(tr("kept (row quarantined)"), f"{summary.kept_quarantined:,}")
     out.print(table)
+    if summary.snapshot:
+        scope = summary.snapshot_scope or tr("the whole source")
+        out.print(tr("Snapshot of %(scope)s.", scope=scope))
+    if summary.dry_run and summary.over_limit:
+        out.print(
+            "[yellow]"
+            + tr(
+                "This retires more than PADAN_SNAPSHOT_MAX_REMOVAL allows: the real run needs "
+                "--allow-large-removal."
+            )
+            + "[/]"
+        )
     for heading, counts in (
         (tr("Quarantine reasons"), summary.quarantine_reasons),
         (tr("Quality flags (rows kept)"), summary.flags),

@@ -9,6 +9,7 @@ import typer
 from padan.cli.accounts_cmd import token_app, user_app
 from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
+from padan.cli.changes_cmd import changes
 from padan.cli.common import set_cli_lang
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
@@ -42,8 +43,8 @@ def _acting_user(
             metavar="USER",
             help="Act as this local user (overrides PADAN_CLI_USER): review decisions, account "
             "and institution changes, and reads of children's data (report, export, "
-            "quarantine, review list, explain) are theirs, under their role and shaped by it, "
-            "in the audit log. Needed once the store has an admin.",
+            "quarantine, review list, explain, changes) are theirs, under their role and shaped "
+            "by it, in the audit log. Needed once the store has an admin.",
         ),
     ] = None,
     lang: Annotated[
@@ -66,6 +67,7 @@ def _acting_user(
 
 
 app.command()(ingest)
+app.command()(changes)
 app.command()(synth)
 app.command()(demo)
 app.command()(link)

@@ -218,6 +218,7 @@ _MARKS = (
     C_("role", "auditor"),
     # What a user did, as the audit log names it (padan.access.authorise.audit's action).
     C_("audit_action", "audit_view"),
+    C_("audit_action", "changes"),
     C_("audit_action", "decision"),
     C_("audit_action", "explain"),
     C_("audit_action", "export"),

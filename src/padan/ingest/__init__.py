@@ -2,5 +2,14 @@
 
 from padan.ingest.pipeline import IngestSummary, ingest_file
 from padan.ingest.schema import EXTRACTS, Extract, extract_for
+from padan.ingest.snapshot import Snapshot, check_scope
 
-__all__ = ["EXTRACTS", "Extract", "IngestSummary", "extract_for", "ingest_file"]
+__all__ = [
+    "EXTRACTS",
+    "Extract",
+    "IngestSummary",
+    "Snapshot",
+    "check_scope",
+    "extract_for",
+    "ingest_file",
+]

@@ -7,47 +7,25 @@ import hashlib
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from padan.domain.reasons import describe
 from padan.errors import FileLevelError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
-from padan.ingest.readers import Cell, FileInfo, RawRow, inspect_file, open_table
+from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
+from padan.ingest.snapshot import Snapshot, SnapshotResult, apply_snapshot, quarantined_id
+from padan.ingest.summary import IngestSummary
 from padan.ingest.validate import Issue
 from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
-from padan.store import BatchWriter, NewBatch, Store
+from padan.store import BatchInfo, BatchWriter, NewBatch, Store
 from padan.version import __version__
 
 __all__ = ["IngestSummary", "Progress", "ingest_file"]
 
 #: Called as ``progress(done, total)`` in the units of the file (bytes or rows).
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class IngestSummary:
-    """What happened to one file. ``read == accepted + quarantined`` always holds."""
-
-    source: str
-    file: str
-    format: str
-    encoding: str | None
-    sha256: str
-    batch_id: int
-    read: int
-    accepted: int
-    quarantined: int
-    superseded: int = 0
-    already_ingested: bool = False
-    blank_rows: int = 0  # rows with no value in any cell: skipped, and counted here
-    flags: dict[str, int] = field(default_factory=dict)
-    quarantine_reasons: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def ingest_file(
@@ -60,6 +38,8 @@ def ingest_file(
     progress: Progress | None = None,
     chunk_rows: int = 5000,
     workers: int | None = None,
+    snapshot: Snapshot | None = None,
+    dry_run: bool = False,
 ) -> IngestSummary:
     """Validate every row of ``path`` and store it as one batch of ``source`` (kpai|dtsen|lembaga).
 
@@ -71,8 +51,14 @@ def ingest_file(
     Rows are judged ``chunk_rows`` at a time; on large files by ``workers`` processes (default:
     one per core) while this one reads the file and writes the store.
 
-    Raises :class:`InputError` (bad source or mapping) or :class:`FileLevelError` (format,
-    encoding, header, empty file); nothing is stored then.
+    With ``snapshot`` the file is a complete extract of its source (in ``snapshot.scope``):
+    current records of that scope the file does not hold are retired, in the same transaction
+    (see :mod:`padan.ingest.snapshot`); a file ingested before is then applied as a snapshot
+    when it is still the newest of its source. ``dry_run`` does all of it and stores nothing:
+    the summary says what would have been added, changed and retired.
+
+    Raises :class:`InputError` (bad source or mapping, a snapshot retiring too much) or
+    :class:`FileLevelError` (format, encoding, header, empty file); nothing is stored then.
     """
     extract = extract_for(source)
     column_map = load_mapping(mapping, extract)
@@ -80,21 +66,95 @@ def ingest_file(
     content_key = info.sha256 if column_map.text is None else _combined(info, column_map)
     previous = store.find_batch(extract.source, content_key)
     if previous is not None:
-        return IngestSummary(
-            extract.source,
-            str(path),
-            info.format,
-            info.encoding,
-            content_key,
-            previous.id,
-            previous.rows_read,
-            previous.rows_accepted,
-            previous.rows_quarantined,
-            previous.rows_superseding,
-            True,
-            0,
-            previous.flag_counts,
-        )
+        id_header = column_map.columns.get(extract.id_column, extract.id_column)
+        return _again(store, previous, path, info, snapshot, dry_run, id_header)
+    return _ingest_new(
+        path,
+        extract,
+        column_map,
+        info,
+        content_key,
+        store=store,
+        today=today,
+        progress=progress,
+        chunk_rows=chunk_rows,
+        workers=workers,
+        snapshot=snapshot,
+        dry_run=dry_run,
+    )
+
+
+class _DryRun(Exception):
+    """Raised inside a batch's transaction to roll back a dry run."""
+
+
+def _again(
+    store: Store,
+    previous: BatchInfo,
+    path: Path,
+    info: FileInfo,
+    snapshot: Snapshot | None,
+    dry_run: bool,
+    id_header: str,
+) -> IngestSummary:
+    """A file ingested before: nothing stored again; as a snapshot, what left since is retired
+    (nothing, on a re-run), if the file is still the newest of its source."""
+    done: SnapshotResult | None = None
+    newest = max(b.id for b in store.list_batches() if b.source == previous.source)
+    if snapshot is not None and newest == previous.id:
+        keep = {
+            found
+            for e in store.quarantine_entries(batch_id=previous.id)
+            if (found := quarantined_id(e.raw, id_header)) is not None
+        }
+        try:
+            with store.reopen_batch(previous) as writer:
+                current = writer.count_current(snapshot.scope)
+                done = apply_snapshot(
+                    writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
+                )
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    return IngestSummary(
+        previous.source,
+        str(path),
+        info.format,
+        info.encoding,
+        previous.content_sha256,
+        previous.id,
+        previous.rows_read,
+        previous.rows_accepted,
+        previous.rows_quarantined,
+        previous.rows_superseding,
+        True,
+        0,
+        previous.flag_counts,
+        retired=done.retired if done else 0,
+        snapshot=snapshot is not None,
+        snapshot_scope=snapshot.scope if snapshot else None,
+        kept_quarantined=done.kept_quarantined if done else 0,
+        dry_run=dry_run,
+        over_limit=done.over_limit if done else False,
+    )
+
+
+def _ingest_new(
+    path: Path,
+    extract: Extract,
+    column_map: Mapping,
+    info: FileInfo,
+    content_key: str,
+    *,
+    store: Store,
+    today: dt.date | None,
+    progress: Progress | None,
+    chunk_rows: int,
+    workers: int | None,
+    snapshot: Snapshot | None,
+    dry_run: bool,
+) -> IngestSummary:
     table = open_table(info, sheet=column_map.sheet)
     sources = _resolve_columns(extract, table.header, column_map, path)
     today = today or dt.date.today()
@@ -110,46 +170,52 @@ def ingest_file(
         __version__,
     )
     workers = worker_count(info) if workers is None else workers
-    with (
-        no_cyclic_gc(),
-        store.write_batch(new) as writer,
-        judges(extract, sources, today, workers, writer.batch_id) as judge,
-    ):
-        run = _Run(extract, writer)
-        in_flight: deque[Future[Judged] | Judged] = deque()
-        for raw in table.rows:
-            run.take(raw)
-            if len(run.pending) >= chunk_rows:
-                in_flight.append(judge(_taken(run)))
-            while len(in_flight) > 2 * max(workers, 1) or (in_flight and not workers):
-                run.store(result(in_flight.popleft()))
-                if progress:
-                    progress(table.done[0], table.total)
-        in_flight.append(judge(_taken(run)))
-        while in_flight:
-            run.store(result(in_flight.popleft()))
-        if run.read == 0:
-            raise FileLevelError(
-                str(path),
-                "the file has a header but no data rows",
-                "Export the data again, with its rows.",
+    done: SnapshotResult | None = None
+    try:
+        with (
+            no_cyclic_gc(),
+            store.write_batch(new) as writer,
+            judges(extract, sources, today, workers, writer.batch_id) as judge,
+        ):
+            current = writer.count_current(snapshot.scope) if snapshot else 0
+            id_header = sources[extract.id_column] if snapshot else None
+            run = _read(
+                table, _Run(extract, writer, id_header), judge, workers, progress, chunk_rows
             )
-        if run.accepted + run.rejected != run.read:  # pragma: no cover - a bug, never data
-            raise PadanError(
-                f"row accounting broke on {path}: {run.accepted}+{run.rejected}!={run.read}"
+            if run.read == 0:
+                raise FileLevelError(
+                    str(path),
+                    "the file has a header but no data rows",
+                    "Export the data again, with its rows.",
+                )
+            if run.accepted + run.rejected != run.read:  # pragma: no cover - a bug, never data
+                raise PadanError(
+                    f"row accounting broke on {path}: {run.accepted}+{run.rejected}!={run.read}"
+                )
+            superseded = writer.finish(
+                read=run.read,
+                accepted=run.accepted,
+                quarantined=run.rejected,
+                flags=dict(run.flags),
             )
-        superseded = writer.finish(
-            read=run.read, accepted=run.accepted, quarantined=run.rejected, flags=dict(run.flags)
-        )
-        if progress:
-            progress(table.total, table.total)
+            if snapshot is not None:
+                keep = run.quarantined_ids
+                done = apply_snapshot(
+                    writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
+                )
+            if dry_run:
+                raise _DryRun
+            if progress:
+                progress(table.total, table.total)
+    except _DryRun:
+        pass
     return IngestSummary(
         extract.source,
         str(path),
         info.format,
         info.encoding,
         content_key,
-        writer.batch_id,
+        0 if dry_run else writer.batch_id,
         run.read,
         run.accepted,
         run.rejected,
@@ -158,7 +224,39 @@ def ingest_file(
         table.blank[0],
         dict(sorted(run.flags.items())),
         dict(sorted(run.reasons.items())),
+        added=writer.added,
+        changed=writer.changed,
+        retired=done.retired if done else 0,
+        snapshot=snapshot is not None,
+        snapshot_scope=snapshot.scope if snapshot else None,
+        kept_quarantined=done.kept_quarantined if done else 0,
+        dry_run=dry_run,
+        over_limit=done.over_limit if done else False,
     )
+
+
+def _read(
+    table: Table,
+    run: _Run,
+    judge: Callable[[Rows], Future[Judged] | Judged],
+    workers: int,
+    progress: Progress | None,
+    chunk_rows: int,
+) -> _Run:
+    """Judge the rows of ``table`` in chunks and store them in file order."""
+    in_flight: deque[Future[Judged] | Judged] = deque()
+    for raw in table.rows:
+        run.take(raw)
+        if len(run.pending) >= chunk_rows:
+            in_flight.append(judge(_taken(run)))
+        while len(in_flight) > 2 * max(workers, 1) or (in_flight and not workers):
+            run.store(result(in_flight.popleft()))
+            if progress:
+                progress(table.done[0], table.total)
+    in_flight.append(judge(_taken(run)))
+    while in_flight:
+        run.store(result(in_flight.popleft()))
+    return run
 
 
 def _combined(info: FileInfo, mapping: Mapping) -> str:
@@ -196,8 +294,12 @@ def _resolve_columns(
 class _Run:
     """Counters of one ingest; takes rows in file order and stores judged chunks in that order."""
 
-    def __init__(self, extract: Extract, writer: BatchWriter) -> None:
+    def __init__(self, extract: Extract, writer: BatchWriter, id_header: str | None) -> None:
         self.extract, self.writer = extract, writer
+        #: The header of the record id: set for a snapshot, which keeps the records whose row
+        #: was quarantined (they are in the file, only not usable as written).
+        self.id_header = id_header
+        self.quarantined_ids: set[str] = set()
         self.columns = (
             "batch_id",
             *extract.stored_columns,
@@ -249,6 +351,8 @@ class _Run:
 
     def _reject(self, number: int, issues: list[Issue], raw_json: str) -> None:
         self.rejected += 1
+        if self.id_header is not None and (found := quarantined_id(raw_json, self.id_header)):
+            self.quarantined_ids.add(found)
         for issue in issues:
             reason = describe(issue.reason)
             self.reasons[f"{issue.column}:{issue.reason}" if issue.column else issue.reason] += 1

@@ -122,8 +122,15 @@ def upload(
     *,
     purpose: str = "",
     max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES,
+    snapshot: bool = False,
+    snapshot_scope: str | None = None,
+    allow_large_removal: bool = False,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     """Ingest an uploaded file exactly as ``padan ingest`` does; returns the summary; audited.
+
+    ``snapshot``, ``snapshot_scope``, ``allow_large_removal`` and ``dry_run`` are those of
+    ``padan ingest`` (:meth:`padan.Padan.ingest`): a complete extract retires what it lacks.
 
     ``content`` is the file's bytes or a binary file to stream from (copied to a private
     temporary folder a chunk at a time, never whole in memory). Raises :class:`UploadTooLarge`
@@ -140,11 +147,27 @@ def upload(
         if size == 0:
             raise InputError(f"{name}: the file is empty (0 bytes); choose a file with data")
         try:
-            summary = Padan(store).ingest(source, path).to_json()
+            summary = (
+                Padan(store)
+                .ingest(
+                    source,
+                    path,
+                    snapshot=snapshot,
+                    snapshot_scope=snapshot_scope or None,
+                    allow_large_removal=allow_large_removal,
+                    dry_run=dry_run,
+                )
+                .to_json()
+            )
         except PadanError as exc:
             raise _without_paths(exc, folder, name) from None
     summary["file"] = name  # the uploaded file's name, not the server's temporary path
-    audit(store, p, "ingest", f"{source} {name} batch {summary['batch_id']}", [], purpose)
+    what = f"{source} {name} batch {summary['batch_id']}"
+    if snapshot:
+        what += f" snapshot {summary['snapshot_scope'] or 'all'} retired {summary['retired']}"
+    if dry_run:
+        what += " dry run"
+    audit(store, p, "ingest", what, [], purpose)
     return summary
 
 

@@ -18,6 +18,7 @@ from padan.store.institution_store import (
     NewFinding,
     NewInspection,
 )
+from padan.store.record_events import EVENT_KINDS, TRACKED_FIELDS, RecordEvent, event_counts
 from padan.store.records import (
     BatchInfo,
     ChildEvent,
@@ -30,6 +31,8 @@ from padan.store.records import (
 from padan.store.snapshot import run_links_arrow, run_pairs_arrow, snapshot_records_arrow
 
 __all__ = [
+    "EVENT_KINDS",
+    "TRACKED_FIELDS",
     "BatchInfo",
     "BatchWriter",
     "ChildEvent",
@@ -48,8 +51,10 @@ __all__ = [
     "NewFinding",
     "NewInspection",
     "QuarantineEntry",
+    "RecordEvent",
     "ReviewDecision",
     "Store",
+    "event_counts",
     "export_audit_entries",
     "open_store",
     "record_export",

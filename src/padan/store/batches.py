@@ -10,9 +10,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from padan.store.connection import Connected, bulk_insert
+from padan.store.record_events import in_region, write_change_events, write_removed_events
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
 from padan.store.tables import RECORD_TABLES, batches, quarantine
 
@@ -60,6 +61,12 @@ class BatchStore(Connected):
             assert inserted is not None
             yield BatchWriter(conn, int(inserted[0]), new.extract)
 
+    @contextmanager
+    def reopen_batch(self, batch: BatchInfo) -> Iterator[BatchWriter]:
+        """One transaction on a stored batch (a snapshot applied to a file ingested before)."""
+        with self._begin() as conn:
+            yield BatchWriter(conn, batch.id, batch.extract)
+
     # -- quarantine ----------------------------------------------------------------------------
 
     def quarantine_entries(
@@ -100,6 +107,9 @@ class BatchWriter:
         self.conn = conn
         self.batch_id = batch_id
         self.table, self.id_column = RECORD_TABLES[extract]
+        self.source = {"dtsen_individu": "dtsen", "kpai_kasus": "kpai"}.get(extract, "lembaga")
+        #: Records this batch added (no current version before) and changed (a tracked field).
+        self.added = self.changed = 0
 
     def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert accepted records given as tuples in the order of ``columns``.
@@ -130,6 +140,10 @@ class BatchWriter:
             .where(table.c.is_current, table.c.batch_id != self.batch_id, id_col.in_(newer))
             .values(is_current=False, superseded_by=self.batch_id)
         ).rowcount
+        now = dt.datetime.now(dt.UTC)
+        self.added, self.changed = write_change_events(
+            self.conn, extract=self.table.name, batch_id=self.batch_id, at=now
+        )
         self.conn.execute(
             update(batches)
             .where(batches.c.id == self.batch_id)
@@ -139,10 +153,55 @@ class BatchWriter:
                 rows_quarantined=quarantined,
                 rows_superseding=superseded,
                 flag_counts=json.dumps(flags, sort_keys=True),
-                finished_at=dt.datetime.now(dt.UTC),
+                finished_at=now,
             )
         )
         return int(superseded)
+
+    # -- snapshots ------------------------------------------------------------------------------
+
+    def _in_scope(self, scope: str | None, *, others: bool = True) -> list[Any]:
+        table = self.table
+        where: list[Any] = [table.c.is_current]
+        if others:
+            where.append(table.c.batch_id != self.batch_id)
+        if scope is not None:
+            where.append(in_region(table.c.kode_wilayah, scope))
+        return where
+
+    def count_current(self, scope: str | None) -> int:
+        """Current records in ``scope`` (dotted code; ``None``: all), this batch's included."""
+        query = (
+            select(func.count()).select_from(self.table).where(*self._in_scope(scope, others=False))
+        )
+        return int(self.conn.execute(query).scalar_one())
+
+    def absent(self, scope: str | None) -> list[tuple[int, str, str | None]]:
+        """``(row id, record id, region)`` of the current records in ``scope`` this batch does
+        not hold (after :meth:`finish`, whatever of other batches is still current)."""
+        table = self.table
+        query = select(table.c.id, table.c[self.id_column], table.c.kode_wilayah).where(
+            *self._in_scope(scope)
+        )
+        return [(int(r[0]), str(r[1]), r[2]) for r in self.conn.execute(query)]
+
+    def retire(self, rows: Sequence[tuple[int, str, str | None]]) -> None:
+        """Retire ``rows`` (from :meth:`absent`): no longer current, kept as history with
+        this batch as the one that ended them, each with a ``removed`` event."""
+        table, ids = self.table, [r[0] for r in rows]
+        for i in range(0, len(ids), 5_000):
+            self.conn.execute(
+                update(table)
+                .where(table.c.id.in_(ids[i : i + 5_000]), table.c.is_current)
+                .values(is_current=False, superseded_by=self.batch_id)
+            )
+        write_removed_events(
+            self.conn,
+            source=self.source,
+            batch_id=self.batch_id,
+            removed=[(r[1], r[2]) for r in rows],
+            at=dt.datetime.now(dt.UTC),
+        )
 
 
 def _batch_info(row: Any) -> BatchInfo:

@@ -15,13 +15,14 @@ from sqlalchemy import inspect, text
 from padan.errors import StoreError
 from padan.store.batches import BatchStore
 from padan.store.link_runs import LinkRunStore
+from padan.store.record_events import RecordEvents
 from padan.store.record_reads import RecordReads
 
 __all__ = ["HEAD_REVISION", "Store", "open_store"]
 
 #: The newest revision in ``migrations/versions``. Kept here because asking Alembic costs a
 #: second of imports on every command; ``tests/store`` checks the two agree.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
@@ -36,7 +37,7 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return store
 
 
-class Store(BatchStore, RecordReads, LinkRunStore):
+class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore):
     """Handle on one database. Cheap to create; holds a SQLAlchemy engine."""
 
     def _alembic_config(self) -> Any:

@@ -189,8 +189,12 @@ def ingest(
     source: str,
     file: Annotated[UploadFile, File()],
     purpose: Annotated[str, Form()] = "",
+    snapshot: Annotated[bool, Form()] = False,
+    snapshot_scope: Annotated[str, Form()] = "",
+    allow_large_removal: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
-    """Ingest a file (same validation and summary as ``padan ingest``)."""
+    """Ingest a file (same validation, options and summary as ``padan ingest``)."""
     return ingest_service.upload(
         ctx(request).store,
         user,
@@ -199,6 +203,10 @@ def ingest(
         file.file,
         purpose=purpose,
         max_bytes=request.app.state.upload_max_bytes,
+        snapshot=snapshot,
+        snapshot_scope=snapshot_scope,
+        allow_large_removal=allow_large_removal,
+        dry_run=dry_run,
     )
 
 

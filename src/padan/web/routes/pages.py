@@ -301,6 +301,10 @@ def ingest_upload(
     user: User,
     source: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
+    snapshot: Annotated[bool, Form()] = False,
+    snapshot_scope: Annotated[str, Form()] = "",
+    allow_large_removal: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     store = ctx(request).store
     try:
@@ -311,6 +315,10 @@ def ingest_upload(
             file.filename or "upload",
             file.file,
             max_bytes=request.app.state.upload_max_bytes,
+            snapshot=snapshot,
+            snapshot_scope=snapshot_scope,
+            allow_large_removal=allow_large_removal,
+            dry_run=dry_run,
         )
     except InputError as exc:
         # Shown next to the file field (the service names the uploaded file, never a temp path).
@@ -320,11 +328,16 @@ def ingest_upload(
             status_code=400,
             batches=ingest_service.batches(store, user),
             summary=None,
-            errors=FormErrors(fields={"file": error_text(exc, language(request))}),
+            errors=FormErrors(fields={_field_of(exc): error_text(exc, language(request))}),
         )
     return render(
         request, "ingest.html", batches=ingest_service.batches(store, user), summary=summary
     )
+
+
+def _field_of(exc: InputError) -> str:
+    """The upload form's field an error is about: the snapshot's region, else the file."""
+    return "snapshot_scope" if str(exc).startswith("snapshot_scope") else "file"
 
 
 @router.get("/ingest/{batch_id}/quarantine", response_class=HTMLResponse)

@@ -1,0 +1,148 @@
+"""Snapshots (issue 18): a file declared a complete extract of its source, in one region or all.
+
+After the file's records are written and its older versions superseded, whatever current record
+of that source and scope the batch does not hold has left the source: it is retired (kept with
+its history, no longer current, a ``removed`` event). A row of the file that was quarantined
+still names its record: that record is kept as it was, not retired.
+
+A truncated file would retire most of the registry, so a snapshot retiring more than a share
+of the current records in its scope (``PADAN_SNAPSHOT_MAX_REMOVAL``, default 20 %) is refused
+and changes nothing, unless the removal is confirmed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from padan.domain.regions import RegionStatus, check_region
+from padan.errors import InputError
+from padan.store import BatchWriter
+
+__all__ = [
+    "DEFAULT_MAX_REMOVAL",
+    "Snapshot",
+    "SnapshotResult",
+    "apply_snapshot",
+    "check_scope",
+    "check_share",
+    "quarantined_id",
+]
+
+#: The largest share of current records a snapshot may retire unless confirmed. A quarter's
+#: real churn in DTSEN is a few per cent (issue 18: 936 people of 9,268 left, 10 %); a share
+#: well above that is far more likely a truncated export than a real quarter.
+DEFAULT_MAX_REMOVAL = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """How a file is a snapshot: its ``scope`` (dotted region code, ``None``: the whole source),
+    the removal share it may reach without confirmation, and whether a larger one is confirmed.
+    """
+
+    scope: str | None = None
+    max_removal: float = DEFAULT_MAX_REMOVAL
+    allow_large_removal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotResult:
+    """What a snapshot retired: ``retired`` of ``current`` records in scope, and how many it
+    kept because their row was quarantined."""
+
+    current: int
+    retired: int
+    kept_quarantined: int
+    over_limit: bool  # more than the share allowed without confirmation
+
+
+def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | None:
+    """``raw`` as a dotted Kemendagri code (any level, with or without dots), or ``None``.
+
+    Raises :class:`InputError` naming ``flag``, the value and the fix for a malformed code or
+    one in no release of the region list.
+    """
+    if raw is None or not raw.strip():
+        return None
+    check = check_region(raw)
+    if check.status is RegionStatus.MALFORMED or check.code is None:
+        raise InputError(
+            f"{flag} {raw!r} is not a Kemendagri region code; give a province (32), regency "
+            "(32.01 or 3201), district (32.01.05) or village (32.01.05.2001) code, or leave "
+            f"out {flag} for an extract of the whole source"
+        )
+    if check.status is RegionStatus.UNKNOWN:
+        raise InputError(
+            f"{flag} {raw!r} ({check.code}) is in no release of the Kemendagri region list; "
+            "check the code of the region the extract covers"
+        )
+    return check.code
+
+
+def check_share(max_removal: float) -> float:
+    """``max_removal`` if it is a share between 0 and 1; raises :class:`InputError` otherwise."""
+    if not 0.0 <= max_removal <= 1.0:
+        raise InputError(
+            f"PADAN_SNAPSHOT_MAX_REMOVAL is {max_removal}: it must be a share between 0 and 1 "
+            "(0.2 = 20 %)"
+        )
+    return max_removal
+
+
+def quarantined_id(raw_json: str, id_header: str) -> str | None:
+    """The record id a quarantined row names (its raw cells are JSON by header), if readable."""
+    try:
+        cells = json.loads(raw_json)
+    except ValueError:
+        return None
+    if not isinstance(cells, dict):
+        return None
+    value = cells.get(id_header)
+    if value is None:  # headers match ignoring case, surrounding spaces and space vs underscore
+        wanted = _header_key(id_header)
+        value = next((v for k, v in cells.items() if _header_key(str(k)) == wanted), None)
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _header_key(header: str) -> str:
+    return header.strip().lower().replace(" ", "_")
+
+
+def apply_snapshot(
+    writer: BatchWriter,
+    snapshot: Snapshot,
+    *,
+    keep: Collection[str],
+    current: int,
+    file: str,
+    dry_run: bool = False,
+) -> SnapshotResult:
+    """Retire the records in the snapshot's scope that the batch of ``writer`` does not hold
+    (after :meth:`BatchWriter.finish`), except those in ``keep`` (ids of quarantined rows).
+
+    ``current`` is the number of current records in scope before the file. Raises
+    :class:`InputError` when more than ``snapshot.max_removal`` of them would go and the
+    removal is not confirmed (a ``dry_run`` says so in the result instead, to show what the
+    file would retire); the caller's transaction then rolls back.
+    """
+    check_share(snapshot.max_removal)
+    absent = writer.absent(snapshot.scope)
+    gone = [row for row in absent if row[1] not in keep]
+    kept = len(absent) - len(gone)
+    over = bool(gone) and len(gone) > snapshot.max_removal * current
+    if over and not snapshot.allow_large_removal and not dry_run:
+        where = f"in region {snapshot.scope}" if snapshot.scope else "of the source"
+        raise InputError(
+            f"{file}: the snapshot would retire {len(gone):,} of the {current:,} current "
+            f"{writer.source} records {where} ({len(gone) / max(current, 1):.0%}), more than "
+            f"the {snapshot.max_removal:.0%} allowed (PADAN_SNAPSHOT_MAX_REMOVAL); nothing was "
+            "stored. Check that the file is complete (not truncated) and covers the whole "
+            "scope; if the removal is real, run again with --allow-large-removal (see first "
+            "what would change with --dry-run)"
+        )
+    if gone:
+        writer.retire(gone)
+    return SnapshotResult(current, len(gone), kept, over)
