@@ -115,6 +115,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("parents", "both parents exact"): N_("same mother and father"),
     ("parents", "mother exact"): N_("same mother"),
     ("parents", "mother similar or father exact"): N_("mother's name similar, or same father"),
+    ("parents", "a parent's name within the other's"): N_(
+        "a parent's name is a shorter form of the other"
+    ),
     ("parents", "a parent roughly similar"): N_("a parent's name roughly similar"),
     ("parents", "All other comparisons"): N_("parents' names differ"),
     ("nik", "nik is NULL"): N_("NIK missing in one of the records"),
@@ -139,6 +142,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ),
     ("nik", "the NIK of a member of the other record's DTSEN household"): N_(
         "one NIK belongs to a member of the other record's DTSEN household"
+    ),
+    ("nik", "different, one NIK at odds with its record"): N_(
+        "different NIKs; one does not fit its own record (perhaps a parent's NIK or a KK number)"
     ),
     ("nik", "same district and birth date"): N_(
         "NIKs differ, with the same region and birth-date digits"
