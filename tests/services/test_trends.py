@@ -96,6 +96,13 @@ def test_dashboard_trend_is_lenient_and_draws_the_chart(history: Store) -> None:
     assert got["svg"].startswith("<svg") and got["svg"].count("<circle") == len(got["points"])
 
 
+def test_dashboard_trend_not_asked_gives_only_the_choices(history: Store) -> None:
+    got = dashboard_trend(history, _who("analis_kpai"))
+    assert got is not None and not got["shown"] and "points" not in got
+    keys = [i["key"] for i in got["indicators"]]
+    assert "left_dtsen" in keys and "kpai_children_not_in_dtsen" in keys
+
+
 def test_dashboard_trend_before_any_run_is_none(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
     assert dashboard_trend(store, _who("analis_kpai")) is None

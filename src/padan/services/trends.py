@@ -14,9 +14,10 @@ from typing import Any
 from padan.access.authorise import Forbidden
 from padan.access.policy import Principal
 from padan.analysis import default_rules
+from padan.analysis.children import indicator_keys
 from padan.analysis.trend_chart import trend_svg
 from padan.analysis.trend_view import TrendTable, trend_labels, trend_table
-from padan.analysis.trends import PERIODS, Period, TrendSeries, trend_series
+from padan.analysis.trends import PERIODS, Period, TrendSeries, change_keys, trend_series
 from padan.errors import InputError
 from padan.i18n import gettext
 from padan.services.figures import region_in_scope
@@ -157,19 +158,36 @@ def dashboard_trend(
     p: Principal,
     *,
     indicator: str = "",
-    period: str = "quarter",
+    period: str = "",
     region: str | None = None,
     lang: str = "id",
 ) -> dict[str, Any] | None:
     """The dashboard's trend section: :func:`trends` with its SVG chart (``svg``), lenient as a
     page is (an unknown indicator or period falls back to the defaults); ``None`` before the
-    first linkage run."""
+    first linkage run.
+
+    Every point is a full report of a past moment, so the series is computed only when asked
+    (an ``indicator`` or a ``period`` given): otherwise only the choices come back
+    (``shown`` false), and the page stays as fast as before.
+    """
     if store.latest_link_run() is None:
         return None
+    choices = {"periods": list(PERIODS), "wait_days": default_rules().atensi.abh_wait_days}
+    if not indicator and not period:
+        rules = default_rules()
+        labels = trend_labels(rules, lang=lang)
+        keys = [*indicator_keys(rules), *change_keys(rules)]
+        return {
+            **choices,
+            "shown": False,
+            "indicator": DEFAULT_INDICATOR,
+            "period": "quarter",
+            "indicators": [{"key": k, "label": labels.get(k, k)} for k in keys],
+        }
     if period not in PERIODS:
         period = "quarter"
     try:
         data = trends(store, p, indicator=indicator, period=period, region=region, lang=lang)
     except InputError:
         data = trends(store, p, period=period, region=region, lang=lang)
-    return {**data, "svg": trend_chart(data, lang=lang), "periods": list(PERIODS)}
+    return {**data, **choices, "shown": True, "svg": trend_chart(data, lang=lang)}

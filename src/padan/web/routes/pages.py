@@ -127,7 +127,7 @@ def dashboard(
     indicator: str = "",
     measure: str = "count",
     trend: str = "",
-    period: str = "quarter",
+    period: str = "",
 ) -> HTMLResponse:
     store, lang = ctx(request).store, language(request)
     data = dashboard_service.dashboard(store, user, region=region)
