@@ -16,6 +16,7 @@ from padan.analysis.trend_view import trend_labels, trend_table
 from padan.analysis.trends import trend_series
 from padan.errors import InputError
 from padan.store import Store, open_store
+from padan.store.children import list_runs
 from support.trends import build_history, extend_history
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
@@ -45,10 +46,11 @@ AS_OF = [
 
 @pytest.mark.parametrize(("day", "run", "kids", "found", "missing", "gap_pkh", "abh"), AS_OF)
 def test_report_as_of_counts_the_records_and_run_of_that_date(
-    history: Store, tmp_path: Path, day: str, run: str, kids: int, found: int, missing: int,
-    gap_pkh: int, abh: int,
+    history: Store, day: str, run: str, kids: int, found: int, missing: int, gap_pkh: int,
+    abh: int,
 ) -> None:  # fmt: skip
-    ids = build_ids(history)
+    runs = sorted(r.id for r in list_runs(history))
+    ids = {"run_1": runs[0], "run_2": runs[1]}
     report = report_as_of(history, dt.date.fromisoformat(day))
     values = report.values()
     assert report.snapshot.run_id == ids[run]
@@ -58,17 +60,6 @@ def test_report_as_of_counts_the_records_and_run_of_that_date(
     assert values["kpai_children_not_in_dtsen"] == missing
     assert values["eligible_not_receiving_pkh"] == gap_pkh
     assert values["abh_without_atensi"] == abh
-
-
-def build_ids(store: Store) -> dict[str, int]:
-    runs = sorted(r.id for r in _runs(store))
-    return {"run_1": runs[0], "run_2": runs[1]}
-
-
-def _runs(store: Store) -> list[object]:
-    from padan.store.children import list_runs
-
-    return list(list_runs(store))
 
 
 def test_report_as_of_before_the_first_run_says_so(history: Store) -> None:
