@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def _prepare(work: Path, households: int, copies: int, seed: int) -> str:
@@ -115,6 +116,26 @@ def _report(db: str, out: Path) -> None:
     start = time.perf_counter()
     build_report(store, region=report.regions[0].code if report.regions else None)
     print(f"one province (build_report --region): {time.perf_counter() - start:.1f} s")
+    _as_of(store, snapshot.run_finished_at)
+
+
+def _as_of(store: Any, run_finished_at: dt.datetime) -> None:
+    """The same figures as of a date (issue 18): records valid then, the run in force then."""
+    from padan.analysis import compute_report
+    from padan.analysis.asof import end_of_day, load_inputs_as_of
+
+    moment = end_of_day(run_finished_at.date())
+    start = time.perf_counter()
+    inputs, snapshot = load_inputs_as_of(store, moment)
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    report = compute_report(inputs, snapshot)
+    compute = time.perf_counter() - start
+    print(
+        f"as of {moment.date().isoformat()} (padan report --as-of): read store {read:.1f} s | "
+        f"compute {compute:.1f} s | total {read + compute:.1f} s "
+        f"(KPAI children {report.indicators['kpai_children'].value:,})"
+    )
 
 
 def main() -> None:

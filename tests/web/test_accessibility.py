@@ -115,6 +115,7 @@ PAGES: list[tuple[str, str | None]] = [
     ("/login", None),
     ("/dashboard", "kpai1"),
     ("/dashboard?region=32", "daerah1"),
+    ("/dashboard?trend=left_dtsen&period=quarter", "audit1"),
     ("/children", "tinjau1"),
     ("/children?q=siti", "tinjau1"),
     ("/children/{child}", "tinjau1"),

@@ -18,7 +18,10 @@ from padan.analysis.charts import BarChart, report_charts
 from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
+from padan.analysis.trend_chart import trend_svg
+from padan.analysis.trend_view import TrendTable
 from padan.analysis.xlsx import snapshot_rows
+from padan.i18n import gettext
 
 __all__ = ["VEGA_SCRIPTS", "render_html", "vega_lite", "write_html"]
 
@@ -57,6 +60,18 @@ ini, tanpa unduhan). Angka grafik ada di tabel di atas dan di lembar "Grafik" be
 Angka lengkap per provinsi, kabupaten/kota dan kecamatan ada di berkas XLSX.</figcaption></figure>
 <h2>Indikator kesenjangan</h2>
 <figure><div class="chart" id="chart-indikator" data-spec="spec-indikator"></div></figure>
+{% if trends %}
+<h2 id="tren">Tren</h2>
+<p class="note">{{ trends_note }}</p>
+{% for t in trends %}
+<h3 id="tren-{{ t.key }}">{{ t.label }}</h3>
+<figure>{{ t.svg | safe }}</figure>
+<table><tr>{% for h in t.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr>
+{% for row in t.rows %}<tr>{% for v in row %}
+<td{% if v is number %} class="n"{% endif %}>{{ '' if v is none else v }}</td>{% endfor %}</tr>
+{% endfor %}</table>
+{% endfor %}
+{% endif %}
 <h2>Dasar angka</h2>
 <table>{% for k, v in snapshot %}<tr><th scope="row">{{ k }}</th><td>{{ v }}</td></tr>
 {% endfor %}</table>
@@ -136,9 +151,45 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: bool) -> str:
+def _trend_sections(trends: TrendTable) -> list[dict[str, object]]:
+    """One chart (inline SVG) and table per indicator of ``trends``."""
+    x_title, y_title = trends.axis_titles()
+    labels = [p[0] for p in trends.points]
+    headers = [
+        x_title,
+        gettext("As of", trends.lang),
+        gettext("Children", trends.lang),
+        gettext("Change since the previous point", trends.lang),
+    ]
+    sections: list[dict[str, object]] = []
+    for row in trends.rows:
+        svg = trend_svg(
+            title=row.label,
+            x_title=x_title,
+            y_title=y_title,
+            labels=labels,
+            values=row.values,
+            ident=f"tren-{row.key}",
+        )
+        cells = [
+            [p[0], p[1][:10], row.values[i], row.changes[i]] for i, p in enumerate(trends.points)
+        ]
+        sections.append(
+            {"key": row.key, "label": row.label, "svg": svg, "headers": headers, "rows": cells}
+        )
+    return sections
+
+
+def render_html(
+    report: Report,
+    tables: Sequence[DisplayTable],
+    *,
+    suppressed: bool,
+    trends: TrendTable | None = None,
+) -> str:
     """The HTML page as text: tables, and the charts as Vega-Lite specs drawn by the inlined
-    Vega scripts when the page is opened (no network)."""
+    Vega scripts when the page is opened (no network); with ``trends``, a "Tren" section of
+    inline SVG line charts, each with its table."""
     by_key = {t.key: t for t in tables}
     charts = report_charts(report, tables)
     specs = [(chart.key, _script_json(vega_lite(chart))) for chart in charts]
@@ -155,14 +206,27 @@ def render_html(report: Report, tables: Sequence[DisplayTable], *, suppressed: b
         suppressed=suppressed,
         vega=_vega_js(),
         draw=_DRAW,
+        trends=_trend_sections(trends) if trends else [],
+        trends_note=gettext(
+            "Each point is computed from the stored history: the records current at that "
+            "moment and the linkage run in force then.",
+            trends.lang,
+        )
+        if trends
+        else "",
     )
 
 
 def write_html(
-    report: Report, tables: Sequence[DisplayTable], path: Path, *, suppressed: bool
+    report: Report,
+    tables: Sequence[DisplayTable],
+    path: Path,
+    *,
+    suppressed: bool,
+    trends: TrendTable | None = None,
 ) -> Path:
-    """Write the HTML summary to ``path`` atomically."""
-    text = render_html(report, tables, suppressed=suppressed)
+    """Write the HTML summary to ``path`` atomically (with a "Tren" section for ``trends``)."""
+    text = render_html(report, tables, suppressed=suppressed, trends=trends)
     handle, tmp = new_partial(path)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)

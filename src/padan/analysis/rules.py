@@ -55,6 +55,9 @@ class AtensiRule(_Strict):
 
     abh_kategori: tuple[str, ...] = ("b",)
     victim_kategori: tuple[str, ...] = ("d", "i", "j")
+    #: An ABH child still without ATENSI this many days after its first ABH complaint counts
+    #: in the trend indicator ``abh_without_atensi_after_days`` (see rules.toml for the reason).
+    abh_wait_days: int = Field(default=30, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _known(self) -> AtensiRule:

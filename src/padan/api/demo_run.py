@@ -104,7 +104,10 @@ def demo(
         top = padan.institutions.worklist(limit=_TOP)
         rules = default_rules()
         report = padan.report(rules=rules)
-        xlsx, html = padan.write_report(report, directory / "laporan.xlsx", rules=rules)
+        trends = padan.trends(rules=rules)
+        xlsx, html = padan.write_report(
+            report, directory / "laporan.xlsx", rules=rules, trends=trends
+        )
         return DemoResult(
             directory,
             padan.url,

@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from padan.analysis import Report, Rules, build_report, default_rules, indicator_labels, load_rules
+from padan.analysis import (
+    Report,
+    Rules,
+    build_report,
+    default_rules,
+    indicator_labels,
+    load_rules,
+    resolve_region,
+)
+from padan.analysis.asof import end_of_day, report_as_of
+from padan.analysis.trend_view import TrendTable, trend_labels, trend_table
+from padan.analysis.trends import PERIODS, trend_series
 from padan.api.institutions import InstitutionDesk
 from padan.api.reports import institution_sheets, write_report_files
 from padan.api.review import ReviewDesk
@@ -249,6 +260,40 @@ class Padan:
             purpose=purpose,
         )
 
+    def report_as_of(
+        self, day: dt.date, *, region: str | None = None, rules: Rules | Path | None = None
+    ) -> Report:
+        """Gap indicators as of the end of ``day``, from the stored history (issue 18): the
+        records current then and the run in force then. See
+        :func:`padan.analysis.asof.report_as_of`."""
+        return report_as_of(self.store, day, region=region, rules=_rules(rules))
+
+    def trends(
+        self,
+        *,
+        period: str = "quarter",
+        region: str | None = None,
+        rules: Rules | Path | None = None,
+        suppress_small: bool = True,
+        lang: str = "id",
+        until: dt.date | None = None,
+    ) -> TrendTable:
+        """Every indicator per ``period`` (snapshot, month, quarter) with the change since the
+        previous point, for the country or one ``region``, up to ``until`` (default: now).
+        Raises :class:`InputError` for an unknown period or region, or before any run."""
+        loaded = _rules(rules)
+        if period not in PERIODS:
+            raise InputError(f"period {period!r} is not known; use one of {', '.join(PERIODS)}.")
+        series = trend_series(
+            self.store,
+            period=period,
+            rules=loaded,
+            now=end_of_day(until) if until else None,
+        )
+        where = resolve_region(region) if region else None
+        labels = trend_labels(loaded, lang=lang)
+        return trend_table(series, labels, region=where, suppress_small=suppress_small, lang=lang)
+
     def write_report(
         self,
         report: Report,
@@ -257,11 +302,13 @@ class Padan:
         rules: Rules | Path | None = None,
         suppress_small: bool = True,
         worklists: bool = False,
+        trends: TrendTable | None = None,
     ) -> tuple[Path, Path]:
         """Write ``report`` to ``xlsx`` and an HTML summary beside it; returns both paths.
 
         Small counts are suppressed unless ``suppress_small`` is false; ``worklists`` adds the
         named worklists the report holds. The institution sheets follow the report's region.
+        ``trends`` (from :meth:`trends`) adds the HTML's "Tren" section.
         """
         return write_report_files(
             report,
@@ -270,6 +317,7 @@ class Padan:
             suppress_small=suppress_small,
             worklists=worklists,
             institutions=institution_sheets(self.store, report),
+            trends=trends,
         )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from padan.analysis import Report
 from padan.analysis.institution_sheets import institution_tables
 from padan.analysis.tables import DisplayTable, report_tables
+from padan.analysis.trend_view import TrendTable
 from padan.institutions import sync_from_extract
 from padan.store import Store
 
@@ -22,6 +23,7 @@ def write_report_files(
     suppress_small: bool,
     worklists: bool,
     institutions: Sequence[DisplayTable] = (),
+    trends: TrendTable | None = None,
 ) -> tuple[Path, Path]:
     """Write ``xlsx`` and the HTML summary beside it (same name, ``.html``); returns both."""
     # openpyxl, Jinja2 and the chart code load here, not on every import of padan.
@@ -31,7 +33,7 @@ def write_report_files(
     tables = report_tables(report, labels, suppress_small=suppress_small)
     html = xlsx.with_suffix(".html")
     write_xlsx(report, tables, xlsx, worklists=worklists, institutions=institutions)
-    write_html(report, tables, html, suppressed=suppress_small)
+    write_html(report, tables, html, suppressed=suppress_small, trends=trends)
     return xlsx, html
 
 

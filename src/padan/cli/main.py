@@ -19,6 +19,7 @@ from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
+from padan.cli.trends_cmd import trends
 from padan.cli.web_cmd import serve
 from padan.cli.worklist_cmd import worklist_app
 from padan.i18n import LANGUAGES
@@ -74,6 +75,7 @@ app.command()(link)
 app.command()(evaluate)
 app.command()(explain)
 app.command()(report)
+app.command()(trends)
 app.add_typer(export_app, name="export")
 app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from rich.table import Table
 from padan.access.authorise import Forbidden
 from padan.access.policy import ROLES, Principal, get_role
 from padan.analysis import Report, Rules, compute_report, indicator_labels, load_inputs, load_rules
+from padan.analysis.asof import end_of_day, load_inputs_as_of, parse_as_of
 from padan.analysis.tables import report_dict
 from padan.cli.common import DbOption, JsonOption, cli_lang, out, padan_from, tr, translate_errors
 from padan.errors import InputError
@@ -21,11 +23,13 @@ from padan.store import Store
 __all__ = ["render_report", "report"]
 
 
-def render_report(report: Report, labels: dict[str, str]) -> None:
+def render_report(report: Report, labels: dict[str, str], *, as_of: dt.date | None = None) -> None:
     """The headline table: each indicator, its count, review-band children and share."""
     from padan.analysis.tables import denominator
 
     place = f"{report.region.code} {report.region.name}" if report.region else tr("National")
+    if as_of is not None:
+        place = tr("%(place)s, as of %(date)s", place=place, date=as_of.isoformat())
     s = report.snapshot
     table = Table(
         title=tr("Gap indicators — %(place)s", place=place),
@@ -90,6 +94,13 @@ def report(
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Eligibility rules TOML (default: built in).")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Indicators as of the end of this date (YYYY-MM-DD), from the stored history.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Gap indicators per region from the latest linkage run: coverage, aid gaps, ATENSI.
@@ -97,7 +108,11 @@ def report(
     Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
     whose role has dashboard (and worklists and export for --worklists), shaped as the web
     shows that role: its region, only its worklists with their columns and NIKs shaped (the
-    worklists audited); --no-suppress only for roles with exact small cells."""
+    worklists audited); --no-suppress only for roles with exact small cells.
+
+    --as-of DATE gives the indicators as they stood at the end of DATE: the records current
+    then and the linkage run in force then. The HTML file has a "Tren" section: every
+    indicator per quarter up to the report's date."""
     from padan.cli.actor import data_user, is_local
 
     with translate_errors():
@@ -105,11 +120,19 @@ def report(
             raise InputError(f"--out {out_file}: the report file must end in .xlsx")
         if worklists and out_file is None:
             raise InputError("--worklists needs --out FILE.xlsx: worklists are written to a file")
+        day = parse_as_of(as_of) if as_of is not None else None
+        if worklists and day is not None:
+            raise InputError(
+                "--worklists name today's children; leave out --as-of for them, or "
+                "--worklists for a past date's figures"
+            )
         loaded = load_rules(rules)
         padan = padan_from(db)
         needs = ("dashboard", "worklists", "export") if worklists else ("dashboard",)
         who = data_user(padan.store, command="padan report", needs=needs)
-        if is_local(who):
+        if is_local(who) and day is not None:
+            suppress, result = not no_suppress, padan.report_as_of(day, region=region, rules=loaded)
+        elif is_local(who):
             suppress = not no_suppress
             result = padan.report(
                 region=region,
@@ -120,26 +143,29 @@ def report(
             )
         else:
             suppress, result = _shaped_report(
-                padan.store, who, region, loaded, worklists, purpose, no_suppress
+                padan.store, who, region, loaded, worklists, purpose, no_suppress, day
             )
-        files = (
-            padan.write_report(
+        files = None
+        if out_file:
+            where = result.region.code if result.region else None
+            trend = padan.trends(
+                region=where, rules=loaded, suppress_small=suppress, lang=cli_lang(), until=day
+            )
+            files = padan.write_report(
                 result,
                 out_file,
                 rules=loaded,
                 suppress_small=suppress,
                 worklists=worklists,
+                trends=trend,
             )
-            if out_file
-            else None
-        )
     if as_json:
         data = report_dict(result, suppress_small=suppress)
         if files:
             data["files"] = {"xlsx": str(files[0]), "html": str(files[1])}
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    render_report(result, indicator_labels(loaded, lang=cli_lang()))
+    render_report(result, indicator_labels(loaded, lang=cli_lang()), as_of=day)
     if files:
         out.print(
             tr("Report: %(xlsx)s  HTML summary: %(html)s")
@@ -155,6 +181,7 @@ def _shaped_report(
     worklists: bool,
     purpose: str,
     no_suppress: bool,
+    day: dt.date | None = None,
 ) -> tuple[bool, Report]:
     """The report as the web shows ``who``'s role: the region in its scope (its own by
     default), its worklists shaped and audited; small counts suppressed unless ``no_suppress``,
@@ -169,7 +196,10 @@ def _shaped_report(
             f"--no-suppress is for roles with exact small cells ({', '.join(exact)})"
         )
     ref = region_in_scope(who, region)
-    inputs, snapshot = load_inputs(store)
+    if day is not None:
+        inputs, snapshot = load_inputs_as_of(store, end_of_day(day))
+    else:
+        inputs, snapshot = load_inputs(store)
     result = compute_report(inputs, snapshot, rules=rules, region=ref, worklists=worklists)
     if worklists:
         shown = export_worklists(store, who, result.worklists, region=ref, purpose=purpose)

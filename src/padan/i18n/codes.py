@@ -267,6 +267,10 @@ _MARKS = (
     C_("indicator", "victims_without_atensi"),
     C_("indicator", "disability_mismatch"),
     C_("indicator", "inclusion_signals"),
+    # How a trend is cut (padan.analysis.trends.PERIODS).
+    C_("trend_period", "snapshot"),
+    C_("trend_period", "month"),
+    C_("trend_period", "quarter"),
     # Quality flags and quarantine reasons (padan.domain.reasons).
     C_("reason", "wajib_kosong"),
     C_("reason", "nik_format"),

@@ -1,5 +1,6 @@
 """The store: SQLite by default, PostgreSQL by URL. The only package that imports SQLAlchemy."""
 
+from padan.store.asof import batches_as_of, records_as_of_arrow, run_as_of
 from padan.store.audit import ExportAudit, export_audit_entries, record_export
 from padan.store.batches import BatchWriter
 from padan.store.database import Store, open_store
@@ -54,10 +55,13 @@ __all__ = [
     "RecordEvent",
     "ReviewDecision",
     "Store",
+    "batches_as_of",
     "event_counts",
     "export_audit_entries",
     "open_store",
     "record_export",
+    "records_as_of_arrow",
+    "run_as_of",
     "run_links_arrow",
     "run_pairs_arrow",
     "snapshot_records_arrow",

@@ -14,6 +14,7 @@ from padan.services import dashboard as dashboard_service
 from padan.services import ingest as ingest_service
 from padan.services import review as review_service
 from padan.services import runs as runs_service
+from padan.services import trends as trends_service
 from padan.services.figures import province_figures
 from padan.web.deps import CSRF, ERROR_RESPONSES, Purpose, User, ctx, language
 from padan.web.downloads import csv_response
@@ -59,6 +60,28 @@ def dashboard_provinces(
     """The dashboard map's figures: one indicator per province in the user's scope (count,
     denominator, percent; small cells suppressed as on the page), and the indicators to choose."""
     return province_figures(ctx(request).store, user, key=indicator, lang=language(request))
+
+
+@router.get("/dashboard/trends")
+def dashboard_trends(
+    request: Request,
+    user: User,
+    indicator: Annotated[
+        str, Query(description="An indicator key; default: KPAI children not in DTSEN")
+    ] = "",
+    period: Annotated[str, Query(description="snapshot | month | quarter")] = "quarter",
+    region: str | None = None,
+) -> dict[str, Any]:
+    """One indicator over time (value and change per point) and every indicator per point, in
+    the user's region, small cells suppressed as on the dashboard."""
+    return trends_service.trends(
+        ctx(request).store,
+        user,
+        indicator=indicator,
+        period=period,
+        region=region,
+        lang=language(request),
+    )
 
 
 @router.get("/children")

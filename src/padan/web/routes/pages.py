@@ -20,6 +20,7 @@ from padan.services import ingest as ingest_service
 from padan.services import review as review_service
 from padan.services import runs as runs_service
 from padan.services.figures import indicator_chart, indicators, province_figures
+from padan.services.trends import dashboard_trend
 from padan.web.choropleth import choropleth
 from padan.web.client_address import client_address
 from padan.web.deps import (
@@ -125,6 +126,8 @@ def dashboard(
     region: str | None = None,
     indicator: str = "",
     measure: str = "count",
+    trend: str = "",
+    period: str = "",
 ) -> HTMLResponse:
     store, lang = ctx(request).store, language(request)
     data = dashboard_service.dashboard(store, user, region=region)
@@ -139,6 +142,9 @@ def dashboard(
         ind=figures,
         chart=indicator_chart(figures, provinces["key"] or indicator),
         pmap=provinces,
+        trend=dashboard_trend(
+            store, user, indicator=trend, period=period, region=region, lang=lang
+        ),
         # a regional user's map is zoomed onto their province(s)
         map=choropleth(
             provinces,

@@ -1,0 +1,193 @@
+"""Indicators over time (issue 18) as the policy allows: the user's region, small counts
+suppressed for aggregate roles exactly as in :func:`padan.services.figures.indicators`.
+
+A series is computed once per store, period and state of the history (latest run, latest batch,
+day) and kept in memory: every point is a full report of a past moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from padan.access.authorise import Forbidden
+from padan.access.policy import Principal
+from padan.analysis import default_rules
+from padan.analysis.children import indicator_keys
+from padan.analysis.trend_chart import trend_svg
+from padan.analysis.trend_view import TrendTable, trend_labels, trend_table
+from padan.analysis.trends import PERIODS, Period, TrendSeries, change_keys, trend_series
+from padan.errors import InputError
+from padan.i18n import gettext
+from padan.services.figures import region_in_scope
+from padan.store import Store
+
+__all__ = [
+    "DEFAULT_INDICATOR",
+    "check_period",
+    "clear_trends_cache",
+    "dashboard_trend",
+    "trend_chart",
+    "trends",
+    "trends_table",
+]
+
+#: The indicator a trend shows when none is asked for.
+DEFAULT_INDICATOR = "kpai_children_not_in_dtsen"
+
+_cache: dict[tuple[str, str], tuple[tuple[object, ...], TrendSeries]] = {}
+_lock = threading.Lock()
+
+
+def clear_trends_cache() -> None:
+    """Forget every cached series (tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def _state(store: Store) -> tuple[object, ...]:
+    run = store.latest_link_run()
+    batches = store.list_batches()
+    return (
+        run.id if run else None,
+        batches[-1].id if batches else None,
+        dt.datetime.now(dt.UTC).date(),
+    )
+
+
+def check_period(period: str) -> Period:
+    """``period`` as a known period; raises :class:`InputError` naming the value and the fix."""
+    for known in PERIODS:
+        if period == known:
+            return known
+    raise InputError(f"period {period!r} is not known; use one of {', '.join(PERIODS)}.")
+
+
+def _series(store: Store, period: Period) -> TrendSeries:
+    key, state = (str(store.engine.url), period), _state(store)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None or cached[0] != state:
+            cached = (state, trend_series(store, period=period, rules=default_rules()))
+            _cache[key] = cached
+    return cached[1]
+
+
+def trends_table(
+    store: Store, p: Principal, *, period: str = "quarter", region: str | None = None,
+    lang: str = "id",
+) -> TrendTable:  # fmt: skip
+    """The trend table of the user's region (default: their own), suppressed for their role.
+
+    Raises :class:`Forbidden` without the dashboard permission or for a region out of scope,
+    :class:`InputError` for an unknown period or region, or before the first linkage run.
+    """
+    if not p.can("dashboard"):
+        raise Forbidden(f"role {p.role.name} may not use dashboard")
+    ref = region_in_scope(p, region)
+    series = _series(store, check_period(period))
+    labels = trend_labels(default_rules(), lang=lang)
+    return trend_table(series, labels, region=ref, suppress_small=p.role.suppress_small, lang=lang)
+
+
+def trends(
+    store: Store,
+    p: Principal,
+    *,
+    indicator: str = "",
+    period: str = "quarter",
+    region: str | None = None,
+    lang: str = "id",
+) -> dict[str, Any]:
+    """The JSON of a trend: every point with the chosen ``indicator``'s value and change, and
+    all indicators per point (``rows``). Raises :class:`InputError` for an unknown indicator
+    (naming the known ones), period or region; :class:`Forbidden` as :func:`trends_table`."""
+    table = trends_table(store, p, period=period, region=region, lang=lang)
+    keys = [r.key for r in table.rows]
+    key = indicator or DEFAULT_INDICATOR
+    if key not in keys:
+        raise InputError(f"indicator {indicator!r} is not known; use one of {', '.join(keys)}.")
+    chosen = table.row(key)
+    return {
+        "period": table.period,
+        "region": (
+            {"code": table.region.code, "level": table.region.level, "name": table.region.name}
+            if table.region
+            else None
+        ),
+        "suppressed": p.role.suppress_small,
+        "abh_wait_days": table.wait_days,
+        "indicator": key,
+        "label": chosen.label,
+        "indicators": [{"key": r.key, "label": r.label} for r in table.rows],
+        "points": [
+            {
+                "label": label,
+                "as_of": as_of,
+                "run_id": run_id,
+                "batch_id": batch_id,
+                "value": chosen.values[i],
+                "change": chosen.changes[i],
+            }
+            for i, (label, as_of, run_id, batch_id) in enumerate(table.points)
+        ],
+        "rows": [
+            {"key": r.key, "label": r.label, "values": list(r.values), "changes": list(r.changes)}
+            for r in table.rows
+        ],
+    }
+
+
+def trend_chart(data: dict[str, Any], *, lang: str = "id") -> str:
+    """The inline SVG of :func:`trends`' chosen indicator, axes titled in ``lang``."""
+    return trend_svg(
+        title=data["label"],
+        x_title=gettext("Period", lang)
+        if data["period"] != "snapshot"
+        else gettext("DTSEN snapshot", lang),
+        y_title=gettext("Children", lang),
+        labels=[p["label"] for p in data["points"]],
+        values=[p["value"] for p in data["points"]],
+        ident=f"trend-{data['indicator']}",
+    )
+
+
+def dashboard_trend(
+    store: Store,
+    p: Principal,
+    *,
+    indicator: str = "",
+    period: str = "",
+    region: str | None = None,
+    lang: str = "id",
+) -> dict[str, Any] | None:
+    """The dashboard's trend section: :func:`trends` with its SVG chart (``svg``), lenient as a
+    page is (an unknown indicator or period falls back to the defaults); ``None`` before the
+    first linkage run.
+
+    Every point is a full report of a past moment, so the series is computed only when asked
+    (an ``indicator`` or a ``period`` given): otherwise only the choices come back
+    (``shown`` false), and the page stays as fast as before.
+    """
+    if store.latest_link_run() is None:
+        return None
+    choices = {"periods": list(PERIODS), "wait_days": default_rules().atensi.abh_wait_days}
+    if not indicator and not period:
+        rules = default_rules()
+        labels = trend_labels(rules, lang=lang)
+        keys = [*indicator_keys(rules), *change_keys(rules)]
+        return {
+            **choices,
+            "shown": False,
+            "indicator": DEFAULT_INDICATOR,
+            "period": "quarter",
+            "indicators": [{"key": k, "label": labels.get(k, k)} for k in keys],
+        }
+    if period not in PERIODS:
+        period = "quarter"
+    try:
+        data = trends(store, p, indicator=indicator, period=period, region=region, lang=lang)
+    except InputError:
+        data = trends(store, p, period=period, region=region, lang=lang)
+    return {**data, **choices, "shown": True, "svg": trend_chart(data, lang=lang)}
