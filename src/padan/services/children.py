@@ -15,6 +15,8 @@ from padan.access.authorise import NotFound, audit, region_filter, region_lineag
 from padan.access.policy import Principal, shape_record
 from padan.domain.names import normalise_name
 from padan.errors import InputError
+from padan.services.child_events import derive_child_events
+from padan.services.event_view import shaped_events
 from padan.services.explanations import guard_text, shaped_parts
 from padan.services.followups import followups_of
 from padan.store import Store
@@ -168,9 +170,11 @@ def _hit(p: Principal, child_id: str, records: dict[str, dict[str, Any]]) -> dic
 
 
 def child_profile(
-    store: Store, p: Principal, child_id: str, *, purpose: str = ""
+    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
 ) -> dict[str, Any]:
-    """The integrated record of one child as the role may see it; audited.
+    """The integrated record of one child as the role may see it, with its events newest
+    first (``events``, labels in ``lang``; see :func:`padan.services.event_view.shaped_events`);
+    audited.
 
     Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
     """
@@ -229,6 +233,9 @@ def child_profile(
         "pairs": pairs,
         "household": household,
         "followups": followups_of(store, p, child_id),
+        "events": shaped_events(
+            p, derive_child_events(store, [child_id]).get(child_id, []), lang=lang
+        ),
     }
     audit(store, p, "profile", child_id, [child_id], purpose)
     return result

@@ -1,0 +1,144 @@
+"""Children's events as a role may see them (issue 18): a child's timeline, counts per region
+and period, and which children had an event in a period (the worklists' "new" filter).
+
+The events are derived by :mod:`padan.services.child_events` and shaped by
+:mod:`padan.services.event_view`. Every read is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from padan.access.authorise import NotFound, audit, region_filter, require
+from padan.access.policy import Principal
+from padan.errors import InputError
+from padan.services.child_events import CHILD_EVENT_KINDS, ChildEvent, derive_child_events
+from padan.services.children import visible_child_ids
+from padan.services.event_view import shaped_events, visible_event
+from padan.store import Store
+from padan.store.child_history import children_with_record_events
+from padan.store.children import latest_run_id
+
+__all__ = [
+    "child_event_counts",
+    "child_timeline",
+    "children_with_events",
+    "start_of",
+]
+
+_NOT_FOUND = "no such child, or not in your scope"
+#: Counts below this are hidden for roles meant for aggregates (as the dashboard hides 1-4).
+_SMALL = 5
+
+
+def start_of(day: dt.date | None) -> dt.datetime | None:
+    """The first moment of ``day`` in UTC (events are stamped in UTC)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
+
+
+def child_timeline(
+    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
+) -> dict[str, Any]:
+    """One child's events, newest first, as the role may see them; audited (``child_events``).
+
+    Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
+    """
+    require(p, "profile")
+    run_id = latest_run_id(store)
+    if run_id is None or child_id not in visible_child_ids(store, p, run_id, [child_id]):
+        raise NotFound(_NOT_FOUND)
+    events = derive_child_events(store, [child_id]).get(child_id, [])
+    audit(store, p, "child_events", child_id, [child_id], purpose)
+    return {"child_id": child_id, "events": shaped_events(p, events, lang=lang)}
+
+
+def _check_period(since: dt.date | None, until: dt.date | None) -> None:
+    if since is not None and until is not None and until <= since:
+        raise InputError(f"the period ends ({until}) before it starts ({since}); swap the dates")
+
+
+def _in(e: ChildEvent, since: dt.datetime | None, until: dt.datetime | None) -> bool:
+    return (since is None or e.at >= since) and (until is None or e.at < until)
+
+
+def _in_regions(code: str | None, regions: Sequence[str] | None) -> bool:
+    if regions is None:
+        return True
+    return code is not None and any(code == r or code.startswith(r + ".") for r in regions)
+
+
+def children_with_events(
+    store: Store,
+    p: Principal,
+    *,
+    since: dt.date,
+    until: dt.date | None = None,
+    among: Iterable[str] | None = None,
+) -> set[str]:
+    """The children (of ``among``, default all) with an event ``p`` may see from the day
+    ``since`` up to (not including) ``until``. Not audited: the caller shows (and audits)
+    the rows it keeps."""
+    _check_period(since, until)
+    start, end = start_of(since), start_of(until)
+    candidates = children_with_record_events(
+        store, since=start, until=end, sources=[s for s in ("dtsen", "kpai") if s in p.role.sources]
+    )
+    if among is not None:
+        candidates &= set(among)
+    derived = derive_child_events(store, sorted(candidates))
+    return {
+        child
+        for child, events in derived.items()
+        if any(_in(e, start, end) and visible_event(p, e) is not None for e in events)
+    }
+
+
+def child_event_counts(
+    store: Store,
+    p: Principal,
+    *,
+    region: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    purpose: str = "",
+) -> dict[str, Any]:
+    """How many child events of each kind happened in ``region`` (the record's region at the
+    event; ``None``: the role's scope) from ``since`` up to (not including) ``until``, and how
+    many children had one; events the role may not see are not counted, counts of 1-4 hidden
+    for roles meant for aggregates. Audited (``child_events``); no child id leaves."""
+    require(p, "dashboard")
+    _check_period(since, until)
+    regions = region_filter(p, region)
+    start, end = start_of(since), start_of(until)
+    sources = [s for s in ("dtsen", "kpai") if s in p.role.sources]
+    candidates = children_with_record_events(
+        store, regions=regions, since=start, until=end, sources=sources
+    )
+    kinds = dict.fromkeys(CHILD_EVENT_KINDS, 0)
+    children: set[str] = set()
+    for child, events in derive_child_events(store, sorted(candidates)).items():
+        for e in events:
+            if (
+                _in(e, start, end)
+                and _in_regions(e.kode_wilayah, regions)
+                and visible_event(p, e) is not None
+            ):
+                kinds[e.kind] += 1
+                children.add(child)
+    suppressed = p.role.suppress_small
+    target = f"child_events region={region or 'scope'} since={since or '-'} until={until or '-'}"
+    audit(store, p, "child_events", target, [], purpose)
+    return {
+        "region": regions[0] if regions and len(regions) == 1 else None,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "suppressed": suppressed,
+        "events": {k: _shown(n, suppressed) for k, n in kinds.items()},
+        "children": _shown(len(children), suppressed),
+    }
+
+
+def _shown(n: int, suppressed: bool) -> int | None:
+    return None if suppressed and 0 < n < _SMALL else n
