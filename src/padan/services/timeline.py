@@ -25,12 +25,26 @@ __all__ = [
     "child_event_counts",
     "child_timeline",
     "children_with_events",
+    "parse_day",
+    "rows_with_events",
     "start_of",
 ]
 
 _NOT_FOUND = "no such child, or not in your scope"
 #: Counts below this are hidden for roles meant for aggregates (as the dashboard hides 1-4).
 _SMALL = 5
+
+
+def parse_day(text: str | None, name: str = "since") -> dt.date | None:
+    """A day written ``YYYY-MM-DD`` (``None`` for nothing); :class:`InputError` otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{name} {text!r} is not a date; write it as YYYY-MM-DD (e.g. 2026-11-01)"
+        ) from None
 
 
 def start_of(day: dt.date | None) -> dt.datetime | None:
@@ -93,6 +107,26 @@ def children_with_events(
         for child, events in derived.items()
         if any(_in(e, start, end) and visible_event(p, e) is not None for e in events)
     }
+
+
+def rows_with_events(
+    store: Store,
+    p: Principal,
+    columns: Sequence[str],
+    rows: list[tuple[object, ...]],
+    *,
+    since: dt.date | None,
+) -> list[tuple[object, ...]]:
+    """The ``rows`` (of a table with a ``child_id`` column) whose child had an event ``p`` may
+    see from the day ``since`` on: a worklist's "baru" filter; all of them when ``since`` is
+    ``None``, none for a table without children."""
+    if since is None:
+        return rows
+    if "child_id" not in columns:
+        return []
+    at = list(columns).index("child_id")
+    new = children_with_events(store, p, since=since, among={str(r[at]) for r in rows})
+    return [r for r in rows if str(r[at]) in new]
 
 
 def child_event_counts(
