@@ -48,7 +48,8 @@ def events(
     Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
     whose role has the profile (a child) or the dashboard (counts); audited."""
     from padan.cli.actor import data_user
-    from padan.services.timeline import child_event_counts, child_timeline, parse_day
+    from padan.services.children import child_timeline
+    from padan.services.timeline import child_event_counts, parse_day
 
     lang = cli_lang()
     with translate_errors():

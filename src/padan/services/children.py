@@ -31,7 +31,14 @@ from padan.store.children import (
     records_by_uid,
 )
 
-__all__ = ["child_profile", "explain", "export_search", "search_children", "visible_child_ids"]
+__all__ = [
+    "child_profile",
+    "child_timeline",
+    "explain",
+    "export_search",
+    "search_children",
+    "visible_child_ids",
+]
 
 _NOT_FOUND = "no such child, or not in your scope"
 
@@ -239,6 +246,23 @@ def child_profile(
     }
     audit(store, p, "profile", child_id, [child_id], purpose)
     return result
+
+
+def child_timeline(
+    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
+) -> dict[str, Any]:
+    """One child's events newest first (``events``, as in :func:`child_profile`), as the role
+    may see them; audited (``child_events``).
+
+    Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
+    """
+    require(p, "profile")
+    run_id = latest_run_id(store)
+    if run_id is None or child_id not in visible_child_ids(store, p, run_id, [child_id]):
+        raise NotFound(_NOT_FOUND)
+    events = derive_child_events(store, [child_id]).get(child_id, [])
+    audit(store, p, "child_events", child_id, [child_id], purpose)
+    return {"child_id": child_id, "events": shaped_events(p, events, lang=lang)}
 
 
 def explain(

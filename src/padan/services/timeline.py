@@ -1,5 +1,6 @@
-"""Children's events as a role may see them (issue 18): a child's timeline, counts per region
-and period, and which children had an event in a period (the worklists' "new" filter).
+"""Children's events as a role may see them (issue 18): counts per region and period, and
+which children had an event in a period (the worklists' "new" filter). A child's timeline is
+:func:`padan.services.children.child_timeline`.
 
 The events are derived by :mod:`padan.services.child_events` and shaped by
 :mod:`padan.services.event_view`. Every read is audited.
@@ -11,26 +12,22 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from padan.access.authorise import NotFound, audit, region_filter, require
+from padan.access.authorise import audit, region_filter, require
 from padan.access.policy import Principal
 from padan.errors import InputError
 from padan.services.child_events import CHILD_EVENT_KINDS, ChildEvent, derive_child_events
-from padan.services.children import visible_child_ids
-from padan.services.event_view import shaped_events, visible_event
+from padan.services.event_view import visible_event
 from padan.store import Store
 from padan.store.child_history import children_with_record_events
-from padan.store.children import latest_run_id
 
 __all__ = [
     "child_event_counts",
-    "child_timeline",
     "children_with_events",
     "parse_day",
     "rows_with_events",
     "start_of",
 ]
 
-_NOT_FOUND = "no such child, or not in your scope"
 #: Counts below this are hidden for roles meant for aggregates (as the dashboard hides 1-4).
 _SMALL = 5
 
@@ -50,22 +47,6 @@ def parse_day(text: str | None, name: str = "since") -> dt.date | None:
 def start_of(day: dt.date | None) -> dt.datetime | None:
     """The first moment of ``day`` in UTC (events are stamped in UTC)."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
-
-
-def child_timeline(
-    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
-) -> dict[str, Any]:
-    """One child's events, newest first, as the role may see them; audited (``child_events``).
-
-    Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
-    """
-    require(p, "profile")
-    run_id = latest_run_id(store)
-    if run_id is None or child_id not in visible_child_ids(store, p, run_id, [child_id]):
-        raise NotFound(_NOT_FOUND)
-    events = derive_child_events(store, [child_id]).get(child_id, [])
-    audit(store, p, "child_events", child_id, [child_id], purpose)
-    return {"child_id": child_id, "events": shaped_events(p, events, lang=lang)}
 
 
 def _check_period(since: dt.date | None, until: dt.date | None) -> None:
