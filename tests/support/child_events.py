@@ -151,7 +151,9 @@ def build_event_world(store: Store, work: Path) -> EventWorld:
         ingest_file(background.files["dtsen"], source="dtsen", store=store),
         ingest_file(background.files["kpai"], source="kpai", store=store),
         ingest_file(_write(work / "q1.csv", header, QUARTER_1_DTSEN), source="dtsen", store=store),
-        ingest_file(_write(work / "k1.csv", KPAI_HEADER, QUARTER_1_KPAI), source="kpai", store=store),
+        ingest_file(
+            _write(work / "k1.csv", KPAI_HEADER, QUARTER_1_KPAI), source="kpai", store=store
+        ),
     ]
     run_linkage(store, model_path=model)
     with store.engine.begin() as conn:
