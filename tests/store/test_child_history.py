@@ -16,14 +16,23 @@ from padan.store.child_history import (
     last_versions,
 )
 from support.child_events import QUARTER_1, EventWorld, build_event_world
+from support.postgres import create_database
 
 QUARTER_2 = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EventWorld]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EventWorld]:
     work = tmp_path_factory.mktemp("child-history")
-    store = open_store(f"sqlite:///{work / 'padan.db'}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{work / 'padan.db'}"
+    else:
+        url = create_database(request.getfixturevalue("postgres_server"), "padan_child_history")
+    store = open_store(url)
     yield build_event_world(store, work)
     store.engine.dispose()
 
