@@ -12,7 +12,7 @@ import pytest
 
 from padan.access.authorise import NotFound
 from padan.access.policy import Principal, get_role
-from padan.services.child_events import derive_child_events
+from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.children import child_profile, child_timeline
 from padan.services.figures import clear_cache
 from padan.services.timeline import child_event_counts, children_with_events
@@ -241,3 +241,32 @@ def test_worklist_since_keeps_the_rows_of_children_with_events(world: EventWorld
     entry = audit_entries(world.store, limit=1)[0]
     assert entry.action == "worklist.view" and "since=2026-10-01" in entry.target
     assert sorted(entry.child_ids) == sorted(new_children)
+
+
+@pytest.mark.parametrize(
+    ("regions", "expected"),
+    [
+        (
+            None,
+            {
+                "left_dtsen": 1,
+                "became_eligible": 1,
+                "stopped_receiving": 1,
+                "moved_region": 1,
+                "case_status_changed": 1,
+                "new_case": 1,
+                "nik_changed": 1,
+                "entered_dtsen": 1,
+            },
+        ),
+        (["32.01.01.1002"], {"became_eligible": 1, "new_case": 1, "nik_changed": 1}),
+        (["33"], {}),
+    ],
+)
+def test_count_child_events_per_region_unshaped(
+    world: EventWorld, regions: list[str] | None, expected: dict[str, int]
+) -> None:
+    since = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    found = child_events_in(world.store, regions=regions, since=since)
+    assert {k: n for k, n in count_child_events(found).items() if n} == expected
+    assert all(e.at >= since for events in found.values() for e in events)

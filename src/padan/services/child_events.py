@@ -42,9 +42,21 @@ from typing import Any
 
 from padan.analysis.rules import Rules, default_rules
 from padan.store import RecordEvent
-from padan.store.child_history import child_records, events_of_records, last_versions
+from padan.store.child_history import (
+    child_records,
+    children_with_record_events,
+    events_of_records,
+    last_versions,
+)
 
-__all__ = ["AID_COLUMNS", "CHILD_EVENT_KINDS", "ChildEvent", "derive_child_events"]
+__all__ = [
+    "AID_COLUMNS",
+    "CHILD_EVENT_KINDS",
+    "ChildEvent",
+    "child_events_in",
+    "count_child_events",
+    "derive_child_events",
+]
 
 #: The kinds of child event, in the order they are listed.
 CHILD_EVENT_KINDS = (
@@ -180,6 +192,51 @@ def derive_child_events(
         if derived:
             found[child_id] = derived
     return found
+
+
+def _in_regions(code: str | None, regions: Sequence[str] | None) -> bool:
+    if regions is None:
+        return True
+    return code is not None and any(code == r or code.startswith(r + ".") for r in regions)
+
+
+def child_events_in(
+    store: Any,
+    *,
+    regions: Sequence[str] | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    sources: Sequence[str] = ("dtsen", "kpai"),
+    rules: Rules | None = None,
+) -> dict[str, list[ChildEvent]]:
+    """The children's events of the period ``since`` ≤ time < ``until`` whose record was in
+    ``regions`` (dotted codes, any level; ``None``: everywhere) at the event, from records of
+    ``sources``, by child, oldest first."""
+    candidates = children_with_record_events(
+        store, regions=regions, since=since, until=until, sources=sources
+    )
+    found: dict[str, list[ChildEvent]] = {}
+    for child, events in derive_child_events(store, sorted(candidates), rules=rules).items():
+        kept = [
+            e
+            for e in events
+            if (since is None or e.at >= since)
+            and (until is None or e.at < until)
+            and e.source in sources
+            and _in_regions(e.kode_wilayah, regions)
+        ]
+        if kept:
+            found[child] = kept
+    return found
+
+
+def count_child_events(events: dict[str, list[ChildEvent]]) -> dict[str, int]:
+    """How many events of each kind (every kind, in :data:`CHILD_EVENT_KINDS` order)."""
+    counts = dict.fromkeys(CHILD_EVENT_KINDS, 0)
+    for child_events in events.values():
+        for e in child_events:
+            counts[e.kind] += 1
+    return counts
 
 
 def _replay(

@@ -15,7 +15,7 @@ from typing import Any
 from padan.access.authorise import audit, region_filter, require
 from padan.access.policy import Principal
 from padan.errors import InputError
-from padan.services.child_events import CHILD_EVENT_KINDS, ChildEvent, derive_child_events
+from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.event_view import visible_event
 from padan.store import Store
 from padan.store.child_history import children_with_record_events
@@ -54,16 +54,6 @@ def _check_period(since: dt.date | None, until: dt.date | None) -> None:
         raise InputError(f"the period ends ({until}) before it starts ({since}); swap the dates")
 
 
-def _in(e: ChildEvent, since: dt.datetime | None, until: dt.datetime | None) -> bool:
-    return (since is None or e.at >= since) and (until is None or e.at < until)
-
-
-def _in_regions(code: str | None, regions: Sequence[str] | None) -> bool:
-    if regions is None:
-        return True
-    return code is not None and any(code == r or code.startswith(r + ".") for r in regions)
-
-
 def children_with_events(
     store: Store,
     p: Principal,
@@ -86,7 +76,12 @@ def children_with_events(
     return {
         child
         for child, events in derived.items()
-        if any(_in(e, start, end) and visible_event(p, e) is not None for e in events)
+        if any(
+            (e.at >= start if start else True)
+            and (end is None or e.at < end)
+            and visible_event(p, e) is not None
+            for e in events
+        )
     }
 
 
@@ -128,20 +123,13 @@ def child_event_counts(
     regions = region_filter(p, region)
     start, end = start_of(since), start_of(until)
     sources = [s for s in ("dtsen", "kpai") if s in p.role.sources]
-    candidates = children_with_record_events(
-        store, regions=regions, since=start, until=end, sources=sources
-    )
-    kinds = dict.fromkeys(CHILD_EVENT_KINDS, 0)
-    children: set[str] = set()
-    for child, events in derive_child_events(store, sorted(candidates)).items():
-        for e in events:
-            if (
-                _in(e, start, end)
-                and _in_regions(e.kode_wilayah, regions)
-                and visible_event(p, e) is not None
-            ):
-                kinds[e.kind] += 1
-                children.add(child)
+    found = child_events_in(store, regions=regions, since=start, until=end, sources=sources)
+    shown = {
+        child: kept
+        for child, events in found.items()
+        if (kept := [e for e in events if visible_event(p, e) is not None])
+    }
+    kinds = count_child_events(shown)
     suppressed = p.role.suppress_small
     target = f"child_events region={region or 'scope'} since={since or '-'} until={until or '-'}"
     audit(store, p, "child_events", target, [], purpose)
@@ -151,7 +139,7 @@ def child_event_counts(
         "until": until.isoformat() if until else None,
         "suppressed": suppressed,
         "events": {k: _shown(n, suppressed) for k, n in kinds.items()},
-        "children": _shown(len(children), suppressed),
+        "children": _shown(len(shown), suppressed),
     }
 
 
