@@ -120,3 +120,9 @@ def test_worklist_page_new_this_month_link_and_filter(world: World) -> None:
     assert world.child["B"] in filtered.text
     bad = _get(world, "kemensos1", path, purpose=PURPOSE, since="kemarin")
     assert bad.status_code == 400 and "kemarin" in bad.text
+
+
+def test_worklist_page_asks_the_purpose_and_keeps_since(world: World) -> None:
+    page = _get(world, "kemensos1", "/worklists/layak_belum_menerima", since="2026-10-01")
+    assert page.status_code == 200
+    assert '<input type="hidden" name="since" value="2026-10-01">' in page.text

@@ -41,7 +41,7 @@ from functools import cache, partial
 from typing import Any
 
 from padan.analysis.rules import Rules, default_rules
-from padan.store import RecordEvent
+from padan.store import RecordEvent, Store
 from padan.store.child_history import (
     child_records,
     children_with_record_events,
@@ -108,7 +108,9 @@ class _Child:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def desil(self) -> int | None:
-        known = [int(v["desil"]) for u in self.present if (v := self.values[u]).get("desil")]
+        known = [
+            int(v["desil"]) for u in self.present if (v := self.values[u]).get("desil") is not None
+        ]
         return min(known) if known else None
 
     def receiving(self, column: str) -> bool:
@@ -155,9 +157,7 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _initial(
-    uid: str, events: list[RecordEvent], last: dict[str, Any] | None
-) -> tuple[bool, dict[str, Any]]:
+def _initial(events: list[RecordEvent], last: dict[str, Any] | None) -> tuple[bool, dict[str, Any]]:
     """Whether a DTSEN record was in DTSEN before its first event, and its values then: a
     field's ``old`` in its first change, else the newest version's value."""
     present = (events[0].event != "added") if events else bool(last and last["is_current"])
@@ -172,12 +172,11 @@ def _initial(
 
 
 def derive_child_events(
-    store: Any, child_ids: Sequence[str], *, rules: Rules | None = None
+    store: Store, child_ids: Sequence[str], *, rules: Rules | None = None
 ) -> dict[str, list[ChildEvent]]:
     """Each child's events, oldest first (children without events are left out).
 
-    ``store`` is a :class:`~padan.store.Store`; ``rules`` the eligibility rules (default:
-    Padan's embedded ones).
+    ``rules``: the eligibility rules (default: Padan's embedded ones).
     """
     rules = rules or _default_rules()
     records = child_records(store, child_ids)
@@ -201,7 +200,7 @@ def _in_regions(code: str | None, regions: Sequence[str] | None) -> bool:
 
 
 def child_events_in(
-    store: Any,
+    store: Store,
     *,
     regions: Sequence[str] | None = None,
     since: dt.datetime | None = None,
@@ -249,7 +248,7 @@ def _replay(
     state = _Child()
     for uid in own:
         if uid.startswith("dtsen:"):
-            present, values = _initial(uid, events.get(uid, []), versions.get(uid))
+            present, values = _initial(events.get(uid, []), versions.get(uid))
             state.values[uid] = values
             if present:
                 state.present.add(uid)

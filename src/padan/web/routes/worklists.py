@@ -173,6 +173,7 @@ def worklist_page(
             title=_title(store, user, name),
             region=region,
             purpose="",
+            since=since,
         )
     day = parse_day(since)
     data = worklists_service.worklist(
