@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, false, func, or_, select
@@ -30,9 +30,20 @@ def _chunks(values: Sequence[Any]) -> list[list[Any]]:
 
 _LATEST = (
     select(child_links.c.source, child_links.c.source_id, func.max(child_links.c.run_id))
-    .where(child_links.c.source_id.in_(bindparam("ids", expanding=True)))
+    .where(
+        child_links.c.source == bindparam("source"),
+        child_links.c.source_id.in_(bindparam("ids", expanding=True)),
+    )
     .group_by(child_links.c.source, child_links.c.source_id)
 )
+
+
+def _by_source(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Record ids by source, sorted (each query then uses the (source, id) index)."""
+    found: dict[str, set[str]] = {}
+    for source, source_id in keys:
+        found.setdefault(source, set()).add(source_id)
+    return {source: sorted(ids) for source, ids in found.items()}
 
 
 def child_records(store: Connected, child_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -50,9 +61,10 @@ def child_records(store: Connected, child_ids: Sequence[str]) -> dict[str, list[
             for source, source_id, run_id, child_id in conn.execute(query):
                 seen.setdefault((source, source_id), set()).add((run_id, child_id))
         latest: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(sorted({sid for _, sid in seen})):
-            for source, source_id, run_id in conn.execute(_LATEST, {"ids": chunk}):
-                if (source, source_id) in seen:
+        for source, ids in _by_source(seen).items():
+            for chunk in _chunks(ids):
+                params = {"source": source, "ids": chunk}
+                for _, source_id, run_id in conn.execute(_LATEST, params):
                     latest[(source, source_id)] = int(run_id)
     found: dict[str, list[str]] = {}
     for key, rows in seen.items():
@@ -149,16 +161,14 @@ def children_with_record_events(
     with store._connect() as conn:
         distinct = select(t.c.source, t.c.record_id).where(*where).distinct()
         records = {(str(s), str(r)) for s, r in conn.execute(distinct)}
-        for chunk in _chunks(sorted({rid for _, rid in records})):
-            latest = {(s, sid): int(run) for s, sid, run in conn.execute(_LATEST, {"ids": chunk})}
-            query = select(
-                child_links.c.source,
-                child_links.c.source_id,
-                child_links.c.run_id,
-                child_links.c.child_id,
-            ).where(child_links.c.source_id.in_(chunk))
-            for row in conn.execute(query):
-                key = (str(row.source), str(row.source_id))
-                if key in records and latest.get(key) == row.run_id:
-                    found.add(str(row.child_id))
+        for source, ids in _by_source(records).items():
+            for chunk in _chunks(ids):
+                params = {"source": source, "ids": chunk}
+                latest = {sid: int(run) for _, sid, run in conn.execute(_LATEST, params)}
+                query = select(
+                    child_links.c.source_id, child_links.c.run_id, child_links.c.child_id
+                ).where(child_links.c.source == source, child_links.c.source_id.in_(chunk))
+                for row in conn.execute(query):
+                    if latest.get(row.source_id) == row.run_id:
+                        found.add(str(row.child_id))
     return found
