@@ -41,9 +41,11 @@ def events(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """A child's events newest first (entered or left DTSEN, became eligible, started or
-    stopped receiving an aid, moved region, KPAI case status changed, ...), as the acting
-    user's role may see them; without CHILD_ID, the count of each kind in a region and period.
+    """A child's history newest first, or without CHILD_ID counts per kind in a region.
+
+    Events: entered or left DTSEN, became eligible, started or stopped receiving an aid, moved
+    region, KPAI case status changed, new complaint, NIK corrected; as the acting user's role
+    may see them. Without CHILD_ID: how many of each kind in --region from --since to --until.
 
     Once the store has an admin, runs as a named user (padan --as NAME, or PADAN_CLI_USER)
     whose role has the profile (a child) or the dashboard (counts); audited."""
