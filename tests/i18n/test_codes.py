@@ -24,6 +24,7 @@ from padan.ingest.schema import EXTRACTS
 from padan.institutions.checklists import SEVERITIES
 from padan.institutions.inspections import FOLLOW_UP_STATUSES
 from padan.registry.review import DECISIONS
+from padan.services.child_events import CHILD_EVENT_KINDS
 from padan.store.institution_tables import INSTITUTION_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,7 @@ def _domain_codes() -> dict[str, set[str]]:
         "indicator": {k for k in indicator_keys(default_rules()) if not k.startswith("eligible_")},
         "column": set(INSTITUTION_FIELDS),
         "audit_action": _audit_actions(),
+        "child_event": set(CHILD_EVENT_KINDS),
     }
     for extract in EXTRACTS.values():
         codes["column"] |= set(extract.stored_columns)

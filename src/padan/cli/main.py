@@ -10,6 +10,7 @@ from padan.cli.accounts_cmd import token_app, user_app
 from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
 from padan.cli.changes_cmd import changes
+from padan.cli.child_cmd import child_app
 from padan.cli.common import set_cli_lang
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
@@ -44,8 +45,8 @@ def _acting_user(
             metavar="USER",
             help="Act as this local user (overrides PADAN_CLI_USER): review decisions, account "
             "and institution changes, and reads of children's data (report, export, "
-            "quarantine, review list, explain, changes) are theirs, under their role and shaped "
-            "by it, in the audit log. Needed once the store has an admin.",
+            "quarantine, review list, explain, changes, child events) are theirs, under their "
+            "role and shaped by it, in the audit log. Needed once the store has an admin.",
         ),
     ] = None,
     lang: Annotated[
@@ -89,6 +90,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(pdp_app, name="pdp")
 app.add_typer(retention_app, name="retention")
 app.add_typer(worklist_app, name="worklist")
+app.add_typer(child_app, name="child")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

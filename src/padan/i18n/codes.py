@@ -219,6 +219,7 @@ _MARKS = (
     # What a user did, as the audit log names it (padan.access.authorise.audit's action).
     C_("audit_action", "audit_view"),
     C_("audit_action", "changes"),
+    C_("audit_action", "child_events"),
     C_("audit_action", "decision"),
     C_("audit_action", "explain"),
     C_("audit_action", "export"),
@@ -257,6 +258,17 @@ _MARKS = (
     C_("audit_action", "worklist.import"),
     C_("audit_action", "worklist.import.refused"),
     C_("audit_action", "worklist.view"),
+    # What happened to a child (padan.services.child_events.CHILD_EVENT_KINDS).
+    C_("child_event", "entered_dtsen"),
+    C_("child_event", "left_dtsen"),
+    C_("child_event", "became_eligible"),
+    C_("child_event", "no_longer_eligible"),
+    C_("child_event", "started_receiving"),
+    C_("child_event", "stopped_receiving"),
+    C_("child_event", "moved_region"),
+    C_("child_event", "case_status_changed"),
+    C_("child_event", "new_case"),
+    C_("child_event", "nik_changed"),
     # Indicators with a fixed key (padan.analysis.children.indicator_keys; programme
     # indicators are named after the eligibility rules).
     C_("indicator", "kpai_children"),

@@ -15,6 +15,8 @@ from padan.access.authorise import NotFound, audit, region_filter, region_lineag
 from padan.access.policy import Principal, shape_record
 from padan.domain.names import normalise_name
 from padan.errors import InputError
+from padan.services.child_events import derive_child_events
+from padan.services.event_view import shaped_events
 from padan.services.explanations import guard_text, shaped_parts
 from padan.services.followups import followups_of
 from padan.store import Store
@@ -29,7 +31,14 @@ from padan.store.children import (
     records_by_uid,
 )
 
-__all__ = ["child_profile", "explain", "export_search", "search_children", "visible_child_ids"]
+__all__ = [
+    "child_profile",
+    "child_timeline",
+    "explain",
+    "export_search",
+    "search_children",
+    "visible_child_ids",
+]
 
 _NOT_FOUND = "no such child, or not in your scope"
 
@@ -168,9 +177,11 @@ def _hit(p: Principal, child_id: str, records: dict[str, dict[str, Any]]) -> dic
 
 
 def child_profile(
-    store: Store, p: Principal, child_id: str, *, purpose: str = ""
+    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
 ) -> dict[str, Any]:
-    """The integrated record of one child as the role may see it; audited.
+    """The integrated record of one child as the role may see it, with its events newest
+    first (``events``, labels in ``lang``; see :func:`padan.services.event_view.shaped_events`);
+    audited.
 
     Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
     """
@@ -229,9 +240,29 @@ def child_profile(
         "pairs": pairs,
         "household": household,
         "followups": followups_of(store, p, child_id),
+        "events": shaped_events(
+            p, derive_child_events(store, [child_id]).get(child_id, []), lang=lang
+        ),
     }
     audit(store, p, "profile", child_id, [child_id], purpose)
     return result
+
+
+def child_timeline(
+    store: Store, p: Principal, child_id: str, *, purpose: str = "", lang: str = "id"
+) -> dict[str, Any]:
+    """One child's events newest first (``events``, as in :func:`child_profile`), as the role
+    may see them; audited (``child_events``).
+
+    Raises :class:`NotFound` for a child that is absent or outside the scope, alike.
+    """
+    require(p, "profile")
+    run_id = latest_run_id(store)
+    if run_id is None or child_id not in visible_child_ids(store, p, run_id, [child_id]):
+        raise NotFound(_NOT_FOUND)
+    events = derive_child_events(store, [child_id]).get(child_id, [])
+    audit(store, p, "child_events", child_id, [child_id], purpose)
+    return {"child_id": child_id, "events": shaped_events(p, events, lang=lang)}
 
 
 def explain(

@@ -18,6 +18,7 @@ from padan.analysis import RegionRef, Snapshot, Worklist
 from padan.domain.regions import check_region
 from padan.errors import InputError
 from padan.services.figures import latest_report, region_in_scope
+from padan.services.timeline import rows_with_events
 from padan.services.worklist_file import WorklistExport
 from padan.store import Store
 from padan.store.children import child_members, records_by_uid
@@ -169,7 +170,12 @@ def _enriched(
 
 
 def _shaped(
-    store: Store, p: Principal, name: str, region: str | None, purpose: str
+    store: Store,
+    p: Principal,
+    name: str,
+    region: str | None,
+    purpose: str,
+    since: dt.date | None = None,
 ) -> tuple[RegionRef | None, Worklist | None, list[tuple[object, ...]], Snapshot | None]:
     check_worklist(p, name)
     if not purpose.strip():
@@ -181,7 +187,12 @@ def _shaped(
     if cached is None or name not in cached.report.worklists:
         return ref, None, [], None
     w = cached.report.worklists[name]
-    return ref, w, _rows(w, p, ref), cached.report.snapshot
+    return (
+        ref,
+        w,
+        rows_with_events(store, p, w.columns, _rows(w, p, ref), since=since),
+        cached.report.snapshot,
+    )
 
 
 def _full(
@@ -199,8 +210,9 @@ def _children(w: Worklist, rows: list[tuple[object, ...]]) -> list[str]:
     return sorted({str(r[at]) for r in rows})
 
 
-def _target(name: str, ref: RegionRef | None, extra: str = "") -> str:
-    return f"worklist {name} region={ref.code if ref else 'nasional'}{extra}"
+def _target(name: str, ref: RegionRef | None, extra: str = "", since: dt.date | None = None) -> str:
+    new = f" since={since.isoformat()}" if since else ""
+    return f"worklist {name} region={ref.code if ref else 'nasional'}{new}{extra}"
 
 
 def worklist(
@@ -212,15 +224,19 @@ def worklist(
     purpose: str,
     offset: int = 0,
     limit: int = 100,
+    since: dt.date | None = None,
 ) -> dict[str, Any]:
     """One page of a worklist in the user's scope, columns shaped by the policy; audited.
+
+    With ``since``, only the rows whose child had an event the role may see from that day on
+    (:func:`padan.services.timeline.children_with_events`: "baru").
 
     Raises :class:`Forbidden` (role), :class:`NotFound` (unknown worklist) and
     :class:`InputError` (no purpose, bad region, bad paging).
     """
     if offset < 0 or not 1 <= limit <= 1000:
         raise InputError(f"offset {offset} / limit {limit}: offset ≥ 0 and 1 ≤ limit ≤ 1000")
-    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose, since)
     page = rows[offset : offset + limit]
     columns: list[str] = []
     shown: list[list[object]] = []
@@ -231,7 +247,7 @@ def worklist(
             store,
             p,
             "worklist.view",
-            _target(name, ref, f" rows={offset}+{len(page)}"),
+            _target(name, ref, f" rows={offset}+{len(page)}", since),
             _children(w, page),
             purpose,
         )
@@ -239,6 +255,7 @@ def worklist(
         "name": name,
         "title": w.title if w else name,
         "region": {"code": ref.code, "level": ref.level, "name": ref.name} if ref else None,
+        "since": since.isoformat() if since else None,
         "columns": columns,
         "total": len(rows),
         "offset": offset,
@@ -248,14 +265,21 @@ def worklist(
 
 
 def _export(
-    store: Store, p: Principal, name: str, *, fmt: str, region: str | None, purpose: str
+    store: Store,
+    p: Principal,
+    name: str,
+    *,
+    fmt: str,
+    region: str | None,
+    purpose: str,
+    since: dt.date | None = None,
 ) -> WorklistExport:
     if fmt not in ("csv", "xlsx"):
         raise InputError(f"format {fmt!r}: give csv or xlsx")
     check_worklist(p, name)
     if not p.can("export"):
         raise Forbidden(f"role {p.role.name} may not export")
-    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose)
+    ref, w, rows, snapshot = _shaped(store, p, name, region, purpose, since)
     columns: list[str] = []
     hidden: list[str] = []
     shaped: list[list[object]] = []
@@ -267,7 +291,7 @@ def _export(
             store,
             p,
             "worklist.export",
-            _target(name, ref, f" format={fmt} rows={len(rows)}"),
+            _target(name, ref, f" format={fmt} rows={len(rows)}", since),
             _children(w, rows),
             purpose,
         )
@@ -290,23 +314,36 @@ def _export(
 
 
 def export_worklist(
-    store: Store, p: Principal, name: str, *, fmt: str, region: str | None = None, purpose: str
+    store: Store,
+    p: Principal,
+    name: str,
+    *,
+    fmt: str,
+    region: str | None = None,
+    purpose: str,
+    since: dt.date | None = None,
 ) -> tuple[str, list[str], list[list[object]]]:
     """The whole worklist in scope for export (title, header, rows); audited.
 
-    Needs both the ``worklists`` and ``export`` permissions.
+    Needs both the ``worklists`` and ``export`` permissions; ``since`` as in :func:`worklist`.
     """
-    e = _export(store, p, name, fmt=fmt, region=region, purpose=purpose)
+    e = _export(store, p, name, fmt=fmt, region=region, purpose=purpose, since=since)
     return e.title, e.columns, e.rows
 
 
 def export_worklist_file(
-    store: Store, p: Principal, name: str, *, region: str | None = None, purpose: str
+    store: Store,
+    p: Principal,
+    name: str,
+    *,
+    region: str | None = None,
+    purpose: str,
+    since: dt.date | None = None,
 ) -> WorklistExport:
     """The whole worklist in scope with what its XLSX cover sheet states (who, when, why, the
     source run, the rules applied); audited. Write it with
     :func:`padan.services.worklist_file.worklist_workbook`."""
-    return _export(store, p, name, fmt="xlsx", region=region, purpose=purpose)
+    return _export(store, p, name, fmt="xlsx", region=region, purpose=purpose, since=since)
 
 
 def export_worklists(

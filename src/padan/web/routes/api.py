@@ -113,8 +113,12 @@ def export_children(
 
 @router.get("/children/{child_id}")
 def child(request: Request, user: User, child_id: str, purpose: Purpose = "") -> dict[str, Any]:
-    """The integrated record of one child, as the role may see it."""
-    return children_service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
+    """The integrated record of one child, as the role may see it, with ``events``: its
+    timeline newest first (date, kind and its label, field, old and new values as the role
+    may see them; identifiers without values)."""
+    return children_service.child_profile(
+        ctx(request).store, user, child_id, purpose=purpose, lang=language(request)
+    )
 
 
 @router.get("/children/{child_id}/explain")

@@ -181,7 +181,9 @@ def export(request: Request, user: User, q: str, region: str = "", purpose: str 
 
 @router.get("/children/{child_id}", response_class=HTMLResponse)
 def profile(request: Request, user: User, child_id: str, purpose: str = "") -> HTMLResponse:
-    data = children_service.child_profile(ctx(request).store, user, child_id, purpose=purpose)
+    data = children_service.child_profile(
+        ctx(request).store, user, child_id, purpose=purpose, lang=language(request)
+    )
     return render(request, "profile.html", data=data, purpose=purpose)
 
 

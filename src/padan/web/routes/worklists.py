@@ -6,6 +6,7 @@ Everything goes through :mod:`padan.services.figures` and
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from padan.i18n import LANGUAGES
 from padan.services import figures
 from padan.services import worklists as worklists_service
 from padan.services.followups import FollowupFileError, import_followups
+from padan.services.timeline import parse_day
 from padan.services.worklist_file import column_label
 from padan.store import Store
 from padan.web.deps import CSRF, Purpose, User, ctx, language, render
@@ -31,6 +33,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such worklist"},
 }
 api_router = APIRouter(prefix="/api/v1", tags=["api"], responses=_ERRORS)
+_SINCE = "YYYY-MM-DD: only rows whose child had an event (a change) from this day on"
 page_router = APIRouter(include_in_schema=False)
 
 
@@ -58,10 +61,18 @@ def api_worklist(
     region: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    since: Annotated[dt.date | None, Query(description=_SINCE)] = None,
 ) -> dict[str, Any]:
     """One page of a named worklist in scope, columns shaped by role (audited)."""
     return worklists_service.worklist(
-        ctx(request).store, user, name, region=region, purpose=purpose, offset=offset, limit=limit
+        ctx(request).store,
+        user,
+        name,
+        region=region,
+        purpose=purpose,
+        offset=offset,
+        limit=limit,
+        since=since,
     )
 
 
@@ -74,11 +85,12 @@ def api_export(
     region: str | None = None,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
     lang: Annotated[str | None, Query(pattern="^(id|en)$")] = None,
+    since: Annotated[dt.date | None, Query(description=_SINCE)] = None,
 ) -> Response:
     """The whole worklist in scope as CSV (column codes) or XLSX (labelled headers in ``lang``,
     default the language cookie, else Indonesian; a cover sheet; status, date and note columns
     to fill in and upload again to ``/api/v1/worklists/import``). Audited."""
-    return _export(request, user, name, format, region, purpose, lang)
+    return _export(request, user, name, format, region, purpose, lang, since)
 
 
 @api_router.post("/worklists/import", dependencies=[CSRF])
@@ -97,15 +109,16 @@ def _export(
     region: str | None,
     purpose: str,
     lang: str | None = None,
+    since: dt.date | None = None,
 ) -> Response:
     store = ctx(request).store
     if fmt == "xlsx":
         export = worklists_service.export_worklist_file(
-            store, user, name, region=region, purpose=purpose
+            store, user, name, region=region, purpose=purpose, since=since
         )
         return worklist_xlsx_response(export, lang if lang in LANGUAGES else language(request))
     title, header, rows = worklists_service.export_worklist(
-        store, user, name, fmt=fmt, region=region, purpose=purpose
+        store, user, name, fmt=fmt, region=region, purpose=purpose, since=since
     )
     return file_response(fmt, name, title, header, rows)
 
@@ -135,6 +148,7 @@ def worklist_page(
     region: str = "",
     purpose: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    since: str = "",
     imported_added: Annotated[int | None, Query(ge=0)] = None,
     imported_already_recorded: Annotated[int, Query(ge=0)] = 0,
     imported_children: Annotated[int, Query(ge=0)] = 0,
@@ -159,11 +173,14 @@ def worklist_page(
             title=_title(store, user, name),
             region=region,
             purpose="",
+            since=since,
         )
+    day = parse_day(since)
     data = worklists_service.worklist(
-        store, user, name, region=region or None, purpose=purpose, offset=offset, limit=100
+        store, user, name, region=region or None, purpose=purpose, offset=offset, since=day
     )
-    query = {"region": region, "purpose": purpose}
+    query = {"region": region, "purpose": purpose, **({"since": since} if day else {})}
+    month = dt.datetime.now(dt.UTC).date().replace(day=1).isoformat()
     lang = language(request)
     return render(
         request,
@@ -179,14 +196,23 @@ def worklist_page(
         if offset + 100 < data["total"]
         else None,
         imported=imported,
+        since=data["since"],
+        new_this_month=f"/worklists/{name}?" + urlencode({**query, "since": month}),
+        all_rows=f"/worklists/{name}?" + urlencode({"region": region, "purpose": purpose}),
     )
 
 
 @page_router.get("/worklists/{name}/export.{fmt}", response_class=Response)
 def worklist_export(
-    request: Request, user: User, name: str, fmt: str, region: str = "", purpose: str = ""
+    request: Request,
+    user: User,
+    name: str,
+    fmt: str,
+    region: str = "",
+    purpose: str = "",
+    since: str = "",
 ) -> Response:
-    return _export(request, user, name, fmt, region or None, purpose)
+    return _export(request, user, name, fmt, region or None, purpose, since=parse_day(since))
 
 
 @page_router.post("/worklists/{name}/import", response_class=HTMLResponse, dependencies=[CSRF])
