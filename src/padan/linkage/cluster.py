@@ -13,7 +13,7 @@ here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the mo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import NamedTuple
@@ -50,6 +50,7 @@ class Clusters:
     apart: list[tuple[str, str, float]] = field(default_factory=list)
     _nodes: dict[str, Node] = field(default_factory=dict, repr=False)
     _states: dict[str, _State] = field(default_factory=dict, repr=False)
+    _weighed: frozenset[frozenset[str]] = field(default_factory=frozenset, repr=False)
 
     def conflict(self, a: str, b: str) -> Refusal | None:
         """Why the guard would keep the children of records ``a`` and ``b`` apart, or None.
@@ -60,8 +61,10 @@ class Clusters:
         root_a, root_b = self.root.get(a), self.root.get(b)
         if root_a is None or root_b is None or root_a == root_b:
             return None
-        here, there = (self._states.get(r) or _State.of(self._nodes[r]) for r in (root_a, root_b))
-        return here.conflict(there, weighed=_weighed(self._nodes[a], self._nodes[b]))
+        here, there = (
+            self._states.get(r) or _State.of(self._nodes[r], r) for r in (root_a, root_b)
+        )
+        return here.conflict(there, weighed=self._weighed | {frozenset((a, b))})
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -94,7 +97,7 @@ def cluster_pairs(
 
     def state_of(root: str) -> _State:
         if root not in state:
-            state[root] = _State.of(nodes[root])
+            state[root] = _State.of(nodes[root], root)
         return state[root]
 
     def find(uid: str) -> str:
@@ -106,6 +109,13 @@ def cluster_pairs(
     ordered: Sequence[tuple[str, str, float]] = sorted(
         (p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1])
     )
+    # Pairs of DTSEN records the model itself linked: it weighed their birth dates. Which
+    # pairs these are does not depend on the order of merging, so neither does the guard.
+    weighed = frozenset(
+        frozenset((a, b))
+        for a, b, _ in ordered
+        if nodes[a].registered_dob and nodes[b].registered_dob
+    )
     for left, right, probability in ordered:
         a, b = find(left), find(right)
         if a == b:
@@ -113,7 +123,7 @@ def cluster_pairs(
         if any(find(other) == b for other in apart.get(a, ())):
             refused.append((left, right, probability))
             continue
-        conflict = state_of(a).conflict(state_of(b), weighed=_weighed(nodes[left], nodes[right]))
+        conflict = state_of(a).conflict(state_of(b), weighed=weighed)
         if conflict is not None:
             (refused if conflict.doubtful else settled).append((left, right, probability))
             continue
@@ -122,7 +132,7 @@ def cluster_pairs(
         parent[b] = a
         state_of(a).absorb(state.pop(b))
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
-    return Clusters({uid: find(uid) for uid in nodes}, refused, settled, nodes, state)
+    return Clusters({uid: find(uid) for uid in nodes}, refused, settled, nodes, state, weighed)
 
 
 class Refusal(NamedTuple):
@@ -138,17 +148,12 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
 
     For :mod:`padan.linkage.explain` and the review queue: the same rule the clustering applies.
     """
-    here, there = _State.of(nodes[0]), _State.of(others[0])
-    for node in nodes[1:]:
-        here.absorb(_State.of(node))
-    for node in others[1:]:
-        there.absorb(_State.of(node))
-    return here.conflict(there, weighed=_weighed(nodes[0], others[0]))
-
-
-def _weighed(a: Node, b: Node) -> frozenset[str]:
-    """The DTSEN birth dates of a scored pair: the model weighed how far apart they are."""
-    return frozenset(d for d in (a.registered_dob, b.registered_dob) if d)
+    here, there = _State.of(nodes[0], "a0"), _State.of(others[0], "b0")
+    for number, node in enumerate(nodes[1:], 1):
+        here.absorb(_State.of(node, f"a{number}"))
+    for number, node in enumerate(others[1:], 1):
+        there.absorb(_State.of(node, f"b{number}"))
+    return here.conflict(there, weighed={frozenset(("a0", "b0"))})
 
 
 _Member = tuple[str | None, str | None, str | None, str | None]  # name, birth date, sex, NIK
@@ -162,10 +167,10 @@ class _State:
     niks: set[str]
     heads: set[str]  # households whose head is in the cluster
     roster: dict[str, list[_Member]]  # DTSEN household -> its members in the cluster
-    born: set[str]  # birth dates DTSEN gives the cluster's records
+    born: set[tuple[str, str]]  # (record, birth date) of the cluster's DTSEN records
 
     @classmethod
-    def of(cls, node: Node) -> _State:
+    def of(cls, node: Node, uid: str) -> _State:
         return cls(
             {node.nik} if node.nik and node.nik_padan else set(),
             {node.nik} if node.nik else set(),
@@ -173,12 +178,14 @@ class _State:
             {node.household: [(node.name, node.dob, node.sex, _shown(node))]}
             if node.household
             else {},
-            {node.registered_dob} if node.registered_dob else set(),
+            {(uid, node.registered_dob)} if node.registered_dob else set(),
         )
 
-    def conflict(self, other: _State, *, weighed: frozenset[str] = frozenset()) -> Refusal | None:
-        """Why one person cannot hold both clusters' records, or None. ``weighed``: the DTSEN
-        birth dates of the pair that merges them, which the model compared itself."""
+    def conflict(
+        self, other: _State, *, weighed: Collection[frozenset[str]] = frozenset()
+    ) -> Refusal | None:
+        """Why one person cannot hold both clusters' records, or None. ``weighed``: the pairs
+        the model scored at or above the threshold (it compared their birth dates itself)."""
         if len(self.verified | other.verified) > 1:
             return Refusal("two different NIKs, both verified by Dukcapil")
         same_nik = bool(self.niks & other.niks)
@@ -200,7 +207,11 @@ class _State:
         # are two people. The two records of the pair itself are not a chain: registries hold
         # one person twice under birth dates further apart (domain.md §2.2), and the model
         # weighed their dates.
-        if any(not _date_slip(a, b) and {a, b} != weighed for a in self.born for b in other.born):
+        if any(
+            not _date_slip(a, b) and frozenset((x, y)) not in weighed
+            for x, a in self.born
+            for y, b in other.born
+        ):
             return Refusal("two DTSEN birth dates further apart than a typing slip")
         return None
 
