@@ -21,7 +21,7 @@ from splink import Linker
 
 from padan.errors import InputError
 from padan.linkage.engine import DuckDBEngine, LinkEngine
-from padan.linkage.features import load_features, update_features
+from padan.linkage.features import FEATURE_COLUMNS, load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
 from padan.linkage.run_pairs import (
@@ -75,6 +75,8 @@ class LinkResult:
     affected: set[str] | None = None  # the records ``clusters`` cover; None: all of them
     features: pa.Table | None = None  # features computed anew from a kept state (the fresh)
     training: TrainingCheck | None = None  # whether and why the model was trained, drift
+    # records of the previous run no longer current (a snapshot retired them): in no child now
+    retired: frozenset[str] = frozenset()
 
     @property
     def children(self) -> int:
@@ -224,11 +226,14 @@ def link_records(
         )
         known = known_records(con, decided)
         must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
-        affected = (
-            affected_records(con, must, previous.links, {*fresh, *known}, link_threshold)
-            if previous is not None
-            else None
-        )
+        retired = _retired(con, previous) if previous is not None else frozenset()
+        affected = None
+        if previous is not None:
+            # The children of retired records are clustered again without them: a retired
+            # record may have been what held two others together.
+            touched = {*fresh, *known, *retired}
+            affected = affected_records(con, must, previous.links, touched, link_threshold)
+            affected -= retired
         pairs = pairs_touching(con, affected) + must
         clusters, decisions = cluster_run(
             con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
@@ -254,7 +259,21 @@ def link_records(
         affected,
         computed,
         check,
+        retired,
     )
+
+
+def _retired(con: duckdb.DuckDBPyConnection, previous: Previous) -> frozenset[str]:
+    """The records the previous run linked that are not current any more (not in
+    ``features``): a snapshot retired them."""
+    con.register("_padan_prev_links", previous.links.select(["uid"]))
+    try:
+        rows = con.execute(
+            "SELECT uid FROM _padan_prev_links ANTI JOIN features ON unique_id = uid"
+        ).fetchall()
+    finally:
+        con.unregister("_padan_prev_links")
+    return frozenset(uid for (uid,) in rows)
 
 
 def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:
@@ -272,9 +291,12 @@ def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous |
     )
     if previous.features is not None:
         con.execute(f"ATTACH '{previous.features}' AS state (READ_ONLY)")
-        records = update_features(store, con, cached="state.features", batches=batches)
+        update_features(store, con, cached="state.features", batches=batches)
+        _drop_retired(store, con, batches)
+        _unchanged_not_fresh(con)
         con.execute("DETACH state")
-        return records
+        rows = con.execute("SELECT count(*) FROM features").fetchall()
+        return int(rows[0][0]) if rows else 0
     records = load_features(store, con)
     listed = ", ".join(map(str, batches)) or "NULL"
     con.execute(f"""
@@ -284,6 +306,48 @@ def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous |
             false)
     """)
     return records
+
+
+def _drop_retired(store: Store, con: duckdb.DuckDBPyConnection, batches: Sequence[int]) -> None:
+    """Remove from ``features`` the kept records a snapshot among ``batches`` retired.
+
+    The kept state holds every record the previous run linked; the store's ``removed``
+    events name those that left. A record retired and brought back since is in a new batch:
+    computed anew (``fresh``), it stays.
+    """
+    removed = [
+        f"{source}:{record}"
+        for source, record in store.removed_records(batches)
+        if source in ("kpai", "dtsen")
+    ]
+    if removed:
+        with listed(con, "_padan_removed", removed):
+            con.execute(
+                "DELETE FROM features WHERE NOT fresh AND unique_id IN ("
+                "SELECT uid FROM _padan_removed)"
+            )
+
+
+def _unchanged_not_fresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Records computed anew whose matching features are those the kept state holds (every
+    column but the batch) are not scored again: their pairs would score as before.
+
+    A snapshot writes a new version of every record it holds, most of them the same as the
+    last; a new version that changed only what matching does not read (decile, aid,
+    address) keeps its earlier pairs too. Term frequencies are the exception: they move a
+    little with every record added or retired, and only a full run scores every pair with
+    them again.
+    """
+    columns = ", ".join(c for c in FEATURE_COLUMNS if c != "batch")
+    con.execute(f"""
+        CREATE TEMP TABLE _padan_same AS
+        SELECT unique_id FROM (
+            SELECT {columns} FROM features WHERE fresh
+            INTERSECT SELECT {columns} FROM state.features);
+        UPDATE features SET fresh = false
+        WHERE fresh AND unique_id IN (SELECT unique_id FROM _padan_same);
+        DROP TABLE _padan_same
+    """)
 
 
 def load_model(model_path: Path) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from padan.registry.run_changes import (
     children_of,
     kept_events,
     leave_state,
+    left_links,
     linked_within_children,
     links_of,
     pair_changes,
@@ -142,8 +143,13 @@ def run_linkage(
                 draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
             raise
         clock = time.perf_counter()
+        # The previous links of what this run clustered, and of the records that left: their
+        # links end, and an id none of the others keeps is retired.
         before = (
-            links_of(previous.links, result.affected)
+            links_of(
+                previous.links,
+                None if result.affected is None else result.affected | result.retired,
+            )
             if previous
             else LINK_STATE_SCHEMA.empty_table()
         )
@@ -171,6 +177,7 @@ def run_linkage(
             ]
         )
         changed = changed_links(now, before)
+        gone_links = left_links(now, before)
         pairs, changed_pairs, gone_pairs, total, review = pair_changes(result, previous)
         batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
         new_batches = [b for b in batches if last is None or b not in last.batches]
@@ -198,6 +205,7 @@ def run_linkage(
                 kept_events(ids.events),
                 since=last.id if last else None,
                 gone_pairs=gone_pairs,
+                gone_links=[(s, i) for s, _, i in (uid.partition(":") for uid in gone_links)],
             )
         except BaseException:
             if draft is not None:
@@ -217,6 +225,7 @@ def run_linkage(
                 pairs=list(pairs.values()),
                 changed_pairs=changed_pairs,
                 gone=gone_pairs,
+                gone_records=gone_links,
                 drafted=draft is not None,
             )
         except (duckdb.Error, OSError):
