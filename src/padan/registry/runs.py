@@ -71,6 +71,7 @@ class RunSummary:
     model: ModelInfo | None = None  # the model the run used, as its file describes it
     retrained_because: str | None = None  # why the model was trained this run
     drift: tuple[str, ...] = ()  # what moved too far since training (an incremental run warns)
+    retired_records: int = 0  # records of the last run no longer current (a snapshot retired)
 
 
 def run_linkage(
@@ -261,6 +262,7 @@ def run_linkage(
             model=read_model_info(model_path),
             retrained_because=result.training.because if result.training else None,
             drift=result.training.drift if result.training else (),
+            retired_records=len(gone_links),
         )
 
 
