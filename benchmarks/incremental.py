@@ -122,10 +122,16 @@ def main() -> None:
         help="instead: the next quarter's complete DTSEN extract (5 %% of records changed, "
         "2 %% removed, 2 %% added) ingested with --snapshot and linked incrementally",
     )
+    parser.add_argument(
+        "--keep", type=Path, help="with --snapshot: work in this new directory and keep it"
+    )
     args = parser.parse_args()
     if args.snapshot:
         _snapshot_benchmark(
-            households=args.households, seed=args.seed, rows_per_complaint=args.rows_per_complaint
+            households=args.households,
+            seed=args.seed,
+            rows_per_complaint=args.rows_per_complaint,
+            keep=args.keep,
         )
         return
 
@@ -259,7 +265,9 @@ def _differing(first: dict[str, str], second: dict[str, str]) -> int:
     return sum(1 for uid in a.keys() | b.keys() if a.get(uid) != b.get(uid))
 
 
-def _snapshot_benchmark(*, households: int, seed: int, rows_per_complaint: int) -> None:
+def _snapshot_benchmark(
+    *, households: int, seed: int, rows_per_complaint: int, keep: Path | None
+) -> None:
     """The next quarter's DTSEN extract as a snapshot, linked incrementally (see the module)."""
     from padan.ingest import ingest_file
     from padan.linkage import read_truth
@@ -268,6 +276,9 @@ def _snapshot_benchmark(*, households: int, seed: int, rows_per_complaint: int) 
 
     with tempfile.TemporaryDirectory(prefix="padan-snapbench-") as tmp:
         work = Path(tmp)
+        if keep is not None:
+            keep.mkdir(parents=True)
+            work = keep
         # Households to add next quarter are generated now and held back from the first.
         data = generate(
             work / "data",

@@ -14,6 +14,7 @@ import pytest
 
 from padan.ingest import Snapshot, ingest_file
 from padan.linkage import evaluate_run, read_truth
+from padan.linkage import run as run_module
 from padan.linkage.state import state_path
 from padan.registry import run_linkage
 from padan.store import Store, open_store
@@ -83,6 +84,21 @@ class _World:
         self.snapshot = _write(work / "dtsen_q2.csv", nxt)
         self.removed = {f"dtsen:{r['id_individu']}" for r in rows if r["id_keluarga"] in removed}
         self.added = {f"dtsen:{r['id_individu']}" for r in rows if r["id_keluarga"] in added}
+        # Complaints under the NIK of someone in a household that came or went, or of its
+        # family card: the household they point to (a feature) changed.
+        numbers = {
+            n
+            for r in rows
+            if r["id_keluarga"] in removed | added
+            for n in (r["nik"], r["no_kk"])
+            if n
+        }
+        with data.files["kpai"].open() as handle:
+            self.pointing = {
+                f"kpai:{r['no_pengaduan']}"
+                for r in csv.DictReader(handle)
+                if r["nik_anak"] in numbers
+            }
         store = open_store(f"sqlite:///{work / 'padan.db'}")
         ingest_file(self.first, source="dtsen", store=store)
         ingest_file(data.files["kpai"], source="kpai", store=store)
@@ -118,7 +134,14 @@ def _outcome(store: Store, run_id: int) -> tuple[dict[str, str], list[tuple[str,
     return store.child_of(run_id), pairs
 
 
-def test_runs_snapshot_incremental_equals_full_and_keeps_ids(world: _World, tmp_path: Path) -> None:
+@pytest.mark.parametrize("whole", [True, False], ids=["read-whole", "by-household"])
+def test_runs_snapshot_incremental_equals_full(
+    world: _World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, whole: bool
+) -> None:
+    if not whole:
+        # A snapshot of one regency among many: its records are read household by
+        # household and the kept state gives the others (and names those retired).
+        monkeypatch.setattr(run_module, "_RELOAD_SHARE", 2.0)
     store, model = world.copy(tmp_path / "incremental")
     incremental = run_linkage(store, model_path=model)
     assert incremental.incremental
@@ -142,8 +165,14 @@ def test_runs_snapshot_incremental_equals_full_and_keeps_ids(world: _World, tmp_
     assert _outcome(from_store, fallback.run_id) == expected
     assert incremental.children == full.children == len(set(after.values()))
     assert incremental.records == full.records
-    # Only the new records and those whose matching features changed were scored.
-    assert incremental.scored_records == len(world.added) + len(world.moved)
+    assert incremental.retired_records == full.retired_records == len(world.removed)
+    # Only the new records and those whose matching features changed were scored: not the
+    # records whose decile, aid or address alone changed. Read whole, the complaints whose
+    # NIK points to a household that came or went are computed anew too; read by household,
+    # they keep the kept state's features until their own batch comes (no pair changed here).
+    assert world.pointing and world.changed_only
+    scored = world.added | world.moved | (world.pointing if whole else set())
+    assert incremental.scored_records == len(scored)
 
 
 def test_runs_snapshot_retires_children_of_removed_records_and_keeps_other_ids(
