@@ -115,7 +115,10 @@ def link_records(
     Incremental mode: with ``previous`` (what the last run left), only pairs touching a record
     of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
     between unchanged records are kept, and only the children those records touch are
-    clustered again (see :class:`LinkResult`). The saved model is reused, never retrained.
+    clustered again (see :class:`LinkResult`). A new version whose matching features are the
+    same as before is not scored again; records of the previous run that are no longer current
+    (a snapshot retired them) leave their children, which are clustered again without them
+    (``LinkResult.retired``). The saved model is reused, never retrained.
     The records of ``reviewed`` pairs (every pair a reviewer decided, "unsure" included: a
     decision may have been taken back since) are always scored and clustered again.
 

@@ -89,7 +89,9 @@ def run_linkage(
     """Link all current records, keep child ids of the previous run by overlap, and store it all.
 
     After a first run, only what changed is scored (records of batches ingested since, with
-    the same model and thresholds) unless ``full`` or ``retrain`` is set. Reviewers' decisions
+    the same model and thresholds) unless ``full`` or ``retrain`` is set. Records no longer
+    current (a snapshot retired them) leave the index: their links end, and a child left with
+    no record has its id retired (``RunSummary.retired_records``). Reviewers' decisions
     ("same" / "different") are applied as must-link / cannot-link. Only what changed since the
     previous run is written; the run's state is also left beside the model
     (:func:`padan.linkage.state.state_path`) for the next incremental run. Raises what
