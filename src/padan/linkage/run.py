@@ -53,6 +53,8 @@ _DUCKDB_MEMORY = "2GB"
 #: snapshot took 6.3 s read by households and 4.1 s read whole (benchmarks/incremental.py
 #: --snapshot); a month's complaints, a few per cent, are far below it.
 _RELOAD_SHARE = 0.25
+#: Feature columns a record's features are not compared on: its id (the join) and its batch.
+_NOT_COMPARED = ("unique_id", "batch")
 
 
 @dataclass
@@ -362,14 +364,17 @@ def _unchanged_not_fresh(con: duckdb.DuckDBPyConnection) -> None:
     little with every record added or retired, and only a full run scores every pair with
     them again.
     """
-    columns = ", ".join(c for c in FEATURE_COLUMNS if c != "batch")
+    # Joined by record and compared column by column: twice as fast as INTERSECT on a
+    # million records (2.4 s against 4.6 s), as exact.
+    same = " AND ".join(
+        f"f.{c} IS NOT DISTINCT FROM s.{c}" for c in FEATURE_COLUMNS if c not in _NOT_COMPARED
+    )
     con.execute(f"""
         CREATE TEMP TABLE _padan_same AS
-        SELECT unique_id FROM (
-            SELECT {columns} FROM features WHERE fresh
-            INTERSECT SELECT {columns} FROM state.features);
-        UPDATE features SET fresh = false
-        WHERE fresh AND unique_id IN (SELECT unique_id FROM _padan_same);
+        SELECT f.unique_id FROM features f JOIN state.features s ON f.unique_id = s.unique_id
+        WHERE f.fresh AND {same};
+        UPDATE features SET fresh = false FROM _padan_same p
+        WHERE features.unique_id = p.unique_id;
         DROP TABLE _padan_same
     """)
 
