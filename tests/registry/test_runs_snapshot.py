@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import padan.linkage.run_features as run_module
 from padan.ingest import Snapshot, ingest_file
 from padan.linkage import evaluate_run, read_truth
-from padan.linkage import run as run_module
 from padan.linkage.state import state_path
 from padan.registry import run_linkage
 from padan.store import Store, open_store
