@@ -51,6 +51,18 @@ def test_snapshot_retires_absent_records_with_a_removed_event(store: Store, writ
     assert (changed.event, changed.fields) == ("changed", (("desil", 2, 5),))
 
 
+def test_snapshot_removed_records_are_named_per_batch(store: Store, write: Write) -> None:
+    # What an incremental linkage run reads to take retired records out of the index.
+    first = ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
+    q2 = write("q2", ["H1", "H3"])
+    second = ingest_file(q2, source="dtsen", store=store, snapshot=_snap(allow_large_removal=True))
+    assert store.removed_records([first.batch_id]) == []
+    assert store.removed_records([first.batch_id, second.batch_id]) == [
+        ("dtsen", "D3"),
+        ("dtsen", "D4"),
+    ]
+
+
 def test_ingest_without_snapshot_retires_nothing(store: Store, write: Write) -> None:
     ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
     summary = ingest_file(write("q2", ["H1"]), source="dtsen", store=store)

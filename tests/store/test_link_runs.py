@@ -97,6 +97,25 @@ def test_link_runs_store_only_changes_and_each_run_reads_as_it_was(store: Store)
     assert store.highest_child_id() == "A9"
 
 
+def test_link_runs_gone_links_end_and_the_earlier_run_keeps_them(store: Store) -> None:
+    # A snapshot retired D2: the next run ends its link, whatever else it changes.
+    now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+    run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 3, 2, [1])
+    first = store.save_link_run(
+        run,
+        [
+            ChildLink("kpai", "K/1", "A1", 0.97),
+            ChildLink("dtsen", "D1", "A1", 0.97),
+            ChildLink("dtsen", "D2", "A2", None),
+        ],
+        [("dtsen:D1", "kpai:K/1", 0.97, "model", "link")],
+    )
+    second = store.save_link_run(run, [], [], since=first, gone_links=[("dtsen", "D2")])
+    assert store.child_of(second) == {"kpai:K/1": "A1", "dtsen:D1": "A1"}
+    assert store.child_of(first)["dtsen:D2"] == "A2"
+    assert store.highest_child_id() == "A2"  # an id once given is never given again
+
+
 def test_link_runs_refuse_changes_relative_to_an_older_run(store: Store) -> None:
     now = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
     run = LinkRun(0, now, now, "abc123", 0.9, 0.5, 1, 1, [1])

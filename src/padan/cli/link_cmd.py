@@ -108,6 +108,7 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "events": summary.events,
         "incremental": summary.incremental,
         "scored_records": summary.scored_records,
+        "retired_records": summary.retired_records,
         "new_links": summary.new_links,
         "changed_attributes": summary.changed_attributes,
         "seconds": {k: round(v, 2) for k, v in summary.seconds.items()},

@@ -39,6 +39,8 @@ def render_run(summary: RunSummary) -> None:
     scored = tr("%(count)s records scored", count=count)
     table.add_row(tr("mode"), f"{mode}: {scored}")
     table.add_row(tr("new links"), f"{summary.new_links:,}")
+    if summary.retired_records:
+        table.add_row(tr("records retired by a snapshot"), f"{summary.retired_records:,}")
     lang = cli_lang()
     events = ", ".join(
         f"{label('child_event', k, lang)} {v:,}" for k, v in sorted(summary.events.items())

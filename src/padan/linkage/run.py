@@ -21,9 +21,9 @@ from splink import Linker
 
 from padan.errors import InputError
 from padan.linkage.engine import DuckDBEngine, LinkEngine
-from padan.linkage.features import load_features, update_features
 from padan.linkage.model import TRAINING_RULES, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
+from padan.linkage.run_features import features_of_run, retired_records
 from padan.linkage.run_pairs import (
     affected_records,
     alone_records,
@@ -75,6 +75,8 @@ class LinkResult:
     affected: set[str] | None = None  # the records ``clusters`` cover; None: all of them
     features: pa.Table | None = None  # features computed anew from a kept state (the fresh)
     training: TrainingCheck | None = None  # whether and why the model was trained, drift
+    # records of the previous run no longer current (a snapshot retired them): in no child now
+    retired: frozenset[str] = frozenset()
 
     @property
     def children(self) -> int:
@@ -108,7 +110,10 @@ def link_records(
     Incremental mode: with ``previous`` (what the last run left), only pairs touching a record
     of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
     between unchanged records are kept, and only the children those records touch are
-    clustered again (see :class:`LinkResult`). The saved model is reused, never retrained.
+    clustered again (see :class:`LinkResult`). A new version whose matching features are the
+    same as before is not scored again; records of the previous run that are no longer current
+    (a snapshot retired them) leave their children, which are clustered again without them
+    (``LinkResult.retired``). The saved model is reused, never retrained.
     The records of ``reviewed`` pairs (every pair a reviewer decided, "unsure" included: a
     decision may have been taken back since) are always scored and clustered again.
 
@@ -142,7 +147,7 @@ def link_records(
     )
     engine = engine or DuckDBEngine()
     try:
-        records = _features(store, con, previous)
+        records = features_of_run(store, con, previous)
         decided = {uid for a, b in (*must_link, *cannot_link, *reviewed) for uid in (a, b)}
         if previous is not None and decided:
             # Scored again too: a stored reviewer's link replaced the model's score of its pair.
@@ -224,11 +229,14 @@ def link_records(
         )
         known = known_records(con, decided)
         must = [(min(a, b), max(a, b), 1.0, "review") for a, b in must_link if {a, b} <= known]
-        affected = (
-            affected_records(con, must, previous.links, {*fresh, *known}, link_threshold)
-            if previous is not None
-            else None
-        )
+        retired = retired_records(con, previous) if previous is not None else frozenset()
+        affected = None
+        if previous is not None:
+            # The children of retired records are clustered again without them: a retired
+            # record may have been what held two others together.
+            touched = {*fresh, *known, *retired}
+            affected = affected_records(con, must, previous.links, touched, link_threshold)
+            affected -= retired
         pairs = pairs_touching(con, affected) + must
         clusters, decisions = cluster_run(
             con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
@@ -254,36 +262,8 @@ def link_records(
         affected,
         computed,
         check,
+        retired,
     )
-
-
-def _features(store: Store, con: duckdb.DuckDBPyConnection, previous: Previous | None) -> int:
-    """Create ``features`` (with ``fresh``: the records to score) and return its size.
-
-    Fresh are the records of batches the previous run did not link, and the DTSEN households
-    they belong to (a new head gives the children a father); without a previous run, all.
-    """
-    if previous is None:
-        records = load_features(store, con)
-        con.execute("ALTER TABLE features ADD COLUMN fresh BOOLEAN DEFAULT true")
-        return records
-    batches = sorted(
-        {b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")} - previous.batches
-    )
-    if previous.features is not None:
-        con.execute(f"ATTACH '{previous.features}' AS state (READ_ONLY)")
-        records = update_features(store, con, cached="state.features", batches=batches)
-        con.execute("DETACH state")
-        return records
-    records = load_features(store, con)
-    listed = ", ".join(map(str, batches)) or "NULL"
-    con.execute(f"""
-        ALTER TABLE features ADD COLUMN fresh BOOLEAN;
-        UPDATE features SET fresh = coalesce(batch IN ({listed}) OR source = 'dtsen' AND household
-            IN (SELECT household FROM features WHERE source = 'dtsen' AND batch IN ({listed})),
-            false)
-    """)
-    return records
 
 
 def load_model(model_path: Path) -> dict[str, Any]:

@@ -112,20 +112,21 @@ def gather_pairs(
     con: duckdb.DuckDBPyConnection, predictions: pa.Table, previous: Previous | None
 ) -> None:
     """Create ``pairs`` (uid_l, uid_r, p, rule): the model's pairs from ``predictions``, the
-    NIK rule's, and in an incremental run the earlier pairs between unchanged records (as
-    stored: a pair both the model and the NIK rule gave, once, as the NIK rule's)."""
+    NIK rule's, and in an incremental run the earlier pairs between unchanged current records
+    (as stored: a pair both the model and the NIK rule gave, once, as the NIK rule's)."""
     con.register(
         "_padan_scored", predictions.select(["unique_id_l", "unique_id_r", "match_probability"])
     )
     kept = "SELECT NULL, NULL, NULL, NULL WHERE false"
     if previous is not None:
-        # Pairs between records that did not change keep their earlier scores.
+        # Pairs between records that did not change keep their earlier scores; those of a
+        # record no longer current (a snapshot retired it) are gone.
         con.register("prev_pairs", previous.pairs)
         kept = """
             SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
             WHERE rule IN ('model', 'nik')
-              AND uid_l NOT IN (SELECT unique_id FROM features WHERE fresh)
-              AND uid_r NOT IN (SELECT unique_id FROM features WHERE fresh)
+              AND uid_l IN (SELECT unique_id FROM features WHERE NOT fresh)
+              AND uid_r IN (SELECT unique_id FROM features WHERE NOT fresh)
         """
     con.execute(f"""
         CREATE TABLE pairs AS

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,20 +219,32 @@ def update_state(
     links: pa.Table,
     pairs: pa.Table,
     gone_pairs: Sequence[tuple[str, str]] = (),
+    gone_records: Collection[str] = (),
 ) -> None:
     """Turn the state of run ``since`` in ``path`` into run ``key``'s: rows with the same
     record or pair are replaced by those in ``features`` (if given), ``links`` and ``pairs``,
-    and the pairs ``gone_pairs`` removed. When the file holds another run it is removed
-    instead (the next run reads the store). Raises :class:`duckdb.Error` when the file
-    cannot be written."""
+    the pairs ``gone_pairs`` removed, and the features and links of ``gone_records`` (records
+    no longer current: a snapshot retired them) removed. When the file holds another run it
+    is removed instead (the next run reads the store). Raises :class:`duckdb.Error` when the
+    file cannot be written."""
     if _read_meta(path) != _key_text(since):
         path.unlink(missing_ok=True)
         return
     gone = pa.table([[a for a, _ in gone_pairs], [b for _, b in gone_pairs]], schema=_GONE)
+    left = pa.table({"uid": pa.array(sorted(gone_records), pa.string())})
     with _connect_for_writing(path) as con:
-        for name, table in (("new_links", links), ("new_pairs", pairs), ("gone", gone)):
+        for name, table in (
+            ("new_links", links),
+            ("new_pairs", pairs),
+            ("gone", gone),
+            ("gone_records", left),
+        ):
             con.register(name, table)
         con.execute("BEGIN")
+        con.execute("""
+            DELETE FROM features WHERE unique_id IN (SELECT uid FROM gone_records);
+            DELETE FROM links WHERE uid IN (SELECT uid FROM gone_records);
+        """)
         if features is not None:
             con.register("new_features", features)
             con.execute("""

@@ -18,6 +18,7 @@ __all__ = [
     "children_of",
     "kept_events",
     "leave_state",
+    "left_links",
     "linked_within_children",
     "links_of",
     "pair_changes",
@@ -49,6 +50,13 @@ def changed_links(now: pa.Table, before: pa.Table) -> pa.Table:
         pc.fill_null(pc.equal(now["probability"], probability), False),
     )
     return now.filter(pc.invert(pc.and_(same_child, same_probability)))
+
+
+def left_links(now: pa.Table, before: pa.Table) -> list[str]:
+    """The records of ``before`` without a link in ``now``: no longer current (a snapshot
+    retired them), their links end."""
+    gone = before["uid"].filter(pc.invert(pc.is_in(before["uid"], now["uid"])))
+    return sorted(gone.to_pylist())
 
 
 def store_links(links: pa.Table) -> pa.Table:
@@ -95,8 +103,10 @@ def pair_changes(
         (a, b): (a, b, min(p, 1.0), rule, result.decisions[(a, b)])
         for a, b, p, rule in result.pairs
     }
-    # Pairs without a record in the affected ones kept their scores and decisions.
-    touched = _touching(previous.pairs, result.affected) if previous else None
+    # Pairs without a record in the affected ones kept their scores and decisions; those of
+    # a retired record are gone.
+    around = None if result.affected is None else result.affected | result.retired
+    touched = _touching(previous.pairs, around) if previous else None
     earlier = _pairs_of(touched) if touched is not None else {}
     changed = [pair for key, pair in pairs.items() if earlier.get(key) != pair[2:]]
     gone = sorted(earlier.keys() - pairs.keys())
@@ -158,10 +168,11 @@ def leave_state(
     changed_pairs: list[tuple[str, str, float, str, str]],
     gone: list[tuple[str, str]],
     drafted: bool,
+    gone_records: Collection[str] = (),
 ) -> None:
     """Leave run ``key``'s state for the next incremental run: the whole of it after a full
     run (every record's ``links``), else the state of the last run (``since``) with this
-    run's changes."""
+    run's changes (``gone_records``: records whose links and features leave the state)."""
     if drafted and (result.affected is None or previous is None or since is None):
         complete_draft(state, key, links=links, pairs=arrow_table(pairs, PAIR_STATE_SCHEMA))
         return
@@ -176,6 +187,7 @@ def leave_state(
         links=changed,
         pairs=arrow_table(changed_pairs, PAIR_STATE_SCHEMA),
         gone_pairs=gone,
+        gone_records=gone_records,
     )
 
 

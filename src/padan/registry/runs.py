@@ -38,6 +38,7 @@ from padan.registry.run_changes import (
     children_of,
     kept_events,
     leave_state,
+    left_links,
     linked_within_children,
     links_of,
     pair_changes,
@@ -70,6 +71,7 @@ class RunSummary:
     model: ModelInfo | None = None  # the model the run used, as its file describes it
     retrained_because: str | None = None  # why the model was trained this run
     drift: tuple[str, ...] = ()  # what moved too far since training (an incremental run warns)
+    retired_records: int = 0  # records of the last run no longer current (a snapshot retired)
 
 
 def run_linkage(
@@ -87,7 +89,9 @@ def run_linkage(
     """Link all current records, keep child ids of the previous run by overlap, and store it all.
 
     After a first run, only what changed is scored (records of batches ingested since, with
-    the same model and thresholds) unless ``full`` or ``retrain`` is set. Reviewers' decisions
+    the same model and thresholds) unless ``full`` or ``retrain`` is set. Records no longer
+    current (a snapshot retired them) leave the index: their links end, and a child left with
+    no record has its id retired (``RunSummary.retired_records``). Reviewers' decisions
     ("same" / "different") are applied as must-link / cannot-link. Only what changed since the
     previous run is written; the run's state is also left beside the model
     (:func:`padan.linkage.state.state_path`) for the next incremental run. Raises what
@@ -142,8 +146,13 @@ def run_linkage(
                 draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
             raise
         clock = time.perf_counter()
+        # The previous links of what this run clustered, and of the records that left: their
+        # links end, and an id none of the others keeps is retired.
         before = (
-            links_of(previous.links, result.affected)
+            links_of(
+                previous.links,
+                None if result.affected is None else result.affected | result.retired,
+            )
             if previous
             else LINK_STATE_SCHEMA.empty_table()
         )
@@ -171,6 +180,7 @@ def run_linkage(
             ]
         )
         changed = changed_links(now, before)
+        gone_links = left_links(now, before)
         pairs, changed_pairs, gone_pairs, total, review = pair_changes(result, previous)
         batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
         new_batches = [b for b in batches if last is None or b not in last.batches]
@@ -198,6 +208,7 @@ def run_linkage(
                 kept_events(ids.events),
                 since=last.id if last else None,
                 gone_pairs=gone_pairs,
+                gone_links=[(s, i) for s, _, i in (uid.partition(":") for uid in gone_links)],
             )
         except BaseException:
             if draft is not None:
@@ -217,6 +228,7 @@ def run_linkage(
                 pairs=list(pairs.values()),
                 changed_pairs=changed_pairs,
                 gone=gone_pairs,
+                gone_records=gone_links,
                 drafted=draft is not None,
             )
         except (duckdb.Error, OSError):
@@ -252,6 +264,7 @@ def run_linkage(
             model=read_model_info(model_path),
             retrained_because=result.training.because if result.training else None,
             drift=result.training.drift if result.training else (),
+            retired_records=len(gone_links),
         )
 
 

@@ -40,15 +40,18 @@ class LinkRunStore(Connected):
         *,
         since: int | None = None,
         gone_pairs: Sequence[tuple[str, str]] = (),
+        gone_links: Sequence[tuple[str, str]] = (),
     ) -> int:
         """Store a run (``run.id`` is ignored), its record → child links, pairs and id events.
 
         ``pairs`` are ``(uid_l, uid_r, probability, rule, decision)``. Without ``since``,
         ``links`` and ``pairs`` are all the run holds. With ``since`` (the latest run's id) they
         are only what changed since that run: each replaces the record's or pair's row, the
-        rest hold on, and the pairs in ``gone_pairs`` end. ``links`` and ``events`` may be
-        Arrow tables with the fields of :class:`ChildLink` and :class:`ChildEvent` as columns
-        (a national run's million links). Returns the new run id.
+        rest hold on, and the pairs in ``gone_pairs`` and the links of the records in
+        ``gone_links`` (``(source, source_id)``: records no longer current) end. ``links`` and
+        ``events`` may be Arrow tables with the fields of :class:`ChildLink` and
+        :class:`ChildEvent` as columns (a national run's million links). Returns the new run
+        id.
 
         Raises :class:`StoreError` when ``since`` is not the latest run (another run was
         stored in between: the changes would not add up).
@@ -81,7 +84,7 @@ class LinkRunStore(Connected):
                     child_links,
                     ("source", "source_id"),
                     run_id,
-                    [(row[0], row[1]) for row in link_rows],
+                    [*((row[0], row[1]) for row in link_rows), *gone_links],
                 )
                 _end_rows(
                     conn,

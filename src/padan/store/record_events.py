@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,6 +242,20 @@ class RecordEvents(Connected):
         with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [_event(r) for r in rows]
+
+    def removed_records(self, batch_ids: Collection[int]) -> list[tuple[str, str]]:
+        """``(source, record id)`` of every record a snapshot among ``batch_ids`` retired
+        (whether or not a later batch brought it back), in id order."""
+        wanted = sorted(set(batch_ids))
+        t = record_events
+        found: set[tuple[str, str]] = set()
+        with self._connect() as conn:
+            for i in range(0, len(wanted), 5_000):
+                query = select(t.c.source, t.c.record_id).where(
+                    t.c.event == "removed", t.c.batch_id.in_(wanted[i : i + 5_000])
+                )
+                found.update((str(s), str(r)) for s, r in conn.execute(query))
+        return sorted(found)
 
     def batch_event_counts(self, batch_id: int) -> dict[str, int]:
         """How many events of each kind batch ``batch_id`` wrote."""

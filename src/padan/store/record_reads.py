@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, or_, select
 
 from padan.store.connection import Connected, as_utc
 from padan.store.tables import RECORD_TABLES
@@ -53,6 +53,9 @@ class RecordReads(Connected):
                 old.c.superseded_by.in_(list(batch_ids)),
                 new.c.batch_id == old.c.superseded_by,
                 new.c[id_column] == old.c[id_column],
+                # Only the versions that differ leave the database: a snapshot supersedes
+                # every record it holds, and most of them are the same as before.
+                or_(*(old.c[c].is_distinct_from(new.c[c]) for c in columns)),
             )
             .order_by(old.c[id_column])
         )
