@@ -263,3 +263,22 @@ def test_lembaga_snapshot_retires_a_closed_institution(store: Store, tmp_path: P
         "added",
         "removed",
     ]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_snapshot_of_a_stored_file_that_is_not_the_newest_is_refused(
+    store: Store, write: Write, dry_run: bool
+) -> None:
+    ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
+    q2 = write("q2", ["H1", "H3"])
+    stored = ingest_file(q2, source="dtsen", store=store)  # forgot --snapshot
+    later = ingest_file(write("fix", ["H1"], desil={"H1": "4"}), source="dtsen", store=store)
+    every = store.fetch_records("dtsen_individu", current_only=False)
+    events = store.record_events()
+    message = rf"batch {stored.batch_id} .*batch {later.batch_id} \(fix\.csv\).*Re-export"
+    with pytest.raises(InputError, match=message):
+        ingest_file(
+            q2, source="dtsen", store=store, snapshot=_snap(max_removal=0.5), dry_run=dry_run
+        )
+    assert store.fetch_records("dtsen_individu", current_only=False) == every
+    assert store.record_events() == events

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from padan.domain.reasons import describe
-from padan.errors import FileLevelError, PadanError
+from padan.errors import FileLevelError, InputError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
@@ -100,8 +100,20 @@ def _again(
     """A file ingested before: nothing stored again; as a snapshot, what left since is retired
     (nothing, on a re-run), if the file is still the newest of its source."""
     done: SnapshotResult | None = None
-    newest = max(b.id for b in store.list_batches() if b.source == previous.source)
-    if snapshot is not None and newest == previous.id:
+    newest = max(
+        (b for b in store.list_batches() if b.source == previous.source), key=lambda b: b.id
+    )
+    if snapshot is not None and newest.id != previous.id:
+        # Retiring what this older file lacks would undo records a newer batch brought back.
+        raise InputError(
+            f"{path}: this file is already stored as batch {previous.id} "
+            f"({previous.file_name}), but batch {newest.id} ({newest.file_name}) of "
+            f"{previous.source} was ingested after it, so it cannot be applied as a snapshot "
+            "now (it would retire records the newer batch holds); nothing was changed. "
+            "Re-export the complete extract from the source and ingest that export with "
+            "--snapshot, so that the snapshot is the newest batch"
+        )
+    if snapshot is not None:
         keep = {
             found
             for e in store.quarantine_entries(batch_id=previous.id)
