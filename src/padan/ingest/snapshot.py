@@ -16,7 +16,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from padan.domain.regions import RegionStatus, check_region
+from padan.domain.regions import RegionStatus, check_region, current_code
 from padan.errors import InputError
 from padan.store import BatchWriter
 
@@ -61,8 +61,10 @@ class SnapshotResult:
 def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | None:
     """``raw`` as a dotted Kemendagri code (any level, with or without dots), or ``None``.
 
-    Raises :class:`InputError` naming ``flag``, the value and the fix for a malformed code or
-    one in no release of the region list.
+    Raises :class:`InputError` naming ``flag``, the value and the fix for a malformed code, one
+    in no release of the region list, or a retired one (named with its current successor: a
+    scope is always a current code, and covers the records still written with a retired code
+    that leads into it).
     """
     if raw is None or not raw.strip():
         return None
@@ -77,6 +79,23 @@ def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | Non
         raise InputError(
             f"{flag} {raw!r} ({check.code}) is in no release of the Kemendagri region list; "
             "check the code of the region the extract covers"
+        )
+    if check.status is RegionStatus.RETIRED:
+        # Refused rather than read as its successor: the scope decides what is retired, so
+        # the user should see and give the code the region has now.
+        name = check.region.name if check.region else check.code
+        successor = current_code(check.code)
+        if successor != check.code:
+            now = check_region(successor)
+            now_name = now.region.name if now.region else successor
+            raise InputError(
+                f"{flag} {raw!r} ({check.code}, {name}) is a retired region code; the region "
+                f"is now {successor} ({now_name}): give {flag} {successor}. Records still "
+                f"written with {check.code} are covered by {successor}"
+            )
+        raise InputError(
+            f"{flag} {raw!r} ({check.code}, {name}) is a retired region code with no single "
+            "current successor; give the current code of the region the extract covers"
         )
     return check.code
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
+from padan.domain.regions import current_code, predecessors, within
 from padan.store.connection import Connected, bulk_insert
 from padan.store.record_events import in_region, write_change_events, write_removed_events
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
@@ -166,8 +167,37 @@ class BatchWriter:
         if others:
             where.append(table.c.batch_id != self.batch_id)
         if scope is not None:
-            where.append(in_region(table.c.kode_wilayah, scope))
+            where.append(self._region(scope))
         return where
+
+    def _region(self, scope: str) -> Any:
+        """Records whose code as written, or its current code, lies in ``scope``.
+
+        Records keep their region code as the source wrote it: one written before a code was
+        retired (the 2022 Papua split) is read through :func:`current_code`, so a current scope
+        covers it. Only the codes written under the retired codes that lead into ``scope`` are
+        read, and each is judged by its current code in Python (the exact rule).
+        """
+        column = self.table.c.kode_wilayah
+        clause = in_region(column, scope)
+        roots = [
+            c
+            for c in predecessors(scope)
+            if not any(within(c, o) for o in predecessors(scope) if o != c)
+        ]
+        if not roots:
+            return clause
+        query = (
+            select(column)
+            .distinct()
+            .where(self.table.c.is_current, or_(*(in_region(column, r) for r in roots)))
+        )
+        written = sorted(
+            code
+            for code in self.conn.execute(query).scalars()
+            if code and not within(code, scope) and within(current_code(code), scope)
+        )
+        return or_(clause, column.in_(written)) if written else clause
 
     def count_current(self, scope: str | None) -> int:
         """Current records in ``scope`` (dotted code; ``None``: all), this batch's included."""
