@@ -15,7 +15,13 @@ from padan.errors import FileLevelError, InputError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
-from padan.ingest.snapshot import Snapshot, SnapshotResult, apply_snapshot, quarantined_id
+from padan.ingest.snapshot import (
+    Snapshot,
+    SnapshotResult,
+    apply_snapshot,
+    count_in_scope,
+    quarantined_id,
+)
 from padan.ingest.summary import IngestSummary
 from padan.ingest.validate import Issue
 from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
@@ -121,7 +127,7 @@ def _again(
         }
         try:
             with store.reopen_batch(previous) as writer:
-                current = writer.count_current(snapshot.scope)
+                current = count_in_scope(writer, snapshot.scope)
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
@@ -189,7 +195,7 @@ def _ingest_new(
             store.write_batch(new) as writer,
             judges(extract, sources, today, workers, writer.batch_id) as judge,
         ):
-            current = writer.count_current(snapshot.scope) if snapshot else 0
+            current = count_in_scope(writer, snapshot.scope) if snapshot else 0
             id_header = sources[extract.id_column] if snapshot else None
             run = _read(
                 table, _Run(extract, writer, id_header), judge, workers, progress, chunk_rows
