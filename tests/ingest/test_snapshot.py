@@ -16,7 +16,7 @@ from padan.errors import InputError
 from padan.ingest import ingest_file
 from padan.ingest.snapshot import Snapshot, check_scope, quarantined_id
 from padan.store import Store
-from support.snapshots import write_dtsen
+from support.snapshots import HOUSEHOLDS, write_dtsen
 
 Write = Callable[..., Path]
 
@@ -89,6 +89,37 @@ def test_snapshot_scope_retires_only_inside_the_region(
 
 
 @pytest.mark.parametrize(
+    ("scope", "h2", "current"),
+    [
+        # H2 is written with Merauke's pre-2022 codes: a current scope around it covers it.
+        ("93.01", "91.01.01", {"D1", "D2", "D5", "D6"}),
+        ("93.01.01", "91.01.01", {"D1", "D2", "D5", "D6"}),
+        ("93", "91.01.01", {"D1", "D2", "D5", "D6"}),
+        ("93.01", "91.01", {"D1", "D2", "D5", "D6"}),
+        # Boven Digoel (93.02) is not where 91.01.01 went; a district is not inside a village.
+        ("93.02", "91.01.01", {f"D{i}" for i in range(1, 7)}),
+        ("93.01.01.1002", "91.01.01", {f"D{i}" for i in range(1, 7)}),
+        ("93.01.01", "91.01", {f"D{i}" for i in range(1, 7)}),
+    ],
+)
+def test_snapshot_scope_covers_records_written_with_a_retired_code(
+    store: Store,
+    write: Write,
+    monkeypatch: pytest.MonkeyPatch,
+    scope: str,
+    h2: str,
+    current: set[str],
+) -> None:
+    for household, village in (("H1", "93.01.01.1002"), ("H2", h2), ("H3", "93.01.01.1003")):
+        monkeypatch.setitem(HOUSEHOLDS, household, (village, *HOUSEHOLDS[household][1:]))
+    ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
+    assert _current(store) == {f"D{i}" for i in range(1, 7)}  # H2 stored as written
+    snapshot = _snap(check_scope(scope), allow_large_removal=True)
+    ingest_file(write("q2", ["H1", "H3"]), source="dtsen", store=store, snapshot=snapshot)
+    assert _current(store) == current
+
+
+@pytest.mark.parametrize(
     ("raw", "header", "found"),
     [
         ('{"id_individu": " D4 "}', "id_individu", "D4"),
@@ -110,6 +141,9 @@ def test_quarantined_id_reads_the_id_of_a_quarantined_row(
         ("32.1", "is not a Kemendagri region code"),
         ("abc", "is not a Kemendagri region code"),
         ("99.99", "is in no release"),
+        # Kab. Merauke before the 2022 Papua split: refused, naming its current code.
+        ("91.01", r"retired region code; the region is now 93\.01 .*give --snapshot-scope 93\.01"),
+        ("910101", r"retired region code; the region is now 93\.01\.01 "),
     ],
 )
 def test_check_scope_refuses_bad_codes_naming_the_flag(raw: str, message: str) -> None:
@@ -275,3 +309,22 @@ def test_lembaga_snapshot_retires_a_closed_institution(store: Store, tmp_path: P
         "added",
         "removed",
     ]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_snapshot_of_a_stored_file_that_is_not_the_newest_is_refused(
+    store: Store, write: Write, dry_run: bool
+) -> None:
+    ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
+    q2 = write("q2", ["H1", "H3"])
+    stored = ingest_file(q2, source="dtsen", store=store)  # forgot --snapshot
+    later = ingest_file(write("fix", ["H1"], desil={"H1": "4"}), source="dtsen", store=store)
+    every = store.fetch_records("dtsen_individu", current_only=False)
+    events = store.record_events()
+    message = rf"batch {stored.batch_id} .*batch {later.batch_id} \(fix\.csv\).*Re-export"
+    with pytest.raises(InputError, match=message):
+        ingest_file(
+            q2, source="dtsen", store=store, snapshot=_snap(max_removal=0.5), dry_run=dry_run
+        )
+    assert store.fetch_records("dtsen_individu", current_only=False) == every
+    assert store.record_events() == events

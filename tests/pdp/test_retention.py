@@ -11,14 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from padan.errors import InputError
+from padan.ingest import ingest_file
+from padan.ingest.snapshot import Snapshot
 from padan.pdp import apply_retention_plan, load_pdp_policy, parse_pdp_policy, plan_retention
+from padan.store import Store
 from padan.store.audit import audit_entries
 from padan.store.children import records_by_uid
-from padan.store.retention import PSEUDONYMISED, RetentionTarget, apply_retention
-from padan.store.tables import child_links, dtsen_individu
+from padan.store.retention import (
+    PSEUDONYMISED,
+    RetentionTarget,
+    apply_retention,
+    count_retention,
+)
+from padan.store.tables import batches, child_links, dtsen_individu
+from support.snapshots import write_dtsen
 
 from .conftest import PdpWorld
 
@@ -137,3 +146,79 @@ def test_retention_is_all_or_nothing_across_sources(world: PdpWorld) -> None:
     uid = world.uid["dewi@kpai"]
     # The first source's change was rolled back with the failing second one.
     assert records_by_uid(world.store, [uid])[uid]["nama_anak"] == "Dewi Anggraini"
+
+
+def _events(store: Store) -> list[tuple[str, str, int, tuple[Any, ...]]]:
+    return [
+        (e.record_id, e.event, e.batch_id, e.fields) for e in store.record_events(source="dtsen")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("action", "touched", "left"),
+    [
+        # Every event of a version past retention goes; D3, D4 coming back later stay.
+        ("delete", 10, [("D3", "added", 3, ()), ("D4", "added", 3, ())]),
+        # Only changes carry values: their old and new desil are blanked, the rest stays.
+        (
+            "pseudonymise",
+            2,
+            [
+                *((f"D{i}", "added", 1, ()) for i in range(1, 7)),
+                ("D1", "changed", 2, (("desil", None, None),)),
+                ("D2", "changed", 2, (("desil", None, None),)),
+                ("D3", "removed", 2, ()),
+                ("D4", "removed", 2, ()),
+                ("D3", "added", 3, ()),
+                ("D4", "added", 3, ()),
+            ],
+        ),
+    ],
+)
+def test_retention_deletes_or_blanks_the_record_events_of_past_versions(
+    store: Store, tmp_path: Path, action: str, touched: int, left: list[Any]
+) -> None:
+    ingest_file(write_dtsen(tmp_path, "q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
+    q2 = write_dtsen(tmp_path, "q2", ["H1", "H3"], desil={"H1": "5"})
+    ingest_file(q2, source="dtsen", store=store, snapshot=Snapshot(allow_large_removal=True))
+    with store.engine.begin() as conn:  # the first two extracts came in years ago
+        conn.execute(
+            update(batches)
+            .where(batches.c.id.in_([1, 2]))
+            .values(finished_at=dt.datetime(2023, 1, 1, tzinfo=dt.UTC))
+        )
+    ingest_file(
+        write_dtsen(tmp_path, "q3", ["H1", "H2", "H3"], desil={"H1": "5"}),
+        source="dtsen",
+        store=store,
+    )
+    target = RetentionTarget(
+        source="dtsen",
+        extract="dtsen_individu",
+        cutoff=dt.datetime.now(dt.UTC) - dt.timedelta(days=365),
+        counted_from="ingested",
+        action=action,
+        superseded_only=True,
+        identifying=("nik", "nama"),
+    )
+    before = _events(store)
+    assert count_retention(store, target).events == touched
+    assert _events(store) == before  # a dry run changes nothing
+    assert apply_retention(store, [target])[0].events == touched
+    assert sorted(_events(store)) == sorted(left)
+    assert not any(
+        value for *_, fields in _events(store) for _, *values in fields for value in values
+    )
+    assert apply_retention(store, [target])[0].events == 0  # a re-run finds nothing more
+
+
+def test_retention_plan_counts_and_audits_record_events(world: PdpWorld) -> None:
+    # Dewi's first DTSEN version goes: its added event and the change that ended it.
+    plan = plan_retention(world.store, load_pdp_policy())
+    assert {s.source: s.events for s in plan.sources} == {"kpai": 0, "dtsen": 2}
+    done = apply_retention_plan(world.store, load_pdp_policy(), actor="ops")
+    assert {s.source: s.events for s in done.sources} == {"kpai": 0, "dtsen": 2}
+    dewi = world.uid["dewi"].split(":", 1)[1]
+    assert world.store.record_events(source="dtsen", record_id=dewi) == []
+    audit = [e for e in audit_entries(world.store) if e.action == "retention.apply"][-1]
+    assert "dtsen: delete 1 records, 0 quarantined rows, 2 record events" in audit.target

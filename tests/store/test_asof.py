@@ -6,8 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from padan.ingest import ingest_file
+from padan.ingest.snapshot import Snapshot
 from padan.store import Store, records_as_of_arrow, run_as_of
+from support.snapshots import write_dtsen
 from support.trends import T_DTSEN_1, T_DTSEN_2, T_RUN_1, T_RUN_2, build_history, ingest_at
 
 _H = dt.timedelta(hours=1)
@@ -78,3 +82,40 @@ def test_records_as_of_a_snapshot_applied_again_end_at_its_removal(
 def test_records_as_of_a_naive_moment_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="time zone"):
         records_as_of_arrow(store, "dtsen_individu", ["id_individu"], dt.datetime(2026, 1, 1))
+
+
+def test_records_as_of_a_batch_that_retired_records_before_and_again(
+    store: Store, tmp_path: Path
+) -> None:
+    """A snapshot retires D3, D4 (region 32.01) when first ingested, then, applied again to
+    the whole source, D5 and D6: between the two, only the second retirement is pending."""
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def move(sql: str, at: dt.datetime, **params: object) -> None:
+        moment = at.replace(tzinfo=None) if store.dialect == "sqlite" else at
+        with store.engine.begin() as conn:
+            conn.execute(text(sql), {"t": moment, **params})
+
+    ingest_at(store, write_dtsen(tmp_path, "q1", ["H1", "H2", "H3"]), "dtsen", t0, snapshot=False)
+    q2 = write_dtsen(tmp_path, "q2", ["H1"])
+    scoped = Snapshot("32.01", allow_large_removal=True)
+    batch = ingest_file(q2, source="dtsen", store=store, snapshot=scoped).batch_id
+    move(
+        "UPDATE batches SET started_at = :t, finished_at = :t WHERE id = :b", t0 + 10 * _H, b=batch
+    )
+    move("UPDATE record_events SET at = :t WHERE batch_id = :b", t0 + 10 * _H, b=batch)
+    whole = Snapshot(None, allow_large_removal=True)
+    assert ingest_file(q2, source="dtsen", store=store, snapshot=whole).retired == 2
+    move(
+        "UPDATE record_events SET at = :t WHERE batch_id = :b AND record_id IN ('D5', 'D6')",
+        t0 + 20 * _H,
+        b=batch,
+    )
+    for hours, expected in (
+        (5, ["D1", "D2", "D3", "D4", "D5", "D6"]),
+        (15, ["D1", "D2", "D5", "D6"]),
+        (25, ["D1", "D2"]),
+    ):
+        moment = t0 + hours * _H
+        table = records_as_of_arrow(store, "dtsen_individu", ["id_individu"], moment)
+        assert sorted(table.column("id_individu").to_pylist()) == expected, hours

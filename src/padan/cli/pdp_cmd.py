@@ -311,6 +311,7 @@ def retention_apply(
                     "records": s.records,
                     "quarantine_rows": s.quarantine_rows,
                     "unlinked_ids": s.unlinked_ids,
+                    "record_events": s.events,
                 }
                 for s in plan.sources
             ],
@@ -335,6 +336,7 @@ def retention_apply(
         tr("records"),
         tr("quarantined rows"),
         tr("ids unlinked"),
+        tr("record events"),
     )
     for name in heads:
         table.add_column(name)
@@ -353,6 +355,7 @@ def retention_apply(
             str(s.records),
             str(s.quarantine_rows),
             str(s.unlinked_ids),
+            str(s.events),
         )
     out.print(table)
     if plan.exports_dir is not None:

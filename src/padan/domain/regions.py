@@ -23,7 +23,9 @@ __all__ = [
     "current_code",
     "district_status",
     "dotted",
+    "predecessors",
     "region_table",
+    "within",
 ]
 
 #: Number of digits (without dots) at each level.
@@ -159,6 +161,24 @@ def current_code(code: str) -> str:
     if len(parts) >= 2 and regency in table:
         return table[regency]
     return code
+
+
+def within(code: str, region: str) -> bool:
+    """The dotted ``code`` is ``region`` or a region inside it."""
+    return code == region or code.startswith(region + ".")
+
+
+@cache
+def predecessors(region: str) -> tuple[str, ...]:
+    """Retired codes (regency or district) under which a code may be written whose current code
+    (:func:`current_code`) lies in ``region``: those whose successor is inside ``region`` or
+    contains it. A superset: read the codes written under them through :func:`current_code`.
+    """
+    return tuple(
+        sorted(
+            old for old, new in _successors().items() if within(new, region) or within(region, new)
+        )
+    )
 
 
 @cache

@@ -11,11 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from padan.domain.reasons import describe
-from padan.errors import FileLevelError, PadanError
+from padan.errors import FileLevelError, InputError, PadanError
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
 from padan.ingest.schema import Extract, extract_for
-from padan.ingest.snapshot import Snapshot, SnapshotResult, apply_snapshot, quarantined_id
+from padan.ingest.snapshot import (
+    Snapshot,
+    SnapshotResult,
+    apply_snapshot,
+    count_in_scope,
+    quarantined_id,
+)
 from padan.ingest.summary import IngestSummary
 from padan.ingest.validate import Issue
 from padan.ingest.workers import Judged, Rows, judges, no_cyclic_gc, result, worker_count
@@ -100,8 +106,20 @@ def _again(
     """A file ingested before: nothing stored again; as a snapshot, what left since is retired
     (nothing, on a re-run), if the file is still the newest of its source."""
     done: SnapshotResult | None = None
-    newest = max(b.id for b in store.list_batches() if b.source == previous.source)
-    if snapshot is not None and newest == previous.id:
+    newest = max(
+        (b for b in store.list_batches() if b.source == previous.source), key=lambda b: b.id
+    )
+    if snapshot is not None and newest.id != previous.id:
+        # Retiring what this older file lacks would undo records a newer batch brought back.
+        raise InputError(
+            f"{path}: this file is already stored as batch {previous.id} "
+            f"({previous.file_name}), but batch {newest.id} ({newest.file_name}) of "
+            f"{previous.source} was ingested after it, so it cannot be applied as a snapshot "
+            "now (it would retire records the newer batch holds); nothing was changed. "
+            "Re-export the complete extract from the source and ingest that export with "
+            "--snapshot, so that the snapshot is the newest batch"
+        )
+    if snapshot is not None:
         keep = {
             found
             for e in store.quarantine_entries(batch_id=previous.id)
@@ -109,7 +127,7 @@ def _again(
         }
         try:
             with store.reopen_batch(previous) as writer:
-                current = writer.count_current(snapshot.scope)
+                current = count_in_scope(writer, snapshot.scope)
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
@@ -177,7 +195,7 @@ def _ingest_new(
             store.write_batch(new) as writer,
             judges(extract, sources, today, workers, writer.batch_id) as judge,
         ):
-            current = writer.count_current(snapshot.scope) if snapshot else 0
+            current = count_in_scope(writer, snapshot.scope) if snapshot else 0
             id_header = sources[extract.id_column] if snapshot else None
             run = _read(
                 table, _Run(extract, writer, id_header), judge, workers, progress, chunk_rows

@@ -16,7 +16,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from padan.domain.regions import RegionStatus, check_region
+from padan.domain.regions import RegionStatus, check_region, current_code, predecessors, within
 from padan.errors import InputError
 from padan.store import BatchWriter
 
@@ -27,6 +27,7 @@ __all__ = [
     "apply_snapshot",
     "check_scope",
     "check_share",
+    "count_in_scope",
     "quarantined_id",
 ]
 
@@ -61,8 +62,10 @@ class SnapshotResult:
 def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | None:
     """``raw`` as a dotted Kemendagri code (any level, with or without dots), or ``None``.
 
-    Raises :class:`InputError` naming ``flag``, the value and the fix for a malformed code or
-    one in no release of the region list.
+    Raises :class:`InputError` naming ``flag``, the value and the fix for a malformed code, one
+    in no release of the region list, or a retired one (named with its current successor: a
+    scope is always a current code, and covers the records still written with a retired code
+    that leads into it).
     """
     if raw is None or not raw.strip():
         return None
@@ -77,6 +80,23 @@ def check_scope(raw: str | None, *, flag: str = "--snapshot-scope") -> str | Non
         raise InputError(
             f"{flag} {raw!r} ({check.code}) is in no release of the Kemendagri region list; "
             "check the code of the region the extract covers"
+        )
+    if check.status is RegionStatus.RETIRED:
+        # Refused rather than read as its successor: the scope decides what is retired, so
+        # the user should see and give the code the region has now.
+        name = check.region.name if check.region else check.code
+        successor = current_code(check.code)
+        if successor != check.code:
+            now = check_region(successor)
+            now_name = now.region.name if now.region else successor
+            raise InputError(
+                f"{flag} {raw!r} ({check.code}, {name}) is a retired region code; the region "
+                f"is now {successor} ({now_name}): give {flag} {successor}. Records still "
+                f"written with {check.code} are covered by {successor}"
+            )
+        raise InputError(
+            f"{flag} {raw!r} ({check.code}, {name}) is a retired region code with no single "
+            "current successor; give the current code of the region the extract covers"
         )
     return check.code
 
@@ -111,6 +131,31 @@ def _header_key(header: str) -> str:
     return header.strip().lower().replace(" ", "_")
 
 
+def _older_codes(writer: BatchWriter, scope: str | None) -> list[str]:
+    """Region codes of current records written with a retired code (the 2022 Papua split)
+    whose current code lies in ``scope``, though the code as written does not.
+
+    Records keep their code as the source wrote it; a current scope covers them through
+    :func:`current_code`. Only codes under the retired codes leading into the scope are read,
+    and each is judged by its current code.
+    """
+    if scope is None:
+        return []
+    older = predecessors(scope)
+    roots = [c for c in older if not any(within(c, o) for o in older if o != c)]
+    return [
+        code
+        for code in writer.region_codes(roots)
+        if not within(code, scope) and within(current_code(code), scope)
+    ]
+
+
+def count_in_scope(writer: BatchWriter, scope: str | None) -> int:
+    """Current records in ``scope`` (``None``: the whole source), by their code as written or
+    their current code; the batch of ``writer`` included."""
+    return writer.count_current(scope, _older_codes(writer, scope))
+
+
 def apply_snapshot(
     writer: BatchWriter,
     snapshot: Snapshot,
@@ -129,7 +174,7 @@ def apply_snapshot(
     file would retire); the caller's transaction then rolls back.
     """
     check_share(snapshot.max_removal)
-    absent = writer.absent(snapshot.scope)
+    absent = writer.absent(snapshot.scope, _older_codes(writer, snapshot.scope))
     gone = [row for row in absent if row[1] not in keep]
     kept = len(absent) - len(gone)
     over = bool(gone) and len(gone) > snapshot.max_removal * current

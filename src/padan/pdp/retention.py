@@ -44,6 +44,7 @@ class SourcePlan:
     records: int
     quarantine_rows: int
     unlinked_ids: int  # record ids with no version left, whose links and pairs go too
+    events: int = 0  # record events deleted (delete) or whose changed values are blanked
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def plan_retention(
                 counted.records,
                 counted.quarantine_rows,
                 counted.links,
+                counted.events,
             )
         )
     exports_cutoff = moment - dt.timedelta(days=policy.exports_keep_days)
@@ -177,6 +179,7 @@ def apply_retention_plan(
             records=by_source[s.source].records,
             quarantine_rows=by_source[s.source].quarantine_rows,
             unlinked_ids=by_source[s.source].links,
+            events=by_source[s.source].events,
         )
         for s in plan.sources
     )
@@ -189,7 +192,8 @@ def apply_retention_plan(
                 "fix its permissions and run padan retention apply again"
             ) from exc
     counts = "; ".join(
-        f"{s.source}: {s.action} {s.records} records, {s.quarantine_rows} quarantined rows"
+        f"{s.source}: {s.action} {s.records} records, {s.quarantine_rows} quarantined rows, "
+        f"{s.events} record events"
         for s in sources
     )
     append_audit(

@@ -4,8 +4,8 @@ which linkage run was in force, derived from the stored history alone.
 A record version is valid from its batch's ingest time (``batches.finished_at``) until the batch
 that ended it (``superseded_by``) was ingested. A snapshot applied again to a file stored before
 ends records with that older batch's id; those retirements happened when their ``removed`` event
-was written (``record_events.at``), not when the batch was first ingested, so such a batch ends
-only the records it superseded at its own time and the records it retired at the event's time.
+was written (``record_events.at``), not when the batch was first ingested: each record a batch
+ended by a ``removed`` event ends at that event's time, every other one at the batch's time.
 No validity column is needed (no migration): batches and events already hold every time.
 
 The linkage run in force at a moment is the latest run that had finished by then.
@@ -62,26 +62,11 @@ def batches_as_of(store: Store, moment: dt.datetime) -> list[BatchInfo]:
     return [b for b in store.list_batches() if _aware(b.finished_at) <= at]
 
 
+_SOURCES = {"dtsen_individu": "dtsen", "kpai_kasus": "kpai", "lembaga": "lembaga"}
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _late_retirers(store: Store, moment: dt.datetime, known: Sequence[int]) -> list[int]:
-    """Batches ingested by ``moment`` that retired records only after it (a snapshot applied
-    again to a file stored before)."""
-    if not known:
-        return []
-    query = (
-        select(record_events.c.batch_id)
-        .where(
-            record_events.c.event == "removed",
-            record_events.c.at > _bound(store, moment),
-            record_events.c.batch_id.in_(list(known)),
-        )
-        .distinct()
-    )
-    with store._connect() as conn:
-        return sorted(int(r[0]) for r in conn.execute(query))
 
 
 def records_as_of_arrow(
@@ -99,20 +84,17 @@ def records_as_of_arrow(
     """
     table, id_column = RECORD_TABLES[extract]
     known = [b.id for b in batches_as_of(store, moment)]
-    late = _late_retirers(store, moment, known)
-    later = table.alias("later")
-    # A late retirer ended at its own ingest time only the records it holds itself.
-    superseded_in_time = and_(
-        table.c.superseded_by.in_(late),
-        exists().where(
-            later.c.batch_id == table.c.superseded_by,
-            later.c[id_column] == table.c[id_column],
-        ),
+    events = record_events
+    # A record a snapshot retired ends at its own removed event, which is later than its
+    # batch's ingest when the snapshot was applied again to a file stored before.
+    removed_later = exists().where(
+        events.c.batch_id == table.c.superseded_by,
+        events.c.source == _SOURCES.get(extract, "lembaga"),
+        events.c.record_id == table.c[id_column],
+        events.c.event == "removed",
+        events.c.at > _bound(store, moment),
     )
-    ended = and_(
-        table.c.superseded_by.in_(known),
-        or_(not_(table.c.superseded_by.in_(late)), superseded_in_time),
-    )
+    ended = and_(table.c.superseded_by.in_(known), not_(removed_later))
     query = select(*(table.c[c] for c in columns)).where(
         table.c.batch_id.in_(known),
         or_(table.c.superseded_by.is_(None), not_(ended)),

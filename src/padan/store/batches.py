@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from padan.store.connection import Connected, bulk_insert
 from padan.store.record_events import in_region, write_change_events, write_removed_events
@@ -160,28 +160,50 @@ class BatchWriter:
 
     # -- snapshots ------------------------------------------------------------------------------
 
-    def _in_scope(self, scope: str | None, *, others: bool = True) -> list[Any]:
+    def _in_scope(
+        self, scope: str | None, also: Sequence[str], *, others: bool = True
+    ) -> list[Any]:
         table = self.table
         where: list[Any] = [table.c.is_current]
         if others:
             where.append(table.c.batch_id != self.batch_id)
         if scope is not None:
-            where.append(in_region(table.c.kode_wilayah, scope))
+            inside = in_region(table.c.kode_wilayah, scope)
+            where.append(or_(inside, table.c.kode_wilayah.in_(list(also))) if also else inside)
         return where
 
-    def count_current(self, scope: str | None) -> int:
-        """Current records in ``scope`` (dotted code; ``None``: all), this batch's included."""
+    def region_codes(self, under: Sequence[str]) -> list[str]:
+        """The region codes, as written, of the current records inside any of ``under``."""
+        if not under:
+            return []
+        column = self.table.c.kode_wilayah
         query = (
-            select(func.count()).select_from(self.table).where(*self._in_scope(scope, others=False))
+            select(column)
+            .distinct()
+            .where(self.table.c.is_current, or_(*(in_region(column, u) for u in under)))
+        )
+        return sorted(str(c) for c in self.conn.execute(query).scalars() if c)
+
+    def count_current(self, scope: str | None, also: Sequence[str] = ()) -> int:
+        """Current records in ``scope`` (dotted code; ``None``: all) or with a region code in
+        ``also`` (codes as written that lie in the scope by another name), this batch's
+        included."""
+        query = (
+            select(func.count())
+            .select_from(self.table)
+            .where(*self._in_scope(scope, also, others=False))
         )
         return int(self.conn.execute(query).scalar_one())
 
-    def absent(self, scope: str | None) -> list[tuple[int, str, str | None]]:
-        """``(row id, record id, region)`` of the current records in ``scope`` this batch does
-        not hold (after :meth:`finish`, whatever of other batches is still current)."""
+    def absent(
+        self, scope: str | None, also: Sequence[str] = ()
+    ) -> list[tuple[int, str, str | None]]:
+        """``(row id, record id, region)`` of the current records in ``scope`` (or with a
+        region code in ``also``) this batch does not hold (after :meth:`finish`, whatever of
+        other batches is still current)."""
         table = self.table
         query = select(table.c.id, table.c[self.id_column], table.c.kode_wilayah).where(
-            *self._in_scope(scope)
+            *self._in_scope(scope, also)
         )
         return [(int(r[0]), str(r[1]), r[2]) for r in self.conn.execute(query)]
 

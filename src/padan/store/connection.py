@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from padan.errors import StoreError
 
-__all__ = ["Connected", "as_utc", "bulk_insert"]
+__all__ = ["Connected", "as_utc", "bulk_insert", "sqlite_datetime"]
 
 
 class Connected:
@@ -93,9 +93,21 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def sqlite_datetime(moment: dt.datetime) -> str:
+    """``moment`` as the text SQLAlchemy's DateTime writes on SQLite: naive UTC, microseconds.
+
+    Times are compared as text there, so every writer (SQLAlchemy or the driver straight, as
+    :func:`bulk_insert` does) must give one form: an aware time is turned to UTC, not suffixed
+    with its offset.
+    """
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return f"{moment:%Y-%m-%d %H:%M:%S.%f}"
+
+
 # Explicit adapters: the same ISO text SQLAlchemy's Date/DateTime types write and read on SQLite.
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
-sqlite3.register_adapter(dt.datetime, lambda value: value.isoformat(" "))
+sqlite3.register_adapter(dt.datetime, sqlite_datetime)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

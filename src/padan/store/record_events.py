@@ -8,7 +8,9 @@ snapshot retired because the complete extract no longer holds it. One row per ba
 
 Identifiers and free-text addresses (``nik``, ``no_kk``, ``alamat``) are named as changed, but
 their values are not copied into the event: they stay in the record's versions (which
-retention pseudonymises), not in a second place.
+retention pseudonymises), not in a second place. The other values follow their versions:
+retention deletes the events of a version it deletes and blanks the changed values of one it
+pseudonymises (:mod:`padan.store.retention`).
 """
 
 from __future__ import annotations

@@ -7,11 +7,19 @@ blanks the identifying columns (and their ``_norm`` twins) and replaces the row 
 (``raw``) by a marker, so a re-run finds nothing left to do. Deleting removes the record and the
 links and pairs of record ids no version of which is left. Either way the quarantined (refused)
 rows of the source's batches ingested before the cutoff are deleted.
+
+A record's events (:mod:`padan.store.record_events`) hold its values too: a ``changed`` event
+the old and new values of a tracked field, every event the record id and region. An event
+concerns the version its batch wrote (``added``, ``changed``: new values) and the version its
+batch ended (``changed``: old values; ``removed``). Deleting deletes the events that concern a
+version past retention; pseudonymising blanks the values of their changes (the field names stay,
+for the counts of changes per field), in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +30,7 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
+    exists,
     func,
     not_,
     or_,
@@ -31,6 +40,7 @@ from sqlalchemy import (
 
 from padan.errors import InputError
 from padan.store.database import Store
+from padan.store.record_events import record_events
 from padan.store.tables import RECORD_TABLES, batches, child_links, link_pairs, quarantine
 
 __all__ = [
@@ -69,6 +79,7 @@ class RetentionCount:
     records: int
     quarantine_rows: int
     links: int  # record ids whose every version goes, with their links and pairs
+    events: int = 0  # record events deleted, or whose changed values are blanked
 
 
 def _table(target: RetentionTarget) -> tuple[Table, str]:
@@ -117,6 +128,37 @@ def _past(target: RetentionTarget, table: Table) -> ColumnElement[bool]:
     return when
 
 
+def _events_of_past(target: RetentionTarget, table: Table, id_col: str) -> ColumnElement[bool]:
+    """The record events of ``target``'s source that concern a version past retention."""
+    events = record_events
+    concerns = exists().where(
+        table.c[id_col] == events.c.record_id,
+        or_(table.c.batch_id == events.c.batch_id, table.c.superseded_by == events.c.batch_id),
+        _past(target, table),
+    )
+    where = and_(events.c.source == target.source, concerns)
+    if target.action == "pseudonymise":  # only changes carry values
+        where = and_(where, events.c.fields.is_not(None))
+    return where
+
+
+def _retire_events(conn: Connection, target: RetentionTarget, table: Table, id_col: str) -> int:
+    """Delete (or blank the values of) the events :func:`_events_of_past` selects; before the
+    records change, since what is past is judged on them."""
+    where = _events_of_past(target, table, id_col)
+    if target.action == "delete":
+        return int(conn.execute(delete(record_events).where(where)).rowcount)
+    rows = conn.execute(select(record_events.c.id, record_events.c.fields).where(where)).all()
+    for event_id, text in rows:
+        blank = [{**c, "old": None, "new": None} for c in json.loads(text or "[]")]
+        conn.execute(
+            update(record_events)
+            .where(record_events.c.id == event_id)
+            .values(fields=json.dumps(blank))
+        )
+    return len(rows)
+
+
 def _blanked(table: Table, identifying: tuple[str, ...]) -> dict[str, None]:
     names = [*identifying, *(f"{c}_norm" for c in identifying)]
     return {name: None for name in names if name in table.c}
@@ -135,7 +177,10 @@ def _count(conn: Connection, target: RetentionTarget, table: Table, id_col: str)
         select(func.count()).where(quarantine.c.batch_id.in_(_old_batches(target)))
     ).scalar_one()
     links = len(_orphaned_ids(conn, target, table, id_col)) if target.action == "delete" else 0
-    return RetentionCount(target.source, target.action, records, quarantined, links)
+    events = conn.execute(
+        select(func.count()).where(_events_of_past(target, table, id_col))
+    ).scalar_one()
+    return RetentionCount(target.source, target.action, records, quarantined, links, events)
 
 
 def _orphaned_ids(
@@ -159,13 +204,16 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
             quarantined = conn.execute(
                 delete(quarantine).where(quarantine.c.batch_id.in_(_old_batches(target)))
             ).rowcount
+            events = _retire_events(conn, target, table, id_col)
             if target.action == "pseudonymise":
                 changed = conn.execute(
                     update(table)
                     .where(_past(target, table))
                     .values(raw=PSEUDONYMISED, **_blanked(table, target.identifying))
                 ).rowcount
-                done.append(RetentionCount(target.source, "pseudonymise", changed, quarantined, 0))
+                done.append(
+                    RetentionCount(target.source, "pseudonymise", changed, quarantined, 0, events)
+                )
                 continue
             orphans = _orphaned_ids(conn, target, table, id_col)
             removed = conn.execute(delete(table).where(_past(target, table))).rowcount
@@ -182,5 +230,7 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
                         or_(link_pairs.c.uid_l.in_(uids), link_pairs.c.uid_r.in_(uids))
                     )
                 )
-            done.append(RetentionCount(target.source, "delete", removed, quarantined, len(orphans)))
+            done.append(
+                RetentionCount(target.source, "delete", removed, quarantined, len(orphans), events)
+            )
     return done
