@@ -29,6 +29,7 @@ def candidate_pairs(
     *,
     table: str = "features",
     fresh_only: bool = False,
+    rescore: str | None = None,
 ) -> int:
     """Create :data:`BLOCKED_PAIRS_TABLE` in ``con``: every pair of rows of ``table`` that any
     of ``rules`` (DuckDB SQL over ``l.`` and ``r.``) puts forward, each pair once.
@@ -37,6 +38,9 @@ def candidate_pairs(
     also a boolean ``fresh``, and only pairs with at least one fresh row are made (an
     incremental run). Columns: ``match_key`` (index of the first rule giving the pair, as
     Splink numbers them), ``join_key_l``, ``join_key_r``. Returns the number of pairs.
+
+    ``rescore``: a table of earlier pairs (``uid_l, uid_r``: ``unique_id`` values) to score
+    again as well, credited to the first rule.
     """
     con.execute("CREATE OR REPLACE TEMP TABLE _padan_rule_pairs (k INTEGER, a BIGINT, b BIGINT)")
     # A fresh row on the left against every other row finds all pairs with a fresh row: the
@@ -47,6 +51,13 @@ def candidate_pairs(
             INSERT INTO _padan_rule_pairs
             SELECT {number}, least(l.rowid, r.rowid), greatest(l.rowid, r.rowid)
             FROM {table} l JOIN {table} r ON ({rule}) AND {scope}
+        """).fetchall()
+    if rescore is not None:
+        con.execute(f"""
+            INSERT INTO _padan_rule_pairs
+            SELECT 0, least(l.rowid, r.rowid), greatest(l.rowid, r.rowid)
+            FROM {rescore} p JOIN {table} l ON l.unique_id = p.uid_l
+                JOIN {table} r ON r.unique_id = p.uid_r
         """).fetchall()
     key = f"source || '{CONCAT_SEPARATOR}' || unique_id"
     con.execute(f"""

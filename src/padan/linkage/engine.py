@@ -49,6 +49,9 @@ class LinkEngine(Protocol):
     """Runs Splink's training and scoring for :func:`padan.linkage.link_records`."""
 
     name: str
+    #: Whether :meth:`prepare_predict` can score earlier pairs again (an incremental run then
+    #: scores its kept pairs with the term frequencies of today's records, as a full run does).
+    rescores: bool
 
     def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
         """Splink inputs for the tables ``input_kpai`` and ``input_dtsen`` in ``con``."""
@@ -69,8 +72,11 @@ class LinkEngine(Protocol):
         rules: Sequence[str],
         *,
         fresh_only: bool,
+        rescore: str | None = None,
     ) -> int | None:
-        """Get ``linker`` ready to score the candidate pairs of ``rules`` (DuckDB SQL).
+        """Get ``linker`` ready to score the candidate pairs of ``rules`` (DuckDB SQL), and
+        the earlier pairs in the table ``rescore`` (``uid_l, uid_r``) again when the engine
+        :attr:`rescores`.
 
         Returns the number of candidate pairs when the engine counted them, else None.
         """
@@ -85,6 +91,7 @@ class DuckDBEngine:
     """Splink on the run's own DuckDB connection (no copy of the features)."""
 
     name = "duckdb"
+    rescores = True
 
     def __init__(self) -> None:
         self._db_api: DuckDBAPI | None = None
@@ -106,11 +113,13 @@ class DuckDBEngine:
         rules: Sequence[str],
         *,
         fresh_only: bool,
+        rescore: str | None = None,
     ) -> int | None:
-        """Block in Padan's own SQL (:mod:`padan.linkage.blocking`) and hand Splink the pairs."""
+        """Block in Padan's own SQL (:mod:`padan.linkage.blocking`) and hand Splink the pairs,
+        with the earlier pairs of ``rescore`` added."""
         if self._db_api is None:
             raise RuntimeError("prepare_predict before register(): no Splink inputs")
-        count = candidate_pairs(con, rules, fresh_only=fresh_only)
+        count = candidate_pairs(con, rules, fresh_only=fresh_only, rescore=rescore)
         pairs = self._db_api.register(BLOCKED_PAIRS_TABLE)
         linker.table_management.register_blocked_pairs_for_predict(pairs)
         return count

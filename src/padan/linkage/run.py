@@ -29,6 +29,7 @@ from padan.linkage.run_pairs import (
     alone_records,
     cluster_run,
     gather_pairs,
+    kept_model_pairs,
     known_records,
     listed,
     pairs_touching,
@@ -213,12 +214,19 @@ def link_records(
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("finding candidate pairs")
-        candidates = engine.prepare_predict(linker, con, rules, fresh_only=incremental)
+        rescore = None
+        if previous is not None and engine.rescores:
+            # The kept pairs are scored again: term frequencies count today's records, and a
+            # pair near a threshold then takes the decision a full run would give it.
+            rescore = kept_model_pairs(con, previous)
+        candidates = engine.prepare_predict(
+            linker, con, rules, fresh_only=incremental, rescore=rescore
+        )
         seconds["blocking"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"scoring {candidates:,} candidate pairs" if candidates else "scoring candidate pairs")
         predictions = linker.inference.predict(threshold_match_probability=review_threshold)
         table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-        gather_pairs(con, table, previous)
+        gather_pairs(con, table, previous, rescored=rescore is not None)
         seconds["scoring"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("clustering")

@@ -19,6 +19,7 @@ __all__ = [
     "cluster_run",
     "gather_pairs",
     "guard_nodes",
+    "kept_model_pairs",
     "known_records",
     "listed",
     "pairs_touching",
@@ -108,26 +109,46 @@ def known_records(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
     return {u for (u,) in rows}
 
 
+_KEPT_SQL = """
+    SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
+    WHERE rule IN ({rules})
+      AND uid_l IN (SELECT unique_id FROM features WHERE NOT fresh)
+      AND uid_r IN (SELECT unique_id FROM features WHERE NOT fresh)
+"""
+
+
+def kept_model_pairs(con: duckdb.DuckDBPyConnection, previous: Previous) -> str:
+    """Create the table ``_padan_kept_model`` (uid_l, uid_r): the earlier run's model pairs
+    between records that did not change, to be scored again; returns its name."""
+    con.register("prev_pairs", previous.pairs)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE _padan_kept_model AS
+        SELECT uid_l, uid_r FROM ({_KEPT_SQL.format(rules="'model'")})
+    """)
+    return "_padan_kept_model"
+
+
 def gather_pairs(
-    con: duckdb.DuckDBPyConnection, predictions: pa.Table, previous: Previous | None
+    con: duckdb.DuckDBPyConnection,
+    predictions: pa.Table,
+    previous: Previous | None,
+    *,
+    rescored: bool = False,
 ) -> None:
     """Create ``pairs`` (uid_l, uid_r, p, rule): the model's pairs from ``predictions``, the
     NIK rule's, and in an incremental run the earlier pairs between unchanged current records
-    (as stored: a pair both the model and the NIK rule gave, once, as the NIK rule's)."""
+    (as stored: a pair both the model and the NIK rule gave, once, as the NIK rule's). When the
+    earlier model pairs were ``rescored`` (:func:`kept_model_pairs`), they are among the
+    ``predictions`` and only the NIK rule's are kept."""
     con.register(
         "_padan_scored", predictions.select(["unique_id_l", "unique_id_r", "match_probability"])
     )
     kept = "SELECT NULL, NULL, NULL, NULL WHERE false"
     if previous is not None:
-        # Pairs between records that did not change keep their earlier scores; those of a
-        # record no longer current (a snapshot retired it) are gone.
+        # Pairs between records that did not change keep their earlier scores (unless scored
+        # again); those of a record no longer current (a snapshot retired it) are gone.
         con.register("prev_pairs", previous.pairs)
-        kept = """
-            SELECT uid_l, uid_r, match_probability, rule FROM prev_pairs
-            WHERE rule IN ('model', 'nik')
-              AND uid_l IN (SELECT unique_id FROM features WHERE NOT fresh)
-              AND uid_r IN (SELECT unique_id FROM features WHERE NOT fresh)
-        """
+        kept = _KEPT_SQL.format(rules="'nik'" if rescored else "'model', 'nik'")
     con.execute(f"""
         CREATE TABLE pairs AS
         SELECT least(unique_id_l, unique_id_r) AS uid_l,

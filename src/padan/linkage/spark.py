@@ -78,6 +78,7 @@ class SparkEngine:
     """Splink's SparkAPI on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``, …)."""
 
     name = "spark"
+    rescores = False  # Splink blocks on Spark: kept pairs keep their earlier scores
 
     def __init__(
         self, *, master: str, exchange_dir: Path | None = None, partitions: int = 8
