@@ -80,6 +80,14 @@ def _rule(pattern: str, message: str, *fields: str) -> _Rule:
 
 #: Problems of a whole file (FileLevelError.problem).
 _FILE_PROBLEMS: Final = (
+    _rule(
+        r"role (?P<role>\w+) may not see counts for a freely chosen region and period: .*",
+        N_(
+            "the role %(role)s may not see counts for a freely chosen region and period: its "
+            "counts of 1-4 are hidden, and subtracting two such counts would reveal them; use "
+            "the dashboard's indicators and trends (padan report, padan trends) instead"
+        ),
+    ),
     _rule(r"file not found", N_("the file was not found")),
     _rule(r"the file is empty \(0 bytes\)", N_("the file is empty (0 bytes)")),
     _rule(
