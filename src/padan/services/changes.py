@@ -22,6 +22,7 @@ __all__ = ["CHANGE_SOURCES", "change_counts"]
 #: ``sources`` list (institutions are not children's records: the institutions permission).
 CHANGE_SOURCES = ("dtsen", "kpai", "lembaga")
 
+
 def _allowed(p: Principal, source: str) -> bool:
     if source == "lembaga":
         return p.can("institutions")
@@ -86,4 +87,3 @@ def change_counts(
 def _start(day: dt.date | None) -> dt.datetime | None:
     """The first moment of ``day`` in UTC (events are stamped in UTC)."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
-

@@ -28,6 +28,7 @@ __all__ = [
     "start_of",
 ]
 
+
 def parse_day(text: str | None, name: str = "since") -> dt.date | None:
     """A day written ``YYYY-MM-DD`` (``None`` for nothing); :class:`InputError` otherwise."""
     if text is None or not text.strip():
@@ -139,4 +140,3 @@ def child_event_counts(
         "events": kinds,
         "children": len(shown),
     }
-

@@ -80,14 +80,6 @@ def _rule(pattern: str, message: str, *fields: str) -> _Rule:
 
 #: Problems of a whole file (FileLevelError.problem).
 _FILE_PROBLEMS: Final = (
-    _rule(
-        r"role (?P<role>\w+) may not see counts for a freely chosen region and period: .*",
-        N_(
-            "the role %(role)s may not see counts for a freely chosen region and period: its "
-            "counts of 1-4 are hidden, and subtracting two such counts would reveal them; use "
-            "the dashboard's indicators and trends (padan report, padan trends) instead"
-        ),
-    ),
     _rule(r"file not found", N_("the file was not found")),
     _rule(r"the file is empty \(0 bytes\)", N_("the file is empty (0 bytes)")),
     _rule(
@@ -120,6 +112,21 @@ _FILE_PROBLEMS: Final = (
 
 #: One problem of a form (institution fields, an inspection) or another single error.
 _PROBLEMS: Final = (
+    _rule(
+        r"(?P<flags>[-\w, ]+) apply to the counts only, not to a child's history; .*",
+        N_(
+            "%(flags)s apply to the counts only, not to a child's history; leave out the child "
+            "id to count, or the flags to see the history"
+        ),
+    ),
+    _rule(
+        r"role (?P<role>\w+) may not see counts for a freely chosen region and period: .*",
+        N_(
+            "the role %(role)s may not see counts for a freely chosen region and period: its "
+            "counts of 1-4 are hidden, and subtracting two such counts would reveal them; use "
+            "the dashboard's indicators and trends (padan report, padan trends) instead"
+        ),
+    ),
     _rule(
         r"(?P<field>\w+) is required \(YYYY-MM-DD\)", N_("%(field)s is required (a date)"), "field"
     ),
