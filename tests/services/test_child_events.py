@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from padan.access.authorise import NotFound
-from padan.access.authorise import Forbidden
+from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import Principal, get_role
 from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.children import child_profile, child_timeline
