@@ -36,6 +36,8 @@ def _cell(value: object, change: object) -> str:
     shown = "–" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
     if isinstance(change, int):
         return f"{shown} ({change:+,})"
+    if isinstance(change, str):  # a change of 1-4 either way, hidden
+        return f"{shown} (±{change})"
     return shown
 
 
