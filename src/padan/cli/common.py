@@ -53,7 +53,12 @@ def set_cli_lang(lang: str | None) -> None:
 
 def cli_lang() -> str:
     """The language of this run's output: ``--lang``, else ``PADAN_LANG``, else ``id``."""
-    return language_or_default(_chosen_lang[0] or get_settings().lang)
+    if _chosen_lang[0]:
+        return language_or_default(_chosen_lang[0])
+    try:
+        return language_or_default(get_settings().lang)
+    except InputError:  # a bad PADAN_* setting: its own message says so, in the default language
+        return language_or_default(None)
 
 
 def tr(message: str, **values: object) -> str:
