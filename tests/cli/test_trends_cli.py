@@ -71,6 +71,28 @@ def test_trends_as_an_aggregate_role(db: str) -> None:
     assert rows["kpai_children_in_dtsen"]["values"] == ["<5", "<5"]
 
 
+@pytest.mark.parametrize(
+    ("role", "refused"), [("auditor", True), ("admin", True), ("analis_kemensos", False)]
+)
+def test_trends_no_suppress_refused_like_report_for_roles_that_suppress(
+    db: str, role: str, refused: bool
+) -> None:
+    store = open_store(db)
+    create_user(store, "boss", role="admin", password="rahasia-sekali-123")
+    if role != "admin":
+        create_user(store, "user1", role=role, password="rahasia-sekali-123")
+    store.engine.dispose()
+    name = "boss" if role == "admin" else "user1"
+    for command in ("trends", "report"):
+        args = ("--lang", "en", "--as", name, command, "--no-suppress", "--json", "--db", db)
+        code, output = _run(*args)
+        if refused:
+            assert code != 0
+            assert "--no-suppress is for roles with exact small cells" in " ".join(output.split())
+        else:
+            assert code == 0, output
+
+
 # date, KPAI children not in DTSEN, run
 AS_OF = [("2026-05-15", 1, 1), ("2026-07-11", 2, 1), ("2026-08-01", 3, 2)]
 

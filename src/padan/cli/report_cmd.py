@@ -20,7 +20,7 @@ from padan.cli.common import DbOption, JsonOption, cli_lang, out, padan_from, tr
 from padan.errors import InputError
 from padan.store import Store
 
-__all__ = ["render_report", "report"]
+__all__ = ["refuse_no_suppress", "render_report", "report"]
 
 
 def render_report(report: Report, labels: dict[str, str], *, as_of: dt.date | None = None) -> None:
@@ -173,6 +173,17 @@ def report(
         )
 
 
+def refuse_no_suppress(who: Principal) -> None:
+    """Raise :class:`Forbidden` when ``who``'s role must see small counts suppressed: its
+    ``--no-suppress`` is refused, not ignored."""
+    if who.role.suppress_small:
+        exact = [r for r in ROLES if not get_role(r).suppress_small]
+        raise Forbidden(
+            f"role {who.role.name} sees small counts suppressed (small_cells = suppress): "
+            f"--no-suppress is for roles with exact small cells ({', '.join(exact)})"
+        )
+
+
 def _shaped_report(
     store: Store,
     who: Principal,
@@ -189,12 +200,8 @@ def _shaped_report(
     from padan.services.figures import region_in_scope
     from padan.services.worklists import export_worklists
 
-    if no_suppress and who.role.suppress_small:
-        exact = [r for r in ROLES if not get_role(r).suppress_small]
-        raise Forbidden(
-            f"role {who.role.name} sees small counts suppressed (small_cells = suppress): "
-            f"--no-suppress is for roles with exact small cells ({', '.join(exact)})"
-        )
+    if no_suppress:
+        refuse_no_suppress(who)
     ref = region_in_scope(who, region)
     if day is not None:
         inputs, snapshot = load_inputs_as_of(store, end_of_day(day))

@@ -80,6 +80,7 @@ def trends(
     Once the store has an admin, runs as a named user (padan --as NAME) whose role has
     dashboard, shaped as the web shows that role (its region, small counts suppressed)."""
     from padan.cli.actor import data_user, is_local
+    from padan.cli.report_cmd import refuse_no_suppress
     from padan.services.trends import trends_table
 
     with translate_errors():
@@ -90,6 +91,8 @@ def trends(
                 period=period, region=region, suppress_small=not no_suppress, lang=cli_lang()
             )
         else:
+            if no_suppress:  # as padan report: refused, not ignored, for roles that suppress
+                refuse_no_suppress(who)
             table = trends_table(padan.store, who, period=period, region=region, lang=cli_lang())
     if as_json:
         out.print_json(json.dumps(trends_dict(table), ensure_ascii=False))
