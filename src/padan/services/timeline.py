@@ -18,7 +18,7 @@ from padan.errors import InputError
 from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.event_view import visible_event
 from padan.store import Store
-from padan.store.child_history import children_with_record_events
+from padan.store.child_history import children_with_record_events, records_with_events_among
 
 __all__ = [
     "child_event_counts",
@@ -64,11 +64,15 @@ def children_with_events(
     the rows it keeps."""
     _check_period(since, until)
     start, end = start_of(since), start_of(until)
-    candidates = children_with_record_events(
-        store, since=start, until=end, sources=[s for s in ("dtsen", "kpai") if s in p.role.sources]
-    )
+    sources = [s for s in ("dtsen", "kpai") if s in p.role.sources]
     if among is not None:
-        candidates &= set(among)
+        # A worklist page: start from its children (indexed lookups), not from every event
+        # of the period, which may be the whole registry after a quarterly snapshot.
+        candidates = set(
+            records_with_events_among(store, among, since=start, until=end, sources=sources)
+        )
+    else:
+        candidates = children_with_record_events(store, since=start, until=end, sources=sources)
     derived = derive_child_events(store, sorted(candidates))
     return {
         child
