@@ -108,7 +108,8 @@ def test_report_as_of_json(db: str, day: str, missing: int, run: int) -> None:
 
 def test_report_as_of_table_names_the_date_and_html_has_trends(db: str, tmp_path: Path) -> None:
     out = tmp_path / "laporan.xlsx"
-    code, output = _run("report", "--as-of", "2026-08-01", "--out", str(out), "--db", db)
+    args = ("report", "--as-of", "2026-08-01", "--out", str(out), "--trends", "--db", db)
+    code, output = _run(*args)
     assert code == 0, output
     assert "per 2026-08-01" in output
     html = out.with_suffix(".html").read_text(encoding="utf-8")
@@ -118,7 +119,18 @@ def test_report_as_of_table_names_the_date_and_html_has_trends(db: str, tmp_path
     assert "2026-Q3" in html and "2026-Q4" not in html
 
 
+def test_report_html_has_trends_only_when_asked(db: str, tmp_path: Path) -> None:
+    """Each quarter is a full past report: the report's 60 s target holds without them."""
+    out = tmp_path / "laporan.xlsx"
+    code, output = _run("report", "--out", str(out), "--db", db)
+    assert code == 0, output
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<h2 id="tren">Tren</h2>' not in html and '<svg class="trend"' not in html
+    assert "<h2>Indikator kesenjangan</h2>" in html
+
+
 BAD = [
+    (["report", "--trends"], "--trends needs --out FILE.xlsx"),
     (["report", "--as-of", "2026-13-01"], "--as-of '2026-13-01': not a date"),
     (["report", "--as-of", "2999-01-01"], "--as-of 2999-01-01 is after today"),
     (["report", "--as-of", "2026-04-01"], "no linkage run had finished by 2026-04-01"),
