@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from padan.settings import Settings, get_settings
+from padan.settings import Settings, SettingsError, get_settings
 
 _NAMES = [f"PADAN_{name.upper()}" for name in Settings.model_fields]
 
@@ -125,10 +125,8 @@ def test_serve_decides_secure_cookies_and_hands_settings_to_workers(
 def test_get_settings_bad_value_names_variable_value_and_form(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
 ) -> None:
-    from padan.errors import InputError
-
     monkeypatch.setenv(name, value)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(SettingsError) as caught:
         get_settings()
     assert expected in str(caught.value)
 

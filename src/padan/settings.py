@@ -9,9 +9,12 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from padan.errors import InputError
+__all__ = ["Settings", "SettingsError", "get_settings"]
 
-__all__ = ["Settings", "get_settings"]
+
+class SettingsError(ValueError):
+    """A ``PADAN_*`` variable (or an override) cannot be read. The message names the variable,
+    the value seen and the form expected; the CLI and the web app show it as bad input."""
 
 
 class Settings(BaseSettings):
@@ -85,7 +88,7 @@ def get_settings(**overrides: object) -> Settings:
     """Build settings from the environment; explicit ``overrides`` (e.g. ``--db``) win.
 
     ``None`` overrides are ignored so CLI flags that were not given fall back to the environment.
-    Raises :class:`InputError` naming the variable, the value seen and the form expected when
+    Raises :class:`SettingsError` naming the variable, the value seen and the form expected when
     a ``PADAN_*`` variable (or an override) cannot be read, e.g. ``PADAN_SNAPSHOT_MAX_REMOVAL=20%``.
     """
     given = {key: value for key, value in overrides.items() if value is not None}
@@ -93,7 +96,7 @@ def get_settings(**overrides: object) -> Settings:
         return Settings(**given)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = [_problem(e, given) for e in exc.errors()]
-        raise InputError("; ".join(problems)) from None
+        raise SettingsError("; ".join(problems)) from None
 
 
 #: The form of a value of each type, as the error names it.
