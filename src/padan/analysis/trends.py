@@ -56,8 +56,9 @@ NEWLY = "newly_eligible_not_receiving_"
 
 
 #: Computed points (a report and its children's flags), shared by every series of this process:
-#: a past point's figures do not change when later data is ingested or linked. A few dozen
-#: points of a national store take some hundred MB at most.
+#: a past point's figures do not change when later data is ingested or linked. A point holds
+#: its region rows and a row of flags per KPAI child (a few MB on a national store); 64 cover
+#: the three periods' series of some years.
 POINTS: KeyedCache[tuple[Report, pa.Table]] = KeyedCache(64)
 
 
