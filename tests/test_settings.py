@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from padan.settings import Settings, get_settings
+from padan.settings import Settings, SettingsError, get_settings
 
 _NAMES = [f"PADAN_{name.upper()}" for name in Settings.model_fields]
 
@@ -106,3 +106,62 @@ def test_serve_decides_secure_cookies_and_hands_settings_to_workers(
     built = app_from_environment()
     assert built.state.padan.secure_cookies is secure
     built.state.padan.store.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        (
+            "PADAN_SNAPSHOT_MAX_REMOVAL",
+            "20%",
+            "PADAN_SNAPSHOT_MAX_REMOVAL is '20%', not a number from 0.0 to 1.0; "
+            "correct it or unset it (default: 0.2)",
+        ),
+        ("PADAN_SNAPSHOT_MAX_REMOVAL", "2", "not a number from 0.0 to 1.0"),
+        ("PADAN_TOKEN_DAYS", "90d", "PADAN_TOKEN_DAYS is '90d', not a whole number;"),
+        ("PADAN_WEB_SECURE_COOKIES", "maybe", "PADAN_WEB_SECURE_COOKIES is 'maybe', not 1 or 0;"),
+    ],
+)
+def test_get_settings_bad_value_names_variable_value_and_form(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        get_settings()
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--lang", "en", "batches", "list"],
+            "Error: PADAN_SNAPSHOT_MAX_REMOVAL is '20%', not a number",
+        ),
+        (
+            ["ingest", "dtsen", "q1.csv"],
+            "PADAN_SNAPSHOT_MAX_REMOVAL berisi '20%', bukan angka dari 0.0",
+        ),
+    ],
+)
+def test_cli_bad_setting_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], expected: str
+) -> None:
+    from padan.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PADAN_SNAPSHOT_MAX_REMOVAL", "20%")
+    result = CliRunner().invoke(app, args)
+    assert expected in " ".join(result.output.split())
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2
+    assert "Traceback" not in result.output and not (tmp_path / "padan.db").exists()
+
+
+def test_web_start_up_bad_setting_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``padan serve --workers N`` builds each worker's app from the environment."""
+    from padan.errors import InputError
+    from padan.web.app import app_from_environment
+
+    monkeypatch.setenv("PADAN_UPLOAD_MAX_BYTES", "512MB")
+    with pytest.raises(InputError, match=r"PADAN_UPLOAD_MAX_BYTES is '512MB', not a whole number"):
+        app_from_environment()

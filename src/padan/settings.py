@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["Settings", "SettingsError", "get_settings"]
+
+
+class SettingsError(ValueError):
+    """A ``PADAN_*`` variable (or an override) cannot be read. The message names the variable,
+    the value seen and the form expected; the CLI and the web app show it as bad input."""
 
 
 class Settings(BaseSettings):
@@ -81,6 +88,42 @@ def get_settings(**overrides: object) -> Settings:
     """Build settings from the environment; explicit ``overrides`` (e.g. ``--db``) win.
 
     ``None`` overrides are ignored so CLI flags that were not given fall back to the environment.
+    Raises :class:`SettingsError` naming the variable, the value seen and the form expected when
+    a ``PADAN_*`` variable (or an override) cannot be read, e.g. ``PADAN_SNAPSHOT_MAX_REMOVAL=20%``.
     """
     given = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = [_problem(e, given) for e in exc.errors()]
+        raise SettingsError("; ".join(problems)) from None
+
+
+#: The form of a value of each type, as the error names it.
+_KINDS: dict[type, str] = {
+    bool: "1 or 0",
+    int: "a whole number",
+    float: "a number",
+    Path: "a path",
+    str: "text",
+}
+
+
+def _problem(error: Any, given: dict[str, object]) -> str:
+    """One setting that could not be read: which variable, the value seen, the form expected."""
+    name = str(error["loc"][0]) if error.get("loc") else "?"
+    field = Settings.model_fields.get(name)
+    where = name if name in given else f"PADAN_{name.upper()}"
+    if field is None:
+        return f"{where} is {error.get('input')!r}: {error.get('msg')}"
+    kinds = [a for a in get_args(field.annotation) if a is not type(None)]
+    origin = get_origin(field.annotation)
+    kind = kinds[0] if origin in (Union, types.UnionType) and kinds else field.annotation
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    span = f" from {low} to {high}" if low is not None and high is not None else ""
+    expected = _KINDS.get(kind, "a valid value") if isinstance(kind, type) else "a valid value"
+    default = "" if field.default is None else f" (default: {field.default})"
+    return (
+        f"{where} is {error.get('input')!r}, not {expected}{span}; correct it or unset it{default}"
+    )

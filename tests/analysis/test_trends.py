@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from padan.analysis import default_rules
 from padan.analysis.asof import parse_as_of, report_as_of
+from padan.analysis.model import Figure, RegionFigures, Report
 from padan.analysis.trend_chart import trend_svg
 from padan.analysis.trend_view import trend_labels, trend_table
-from padan.analysis.trends import trend_series
+from padan.analysis.trends import TrendPoint, TrendSeries, trend_series
 from padan.errors import InputError
 from padan.store import Store, open_store
 from padan.store.children import list_runs
@@ -152,6 +154,43 @@ def test_trend_table_region_and_suppression(history: Store) -> None:
     ref = report_as_of(history, dt.date(2026, 8, 1), region="32.02").region
     region = trend_table(series, labels, region=ref, suppress_small=False)
     assert region.row("newly_eligible_not_receiving_pkh").values == (None, 1, 0)
+
+
+def _point(label: str, month: int, in_dtsen: int, left: int | None) -> TrendPoint:
+    """A point whose one province holds every KPAI child (its row equals the total)."""
+    figures = {"kpai_children": Figure(20), "kpai_children_in_dtsen": Figure(in_dtsen)}
+    if left is not None:
+        figures["left_dtsen"] = Figure(left)
+    rows = [RegionFigures("province", "32", "Jawa Barat", None, dict(figures))]
+    snapshot = SimpleNamespace(run_id=1)
+    report = Report(snapshot, None, figures, rows, [], [], [], {})  # type: ignore[arg-type]
+    return TrendPoint(label, dt.datetime(2026, month, 28, tzinfo=dt.UTC), None, report, False)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "suppress", "change"),
+    [
+        (10, 7, True, "<5"),  # 3 left DTSEN, hidden, would be 10 - 7
+        (7, 10, True, "<5"),
+        (20, 16, True, "<5"),
+        (10, 6, True, "<5"),
+        (10, 7, False, -3),  # roles that see exact counts keep the change
+        (10, 15, True, 5),
+        (10, 5, True, -5),
+        (10, 10, True, 0),
+    ],
+)
+def test_trend_table_hides_changes_of_1_to_4_between_shown_values(
+    before: int, after: int, suppress: bool, change: int | str
+) -> None:
+    points = (_point("2026-Q2", 6, before, None), _point("2026-Q3", 9, after, 3))
+    series = TrendSeries(
+        "quarter", ("kpai_children", "kpai_children_in_dtsen"), ("left_dtsen",), points, 30
+    )
+    table = trend_table(series, {}, suppress_small=suppress)
+    assert table.row("kpai_children_in_dtsen").values == (before, after)
+    assert table.row("kpai_children_in_dtsen").changes == (None, change)
+    assert table.row("left_dtsen").values == (None, "<5" if suppress else 3)
 
 
 BAD_DATES = [

@@ -101,6 +101,39 @@ def test_cli_child_events_counts(world: tuple[str, dict[str, str]]) -> None:
         (["--as", "wati", "child", "events", "PDN999999999"], "no such child"),
         (["--as", "wati", "child", "events", "--since", "2026-13-01"], "is not a date"),
         (["child", "events", "PDN000000001"], "padan --as NAME"),
+        (
+            [
+                "--lang",
+                "en",
+                "--as",
+                "wati",
+                "child",
+                "events",
+                "PDN000000001",
+                "--since",
+                "2026-13-45",
+            ],
+            "--since '2026-13-45' is not a date",
+        ),
+        (
+            ["--lang", "en", "--as", "wati", "child", "events", "PDN000000001", "--region", "x"],
+            "--region apply to the counts only",
+        ),
+        (
+            [
+                *("--lang", "en", "--as", "wati", "child", "events", "PDN000000001"),
+                *("--since", "2026-10-01", "--until", "2026-11-01"),
+            ],
+            "--since, --until apply to the counts only",
+        ),
+        (
+            ["--lang", "en", "--as", "admin1", "child", "events", "--region", "32"],
+            "may not see counts for a freely chosen region and period",
+        ),
+        (
+            ["--as", "admin1", "child", "events", "--region", "32"],
+            "tidak boleh",
+        ),
     ],
 )
 def test_cli_child_events_errors(

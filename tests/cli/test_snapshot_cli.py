@@ -124,3 +124,28 @@ def test_cli_changes_errors(db: str, args: list[str], expected: str) -> None:
     code, output = _run(db, "changes", *args)
     assert code == 2
     assert expected in " ".join(output.split())
+
+
+@pytest.mark.parametrize(
+    ("role", "refused"), [("admin", True), ("auditor", True), ("analis_kemensos", False)]
+)
+def test_cli_changes_refused_to_roles_that_suppress_small_counts(
+    db: str, role: str, refused: bool
+) -> None:
+    from padan.access.auth import create_user
+
+    store = open_store(db)
+    create_user(store, "boss", role="admin", password="rahasia-sekali-123")
+    if role != "admin":
+        create_user(store, "user1", role=role, password="rahasia-sekali-123")
+    store.engine.dispose()
+    name = "boss" if role == "admin" else "user1"
+    code, output = _run(db, "--lang", "en", "--as", name, "changes", "--region", "32", "--json")
+    if refused:
+        assert code == 1
+        flat = " ".join(output.split())
+        assert "may not see counts for a freely chosen region and period" in flat
+        assert "use the dashboard's indicators and trends" in flat
+    else:
+        assert code == 0, output
+        assert json.loads(output)["events"]["added"] == 6

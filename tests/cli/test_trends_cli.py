@@ -71,6 +71,28 @@ def test_trends_as_an_aggregate_role(db: str) -> None:
     assert rows["kpai_children_in_dtsen"]["values"] == ["<5", "<5"]
 
 
+@pytest.mark.parametrize(
+    ("role", "refused"), [("auditor", True), ("admin", True), ("analis_kemensos", False)]
+)
+def test_trends_no_suppress_refused_like_report_for_roles_that_suppress(
+    db: str, role: str, refused: bool
+) -> None:
+    store = open_store(db)
+    create_user(store, "boss", role="admin", password="rahasia-sekali-123")
+    if role != "admin":
+        create_user(store, "user1", role=role, password="rahasia-sekali-123")
+    store.engine.dispose()
+    name = "boss" if role == "admin" else "user1"
+    for command in ("trends", "report"):
+        args = ("--lang", "en", "--as", name, command, "--no-suppress", "--json", "--db", db)
+        code, output = _run(*args)
+        if refused:
+            assert code != 0
+            assert "--no-suppress is for roles with exact small cells" in " ".join(output.split())
+        else:
+            assert code == 0, output
+
+
 # date, KPAI children not in DTSEN, run
 AS_OF = [("2026-05-15", 1, 1), ("2026-07-11", 2, 1), ("2026-08-01", 3, 2)]
 
@@ -86,7 +108,8 @@ def test_report_as_of_json(db: str, day: str, missing: int, run: int) -> None:
 
 def test_report_as_of_table_names_the_date_and_html_has_trends(db: str, tmp_path: Path) -> None:
     out = tmp_path / "laporan.xlsx"
-    code, output = _run("report", "--as-of", "2026-08-01", "--out", str(out), "--db", db)
+    args = ("report", "--as-of", "2026-08-01", "--out", str(out), "--trends", "--db", db)
+    code, output = _run(*args)
     assert code == 0, output
     assert "per 2026-08-01" in output
     html = out.with_suffix(".html").read_text(encoding="utf-8")
@@ -96,7 +119,18 @@ def test_report_as_of_table_names_the_date_and_html_has_trends(db: str, tmp_path
     assert "2026-Q3" in html and "2026-Q4" not in html
 
 
+def test_report_html_has_trends_only_when_asked(db: str, tmp_path: Path) -> None:
+    """Each quarter is a full past report: the report's 60 s target holds without them."""
+    out = tmp_path / "laporan.xlsx"
+    code, output = _run("report", "--out", str(out), "--db", db)
+    assert code == 0, output
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<h2 id="tren">Tren</h2>' not in html and '<svg class="trend"' not in html
+    assert "<h2>Indikator kesenjangan</h2>" in html
+
+
 BAD = [
+    (["report", "--trends"], "--trends needs --out FILE.xlsx"),
     (["report", "--as-of", "2026-13-01"], "--as-of '2026-13-01': not a date"),
     (["report", "--as-of", "2999-01-01"], "--as-of 2999-01-01 is after today"),
     (["report", "--as-of", "2026-04-01"], "no linkage run had finished by 2026-04-01"),

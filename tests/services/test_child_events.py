@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from padan.access.authorise import NotFound
+from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import Principal, get_role
 from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.children import child_profile, child_timeline
@@ -213,10 +213,18 @@ def test_child_event_counts_per_region(
     assert audit_entries(world.store, limit=1)[0].action == "child_events"
 
 
-def test_child_event_counts_small_cells_hidden_for_aggregate_roles(world: EventWorld) -> None:
-    got = child_event_counts(world.store, PENINJAU, region="32.01", since=QUARTER_2)
-    assert got["suppressed"] and got["events"]["left_dtsen"] is None
-    assert got["events"]["became_eligible"] == 0  # peninjau sees no deciles at all
+@pytest.mark.parametrize(
+    ("who", "refused"), [(PENINJAU, True), (ADMIN, True), (KEMENSOS, False), (KPAI, False)]
+)
+def test_child_event_counts_refused_to_roles_that_suppress_small_counts(
+    world: EventWorld, who: Principal, refused: bool
+) -> None:
+    """Counts of 32 and 32.02 shown would give a hidden count of 32.01 by subtraction."""
+    if not refused:
+        assert child_event_counts(world.store, who, region="32.01", since=QUARTER_2)["children"]
+        return
+    with pytest.raises(Forbidden, match="subtracting two such counts would reveal them"):
+        child_event_counts(world.store, who, region="32.01", since=QUARTER_2)
 
 
 def test_worklist_since_keeps_the_rows_of_children_with_events(world: EventWorld) -> None:

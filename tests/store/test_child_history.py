@@ -14,6 +14,7 @@ from padan.store.child_history import (
     children_with_record_events,
     events_of_records,
     last_versions,
+    records_with_events_among,
 )
 from support.child_events import QUARTER_1, EventWorld, build_event_world
 from support.postgres import create_database
@@ -94,3 +95,34 @@ def test_children_with_record_events_in_period_and_region(
         world.store, regions=regions, since=QUARTER_2, sources=sources
     )
     assert got == {world.child[c] for c in children}
+
+
+@pytest.mark.parametrize(
+    ("among", "since", "until", "sources", "children"),
+    [
+        ("ABCDEF", QUARTER_2, None, ("dtsen", "kpai"), "ABCDEF"),
+        ("AD", QUARTER_2, None, ("dtsen", "kpai"), "AD"),
+        ("ABCD", QUARTER_2, None, ("kpai",), "BC"),
+        ("ABCDEF", None, QUARTER_2, ("dtsen", "kpai"), "ABCDE"),  # quarter 1: F came later
+        ("ABCDEF", QUARTER_2 + dt.timedelta(days=3650), None, ("dtsen", "kpai"), ""),
+        ("", QUARTER_2, None, ("dtsen", "kpai"), ""),
+    ],
+)
+def test_records_with_events_among_starts_from_the_children(
+    world: EventWorld,
+    among: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    sources: tuple[str, ...],
+    children: str,
+) -> None:
+    ids = [world.child[c] for c in among]
+    got = records_with_events_among(world.store, ids, since=since, until=until, sources=sources)
+    assert set(got) == {world.child[c] for c in children}
+    # The same children as the period-first query, limited to those asked about.
+    every = children_with_record_events(world.store, since=since, until=until, sources=sources)
+    assert set(got) == every & set(ids)
+    records = child_records(world.store, ids)
+    for child, uids in got.items():
+        assert set(uids) <= set(records[child])
+        assert all(uid.split(":")[0] in sources for uid in uids)

@@ -14,7 +14,15 @@ from padan.errors import InputError, PadanError
 from padan.store import Store
 from padan.store.audit import append_audit
 
-__all__ = ["Forbidden", "NotFound", "audit", "region_filter", "region_lineage", "require"]
+__all__ = [
+    "Forbidden",
+    "NotFound",
+    "audit",
+    "region_filter",
+    "region_lineage",
+    "require",
+    "require_exact_counts",
+]
 
 
 class Forbidden(PadanError):
@@ -29,6 +37,22 @@ def require(p: Principal, permission: str) -> None:
     """Raise :class:`Forbidden` unless the role has ``permission`` (``policy.toml``)."""
     if not p.can(permission):
         raise Forbidden(f"role {p.role.name} may not use {permission}")
+
+
+def require_exact_counts(p: Principal) -> None:
+    """Raise :class:`Forbidden` when ``p``'s role sees small counts suppressed (``small_cells =
+    "suppress"``) and asks for counts of a freely chosen region and period.
+
+    Each such count could be hidden alone, but two of them (a region and one of its parts, a
+    period and a longer one) differ by the hidden one: the policy's complementary suppression
+    holds only for the tables that apply it (the dashboard's indicators and trends).
+    """
+    if p.role.suppress_small:
+        raise Forbidden(
+            f"role {p.role.name} may not see counts for a freely chosen region and period: "
+            "its counts of 1-4 are hidden, and subtracting two such counts would reveal them; "
+            "use the dashboard's indicators and trends (padan report, padan trends) instead"
+        )
 
 
 def audit(

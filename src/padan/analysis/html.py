@@ -180,6 +180,18 @@ def _trend_sections(trends: TrendTable) -> list[dict[str, object]]:
     return sections
 
 
+def _trends_note(trends: TrendTable, suppressed: bool) -> str:
+    note = gettext(
+        "Each point is computed from the stored history: the records current at that "
+        "moment and the linkage run in force then.",
+        trends.lang,
+    )
+    if suppressed:
+        # A change of 1-4 between two shown counts could equal a hidden count.
+        note += " " + gettext("A change of 1–4 either way is shown as <5.", trends.lang)
+    return note
+
+
 def render_html(
     report: Report,
     tables: Sequence[DisplayTable],
@@ -207,13 +219,7 @@ def render_html(
         vega=_vega_js(),
         draw=_DRAW,
         trends=_trend_sections(trends) if trends else [],
-        trends_note=gettext(
-            "Each point is computed from the stored history: the records current at that "
-            "moment and the linkage run in force then.",
-            trends.lang,
-        )
-        if trends
-        else "",
+        trends_note=_trends_note(trends, suppressed) if trends else "",
     )
 
 

@@ -3,7 +3,9 @@ change since the previous point, and small cells hidden as in today's indicators
 
 The dashboard, its JSON twin and the HTML report all render this table, so they hide the same
 cells. A change is shown only when both counts it is the difference of are shown (a difference
-next to one shown count would give back the hidden one).
+next to one shown count would give back the hidden one), and a change of 1-4 either way is
+itself hidden: a count that grew from a shown 10 to a shown 7 plus a hidden 3 elsewhere (the
+children who left DTSEN) would otherwise be given back by the difference of two shown values.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from itertools import pairwise
 from padan.analysis.labels import indicator_labels
 from padan.analysis.model import Figure, RegionRef
 from padan.analysis.rules import Rules
-from padan.analysis.suppress import SUPPRESSED
+from padan.analysis.suppress import SUPPRESSED, THRESHOLD
 from padan.analysis.tables import region_hidden
 from padan.analysis.trends import LEFT, NEWLY, OVERDUE, TrendSeries
 from padan.i18n import DEFAULT_LANGUAGE, gettext
@@ -87,7 +89,7 @@ def trend_table(
 
     ``labels`` are in ``lang``. With ``suppress_small`` the cells today's indicators would
     hide (1-4, and the cells that would give them back across the region grid) show as
-    ``"<5"``.
+    ``"<5"``, and so does every change of 1-4 (up or down) between two shown values.
     """
     keys = [*series.keys, *series.change_keys]
     columns: list[dict[str, TrendCell]] = []
@@ -123,7 +125,9 @@ def trend_table(
             # Counts of a change (left DTSEN, newly eligible) are themselves the change.
             plain = key == LEFT or key.startswith(NEWLY)
             if isinstance(before, int) and isinstance(now, int) and not plain:
-                changes.append(now - before)
+                change = now - before
+                small = suppress_small and 0 < abs(change) < THRESHOLD
+                changes.append(SUPPRESSED if small else change)
             else:
                 changes.append(None)
         rows.append(TrendRow(key, labels.get(key, key), values, tuple(changes)))

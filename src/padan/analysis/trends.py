@@ -30,12 +30,14 @@ from padan.analysis.children import _in_list as in_list
 from padan.analysis.figures import by_region, overall
 from padan.analysis.model import RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
+from padan.analysis.trend_cache import KeyedCache
 from padan.errors import InputError
 from padan.store import Store
 from padan.store.children import list_runs
 
 __all__ = [
     "PERIODS",
+    "POINTS",
     "Period",
     "TrendPoint",
     "TrendSeries",
@@ -51,6 +53,13 @@ PERIODS: tuple[Period, ...] = ("snapshot", "month", "quarter")
 OVERDUE = "abh_without_atensi_after_days"
 LEFT = "left_dtsen"
 NEWLY = "newly_eligible_not_receiving_"
+
+
+#: Computed points (a report and its children's flags), shared by every series of this process:
+#: a past point's figures do not change when later data is ingested or linked. A point holds
+#: its region rows and a row of flags per KPAI child (a few MB on a national store); 64 cover
+#: the three periods' series of some years.
+POINTS: KeyedCache[tuple[Report, pa.Table]] = KeyedCache(64)
 
 
 def change_keys(rules: Rules) -> list[str]:
@@ -235,25 +244,38 @@ def trend_series(
     rules: Rules | None = None,
     region: RegionRef | None = None,
     now: dt.datetime | None = None,
+    cache: KeyedCache[tuple[Report, pa.Table]] | None = None,
 ) -> TrendSeries:
     """Every indicator at each point of ``period`` with the change since the previous point.
 
-    Points before the first linkage run are left out (no figures existed then). Raises
+    Points before the first linkage run are left out (no figures existed then). With
+    ``cache`` (e.g. :data:`POINTS`) each point is kept by its moment, the run in force then,
+    the region, the rules and the previous point, and reused by later series. Raises
     :class:`InputError` for an unknown period or when nothing has been linked yet.
     """
     rules = rules or default_rules()
+    now = now or dt.datetime.now(dt.UTC)
+    runs = sorted(list_runs(store), key=lambda r: _aware(r.finished_at))
+    batches = store.list_batches()
+    newest = (batches[-1].id if batches else None, runs[-1].id if runs else None)
+    fixed = (str(store.engine.url), repr(rules), region.code if region else None)
     found: list[TrendPoint] = []
     previous: pa.Table | None = None
+    previous_key: object = None
     for label, moment, batch in trend_points(store, period, now=now):
+        in_force = [r.id for r in runs if _aware(r.finished_at) <= moment]
+        if not in_force:
+            continue  # before the first run
+        # A past moment's figures are fixed; the point at ``now`` is keyed by its day and the
+        # newest batch and run instead, so it is reused until new data arrives.
+        when: object = moment.isoformat() if moment < now else ("now", now.date(), newest)
+        key = (*fixed, when, in_force[-1], previous_key)
         try:
-            inputs, snapshot = load_inputs_as_of(store, moment)
+            report, flags = _point(store, moment, rules, previous, region, key, cache)
         except InputError:
             continue  # before the first run
-        report, previous_next = compute_point(
-            inputs, snapshot, rules=rules, previous=previous, region=region
-        )
         found.append(TrendPoint(label, moment, batch, report, previous is not None))
-        previous = previous_next
+        previous, previous_key = flags, key
     if not found:
         raise InputError("no linkage run in the store yet; run `padan link` first")
     return TrendSeries(
@@ -263,3 +285,19 @@ def trend_series(
         tuple(found),
         rules.atensi.abh_wait_days,
     )
+
+
+def _point(
+    store: Store,
+    moment: dt.datetime,
+    rules: Rules,
+    previous: pa.Table | None,
+    region: RegionRef | None,
+    key: tuple[object, ...],
+    cache: KeyedCache[tuple[Report, pa.Table]] | None,
+) -> tuple[Report, pa.Table]:
+    def compute() -> tuple[Report, pa.Table]:
+        inputs, snapshot = load_inputs_as_of(store, moment)
+        return compute_point(inputs, snapshot, rules=rules, previous=previous, region=region)
+
+    return cache.get_or_compute(key, compute) if cache is not None else compute()

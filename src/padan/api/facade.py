@@ -25,7 +25,7 @@ from padan.analysis import (
 )
 from padan.analysis.asof import end_of_day, report_as_of
 from padan.analysis.trend_view import TrendTable, trend_labels, trend_table
-from padan.analysis.trends import PERIODS, trend_series
+from padan.analysis.trends import PERIODS, POINTS, trend_series
 from padan.api.institutions import InstitutionDesk
 from padan.api.reports import institution_sheets, write_report_files
 from padan.api.review import ReviewDesk
@@ -289,6 +289,7 @@ class Padan:
             period=period,
             rules=loaded,
             now=end_of_day(until) if until else None,
+            cache=POINTS,
         )
         where = resolve_region(region) if region else None
         labels = trend_labels(loaded, lang=lang)

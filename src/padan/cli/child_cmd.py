@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
+from padan.errors import InputError
 from padan.i18n import label
 
 __all__ = ["child_app"]
@@ -55,12 +56,14 @@ def events(
 
     lang = cli_lang()
     with translate_errors():
+        start, end = parse_day(since, "--since"), parse_day(until, "--until")
+        if child_id:
+            _counts_only(since=since, until=until, region=region)
         store = store_from(db)
         if child_id:
             who = data_user(store, command="padan child events", needs=("profile",))
             result = child_timeline(store, who, child_id.strip(), purpose=purpose, lang=lang)
         else:
-            start, end = parse_day(since, "--since"), parse_day(until, "--until")
             who = data_user(store, command="padan child events", needs=("dashboard",))
             result = child_event_counts(
                 store, who, region=region, since=start, until=end, purpose=purpose
@@ -71,6 +74,17 @@ def events(
         _timeline(result)
     else:
         _counts(result, lang)
+
+
+def _counts_only(**given: str | None) -> None:
+    """Refuse the count flags next to a child id: a timeline is the child's whole history, and
+    a flag silently ignored would let a user believe it was filtered."""
+    flags = [f"--{name}" for name, value in given.items() if value is not None]
+    if flags:
+        raise InputError(
+            f"{', '.join(flags)} apply to the counts only, not to a child's history; "
+            "leave out the child id to count, or the flags to see the history"
+        )
 
 
 def _value(text: object) -> str:

@@ -18,7 +18,7 @@ from padan.api import Padan
 from padan.domain.cells import neutralise
 from padan.errors import InputError, PadanError
 from padan.i18n import gettext, language_or_default
-from padan.settings import get_settings
+from padan.settings import SettingsError, get_settings
 from padan.store import Store, open_store
 
 __all__ = [
@@ -53,7 +53,12 @@ def set_cli_lang(lang: str | None) -> None:
 
 def cli_lang() -> str:
     """The language of this run's output: ``--lang``, else ``PADAN_LANG``, else ``id``."""
-    return language_or_default(_chosen_lang[0] or get_settings().lang)
+    if _chosen_lang[0]:
+        return language_or_default(_chosen_lang[0])
+    try:
+        return language_or_default(get_settings().lang)
+    except SettingsError:  # a bad PADAN_* setting: its own message says so, in the default language
+        return language_or_default(None)
 
 
 def tr(message: str, **values: object) -> str:
@@ -129,7 +134,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _error_text(exc: PadanError) -> str:
+def _error_text(exc: Exception) -> str:
     # Imported when an error is printed only: the web package brings in the web framework.
     from padan.web.messages import error_text
 
@@ -141,7 +146,7 @@ def translate_errors() -> Iterator[None]:
     """Turn library errors into a one-line message and a non-zero exit code (2 = bad input)."""
     try:
         yield
-    except InputError as exc:
+    except (InputError, SettingsError) as exc:
         fail(_error_text(exc), 2)
     except PadanError as exc:
         fail(_error_text(exc), 1)

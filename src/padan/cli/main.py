@@ -11,7 +11,7 @@ from padan.cli.actor import set_acting_name
 from padan.cli.audit_cmd import audit_app
 from padan.cli.changes_cmd import changes
 from padan.cli.child_cmd import child_app
-from padan.cli.common import set_cli_lang
+from padan.cli.common import set_cli_lang, translate_errors
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
@@ -24,6 +24,7 @@ from padan.cli.trends_cmd import trends
 from padan.cli.web_cmd import serve
 from padan.cli.worklist_cmd import worklist_app
 from padan.i18n import LANGUAGES
+from padan.settings import get_settings
 
 __all__ = ["app"]
 
@@ -66,6 +67,10 @@ def _acting_user(
             f"{lang!r}: use one of {', '.join(LANGUAGES)}", param_hint="--lang"
         )
     set_cli_lang(lang)
+    # Every command reads the settings: a bad PADAN_* value stops here with its variable, value
+    # and expected form, not a traceback from wherever it is first read.
+    with translate_errors():
+        get_settings()
 
 
 app.command()(ingest)

@@ -2,7 +2,8 @@
 for a region and a period, with the policy and audit applied (one path for the CLI and web).
 
 Only counts leave: no record id, NIK or name. The events are of children's records, so the
-read is audited like the other reads; roles meant for aggregates see counts of 1-4 suppressed.
+read is audited like the other reads. Roles meant for aggregates (counts of 1-4 suppressed) are
+refused: region and period are free, so two counts could be subtracted to reveal a hidden one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from padan.access.authorise import Forbidden, audit, region_filter, require
+from padan.access.authorise import Forbidden, audit, region_filter, require, require_exact_counts
 from padan.access.policy import Principal
 from padan.errors import InputError
 from padan.store import EVENT_KINDS, Store, event_counts
@@ -20,9 +21,6 @@ __all__ = ["CHANGE_SOURCES", "change_counts"]
 #: The sources with record events, and the permission a role needs for each beyond its
 #: ``sources`` list (institutions are not children's records: the institutions permission).
 CHANGE_SOURCES = ("dtsen", "kpai", "lembaga")
-
-#: Counts below this are hidden for roles meant for aggregates (as the dashboard hides 1-4).
-_SMALL = 5
 
 
 def _allowed(p: Principal, source: str) -> bool:
@@ -46,9 +44,11 @@ def change_counts(
     scope) from the day ``since`` up to (not including) the day ``until``; audited.
 
     Raises :class:`InputError` for an unknown source, a bad region or a period that ends
-    before it starts; :class:`Forbidden` for a source or region outside the role.
+    before it starts; :class:`Forbidden` for a source or region outside the role, and for a
+    role that sees small counts suppressed (:func:`require_exact_counts`).
     """
     require(p, "dashboard")
+    require_exact_counts(p)
     if source is not None and source not in CHANGE_SOURCES:
         raise InputError(
             f"source {source!r} has no record events; use one of {', '.join(CHANGE_SOURCES)}"
@@ -69,7 +69,6 @@ def change_counts(
             kinds[kind] = kinds.get(kind, 0) + n
         if got_fields:
             fields[name] = got_fields
-    suppressed = p.role.suppress_small
     target = f"changes source={source or 'all'} region={region or 'scope'} since={since or '-'}"
     audit(store, p, "changes", target, [], purpose)
     return {
@@ -78,19 +77,13 @@ def change_counts(
         "region": regions[0] if regions and len(regions) == 1 else None,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
-        "suppressed": suppressed,
-        "events": {k: _shown(n, suppressed) for k, n in kinds.items()},
-        "fields": {
-            s: {f: _shown(n, suppressed) for f, n in counts.items()} for s, counts in fields.items()
-        },
+        # Kept for scripts reading the JSON: the roles that get an answer see exact counts.
+        "suppressed": False,
+        "events": kinds,
+        "fields": fields,
     }
 
 
 def _start(day: dt.date | None) -> dt.datetime | None:
     """The first moment of ``day`` in UTC (events are stamped in UTC)."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
-
-
-def _shown(n: int, suppressed: bool) -> int | None:
-    """``None`` for a small count a role meant for aggregates may not see."""
-    return None if suppressed and 0 < n < _SMALL else n

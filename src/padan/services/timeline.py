@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from padan.access.authorise import audit, region_filter, require
+from padan.access.authorise import audit, region_filter, require, require_exact_counts
 from padan.access.policy import Principal
 from padan.errors import InputError
 from padan.services.child_events import child_events_in, count_child_events, derive_child_events
 from padan.services.event_view import visible_event
 from padan.store import Store
-from padan.store.child_history import children_with_record_events
+from padan.store.child_history import children_with_record_events, records_with_events_among
 
 __all__ = [
     "child_event_counts",
@@ -27,9 +27,6 @@ __all__ = [
     "rows_with_events",
     "start_of",
 ]
-
-#: Counts below this are hidden for roles meant for aggregates (as the dashboard hides 1-4).
-_SMALL = 5
 
 
 def parse_day(text: str | None, name: str = "since") -> dt.date | None:
@@ -67,11 +64,15 @@ def children_with_events(
     the rows it keeps."""
     _check_period(since, until)
     start, end = start_of(since), start_of(until)
-    candidates = children_with_record_events(
-        store, since=start, until=end, sources=[s for s in ("dtsen", "kpai") if s in p.role.sources]
-    )
+    sources = [s for s in ("dtsen", "kpai") if s in p.role.sources]
     if among is not None:
-        candidates &= set(among)
+        # A worklist page: start from its children (indexed lookups), not from every event
+        # of the period, which may be the whole registry after a quarterly snapshot.
+        candidates = set(
+            records_with_events_among(store, among, since=start, until=end, sources=sources)
+        )
+    else:
+        candidates = children_with_record_events(store, since=start, until=end, sources=sources)
     derived = derive_child_events(store, sorted(candidates))
     return {
         child
@@ -116,9 +117,11 @@ def child_event_counts(
 ) -> dict[str, Any]:
     """How many child events of each kind happened in ``region`` (the record's region at the
     event; ``None``: the role's scope) from ``since`` up to (not including) ``until``, and how
-    many children had one; events the role may not see are not counted, counts of 1-4 hidden
-    for roles meant for aggregates. Audited (``child_events``); no child id leaves."""
+    many children had one; events the role may not see are not counted. Roles meant for
+    aggregates are refused (:func:`require_exact_counts`: two counts of a free region and period
+    would reveal a hidden one). Audited (``child_events``); no child id leaves."""
     require(p, "dashboard")
+    require_exact_counts(p)
     _check_period(since, until)
     regions = region_filter(p, region)
     start, end = start_of(since), start_of(until)
@@ -130,18 +133,14 @@ def child_event_counts(
         if (kept := [e for e in events if visible_event(p, e) is not None])
     }
     kinds = count_child_events(shown)
-    suppressed = p.role.suppress_small
     target = f"child_events region={region or 'scope'} since={since or '-'} until={until or '-'}"
     audit(store, p, "child_events", target, [], purpose)
     return {
         "region": regions[0] if regions and len(regions) == 1 else None,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
-        "suppressed": suppressed,
-        "events": {k: _shown(n, suppressed) for k, n in kinds.items()},
-        "children": _shown(len(shown), suppressed),
+        # Kept for scripts reading the JSON: the roles that get an answer see exact counts.
+        "suppressed": False,
+        "events": kinds,
+        "children": len(shown),
     }
-
-
-def _shown(n: int, suppressed: bool) -> int | None:
-    return None if suppressed and 0 < n < _SMALL else n

@@ -1,23 +1,33 @@
 """Indicators over time (issue 18) as the policy allows: the user's region, small counts
 suppressed for aggregate roles exactly as in :func:`padan.services.figures.indicators`.
 
-A series is computed once per store, period and state of the history (latest run, latest batch,
-day) and kept in memory: every point is a full report of a past moment.
+Every point is a full report of a past moment (seconds at 100,000 records), so points are kept
+in memory (:data:`padan.analysis.trends.POINTS`, by moment, run in force and region) and so are
+series (by store, period and state of the history: latest run, latest batch, day). No lock is
+held across requests while computing: a request waits only for the same series or point being
+computed by another (:class:`padan.analysis.trend_cache.KeyedCache`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 from padan.access.authorise import Forbidden
 from padan.access.policy import Principal
 from padan.analysis import default_rules
 from padan.analysis.children import indicator_keys
+from padan.analysis.trend_cache import KeyedCache
 from padan.analysis.trend_chart import trend_svg
 from padan.analysis.trend_view import TrendTable, trend_labels, trend_table
-from padan.analysis.trends import PERIODS, Period, TrendSeries, change_keys, trend_series
+from padan.analysis.trends import (
+    PERIODS,
+    POINTS,
+    Period,
+    TrendSeries,
+    change_keys,
+    trend_series,
+)
 from padan.errors import InputError
 from padan.i18n import gettext
 from padan.services.figures import region_in_scope
@@ -36,14 +46,14 @@ __all__ = [
 #: The indicator a trend shows when none is asked for.
 DEFAULT_INDICATOR = "kpai_children_not_in_dtsen"
 
-_cache: dict[tuple[str, str], tuple[tuple[object, ...], TrendSeries]] = {}
-_lock = threading.Lock()
+#: Series by (store, period, state of the history); a few, as periods are few.
+_SERIES: KeyedCache[TrendSeries] = KeyedCache(8)
 
 
 def clear_trends_cache() -> None:
-    """Forget every cached series (tests)."""
-    with _lock:
-        _cache.clear()
+    """Forget every cached series and point (tests)."""
+    _SERIES.clear()
+    POINTS.clear()
 
 
 def _state(store: Store) -> tuple[object, ...]:
@@ -65,13 +75,10 @@ def check_period(period: str) -> Period:
 
 
 def _series(store: Store, period: Period) -> TrendSeries:
-    key, state = (str(store.engine.url), period), _state(store)
-    with _lock:
-        cached = _cache.get(key)
-        if cached is None or cached[0] != state:
-            cached = (state, trend_series(store, period=period, rules=default_rules()))
-            _cache[key] = cached
-    return cached[1]
+    key = (str(store.engine.url), period, *_state(store))
+    return _SERIES.get_or_compute(
+        key, lambda: trend_series(store, period=period, rules=default_rules(), cache=POINTS)
+    )
 
 
 def trends_table(

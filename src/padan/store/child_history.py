@@ -18,7 +18,13 @@ from padan.store.connection import Connected, as_utc
 from padan.store.record_events import RecordEvent, in_region, record_events
 from padan.store.tables import child_links, dtsen_individu, kpai_kasus
 
-__all__ = ["child_records", "children_with_record_events", "events_of_records", "last_versions"]
+__all__ = [
+    "child_records",
+    "children_with_record_events",
+    "events_of_records",
+    "last_versions",
+    "records_with_events_among",
+]
 
 _CHUNK = 2000
 _TABLES = {"dtsen": (dtsen_individu, "id_individu"), "kpai": (kpai_kasus, "no_pengaduan")}
@@ -171,4 +177,54 @@ def children_with_record_events(
                 for row in conn.execute(query):
                     if latest.get(row.source_id) == row.run_id:
                         found.add(str(row.child_id))
+    return found
+
+
+def records_with_events_among(
+    store: Connected,
+    child_ids: Iterable[str],
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    sources: Sequence[str] = ("dtsen", "kpai"),
+) -> dict[str, list[str]]:
+    """The records (``source:id``, by :func:`child_records`) of the children ``child_ids``
+    that have a record event in the period ``since`` ≤ time < ``until``, per child; children
+    without one are left out.
+
+    Starts from the children (a worklist page), not the period: the links are looked up by
+    child id and each record's events by the (source, record_id) index, so the cost follows
+    the number of children asked about, not the number of events in the period.
+    """
+    records = child_records(store, sorted(set(child_ids)))
+    wanted = set(sources)
+    by_source: dict[str, set[str]] = {}
+    for uids in records.values():
+        for uid in uids:
+            source, _, rid = uid.partition(":")
+            if source in wanted:
+                by_source.setdefault(source, set()).add(rid)
+    t = record_events
+    period: list[Any] = []
+    if since is not None:
+        period.append(t.c.at >= since)
+    if until is not None:
+        period.append(t.c.at < until)
+    hits: set[str] = set()
+    with store._connect() as conn:
+        for source, ids in by_source.items():
+            for chunk in _chunks(sorted(ids)):
+                # Equality on (source, record_id) for each id: the record index answers it,
+                # whatever the period holds.
+                query = (
+                    select(t.c.record_id)
+                    .where(t.c.source == source, t.c.record_id.in_(chunk), *period)
+                    .distinct()
+                )
+                hits.update(f"{source}:{rid}" for (rid,) in conn.execute(query))
+    found: dict[str, list[str]] = {}
+    for child, uids in records.items():
+        kept = [uid for uid in uids if uid in hits]
+        if kept:
+            found[child] = kept
     return found

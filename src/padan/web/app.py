@@ -245,10 +245,13 @@ def app_from_environment() -> FastAPI:
     """App factory for ``padan serve --workers N``: each worker process builds its own app from
     the settings (``PADAN_DATABASE_URL``, ``PADAN_MODEL_PATH``, ``PADAN_WEB_SECURE_COOKIES``,
     ``PADAN_TRUSTED_PROXIES``, ``PADAN_UPLOAD_MAX_BYTES``; cookies are secure unless that is 0)."""
-    from padan.settings import get_settings
+    from padan.settings import SettingsError, get_settings
     from padan.store import open_store
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except SettingsError as exc:  # a worker cannot start: say which variable, not a traceback
+        raise InputError(str(exc)) from None
     secure = settings.web_secure_cookies is not False
     return create_app(
         open_store(settings.database_url),

@@ -113,6 +113,21 @@ _FILE_PROBLEMS: Final = (
 #: One problem of a form (institution fields, an inspection) or another single error.
 _PROBLEMS: Final = (
     _rule(
+        r"(?P<flags>[-\w, ]+) apply to the counts only, not to a child's history; .*",
+        N_(
+            "%(flags)s apply to the counts only, not to a child's history; leave out the child "
+            "id to count, or the flags to see the history"
+        ),
+    ),
+    _rule(
+        r"role (?P<role>\w+) may not see counts for a freely chosen region and period: .*",
+        N_(
+            "the role %(role)s may not see counts for a freely chosen region and period: its "
+            "counts of 1-4 are hidden, and subtracting two such counts would reveal them; use "
+            "the dashboard's indicators and trends (padan report, padan trends) instead"
+        ),
+    ),
+    _rule(
         r"(?P<field>\w+) is required \(YYYY-MM-DD\)", N_("%(field)s is required (a date)"), "field"
     ),
     _rule(
@@ -255,7 +270,45 @@ def _apply(rules: tuple[_Rule, ...], text: str, lang: str) -> str | None:
     return None
 
 
+#: A ``PADAN_*`` setting that could not be read (:func:`padan.settings.get_settings`).
+_SETTING: Final = re.compile(
+    r"(?P<var>[A-Z_a-z]+) is (?P<value>.*?), not (?P<kind>[a-z0-9 ]+?)"
+    r"(?: from (?P<low>\S+) to (?P<high>\S+))?; correct it or unset it"
+    r"(?: \(default: (?P<default>.*)\))?"
+)
+_SETTING_KINDS: Final = {
+    "1 or 0": N_("1 or 0"),
+    "a whole number": N_("a whole number"),
+    "a number": N_("a number"),
+    "a path": N_("a path"),
+    "text": N_("text"),
+    "a valid value": N_("a valid value"),
+}
+
+
+def _setting_text(text: str, lang: str) -> str | None:
+    """Settings that could not be read, each in ``lang``; ``None`` when ``text`` is another
+    message."""
+    said = []
+    for part in re.split(r"; (?=[A-Z_a-z]+ is )", text):
+        found = _SETTING.fullmatch(part)
+        if found is None or found["kind"] not in _SETTING_KINDS:
+            return None
+        kind = gettext(_SETTING_KINDS[found["kind"]], lang)
+        if found["low"] is not None:
+            kind += gettext(" from %(low)s to %(high)s", lang) % found.groupdict()
+        message = gettext("%(var)s is %(value)s, not %(kind)s; correct it or unset it", lang)
+        line = message % {"var": found["var"], "value": found["value"], "kind": kind}
+        if found["default"] is not None:
+            line += gettext(" (default: %(default)s)", lang) % found.groupdict()
+        said.append(line)
+    return "; ".join(said)
+
+
 def _problem(text: str, lang: str, *, cli: bool = False) -> str:
+    setting = _setting_text(text, lang) if " correct it or unset it" in text else None
+    if setting is not None:
+        return setting
     said = _apply(_PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang)
     if said is not None:
         return said
