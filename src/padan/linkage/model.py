@@ -190,7 +190,8 @@ def _parents_comparison() -> Any:
             # A slip in the mother's name is one edit or two letters swapped: Jaro-Winkler
             # would also find "Siti Rahmah" and "Siti Hasnah" alike, two common first names.
             _level(
-                "damerau_levenshtein(mother_l, mother_r) <= 1 OR father_l = father_r",
+                "abs(length(mother_l) - length(mother_r)) <= 1"
+                " AND damerau_levenshtein(mother_l, mother_r) <= 1 OR father_l = father_r",
                 "mother similar or father exact",
             ),
             # A parent named short on one record (Hendra / Hendra Gunawan): names are written
