@@ -149,13 +149,22 @@ def _again(
         True,
         0,
         previous.flag_counts,
-        retired=done.retired if done else 0,
-        snapshot=snapshot is not None,
-        snapshot_scope=snapshot.scope if snapshot else None,
-        kept_quarantined=done.kept_quarantined if done else 0,
-        dry_run=dry_run,
-        over_limit=done.over_limit if done else False,
+        **_snapshot_fields(snapshot, done, dry_run=dry_run),
     )
+
+
+def _snapshot_fields(
+    snapshot: Snapshot | None, done: SnapshotResult | None, *, dry_run: bool
+) -> dict[str, Any]:
+    """The snapshot's part of an :class:`IngestSummary`."""
+    return {
+        "retired": done.retired if done else 0,
+        "snapshot": snapshot is not None,
+        "snapshot_scope": snapshot.scope if snapshot else None,
+        "kept_quarantined": done.kept_quarantined if done else 0,
+        "dry_run": dry_run,
+        "over_limit": done.over_limit if done else False,
+    }
 
 
 def _ingest_new(
@@ -244,12 +253,7 @@ def _ingest_new(
         dict(sorted(run.reasons.items())),
         added=writer.added,
         changed=writer.changed,
-        retired=done.retired if done else 0,
-        snapshot=snapshot is not None,
-        snapshot_scope=snapshot.scope if snapshot else None,
-        kept_quarantined=done.kept_quarantined if done else 0,
-        dry_run=dry_run,
-        over_limit=done.over_limit if done else False,
+        **_snapshot_fields(snapshot, done, dry_run=dry_run),
     )
 
 
