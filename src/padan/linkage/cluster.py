@@ -64,7 +64,7 @@ class Clusters:
         here, there = (
             self._states.get(r) or _State.of(self._nodes[r], r) for r in (root_a, root_b)
         )
-        return here.conflict(there, weighed=self._weighed | {frozenset((a, b))})
+        return here.conflict(there, weighed=self._weighed, pair=frozenset((a, b)))
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -153,7 +153,7 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
         here.absorb(_State.of(node, f"a{number}"))
     for number, node in enumerate(others[1:], 1):
         there.absorb(_State.of(node, f"b{number}"))
-    return here.conflict(there, weighed={frozenset(("a0", "b0"))})
+    return here.conflict(there, pair=frozenset(("a0", "b0")))
 
 
 _Member = tuple[str | None, str | None, str | None, str | None]  # name, birth date, sex, NIK
@@ -182,10 +182,15 @@ class _State:
         )
 
     def conflict(
-        self, other: _State, *, weighed: Collection[frozenset[str]] = frozenset()
+        self,
+        other: _State,
+        *,
+        weighed: Collection[frozenset[str]] = frozenset(),
+        pair: frozenset[str] | None = None,
     ) -> Refusal | None:
         """Why one person cannot hold both clusters' records, or None. ``weighed``: the pairs
-        the model scored at or above the threshold (it compared their birth dates itself)."""
+        the model scored at or above the threshold, and ``pair``, the one that would merge the
+        two: the model compared their birth dates itself."""
         if len(self.verified | other.verified) > 1:
             return Refusal("two different NIKs, both verified by Dukcapil")
         same_nik = bool(self.niks & other.niks)
@@ -208,7 +213,7 @@ class _State:
         # one person twice under birth dates further apart (domain.md §2.2), and the model
         # weighed their dates.
         if any(
-            not _date_slip(a, b) and frozenset((x, y)) not in weighed
+            not _date_slip(a, b) and frozenset((x, y)) not in weighed and frozenset((x, y)) != pair
             for x, a in self.born
             for y, b in other.born
         ):
