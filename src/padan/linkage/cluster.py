@@ -6,8 +6,8 @@ review) only on evidence that holds in real registries: two different NIKs both 
 against Dukcapil, two DTSEN household heads, two members of one DTSEN household's roster
 that cannot be one person entered twice (twins, siblings), or two DTSEN birth dates further
 apart than a typing slip that only a chain of links brings together. A NIK that differs is not
-a reason
-here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model weighs it.
+a reason here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model
+weighs it.
 """
 
 from __future__ import annotations
