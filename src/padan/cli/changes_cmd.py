@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from enum import StrEnum
 from typing import Annotated, Any
@@ -11,7 +10,6 @@ import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, cli_lang, out, store_from, tr, translate_errors
-from padan.errors import InputError
 from padan.i18n import label
 
 __all__ = ["ChangeSource", "changes"]
@@ -51,9 +49,10 @@ def changes(
     whose role has the dashboard, in that role's regions; audited. No NIK or name is shown."""
     from padan.cli.actor import data_user
     from padan.services.changes import change_counts
+    from padan.services.timeline import parse_day
 
     with translate_errors():
-        start, end = _day(since, "--since"), _day(until, "--until")
+        start, end = parse_day(since, "--since"), parse_day(until, "--until")
         store = store_from(db)
         who = data_user(store, command="padan changes", needs=("dashboard",))
         counts = change_counts(
@@ -69,17 +68,6 @@ def changes(
         out.print_json(json.dumps(counts))
         return
     _render(counts)
-
-
-def _day(text: str | None, flag: str) -> dt.date | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(
-            f"{flag} {text!r} is not a date; write it as YYYY-MM-DD (e.g. 2026-10-01)"
-        ) from None
 
 
 def _count(n: int | None) -> str:
