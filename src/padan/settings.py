@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     #: ``padan ingest --snapshot`` may retire without ``--allow-large-removal`` (default 0.2,
     #: 20 %): a truncated export would otherwise retire most of the registry.
     snapshot_max_removal: float = Field(default=0.2, ge=0.0, le=1.0)
+    #: The registry's ``sender_id`` in the DCI registry API's answers and callbacks.
+    dci_registry_id: str = "padan"
+    #: Hosts the DCI registry API may send asynchronous answers (``on-search`` ...) to: the
+    #: partners' callback hosts, ``host`` or ``host:port``, comma-separated. Default: none, so
+    #: an asynchronous request is refused (``err.sender_uri.invalid``) rather than sent anywhere.
+    dci_callback_hosts: str = ""
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

@@ -221,6 +221,8 @@ def serve(
         secure_cookies=secure,
         trusted_proxies=settings.trusted_proxies,
         upload_max_bytes=settings.upload_max_bytes,
+        dci_registry_id=settings.dci_registry_id,
+        dci_callback_hosts=settings.dci_callback_hosts,
     )
     uvicorn.run(
         app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False

@@ -33,6 +33,7 @@ from padan.store.children import (
 
 __all__ = [
     "child_profile",
+    "child_summaries",
     "child_timeline",
     "explain",
     "export_search",
@@ -93,6 +94,15 @@ def visible_child_ids(
         part = child_ids[start : start + chunk]
         shown.update(_visible_children(store, p, run_id, part, summary=True))
     return shown
+
+
+def child_summaries(
+    store: Store, p: Principal, run_id: int, child_ids: list[str]
+) -> list[dict[str, Any]]:
+    """The children of ``child_ids`` the principal may see, in that order, each as a search hit
+    (fields shaped by role). Not audited: the caller audits what it shows."""
+    visible = _visible_children(store, p, run_id, child_ids, summary=True)
+    return [_hit(p, c, visible[c][1]) for c in child_ids if c in visible]
 
 
 def _parse_query(q: str) -> tuple[str | None, str | None]:

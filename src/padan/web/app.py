@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from padan.access.auth import LoginThrottled
 from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import get_role
+from padan.dci import mount as mount_dci
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
 from padan.i18n import N_, gettext
@@ -109,10 +110,14 @@ def create_app(
     secure_cookies: bool = True,
     trusted_proxies: str | Iterable[str] = (),
     upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES,
+    dci_registry_id: str = "padan",
+    dci_callback_hosts: str = "",
 ) -> FastAPI:
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only;
     ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (addresses or networks);
-    uploads (and any request body) over ``upload_max_bytes`` are refused with 413."""
+    uploads (and any request body) over ``upload_max_bytes`` are refused with 413. The DCI
+    registry API (:mod:`padan.dci`) answers under ``/registry`` as ``dci_registry_id`` and
+    sends asynchronous answers only to ``dci_callback_hosts`` (comma-separated)."""
     _quiet_tracebacks()
     app = FastAPI(
         title="Padan API",
@@ -140,6 +145,7 @@ def create_app(
     app.include_router(institutions.page_router)
     app.include_router(worklists.api_router)
     app.include_router(worklists.page_router)
+    mount_dci(app, store, registry_id=dci_registry_id, callback_hosts=dci_callback_hosts)
 
     @app.exception_handler(LoginCsrfError)
     async def login_expired(request: Request, exc: LoginCsrfError) -> Response:
@@ -259,4 +265,6 @@ def app_from_environment() -> FastAPI:
         secure_cookies=secure,
         trusted_proxies=settings.trusted_proxies,
         upload_max_bytes=settings.upload_max_bytes,
+        dci_registry_id=settings.dci_registry_id,
+        dci_callback_hosts=settings.dci_callback_hosts,
     )

@@ -1,0 +1,237 @@
+"""The registry's answers to each DCI request, as envelopes: search (``on-search``),
+transaction status (``txn-on-status``), subscribe and unsubscribe. The same answer goes back
+at once (``sync/...``) or by callback (the asynchronous endpoints)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from padan.access.policy import Principal
+from padan.dci.envelope import DciError, Envelope, callback_header, now
+from padan.dci.query import Rejected, read_criteria
+from padan.dci.records import REG_RECORD_TYPE, REG_TYPE, reg_record
+from padan.dci.transactions import Transaction, TransactionLog
+from padan.services.registry_query import TooManyMatches, find_children, record_exchange
+from padan.store import Store
+
+__all__ = [
+    "Registry",
+    "search_answer",
+    "subscribe_answer",
+    "txn_status_answer",
+    "unsubscribe_answer",
+]
+
+LOCALE = "ind"
+
+
+@dataclass
+class Registry:
+    """What the DCI endpoints share: the store, the registry's id, the partners' callback
+    hosts and the recent transactions."""
+
+    store: Store
+    registry_id: str
+    callback_hosts: frozenset[str]
+    transactions: TransactionLog = field(default_factory=TransactionLog)
+
+
+def _items(message: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    items = message.get(key)
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise DciError("err.request.bad", f"message.{key}: give a non-empty list of requests")
+    if len(items) > 100:
+        raise DciError("err.request.bad", f"message.{key}: at most 100 requests per message")
+    for i, item in enumerate(items):
+        if not isinstance(item.get("reference_id"), str) or not item["reference_id"]:
+            raise DciError("err.request.bad", f"message.{key}[{i}].reference_id: missing")
+    return items
+
+
+def _transaction_id(message: dict[str, Any]) -> str:
+    txn = message.get("transaction_id")
+    if not isinstance(txn, str) or not txn or len(txn) > 99:
+        raise DciError("err.request.bad", "message.transaction_id: give a string (1-99 chars)")
+    return txn
+
+
+def _envelope(
+    reg: Registry, env: Envelope, action: str, message: dict[str, Any], total: int
+) -> dict[str, Any]:
+    header = callback_header(
+        action, registry_id=reg.registry_id, receiver_id=env.sender_id, total=total
+    )
+    return {"header": header, "message": message}
+
+
+def _purpose(item: dict[str, Any], env: Envelope) -> str:
+    consent = item.get("search_criteria", {}).get("consent") or {}
+    purpose = consent.get("purpose") if isinstance(consent, dict) else None
+    text = purpose.get("text") if isinstance(purpose, dict) else None
+    return f"DCI {env.sender_id[:60]}" + (f": {str(text)[:200]}" if text else "")
+
+
+def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = {"reference_id": item["reference_id"], "timestamp": now()}
+    try:
+        query = read_criteria(item.get("search_criteria"), today=dt.date.today())
+        found = find_children(
+            reg.store,
+            p,
+            identifier=query.identifier,
+            where=query.where,
+            page=query.page,
+            page_size=query.page_size,
+            purpose=_purpose(item, env),
+        )
+    except Rejected as exc:
+        reason, text = exc.reason, exc.message
+    except TooManyMatches as exc:
+        reason, text = "rjct.search.too_many_records_found", str(exc)
+    else:
+        answer.update(
+            status="succ",
+            data={
+                "version": "1.0.0",
+                "reg_type": REG_TYPE,
+                "reg_record_type": REG_RECORD_TYPE,
+                "reg_records": [reg_record(h) for h in found.children],
+            },
+            pagination={
+                "page_size": found.page_size,
+                "page_number": found.page,
+                "total_count": found.total,
+            },
+            locale=LOCALE,
+        )
+        return answer
+    empty = {"version": "1.0.0", "reg_type": REG_TYPE, "reg_records": []}
+    answer.update(
+        status="rjct",
+        status_reason_code=reason,
+        status_reason_message=text[:999],
+        data=empty,
+        locale=LOCALE,
+    )
+    return answer
+
+
+def search_answer(
+    reg: Registry, p: Principal, env: Envelope, correlation_id: str
+) -> dict[str, Any]:
+    """The ``on-search`` envelope answering a search message (each request found or rejected
+    with its reason); remembered for ``txn/status``."""
+    txn = _transaction_id(env.message)
+    answers = [_search_one(reg, p, env, item) for item in _items(env.message, "search_request")]
+    statuses = {a["reference_id"]: (a["status"], a.get("status_reason_code")) for a in answers}
+    reg.transactions.put(p.username, txn, Transaction("search", correlation_id, statuses))
+    message = {"transaction_id": txn, "correlation_id": correlation_id, "search_response": answers}
+    return _envelope(reg, env, "on-search", message, len(answers))
+
+
+def txn_status_answer(
+    reg: Registry, p: Principal, env: Envelope, correlation_id: str
+) -> dict[str, Any]:
+    """The ``txn-on-status`` envelope: the statuses of an earlier transaction of the same
+    caller, or a rejection saying it is not known."""
+    txn = _transaction_id(env.message)
+    request = env.message.get("txnstatus_request")
+    if not isinstance(request, dict) or not isinstance(request.get("reference_id"), str):
+        raise DciError("err.request.bad", "message.txnstatus_request.reference_id: missing")
+    kind = request.get("attribute_type")
+    value = request.get("attribute_value")
+    txn_type = request.get("txn_type", "search")
+    if kind not in ("transaction_id", "reference_id_list", "correlation_id"):
+        raise DciError("err.request.bad", "txnstatus_request.attribute_type: see the spec's enum")
+    asked = value if kind == "transaction_id" and isinstance(value, str) else txn
+    found = reg.transactions.get(p.username, asked)
+    if found is not None and kind == "correlation_id" and found.correlation_id != value:
+        found = None
+    if found is not None and found.txn_type == txn_type:
+        wanted = set(value) if kind == "reference_id_list" and isinstance(value, list) else None
+        items = [
+            {"reference_id": ref, "timestamp": now(), "status": status}
+            | ({"status_reason_code": reason} if reason else {})
+            for ref, (status, reason) in found.statuses.items()
+            if wanted is None or ref in wanted
+        ]
+        status = {"transaction_id": asked, "correlation_id": found.correlation_id}
+    else:
+        items = [
+            {
+                "reference_id": request["reference_id"],
+                "timestamp": now(),
+                "status": "rjct",
+                "status_reason_code": "rjct.reference_id.invalid",
+                "status_reason_message": f"no {txn_type} transaction of yours with this "
+                f"{kind} is known here (kept in memory, the newest 10,000)",
+            }
+        ]
+        status = {"transaction_id": str(asked), "correlation_id": correlation_id}
+    record_exchange(reg.store, p, "txn_status", f"type={txn_type} known={found is not None}")
+    message = {
+        "transaction_id": txn,
+        "correlation_id": correlation_id,
+        "txnstatus_response": {
+            "txn_type": txn_type,
+            "txn_status": status | {"search_response": items},
+        },
+    }
+    return _envelope(reg, env, "txn-on-status", message, len(items))
+
+
+def subscribe_answer(
+    reg: Registry, p: Principal, env: Envelope, correlation_id: str
+) -> dict[str, Any]:
+    """The ``on-subscribe`` envelope: every subscription refused for now, saying why (Padan
+    sends no event notifications yet), rather than accepted and never notified."""
+    txn = _transaction_id(env.message)
+    items = _items(env.message, "subscribe_request")
+    answers = [
+        {
+            "reference_id": item["reference_id"],
+            "timestamp": now(),
+            "status": "rjct",
+            "status_reason_code": "rjct.notify_types.invalid",
+            "status_reason_message": "Padan does not send event notifications yet; "
+            "search (sync or async) instead",
+            "locale": LOCALE,
+        }
+        for item in items
+    ]
+    reg.transactions.put(
+        p.username,
+        txn,
+        Transaction(
+            "subscribe", correlation_id, {a["reference_id"]: ("rjct", None) for a in answers}
+        ),
+    )
+    record_exchange(reg.store, p, "subscribe", f"requests={len(items)} accepted=0")
+    message = {
+        "transaction_id": txn,
+        "correlation_id": correlation_id,
+        "subscribe_response": answers,
+    }
+    return _envelope(reg, env, "on-subscribe", message, len(answers))
+
+
+def unsubscribe_answer(
+    reg: Registry, p: Principal, env: Envelope, correlation_id: str
+) -> dict[str, Any]:
+    """The ``on-unsubscribe`` envelope: no subscription exists yet, so every code is unknown."""
+    txn = _transaction_id(env.message)
+    codes = env.message.get("subscription_codes")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+        raise DciError("err.request.bad", "message.subscription_codes: give a list of codes")
+    record_exchange(reg.store, p, "unsubscribe", f"codes={len(codes)} known=0")
+    message = {
+        "transaction_id": txn,
+        "correlation_id": correlation_id,
+        "timestamp": now(),
+        "status": "rjct",
+        "status_reason_code": "rjct.subscription_code.invalid",
+        "status_reason_message": "no subscription with these codes (Padan takes none yet)",
+    }
+    return _envelope(reg, env, "on-unsubscribe", message, len(codes))

@@ -1,0 +1,141 @@
+"""The DCI Social Registry endpoints (``/registry/...``): bearer token, envelope, answer.
+
+Each request is checked in the same order: the bearer token (401), the JSON body and envelope
+(400, ``err.request.bad`` naming the field), then the answer, at once for ``sync/...`` or as
+an acknowledgement followed by a callback to ``sender_uri``. Errors come back as the spec's
+``Response`` with ``ack_status`` ERR and an error code of ``Error.code``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from padan.access.auth import TokenRejected, principal_for_token
+from padan.access.authorise import Forbidden, require
+from padan.access.policy import Principal
+from padan.dci.answers import (
+    Registry,
+    search_answer,
+    subscribe_answer,
+    txn_status_answer,
+    unsubscribe_answer,
+)
+from padan.dci.callbacks import callback_url, post_callback
+from padan.dci.envelope import DciError, Envelope, ack, error_body, new_id, read_envelope
+from padan.errors import InputError
+from padan.services.registry_query import record_exchange
+
+__all__ = ["router"]
+
+_log = logging.getLogger("padan.dci")
+router = APIRouter(prefix="/registry", include_in_schema=False)
+Answer = Callable[[Registry, Principal, Envelope, str], dict[str, Any]]
+#: The permission each action needs besides a valid token.
+_PERMISSION = {"search": "search"}
+
+
+def _principal(reg: Registry, authorization: str | None) -> Principal:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise DciError(
+            "err.request.unauthorized",
+            "send Authorization: Bearer TOKEN with a token from padan token create",
+            401,
+        )
+    try:
+        return principal_for_token(reg.store, authorization[7:].strip())
+    except TokenRejected as exc:
+        raise DciError("err.request.unauthorized", str(exc), 401) from None
+
+
+def _answer_in_background(
+    reg: Registry, p: Principal, env: Envelope, correlation: str, answer: Answer, url: str
+) -> None:
+    """Work out the answer and send it to ``url``; the callback is audited with its outcome."""
+    try:
+        body = answer(reg, p, env, correlation)
+    except DciError as exc:
+        body = error_body(exc.code, exc.message, correlation)
+    except Exception as exc:  # the error's type only: its text may hold a value
+        _log.error("DCI %s answer failed (%s)", env.header["action"], type(exc).__name__)
+        return
+    outcome = post_callback(url, body)
+    action = body.get("header", {}).get("action", "error")
+    record_exchange(reg.store, p, "callback", f"{action} to {url.split('?')[0][:200]}: {outcome}")
+
+
+async def _handle(
+    request: Request,
+    action: str,
+    answer: Answer,
+    *,
+    background: BackgroundTasks | None = None,
+) -> JSONResponse:
+    correlation = new_id()
+    reg: Registry = request.app.state.dci
+    try:
+        p = await run_in_threadpool(_principal, reg, request.headers.get("authorization"))
+        if action in _PERMISSION:
+            require(p, _PERMISSION[action])
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            raise DciError("err.request.bad", "the body is not JSON") from None
+        env = read_envelope(body, action=action)
+        if background is None:
+            return JSONResponse(await run_in_threadpool(answer, reg, p, env, correlation))
+        url = callback_url(env.header, reg.callback_hosts)
+        background.add_task(_answer_in_background, reg, p, env, correlation, answer, url)
+        return JSONResponse(ack(correlation))
+    except DciError as exc:
+        return JSONResponse(error_body(exc.code, exc.message, correlation), exc.status)
+    except Forbidden as exc:
+        return JSONResponse(error_body("err.request.forbidden", str(exc), correlation), 403)
+    except InputError as exc:
+        return JSONResponse(error_body("err.request.bad", str(exc), correlation), 400)
+    except Exception as exc:  # the error's type only: its text may hold a value
+        _log.error("DCI %s failed (%s)", action, type(exc).__name__)
+        message = f"the registry could not answer ({type(exc).__name__}); try again later"
+        return JSONResponse(error_body("err.service.unavailable", message, correlation), 500)
+
+
+@router.post("/sync/search")
+async def sync_search(request: Request) -> JSONResponse:
+    """Search the master child index; the ``on-search`` envelope comes back at once."""
+    return await _handle(request, "search", search_answer)
+
+
+@router.post("/search")
+async def search(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """Search asynchronously: ACK now, ``on-search`` to the sender's ``sender_uri``."""
+    return await _handle(request, "search", search_answer, background=background)
+
+
+@router.post("/sync/txn/status")
+async def sync_txn_status(request: Request) -> JSONResponse:
+    """The status of an earlier transaction of the caller, at once."""
+    return await _handle(request, "txn-status", txn_status_answer)
+
+
+@router.post("/txn/status")
+async def txn_status(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """The status of an earlier transaction, by ``txn/on-status`` callback."""
+    return await _handle(request, "txn-status", txn_status_answer, background=background)
+
+
+@router.post("/subscribe")
+async def subscribe(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """Subscribe to events, answered by ``on-subscribe`` callback."""
+    return await _handle(request, "subscribe", subscribe_answer, background=background)
+
+
+@router.post("/unsubscribe")
+async def unsubscribe(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """End subscriptions, answered by ``on-unsubscribe`` callback."""
+    return await _handle(request, "unsubscribe", unsubscribe_answer, background=background)
