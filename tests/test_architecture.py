@@ -279,3 +279,12 @@ def _type_checking(node: ast.stmt) -> bool:
         and isinstance(node.test, ast.Name)
         and (node.test.id == "TYPE_CHECKING")
     )
+
+
+def test_the_dci_interface_is_imported_only_by_the_app_assembly() -> None:
+    importers = {
+        name
+        for name, targets in _graph().items()
+        if _top(name) != "dci" and any(_top(t) == "dci" for t in targets)
+    }
+    assert importers == {"padan.web.app"}
