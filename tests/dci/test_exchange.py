@@ -12,8 +12,10 @@ from typing import Any, ClassVar
 import pytest
 from fastapi.testclient import TestClient
 
+from padan.access.auth import login
 from padan.store import Store
 from padan.store.audit import audit_entries
+from padan.web.deps import SESSION_COOKIE
 from support.dci import envelope, search_message
 
 _BY_ID = {"type": "PADAN_CHILD_ID", "value": "PDN000000001"}
@@ -86,6 +88,17 @@ def test_a_request_without_a_valid_token_is_unauthorized(
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     response = dci_client.post(path, json=_valid(), headers=headers)
+    assert response.status_code == 401
+    assert response.json()["message"]["error"]["code"] == "err.request.unauthorized"
+
+
+def test_a_session_cookie_does_not_authenticate_a_dci_request(
+    dci_client: TestClient, dci_store: Store
+) -> None:
+    session_id, _ = login(dci_store, "kemensos1", "rahasia-sekali-123", client="test")
+    dci_client.cookies.set(SESSION_COOKIE, session_id)
+    assert dci_client.get("/api/v1/me").status_code == 200  # the cookie is a live session
+    response = dci_client.post("/registry/sync/search", json=_valid())
     assert response.status_code == 401
     assert response.json()["message"]["error"]["code"] == "err.request.unauthorized"
 
