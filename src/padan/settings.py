@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     #: partners' callback hosts, ``host`` or ``host:port``, comma-separated. Default: none, so
     #: an asynchronous request is refused (``err.sender_uri.invalid``) rather than sent anywhere.
     dci_callback_hosts: str = ""
+    #: The DCI registry's Ed25519 signing key (made on first use, mode 600; its public half is
+    #: served at ``/.well-known/jwks.json``).
+    dci_key_file: Path = Path("padan-dci.key")
+    #: The partners' public keys (a JWKS file of Ed25519 keys, ``kid`` = ``sender_id|key_id``):
+    #: a sender with a key here must sign its messages. Default: none.
+    dci_partner_keys: Path | None = None
+    #: ``1``: every DCI sender must have a key in ``PADAN_DCI_PARTNER_KEYS`` and sign.
+    dci_require_signatures: bool = False
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

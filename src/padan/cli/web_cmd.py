@@ -223,6 +223,9 @@ def serve(
         upload_max_bytes=settings.upload_max_bytes,
         dci_registry_id=settings.dci_registry_id,
         dci_callback_hosts=settings.dci_callback_hosts,
+        dci_key_file=settings.dci_key_file,
+        dci_partner_keys=settings.dci_partner_keys,
+        dci_require_signatures=settings.dci_require_signatures,
     )
     uvicorn.run(
         app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False

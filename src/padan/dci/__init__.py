@@ -9,18 +9,43 @@ the app's assembly (:func:`padan.web.app.create_app`) imports it, through :func:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from padan.dci.answers import Registry
 from padan.dci.callbacks import parse_hosts
-from padan.dci.routes import router
+from padan.dci.routes import router, well_known
+from padan.dci.signatures import Signatures, load_partner_keys, load_signing_key
 from padan.store import Store
 
 __all__ = ["mount"]
 
 
-def mount(app: Any, store: Store, *, registry_id: str, callback_hosts: str) -> None:
-    """Serve the DCI endpoints under ``/registry`` on the FastAPI ``app``: ``registry_id`` is
-    the registry's ``sender_id``; answers go only to ``callback_hosts`` (comma-separated)."""
-    app.state.dci = Registry(store, registry_id, parse_hosts(callback_hosts))
+def mount(
+    app: Any,
+    store: Store,
+    *,
+    registry_id: str,
+    callback_hosts: str,
+    key_file: Path | None = None,
+    partner_keys: Path | None = None,
+    require_signatures: bool = False,
+) -> None:
+    """Serve the DCI endpoints under ``/registry`` and the registry's public key at
+    ``/.well-known/jwks.json`` on the FastAPI ``app``.
+
+    ``registry_id`` is the registry's ``sender_id``; answers go only to ``callback_hosts``
+    (comma-separated); they are signed with the key in ``key_file`` (made if absent; ``None``:
+    a key for this process only). A sender with keys in ``partner_keys`` (a JWKS file) must
+    sign; with ``require_signatures``, every sender must. Raises
+    :class:`~padan.errors.InputError` for an unreadable key file.
+    """
+    signatures = Signatures(
+        load_signing_key(key_file),
+        registry_id,
+        load_partner_keys(partner_keys),
+        require_signatures,
+    )
+    app.state.dci = Registry(store, registry_id, parse_hosts(callback_hosts), signatures)
     app.include_router(router)
+    app.include_router(well_known)

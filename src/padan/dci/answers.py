@@ -12,6 +12,7 @@ from padan.access.policy import Principal
 from padan.dci.envelope import DciError, Envelope, callback_header, now
 from padan.dci.query import Rejected, read_criteria
 from padan.dci.records import REG_RECORD_TYPE, REG_TYPE, reg_record
+from padan.dci.signatures import Signatures
 from padan.dci.transactions import Transaction, TransactionLog
 from padan.services.registry_query import TooManyMatches, find_children, record_exchange
 from padan.store import Store
@@ -30,11 +31,12 @@ LOCALE = "ind"
 @dataclass
 class Registry:
     """What the DCI endpoints share: the store, the registry's id, the partners' callback
-    hosts and the recent transactions."""
+    hosts, the signature keys and the recent transactions."""
 
     store: Store
     registry_id: str
     callback_hosts: frozenset[str]
+    signatures: Signatures
     transactions: TransactionLog = field(default_factory=TransactionLog)
 
 
@@ -63,7 +65,7 @@ def _envelope(
     header = callback_header(
         action, registry_id=reg.registry_id, receiver_id=env.sender_id, total=total
     )
-    return {"header": header, "message": message}
+    return reg.signatures.sign({"header": header, "message": message})
 
 
 def _purpose(item: dict[str, Any], env: Envelope) -> str:

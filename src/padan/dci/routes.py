@@ -32,10 +32,11 @@ from padan.dci.envelope import DciError, Envelope, ack, error_body, new_id, read
 from padan.errors import InputError
 from padan.services.registry_query import record_exchange
 
-__all__ = ["router"]
+__all__ = ["router", "well_known"]
 
 _log = logging.getLogger("padan.dci")
 router = APIRouter(prefix="/registry", include_in_schema=False)
+well_known = APIRouter(include_in_schema=False)
 Answer = Callable[[Registry, Principal, Envelope, str], dict[str, Any]]
 #: The permission each action needs besides a valid token.
 _PERMISSION = {"search": "search"}
@@ -88,6 +89,7 @@ async def _handle(
         except ValueError:
             raise DciError("err.request.bad", "the body is not JSON") from None
         env = read_envelope(body, action=action)
+        reg.signatures.check(env.signature, env.header, env.message)
         if background is None:
             return JSONResponse(await run_in_threadpool(answer, reg, p, env, correlation))
         url = callback_url(env.header, reg.callback_hosts)
@@ -139,3 +141,10 @@ async def subscribe(request: Request, background: BackgroundTasks) -> JSONRespon
 async def unsubscribe(request: Request, background: BackgroundTasks) -> JSONResponse:
     """End subscriptions, answered by ``on-unsubscribe`` callback."""
     return await _handle(request, "unsubscribe", unsubscribe_answer, background=background)
+
+
+@well_known.get("/.well-known/jwks.json")
+def jwks(request: Request) -> JSONResponse:
+    """The registry's public key, to verify the signatures of its answers."""
+    reg: Registry = request.app.state.dci
+    return JSONResponse(reg.signatures.jwks())

@@ -112,12 +112,17 @@ def create_app(
     upload_max_bytes: int = DEFAULT_UPLOAD_MAX_BYTES,
     dci_registry_id: str = "padan",
     dci_callback_hosts: str = "",
+    dci_key_file: Path | None = None,
+    dci_partner_keys: Path | None = None,
+    dci_require_signatures: bool = False,
 ) -> FastAPI:
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only;
     ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (addresses or networks);
     uploads (and any request body) over ``upload_max_bytes`` are refused with 413. The DCI
     registry API (:mod:`padan.dci`) answers under ``/registry`` as ``dci_registry_id`` and
-    sends asynchronous answers only to ``dci_callback_hosts`` (comma-separated)."""
+    sends asynchronous answers only to ``dci_callback_hosts`` (comma-separated), signed with
+    the key in ``dci_key_file`` (``None``: a key for this process only); senders with a key in
+    ``dci_partner_keys`` (or all, with ``dci_require_signatures``) must sign."""
     _quiet_tracebacks()
     app = FastAPI(
         title="Padan API",
@@ -145,7 +150,15 @@ def create_app(
     app.include_router(institutions.page_router)
     app.include_router(worklists.api_router)
     app.include_router(worklists.page_router)
-    mount_dci(app, store, registry_id=dci_registry_id, callback_hosts=dci_callback_hosts)
+    mount_dci(
+        app,
+        store,
+        registry_id=dci_registry_id,
+        callback_hosts=dci_callback_hosts,
+        key_file=dci_key_file,
+        partner_keys=dci_partner_keys,
+        require_signatures=dci_require_signatures,
+    )
 
     @app.exception_handler(LoginCsrfError)
     async def login_expired(request: Request, exc: LoginCsrfError) -> Response:
@@ -267,4 +280,7 @@ def app_from_environment() -> FastAPI:
         upload_max_bytes=settings.upload_max_bytes,
         dci_registry_id=settings.dci_registry_id,
         dci_callback_hosts=settings.dci_callback_hosts,
+        dci_key_file=settings.dci_key_file,
+        dci_partner_keys=settings.dci_partner_keys,
+        dci_require_signatures=settings.dci_require_signatures,
     )
