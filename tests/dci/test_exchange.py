@@ -51,8 +51,8 @@ def _header(**changes: Any) -> dict[str, Any]:
         ("not an object", "err.request.bad", "JSON object"),
     ],
 )
-def test_a_bad_envelope_is_refused_saying_what_is_wrong(
-    dci_client: TestClient, dci_world: Any, body: Any, code: str, names: str
+def test_a_bad_envelope_is_refused_saying_what_is_wrong_and_audited(
+    dci_client: TestClient, dci_world: Any, dci_store: Store, body: Any, code: str, names: str
 ) -> None:
     headers = {"Authorization": f"Bearer {dci_world.tokens['kemensos1']}"}
     response = dci_client.post("/registry/sync/search", json=body, headers=headers)
@@ -61,6 +61,9 @@ def test_a_bad_envelope_is_refused_saying_what_is_wrong(
     assert message["ack_status"] == "ERR" and message["correlation_id"]
     assert message["error"]["code"] == code
     assert names in message["error"]["message"]
+    entry = audit_entries(dci_store, limit=1)[0]
+    assert (entry.username, entry.action) == ("kemensos1", "registry_refused")
+    assert entry.target == f"search: {code}"
 
 
 def test_a_body_that_is_not_json_is_refused(dci_client: TestClient, dci_world: Any) -> None:
@@ -151,6 +154,35 @@ def receiver() -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
             },
             "on-unsubscribe",
         ),
+        (
+            "/registry/subscribe",
+            "subscribe",
+            {
+                "transaction_id": "t-s",
+                "subscribe_request": [
+                    {
+                        "reference_id": "r-s",
+                        "timestamp": "2026-12-06T10:00:00Z",
+                        "subscribe_criteria": {"reg_event_type": "REGISTER"},
+                    }
+                ],
+            },
+            "on-subscribe",
+        ),
+        (
+            "/registry/txn/status",
+            "txn-status",
+            {
+                "transaction_id": "t-x",
+                "txnstatus_request": {
+                    "reference_id": "r-x",
+                    "txn_type": "search",
+                    "attribute_type": "transaction_id",
+                    "attribute_value": "never-sent",
+                },
+            },
+            "txn/on-status",
+        ),
     ],
 )
 def test_an_asynchronous_request_is_acknowledged_then_answered_by_callback(
@@ -173,7 +205,7 @@ def test_an_asynchronous_request_is_acknowledged_then_answered_by_callback(
     # The test client runs the background task before it returns.
     assert [p for p, _ in received] == [f"/registry/{answer}"]
     sent = received[0][1]
-    assert sent["header"]["action"] == answer
+    assert sent["header"]["action"] == answer.replace("/", "-")
     assert sent["message"]["transaction_id"] == message["transaction_id"]
     assert sent["message"]["correlation_id"] == ack["correlation_id"]
     entry = audit_entries(dci_store, limit=1)[0]

@@ -80,6 +80,7 @@ async def _handle(
 ) -> JSONResponse:
     correlation = new_id()
     reg: Registry = request.app.state.dci
+    p: Principal | None = None
     try:
         p = await run_in_threadpool(_principal, reg, request.headers.get("authorization"))
         if action in _PERMISSION:
@@ -96,15 +97,18 @@ async def _handle(
         background.add_task(_answer_in_background, reg, p, env, correlation, answer, url)
         return JSONResponse(ack(correlation))
     except DciError as exc:
-        return JSONResponse(error_body(exc.code, exc.message, correlation), exc.status)
+        code, message, status = exc.code, exc.message, exc.status
     except Forbidden as exc:
-        return JSONResponse(error_body("err.request.forbidden", str(exc), correlation), 403)
+        code, message, status = "err.request.forbidden", str(exc), 403
     except InputError as exc:
-        return JSONResponse(error_body("err.request.bad", str(exc), correlation), 400)
+        code, message, status = "err.request.bad", str(exc), 400
     except Exception as exc:  # the error's type only: its text may hold a value
         _log.error("DCI %s failed (%s)", action, type(exc).__name__)
+        code, status = "err.service.unavailable", 500
         message = f"the registry could not answer ({type(exc).__name__}); try again later"
-        return JSONResponse(error_body("err.service.unavailable", message, correlation), 500)
+    if p is not None:  # a refusal of a known caller is audited (by its code, not its text)
+        await run_in_threadpool(record_exchange, reg.store, p, "refused", f"{action}: {code}")
+    return JSONResponse(error_body(code, message, correlation), status)
 
 
 @router.post("/sync/search")
