@@ -19,7 +19,8 @@ from padan.web import create_app
 from support.dci import envelope, search_message
 
 USERS = {
-    "kemensos1": ("analis_kemensos", False),  # national, NIK masked
+    "kemensos1": ("analis_kemensos", False),  # national, NIK masked, welfare and aid
+    "kpai1": ("analis_kpai", False),  # national, no welfare or aid fields
     "daerah1": ("petugas_daerah", True),  # one province, NIK in full
     "audit1": ("auditor", False),  # no search permission
 }

@@ -188,3 +188,25 @@ def test_a_bad_page_is_rejected(sync_search: Any) -> None:
         pagination={"page_size": 5000},
     )
     assert (answer["status"], answer["status_reason_code"]) == ("rjct", "rjct.pagination.invalid")
+
+
+@pytest.mark.parametrize(("user", "sees_welfare"), [("kemensos1", True), ("kpai1", False)])
+def test_dtsen_welfare_and_aid_are_shown_as_the_role_says(
+    sync_search: Any, dci_store: Store, user: str, sees_welfare: bool
+) -> None:
+    record, child = _dtsen_child(dci_store)
+    query = {"type": "DTSEN_ID_INDIVIDU", "value": record["id_individu"]}
+    found = next(
+        r
+        for r in sync_search(user, "idtype-value", query)["data"]["reg_records"]
+        if r["identifier"]["identifier_value"] == child
+    )
+    attributes = {k: v for a in found["additional_attributes"] for k, v in a.items()}
+    assert attributes["in_dtsen"] is True
+    flags = {"penerima_pkh": "PKH", "penerima_pip": "PIP", "penerima_atensi": "ATENSI"}
+    if sees_welfare:
+        assert attributes["desil"] == record["desil"]
+        for column, label in flags.items():
+            assert (label in attributes["programs"]) is bool(record[column])
+    else:
+        assert "desil" not in attributes and "programs" not in attributes

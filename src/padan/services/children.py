@@ -32,6 +32,7 @@ from padan.store.children import (
 )
 
 __all__ = [
+    "WELFARE_COLUMNS",
     "child_profile",
     "child_summaries",
     "child_timeline",
@@ -66,13 +67,32 @@ _SUMMARY_COLUMNS = (
 )
 
 
+#: DTSEN columns of a child's welfare and aid a summary may add (shaped by role).
+WELFARE_COLUMNS = (
+    "desil",
+    "status_sekolah",
+    "ragam_disabilitas",
+    "penerima_pkh",
+    "penerima_sembako",
+    "penerima_pbi_jk",
+    "penerima_pip",
+    "penerima_atensi",
+)
+
+
 def _visible_children(
-    store: Store, p: Principal, run_id: int, child_ids: list[str], *, summary: bool = False
+    store: Store,
+    p: Principal,
+    run_id: int,
+    child_ids: list[str],
+    *,
+    summary: bool = False,
+    extra: tuple[str, ...] = (),
 ) -> dict[str, tuple[list[tuple[str, float | None]], dict[str, dict[str, Any]]]]:
     """Children the principal may see: their visible members and those members' records."""
     members = child_members(store, run_id, child_ids)
     wanted = [u for ms in members.values() for u, _ in ms if u.split(":")[0] in p.role.sources]
-    records = records_by_uid(store, wanted, columns=_SUMMARY_COLUMNS if summary else None)
+    records = records_by_uid(store, wanted, columns=_SUMMARY_COLUMNS + extra if summary else None)
     visible = {}
     for child_id in child_ids:
         shown = [(u, pr) for u, pr in members.get(child_id, []) if u in records]
@@ -97,12 +117,23 @@ def visible_child_ids(
 
 
 def child_summaries(
-    store: Store, p: Principal, run_id: int, child_ids: list[str]
+    store: Store, p: Principal, run_id: int, child_ids: list[str], *, welfare: bool = False
 ) -> list[dict[str, Any]]:
     """The children of ``child_ids`` the principal may see, in that order, each as a search hit
-    (fields shaped by role). Not audited: the caller audits what it shows."""
-    visible = _visible_children(store, p, run_id, child_ids, summary=True)
-    return [_hit(p, c, visible[c][1]) for c in child_ids if c in visible]
+    (fields shaped by role); with ``welfare``, also the :data:`WELFARE_COLUMNS` of the child's
+    DTSEN record the role may see. Not audited: the caller audits what it shows."""
+    extra = WELFARE_COLUMNS if welfare else ()
+    visible = _visible_children(store, p, run_id, child_ids, summary=True, extra=extra)
+    hits = []
+    for child in child_ids:
+        if child not in visible:
+            continue
+        hit = _hit(p, child, visible[child][1])
+        primary = _primary(visible[child][1])
+        if extra and "dtsen" in hit["sources"]:
+            hit.update(shape_record(p, {k: primary[k] for k in extra if k in primary}))
+        hits.append(hit)
+    return hits
 
 
 def _parse_query(q: str) -> tuple[str | None, str | None]:

@@ -162,7 +162,8 @@ def find_children(
     purpose: str = "",
 ) -> ChildPage:
     """The children with ``identifier``, or whose records ``where`` holds for (one of them is
-    enough), that ``p`` may see: page ``page`` of ``page_size`` (1-1000), by child id; audited.
+    enough), that ``p`` may see: page ``page`` of ``page_size`` (1-1000), by child id, each
+    with the welfare and aid fields of its DTSEN record the role may see; audited.
 
     Raises :class:`InputError` for a bad page or neither query given, :class:`TooManyMatches`,
     :class:`~padan.access.authorise.Forbidden` without the ``search`` permission.
@@ -181,7 +182,8 @@ def find_children(
         ordered = [c for c in found if c in visible]
         total = len(ordered)
         start = (page - 1) * page_size
-        shown = child_summaries(store, p, run_id, ordered[start : start + page_size])
+        page_ids = ordered[start : start + page_size]
+        shown = child_summaries(store, p, run_id, page_ids, welfare=True)
     digest = query_digest(store, "dci", repr(identifier or where))
     audit(
         store,
