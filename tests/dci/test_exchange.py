@@ -48,6 +48,7 @@ def _header(**changes: Any) -> dict[str, Any]:
         (_header(total_count="one"), "err.request.bad", "header.total_count"),
         (_header(version="2.0.0"), "err.version.not_supported", "1.0.0"),
         (_header(is_msg_encrypted=True), "err.encryption.invalid", "encrypted"),
+        (_header(receiver_id="sr-server"), "err.receiver_id.invalid", "'padan'"),
         ("not an object", "err.request.bad", "JSON object"),
     ],
 )

@@ -90,6 +90,12 @@ async def _handle(
         except ValueError:
             raise DciError("err.request.bad", "the body is not JSON") from None
         env = read_envelope(body, action=action)
+        receiver = env.header.get("receiver_id")
+        if receiver is not None and receiver != reg.registry_id:
+            raise DciError(
+                "err.receiver_id.invalid",
+                f"header.receiver_id: this registry is {reg.registry_id!r} (PADAN_DCI_REGISTRY_ID)",
+            )
         reg.signatures.check(env.signature, env.header, env.message)
         if background is None:
             return JSONResponse(await run_in_threadpool(answer, reg, p, env, correlation))
