@@ -14,7 +14,12 @@ from padan.dci.query import Rejected, read_criteria
 from padan.dci.records import REG_RECORD_TYPE, REG_TYPE, reg_record
 from padan.dci.signatures import Signatures
 from padan.dci.transactions import Transaction, TransactionLog
-from padan.services.registry_query import TooManyMatches, find_children, record_exchange
+from padan.services.registry_query import (
+    HiddenField,
+    TooManyMatches,
+    find_children,
+    record_exchange,
+)
 from padan.store import Store
 
 __all__ = [
@@ -92,6 +97,8 @@ def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]
         reason, text = exc.reason, exc.message
     except TooManyMatches as exc:
         reason, text = "rjct.search.too_many_records_found", str(exc)
+    except HiddenField as exc:
+        reason, text = "rjct.search_criteria.invalid", str(exc)
     else:
         answer.update(
             status="succ",

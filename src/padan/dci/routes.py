@@ -89,6 +89,8 @@ async def _handle(
             body = json.loads(await request.body())
         except ValueError:
             raise DciError("err.request.bad", "the body is not JSON") from None
+        except RecursionError:  # nested deeper than the parser goes: no envelope is
+            raise DciError("err.request.bad", "the body is nested too deeply") from None
         env = read_envelope(body, action=action)
         receiver = env.header.get("receiver_id")
         if receiver is not None and receiver != reg.registry_id:

@@ -1,0 +1,196 @@
+"""Defects found in the review of the DCI registry API: malformed input answered with a DCI
+error (never a 500), filters on fields the role may not see refused, callbacks that do not
+follow redirects, and no signing key in the repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from padan.dci.callbacks import post_callback
+from support.dci import envelope, search_message
+
+_KEY = re.compile(rb'"dci_signing_key":\s*"[0-9a-f]{64}"')
+_BY_ID = {"type": "PADAN_CHILD_ID", "value": "PDN000000001"}
+
+
+def _post(client: TestClient, world: Any, body: Any, *, path: str = "/registry/sync/search") -> Any:
+    headers = {"Authorization": f"Bearer {world.tokens['kemensos1']}"}
+    if isinstance(body, bytes):
+        headers["Content-Type"] = "application/json"
+        return client.post(path, content=body, headers=headers)
+    return client.post(path, json=body, headers=headers)
+
+
+def test_deeply_nested_json_is_a_bad_request_not_a_server_error(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    response = _post(dci_client, dci_world, b"[" * 200_000 + b"]" * 200_000)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]["error"]["code"] == "err.request.bad"
+
+
+def test_a_sender_uri_with_a_bad_port_is_refused_as_such(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    body = envelope(
+        "search",
+        search_message("idtype-value", _BY_ID),
+        sender_uri="http://127.0.0.1:99999/registry/on-search",
+    )
+    response = _post(dci_client, dci_world, body, path="/registry/search")
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]["error"]["code"] == "err.sender_uri.invalid"
+
+
+def _search(client: TestClient, world: Any, user: str, query_type: str, query: Any) -> Any:
+    body = envelope("search", search_message(query_type, query))
+    headers = {"Authorization": f"Bearer {world.tokens[user]}"}
+    response = client.post("/registry/sync/search", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["message"]["search_response"][0]
+
+
+def _age(op: str, value: Any, seq: Any) -> dict[str, Any]:
+    item = {"attribute_name": "age", "operator": op, "attribute_value": value}
+    return {"seq_num": seq, "expression1": item}
+
+
+@pytest.mark.parametrize(
+    ("query_type", "query", "names"),
+    [
+        # seq_num of mixed types cannot be ordered
+        ("predicate", [_age("lt", 6, 1), _age("ge", 1, "two")], "seq_num"),
+        # thousands of comparisons: more than a database's expression depth
+        (
+            "expression",
+            {
+                "value": {
+                    "expression": {
+                        "collection": "Member",
+                        "query": {
+                            "birth_date": {
+                                "$in": [
+                                    (dt.date(2010, 1, 1) + dt.timedelta(days=i)).isoformat()
+                                    for i in range(1500)
+                                ]
+                            }
+                        },
+                    }
+                }
+            },
+            "at most",
+        ),
+        (
+            "expression",
+            {
+                "value": {
+                    "expression": {
+                        "collection": "Member",
+                        "query": {"$or": [{"age": i % 18} for i in range(1500)]},
+                    }
+                }
+            },
+            "at most",
+        ),
+    ],
+)
+def test_a_malformed_or_oversized_query_is_rejected_not_a_server_error(
+    dci_client: TestClient, dci_world: Any, query_type: str, query: Any, names: str
+) -> None:
+    answer = _search(dci_client, dci_world, "kemensos1", query_type, query)
+    assert answer["status"] == "rjct"
+    assert answer["status_reason_code"] == "rjct.search_criteria.invalid"
+    assert names in answer["status_reason_message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        [{"expression1": {"attribute_name": "desil", "operator": "eq", "attribute_value": 1}}],
+        [{"expression1": {"attribute_name": "desil", "operator": "le", "attribute_value": 10}}],
+    ],
+)
+def test_a_filter_on_a_field_the_role_may_not_see_is_refused(
+    dci_client: TestClient, dci_world: Any, query: Any
+) -> None:
+    # analis_kpai does not see the DTSEN decile: filtering on it would reveal it child by child.
+    answer = _search(dci_client, dci_world, "kpai1", "predicate", query)
+    assert answer["status"] == "rjct"
+    assert answer["status_reason_code"] == "rjct.search_criteria.invalid"
+    assert "desil" in answer["status_reason_message"]
+    assert answer["data"]["reg_records"] == [] and "pagination" not in answer
+    # A role that sees the decile gets an answer to the same query.
+    seen = _search(dci_client, dci_world, "kemensos1", "predicate", query)
+    assert seen["status"] == "succ"
+
+
+class _Counter(BaseHTTPRequestHandler):
+    hits: list[str]
+    target = ""
+
+    def _answer(self) -> None:
+        self.hits.append(f"{self.command} {self.path}")
+        if self.target:
+            self.send_response(302)
+            self.send_header("Location", self.target)
+        else:
+            self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def two_servers() -> Iterator[tuple[str, list[str], list[str]]]:
+    """A receiver that redirects to a second server; each server's requests."""
+    inner_hits: list[str] = []
+    outer_hits: list[str] = []
+    inner = HTTPServer(("127.0.0.1", 0), type("Inner", (_Counter,), {"hits": inner_hits}))
+    target = f"http://127.0.0.1:{inner.server_port}/internal/admin"
+    outer = HTTPServer(
+        ("127.0.0.1", 0), type("Outer", (_Counter,), {"hits": outer_hits, "target": target})
+    )
+    for server in (inner, outer):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{outer.server_port}/on-search", outer_hits, inner_hits
+    for server in (inner, outer):
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_callback_does_not_follow_a_redirect(two_servers: Any) -> None:
+    url, outer_hits, inner_hits = two_servers
+    outcome = post_callback(url, {"message": {}})
+    assert outer_hits == ["POST /on-search"]
+    assert inner_hits == []  # the redirect would reach a host the partner list never named
+    assert outcome == "HTTP 302"
+
+
+def test_no_signing_key_is_kept_in_the_repository() -> None:
+    root = Path(__file__).resolve().parents[2]
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=False
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    tracked = [root / name for name in listed.stdout.splitlines()]
+    holding = [
+        str(p.relative_to(root))
+        for p in tracked
+        if p.is_file() and p.stat().st_size < 1_000_000 and _KEY.search(p.read_bytes())
+    ]
+    assert holding == []
