@@ -194,3 +194,54 @@ def test_no_signing_key_is_kept_in_the_repository() -> None:
         if p.is_file() and p.stat().st_size < 1_000_000 and _KEY.search(p.read_bytes())
     ]
     assert holding == []
+
+
+@pytest.mark.parametrize(
+    ("which", "text", "names"),
+    [
+        ("signing", "not json", "PADAN_DCI_KEY_FILE"),
+        ("signing", '{"other": 1}', "PADAN_DCI_KEY_FILE"),
+        ("signing", '{"dci_signing_key": "zz"}', "PADAN_DCI_KEY_FILE"),
+        ("partners", "not json", "PADAN_DCI_PARTNER_KEYS"),
+        ("partners", '{"keys": [{"kty": "RSA", "kid": "a|b"}]}', "keys[0]"),
+        (
+            "partners",
+            '{"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "a|b", "x": "c2hvcnQ"}]}',
+            "keys[0]",
+        ),
+        ("partners", "[1, 2]", "PADAN_DCI_PARTNER_KEYS"),
+    ],
+)
+def test_a_bad_key_file_is_an_input_error_naming_it(
+    dci_world: Any, tmp_path: Path, which: str, text: str, names: str
+) -> None:
+    from padan.errors import InputError
+    from padan.store import open_store
+    from padan.web import create_app
+
+    path = tmp_path / "key.json"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    store = open_store(dci_world.url)
+    option = {"dci_key_file": path} if which == "signing" else {"dci_partner_keys": path}
+    try:
+        with pytest.raises(InputError, match=re.escape(names)) as raised:
+            create_app(store, model_path=dci_world.model, secure_cookies=False, **option)
+        assert str(path) in str(raised.value)
+    finally:
+        store.engine.dispose()
+
+
+def test_a_reference_id_used_twice_in_one_message_is_rejected_as_a_duplicate(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    message = search_message("idtype-value", _BY_ID)
+    message["search_request"].append(dict(message["search_request"][0]))
+    response = _post(dci_client, dci_world, envelope("search", message))
+    assert response.status_code == 200, response.text
+    first, second = response.json()["message"]["search_response"]
+    assert first["status"] == "succ"
+    assert (second["status"], second["status_reason_code"]) == (
+        "rjct",
+        "rjct.reference_id.duplicate",
+    )

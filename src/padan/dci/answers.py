@@ -116,6 +116,10 @@ def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]
             locale=LOCALE,
         )
         return answer
+    return _rejected(answer, reason, text)
+
+
+def _rejected(answer: dict[str, Any], reason: str, text: str) -> dict[str, Any]:
     empty = {"version": "1.0.0", "reg_type": REG_TYPE, "reg_records": []}
     answer.update(
         status="rjct",
@@ -133,8 +137,18 @@ def search_answer(
     """The ``on-search`` envelope answering a search message (each request found or rejected
     with its reason); remembered for ``txn/status``."""
     txn = _transaction_id(env.message)
-    answers = [_search_one(reg, p, env, item) for item in _items(env.message, "search_request")]
-    statuses = {a["reference_id"]: (a["status"], a.get("status_reason_code")) for a in answers}
+    answers: list[dict[str, Any]] = []
+    statuses: dict[str, tuple[str, str | None]] = {}
+    for item in _items(env.message, "search_request"):
+        ref = item["reference_id"]
+        if ref in statuses:  # its status would be ambiguous; the first one is answered
+            answer = {"reference_id": ref, "timestamp": now()}
+            answers.append(
+                _rejected(answer, "rjct.reference_id.duplicate", "reference_id: used twice")
+            )
+            continue
+        answers.append(_search_one(reg, p, env, item))
+        statuses[ref] = (answers[-1]["status"], answers[-1].get("status_reason_code"))
     reg.transactions.put(p.username, txn, Transaction("search", correlation_id, statuses))
     message = {"transaction_id": txn, "correlation_id": correlation_id, "search_response": answers}
     return _envelope(reg, env, "on-search", message, len(answers))
