@@ -245,3 +245,15 @@ def test_a_reference_id_used_twice_in_one_message_is_rejected_as_a_duplicate(
         "rjct",
         "rjct.reference_id.duplicate",
     )
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://127.0.0.1/on search", "http://127.0.0.1/on-search\r\nX-Injected: 1"]
+)
+def test_a_sender_uri_a_request_line_cannot_carry_is_refused_at_once(
+    dci_client: TestClient, dci_world: Any, uri: str
+) -> None:
+    body = envelope("search", search_message("idtype-value", _BY_ID), sender_uri=uri)
+    response = _post(dci_client, dci_world, body, path="/registry/search")
+    assert response.status_code == 400, response.text
+    assert response.json()["message"]["error"]["code"] == "err.sender_uri.invalid"

@@ -44,6 +44,11 @@ def callback_url(header: dict[str, Any], hosts: Collection[str]) -> str:
         raise DciError(
             "err.sender_uri.invalid", "header.sender_uri: an asynchronous request needs one"
         )
+    if any(ord(c) <= 0x20 or ord(c) >= 0x7F for c in uri):
+        raise DciError(
+            "err.sender_uri.invalid",
+            "header.sender_uri: spaces, control and non-ASCII characters must be %-encoded",
+        )
     parts = urlsplit(uri)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
@@ -77,6 +82,10 @@ def post_callback(url: str, body: dict[str, Any], *, token: str | None = None) -
             return f"HTTP {response.status}"
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
+    except (
+        urllib.error.URLError,
+        OSError,
+        ValueError,
+    ) as exc:  # ValueError: a URL http.client refuses
         _log.warning("DCI callback failed (%s)", type(exc).__name__)
         return type(exc).__name__
