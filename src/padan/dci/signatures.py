@@ -40,6 +40,11 @@ __all__ = ["Signatures", "load_partner_keys", "load_signing_key", "sign", "signi
 CLOCK_SKEW_SECONDS = 300
 #: How long Padan's own signatures are valid.
 LIFETIME_SECONDS = 600
+#: The longest validity window (``created`` .. ``expires``) taken from a partner: a message is
+#: sent seconds after it is signed, and a captured one can be replayed until it expires, so a
+#: window of years would make a signature a standing permit. An hour leaves room for a
+#: partner's queue and retries.
+MAX_WINDOW_SECONDS = 3600
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -211,6 +216,10 @@ class Signatures:
         now = int(time.time())
         if created > now + CLOCK_SKEW_SECONDS or expires < now:
             raise _invalid("outside its validity window (created .. expires)")
+        if not 0 < expires - created <= MAX_WINDOW_SECONDS:
+            raise _invalid(
+                f"expires must come after created, by at most {MAX_WINDOW_SECONDS} seconds"
+            )
         try:
             own[kid].verify(raw, signing_string(header, message, created, expires))
         except InvalidSignature:
