@@ -70,6 +70,12 @@ def _age(op: str, value: Any, seq: Any) -> dict[str, Any]:
     [
         # seq_num of mixed types cannot be ordered
         ("predicate", [_age("lt", 6, 1), _age("ge", 1, "two")], "seq_num"),
+        # an attribute without an operator compares nothing (was an empty AND: a 500)
+        (
+            "expression",
+            {"value": {"expression": {"collection": "Member", "query": {"age": {}}}}},
+            "takes an operator",
+        ),
         # thousands of comparisons: more than a database's expression depth
         (
             "expression",

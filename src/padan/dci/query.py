@@ -211,6 +211,8 @@ def _mongo(node: Any, today: dt.date, depth: int = 0) -> Filter:
         elif key == "$not":
             parts.append(Not(_mongo(value, today, depth + 1)))
         elif isinstance(value, dict):
+            if not value:
+                raise _invalid(f"expression: {str(key)[:40]!r} takes an operator ($eq, $lt, ...)")
             for op, raw in value.items():
                 if op not in _MONGO_OPS:
                     raise _invalid(f"expression: {str(op)[:10]!r} is not one of {list(_MONGO_OPS)}")
