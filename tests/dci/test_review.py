@@ -263,3 +263,32 @@ def test_a_sender_uri_a_request_line_cannot_carry_is_refused_at_once(
     response = _post(dci_client, dci_world, body, path="/registry/search")
     assert response.status_code == 400, response.text
     assert response.json()["message"]["error"]["code"] == "err.sender_uri.invalid"
+
+
+def test_the_status_of_a_search_is_found_by_its_correlation_id(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    search = search_message("idtype-value", _BY_ID)
+    done = _post(dci_client, dci_world, envelope("search", search))
+    correlation = done.json()["message"]["correlation_id"]
+    status_request = {
+        "transaction_id": "t-status-by-correlation",  # a new transaction: the status request
+        "txnstatus_request": {
+            "reference_id": "r-status",
+            "txn_type": "search",
+            "attribute_type": "correlation_id",
+            "attribute_value": correlation,
+        },
+    }
+    body = envelope("txn-status", status_request)
+    response = _post(dci_client, dci_world, body, path="/registry/sync/txn/status")
+    assert response.status_code == 200, response.text
+    found = response.json()["message"]["txnstatus_response"]["txn_status"]
+    assert found["transaction_id"] == search["transaction_id"]
+    assert found["correlation_id"] == correlation
+    assert [(i["reference_id"], i["status"]) for i in found["search_response"]] == [("r-1", "succ")]
+    # Another caller asking for the same correlation id learns nothing.
+    headers = {"Authorization": f"Bearer {dci_world.tokens['daerah1']}"}
+    other = dci_client.post("/registry/sync/txn/status", json=body, headers=headers).json()
+    items = other["message"]["txnstatus_response"]["txn_status"]["search_response"]
+    assert [(i["reference_id"], i["status"]) for i in items] == [("r-status", "rjct")]

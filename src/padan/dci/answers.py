@@ -170,8 +170,9 @@ def txn_status_answer(
         raise DciError("err.request.bad", "txnstatus_request.attribute_type: see the spec's enum")
     asked = value if kind == "transaction_id" and isinstance(value, str) else txn
     found = reg.transactions.get(p.username, asked)
-    if found is not None and kind == "correlation_id" and found.correlation_id != value:
-        found = None
+    if kind == "correlation_id":  # the transaction that was answered with this correlation id
+        hit = reg.transactions.by_correlation(p.username, value) if isinstance(value, str) else None
+        asked, found = hit if hit is not None else (asked, None)
     if found is not None and found.txn_type == txn_type:
         wanted = set(value) if kind == "reference_id_list" and isinstance(value, list) else None
         items = [
