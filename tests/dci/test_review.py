@@ -292,3 +292,28 @@ def test_the_status_of_a_search_is_found_by_its_correlation_id(
     other = dci_client.post("/registry/sync/txn/status", json=body, headers=headers).json()
     items = other["message"]["txnstatus_response"]["txn_status"]["search_response"]
     assert [(i["reference_id"], i["status"]) for i in items] == [("r-status", "rjct")]
+
+
+def test_a_role_that_does_not_see_the_kk_cannot_search_by_it(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    from padan.access.auth import create_token, create_user
+    from padan.store import open_store
+
+    store = open_store(dci_world.url)
+    try:
+        if "admin1" not in dci_world.tokens:
+            create_user(store, "admin1", role="admin", password="rahasia-sekali-123")
+            dci_world.tokens["admin1"] = create_token(store, "admin1")
+        kk = next(r["no_kk"] for r in store.fetch_records("dtsen_individu") if r.get("no_kk"))
+    finally:
+        store.engine.dispose()
+    query = {"type": "KK", "value": kk}
+    # admin sees identity fields only: the children of a family card are not for it to list
+    refused = _search(dci_client, dci_world, "admin1", "idtype-value", query)
+    assert (refused["status"], refused["status_reason_code"]) == (
+        "rjct",
+        "rjct.search_criteria.invalid",
+    )
+    assert "no_kk" in refused["status_reason_message"]
+    assert _search(dci_client, dci_world, "kemensos1", "idtype-value", query)["status"] == "succ"

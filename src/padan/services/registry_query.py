@@ -191,8 +191,9 @@ def find_children(
     with the welfare and aid fields of its DTSEN record the role may see; audited.
 
     Raises :class:`InputError` for a bad page or neither query given, :class:`HiddenField`
-    for a filter on a field the role may not see, :class:`TooManyMatches`,
-    :class:`~padan.access.authorise.Forbidden` without the ``search`` permission.
+    for a filter on (or an identifier other than a NIK in) a field the role may not see,
+    :class:`TooManyMatches`, :class:`~padan.access.authorise.Forbidden` without the ``search``
+    permission.
     """
     require(p, "search")
     if (identifier is None) == (where is None):
@@ -201,6 +202,15 @@ def find_children(
         raise InputError(f"page {page} of size {page_size}: pages count from 1, sizes 1-1000")
     if where is not None:
         _check_fields(p, where)
+    if identifier is not None and identifier.kind not in ("nik", "child"):
+        # A NIK may be searched by every role that searches, as on the search page; another
+        # identifier only by a role that sees it (a KK number would list a family's children).
+        columns = set(IDENTIFIER_COLUMNS[identifier.kind].values())
+        if not columns <= p.role.fields:
+            raise HiddenField(
+                f"the role {p.role.name} does not see {', '.join(sorted(columns))}, so it "
+                "cannot search by it either"
+            )
     run_id = latest_run_id(store)
     shown: list[dict[str, Any]] = []
     total = 0
