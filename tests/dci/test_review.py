@@ -317,3 +317,14 @@ def test_a_role_that_does_not_see_the_kk_cannot_search_by_it(
     )
     assert "no_kk" in refused["status_reason_message"]
     assert _search(dci_client, dci_world, "kemensos1", "idtype-value", query)["status"] == "succ"
+
+
+def test_a_body_over_the_dci_limit_is_refused_before_it_is_read(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    body = envelope("search", search_message("idtype-value", _BY_ID))
+    body["message"]["padding"] = "x" * (2 * 2**20)  # an unknown field: ignored if taken
+    response = _post(dci_client, dci_world, body)
+    assert response.status_code == 413, response.text[:200]
+    error = response.json()["message"]["error"]
+    assert error["code"] == "err.request.bad" and "KiB" in error["message"]
