@@ -328,3 +328,17 @@ def test_a_body_over_the_dci_limit_is_refused_before_it_is_read(
     assert response.status_code == 413, response.text[:200]
     error = response.json()["message"]["error"]
     assert error["code"] == "err.request.bad" and "KiB" in error["message"]
+
+
+def test_one_message_may_ask_for_ten_full_pages_at_most(
+    dci_client: TestClient, dci_world: Any
+) -> None:
+    message = search_message("idtype-value", _BY_ID)
+    first = message["search_request"][0]
+    first["search_criteria"]["pagination"] = {"page_size": 1000, "page_number": 1}
+    message["search_request"] = [first | {"reference_id": f"r-{i}"} for i in range(11)]
+    response = _post(dci_client, dci_world, envelope("search", message))
+    assert response.status_code == 200, response.text[:300]
+    answers = response.json()["message"]["search_response"]
+    assert [a["status"] for a in answers] == ["succ"] * 10 + ["rjct"]
+    assert answers[-1]["status_reason_code"] == "rjct.pagination.invalid"

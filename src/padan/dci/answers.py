@@ -31,6 +31,10 @@ __all__ = [
 ]
 
 LOCALE = "ind"
+#: The records one search message may ask for in all (the sum of its requests' page sizes):
+#: ten full pages. Without it, 100 requests of 1,000 records would build, sign and send one
+#: answer of 100,000 children.
+MAX_RECORDS_PER_MESSAGE = 10_000
 
 
 @dataclass
@@ -80,10 +84,21 @@ def _purpose(item: dict[str, Any], env: Envelope) -> str:
     return f"DCI {env.sender_id[:60]}" + (f": {str(text)[:200]}" if text else "")
 
 
-def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]) -> dict[str, Any]:
+def _search_one(
+    reg: Registry, p: Principal, env: Envelope, item: dict[str, Any], room: list[int]
+) -> dict[str, Any]:
+    """One search request answered; ``room`` holds the records the message may still ask for
+    (its page sizes are taken from it)."""
     answer: dict[str, Any] = {"reference_id": item["reference_id"], "timestamp": now()}
     try:
         query = read_criteria(item.get("search_criteria"), today=dt.date.today())
+        if query.page_size > room[0]:
+            raise Rejected(
+                "rjct.pagination.invalid",
+                f"the message's requests ask for more than {MAX_RECORDS_PER_MESSAGE} records "
+                "in all (their page sizes); send the rest in another message",
+            )
+        room[0] -= query.page_size
         found = find_children(
             reg.store,
             p,
@@ -139,6 +154,7 @@ def search_answer(
     txn = _transaction_id(env.message)
     answers: list[dict[str, Any]] = []
     statuses: dict[str, tuple[str, str | None]] = {}
+    room = [MAX_RECORDS_PER_MESSAGE]
     for item in _items(env.message, "search_request"):
         ref = item["reference_id"]
         if ref in statuses:  # its status would be ambiguous; the first one is answered
@@ -147,7 +163,7 @@ def search_answer(
                 _rejected(answer, "rjct.reference_id.duplicate", "reference_id: used twice")
             )
             continue
-        answers.append(_search_one(reg, p, env, item))
+        answers.append(_search_one(reg, p, env, item, room))
         statuses[ref] = (answers[-1]["status"], answers[-1].get("status_reason_code"))
     reg.transactions.put(p.username, txn, Transaction("search", correlation_id, statuses))
     message = {"transaction_id": txn, "correlation_id": correlation_id, "search_response": answers}
