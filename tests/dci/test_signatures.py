@@ -86,6 +86,22 @@ def _signed(
     return apply
 
 
+def _window(since: int, until: int) -> Callable[[dict[str, Any]], None]:
+    """Signed by the partner, valid from now + ``since`` to now + ``until`` seconds."""
+
+    def apply(body: dict[str, Any]) -> None:
+        now = int(time.time())
+        created, expires = now + since, now + until
+        raw = PARTNER_KEY.sign(signing_string(body["header"], body["message"], created, expires))
+        body["signature"] = (
+            f'Signature: namespace="spdci", kidId="{KID}|ed25519", algorithm="ed25519", '
+            f'created="{created}", expires="{expires}", headers="(created) (expires) digest", '
+            f'signature="{base64.b64encode(raw).decode()}"'
+        )
+
+    return apply
+
+
 def _tampered(body: dict[str, Any]) -> None:
     _signed(PARTNER_KEY, KID)(body)
     body["message"]["transaction_id"] = "changed-after-signing"
@@ -108,6 +124,11 @@ def _set(value: str | None) -> Callable[[dict[str, Any]], None]:
         (_signed(PARTNER_KEY, "test-partner|unknown"), "err.signature.invalid"),
         (_signed(PARTNER_KEY, KID, at=int(time.time()) - 3600), "err.signature.invalid"),
         (_signed(PARTNER_KEY, KID), None),
+        # a signature valid for years could be replayed for years
+        (_window(-86_400, 10 * 365 * 86_400), "err.signature.invalid"),
+        (_window(0, 3 * 3600), "err.signature.invalid"),
+        (_window(60, 30), "err.signature.invalid"),
+        (_window(-30, 1800), None),
     ],
 )
 def test_a_partner_with_a_key_must_sign_each_message(

@@ -38,7 +38,8 @@ def mount(
     (comma-separated); they are signed with the key in ``key_file`` (made if absent; ``None``:
     a key for this process only). A sender with keys in ``partner_keys`` (a JWKS file) must
     sign; with ``require_signatures``, every sender must. Raises
-    :class:`~padan.errors.InputError` for an unreadable key file.
+    :class:`~padan.errors.InputError` naming a key file (Padan's or the partners') it
+    cannot read.
     """
     signatures = Signatures(
         load_signing_key(key_file),

@@ -14,7 +14,12 @@ from padan.dci.query import Rejected, read_criteria
 from padan.dci.records import REG_RECORD_TYPE, REG_TYPE, reg_record
 from padan.dci.signatures import Signatures
 from padan.dci.transactions import Transaction, TransactionLog
-from padan.services.registry_query import TooManyMatches, find_children, record_exchange
+from padan.services.registry_query import (
+    HiddenField,
+    TooManyMatches,
+    find_children,
+    record_exchange,
+)
 from padan.store import Store
 
 __all__ = [
@@ -26,6 +31,10 @@ __all__ = [
 ]
 
 LOCALE = "ind"
+#: The records one search message may ask for in all (the sum of its requests' page sizes):
+#: ten full pages. Without it, 100 requests of 1,000 records would build, sign and send one
+#: answer of 100,000 children.
+MAX_RECORDS_PER_MESSAGE = 10_000
 
 
 @dataclass
@@ -75,10 +84,21 @@ def _purpose(item: dict[str, Any], env: Envelope) -> str:
     return f"DCI {env.sender_id[:60]}" + (f": {str(text)[:200]}" if text else "")
 
 
-def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]) -> dict[str, Any]:
+def _search_one(
+    reg: Registry, p: Principal, env: Envelope, item: dict[str, Any], room: list[int]
+) -> dict[str, Any]:
+    """One search request answered; ``room`` holds the records the message may still ask for
+    (its page sizes are taken from it)."""
     answer: dict[str, Any] = {"reference_id": item["reference_id"], "timestamp": now()}
     try:
         query = read_criteria(item.get("search_criteria"), today=dt.date.today())
+        if query.page_size > room[0]:
+            raise Rejected(
+                "rjct.pagination.invalid",
+                f"the message's requests ask for more than {MAX_RECORDS_PER_MESSAGE} records "
+                "in all (their page sizes); send the rest in another message",
+            )
+        room[0] -= query.page_size
         found = find_children(
             reg.store,
             p,
@@ -92,6 +112,8 @@ def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]
         reason, text = exc.reason, exc.message
     except TooManyMatches as exc:
         reason, text = "rjct.search.too_many_records_found", str(exc)
+    except HiddenField as exc:
+        reason, text = "rjct.search_criteria.invalid", str(exc)
     else:
         answer.update(
             status="succ",
@@ -109,6 +131,10 @@ def _search_one(reg: Registry, p: Principal, env: Envelope, item: dict[str, Any]
             locale=LOCALE,
         )
         return answer
+    return _rejected(answer, reason, text)
+
+
+def _rejected(answer: dict[str, Any], reason: str, text: str) -> dict[str, Any]:
     empty = {"version": "1.0.0", "reg_type": REG_TYPE, "reg_records": []}
     answer.update(
         status="rjct",
@@ -126,8 +152,19 @@ def search_answer(
     """The ``on-search`` envelope answering a search message (each request found or rejected
     with its reason); remembered for ``txn/status``."""
     txn = _transaction_id(env.message)
-    answers = [_search_one(reg, p, env, item) for item in _items(env.message, "search_request")]
-    statuses = {a["reference_id"]: (a["status"], a.get("status_reason_code")) for a in answers}
+    answers: list[dict[str, Any]] = []
+    statuses: dict[str, tuple[str, str | None]] = {}
+    room = [MAX_RECORDS_PER_MESSAGE]
+    for item in _items(env.message, "search_request"):
+        ref = item["reference_id"]
+        if ref in statuses:  # its status would be ambiguous; the first one is answered
+            answer = {"reference_id": ref, "timestamp": now()}
+            answers.append(
+                _rejected(answer, "rjct.reference_id.duplicate", "reference_id: used twice")
+            )
+            continue
+        answers.append(_search_one(reg, p, env, item, room))
+        statuses[ref] = (answers[-1]["status"], answers[-1].get("status_reason_code"))
     reg.transactions.put(p.username, txn, Transaction("search", correlation_id, statuses))
     message = {"transaction_id": txn, "correlation_id": correlation_id, "search_response": answers}
     return _envelope(reg, env, "on-search", message, len(answers))
@@ -149,8 +186,9 @@ def txn_status_answer(
         raise DciError("err.request.bad", "txnstatus_request.attribute_type: see the spec's enum")
     asked = value if kind == "transaction_id" and isinstance(value, str) else txn
     found = reg.transactions.get(p.username, asked)
-    if found is not None and kind == "correlation_id" and found.correlation_id != value:
-        found = None
+    if kind == "correlation_id":  # the transaction that was answered with this correlation id
+        hit = reg.transactions.by_correlation(p.username, value) if isinstance(value, str) else None
+        asked, found = hit if hit is not None else (asked, None)
     if found is not None and found.txn_type == txn_type:
         wanted = set(value) if kind == "reference_id_list" and isinstance(value, list) else None
         items = [

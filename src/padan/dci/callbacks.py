@@ -20,6 +20,17 @@ _log = logging.getLogger("padan.dci")
 TIMEOUT_SECONDS = 15
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse to follow a redirect: it would take the answer (or a request) to a host that
+    ``PADAN_DCI_CALLBACK_HOSTS`` never named; the 3xx is the callback's outcome."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def parse_hosts(text: str) -> frozenset[str]:
     """``PADAN_DCI_CALLBACK_HOSTS`` (``host`` or ``host:port``, comma-separated) as a set."""
     return frozenset(h.strip().lower() for h in text.split(",") if h.strip())
@@ -33,11 +44,22 @@ def callback_url(header: dict[str, Any], hosts: Collection[str]) -> str:
         raise DciError(
             "err.sender_uri.invalid", "header.sender_uri: an asynchronous request needs one"
         )
+    if any(ord(c) <= 0x20 or ord(c) >= 0x7F for c in uri):
+        raise DciError(
+            "err.sender_uri.invalid",
+            "header.sender_uri: spaces, control and non-ASCII characters must be %-encoded",
+        )
     parts = urlsplit(uri)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         raise DciError("err.sender_uri.invalid", "header.sender_uri: give an http(s) address")
-    allowed = host in hosts or (parts.port is not None and f"{host}:{parts.port}" in hosts)
+    try:
+        port = parts.port
+    except ValueError:
+        raise DciError(
+            "err.sender_uri.invalid", "header.sender_uri: the port is not a number 0-65535"
+        ) from None
+    allowed = host in hosts or (port is not None and f"{host}:{port}" in hosts)
     if not allowed:
         raise DciError(
             "err.sender_uri.invalid",
@@ -56,10 +78,14 @@ def post_callback(url: str, body: dict[str, Any], *, token: str | None = None) -
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return f"HTTP {response.status}"
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
+    except (
+        urllib.error.URLError,
+        OSError,
+        ValueError,
+    ) as exc:  # ValueError: a URL http.client refuses
         _log.warning("DCI callback failed (%s)", type(exc).__name__)
         return type(exc).__name__

@@ -47,6 +47,10 @@ _MONGO_OPS["$in"] = "in"
 _SEX = {"male": "L", "l": "L", "m": "L", "female": "P", "p": "P", "f": "P"}
 _COLLECTIONS = ("member", "person", "srperson", "child")
 DEFAULT_PAGE_SIZE = 100
+#: Comparisons one search may make (each value of an ``in`` list counts): a partner's question
+#: names a few attributes; thousands would build SQL deeper than SQLite parses (1,000 levels)
+#: and make the registry a place to run arbitrary load.
+MAX_COMPARISONS = 100
 
 
 class Rejected(Exception):
@@ -158,9 +162,14 @@ def _compare(name: Any, op: str, raw: Any, today: dt.date) -> Filter:
 def _predicate(query: Any, today: dt.date) -> Filter:
     if not isinstance(query, list) or not query:
         raise _invalid("predicate: give a list of {expression1, condition, expression2}")
+    if not all(isinstance(i, dict) for i in query):
+        raise _invalid("predicate: every item is {seq_num, expression1, condition, expression2}")
+    seqs = [i.get("seq_num", 0) for i in query]
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in seqs):
+        raise _invalid("predicate: seq_num must be a number in every item")
     parts: list[Filter] = []
-    for item in sorted(query, key=lambda i: i.get("seq_num", 0) if isinstance(i, dict) else 0):
-        if not isinstance(item, dict) or not isinstance(item.get("expression1"), dict):
+    for item in sorted(query, key=lambda i: i.get("seq_num", 0)):
+        if not isinstance(item.get("expression1"), dict):
             raise _invalid("predicate: every item needs expression1")
         first = _expression(item["expression1"], today)
         second = item.get("expression2")
@@ -202,6 +211,8 @@ def _mongo(node: Any, today: dt.date, depth: int = 0) -> Filter:
         elif key == "$not":
             parts.append(Not(_mongo(value, today, depth + 1)))
         elif isinstance(value, dict):
+            if not value:
+                raise _invalid(f"expression: {str(key)[:40]!r} takes an operator ($eq, $lt, ...)")
             for op, raw in value.items():
                 if op not in _MONGO_OPS:
                     raise _invalid(f"expression: {str(op)[:10]!r} is not one of {list(_MONGO_OPS)}")
@@ -240,6 +251,24 @@ def _page(criteria: dict[str, Any]) -> tuple[int, int]:
     return number, size
 
 
+def _comparisons(f: Filter) -> int:
+    if isinstance(f, Compare):
+        return len(f.value) if isinstance(f.value, tuple) else 1
+    if isinstance(f, Not):
+        return _comparisons(f.part)
+    return sum(_comparisons(p) for p in f.parts)
+
+
+def _bounded(f: Filter) -> Filter:
+    count = _comparisons(f)
+    if count > MAX_COMPARISONS:
+        raise _invalid(
+            f"the query makes {count} comparisons; at most {MAX_COMPARISONS} "
+            "(use a region or an age range rather than a list of values)"
+        )
+    return f
+
+
 def read_criteria(criteria: Any, *, today: dt.date) -> Query:
     """The query of one ``search_criteria``; raises :class:`Rejected` saying what is wrong."""
     if not isinstance(criteria, dict):
@@ -249,7 +278,7 @@ def read_criteria(criteria: Any, *, today: dt.date) -> Query:
     if kind == "idtype-value":
         return Query(_identifier(query), None, number, size)
     if kind == "predicate":
-        return Query(None, _predicate(query, today), number, size)
+        return Query(None, _bounded(_predicate(query, today)), number, size)
     if kind == "expression":
-        return Query(None, _expression_query(query, today), number, size)
+        return Query(None, _bounded(_expression_query(query, today)), number, size)
     raise _invalid(f"query_type {str(kind)[:20]!r}: use idtype-value, expression or predicate")

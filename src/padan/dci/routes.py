@@ -40,6 +40,10 @@ well_known = APIRouter(include_in_schema=False)
 Answer = Callable[[Registry, Principal, Envelope, str], dict[str, Any]]
 #: The permission each action needs besides a valid token.
 _PERMISSION = {"search": "search"}
+#: The largest request body taken (1 MiB): a message holds at most 100 requests, each a
+#: criteria of at most 100 comparisons, a few KB; the app's own limit is sized for uploads of
+#: extracts (hundreds of MB), far too much to read and parse as one JSON message.
+MAX_BODY_BYTES = 2**20
 
 
 def _principal(reg: Registry, authorization: str | None) -> Principal:
@@ -85,10 +89,19 @@ async def _handle(
         p = await run_in_threadpool(_principal, reg, request.headers.get("authorization"))
         if action in _PERMISSION:
             require(p, _PERMISSION[action])
+        length = request.headers.get("content-length") or "0"
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            raise DciError(
+                "err.request.bad",
+                f"the body is over {MAX_BODY_BYTES // 1024} KiB; send fewer requests per message",
+                413,
+            )
         try:
             body = json.loads(await request.body())
         except ValueError:
             raise DciError("err.request.bad", "the body is not JSON") from None
+        except RecursionError:  # nested deeper than the parser goes: no envelope is
+            raise DciError("err.request.bad", "the body is nested too deeply") from None
         env = read_envelope(body, action=action)
         receiver = env.header.get("receiver_id")
         if receiver is not None and receiver != reg.registry_id:

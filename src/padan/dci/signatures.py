@@ -40,6 +40,11 @@ __all__ = ["Signatures", "load_partner_keys", "load_signing_key", "sign", "signi
 CLOCK_SKEW_SECONDS = 300
 #: How long Padan's own signatures are valid.
 LIFETIME_SECONDS = 600
+#: The longest validity window (``created`` .. ``expires``) taken from a partner: a message is
+#: sent seconds after it is signed, and a captured one can be replayed until it expires, so a
+#: window of years would make a signature a standing permit. An hour leaves room for a
+#: partner's queue and retries.
+MAX_WINDOW_SECONDS = 3600
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -104,21 +109,51 @@ def load_signing_key(path: Path | None) -> Ed25519PrivateKey:
         raise InputError(
             f"DCI key file {path} has mode {mode:o}: others may read it; run chmod 600 {path}"
         )
-    body = json.loads(path.read_text(encoding="utf-8"))
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(body["dci_signing_key"]))
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(body["dci_signing_key"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"DCI key file {path} (PADAN_DCI_KEY_FILE) is not a Padan signing key "
+            f'({type(exc).__name__}): it holds {{"dci_signing_key": "<64 hex digits>"}}; '
+            "move it away and Padan makes a new one (then tell the partners the new key id)"
+        ) from None
+
+
+def _read_jwks(path: Path) -> list[Any]:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"partner keys {path} (PADAN_DCI_PARTNER_KEYS) cannot be read as JSON "
+            f'({type(exc).__name__}): give a JWKS file, {{"keys": [...]}}'
+        ) from None
+    keys = body.get("keys") if isinstance(body, dict) else None
+    if not isinstance(keys, list):
+        raise InputError(
+            f'partner keys {path} (PADAN_DCI_PARTNER_KEYS): give a JWKS file, {{"keys": [...]}}'
+        )
+    return keys
 
 
 def load_partner_keys(path: Path | None) -> dict[str, Ed25519PublicKey]:
     """The partners' keys by ``kid`` (``sender_id|key_id``) from a JWKS file; raises
-    :class:`ValueError` naming the entry that is not an Ed25519 key."""
+    :class:`~padan.errors.InputError` naming the file, or the entry that is not an Ed25519
+    key."""
     if path is None:
         return {}
     keys: dict[str, Ed25519PublicKey] = {}
-    for i, jwk in enumerate(json.loads(path.read_text(encoding="utf-8")).get("keys", [])):
-        kid = str(jwk.get("kid", ""))
-        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "|" not in kid:
-            raise ValueError(f"{path}: keys[{i}] must be OKP/Ed25519 with kid sender_id|key_id")
-        keys[kid] = Ed25519PublicKey.from_public_bytes(_from_b64url(str(jwk["x"])))
+    for i, jwk in enumerate(_read_jwks(path)):
+        kid = str(jwk.get("kid", "")) if isinstance(jwk, dict) else ""
+        problem = f"{path} (PADAN_DCI_PARTNER_KEYS): keys[{i}] must be OKP/Ed25519"
+        if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+            raise InputError(f"{problem} with kid sender_id|key_id")
+        if "|" not in kid:
+            raise InputError(f"{problem} with kid sender_id|key_id, not {kid[:60]!r}")
+        try:
+            keys[kid] = Ed25519PublicKey.from_public_bytes(_from_b64url(str(jwk["x"])))
+        except (KeyError, ValueError):
+            raise InputError(f"{problem}: x is not a 32-byte key in base64url") from None
     return keys
 
 
@@ -181,6 +216,10 @@ class Signatures:
         now = int(time.time())
         if created > now + CLOCK_SKEW_SECONDS or expires < now:
             raise _invalid("outside its validity window (created .. expires)")
+        if not 0 < expires - created <= MAX_WINDOW_SECONDS:
+            raise _invalid(
+                f"expires must come after created, by at most {MAX_WINDOW_SECONDS} seconds"
+            )
         try:
             own[kid].verify(raw, signing_string(header, message, created, expires))
         except InvalidSignature:

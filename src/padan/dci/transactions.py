@@ -45,3 +45,11 @@ class TransactionLog:
     def get(self, username: str, transaction_id: str) -> Transaction | None:
         with self._lock:
             return self._items.get((username, transaction_id))
+
+    def by_correlation(self, username: str, correlation_id: str) -> tuple[str, Transaction] | None:
+        """The caller's transaction answered with ``correlation_id``, with its transaction id."""
+        with self._lock:
+            for (user, txn_id), txn in reversed(self._items.items()):
+                if user == username and txn.correlation_id == correlation_id:
+                    return txn_id, txn
+        return None

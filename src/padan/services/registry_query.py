@@ -20,6 +20,7 @@ from padan.store import Store
 from padan.store.audit import query_digest
 from padan.store.children import children_of, latest_run_id
 from padan.store.record_filter import (
+    FILTER_COLUMNS,
     IDENTIFIER_COLUMNS,
     AllOf,
     AnyOf,
@@ -34,6 +35,7 @@ __all__ = [
     "IDENTIFIER_KINDS",
     "MAX_MATCHES",
     "ChildPage",
+    "HiddenField",
     "Identifier",
     "TooManyMatches",
     "age_filter",
@@ -56,6 +58,29 @@ IDENTIFIER_KINDS = (
 
 class TooManyMatches(InputError):
     """The query matches more than :data:`MAX_MATCHES` records; narrow it."""
+
+
+class HiddenField(InputError):
+    """The filter compares a field the role may not see (``policy.toml``)."""
+
+
+def _attributes(f: Filter) -> set[str]:
+    if isinstance(f, Compare):
+        return {f.attribute}
+    if isinstance(f, Not):
+        return _attributes(f.part)
+    return set().union(*(_attributes(p) for p in f.parts))
+
+
+def _check_fields(p: Principal, where: Filter) -> None:
+    """A filter may only compare fields the role sees: which children match ``desil = 1``
+    tells the decile of each of them as surely as showing it would."""
+    hidden = sorted(a for a in _attributes(where) if FILTER_COLUMNS[a] not in p.role.fields)
+    if hidden:
+        raise HiddenField(
+            f"the role {p.role.name} does not see {', '.join(hidden)}, so it cannot filter "
+            "by it either; leave it out of the query"
+        )
 
 
 @dataclass(frozen=True)
@@ -165,14 +190,27 @@ def find_children(
     enough), that ``p`` may see: page ``page`` of ``page_size`` (1-1000), by child id, each
     with the welfare and aid fields of its DTSEN record the role may see; audited.
 
-    Raises :class:`InputError` for a bad page or neither query given, :class:`TooManyMatches`,
-    :class:`~padan.access.authorise.Forbidden` without the ``search`` permission.
+    Raises :class:`InputError` for a bad page or neither query given, :class:`HiddenField`
+    for a filter on (or an identifier other than a NIK in) a field the role may not see,
+    :class:`TooManyMatches`, :class:`~padan.access.authorise.Forbidden` without the ``search``
+    permission.
     """
     require(p, "search")
     if (identifier is None) == (where is None):
         raise InputError("give either an identifier or a filter")
     if page < 1 or not 1 <= page_size <= 1000:
         raise InputError(f"page {page} of size {page_size}: pages count from 1, sizes 1-1000")
+    if where is not None:
+        _check_fields(p, where)
+    if identifier is not None and identifier.kind not in ("nik", "child"):
+        # A NIK may be searched by every role that searches, as on the search page; another
+        # identifier only by a role that sees it (a KK number would list a family's children).
+        columns = set(IDENTIFIER_COLUMNS[identifier.kind].values())
+        if not columns <= p.role.fields:
+            raise HiddenField(
+                f"the role {p.role.name} does not see {', '.join(sorted(columns))}, so it "
+                "cannot search by it either"
+            )
     run_id = latest_run_id(store)
     shown: list[dict[str, Any]] = []
     total = 0
