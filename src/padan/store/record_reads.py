@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, and_, func, or_, select
 
 from padan.store.connection import Connected, as_utc
 from padan.store.tables import RECORD_TABLES
@@ -67,6 +67,45 @@ class RecordReads(Connected):
                     if before != after:
                         changes.append((row[0], column, before, after))
         return changes
+
+    def changed_records(
+        self, extract: str, batch_ids: Collection[int], columns: Sequence[str]
+    ) -> set[str]:
+        """The ids of the records the batches ``batch_ids`` wrote a version of that differs
+        from the version it superseded in one of ``columns``, or that superseded none (new,
+        or back after a snapshot retired it).
+
+        The comparison runs in the database: a snapshot writes a new version of every record
+        it holds, and only the few that differ leave it.
+        """
+        table, id_column = RECORD_TABLES[extract]
+        old, new = table.alias("old"), table.alias("new")
+        found: set[str] = set()
+        wanted = sorted(set(batch_ids))
+        with self._connect() as conn:
+            for batch_id in wanted:
+                query = (
+                    select(new.c[id_column])
+                    .select_from(
+                        new.outerjoin(
+                            old,
+                            and_(
+                                old.c[id_column] == new.c[id_column],
+                                old.c.superseded_by == batch_id,
+                                old.c.batch_id != batch_id,
+                            ),
+                        )
+                    )
+                    .where(
+                        new.c.batch_id == batch_id,
+                        or_(
+                            old.c.id.is_(None),
+                            *(old.c[c].is_distinct_from(new.c[c]) for c in columns),
+                        ),
+                    )
+                )
+                found.update(str(r) for (r,) in conn.execute(query))
+        return found
 
     def records_arrow(
         self,
