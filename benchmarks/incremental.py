@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 _LINK = """
@@ -254,6 +255,26 @@ def _id_changes(
     return changed, considered
 
 
+def _kinds(before: dict[str, str], after: dict[str, str], changed: list[list[str]]) -> Counter[str]:
+    """How each of the ``changed`` children (their records before) changed: ``split`` (its
+    records now in more than one child), ``merge`` (its child now holds another child's
+    records) or ``same group`` (the same records under another id: the id assignment's own
+    doing)."""
+    members: dict[str, set[str]] = {}
+    for uid, child in after.items():
+        members.setdefault(child, set()).add(uid)
+    kinds: Counter[str] = Counter()
+    for uids in changed:
+        now = {after[u] for u in uids if u in after}
+        if len(now) > 1:
+            kinds["split"] += 1
+        elif any(before.get(u) != before[uids[0]] for child in now for u in members[child]):
+            kinds["merge"] += 1
+        else:
+            kinds["same group"] += 1
+    return kinds
+
+
 def _only(links: dict[str, str], uids: list[str]) -> dict[str, str]:
     """``links`` of the records ``uids`` (those that still have one)."""
     return {u: links[u] for u in uids if u in links}
@@ -358,6 +379,11 @@ def _snapshot_benchmark(
             f"children whose id changed without a truth change: {len(changed):,} of "
             f"{considered:,} ({len(changed) / max(considered, 1):.4%}); of them with a record "
             f"that moved village {movers:,}, grouped as the full run groups them {as_full:,}"
+        )
+        kinds = _kinds(before, after, changed)
+        print(
+            f"of them split {kinds['split']:,}, merged {kinds['merge']:,}, the same records under "
+            f"another id {kinds['same group']:,}"
         )
         print(f"records in another child than the full run gives: {_differing(after, latest):,}")
         for name, run in (("incremental", inc), ("full", again)):

@@ -63,6 +63,39 @@ def test_snapshot_removed_records_are_named_per_batch(store: Store, write: Write
     ]
 
 
+def test_snapshot_changed_records_are_those_that_differ_in_the_columns_asked(
+    store: Store, write: Write
+) -> None:
+    # What an incremental linkage run reads to compute only the records whose features may
+    # have changed: a snapshot writes a new version of every record it holds.
+    ingest_file(write("q1", ["H1", "H2"]), source="dtsen", store=store)
+    q2 = write("q2", ["H1", "H3"], desil={"H1": "5"})
+    second = ingest_file(q2, source="dtsen", store=store, snapshot=_snap(allow_large_removal=True))
+    batch = [second.batch_id]
+    # New records always; the decile changed for H1 only.
+    assert store.changed_records("dtsen_individu", batch, ["nama_norm"]) == {"D5", "D6"}
+    assert store.changed_records("dtsen_individu", batch, ["desil"]) == {"D1", "D2", "D5", "D6"}
+    # A record a snapshot retired and a later batch brought back superseded no version.
+    q3 = write("q3", ["H1", "H2", "H3"], desil={"H1": "5"})
+    third = ingest_file(q3, source="dtsen", store=store)
+    assert store.changed_records("dtsen_individu", [third.batch_id], ["desil"]) == {"D3", "D4"}
+    assert store.changed_records("dtsen_individu", [], ["desil"]) == set()
+
+
+def test_snapshot_changed_field_counts_come_from_the_events(store: Store, write: Write) -> None:
+    first = ingest_file(write("q1", ["H1", "H2"]), source="dtsen", store=store)
+    q2 = write("q2", ["H1", "H2"], desil={"H1": "5"})
+    second = ingest_file(q2, source="dtsen", store=store, snapshot=_snap())
+    counts = store.changed_field_counts([second.batch_id], source="dtsen", fields=["desil"])
+    assert counts == {"desil": 2}
+    assert store.changed_field_counts([second.batch_id], source="dtsen", fields=["nik"]) == {}
+    # A batch that wrote no event (as those ingested before events were written): no answer.
+    both = [first.batch_id, second.batch_id]
+    assert store.changed_field_counts(both, source="dtsen", fields=["desil"]) == {"desil": 2}
+    missing = [second.batch_id, second.batch_id + 1]
+    assert store.changed_field_counts(missing, source="dtsen", fields=["desil"]) is None
+
+
 def test_ingest_without_snapshot_retires_nothing(store: Store, write: Write) -> None:
     ingest_file(write("q1", ["H1", "H2", "H3"]), source="dtsen", store=store)
     summary = ingest_file(write("q2", ["H1"]), source="dtsen", store=store)

@@ -9,6 +9,7 @@ import random
 import shutil
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,8 +144,19 @@ def test_runs_snapshot_incremental_equals_full(
         # household and the kept state gives the others (and names those retired).
         monkeypatch.setattr(run_module, "_RELOAD_SHARE", 2.0)
     store, model = world.copy(tmp_path / "incremental")
+    whole_reads: list[object] = []
+    read_whole = run_module.load_features
+
+    def counted(*args: Any) -> int:
+        whole_reads.append(args)
+        return read_whole(*args)
+
+    monkeypatch.setattr(run_module, "load_features", counted)
     incremental = run_linkage(store, model_path=model)
     assert incremental.incremental
+    # The store compared the snapshot's records with their last versions: only those that
+    # differ were read, never every record.
+    assert whole_reads == []
     # Without a kept state the run reads the last run from the store and cannot tell an
     # unchanged new version from a changed one: it scores the whole snapshot, same result.
     from_store, model_b = world.copy(tmp_path / "from-store", state=False)

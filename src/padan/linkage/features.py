@@ -17,7 +17,13 @@ from padan.domain.names import normalise_name
 from padan.domain.regions import current_code, dotted
 from padan.store import Store
 
-__all__ = ["FEATURE_COLUMNS", "load_features", "update_features"]
+__all__ = [
+    "FEATURE_COLUMNS",
+    "SOURCE_COLUMNS",
+    "load_features",
+    "refresh_features",
+    "update_features",
+]
 
 FEATURE_COLUMNS = (
     "unique_id",
@@ -84,6 +90,12 @@ _DTSEN_COLUMNS = (
     "kode_wilayah",
     "batch_id",
 )
+
+#: Per extract, its id and the stored columns the features are computed from (the batch aside).
+SOURCE_COLUMNS = {
+    "kpai_kasus": tuple(c for c in _KPAI_COLUMNS if c != "batch_id"),
+    "dtsen_individu": tuple(c for c in _DTSEN_COLUMNS if c != "batch_id"),
+}
 
 # Region parts at their own level: a coarse KPAI code leaves the finer parts empty.
 # Codes retired by the Papua split are read as their current successors (``_retired_codes``).
@@ -180,6 +192,50 @@ def update_features(
         DROP TABLE features_new
     """)
     _derive(con, "features", only="fresh")
+    rows = con.execute("SELECT count(*) FROM features").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def refresh_features(
+    store: Store,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    cached: str,
+    kpai: Collection[str],
+    households: Collection[str],
+    gone: Collection[str],
+) -> int:
+    """Create ``features`` in ``con`` from the table ``cached`` (the features an earlier run
+    saved) with the KPAI records ``kpai`` (their ids) and the DTSEN ``households`` computed
+    anew (marked in an extra column ``fresh``) and the records ``gone`` (unique ids) left out.
+
+    Unlike :func:`update_features`, the features that depend on other households (the
+    family a NIK points at, placeholder birth dates) are computed again for every record, as
+    :func:`load_features` computes them: a household that came or went changes them. A kept
+    record whose features that changes is marked ``fresh`` too. Returns the number of
+    records.
+    """
+    new_kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("no_pengaduan", kpai))
+    dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
+    _build(con, new_kpai, dtsen, "features_new")
+    con.register("_padan_gone", pa.table({"uid": pa.array(sorted(gone), pa.string())}))
+    con.execute(f"""
+        CREATE OR REPLACE TABLE features AS
+        SELECT *, false AS fresh FROM {cached}
+        WHERE unique_id NOT IN (SELECT unique_id FROM features_new)
+          AND unique_id NOT IN (SELECT uid FROM _padan_gone)
+        UNION ALL SELECT *, true FROM features_new;
+        DROP TABLE features_new;
+        UPDATE features SET nik_family = NULL, dob_placeholder = false
+    """)
+    con.unregister("_padan_gone")
+    _derive(con, "features")
+    con.execute(f"""
+        UPDATE features SET fresh = true FROM {cached} c
+        WHERE NOT features.fresh AND c.unique_id = features.unique_id
+          AND (c.nik_family IS DISTINCT FROM features.nik_family
+               OR c.dob_placeholder IS DISTINCT FROM features.dob_placeholder)
+    """)
     rows = con.execute("SELECT count(*) FROM features").fetchall()
     return int(rows[0][0]) if rows else 0
 

@@ -28,6 +28,7 @@ from padan.linkage.run_pairs import (
     affected_records,
     alone_records,
     cluster_run,
+    crossed_records,
     gather_pairs,
     kept_model_pairs,
     known_records,
@@ -243,6 +244,9 @@ def link_records(
             # The children of retired records are clustered again without them: a retired
             # record may have been what held two others together.
             touched = {*fresh, *known, *retired}
+            if rescore is not None:
+                # A kept pair whose new score crosses the threshold changes its children.
+                touched |= crossed_records(con, threshold=link_threshold)
             affected = affected_records(con, must, previous.links, touched, link_threshold)
             affected -= retired
         pairs = pairs_touching(con, affected) + must

@@ -6,18 +6,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import pyarrow.compute as pc
 
-from padan.linkage.features import FEATURE_COLUMNS, load_features, update_features
+from padan.linkage.features import (
+    FEATURE_COLUMNS,
+    SOURCE_COLUMNS,
+    load_features,
+    refresh_features,
+    update_features,
+)
 from padan.linkage.run_pairs import listed
 from padan.linkage.state import Previous
 from padan.store import Store
 
 __all__ = ["features_of_run", "retired_records"]
 
-#: New batches holding at least this share of the kept records (a snapshot) are read with
-#: every other record at once, not household by household: on 100k DTSEN records a whole
-#: snapshot took 6.3 s read by households and 4.1 s read whole (benchmarks/incremental.py
-#: --snapshot); a month's complaints, a few per cent, are far below it.
+#: New batches holding at least this share of the kept records (a snapshot) are compared with
+#: their previous versions in the store first, and only those that differ are read
+#: (:func:`_snapshot_features`); a month's complaints, a few per cent, are far below it. When
+#: that many records differ, every record is read at once: on 100k DTSEN records a whole
+#: snapshot took 6.3 s read by households and 4.1 s read whole (households read 5,000 at a
+#: time then, each list a scan of the table on SQLite).
 _RELOAD_SHARE = 0.25
 #: Feature columns a record's features are not compared on: its id (the join) and its batch.
 _NOT_COMPARED = ("unique_id", "batch")
@@ -60,11 +69,10 @@ def features_of_run(store: Store, con: duckdb.DuckDBPyConnection, previous: Prev
             rows = con.execute("SELECT count(*) FROM state.features").fetchall()
             kept = int(rows[0][0]) if rows else 0
             if sum(b.rows_accepted for b in new) >= _RELOAD_SHARE * kept:
-                # A snapshot: reading every record at once is faster than reading most of
-                # them household by household, and every record's features then come out
-                # as a full run computes them.
-                load_features(store, con)
-                con.execute("ALTER TABLE features ADD COLUMN fresh BOOLEAN DEFAULT true")
+                # A snapshot: most of its records are as they were. The store says which
+                # differ from their last version in what features are computed from; only
+                # those (and their households) are read and computed anew.
+                _snapshot_features(store, con, batches, kept=kept)
             else:
                 update_features(store, con, cached="state.features", batches=batches)
                 _drop_retired(store, con, batches)
@@ -82,6 +90,61 @@ def features_of_run(store: Store, con: duckdb.DuckDBPyConnection, previous: Prev
             false)
     """)
     return records
+
+
+def _snapshot_features(
+    store: Store, con: duckdb.DuckDBPyConnection, batches: Sequence[int], *, kept: int
+) -> None:
+    """Create ``features`` after new ``batches`` that hold a snapshot, from the kept state
+    (attached as ``state``): the records of those batches that differ from their previous
+    version in a column features are computed from (or are new) are computed anew with
+    their DTSEN households, and so are the households a record left or that lost a record a
+    snapshot retired; retired records are left out.
+
+    Every record is computed anew, as a full run does, when a large share of the kept
+    records changed (reading them whole is then faster), or when the result does not hold as
+    many records as the store (a kept state that missed a record would otherwise lose it).
+    """
+    changed = {
+        extract: store.changed_records(extract, batches, columns)
+        for extract, columns in SOURCE_COLUMNS.items()
+    }
+    if sum(map(len, changed.values())) >= _RELOAD_SHARE * kept:
+        _all_fresh(store, con)
+        return
+    removed = [
+        f"{source}:{record}"
+        for source, record in store.removed_records(batches)
+        if source in ("kpai", "dtsen")
+    ]
+    people = sorted(changed["dtsen_individu"])
+    now = store.records_arrow("dtsen_individu", ["id_keluarga"], only=("id_individu", people))
+    households = set(pc.unique(now.column("id_keluarga")).drop_null().to_pylist())
+    # The households they were in at the last run: a member left, or a snapshot retired one.
+    with listed(con, "_padan_left", [f"dtsen:{p}" for p in people] + removed):
+        rows = con.execute(
+            "SELECT DISTINCT household FROM state.features JOIN _padan_left ON unique_id = uid"
+            " WHERE household IS NOT NULL"
+        ).fetchall()
+    households.update(h for (h,) in rows)
+    records = refresh_features(
+        store,
+        con,
+        cached="state.features",
+        kpai=changed["kpai_kasus"],
+        households=households,
+        gone=removed,
+    )
+    current = store.count_records("kpai_kasus") + store.count_records("dtsen_individu")
+    if records != current:
+        _all_fresh(store, con)
+
+
+def _all_fresh(store: Store, con: duckdb.DuckDBPyConnection) -> None:
+    """``features`` of every current record, all ``fresh`` (the kept state then says which
+    came out the same)."""
+    load_features(store, con)
+    con.execute("ALTER TABLE features ADD COLUMN fresh BOOLEAN DEFAULT true")
 
 
 def _drop_retired(store: Store, con: duckdb.DuckDBPyConnection, batches: Sequence[int]) -> None:

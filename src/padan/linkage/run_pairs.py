@@ -17,6 +17,7 @@ __all__ = [
     "affected_records",
     "alone_records",
     "cluster_run",
+    "crossed_records",
     "gather_pairs",
     "guard_nodes",
     "kept_model_pairs",
@@ -126,6 +127,21 @@ def kept_model_pairs(con: duckdb.DuckDBPyConnection, previous: Previous) -> str:
         SELECT uid_l, uid_r FROM ({_KEPT_SQL.format(rules="'model'")})
     """)
     return "_padan_kept_model"
+
+
+def crossed_records(con: duckdb.DuckDBPyConnection, *, threshold: float) -> set[str]:
+    """The records of the earlier model pairs scored again (:func:`kept_model_pairs`, after
+    :func:`gather_pairs`) whose decision the new score may change: it crossed ``threshold``
+    either way, or fell below the review threshold (no longer among the pairs). Their
+    children are clustered again, as a full run would cluster them."""
+    rows = con.execute(f"""
+        SELECT o.uid_l, o.uid_r FROM prev_pairs o
+        SEMI JOIN _padan_kept_model k ON k.uid_l = o.uid_l AND k.uid_r = o.uid_r
+        LEFT JOIN pairs n ON n.uid_l = o.uid_l AND n.uid_r = o.uid_r AND n.rule = 'model'
+        WHERE o.rule = 'model' AND (n.p IS NULL
+            OR (o.match_probability >= {float(threshold)}) <> (n.p >= {float(threshold)}))
+    """).fetchall()
+    return {uid for pair in rows for uid in pair}
 
 
 def gather_pairs(

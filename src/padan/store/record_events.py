@@ -259,6 +259,34 @@ class RecordEvents(Connected):
                 found.update((str(s), str(r)) for s, r in conn.execute(query))
         return sorted(found)
 
+    def changed_field_counts(
+        self, batch_ids: Collection[int], *, source: str, fields: Collection[str]
+    ) -> dict[str, int] | None:
+        """How many records of ``source`` the batches ``batch_ids`` changed in each of
+        ``fields`` (tracked fields, :data:`TRACKED_FIELDS`), from their ``changed`` events;
+        None when one of the batches wrote no event at all (it may have been ingested before
+        events were written: :meth:`~padan.store.Store.changed_attributes` compares its
+        versions instead)."""
+        wanted = sorted(set(batch_ids))
+        t = record_events
+        counts: dict[str, int] = {}
+        with self._connect() as conn:
+            for i in range(0, len(wanted), 1_000):
+                part = wanted[i : i + 1_000]
+                with_events = conn.execute(
+                    select(t.c.batch_id).where(t.c.batch_id.in_(part)).distinct()
+                ).all()
+                if len(with_events) < len(part):
+                    return None
+                query = select(t.c.fields).where(
+                    t.c.batch_id.in_(part), t.c.source == source, t.c.event == "changed"
+                )
+                for (text,) in conn.execute(query):
+                    for change in json.loads(text or "[]"):
+                        if change["field"] in fields:
+                            counts[change["field"]] = counts.get(change["field"], 0) + 1
+        return counts
+
     def batch_event_counts(self, batch_id: int) -> dict[str, int]:
         """How many events of each kind batch ``batch_id`` wrote."""
         t = record_events

@@ -9,12 +9,15 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, and_, func, or_, select
 
 from padan.store.connection import Connected, as_utc
 from padan.store.tables import RECORD_TABLES
 
 __all__ = ["RecordReads", "arrow_schema"]
+
+#: Values of one ``IN`` list when records are read by id or household (:meth:`_arrow_in`).
+_IN_CHUNK = 1_000
 
 
 class RecordReads(Connected):
@@ -68,6 +71,45 @@ class RecordReads(Connected):
                         changes.append((row[0], column, before, after))
         return changes
 
+    def changed_records(
+        self, extract: str, batch_ids: Collection[int], columns: Sequence[str]
+    ) -> set[str]:
+        """The ids of the records the batches ``batch_ids`` wrote a version of that differs
+        from the version it superseded in one of ``columns``, or that superseded none (new,
+        or back after a snapshot retired it).
+
+        The comparison runs in the database: a snapshot writes a new version of every record
+        it holds, and only the few that differ leave it.
+        """
+        table, id_column = RECORD_TABLES[extract]
+        old, new = table.alias("old"), table.alias("new")
+        found: set[str] = set()
+        wanted = sorted(set(batch_ids))
+        with self._connect() as conn:
+            for batch_id in wanted:
+                query = (
+                    select(new.c[id_column])
+                    .select_from(
+                        new.outerjoin(
+                            old,
+                            and_(
+                                old.c[id_column] == new.c[id_column],
+                                old.c.superseded_by == batch_id,
+                                old.c.batch_id != batch_id,
+                            ),
+                        )
+                    )
+                    .where(
+                        new.c.batch_id == batch_id,
+                        or_(
+                            old.c.id.is_(None),
+                            *(old.c[c].is_distinct_from(new.c[c]) for c in columns),
+                        ),
+                    )
+                )
+                found.update(str(r) for (r,) in conn.execute(query))
+        return found
+
     def records_arrow(
         self,
         extract: str,
@@ -94,12 +136,15 @@ class RecordReads(Connected):
     def _arrow_in(
         self, query: Any, column: Any, values: Collection[Any], schema: pa.Schema
     ) -> pa.Table:
-        """:meth:`_arrow` of ``query`` where ``column`` is one of ``values``, 5,000 at a time
+        """:meth:`_arrow` of ``query`` where ``column`` is one of ``values``, 1,000 at a time
         (databases limit the parameters of one statement)."""
         wanted = sorted(set(values))
+        # SQLite looks up a list of up to about 2,000 values in the column's index and scans
+        # the whole table for a longer one: on a million records (two million versions) 1,000
+        # ids took 2 ms, 5,000 took 0.7 s.
         parts = [
-            self._arrow(query.where(column.in_(wanted[i : i + 5_000])), schema)
-            for i in range(0, len(wanted), 5_000)
+            self._arrow(query.where(column.in_(wanted[i : i + _IN_CHUNK])), schema)
+            for i in range(0, len(wanted), _IN_CHUNK)
         ]
         return pa.concat_tables(parts) if parts else schema.empty_table()
 

@@ -1,0 +1,43 @@
+"""The pairs of an incremental run: which kept pairs, scored again, change children."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from padan.linkage.run_pairs import crossed_records, kept_model_pairs
+from padan.linkage.state import LINK_STATE_SCHEMA, PAIR_STATE_SCHEMA, Previous
+
+
+def test_run_pairs_crossed_records_are_those_of_kept_pairs_whose_decision_may_change() -> None:
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TABLE features AS SELECT * FROM (VALUES
+            ('a', false), ('b', false), ('c', false), ('d', false), ('e', false),
+            ('f', false), ('g', false), ('h', false), ('n', true)) t(unique_id, fresh)
+    """)
+    earlier = [
+        ("a", "b", 0.898, "model", "review"),  # rises over the threshold
+        ("c", "d", 0.9004, "model", "link"),  # falls under it
+        ("e", "f", 0.95, "model", "link"),  # moves a little, stays linked
+        ("g", "h", 0.6, "model", "review"),  # falls under the review threshold: gone
+        ("a", "n", 0.7, "model", "review"),  # a fresh record: scored anew, not kept
+        ("b", "c", 1.0, "nik", "link"),  # the NIK rule's: never scored again
+    ]
+    previous = Previous(
+        frozenset(),
+        LINK_STATE_SCHEMA.empty_table(),
+        pa.Table.from_pylist(
+            [dict(zip(PAIR_STATE_SCHEMA.names, row, strict=True)) for row in earlier],
+            schema=PAIR_STATE_SCHEMA,
+        ),
+    )
+    kept_model_pairs(con, previous)
+    con.execute("""
+        CREATE TABLE pairs AS SELECT * FROM (VALUES
+            ('a', 'b', 0.9044, 'model'), ('c', 'd', 0.8976, 'model'),
+            ('e', 'f', 0.96, 'model'), ('a', 'n', 0.2, 'model'), ('b', 'c', 1.0, 'nik'))
+            t(uid_l, uid_r, p, rule)
+    """)
+    assert crossed_records(con, threshold=0.9) == {"a", "b", "c", "d", "g", "h"}
+    assert crossed_records(con, threshold=0.95) == {"g", "h"}
