@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     dci_partner_keys: Path | None = None
     #: ``1``: every DCI sender must have a key in ``PADAN_DCI_PARTNER_KEYS`` and sign.
     dci_require_signatures: bool = False
+    #: Which Padan users may send as which DCI partner: ``sender_id=user``, comma-separated (a
+    #: sender id may be named with several users). Set, a message is taken only when its
+    #: ``sender_id`` is listed for the token's user; default: none, any ``sender_id`` is taken.
+    dci_senders: str = ""
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

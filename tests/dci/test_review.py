@@ -287,8 +287,10 @@ def test_the_status_of_a_search_is_found_by_its_correlation_id(
     assert found["transaction_id"] == search["transaction_id"]
     assert found["correlation_id"] == correlation
     assert [(i["reference_id"], i["status"]) for i in found["search_response"]] == [("r-1", "succ")]
-    # Another caller asking for the same correlation id learns nothing.
+    # Another caller asking for the same correlation id learns nothing (a message of its own:
+    # a message id is taken once).
     headers = {"Authorization": f"Bearer {dci_world.tokens['daerah1']}"}
+    body = envelope("txn-status", status_request)
     other = dci_client.post("/registry/sync/txn/status", json=body, headers=headers).json()
     items = other["message"]["txnstatus_response"]["txn_status"]["search_response"]
     assert [(i["reference_id"], i["status"]) for i in items] == [("r-status", "rjct")]

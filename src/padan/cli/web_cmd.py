@@ -226,6 +226,7 @@ def serve(
         dci_key_file=settings.dci_key_file,
         dci_partner_keys=settings.dci_partner_keys,
         dci_require_signatures=settings.dci_require_signatures,
+        dci_senders=settings.dci_senders,
     )
     uvicorn.run(
         app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False

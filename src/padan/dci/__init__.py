@@ -14,11 +14,12 @@ from typing import Any
 
 from padan.dci.answers import Registry
 from padan.dci.callbacks import parse_hosts
-from padan.dci.routes import router, well_known
+from padan.dci.routes import PREFIX, body_refusal, router, well_known
+from padan.dci.senders import parse_senders
 from padan.dci.signatures import Signatures, load_partner_keys, load_signing_key
 from padan.store import Store
 
-__all__ = ["mount"]
+__all__ = ["PREFIX", "body_refusal", "mount"]
 
 
 def mount(
@@ -30,6 +31,7 @@ def mount(
     key_file: Path | None = None,
     partner_keys: Path | None = None,
     require_signatures: bool = False,
+    senders: str = "",
 ) -> None:
     """Serve the DCI endpoints under ``/registry`` and the registry's public key at
     ``/.well-known/jwks.json`` on the FastAPI ``app``.
@@ -37,9 +39,10 @@ def mount(
     ``registry_id`` is the registry's ``sender_id``; answers go only to ``callback_hosts``
     (comma-separated); they are signed with the key in ``key_file`` (made if absent; ``None``:
     a key for this process only). A sender with keys in ``partner_keys`` (a JWKS file) must
-    sign; with ``require_signatures``, every sender must. Raises
-    :class:`~padan.errors.InputError` naming a key file (Padan's or the partners') it
-    cannot read.
+    sign; with ``require_signatures``, every sender must. ``senders`` (``sender_id=user``,
+    comma-separated) ties each sender id to the users whose tokens may use it; empty: any.
+    Raises :class:`~padan.errors.InputError` naming a key file (Padan's or the partners') it
+    cannot read, or a ``senders`` entry it cannot parse.
     """
     signatures = Signatures(
         load_signing_key(key_file),
@@ -47,6 +50,12 @@ def mount(
         load_partner_keys(partner_keys),
         require_signatures,
     )
-    app.state.dci = Registry(store, registry_id, parse_hosts(callback_hosts), signatures)
+    app.state.dci = Registry(
+        store,
+        registry_id,
+        parse_hosts(callback_hosts),
+        signatures,
+        senders=parse_senders(senders),
+    )
     app.include_router(router)
     app.include_router(well_known)

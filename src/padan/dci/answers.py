@@ -12,7 +12,8 @@ from padan.access.policy import Principal
 from padan.dci.envelope import DciError, Envelope, callback_header, now
 from padan.dci.query import Rejected, read_criteria
 from padan.dci.records import REG_RECORD_TYPE, REG_TYPE, reg_record
-from padan.dci.signatures import Signatures
+from padan.dci.senders import SeenMessages
+from padan.dci.signatures import CLOCK_SKEW_SECONDS, MAX_WINDOW_SECONDS, Signatures
 from padan.dci.transactions import Transaction, TransactionLog
 from padan.services.registry_query import (
     HiddenField,
@@ -35,18 +36,30 @@ LOCALE = "ind"
 #: ten full pages. Without it, 100 requests of 1,000 records would build, sign and send one
 #: answer of 100,000 children.
 MAX_RECORDS_PER_MESSAGE = 10_000
+#: The message ids remembered against replay (a few hundred bytes each, some 30 MB at most):
+#: 100,000 messages in the longest signature window (an hour and the clock skew) is some 25
+#: a second, more than the partners of one registry send; beyond it the oldest are forgotten
+#: first.
+SEEN_MESSAGES_LIMIT = 100_000
 
 
 @dataclass
 class Registry:
     """What the DCI endpoints share: the store, the registry's id, the partners' callback
-    hosts, the signature keys and the recent transactions."""
+    hosts, the signature keys, the users of each sender id (``PADAN_DCI_SENDERS``; empty: any),
+    the recent transactions and the message ids already taken."""
 
     store: Store
     registry_id: str
     callback_hosts: frozenset[str]
     signatures: Signatures
     transactions: TransactionLog = field(default_factory=TransactionLog)
+    senders: dict[str, frozenset[str]] = field(default_factory=dict)
+    seen: SeenMessages = field(
+        default_factory=lambda: SeenMessages(
+            MAX_WINDOW_SECONDS + CLOCK_SKEW_SECONDS, SEEN_MESSAGES_LIMIT
+        )
+    )
 
 
 def _items(message: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -42,12 +42,16 @@ VERSION = "1.0.0"
 
 class DciError(Exception):
     """A request the registry does not take: ``code`` (:data:`ERROR_CODES`), what is wrong and
-    the fix (``message``), and the HTTP status to answer with."""
+    the fix (``message``), and the HTTP status to answer with; ``reason``: the spec's header
+    status reason code (``MsgHeaderStatusReasonCode``, e.g. ``rjct.message_id.duplicate``) when
+    the refusal has one."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(
+        self, code: str, message: str, status: int = 400, *, reason: str | None = None
+    ) -> None:
         assert code in ERROR_CODES, code
         super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        self.code, self.message, self.status, self.reason = code, message, status, reason
 
 
 @dataclass(frozen=True)

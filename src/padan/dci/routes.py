@@ -28,22 +28,66 @@ from padan.dci.answers import (
     unsubscribe_answer,
 )
 from padan.dci.callbacks import callback_url, post_callback
-from padan.dci.envelope import DciError, Envelope, ack, error_body, new_id, read_envelope
+from padan.dci.envelope import (
+    DciError,
+    Envelope,
+    ack,
+    callback_header,
+    error_body,
+    new_id,
+    read_envelope,
+)
+from padan.dci.senders import check_sender
 from padan.errors import InputError
 from padan.services.registry_query import record_exchange
 
-__all__ = ["router", "well_known"]
+__all__ = ["PREFIX", "body_refusal", "router", "well_known"]
 
 _log = logging.getLogger("padan.dci")
-router = APIRouter(prefix="/registry", include_in_schema=False)
+PREFIX = "/registry"
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 well_known = APIRouter(include_in_schema=False)
 Answer = Callable[[Registry, Principal, Envelope, str], dict[str, Any]]
 #: The permission each action needs besides a valid token.
 _PERMISSION = {"search": "search"}
+#: The action of the answer to each request, for the header of a refusal.
+_ANSWER_ACTION = {
+    "search": "on-search",
+    "txn-status": "txn-on-status",
+    "subscribe": "on-subscribe",
+    "unsubscribe": "on-unsubscribe",
+}
 #: The largest request body taken (1 MiB): a message holds at most 100 requests, each a
 #: criteria of at most 100 comparisons, a few KB; the app's own limit is sized for uploads of
 #: extracts (hundreds of MB), far too much to read and parse as one JSON message.
 MAX_BODY_BYTES = 2**20
+
+
+def _too_large() -> DciError:
+    return DciError(
+        "err.request.bad",
+        f"the body is over {MAX_BODY_BYTES // 1024} KiB; send fewer requests per message",
+        413,
+    )
+
+
+def body_refusal(content_length: str | None, transfer_encoding: str | None) -> JSONResponse | None:
+    """The DCI error for a request body refused before it is read (for the app's body check,
+    which runs before the endpoints): one over :data:`MAX_BODY_BYTES` (413) or one without a
+    length (411: a chunked body could only be measured by reading it); ``None``: go on."""
+    if content_length is None and transfer_encoding:
+        error = DciError(
+            "err.request.bad",
+            "send the message with a Content-Length header; chunked bodies are not taken",
+            411,
+        )
+    elif content_length is not None and (
+        not content_length.isdigit() or int(content_length) > MAX_BODY_BYTES
+    ):
+        error = _too_large()
+    else:
+        return None
+    return JSONResponse(error_body(error.code, error.message, new_id()), error.status)
 
 
 def _principal(reg: Registry, authorization: str | None) -> Principal:
@@ -85,17 +129,15 @@ async def _handle(
     correlation = new_id()
     reg: Registry = request.app.state.dci
     p: Principal | None = None
+    reason: str | None = None
+    sender = ""
     try:
         p = await run_in_threadpool(_principal, reg, request.headers.get("authorization"))
         if action in _PERMISSION:
             require(p, _PERMISSION[action])
         length = request.headers.get("content-length") or "0"
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            raise DciError(
-                "err.request.bad",
-                f"the body is over {MAX_BODY_BYTES // 1024} KiB; send fewer requests per message",
-                413,
-            )
+            raise _too_large()
         try:
             body = json.loads(await request.body())
         except ValueError:
@@ -103,20 +145,25 @@ async def _handle(
         except RecursionError:  # nested deeper than the parser goes: no envelope is
             raise DciError("err.request.bad", "the body is nested too deeply") from None
         env = read_envelope(body, action=action)
+        sender = env.sender_id
         receiver = env.header.get("receiver_id")
         if receiver is not None and receiver != reg.registry_id:
             raise DciError(
                 "err.receiver_id.invalid",
                 f"header.receiver_id: this registry is {reg.registry_id!r} (PADAN_DCI_REGISTRY_ID)",
             )
+        check_sender(reg.senders, env.sender_id, p.username)
         reg.signatures.check(env.signature, env.header, env.message)
-        if background is None:
+        url = None if background is None else callback_url(env.header, reg.callback_hosts)
+        # Only a message that passed the checks is remembered: a forged one cannot use up an
+        # honest sender's message_id, and a refused one may be sent again once put right.
+        reg.seen.take(env.sender_id, env.header["message_id"])
+        if background is None or url is None:
             return JSONResponse(await run_in_threadpool(answer, reg, p, env, correlation))
-        url = callback_url(env.header, reg.callback_hosts)
         background.add_task(_answer_in_background, reg, p, env, correlation, answer, url)
         return JSONResponse(ack(correlation))
     except DciError as exc:
-        code, message, status = exc.code, exc.message, exc.status
+        code, message, status, reason = exc.code, exc.message, exc.status, exc.reason
     except Forbidden as exc:
         code, message, status = "err.request.forbidden", str(exc), 403
     except InputError as exc:
@@ -127,7 +174,18 @@ async def _handle(
         message = f"the registry could not answer ({type(exc).__name__}); try again later"
     if p is not None:  # a refusal of a known caller is audited (by its code, not its text)
         await run_in_threadpool(record_exchange, reg.store, p, "refused", f"{action}: {code}")
-    return JSONResponse(error_body(code, message, correlation), status)
+    refusal = error_body(code, message, correlation)
+    if reason is not None:  # the spec's header status reason code, beside the Error
+        header = callback_header(
+            _ANSWER_ACTION[action],
+            registry_id=reg.registry_id,
+            receiver_id=sender,
+            total=0,
+            status="rjct",
+        )
+        header |= {"status_reason_code": reason, "status_reason_message": message[:999]}
+        refusal = {"header": header} | refusal
+    return JSONResponse(refusal, status)
 
 
 @router.post("/sync/search")

@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from padan.access.auth import LoginThrottled
 from padan.access.authorise import Forbidden, NotFound
 from padan.access.policy import get_role
+from padan.dci import PREFIX as DCI_PREFIX
+from padan.dci import body_refusal as dci_body_refusal
 from padan.dci import mount as mount_dci
 from padan.domain.regions import region_table
 from padan.errors import BusyError, InputError, PadanError
@@ -115,6 +117,7 @@ def create_app(
     dci_key_file: Path | None = None,
     dci_partner_keys: Path | None = None,
     dci_require_signatures: bool = False,
+    dci_senders: str = "",
 ) -> FastAPI:
     """The web app and API on ``store``; ``secure_cookies`` sends cookies over HTTPS only;
     ``X-Forwarded-For`` is believed only from ``trusted_proxies`` (addresses or networks);
@@ -122,7 +125,8 @@ def create_app(
     registry API (:mod:`padan.dci`) answers under ``/registry`` as ``dci_registry_id`` and
     sends asynchronous answers only to ``dci_callback_hosts`` (comma-separated), signed with
     the key in ``dci_key_file`` (``None``: a key for this process only); senders with a key in
-    ``dci_partner_keys`` (or all, with ``dci_require_signatures``) must sign."""
+    ``dci_partner_keys`` (or all, with ``dci_require_signatures``) must sign; ``dci_senders``
+    (``sender_id=user,...``) ties each sender id to the users whose tokens may use it."""
     _quiet_tracebacks()
     app = FastAPI(
         title="Padan API",
@@ -158,6 +162,7 @@ def create_app(
         key_file=dci_key_file,
         partner_keys=dci_partner_keys,
         require_signatures=dci_require_signatures,
+        senders=dci_senders,
     )
 
     @app.exception_handler(LoginCsrfError)
@@ -216,6 +221,12 @@ def create_app(
         # body comes without a length (chunked, in any spelling), which could only be measured by
         # reading it.
         length = request.headers.get("content-length")
+        if request.url.path.startswith(f"{DCI_PREFIX}/"):  # a DCI error envelope, its own limit
+            refused = dci_body_refusal(length, request.headers.get("transfer-encoding"))
+            if refused is not None:
+                return refused
+            dci_response: Response = await call_next(request)
+            return dci_response
         status, message = 0, ""
         if length is None and request.headers.get("transfer-encoding"):
             status, message = 411, "send the request with a Content-Length header"
@@ -283,4 +294,5 @@ def app_from_environment() -> FastAPI:
         dci_key_file=settings.dci_key_file,
         dci_partner_keys=settings.dci_partner_keys,
         dci_require_signatures=settings.dci_require_signatures,
+        dci_senders=settings.dci_senders,
     )
