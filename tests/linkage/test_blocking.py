@@ -7,6 +7,7 @@ import logging
 import duckdb
 import pytest
 from splink import DuckDBAPI, Linker
+from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
 from padan.ingest import ingest_file
 from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs
@@ -105,3 +106,44 @@ def test_candidate_pairs_leave_no_work_table(features: duckdb.DuckDBPyConnection
     tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert "_padan_rule_pairs" not in tables
     assert BLOCKED_PAIRS_TABLE in tables
+
+
+def test_candidate_pairs_score_the_same_either_way_round(
+    features: duckdb.DuckDBPyConnection,
+) -> None:
+    # Blocking puts a pair to the model with either record on the left (a full and an
+    # incremental run order their rows differently): no comparison may depend on which.
+    con = features
+    candidate_pairs(con, _RULES)
+    columns = [row[0] for row in con.execute("DESCRIBE features").fetchall()]
+
+    def oriented(table: str, left: str, right: str) -> None:
+        picked = ", ".join(
+            f'{alias}."{c}" AS "{c}_{side}"'
+            for alias, side in ((left, "l"), (right, "r"))
+            for c in columns
+        )
+        con.execute(f"""
+            CREATE OR REPLACE TABLE {table} AS SELECT p.join_key_l AS a, p.join_key_r AS b, {picked}
+            FROM {BLOCKED_PAIRS_TABLE} p
+            JOIN features x ON x.source || '{CONCAT_SEPARATOR}' || x.unique_id = p.join_key_l
+            JOIN features y ON y.source || '{CONCAT_SEPARATOR}' || y.unique_id = p.join_key_r
+        """)
+
+    oriented("_xy", "x", "y")
+    oriented("_yx", "y", "x")
+    comparisons = settings().get_settings("duckdb").as_dict()["comparisons"]  # type: ignore[no-untyped-call]
+    for comparison in comparisons:
+        levels = " ".join(
+            f"WHEN {level['sql_condition']} THEN {number}"
+            for number, level in enumerate(comparison["comparison_levels"])
+            if level["sql_condition"] != "ELSE"
+        )
+        case = f"CASE {levels} ELSE -1 END AS g"
+        pairs, differ = con.execute(f"""
+            SELECT count(*), count(*) FILTER (WHERE xy.g <> yx.g)
+            FROM (SELECT a, b, {case} FROM _xy) xy JOIN (SELECT a, b, {case} FROM _yx) yx
+            USING (a, b)
+        """).fetchall()[0]
+        assert pairs > 200
+        assert differ == 0, f"{comparison['output_column_name']}: {differ} pairs"

@@ -226,3 +226,44 @@ def test_model_parents_levels_compare_only_what_both_records_name(
     left: dict[str, Any], right: dict[str, Any], level: str
 ) -> None:
     assert _level("parents", left, right) == level
+
+
+def _dob(day: str | None, *, placeholder: bool = False, year: int | None = None) -> dict[str, Any]:
+    days = None
+    if day is not None:
+        y, m, d = (int(part) for part in day.split("-"))
+        days = (y - 1970) * 365 + (m - 1) * 31 + d  # order and gaps are all the levels use
+    return {
+        "dob": day,
+        "dob_days": days,
+        "dob_year": int(day[:4]) if day else None,
+        "dob_placeholder": placeholder,
+        "birth_year_est": int(day[:4]) if day else year,
+    }
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        (_dob("2012-05-03"), _dob("2012-05-03"), "exact"),
+        # A day one source holds far too often (a placeholder) is weaker evidence, whichever
+        # record carries the flag and whichever side it is put on.
+        (
+            _dob("2012-07-01", placeholder=True),
+            _dob("2012-07-01"),
+            "exact, a placeholder date (a day its source holds far too often)",
+        ),
+        (_dob("2012-05-03"), _dob("2012-03-05"), "day and month swapped"),
+        (_dob("2012-05-03"), _dob("2012-05-08"), "one character apart"),
+        (_dob("2019-05-03"), _dob("2020-05-03"), "same day and month, year +-1"),
+        (_dob(None, year=2012), _dob("2013-05-03"), "age-only record, birth year +-1"),
+        (_dob(None), _dob("2013-05-03"), "unknown"),
+    ],
+)
+def test_model_dob_levels_the_same_either_way_round(
+    left: dict[str, Any], right: dict[str, Any], level: str
+) -> None:
+    # Pairs reach the model with either record on the left (a full and an incremental run
+    # order them differently): a level must not depend on which.
+    assert _level("dob", left, right) == level
+    assert _level("dob", right, left) == level

@@ -94,7 +94,9 @@ def _name_comparison() -> Any:
                 "one name's tokens within the other's",
             ),
             _level(
-                tokens_within("name_l", "name_r"),
+                # Two names of two tokens or more were settled on the level above.
+                "(strpos(name_l, ' ') = 0 OR strpos(name_r, ' ') = 0) AND "
+                + tokens_within("name_l", "name_r"),
                 "a one-word name within the other",
             ),
             _level(
@@ -115,7 +117,12 @@ def _dob_comparison() -> Any:
             _level("birth_year_est_l IS NULL OR birth_year_est_r IS NULL", "unknown").configure(
                 is_null_level=True
             ),
-            _level("dob_l = dob_r AND NOT dob_placeholder_l", "exact"),
+            # Neither side's date a placeholder: the same either way round (a pair is put to
+            # the model with either record on the left).
+            _level(
+                "dob_l = dob_r AND NOT coalesce(dob_placeholder_l OR dob_placeholder_r, false)",
+                "exact",
+            ),
             _level(
                 "dob_l = dob_r", "exact, a placeholder date (a day its source holds far too often)"
             ),

@@ -13,7 +13,8 @@ __all__ = ["call_name", "edits_within", "one_edit", "one_keystroke", "tokens_wit
 def one_edit(left: str, right: str) -> str:
     """Damerau-Levenshtein distance of ``left`` and ``right`` at most 1 (strings of any length)."""
     return (
-        f"CASE WHEN levenshtein({left}, {right}) <= 1 THEN true"
+        f"CASE WHEN abs(length({left}) - length({right})) > 1 THEN false"
+        f" WHEN levenshtein({left}, {right}) <= 1 THEN true"
         f" WHEN levenshtein({left}, {right}) = 2"
         f" THEN damerau_levenshtein({left}, {right}) = 1 ELSE false END"
     )
@@ -31,15 +32,22 @@ def tokens_within(left: str, right: str) -> str:
     """SQL: the tokens of one of two names all among the other's (Dinda / Dinda Ramadani).
 
     Splitting two names into lists costs about 200 ns a pair; across a district's
-    thousands of neighbours that was most of a blocking rule's time. The first token of the
-    shorter name must appear in the longer one as text, a check ten times cheaper, so the lists
-    are compared only for the few pairs that pass it. The answer is the same.
+    thousands of neighbours that was most of a blocking rule's time. The first and the last
+    token of the shorter name must appear in the longer one as text, a check ten times cheaper
+    (the first alone passes every pair that shares it, which blocking on the first token makes
+    all of them), so the lists are compared only for the few pairs that pass it, and only one
+    way round: a name whose tokens are all in another is no longer than it. (A name that
+    repeats a token is no longer counted within a shorter one: Muhammad Muhammad Putra /
+    Muhammad Abdul Putra, 4 pairs in 1.1M random pairs of the dense set.)
     """
+    return f"({_within(left, right)} OR {_within(right, left)})"
+
+
+def _within(short: str, long: str) -> str:
     return (
-        f"(contains({right}, split_part({left}, ' ', 1))"
-        f" AND list_has_all(str_split({right}, ' '), str_split({left}, ' '))"
-        f" OR contains({left}, split_part({right}, ' ', 1))"
-        f" AND list_has_all(str_split({left}, ' '), str_split({right}, ' ')))"
+        f"length({short}) <= length({long}) AND contains({long}, split_part({short}, ' ', 1))"
+        f" AND contains({long}, split_part({short}, ' ', -1))"
+        f" AND list_has_all(str_split({long}, ' '), str_split({short}, ' '))"
     )
 
 

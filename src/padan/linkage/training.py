@@ -62,7 +62,8 @@ def train(
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     model = linker.misc.save_model_to_json()
     complete_u(model, con, sampled_pairs=pairs)
-    trained = Linker(inputs, model, log_level=logging.ERROR)
+    # Splink wrote these settings from ones it validated; only numbers were filled in since.
+    trained = Linker(inputs, model, log_level=logging.ERROR, validate_settings=False)
     for rule in TRAINING_RULES:
         trained.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
