@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from padan.linkage.features import _over_represented
+from padan.linkage.derived import _over_represented
 
 
 @pytest.mark.parametrize(

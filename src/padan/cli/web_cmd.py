@@ -184,14 +184,13 @@ def serve(
     import uvicorn
 
     from padan.settings import get_settings
-    from padan.web.app import create_app
+    from padan.web.app import app_from_settings
 
     with translate_errors():
         settings = get_settings(database_url=db)
         store = store_from(db)  # opens (and migrates) once, before any worker starts
     if settings.web_secure_cookies is None:  # by the address: plain HTTP only on loopback
         settings.web_secure_cookies = host not in ("127.0.0.1", "localhost", "::1")
-    secure = settings.web_secure_cookies
     out.print(
         tr(
             "Padan web: %(address)s  (API: /api/v1, schema: /api/v1/openapi.json)",
@@ -215,19 +214,7 @@ def serve(
             proxy_headers=False,  # the app believes X-Forwarded-For from PADAN_TRUSTED_PROXIES only
         )
         return
-    app = create_app(
-        store,
-        model_path=settings.model_path,
-        secure_cookies=secure,
-        trusted_proxies=settings.trusted_proxies,
-        upload_max_bytes=settings.upload_max_bytes,
-        dci_registry_id=settings.dci_registry_id,
-        dci_callback_hosts=settings.dci_callback_hosts,
-        dci_key_file=settings.dci_key_file,
-        dci_partner_keys=settings.dci_partner_keys,
-        dci_require_signatures=settings.dci_require_signatures,
-        dci_senders=settings.dci_senders,
-    )
+    app = app_from_settings(store, settings)
     uvicorn.run(
         app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False
     )

@@ -34,6 +34,7 @@ from padan.services.ingest import (
     size_text,
     too_large_message,
 )
+from padan.settings import Settings
 from padan.store import Store
 from padan.web.client_address import trusted_networks
 from padan.web.deps import (
@@ -49,7 +50,7 @@ from padan.web.i18n import template_environment
 from padan.web.messages import error_text, validation_text
 from padan.web.routes import accounts, api, institutions, pages, worklists
 
-__all__ = ["app_from_environment", "create_app", "error_body"]
+__all__ = ["app_from_environment", "app_from_settings", "create_app", "error_body"]
 
 _log = logging.getLogger("padan.web")
 
@@ -282,11 +283,15 @@ def app_from_environment() -> FastAPI:
         settings = get_settings()
     except SettingsError as exc:  # a worker cannot start: say which variable, not a traceback
         raise InputError(str(exc)) from None
-    secure = settings.web_secure_cookies is not False
+    return app_from_settings(open_store(settings.database_url), settings)
+
+
+def app_from_settings(store: Store, settings: Settings) -> FastAPI:
+    """The app on ``store`` with what ``settings`` say (cookies secure unless set to false)."""
     return create_app(
-        open_store(settings.database_url),
+        store,
         model_path=settings.model_path,
-        secure_cookies=secure,
+        secure_cookies=settings.web_secure_cookies is not False,
         trusted_proxies=settings.trusted_proxies,
         upload_max_bytes=settings.upload_max_bytes,
         dci_registry_id=settings.dci_registry_id,
