@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["SparkEngine", "spark_session"]
 
 #: The driver's heap for a session Padan starts (Spark's default is 1g; see spark_session).
-_DRIVER_MEMORY = "2g"
+_DRIVER_MEMORY = "4g"
 
 
 def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSession:
@@ -60,7 +60,8 @@ def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSessio
         .config("spark.ui.showConsoleProgress", "false")
         # Splink's prediction query carries every blocking rule, and its task plans grow with
         # them: with Spark's default driver heap (1 GiB) serialising one ran out of memory
-        # (seen in a CI run, Java heap space). A local session is the driver.
+        # (seen in a CI run, Java heap space). A local session is the driver. With 70 rules,
+        # 2 GiB could not hold the broadcast hash tables of one stage (BytesToBytesMap).
         .config("spark.driver.memory", _DRIVER_MEMORY)
     )
     try:
