@@ -399,3 +399,21 @@ def test_names_canonical_token_is_a_fixed_point(token: str) -> None:
 )
 def test_names_core_drops_leading_tokens_many_people_share(raw: str, core: tuple[str, ...]) -> None:
     assert normalise_name(raw).core == core
+
+
+@pytest.mark.parametrize(
+    ("raw", "lead"),
+    [
+        ("I Wayan Agus", ("i", "wayan")),
+        ("Anak Agumg Eka", ("anak", "agung")),  # a lead mistyped is written as the lead
+        ("Muhmamad Setiawan", ("muhammad",)),
+        ("Muhamamd Riski", ("muhammad",)),
+        ("Muhammad", ()),  # the token kept as the core is not a lead
+        ("Siti Aminah", ()),
+        ("", ()),
+    ],
+)
+def test_names_lead_is_the_leading_tokens_written_as_the_leads_they_are(
+    raw: str, lead: tuple[str, ...]
+) -> None:
+    assert normalise_name(raw).lead == lead

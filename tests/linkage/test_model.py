@@ -256,6 +256,9 @@ def _dob(day: str | None, *, placeholder: bool = False, year: int | None = None)
         (_dob("2012-05-03"), _dob("2012-03-05"), "day and month swapped"),
         (_dob("2012-05-03"), _dob("2012-05-08"), "one character apart"),
         (_dob("2019-05-03"), _dob("2020-05-03"), "same day and month, year +-1"),
+        # One digit apart too: still the year one off, not a slip in the day or month.
+        (_dob("2016-05-03"), _dob("2017-05-03"), "same day and month, year +-1"),
+        (_dob("2016-05-03"), _dob("2018-05-03"), "one character apart"),
         (_dob(None, year=2012), _dob("2013-05-03"), "age-only record, birth year +-1"),
         (_dob(None), _dob("2013-05-03"), "unknown"),
     ],

@@ -167,6 +167,12 @@ class NormalisedName:
         return _core(self.tokens)
 
     @property
+    def lead(self) -> tuple[str, ...]:
+        """The leading tokens :attr:`core` leaves out, each written as the lead it is (a
+        mistyped Muhamamd is Muhammad): leads compare as leads, not as their typing slips."""
+        return tuple(_known_lead(t) for t in self.tokens[: len(self.tokens) - len(self.core)])
+
+    @property
     def sorted_text(self) -> str:
         """Tokens sorted and space-joined: a key insensitive to token order."""
         return " ".join(sorted(self.tokens))
@@ -189,6 +195,17 @@ def _is_lead(token: str, leads: frozenset[str]) -> bool:
     """The token is one of ``leads``, or a long one mistyped by one keystroke (Muhamamd)."""
     return token in leads or (
         len(token) >= 5 and any(len(lead) >= 5 and _one_edit(token, lead) for lead in leads)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _known_lead(token: str) -> str:
+    """The shared lead ``token`` is, or is mistyped from (see :func:`_is_lead`), else itself."""
+    if token in _SHARED_LEAD or token in _BALI_LEAD:
+        return token
+    return next(
+        (lead for lead in sorted(_SHARED_LEAD | _BALI_LEAD) if _is_lead(token, frozenset({lead}))),
+        token,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from splink import block_on
 from splink.blocking_rule_library import CustomRule
 
-from padan.linkage.name_sql import call_name, edits_within, tokens_within
+from padan.linkage.name_sql import call_name, called, edits_within, tokens_within
 
 __all__ = ["BLOCKING_RULES"]
 
@@ -32,11 +32,6 @@ _SUBSET = tokens_within("l.name", "r.name")
 # The record without a birth date or an age, in the other's district and of its sex.
 _NO_AGE = "l.dob IS NULL AND l.birth_year_est IS NULL AND l.kec = r.kec AND l.sex = r.sex"
 _SAME_LAST = "l.name_last = r.name_last"
-# One name a single word of three letters or more, found inside the other (a call name, as in
-# :func:`padan.linkage.name_sql.call_name`, one way round).
-_ONE_WORD_IN = (
-    "strpos({a}.name, ' ') = 0 AND length({a}.name) >= 3 AND contains({b}.name, {a}.name)"
-)
 # Birth years at most two apart where both are known (an age given at a complaint is often a
 # year off either way).
 _AGE = " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 2, true)"
@@ -185,8 +180,8 @@ BLOCKING_RULES: list[Any] = [
             f" AND ({_SUBSET} OR {edits_within('l.name_core', 'r.name_core', 2)})"
         )
     ],
-    *_both_ways(f"{_NO_AGE} AND {_ONE_WORD_IN.format(a='l', b='r')}"),
-    *_both_ways(f"{_NO_AGE} AND {_ONE_WORD_IN.format(a='r', b='l')}"),
+    *_both_ways(f"{_NO_AGE} AND {called('l.name', 'r.name')}"),
+    *_both_ways(f"{_NO_AGE} AND {called('r.name', 'l.name')}"),
     # An age only: a related name in the district's birth year, or the mother near the age;
     # coded only to the province: a close name near the age.
     *_both_ways(

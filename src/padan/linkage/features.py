@@ -334,15 +334,20 @@ _FROM_FORMS = {
 
 
 def _name_forms(names: list[str]) -> pa.Table:
-    forms = [normalise_name(name) for name in names]
-    return pa.table(
-        {
-            "name": names,
-            "core": [" ".join(f.core) or None for f in forms],
-            "compact": [f.compact or None for f in forms],
-            "sorted": [f.sorted_text or None for f in forms],
-            "first": [f.core[0] if f.core else None for f in forms],
-            "last": [f.tokens[-1] if len(f.tokens) > 1 else None for f in forms],
-            "lead": [" ".join(f.tokens[: len(f.tokens) - len(f.core)]) or None for f in forms],
-        }
-    )
+    rows = []
+    for name in names:
+        form = normalise_name(name)
+        core = form.core  # computed on each use: once here, for 200,000 names
+        rows.append(
+            (
+                " ".join(core) or None,
+                form.compact or None,
+                form.sorted_text or None,
+                core[0] if core else None,
+                form.tokens[-1] if len(form.tokens) > 1 else None,
+                " ".join(form.lead) or None,
+            )
+        )
+    columns = ("core", "compact", "sorted", "first", "last", "lead")
+    by_column = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    return pa.table({"name": names, **dict(zip(columns, by_column, strict=True))})

@@ -132,11 +132,13 @@ def _dob_comparison() -> Any:
                 " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
                 "day and month swapped",
             ),
-            _level(one_keystroke("dob_l", "dob_r"), "one character apart"),
+            # The year one off, whether its digits differ by one (2016/2017) or more
+            # (2019/2020): a year counted from an age, or slipped, is one kind of evidence.
             _level(
                 "substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND abs(dob_year_l - dob_year_r) = 1",
                 "same day and month, year +-1",
             ),
+            _level(one_keystroke("dob_l", "dob_r"), "one character apart"),
             # A birth date entered wrongly at registration: a day or a month off.
             _level("abs(dob_days_l - dob_days_r) <= 31", "within 31 days"),
             _level("abs(dob_days_l - dob_days_r) <= 400", "within about a year"),
@@ -197,8 +199,7 @@ def _parents_comparison() -> Any:
             # A slip in the mother's name is one edit or two letters swapped: Jaro-Winkler
             # would also find "Siti Rahmah" and "Siti Hasnah" alike, two common first names.
             _level(
-                "abs(length(mother_l) - length(mother_r)) <= 1"
-                " AND damerau_levenshtein(mother_l, mother_r) <= 1 OR father_l = father_r",
+                f"{one_edit('mother_l', 'mother_r')} OR father_l = father_r",
                 "mother similar or father exact",
             ),
             # A parent named short on one record (Hendra / Hendra Gunawan): names are written

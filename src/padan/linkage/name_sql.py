@@ -3,7 +3,7 @@ levels and its blocking rules. Each function takes two SQL expressions and retur
 
 from __future__ import annotations
 
-__all__ = ["call_name", "edits_within", "one_edit", "one_keystroke", "tokens_within"]
+__all__ = ["call_name", "called", "edits_within", "one_edit", "one_keystroke", "tokens_within"]
 
 
 # DuckDB's damerau_levenshtein is slow (about 2 microseconds a pair, ten times levenshtein and
@@ -63,7 +63,9 @@ def call_name(left: str, right: str) -> str:
     """SQL: one name is a call name (nama panggilan) of the other: a single word of three
     letters or more found inside it (Kila / Shakila Raisa Putri, Siskus / Yulius Fransiskus,
     Zahra / Putri Azahra). Children are reported by the name they are called by."""
-    return (
-        f"strpos({left}, ' ') = 0 AND length({left}) >= 3 AND contains({right}, {left})"
-        f" OR strpos({right}, ' ') = 0 AND length({right}) >= 3 AND contains({left}, {right})"
-    )
+    return f"({called(left, right)} OR {called(right, left)})"
+
+
+def called(short: str, name: str) -> str:
+    """SQL: ``short`` is a call name of ``name`` (:func:`call_name` one way round)."""
+    return f"strpos({short}, ' ') = 0 AND length({short}) >= 3 AND contains({name}, {short})"

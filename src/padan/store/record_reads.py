@@ -152,15 +152,22 @@ class RecordReads(Connected):
         """The rows of ``query`` as an Arrow table of ``schema``, 50,000 rows at a time."""
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
-            # The driver's own values, without SQLAlchemy's per-value processing (a date per
-            # row through a regex on SQLite): Arrow converts whole columns at once instead.
-            # Only ids and numbers from the store are bound, so literal binds are safe here.
+            # The driver's own cursor and values, without SQLAlchemy's Row per row and
+            # processing per value (1.5 s and more of reading a million records): Arrow
+            # converts whole columns at once instead. A named cursor on PostgreSQL streams from
+            # the server. Only ids and numbers from the store are bound, so literal binds are
+            # safe here.
             sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-            result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
-            while part := result.fetchmany(50_000):
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            named = {"name": "padan_arrow"} if conn.dialect.name == "postgresql" else {}
+            cursor = driver.cursor(**named)
+            cursor.execute(sql)
+            while part := cursor.fetchmany(50_000):
                 by_column = zip(*part, strict=True)
                 arrays = [_arrow_column(v, f.type) for v, f in zip(by_column, schema, strict=True)]
                 batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            cursor.close()
         return pa.Table.from_batches(batches, schema=schema)
 
 
