@@ -33,7 +33,8 @@ from padan.errors import PadanError
 from padan.services.registry_events import Notice, check_event_type, record_notify, run_notices
 from padan.services.registry_query import check_query
 from padan.store import Store
-from padan.store.dci_state import Subscription, advance_subscription, runs_after, subscriptions
+from padan.store.dci_events import runs_after
+from padan.store.dci_state import Subscription, advance_subscription, subscriptions
 
 __all__ = ["PER_MESSAGE", "Delivery", "deliver_notifications"]
 

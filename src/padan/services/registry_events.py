@@ -25,7 +25,7 @@ from padan.services.registry_query import HiddenField, Identifier
 from padan.store import Store
 from padan.store.child_history import child_records
 from padan.store.children import latest_run_id
-from padan.store.dci_state import (
+from padan.store.dci_events import (
     child_events_of_run,
     latest_children,
     link_changes,
