@@ -13,8 +13,15 @@ from alembic import command
 from sqlalchemy import inspect
 
 from padan.errors import StoreError
+from padan.ingest import ingest_file
+from padan.ingest.snapshot import Snapshot
 from padan.store import ChildLink, LinkRun, Store, open_store
-from padan.store.dci_events import link_changes, runs_after
+from padan.store.dci_events import (
+    latest_children,
+    link_changes,
+    record_events_of_batches,
+    runs_after,
+)
 from padan.store.dci_state import (
     StoredTransaction,
     add_subscription,
@@ -25,6 +32,7 @@ from padan.store.dci_state import (
     subscriptions,
     transaction_by_correlation,
 )
+from support.snapshots import write_dtsen
 
 _REGION = {"query_type": "predicate", "query": [{"expression1": {"attribute_name": "region"}}]}
 
@@ -178,3 +186,35 @@ def test_migration_0016_adds_the_dci_tables_to_an_older_store(tmp_path: Path) ->
     tables = inspect(old.engine).get_table_names()
     assert "dci_subscriptions" not in tables and "dci_transactions" not in tables
     old.engine.dispose()
+
+
+def test_dci_state_record_events_of_a_run_s_batches_and_their_children(
+    store: Store, tmp_path: Path
+) -> None:
+    first = ingest_file(write_dtsen(tmp_path, "q1", ["H1", "H2"]), source="dtsen", store=store)
+    q2 = write_dtsen(tmp_path, "q2", ["H1"], desil={"H1": "5"})
+    second = ingest_file(
+        q2, source="dtsen", store=store, snapshot=Snapshot(allow_large_removal=True)
+    )
+    got = record_events_of_batches(store, [second.batch_id], sources=["dtsen"])
+    assert sorted((e.record_id, e.event) for _, e in got) == [
+        ("D1", "changed"),
+        ("D2", "changed"),
+        ("D3", "removed"),
+        ("D4", "removed"),
+    ]
+    ids = [i for i, _ in got]
+    assert ids == sorted(ids)
+    paged = record_events_of_batches(store, [second.batch_id], sources=["dtsen"], after=ids[1])
+    assert [i for i, _ in paged] == ids[2:]
+    assert record_events_of_batches(store, [first.batch_id], sources=["kpai"]) == []
+    assert len(record_events_of_batches(store, [first.batch_id], sources=["dtsen"])) == 4
+    run1 = _run(
+        store, [ChildLink("dtsen", "D3", "A", None), ChildLink("dtsen", "D4", "B", None)], [1]
+    )
+    _run(store, [ChildLink("dtsen", "D4", "C", None)], [1, 2], since=run1, gone=[("dtsen", "D3")])
+    # D3 retired keeps the child it last had; D4 moved to C.
+    assert latest_children(store, ["dtsen:D3", "dtsen:D4", "dtsen:D9"]) == {
+        "dtsen:D3": "A",
+        "dtsen:D4": "C",
+    }
