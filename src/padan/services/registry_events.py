@@ -127,11 +127,14 @@ def _record_labels(
         yield labels
 
 
-def _link_labels(store: Store, run_id: int, event_type: str) -> Iterator[dict[str, list[str]]]:
+def _link_labels(
+    store: Store, p: Principal, run_id: int, event_type: str
+) -> Iterator[dict[str, list[str]]]:
     """Per chunk of the records whose child the run changed: child → what happened, for LINK
     (the child gained a record; ``merged_from`` names an id merged into it) and UNLINK (the
     child lost a record, to another child or because it is no longer current). A child id no
-    longer in the index is not notified: the child that took its records is."""
+    longer in the index is not notified: the child that took its records is. Records of a
+    source the role does not see are left out."""
     labels: dict[str, list[str]] = {}
     if event_type == "LINK":
         for e in child_events_of_run(store, run_id):
@@ -140,10 +143,10 @@ def _link_labels(store: Store, run_id: int, event_type: str) -> Iterator[dict[st
     changes = link_changes(store, run_id)
     for start in range(0, len(changes), _CHUNK):
         for uid, before, now in changes[start : start + _CHUNK]:
-            child = now if event_type == "LINK" else before
-            if child is not None:
+            child, source = now if event_type == "LINK" else before, uid.partition(":")[0]
+            if child is not None and source in p.role.sources:
                 kind = "record_linked" if event_type == "LINK" else "record_unlinked"
-                labels.setdefault(child, []).append(f"{kind}:{uid.partition(':')[0]}")
+                labels.setdefault(child, []).append(f"{kind}:{source}")
         yield labels
         labels = {}
     if labels:
@@ -196,7 +199,7 @@ def run_notices(
     if current is None:
         return
     parts = (
-        _link_labels(store, run_id, event_type)
+        _link_labels(store, p, run_id, event_type)
         if event_type in ("LINK", "UNLINK")
         else _record_labels(store, p, batches, event_type)
     )
