@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,8 +140,11 @@ def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def build_event_world(store: Store, work: Path) -> EventWorld:
-    """Ingest and link quarter 1, date its events back, ingest and link quarter 2."""
+def build_event_world(
+    store: Store, work: Path, *, between: Callable[[], None] | None = None
+) -> EventWorld:
+    """Ingest and link quarter 1, date its events back, (call ``between``,) ingest and link
+    quarter 2."""
     background = generate(work / "data", households=200, seed=18)
     with background.files["dtsen"].open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -161,6 +165,8 @@ def build_event_world(store: Store, work: Path) -> EventWorld:
         conn.execute(
             update(record_events).where(record_events.c.batch_id.in_(ids)).values(at=QUARTER_1)
         )
+    if between is not None:
+        between()
     q2 = _write(work / "q2.csv", header, kept + QUARTER_2_DTSEN)
     ingest_file(q2, source="dtsen", store=store, snapshot=Snapshot())
     ingest_file(_write(work / "k2.csv", KPAI_HEADER, QUARTER_2_KPAI), source="kpai", store=store)

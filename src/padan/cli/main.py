@@ -12,6 +12,7 @@ from padan.cli.audit_cmd import audit_app
 from padan.cli.changes_cmd import changes
 from padan.cli.child_cmd import child_app
 from padan.cli.common import set_cli_lang, translate_errors
+from padan.cli.dci_cmd import dci_app
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
@@ -96,6 +97,7 @@ app.add_typer(pdp_app, name="pdp")
 app.add_typer(retention_app, name="retention")
 app.add_typer(worklist_app, name="worklist")
 app.add_typer(child_app, name="child")
+app.add_typer(dci_app, name="dci")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

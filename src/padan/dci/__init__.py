@@ -2,9 +2,11 @@
 Digital Convergence Initiative's envelopes (``spec/social_api_v1.0.0.yaml`` of the conformance
 suite), under the same policy as the web pages and the JSON API.
 
-An interface only: it reads the envelope, calls :mod:`padan.services.registry_query` (which
-applies the role, the regional scope, the masking and the audit) and writes the answer. Only
-the app's assembly (:func:`padan.web.app.create_app`) imports it, through :func:`mount`.
+An interface only: it reads the envelope, calls :mod:`padan.services.registry_query` and
+:mod:`padan.services.registry_events` (which apply the role, the regional scope, the masking
+and the audit) and writes the answer. Only the app's assembly
+(:func:`padan.web.app.create_app`) imports it, through :func:`mount`, and ``padan dci
+notify``, which sends the subscribers' notifications (:mod:`padan.dci.notify`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The registry's answers to each DCI request, as envelopes: search (``on-search``),
-transaction status (``txn-on-status``), subscribe and unsubscribe. The same answer goes back
-at once (``sync/...``) or by callback (the asynchronous endpoints)."""
+"""The registry's answers to each DCI request, as envelopes: search (``on-search``) and
+transaction status (``txn-on-status``) here, subscribe and unsubscribe in
+:mod:`padan.dci.subscriptions`. The same answer goes back at once (``sync/...``) or by
+callback (the asynchronous endpoints)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ from padan.store import Store
 
 __all__ = [
     "Registry",
+    "envelope_of",
+    "items_of",
     "search_answer",
-    "subscribe_answer",
+    "transaction_of",
     "txn_status_answer",
-    "unsubscribe_answer",
 ]
 
 LOCALE = "ind"
@@ -53,16 +55,20 @@ class Registry:
     registry_id: str
     callback_hosts: frozenset[str]
     signatures: Signatures
-    transactions: TransactionLog = field(default_factory=TransactionLog)
     senders: dict[str, frozenset[str]] = field(default_factory=dict)
     seen: SeenMessages = field(
         default_factory=lambda: SeenMessages(
             MAX_WINDOW_SECONDS + CLOCK_SKEW_SECONDS, SEEN_MESSAGES_LIMIT
         )
     )
+    transactions: TransactionLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.transactions = TransactionLog(self.store)
 
 
-def _items(message: dict[str, Any], key: str) -> list[dict[str, Any]]:
+def items_of(message: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The message's list of requests under ``key`` (1-100, each with a reference id)."""
     items = message.get(key)
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         raise DciError("err.request.bad", f"message.{key}: give a non-empty list of requests")
@@ -74,16 +80,18 @@ def _items(message: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return items
 
 
-def _transaction_id(message: dict[str, Any]) -> str:
+def transaction_of(message: dict[str, Any]) -> str:
+    """The message's ``transaction_id``."""
     txn = message.get("transaction_id")
     if not isinstance(txn, str) or not txn or len(txn) > 99:
         raise DciError("err.request.bad", "message.transaction_id: give a string (1-99 chars)")
     return txn
 
 
-def _envelope(
+def envelope_of(
     reg: Registry, env: Envelope, action: str, message: dict[str, Any], total: int
 ) -> dict[str, Any]:
+    """The signed answer envelope to ``env``'s sender."""
     header = callback_header(
         action, registry_id=reg.registry_id, receiver_id=env.sender_id, total=total
     )
@@ -164,11 +172,11 @@ def search_answer(
 ) -> dict[str, Any]:
     """The ``on-search`` envelope answering a search message (each request found or rejected
     with its reason); remembered for ``txn/status``."""
-    txn = _transaction_id(env.message)
+    txn = transaction_of(env.message)
     answers: list[dict[str, Any]] = []
     statuses: dict[str, tuple[str, str | None]] = {}
     room = [MAX_RECORDS_PER_MESSAGE]
-    for item in _items(env.message, "search_request"):
+    for item in items_of(env.message, "search_request"):
         ref = item["reference_id"]
         if ref in statuses:  # its status would be ambiguous; the first one is answered
             answer = {"reference_id": ref, "timestamp": now()}
@@ -180,7 +188,7 @@ def search_answer(
         statuses[ref] = (answers[-1]["status"], answers[-1].get("status_reason_code"))
     reg.transactions.put(p.username, txn, Transaction("search", correlation_id, statuses))
     message = {"transaction_id": txn, "correlation_id": correlation_id, "search_response": answers}
-    return _envelope(reg, env, "on-search", message, len(answers))
+    return envelope_of(reg, env, "on-search", message, len(answers))
 
 
 def txn_status_answer(
@@ -188,7 +196,7 @@ def txn_status_answer(
 ) -> dict[str, Any]:
     """The ``txn-on-status`` envelope: the statuses of an earlier transaction of the same
     caller, or a rejection saying it is not known."""
-    txn = _transaction_id(env.message)
+    txn = transaction_of(env.message)
     request = env.message.get("txnstatus_request")
     if not isinstance(request, dict) or not isinstance(request.get("reference_id"), str):
         raise DciError("err.request.bad", "message.txnstatus_request.reference_id: missing")
@@ -219,7 +227,7 @@ def txn_status_answer(
                 "status": "rjct",
                 "status_reason_code": "rjct.reference_id.invalid",
                 "status_reason_message": f"no {txn_type} transaction of yours with this "
-                f"{kind} is known here (kept in memory, the newest 10,000)",
+                f"{kind} is known here (the newest 10,000 are kept)",
             }
         ]
         status = {"transaction_id": str(asked), "correlation_id": correlation_id}
@@ -232,59 +240,4 @@ def txn_status_answer(
             "txn_status": status | {"search_response": items},
         },
     }
-    return _envelope(reg, env, "txn-on-status", message, len(items))
-
-
-def subscribe_answer(
-    reg: Registry, p: Principal, env: Envelope, correlation_id: str
-) -> dict[str, Any]:
-    """The ``on-subscribe`` envelope: every subscription refused for now, saying why (Padan
-    sends no event notifications yet), rather than accepted and never notified."""
-    txn = _transaction_id(env.message)
-    items = _items(env.message, "subscribe_request")
-    answers = [
-        {
-            "reference_id": item["reference_id"],
-            "timestamp": now(),
-            "status": "rjct",
-            "status_reason_code": "rjct.notify_types.invalid",
-            "status_reason_message": "Padan does not send event notifications yet; "
-            "search (sync or async) instead",
-            "locale": LOCALE,
-        }
-        for item in items
-    ]
-    reg.transactions.put(
-        p.username,
-        txn,
-        Transaction(
-            "subscribe", correlation_id, {a["reference_id"]: ("rjct", None) for a in answers}
-        ),
-    )
-    record_exchange(reg.store, p, "subscribe", f"requests={len(items)} accepted=0")
-    message = {
-        "transaction_id": txn,
-        "correlation_id": correlation_id,
-        "subscribe_response": answers,
-    }
-    return _envelope(reg, env, "on-subscribe", message, len(answers))
-
-
-def unsubscribe_answer(
-    reg: Registry, p: Principal, env: Envelope, correlation_id: str
-) -> dict[str, Any]:
-    """The ``on-unsubscribe`` envelope: no subscription exists yet, so every code is unknown."""
-    txn = _transaction_id(env.message)
-    codes = env.message.get("subscription_codes")
-    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
-        raise DciError("err.request.bad", "message.subscription_codes: give a list of codes")
-    record_exchange(reg.store, p, "unsubscribe", f"codes={len(codes)} known=0")
-    message = {
-        "transaction_id": txn,
-        "correlation_id": correlation_id,
-        "timestamp": now(),
-        "status": "rjct",
-        "status_reason_code": "rjct.subscription_code.invalid",
-        "status_reason_message": "no subscription with these codes (Padan takes none yet)",
-    }
-    return _envelope(reg, env, "on-unsubscribe", message, len(codes))
+    return envelope_of(reg, env, "txn-on-status", message, len(items))

@@ -20,13 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from padan.access.auth import TokenRejected, principal_for_token
 from padan.access.authorise import Forbidden, require
 from padan.access.policy import Principal
-from padan.dci.answers import (
-    Registry,
-    search_answer,
-    subscribe_answer,
-    txn_status_answer,
-    unsubscribe_answer,
-)
+from padan.dci.answers import Registry, search_answer, txn_status_answer
 from padan.dci.callbacks import callback_url, post_callback
 from padan.dci.envelope import (
     DciError,
@@ -38,6 +32,7 @@ from padan.dci.envelope import (
     read_envelope,
 )
 from padan.dci.senders import check_sender
+from padan.dci.subscriptions import subscribe_answer, unsubscribe_answer
 from padan.errors import InputError
 from padan.services.registry_query import record_exchange
 
@@ -49,7 +44,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 well_known = APIRouter(include_in_schema=False)
 Answer = Callable[[Registry, Principal, Envelope, str], dict[str, Any]]
 #: The permission each action needs besides a valid token.
-_PERMISSION = {"search": "search"}
+_PERMISSION = {"search": "search", "subscribe": "search"}
 #: The action of the answer to each request, for the header of a refusal.
 _ANSWER_ACTION = {
     "search": "on-search",

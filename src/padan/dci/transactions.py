@@ -1,16 +1,21 @@
-"""What the registry remembers of recent transactions, for ``txn/status``: per sender and
+"""What the registry remembers of recent transactions, for ``txn/status``: per caller and
 transaction id, each request's reference id and status, never the records it returned.
 
-Kept in the process's memory (the newest :data:`KEEP` transactions): a first version; a
-restart or another worker process forgets them, and the status check then answers that the
-transaction is unknown.
+Kept in the database (:mod:`padan.store.dci_state`, the newest :data:`KEEP` per caller): a
+restarted server and every worker process answer the same.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
+
+from padan.store import Store
+from padan.store.dci_state import (
+    StoredTransaction,
+    get_transaction,
+    put_transaction,
+    transaction_by_correlation,
+)
 
 __all__ = ["KEEP", "Transaction", "TransactionLog"]
 
@@ -30,26 +35,22 @@ class Transaction:
 class TransactionLog:
     """The newest transactions by (username, transaction id): a caller sees only its own."""
 
-    def __init__(self, keep: int = KEEP) -> None:
-        self._keep = keep
-        self._items: OrderedDict[tuple[str, str], Transaction] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, store: Store, keep: int = KEEP) -> None:
+        self._store, self._keep = store, keep
 
     def put(self, username: str, transaction_id: str, txn: Transaction) -> None:
-        with self._lock:
-            self._items[(username, transaction_id)] = txn
-            self._items.move_to_end((username, transaction_id))
-            while len(self._items) > self._keep:
-                self._items.popitem(last=False)
+        stored = StoredTransaction(transaction_id, txn.txn_type, txn.correlation_id, txn.statuses)
+        put_transaction(self._store, username, stored, keep=self._keep)
 
     def get(self, username: str, transaction_id: str) -> Transaction | None:
-        with self._lock:
-            return self._items.get((username, transaction_id))
+        found = get_transaction(self._store, username, transaction_id)
+        return None if found is None else _plain(found)
 
     def by_correlation(self, username: str, correlation_id: str) -> tuple[str, Transaction] | None:
         """The caller's transaction answered with ``correlation_id``, with its transaction id."""
-        with self._lock:
-            for (user, txn_id), txn in reversed(self._items.items()):
-                if user == username and txn.correlation_id == correlation_id:
-                    return txn_id, txn
-        return None
+        found = transaction_by_correlation(self._store, username, correlation_id)
+        return None if found is None else (found.transaction_id, _plain(found))
+
+
+def _plain(found: StoredTransaction) -> Transaction:
+    return Transaction(found.txn_type, found.correlation_id, dict(found.statuses))

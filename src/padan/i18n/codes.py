@@ -246,6 +246,7 @@ _MARKS = (
     C_("audit_action", "profile"),
     C_("audit_action", "quarantine"),
     C_("audit_action", "retention.apply"),
+    C_("audit_action", "registry_notify"),
     C_("audit_action", "registry_query"),
     C_("audit_action", "review_list"),
     C_("audit_action", "search"),

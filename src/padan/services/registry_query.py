@@ -39,6 +39,7 @@ __all__ = [
     "Identifier",
     "TooManyMatches",
     "age_filter",
+    "check_query",
     "find_children",
     "record_exchange",
 ]
@@ -176,6 +177,22 @@ def _candidates(
     return sorted(set(children_of(store, run_id, uids).values()))
 
 
+def check_query(p: Principal, *, identifier: Identifier | None, where: Filter | None) -> None:
+    """Raise :class:`HiddenField` when the query compares a field the role may not see, or
+    names an identifier other than a NIK (or a child id) the role does not see."""
+    if where is not None:
+        _check_fields(p, where)
+    if identifier is not None and identifier.kind not in ("nik", "child"):
+        # A NIK may be searched by every role that searches, as on the search page; another
+        # identifier only by a role that sees it (a KK number would list a family's children).
+        columns = set(IDENTIFIER_COLUMNS[identifier.kind].values())
+        if not columns <= p.role.fields:
+            raise HiddenField(
+                f"the role {p.role.name} does not see {', '.join(sorted(columns))}, so it "
+                "cannot search by it either"
+            )
+
+
 def find_children(
     store: Store,
     p: Principal,
@@ -200,17 +217,7 @@ def find_children(
         raise InputError("give either an identifier or a filter")
     if page < 1 or not 1 <= page_size <= 1000:
         raise InputError(f"page {page} of size {page_size}: pages count from 1, sizes 1-1000")
-    if where is not None:
-        _check_fields(p, where)
-    if identifier is not None and identifier.kind not in ("nik", "child"):
-        # A NIK may be searched by every role that searches, as on the search page; another
-        # identifier only by a role that sees it (a KK number would list a family's children).
-        columns = set(IDENTIFIER_COLUMNS[identifier.kind].values())
-        if not columns <= p.role.fields:
-            raise HiddenField(
-                f"the role {p.role.name} does not see {', '.join(sorted(columns))}, so it "
-                "cannot search by it either"
-            )
+    check_query(p, identifier=identifier, where=where)
     run_id = latest_run_id(store)
     shown: list[dict[str, Any]] = []
     total = 0

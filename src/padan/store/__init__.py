@@ -70,6 +70,7 @@ __all__ = [
 
 # Every table joins the shared metadata (Alembic's target) when the store is imported.
 from padan.store import corrections as _corrections  # noqa: F401
+from padan.store import dci_state as _dci_state  # noqa: F401
 from padan.store import followups as _followups  # noqa: F401
 from padan.store import pending_merges as _pending_merges  # noqa: F401
 from padan.store import sessions as _sessions  # noqa: F401

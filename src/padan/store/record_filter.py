@@ -46,6 +46,7 @@ IDENTIFIER_COLUMNS: dict[str, dict[str, str]] = {
     "dtsen": {"dtsen": "id_individu"},
 }
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
+_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ def _regions(table: Table, regions: Sequence[str] | None) -> list[ColumnElement[
     return [or_(*(_under(table.c.kode_wilayah, r) for r in regions))]
 
 
+def _among(
+    table: Table, id_col: str, source: str, within: Sequence[str] | None
+) -> list[list[ColumnElement[bool]]]:
+    """The conditions to run a query under: once (``within`` is ``None``), or once per chunk
+    of the ids of ``within`` (record references) from ``source``."""
+    if within is None:
+        return [[]]
+    ids = sorted({uid.partition(":")[2] for uid in within if uid.partition(":")[0] == source})
+    return [[table.c[id_col].in_(ids[i : i + _CHUNK])] for i in range(0, len(ids), _CHUNK)]
+
+
 def records_matching(
     store: Store,
     f: Filter,
@@ -130,22 +142,27 @@ def records_matching(
     sources: Sequence[str],
     regions: Sequence[str] | None,
     limit: int,
+    within: Sequence[str] | None = None,
 ) -> list[str]:
     """Current records (``source:id``) of ``sources`` that ``f`` holds for, within ``regions``
-    (dotted codes; ``None`` = all), at most ``limit`` of them, by source and id."""
+    (dotted codes; ``None`` = all), at most ``limit`` of them, by source and id; with
+    ``within`` (record references), only among those."""
     found: list[str] = []
     with store._connect() as conn:
         for source in sources:
             table, id_col, _, _ = SOURCE_TABLES[source]
-            query = (
-                select(table.c[id_col])
-                .where(table.c.is_current, _compile(table, f), *_regions(table, regions))
-                .order_by(table.c[id_col])
-                .limit(limit - len(found))
-            )
-            found += [f"{source}:{r[0]}" for r in conn.execute(query)]
-            if len(found) >= limit:
-                break
+            for among in _among(table, id_col, source, within):
+                query = (
+                    select(table.c[id_col])
+                    .where(
+                        table.c.is_current, _compile(table, f), *_regions(table, regions), *among
+                    )
+                    .order_by(table.c[id_col])
+                    .limit(limit - len(found))
+                )
+                found += [f"{source}:{r[0]}" for r in conn.execute(query)]
+                if len(found) >= limit:
+                    return found
     return found
 
 
@@ -157,20 +174,28 @@ def records_by_identifier(
     sources: Sequence[str],
     regions: Sequence[str] | None,
     limit: int,
+    within: Sequence[str] | None = None,
 ) -> list[str]:
     """Current records (``source:id``) of ``sources`` whose identifier of ``kind``
-    (:data:`IDENTIFIER_COLUMNS`) is ``value``, within ``regions``; at most ``limit``."""
+    (:data:`IDENTIFIER_COLUMNS`) is ``value``, within ``regions``; at most ``limit``; with
+    ``within`` (record references), only among those."""
     found: list[str] = []
     with store._connect() as conn:
         for source, column in IDENTIFIER_COLUMNS[kind].items():
             if source not in sources:
                 continue
             table, id_col, _, _ = SOURCE_TABLES[source]
-            query = (
-                select(table.c[id_col])
-                .where(table.c.is_current, table.c[column] == value, *_regions(table, regions))
-                .order_by(table.c[id_col])
-                .limit(limit)
-            )
-            found += [f"{source}:{r[0]}" for r in conn.execute(query)]
+            for among in _among(table, id_col, source, within):
+                query = (
+                    select(table.c[id_col])
+                    .where(
+                        table.c.is_current,
+                        table.c[column] == value,
+                        *_regions(table, regions),
+                        *among,
+                    )
+                    .order_by(table.c[id_col])
+                    .limit(limit)
+                )
+                found += [f"{source}:{r[0]}" for r in conn.execute(query)]
     return found[:limit]
