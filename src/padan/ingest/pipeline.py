@@ -131,6 +131,7 @@ def _again(
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
+                writer.mark_snapshot(snapshot.scope)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -205,6 +206,9 @@ def _ingest_new(
             judges(extract, sources, today, workers, writer.batch_id) as judge,
         ):
             current = count_in_scope(writer, snapshot.scope) if snapshot else 0
+            # The first load of the source (of the snapshot's region) is the baseline of the
+            # per-child events: what it brings was there before Padan looked, not "entered".
+            first = current == 0 if snapshot else not writer.has_current()
             id_header = sources[extract.id_column] if snapshot else None
             run = _read(
                 table, _Run(extract, writer, id_header), judge, workers, progress, chunk_rows
@@ -224,12 +228,14 @@ def _ingest_new(
                 accepted=run.accepted,
                 quarantined=run.rejected,
                 flags=dict(run.flags),
+                baseline=first,
             )
             if snapshot is not None:
                 keep = run.quarantined_ids
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
+                writer.mark_snapshot(snapshot.scope)
             if dry_run:
                 raise _DryRun
             if progress:

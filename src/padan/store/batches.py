@@ -56,6 +56,8 @@ class BatchStore(Connected):
                 "started_at": new.started_at,
                 "finished_at": new.started_at,
                 "padan_version": new.padan_version,
+                "snapshot": False,
+                "baseline": False,
             }
             inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
             assert inserted is not None
@@ -128,10 +130,19 @@ class BatchWriter:
     def _insert(self, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
         bulk_insert(self.conn, table, columns, rows)
 
-    def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
+    def finish(
+        self,
+        *,
+        read: int,
+        accepted: int,
+        quarantined: int,
+        flags: dict[str, int],
+        baseline: bool = False,
+    ) -> int:
         """Mark older versions of this batch's records as superseded and store the counts.
 
-        Returns the number of older records superseded.
+        ``baseline``: the batch is the first load of its source (or of a snapshot's region;
+        see :meth:`has_current`). Returns the number of older records superseded.
         """
         table, id_col = self.table, self.table.c[self.id_column]
         newer = select(id_col).where(table.c.batch_id == self.batch_id)
@@ -154,9 +165,29 @@ class BatchWriter:
                 rows_superseding=superseded,
                 flag_counts=json.dumps(flags, sort_keys=True),
                 finished_at=now,
+                baseline=baseline,
             )
         )
         return int(superseded)
+
+    def has_current(self, scope: str | None = None, also: Sequence[str] = ()) -> bool:
+        """Whether the source holds a current record (in ``scope``, or with a region code in
+        ``also``) of another batch: a batch ingested when it holds none is the first load."""
+        query = select(self.table.c.id).where(*self._in_scope(scope, also)).limit(1)
+        return self.conn.execute(query).first() is not None
+
+    def mark_snapshot(self, scope: str | None) -> None:
+        """Record that this batch was applied as a complete extract of ``scope`` (``None``: the
+        whole source), now; a batch already marked keeps its first time and region (applying
+        the same file again changes nothing)."""
+        self.conn.execute(
+            update(batches)
+            .where(
+                batches.c.id == self.batch_id,
+                or_(batches.c.snapshot.is_(None), ~batches.c.snapshot),
+            )
+            .values(snapshot=True, snapshot_at=dt.datetime.now(dt.UTC), snapshot_scope=scope)
+        )
 
     # -- snapshots ------------------------------------------------------------------------------
 
@@ -241,4 +272,8 @@ def _batch_info(row: Any) -> BatchInfo:
         flag_counts=json.loads(row["flag_counts"]),
         started_at=row["started_at"],
         finished_at=row["finished_at"],
+        snapshot=None if row["snapshot"] is None else bool(row["snapshot"]),
+        snapshot_at=row["snapshot_at"],
+        snapshot_scope=row["snapshot_scope"],
+        baseline=bool(row["baseline"]),
     )
