@@ -102,7 +102,10 @@ def ingest_at(store: Store, path: Path, source: str, at: dt.datetime, *, snapsho
     moment = at.replace(tzinfo=None) if store.dialect == "sqlite" else at
     with store.engine.begin() as conn:
         conn.execute(
-            text("UPDATE batches SET started_at = :t, finished_at = :t WHERE id = :b"),
+            text(
+                "UPDATE batches SET started_at = :t, finished_at = :t, snapshot_at = "
+                "CASE WHEN snapshot_at IS NULL THEN NULL ELSE :t END WHERE id = :b"
+            ),
             {"t": moment, "b": summary.batch_id},
         )
         conn.execute(
