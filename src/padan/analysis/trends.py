@@ -197,9 +197,9 @@ def trend_points(
     """The points of a series: ``(label, moment, DTSEN batch)`` in time order.
 
     ``snapshot``: one per DTSEN snapshot (:func:`snapshot_batches`), as of just before the next
-    one was applied (or ``now``), so that the run linking the snapshot is in. ``month``/``quarter``: the end of each period from
-    the first linkage run's to ``now``'s (the current period as of ``now``). Raises
-    :class:`InputError` for an unknown period.
+    one was applied (or ``now``), so that the run linking the snapshot is in.
+    ``month``/``quarter``: the end of each period from the first linkage run's to ``now``'s
+    (the current period as of ``now``). Raises :class:`InputError` for an unknown period.
     """
     if period not in PERIODS:
         raise InputError(
