@@ -25,7 +25,15 @@ from sqlalchemy import text
 from padan.ingest import Snapshot, ingest_file
 from padan.store import ChildLink, LinkRun, Store
 
-__all__ = ["T_DTSEN_1", "T_DTSEN_2", "T_RUN_1", "T_RUN_2", "build_history", "ingest_at"]
+__all__ = [
+    "T_DTSEN_1",
+    "T_DTSEN_2",
+    "T_RUN_1",
+    "T_RUN_2",
+    "build_history",
+    "dtsen_file",
+    "ingest_at",
+]
 
 T_DTSEN_1 = dt.datetime(2026, 4, 10, 10, tzinfo=dt.UTC)
 T_KPAI_1 = dt.datetime(2026, 4, 10, 11, tzinfo=dt.UTC)
@@ -89,6 +97,14 @@ def _dtsen_rows(changes: dict[str, tuple[int, int]], gone: set[str]) -> list[lis
         desil, pkh = changes.get(hh, (desil, pkh))
         rows += [[pid, hh, n, s, b, r, village, desil, pkh] for pid, n, s, b, r in people]
     return rows
+
+
+def dtsen_file(
+    path: Path, *, changes: dict[str, tuple[int, int]] | None = None, gone: set[str] = frozenset()
+) -> Path:
+    """A DTSEN extract of the households of this history (``changes``: household -> desil,
+    PKH; ``gone``: households left out), written to ``path``."""
+    return _write(path, _DTSEN_HEADER, _dtsen_rows(changes or {}, set(gone)))
 
 
 def ingest_at(store: Store, path: Path, source: str, at: dt.datetime, *, snapshot: bool) -> int:

@@ -112,6 +112,14 @@ class BatchWriter:
         self.source = {"dtsen_individu": "dtsen", "kpai_kasus": "kpai"}.get(extract, "lembaga")
         #: Records this batch added (no current version before) and changed (a tracked field).
         self.added = self.changed = 0
+        #: The one time this transaction stamps (ingest, retirements, snapshot): a snapshot's
+        #: point in time must see its records arrive and others leave at the same moment.
+        self._at: dt.datetime | None = None
+
+    def _now(self) -> dt.datetime:
+        if self._at is None:
+            self._at = dt.datetime.now(dt.UTC)
+        return self._at
 
     def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert accepted records given as tuples in the order of ``columns``.
@@ -151,7 +159,7 @@ class BatchWriter:
             .where(table.c.is_current, table.c.batch_id != self.batch_id, id_col.in_(newer))
             .values(is_current=False, superseded_by=self.batch_id)
         ).rowcount
-        now = dt.datetime.now(dt.UTC)
+        now = self._now()
         self.added, self.changed = write_change_events(
             self.conn, extract=self.table.name, batch_id=self.batch_id, at=now
         )
@@ -178,15 +186,16 @@ class BatchWriter:
 
     def mark_snapshot(self, scope: str | None) -> None:
         """Record that this batch was applied as a complete extract of ``scope`` (``None``: the
-        whole source), now; a batch already marked keeps its first time and region (applying
-        the same file again changes nothing)."""
+        whole source), at the time its records were stored and retired; a batch already
+        marked keeps its first time and region (applying the same file again changes nothing).
+        """
         self.conn.execute(
             update(batches)
             .where(
                 batches.c.id == self.batch_id,
                 or_(batches.c.snapshot.is_(None), ~batches.c.snapshot),
             )
-            .values(snapshot=True, snapshot_at=dt.datetime.now(dt.UTC), snapshot_scope=scope)
+            .values(snapshot=True, snapshot_at=self._now(), snapshot_scope=scope)
         )
 
     # -- snapshots ------------------------------------------------------------------------------
@@ -253,7 +262,7 @@ class BatchWriter:
             source=self.source,
             batch_id=self.batch_id,
             removed=[(r[1], r[2]) for r in rows],
-            at=dt.datetime.now(dt.UTC),
+            at=self._now(),
         )
 
 
