@@ -20,6 +20,7 @@ from padan.ingest.snapshot import (
     SnapshotResult,
     apply_snapshot,
     count_in_scope,
+    first_load,
     quarantined_id,
 )
 from padan.ingest.summary import IngestSummary
@@ -131,7 +132,6 @@ def _again(
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
-                writer.mark_snapshot(snapshot.scope)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -206,9 +206,6 @@ def _ingest_new(
             judges(extract, sources, today, workers, writer.batch_id) as judge,
         ):
             current = count_in_scope(writer, snapshot.scope) if snapshot else 0
-            # The first load of the source (of the snapshot's region) is the baseline of the
-            # per-child events: what it brings was there before Padan looked, not "entered".
-            first = current == 0 if snapshot else not writer.has_current()
             id_header = sources[extract.id_column] if snapshot else None
             run = _read(
                 table, _Run(extract, writer, id_header), judge, workers, progress, chunk_rows
@@ -228,14 +225,13 @@ def _ingest_new(
                 accepted=run.accepted,
                 quarantined=run.rejected,
                 flags=dict(run.flags),
-                baseline=first,
+                baseline=first_load(writer, snapshot, current),
             )
             if snapshot is not None:
                 keep = run.quarantined_ids
                 done = apply_snapshot(
                     writer, snapshot, keep=keep, current=current, file=str(path), dry_run=dry_run
                 )
-                writer.mark_snapshot(snapshot.scope)
             if dry_run:
                 raise _DryRun
             if progress:
