@@ -104,18 +104,21 @@ def test_snapshot_point_is_when_a_stored_file_was_applied(
     assert series.points[-2].at == moment.replace(tzinfo=dt.UTC) - dt.timedelta(microseconds=1)
 
 
-def test_migration_0017_marks_what_the_history_shows(
-    history: tuple[Store, dict[str, int]],
-) -> None:
+def test_migration_0017_marks_what_the_history_shows(store: Store, tmp_path: Path) -> None:
     """Downgraded to 0015 and upgraded again: the batch that retired records is a snapshot
     applied at its first removed event; the others are not known; the first batch of each
-    source is the baseline."""
-    store, ids = history
+    source is the baseline (SQLite and PostgreSQL)."""
+    ids = build_history(store, tmp_path)
+    august = dtsen_file(tmp_path / "dtsen_aug.csv", gone={"H2"}, changes={"H3": (2, 0)})
+    ids["august"] = ingest_at(store, august, "dtsen", AUGUST, snapshot=False)
     command.downgrade(store._alembic_config(), "0015")
     command.upgrade(store._alembic_config(), "head")
     batches = {b.id: b for b in store.list_batches()}
     assert batches[ids["dtsen_2"]].snapshot is True
-    assert batches[ids["dtsen_2"]].snapshot_at == dt.datetime(2026, 7, 10, 10)
+    applied = batches[ids["dtsen_2"]].snapshot_at
+    assert applied is not None
+    aware = applied if applied.tzinfo else applied.replace(tzinfo=dt.UTC)
+    assert aware == dt.datetime(2026, 7, 10, 10, tzinfo=dt.UTC)
     assert batches[ids["dtsen_1"]].snapshot is None  # a snapshot that retired nothing
     assert batches[ids["august"]].snapshot is None
     assert {b for b in batches if batches[b].baseline} == {ids["dtsen_1"], ids["kpai_1"]}
