@@ -156,8 +156,8 @@ def trend_note(trends: TrendTable, *, suppressed: bool) -> list[str]:
     if trends.period == "snapshot":
         lines.append(
             gettext(
-                "A point per DTSEN extract ingested with --snapshot, as the store stood until "
-                "the next one.",
+                "A point per DTSEN extract ingested with --snapshot (per DTSEN file in a store "
+                "that marks none), as the store stood until the next one.",
                 trends.lang,
             )
         )
