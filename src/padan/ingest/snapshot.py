@@ -205,4 +205,4 @@ def first_load(writer: BatchWriter, snapshot: Snapshot | None, current: int) -> 
     what it brings was there before Padan looked, not "entered DTSEN" or "a new case". A file
     without ``--snapshot`` says nothing of its region: only the source's very first counts.
     """
-    return current == 0 if snapshot is not None else not writer.has_current()
+    return current == 0 if snapshot is not None else not writer.had_current

@@ -61,7 +61,12 @@ class BatchStore(Connected):
             }
             inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
             assert inserted is not None
-            yield BatchWriter(conn, int(inserted[0]), new.extract)
+            writer = BatchWriter(conn, int(inserted[0]), new.extract)
+            # Read before the batch writes a row: one row of the source answers it at once.
+            table = writer.table
+            first = select(table.c.id).where(table.c.is_current).limit(1)
+            writer.had_current = conn.execute(first).first() is not None
+            yield writer
 
     @contextmanager
     def reopen_batch(self, batch: BatchInfo) -> Iterator[BatchWriter]:
@@ -115,6 +120,9 @@ class BatchWriter:
         #: The one time this transaction stamps (ingest, retirements, snapshot): a snapshot's
         #: point in time must see its records arrive and others leave at the same moment.
         self._at: dt.datetime | None = None
+        #: Whether the source held a current record when this batch was opened (a new batch
+        #: opened on a source without one is its first load).
+        self.had_current = True
 
     def _now(self) -> dt.datetime:
         if self._at is None:
@@ -150,7 +158,7 @@ class BatchWriter:
         """Mark older versions of this batch's records as superseded and store the counts.
 
         ``baseline``: the batch is the first load of its source (or of a snapshot's region;
-        see :meth:`has_current`). Returns the number of older records superseded.
+        see :attr:`had_current`). Returns the number of older records superseded.
         """
         table, id_col = self.table, self.table.c[self.id_column]
         newer = select(id_col).where(table.c.batch_id == self.batch_id)
@@ -177,12 +185,6 @@ class BatchWriter:
             )
         )
         return int(superseded)
-
-    def has_current(self, scope: str | None = None, also: Sequence[str] = ()) -> bool:
-        """Whether the source holds a current record (in ``scope``, or with a region code in
-        ``also``) of another batch: a batch ingested when it holds none is the first load."""
-        query = select(self.table.c.id).where(*self._in_scope(scope, also)).limit(1)
-        return self.conn.execute(query).first() is not None
 
     def mark_snapshot(self, scope: str | None) -> None:
         """Record that this batch was applied as a complete extract of ``scope`` (``None``: the
