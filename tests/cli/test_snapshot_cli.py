@@ -48,6 +48,12 @@ def test_cli_snapshot_guard_refuses_then_passes_when_confirmed(db: str, tmp_path
     )
     assert code == 0, output
     assert "retired (absent from the snapshot)" in output and _current(db) == 4
+    # The batch list says which batch is a snapshot (and of what), in JSON and as text.
+    code, output = _run(db, "batches", "list", "--json")
+    listed = [(b["snapshot"], b["snapshot_scope"], b["baseline"]) for b in json.loads(output)]
+    assert listed == [(False, None, True), (True, None, False)]
+    code, output = _run(db, "--lang", "en", "batches", "list")
+    assert "Snapsh" in output and "whole" in output  # a narrow terminal wraps the cells
 
 
 def test_cli_snapshot_dry_run_json_stores_nothing(db: str, tmp_path: Path) -> None:

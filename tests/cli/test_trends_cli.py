@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from padan.access.auth import create_user
@@ -117,6 +118,13 @@ def test_report_as_of_table_names_the_date_and_html_has_trends(db: str, tmp_path
     assert html.count('<svg class="trend"') >= 20
     # Up to the report's date: the quarters until 2026-08-01 only.
     assert "2026-Q3" in html and "2026-Q4" not in html
+    # The workbook has the same trends as a sheet, after the charts.
+    book = load_workbook(out)
+    assert book.sheetnames[:3] == ["Ringkasan", "Grafik", "Tren"]
+    rows = list(book["Tren"].iter_rows(values_only=True))
+    assert rows[0][1:] == ("Periode", "Per tanggal", "Anak", "Perubahan sejak titik sebelumnya")
+    assert {r[1] for r in rows[1:] if r[1]} >= {"2026-Q2", "2026-Q3"}
+    assert len(book["Tren"]._charts) == len({r[0] for r in rows[1:] if r[1]})
 
 
 def test_report_html_has_trends_only_when_asked(db: str, tmp_path: Path) -> None:
@@ -127,6 +135,7 @@ def test_report_html_has_trends_only_when_asked(db: str, tmp_path: Path) -> None
     html = out.with_suffix(".html").read_text(encoding="utf-8")
     assert '<h2 id="tren">Tren</h2>' not in html and '<svg class="trend"' not in html
     assert "<h2>Indikator kesenjangan</h2>" in html
+    assert "Tren" not in load_workbook(out).sheetnames
 
 
 BAD = [

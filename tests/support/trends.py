@@ -25,7 +25,15 @@ from sqlalchemy import text
 from padan.ingest import Snapshot, ingest_file
 from padan.store import ChildLink, LinkRun, Store
 
-__all__ = ["T_DTSEN_1", "T_DTSEN_2", "T_RUN_1", "T_RUN_2", "build_history", "ingest_at"]
+__all__ = [
+    "T_DTSEN_1",
+    "T_DTSEN_2",
+    "T_RUN_1",
+    "T_RUN_2",
+    "build_history",
+    "dtsen_file",
+    "ingest_at",
+]
 
 T_DTSEN_1 = dt.datetime(2026, 4, 10, 10, tzinfo=dt.UTC)
 T_KPAI_1 = dt.datetime(2026, 4, 10, 11, tzinfo=dt.UTC)
@@ -91,6 +99,14 @@ def _dtsen_rows(changes: dict[str, tuple[int, int]], gone: set[str]) -> list[lis
     return rows
 
 
+def dtsen_file(
+    path: Path, *, changes: dict[str, tuple[int, int]] | None = None, gone: set[str] = frozenset()
+) -> Path:
+    """A DTSEN extract of the households of this history (``changes``: household -> desil,
+    PKH; ``gone``: households left out), written to ``path``."""
+    return _write(path, _DTSEN_HEADER, _dtsen_rows(changes or {}, set(gone)))
+
+
 def ingest_at(store: Store, path: Path, source: str, at: dt.datetime, *, snapshot: bool) -> int:
     """Ingest ``path`` and move its batch (and its events) to ``at``: the file came in then."""
     summary = ingest_file(
@@ -102,7 +118,10 @@ def ingest_at(store: Store, path: Path, source: str, at: dt.datetime, *, snapsho
     moment = at.replace(tzinfo=None) if store.dialect == "sqlite" else at
     with store.engine.begin() as conn:
         conn.execute(
-            text("UPDATE batches SET started_at = :t, finished_at = :t WHERE id = :b"),
+            text(
+                "UPDATE batches SET started_at = :t, finished_at = :t, snapshot_at = "
+                "CASE WHEN snapshot_at IS NULL THEN NULL ELSE :t END WHERE id = :b"
+            ),
             {"t": moment, "b": summary.batch_id},
         )
         conn.execute(

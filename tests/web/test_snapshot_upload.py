@@ -85,7 +85,7 @@ def test_api_upload_snapshot(
 def test_upload_page_dry_run_snapshot_shows_what_would_change(
     api: tuple[TestClient, Store, dict[str, str]], tmp_path: Path
 ) -> None:
-    client, store, _ = api
+    client, store, headers = api
     client.get("/login")
     login = {"username": "kemensos1", "password": PASSWORD}
     login["csrf_token"] = client.cookies.get("padan_login_csrf") or ""
@@ -103,3 +103,17 @@ def test_upload_page_dry_run_snapshot_shows_what_would_change(
     refused = client.post("/ingest", data=form, files={"file": ("q2.csv", q2.read_bytes())})
     assert refused.status_code == 400 and 'id="e-snapshot_scope"' in refused.text
     assert store.count_records("dtsen_individu") == 6
+    # Nothing stored by the dry run: the history lists the first load only, not a snapshot.
+    history = client.get("/ingest").text
+    assert (
+        '<th scope="col">Ekstrak lengkap</th>' in history
+        and "<td>seluruh sumber</td>" not in history
+    )
+    applied = client.post(
+        "/api/v1/ingest/dtsen",
+        headers=headers,
+        data={"snapshot": "true", "snapshot_scope": "32.01", "allow_large_removal": "true"},
+        files={"file": ("q2.csv", q2.read_bytes(), "text/csv")},
+    )
+    assert applied.status_code == 200, applied.text
+    assert "<td>32.01</td>" in client.get("/ingest").text

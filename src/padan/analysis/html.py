@@ -19,7 +19,7 @@ from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
 from padan.analysis.trend_chart import trend_svg
-from padan.analysis.trend_view import TrendTable
+from padan.analysis.trend_view import TrendTable, trend_note
 from padan.analysis.xlsx import snapshot_rows
 from padan.i18n import gettext
 
@@ -181,15 +181,7 @@ def _trend_sections(trends: TrendTable) -> list[dict[str, object]]:
 
 
 def _trends_note(trends: TrendTable, suppressed: bool) -> str:
-    note = gettext(
-        "Each point is computed from the stored history: the records current at that "
-        "moment and the linkage run in force then.",
-        trends.lang,
-    )
-    if suppressed:
-        # A change of 1-4 between two shown counts could equal a hidden count.
-        note += " " + gettext("A change of 1–4 either way is shown as <5.", trends.lang)
-    return note
+    return " ".join(trend_note(trends, suppressed=suppressed))
 
 
 def render_html(

@@ -21,7 +21,14 @@ from padan.analysis.tables import region_hidden
 from padan.analysis.trends import LEFT, NEWLY, OVERDUE, TrendSeries
 from padan.i18n import DEFAULT_LANGUAGE, gettext
 
-__all__ = ["TrendCell", "TrendRow", "TrendTable", "trend_labels", "trend_table"]
+__all__ = [
+    "TrendCell",
+    "TrendRow",
+    "TrendTable",
+    "trend_labels",
+    "trend_note",
+    "trend_table",
+]
 
 TrendCell = int | str | None
 
@@ -135,3 +142,25 @@ def trend_table(
         (p.label, p.at.isoformat(), p.report.snapshot.run_id, p.batch_id) for p in series.points
     )
     return TrendTable(series.period, region, points, tuple(rows), series.wait_days, lang)
+
+
+def trend_note(trends: TrendTable, *, suppressed: bool) -> list[str]:
+    """What the points are and how cells are hidden, as lines under the table."""
+    lines = [
+        gettext(
+            "Each point is computed from the stored history: the records current at that "
+            "moment and the linkage run in force then.",
+            trends.lang,
+        )
+    ]
+    if trends.period == "snapshot":
+        lines.append(
+            gettext(
+                "A point per DTSEN extract ingested with --snapshot (per DTSEN file in a store "
+                "that marks none), as the store stood until the next one.",
+                trends.lang,
+            )
+        )
+    if suppressed:
+        lines.append(gettext("A change of 1–4 either way is shown as <5.", trends.lang))
+    return lines

@@ -32,7 +32,7 @@ from padan.analysis.model import RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
 from padan.analysis.trend_cache import KeyedCache
 from padan.errors import InputError
-from padan.store import Store
+from padan.store import BatchInfo, Store, history_stamp
 from padan.store.children import list_runs
 
 __all__ = [
@@ -43,12 +43,13 @@ __all__ = [
     "TrendSeries",
     "change_keys",
     "compute_point",
+    "snapshot_batches",
     "trend_points",
     "trend_series",
 ]
 
 Period = Literal["snapshot", "month", "quarter"]
-#: The ways a series is cut: one point per DTSEN batch, or at the end of each month/quarter.
+#: The ways a series is cut: one point per DTSEN snapshot, or at the end of each month/quarter.
 PERIODS: tuple[Period, ...] = ("snapshot", "month", "quarter")
 OVERDUE = "abh_without_atensi_after_days"
 LEFT = "left_dtsen"
@@ -195,10 +196,10 @@ def trend_points(
 ) -> list[tuple[str, dt.datetime, int | None]]:
     """The points of a series: ``(label, moment, DTSEN batch)`` in time order.
 
-    ``snapshot``: one per DTSEN batch, as of just before the next DTSEN batch (or ``now``), so
-    that the run linking the snapshot is in. ``month``/``quarter``: the end of each period from
-    the first linkage run's to ``now``'s (the current period as of ``now``). Raises
-    :class:`InputError` for an unknown period.
+    ``snapshot``: one per DTSEN snapshot (:func:`snapshot_batches`), as of just before the next
+    one was applied (or ``now``), so that the run linking the snapshot is in.
+    ``month``/``quarter``: the end of each period from the first linkage run's to ``now``'s
+    (the current period as of ``now``). Raises :class:`InputError` for an unknown period.
     """
     if period not in PERIODS:
         raise InputError(
@@ -208,16 +209,11 @@ def trend_points(
     now = now or dt.datetime.now(dt.UTC)
     points: list[tuple[str, dt.datetime, int | None]] = []
     if period == "snapshot":
-        dtsen = [b for b in store.list_batches() if b.source == "dtsen"]
-        dtsen.sort(key=lambda b: _aware(b.finished_at))
-        for i, batch in enumerate(dtsen):
-            until = (
-                _aware(dtsen[i + 1].finished_at) - dt.timedelta(microseconds=1)
-                if i + 1 < len(dtsen)
-                else now
-            )
-            label = f"{_aware(batch.finished_at).date().isoformat()} #{batch.id}"
-            points.append((label, until, batch.id))
+        shots = snapshot_batches(store)
+        for i, (batch, at) in enumerate(shots):
+            until = shots[i + 1][1] - dt.timedelta(microseconds=1) if i + 1 < len(shots) else now
+            scope = f" ({batch.snapshot_scope})" if batch.snapshot_scope else ""
+            points.append((f"{at.date().isoformat()} #{batch.id}{scope}", until, batch.id))
         return points
     runs = list_runs(store)
     if not runs:
@@ -231,6 +227,22 @@ def trend_points(
         if moment >= now:
             return points
         day = end + dt.timedelta(days=1)
+
+
+def snapshot_batches(store: Store) -> list[tuple[BatchInfo, dt.datetime]]:
+    """The DTSEN batches a ``snapshot`` series has a point for, with the moment each was
+    applied, in time order.
+
+    Those applied as a snapshot (``--snapshot``, any region), at the moment they were applied
+    (a file stored before may be applied later). A batch stored before Padan recorded
+    snapshots (migration 0017) that retired nothing cannot be told from a partial delivery:
+    it is kept, at its ingest, as every DTSEN batch was before. A store whose DTSEN batches
+    are all known not to be snapshots has a point per DTSEN batch (its deliveries).
+    """
+    dtsen = [b for b in store.list_batches() if b.source == "dtsen"]
+    chosen = [b for b in dtsen if b.snapshot is not False] or dtsen
+    found = [(b, _aware(b.snapshot_at or b.finished_at)) for b in chosen]
+    return sorted(found, key=lambda pair: (pair[1], pair[0].id))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -250,15 +262,17 @@ def trend_series(
 
     Points before the first linkage run are left out (no figures existed then). With
     ``cache`` (e.g. :data:`POINTS`) each point is kept by its moment, the run in force then,
-    the region, the rules and the previous point, and reused by later series. Raises
+    the region, the rules, the previous point and the store's history stamp
+    (:func:`padan.store.history_stamp`), and reused by later series. Raises
     :class:`InputError` for an unknown period or when nothing has been linked yet.
     """
     rules = rules or default_rules()
     now = now or dt.datetime.now(dt.UTC)
     runs = sorted(list_runs(store), key=lambda r: _aware(r.finished_at))
-    batches = store.list_batches()
-    newest = (batches[-1].id if batches else None, runs[-1].id if runs else None)
-    fixed = (str(store.engine.url), repr(rules), region.code if region else None)
+    # Read from the store, not remembered by this process: another process (a worker, the
+    # CLI) may have ingested, linked, applied a snapshot again or run retention since.
+    stamp = history_stamp(store)
+    fixed = (str(store.engine.url), repr(rules), region.code if region else None, stamp[-1])
     found: list[TrendPoint] = []
     previous: pa.Table | None = None
     previous_key: object = None
@@ -266,9 +280,10 @@ def trend_series(
         in_force = [r.id for r in runs if _aware(r.finished_at) <= moment]
         if not in_force:
             continue  # before the first run
-        # A past moment's figures are fixed; the point at ``now`` is keyed by its day and the
-        # newest batch and run instead, so it is reused until new data arrives.
-        when: object = moment.isoformat() if moment < now else ("now", now.date(), newest)
+        # A past moment's figures are fixed unless history is rewritten (retention: the
+        # stamp's last part, in ``fixed``); the point at ``now`` is keyed by its day and the
+        # whole stamp instead, so it is reused until the store changes.
+        when: object = moment.isoformat() if moment < now else ("now", now.date(), stamp)
         key = (*fixed, when, in_force[-1], previous_key)
         try:
             report, flags = _point(store, moment, rules, previous, region, key, cache)

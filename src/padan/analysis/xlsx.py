@@ -18,6 +18,8 @@ from padan.analysis.charts import BarChart, report_charts
 from padan.analysis.files import new_partial
 from padan.analysis.model import Report
 from padan.analysis.tables import DisplayTable
+from padan.analysis.trend_sheet import write_trend_sheet
+from padan.analysis.trend_view import TrendTable
 from padan.domain.cells import neutralise
 from padan.i18n import DEFAULT_LANGUAGE, label
 from padan.i18n.codes import CODES, shown
@@ -161,13 +163,17 @@ def write_xlsx(
     *,
     worklists: bool = False,
     institutions: Sequence[DisplayTable] = (),
+    trends: TrendTable | None = None,
+    suppressed: bool = True,
 ) -> Path:
     """Write the workbook to ``path`` atomically (a finished file or none).
 
     Sheets: ``Ringkasan`` (snapshot and headline figures), ``Grafik`` (the HTML summary's two
     charts as native Excel charts, each beside the cells it draws), one per table, one per
     institution table (:func:`padan.analysis.institution_sheets.institution_tables`) and — only with
-    ``worklists`` — one per named worklist. Text starting like a formula is neutralised.
+    ``worklists`` — one per named worklist; with ``trends``, ``Tren`` after ``Grafik``
+    (:func:`padan.analysis.trend_sheet.write_trend_sheet`; ``suppressed`` says whether its
+    small cells are hidden). Text starting like a formula is neutralised.
     """
     wb = Workbook()
     summary = wb.active
@@ -189,6 +195,8 @@ def write_xlsx(
     for col, width in zip("ABCDEF", (48, 70, 14, 16, 40, 12), strict=True):
         summary.column_dimensions[col].width = width
     _write_charts(wb, used, report_charts(report, tables))
+    if trends is not None:
+        write_trend_sheet(wb.create_sheet(_sheet_name("Tren", used)), trends, suppressed=suppressed)
     for table in tables[1:]:
         _write_sheet(wb, used, table.title, table.headers, table.rows)
     for table in institutions:

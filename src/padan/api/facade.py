@@ -309,7 +309,8 @@ class Padan:
 
         Small counts are suppressed unless ``suppress_small`` is false; ``worklists`` adds the
         named worklists the report holds. The institution sheets follow the report's region.
-        ``trends`` (from :meth:`trends`) adds the HTML's "Tren" section.
+        ``trends`` (from :meth:`trends`) adds the HTML's "Tren" section and the XLSX's "Tren"
+        sheet.
         """
         return write_report_files(
             report,

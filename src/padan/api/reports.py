@@ -32,7 +32,15 @@ def write_report_files(
 
     tables = report_tables(report, labels, suppress_small=suppress_small)
     html = xlsx.with_suffix(".html")
-    write_xlsx(report, tables, xlsx, worklists=worklists, institutions=institutions)
+    write_xlsx(
+        report,
+        tables,
+        xlsx,
+        worklists=worklists,
+        institutions=institutions,
+        trends=trends,
+        suppressed=suppress_small,
+    )
     write_html(report, tables, html, suppressed=suppress_small, trends=trends)
     return xlsx, html
 

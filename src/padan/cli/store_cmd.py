@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,6 +22,9 @@ from padan.cli.common import (
 )
 from padan.i18n import label
 from padan.settings import get_settings
+
+if TYPE_CHECKING:
+    from padan.store import BatchInfo
 from padan.store import QuarantineEntry, Store
 
 __all__ = ["batches_app", "db_app", "quarantine_app", "render_quarantine"]
@@ -92,6 +95,7 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
         tr("accepted"),
         tr("quarantined"),
         tr("superseding"),
+        tr("Snapshot"),
         tr("finished"),
     ):
         table.add_column(name)
@@ -104,9 +108,18 @@ def list_batches(as_json: JsonOption = False, db: DbOption = None) -> None:
             f"{b.rows_accepted:,}",
             f"{b.rows_quarantined:,}",
             f"{b.rows_superseding:,}",
+            _snapshot_cell(b),
             f"{b.finished_at:%Y-%m-%d %H:%M}",
         )
     out.print(table)
+
+
+def _snapshot_cell(b: BatchInfo) -> str:
+    """The region a batch was a snapshot of (or the whole source), "not known" for a batch
+    stored before Padan recorded snapshots, empty for a plain delivery."""
+    if b.snapshot:
+        return b.snapshot_scope or tr("whole source")
+    return tr("not known") if b.snapshot is None else ""
 
 
 @quarantine_app.command("list")

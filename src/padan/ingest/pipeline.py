@@ -20,6 +20,7 @@ from padan.ingest.snapshot import (
     SnapshotResult,
     apply_snapshot,
     count_in_scope,
+    first_load,
     quarantined_id,
 )
 from padan.ingest.summary import IngestSummary
@@ -224,6 +225,7 @@ def _ingest_new(
                 accepted=run.accepted,
                 quarantined=run.rejected,
                 flags=dict(run.flags),
+                baseline=first_load(writer, snapshot, current),
             )
             if snapshot is not None:
                 keep = run.quarantined_ids

@@ -28,6 +28,7 @@ __all__ = [
     "check_scope",
     "check_share",
     "count_in_scope",
+    "first_load",
     "quarantined_id",
 ]
 
@@ -166,7 +167,8 @@ def apply_snapshot(
     dry_run: bool = False,
 ) -> SnapshotResult:
     """Retire the records in the snapshot's scope that the batch of ``writer`` does not hold
-    (after :meth:`BatchWriter.finish`), except those in ``keep`` (ids of quarantined rows).
+    (after :meth:`BatchWriter.finish`), except those in ``keep`` (ids of quarantined rows), and
+    record the batch as a snapshot of that scope.
 
     ``current`` is the number of current records in scope before the file. Raises
     :class:`InputError` when more than ``snapshot.max_removal`` of them would go and the
@@ -190,4 +192,17 @@ def apply_snapshot(
         )
     if gone:
         writer.retire(gone)
+    writer.mark_snapshot(snapshot.scope)
     return SnapshotResult(current, len(gone), kept, over)
+
+
+def first_load(writer: BatchWriter, snapshot: Snapshot | None, current: int) -> bool:
+    """Whether the batch of ``writer`` is the first load of its source, or of the snapshot's
+    region (``current``: the records in its scope before the file, from
+    :func:`count_in_scope`).
+
+    Such a batch is the baseline of the per-child events (:mod:`padan.services.child_events`):
+    what it brings was there before Padan looked, not "entered DTSEN" or "a new case". A file
+    without ``--snapshot`` says nothing of its region: only the source's very first counts.
+    """
+    return current == 0 if snapshot is not None else not writer.had_current

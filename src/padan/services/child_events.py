@@ -30,6 +30,12 @@ keeping which of the child's DTSEN records are in DTSEN and their values. The ru
 A record entering or leaving DTSEN is told by ``entered_dtsen`` / ``left_dtsen`` alone: the
 eligibility and aid events come from changes of a record that stays. Records ingested before
 Padan wrote record events count as in DTSEN from the start.
+
+The first load of a source (or a snapshot's first load of its region: ``baseline`` batches,
+:class:`padan.store.BatchInfo`) is the baseline, not news: the records it added were in DTSEN
+(or were complaints) before Padan looked, so they count as there from the start and give no
+``entered_dtsen`` or ``new_case``. Otherwise the first load would give every child an event,
+and the "new this month" worklists and the per-period counts would list the whole registry.
 """
 
 from __future__ import annotations
@@ -157,10 +163,16 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _initial(events: list[RecordEvent], last: dict[str, Any] | None) -> tuple[bool, dict[str, Any]]:
-    """Whether a DTSEN record was in DTSEN before its first event, and its values then: a
-    field's ``old`` in its first change, else the newest version's value."""
-    present = (events[0].event != "added") if events else bool(last and last["is_current"])
+def _initial(
+    events: list[RecordEvent], last: dict[str, Any] | None, baseline: frozenset[int]
+) -> tuple[bool, dict[str, Any]]:
+    """Whether a DTSEN record was in DTSEN before its first event (a record added by a
+    ``baseline`` batch was), and its values then: a field's ``old`` in its first change, else
+    the newest version's value."""
+    if events:
+        present = events[0].event != "added" or _is_baseline(events[0], baseline)
+    else:
+        present = bool(last and last["is_current"])
     values = {c: (last or {}).get(c) for c in _DTSEN_STATE}
     seen: set[str] = set()
     for e in events:
@@ -171,6 +183,10 @@ def _initial(events: list[RecordEvent], last: dict[str, Any] | None) -> tuple[bo
     return present, values
 
 
+def _is_baseline(e: RecordEvent, baseline: frozenset[int]) -> bool:
+    return e.event == "added" and e.batch_id in baseline
+
+
 def derive_child_events(
     store: Store, child_ids: Sequence[str], *, rules: Rules | None = None
 ) -> dict[str, list[ChildEvent]]:
@@ -179,6 +195,7 @@ def derive_child_events(
     ``rules``: the eligibility rules (default: Padan's embedded ones).
     """
     rules = rules or _default_rules()
+    baseline = frozenset(b.id for b in store.list_batches() if b.baseline)
     records = child_records(store, child_ids)
     uids = sorted({u for us in records.values() for u in us})
     events = events_of_records(store, uids)
@@ -187,7 +204,7 @@ def derive_child_events(
     )
     found: dict[str, list[ChildEvent]] = {}
     for child_id, own in records.items():
-        derived = _replay(child_id, own, events, versions, rules)
+        derived = _replay(child_id, own, events, versions, rules, baseline)
         if derived:
             found[child_id] = derived
     return found
@@ -244,16 +261,22 @@ def _replay(
     events: dict[str, list[RecordEvent]],
     versions: dict[str, dict[str, Any]],
     rules: Rules,
+    baseline: frozenset[int],
 ) -> list[ChildEvent]:
     state = _Child()
     for uid in own:
         if uid.startswith("dtsen:"):
-            present, values = _initial(events.get(uid, []), versions.get(uid))
+            present, values = _initial(events.get(uid, []), versions.get(uid), baseline)
             state.values[uid] = values
             if present:
                 state.present.add(uid)
     ordered = sorted(
-        ((e, uid) for uid in own for e in events.get(uid, [])),
+        (
+            (e, uid)
+            for uid in own
+            for e in events.get(uid, [])
+            if not _is_baseline(e, baseline)  # there from the start (see _initial)
+        ),
         key=lambda pair: (pair[0].at, pair[0].batch_id, pair[1]),
     )
     out: list[ChildEvent] = []

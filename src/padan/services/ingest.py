@@ -43,6 +43,11 @@ def batches(store: Store, p: Principal) -> list[dict[str, Any]]:
             "quarantined": b.rows_quarantined,
             "superseded": b.rows_superseding,
             "finished_at": b.finished_at.isoformat(),
+            # True / False / None (ingested before Padan recorded snapshots, retired nothing)
+            "snapshot": b.snapshot,
+            "snapshot_scope": b.snapshot_scope,
+            "snapshot_at": b.snapshot_at.isoformat() if b.snapshot_at else None,
+            "baseline": b.baseline,
         }
         for b in reversed(store.list_batches())
         if b.source in p.role.ingest

@@ -3,9 +3,11 @@ suppressed for aggregate roles exactly as in :func:`padan.services.figures.indic
 
 Every point is a full report of a past moment (seconds at 100,000 records), so points are kept
 in memory (:data:`padan.analysis.trends.POINTS`, by moment, run in force and region) and so are
-series (by store, period and state of the history: latest run, latest batch, day). No lock is
-held across requests while computing: a request waits only for the same series or point being
-computed by another (:class:`padan.analysis.trend_cache.KeyedCache`).
+series (by store, period, day and the store's history stamp: newest batch, snapshot, run,
+record event and retention, read from the store on every request, so a series does not outlive
+what another process ingests or links). No lock is held across requests while computing: a
+request waits only for the same series or point being computed by another
+(:class:`padan.analysis.trend_cache.KeyedCache`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from padan.analysis.trends import (
 from padan.errors import InputError
 from padan.i18n import gettext
 from padan.services.figures import region_in_scope
-from padan.store import Store
+from padan.store import Store, history_stamp
 
 __all__ = [
     "DEFAULT_INDICATOR",
@@ -57,13 +59,8 @@ def clear_trends_cache() -> None:
 
 
 def _state(store: Store) -> tuple[object, ...]:
-    run = store.latest_link_run()
-    batches = store.list_batches()
-    return (
-        run.id if run else None,
-        batches[-1].id if batches else None,
-        dt.datetime.now(dt.UTC).date(),
-    )
+    # Read on every request: another worker or the CLI may have changed the store.
+    return (*history_stamp(store), dt.datetime.now(dt.UTC).date())
 
 
 def check_period(period: str) -> Period:

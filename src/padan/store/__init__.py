@@ -4,6 +4,7 @@ from padan.store.asof import batches_as_of, records_as_of_arrow, run_as_of
 from padan.store.audit import ExportAudit, export_audit_entries, record_export
 from padan.store.batches import BatchWriter
 from padan.store.database import Store, open_store
+from padan.store.history_stamp import history_stamp
 from padan.store.identity import store_id
 from padan.store.institution_records import (
     ComplaintLink,
@@ -58,6 +59,7 @@ __all__ = [
     "batches_as_of",
     "event_counts",
     "export_audit_entries",
+    "history_stamp",
     "open_store",
     "record_export",
     "records_as_of_arrow",

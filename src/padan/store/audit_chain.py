@@ -46,6 +46,8 @@ audit_log = Table(
     Column("row_hash", String(64), nullable=False),
     Column("key_id", String(16)),  # the HMAC key's id; null: a legacy (unkeyed) row
     Index("ix_audit_log_at", "at"),
+    # The newest rewrite of history (retention) is read by every trend request (0017).
+    Index("ix_audit_log_action", "action"),
 )
 
 

@@ -56,10 +56,17 @@ class BatchStore(Connected):
                 "started_at": new.started_at,
                 "finished_at": new.started_at,
                 "padan_version": new.padan_version,
+                "snapshot": False,
+                "baseline": False,
             }
             inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
             assert inserted is not None
-            yield BatchWriter(conn, int(inserted[0]), new.extract)
+            writer = BatchWriter(conn, int(inserted[0]), new.extract)
+            # Read before the batch writes a row: one row of the source answers it at once.
+            table = writer.table
+            first = select(table.c.id).where(table.c.is_current).limit(1)
+            writer.had_current = conn.execute(first).first() is not None
+            yield writer
 
     @contextmanager
     def reopen_batch(self, batch: BatchInfo) -> Iterator[BatchWriter]:
@@ -110,6 +117,17 @@ class BatchWriter:
         self.source = {"dtsen_individu": "dtsen", "kpai_kasus": "kpai"}.get(extract, "lembaga")
         #: Records this batch added (no current version before) and changed (a tracked field).
         self.added = self.changed = 0
+        #: The one time this transaction stamps (ingest, retirements, snapshot): a snapshot's
+        #: point in time must see its records arrive and others leave at the same moment.
+        self._at: dt.datetime | None = None
+        #: Whether the source held a current record when this batch was opened (a new batch
+        #: opened on a source without one is its first load).
+        self.had_current = True
+
+    def _now(self) -> dt.datetime:
+        if self._at is None:
+            self._at = dt.datetime.now(dt.UTC)
+        return self._at
 
     def add_records(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert accepted records given as tuples in the order of ``columns``.
@@ -128,10 +146,19 @@ class BatchWriter:
     def _insert(self, table: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
         bulk_insert(self.conn, table, columns, rows)
 
-    def finish(self, *, read: int, accepted: int, quarantined: int, flags: dict[str, int]) -> int:
+    def finish(
+        self,
+        *,
+        read: int,
+        accepted: int,
+        quarantined: int,
+        flags: dict[str, int],
+        baseline: bool = False,
+    ) -> int:
         """Mark older versions of this batch's records as superseded and store the counts.
 
-        Returns the number of older records superseded.
+        ``baseline``: the batch is the first load of its source (or of a snapshot's region;
+        see :attr:`had_current`). Returns the number of older records superseded.
         """
         table, id_col = self.table, self.table.c[self.id_column]
         newer = select(id_col).where(table.c.batch_id == self.batch_id)
@@ -140,7 +167,7 @@ class BatchWriter:
             .where(table.c.is_current, table.c.batch_id != self.batch_id, id_col.in_(newer))
             .values(is_current=False, superseded_by=self.batch_id)
         ).rowcount
-        now = dt.datetime.now(dt.UTC)
+        now = self._now()
         self.added, self.changed = write_change_events(
             self.conn, extract=self.table.name, batch_id=self.batch_id, at=now
         )
@@ -154,9 +181,24 @@ class BatchWriter:
                 rows_superseding=superseded,
                 flag_counts=json.dumps(flags, sort_keys=True),
                 finished_at=now,
+                baseline=baseline,
             )
         )
         return int(superseded)
+
+    def mark_snapshot(self, scope: str | None) -> None:
+        """Record that this batch was applied as a complete extract of ``scope`` (``None``: the
+        whole source), at the time its records were stored and retired; a batch already
+        marked keeps its first time and region (applying the same file again changes nothing).
+        """
+        self.conn.execute(
+            update(batches)
+            .where(
+                batches.c.id == self.batch_id,
+                or_(batches.c.snapshot.is_(None), ~batches.c.snapshot),
+            )
+            .values(snapshot=True, snapshot_at=self._now(), snapshot_scope=scope)
+        )
 
     # -- snapshots ------------------------------------------------------------------------------
 
@@ -222,7 +264,7 @@ class BatchWriter:
             source=self.source,
             batch_id=self.batch_id,
             removed=[(r[1], r[2]) for r in rows],
-            at=dt.datetime.now(dt.UTC),
+            at=self._now(),
         )
 
 
@@ -241,4 +283,8 @@ def _batch_info(row: Any) -> BatchInfo:
         flag_counts=json.loads(row["flag_counts"]),
         started_at=row["started_at"],
         finished_at=row["finished_at"],
+        snapshot=None if row["snapshot"] is None else bool(row["snapshot"]),
+        snapshot_at=row["snapshot_at"],
+        snapshot_scope=row["snapshot_scope"],
+        baseline=bool(row["baseline"]),
     )

@@ -48,6 +48,13 @@ class BatchInfo:
     flag_counts: dict[str, int]
     started_at: dt.datetime
     finished_at: dt.datetime
+    #: Applied as a complete extract (``--snapshot``): True/False, ``None`` when not known (a
+    #: batch stored before Padan recorded it that retired nothing).
+    snapshot: bool | None = False
+    snapshot_at: dt.datetime | None = None  # when it was applied as a snapshot
+    snapshot_scope: str | None = None  # the snapshot's region (``None``: the whole source)
+    #: The first load of its source (or of a snapshot's region): the per-child events' baseline.
+    baseline: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,15 @@ batches = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=False),
     Column("padan_version", String(32), nullable=False),
+    # Snapshots (migration 0017): True when the batch was applied as a complete extract of its
+    # source (``--snapshot``), False when not, NULL for a batch ingested before Padan recorded
+    # it; when it was applied (a file stored before may be applied later) and in which region.
+    Column("snapshot", Boolean),
+    Column("snapshot_at", DateTime(timezone=True)),
+    Column("snapshot_scope", String(32)),
+    # The first load of its source (or of a snapshot's region): its records are the baseline,
+    # not "entered" or "new" (migration 0017).
+    Column("baseline", Boolean, nullable=False, server_default="0"),
     UniqueConstraint("source", "content_sha256", name="uq_batches_source_content"),
 )
 
