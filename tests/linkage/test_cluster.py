@@ -170,6 +170,25 @@ def test_cluster_household_roster_keeps_twins_and_siblings_apart(
     assert (refusal_reason([nodes["a"]], [nodes["b"]]) is None) is joined
 
 
+def test_cluster_one_name_and_one_nik_in_one_household_are_one_person_whatever_the_dates() -> None:
+    # Birth dates two slips apart; the second contradicts the NIK it carries.
+    nodes = {
+        "a": Node("1202126306630001", "KLG1", dob="1963-06-23", name="aisyah maisaroh", sex="P"),
+        "b": Node(
+            "1202126306630001",
+            "KLG1",
+            dob="1964-06-22",
+            name="aisyah maisaroh",
+            sex="P",
+            nik_proven=False,
+        ),
+    }
+    clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
+    assert _groups(clusters.root) == {frozenset("ab")}
+    sibling = Node(None, "KLG1", dob="1964-06-22", name="aisyah maisaroh", sex="P")
+    assert refusal_reason([nodes["a"]], [sibling]) is not None  # no NIK: the dates decide
+
+
 def test_cluster_guard_lets_one_person_in_two_households_be_weighed() -> None:
     # A double registration under the grandparents' KK, with a second NIK.
     nodes = {

@@ -156,7 +156,8 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
     return here.conflict(there, pair=frozenset(("a0", "b0")))
 
 
-_Member = tuple[str | None, str | None, str | None, str | None]  # name, birth date, sex, NIK
+# name, birth date, sex, the NIK if the record shows it right, the NIK as written
+_Member = tuple[str | None, str | None, str | None, str | None, str | None]
 
 
 @dataclass(slots=True)
@@ -175,7 +176,7 @@ class _State:
             {node.nik} if node.nik and node.nik_padan else set(),
             {node.nik} if node.nik else set(),
             {node.household or ""} if node.is_head else set(),
-            {node.household: [(node.name, node.dob, node.sex, _shown(node))]}
+            {node.household: [(node.name, node.dob, node.sex, _shown(node), node.nik)]}
             if node.household
             else {},
             {(uid, node.registered_dob)} if node.registered_dob else set(),
@@ -246,14 +247,19 @@ def _entered_twice(a: _Member, b: _Member) -> bool | None:
     - on one birth date, names that differ other than by one written short or two letters
       swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein).
     One NIK on both is one person, and so is one name written the same (twins are not given
-    one name). For a person to decide (None): names one slip apart on one birth date (twins,
-    or one child mistyped), and names written alike under two NIKs that each agree with their
-    records (twins get consecutive serials; so does one person recorded twice).
+    one name), on birth dates a slip apart; one name and one NIK together, whatever the dates.
+    For a person to decide (None): names one slip apart on one birth date (twins, or one child
+    mistyped), and names written alike under two NIKs that each agree with their records (twins
+    get consecutive serials; so does one person recorded twice).
     """
-    (name_a, dob_a, sex_a, nik_a), (name_b, dob_b, sex_b, nik_b) = a, b
+    (name_a, dob_a, sex_a, nik_a, written_a), (name_b, dob_b, sex_b, nik_b, written_b) = a, b
     if sex_a and sex_b and sex_a != sex_b:
         return False
     same_name = bool(name_a and name_b and name_a.replace(" ", "") == name_b.replace(" ", ""))
+    if same_name and written_a and written_a == written_b:
+        # One name and one NIK: no two people share both, whatever dates were typed (a date
+        # mistyped leaves the NIK at odds with its record, so the NIK as written counts).
+        return True
     if same_name or (nik_a and nik_a == nik_b):
         # Parents do not give twins one name: the same name, or the same NIK, on one birth
         # date is one person registered twice, even under a second NIK (SIAK gives it the next
