@@ -1,10 +1,18 @@
-"""Features learned from the data: placeholder birth dates per source."""
+"""Features learned from the data: placeholder birth dates per source; the village a record
+moved from."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import pytest
 
+from padan.ingest import ingest_file
 from padan.linkage.derived import _over_represented
+from padan.linkage.features import load_features
+from padan.store import Store
+from support.snapshots import write_dtsen
 
 
 @pytest.mark.parametrize(
@@ -24,3 +32,28 @@ def test_features_placeholder_days_are_those_far_beyond_chance(
     count: int, expected: float, flagged: bool
 ) -> None:
     assert _over_represented(count, expected) is flagged
+
+
+def test_features_desa_before_is_the_village_a_record_moved_from(
+    store: Store, tmp_path: Path
+) -> None:
+    first = write_dtsen(tmp_path, "q1", ["H1", "H2", "H3"])
+    moved = tmp_path / "q2.csv"
+    moved.write_text(first.read_text().replace("32.01.01.1001", "32.01.02.2003"))
+    back = tmp_path / "q3.csv"
+    back.write_text(first.read_text().replace("32.02.01.1001", "32.02.01.2002"))
+    before: list[dict[str, str | None]] = []
+    for path in (first, moved, back):
+        ingest_file(path, source="dtsen", store=store)
+        con = duckdb.connect()
+        load_features(store, con)
+        rows = con.execute("SELECT source_id, desa_before FROM features").fetchall()
+        before.append(dict(rows))
+    assert before[0] == dict.fromkeys(["D1", "D2", "D3", "D4", "D5", "D6"])
+    # H1 moved: its people keep the village they left; the others did not move.
+    assert before[1] == {"D1": "32.01.01.1001", "D2": "32.01.01.1001"} | dict.fromkeys(
+        ["D3", "D4", "D5", "D6"]
+    )
+    # H1 moved back (the village it left last counts), and H3 moved.
+    assert before[2]["D1"] == before[2]["D2"] == "32.01.02.2003"
+    assert before[2]["D5"] == "32.02.01.1001" and before[2]["D3"] is None

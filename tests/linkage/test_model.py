@@ -84,13 +84,14 @@ def _region(code: str) -> dict[str, Any]:
         "kab": ".".join(parts[:2]) if len(parts) > 1 else None,
         "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
         "desa": code if len(parts) > 3 else None,
+        "desa_before": None,
     }
 
 
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
-        ("32.01.05.2001", "32.01.05.2001", "same village"),
+        ("32.01.05.2001", "32.01.05.2001", "same village (now, or before one record's move)"),
         ("32.01.05.2001", "32.01.05.2002", "same district"),
         ("32.01.05.2001", "32.01.05", "same district, as far as known"),
         ("32.01.05.2001", "32.01.06.2001", "same regency"),
@@ -104,6 +105,26 @@ def test_model_region_levels_count_a_coarse_code_as_far_as_it_goes(
     left: str, right: str, level: str
 ) -> None:
     assert _level("region", _region(left), _region(right)) == level
+
+
+@pytest.mark.parametrize(
+    ("moved_from", "level"),
+    [
+        # The DTSEN record moved from the village the complaint names: one child.
+        ("32.01.05.2001", "same village (now, or before one record's move)"),
+        # It moved, but from elsewhere: the villages differ as before.
+        ("32.01.07.2003", "same regency"),
+        (None, "same regency"),
+    ],
+)
+@pytest.mark.parametrize("moved_left", [False, True])
+def test_model_region_levels_count_the_village_a_record_moved_from(
+    moved_from: str | None, level: str, moved_left: bool
+) -> None:
+    complaint = _region("32.01.05.2001")
+    moved = _region("32.01.09.2004") | {"desa_before": moved_from}
+    left, right = (moved, complaint) if moved_left else (complaint, moved)
+    assert _level("region", left, right) == level
 
 
 def _nik(

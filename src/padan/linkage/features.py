@@ -46,6 +46,7 @@ FEATURE_COLUMNS = (
     "kab",
     "kec",
     "desa",
+    "desa_before",
     "mother",
     "mother_first",
     "father",
@@ -162,7 +163,7 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     """
     kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
-    _build(con, kpai, dtsen, "features")
+    _build(con, kpai, dtsen, "features", _earlier_regions(store))
     derive_features(con, "features")
     rows = con.execute("SELECT count(*) FROM features").fetchall()
     return int(rows[0][0]) if rows else 0
@@ -183,7 +184,7 @@ def update_features(
     touched = store.records_arrow("dtsen_individu", ["id_keluarga"], only=("batch_id", batches))
     households = pc.unique(touched.column("id_keluarga")).drop_null().to_pylist()
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, kpai, dtsen, "features_new")
+    _build(con, kpai, dtsen, "features_new", _earlier_regions(store))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
         SELECT *, false AS fresh FROM {cached}
@@ -217,7 +218,7 @@ def refresh_features(
     """
     new_kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("no_pengaduan", kpai))
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, new_kpai, dtsen, "features_new")
+    _build(con, new_kpai, dtsen, "features_new", _earlier_regions(store))
     con.register("_padan_gone", pa.table({"uid": pa.array(sorted(gone), pa.string())}))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
@@ -240,10 +241,27 @@ def refresh_features(
     return int(rows[0][0]) if rows else 0
 
 
-def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str) -> None:
+def _earlier_regions(store: Store) -> pa.Table:
+    """Every region a current record's earlier versions were in (``uid, code, event``)."""
+    rows = [
+        (f"{source}:{record}", code, event)
+        for source in ("kpai", "dtsen")
+        for record, code, event in store.earlier_regions(source)
+    ]
+    uid, code, event = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.table(
+        {"uid": pa.array(uid, pa.string()), "code": pa.array(code, pa.string())}
+        | {"event": pa.array(event, pa.int64())}
+    )
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str, earlier: pa.Table
+) -> None:
     con.register("kpai_raw", kpai)
     con.register("dtsen_raw", dtsen)
-    con.register("retired_codes", _retired_codes(kpai, dtsen))
+    con.register("earlier_raw", earlier)
+    con.register("retired_codes", _retired_codes(kpai, dtsen, earlier))
     con.execute(_KPAI_SQL)
     con.execute(_DTSEN_SQL)
     names = pc.unique(
@@ -260,22 +278,36 @@ def _build(con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, tabl
     con.register("name_forms", _name_forms(names.to_pylist()))
     con.execute(f"""
         CREATE OR REPLACE TABLE {table} AS
-        WITH base AS (SELECT * FROM kpai_features UNION ALL BY NAME SELECT * FROM dtsen_features)
+        WITH base AS (SELECT * FROM kpai_features UNION ALL BY NAME SELECT * FROM dtsen_features),
+        -- The village a record was in before its latest move: DTSEN takes in moves when it is
+        -- updated (domain.md §3.6, §8.5), and a complaint may name where the child lived then.
+        before AS (
+            SELECT b.unique_id, arg_max(coalesce(r.new, e.code), e.event) AS desa_before
+            FROM base b JOIN earlier_raw e ON e.uid = b.unique_id
+            LEFT JOIN retired_codes r ON r.old = e.code
+            WHERE length(e.code) = 13 AND coalesce(r.new, e.code) IS DISTINCT FROM b.desa
+            GROUP BY b.unique_id
+        )
         SELECT {", ".join(_FROM_FORMS.get(c, f"b.{c}") for c in FEATURE_COLUMNS)}
         FROM base b
         LEFT JOIN name_forms n ON n.name = b.name
         LEFT JOIN name_forms m ON m.name = b.mother
+        LEFT JOIN before e ON e.unique_id = b.unique_id
     """)
-    for name in ("kpai_raw", "dtsen_raw", "name_forms", "retired_codes"):
+    for name in ("kpai_raw", "dtsen_raw", "earlier_raw", "name_forms", "retired_codes"):
         con.unregister(name)
     con.execute("DROP TABLE kpai_features; DROP TABLE dtsen_features")
 
 
-def _retired_codes(kpai: pa.Table, dtsen: pa.Table) -> pa.Table:
+def _retired_codes(kpai: pa.Table, dtsen: pa.Table, earlier: pa.Table) -> pa.Table:
     """Region codes of the Papua split's retired provinces (91, 92) and their successors."""
     codes = pc.unique(
         pa.chunked_array(
-            [*kpai.column("kode_wilayah").chunks, *dtsen.column("kode_wilayah").chunks],
+            [
+                *kpai.column("kode_wilayah").chunks,
+                *dtsen.column("kode_wilayah").chunks,
+                *earlier.column("code").chunks,
+            ],
             type=pa.string(),
         )
     ).drop_null()
@@ -330,6 +362,7 @@ _FROM_FORMS = {
     "name_last": "n.last AS name_last",
     "name_lead": "n.lead AS name_lead",
     "mother_first": "m.first AS mother_first",
+    "desa_before": "e.desa_before AS desa_before",
 }
 
 

@@ -158,7 +158,11 @@ def _region_comparison() -> Any:
         output_column_name="region",
         comparison_levels=[
             cll.NullLevel("prov"),
-            _level("desa_l = desa_r", "same village"),
+            # A record's earlier village counts: one child, who moved since the other record.
+            _level(
+                "desa_l = desa_r OR desa_before_l = desa_r OR desa_l = desa_before_r",
+                "same village (now, or before one record's move)",
+            ),
             # A complaint coded to its district or regency only agrees as far as it goes: that is
             # not the same evidence as two villages, or two districts, that differ.
             _level(

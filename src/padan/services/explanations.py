@@ -104,6 +104,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("sex", "All other comparisons"): N_("sex differs"),
     ("region", "prov is NULL"): N_("region missing in one of the records"),
     ("region", "same village"): N_("same village"),
+    ("region", "same village (now, or before one record's move)"): N_(
+        "same village, now or before one of the records moved"
+    ),
     ("region", "same district, as far as known"): N_("same district (one record has no village)"),
     ("region", "same district"): N_("same district, different villages"),
     ("region", "same regency, as far as known"): N_("same regency (one record has no district)"),

@@ -287,6 +287,25 @@ class RecordEvents(Connected):
                             counts[change["field"]] = counts.get(change["field"], 0) + 1
         return counts
 
+    def earlier_regions(self, source: str) -> list[tuple[str, str, int]]:
+        """``(record id, region, event id)`` for every region a record of ``source`` (kpai,
+        dtsen) left, as its ``changed`` events tell: the region it was in before a newer
+        version moved it. A record moved twice has two rows; the event id orders them."""
+        t = record_events
+        query = select(t.c.record_id, t.c.fields, t.c.id).where(
+            t.c.source == source,
+            t.c.event == "changed",
+            t.c.fields.like('%"kode_wilayah"%'),
+        )
+        found: list[tuple[str, str, int]] = []
+        with self._connect() as conn:
+            for record, text, event in conn.execute(query):
+                for change in json.loads(text or "[]"):
+                    # Retention blanks the values of a version it pseudonymises.
+                    if change["field"] == "kode_wilayah" and change.get("old"):
+                        found.append((str(record), str(change["old"]), int(event)))
+        return found
+
     def batch_event_counts(self, batch_id: int) -> dict[str, int]:
         """How many events of each kind batch ``batch_id`` wrote."""
         t = record_events
