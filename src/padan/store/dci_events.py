@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import and_, or_, select
 
-from padan.store.connection import Connected, as_utc
-from padan.store.record_events import RecordEvent, record_events
+from padan.store.connection import Connected
+from padan.store.record_events import RecordEvent, event_of_row, record_events
 from padan.store.records import ChildEvent
 from padan.store.tables import child_events, child_links, link_runs
 
@@ -61,21 +61,7 @@ def record_events_of_batches(
     )
     with store._connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
-        (
-            int(r["id"]),
-            RecordEvent(
-                r["batch_id"],
-                r["source"],
-                r["record_id"],
-                r["event"],
-                r["kode_wilayah"],
-                tuple((f["field"], f["old"], f["new"]) for f in json.loads(r["fields"] or "[]")),
-                as_utc(r["at"]),
-            ),
-        )
-        for r in rows
-    ]
+    return [(int(r["id"]), event_of_row(r)) for r in rows]
 
 
 def child_events_of_run(store: Connected, run_id: int) -> list[ChildEvent]:

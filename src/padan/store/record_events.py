@@ -49,6 +49,7 @@ __all__ = [
     "RecordEvent",
     "RecordEvents",
     "event_counts",
+    "event_of_row",
     "in_region",
     "record_events",
     "write_change_events",
@@ -243,7 +244,7 @@ class RecordEvents(Connected):
         query = select(t).where(*where).order_by(t.c.at, t.c.id).limit(limit)
         with self._connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return [_event(r) for r in rows]
+        return [event_of_row(r) for r in rows]
 
     def removed_records(self, batch_ids: Collection[int]) -> list[tuple[str, str]]:
         """``(source, record id)`` of every record a snapshot among ``batch_ids`` retired
@@ -317,7 +318,8 @@ class RecordEvents(Connected):
         return counts
 
 
-def _event(r: Any) -> RecordEvent:
+def event_of_row(r: Any) -> RecordEvent:
+    """A :class:`RecordEvent` from a row (mapping) of the ``record_events`` table."""
     return RecordEvent(
         r["batch_id"],
         r["source"],
