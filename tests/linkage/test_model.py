@@ -188,18 +188,37 @@ _KK = "5103030101200003"
         (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_SLIP),
         (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SERIAL_SLIP),
         (_nik(_NIK, "dtsen"), _nik("5103030305080012"), NIK_SAME_PREFIX),
-        # The complaint's NIK field holds the family's KK number.
-        (_nik(_NIK, "dtsen", kk=_KK), _nik(_KK), "one NIK is the other record's KK number"),
-        (_nik(_KK), _nik(_NIK, "dtsen", kk=_KK), "one NIK is the other record's KK number"),
+        # The complaint's NIK field holds the family's KK number (its date the day the card
+        # was recorded, not the child's birth date).
+        (
+            _nik(_NIK, "dtsen", kk=_KK),
+            _nik(_KK, fits=False, proven=False),
+            "one NIK is the other record's KK number",
+        ),
+        (
+            _nik(_KK, fits=False, proven=False),
+            _nik(_NIK, "dtsen", kk=_KK),
+            "one NIK is the other record's KK number",
+        ),
+        # A KK recorded on the day a boy was born in his district, with his serial: his own
+        # NIK, shown right by his record, has the KK's digits by chance.
+        (_nik(_NIK, "dtsen", kk=_KK), _nik(_KK), "All other comparisons"),
         # ... or the NIK of a parent or a sibling in the child's DTSEN household.
         (
-            _nik("5103035505800001", family="KLG7"),
+            _nik("5103035505800001", family="KLG7", fits=False, proven=False),
             _nik(_NIK, "dtsen", household="KLG7"),
             "the NIK of a member of the other record's DTSEN household",
         ),
         (
-            _nik("5103035505800001", family="KLG7"),
+            _nik("5103035505800001", family="KLG7", fits=False, proven=False),
             _nik(_NIK, "dtsen", household="KLG8"),
+            "different, one NIK at odds with its record",
+        ),
+        # A child's own NIK, shown right, that is another household's KK number (the family
+        # the NIK points to) says nothing of the members of that household.
+        (
+            _nik("5103035505800001", family="KLG7"),
+            _nik(_NIK, "dtsen", household="KLG7"),
             "All other comparisons",
         ),
         # A NIK at odds with its own record (a KK issued after the family split, in no DTSEN

@@ -262,9 +262,17 @@ def _nik_comparison() -> Any:
                 f"{one_keystroke('nik_l', 'nik_r')} AND NOT (nik_proven_l AND nik_proven_r)",
                 NIK_UNSHOWN_SLIP,
             ),
-            _level("nik_l = kk_r OR nik_r = kk_l", "one NIK is the other record's KK number"),
+            # A KK number has a NIK's shape, its date the day the card was recorded (domain.md
+            # §2.3): a KK can carry the very digits of a child born that day in that district.
+            # A NIK that its own record shows right (district and birth date) is the child's
+            # own, so another household's KK or member holding it is chance, not evidence.
             _level(
-                "nik_family_l = household_r OR nik_family_r = household_l",
+                "nik_l = kk_r AND NOT nik_proven_l OR nik_r = kk_l AND NOT nik_proven_r",
+                "one NIK is the other record's KK number",
+            ),
+            _level(
+                "nik_family_l = household_r AND NOT nik_proven_l"
+                " OR nik_family_r = household_l AND NOT nik_proven_r",
                 "the NIK of a member of the other record's DTSEN household",
             ),
             _level("substr(nik_l, 1, 12) = substr(nik_r, 1, 12)", NIK_SAME_PREFIX),
