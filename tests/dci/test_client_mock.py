@@ -12,7 +12,6 @@ it) and the response counts as stray. Skipped where node or the suite is missing
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +26,7 @@ from padan.dci.client import (
     RegistryUnreachable,
 )
 from padan.dci.signatures import Signatures, signing_string
-from support.mock_registry import admin, missing, mock_registry
+from support.mock_registry import admin, mock_registry_or_skip
 
 pytestmark = pytest.mark.node
 KEY = Ed25519PrivateKey.generate()
@@ -36,12 +35,7 @@ SEARCH = "/registry/sync/search"
 
 @pytest.fixture(scope="module")
 def mock_url() -> Iterator[str]:
-    why = missing()
-    if why is not None:
-        if os.environ.get("CI") or os.environ.get("PADAN_REQUIRE_NODE"):
-            pytest.fail(f"the DCI mock registry must run here: {why}")
-        pytest.skip(why)
-    with mock_registry() as url:
+    with mock_registry_or_skip() as url:
         yield url
 
 

@@ -111,3 +111,19 @@ def admin(url: str, path: str, body: Any = None, method: str | None = None) -> A
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+@contextmanager
+def mock_registry_or_skip() -> Iterator[str]:
+    """:func:`mock_registry`, or skip the test where it cannot run: node, npm or the suite
+    missing. With ``CI`` or ``PADAN_REQUIRE_NODE`` set, a missing part fails the test instead
+    (``scripts/test`` installs node before the tests)."""
+    import pytest
+
+    why = missing()
+    if why is not None:
+        if os.environ.get("CI") or os.environ.get("PADAN_REQUIRE_NODE"):
+            pytest.fail(f"the DCI mock registry must run here: {why}")
+        pytest.skip(why)
+    with mock_registry() as url:
+        yield url

@@ -182,8 +182,14 @@ def dci_verify(
     table = Table(title=tr("DCI verify: %(count)s NIKs asked", count=figures["asked"]))
     table.add_column(tr("answer"))
     table.add_column(tr("count"), justify="right")
-    for key in ("found", "not_found", "rejected", "unanswered"):
-        table.add_row(tr(key.replace("_", " ")), f"{figures[key]:,}")
+    names = {
+        "found": tr("found"),
+        "not_found": tr("not found"),
+        "rejected": tr("rejected by the registry"),
+        "unanswered": tr("not answered"),
+    }
+    for key, name in names.items():
+        table.add_row(name, f"{figures[key]:,}")
     out.print(table)
     if result.summary is not None:
         render_summary(result.summary)
