@@ -106,6 +106,17 @@ def test_mock_strict_validation_takes_the_messages(mock: str) -> None:
             "err.service.unavailable",
             "try again later",
         ),
+        (
+            {
+                "status": "error",
+                "errorCode": "err.request.bad",
+                "errorMessage": "3201000000000001?",
+            },
+            {},
+            RegistryRefused,
+            "err.request.bad",
+            "<digits>?",  # a registry repeating the value asked: masked
+        ),
         ({"delay": 1500}, {"timeout": 0.3}, RegistryUnreachable, "timeout", "within 0.3 s"),
         (
             {},
@@ -115,7 +126,7 @@ def test_mock_strict_validation_takes_the_messages(mock: str) -> None:
             "signature",
         ),
     ],
-    ids=["unauthorized", "unavailable", "timeout", "unsigned-answer"],
+    ids=["unauthorized", "unavailable", "echoes-value", "timeout", "unsigned-answer"],
 )
 def test_mock_failures_become_clear_errors(
     mock: str,

@@ -11,6 +11,7 @@ messages name the registry, the field, the code or status seen and the fix.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -43,6 +44,9 @@ MAX_REQUESTS_PER_MESSAGE = 100
 MAX_PAGES = 50
 #: Identifier types this client asks by (the spec's ``idtype-value`` ``type``).
 ID_TYPES = ("NIK", "KK")
+#: A run of digits as long as a NIK or KK: masked in what a registry says back, in case it
+#: repeats the value asked.
+_DIGITS = re.compile(r"\d{12,}")
 #: Called with a line about each exchange (no identifier in it), for the audit log.
 Exchange = Callable[[str], None]
 
@@ -250,7 +254,7 @@ class RegistryClient:
             code, text = refused or ("http", "")
             raise RegistryRefused(
                 f"DCI registry {where} refused the search: HTTP {response.status_code}, "
-                f"{code} {text[:200]!r}; {_FIX.get(code, 'see the code in the DCI spec')}",
+                f"{code} {_masked(text)[:200]!r}; {_FIX.get(code, 'see the code in the DCI spec')}",
                 code=code,
             )
         return self._search_response(answer)
@@ -275,8 +279,8 @@ class RegistryClient:
     def _invalid(self, where: str, seen: str) -> RegistryAnswerInvalid:
         return RegistryAnswerInvalid(
             f"DCI registry {self.endpoint[:200]} answered a search with an unusable {where} "
-            f"({seen}); it must answer with the spec's on-search envelope (and sign it with a "
-            "key in PADAN_DCI_CLIENT_REGISTRY_KEYS when that is set)",
+            f"({_masked(seen)}); it must answer with the spec's on-search envelope (and sign it "
+            "with a key in PADAN_DCI_CLIENT_REGISTRY_KEYS when that is set)",
             code="answer_invalid",
         )
 
@@ -297,6 +301,10 @@ _FIX = {
     "err.request.too_many_requests": "try again later",
     "err.service.unavailable": "try again later",
 }
+
+
+def _masked(text: str) -> str:
+    return _DIGITS.sub("<digits>", text)
 
 
 def _refusal(answer: Any) -> tuple[str, str] | None:
