@@ -94,10 +94,15 @@ def mock_registry() -> Iterator[str]:
         else:
             raise RuntimeError(f"the mock registry did not start in 10 s; see {log.name}")
         yield url
-    finally:
+    except BaseException:
         server.terminate()
         server.wait(timeout=10)
-        log.close()
+        log.close()  # kept, to see why
+        raise
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+    Path(log.name).unlink()
 
 
 def admin(url: str, path: str, body: Any = None, method: str | None = None) -> Any:
