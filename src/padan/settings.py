@@ -89,6 +89,19 @@ class Settings(BaseSettings):
     #: sender id may be named with several users). Set, a message is taken only when its
     #: ``sender_id`` is listed for the token's user; default: none, any ``sender_id`` is taken.
     dci_senders: str = ""
+    #: Padan as a DCI client (``padan dci verify``): the base URL of the external social
+    #: registry to ask (e.g. a DTSEN service; Padan posts to ``{url}/registry/sync/search``).
+    dci_client_url: str = ""
+    #: The bearer token the external registry gave Padan. A secret: set it in the environment,
+    #: never in a file of the repository.
+    dci_client_token: str = Field(default="", repr=False)
+    #: The external registry's ``sender_id`` (sent as ``receiver_id``); empty: not sent.
+    dci_client_receiver_id: str = ""
+    #: Seconds to wait for each answer of the external registry.
+    dci_client_timeout: float = Field(default=30.0, gt=0, le=600)
+    #: The external registry's public keys (a JWKS file, ``kid`` = ``sender_id|key_id``): set,
+    #: every answer must carry its valid signature. Default: none (the TLS connection vouches).
+    dci_client_registry_keys: Path | None = None
 
     def environment(self) -> dict[str, str]:
         """These settings as ``PADAN_*`` environment variables (unset ones left out), for a

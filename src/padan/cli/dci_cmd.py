@@ -1,19 +1,23 @@
-"""``padan dci notify|subscriptions``: the DCI registry's event notifications to subscribers."""
+"""``padan dci notify|subscriptions|verify``: the DCI registry's event notifications to
+subscribers, and Padan as a client of another DCI registry."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from padan.cli.common import DbOption, JsonOption, out, store_from, tr, translate_errors
+from padan.errors import InputError
 
 __all__ = ["dci_app"]
 
 dci_app = typer.Typer(
-    help="The DCI registry API's subscriptions and notifications.", no_args_is_help=True
+    help="The DCI registry API's subscriptions and notifications; verify against another.",
+    no_args_is_help=True,
 )
 
 
@@ -121,3 +125,71 @@ def dci_subscriptions(
     for r in rows:
         table.add_row(*("" if v is None else str(v) for v in r.values()))
     out.print(table)
+
+
+@dci_app.command("verify")
+def dci_verify(
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The external registry's base URL (PADAN_DCI_CLIENT_URL)."),
+    ] = None,
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="Folder to keep the registry's answer in, as a DTSEN file."),
+    ] = Path("dci-answers"),
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=100, help="Requests per message (1-100).")
+    ] = 100,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Ask an external DCI social registry (e.g. a DTSEN service) about the NIKs of the current
+    KPAI records and store its answer as a DTSEN batch: every record accepted or quarantined
+    with a reason, the same answer never stored twice. Signed with PADAN_DCI_KEY_FILE as
+    PADAN_DCI_REGISTRY_ID; the bearer token comes from PADAN_DCI_CLIENT_TOKEN only. Each
+    message sent is audited (without identifiers)."""
+    from padan.cli.actor import data_user
+    from padan.cli.ingest_cmd import render_summary
+    from padan.dci.client import RegistryClient
+    from padan.dci.signatures import Signatures, load_partner_keys, load_signing_key
+    from padan.dci.verify import verify_children
+    from padan.settings import get_settings
+
+    with translate_errors():
+        settings = get_settings(database_url=db)
+        base = url or settings.dci_client_url
+        if not base or not settings.dci_client_token:
+            raise InputError(
+                "padan dci verify needs the registry's URL (--url or PADAN_DCI_CLIENT_URL) and "
+                "its bearer token in PADAN_DCI_CLIENT_TOKEN; set them in the environment"
+            )
+        store = store_from(db)
+        client = RegistryClient(
+            base,
+            settings.dci_client_token,
+            Signatures(load_signing_key(settings.dci_key_file), settings.dci_registry_id),
+            receiver_id=settings.dci_client_receiver_id or None,
+            registry_keys=load_partner_keys(settings.dci_client_registry_keys),
+            timeout=settings.dci_client_timeout,
+            batch_size=batch_size,
+        )
+        user = data_user(store, command="dci verify", needs=("ingest",))
+        result = verify_children(store, user, client, work_dir=out_dir)
+    figures = result.to_json()
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    table = Table(title=tr("DCI verify: %(count)s NIKs asked", count=figures["asked"]))
+    table.add_column(tr("answer"))
+    table.add_column(tr("count"), justify="right")
+    names = {
+        "found": tr("found"),
+        "not_found": tr("not found"),
+        "rejected": tr("rejected by the registry"),
+        "unanswered": tr("not answered"),
+    }
+    for key, name in names.items():
+        table.add_row(name, f"{figures[key]:,}")
+    out.print(table)
+    if result.summary is not None:
+        render_summary(result.summary)

@@ -6,7 +6,9 @@ An interface only: it reads the envelope, calls :mod:`padan.services.registry_qu
 :mod:`padan.services.registry_events` (which apply the role, the regional scope, the masking
 and the audit) and writes the answer. Only the app's assembly
 (:func:`padan.web.app.create_app`) imports it, through :func:`mount`, and ``padan dci
-notify``, which sends the subscribers' notifications (:mod:`padan.dci.notify`).
+notify``, which sends the subscribers' notifications (:mod:`padan.dci.notify`), and ``padan dci
+verify``, Padan as a client of another DCI registry (:mod:`padan.dci.client`,
+:mod:`padan.dci.verify`).
 """
 
 from __future__ import annotations

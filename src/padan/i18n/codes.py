@@ -248,6 +248,7 @@ _MARKS = (
     C_("audit_action", "retention.apply"),
     C_("audit_action", "registry_notify"),
     C_("audit_action", "registry_query"),
+    C_("audit_action", "registry_request"),
     C_("audit_action", "review_list"),
     C_("audit_action", "search"),
     C_("audit_action", "token_create"),
