@@ -57,3 +57,7 @@ def test_features_desa_before_is_the_village_a_record_moved_from(
     # H1 moved back (the village it left last counts), and H3 moved.
     assert before[2]["D1"] == before[2]["D2"] == "32.01.02.2003"
     assert before[2]["D5"] == "32.02.01.1001" and before[2]["D3"] is None
+    # An incremental run reads the moves of the records it builds only.
+    every = store.earlier_regions("dtsen")
+    assert store.earlier_regions("dtsen", ["D1", "D3"]) == [r for r in every if r[0] == "D1"]
+    assert len(every) == 6 and store.earlier_regions("dtsen", []) == []

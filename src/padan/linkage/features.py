@@ -163,7 +163,7 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
     """
     kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
-    _build(con, kpai, dtsen, "features", _earlier_regions(store))
+    _build(con, kpai, dtsen, "features", _earlier_regions(store, None))
     derive_features(con, "features")
     rows = con.execute("SELECT count(*) FROM features").fetchall()
     return int(rows[0][0]) if rows else 0
@@ -184,7 +184,7 @@ def update_features(
     touched = store.records_arrow("dtsen_individu", ["id_keluarga"], only=("batch_id", batches))
     households = pc.unique(touched.column("id_keluarga")).drop_null().to_pylist()
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, kpai, dtsen, "features_new", _earlier_regions(store))
+    _build(con, kpai, dtsen, "features_new", _earlier_regions(store, (kpai, dtsen)))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
         SELECT *, false AS fresh FROM {cached}
@@ -218,7 +218,7 @@ def refresh_features(
     """
     new_kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("no_pengaduan", kpai))
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, new_kpai, dtsen, "features_new", _earlier_regions(store))
+    _build(con, new_kpai, dtsen, "features_new", _earlier_regions(store, (new_kpai, dtsen)))
     con.register("_padan_gone", pa.table({"uid": pa.array(sorted(gone), pa.string())}))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
@@ -241,12 +241,20 @@ def refresh_features(
     return int(rows[0][0]) if rows else 0
 
 
-def _earlier_regions(store: Store) -> pa.Table:
-    """Every region a current record's earlier versions were in (``uid, code, event``)."""
+def _earlier_regions(store: Store, only: tuple[pa.Table, pa.Table] | None) -> pa.Table:
+    """Every region a current record's earlier versions were in (``uid, code, event``): of
+    every record, or ``only`` of those in the KPAI and DTSEN tables given (an incremental run
+    builds a few; their ids are looked up by index rather than every event read)."""
+    ids: dict[str, list[str] | None] = {"kpai": None, "dtsen": None}
+    if only is not None:
+        ids = {
+            "kpai": only[0].column("no_pengaduan").to_pylist(),
+            "dtsen": only[1].column("id_individu").to_pylist(),
+        }
     rows = [
         (f"{source}:{record}", code, event)
         for source in ("kpai", "dtsen")
-        for record, code, event in store.earlier_regions(source)
+        for record, code, event in store.earlier_regions(source, ids[source])
     ]
     uid, code, event = zip(*rows, strict=True) if rows else ((), (), ())
     return pa.table(

@@ -288,23 +288,36 @@ class RecordEvents(Connected):
                             counts[change["field"]] = counts.get(change["field"], 0) + 1
         return counts
 
-    def earlier_regions(self, source: str) -> list[tuple[str, str, int]]:
+    def earlier_regions(
+        self, source: str, records: Collection[str] | None = None
+    ) -> list[tuple[str, str, int]]:
         """``(record id, region, event id)`` for every region a record of ``source`` (kpai,
         dtsen) left, as its ``changed`` events tell: the region it was in before a newer
-        version moved it. A record moved twice has two rows; the event id orders them."""
+        version moved it. A record moved twice has two rows; the event id orders them.
+        ``records``: only these record ids (looked up by index, 1,000 at a time)."""
         t = record_events
         query = select(t.c.record_id, t.c.fields, t.c.id).where(
             t.c.source == source,
             t.c.event == "changed",
             t.c.fields.like('%"kode_wilayah"%'),
         )
+        wanted = sorted(set(records)) if records is not None else None
+        queries = (
+            [query]
+            if wanted is None
+            else [
+                query.where(t.c.record_id.in_(wanted[i : i + 1_000]))
+                for i in range(0, len(wanted), 1_000)
+            ]
+        )
         found: list[tuple[str, str, int]] = []
         with self._connect() as conn:
-            for record, text, event in conn.execute(query):
-                for change in json.loads(text or "[]"):
-                    # Retention blanks the values of a version it pseudonymises.
-                    if change["field"] == "kode_wilayah" and change.get("old"):
-                        found.append((str(record), str(change["old"]), int(event)))
+            for part in queries:
+                for record, text, event in conn.execute(part):
+                    for change in json.loads(text or "[]"):
+                        # Retention blanks the values of a version it pseudonymises.
+                        if change["field"] == "kode_wilayah" and change.get("old"):
+                            found.append((str(record), str(change["old"]), int(event)))
         return found
 
     def batch_event_counts(self, batch_id: int) -> dict[str, int]:
