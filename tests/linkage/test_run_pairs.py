@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pyarrow as pa
 
@@ -41,3 +43,51 @@ def test_run_pairs_crossed_records_are_those_of_kept_pairs_whose_decision_may_ch
     """)
     assert crossed_records(con, threshold=0.9) == {"a", "b", "c", "d", "g", "h"}
     assert crossed_records(con, threshold=0.95) == {"g", "h"}
+
+
+def test_run_pairs_kept_pairs_scored_again_are_those_term_frequencies_can_move(
+    tmp_path: Path,
+) -> None:
+    # The earlier run's features: x (putri) is retired since, m renamed (nur to nurul).
+    state = tmp_path / "state.duckdb"
+    was = duckdb.connect(str(state))
+    was.execute("""
+        CREATE TABLE features AS SELECT * FROM (VALUES
+            ('a', 'siti'), ('b', 'siti'), ('c', 'rina'), ('d', 'rina'), ('e', 'dewi'),
+            ('f', 'dewi'), ('g', 'ayu'), ('h', 'ayu'), ('p', 'putri'), ('q', 'nur'),
+            ('x', 'putri'), ('m', 'nur')) t(unique_id, name)
+    """)
+    was.close()
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TABLE features AS SELECT * FROM (VALUES
+            ('a', 'siti', false), ('b', 'siti', false), ('c', 'rina', false),
+            ('d', 'rina', false), ('e', 'dewi', false), ('f', 'dewi', false),
+            ('g', 'ayu', false), ('h', 'ayu', false), ('p', 'putri', false),
+            ('q', 'nur', false), ('m', 'nurul', true), ('n', 'ayu', true))
+            t(unique_id, name, fresh)
+    """)
+    earlier = [
+        ("a", "b", 0.99999, "model", "link"),  # far from both thresholds: kept as it was
+        ("c", "d", 0.9001, "model", "link"),  # at the link threshold: scored again
+        ("e", "f", 0.5001, "model", "review"),  # at the review threshold: scored again
+        ("g", "h", 0.99999, "model", "link"),  # "ayu" has a new record: scored again
+        ("p", "q", 0.99999, "model", "link"),  # "putri" lost one, "nur" too: scored again
+        ("b", "c", 1.0, "nik", "link"),  # the NIK rule's: never scored again
+    ]
+    previous = Previous(
+        frozenset(),
+        LINK_STATE_SCHEMA.empty_table(),
+        pa.Table.from_pylist(
+            [dict(zip(PAIR_STATE_SCHEMA.names, row, strict=True)) for row in earlier],
+            schema=PAIR_STATE_SCHEMA,
+        ),
+        state,
+    )
+    table = kept_model_pairs(con, previous, thresholds=(0.9, 0.5))
+    again = set(con.execute(f"SELECT uid_l, uid_r FROM {table}").fetchall())
+    assert again == {("c", "d"), ("e", "f"), ("g", "h"), ("p", "q")}
+    # Without the earlier features (or thresholds) every kept model pair is scored again.
+    kept_model_pairs(con, previous, thresholds=())
+    every = set(con.execute(f"SELECT uid_l, uid_r FROM {table}").fetchall())
+    assert every == again | {("a", "b")}

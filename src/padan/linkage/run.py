@@ -219,7 +219,7 @@ def link_records(
         if previous is not None and engine.rescores:
             # The kept pairs are scored again: term frequencies count today's records, and a
             # pair near a threshold then takes the decision a full run would give it.
-            rescore = kept_model_pairs(con, previous)
+            rescore = kept_model_pairs(con, previous, thresholds=(link_threshold, review_threshold))
         candidates = engine.prepare_predict(
             linker, con, rules, fresh_only=incremental, rescore=rescore
         )

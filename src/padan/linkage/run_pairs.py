@@ -3,6 +3,7 @@ affects, and clustered under the guard (which pairs link, wait for review or sta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -118,14 +119,58 @@ _KEPT_SQL = """
 """
 
 
-def kept_model_pairs(con: duckdb.DuckDBPyConnection, previous: Previous) -> str:
+def kept_model_pairs(
+    con: duckdb.DuckDBPyConnection, previous: Previous, *, thresholds: Sequence[float] = ()
+) -> str:
     """Create the table ``_padan_kept_model`` (uid_l, uid_r): the earlier run's model pairs
-    between records that did not change, to be scored again; returns its name."""
+    between records that did not change, to be scored again; returns its name.
+
+    Between unchanged records only the name's term frequencies can move a score (the model
+    and every other feature are as they were). With the earlier run's features kept
+    (``previous.features``), only the pairs they can move across one of ``thresholds`` are
+    scored again: a pair with a name whose count changed (a name of a new, changed or
+    retired record), or whose score lies within the shift the records' total alone gives
+    every name (log2 of the ratio of the totals, doubled for safety). The other kept pairs
+    keep their scores (:func:`gather_pairs` carries them), which no threshold separates from
+    the scores a full run gives them."""
     con.register("prev_pairs", previous.pairs)
-    con.execute(f"""
-        CREATE OR REPLACE TABLE _padan_kept_model AS
-        SELECT uid_l, uid_r FROM ({_KEPT_SQL.format(rules="'model'")})
-    """)
+    kept = _KEPT_SQL.format(rules="'model'")
+    if previous.features is None or not thresholds:
+        con.execute(
+            f"CREATE OR REPLACE TABLE _padan_kept_model AS SELECT uid_l, uid_r FROM ({kept})"
+        )
+        return "_padan_kept_model"
+    con.execute(f"ATTACH '{previous.features}' AS _padan_was (READ_ONLY)")
+    try:
+        rows = con.execute("""
+            SELECT (SELECT count(name) FROM _padan_was.features), (SELECT count(name) FROM features)
+        """).fetchall()
+        before, now = rows[0]
+        margin = 2 * abs(math.log2(max(now, 1) / max(before, 1))) + 0.01
+        near = " OR ".join(
+            f"abs(log2(k.p / (1 - k.p)) - {math.log2(t / (1 - t)) if t < 1 else 50.0}) <= {margin}"
+            for t in thresholds
+        )
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _padan_moved_names AS
+            SELECT name FROM features WHERE fresh AND name IS NOT NULL
+            UNION SELECT w.name FROM _padan_was.features w
+            ANTI JOIN (SELECT unique_id FROM features WHERE NOT fresh) f USING (unique_id)
+            WHERE w.name IS NOT NULL;
+            CREATE OR REPLACE TABLE _padan_kept_model AS
+            SELECT k.uid_l, k.uid_r
+            FROM (SELECT uid_l, uid_r,
+                         least(greatest(match_probability, 1e-15), 1 - 1e-15) AS p
+                  FROM ({kept})) k
+            JOIN features l ON l.unique_id = k.uid_l
+            JOIN features r ON r.unique_id = k.uid_r
+            WHERE l.name IN (SELECT name FROM _padan_moved_names)
+               OR r.name IN (SELECT name FROM _padan_moved_names)
+               OR {near};
+            DROP TABLE _padan_moved_names
+        """)
+    finally:
+        con.execute("DETACH _padan_was")
     return "_padan_kept_model"
 
 
@@ -154,8 +199,8 @@ def gather_pairs(
     """Create ``pairs`` (uid_l, uid_r, p, rule): the model's pairs from ``predictions``, the
     NIK rule's, and in an incremental run the earlier pairs between unchanged current records
     (as stored: a pair both the model and the NIK rule gave, once, as the NIK rule's). When the
-    earlier model pairs were ``rescored`` (:func:`kept_model_pairs`), they are among the
-    ``predictions`` and only the NIK rule's are kept."""
+    earlier model pairs were ``rescored`` (:func:`kept_model_pairs`), those scored again are
+    among the ``predictions`` and the others are kept as stored."""
     con.register(
         "_padan_scored", predictions.select(["unique_id_l", "unique_id_r", "match_probability"])
     )
@@ -164,7 +209,11 @@ def gather_pairs(
         # Pairs between records that did not change keep their earlier scores (unless scored
         # again); those of a record no longer current (a snapshot retired it) are gone.
         con.register("prev_pairs", previous.pairs)
-        kept = _KEPT_SQL.format(rules="'nik'" if rescored else "'model', 'nik'")
+        kept = _KEPT_SQL.format(rules="'model', 'nik'")
+        if rescored:
+            # Those scored again come with the predictions; the others keep their scores.
+            kept = f"""SELECT * FROM ({kept}) k WHERE rule = 'nik' OR NOT EXISTS (
+                SELECT 1 FROM _padan_kept_model s WHERE s.uid_l = k.uid_l AND s.uid_r = k.uid_r)"""
     con.execute(f"""
         CREATE TABLE pairs AS
         SELECT least(unique_id_l, unique_id_r) AS uid_l,
