@@ -7,15 +7,12 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -33,6 +30,7 @@ from padan.store import Store, open_store
 from padan.store.audit import audit_entries
 from padan.synth import generate
 from padan.web import create_app
+from support.live_server import serve_app
 
 CLIENT_KEY = Ed25519PrivateKey.generate()
 SENDER = "padan-kpai"
@@ -42,24 +40,6 @@ def _jwk(kid: str, key: Ed25519PrivateKey) -> dict[str, str]:
     raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     x = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
     return {"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": x}
-
-
-@contextmanager
-def _serve(app: Any) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +60,7 @@ def registry(dci_world: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         dci_key_file=work / "registry.key",
     )
     (work / "registry.key").chmod(0o600)
-    with _serve(app) as url:
+    with serve_app(app) as url:
         yield url
     store.engine.dispose()
 

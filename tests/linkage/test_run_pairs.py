@@ -11,6 +11,19 @@ from padan.linkage.run_pairs import crossed_records, kept_model_pairs
 from padan.linkage.state import LINK_STATE_SCHEMA, PAIR_STATE_SCHEMA, Previous
 
 
+def _previous(
+    earlier: list[tuple[str, str, float, str, str]], state: Path | None = None
+) -> Previous:
+    """An earlier run holding the pairs ``earlier`` (and its features in ``state``)."""
+    pairs = [dict(zip(PAIR_STATE_SCHEMA.names, row, strict=True)) for row in earlier]
+    return Previous(
+        frozenset(),
+        LINK_STATE_SCHEMA.empty_table(),
+        pa.Table.from_pylist(pairs, schema=PAIR_STATE_SCHEMA),
+        state,
+    )
+
+
 def test_run_pairs_crossed_records_are_those_of_kept_pairs_whose_decision_may_change() -> None:
     con = duckdb.connect()
     con.execute("""
@@ -26,14 +39,7 @@ def test_run_pairs_crossed_records_are_those_of_kept_pairs_whose_decision_may_ch
         ("a", "n", 0.7, "model", "review"),  # a fresh record: scored anew, not kept
         ("b", "c", 1.0, "nik", "link"),  # the NIK rule's: never scored again
     ]
-    previous = Previous(
-        frozenset(),
-        LINK_STATE_SCHEMA.empty_table(),
-        pa.Table.from_pylist(
-            [dict(zip(PAIR_STATE_SCHEMA.names, row, strict=True)) for row in earlier],
-            schema=PAIR_STATE_SCHEMA,
-        ),
-    )
+    previous = _previous(earlier)
     kept_model_pairs(con, previous)
     con.execute("""
         CREATE TABLE pairs AS SELECT * FROM (VALUES
@@ -75,15 +81,7 @@ def test_run_pairs_kept_pairs_scored_again_are_those_term_frequencies_can_move(
         ("p", "q", 0.99999, "model", "link"),  # "putri" lost one, "nur" too: scored again
         ("b", "c", 1.0, "nik", "link"),  # the NIK rule's: never scored again
     ]
-    previous = Previous(
-        frozenset(),
-        LINK_STATE_SCHEMA.empty_table(),
-        pa.Table.from_pylist(
-            [dict(zip(PAIR_STATE_SCHEMA.names, row, strict=True)) for row in earlier],
-            schema=PAIR_STATE_SCHEMA,
-        ),
-        state,
-    )
+    previous = _previous(earlier, state)
     table = kept_model_pairs(con, previous, thresholds=(0.9, 0.5))
     again = set(con.execute(f"SELECT uid_l, uid_r FROM {table}").fetchall())
     assert again == {("c", "d"), ("e", "f"), ("g", "h"), ("p", "q")}
