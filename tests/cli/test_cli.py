@@ -90,7 +90,7 @@ def test_cli_lang_refuses_a_language_padan_does_not_speak(tmp_path: Path) -> Non
     ("args", "message"),
     [
         (["ingest", "kpai", "missing.csv"], "file not found"),
-        (["ingest", "bpjs", "x.csv"], "Invalid value"),
+        (["ingest", "bpjs", "x.csv"], "unknown source 'bpjs'"),
         (["ingest", "kpai", "{empty}"], "empty"),
         (
             ["ingest", "kpai", "{kpai}", "--mapping", "nope.toml"],
