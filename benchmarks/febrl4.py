@@ -23,7 +23,7 @@ Seconds: Splink and recordlinkage from the loaded frames to the pairs, in this p
 the CLI commands (source add, two ingests, link), each a process of its own. Figures are printed,
 not asserted (docs/benchmarks.md).
 
-    .venv/bin/python benchmarks/febrl4.py                 # about a minute on 2 cores
+    .venv/bin/python benchmarks/febrl4.py                 # the two baselines: ~15 s on 2 cores
     .venv/bin/python benchmarks/febrl4.py --keep DIR      # keep Padan's CSV files, store, truth
 """
 
