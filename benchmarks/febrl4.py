@@ -257,7 +257,10 @@ def padan_run(work: Path, data: Febrl4) -> Result:
         )
     except PadanUnavailable as exc:
         notes.append(f"padan evaluate: {exc}")
-    return Result("Padan", "padan link defaults", pairs, compared, seconds, notes)
+    from padan.linkage import DEFAULT_LINK_THRESHOLD
+
+    rule = f"children of pairs linked at >= {DEFAULT_LINK_THRESHOLD} (padan link defaults)"
+    return Result("Padan", rule, pairs, compared, seconds, notes)
 
 
 def padan_febrl4(dir: Path) -> tuple[set[Pair], float]:
