@@ -138,6 +138,9 @@ class ComplaintPlanner:
         row_writer: Callable[[random.Random, str, dt.date, Child], list[str]] | None = None,
     ) -> None:
         self.children: list[Child] = []
+        #: Every written complaint as ``(child index, date, klaster, kategori, peran_abh)``:
+        #: what later sources (services, SIMFONI-PPA cases) know of the child's situation.
+        self.written: list[tuple[int, dt.date, str, str, str]] = []
         # A profile other than standard writes its rows with its own error model.
         self._row_writer = row_writer or self._row
         self._weight_seen = 0.0
@@ -220,7 +223,9 @@ class ComplaintPlanner:
             child = self.children[index]
             per_year[day.year] = per_year.get(day.year, 0) + 1
             number = f"KPAI/{day.year}/{per_year[day.year]:06d}"
-            kpai.writerow(self._row_writer(rng, number, day, child))
+            row = self._row_writer(rng, number, day, child)
+            kpai.writerow(row)
+            self.written.append((index, day, row[12], row[13], row[14]))
             truth.writerow(("kpai", number, f"P{child.person.pid:08d}"))
             rows += 1
         return rows
