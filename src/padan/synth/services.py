@@ -71,81 +71,51 @@ class _Reason:
     providers: Pool[str]
 
 
-def _pool(**weights: float) -> Pool[str]:
-    return Pool(list(weights), list(weights.values()))
+def _pool(spec: str) -> Pool[str]:
+    """A pool from ``"code:weight code:weight ..."``."""
+    pairs = [item.split(":") for item in spec.split()]
+    return Pool([code for code, _ in pairs], [float(weight) for _, weight in pairs])
 
 
 # Component codes of ``padan.domain.values.KOMPONEN_ATENSI``; weights are choices for synthetic
 # data (therapy and family support for victims, accessibility for disability, care for neglect).
+# Per reason: chance of a service, PPKS type, ATENSI cluster, components, providers.
+_REASON_TABLE: Final = (
+    ("abh", 0.40, "abh", "anak",
+     "terapi:30 dukungan_keluarga:25 perawatan_pengasuhan:20 vokasional_kewirausahaan:10 "
+     "pemenuhan_hidup_layak:10 bantuan_asistensi_sosial:5", "sentra:55 uptd:20 lks:25"),
+    ("eksploitasi", 0.35, "ampk", "anak",
+     "terapi:35 perawatan_pengasuhan:25 dukungan_keluarga:25 vokasional_kewirausahaan:15",
+     "sentra:60 uptd:20 lks:20"),
+    ("kekerasan", 0.30, "anak_korban_kekerasan", "anak",
+     "terapi:40 dukungan_keluarga:25 perawatan_pengasuhan:15 pemenuhan_hidup_layak:10 "
+     "bantuan_asistensi_sosial:10", "sentra:50 uptd:30 lks:20"),
+    ("disabilitas", 0.45, "anak_disabilitas", "penyandang_disabilitas",
+     "terapi:30 dukungan_aksesibilitas:30 bantuan_asistensi_sosial:20 dukungan_keluarga:10 "
+     "pemenuhan_hidup_layak:10", "sentra:40 uptd:25 lks:35"),
+    ("pengasuhan", 0.20, "anak_terlantar", "anak",
+     "perawatan_pengasuhan:45 pemenuhan_hidup_layak:25 dukungan_keluarga:20 "
+     "bantuan_asistensi_sosial:10", "lks:70 sentra:20 uptd:10"),
+    ("atensi_keluarga", 0.30, "anak_terlantar", "anak",
+     "pemenuhan_hidup_layak:40 bantuan_asistensi_sosial:40 dukungan_keluarga:20",
+     "uptd:40 sentra:40 lks:20"),
+    ("lainnya", 0.05, "ampk", "anak",
+     "dukungan_keluarga:40 terapi:30 pemenuhan_hidup_layak:30", "sentra:40 uptd:40 lks:20"),
+    ("jalanan", 1.0, "anak_jalanan", "anak",
+     "pemenuhan_hidup_layak:35 perawatan_pengasuhan:35 terapi:15 dukungan_keluarga:15",
+     "sentra:50 lks:40 uptd:10"),
+)  # fmt: skip
 _REASONS: Final = {
-    "abh": _Reason(
-        0.40,
-        "abh",
-        "anak",
-        _pool(terapi=30, dukungan_keluarga=25, perawatan_pengasuhan=20, vokasional_kewirausahaan=10,
-              pemenuhan_hidup_layak=10, bantuan_asistensi_sosial=5),  # fmt: skip
-        _pool(sentra=55, uptd=20, lks=25),
-    ),
-    "eksploitasi": _Reason(
-        0.35,
-        "ampk",
-        "anak",
-        _pool(terapi=35, perawatan_pengasuhan=25, dukungan_keluarga=25, vokasional_kewirausahaan=15),
-        _pool(sentra=60, uptd=20, lks=20),
-    ),
-    "kekerasan": _Reason(
-        0.30,
-        "anak_korban_kekerasan",
-        "anak",
-        _pool(terapi=40, dukungan_keluarga=25, perawatan_pengasuhan=15, pemenuhan_hidup_layak=10,
-              bantuan_asistensi_sosial=10),  # fmt: skip
-        _pool(sentra=50, uptd=30, lks=20),
-    ),
-    "disabilitas": _Reason(
-        0.45,
-        "anak_disabilitas",
-        "penyandang_disabilitas",
-        _pool(terapi=30, dukungan_aksesibilitas=30, bantuan_asistensi_sosial=20,
-              dukungan_keluarga=10, pemenuhan_hidup_layak=10),  # fmt: skip
-        _pool(sentra=40, uptd=25, lks=35),
-    ),
-    "pengasuhan": _Reason(
-        0.20,
-        "anak_terlantar",
-        "anak",
-        _pool(perawatan_pengasuhan=45, pemenuhan_hidup_layak=25, dukungan_keluarga=20,
-              bantuan_asistensi_sosial=10),  # fmt: skip
-        _pool(lks=70, sentra=20, uptd=10),
-    ),
-    "atensi_keluarga": _Reason(
-        0.30,
-        "anak_terlantar",
-        "anak",
-        _pool(pemenuhan_hidup_layak=40, bantuan_asistensi_sosial=40, dukungan_keluarga=20),
-        _pool(uptd=40, sentra=40, lks=20),
-    ),
-    "lainnya": _Reason(
-        0.05,
-        "ampk",
-        "anak",
-        _pool(dukungan_keluarga=40, terapi=30, pemenuhan_hidup_layak=30),
-        _pool(sentra=40, uptd=40, lks=20),
-    ),
-    "jalanan": _Reason(
-        1.0,
-        "anak_jalanan",
-        "anak",
-        _pool(pemenuhan_hidup_layak=35, perawatan_pengasuhan=35, terapi=15, dukungan_keluarga=15),
-        _pool(sentra=50, lks=40, uptd=10),
-    ),
+    name: _Reason(chance, ppks, klaster, _pool(components), _pool(providers))
+    for name, chance, ppks, klaster, components, providers in _REASON_TABLE
 }
 #: Stricter first: a child with several reasons is served (or not) for the first that applies.
 _ORDER: Final = ("abh", "eksploitasi", "kekerasan", "disabilitas", "pengasuhan", "lainnya")
 _SERVICES: Final = Pool([1, 2, 3, 4], [45, 30, 15, 10])
 _BASIS: Final = {
-    "sentra": _pool(residensial=50, keluarga=30, komunitas=20),
-    "uptd": _pool(keluarga=50, komunitas=35, residensial=15),
-    "lks": _pool(residensial=70, komunitas=20, keluarga=10),
+    "sentra": _pool("residensial:50 keluarga:30 komunitas:20"),
+    "uptd": _pool("keluarga:50 komunitas:35 residensial:15"),
+    "lks": _pool("residensial:70 komunitas:20 keluarga:10"),
 }
 # Rates of the run's profile multiplied for a Kemensos record (made from a registered PPKS
 # entry, often a DTSEN/Dukcapil-checked one): fewer missing NIKs, fewer variants.
@@ -372,9 +342,5 @@ def _sixth_birthday(birth: dt.date) -> dt.date:
 
 
 def _status(rng: random.Random, day: dt.date) -> str:
-    if (COMPLAINT_END - day).days < 60:
-        weights = (70, 30, 0, 0)
-    else:
-        weights = (10, 75, 8, 7)
+    weights = (70, 30, 0, 0) if (COMPLAINT_END - day).days < 60 else (10, 75, 8, 7)
     return rng.choices(("berjalan", "selesai", "dirujuk", "dihentikan"), weights)[0]
-

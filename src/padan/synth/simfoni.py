@@ -62,6 +62,11 @@ DTSEN_RATE: Final = 0.02
 #: Victims in no other file, as a share of those known only to SIMFONI.
 ABSENT_SHARE: Final = 0.15
 _SEX_WEIGHT: Final = {"P": 1.6, "L": 0.5}
+# Victims by age at the report, SIMFONI-PPA 2024: 6-12 7,016, 13-17 12,170 (younger fewer).
+_AGE_WEIGHT: Final = ((6, 0.4), (13, 0.9), (18, 1.6))
+# Relations and places that do not fit a young child.
+_NOT_UNDER_13: Final = frozenset(("pacar_teman", "suami_istri", "majikan", "rekan_kerja"))
+_NOT_UNDER_6: Final = frozenset(("sekolah", "tempat_kerja", "lembaga_pendidikan_kilat"))
 # Forms of violence against children, 2024 SIMFONI-PPA totals (mediapribumi.id 2025-01-11).
 _KINDS: Final = Pool(
     ["fisik", "psikis", "seksual", "eksploitasi", "trafficking", "penelantaran", "lainnya"],
@@ -165,8 +170,9 @@ class CasePlanner:
             window = _window(person.birth)
             if window is None:
                 continue
-            if chance(rng, DTSEN_RATE * _SEX_WEIGHT[person.sex] * poor):
-                day = _day(rng, window)
+            day = _day(rng, window)
+            weight = _SEX_WEIGHT[person.sex] * poor * _age_weight(age_at(person.birth, day))
+            if chance(rng, DTSEN_RATE * weight):
                 self._dtsen.append((Subject(person, household, True), day))
 
     def plan(self, kpai: Sequence[KpaiChild], maker: HouseholdMaker, hid: int) -> None:
@@ -183,7 +189,10 @@ class CasePlanner:
             assert window is not None  # a KPAI child was a minor at its complaint
             offset = rng.randint(-45, 60)
             reported = dt.date.fromordinal(
-                min(max(entry.first.toordinal() + offset, window[0].toordinal()), window[1].toordinal())
+                min(
+                    max(entry.first.toordinal() + offset, window[0].toordinal()),
+                    window[1].toordinal(),
+                )
             )
             if chance(rng, 0.25):  # the UPTD PPA records more than the complaint said
                 kinds = _more_kinds(rng, kinds)
@@ -263,9 +272,10 @@ class CasePlanner:
         if not unit_id or chance(rng, 0.3):  # the unit is not (or not so) in the lembaga file
             unit_id = f"UPTDPPA-{village.regency.replace('.', '')}"
             unit_name = f"UPTD PPA {village.regency_name}"
+        age = age_at(person.birth, day)
         usia = written.usia
         if not usia and written.birth and chance(rng, 0.7):  # the form asks for the age too
-            usia = str(age_at(person.birth, day))
+            usia = str(age)
         disability = person.disability if person.disability and chance(rng, 0.7) else ""
         return [
             f"{case.number}-K{case.victim}",
@@ -273,8 +283,8 @@ class CasePlanner:
             _format(day, _style(rng)),
             occurred,
             ";".join(case.kinds),
-            _PLACE.pick(rng) if chance(rng, 0.9) else "",
-            _RELATION.pick(rng),
+            _place(rng, age) if chance(rng, 0.9) else "",
+            _relation(rng, age),
             written.nik,
             written.name,
             ComplaintPlanner._sex(rng, person.sex),
@@ -288,6 +298,22 @@ class CasePlanner:
             unit_name if chance(rng, 0.8) else "",
             _status(rng, day),
         ]
+
+
+def _age_weight(age: int) -> float:
+    return next(weight for below, weight in _AGE_WEIGHT if age < below)
+
+
+def _place(rng: random.Random, age: int) -> str:
+    place = _PLACE.pick(rng)
+    return "rumah_tangga" if age < 6 and place in _NOT_UNDER_6 else place
+
+
+def _relation(rng: random.Random, age: int) -> str:
+    relation = _RELATION.pick(rng)
+    if age < 13 and relation in _NOT_UNDER_13:
+        return rng.choice(("orang_tua", "keluarga", "tetangga"))
+    return relation
 
 
 def _style(rng: random.Random) -> int:
