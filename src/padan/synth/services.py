@@ -82,7 +82,7 @@ def _pool(spec: str) -> Pool[str]:
 # Per reason: chance of a service, PPKS type, ATENSI cluster, components, providers.
 _REASON_TABLE: Final = (
     ("abh", 0.40, "abh", "anak",
-     "terapi:30 dukungan_keluarga:25 perawatan_pengasuhan:20 vokasional_kewirausahaan:10 "
+     "terapi:30 dukungan_keluarga:20 perawatan_pengasuhan:20 vokasional_kewirausahaan:15 "
      "pemenuhan_hidup_layak:10 bantuan_asistensi_sosial:5", "sentra:55 uptd:20 lks:25"),
     ("eksploitasi", 0.35, "ampk", "anak",
      "terapi:35 perawatan_pengasuhan:25 dukungan_keluarga:25 vokasional_kewirausahaan:15",
@@ -102,7 +102,8 @@ _REASON_TABLE: Final = (
     ("lainnya", 0.05, "ampk", "anak",
      "dukungan_keluarga:40 terapi:30 pemenuhan_hidup_layak:30", "sentra:40 uptd:40 lks:20"),
     ("jalanan", 1.0, "anak_jalanan", "anak",
-     "pemenuhan_hidup_layak:35 perawatan_pengasuhan:35 terapi:15 dukungan_keluarga:15",
+     "pemenuhan_hidup_layak:30 perawatan_pengasuhan:30 terapi:15 dukungan_keluarga:15 "
+     "vokasional_kewirausahaan:10",
      "sentra:50 lks:40 uptd:10"),
 )  # fmt: skip
 _REASONS: Final = {
@@ -237,15 +238,14 @@ class ServicePlanner:
         day = anchor + dt.timedelta(days=delay)
         details = _REASONS[reason]
         provider = _provider(rng, details.providers.pick(rng), subject.household, lks)
-        component = details.components.items[0]  # the reason's main component first
         added = 0
         for _ in range(_SERVICES.pick(rng)):
             if day > min(COMPLAINT_END, window[1]):
                 break
+            component = details.components.pick(rng)
             self.services.append(Service(subject, day, reason, component, provider))
             added += 1
             day += dt.timedelta(days=rng.randint(7, 120))
-            component = details.components.pick(rng)
             if chance(rng, 0.15):  # referred on to another institution
                 provider = _provider(rng, details.providers.pick(rng), subject.household, lks)
         return 1 if added else 0

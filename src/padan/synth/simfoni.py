@@ -129,7 +129,7 @@ class Case:
     of: Case | None = None  # the first victim's case, for a second victim
 
 
-def violence_kinds(entry: KpaiChild) -> tuple[str, ...]:
+def _violence_kinds(entry: KpaiChild) -> tuple[str, ...]:
     """Forms of violence a KPAI child's complaints describe (empty: none)."""
     kinds: list[str] = []
     for letter in sorted(entry.kategori):
@@ -180,7 +180,7 @@ class CasePlanner:
         rng = self.rng
         in_kpai = {entry.subject.person.pid for entry in kpai}
         for entry in kpai:
-            kinds = violence_kinds(entry)
+            kinds = _violence_kinds(entry)
             if not kinds and "II" in entry.klaster and chance(rng, 0.15):
                 kinds = ("penelantaran",)
             if not kinds or not chance(rng, KPAI_SHARE + (0.1 if "seksual" in kinds else 0)):
