@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from padan.errors import InputError
+from padan.synth.common import COMPLAINT_START
 from padan.synth.complaints import Child, ComplaintPlanner
 from padan.synth.household_details import street_address
 from padan.synth.intake import IntakeWriter
@@ -28,6 +29,7 @@ from padan.synth.profiles import Profile
 __all__ = [
     "EXTRA_FILE_NAMES",
     "EXTRA_SOURCES",
+    "OLDEST_BIRTH",
     "IdentityWriter",
     "KpaiChild",
     "Subject",
@@ -40,6 +42,8 @@ __all__ = [
 #: Extra sources ``generate(..., sources=...)`` can add, and the file each writes.
 EXTRA_SOURCES: Final = ("kemensos", "simfoni")
 EXTRA_FILE_NAMES: Final = {"kemensos": "kemensos_layanan.csv", "simfoni": "simfoni_kasus.csv"}
+#: Anyone born before this day is 18 or older throughout the period the files cover.
+OLDEST_BIRTH: Final = dt.date(COMPLAINT_START.year - 18, 1, 1)
 
 
 def parse_sources(names: Iterable[str]) -> tuple[str, ...]:

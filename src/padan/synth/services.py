@@ -25,7 +25,7 @@ from typing import Final
 from padan.synth.common import COMPLAINT_END, Pool, RowWriter, age_at, chance
 from padan.synth.common import format_date as _format
 from padan.synth.complaints import _window
-from padan.synth.extras import IdentityWriter, KpaiChild, Subject
+from padan.synth.extras import OLDEST_BIRTH, IdentityWriter, KpaiChild, Subject
 from padan.synth.households import HouseholdMaker
 from padan.synth.people import Household, Registry
 from padan.synth.places import Geography
@@ -170,6 +170,8 @@ class ServicePlanner:
         """Note the children of a written DTSEN household a service may reach without any
         complaint: children with a disability, children of ATENSI households."""
         for person in household.members:
+            if person.birth < OLDEST_BIRTH:  # an adult for the whole period: skip quickly
+                continue
             if _window(person.birth) is None:
                 continue
             if person.disability:

@@ -26,7 +26,7 @@ from typing import Final
 from padan.synth.common import COMPLAINT_END, COMPLAINT_START, Pool, RowWriter, age_at, chance
 from padan.synth.common import format_date as _format
 from padan.synth.complaints import ComplaintPlanner, _window
-from padan.synth.extras import IdentityWriter, KpaiChild, Subject
+from padan.synth.extras import OLDEST_BIRTH, IdentityWriter, KpaiChild, Subject
 from padan.synth.households import HouseholdMaker
 from padan.synth.people import Household, Registry
 from padan.synth.places import Geography
@@ -167,6 +167,8 @@ class CasePlanner:
         rng = self.rng
         poor = 1.3 if household.desil is not None and household.desil <= 4 else 0.8
         for person in household.members:
+            if person.birth < OLDEST_BIRTH:  # an adult for the whole period: skip quickly
+                continue
             window = _window(person.birth)
             if window is None:
                 continue
