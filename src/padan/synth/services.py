@@ -24,7 +24,7 @@ from typing import Final
 
 from padan.synth.common import COMPLAINT_END, Pool, RowWriter, age_at, chance
 from padan.synth.common import format_date as _format
-from padan.synth.complaints import _window
+from padan.synth.complaints import minor_window
 from padan.synth.extras import OLDEST_BIRTH, IdentityWriter, KpaiChild, Subject
 from padan.synth.households import HouseholdMaker
 from padan.synth.people import Household, Registry
@@ -172,7 +172,7 @@ class ServicePlanner:
         for person in household.members:
             if person.birth < OLDEST_BIRTH:  # an adult for the whole period: skip quickly
                 continue
-            if _window(person.birth) is None:
+            if minor_window(person.birth) is None:
                 continue
             if person.disability:
                 self._dtsen.append((Subject(person, household, True), "disabilitas"))
@@ -212,7 +212,7 @@ class ServicePlanner:
         wanted = round(served * UNKNOWN_SHARE / (1 - UNKNOWN_SHARE))
         while wanted > 0:
             household = maker.make(rng, hid)
-            options = [p for p in household.members if _window(p.birth) is not None]
+            options = [p for p in household.members if minor_window(p.birth) is not None]
             if not options:
                 continue
             person = rng.choice(options)
@@ -232,7 +232,7 @@ class ServicePlanner:
         lks: Sequence[tuple[str, str]],
     ) -> int:
         """Add the services of one child; returns 1 if any falls before the synthetic today."""
-        window = _window(subject.person.birth)
+        window = minor_window(subject.person.birth)
         assert window is not None  # only children who are minors in the period are planned
         if anchor is None:  # known only to DTSEN (or to nobody): any day as a minor
             anchor = dt.date.fromordinal(rng.randint(window[0].toordinal(), window[1].toordinal()))

@@ -25,7 +25,7 @@ from typing import Final
 
 from padan.synth.common import COMPLAINT_END, COMPLAINT_START, Pool, RowWriter, age_at, chance
 from padan.synth.common import format_date as _format
-from padan.synth.complaints import ComplaintPlanner, _window
+from padan.synth.complaints import ComplaintPlanner, minor_window
 from padan.synth.extras import OLDEST_BIRTH, IdentityWriter, KpaiChild, Subject
 from padan.synth.households import HouseholdMaker
 from padan.synth.people import Household, Registry
@@ -169,7 +169,7 @@ class CasePlanner:
         for person in household.members:
             if person.birth < OLDEST_BIRTH:  # an adult for the whole period: skip quickly
                 continue
-            window = _window(person.birth)
+            window = minor_window(person.birth)
             if window is None:
                 continue
             day = _day(rng, window)
@@ -187,7 +187,7 @@ class CasePlanner:
                 kinds = ("penelantaran",)
             if not kinds or not chance(rng, KPAI_SHARE + (0.1 if "seksual" in kinds else 0)):
                 continue
-            window = _window(entry.subject.person.birth)
+            window = minor_window(entry.subject.person.birth)
             assert window is not None  # a KPAI child was a minor at its complaint
             offset = rng.randint(-45, 60)
             reported = dt.date.fromordinal(
@@ -232,7 +232,7 @@ class CasePlanner:
                         self.new_pids.add(sibling.pid)
                     subject = Subject(sibling, case.subject.household, case.subject.in_dtsen)
                     extra.append(Case(subject, case.reported, case.kinds, victim=2, of=case))
-            window = _window(case.subject.person.birth)
+            window = minor_window(case.subject.person.birth)
             if window is not None and chance(rng, 0.03) and case.reported < window[1]:
                 later = _day(rng, (case.reported + dt.timedelta(days=1), window[1]))
                 extra.append(Case(case.subject, later, _more_kinds(rng, ())))
@@ -329,7 +329,7 @@ def _day(rng: random.Random, window: tuple[dt.date, dt.date]) -> dt.date:
 
 
 def _minor_on(birth: dt.date, day: dt.date) -> bool:
-    window = _window(birth)
+    window = minor_window(birth)
     return window is not None and window[0] <= day <= window[1]
 
 
