@@ -245,4 +245,5 @@ def test_sources_lks_services_name_institutions_of_the_lembaga_file(world: World
         if r["jenis_lembaga"] != "lks" and r["jenis_lembaga"]
     )
     units = {r["id_unit_layanan"] for r in world.simfoni}
-    assert all(lembaga[u]["jenis"] == "UPTD_PPA" for u in units if u in lembaga)
+    listed = [u for u in units if u in lembaga]
+    assert listed and all(lembaga[u]["jenis"] == "UPTD_PPA" for u in listed)
