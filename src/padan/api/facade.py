@@ -46,6 +46,7 @@ from padan.linkage import (
     PairwiseMetrics,
     engine_from_settings,
     evaluate_run,
+    linked_sources,
     read_truth,
 )
 from padan.registry import RunSummary, run_linkage
@@ -53,9 +54,6 @@ from padan.settings import Settings, get_settings
 from padan.store import BatchInfo, LinkRun, Store, open_store
 
 __all__ = ["DataChanges", "Padan"]
-
-#: The extracts a linkage run reads (``lembaga`` feeds the institution registry instead).
-_LINKED_SOURCES = ("kpai", "dtsen")
 
 
 @dataclass(frozen=True)
@@ -237,9 +235,8 @@ class Padan:
         """Batches ingested and review decisions recorded since the latest run started."""
         run = self.store.latest_link_run()
         read = set(run.batches) if run else set()
-        batches = [
-            b for b in self.store.list_batches() if b.source in _LINKED_SOURCES and b.id not in read
-        ]
+        linked = linked_sources(self.store)
+        batches = [b for b in self.store.list_batches() if b.source in linked and b.id not in read]
         decisions = (
             sum(1 for d in self.store.review_decisions() if d.decided_at >= run.started_at)
             if run

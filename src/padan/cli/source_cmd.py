@@ -82,7 +82,8 @@ def list_sources(as_json: JsonOption = False, db: DbOption = None) -> None:
             tr("yes") if e.links else tr("no"),
         )
     out.print(table)
-    out.print(tr("* declared in this store"))
+    if any(not e.builtin for e in sources):
+        out.print(tr("* declared in this store"))
 
 
 @source_app.command("show")

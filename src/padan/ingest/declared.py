@@ -9,6 +9,7 @@ from typing import Final, NamedTuple
 from padan.errors import InputError
 from padan.ingest.definitions import (
     EXTRACTS,
+    SHIPPED,
     TEMPLATES,
     extract_for,
     parse_definition,
@@ -30,6 +31,7 @@ _STORED: Final[dict[Kind, str]] = {
     "sex": "string",
     "region": "string",
     "code": "string",
+    "codes": "text",
     "count": "integer",
     "desil": "integer",
     "flag01": "boolean",
@@ -69,14 +71,15 @@ def add_source(store: Store, definition: str | Path, *, name: str | None = None)
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"source definition {path}: cannot read it ({exc})") from exc
         where = str(path)
-    elif str(definition) in TEMPLATES:
-        text, where = template_text(str(definition)), f"template {definition}"
+    elif str(definition) in (*TEMPLATES, *SHIPPED):
+        text, where = template_text(str(definition)), f"shipped definition {definition}"
     else:
         raise InputError(
-            f"source definition {definition}: no such file, nor a template "
-            f"({', '.join(TEMPLATES)}). Check the path."
+            f"source definition {definition}: no such file, nor a shipped definition "
+            f"({', '.join((*TEMPLATES, *SHIPPED))}). Check the path."
         )
-    extract = parse_definition(text, where=where, name=name)
+    shipped = str(definition) in SHIPPED and name is None
+    extract = parse_definition(text, where=where, name=name, builtin=shipped)
     if extract.name in {e.name for e in EXTRACTS.values()}:
         raise InputError(f"source definition {where}: table {extract.name!r} is a built-in one")
     added = store.declare_source(
@@ -95,7 +98,12 @@ def declared_extracts(store: Store) -> dict[str, Extract]:
     # another name than the one it gives (``--name``).
     return {
         d.source: replace(
-            parse_definition(d.definition, where=f"source {d.source} (stored)", name=d.source),
+            parse_definition(
+                d.definition,
+                where=f"source {d.source} (stored)",
+                name=d.source,
+                builtin=d.source in SHIPPED,
+            ),
             name=d.extract,
         )
         for d in store.declared_sources()
@@ -103,8 +111,14 @@ def declared_extracts(store: Store) -> dict[str, Extract]:
 
 
 def extract_of(store: Store, source: str) -> Extract:
-    """The extract of ``source``, built in or declared in ``store``.
+    """The extract of ``source``, built in or declared in ``store``; a shipped source
+    (Kemensos services, SIMFONI-PPA cases) is declared on its first file.
 
     Raises :class:`InputError` for a source neither knows.
     """
-    return extract_for(source, None if source in EXTRACTS else declared_extracts(store))
+    if source in EXTRACTS:
+        return EXTRACTS[source]
+    declared = declared_extracts(store)
+    if source in SHIPPED and source not in declared:
+        return add_source(store, source).extract  # a built-in source's first file
+    return extract_for(source, declared)

@@ -26,6 +26,8 @@ __all__ = [
     "KPAI",
     "LEMBAGA",
     "RESERVED_COLUMNS",
+    "SHIPPED",
+    "SHIPPED_EXTRACTS",
     "TEMPLATES",
     "extract_for",
     "parse_definition",
@@ -38,6 +40,8 @@ RESERVED_COLUMNS: Final = frozenset(
 )
 #: Definitions shipped as templates, not sources: add one under a name of your own.
 TEMPLATES: Final = ("orang",)
+#: Built-in sources whose record table a store creates on their first ingest (declared then).
+SHIPPED: Final = ("kemensos", "simfoni")
 _BUILTIN: Final = ("kpai", "dtsen", "lembaga")
 _HELP: Final = "See docs/manual/sources.md."
 _NAME = r"^[a-z][a-z0-9_]*$"
@@ -55,9 +59,9 @@ class _ColumnSpec(BaseModel):
 
     @model_validator(mode="after")
     def _codes_for_codes(self) -> _ColumnSpec:
-        if (self.kind == "code") != (self.codes is not None):
+        if (self.kind in ("code", "codes")) != (self.codes is not None):
             raise ValueError(
-                f"column {self.name}: 'codes' goes with kind 'code' and only with it "
+                f"column {self.name}: 'codes' goes with kind 'code' or 'codes' and only with them "
                 "(a list of codes, or the name of a code list in padan.domain.values)"
             )
         return self
@@ -146,7 +150,7 @@ def parse_definition(
         raise InputError(f"source definition {where}: {problems}. {_HELP}") from None
     except ValueError as exc:
         raise InputError(f"source definition {where}: {exc}. {_HELP}") from None
-    if not builtin and spec.name in _BUILTIN:
+    if not builtin and spec.name in (*_BUILTIN, *SHIPPED):
         raise InputError(
             f"source definition {where}: {spec.name!r} is a built-in source; give another name "
             f"(--name). {_HELP}"
@@ -169,10 +173,9 @@ def parse_definition(
 
 def template_text(name: str) -> str:
     """The text of a shipped definition (a built-in source or a template)."""
-    if name not in (*_BUILTIN, *TEMPLATES):
-        raise InputError(
-            f"no shipped source definition {name!r}; use one of: {', '.join(_BUILTIN + TEMPLATES)}"
-        )
+    shipped = (*_BUILTIN, *SHIPPED, *TEMPLATES)
+    if name not in shipped:
+        raise InputError(f"no shipped source definition {name!r}; use one of: {', '.join(shipped)}")
     return (resources.files("padan.ingest") / "sources" / f"{name}.toml").read_text("utf-8")
 
 
@@ -185,6 +188,8 @@ DTSEN: Final = _builtin("dtsen")
 LEMBAGA: Final = _builtin("lembaga")
 #: The built-in extracts by source.
 EXTRACTS: Final[dict[str, Extract]] = {e.source: e for e in (KPAI, DTSEN, LEMBAGA)}
+#: The shipped sources a store declares on their first file, by source.
+SHIPPED_EXTRACTS: Final[dict[str, Extract]] = {name: _builtin(name) for name in SHIPPED}
 
 
 def extract_for(source: str, declared: Mapping[str, Extract] | None = None) -> Extract:
@@ -194,7 +199,7 @@ def extract_for(source: str, declared: Mapping[str, Extract] | None = None) -> E
     """
     found = EXTRACTS.get(source) or (declared or {}).get(source)
     if found is None:
-        known = [*EXTRACTS, *(declared or {})]
+        known = [*EXTRACTS, *SHIPPED, *(d for d in declared or {} if d not in SHIPPED)]
         raise InputError(
             f"unknown source {source!r}; use one of: {', '.join(known)} "
             "(or add a definition with `padan source add`)"

@@ -22,6 +22,7 @@ Kind = Literal[
     "sex",
     "region",
     "code",
+    "codes",  # several codes of one list, separated by ";"
     "count",
     "desil",
     "flag01",
@@ -37,6 +38,7 @@ Role = Literal[
     "nik_verified",  # DTSEN's status_padan_dukcapil
     "identifier",  # another agency id (NISN, a case number the person keeps, a social security id)
     "household",  # the registry's own household id
+    "institution",  # the institution (id_lembaga) that served or handled the person
     "relation",  # relation to the head of the household (hubungan_keluarga)
     "name",
     "sex",

@@ -263,6 +263,12 @@ def _normalise(
     if kind == "code":
         code = v.parse_code(text, column.codes)
         return code, None, None if code else "kode_tidak_dikenal"
+    if kind == "codes":  # several codes in one cell (SIMFONI-PPA: fisik; psikis)
+        pieces = [p for p in text.replace(",", ";").split(";") if p.strip()]
+        parsed = [v.parse_code(p, column.codes) for p in pieces]
+        if not parsed or not all(parsed):
+            return None, None, "kode_tidak_dikenal"
+        return ";".join(sorted({p for p in parsed if p}, key=column.codes.index)), None, None
     if kind == "region":
         check = check_region(text)
         if check.status is RegionStatus.MALFORMED:

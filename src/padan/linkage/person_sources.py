@@ -25,6 +25,7 @@ __all__ = [
     "extra_roles",
     "kpai_records",
     "linked_declared",
+    "linked_sources",
     "person_records",
     "persons",
 ]
@@ -59,6 +60,12 @@ def extra_roles(store: Store) -> list[str]:
     """The :data:`EXTRA_ROLES` the linked declared sources of ``store`` have."""
     declared = {c.role for e in linked_declared(store) for c in e.columns}
     return [role for role in EXTRA_ROLES if role in declared]
+
+
+def linked_sources(store: Store) -> list[str]:
+    """The sources whose records a linkage run of ``store`` reads: KPAI, DTSEN and the
+    declared person-level ones."""
+    return ["kpai", "dtsen", *(e.source for e in linked_declared(store))]
 
 
 def linked_declared(store: Store) -> list[Extract]:

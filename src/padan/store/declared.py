@@ -65,8 +65,10 @@ COLUMN_TYPES: Final[dict[str, Any]] = {
     "boolean": Boolean,
 }
 
-# Declared tables known in this process, by extract name; filled when a store is opened.
+# Declared tables known in this process, by extract name, and their extracts by source;
+# filled when a store is opened.
 _DECLARED: dict[str, tuple[Table, str]] = {}
+_BY_SOURCE: dict[str, str] = {"kpai": "kpai_kasus", "dtsen": "dtsen_individu", "lembaga": "lembaga"}
 
 
 def record_table(extract: str) -> tuple[Table, str]:
@@ -79,6 +81,13 @@ def record_table(extract: str) -> tuple[Table, str]:
         known = [*RECORD_TABLES, *_DECLARED]
         raise StoreError(f"no record table {extract!r} in this store; known: {', '.join(known)}")
     return found
+
+
+def source_table(source: str) -> tuple[Table, str] | None:
+    """The record table of ``source`` (``kpai``, ``dtsen``, a declared one) and its id column;
+    None for a source this store does not know."""
+    extract = _BY_SOURCE.get(source)
+    return None if extract is None else record_table(extract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +124,7 @@ class DeclaredSources(Connected):
                 _table(row["extract"], row["id_column"], columns),
                 row["id_column"],
             )
+            _BY_SOURCE[row["source"]] = row["extract"]
         return [
             DeclaredSource(
                 r["source"], r["extract"], r["definition"], r["sha256"], as_utc(r["added_at"])
@@ -170,6 +180,7 @@ class DeclaredSources(Connected):
                 )
             )
         _DECLARED[extract] = (table, id_column)
+        _BY_SOURCE[source] = extract
         return True
 
     def remove_source(self, source: str) -> None:
@@ -190,5 +201,6 @@ class DeclaredSources(Connected):
                     "definition (remove the batches first with the retention commands)"
                 )
             table, _ = _DECLARED.pop(known[source].extract)
+            _BY_SOURCE.pop(source, None)
             table.drop(conn)
             conn.execute(delete(source_definitions).where(source_definitions.c.source == source))

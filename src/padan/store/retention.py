@@ -84,14 +84,17 @@ class RetentionCount:
 
 
 def _table(target: RetentionTarget) -> tuple[Table, str]:
-    return _known(target.extract)
+    try:
+        return record_table(target.extract)
+    except StoreError:
+        raise InputError(f"retention: {target.extract!r} is not a record table") from None
 
 
 def _known(extract: str) -> tuple[Table, str]:
     try:
         return record_table(extract)
     except StoreError as exc:
-        raise InputError(f"retention: {exc}") from None
+        raise InputError(f"{extract!r} is not a record table ({exc})") from None
 
 
 def record_columns(extract: str) -> frozenset[str]:
