@@ -1,0 +1,97 @@
+"""Keyed Bloom filters on Python integers: q-grams, hashing, hardening and Dice similarity.
+
+A filter of ``length`` bits is an ``int``; bit ``i`` is ``1 << i``. Each token is hashed once
+with HMAC-SHA256 under its field's key; the digest's four 64-bit words give the positions in the
+field's own filter and in the record-level filter by double hashing (Kirsch and Mitzenmacher).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from collections.abc import Iterable
+from typing import Final
+
+__all__ = ["TokenHasher", "balance", "dice", "qgrams", "randomise", "to_bytes"]
+
+_CACHE_LIMIT: Final = 300_000
+
+
+def qgrams(text: str, q: int) -> set[str]:
+    """The q-grams of ``text`` padded with ``_`` at both ends (``ab`` → ``_a ab b_`` for q=2)."""
+    padded = "_" * (q - 1) + text + "_" * (q - 1)
+    return {padded[i : i + q] for i in range(len(padded) - q + 1)}
+
+
+class TokenHasher:
+    """Sets the bits of tokens for one field: ``hashes`` bits in its own filter of ``length``
+    bits and ``record_hashes`` bits in the record-level filter of ``record_length`` bits.
+
+    Tokens repeat (names, dates, regions), so each token's bits are computed once per run.
+    """
+
+    def __init__(
+        self, key: bytes, *, length: int, hashes: int, record_length: int, record_hashes: int
+    ) -> None:
+        self._key = key
+        self._length, self._hashes = length, hashes
+        self._record_length, self._record_hashes = record_length, record_hashes
+        self._cache: dict[str, tuple[int, int]] = {}
+
+    def bits(self, tokens: Iterable[str]) -> tuple[int, int]:
+        """The field filter and the field's share of the record filter for ``tokens``."""
+        own = shared = 0
+        cache = self._cache
+        for token in tokens:
+            found = cache.get(token)
+            if found is None:
+                found = self._token(token)
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[token] = found
+            own |= found[0]
+            shared |= found[1]
+        return own, shared
+
+    def _token(self, token: str) -> tuple[int, int]:
+        digest = hmac.new(self._key, token.encode(), hashlib.sha256).digest()
+        h1, h2, h3, h4 = (int.from_bytes(digest[i : i + 8], "big") for i in (0, 8, 16, 24))
+        own = shared = 0
+        for i in range(self._hashes):
+            own |= 1 << ((h1 + i * (h2 | 1)) % self._length)
+        for i in range(self._record_hashes):
+            shared |= 1 << ((h3 + i * (h4 | 1)) % self._record_length)
+        return own, shared
+
+
+def balance(bits: int, length: int) -> int:
+    """Append the complement: a filter of ``2 * length`` bits with exactly ``length`` set, so
+    the number of set bits no longer tells how long the value is (Schnell and Borgs 2016)."""
+    return bits | ((~bits & ((1 << length) - 1)) << length)
+
+
+def randomise(bits: int, length: int, share: float, rng: random.Random) -> int:
+    """Randomized response: ``share`` of the positions, drawn afresh, get a random bit.
+
+    Two records with the same value then give different filters, while their Dice similarity
+    stays high (about ``1 - share / 2`` of the bits agree with the clean filter).
+    """
+    count = round(share * length)
+    if not count:
+        return bits
+    chosen = 0
+    for position in rng.sample(range(length), count):
+        chosen |= 1 << position
+    return (bits & ~chosen) | (rng.getrandbits(length) & chosen)
+
+
+def dice(a: int, b: int) -> float:
+    """Dice similarity of two filters: 2|a∧b| / (|a| + |b|); 0 for two empty filters."""
+    total = a.bit_count() + b.bit_count()
+    return 2 * (a & b).bit_count() / total if total else 0.0
+
+
+def to_bytes(bits: int, length: int) -> bytes:
+    """The filter as ``length / 8`` big-endian bytes (its form in the encoding file)."""
+    return bits.to_bytes(length // 8, "big")

@@ -1,0 +1,115 @@
+"""Comparing two encoding files: candidate pairs from shared block keys, scored by Dice
+similarity, kept above a threshold. What the party holding only encodings can do.
+
+This is a plain threshold linker for measuring the encodings; linking on encodings inside
+Padan's model, master index and review queue is not built yet (issue 21, item 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from padan.errors import InputError
+from padan.pprl.bloom import dice
+from padan.pprl.output import EncodedFile
+
+__all__ = ["DEFAULT_WEIGHTS", "Match", "candidate_pairs", "link_encodings", "score"]
+
+#: Weights of the field filters in the ``fields`` score: how much each field tells people apart.
+DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
+    "name": 3.0,
+    "mother": 1.5,
+    "birth_date": 2.0,
+    "region": 1.0,
+    "nik": 2.5,
+    "kk": 0.5,
+    "sex": 0.5,
+}
+#: A block key shared by more records than this on one side is skipped: it says little
+#: and would cost most of the comparisons.
+_MAX_BLOCK: Final = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One linked pair: the left and right record ids and their similarity."""
+
+    left: str
+    right: str
+    score: float
+
+
+def candidate_pairs(left: EncodedFile, right: EncodedFile) -> set[tuple[int, int]]:
+    """Index pairs (left row, right row) that share at least one block key."""
+    index: dict[str, list[int]] = {}
+    for j, keys in enumerate(right.blocks):
+        for key in keys:
+            index.setdefault(key, []).append(j)
+    pairs: set[tuple[int, int]] = set()
+    for i, keys in enumerate(left.blocks):
+        for key in keys:
+            found = index.get(key)
+            if found and len(found) <= _MAX_BLOCK:
+                pairs.update((i, j) for j in found)
+    return pairs
+
+
+def score(
+    left: EncodedFile,
+    right: EncodedFile,
+    i: int,
+    j: int,
+    method: Literal["record", "fields"],
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+) -> float:
+    """Similarity of left row ``i`` and right row ``j``: Dice of the record-level filters, or
+    the weighted mean Dice of the field filters both records have."""
+    if method == "record":
+        a, b = left.record[i], right.record[j]
+        return dice(a, b) if a is not None and b is not None else 0.0
+    total = weight = 0.0
+    for name, column in left.fields.items():
+        other = right.fields.get(name)
+        a = column[i]
+        b = other[j] if other is not None else None
+        if a is None or b is None:
+            continue
+        w = weights.get(name, 1.0)
+        total += w * dice(a, b)
+        weight += w
+    return total / weight if weight else 0.0
+
+
+def link_encodings(
+    left: EncodedFile,
+    right: EncodedFile,
+    *,
+    threshold: float,
+    method: Literal["record", "fields"] = "fields",
+    margin: float = 0.02,
+) -> list[Match]:
+    """For each left record, the right records scoring at least ``threshold`` and within
+    ``margin`` of its best (a child registered twice on the right has two records).
+
+    Raises :class:`InputError` when the two files were encoded under different schemas.
+    """
+    if left.schema_sha256 != right.schema_sha256:
+        raise InputError(
+            f"the {left.source} and {right.source} encodings were made with different schema "
+            f"files (SHA-256 {left.schema_sha256[:12]}… and {right.schema_sha256[:12]}…). "
+            "Both agencies must encode with the same schema file and secret."
+        )
+    best: dict[int, list[tuple[float, int]]] = {}
+    for i, j in candidate_pairs(left, right):
+        value = score(left, right, i, j, method)
+        if value >= threshold:
+            best.setdefault(i, []).append((value, j))
+    matches: list[Match] = []
+    for i, found in sorted(best.items()):
+        top = max(v for v, _ in found)
+        matches.extend(
+            Match(left.ids[i], right.ids[j], v) for v, j in sorted(found) if v >= top - margin
+        )
+    return matches
