@@ -174,7 +174,9 @@ def encode_file(
                     continue
                 seen.add(plain.record_id)
                 encoded = encoder.encode(plain)
-                summary.missing.update(k for k, v in encoded.fields.items() if v is None)
+                summary.missing.update(
+                    k for k, v in encoded.fields.items() if v is None and COLUMNS[source][k]
+                )
                 writer.write(encoded)
                 summary.encoded += 1
             if progress:
