@@ -170,7 +170,7 @@ def encode_file(
                 plain = plain_record(source, dict(zip(chunk.columns, values, strict=True)))
                 if plain.record_id in seen:
                     summary.quarantined += 1
-                    summary.reasons[f"{extract.id_column}:duplicate"] += 1
+                    summary.reasons[f"{extract.id_column}:id_ganda_dalam_file"] += 1
                     continue
                 seen.add(plain.record_id)
                 encoded = encoder.encode(plain)
