@@ -2,7 +2,14 @@
 that only keyed Bloom-filter encodings travel (docs/manual/pprl.md, docs/design/pprl.md)."""
 
 from padan.pprl.bloom import dice
-from padan.pprl.compare import Match, candidate_pairs, link_encodings
+from padan.pprl.compare import (
+    DEFAULT_THRESHOLD,
+    Match,
+    candidate_pairs,
+    link_encodings,
+    score_candidates,
+    select_matches,
+)
 from padan.pprl.encode import Encoded, Encoder, EncodeSummary, encode_file
 from padan.pprl.fields import Plain, plain_record
 from padan.pprl.output import EncodedFile, read_encodings
@@ -10,6 +17,7 @@ from padan.pprl.schema import EncodingSchema, FieldSpec, default_schema_path, lo
 from padan.pprl.secret import derive_key, read_secret
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
     "EncodeSummary",
     "Encoded",
     "EncodedFile",
@@ -28,4 +36,6 @@ __all__ = [
     "plain_record",
     "read_encodings",
     "read_secret",
+    "score_candidates",
+    "select_matches",
 ]

@@ -15,7 +15,16 @@ from padan.errors import InputError
 from padan.pprl.bloom import dice
 from padan.pprl.output import EncodedFile
 
-__all__ = ["DEFAULT_WEIGHTS", "Match", "candidate_pairs", "link_encodings", "score"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DEFAULT_WEIGHTS",
+    "Match",
+    "candidate_pairs",
+    "link_encodings",
+    "score",
+    "score_candidates",
+    "select_matches",
+]
 
 #: Weights of the field filters in the ``fields`` score: how much each field tells people apart.
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
@@ -27,6 +36,8 @@ DEFAULT_WEIGHTS: Final[Mapping[str, float]] = {
     "kk": 0.5,
     "sex": 0.5,
 }
+#: The ``fields`` score at which a pair is linked (benchmarks/pprl.py measures it).
+DEFAULT_THRESHOLD: Final = 0.75
 #: A block key shared by more records than this on one side is skipped: it says little
 #: and would cost most of the comparisons.
 _MAX_BLOCK: Final = 5000
@@ -82,16 +93,13 @@ def score(
     return total / weight if weight else 0.0
 
 
-def link_encodings(
+def score_candidates(
     left: EncodedFile,
     right: EncodedFile,
     *,
-    threshold: float,
     method: Literal["record", "fields"] = "fields",
-    margin: float = 0.02,
-) -> list[Match]:
-    """For each left record, the right records scoring at least ``threshold`` and within
-    ``margin`` of its best (a child registered twice on the right has two records).
+) -> list[tuple[int, int, float]]:
+    """Every candidate pair (left row, right row) with its :func:`score`.
 
     Raises :class:`InputError` when the two files were encoded under different schemas.
     """
@@ -101,9 +109,21 @@ def link_encodings(
             f"files (SHA-256 {left.schema_sha256[:12]}… and {right.schema_sha256[:12]}…). "
             "Both agencies must encode with the same schema file and secret."
         )
+    return [(i, j, score(left, right, i, j, method)) for i, j in candidate_pairs(left, right)]
+
+
+def select_matches(
+    left: EncodedFile,
+    right: EncodedFile,
+    scored: list[tuple[int, int, float]],
+    *,
+    threshold: float,
+    margin: float = 0.02,
+) -> list[Match]:
+    """For each left record, the right records scoring at least ``threshold`` and within
+    ``margin`` of its best (a child registered twice on the right has two records)."""
     best: dict[int, list[tuple[float, int]]] = {}
-    for i, j in candidate_pairs(left, right):
-        value = score(left, right, i, j, method)
+    for i, j, value in scored:
         if value >= threshold:
             best.setdefault(i, []).append((value, j))
     matches: list[Match] = []
@@ -113,3 +133,20 @@ def link_encodings(
             Match(left.ids[i], right.ids[j], v) for v, j in sorted(found) if v >= top - margin
         )
     return matches
+
+
+def link_encodings(
+    left: EncodedFile,
+    right: EncodedFile,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    method: Literal["record", "fields"] = "fields",
+    margin: float = 0.02,
+) -> list[Match]:
+    """Score the candidate pairs of two encoding files and keep, for each left record, the
+    right records at or above ``threshold`` within ``margin`` of its best.
+
+    Raises :class:`InputError` when the two files were encoded under different schemas.
+    """
+    scored = score_candidates(left, right, method=method)
+    return select_matches(left, right, scored, threshold=threshold, margin=margin)

@@ -132,6 +132,9 @@ def block_values(plain: Plain, key: str) -> list[str]:
     if key == "birth_year+regency":
         regency = _regency(plain)
         return [f"{y}|{regency}" for y in plain.birth_years] if regency else []
+    if key == "birth_md+regency":  # the year mistyped: month and day still agree
+        regency, date = _regency(plain), plain.birth_date
+        return [f"{date.month:02d}-{date.day:02d}|{regency}"] if regency and date else []
     if key == "name_first+birth_year":
         first = plain.name_first
         return [f"{first}|{y}" for y in plain.birth_years] if first else []

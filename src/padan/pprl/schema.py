@@ -27,7 +27,13 @@ __all__ = [
 #: The fields an extract can give, in output order.
 FIELDS: Final = ("name", "mother", "birth_date", "sex", "region", "nik", "kk")
 #: The block keys an encoding can carry (keyed hashes of the values joined by ``+``).
-BLOCK_KEYS: Final = ("birth_year+regency", "nik", "name_first+birth_year", "birth_year+sex")
+BLOCK_KEYS: Final = (
+    "birth_year+regency",
+    "birth_md+regency",
+    "nik",
+    "name_first+birth_year",
+    "birth_year+sex",
+)
 #: Fields whose value is a string of characters compared by q-grams (others give fixed tokens).
 _QGRAM_FIELDS: Final = frozenset({"name", "mother", "nik", "kk"})
 _SALTS: Final = ("birth_year", "sex")
