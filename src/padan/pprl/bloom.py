@@ -16,6 +16,7 @@ from typing import Final
 __all__ = ["TokenHasher", "balance", "dice", "qgrams", "randomise", "to_bytes"]
 
 _CACHE_LIMIT: Final = 300_000
+_SHARE_DIGITS: Final = 10
 
 
 def qgrams(text: str, q: int) -> set[str]:
@@ -72,17 +73,22 @@ def balance(bits: int, length: int) -> int:
 
 
 def randomise(bits: int, length: int, share: float, rng: random.Random) -> int:
-    """Randomized response: ``share`` of the positions, drawn afresh, get a random bit.
+    """Randomized response: each position, independently with probability ``share`` (to
+    1/1024), gets a fresh random bit.
 
     Two records with the same value then give different filters, while their Dice similarity
-    stays high (about ``1 - share / 2`` of the bits agree with the clean filter).
+    stays high (about ``1 - share / 2`` of the bits agree with the clean filter). The positions
+    are chosen for all bits at once: a uniform 10-bit number per position, compared with
+    ``share`` digit by digit across whole random integers (no loop over positions).
     """
-    count = round(share * length)
-    if not count:
+    numerator = round(share * (1 << _SHARE_DIGITS))
+    if not numerator:
         return bits
-    chosen = 0
-    for position in rng.sample(range(length), count):
-        chosen |= 1 << position
+    below = 0  # per position: is its random number below the share, on the digits so far?
+    for digit in range(_SHARE_DIGITS):  # least significant first
+        draw = rng.getrandbits(length)
+        below = (~draw | below) if numerator >> digit & 1 else (~draw & below)
+    chosen = below & ((1 << length) - 1)
     return (bits & ~chosen) | (rng.getrandbits(length) & chosen)
 
 
