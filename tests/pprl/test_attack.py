@@ -55,10 +55,13 @@ def _schema(tmp_path: Path, *, noise: float, balance: bool) -> EncodingSchema:
     return load_schema(path)
 
 
-def _grams(bits: int) -> int:
-    """How many q-grams set ``bits`` of the 512 bits with 20 hashes each (the schema is no
-    secret): the inverse of the expected fill m(1 - (1 - 1/m)^(kg))."""
-    if bits >= 512:  # a balanced filter: half of its 1,024 bits, whatever the name
+def _grams(encoding: bytes) -> int:
+    """How many q-grams set the bits of a 512-bit filter with 20 hashes each (the schema is no
+    secret): the inverse of the expected fill m(1 - (1 - 1/m)^(kg)). A balanced filter is 1,024
+    bits, its first half the filter and its second the complement when not shuffled: the
+    attacker reads the first 512 bits either way."""
+    bits = (int.from_bytes(encoding, "big") & ((1 << 512) - 1)).bit_count()
+    if bits >= 512:
         return 0
     return round(math.log(1 - bits / 512) / (20 * math.log(1 - 1 / 512)))
 
@@ -73,7 +76,7 @@ def _attack(encodings: list[bytes], reference: Counter[str], top: int = TOP) -> 
     # guess for every record is the commonest name of its length.
     unique = counts[0][1] > 1
     for encoding, _ in counts:
-        grams = _grams(int.from_bytes(encoding, "big").bit_count())
+        grams = _grams(encoding)
         taken = set(guess.values()) if unique else set()
         fitting = [n for n in names if len(n) + 1 == grams and n not in taken]
         guess[encoding] = (fitting or names)[0]

@@ -17,7 +17,9 @@ from padan.pprl import (
     link_encodings,
     load_schema,
     read_encodings,
+    score_candidates,
 )
+from padan.pprl.compare import score
 from padan.store import open_store
 from support.extracts import KPAI_HEADER, KPAI_ROWS, WriteFile, writer_for
 
@@ -178,6 +180,8 @@ def test_encode_file_then_link_finds_the_same_child_in_both_extracts(
     assert (0, 0) in candidate_pairs(left, right)
     matches = link_encodings(left, right, threshold=0.75)
     assert [(m.left, m.right) for m in matches] == [("K/1", "D1")]
+    for i, j, value in score_candidates(left, right):  # the fast loop scores as score() does
+        assert value == pytest.approx(score(left, right, i, j, "fields"))
 
 
 def test_link_encodings_refuses_files_of_different_schemas(

@@ -109,7 +109,32 @@ def score_candidates(
             f"files (SHA-256 {left.schema_sha256[:12]}… and {right.schema_sha256[:12]}…). "
             "Both agencies must encode with the same schema file and secret."
         )
-    return [(i, j, score(left, right, i, j, method)) for i, j in candidate_pairs(left, right)]
+    pairs = candidate_pairs(left, right)
+    if method == "record":
+        return [(i, j, score(left, right, i, j, method)) for i, j in pairs]
+    # The fields score of every pair, with each filter's bit count computed once per record.
+    columns = []
+    for name, column in left.fields.items():
+        other = right.fields.get(name)
+        if other is None or all(v is None for v in column) or all(v is None for v in other):
+            continue
+        counts = ([_count(v) for v in column], [_count(v) for v in other])
+        columns.append((DEFAULT_WEIGHTS.get(name, 1.0), column, other, *counts))
+    scored = []
+    for i, j in pairs:
+        total = weight = 0.0
+        for w, lc, rc, ln, rn in columns:
+            a, b = lc[i], rc[j]
+            if a is None or b is None:
+                continue
+            total += w * 2 * (a & b).bit_count() / (ln[i] + rn[j] or 1)
+            weight += w
+        scored.append((i, j, total / weight if weight else 0.0))
+    return scored
+
+
+def _count(bits: int | None) -> int:
+    return bits.bit_count() if bits is not None else 0
 
 
 def select_matches(

@@ -22,7 +22,7 @@ from padan.ingest import extract_for
 from padan.ingest.mapping import load_mapping
 from padan.ingest.readers import Cell, RawRow, inspect_file, open_table
 from padan.ingest.validate import Validator
-from padan.pprl.bloom import TokenHasher, balance, randomise, to_bytes
+from padan.pprl.bloom import TokenHasher, balance, keyed_permutation, randomise, to_bytes
 from padan.pprl.fields import COLUMNS, Plain, block_values, field_tokens, plain_record
 from padan.pprl.output import Encoded, EncodingWriter
 from padan.pprl.schema import EncodingSchema
@@ -62,9 +62,14 @@ class Encoder:
                 hashes=f.hashes,
                 record_length=record_length,
                 record_hashes=f.record_hashes,
+                balanced=f.balance,
             )
             for f in schema.fields
         }
+        record_key = derive_key(secret, "record")
+        self._record_perm = (
+            keyed_permutation(record_key, 2 * record_length) if schema.record.balance else None
+        )
         self._block_key = derive_key(secret, "block")
         self._rng = random.Random(seed if seed is not None else os.urandom(32))
 
@@ -84,11 +89,16 @@ class Encoder:
             own, shared = self._hashers[spec.name].bits(tokens)
             record |= shared
             if spec.filter:
-                fields[spec.name] = self._harden(own, spec.length, spec.balance, spec.noise)
-        spec_r = self.schema.record
-        encoded_record = (
-            self._harden(record, spec_r.length, spec_r.balance, spec_r.noise) if record else None
-        )
+                length = spec.length
+                if spec.balance:  # balanced token by token: the pairs flipped from the base
+                    own, length = self._hashers[spec.name].base ^ own, 2 * length
+                fields[spec.name] = self._noised(own, length, spec.noise)
+        encoded_record = None
+        if record:
+            length = self.schema.record.length
+            if self._record_perm is not None:
+                record, length = balance(record, length, self._record_perm), 2 * length
+            encoded_record = self._noised(record, length, self.schema.record.noise)
         blocks = tuple(
             sorted(
                 {
@@ -102,9 +112,7 @@ class Encoder:
         )
         return Encoded(plain.record_id, fields, encoded_record, blocks)
 
-    def _harden(self, bits: int, length: int, balanced: bool, noise: float) -> bytes:
-        if balanced:
-            bits, length = balance(bits, length), 2 * length
+    def _noised(self, bits: int, length: int, noise: float) -> bytes:
         return to_bytes(randomise(bits, length, noise, self._rng), length)
 
 
