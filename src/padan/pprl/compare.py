@@ -52,19 +52,27 @@ class Match:
     score: float
 
 
-def candidate_pairs(left: EncodedFile, right: EncodedFile) -> set[tuple[int, int]]:
-    """Index pairs (left row, right row) that share at least one block key."""
+def _index(right: EncodedFile) -> dict[str, list[int]]:
     index: dict[str, list[int]] = {}
     for j, keys in enumerate(right.blocks):
         for key in keys:
             index.setdefault(key, []).append(j)
-    pairs: set[tuple[int, int]] = set()
-    for i, keys in enumerate(left.blocks):
-        for key in keys:
-            found = index.get(key)
-            if found and len(found) <= _MAX_BLOCK:
-                pairs.update((i, j) for j in found)
-    return pairs
+    return index
+
+
+def _partners(keys: list[str], index: dict[str, list[int]]) -> set[int]:
+    partners: set[int] = set()
+    for key in keys:
+        found = index.get(key)
+        if found and len(found) <= _MAX_BLOCK:
+            partners.update(found)
+    return partners
+
+
+def candidate_pairs(left: EncodedFile, right: EncodedFile) -> set[tuple[int, int]]:
+    """Index pairs (left row, right row) that share at least one block key."""
+    index = _index(right)
+    return {(i, j) for i, keys in enumerate(left.blocks) for j in _partners(keys, index)}
 
 
 def score(
@@ -98,8 +106,9 @@ def score_candidates(
     right: EncodedFile,
     *,
     method: Literal["record", "fields"] = "fields",
+    floor: float = 0.0,
 ) -> list[tuple[int, int, float]]:
-    """Every candidate pair (left row, right row) with its :func:`score`.
+    """Every candidate pair (left row, right row) with its :func:`score`, if at least ``floor``.
 
     Raises :class:`InputError` when the two files were encoded under different schemas.
     """
@@ -109,10 +118,17 @@ def score_candidates(
             f"files (SHA-256 {left.schema_sha256[:12]}… and {right.schema_sha256[:12]}…). "
             "Both agencies must encode with the same schema file and secret."
         )
-    pairs = candidate_pairs(left, right)
+    index = _index(right)
+    scored: list[tuple[int, int, float]] = []
     if method == "record":
-        return [(i, j, score(left, right, i, j, method)) for i, j in pairs]
-    # The fields score of every pair, with each filter's bit count computed once per record.
+        for i, keys in enumerate(left.blocks):
+            for j in _partners(keys, index):
+                value = score(left, right, i, j, method)
+                if value >= floor:
+                    scored.append((i, j, value))
+        return scored
+    # The fields score of every pair, with each filter's bit count computed once per record;
+    # pairs are made one left record at a time, so they are never all held at once.
     columns = []
     for name, column in left.fields.items():
         other = right.fields.get(name)
@@ -120,16 +136,18 @@ def score_candidates(
             continue
         counts = ([_count(v) for v in column], [_count(v) for v in other])
         columns.append((DEFAULT_WEIGHTS.get(name, 1.0), column, other, *counts))
-    scored = []
-    for i, j in pairs:
-        total = weight = 0.0
-        for w, lc, rc, ln, rn in columns:
-            a, b = lc[i], rc[j]
-            if a is None or b is None:
-                continue
-            total += w * 2 * (a & b).bit_count() / (ln[i] + rn[j] or 1)
-            weight += w
-        scored.append((i, j, total / weight if weight else 0.0))
+    for i, keys in enumerate(left.blocks):
+        for j in _partners(keys, index):
+            total = weight = 0.0
+            for w, lc, rc, ln, rn in columns:
+                a, b = lc[i], rc[j]
+                if a is None or b is None:
+                    continue
+                total += w * 2 * (a & b).bit_count() / (ln[i] + rn[j] or 1)
+                weight += w
+            value = total / weight if weight else 0.0
+            if value >= floor:
+                scored.append((i, j, value))
     return scored
 
 
@@ -173,5 +191,5 @@ def link_encodings(
 
     Raises :class:`InputError` when the two files were encoded under different schemas.
     """
-    scored = score_candidates(left, right, method=method)
+    scored = score_candidates(left, right, method=method, floor=threshold)
     return select_matches(left, right, scored, threshold=threshold, margin=margin)
