@@ -283,3 +283,31 @@ def test_read_encodings_refuses_a_parquet_file_not_written_by_encode(tmp_path: P
         read_encodings(path)
     with pytest.raises(InputError, match="not found"):
         read_encodings(tmp_path / "none.parquet")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet", "jsonl", "csv-semicolon"])
+def test_encode_file_reads_every_format_ingest_reads(tmp_path: Path, fmt: str) -> None:
+    path = writer_for(tmp_path)(KPAI_HEADER, [row for row, _ in KPAI_ROWS], fmt=fmt)
+    out = tmp_path / "kpai.parquet"
+    summary = encode_file(
+        path, source="kpai", schema=load_schema(), secret=SECRET, output=out, today=TODAY
+    )
+    assert (summary.encoded, summary.quarantined) == (3, 6)
+
+
+def test_encode_file_with_a_mapping_reads_other_headers(tmp_path: Path) -> None:
+    header = ["NOMOR" if h == "no_pengaduan" else h for h in KPAI_HEADER]
+    path = writer_for(tmp_path)(header, [row for row, _ in KPAI_ROWS[:3]])
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\nno_pengaduan = "NOMOR"\n', encoding="utf-8")
+    out = tmp_path / "kpai.parquet"
+    summary = encode_file(
+        path,
+        source="kpai",
+        schema=load_schema(),
+        secret=SECRET,
+        output=out,
+        mapping=mapping,
+        today=TODAY,
+    )
+    assert summary.encoded == 3 and read_encodings(out).ids == ["K/1", "K/2", "K/3"]
