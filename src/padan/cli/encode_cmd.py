@@ -13,7 +13,7 @@ from rich.table import Table
 from padan.cli.common import JsonOption, out, progress_bar, tr, translate_errors
 from padan.pprl import EncodeSummary, encode_file, load_schema, read_secret
 
-__all__ = ["encode", "render_encode_summary"]
+__all__ = ["PersonSource", "encode", "render_encode_summary"]
 
 
 class PersonSource(StrEnum):
