@@ -51,6 +51,7 @@ from padan.linkage import evaluate_run, read_truth
 from padan.registry import run_linkage
 from padan.store import open_store
 data = Path(sys.argv[1])
+(data / "plain.db").unlink(missing_ok=True)  # a fresh store, also when the data is reused
 store = open_store(f"sqlite:///{data / 'plain.db'}")
 start = time.perf_counter()
 for source, name in (("dtsen", "dtsen_individu.csv"), ("kpai", "kpai_kasus.csv")):
