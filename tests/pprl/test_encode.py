@@ -311,3 +311,19 @@ def test_encode_file_with_a_mapping_reads_other_headers(tmp_path: Path) -> None:
         today=TODAY,
     )
     assert summary.encoded == 3 and read_encodings(out).ids == ["K/1", "K/2", "K/3"]
+
+
+def test_encoder_salted_name_matches_only_within_the_same_birth_year(tmp_path: Path) -> None:
+    path = tmp_path / "salted.toml"
+    path.write_text(
+        "version = 1\n[fields.name]\nlength = 512\nhashes = 20\nrecord_hashes = 4\nsalt = 'birth_year'\n",
+        encoding="utf-8",
+    )
+    encoder = Encoder(load_schema(path), SECRET)
+
+    def name_bits(year: int) -> int:
+        plain = Plain("x", ("siti", "aminah"), (), None, (year,), "P", None, None, None, "siti")
+        return int.from_bytes(encoder.encode(plain).fields["name"] or b"", "big")
+
+    assert dice(name_bits(2015), name_bits(2015)) == 1.0  # no noise in this schema
+    assert dice(name_bits(2015), name_bits(2016)) < 0.3
