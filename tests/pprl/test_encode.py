@@ -326,4 +326,4 @@ def test_encoder_salted_name_matches_only_within_the_same_birth_year(tmp_path: P
         return int.from_bytes(encoder.encode(plain).fields["name"] or b"", "big")
 
     assert dice(name_bits(2015), name_bits(2015)) == 1.0  # no noise in this schema
-    assert dice(name_bits(2015), name_bits(2016)) < 0.3
+    assert dice(name_bits(2015), name_bits(2016)) < 0.5  # as unrelated as two random filters
