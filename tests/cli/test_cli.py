@@ -90,7 +90,7 @@ def test_cli_lang_refuses_a_language_padan_does_not_speak(tmp_path: Path) -> Non
     ("args", "message"),
     [
         (["ingest", "kpai", "missing.csv"], "file not found"),
-        (["ingest", "bpjs", "x.csv"], "Invalid value"),
+        (["ingest", "bpjs", "x.csv"], "unknown source 'bpjs'"),
         (["ingest", "kpai", "{empty}"], "empty"),
         (
             ["ingest", "kpai", "{kpai}", "--mapping", "nope.toml"],
@@ -226,3 +226,32 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
     assert retrained["retrained_because"].startswith("the data drifted")
     assert retrained["drift"] and retrained["drift"][0].startswith("dtsen records")
     assert retrained["model_info"]["version"] != info["version"]
+
+
+def test_cli_synth_sources_writes_the_extra_files_and_refuses_an_unknown_one(
+    tmp_path: Path,
+) -> None:
+    made = runner.invoke(
+        app,
+        [
+            "--lang",
+            "en",
+            "synth",
+            "--out",
+            str(tmp_path),
+            "--households",
+            "200",
+            "--sources",
+            "all",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    for name in ("kemensos_layanan.csv", "simfoni_kasus.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    # One table row per file: DTSEN, KPAI, lembaga, the two extra sources, truth.
+    assert sum(line.startswith("│") for line in made.output.splitlines()) == 6
+    refused = runner.invoke(
+        app, ["--lang", "en", "synth", "--out", str(tmp_path / "x"), "--sources", "simfony"]
+    )
+    assert refused.exit_code != 0 and "simfony" in refused.output
+    assert not (tmp_path / "x").exists()

@@ -20,7 +20,7 @@ from padan.domain.reasons import REASONS, describe
 from padan.domain.regions import LEVEL_BY_DIGITS, RegionStatus
 from padan.i18n import LANGUAGES, label
 from padan.i18n.codes import CODES
-from padan.ingest.schema import EXTRACTS
+from padan.ingest.definitions import EXTRACTS
 from padan.institutions.checklists import SEVERITIES
 from padan.institutions.inspections import FOLLOW_UP_STATUSES
 from padan.registry.review import DECISIONS

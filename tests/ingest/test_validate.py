@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from padan.ingest.schema import EXTRACTS, Column
+from padan.ingest.definitions import EXTRACTS
+from padan.ingest.schema import Column
 from padan.ingest.validate import _CONTROL, _CONTROL_RE, _plain_column, _plain_text, validate_row
 
 COLUMNS = [Column("id_individu", "id", True), Column("nik", "nik"), Column("alamat", "text")]

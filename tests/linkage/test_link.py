@@ -110,7 +110,7 @@ def test_link_rejects_inconsistent_thresholds(
 
 
 def test_link_needs_both_sources(store: Store, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="needs KPAI and DTSEN records"):
+    with pytest.raises(InputError, match="needs records of two sources at least"):
         run_linkage(store, model_path=tmp_path / "m.json")
 
 

@@ -23,7 +23,8 @@ def _data() -> dict[str, Any]:
 
 def test_policy_of_the_web_app_reads_with_every_role_and_source() -> None:
     policy = load_pdp_policy()
-    assert set(policy.sources) == {"kpai", "dtsen"}
+    assert set(policy.sources) == {"kpai", "dtsen", "kemensos", "simfoni"}
+    assert policy.sources["simfoni"].extract == "simfoni_kasus"
     assert policy.sources["kpai"].owner == "KPAI"
     assert policy.sources["dtsen"].action == "delete"
     assert set(policy.roles) == {

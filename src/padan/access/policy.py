@@ -46,7 +46,6 @@ PERMISSIONS = (
     "worklists",
     "manage_users",
 )
-_NIK_FIELDS = ("nik_anak", "nik", "no_kk")
 _SMALL = ("suppress", "exact")
 
 
@@ -98,6 +97,12 @@ class Principal:
 def _data() -> dict[str, Any]:
     text = (resources.files("padan.access") / "policy.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+@cache
+def _nik_fields() -> frozenset[str]:
+    """The NIK and KK numbers of every source: the policy's ``nik`` group, statuses aside."""
+    return frozenset(f for f in _data()["groups"]["nik"] if not f.endswith("_status"))
 
 
 @cache
@@ -159,7 +164,7 @@ def shape_record(principal: Principal, record: dict[str, Any]) -> dict[str, Any]
     for key, value in record.items():
         if key not in principal.role.fields:
             continue
-        if key in _NIK_FIELDS and not principal.role.nik_full:
+        if key in _nik_fields() and not principal.role.nik_full:
             value = mask_nik(value)
         shaped[key] = value
     return shaped
@@ -207,7 +212,7 @@ def shape_worklist_row(
     shown: list[object] = []
     for i in keep:
         value = row[i]
-        if columns[i] in _NIK_FIELDS and not principal.role.nik_full and isinstance(value, str):
+        if columns[i] in _nik_fields() and not principal.role.nik_full and isinstance(value, str):
             value = mask_nik(value)
         shown.append(value)
     return shown

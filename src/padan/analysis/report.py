@@ -22,6 +22,7 @@ from padan.analysis.rules import Rules, default_rules
 from padan.analysis.worklists import build_worklists
 from padan.domain.regions import check_region
 from padan.errors import InputError
+from padan.linkage import linked_sources
 from padan.store import (
     ExportAudit,
     Store,
@@ -135,7 +136,7 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         if b.id in run.batches
     )
     newer = tuple(
-        b.id for b in all_batches if b.source in ("kpai", "dtsen") and b.id not in run.batches
+        b.id for b in all_batches if b.source in linked_sources(store) and b.id not in run.batches
     )
     inputs = ReportInputs(
         kpai,

@@ -30,7 +30,15 @@ from padan.api.institutions import InstitutionDesk
 from padan.api.reports import institution_sheets, write_report_files
 from padan.api.review import ReviewDesk
 from padan.errors import InputError
-from padan.ingest import IngestSummary, ingest_file
+from padan.ingest import (
+    EXTRACTS,
+    Extract,
+    IngestSummary,
+    SourceAdded,
+    add_source,
+    declared_extracts,
+    ingest_file,
+)
 from padan.ingest.snapshot import Snapshot, check_scope
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
@@ -38,6 +46,7 @@ from padan.linkage import (
     PairwiseMetrics,
     engine_from_settings,
     evaluate_run,
+    linked_sources,
     read_truth,
 )
 from padan.registry import RunSummary, run_linkage
@@ -45,9 +54,6 @@ from padan.settings import Settings, get_settings
 from padan.store import BatchInfo, LinkRun, Store, open_store
 
 __all__ = ["DataChanges", "Padan"]
-
-#: The extracts a linkage run reads (``lembaga`` feeds the institution registry instead).
-_LINKED_SOURCES = ("kpai", "dtsen")
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,19 @@ class Padan:
     ) -> None:
         self.close()
 
+    def add_source(self, definition: str | Path, *, name: str | None = None) -> SourceAdded:
+        """Declare a source from its definition file (or the ``orang`` template) under
+        ``name``; then :meth:`ingest` takes its files. See :func:`padan.ingest.add_source`."""
+        return add_source(self.store, definition, name=name)
+
+    def sources(self) -> list[Extract]:
+        """Every source this store takes: the built-in ones, then those declared in it."""
+        return [*EXTRACTS.values(), *declared_extracts(self.store).values()]
+
+    def remove_source(self, name: str) -> None:
+        """Remove a declared source that holds no batch (a definition added by mistake)."""
+        self.store.remove_source(name)
+
     def ingest(
         self,
         source: str,
@@ -145,7 +164,8 @@ class Padan:
         allow_large_removal: bool = False,
         dry_run: bool = False,
     ) -> IngestSummary:
-        """Validate and store one extract of ``source`` (``kpai``, ``dtsen`` or ``lembaga``).
+        """Validate and store one extract of ``source`` (``kpai``, ``dtsen``, ``lembaga`` or a
+        source declared with :meth:`add_source`).
 
         Every row is accepted or quarantined with a reason; a file ingested before is
         recognised and not stored again. ``mapping`` is a TOML file mapping other headers to the
@@ -215,9 +235,8 @@ class Padan:
         """Batches ingested and review decisions recorded since the latest run started."""
         run = self.store.latest_link_run()
         read = set(run.batches) if run else set()
-        batches = [
-            b for b in self.store.list_batches() if b.source in _LINKED_SOURCES and b.id not in read
-        ]
+        linked = linked_sources(self.store)
+        batches = [b for b in self.store.list_batches() if b.source in linked and b.id not in read]
         decisions = (
             sum(1 for d in self.store.review_decisions() if d.decided_at >= run.started_at)
             if run

@@ -1,9 +1,8 @@
-"""``padan ingest kpai|dtsen|lembaga FILE``."""
+"""``padan ingest SOURCE FILE``: kpai, dtsen, lembaga or a declared source."""
 
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,17 +24,16 @@ from padan.i18n import label
 from padan.ingest import IngestSummary
 from padan.ingest.snapshot import check_scope
 
-__all__ = ["Source", "ingest", "render_summary"]
-
-
-class Source(StrEnum):
-    kpai = "kpai"
-    dtsen = "dtsen"
-    lembaga = "lembaga"
+__all__ = ["ingest", "render_summary"]
 
 
 def ingest(
-    source: Annotated[Source, typer.Argument(help="Which extract: kpai, dtsen or lembaga.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Which extract: kpai, dtsen, lembaga or a source declared with padan source add."
+        ),
+    ],
     file: Annotated[Path, typer.Argument(help="CSV, XLSX, Parquet or JSON lines file.")],
     mapping: Annotated[
         Path | None,
@@ -85,7 +83,7 @@ def ingest(
         padan = padan_from(db)
         with progress_bar(tr("Ingest %(file)s", file=file.name)) as progress:
             summary = padan.ingest(
-                source.value,
+                source,
                 file,
                 mapping=mapping,
                 progress=progress,

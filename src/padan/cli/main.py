@@ -20,6 +20,7 @@ from padan.cli.link_cmd import evaluate, explain, export_app, link
 from padan.cli.pdp_cmd import pdp_app, retention_app
 from padan.cli.report_cmd import report
 from padan.cli.review_cmd import review_app
+from padan.cli.source_cmd import source_app
 from padan.cli.store_cmd import batches_app, db_app, quarantine_app
 from padan.cli.synth_cmd import demo, synth
 from padan.cli.trends_cmd import trends
@@ -90,6 +91,7 @@ app.add_typer(review_app, name="review")
 app.add_typer(db_app, name="db")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(batches_app, name="batches")
+app.add_typer(source_app, name="source")
 app.add_typer(institutions_app, name="institutions")
 app.command()(serve)
 app.add_typer(user_app, name="user")

@@ -73,6 +73,14 @@ def synth(
             "--dense", help="Most households in six regencies, names as concentrated as real ones."
         ),
     ] = False,
+    sources: Annotated[
+        str,
+        typer.Option(
+            "--sources",
+            help="Extra sources about the same children, comma-separated: kemensos (ATENSI "
+            "services), simfoni (SIMFONI-PPA cases) or all. Other files stay the same.",
+        ),
+    ] = "",
 ) -> None:
     """Write synthetic, realistic DTSEN, KPAI and institution extracts plus truth.csv."""
     from padan.synth import generate
@@ -86,16 +94,19 @@ def synth(
             rows_per_complaint=rows_per_complaint,
             profile=profile,
             dense=dense,
+            sources=sources.split(","),
             progress=progress,
         )
     table = Table(title=tr("Synthetic data in %(dir)s", dir=summary.out_dir))
     table.add_column(tr("file"))
     table.add_column(tr("rows"), justify="right")
+    extra = summary.extra_rows
     for key, rows in (
         ("dtsen", summary.dtsen_rows),
         ("kpai", summary.kpai_rows),
         ("lembaga", summary.lembaga_rows),
-        ("truth", summary.dtsen_rows + summary.kpai_rows),
+        *extra.items(),
+        ("truth", summary.dtsen_rows + summary.kpai_rows + sum(extra.values())),
     ):
         table.add_row(str(summary.files[key]), f"{rows:,}")
     out.print(table)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from padan.ingest.schema import EXTRACTS
+from padan.ingest.definitions import EXTRACTS
 
 __all__ = ["dtsen_row", "write_rows"]
 

@@ -13,13 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from padan.i18n import label
+from padan.i18n.marks import C_, SOURCE_MARKS
 
 __all__ = ["CODES", "C_", "shown"]
-
-
-def C_(field: str, code: str) -> tuple[str, str]:
-    """Mark ``code`` of ``field`` for the catalogs (``pgettext_noop``)."""
-    return field, code
 
 
 _MARKS = (
@@ -331,7 +327,7 @@ _MARKS = (
 
 def _by_field() -> dict[str, tuple[str, ...]]:
     found: defaultdict[str, list[str]] = defaultdict(list)
-    for field, code in _MARKS:
+    for field, code in (*_MARKS, *SOURCE_MARKS):
         found[field].append(code)
     return {field: tuple(codes) for field, codes in found.items()}
 

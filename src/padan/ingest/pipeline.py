@@ -12,9 +12,10 @@ from typing import Any
 
 from padan.domain.reasons import describe
 from padan.errors import FileLevelError, InputError, PadanError
+from padan.ingest.declared import extract_of
 from padan.ingest.mapping import Mapping, load_mapping
 from padan.ingest.readers import Cell, FileInfo, RawRow, Table, inspect_file, open_table
-from padan.ingest.schema import Extract, extract_for
+from padan.ingest.schema import Extract
 from padan.ingest.snapshot import (
     Snapshot,
     SnapshotResult,
@@ -48,7 +49,7 @@ def ingest_file(
     snapshot: Snapshot | None = None,
     dry_run: bool = False,
 ) -> IngestSummary:
-    """Validate every row of ``path`` and store it as one batch of ``source`` (kpai|dtsen|lembaga).
+    """Validate every row of ``path``; store it as one batch of ``source`` (built in or declared).
 
     Accepted rows keep their raw values plus normalised fields and flags; the others are
     quarantined with row number, column, value and a bilingual reason. A file whose content (and
@@ -67,10 +68,12 @@ def ingest_file(
     Raises :class:`InputError` (bad source or mapping, a snapshot retiring too much) or
     :class:`FileLevelError` (format, encoding, header, empty file); nothing is stored then.
     """
-    extract = extract_for(source)
+    extract = extract_of(store, source)
     column_map = load_mapping(mapping, extract)
     info = inspect_file(path)
-    content_key = info.sha256 if column_map.text is None else _combined(info, column_map)
+    content_key = info.sha256
+    if column_map.text is not None:  # the same file under another mapping is another batch
+        content_key = hashlib.sha256(f"{info.sha256}:{column_map.sha256}".encode()).hexdigest()
     previous = store.find_batch(extract.source, content_key)
     if previous is not None:
         id_header = column_map.columns.get(extract.id_column, extract.id_column)
@@ -281,10 +284,6 @@ def _read(
     while in_flight:
         run.store(result(in_flight.popleft()))
     return run
-
-
-def _combined(info: FileInfo, mapping: Mapping) -> str:
-    return hashlib.sha256(f"{info.sha256}:{mapping.sha256}".encode()).hexdigest()
 
 
 def _resolve_columns(

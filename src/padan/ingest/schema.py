@@ -1,18 +1,16 @@
-"""The three extracts of the data exchange format (``docs/exchange-format.md``).
+"""What an extract is: its columns, how each is read, and the role each plays in matching.
 
-Each column is declared once, with whether it is required and how its value is read. The
-validation in :mod:`padan.ingest.validate` is driven entirely by these declarations.
+Extracts are declared in source definition files (:mod:`padan.ingest.definitions`); the
+validation in :mod:`padan.ingest.validate` and the store's record tables are driven entirely
+by these declarations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
+from dataclasses import dataclass, field
+from typing import Final, Literal, get_args
 
-from padan.domain import values as v
-from padan.errors import InputError
-
-__all__ = ["EXTRACTS", "Column", "Extract", "extract_for"]
+__all__ = ["KINDS", "ROLES", "UNITS", "Column", "Extract", "Kind", "Role"]
 
 Kind = Literal[
     "id",
@@ -24,12 +22,39 @@ Kind = Literal[
     "sex",
     "region",
     "code",
+    "codes",  # several codes of one list, separated by ";"
     "count",
     "desil",
     "flag01",
     "age",
 ]
+KINDS: Final = get_args(Kind)
 
+#: What a column means to matching and to the indicators, whatever it is called in the file.
+Role = Literal[
+    "event_date",  # the day of the complaint, service or case report: ages refer to it
+    "nik",
+    "kk",
+    "nik_verified",  # DTSEN's status_padan_dukcapil
+    "identifier",  # another agency id (NISN, a case number the person keeps, a social security id)
+    "household",  # the registry's own household id
+    "institution",  # the institution (id_lembaga) that served or handled the person
+    "relation",  # relation to the head of the household (hubungan_keluarga)
+    "name",
+    "sex",
+    "birth_date",
+    "age",
+    "mother",
+    "father",
+    "region",
+    "address",
+    "postcode",
+    "locality",
+]
+ROLES: Final = get_args(Role)
+
+#: What one row of an extract stands for.
+UNITS: Final = ("person", "complaint", "case", "service", "institution")
 
 _DERIVED: Final = {
     "name": "{}_norm",
@@ -46,6 +71,7 @@ class Column:
     required: bool = False
     codes: tuple[str, ...] = ()
     village: bool = False  # region codes: the format asks for village level (flag coarser ones)
+    role: Role | None = None
 
     @property
     def derived(self) -> str | None:
@@ -56,12 +82,23 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Extract:
-    """One extract of the exchange format: its name, the source it comes from and its columns."""
+    """One extract: its name (also its store table), the source it comes from, its columns.
+
+    ``links``: its rows are about one child each and take part in matching. ``builtin``: shipped
+    with Padan (KPAI, DTSEN, institutions); others are declared in the store.
+    """
 
     name: str  # e.g. "kpai_kasus"; also the store table
-    source: Literal["kpai", "dtsen", "lembaga"]
+    source: str  # e.g. "kpai": `padan ingest kpai FILE`
     id_column: str
     columns: tuple[Column, ...]
+    owner: str = ""
+    unit: str = "person"
+    links: bool = False
+    title_en: str = ""
+    title_id: str = ""
+    builtin: bool = False
+    text: str = field(default="", compare=False, repr=False)  # the definition file as written
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -81,90 +118,6 @@ class Extract:
                 names.append(column.derived)
         return tuple(names)
 
-
-KPAI: Final = Extract(
-    "kpai_kasus",
-    "kpai",
-    "no_pengaduan",
-    (
-        Column("no_pengaduan", "id", True),
-        Column("tanggal_pengaduan", "date", True),
-        Column("nik_anak", "nik"),
-        Column("nama_anak", "name", True),
-        Column("jenis_kelamin", "sex", True),
-        Column("tempat_lahir", "text"),
-        Column("tanggal_lahir", "date"),
-        Column("usia", "age"),
-        Column("nama_ibu", "name"),
-        Column("nama_ayah", "name"),
-        Column("alamat", "text"),
-        Column("kode_wilayah", "region", True),
-        Column("klaster", "code", True, v.KLASTER),
-        Column("kategori", "code", False, v.KATEGORI_PASAL59),
-        Column("peran_abh", "code", False, v.PERAN_ABH),
-        Column("ragam_disabilitas", "code", False, v.RAGAM_DISABILITAS),
-        Column("status_penanganan", "code", False, v.STATUS_PENANGANAN),
-    ),
-)
-
-DTSEN: Final = Extract(
-    "dtsen_individu",
-    "dtsen",
-    "id_individu",
-    (
-        Column("id_individu", "id", True),
-        Column("id_keluarga", "id", True),
-        Column("no_kk", "kk"),
-        Column("nik", "nik"),
-        Column("status_padan_dukcapil", "code", False, v.STATUS_PADAN),
-        Column("nama", "name", True),
-        Column("jenis_kelamin", "sex", True),
-        Column("tempat_lahir", "text"),
-        Column("tanggal_lahir", "date", True),
-        Column("hubungan_keluarga", "code", True, v.HUBUNGAN_KELUARGA),
-        Column("nama_ibu_kandung", "name"),
-        Column("alamat", "text"),
-        Column("kode_wilayah", "region", True, village=True),
-        Column("desil", "desil"),
-        Column("ragam_disabilitas", "code", False, v.RAGAM_DISABILITAS),
-        Column("status_sekolah", "code", False, v.STATUS_SEKOLAH),
-        Column("penerima_pkh", "flag01"),
-        Column("penerima_sembako", "flag01"),
-        Column("penerima_pbi_jk", "flag01"),
-        Column("penerima_pip", "flag01"),
-        Column("penerima_atensi", "flag01"),
-    ),
-)
-
-LEMBAGA: Final = Extract(
-    "lembaga",
-    "lembaga",
-    "id_lembaga",
-    (
-        Column("id_lembaga", "id", True),
-        Column("nama_lembaga", "text", True),
-        Column("jenis", "code", True, v.JENIS_LEMBAGA),
-        Column("kode_wilayah", "region", True),
-        Column("alamat", "text"),
-        Column("status_izin", "code", False, v.STATUS_IZIN),
-        Column("akreditasi", "code", False, v.AKREDITASI),
-        Column("tanggal_akreditasi", "date"),
-        Column("kapasitas", "count"),
-        Column("jumlah_anak", "count"),
-        Column("jumlah_pekerja_sosial", "count"),
-        Column("jumlah_pekerja_sosial_bersertifikat", "count"),
-    ),
-)
-
-EXTRACTS: Final[dict[str, Extract]] = {e.source: e for e in (KPAI, DTSEN, LEMBAGA)}
-
-
-def extract_for(source: str) -> Extract:
-    """The extract declared for ``source`` (``kpai``, ``dtsen`` or ``lembaga``).
-
-    Raises :class:`padan.errors.InputError` for any other source name.
-    """
-    try:
-        return EXTRACTS[source]
-    except KeyError:
-        raise InputError(f"unknown source {source!r}; use one of: {', '.join(EXTRACTS)}") from None
+    def column_for(self, role: Role) -> Column | None:
+        """The column playing ``role``, if the extract has one."""
+        return next((c for c in self.columns if c.role == role), None)

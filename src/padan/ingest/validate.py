@@ -103,7 +103,7 @@ class Validator:
                 flags[i].extend(effect.flags)
                 if effect.issues:
                     issues.setdefault(i, []).extend(effect.issues)
-        _cross_checks(self.extract.source, values, flags, self.today)
+        _cross_checks(self.extract, values, flags, self.today)
         chunk = Chunk(self.columns, rejected=sorted(issues.items()))
         table = zip(*(values[c] for c in self.columns), strict=True)
         chunk.accepted = [(i, t, flags[i]) for i, t in enumerate(table) if i not in issues]
@@ -263,6 +263,12 @@ def _normalise(
     if kind == "code":
         code = v.parse_code(text, column.codes)
         return code, None, None if code else "kode_tidak_dikenal"
+    if kind == "codes":  # several codes in one cell (SIMFONI-PPA: fisik; psikis)
+        pieces = [p for p in text.replace(",", ";").split(";") if p.strip()]
+        parsed = [v.parse_code(p, column.codes) for p in pieces]
+        if not parsed or not all(parsed):
+            return None, None, "kode_tidak_dikenal"
+        return ";".join(sorted({p for p in parsed if p}, key=column.codes.index)), None, None
     if kind == "region":
         check = check_region(text)
         if check.status is RegionStatus.MALFORMED:
@@ -298,31 +304,39 @@ def _whole(text: str) -> int | None:
 
 
 def _cross_checks(
-    source: str, values: dict[str, list[object]], flags: list[list[str]], today: dt.date
+    extract: Extract, values: dict[str, list[object]], flags: list[list[str]], today: dt.date
 ) -> None:
     """Checks that need several fields of a row; they only ever flag."""
-    births = [b if isinstance(b, dt.date) else None for b in values.get("tanggal_lahir", ())]
-    for id_column in ("nik", "nik_anak", "no_kk"):
-        if id_column not in values:
+    birth_column, sex_column = extract.column_for("birth_date"), extract.column_for("sex")
+    births: list[dt.date | None] = [
+        b if isinstance(b, dt.date) else None
+        for b in (values[birth_column.name] if birth_column else [None] * len(flags))
+    ]
+    for column in extract.columns:
+        if column.kind not in ("nik", "kk"):
             continue
-        numbers, status = values[id_column], values[f"{id_column}_status"]
+        numbers, status = values[column.name], values[f"{column.name}_status"]
         for i, number in enumerate(numbers):
             if number is None:
                 status[i] = "missing"
                 continue
-            if id_column == "no_kk":
+            if column.kind == "kk":
                 checked = _check_kk(str(number), today)
             else:
-                sex = values["jenis_kelamin"][i]
-                checked = check_nik(number, today=today, birth_date=births[i], sex=str(sex))
+                sex = values[sex_column.name][i] if sex_column else None
+                checked = check_nik(
+                    number, today=today, birth_date=births[i], sex=None if sex is None else str(sex)
+                )
             status[i] = checked.status
             if checked.flags:
-                flags[i].extend(f"{id_column}:{f}" for f in checked.flags)
-    if source == "kpai":
-        for i, (birth, age, complaint) in enumerate(
-            zip(births, values["usia"], values["tanggal_pengaduan"], strict=True)
+                flags[i].extend(f"{column.name}:{f}" for f in checked.flags)
+    age_column, event_column = extract.column_for("age"), extract.column_for("event_date")
+    if birth_column and age_column and event_column:
+        names = (birth_column.name, age_column.name)
+        for i, (birth, age, event) in enumerate(
+            zip(births, values[age_column.name], values[event_column.name], strict=True)
         ):
-            _kpai_checks(birth, age, complaint, flags[i])
+            _age_checks(names, birth, age, event, flags[i])
 
 
 @lru_cache(maxsize=100_000)
@@ -331,16 +345,20 @@ def _check_kk(value: str, today: dt.date) -> IdCheck:
     return check_kk(value, today=today)
 
 
-def _kpai_checks(birth: dt.date | None, age: object, complaint: object, flags: list[str]) -> None:
+def _age_checks(
+    names: tuple[str, str], birth: dt.date | None, age: object, event: object, flags: list[str]
+) -> None:
+    """A birth date and an age given on the day of a complaint (or a service, a case report)."""
+    birth_name, age_name = names
     if birth is None and isinstance(age, int):
-        flags.append("tanggal_lahir:hanya_usia")
+        flags.append(f"{birth_name}:hanya_usia")
     if isinstance(age, int) and age >= 18:
-        flags.append("usia:usia_dewasa")
-    if birth is None or not isinstance(complaint, dt.date):
+        flags.append(f"{age_name}:usia_dewasa")
+    if birth is None or not isinstance(event, dt.date):
         return
-    if birth > complaint:
-        flags.append("tanggal_lahir:tanggal_lahir_setelah_pengaduan")
+    if birth > event:
+        flags.append(f"{birth_name}:tanggal_lahir_setelah_pengaduan")
     elif isinstance(age, int):
-        before_birthday = (complaint.month, complaint.day) < (birth.month, birth.day)
-        if abs(complaint.year - birth.year - before_birthday - age) > 1:
-            flags.append("usia:usia_beda_tgl_lahir")
+        before_birthday = (event.month, event.day) < (birth.month, birth.day)
+        if abs(event.year - birth.year - before_birthday - age) > 1:
+            flags.append(f"{age_name}:usia_beda_tgl_lahir")

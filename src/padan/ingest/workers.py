@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from padan.ingest.readers import Cell, FileInfo
-from padan.ingest.schema import Extract, extract_for
+from padan.ingest.schema import Extract
 from padan.ingest.validate import Issue, Validator
 
 __all__ = ["Judged", "Rows", "judges", "no_cyclic_gc", "result", "worker_count"]
@@ -42,8 +42,10 @@ class Judged(NamedTuple):
 class _Judge:
     """Validates chunks of rows; picklable inputs, so it can run in a worker process."""
 
-    def __init__(self, source: str, sources: dict[str, str], today: dt.date, batch_id: int) -> None:
-        self.validator = Validator(extract_for(source), today=today)
+    def __init__(
+        self, extract: Extract, sources: dict[str, str], today: dt.date, batch_id: int
+    ) -> None:
+        self.validator = Validator(extract, today=today)
         self.sources, self.batch_id = sources, batch_id
 
     def __call__(self, rows: Rows) -> Judged:
@@ -83,7 +85,7 @@ def _die_with(parent: int) -> None:
 
 
 def _start_worker(
-    source: str, sources: dict[str, str], today: dt.date, batch_id: int, parent: int
+    extract: Extract, sources: dict[str, str], today: dt.date, batch_id: int, parent: int
 ) -> None:
     global _WORKER_JUDGE
     _die_with(parent)
@@ -92,7 +94,7 @@ def _start_worker(
     gc.disable()
     # The main process reads and writes in order and sets the pace: let it have the CPU first.
     os.nice(5)
-    _WORKER_JUDGE = _Judge(source, sources, today, batch_id)
+    _WORKER_JUDGE = _Judge(extract, sources, today, batch_id)
 
 
 def _judge_in_worker(rows: Rows) -> Judged:
@@ -109,7 +111,7 @@ def worker_count(info: FileInfo) -> int:
 def judges(
     extract: Extract, sources: dict[str, str], today: dt.date, workers: int, batch_id: int
 ) -> Iterator[Callable[[Rows], Future[Judged] | Judged]]:
-    args = (extract.source, sources, today, batch_id)
+    args = (extract, sources, today, batch_id)
     if workers <= 0:
         yield _Judge(*args)
         return

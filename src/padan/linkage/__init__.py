@@ -15,6 +15,7 @@ from padan.linkage.evaluate import (
     worst_errors,
 )
 from padan.linkage.explain import Explanation, Part, explain_pair, explain_pairs
+from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
@@ -38,6 +39,7 @@ __all__ = [
     "explain_pair",
     "explain_pairs",
     "link_records",
+    "linked_sources",
     "open_engine",
     "read_truth",
     "worst_errors",

@@ -53,8 +53,11 @@ class LinkEngine(Protocol):
     #: scores its kept pairs with the term frequencies of today's records, as a full run does).
     rescores: bool
 
-    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
-        """Splink inputs for the tables ``input_kpai`` and ``input_dtsen`` in ``con``."""
+    def register(
+        self, con: duckdb.DuckDBPyConnection, sources: Sequence[str] = SOURCES
+    ) -> list[Any]:
+        """Splink inputs for the tables ``input_<source>`` in ``con`` (KPAI, DTSEN and any
+        declared person-level source)."""
         ...
 
     def model(self, model: Model) -> Model:
@@ -96,9 +99,11 @@ class DuckDBEngine:
     def __init__(self) -> None:
         self._db_api: DuckDBAPI | None = None
 
-    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
+    def register(
+        self, con: duckdb.DuckDBPyConnection, sources: Sequence[str] = SOURCES
+    ) -> list[Any]:
         self._db_api = DuckDBAPI(con)
-        return [self._db_api.register(f"input_{s}", dataset_display_name=s) for s in SOURCES]
+        return [self._db_api.register(f"input_{s}", dataset_display_name=s) for s in sources]
 
     def model(self, model: Model) -> Model:
         return model

@@ -16,6 +16,7 @@ from splink import DuckDBAPI, Linker
 from padan.errors import InputError
 from padan.linkage.cluster import refusal_reason
 from padan.linkage.features import FEATURE_COLUMNS, load_features
+from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import load_model
 from padan.linkage.run_pairs import guard_nodes
 from padan.linkage.state import read_state_features, run_key, state_path
@@ -169,7 +170,8 @@ def _kept_features(
     last = store.latest_link_run()
     if last is None:
         return None
-    batches = {b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")}
+    linked = linked_sources(store)
+    batches = {b.id for b in store.list_batches() if b.source in linked}
     if batches != set(last.batches):
         return None  # records ingested since the run: their features are not kept
     current = records_by_uid(store, wanted, columns=("raw",))

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from padan.domain.names import normalise_name
 from padan.domain.regions import current_code, dotted
 from padan.linkage.derived import derive_features
+from padan.linkage.person_sources import earlier_regions, kpai_records, persons
 from padan.store import Store
 
 __all__ = [
@@ -59,6 +60,9 @@ FEATURE_COLUMNS = (
     "is_head",
     "nik_fits",
     "nik_proven",
+    "other_id",
+    "postcode",
+    "locality",
     "batch",
 )
 
@@ -107,27 +111,33 @@ _REGION = """
     CASE WHEN length(kode_wilayah) = 13 THEN kode_wilayah END AS desa
 """
 _DOB = """
-    strftime(tanggal_lahir, '%Y-%m-%d') AS dob,
-    datediff('day', DATE '1970-01-01', tanggal_lahir) AS dob_days,
-    year(tanggal_lahir) AS dob_year, false AS dob_placeholder
+    strftime({0}, '%Y-%m-%d') AS dob,
+    datediff('day', DATE '1970-01-01', {0}) AS dob_days,
+    year({0}) AS dob_year, false AS dob_placeholder
 """
 
 _DOTTED_PREFIX = "substr({0}, 1, 2) || '.' || substr({0}, 3, 2) || '.' || substr({0}, 5, 2)"
 
-_KPAI_SQL = f"""
-CREATE OR REPLACE TABLE kpai_features AS
-SELECT 'kpai:' || no_pengaduan AS unique_id, 'kpai' AS source, no_pengaduan AS source_id,
-    nama_anak_norm AS name, {_DOB},
-    coalesce(year(tanggal_lahir), year(tanggal_pengaduan) - usia) AS birth_year_est,
-    jenis_kelamin AS sex, {_REGION},
-    nama_ibu_norm AS mother, nama_ayah_norm AS father,
-    CASE WHEN length(nik_anak) = 16 THEN nik_anak END AS nik,
-    coalesce(replace(a.new, '.', ''), substr(nik_anak, 1, 6)) AS nik_area,
-    nik_anak_status = 'valid' AS nik_valid, false AS nik_padan, NULL::VARCHAR AS nik_family,
-    NULL::VARCHAR AS kk, NULL::VARCHAR AS household, false AS is_head, batch_id AS batch
+# KPAI and the declared person-level sources, in the layout of padan.linkage.person_sources.
+_PERSON_SQL = f"""
+CREATE OR REPLACE TABLE person_features AS
+SELECT src || ':' || record_id AS unique_id, src AS source, record_id AS source_id,
+    name_norm AS name, {_DOB.format("birth_date")},
+    coalesce(year(birth_date), year(event_date) - age) AS birth_year_est,
+    sex, {_REGION},
+    mother_norm AS mother, father_norm AS father,
+    CASE WHEN length(nik) = 16 THEN nik END AS nik,
+    coalesce(replace(a.new, '.', ''), substr(nik, 1, 6)) AS nik_area,
+    nik_status = 'valid' AS nik_valid, false AS nik_padan, NULL::VARCHAR AS nik_family,
+    CASE WHEN length(kk) = 16 THEN kk END AS kk, NULL::VARCHAR AS household, false AS is_head,
+    batch_id AS batch,
+    -- Other identifiers compared as written, without spaces and punctuation.
+    nullif(upper(regexp_replace(identifier, '[^0-9A-Za-z]', '', 'g')), '') AS other_id,
+    nullif(upper(regexp_replace(postcode, '\\s', '', 'g')), '') AS postcode,
+    nullif(lower(trim(locality)), '') AS locality
 FROM (SELECT * REPLACE (coalesce(r.new, kode_wilayah) AS kode_wilayah)
-      FROM kpai_raw LEFT JOIN retired_codes r ON r.old = kode_wilayah) k
-LEFT JOIN retired_codes a ON a.old = {_DOTTED_PREFIX.format("k.nik_anak")}
+      FROM person_raw LEFT JOIN retired_codes r ON r.old = kode_wilayah) k
+LEFT JOIN retired_codes a ON a.old = {_DOTTED_PREFIX.format("k.nik")}
 """
 
 _DTSEN_SQL = f"""
@@ -139,7 +149,7 @@ WITH fathers AS (
     GROUP BY id_keluarga
 )
 SELECT 'dtsen:' || d.id_individu AS unique_id, 'dtsen' AS source, d.id_individu AS source_id,
-    d.nama_norm AS name, {_DOB}, year(d.tanggal_lahir) AS birth_year_est,
+    d.nama_norm AS name, {_DOB.format("d.tanggal_lahir")}, year(d.tanggal_lahir) AS birth_year_est,
     d.jenis_kelamin AS sex, {_REGION},
     d.nama_ibu_kandung_norm AS mother,
     CASE WHEN d.hubungan_keluarga = 'ANAK' THEN f.father END AS father,
@@ -161,9 +171,9 @@ def load_features(store: Store, con: duckdb.DuckDBPyConnection) -> int:
 
     Returns the number of records. Columns are :data:`FEATURE_COLUMNS`.
     """
-    kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS)
+    people = persons(store, None)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS)
-    _build(con, kpai, dtsen, "features", _earlier_regions(store, None))
+    _build(con, people, dtsen, "features", earlier_regions(store, None))
     derive_features(con, "features")
     rows = con.execute("SELECT count(*) FROM features").fetchall()
     return int(rows[0][0]) if rows else 0
@@ -180,11 +190,11 @@ def update_features(
     children a father), so their whole households are computed anew. Returns the number of
     records, as :func:`load_features`.
     """
-    kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("batch_id", batches))
+    people = persons(store, batches)
     touched = store.records_arrow("dtsen_individu", ["id_keluarga"], only=("batch_id", batches))
     households = pc.unique(touched.column("id_keluarga")).drop_null().to_pylist()
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, kpai, dtsen, "features_new", _earlier_regions(store, (kpai, dtsen)))
+    _build(con, people, dtsen, "features_new", earlier_regions(store, (people, dtsen)))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
         SELECT *, false AS fresh FROM {cached}
@@ -216,9 +226,9 @@ def refresh_features(
     record whose features that changes is marked ``fresh`` too. Returns the number of
     records.
     """
-    new_kpai = store.records_arrow("kpai_kasus", _KPAI_COLUMNS, only=("no_pengaduan", kpai))
+    new_kpai = kpai_records(store, kpai)
     dtsen = store.records_arrow("dtsen_individu", _DTSEN_COLUMNS, only=("id_keluarga", households))
-    _build(con, new_kpai, dtsen, "features_new", _earlier_regions(store, (new_kpai, dtsen)))
+    _build(con, new_kpai, dtsen, "features_new", earlier_regions(store, (new_kpai, dtsen)))
     con.register("_padan_gone", pa.table({"uid": pa.array(sorted(gone), pa.string())}))
     con.execute(f"""
         CREATE OR REPLACE TABLE features AS
@@ -241,42 +251,24 @@ def refresh_features(
     return int(rows[0][0]) if rows else 0
 
 
-def _earlier_regions(store: Store, only: tuple[pa.Table, pa.Table] | None) -> pa.Table:
-    """Every region a current record's earlier versions were in (``uid, code, event``): of
-    every record, or ``only`` of those in the KPAI and DTSEN tables given (an incremental run
-    builds a few; their ids are looked up by index rather than every event read)."""
-    ids: dict[str, list[str] | None] = {"kpai": None, "dtsen": None}
-    if only is not None:
-        ids = {
-            "kpai": only[0].column("no_pengaduan").to_pylist(),
-            "dtsen": only[1].column("id_individu").to_pylist(),
-        }
-    rows = [
-        (f"{source}:{record}", code, event)
-        for source in ("kpai", "dtsen")
-        for record, code, event in store.earlier_regions(source, ids[source])
-    ]
-    uid, code, event = zip(*rows, strict=True) if rows else ((), (), ())
-    return pa.table(
-        {"uid": pa.array(uid, pa.string()), "code": pa.array(code, pa.string())}
-        | {"event": pa.array(event, pa.int64())}
-    )
-
-
 def _build(
-    con: duckdb.DuckDBPyConnection, kpai: pa.Table, dtsen: pa.Table, table: str, earlier: pa.Table
+    con: duckdb.DuckDBPyConnection,
+    persons: pa.Table,
+    dtsen: pa.Table,
+    table: str,
+    earlier: pa.Table,
 ) -> None:
-    con.register("kpai_raw", kpai)
+    con.register("person_raw", persons)
     con.register("dtsen_raw", dtsen)
     con.register("earlier_raw", earlier)
-    con.register("retired_codes", _retired_codes(kpai, dtsen, earlier))
-    con.execute(_KPAI_SQL)
+    con.register("retired_codes", _retired_codes(persons, dtsen, earlier))
+    con.execute(_PERSON_SQL)
     con.execute(_DTSEN_SQL)
     names = pc.unique(
         pa.chunked_array(
             [
-                *kpai.column("nama_anak_norm").chunks,
-                *kpai.column("nama_ibu_norm").chunks,
+                *persons.column("name_norm").chunks,
+                *persons.column("mother_norm").chunks,
                 *dtsen.column("nama_norm").chunks,
                 *dtsen.column("nama_ibu_kandung_norm").chunks,
             ],
@@ -286,7 +278,9 @@ def _build(
     con.register("name_forms", _name_forms(names.to_pylist()))
     con.execute(f"""
         CREATE OR REPLACE TABLE {table} AS
-        WITH base AS (SELECT * FROM kpai_features UNION ALL BY NAME SELECT * FROM dtsen_features),
+        WITH base AS (
+            SELECT * FROM person_features UNION ALL BY NAME SELECT * FROM dtsen_features
+        ),
         -- The village a record was in before its latest move: DTSEN takes in moves when it is
         -- updated (domain.md §3.6, §8.5), and a complaint may name where the child lived then.
         before AS (
@@ -302,17 +296,17 @@ def _build(
         LEFT JOIN name_forms m ON m.name = b.mother
         LEFT JOIN before e ON e.unique_id = b.unique_id
     """)
-    for name in ("kpai_raw", "dtsen_raw", "earlier_raw", "name_forms", "retired_codes"):
+    for name in ("person_raw", "dtsen_raw", "earlier_raw", "name_forms", "retired_codes"):
         con.unregister(name)
-    con.execute("DROP TABLE kpai_features; DROP TABLE dtsen_features")
+    con.execute("DROP TABLE person_features; DROP TABLE dtsen_features")
 
 
-def _retired_codes(kpai: pa.Table, dtsen: pa.Table, earlier: pa.Table) -> pa.Table:
+def _retired_codes(persons: pa.Table, dtsen: pa.Table, earlier: pa.Table) -> pa.Table:
     """Region codes of the Papua split's retired provinces (91, 92) and their successors."""
     codes = pc.unique(
         pa.chunked_array(
             [
-                *kpai.column("kode_wilayah").chunks,
+                *persons.column("kode_wilayah").chunks,
                 *dtsen.column("kode_wilayah").chunks,
                 *earlier.column("code").chunks,
             ],
@@ -322,7 +316,7 @@ def _retired_codes(kpai: pa.Table, dtsen: pa.Table, earlier: pa.Table) -> pa.Tab
     prefixes = pc.unique(
         pa.chunked_array(
             [
-                *pc.utf8_slice_codeunits(kpai.column("nik_anak"), 0, 6).chunks,
+                *pc.utf8_slice_codeunits(persons.column("nik"), 0, 6).chunks,
                 *pc.utf8_slice_codeunits(dtsen.column("nik"), 0, 6).chunks,
             ],
             type=pa.string(),

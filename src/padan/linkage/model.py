@@ -7,11 +7,13 @@ strongest agreement to the weakest.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 from padan.linkage.blocking_rules import BLOCKING_RULES
 from padan.linkage.name_sql import call_name, one_edit, one_keystroke, tokens_within
@@ -23,7 +25,9 @@ __all__ = [
     "NIK_SAME_PREFIX",
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
+    "TRAINING_KEYS",
     "TRAINING_RULES",
+    "compared",
     "comparisons",
     "settings",
 ]
@@ -286,8 +290,70 @@ def _nik_comparison() -> Any:
     )
 
 
-def comparisons() -> list[Any]:
-    """Every comparison of the model, in the order of the match-weight breakdown."""
+def _other_id_comparison() -> Any:
+    # An agency's own identifier (NISN, a social security number): equal, or one keystroke
+    # apart (a digit mistyped or two swapped), else different. Weights learnt from the data.
+    return cl.CustomComparison(
+        output_column_name="other_id",
+        comparison_levels=[
+            cll.NullLevel("other_id"),
+            _level("other_id_l = other_id_r", "exact"),
+            _level(one_keystroke("other_id_l", "other_id_r"), "one keystroke apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            _level("postcode_l = postcode_r", "exact"),
+            _level(one_keystroke("postcode_l", "postcode_r"), "one keystroke apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _locality_comparison() -> Any:
+    return cl.CustomComparison(
+        output_column_name="locality",
+        comparison_levels=[
+            cll.NullLevel("locality"),
+            _level("locality_l = locality_r", "exact"),
+            _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.9", "alike"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+#: Comparisons of roles that only some sources have (``EXTRA_ROLES`` of
+#: :mod:`padan.linkage.person_sources`): in the model when a linked source declares the role.
+_EXTRA = {
+    "identifier": _other_id_comparison,
+    "postcode": _postcode_comparison,
+    "locality": _locality_comparison,
+}
+#: Candidate pairs for those roles: the records of a person list often have no region code
+#: (every rule above on the regency or district finds nothing there).
+_EXTRA_RULES = {
+    "identifier": [
+        block_on("other_id"),
+        CustomRule(f"l.name_first = r.name_first AND {one_keystroke('l.other_id', 'r.other_id')}"),
+    ],
+    "postcode": [
+        block_on("postcode", "dob"),
+        block_on("postcode", "name_first"),
+        block_on("postcode", "name_last"),
+    ],
+    "locality": [block_on("locality", "name_first"), block_on("locality", "dob")],
+}
+
+
+def comparisons(roles: Collection[str] = ()) -> list[Any]:
+    """Every comparison of the model, in the order of the match-weight breakdown; ``roles``
+    adds those of the extra roles the linked sources declare."""
     return [
         _name_comparison(),
         _dob_comparison(),
@@ -295,21 +361,32 @@ def comparisons() -> list[Any]:
         _region_comparison(),
         _parents_comparison(),
         _nik_comparison(),
+        *(make() for role, make in _EXTRA.items() if role in roles),
     ]
 
 
 #: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the
 #: model "same family" instead of "same child". Together they leave every comparison trained.
 TRAINING_RULES: list[Any] = [block_on("name_compact", "dob"), block_on("nik")]
+#: The columns of each training rule, and of the rule added where a source has another
+#: identifier: a session runs where its key pairs some records (a person list has no NIK).
+TRAINING_KEYS: list[tuple[str, ...]] = [("name_compact", "dob"), ("nik",), ("other_id",)]
 
 
-def settings() -> SettingsCreator:
-    """Splink settings for linking and deduplicating KPAI and DTSEN together."""
+def compared(roles: Collection[str] = ()) -> list[str]:
+    """The names of the comparisons of :func:`comparisons` (``roles``), as a model file has them."""
+    return [c.get_comparison("duckdb").output_column_name for c in comparisons(roles)]
+
+
+def settings(roles: Collection[str] = ()) -> SettingsCreator:
+    """Splink settings for linking and deduplicating KPAI, DTSEN and the declared person-level
+    sources together; ``roles``: the extra roles those sources declare."""
+    extra = [rule for role, rules in _EXTRA_RULES.items() if role in roles for rule in rules]
     return SettingsCreator(
         link_type="link_and_dedupe",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        comparisons=comparisons(roles),
+        blocking_rules_to_generate_predictions=[*BLOCKING_RULES, *extra],
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["source", "source_id"],

@@ -11,6 +11,7 @@ and trains again when it moved too far; an incremental run only warns.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,13 +158,19 @@ def drift(trained: Profile | None, now: Profile) -> list[str]:
 
 
 def check_training(
-    con: duckdb.DuckDBPyConnection, model_path: Path, *, retrain: bool, incremental: bool
+    con: duckdb.DuckDBPyConnection,
+    model_path: Path,
+    *,
+    retrain: bool,
+    incremental: bool,
+    comparisons: Sequence[str] = (),
 ) -> TrainingCheck:
     """Whether a run on the ``features`` in ``con`` trains the model at ``model_path``.
 
-    It trains when asked (``retrain``), when there is no model file, and in a full run when
-    the data drifted from the training data (:func:`drift`). An incremental run never trains:
-    its drift is only reported.
+    It trains when asked (``retrain``), when there is no model file, when the model's
+    comparisons are not ``comparisons`` (a source declaring another role was added or
+    removed), and in a full run when the data drifted from the training data
+    (:func:`drift`). An incremental run does not train for drift: it is only reported.
     """
     profile = data_profile(con)
     info = read_model_info(model_path)
@@ -172,6 +179,10 @@ def check_training(
         return TrainingCheck(True, "asked to (--retrain)", moved, profile)
     if info is None:
         return TrainingCheck(True, f"no model file at {model_path} yet", (), profile)
+    saved = [c.get("output_column_name") for c in read_model(model_path).get("comparisons", [])]
+    if comparisons and saved != list(comparisons):
+        because = f"the model compares {saved}, the linked sources need {list(comparisons)}"
+        return TrainingCheck(True, because, moved, profile)
     if moved and not incremental:
         because = "the data drifted since the model was trained: " + "; ".join(moved)
         return TrainingCheck(True, because, moved, profile)

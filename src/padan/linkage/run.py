@@ -20,9 +20,10 @@ import pyarrow as pa
 from splink import Linker
 
 from padan.errors import InputError
-from padan.linkage.engine import DuckDBEngine, LinkEngine
-from padan.linkage.model import TRAINING_RULES, settings
+from padan.linkage.engine import SOURCES, DuckDBEngine, LinkEngine
+from padan.linkage.model import TRAINING_RULES, compared, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
+from padan.linkage.person_sources import extra_roles
 from padan.linkage.run_features import features_of_run, retired_records
 from padan.linkage.run_pairs import (
     affected_records,
@@ -160,12 +161,14 @@ def link_records(
         counts = dict(
             con.execute("SELECT source, count(*) FROM features GROUP BY source").fetchall()
         )
-        if not counts.get("kpai") or not counts.get("dtsen"):
+        if len(counts) < 2:
             raise InputError(
-                f"linking needs KPAI and DTSEN records; the store has {counts or 'none'}. "
+                f"linking needs records of two sources at least (KPAI and DTSEN, or sources "
+                f"declared with padan source add); the store has {counts or 'none'}. "
                 "Run padan ingest kpai FILE and padan ingest dtsen FILE first."
             )
-        for source in ("kpai", "dtsen"):
+        sources = [s for s in SOURCES if s in counts] + sorted(set(counts) - set(SOURCES))
+        for source in sources:
             con.execute(
                 f"CREATE VIEW input_{source} AS SELECT * FROM features WHERE source = '{source}'"
             )
@@ -181,12 +184,15 @@ def link_records(
             seconds["state"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"{records:,} records ready")
 
-        inputs = engine.register(con)
+        inputs = engine.register(con, sources)
+        roles = extra_roles(store)
         # Trained when asked, without a model file, or (full runs) when the data drifted.
-        check = check_training(con, model_path, retrain=retrain, incremental=incremental)
+        check = check_training(
+            con, model_path, retrain=retrain, incremental=incremental, comparisons=compared(roles)
+        )
         trained = check.train
         if trained:
-            linker = Linker(inputs, engine.model(settings()), log_level=logging.ERROR)
+            linker = Linker(inputs, engine.model(settings(roles)), log_level=logging.ERROR)
             say("training the model (EM)")
             linker = train(linker, inputs, con, records=records, seed=seed)
             model_path.parent.mkdir(parents=True, exist_ok=True)

@@ -307,7 +307,9 @@ def _strangers(
     Among a million children a NIK mistyped into someone else's, with the same birth date,
     outweighs everything else in the model; two names with nothing in common are what shows
     it. On 1M synthetic records 27 of 114,896 true pairs look like this, and most confident
-    false links do. They go to review instead of being linked.
+    false links do. They go to review instead of being linked. Another identifier written the
+    same on both (``other_id``: NISN, a social security number) is not such a NIK: it encodes
+    neither birth date nor region, so those agreeing with it are evidence of their own.
     """
     con.register(
         "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
@@ -318,6 +320,7 @@ def _strangers(
         WHERE jaro_winkler_similarity(l.name_core, r.name_core) < 0.7
           AND NOT list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))
           AND NOT coalesce({call_name("l.name", "r.name")}, false)
+          AND NOT coalesce(l.other_id = r.other_id, false)
     """).fetchall()
     con.unregister("_padan_strong")
     return {(a, b) for a, b in rows}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,8 +91,10 @@ class SparkEngine:
         self._run_dir: Path | None = None
         self._canonical: dict[str, Any] | None = None
 
-    def register(self, con: duckdb.DuckDBPyConnection) -> list[Any]:
-        """Write ``input_kpai``/``input_dtsen`` to Parquet and register them with Splink."""
+    def register(
+        self, con: duckdb.DuckDBPyConnection, sources: Sequence[str] = SOURCES
+    ) -> list[Any]:
+        """Write the tables ``input_<source>`` to Parquet and register them with Splink."""
         base = self.exchange_dir or Path(tempfile.gettempdir())
         self._run_dir = base / f"padan-spark-{uuid.uuid4().hex[:12]}"
         self._run_dir.mkdir(parents=True)
@@ -105,7 +108,7 @@ class SparkEngine:
             num_partitions_on_repartition=self.partitions,
         )
         inputs = []
-        for source in SOURCES:
+        for source in sources:
             path = _export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
             frame = session.read.parquet(str(path))
             inputs.append(db_api.register(frame, dataset_display_name=source))

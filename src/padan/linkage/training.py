@@ -19,7 +19,7 @@ import math
 from typing import Any
 
 import duckdb
-from splink import Linker
+from splink import Linker, block_on
 
 from padan.linkage.model import (
     NAME_OFF_LADDER,
@@ -27,7 +27,7 @@ from padan.linkage.model import (
     NIK_SAME_PREFIX,
     NIK_SERIAL_SLIP,
     NIK_UNSHOWN_SLIP,
-    TRAINING_RULES,
+    TRAINING_KEYS,
 )
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "floor_m",
     "neutral_unseen",
     "train",
+    "training_sessions",
     "u_sample_pairs",
 ]
 
@@ -58,17 +59,34 @@ def train(
     ``con`` holds the table ``features`` (value frequencies for u). Seeded and reproducible.
     """
     pairs = u_sample_pairs(records)
-    linker.training.estimate_probability_two_random_records_match(TRAINING_RULES, recall=0.8)
+    sessions = training_sessions(con)
+    linker.training.estimate_probability_two_random_records_match(sessions, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     model = linker.misc.save_model_to_json()
     complete_u(model, con, sampled_pairs=pairs)
     # Splink wrote these settings from ones it validated; only numbers were filled in since.
     trained = Linker(inputs, model, log_level=logging.ERROR, validate_settings=False)
-    for rule in TRAINING_RULES:
+    for rule in sessions:
         trained.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
     return trained
+
+
+def training_sessions(con: duckdb.DuckDBPyConnection) -> list[Any]:
+    """The EM sessions for the ``features`` in ``con``: each of :data:`TRAINING_KEYS` whose
+    key pairs at least two records (NIKs where a source has them, another identifier where
+    one does)."""
+    sessions = []
+    for key in TRAINING_KEYS:
+        known = " AND ".join(f"{c} IS NOT NULL" for c in key)
+        found = con.execute(
+            f"SELECT 1 FROM features WHERE {known} GROUP BY {', '.join(key)}"
+            " HAVING count(*) > 1 LIMIT 1"
+        ).fetchall()
+        if found:
+            sessions.append(block_on(*key))
+    return sessions
 
 
 def complete_u(

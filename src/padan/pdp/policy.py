@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from padan.errors import InputError
+from padan.ingest.definitions import SHIPPED_EXTRACTS
 from padan.store.retention import record_columns, record_date_columns
 
 __all__ = [
@@ -176,15 +177,28 @@ def _section(data: dict[str, Any], where: str, name: str) -> dict[str, Any]:
     return value
 
 
+def _columns(extract: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The columns and date columns of a record table, or of a shipped source's table before
+    a store has declared it (Kemensos services, SIMFONI-PPA cases)."""
+    try:
+        return record_columns(extract), record_date_columns(extract)
+    except InputError:
+        shipped = {e.name: e for e in SHIPPED_EXTRACTS.values()}.get(extract)
+        if shipped is None:
+            raise
+        dates = frozenset(c.name for c in shipped.columns if c.kind == "date")
+        return frozenset(shipped.stored_columns), dates
+
+
 def _source(where: str, name: str, spec: object) -> SourceRule:
     r = _Reader(where, f"sources.{name}", spec)
     extract = r.text("extract")
     try:
-        columns = record_columns(extract)
+        columns, dates = _columns(extract)
     except InputError as exc:
         raise InputError(f"{where}: [sources.{name}] extract: {exc}") from exc
     counted_from = r.text("counted_from")
-    if counted_from != "ingested" and counted_from not in record_date_columns(extract):
+    if counted_from != "ingested" and counted_from not in dates:
         r.fail("counted_from", f'"ingested" or a date column of {extract}', counted_from)
     identifying = r.names("identifying", columns)
     if not identifying:

@@ -16,7 +16,12 @@ from padan.errors import InputError, StoreError
 from padan.pdp.policy import PdpPolicy, SourceRule
 from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit
-from padan.store.retention import RetentionTarget, apply_retention, count_retention
+from padan.store.retention import (
+    RetentionTarget,
+    apply_retention,
+    count_retention,
+    record_columns,
+)
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -106,6 +111,16 @@ def _export_files(directory: Path | None, cutoff: dt.datetime) -> tuple[Path, ..
     return tuple(found)
 
 
+def _held(rule: SourceRule) -> bool:
+    """Whether the store has the rule's record table (a shipped source has none before its
+    first file)."""
+    try:
+        record_columns(rule.extract)
+    except InputError:
+        return False
+    return True
+
+
 def plan_retention(
     store: Store,
     policy: PdpPolicy,
@@ -113,11 +128,11 @@ def plan_retention(
     as_of: dt.datetime | None = None,
     exports_dir: Path | None = None,
 ) -> RetentionPlan:
-    """Count, per source, the records past retention on ``as_of`` (default now) and the export
-    files in ``exports_dir`` past theirs; changes nothing."""
+    """Count, per source the store holds, the records past retention on ``as_of`` (default
+    now) and the export files in ``exports_dir`` past theirs; changes nothing."""
     moment = _as_of(as_of)
     sources = []
-    for rule in policy.sources.values():
+    for rule in filter(_held, policy.sources.values()):
         target = _target(rule, moment)
         counted = count_retention(store, target)
         sources.append(
@@ -171,7 +186,9 @@ def apply_retention_plan(
     if not actor.strip():
         raise InputError("retention needs the name of who applies it (for the audit log)")
     plan = plan_retention(store, policy, as_of=moment, exports_dir=exports_dir)
-    done = apply_retention(store, [_target(rule, moment) for rule in policy.sources.values()])
+    done = apply_retention(
+        store, [_target(rule, moment) for rule in filter(_held, policy.sources.values())]
+    )
     by_source = {d.source: d for d in done}
     sources = tuple(
         replace(

@@ -19,6 +19,7 @@ from padan.linkage import (
     DEFAULT_REVIEW_THRESHOLD,
     LinkEngine,
     link_records,
+    linked_sources,
 )
 from padan.linkage.model_file import ModelInfo, check_model_store, read_model_info
 from padan.linkage.state import (
@@ -182,7 +183,8 @@ def run_linkage(
         changed = changed_links(now, before)
         gone_links = left_links(now, before)
         pairs, changed_pairs, gone_pairs, total, review = pair_changes(result, previous)
-        batches = [b.id for b in store.list_batches() if b.source in ("kpai", "dtsen")]
+        read = linked_sources(store)
+        batches = [b.id for b in store.list_batches() if b.source in read]
         new_batches = [b for b in batches if last is None or b not in last.batches]
         children = result.children
         if result.affected is not None and last is not None:

@@ -21,10 +21,11 @@ import pyarrow as pa
 from sqlalchemy import and_, exists, not_, or_, select
 
 from padan.store.database import Store
+from padan.store.declared import record_table
 from padan.store.record_events import record_events
 from padan.store.record_reads import arrow_schema
 from padan.store.records import BatchInfo, LinkRun
-from padan.store.tables import RECORD_TABLES, link_runs
+from padan.store.tables import link_runs
 
 __all__ = ["batches_as_of", "records_as_of_arrow", "run_as_of"]
 
@@ -82,7 +83,7 @@ def records_as_of_arrow(
     ``record_ids`` restricts the read to those source ids. Later batches (newer versions,
     retirements) do not change the answer: the same moment always gives the same rows.
     """
-    table, id_column = RECORD_TABLES[extract]
+    table, id_column = record_table(extract)
     known = [b.id for b in batches_as_of(store, moment)]
     events = record_events
     # A record a snapshot retired ends at its own removed event, which is later than its

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, bindparam, false, func, or_, select, union_all
 
 from padan.store.database import Store
+from padan.store.declared import source_table
 from padan.store.records import LinkRun
 from padan.store.tables import (
     child_links,
@@ -190,21 +191,26 @@ def records_by_uid(
     by_source: dict[str, list[str]] = {}
     for uid in uids:
         source, _, source_id = uid.partition(":")
-        if source in SOURCE_TABLES:
+        if source_table(source) is not None:
             by_source.setdefault(source, []).append(source_id)
     result: dict[str, dict[str, Any]] = {}
     wanted = tuple(columns) if columns is not None else None
     with store._connect() as conn:
         for source, ids in by_source.items():
-            id_col = SOURCE_TABLES[source][1]
+            id_col = _table_of(source)[1]
             for r in conn.execute(_records_query(source, wanted), {"ids": ids}).mappings():
                 result[f"{source}:{r[id_col]}"] = dict(r)
     return result
 
 
-@cache
+def _table_of(source: str) -> tuple[Table, str]:
+    found = source_table(source)
+    assert found is not None
+    return found
+
+
 def _records_query(source: str, columns: tuple[str, ...] | None) -> Select[Any]:
-    table, id_col, _, _ = SOURCE_TABLES[source]
+    table, id_col = _table_of(source)
     picked = (
         [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
         if columns is not None

@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 
 from padan.errors import StoreError
 from padan.store.batches import BatchStore
+from padan.store.declared import DeclaredSources
 from padan.store.link_runs import LinkRunStore
 from padan.store.record_events import RecordEvents
 from padan.store.record_reads import RecordReads
@@ -22,7 +23,7 @@ __all__ = ["HEAD_REVISION", "Store", "open_store"]
 
 #: The newest revision in ``migrations/versions``. Kept here because asking Alembic costs a
 #: second of imports on every command; ``tests/store`` checks the two agree.
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
@@ -37,7 +38,7 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return store
 
 
-class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore):
+class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore, DeclaredSources):
     """Handle on one database. Cheap to create; holds a SQLAlchemy engine."""
 
     def _alembic_config(self) -> Any:
@@ -73,6 +74,7 @@ class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore):
     def ensure_schema(self, *, create: bool) -> None:
         current = self.current_revision()
         if current == self.head_revision():
+            self.declared_sources()  # their record tables become known
             return
         if current is None and create:
             with self._connect() as conn:

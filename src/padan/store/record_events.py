@@ -36,12 +36,14 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     or_,
     select,
 )
 
 from padan.store.connection import Connected, as_utc, bulk_insert
-from padan.store.tables import RECORD_TABLES, metadata
+from padan.store.declared import record_table
+from padan.store.tables import metadata
 
 __all__ = [
     "EVENT_KINDS",
@@ -122,8 +124,14 @@ class RecordEvent:
     at: dt.datetime
 
 
-def _source_of(extract: str) -> str:
-    return {"dtsen_individu": "dtsen", "kpai_kasus": "kpai", "lembaga": "lembaga"}[extract]
+def _tracked(table: Table, id_column: str, extract: str) -> tuple[tuple[str, ...], bool]:
+    """The fields whose change is an event, and whether their values may be shown. A declared
+    source's every field is tracked, named without its values: the store cannot tell an
+    identifier from a code there."""
+    if extract in TRACKED_FIELDS:
+        return TRACKED_FIELDS[extract], True
+    fixed = {"id", "batch_id", "row_number", "is_current", "superseded_by", "flags", "raw"}
+    return tuple(c.name for c in table.c if c.name not in fixed | {id_column}), False
 
 
 def _plain(value: object) -> object:
@@ -134,13 +142,14 @@ def _plain(value: object) -> object:
 
 
 def write_change_events(
-    conn: Connection, *, extract: str, batch_id: int, at: dt.datetime
+    conn: Connection, *, extract: str, source: str, batch_id: int, at: dt.datetime
 ) -> tuple[int, int]:
     """Write ``added`` and ``changed`` events of batch ``batch_id``, after its older versions
     were marked superseded by it; returns (added, changed)."""
-    table, id_column = RECORD_TABLES[extract]
-    source, tracked = _source_of(extract), TRACKED_FIELDS[extract]
+    table, id_column = record_table(extract)
+    tracked, shown = _tracked(table, id_column, extract)
     old, new = table.alias("old"), table.alias("new")
+    region = new.c.kode_wilayah if "kode_wilayah" in table.c else literal(None, String)
     older = exists().where(
         old.c.superseded_by == batch_id,
         old.c[id_column] == new.c[id_column],
@@ -149,12 +158,12 @@ def write_change_events(
     added = [
         (batch_id, source, str(r[0]), "added", r[1], None, at)
         for r in conn.execute(
-            select(new.c[id_column], new.c.kode_wilayah).where(new.c.batch_id == batch_id, ~older)
+            select(new.c[id_column], region).where(new.c.batch_id == batch_id, ~older)
         )
     ]
     differs = or_(*(old.c[f].is_distinct_from(new.c[f]) for f in tracked))
     query = (
-        select(new.c[id_column], new.c.kode_wilayah, *(old.c[f] for f in tracked))
+        select(new.c[id_column], region, *(old.c[f] for f in tracked))
         .add_columns(*(new.c[f] for f in tracked))
         .join(old, and_(old.c[id_column] == new.c[id_column], old.c.superseded_by == batch_id))
         .where(new.c.batch_id == batch_id, old.c.batch_id != batch_id, differs)
@@ -164,7 +173,7 @@ def write_change_events(
         before, after = row[2 : 2 + len(tracked)], row[2 + len(tracked) :]
         fields = [
             {"field": f, "old": None, "new": None}
-            if f in _VALUE_HIDDEN
+            if f in _VALUE_HIDDEN or not shown
             else {"field": f, "old": _plain(b), "new": _plain(a)}
             for f, b, a in zip(tracked, before, after, strict=True)
             if b != a

@@ -38,10 +38,11 @@ from sqlalchemy import (
     update,
 )
 
-from padan.errors import InputError
+from padan.errors import InputError, StoreError
 from padan.store.database import Store
+from padan.store.declared import record_table
 from padan.store.record_events import record_events
-from padan.store.tables import RECORD_TABLES, batches, child_links, link_pairs, quarantine
+from padan.store.tables import batches, child_links, link_pairs, quarantine
 
 __all__ = [
     "PSEUDONYMISED",
@@ -83,25 +84,27 @@ class RetentionCount:
 
 
 def _table(target: RetentionTarget) -> tuple[Table, str]:
-    if target.extract not in RECORD_TABLES:
-        raise InputError(f"retention: {target.extract!r} is not a record table")
-    return RECORD_TABLES[target.extract]
+    try:
+        return record_table(target.extract)
+    except StoreError:
+        raise InputError(f"retention: {target.extract!r} is not a record table") from None
+
+
+def _known(extract: str) -> tuple[Table, str]:
+    try:
+        return record_table(extract)
+    except StoreError as exc:
+        raise InputError(f"{extract!r} is not a record table ({exc})") from None
 
 
 def record_columns(extract: str) -> frozenset[str]:
     """The column names of a record table (to check a policy's ``identifying`` list)."""
-    if extract not in RECORD_TABLES:
-        raise InputError(
-            f"{extract!r} is not a record table; use one of {', '.join(RECORD_TABLES)}"
-        )
-    return frozenset(c.name for c in RECORD_TABLES[extract][0].c)
+    return frozenset(c.name for c in _known(extract)[0].c)
 
 
 def record_date_columns(extract: str) -> frozenset[str]:
     """The date columns of a record table (what a retention period may be counted from)."""
-    record_columns(extract)
-    table = RECORD_TABLES[extract][0]
-    return frozenset(c.name for c in table.c if isinstance(c.type, Date))
+    return frozenset(c.name for c in _known(extract)[0].c if isinstance(c.type, Date))
 
 
 def _old_batches(target: RetentionTarget) -> Any:

@@ -35,6 +35,7 @@ __all__ = [
     "link_runs",
     "metadata",
     "quarantine",
+    "record_table_of",
     "review_decisions",
 ]
 
@@ -87,12 +88,16 @@ quarantine = Table(
 )
 
 
-def _record_table(name: str, id_column: str, *columns: Column[object]) -> Table:
+def record_table_of(
+    name: str, id_column: str, *columns: Column[object], meta: MetaData = metadata
+) -> Table:
+    """A table of records of one extract: the declared ``columns`` and the batch bookkeeping.
+    Declared sources (:mod:`padan.store.declared`) build theirs in a ``meta`` of their own."""
     return Table(
         name,
-        metadata,
+        meta,
         Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
-        Column("batch_id", ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+        Column("batch_id", ForeignKey(batches.c.id, ondelete="CASCADE"), nullable=False),
         Column("row_number", Integer, nullable=False),
         Column("is_current", Boolean, nullable=False),
         Column("superseded_by", Integer),
@@ -126,7 +131,7 @@ def _b(name: str) -> Column[object]:
     return Column(name, Boolean)
 
 
-kpai_kasus = _record_table(
+kpai_kasus = record_table_of(
     "kpai_kasus",
     "no_pengaduan",
     Column("no_pengaduan", String(128), nullable=False),
@@ -153,7 +158,7 @@ kpai_kasus = _record_table(
     _s("status_penanganan", 8),
 )
 
-dtsen_individu = _record_table(
+dtsen_individu = record_table_of(
     "dtsen_individu",
     "id_individu",
     Column("id_individu", String(128), nullable=False),
@@ -184,7 +189,7 @@ dtsen_individu = _record_table(
     _b("penerima_atensi"),
 )
 
-lembaga = _record_table(
+lembaga = record_table_of(
     "lembaga",
     "id_lembaga",
     Column("id_lembaga", String(128), nullable=False),
@@ -230,7 +235,7 @@ child_links = Table(
     "child_links",
     metadata,
     Column("run_id", ForeignKey("link_runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("source", String(8), primary_key=True),
+    Column("source", String(16), primary_key=True),
     Column("source_id", String(128), primary_key=True),
     Column("child_id", String(32), nullable=False),
     Column("match_probability", Float),  # strongest link of the record within its child; null alone

@@ -26,7 +26,7 @@ from padan.synth.households import HouseholdMaker
 from padan.synth.people import Household, Person
 from padan.synth.variants import mistype_digits, name_variant
 
-__all__ = ["KPAI_COLUMNS", "Child", "ComplaintPlanner"]
+__all__ = ["KPAI_COLUMNS", "Child", "ComplaintPlanner", "minor_window"]
 
 KPAI_COLUMNS: Final = (
     "no_pengaduan",
@@ -113,8 +113,9 @@ class Child:
     dates: list[dt.date] = field(default_factory=list)
 
 
-def _window(birth: dt.date) -> tuple[dt.date, dt.date] | None:
-    # Complaint dates at which the child is 0-17 years old and already born.
+def minor_window(birth: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The dates of the period the files cover at which someone born on ``birth`` is born and
+    under 18 (``None`` when there are none)."""
     try:
         adult = birth.replace(year=birth.year + 18)
     except ValueError:  # born 29 February
@@ -138,6 +139,9 @@ class ComplaintPlanner:
         row_writer: Callable[[random.Random, str, dt.date, Child], list[str]] | None = None,
     ) -> None:
         self.children: list[Child] = []
+        #: Every written complaint as ``(child index, date, klaster, kategori, peran_abh)``:
+        #: what later sources (services, SIMFONI-PPA cases) know of the child's situation.
+        self.written: list[tuple[int, dt.date, str, str, str]] = []
         # A profile other than standard writes its rows with its own error model.
         self._row_writer = row_writer or self._row
         self._weight_seen = 0.0
@@ -152,7 +156,7 @@ class ComplaintPlanner:
         """
         eligible = []
         for person in household.members:
-            window = _window(person.birth)
+            window = minor_window(person.birth)
             if window is None:
                 continue
             # The first complaint date is uniform over the whole period; a child counts only if
@@ -198,7 +202,7 @@ class ComplaintPlanner:
             options = [
                 (p, w)
                 for p in household.members
-                if (w := _window(p.birth)) is not None and w[0] <= first <= w[1]
+                if (w := minor_window(p.birth)) is not None and w[0] <= first <= w[1]
             ]
             if not options:
                 continue
@@ -220,7 +224,9 @@ class ComplaintPlanner:
             child = self.children[index]
             per_year[day.year] = per_year.get(day.year, 0) + 1
             number = f"KPAI/{day.year}/{per_year[day.year]:06d}"
-            kpai.writerow(self._row_writer(rng, number, day, child))
+            row = self._row_writer(rng, number, day, child)
+            kpai.writerow(row)
+            self.written.append((index, day, row[12], row[13], row[14]))
             truth.writerow(("kpai", number, f"P{child.person.pid:08d}"))
             rows += 1
         return rows

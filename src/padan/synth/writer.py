@@ -13,6 +13,7 @@ from typing import Final
 from padan.errors import InputError
 from padan.synth.complaints import KPAI_COLUMNS, ROWS_PER_COMPLAINT, ComplaintPlanner
 from padan.synth.dtsen import DtsenWriter
+from padan.synth.extras import parse_sources
 from padan.synth.households import HouseholdMaker
 from padan.synth.institutions import LEMBAGA_COLUMNS, cross_agency_duplicates, institutions
 from padan.synth.intake import IntakeWriter
@@ -20,6 +21,7 @@ from padan.synth.names import NameMaker
 from padan.synth.people import Household, Registry
 from padan.synth.places import Geography
 from padan.synth.profiles import DEFAULT_PROFILE, profile_for
+from padan.synth.sources import ExtraSources
 
 __all__ = ["FILE_NAMES", "LEMBAGA_TRUTH_COLUMNS", "TRUTH_COLUMNS", "SynthSummary", "generate"]
 
@@ -40,7 +42,9 @@ class SynthSummary:
     """What :func:`generate` wrote."""
 
     out_dir: Path
-    files: dict[str, Path]  # keys: "dtsen", "kpai", "lembaga", "truth", "lembaga_truth"
+    #: keys: "dtsen", "kpai", "lembaga", "truth", "lembaga_truth", and any extra source written
+    #: ("kemensos", "simfoni").
+    files: dict[str, Path]
     households: int
     dtsen_rows: int
     kpai_rows: int
@@ -51,6 +55,8 @@ class SynthSummary:
     dense: bool = False
     #: Situations injected, by name (empty for the standard profile, which does not count).
     situations: dict[str, int] = field(default_factory=dict)
+    #: Rows of each extra source written ("kemensos", "simfoni"); empty when none was asked for.
+    extra_rows: dict[str, int] = field(default_factory=dict)
 
 
 def generate(
@@ -62,6 +68,7 @@ def generate(
     rows_per_complaint: int = ROWS_PER_COMPLAINT,
     profile: str = DEFAULT_PROFILE,
     dense: bool = False,
+    sources: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthSummary:
     """Write a synthetic, reproducible test population to ``out_dir``.
@@ -82,10 +89,18 @@ def generate(
     households in six regencies and concentrates first tokens and full names as real registries
     do (Muhammad and its forms >= 5.6 % of names).
 
+    ``sources`` adds extra sources about the same people: ``kemensos`` writes
+    ``kemensos_layanan.csv`` (ATENSI services, mostly to ABH, victims, disabled children and
+    children in care, some to children in no other file), ``simfoni`` writes
+    ``simfoni_kasus.csv`` (SIMFONI-PPA victims, partly KPAI's children); ``all`` means both.
+    Their truth rows (sources ``kemensos`` and ``simfoni``) are appended to ``truth.csv``; every
+    other file, and the rows of ``truth.csv`` before them, stay byte-identical to a run without.
+
     The same arguments always give byte-identical files. Raises :class:`InputError` for an
     unusable region code, household count or profile name.
     """
     chosen = profile_for(profile)
+    extra_names = parse_sources(sources)
     if households < 1:
         raise InputError(f"households: {households} is too small. Give a count of 1 or more.")
     if rows_per_complaint < 1:
@@ -104,6 +119,11 @@ def generate(
     dtsen = DtsenWriter(chosen, registry, geography)
     intake = None if chosen.standard else IntakeWriter(chosen, registry, geography)
     planner = ComplaintPlanner(rows_per_complaint, row_writer=intake.row if intake else None)
+    extras = None
+    if extra_names:
+        extras = ExtraSources(
+            extra_names, seed=seed, profile=chosen, registry=registry, geography=geography
+        )
     dtsen_rows = members = 0
     family: Counter[str] = Counter()
     with (
@@ -125,6 +145,8 @@ def generate(
             if not chosen.standard:
                 _count_family(family, household)
             planner.consider(rng, household, dtsen_rows)
+            if extras is not None:
+                extras.consider(household)
             if progress is not None and hid % _PROGRESS_EVERY == 0:
                 progress(hid, households)
         if household is not None:
@@ -154,17 +176,32 @@ def generate(
             out.writerow(row)
             truth.writerow((row[0], original))
     lembaga_rows = len(originals) + len(repeated)
+    extra = None
+    if extras is not None:
+        extra = extras.finish(
+            planner=planner,
+            maker=maker,
+            hid=households + 2,
+            institutions=originals,
+            out_dir=out_dir,
+            truth_path=files["truth"],
+        )
+        files.update(extra.files)
     if progress is not None and households % _PROGRESS_EVERY:
         progress(households, households)
     # Every member of a written household has exactly one original row (duplicates reuse the
     # person id); each child absent from DTSEN adds one person.
     persons = members + sum(1 for child in planner.children if not child.in_dtsen)
+    if extra is not None:
+        persons += extra.new_persons
     situations: Counter[str] = Counter()
     if not chosen.standard:
         situations.update(dtsen.counts)
         situations.update(family)
         if intake is not None:
             situations.update(intake.counts)
+        if extra is not None:
+            situations.update(extra.situations)
     return SynthSummary(
         out_dir,
         files,
@@ -177,6 +214,7 @@ def generate(
         chosen.name,
         dense,
         dict(sorted(situations.items())),
+        dict(extra.rows) if extra is not None else {},
     )
 
 
