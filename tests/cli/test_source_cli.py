@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from padan import Padan
 from padan.cli.main import app
 
 runner = CliRunner()
@@ -63,3 +64,16 @@ def test_cli_ingest_of_a_shipped_source_declares_it(tmp_path: Path) -> None:
     assert {"source": "simfoni", "builtin": True}.items() <= next(
         s for s in json.loads(out) if s["source"] == "simfoni"
     ).items()
+
+
+def test_cli_source_show_roles_says_who_sees_each_column(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    code, out = _run(db, "source", "show", "simfoni", "--roles")
+    assert code == 0 and "Who sees simfoni" in out and "jenis_kekerasan" in out
+    with Padan.open(db) as padan:
+        seen = padan.source_exposure("simfoni")
+        assert "analis_kpai" in seen["jenis_kekerasan"]
+        assert "analis_kemensos" not in seen["jenis_kekerasan"]  # no violence_case group
+        assert "admin" not in seen["nama_korban"]
+        padan.add_source("orang", name="posyandu")
+        assert not any(padan.source_exposure("posyandu").values())  # declared: seen by none

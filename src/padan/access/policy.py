@@ -7,6 +7,7 @@ the rules live in one file and one module.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +20,7 @@ __all__ = [
     "ROLES",
     "Principal",
     "Role",
+    "exposure",
     "get_role",
     "mask_nik",
     "sees_complaint_details",
@@ -149,6 +151,19 @@ def get_role(name: str) -> Role:
     if name not in roles:
         raise InputError(f"role {name!r} is not one of {', '.join(roles)}")
     return roles[name]
+
+
+def exposure(source: str, columns: Sequence[str]) -> dict[str, list[str]]:
+    """Per column of a ``source``, the roles the policy lets see it: roles whose ``sources``
+    hold the source and whose field groups hold the column (NIKs masked for some of them).
+    Empty lists for a source no role sees."""
+    roles = _load()
+    return {
+        column: [
+            name for name, role in roles.items() if source in role.sources and column in role.fields
+        ]
+        for column in columns
+    }
 
 
 def mask_nik(value: str | None) -> str | None:
