@@ -79,3 +79,19 @@ def test_declared_source_refusals_leave_the_store_as_it_was(store: Store, tmp_pa
     add_source(store, "orang", name="kader")
     store.remove_source("kader")
     assert set(declared_extracts(store)) == {"posyandu"}
+
+
+def test_declared_source_belongs_to_its_store_only(tmp_path: Path) -> None:
+    first = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    second = open_store(f"sqlite:///{tmp_path / 'b.db'}")
+    try:
+        add_source(first, "orang", name="posyandu")
+        assert first.source_of("orang_posyandu") is None and first.source_of("posyandu")
+        with pytest.raises(StoreError, match="no record table 'posyandu'"):
+            second.record_table("posyandu")
+        assert second.source_table("posyandu") is None
+        with pytest.raises(InputError, match="unknown source 'posyandu'"):
+            ingest_file(_write(tmp_path / "a.csv", ["P1,Rina,,,"]), source="posyandu", store=second)
+    finally:
+        first.engine.dispose()
+        second.engine.dispose()

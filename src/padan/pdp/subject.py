@@ -229,7 +229,9 @@ def correction_request(
             f"{policy.path}: source {source!r} has no [sources.{source}] entry naming its owner"
         )
     fields = sorted(
-        c for c in record_columns(rule.extract) if c not in _INTERNAL and not c.endswith("_norm")
+        c
+        for c in record_columns(rule.extract, store)
+        if c not in _INTERNAL and not c.endswith("_norm")
     )
     if field not in fields:
         raise InputError(

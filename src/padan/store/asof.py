@@ -21,7 +21,6 @@ import pyarrow as pa
 from sqlalchemy import and_, exists, not_, or_, select
 
 from padan.store.database import Store
-from padan.store.declared import record_table
 from padan.store.record_events import record_events
 from padan.store.record_reads import arrow_schema
 from padan.store.records import BatchInfo, LinkRun
@@ -63,9 +62,6 @@ def batches_as_of(store: Store, moment: dt.datetime) -> list[BatchInfo]:
     return [b for b in store.list_batches() if _aware(b.finished_at) <= at]
 
 
-_SOURCES = {"dtsen_individu": "dtsen", "kpai_kasus": "kpai", "lembaga": "lembaga"}
-
-
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
@@ -83,14 +79,14 @@ def records_as_of_arrow(
     ``record_ids`` restricts the read to those source ids. Later batches (newer versions,
     retirements) do not change the answer: the same moment always gives the same rows.
     """
-    table, id_column = record_table(extract)
+    table, id_column = store.record_table(extract)
     known = [b.id for b in batches_as_of(store, moment)]
     events = record_events
     # A record a snapshot retired ends at its own removed event, which is later than its
     # batch's ingest when the snapshot was applied again to a file stored before.
     removed_later = exists().where(
         events.c.batch_id == table.c.superseded_by,
-        events.c.source == _SOURCES.get(extract, "lembaga"),
+        events.c.source == store.source_of(extract),
         events.c.record_id == table.c[id_column],
         events.c.event == "removed",
         events.c.at > _bound(store, moment),

@@ -10,10 +10,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, Table, func, or_, select, update
 
-from padan.store.connection import Connected, bulk_insert
-from padan.store.declared import record_table
+from padan.store.connection import bulk_insert
+from padan.store.declared import DeclaredSources
 from padan.store.record_events import in_region, write_change_events, write_removed_events
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
 from padan.store.tables import batches, quarantine
@@ -21,7 +21,7 @@ from padan.store.tables import batches, quarantine
 __all__ = ["BatchStore", "BatchWriter"]
 
 
-class BatchStore(Connected):
+class BatchStore(DeclaredSources):
     """Batches and quarantine (a part of :class:`~padan.store.Store`)."""
 
     def find_batch(self, source: str, content_sha256: str) -> BatchInfo | None:
@@ -62,7 +62,7 @@ class BatchStore(Connected):
             }
             inserted = conn.execute(batches.insert().values(**values)).inserted_primary_key
             assert inserted is not None
-            writer = BatchWriter(conn, int(inserted[0]), new.extract, new.source)
+            writer = BatchWriter(conn, int(inserted[0]), self.record_table(new.extract), new.source)
             # Read before the batch writes a row: one row of the source answers it at once.
             table = writer.table
             first = select(table.c.id).where(table.c.is_current).limit(1)
@@ -73,7 +73,7 @@ class BatchStore(Connected):
     def reopen_batch(self, batch: BatchInfo) -> Iterator[BatchWriter]:
         """One transaction on a stored batch (a snapshot applied to a file ingested before)."""
         with self._begin() as conn:
-            yield BatchWriter(conn, batch.id, batch.extract, batch.source)
+            yield BatchWriter(conn, batch.id, self.record_table(batch.extract), batch.source)
 
     # -- quarantine ----------------------------------------------------------------------------
 
@@ -111,10 +111,12 @@ class BatchStore(Connected):
 class BatchWriter:
     """Writes the rows of one batch inside the transaction opened by :meth:`Store.write_batch`."""
 
-    def __init__(self, conn: Connection, batch_id: int, extract: str, source: str) -> None:
+    def __init__(
+        self, conn: Connection, batch_id: int, table: tuple[Table, str], source: str
+    ) -> None:
         self.conn = conn
         self.batch_id = batch_id
-        self.table, self.id_column = record_table(extract)
+        self.table, self.id_column = table
         self.source = source
         #: Records this batch added (no current version before) and changed (a tracked field).
         self.added = self.changed = 0
@@ -170,7 +172,12 @@ class BatchWriter:
         ).rowcount
         now = self._now()
         self.added, self.changed = write_change_events(
-            self.conn, extract=self.table.name, source=self.source, batch_id=self.batch_id, at=now
+            self.conn,
+            table=self.table,
+            id_column=self.id_column,
+            source=self.source,
+            batch_id=self.batch_id,
+            at=now,
         )
         self.conn.execute(
             update(batches)

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Table, bindparam, false, func, or_, select, union_all
 
 from padan.store.database import Store
-from padan.store.declared import source_table
 from padan.store.records import LinkRun
 from padan.store.tables import (
     child_links,
@@ -189,28 +188,25 @@ def records_by_uid(
     """The current version of each referenced record by ``source:id``: every column, or only
     those of ``columns`` the record's table has (plus its id)."""
     by_source: dict[str, list[str]] = {}
+    tables: dict[str, tuple[Table, str]] = {}
     for uid in uids:
         source, _, source_id = uid.partition(":")
-        if source_table(source) is not None:
+        found = tables.get(source) or store.source_table(source)
+        if found is not None:
+            tables[source] = found
             by_source.setdefault(source, []).append(source_id)
     result: dict[str, dict[str, Any]] = {}
     wanted = tuple(columns) if columns is not None else None
     with store._connect() as conn:
         for source, ids in by_source.items():
-            id_col = _table_of(source)[1]
-            for r in conn.execute(_records_query(source, wanted), {"ids": ids}).mappings():
+            table, id_col = tables[source]
+            query = _records_query(table, id_col, wanted)
+            for r in conn.execute(query, {"ids": ids}).mappings():
                 result[f"{source}:{r[id_col]}"] = dict(r)
     return result
 
 
-def _table_of(source: str) -> tuple[Table, str]:
-    found = source_table(source)
-    assert found is not None
-    return found
-
-
-def _records_query(source: str, columns: tuple[str, ...] | None) -> Select[Any]:
-    table, id_col = _table_of(source)
+def _records_query(table: Table, id_col: str, columns: tuple[str, ...] | None) -> Select[Any]:
     picked = (
         [table.c[id_col], *(table.c[c] for c in columns if c in table.c and c != id_col)]
         if columns is not None

@@ -74,7 +74,6 @@ class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore, DeclaredSources
     def ensure_schema(self, *, create: bool) -> None:
         current = self.current_revision()
         if current == self.head_revision():
-            self.declared_sources()  # their record tables become known
             return
         if current is None and create:
             with self._connect() as conn:

@@ -39,9 +39,8 @@ __all__ = [
     "COLUMN_TYPES",
     "DeclaredSource",
     "DeclaredSources",
-    "record_table",
+    "builtin_table",
     "source_definitions",
-    "source_table",
 ]
 
 source_definitions = Table(
@@ -66,29 +65,20 @@ COLUMN_TYPES: Final[dict[str, Any]] = {
     "boolean": Boolean,
 }
 
-# Declared tables known in this process, by extract name, and their extracts by source;
-# filled when a store is opened.
-_DECLARED: dict[str, tuple[Table, str]] = {}
-_BY_SOURCE: dict[str, str] = {"kpai": "kpai_kasus", "dtsen": "dtsen_individu", "lembaga": "lembaga"}
+_BUILTIN_SOURCES: Final = {"kpai": "kpai_kasus", "dtsen": "dtsen_individu", "lembaga": "lembaga"}
 
 
-def record_table(extract: str) -> tuple[Table, str]:
-    """The record table of ``extract`` (built in or declared) and its record-id column.
+def builtin_table(extract: str) -> tuple[Table, str]:
+    """The record table of a built-in extract and its record-id column (no store needed).
 
-    Raises :class:`StoreError` for an extract this store does not hold.
+    Raises :class:`StoreError` for any other extract.
     """
-    found = RECORD_TABLES.get(extract) or _DECLARED.get(extract)
+    found = RECORD_TABLES.get(extract)
     if found is None:
-        known = [*RECORD_TABLES, *_DECLARED]
-        raise StoreError(f"no record table {extract!r} in this store; known: {', '.join(known)}")
+        raise StoreError(
+            f"{extract!r} is not a built-in record table; use {', '.join(RECORD_TABLES)}"
+        )
     return found
-
-
-def source_table(source: str) -> tuple[Table, str] | None:
-    """The record table of ``source`` (``kpai``, ``dtsen``, a declared one) and its id column;
-    None for a source this store does not know."""
-    extract = _BY_SOURCE.get(source)
-    return None if extract is None else record_table(extract)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,25 +102,64 @@ def _table(extract: str, id_column: str, columns: Sequence[Sequence[str]]) -> Ta
 
 
 class DeclaredSources(Connected):
-    """Declared sources (a part of :class:`~padan.store.Store`)."""
+    """Declared sources (a part of :class:`~padan.store.Store`), and the record table of any
+    extract or source of this store: the built-in ones and those declared in it."""
+
+    # Declared tables of this store by extract, with their extracts by source; read once.
+    _declared: dict[str, tuple[Table, str]] | None = None
+    _by_source: dict[str, str] | None = None
+
+    def record_table(self, extract: str) -> tuple[Table, str]:
+        """The record table of ``extract`` (built in or declared here) and its id column.
+
+        Raises :class:`StoreError` for an extract this store does not hold.
+        """
+        found = RECORD_TABLES.get(extract) or self._tables()[0].get(extract)
+        if found is None:
+            known = [*RECORD_TABLES, *self._tables()[0]]
+            raise StoreError(
+                f"no record table {extract!r} in this store; known: {', '.join(known)}"
+            )
+        return found
+
+    def source_table(self, source: str) -> tuple[Table, str] | None:
+        """The record table of ``source`` (``kpai``, ``dtsen``, a declared one) and its id
+        column; None for a source this store does not know."""
+        extract = _BUILTIN_SOURCES.get(source) or self._tables()[1].get(source)
+        return None if extract is None else self.record_table(extract)
+
+    def source_of(self, extract: str) -> str | None:
+        """The source whose records ``extract`` holds (None: not a table of this store)."""
+        by_source = {**_BUILTIN_SOURCES, **self._tables()[1]}
+        return next((s for s, e in by_source.items() if e == extract), None)
+
+    def _tables(self) -> tuple[dict[str, tuple[Table, str]], dict[str, str]]:
+        if self._declared is None or self._by_source is None:
+            self.declared_sources()
+        assert self._declared is not None and self._by_source is not None
+        return self._declared, self._by_source
 
     def declared_sources(self) -> list[DeclaredSource]:
-        """Every declared source, oldest first; their record tables become known to this process."""
+        """Every declared source, oldest first (their record tables are read again)."""
         with self._connect() as conn:
-            rows = conn.execute(select(source_definitions).order_by(source_definitions.c.added_at))
-            found = list(rows.mappings())
-        for row in found:
-            columns = json.loads(row["record_columns"])
-            _DECLARED[row["extract"]] = (
-                _table(row["extract"], row["id_column"], columns),
-                row["id_column"],
+            if not inspect(conn).has_table(source_definitions.name):
+                rows: list[Any] = []  # a store before revision 0018 (padan db upgrade)
+            else:
+                query = select(source_definitions).order_by(source_definitions.c.added_at)
+                rows = list(conn.execute(query).mappings())
+        self._declared = {
+            r["extract"]: (
+                _table(r["extract"], r["id_column"], json.loads(r["record_columns"])),
+                r["id_column"],
             )
-            _BY_SOURCE[row["source"]] = row["extract"]
+            for r in rows
+        }
+        self._by_source = {r["source"]: r["extract"] for r in rows}
         return [
             DeclaredSource(
                 r["source"], r["extract"], r["definition"], r["sha256"], as_utc(r["added_at"])
             )
-            for r in found
+            for r in rows
         ]
 
     def declare_source(
@@ -180,8 +209,7 @@ class DeclaredSources(Connected):
                     added_at=dt.datetime.now(dt.UTC),
                 )
             )
-        _DECLARED[extract] = (table, id_column)
-        _BY_SOURCE[source] = extract
+        self.declared_sources()
         return True
 
     def remove_source(self, source: str) -> None:
@@ -192,6 +220,7 @@ class DeclaredSources(Connected):
         known = {d.source: d for d in self.declared_sources()}
         if source not in known:
             raise StoreError(f"no declared source {source!r} in this store")
+        table, _ = self.record_table(known[source].extract)
         with self._begin() as conn:
             held = conn.execute(
                 select(func.count()).select_from(batches).where(batches.c.source == source)
@@ -201,7 +230,6 @@ class DeclaredSources(Connected):
                     f"source {source!r} holds {held} batches; its records stay with their "
                     "definition (remove the batches first with the retention commands)"
                 )
-            table, _ = _DECLARED.pop(known[source].extract)
-            _BY_SOURCE.pop(source, None)
             table.drop(conn)
             conn.execute(delete(source_definitions).where(source_definitions.c.source == source))
+        self.declared_sources()

@@ -42,7 +42,6 @@ from sqlalchemy import (
 )
 
 from padan.store.connection import Connected, as_utc, bulk_insert
-from padan.store.declared import record_table
 from padan.store.tables import metadata
 
 __all__ = [
@@ -142,12 +141,17 @@ def _plain(value: object) -> object:
 
 
 def write_change_events(
-    conn: Connection, *, extract: str, source: str, batch_id: int, at: dt.datetime
+    conn: Connection,
+    *,
+    table: Table,
+    id_column: str,
+    source: str,
+    batch_id: int,
+    at: dt.datetime,
 ) -> tuple[int, int]:
-    """Write ``added`` and ``changed`` events of batch ``batch_id``, after its older versions
-    were marked superseded by it; returns (added, changed)."""
-    table, id_column = record_table(extract)
-    tracked, shown = _tracked(table, id_column, extract)
+    """Write ``added`` and ``changed`` events of batch ``batch_id`` (records in ``table``),
+    after its older versions were marked superseded by it; returns (added, changed)."""
+    tracked, shown = _tracked(table, id_column, table.name)
     old, new = table.alias("old"), table.alias("new")
     region = new.c.kode_wilayah if "kode_wilayah" in table.c else literal(None, String)
     older = exists().where(

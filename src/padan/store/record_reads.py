@@ -11,8 +11,8 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Table, and_, func, or_, select
 
-from padan.store.connection import Connected, as_utc
-from padan.store.declared import record_table
+from padan.store.connection import as_utc
+from padan.store.declared import DeclaredSources
 
 __all__ = ["RecordReads", "arrow_schema"]
 
@@ -20,11 +20,11 @@ __all__ = ["RecordReads", "arrow_schema"]
 _IN_CHUNK = 1_000
 
 
-class RecordReads(Connected):
+class RecordReads(DeclaredSources):
     """Reads of the record tables (a part of :class:`~padan.store.Store`)."""
 
     def count_records(self, extract: str, *, current_only: bool = True) -> int:
-        table, _ = record_table(extract)
+        table, _ = self.record_table(extract)
         query = select(func.count()).select_from(table)
         if current_only:
             query = query.where(table.c.is_current)
@@ -33,7 +33,7 @@ class RecordReads(Connected):
 
     def fetch_records(self, extract: str, *, current_only: bool = True) -> list[dict[str, Any]]:
         """All records of an extract as dicts (for small stores and tests)."""
-        table, _ = record_table(extract)
+        table, _ = self.record_table(extract)
         query = select(table).order_by(table.c.id)
         if current_only:
             query = query.where(table.c.is_current)
@@ -47,7 +47,7 @@ class RecordReads(Connected):
 
         Returns ``(record id, column, old value, new value)`` for every differing column.
         """
-        table, id_column = record_table(extract)
+        table, id_column = self.record_table(extract)
         old, new = table.alias("old"), table.alias("new")
         query = (
             select(old.c[id_column], *(old.c[c] for c in columns), *(new.c[c] for c in columns))
@@ -81,7 +81,7 @@ class RecordReads(Connected):
         The comparison runs in the database: a snapshot writes a new version of every record
         it holds, and only the few that differ leave it.
         """
-        table, id_column = record_table(extract)
+        table, id_column = self.record_table(extract)
         old, new = table.alias("old"), table.alias("new")
         found: set[str] = set()
         wanted = sorted(set(batch_ids))
@@ -124,7 +124,7 @@ class RecordReads(Connected):
         not pass through Python dicts at once; dates arrive as ``date32``, the rest as the
         store types them.
         """
-        table, _ = record_table(extract)
+        table, _ = self.record_table(extract)
         query = (
             select(*(table.c[c] for c in columns)).where(table.c.is_current).order_by(table.c.id)
         )

@@ -40,7 +40,7 @@ from sqlalchemy import (
 
 from padan.errors import InputError, StoreError
 from padan.store.database import Store
-from padan.store.declared import record_table
+from padan.store.declared import builtin_table
 from padan.store.record_events import record_events
 from padan.store.tables import batches, child_links, link_pairs, quarantine
 
@@ -83,28 +83,29 @@ class RetentionCount:
     events: int = 0  # record events deleted, or whose changed values are blanked
 
 
-def _table(target: RetentionTarget) -> tuple[Table, str]:
+def _table(store: Store, target: RetentionTarget) -> tuple[Table, str]:
     try:
-        return record_table(target.extract)
+        return store.record_table(target.extract)
     except StoreError:
         raise InputError(f"retention: {target.extract!r} is not a record table") from None
 
 
-def _known(extract: str) -> tuple[Table, str]:
+def _known(extract: str, store: Store | None) -> Table:
     try:
-        return record_table(extract)
+        return (store.record_table(extract) if store else builtin_table(extract))[0]
     except StoreError as exc:
         raise InputError(f"{extract!r} is not a record table ({exc})") from None
 
 
-def record_columns(extract: str) -> frozenset[str]:
-    """The column names of a record table (to check a policy's ``identifying`` list)."""
-    return frozenset(c.name for c in _known(extract)[0].c)
+def record_columns(extract: str, store: Store | None = None) -> frozenset[str]:
+    """The column names of a record table (to check a policy's ``identifying`` list): a
+    built-in one, or one of ``store``'s."""
+    return frozenset(c.name for c in _known(extract, store).c)
 
 
-def record_date_columns(extract: str) -> frozenset[str]:
+def record_date_columns(extract: str, store: Store | None = None) -> frozenset[str]:
     """The date columns of a record table (what a retention period may be counted from)."""
-    return frozenset(c.name for c in _known(extract)[0].c if isinstance(c.type, Date))
+    return frozenset(c.name for c in _known(extract, store).c if isinstance(c.type, Date))
 
 
 def _old_batches(target: RetentionTarget) -> Any:
@@ -169,7 +170,7 @@ def _blanked(table: Table, identifying: tuple[str, ...]) -> dict[str, None]:
 
 def count_retention(store: Store, target: RetentionTarget) -> RetentionCount:
     """What :func:`apply_retention` would do for ``target``, changing nothing."""
-    table, id_col = _table(target)
+    table, id_col = _table(store, target)
     with store._connect() as conn:
         return _count(conn, target, table, id_col)
 
@@ -202,7 +203,7 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
     done: list[RetentionCount] = []
     with store._begin() as conn:
         for target in targets:
-            table, id_col = _table(target)
+            table, id_col = _table(store, target)
             # Refused rows of old batches are kept for no purpose once their batch is past.
             quarantined = conn.execute(
                 delete(quarantine).where(quarantine.c.batch_id.in_(_old_batches(target)))

@@ -14,7 +14,6 @@ import pyarrow as pa
 from sqlalchemy import Table, and_, or_, select
 
 from padan.store.database import Store
-from padan.store.declared import record_table
 from padan.store.record_reads import arrow_schema
 from padan.store.tables import child_links, held_in_run, link_pairs
 
@@ -35,7 +34,7 @@ def snapshot_records_arrow(
     of them (a later batch outside the snapshot does not change it). ``record_ids`` restricts
     the read to those source ids (e.g. the DTSEN records of KPAI children).
     """
-    table, id_column = record_table(extract)
+    table, id_column = store.record_table(extract)
     ids = list(batch_ids)
     schema = arrow_schema(table, columns)
     query = select(*(table.c[c] for c in columns)).where(
