@@ -33,10 +33,17 @@ DENOMINATORS: Final = {
     "kpai_children_in_dtsen": "kpai_children",
     "kpai_children_not_in_dtsen": "kpai_children",
     "kpai_children_maybe_in_dtsen": "kpai_children",
-    "abh_without_atensi": "kpai_children",
-    "victims_without_atensi": "kpai_children",
+    # Children known to KPAI or SIMFONI-PPA: KPAI children when no SIMFONI-PPA case is linked.
+    "abh_without_atensi": "known_children",
+    "victims_without_atensi": "known_children",
     "disability_mismatch": "kpai_children_in_dtsen",
     "inclusion_signals": "kpai_children_in_dtsen",
+    "known_children": None,
+    "simfoni_children": "known_children",
+    "simfoni_not_in_kpai": "simfoni_children",
+    "served_after_complaint": "known_children",
+    "served_children": None,
+    "served_by_unlicensed": "served_children",
 }
 
 
@@ -60,6 +67,8 @@ def denominator(key: str) -> str | None:
         return "eligible_" + key.removeprefix("eligible_not_receiving_")
     if key.startswith("eligible_"):
         return "kpai_children_in_dtsen"
+    if key.startswith("served_within_"):
+        return "served_after_complaint"
     return DENOMINATORS[key]
 
 
