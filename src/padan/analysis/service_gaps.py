@@ -27,7 +27,6 @@ __all__ = [
     "atensi_flags",
     "build_service_tables",
     "median_days",
-    "service_denominators",
     "service_flags",
     "service_keys",
     "within_key",
@@ -39,6 +38,7 @@ KEMENSOS_COLUMNS = (
     "komponen_atensi",
     "id_lembaga",
     "jenis_lembaga",
+    "nama_anak",
     "kode_wilayah",
     "status_layanan",
 )
@@ -88,19 +88,6 @@ def service_keys(rules: Rules) -> list[str]:
     ]
 
 
-def service_denominators(rules: Rules) -> dict[str, str | None]:
-    """Each key of :func:`service_keys` → the key it is a share of."""
-    return {
-        "known_children": None,
-        "simfoni_children": "known_children",
-        "simfoni_not_in_kpai": "simfoni_children",
-        "served_after_complaint": "known_children",
-        **{within_key(d): "served_after_complaint" for d in rules.atensi.service_within_days},
-        "served_children": None,
-        "served_by_unlicensed": "served_children",
-    }
-
-
 def atensi_basis(kemensos: pa.Table | None) -> str:
     """Which data the ATENSI indicators rest on: service records when the snapshot holds a
     Kemensos service extract (even one without rows for these children), else DTSEN's flag."""
@@ -108,9 +95,7 @@ def atensi_basis(kemensos: pa.Table | None) -> str:
 
 
 def _empty(columns: tuple[str, ...], dates: tuple[str, ...] = ()) -> pa.Table:
-    return pa.table(
-        {c: pa.array([], pa.date32() if c in dates else pa.string()) for c in columns}
-    )
+    return pa.table({c: pa.array([], pa.date32() if c in dates else pa.string()) for c in columns})
 
 
 def build_service_tables(
@@ -189,9 +174,7 @@ def service_flags(rules: Rules) -> list[str]:
         f"{known} AND cm.first_service_after IS NOT NULL AS served_after_complaint",
     ]
     for days in rules.atensi.service_within_days:
-        parts.append(
-            f"coalesce({known} AND {wait} <= {int(days)}, FALSE) AS {within_key(days)}"
-        )
+        parts.append(f"coalesce({known} AND {wait} <= {int(days)}, FALSE) AS {within_key(days)}")
     parts += [
         "cm.child_id IS NOT NULL AS served_children",
         "coalesce(cm.unlicensed, FALSE) AS served_by_unlicensed",
