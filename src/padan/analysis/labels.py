@@ -53,7 +53,7 @@ def indicator_labels(
             gettext("Eligible, not receiving %(name)s", lang) % values
         )
     for days in rules.atensi.service_within_days:
-        labels[f"served_within_{int(days)}_days"] = (
-            gettext("First service within %(days)s days of the complaint", lang) % {"days": days}
-        )
+        labels[f"served_within_{int(days)}_days"] = gettext(
+            "First service within %(days)s days of the complaint", lang
+        ) % {"days": days}
     return labels
