@@ -4,15 +4,20 @@ not known to KPAI, services by unlicensed or unregistered institutions."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pyarrow as pa
 
-from padan.analysis import ReportInputs, Snapshot, compute_report
+from padan.analysis import ReportInputs, Snapshot, build_report, compute_report
 from padan.analysis.children import DTSEN_COLUMNS, KPAI_COLUMNS
 from padan.analysis.service_gaps import KEMENSOS_COLUMNS, LEMBAGA_COLUMNS, SIMFONI_COLUMNS
 from padan.analysis.tables import report_dict, report_tables
+from padan.store import open_store
+
+from .conftest import Linked
 
 REF = dt.date(2026, 6, 30)
 DAY = dt.date(2026, 1, 1)
@@ -161,3 +166,54 @@ def test_service_gaps_leave_kpai_figures_unchanged() -> None:
     ).values()
     for key in ("kpai_children", "kpai_children_in_dtsen", "kpai_children_not_in_dtsen"):
         assert with_services[key] == without[key]
+
+
+def _truth_counts(truth: Path, data: Path) -> dict[str, int]:
+    """The service indicators counted straight from the generator's files and truth."""
+    people = {(r["source"], r["source_id"]): r["person_id"] for r in _csv(truth)}
+    kpai: dict[str, list[dict[str, str]]] = {}
+    for r in _csv(data / "kpai_kasus.csv"):
+        kpai.setdefault(people[("kpai", r["no_pengaduan"])], []).append(r)
+    simfoni = {people[("simfoni", r["id_korban"])] for r in _csv(data / "simfoni_kasus.csv")}
+    served = {people[("kemensos", r["id_layanan"])] for r in _csv(data / "kemensos_layanan.csv")}
+    abh = {p for p, rs in kpai.items() if any(r["kategori"] == "b" for r in rs)}
+    victims = {
+        p for p, rs in kpai.items() if any(r["kategori"] in "dij" for r in rs if r["kategori"])
+    }
+    return {
+        "known_children": len(set(kpai) | simfoni),
+        "simfoni_children": len(simfoni),
+        "simfoni_not_in_kpai": len(simfoni - set(kpai)),
+        "abh_without_atensi": len(abh - served),
+        "victims_without_atensi": len((victims | simfoni) - served),
+        "served_children": len(served),
+    }
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_service_gaps_on_linked_synthetic_data_match_the_truth(linked_services: Linked) -> None:
+    store = open_store(linked_services.db)
+    report = build_report(store, worklists=True, actor="test")
+    assert report.basis == {"atensi": "kemensos_layanan", "lembaga": "lembaga"}
+    expected = _truth_counts(linked_services.truth, linked_services.truth.parent)
+    assert expected["simfoni_not_in_kpai"] > 20 and expected["served_children"] > 20
+    for key, value in expected.items():
+        got = report.indicators[key].value
+        assert abs(got - value) <= max(1, 0.02 * value), (key, got, value)
+    assert (
+        len(report.worklists["simfoni_belum_di_kpai"].rows)
+        == report.values()["simfoni_not_in_kpai"]
+    )
+    assert report.median_days is not None and report.median_days > 0
+
+
+def test_service_gaps_store_without_services_reads_the_dtsen_flag(linked: Linked) -> None:
+    report = build_report(open_store(linked.db))
+    assert report.basis["atensi"] == "dtsen_penerima_atensi"
+    values = report.values()
+    assert values["known_children"] == values["kpai_children"]
+    assert values["served_children"] == values["simfoni_children"] == 0
