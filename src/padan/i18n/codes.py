@@ -282,6 +282,9 @@ _MARKS = (
     C_("indicator", "simfoni_children"),
     C_("indicator", "simfoni_not_in_kpai"),
     C_("indicator", "served_after_complaint"),
+    # The thresholds of the default rules; other thresholds are labelled by a message.
+    C_("indicator", "served_within_30_days"),
+    C_("indicator", "served_within_90_days"),
     C_("indicator", "served_children"),
     C_("indicator", "served_by_unlicensed"),
     C_("indicator", "median_days_to_service"),
