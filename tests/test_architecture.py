@@ -26,6 +26,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Who asks and what they may do: the policy, principals, permission and audit checks.
     frozenset({"access"}),
     frozenset({"ingest", "synth"}),
+    # Privacy-preserving linkage: encodes extracts read and judged by ingest; linkage on
+    # encodings (issue 21, item 2) will sit above it.
+    frozenset({"pprl"}),
     frozenset({"linkage"}),
     frozenset({"registry"}),
     frozenset({"institutions"}),

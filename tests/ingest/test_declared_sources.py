@@ -68,7 +68,7 @@ def test_declared_source_refusals_leave_the_store_as_it_was(store: Store, tmp_pa
         add_source(store, other)
     with pytest.raises(InputError, match="built-in"):
         add_source(store, "orang", name="dtsen")
-    with pytest.raises(InputError, match="no such file, nor a template"):
+    with pytest.raises(InputError, match="no such file, nor a shipped definition"):
         add_source(store, tmp_path / "missing.toml")
     with pytest.raises(InputError, match=r"unknown source 'puskesmas'.*posyandu"):
         ingest_file(_write(tmp_path / "a.csv", ["P1,Rina,,,"]), source="puskesmas", store=store)

@@ -82,3 +82,41 @@ def test_definitions_templates_parse_and_unknown_ones_are_refused() -> None:
         assert parse_definition(template_text(name), where=name, name="mine").links
     with pytest.raises(InputError, match="no shipped source definition 'nope'"):
         template_text("nope")
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored", "flagged"),
+    [
+        ("fisik", "fisik", False),
+        ("Psikis; FISIK", "fisik;psikis", False),  # in the list's order, whatever was written
+        ("fisik,seksual,fisik", "fisik;seksual", False),
+        ("fisik; perundungan", None, True),  # one unknown code: the cell is not read
+        (" ; ", None, True),
+    ],
+)
+def test_definitions_codes_kind_reads_several_codes_of_one_list(
+    cell: str, stored: str | None, flagged: bool
+) -> None:
+    import datetime as dt
+
+    from padan.ingest.definitions import SHIPPED_EXTRACTS
+    from padan.ingest.validate import Validator
+
+    simfoni = SHIPPED_EXTRACTS["simfoni"]
+    row = {c: "" for c in simfoni.column_names} | {
+        "id_korban": "K1",
+        "no_kasus": "C1",
+        "tanggal_lapor": "2026-01-05",
+        "jenis_kekerasan": cell,
+        "nama_korban": "Rina",
+        "jenis_kelamin": "P",
+        "kode_wilayah": "32.01",
+        "id_unit_layanan": "U1",
+        "status_penanganan": "asesmen",
+    }
+    chunk = Validator(simfoni, today=dt.date(2026, 11, 28)).check([row])
+    if flagged:  # a required column: the row is quarantined with the value seen
+        assert not chunk.accepted and chunk.rejected[0][1][0].column == "jenis_kekerasan"
+    else:
+        values = dict(zip(chunk.columns, chunk.accepted[0][1], strict=True))
+        assert values["jenis_kekerasan"] == stored

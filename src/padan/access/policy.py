@@ -7,6 +7,7 @@ the rules live in one file and one module.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +20,7 @@ __all__ = [
     "ROLES",
     "Principal",
     "Role",
+    "exposure",
     "get_role",
     "mask_nik",
     "sees_complaint_details",
@@ -46,7 +48,6 @@ PERMISSIONS = (
     "worklists",
     "manage_users",
 )
-_NIK_FIELDS = ("nik_anak", "nik", "no_kk")
 _SMALL = ("suppress", "exact")
 
 
@@ -101,6 +102,12 @@ def _data() -> dict[str, Any]:
 
 
 @cache
+def _nik_fields() -> frozenset[str]:
+    """The NIK and KK numbers of every source: the policy's ``nik`` group, statuses aside."""
+    return frozenset(f for f in _data()["groups"]["nik"] if not f.endswith("_status"))
+
+
+@cache
 def _load() -> dict[str, Role]:
     data = _data()
     groups: dict[str, list[str]] = data["groups"]
@@ -146,6 +153,19 @@ def get_role(name: str) -> Role:
     return roles[name]
 
 
+def exposure(source: str, columns: Sequence[str]) -> dict[str, list[str]]:
+    """Per column of a ``source``, the roles the policy lets see it: roles whose ``sources``
+    hold the source and whose field groups hold the column (NIKs masked for some of them).
+    Empty lists for a source no role sees."""
+    roles = _load()
+    return {
+        column: [
+            name for name, role in roles.items() if source in role.sources and column in role.fields
+        ]
+        for column in columns
+    }
+
+
 def mask_nik(value: str | None) -> str | None:
     """Keep the district part (first 6 digits) of a NIK or KK; hide the rest."""
     if not value:
@@ -159,7 +179,7 @@ def shape_record(principal: Principal, record: dict[str, Any]) -> dict[str, Any]
     for key, value in record.items():
         if key not in principal.role.fields:
             continue
-        if key in _NIK_FIELDS and not principal.role.nik_full:
+        if key in _nik_fields() and not principal.role.nik_full:
             value = mask_nik(value)
         shaped[key] = value
     return shaped
@@ -207,7 +227,7 @@ def shape_worklist_row(
     shown: list[object] = []
     for i in keep:
         value = row[i]
-        if columns[i] in _NIK_FIELDS and not principal.role.nik_full and isinstance(value, str):
+        if columns[i] in _nik_fields() and not principal.role.nik_full and isinstance(value, str):
             value = mask_nik(value)
         shown.append(value)
     return shown

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from padan.access.policy import exposure
 from padan.analysis import (
     Report,
     Rules,
@@ -39,6 +40,7 @@ from padan.ingest import (
     declared_extracts,
     ingest_file,
 )
+from padan.ingest.definitions import SHIPPED_EXTRACTS
 from padan.ingest.snapshot import Snapshot, check_scope
 from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
@@ -144,8 +146,17 @@ class Padan:
         return add_source(self.store, definition, name=name)
 
     def sources(self) -> list[Extract]:
-        """Every source this store takes: the built-in ones, then those declared in it."""
-        return [*EXTRACTS.values(), *declared_extracts(self.store).values()]
+        """Every source this store takes: the built-in ones (Kemensos services and SIMFONI-PPA
+        cases too, declared or not yet), then those declared in it."""
+        declared = declared_extracts(self.store)
+        return [*EXTRACTS.values(), *(SHIPPED_EXTRACTS | declared).values()]
+
+    def source_exposure(self, name: str) -> dict[str, list[str]]:
+        """Per column of source ``name``, the roles the data-sharing policy lets see it."""
+        found = {e.source: e for e in self.sources()}
+        if name not in found:
+            raise InputError(f"unknown source {name!r}; use one of: {', '.join(found)}")
+        return exposure(name, found[name].column_names)
 
     def remove_source(self, name: str) -> None:
         """Remove a declared source that holds no batch (a definition added by mistake)."""

@@ -13,6 +13,7 @@ from padan.cli.changes_cmd import changes
 from padan.cli.child_cmd import child_app
 from padan.cli.common import set_cli_lang, translate_errors
 from padan.cli.dci_cmd import dci_app
+from padan.cli.encode_cmd import encode
 from padan.cli.ingest_cmd import ingest
 from padan.cli.institutions_cmd import institutions_app
 from padan.cli.link_cmd import evaluate, explain, export_app, link
@@ -76,6 +77,7 @@ def _acting_user(
 
 
 app.command()(ingest)
+app.command()(encode)
 app.command()(changes)
 app.command()(synth)
 app.command()(demo)

@@ -89,14 +89,28 @@ def list_sources(as_json: JsonOption = False, db: DbOption = None) -> None:
 @source_app.command("show")
 def show(
     source: Annotated[str, typer.Argument(help="A source name (see padan source list).")],
+    roles: Annotated[
+        bool,
+        typer.Option("--roles", help="Which roles the data-sharing policy lets see each column."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """The definition of a source as the store reads it (a starting point for your own)."""
     with translate_errors():
-        found = {e.source: e for e in padan_from(db).sources()}
+        padan = padan_from(db)
+        found = {e.source: e for e in padan.sources()}
         if source not in found:
             raise InputError(f"unknown source {source!r}; use one of: {', '.join(found)}")
-    out.print(found[source].text, markup=False, highlight=False)
+        seen = padan.source_exposure(source) if roles else {}
+    if not roles:
+        out.print(found[source].text, markup=False, highlight=False)
+        return
+    table = Table(title=tr("Who sees %(source)s", source=source))
+    table.add_column(tr("column"))
+    table.add_column(tr("roles"))
+    for column, names in seen.items():
+        table.add_row(column, ", ".join(names) or "–")
+    out.print(table)
 
 
 @source_app.command("remove")

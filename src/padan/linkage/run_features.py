@@ -15,7 +15,7 @@ from padan.linkage.features import (
     refresh_features,
     update_features,
 )
-from padan.linkage.person_sources import linked_declared
+from padan.linkage.person_sources import linked_sources
 from padan.linkage.run_pairs import listed
 from padan.linkage.state import Previous
 from padan.store import Store
@@ -58,12 +58,11 @@ def features_of_run(store: Store, con: duckdb.DuckDBPyConnection, previous: Prev
         records = load_features(store, con)
         con.execute("ALTER TABLE features ADD COLUMN fresh BOOLEAN DEFAULT true")
         return records
-    declared = [e.source for e in linked_declared(store)]
-    linked = {"kpai", "dtsen", *declared}
+    linked = linked_sources(store)
     new = [b for b in store.list_batches() if b.source in linked and b.id not in previous.batches]
     batches = sorted(b.id for b in new)
     # The kept state serves KPAI and DTSEN; with declared sources every record is read.
-    if previous.features is not None and not declared:
+    if previous.features is not None and linked == ["kpai", "dtsen"]:
         con.execute(f"ATTACH '{previous.features}' AS state (READ_ONLY)")
         try:
             rows = con.execute("SELECT count(*) FROM state.features").fetchall()

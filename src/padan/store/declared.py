@@ -41,6 +41,7 @@ __all__ = [
     "DeclaredSources",
     "record_table",
     "source_definitions",
+    "source_table",
 ]
 
 source_definitions = Table(

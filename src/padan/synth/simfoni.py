@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from padan.domain.values import HUBUNGAN_PELAKU
 from padan.synth.common import COMPLAINT_END, COMPLAINT_START, Pool, RowWriter, age_at, chance
 from padan.synth.common import format_date as _format
 from padan.synth.complaints import ComplaintPlanner, minor_window
@@ -93,18 +94,7 @@ _PLACE: Final = Pool(
     [20681, 120, 2520, 102, 3481, 7322],
 )
 _RELATION: Final = Pool(
-    [
-        "orang_tua",
-        "keluarga",
-        "suami_istri",
-        "pacar_teman",
-        "tetangga",
-        "guru",
-        "majikan",
-        "rekan_kerja",
-        "lainnya",
-        "tidak_diketahui",
-    ],
+    list(HUBUNGAN_PELAKU),
     [3434, 1640, 150, 5464, 2256, 878, 30, 20, 3560, 2838],
 )
 # Rates of the run's profile multiplied for a SIMFONI-PPA record.
