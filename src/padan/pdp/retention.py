@@ -22,6 +22,7 @@ from padan.store.retention import (
     count_retention,
     record_columns,
 )
+from padan.store.tables import RECORD_TABLES
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -111,14 +112,17 @@ def _export_files(directory: Path | None, cutoff: dt.datetime) -> tuple[Path, ..
     return tuple(found)
 
 
-def _held(rule: SourceRule) -> bool:
+def _held(store: Store, rule: SourceRule) -> bool:
     """Whether the store has the rule's record table (a shipped source has none before its
-    first file)."""
+    first file). The process knows the tables of every store it opened: a source another store
+    declared is not this store's."""
     try:
         record_columns(rule.extract)
     except InputError:
         return False
-    return True
+    return rule.extract in RECORD_TABLES or rule.extract in {
+        d.extract for d in store.declared_sources()
+    }
 
 
 def plan_retention(
@@ -132,7 +136,9 @@ def plan_retention(
     now) and the export files in ``exports_dir`` past theirs; changes nothing."""
     moment = _as_of(as_of)
     sources = []
-    for rule in filter(_held, policy.sources.values()):
+    for rule in policy.sources.values():
+        if not _held(store, rule):
+            continue
         target = _target(rule, moment)
         counted = count_retention(store, target)
         sources.append(
@@ -187,7 +193,7 @@ def apply_retention_plan(
         raise InputError("retention needs the name of who applies it (for the audit log)")
     plan = plan_retention(store, policy, as_of=moment, exports_dir=exports_dir)
     done = apply_retention(
-        store, [_target(rule, moment) for rule in filter(_held, policy.sources.values())]
+        store, [_target(rule, moment) for rule in policy.sources.values() if _held(store, rule)]
     )
     by_source = {d.source: d for d in done}
     sources = tuple(
