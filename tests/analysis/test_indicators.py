@@ -164,6 +164,15 @@ EXPECTED = {
     "victims_without_atensi": 1,  # B (not in DTSEN); E receives ATENSI
     "disability_mismatch": 1,  # C: KPAI MENTAL, DTSEN none; B is not in DTSEN
     "inclusion_signals": 1,  # C receives PKH in desil 7
+    # No service or case source in these inputs: KPAI children only, no service figures.
+    "known_children": 4,
+    "simfoni_children": 0,
+    "simfoni_not_in_kpai": 0,
+    "served_after_complaint": 0,
+    "served_within_30_days": 0,
+    "served_within_90_days": 0,
+    "served_children": 0,
+    "served_by_unlicensed": 0,
 }
 
 
@@ -177,7 +186,11 @@ def test_indicators_count_children_by_their_rules() -> None:
         "tanpa_atensi": 2,
         "verifikasi_disabilitas": 1,
         "sinyal_inklusi": 1,
+        "tanpa_layanan_atensi": 0,
+        "simfoni_belum_di_kpai": 0,
+        "layanan_lembaga_tak_berizin": 0,
     }
+    assert report.basis["atensi"] == "dtsen_penerima_atensi"
 
 
 def test_indicators_count_review_band_children_as_uncertain() -> None:

@@ -16,6 +16,7 @@ from padan.analysis.children import DTSEN_COLUMNS, KPAI_COLUMNS, QUALITY_COLUMNS
 from padan.analysis.model import BatchRef, Report, Snapshot
 from padan.analysis.report import _apart, _kpai_children_dtsen_ids, compute_report, resolve_region
 from padan.analysis.rules import Rules
+from padan.analysis.service_inputs import service_inputs
 from padan.errors import InputError
 from padan.store import (
     Store,
@@ -81,7 +82,9 @@ def load_inputs_as_of(
         record_ids=_kpai_children_dtsen_ids(kpai, links, pairs),
     )
     quality = records_as_of_arrow(store, "dtsen_individu", QUALITY_COLUMNS, moment)
-    known = [b for b in batches_as_of(store, moment) if b.source in ("kpai", "dtsen")]
+    ingested = batches_as_of(store, moment)
+    kemensos, simfoni, lembaga = service_inputs(store, ingested, moment, as_of=True)
+    known = [b for b in ingested if b.source in ("kpai", "dtsen", "kemensos", "simfoni")]
     day = reference_date or moment.date()
     inputs = ReportInputs(
         kpai,
@@ -93,6 +96,9 @@ def load_inputs_as_of(
         run.review_threshold,
         quality,
         _apart(store, run.started_at),
+        kemensos,
+        simfoni,
+        lembaga,
     )
     snapshot = Snapshot(
         run.id,

@@ -14,6 +14,13 @@ import duckdb
 import pyarrow as pa
 
 from padan.analysis.rules import Rules
+from padan.analysis.service_gaps import (
+    atensi_basis,
+    atensi_flags,
+    build_service_tables,
+    service_flags,
+    service_keys,
+)
 
 __all__ = [
     "AID_COLUMNS",
@@ -88,6 +95,12 @@ class ReportInputs:
     review_threshold: float
     dtsen_quality: pa.Table | None = None
     apart: pa.Table | None = None
+    #: Kemensos service records (:data:`~padan.analysis.service_gaps.KEMENSOS_COLUMNS`),
+    #: SIMFONI-PPA cases and the institution registry of the snapshot; ``None``: the snapshot
+    #: holds no such source (the ATENSI indicators then read DTSEN's flag).
+    kemensos: pa.Table | None = None
+    simfoni: pa.Table | None = None
+    lembaga: pa.Table | None = None
 
 
 def indicator_keys(rules: Rules) -> list[str]:
@@ -106,6 +119,7 @@ def indicator_keys(rules: Rules) -> list[str]:
         "victims_without_atensi",
         "disability_mismatch",
         "inclusion_signals",
+        *service_keys(rules),
     ]
 
 
@@ -114,7 +128,20 @@ def _in_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")" if values else "(NULL)"
 
 
-def _flags(rules: Rules) -> str:
+def _flags(rules: Rules, basis: str) -> str:
+    kpai = _kpai_flags(rules)
+    abh, victims = atensi_flags(basis)
+    parts = [
+        *(f"coalesce(ck.child_id IS NOT NULL AND ({expr}), FALSE) AS {key}" for expr, key in kpai),
+        f"{abh} AS abh_without_atensi",
+        f"{victims} AS victims_without_atensi",
+        *service_flags(rules),
+    ]
+    return ",\n    ".join(parts)
+
+
+def _kpai_flags(rules: Rules) -> list[tuple[str, str]]:
+    """(SQL, key) of every flag about KPAI children (false for any other child)."""
     parts = [
         "TRUE AS kpai_children",
         "cd.child_id IS NOT NULL AS kpai_children_in_dtsen",
@@ -137,13 +164,12 @@ def _flags(rules: Rules) -> str:
         parts.append(f"{eligible} AND NOT cd.{rule.column} AS eligible_not_receiving_{key}")
     received = " OR ".join(f"cd.{rules.programs[p].column}" for p in rules.inclusion.programs)
     parts += [
-        "ck.abh AND NOT coalesce(cd.penerima_atensi, FALSE) AS abh_without_atensi",
-        "ck.victim AND NOT coalesce(cd.penerima_atensi, FALSE) AS victims_without_atensi",
         "coalesce(cd.dtsen_dis <> ck.kpai_dis, FALSE) AS disability_mismatch",
         f"coalesce(cd.desil >= {int(rules.inclusion.min_desil)} AND ({received or 'FALSE'}), "
         "FALSE) AS inclusion_signals",
     ]
-    return ",\n    ".join(parts)
+    split = [p.rsplit(" AS ", 1) for p in parts]
+    return [(expr, key) for expr, key in split]
 
 
 def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: Rules) -> None:
@@ -155,6 +181,10 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
     is in such a pair, which no reviewer has called different, with a record of a child that has
     a DTSEN record), DTSEN
     attributes and one boolean column per key of :func:`indicator_keys`.
+
+    Children known only to SIMFONI-PPA or to Kemensos services are rows too, with every KPAI
+    flag false (:mod:`padan.analysis.service_gaps`); ``days_to_service`` holds the days from a
+    child's first complaint or report to its first service after it.
     """
     con.register("kpai_in", inputs.kpai)
     con.register("dtsen_in", inputs.dtsen)
@@ -228,13 +258,25 @@ def build_children(con: duckdb.DuckDBPyConnection, inputs: ReportInputs, rules: 
         ALTER TABLE cd ADD COLUMN age INTEGER;
         UPDATE cd SET age = year(DATE '{ref}') - year(dob)
             - CASE WHEN strftime(DATE '{ref}', '%m-%d') < strftime(dob, '%m-%d') THEN 1 ELSE 0 END;
+    """)
+    build_service_tables(
+        con, kemensos=inputs.kemensos, simfoni=inputs.simfoni, lembaga=inputs.lembaga
+    )
+    con.execute(f"""
         CREATE OR REPLACE TABLE child AS
-        WITH base AS (
-            SELECT ck.*, cd.* EXCLUDE (child_id),
-                coalesce(cd.dtsen_region, ck.kpai_region) AS region,
-                ck.child_id IN (SELECT child_id FROM doubtful) AS uncertain,
-                {_flags(rules)}
-            FROM ck LEFT JOIN cd USING (child_id)
+        WITH ids AS (
+            SELECT child_id FROM ck UNION SELECT child_id FROM cs UNION SELECT child_id FROM cm
+        ), base AS (
+            SELECT ids.child_id, ck.* EXCLUDE (child_id), cd.* EXCLUDE (child_id),
+                cs.* EXCLUDE (child_id), cm.* EXCLUDE (child_id),
+                fk.first_complaint,
+                coalesce(cd.dtsen_region, ck.kpai_region, cs.simfoni_region, cm.kemensos_region)
+                    AS region,
+                ids.child_id IN (SELECT child_id FROM doubtful) AS uncertain,
+                {_flags(rules, atensi_basis(inputs.kemensos))}
+            FROM ids LEFT JOIN ck USING (child_id) LEFT JOIN cd USING (child_id)
+            LEFT JOIN cs USING (child_id) LEFT JOIN cm USING (child_id)
+            LEFT JOIN first_known fk USING (child_id)
         )
         SELECT *, substr(region, 1, 2) AS prov,
             CASE WHEN length(region) >= 5 THEN substr(region, 1, 5) END AS kab,

@@ -22,6 +22,13 @@ _FIXED = (
     "victims_without_atensi",
     "disability_mismatch",
     "inclusion_signals",
+    "known_children",
+    "simfoni_children",
+    "simfoni_not_in_kpai",
+    "served_after_complaint",
+    "served_children",
+    "served_by_unlicensed",
+    "median_days_to_service",
 )
 
 
@@ -45,4 +52,8 @@ def indicator_labels(
         labels[f"eligible_not_receiving_{key}"] = (
             gettext("Eligible, not receiving %(name)s", lang) % values
         )
+    for days in rules.atensi.service_within_days:
+        labels[f"served_within_{int(days)}_days"] = gettext(
+            "First service within %(days)s days of the complaint", lang
+        ) % {"days": days}
     return labels

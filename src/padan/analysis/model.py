@@ -48,6 +48,8 @@ class RegionFigures:
     name: str
     parent: str | None
     figures: dict[str, Figure]
+    #: Median days from first complaint or report to first service (``None``: no child).
+    median_days: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,11 @@ class Report:
     quality: list[QualityRow]
     programs: dict[str, str]  # program key → label
     worklists: dict[str, Worklist] = field(default_factory=dict)
+    #: What an indicator family rests on, e.g. ``{"atensi": "kemensos_layanan"}`` (service
+    #: records) or ``"dtsen_penerima_atensi"`` (DTSEN's flag: no service source ingested).
+    basis: dict[str, str] = field(default_factory=dict)
+    #: Median days from first complaint or report to first service over the report's scope.
+    median_days: float | None = None
 
     def values(self) -> dict[str, int]:
         """Indicator key → count."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +20,8 @@ from padan.analysis.figures import by_group, by_region, data_quality, overall
 from padan.analysis.labels import group_labels
 from padan.analysis.model import BatchRef, RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
+from padan.analysis.service_gaps import atensi_basis, median_days
+from padan.analysis.service_inputs import service_inputs
 from padan.analysis.worklists import build_worklists
 from padan.domain.regions import check_region
 from padan.errors import InputError
@@ -138,6 +141,9 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
     newer = tuple(
         b.id for b in all_batches if b.source in linked_sources(store) and b.id not in run.batches
     )
+    kemensos, simfoni, lembaga = service_inputs(
+        store, [b for b in all_batches if b.id in run.batches], run.finished_at
+    )
     inputs = ReportInputs(
         kpai,
         dtsen,
@@ -148,6 +154,9 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         run.review_threshold,
         dtsen_quality,
         _apart(store, run.started_at),
+        kemensos,
+        simfoni,
+        lembaga,
     )
     snapshot = Snapshot(
         run.id,
@@ -202,6 +211,7 @@ def compute_report(
             )
             scope = "(kode_wilayah = $c OR starts_with(kode_wilayah, $c || '.'))"
         params = {"c": region.code} if region else {}
+        median, medians = median_days(con, below=region.level if region else None)
         con.execute(f"CREATE TABLE kq AS SELECT * FROM k WHERE {scope}", params)
         # Every DTSEN record of the snapshot, not only the KPAI children's ones read into d.
         con.execute(f"CREATE TABLE dq AS SELECT * FROM dq_all WHERE {scope}", params)
@@ -215,12 +225,20 @@ def compute_report(
             ),
             region=region,
             indicators=overall(con, keys),
-            regions=by_region(con, keys, below=region.level if region else None),
+            regions=[
+                replace(r, median_days=medians.get((r.level, r.parent, r.code)))
+                for r in by_region(con, keys, below=region.level if region else None)
+            ],
             by_klaster=by_group(con, "klaster", group_labels("klaster")),
             by_kategori=by_group(con, "kategori", group_labels("kategori")),
             quality=data_quality(con),
             programs={key: rule.label for key, rule in rules.programs.items()},
             worklists=build_worklists(con, inputs, rules) if worklists else {},
+            basis={
+                "atensi": atensi_basis(inputs.kemensos),
+                "lembaga": "lembaga" if inputs.lembaga is not None else "",
+            },
+            median_days=median,
         )
     finally:
         con.close()

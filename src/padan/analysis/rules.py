@@ -58,9 +58,17 @@ class AtensiRule(_Strict):
     #: An ABH child still without ATENSI this many days after its first ABH complaint counts
     #: in the trend indicator ``abh_without_atensi_after_days`` (see rules.toml for the reason).
     abh_wait_days: int = Field(default=30, ge=1, le=3650)
+    #: Thresholds of "first service within N days of the first complaint or SIMFONI-PPA
+    #: report" (one indicator each; see rules.toml for the reasons).
+    service_within_days: tuple[int, ...] = (30, 90)
 
     @model_validator(mode="after")
     def _known(self) -> AtensiRule:
+        days = self.service_within_days
+        if any(d < 1 or d > 3650 for d in days) or len(set(days)) != len(days):
+            raise ValueError(
+                f"service_within_days {list(days)}: give distinct day counts from 1 to 3650"
+            )
         unknown = set(self.abh_kategori + self.victim_kategori) - set(KATEGORI_PASAL59)
         if unknown:
             raise ValueError(f"unknown kategori {sorted(unknown)}; use letters a-o of Pasal 59(2)")

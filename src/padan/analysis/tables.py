@@ -9,7 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Final
 
+from padan.analysis.denominators import DENOMINATORS, denominator
 from padan.analysis.model import Figure, GroupFigures, RegionFigures, Report
+from padan.analysis.service_gaps import MEDIAN_KEY
+from padan.analysis.service_tables import (
+    COUNT_KEY,
+    median_region_rows,
+    median_summary_row,
+    median_table,
+)
 from padan.analysis.suppress import SUPPRESSED, THRESHOLD, Relation, suppress
 from padan.i18n import DEFAULT_LANGUAGE, label
 from padan.i18n.codes import CODES
@@ -27,18 +35,6 @@ __all__ = [
 
 Cell = int | float | str | None
 
-#: Fixed denominators; program indicators are resolved by :func:`denominator`.
-DENOMINATORS: Final = {
-    "kpai_children": None,
-    "kpai_children_in_dtsen": "kpai_children",
-    "kpai_children_not_in_dtsen": "kpai_children",
-    "kpai_children_maybe_in_dtsen": "kpai_children",
-    "abh_without_atensi": "kpai_children",
-    "victims_without_atensi": "kpai_children",
-    "disability_mismatch": "kpai_children_in_dtsen",
-    "inclusion_signals": "kpai_children_in_dtsen",
-}
-
 
 def level_label(level: str) -> str:
     """A region level as the report names it (``Kabupaten/Kota``), from the catalogs."""
@@ -52,15 +48,6 @@ _ROW_RELATION: Final = (
     ("kpai_children_in_dtsen", "kpai_children_not_in_dtsen", "kpai_children_maybe_in_dtsen"),
     "kpai_children",
 )
-
-
-def denominator(key: str) -> str | None:
-    """The indicator a key is a share of (``None`` for ``kpai_children``)."""
-    if key.startswith("eligible_not_receiving_"):
-        return "eligible_" + key.removeprefix("eligible_not_receiving_")
-    if key.startswith("eligible_"):
-        return "kpai_children_in_dtsen"
-    return DENOMINATORS[key]
 
 
 @dataclass(frozen=True)
@@ -185,6 +172,8 @@ def report_tables(
                 _percent(shown, den_shown),
             ]
         )
+    if COUNT_KEY in report.indicators:
+        summary_rows.append(median_summary_row(report, labels, hidden, suppress_small))
     tables = [
         DisplayTable(
             "ringkasan",
@@ -235,6 +224,10 @@ def report_tables(
                 ],
                 rows,
             )
+        )
+    if COUNT_KEY in report.indicators:
+        tables.append(
+            DisplayTable(MEDIAN_KEY, *median_table(report, labels, hidden, suppress_small))
         )
     tables.append(
         _group_table(
@@ -300,6 +293,7 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
     keys = list(report.indicators)
     hidden = region_hidden(report, keys) if suppress_small else set()
     s = report.snapshot
+    medians = median_region_rows(report, hidden, suppress_small)
     regions = [
         {
             "level": r.level,
@@ -314,6 +308,7 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
                 k: _uncertain(f, (r.level, r.parent, r.code, k) in hidden, suppress_small)
                 for k, f in r.figures.items()
             },
+            MEDIAN_KEY: medians[(r.level, r.parent, r.code)],
         }
         for r in report.regions
     ]
@@ -363,6 +358,9 @@ def report_dict(report: Report, *, suppress_small: bool = True) -> dict[str, obj
         "indicators": {k: f.value for k, f in report.indicators.items()},
         "uncertain": {k: f.uncertain for k, f in report.indicators.items()},
         "programs": report.programs,
+        # Exact, like ``indicators``: over every child of the report's scope.
+        MEDIAN_KEY: report.median_days,
+        "basis": report.basis,
         "suppressed": suppress_small,
         "regions": regions,
         "by_klaster": groups(report.by_klaster),

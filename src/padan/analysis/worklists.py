@@ -7,6 +7,7 @@ import duckdb
 from padan.analysis.children import ReportInputs
 from padan.analysis.model import Worklist
 from padan.analysis.rules import Rules
+from padan.analysis.service_worklists import service_worklists
 
 __all__ = ["build_worklists"]
 
@@ -290,5 +291,6 @@ def build_worklists(
         _atensi(con),
         _disability(con),
         _inclusion(con, rules),
+        *service_worklists(con, inputs),
     ]
     return {w.key: w for w in lists}

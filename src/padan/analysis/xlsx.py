@@ -24,12 +24,29 @@ from padan.domain.cells import neutralise
 from padan.i18n import DEFAULT_LANGUAGE, label
 from padan.i18n.codes import CODES, shown
 
-__all__ = ["snapshot_rows", "write_xlsx"]
+__all__ = ["basis_rows", "snapshot_rows", "write_xlsx"]
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _SHEET_NAME_MAX = 31
 _ROW_CM = 0.53  # a default row (15 pt) in centimetres, the unit of chart sizes
+
+
+#: How the report names what an indicator family rests on (``Report.basis``).
+_BASIS_TEXT = {
+    "kemensos_layanan": "catatan layanan Kemensos (kemensos_layanan)",
+    "dtsen_penerima_atensi": "penanda penerima_atensi DTSEN (belum ada data layanan)",
+    "lembaga": "register lembaga (lembaga) saat pemadanan selesai",
+    "": "belum ada register lembaga",
+}
+
+
+def basis_rows(report: Report) -> list[tuple[str, str]]:
+    """What the ATENSI and institution indicators rest on, as label/value pairs."""
+    names = {"atensi": "Dasar ABH/korban tanpa ATENSI", "lembaga": "Dasar lembaga tak berizin"}
+    return [
+        (names.get(key, key), _BASIS_TEXT.get(value, value)) for key, value in report.basis.items()
+    ]
 
 
 def snapshot_rows(report: Report) -> list[tuple[str, str]]:
@@ -45,6 +62,7 @@ def snapshot_rows(report: Report) -> list[tuple[str, str]]:
         ("Tanggal acuan (usia)", s.reference_date.isoformat()),
         ("Aturan kelayakan", f"{s.rules_source} (sha256 {s.rules_digest})"),
         ("Dibuat", s.generated_at.isoformat(timespec="seconds")),
+        *basis_rows(report),
     ]
     for b in s.batches:
         rows.append(

@@ -53,6 +53,14 @@ def render_report(report: Report, labels: dict[str, str], *, as_of: dt.date | No
         share = "" if not den else f"{100 * figure.value / base:.1f}" if base else "n/a"
         table.add_row(labels.get(key, key), f"{figure.value:,}", f"{figure.uncertain:,}", share)
     out.print(table)
+    if report.median_days is not None:
+        out.print(
+            tr("Median days from complaint to first service: %(days)s", days=report.median_days)
+        )
+    if report.basis.get("atensi") == "dtsen_penerima_atensi":
+        out.print(tr("Without ATENSI: read from DTSEN's flag (no Kemensos service records yet)."))
+    elif report.basis.get("atensi"):
+        out.print(tr("Without ATENSI: no Kemensos service record in the child's profile."))
     if s.newer_batches:
         out.print(
             "[yellow]"

@@ -278,6 +278,16 @@ _MARKS = (
     C_("indicator", "victims_without_atensi"),
     C_("indicator", "disability_mismatch"),
     C_("indicator", "inclusion_signals"),
+    C_("indicator", "known_children"),
+    C_("indicator", "simfoni_children"),
+    C_("indicator", "simfoni_not_in_kpai"),
+    C_("indicator", "served_after_complaint"),
+    # The thresholds of the default rules; other thresholds are labelled by a message.
+    C_("indicator", "served_within_30_days"),
+    C_("indicator", "served_within_90_days"),
+    C_("indicator", "served_children"),
+    C_("indicator", "served_by_unlicensed"),
+    C_("indicator", "median_days_to_service"),
     # How a trend is cut (padan.analysis.trends.PERIODS).
     C_("trend_period", "snapshot"),
     C_("trend_period", "month"),

@@ -24,6 +24,7 @@ from padan.analysis import (
     load_inputs,
     resolve_region,
 )
+from padan.analysis.service_tables import COUNT_KEY, median_cell
 from padan.analysis.suppress import THRESHOLD
 from padan.analysis.tables import denominator, region_hidden
 from padan.domain.regions import check_region
@@ -211,6 +212,15 @@ def indicators(
         },
         "labels": labels,
         "indicators": headline,
+        # Median days from complaint to first service (shown like its count) and what the
+        # ATENSI indicators rest on (service records, or DTSEN's flag without them).
+        "median_days": median_cell(
+            report.median_days if ref is None else (row.median_days if row else None),
+            figures[COUNT_KEY].value if COUNT_KEY in figures else 0,
+            (*here, COUNT_KEY) in hidden,
+            on,
+        ),
+        "basis": report.basis.get("atensi"),
         "level": level,
         "regions": rows,
         "quality": _quality(report, ref),

@@ -41,6 +41,9 @@ WORKLISTS = (
     "tanpa_atensi",
     "verifikasi_disabilitas",
     "sinyal_inklusi",
+    "tanpa_layanan_atensi",
+    "simfoni_belum_di_kpai",
+    "layanan_lembaga_tak_berizin",
 )
 
 

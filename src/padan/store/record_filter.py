@@ -149,7 +149,9 @@ def records_matching(
     ``within`` (record references), only among those."""
     found: list[str] = []
     with store._connect() as conn:
-        for source in sources:
+        # The filters' fields are KPAI's and DTSEN's (the searchable sources); a role's other
+        # sources (Kemensos services, SIMFONI-PPA cases) are not searched.
+        for source in (s for s in sources if s in SOURCE_TABLES):
             table, id_col, _, _ = SOURCE_TABLES[source]
             for among in _among(table, id_col, source, within):
                 query = (
