@@ -57,8 +57,9 @@ class SourceAdded(NamedTuple):
 
 
 def add_source(store: Store, definition: str | Path, *, name: str | None = None) -> SourceAdded:
-    """Declare a source in ``store`` from a definition file, or from a shipped template
-    (``orang``, a person list) given by name; ``name`` names the source (and its table).
+    """Declare a source in ``store`` from a definition file, or from a shipped definition given
+    by name (the ``orang`` person-list template, ``kemensos``, ``simfoni``); ``name`` names
+    the source (and its table).
 
     Adding the same definition again changes nothing. Raises :class:`InputError` for an
     unreadable or invalid definition, :class:`padan.errors.StoreError` for a name already
