@@ -107,3 +107,21 @@ def test_change_counts_is_audited_and_names_nobody(quarters: Store) -> None:
     assert "region=32.01" in entry.target
     text = json.dumps(counts)
     assert not any(word in text for word in ("D1", "D3", "Asep", "Ujang", "H1"))
+
+
+def test_change_counts_of_a_service_source(store: Store, tmp_path: Path) -> None:
+    """Kemensos service records changed between two deliveries count as changes of that
+    source; their values are not shown (a declared table's fields are named only)."""
+    header = (
+        "id_layanan,tanggal_layanan,komponen_atensi,id_lembaga,nama_anak,jenis_kelamin,"
+        "kode_wilayah,status_layanan\n"
+    )
+    first, second = tmp_path / "s1.csv", tmp_path / "s2.csv"
+    first.write_text(header + "A1,2026-01-05,terapi,L1,Rina,P,32.01,berjalan\n")
+    second.write_text(header + "A1,2026-01-05,terapi,L1,Rina,P,32.01,selesai\n")
+    ingest_file(first, source="kemensos", store=store)
+    ingest_file(second, source="kemensos", store=store)
+    counts = change_counts(store, KEMENSOS, source="kemensos")
+    assert counts["events"] == {"added": 1, "changed": 1, "removed": 0}
+    assert counts["fields"]["kemensos"] == {"status_layanan": 1}
+    assert "kemensos" in change_counts(store, KEMENSOS)["sources"]

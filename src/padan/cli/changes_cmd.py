@@ -19,6 +19,8 @@ class ChangeSource(StrEnum):
     dtsen = "dtsen"
     kpai = "kpai"
     lembaga = "lembaga"
+    kemensos = "kemensos"
+    simfoni = "simfoni"
 
 
 def changes(

@@ -20,7 +20,7 @@ __all__ = ["CHANGE_SOURCES", "change_counts"]
 
 #: The sources with record events, and the permission a role needs for each beyond its
 #: ``sources`` list (institutions are not children's records: the institutions permission).
-CHANGE_SOURCES = ("dtsen", "kpai", "lembaga")
+CHANGE_SOURCES = ("dtsen", "kpai", "lembaga", "kemensos", "simfoni")
 
 
 def _allowed(p: Principal, source: str) -> bool:
