@@ -138,9 +138,8 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
         for b in all_batches
         if b.id in run.batches
     )
-    newer = tuple(
-        b.id for b in all_batches if b.source in linked_sources(store) and b.id not in run.batches
-    )
+    linked = linked_sources(store)
+    newer = tuple(b.id for b in all_batches if b.source in linked and b.id not in run.batches)
     kemensos, simfoni, lembaga = service_inputs(
         store, [b for b in all_batches if b.id in run.batches], run.finished_at
     )

@@ -26,7 +26,6 @@ __all__ = [
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
     "TRAINING_KEYS",
-    "TRAINING_RULES",
     "compared",
     "comparisons",
     "settings",
@@ -322,6 +321,8 @@ def _locality_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("locality"),
             _level("locality_l = locality_r", "exact"),
+            # A slip in a place name: 0.9, the cut used for a father's name above; the weight
+            # of the level is learnt from the data.
             _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.9", "alike"),
             cll.ElseLevel(),
         ],
@@ -365,11 +366,10 @@ def comparisons(roles: Collection[str] = ()) -> list[Any]:
     ]
 
 
-#: EM sessions. Person-level rules only: household rules (KK, mother, address) would teach the
-#: model "same family" instead of "same child". Together they leave every comparison trained.
-TRAINING_RULES: list[Any] = [block_on("name_compact", "dob"), block_on("nik")]
-#: The columns of each training rule, and of the rule added where a source has another
-#: identifier: a session runs where its key pairs some records (a person list has no NIK).
+#: The keys of the EM sessions. Person-level rules only: household rules (KK, mother, address)
+#: would teach the model "same family" instead of "same child". Together they leave every
+#: comparison trained. A session runs where its key pairs some records (a person list has no
+#: NIK; KPAI and DTSEN have no other identifier): :func:`padan.linkage.training.training_sessions`.
 TRAINING_KEYS: list[tuple[str, ...]] = [("name_compact", "dob"), ("nik",), ("other_id",)]
 
 

@@ -93,13 +93,9 @@ def person_records(
     every record, or ``only=(column, values)`` those whose layout ``column`` (``batch_id``,
     ``record_id``) is one of ``values``. A role the source lacks is an empty column."""
     wanted = {
-        column: (extract.id_column if role is None and column == "record_id" else None)
-        for column, (role, _) in _LAYOUT.items()
+        column: _stored(extract, role) if role else None for column, (role, _) in _LAYOUT.items()
     }
-    for column, (role, _) in _LAYOUT.items():
-        if role:
-            wanted[column] = _stored(extract, role)
-    wanted["batch_id"] = "batch_id"
+    wanted |= {"record_id": extract.id_column, "batch_id": "batch_id"}
     stored = sorted({c for c in wanted.values() if c})
     where = None if only is None else (wanted[only[0]] or only[0], only[1])
     table = store.records_arrow(extract.name, stored, only=where)
@@ -133,9 +129,7 @@ def earlier_regions(store: Store, only: tuple[pa.Table, pa.Table] | None) -> pa.
     """Every region a current record's earlier versions were in (``uid, code, event``): of
     every record, or ``only`` of those in the person and DTSEN tables given (an incremental
     run builds a few; their ids are looked up by index rather than every event read)."""
-    ids: dict[str, list[str] | None] = dict.fromkeys(
-        ["kpai", "dtsen", *(e.source for e in linked_declared(store))]
-    )
+    ids: dict[str, list[str] | None] = dict.fromkeys(linked_sources(store))
     if only is not None:
         wanted: dict[str, list[str]] = {"dtsen": only[1].column("id_individu").to_pylist()}
         sources, records = only[0].column("src").to_pylist(), only[0].column("record_id")

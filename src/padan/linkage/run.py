@@ -21,7 +21,7 @@ from splink import Linker
 
 from padan.errors import InputError
 from padan.linkage.engine import SOURCES, DuckDBEngine, LinkEngine
-from padan.linkage.model import TRAINING_RULES, compared, settings
+from padan.linkage.model import compared, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
 from padan.linkage.person_sources import extra_roles
 from padan.linkage.run_features import features_of_run, retired_records
@@ -37,7 +37,13 @@ from padan.linkage.run_pairs import (
     pairs_touching,
 )
 from padan.linkage.state import Previous, save_features
-from padan.linkage.training import cap_name_likenesses, floor_m, neutral_unseen, train
+from padan.linkage.training import (
+    cap_name_likenesses,
+    floor_m,
+    neutral_unseen,
+    train,
+    training_sessions,
+)
 from padan.store import Store, store_id
 
 __all__ = [
@@ -194,12 +200,20 @@ def link_records(
         if trained:
             linker = Linker(inputs, engine.model(settings(roles)), log_level=logging.ERROR)
             say("training the model (EM)")
-            linker = train(linker, inputs, con, records=records, seed=seed)
+            sessions = training_sessions(con)
+            linker = train(linker, inputs, con, records=records, seed=seed, sessions=sessions)
             model_path.parent.mkdir(parents=True, exist_ok=True)
             # Written whole, then renamed: a run killed while saving leaves the old model.
             partial = model_path.with_name(f".{model_path.name}.partial")
             engine.save_model(linker, partial)
-            _stamp(partial, records, seed, store=store_id(store), profile=check.profile)
+            _stamp(
+                partial,
+                records,
+                seed,
+                store=store_id(store),
+                profile=check.profile,
+                sessions=sessions,
+            )
             os.replace(partial, model_path)
         model = load_model(model_path)
         if trained:
@@ -291,9 +305,18 @@ def load_model(model_path: Path) -> dict[str, Any]:
     return model
 
 
-def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Profile) -> None:
+def _stamp(
+    model_path: Path,
+    records: int,
+    seed: int,
+    *,
+    store: str,
+    profile: Profile,
+    sessions: Sequence[Any],
+) -> None:
     """Add Padan's training metadata to the saved Splink model: the id of the ``store`` it was
-    trained on and the ``profile`` of its training data (:mod:`padan.linkage.model_file`)."""
+    trained on, the ``profile`` of its training data (:mod:`padan.linkage.model_file`) and
+    the EM ``sessions`` it was trained with."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
     floored = floor_m(model, records=records)
@@ -310,7 +333,7 @@ def _stamp(model_path: Path, records: int, seed: int, *, store: str, profile: Pr
         "store_id": store,
         "training_data": profile,
         "training_rules": [
-            str(rule.get_blocking_rule("duckdb").blocking_rule_sql) for rule in TRAINING_RULES
+            str(rule.get_blocking_rule("duckdb").blocking_rule_sql) for rule in sessions
         ],
     }
     model_path.write_text(json.dumps(model, indent=2))

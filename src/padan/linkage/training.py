@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -52,14 +53,20 @@ def u_sample_pairs(records: int) -> int:
 
 
 def train(
-    linker: Any, inputs: list[Any], con: duckdb.DuckDBPyConnection, *, records: int, seed: int
+    linker: Any,
+    inputs: list[Any],
+    con: duckdb.DuckDBPyConnection,
+    *,
+    records: int,
+    seed: int,
+    sessions: Sequence[Any],
 ) -> Any:
-    """Train ``linker``'s model on its ``records`` inputs; returns the trained linker (a new one).
+    """Train ``linker``'s model on its ``records`` inputs with the EM ``sessions`` (blocking
+    rules, :func:`training_sessions`); returns the trained linker (a new one).
 
     ``con`` holds the table ``features`` (value frequencies for u). Seeded and reproducible.
     """
     pairs = u_sample_pairs(records)
-    sessions = training_sessions(con)
     linker.training.estimate_probability_two_random_records_match(sessions, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=pairs, seed=seed)
     model = linker.misc.save_model_to_json()
