@@ -5,7 +5,9 @@ ingest into a fresh SQLite store, link (a full run with training, ``run_linkage(
 in its own process) and evaluate against the truth. Printed per profile: pairwise precision,
 recall and F1; KPAI-in-DTSEN recall (KPAI records of children in DTSEN found there) and
 precision (KPAI records linked to DTSEN linked to their own child); blocking recall (true pairs
-any blocking rule puts forward) and candidate pairs per record; pairs left for review (between
+any blocking rule puts forward) and "joined" (also counting true pairs whose records a chain of
+put-forward true pairs joins, as two complaints about a child that each meet its DTSEN record)
+and candidate pairs per record; pairs left for review (between
 the thresholds or refused by the guard) and as % of records; link seconds and peak MiB of the
 linking process. The table is ordered by F1, worst first, followed by the blocking rules of the
 worst profile (``--all-rules``: of every profile) and a last line ``worst: <profile> F1 ...``.
@@ -164,12 +166,13 @@ records = load_features(open_store(sys.argv[1]), con)
 con.execute("CREATE TABLE truth AS SELECT source || ':' || source_id AS uid, person_id AS person "
             "FROM read_csv(?, all_varchar = true)", [sys.argv[2]])
 rules = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in BLOCKING_RULES]
-reports, total, found = blocking_report(con, rules)
+report = blocking_report(con, rules)
 candidates = candidate_pairs(con, rules)
-print(json.dumps({"records": records, "true_pairs": total, "found": found,
-                  "recall": found / total if total else None, "candidates": candidates,
+print(json.dumps({"records": records, "true_pairs": report.true_pairs, "found": report.found,
+                  "recall": report.recall, "connected": report.connected,
+                  "connected_recall": report.connected_recall, "candidates": candidates,
                   "rules": [{"rule": r.rule, "pairs": r.pairs, "true_pairs": r.true_pairs,
-                             "only": r.only} for r in reports]}))
+                             "only": r.only} for r in report.rules]}))
 """
 
 
@@ -254,7 +257,8 @@ def _run_profile(
 def _print_table(rows: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None:
     head = (
         f"{'profile':<10} {'precision':>9} {'recall':>7} {'F1':>7} {'KPAI rec':>8} "
-        f"{'KPAI prec':>9} {'block rec':>9} {'cand/rec':>8} {'review':>7} {'review %':>8} "
+        f"{'KPAI prec':>9} {'block rec':>9} {'joined':>7} {'cand/rec':>8} {'review':>7} "
+        f"{'review %':>8} "
         f"{'link s':>7} {'peak MiB':>8}"
     )
     print(head)
@@ -262,6 +266,7 @@ def _print_table(rows: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None
         print(
             f"{profile:<10} {_s(r['precision']):>9} {_s(r['recall']):>7} {_s(r['f1']):>7} "
             f"{_s(r['kpai_recall']):>8} {_s(r['kpai_precision']):>9} {_s(b['recall']):>9} "
+            f"{_s(b['connected_recall']):>7} "
             f"{b['candidates'] / b['records']:>8.2f} {r['review']:>7,} "
             f"{100 * r['review'] / r['records']:>7.2f}% {r['seconds']:>7.1f} "
             f"{r['peak_mib']:>8.0f}"
@@ -272,7 +277,8 @@ def _print_rules(profile: str, blocking: dict[str, Any], *, width: int) -> None:
     print(
         f"\nblocking rules, {profile}: {blocking['candidates']:,} candidate pairs, "
         f"{blocking['found']:,} of {blocking['true_pairs']:,} true pairs "
-        f"(recall {_s(blocking['recall'])})"
+        f"(recall {_s(blocking['recall'])}; with those joined through found pairs "
+        f"{blocking['connected']:,}, {_s(blocking['connected_recall'])})"
     )
     print(
         "(pairs: as the rule is joined, l.rowid < r.rowid; true: true pairs it gives either way"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import duckdb
 import pytest
 from splink import DuckDBAPI, Linker
 from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
+from padan.domain.names import normalise_name
 from padan.ingest import ingest_file
 from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs
 from padan.linkage.blocking_rules import BLOCKING_RULES
@@ -147,3 +150,108 @@ def test_candidate_pairs_score_the_same_either_way_round(
         """).fetchall()[0]
         assert pairs > 200
         assert differ == 0, f"{comparison['output_column_name']}: {differ} pairs"
+
+
+def _name_columns(name: str) -> dict[str, object]:
+    form = normalise_name(name)
+    core = form.core
+    return {
+        "name": name,
+        "name_core": " ".join(core) or None,
+        "name_compact": form.compact or None,
+        "name_sorted": form.sorted_text or None,
+        "name_first": core[0] if core else None,
+        "name_last": form.tokens[-1] if len(form.tokens) > 1 else None,
+    }
+
+
+def _region_columns(code: str) -> dict[str, object]:
+    parts = code.split(".")
+    return {
+        "prov": parts[0],
+        "kab": ".".join(parts[:2]) if len(parts) > 1 else None,
+        "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
+    }
+
+
+def _dob_columns(dob: str | None, placeholder: bool) -> dict[str, object]:
+    if dob is None:
+        return {"dob": None, "dob_days": None, "dob_year": None, "birth_year_est": None}
+    born = dt.date.fromisoformat(dob)
+    return {
+        "dob": dob,
+        "dob_days": (born - dt.date(1970, 1, 1)).days,
+        "dob_year": born.year,
+        "birth_year_est": born.year,
+        "dob_placeholder": placeholder,
+    }
+
+
+@dataclass(frozen=True)
+class _Record:
+    name: str
+    dob: str | None
+    sex: str
+    region: str
+    mother: str | None = None
+    father: str | None = None
+    placeholder: bool = False  # the date is one its source holds far too often
+
+
+_FATHER = "markus pangemanan"
+
+# Situations a rule of BLOCKING_RULES is for, each with one made-up pair of records of one child
+# that no other rule puts forward.
+_PUT_FORWARD = [
+    pytest.param(
+        _Record("parulian tua situmorang", "2017-06-12", "L", "12.02.08"),
+        _Record("perulian tua situmorang", "2017-06-12", "L", "33.74.12"),
+        id="one letter changed in a long name with repeated letters (Jaro-Winkler 0.85), moved",
+    ),
+    pytest.param(
+        _Record("asyifa nuraini", "2015-12-07", "P", "32.01.36"),
+        _Record("asyifa nuraini", "2015-07-12", "P", "35.27.08"),
+        id="day and month swapped, moved to another province",
+    ),
+    pytest.param(
+        _Record("ni nyoman sumiasih", "2021-08-16", "P", "51.03.04"),
+        _Record("ni nyoman sumiasih lestari", "2021-12-31", "P", "51.03.04", placeholder=True),
+        id="name written short, a placeholder birth date on the other record",
+    ),
+    pytest.param(
+        _Record("darwis idris", "2017-03-27", "L", "53.02.11"),
+        _Record("darwis idris", "2018-12-31", "L", "53.02.11", placeholder=True),
+        id="a placeholder birth date a year off",
+    ),
+    pytest.param(
+        _Record("fransiska pangemanan", "2015-11-11", "P", "95.01.10", "yuliana nenobais", _FATHER),
+        _Record("framsiska pangemanan", "2015-11-01", "L", "95.01.10", "yuliana nenobais", _FATHER),
+        id="both parents named alike, sex written wrong and a slip in the name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("left", "right"), _PUT_FORWARD)
+def test_candidate_pairs_put_forward_situation(
+    features: duckdb.DuckDBPyConnection, left: _Record, right: _Record
+) -> None:
+    con = features
+    con.execute("CREATE OR REPLACE TABLE case_features AS SELECT * FROM features LIMIT 0")
+    for number, record in enumerate((left, right)):
+        values: dict[str, object] = {
+            "unique_id": f"case:{number}",
+            "source": "kpai" if number == 0 else "dtsen",
+            "sex": record.sex,
+            "mother": record.mother,
+            "father": record.father,
+            "dob_placeholder": False,
+            **_name_columns(record.name),
+            **_region_columns(record.region),
+            **_dob_columns(record.dob, record.placeholder),
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        con.execute(
+            f"INSERT INTO case_features ({columns}) VALUES ({marks})", list(values.values())
+        )
+    assert candidate_pairs(con, _RULES, table="case_features") == 1

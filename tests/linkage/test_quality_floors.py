@@ -79,7 +79,7 @@ def _measure(profile: str, work: Path) -> _Measured:
     con.execute("CREATE TABLE truth (uid VARCHAR, person VARCHAR)")
     con.executemany("INSERT INTO truth VALUES (?, ?)", list(truth.items()))
     rules = [rule.get_blocking_rule("duckdb").blocking_rule_sql for rule in BLOCKING_RULES]
-    _, true_pairs, found = blocking_report(con, rules)
+    report = blocking_report(con, rules)
     con.close()
     store.engine.dispose()
     return _Measured(
@@ -90,9 +90,9 @@ def _measure(profile: str, work: Path) -> _Measured:
         f1=metrics.f1,
         kpai_recall=metrics.kpai_recall,
         kpai_precision=metrics.kpai_precision,
-        blocking_recall=found / true_pairs if true_pairs else 1.0,
-        true_pairs=true_pairs,
-        blocked_true_pairs=found,
+        blocking_recall=report.recall if report.recall is not None else 1.0,
+        true_pairs=report.true_pairs,
+        blocked_true_pairs=report.found,
         review=run.review,
     )
 
