@@ -18,6 +18,7 @@ from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
     LinkEngine,
+    link_encoded,
     link_records,
     linked_sources,
 )
@@ -73,6 +74,9 @@ class RunSummary:
     retrained_because: str | None = None  # why the model was trained this run
     drift: tuple[str, ...] = ()  # what moved too far since training (an incremental run warns)
     retired_records: int = 0  # records of the last run no longer current (a snapshot retired)
+    #: Which model linked: ``plaintext`` (names, dates, NIKs) or ``pprl`` (Dice levels on the
+    #: encodings of a store holding PPRL encodings, :func:`padan.linkage.link_encoded`).
+    model_kind: str = "plaintext"
 
 
 def run_linkage(
@@ -112,8 +116,11 @@ def run_linkage(
             ensure_model_of_store(store, model_path, last=last)
         state = state_path(model_path)
         _remove_stale_drafts(state)
+        # A store of PPRL encodings links on them, always in full (linkage.encoded).
+        encoded = store.holds_encodings()
         incremental = (
-            last is not None
+            not encoded
+            and last is not None
             and not full
             and not retrain
             and model_path.exists()
@@ -125,23 +132,40 @@ def run_linkage(
         previous = _previous(store, last, last_key, state) if last and last_key else None
         # Without a kept state to update, this run computes every record's features: keep them.
         keeping = not incremental or previous is None or previous.features is None
-        draft = draft_path(state) if keeping else None
+        draft = draft_path(state) if keeping and not encoded else None
         try:
-            result = link_records(
-                store,
-                model_path=model_path,
-                retrain=retrain,
-                link_threshold=link_threshold,
-                review_threshold=review_threshold,
-                seed=seed,
-                progress=progress,
-                must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-                cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-                reviewed=[(d.uid_a, d.uid_b) for d in decisions],
-                previous=previous if incremental else None,
-                save_features_to=draft,
-                engine=engine,
-            )
+            if encoded:
+                result = link_encoded(
+                    store,
+                    model_path=model_path,
+                    retrain=retrain,
+                    link_threshold=link_threshold,
+                    review_threshold=review_threshold,
+                    seed=seed,
+                    progress=progress,
+                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+                    cannot_link=[
+                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
+                    ],
+                )
+            else:
+                result = link_records(
+                    store,
+                    model_path=model_path,
+                    retrain=retrain,
+                    link_threshold=link_threshold,
+                    review_threshold=review_threshold,
+                    seed=seed,
+                    progress=progress,
+                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+                    cannot_link=[
+                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
+                    ],
+                    reviewed=[(d.uid_a, d.uid_b) for d in decisions],
+                    previous=previous if incremental else None,
+                    save_features_to=draft,
+                    engine=engine,
+                )
         except BaseException:
             if draft is not None:
                 draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
@@ -219,6 +243,8 @@ def run_linkage(
         key = RunKey(store_key(store), run_id, run.model_version, tuple(batches))
         seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
         try:
+            if encoded:  # no features to keep: the next run reads the store
+                raise OSError("no state for runs on encodings")
             leave_state(
                 state,
                 key,
@@ -248,7 +274,7 @@ def run_linkage(
             if last
             else 0
         )
-        changed_attributes = _changed_attributes(store, new_batches) if last else {}
+        changed_attributes = _changed_attributes(store, new_batches) if last and not encoded else {}
         return RunSummary(
             run_id,
             result.records,
@@ -267,6 +293,7 @@ def run_linkage(
             retrained_because=result.training.because if result.training else None,
             drift=result.training.drift if result.training else (),
             retired_records=len(gone_links),
+            model_kind="pprl" if encoded else "plaintext",
         )
 
 
