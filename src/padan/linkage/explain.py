@@ -87,6 +87,10 @@ def explain_pairs(
         raise InputError(f"no model at {model_path}: run padan link first")
     if not pairs:
         return []
+    if store.holds_encodings():  # a store of PPRL encodings: Dice levels, never plaintext
+        from padan.linkage.encoded_explain import explain_encoded
+
+        return explain_encoded(store, pairs, model_path=model_path)
     wanted = sorted({uid for pair in pairs for uid in pair})
     model = load_model(model_path)
     model["retain_intermediate_calculation_columns"] = True

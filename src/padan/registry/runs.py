@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -242,10 +243,10 @@ def run_linkage(
             raise
         key = RunKey(store_key(store), run_id, run.model_version, tuple(batches))
         seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
-        try:
-            if encoded:  # no features to keep: the next run reads the store
-                raise OSError("no state for runs on encodings")
-            leave_state(
+        if encoded:  # no features to keep: the next run reads the store
+            state.unlink(missing_ok=True)
+        else:
+            _leave_state(
                 state,
                 key,
                 result=result,
@@ -259,8 +260,6 @@ def run_linkage(
                 gone_records=gone_links,
                 drafted=draft is not None,
             )
-        except (duckdb.Error, OSError):
-            state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
         seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
         linked = [pair for pair, d in result.decisions.items() if d == "link"]
         earlier = children_of(before, {uid for pair in linked for uid in pair})
@@ -353,6 +352,14 @@ def _changed_attributes(store: Store, batches: list[int]) -> dict[str, int]:
         changes = store.changed_attributes("dtsen_individu", batches, _WATCHED)
         counts = dict(Counter(column for _, column, _, _ in changes))
     return counts
+
+
+def _leave_state(state: Path, key: RunKey, **parts: Any) -> None:
+    """:func:`padan.linkage.state.leave_state`, or no state when it cannot be written."""
+    try:
+        leave_state(state, key, **parts)
+    except (duckdb.Error, OSError):
+        state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
 
 
 def _remove_stale_drafts(state: Path) -> None:

@@ -240,6 +240,28 @@ class EncodedStore(Connected):
             }
         )
 
+    def encoded_of(self, uids: Sequence[str]) -> dict[str, dict[str, bytes | None]]:
+        """The current field filters (``f_*`` columns, by field name) of the records ``uids``
+        (``source:record_id``); records not current are left out."""
+        wanted: dict[str, list[str]] = {}
+        for uid in uids:
+            source, _, record = uid.partition(":")
+            wanted.setdefault(source, []).append(record)
+        found: dict[str, dict[str, bytes | None]] = {}
+        with self._connect() as conn:
+            for source, records in wanted.items():
+                query = select(
+                    encoded_records.c.record_id,
+                    *(encoded_records.c[f"f_{n}"] for n in ENCODED_FIELDS),
+                ).where(
+                    encoded_records.c.is_current,
+                    encoded_records.c.source == source,
+                    encoded_records.c.record_id.in_(records),
+                )
+                for row in conn.execute(query).all():
+                    found[f"{source}:{row[0]}"] = dict(zip(ENCODED_FIELDS, row[1:], strict=True))
+        return found
+
     def encoded_counts(self) -> dict[str, int]:
         """Current encoded records per source."""
         query = (
