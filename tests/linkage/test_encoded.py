@@ -162,3 +162,15 @@ def test_link_on_encodings_refuses_a_plaintext_model_and_a_store_with_one_source
     ingest_encodings(linked.population.kpai, source="kpai", store=alone)
     with pytest.raises(InputError, match="needs KPAI and DTSEN encodings"):
         run_linkage(alone, model_path=tmp_path / "m.json")
+
+
+def test_review_page_of_an_encoded_run_explains_pairs_without_plaintext(linked: Linked) -> None:
+    from padan.access.policy import Principal, get_role
+    from padan.services.review import review_queue_page
+
+    reviewer = Principal("rina", get_role("peninjau"), None)
+    page = review_queue_page(linked.store, reviewer, model_path=linked.model, lang="en")
+    assert page["items"], "the synthetic population leaves doubtful pairs"
+    for item in page["items"]:
+        assert all(f["a"] is None and f["b"] is None for f in item["fields"]), item
+        assert item["evidence"]["parts"], item

@@ -12,7 +12,7 @@ from padan.pprl import encode_file, load_schema
 from padan.pprl.schema import EncodingSchema
 from padan.synth import generate
 
-__all__ = ["SECRET", "Population", "encoded_population", "encode_with", "regency_schema"]
+__all__ = ["SECRET", "Population", "encode_with", "encoded_population", "regency_schema"]
 
 SECRET = b"padan-test-secret-0123456789abcdef"
 #: The default schema, with regency codes allowed in the clear (for indicators by regency).
