@@ -9,7 +9,7 @@ from pathlib import Path
 
 from padan.errors import InputError
 from padan.linkage.encoded import ENCODED_MODEL_KIND, STRANGER_DICE
-from padan.linkage.explain import Explanation, Part
+from padan.linkage.explanation import Explanation, Part
 from padan.linkage.model_file import read_model
 from padan.store import Store
 
