@@ -15,7 +15,7 @@ from padan.analysis.report import truth_links
 from padan.errors import InputError
 from padan.ingest import ingest_file
 from padan.linkage import PairwiseMetrics, evaluate_run, explain_pairs, read_truth
-from padan.linkage.encoded import STRANGER_DICE
+from padan.linkage.encoded import stranger_step
 from padan.pprl import ingest_encodings
 from padan.registry import RunSummary, decide, run_linkage
 from padan.store import Store, open_store, store_id
@@ -122,7 +122,8 @@ def test_explain_on_encodings_gives_dice_levels_and_weights_but_no_plaintext(
             assert (part.value_a, part.value_b, part.details) == (None, None, ())
             assert part.level.startswith(("Dice ", "unknown"))
         stranger = any(
-            p.comparison == "name" and float(p.level.split()[1]) < STRANGER_DICE
+            p.comparison == "name"
+            and float(p.level.split()[1]) < stranger_step(made.record_a, made.record_b)
             for p in made.parts
             if p.level.startswith("Dice ")
         )

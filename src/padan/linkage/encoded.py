@@ -29,14 +29,22 @@ from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 from padan.errors import InputError
 from padan.linkage.blocking import BLOCKED_PAIRS_TABLE
 from padan.linkage.cluster import Node, cluster_pairs
-from padan.linkage.encoded_model import DICE_LEVELS, encoded_settings, train_encoded
+from padan.linkage.encoded_model import LEVELS, encoded_settings, train_encoded
 from padan.linkage.model_file import read_model
 from padan.linkage.run import LinkResult
 from padan.linkage.run_pairs import alone_records
 from padan.store import Store, store_id
 from padan.store.encoded import ENCODED_FIELDS
 
-__all__ = ["ENCODED_MODEL_KIND", "MAX_BLOCK", "STRANGER_DICE", "encoded_pairs", "link_encoded"]
+__all__ = [
+    "ENCODED_MODEL_KIND",
+    "MAX_BLOCK",
+    "STRANGER_DICE",
+    "STRANGER_DICE_DTSEN",
+    "encoded_pairs",
+    "link_encoded",
+    "stranger_step",
+]
 
 #: ``padan.kind`` of a model file trained on encodings (a plaintext model has none).
 ENCODED_MODEL_KIND: Final = "pprl"
@@ -45,7 +53,12 @@ ENCODED_MODEL_KIND: Final = "pprl"
 MAX_BLOCK: Final = 5000
 _DUCKDB_MEMORY: Final = "2GB"
 #: Name filters less alike than this (the lowest name level of the model) are strangers'.
-STRANGER_DICE: Final = min(DICE_LEVELS["name"])
+STRANGER_DICE: Final = min(level.step for level in LEVELS["name"])
+#: The same for two DTSEN records: siblings and twins are registered in one household, where
+#: they agree on birth date, mother, region and a NIK one serial apart, and a shared family
+#: name (Taolin, Silalahi) puts their name filters at 0.69-0.75. The plaintext guard keeps
+#: such household members apart; the encodings do not show the household.
+STRANGER_DICE_DTSEN: Final = 0.78
 
 
 def _load(store: Store, con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -96,22 +109,32 @@ def encoded_pairs(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0][0])
 
 
+def stranger_step(uid_a: str, uid_b: str) -> float:
+    """The name Dice below which a pair of these two records is strangers'
+    (:data:`STRANGER_DICE`, or :data:`STRANGER_DICE_DTSEN` for two DTSEN records)."""
+    both_dtsen = uid_a.startswith("dtsen:") and uid_b.startswith("dtsen:")
+    return STRANGER_DICE_DTSEN if both_dtsen else STRANGER_DICE
+
+
 def _scored_pairs(
     con: duckdb.DuckDBPyConnection, predictions: pa.Table, names: bool
 ) -> list[tuple[str, str, float, str, bool]]:
     """The model's pairs (uid_l < uid_r, probability, ``model``) and whether their names are
-    strangers: name filters less alike than the lowest name level (Dice below
-    :data:`STRANGER_DICE`). As in a plaintext run (``padan.linkage.run_pairs._strangers``),
-    such a pair is never linked on the model's word alone: it goes to review. Twins in one
-    household agree on everything else (birth date, mother, region, a NIK one serial apart),
-    and only the name tells them apart."""
+    strangers': name filters less alike than :func:`stranger_step`. As in a plaintext run
+    (``padan.linkage.run_pairs._strangers``), such a pair is never linked on the model's word
+    alone: it goes to review. Twins in one household agree on everything else (birth date,
+    mother, region, a NIK one serial apart), and only the name tells them apart."""
     con.register(
         "_padan_predicted",
         predictions.select(["unique_id_l", "unique_id_r", "match_probability"]),
     )
+    step = (
+        f"CASE WHEN l.source = 'dtsen' AND r.source = 'dtsen' THEN {STRANGER_DICE_DTSEN}"
+        f" ELSE {STRANGER_DICE} END"
+    )
     stranger = (
         f"coalesce(2.0 * bit_count(l.name & r.name) / greatest(l.name_n + r.name_n, 1)"
-        f" < {STRANGER_DICE}, false)"
+        f" < {step}, false)"
         if names
         else "false"
     )
@@ -206,7 +229,7 @@ def link_encoded(
     spill = Path(tempfile.mkdtemp(prefix="padan-link-"))
     con.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'; SET temp_directory = '{spill}'")
     try:
-        fields = [f for f in _load(store, con) if f in DICE_LEVELS]
+        fields = [f for f in _load(store, con) if f in LEVELS]
         records = sum(counts.values())
         for source in ("kpai", "dtsen"):
             con.execute(

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from padan.errors import InputError
-from padan.linkage.encoded import ENCODED_MODEL_KIND, STRANGER_DICE
+from padan.linkage.encoded import ENCODED_MODEL_KIND, stranger_step
+from padan.linkage.encoded_model import LEVELS
 from padan.linkage.explanation import Explanation, Part
 from padan.linkage.model_file import read_model
 from padan.store import Store
@@ -67,20 +68,18 @@ def explain_encoded(
                 parts.append(Part(field, "unknown (missing in a record)", 0.0, None, None))
                 continue
             similarity = dice_of(fa, fb)
-            chosen = levels[-1]
-            for level in levels:
-                label = str(level.get("label_for_charts", ""))
-                if level.get("is_null_level") or not label.startswith("Dice >= "):
-                    continue
-                if similarity >= float(label.removeprefix("Dice >= ")):
-                    chosen = level
-                    break
+            x, y = int.from_bytes(fa, "big"), int.from_bytes(fb, "big")
+            ours = LEVELS.get(field, ())
+            label = next(
+                (level.label for level in ours if level.holds(x, y)), "All other comparisons"
+            )
+            chosen = next((lv for lv in levels if lv.get("label_for_charts") == label), levels[-1])
             weight = _weight(chosen.get("m_probability"), chosen.get("u_probability"))
-            label = str(chosen.get("label_for_charts", "All other comparisons"))
             parts.append(Part(field, f"Dice {similarity:.2f} ({label})", weight, None, None))
-            if field == "name" and similarity < STRANGER_DICE:
+            step = stranger_step(a, b)
+            if field == "name" and similarity < step:
                 guard = (
-                    f"the name filters share little (Dice {similarity:.2f} < {STRANGER_DICE}): "
+                    f"the name filters share little (Dice {similarity:.2f} < {step}): "
                     "linked only by a reviewer's decision"
                 )
         total = prior + sum(p.match_weight for p in parts)

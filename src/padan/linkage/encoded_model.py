@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import splink.comparison_level_library as cll
@@ -18,29 +19,74 @@ from padan.linkage.training import floor_m, u_sample_pairs
 
 __all__ = [
     "BLOCKING_RULE",
-    "DICE_LEVELS",
+    "LEVELS",
+    "Level",
     "complete_levels",
     "dice_sql",
     "encoded_settings",
     "train_encoded",
 ]
 
-#: Per field: the Dice similarities that start a level, strongest first. Measured on synthetic
-#: data under the default schema (balanced names: the same name 0.94-0.98, unrelated names in
-#: one block 0.53-0.77; birth dates alike 0.91-0.96, a part differing 0.4-0.65; a regency code
-#: against a village code of that regency about 0.75; the same NIK 0.94-0.97, one of a
-#: neighbour born the same day 0.7-0.8). EM learns what each level weighs.
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of a field's comparison: the two filters' Dice similarity at least ``step``
+    (``dice``), or one filter much sparser than the other with at least ``step`` of its bits
+    in the other (``within``: a coarser value contained in a finer one)."""
+
+    kind: str  # dice | within
+    step: float
+
+    @property
+    def label(self) -> str:
+        """The level's label in the model file (what explanations show)."""
+        if self.kind == "dice":
+            return f"Dice >= {self.step}"
+        return f"one much sparser, >= {self.step} of it within the other"
+
+    def sql(self, field: str) -> str:
+        """The level's condition in DuckDB SQL over Splink's ``_l``/``_r`` columns."""
+        if self.kind == "dice":
+            return f"{dice_sql(field)} >= {self.step}"
+        low = f"least({field}_n_l, {field}_n_r)"
+        return (
+            f"{low} <= {_SPARSER} * greatest({field}_n_l, {field}_n_r)"
+            f" AND bit_count({field}_l & {field}_r) >= {self.step} * {low}"
+        )
+
+    def holds(self, a: int, b: int) -> bool:
+        """The same condition on two filters as Python integers (for explanations)."""
+        na, nb, both = a.bit_count(), b.bit_count(), (a & b).bit_count()
+        if self.kind == "dice":
+            return 2.0 * both / max(na + nb, 1) >= self.step
+        return min(na, nb) <= _SPARSER * max(na, nb) and both >= self.step * min(na, nb)
+
+
+def _dice(*steps: float) -> tuple[Level, ...]:
+    return tuple(Level("dice", step) for step in steps)
+
+
+#: "Much sparser": at most this share of the other filter's bits set.
+_SPARSER: Final = 0.7
+#: Per field, strongest first. The Dice steps were measured on synthetic data under the
+#: default schema (balanced names: the same name 0.94-0.98, unrelated names in one block
+#: 0.53-0.77; birth dates alike 0.91-0.96, a part differing 0.4-0.65; the same NIK 0.94-0.97,
+#: one of a neighbour born the same day 0.7-0.8). EM learns what each level weighs.
+#: ``within`` levels are for a record that gives less: an age-only complaint's birth date is
+#: one or two year tokens against a full date's six (Dice about 0.38, as high as two unrelated
+#: full dates by chance, but two thirds of its bits are in the other's filter against two
+#: fifths by chance); a complaint's regency code is two levels against a village's four.
 #: NIK has no level between 0.85 and 0.905 ("one digit apart"): twins' NIKs are one serial
 #: apart and fall there as often as a mistyped NIK does. The KK is not compared: it is the
 #: household's number, shared by siblings and twins (the plaintext model leaves it out too;
 #: the mother's name stands for the family).
-DICE_LEVELS: Final[dict[str, tuple[float, ...]]] = {
-    "name": (0.94, 0.87, 0.78, 0.68),
-    "mother": (0.94, 0.87, 0.78, 0.68),
-    "birth_date": (0.9, 0.75, 0.6),
-    "sex": (0.9,),
-    "region": (0.85, 0.72, 0.5),
-    "nik": (0.905, 0.7),
+LEVELS: Final[dict[str, tuple[Level, ...]]] = {
+    "name": _dice(0.94, 0.87, 0.78, 0.68),
+    "mother": _dice(0.94, 0.87, 0.78, 0.68),
+    "birth_date": (*_dice(0.9, 0.75), Level("within", 0.6), *_dice(0.6)),
+    "sex": _dice(0.9),
+    "region": (*_dice(0.85), Level("within", 0.8), *_dice(0.72, 0.5)),
+    "nik": _dice(0.93, 0.7),
 }
 #: m of every "All other comparisons" level (filters that share little), held fixed. EM on
 #: pairs with alike names finds no match whose region or NIK filters share nothing, drives
@@ -69,15 +115,13 @@ def dice_sql(field: str, left: str = "_l", right: str = "_r") -> str:
 
 
 def _comparison(field: str) -> Any:
-    dice = dice_sql(field)
     levels: list[Any] = [
         cll.CustomLevel(f"{field}_l IS NULL OR {field}_r IS NULL", "unknown").configure(
             is_null_level=True
         )
     ]
     levels += [
-        cll.CustomLevel(f"{dice} >= {step}", label_for_charts=f"Dice >= {step}")
-        for step in DICE_LEVELS[field]
+        cll.CustomLevel(level.sql(field), label_for_charts=level.label) for level in LEVELS[field]
     ]
     # Fixed, not learnt: see _ELSE_M.
     levels.append(cll.ElseLevel().configure(m_probability=_ELSE_M, fix_m_probability=True))
@@ -113,7 +157,7 @@ def train_encoded(
     alike, then with birth dates alike (:data:`_SESSION_LIKENESS`). Seeded."""
     sure = [f for f in ("name", "birth_date") if f in fields] or list(fields[:1])
     deterministic = " AND ".join(
-        [_SAME_KEY, *(f"{_dice_lr(f)} >= {DICE_LEVELS[f][0]}" for f in sure)]
+        [_SAME_KEY, *(f"{_dice_lr(f)} >= {LEVELS[f][0].step}" for f in sure)]
     )
     linker.training.estimate_probability_two_random_records_match(
         [CustomRule(deterministic)], recall=0.7
