@@ -67,6 +67,12 @@ def test_encoded_store_end_to_end_names_the_model_and_shows_no_plaintext(
         _run(tmp_path, "report", "--json"),
     ]
     assert "Dice" in shown[-3] and "Linked on PPRL encodings" in shown[-2]
+    refused = runner.invoke(
+        app,
+        ["--lang", "en", "report", "--out", str(tmp_path / "r.xlsx"), "--worklists"],
+        env={"PADAN_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"},
+    )
+    assert refused.exit_code != 0 and "holds no names" in refused.output
     text = "\n".join(shown)
     leaked = sorted(v for v in _plaintext(population) if v in text)
     assert leaked == []

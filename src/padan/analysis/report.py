@@ -256,11 +256,8 @@ def compute_report(
     Pure computation in an in-memory DuckDB: the same inputs and rules give the same figures.
     """
     rules = rules or default_rules()
-    if worklists and inputs.encoded:
-        raise InputError(
-            "worklists name children; a store of PPRL encodings holds no names. Leave out "
-            "--worklists: each agency looks up its own record ids (padan export clusters)."
-        )
+    # Worklists name children: an encoded run has no names to give (the dashboard asks).
+    worklists = worklists and not inputs.encoded
     keys = indicator_keys(rules)
     con = duckdb.connect()
     try:

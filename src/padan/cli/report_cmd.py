@@ -159,6 +159,11 @@ def report(
             )
         loaded = load_rules(rules)
         padan = padan_from(db)
+        if worklists and padan.store.holds_encodings():
+            raise InputError(
+                "--worklists name children; a store of PPRL encodings holds no names. Leave "
+                "out --worklists: each agency looks up its own record ids (padan export clusters)"
+            )
         needs = ("dashboard", "worklists", "export") if worklists else ("dashboard",)
         who = data_user(padan.store, command="padan report", needs=needs)
         if is_local(who) and day is not None:
