@@ -9,7 +9,9 @@ KPAI-in-DTSEN linkage (``padan evaluate``): precision = KPAI records linked to D
 linked to their own child; recall = KPAI records of a child in DTSEN that were found there.
 
 The plaintext figures come from Padan itself on the same files, in a child process: ingest both
-extracts into a fresh SQLite store, a full linkage run with training, ``evaluate_run``.
+extracts into a fresh SQLite store, a full linkage run with training, ``evaluate_run``. Then
+Padan's own run on the encodings, in another: ``ingest_encodings`` of both files into a fresh
+store, ``run_linkage`` (the model on Dice levels, issue 21 item 2), ``evaluate_run``.
 
     .venv/bin/python benchmarks/pprl.py                          # 2,000 households, ~10 s
     .venv/bin/python benchmarks/pprl.py --households 25000 --rows-per-complaint 10
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from padan.pprl import (
     DEFAULT_THRESHOLD,
@@ -64,6 +67,40 @@ print(json.dumps({"ingest_s": ingested - start, "link_s": linked - ingested,
                   "precision": m.precision, "recall": m.recall, "f1": m.f1,
                   "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall}))
 """
+
+
+_ENCODED = """
+import json, sys, time
+from pathlib import Path
+from padan.linkage import evaluate_run, read_truth
+from padan.pprl import ingest_encodings
+from padan.registry import run_linkage
+from padan.store import open_store
+data = Path(sys.argv[1])
+(data / "encoded.db").unlink(missing_ok=True)
+(data / "encoded-model.json").unlink(missing_ok=True)
+store = open_store(f"sqlite:///{data / 'encoded.db'}")
+start = time.perf_counter()
+for source in ("dtsen", "kpai"):
+    ingest_encodings(data / f"{source}.parquet", source=source, store=store)
+ingested = time.perf_counter()
+run = run_linkage(store, model_path=data / "encoded-model.json")
+linked = time.perf_counter()
+m = evaluate_run(store, run.run_id, read_truth(data / "truth.csv"))
+print(json.dumps({"ingest_s": ingested - start, "link_s": linked - ingested,
+                  "kind": run.model_kind, "seconds": run.seconds,
+                  "precision": m.precision, "recall": m.recall, "f1": m.f1,
+                  "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall}))
+"""
+
+
+def _child(script: str, folder: Path) -> dict[str, Any]:
+    """Run ``script`` on ``folder`` in a child process; its last line of output, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _f1(p: float | None, r: float | None) -> float | None:
@@ -136,6 +173,11 @@ def main() -> None:
     parser.add_argument("--dense", action="store_true")
     parser.add_argument("--thresholds", default="0.65,0.7,0.75,0.8,0.85")
     parser.add_argument("--no-plaintext", action="store_true", help="skip Padan's plaintext run")
+    parser.add_argument(
+        "--no-encoded-run",
+        action="store_true",
+        help="skip Padan's own run on the encodings (ingest --encoded, link)",
+    )
     parser.add_argument("--keep", type=Path, help="write the data here and keep it")
     parser.add_argument("--schema", type=Path, help="encoding schema (default: Padan's)")
     parser.add_argument(
@@ -179,7 +221,7 @@ def main() -> None:
     for method in ("fields", "record"):
         start = time.perf_counter()
         floor = min(thresholds)
-        scored = score_candidates(kpai, dtsen, method=method, floor=floor)  # type: ignore[arg-type]
+        scored = score_candidates(kpai, dtsen, method=method, floor=floor)
         compare_s = time.perf_counter() - start
         pairs = _pair_count(kpai, dtsen)
         print(
@@ -199,10 +241,7 @@ def main() -> None:
     if args.no_plaintext:
         return
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _PLAINTEXT, str(folder)], capture_output=True, text=True, check=True
-    )
-    plain = json.loads(done.stdout.strip().splitlines()[-1])
+    plain = _child(_PLAINTEXT, folder)
     kpai_f1 = _f1(plain["kpai_precision"], plain["kpai_recall"])
     print(
         f"\nplaintext Padan (ingest {plain['ingest_s']:.1f} s, link {plain['link_s']:.1f} s): "
@@ -213,6 +252,23 @@ def main() -> None:
     if default is not None and kpai_f1:
         print(f"PPRL F1 at the default threshold / plaintext F1: {default / kpai_f1:.3f}")
     print(f"plaintext child process: {time.perf_counter() - start:.1f} s")
+    if args.no_encoded_run:
+        return
+    start = time.perf_counter()
+    enc = _child(_ENCODED, folder)
+    enc_f1 = _f1(enc["kpai_precision"], enc["kpai_recall"])
+    print(
+        f"\nPadan on the encodings ({enc['kind']} model; ingest {enc['ingest_s']:.1f} s, link "
+        f"{enc['link_s']:.1f} s): KPAI-in-DTSEN precision {_fmt(enc['kpai_precision'])} "
+        f"recall {_fmt(enc['kpai_recall'])} F1 {_fmt(enc_f1)}; all pairs precision "
+        f"{_fmt(enc['precision'])} recall {_fmt(enc['recall'])} F1 {_fmt(enc['f1'])}"
+    )
+    print(f"  link steps: {', '.join(f'{k} {v:.1f}' for k, v in enc['seconds'].items())} s")
+    if enc_f1 and kpai_f1:
+        print(f"in-Padan PPRL KPAI-in-DTSEN F1 / plaintext F1: {enc_f1 / kpai_f1:.3f}")
+    if enc["f1"] and plain["f1"]:
+        print(f"in-Padan PPRL all-pairs F1 / plaintext F1: {enc['f1'] / plain['f1']:.3f}")
+    print(f"encoded child process: {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,14 @@ def test_load_schema_default_has_every_field_and_a_stable_hash() -> None:
     assert name is not None and name.balance and name.noise > 0 and name.qgrams == 2
     assert schema.sha256 == load_schema(default_schema_path()).sha256
     assert schema.field("nonexistent") is None
+    assert schema.clear == ()  # nothing in the clear unless both agencies' schema says so
+
+
+def test_load_schema_clear_regency_travels_beside_the_encodings(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(default_schema_path().read_text() + '\n[clear]\nattributes = ["regency"]\n')
+    schema = load_schema(path)
+    assert schema.clear == ("regency",) and schema.sha256 != load_schema().sha256
 
 
 @pytest.mark.parametrize(
@@ -50,6 +58,14 @@ def test_load_schema_default_has_every_field_and_a_stable_hash() -> None:
         (
             "version = 1\n[fields.sex]\nqgrams = 2\nrecord_hashes = 1\n",
             r"qgrams is for kk, mother, name, nik",
+        ),
+        (
+            "version = 1\n[clear]\nattributes = ['nik']\n[fields.name]\nrecord_hashes = 1\n",
+            r"attributes = \['nik'\]; each must be one of regency",
+        ),
+        (
+            "version = 1\n[clear]\nregency = true\n[fields.name]\nrecord_hashes = 1\n",
+            r"unknown key\(s\) regency; allowed: attributes",
         ),
         (
             "version = 1\n[fields.name]\nsalt = 'nik'\nrecord_hashes = 1\n",

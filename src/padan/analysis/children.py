@@ -101,6 +101,9 @@ class ReportInputs:
     kemensos: pa.Table | None = None
     simfoni: pa.Table | None = None
     lembaga: pa.Table | None = None
+    #: The records are PPRL encodings (:mod:`padan.analysis.encoded`): ids and regency codes
+    #: only, so only the coverage indicators can be computed.
+    encoded: bool = False
 
 
 def indicator_keys(rules: Rules) -> list[str]:

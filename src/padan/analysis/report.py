@@ -16,9 +16,10 @@ from padan.analysis.children import (
     build_children,
     indicator_keys,
 )
+from padan.analysis.encoded import ENCODED_INDICATORS, encoded_records
 from padan.analysis.figures import by_group, by_region, data_quality, overall
 from padan.analysis.labels import group_labels
-from padan.analysis.model import BatchRef, RegionRef, Report, Snapshot
+from padan.analysis.model import BatchRef, Figure, RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
 from padan.analysis.service_gaps import atensi_basis, median_days
 from padan.analysis.service_inputs import service_inputs
@@ -28,6 +29,7 @@ from padan.errors import InputError
 from padan.linkage import linked_sources
 from padan.store import (
     ExportAudit,
+    LinkRun,
     Store,
     record_export,
     run_links_arrow,
@@ -115,6 +117,8 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
     run = store.latest_link_run()
     if run is None:
         raise InputError("no linkage run in the store yet; run `padan link` first")
+    if store.holds_encodings():
+        return _encoded_inputs(store, run)
     kpai = snapshot_records_arrow(store, "kpai_kasus", KPAI_COLUMNS, run.batches)
     links = run_links_arrow(store, run.id)
     pairs = run_pairs_arrow(store, run.id)
@@ -173,6 +177,60 @@ def load_inputs(store: Store, *, all_dtsen: bool = False) -> tuple[ReportInputs,
     return inputs, snapshot
 
 
+def _encoded_inputs(store: Store, run: LinkRun) -> tuple[ReportInputs, Snapshot]:
+    """:func:`load_inputs` for a store of PPRL encodings (:mod:`padan.analysis.encoded`)."""
+    kpai, dtsen = encoded_records(store)
+    inputs = ReportInputs(
+        kpai,
+        dtsen,
+        run_links_arrow(store, run.id),
+        run_pairs_arrow(store, run.id),
+        run.finished_at.date(),
+        run.link_threshold,
+        run.review_threshold,
+        apart=_apart(store, run.started_at),
+        encoded=True,
+    )
+    all_batches = store.list_batches()
+    snapshot = Snapshot(
+        run.id,
+        run.finished_at,
+        run.model_version,
+        run.link_threshold,
+        run.review_threshold,
+        tuple(
+            BatchRef(b.id, b.source, b.file_name, b.content_sha256, b.finished_at)
+            for b in all_batches
+            if b.id in run.batches
+        ),
+        inputs.reference_date,
+        "",
+        "",
+        dt.datetime.now(dt.UTC),
+        tuple(b.id for b in all_batches if b.id not in run.batches and b.source != "lembaga"),
+    )
+    return inputs, snapshot
+
+
+def _coverage_only(report: Report) -> Report:
+    """An encoded run's report: the indicators of :data:`ENCODED_INDICATORS` only (the others
+    need attributes encodings do not carry), no groups, no data quality (the NIKs are
+    encoded)."""
+
+    def kept(figures: dict[str, Figure]) -> dict[str, Figure]:
+        return {k: v for k, v in figures.items() if k in ENCODED_INDICATORS}
+
+    return replace(
+        report,
+        indicators=kept(report.indicators),
+        regions=[replace(r, figures=kept(r.figures)) for r in report.regions],
+        by_klaster=[],
+        by_kategori=[],
+        quality=[],
+        basis={"records": "pprl"},
+    )
+
+
 def truth_links(truth: dict[str, str]) -> pa.Table:
     """Known truth (record ``source:id`` → person) as a links table, to compute a report from."""
     sources, ids = zip(*(uid.split(":", 1) for uid in truth), strict=True) if truth else ((), ())
@@ -198,6 +256,8 @@ def compute_report(
     Pure computation in an in-memory DuckDB: the same inputs and rules give the same figures.
     """
     rules = rules or default_rules()
+    # Worklists name children: an encoded run has no names to give (the dashboard asks).
+    worklists = worklists and not inputs.encoded
     keys = indicator_keys(rules)
     con = duckdb.connect()
     try:
@@ -241,7 +301,7 @@ def compute_report(
         )
     finally:
         con.close()
-    return report
+    return _coverage_only(report) if inputs.encoded else report
 
 
 def build_report(

@@ -13,6 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from padan.pprl.store_file import EncodedIngest
 
 from padan.access.policy import exposure
 from padan.analysis import (
@@ -210,6 +214,15 @@ class Padan:
             dry_run=dry_run,
         )
 
+    def ingest_encoded(self, source: str, path: Path) -> EncodedIngest:
+        """Store the PPRL encodings of ``source`` (``kpai`` or ``dtsen``) that ``padan encode``
+        wrote at the agency; the same file again is recognised and not stored twice. A store
+        holds encodings or plaintext person records, not both. See
+        :func:`padan.pprl.ingest_encodings`."""
+        from padan.pprl.store_file import ingest_encodings
+
+        return ingest_encodings(Path(path), source=source, store=self.store)
+
     def link(
         self,
         *,
@@ -220,7 +233,8 @@ class Padan:
         seed: int = 42,
         progress: Callable[[str], None] | None = None,
     ) -> RunSummary:
-        """Link all current KPAI and DTSEN records into children and store the run.
+        """Link all current KPAI and DTSEN records into children and store the run (on their
+        PPRL encodings when the store holds encodings: ``RunSummary.model_kind``).
 
         After a first run only what changed is scored, unless ``full`` or ``retrain``; review
         decisions are respected. ``progress(step)`` names each step as it starts. The model file

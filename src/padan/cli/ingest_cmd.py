@@ -69,10 +69,23 @@ def ingest(
             "--dry-run", help="Say what would be added, changed and retired; store nothing."
         ),
     ] = False,
+    encoded: Annotated[
+        bool,
+        typer.Option(
+            "--encoded",
+            help="FILE is the PPRL encoding file padan encode wrote (kpai or dtsen): store the "
+            "encodings; the store then links on them and holds no plaintext.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Validate and store one agency extract; every row is accepted or quarantined with a reason."""
+    if encoded:
+        _ingest_encoded(
+            source, file, db=db, as_json=as_json, plain_only=(mapping, snapshot, dry_run)
+        )
+        return
     with translate_errors():
         scope = check_scope(snapshot_scope)
         if scope is not None and not snapshot:
@@ -96,6 +109,63 @@ def ingest(
         out.print_json(json.dumps(summary.to_json()))
     else:
         render_summary(summary)
+
+
+def _ingest_encoded(
+    source: str,
+    file: Path,
+    *,
+    db: str | None,
+    as_json: bool,
+    plain_only: tuple[Path | None, bool, bool],
+) -> None:
+    with translate_errors():
+        if any(plain_only):
+            raise InputError(
+                "--mapping, --snapshot and --dry-run are for plaintext extracts; an encoding "
+                "file was checked and mapped by padan encode at the agency. Drop them."
+            )
+        done = padan_from(db).ingest_encoded(source, file)
+    if as_json:
+        out.print_json(
+            json.dumps(
+                {
+                    "source": done.source,
+                    "file": str(done.file),
+                    "batch_id": done.batch_id,
+                    "records": done.records,
+                    "superseded": done.superseded,
+                    "schema_sha256": done.schema_sha256,
+                    "already_ingested": done.already_ingested,
+                    "regency_in_clear": done.regency,
+                }
+            )
+        )
+        return
+    if done.already_ingested:
+        out.print(
+            "[yellow]"
+            + tr(
+                "Already ingested as batch %(batch)s: same content, nothing stored again.",
+                batch=done.batch_id,
+            )
+            + "[/]"
+        )
+    out.print(
+        f"\n[bold]{done.file} → batch {done.batch_id} ({done.source}, "
+        + tr("PPRL encodings")
+        + ")[/]"
+    )
+    table = Table(show_header=True)
+    table.add_column(tr("rows"))
+    table.add_column(tr("count"), justify="right")
+    table.add_row(tr("encoded records"), f"[green]{done.records:,}[/]")
+    if done.superseded:
+        table.add_row(tr("superseding an older version"), f"{done.superseded:,}")
+    out.print(table)
+    out.print(tr("Schema SHA-256: %(sha)s", sha=done.schema_sha256))
+    if done.regency:
+        out.print(tr("The file carries regency codes in the clear (the schema's [clear])."))
 
 
 def render_summary(summary: IngestSummary) -> None:

@@ -105,6 +105,7 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "review": summary.review,
         "trained": summary.trained,
         "model": str(summary.model_path),
+        "model_kind": summary.model_kind,
         "events": summary.events,
         "incremental": summary.incremental,
         "scored_records": summary.scored_records,

@@ -57,6 +57,13 @@ def render_report(report: Report, labels: dict[str, str], *, as_of: dt.date | No
         out.print(
             tr("Median days from complaint to first service: %(days)s", days=report.median_days)
         )
+    if report.basis.get("records") == "pprl":
+        out.print(
+            tr(
+                "Linked on PPRL encodings: only the coverage indicators; the others need "
+                "attributes the encodings do not carry (desil, aid, klaster, kategori)."
+            )
+        )
     if report.basis.get("atensi") == "dtsen_penerima_atensi":
         out.print(tr("Without ATENSI: read from DTSEN's flag (no Kemensos service records yet)."))
     elif report.basis.get("atensi"):
@@ -152,6 +159,11 @@ def report(
             )
         loaded = load_rules(rules)
         padan = padan_from(db)
+        if worklists and padan.store.holds_encodings():
+            raise InputError(
+                "--worklists name children; a store of PPRL encodings holds no names. Leave "
+                "out --worklists: each agency looks up its own record ids (padan export clusters)"
+            )
         needs = ("dashboard", "worklists", "export") if worklists else ("dashboard",)
         who = data_user(padan.store, command="padan report", needs=needs)
         if is_local(who) and day is not None:

@@ -52,6 +52,11 @@ def render_run(summary: RunSummary) -> None:
     table.add_row(tr("child id events"), events)
     table.add_row(tr("changed attributes"), changed or tr("none"))
     table.add_row(tr("model"), _model_line(summary))
+    if summary.model_kind == "pprl":
+        table.add_row(
+            tr("linked on"),
+            tr("PPRL encodings: Dice similarity levels per field, blocked on keyed block keys"),
+        )
     timed = (f"{label('run_step', k, lang)} {v:.1f}" for k, v in summary.seconds.items())
     table.add_row(tr("seconds"), ", ".join(timed))
     out.print(table)

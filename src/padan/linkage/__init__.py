@@ -5,6 +5,7 @@ The only package that imports Splink.
 
 # Importing the Spark module registers its engine (pyspark loads only when it is opened).
 from padan.linkage import spark as _spark  # noqa: F401
+from padan.linkage.encoded import ENCODED_MODEL_KIND, link_encoded
 from padan.linkage.engine import ENGINES, LinkEngine, engine_from_settings, open_engine
 from padan.linkage.evaluate import (
     PairwiseMetrics,
@@ -26,6 +27,7 @@ from padan.linkage.run import (
 __all__ = [
     "DEFAULT_LINK_THRESHOLD",
     "DEFAULT_REVIEW_THRESHOLD",
+    "ENCODED_MODEL_KIND",
     "ENGINES",
     "Explanation",
     "LinkEngine",
@@ -38,6 +40,7 @@ __all__ = [
     "evaluate_run",
     "explain_pair",
     "explain_pairs",
+    "link_encoded",
     "link_records",
     "linked_sources",
     "open_engine",

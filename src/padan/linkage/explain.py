@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from splink import DuckDBAPI, Linker
 
 from padan.errors import InputError
 from padan.linkage.cluster import refusal_reason
+from padan.linkage.explanation import Explanation, Part
 from padan.linkage.features import FEATURE_COLUMNS, load_features
 from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import load_model
@@ -25,34 +26,6 @@ from padan.store.children import records_by_uid
 from padan.store.retention import PSEUDONYMISED
 
 __all__ = ["Explanation", "Part", "explain_pair", "explain_pairs"]
-
-
-@dataclass(frozen=True)
-class Part:
-    """One comparison's contribution: the level both records fell in and its match weight."""
-
-    comparison: str
-    level: str
-    match_weight: float
-    value_a: str | None
-    value_b: str | None
-    # Each compared column on its own, (column, value A, value B): the parents comparison
-    # weighs mother with mother and father with father, and a reader must see them so.
-    details: tuple[tuple[str, str | None, str | None], ...] = ()
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The prior, each comparison's weight, the total and the probability."""
-
-    record_a: str
-    record_b: str
-    prior_weight: float
-    parts: list[Part]
-    match_weight: float
-    match_probability: float
-    # Why the clustering guard keeps these two records apart, whatever the score, or None.
-    guard: str | None = None
 
 
 def explain_pair(store: Store, record_a: str, record_b: str, *, model_path: Path) -> Explanation:
@@ -87,6 +60,10 @@ def explain_pairs(
         raise InputError(f"no model at {model_path}: run padan link first")
     if not pairs:
         return []
+    if store.holds_encodings():  # a store of PPRL encodings: Dice levels, never plaintext
+        from padan.linkage.encoded_explain import explain_encoded
+
+        return explain_encoded(store, pairs, model_path=model_path)
     wanted = sorted({uid for pair in pairs for uid in pair})
     model = load_model(model_path)
     model["retain_intermediate_calculation_columns"] = True

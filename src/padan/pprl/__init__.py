@@ -15,12 +15,15 @@ from padan.pprl.fields import Plain, plain_record
 from padan.pprl.output import EncodedFile, read_encodings
 from padan.pprl.schema import EncodingSchema, FieldSpec, default_schema_path, load_schema
 from padan.pprl.secret import derive_key, read_secret
+from padan.pprl.store_file import ENCODED_SOURCES, EncodedIngest, ingest_encodings
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "ENCODED_SOURCES",
     "EncodeSummary",
     "Encoded",
     "EncodedFile",
+    "EncodedIngest",
     "Encoder",
     "EncodingSchema",
     "FieldSpec",
@@ -31,6 +34,7 @@ __all__ = [
     "derive_key",
     "dice",
     "encode_file",
+    "ingest_encodings",
     "link_encodings",
     "load_schema",
     "plain_record",

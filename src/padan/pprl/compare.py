@@ -1,8 +1,9 @@
 """Comparing two encoding files: candidate pairs from shared block keys, scored by Dice
 similarity, kept above a threshold. What the party holding only encodings can do.
 
-This is a plain threshold linker for measuring the encodings; linking on encodings inside
-Padan's model, master index and review queue is not built yet (issue 21, item 2).
+This is a plain threshold linker for measuring the encodings, in memory and outside any store.
+Padan's own linkage on encodings, into its master index and review queue, is
+:func:`padan.linkage.link_encoded` (``padan ingest … --encoded``, ``padan link``).
 """
 
 from __future__ import annotations

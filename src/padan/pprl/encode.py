@@ -110,7 +110,11 @@ class Encoder:
                 }
             )
         )
-        return Encoded(plain.record_id, fields, encoded_record, blocks)
+        regency = None
+        if "regency" in self.schema.clear and plain.region:
+            parts = plain.region.split(".")
+            regency = ".".join(parts[:2]) if len(parts) >= 2 else None
+        return Encoded(plain.record_id, fields, encoded_record, blocks, regency)
 
     def _noised(self, bits: int, length: int, noise: float) -> bytes:
         return to_bytes(randomise(bits, length, noise, self._rng), length)

@@ -16,7 +16,14 @@ import pyarrow.parquet as pq
 from padan.errors import InputError
 from padan.pprl.schema import EncodingSchema
 
-__all__ = ["FORMAT_VERSION", "Encoded", "EncodedFile", "EncodingWriter", "read_encodings"]
+__all__ = [
+    "FORMAT_VERSION",
+    "Encoded",
+    "EncodedFile",
+    "EncodingWriter",
+    "read_encoding_table",
+    "read_encodings",
+]
 
 FORMAT_VERSION: Final = "padan-pprl/1"
 _BATCH: Final = 10_000
@@ -34,6 +41,7 @@ class Encoded:
     fields: dict[str, bytes | None]
     record: bytes | None
     blocks: tuple[str, ...]
+    regency: str | None = None  # in the clear, only when the schema's [clear] lets it travel
 
 
 class EncodingWriter:
@@ -45,6 +53,9 @@ class EncodingWriter:
         columns = [pa.field("record_id", pa.string(), nullable=False)]
         columns += [pa.field(name, pa.binary()) for name in self._fields]
         columns += [pa.field("record", pa.binary()), pa.field("blocks", pa.list_(pa.string()))]
+        self._clear = "regency" in schema.clear
+        if self._clear:
+            columns.append(pa.field("regency", pa.string()))
         meta = {_META_SCHEMA: schema.sha256, _META_SOURCE: source, _META_FORMAT: FORMAT_VERSION}
         self._schema = pa.schema(columns, metadata=meta)
         self._temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -78,6 +89,8 @@ class EncodingWriter:
             data[name] = [r.fields.get(name) for r in self._rows]
         data["record"] = [r.record for r in self._rows]
         data["blocks"] = [list(r.blocks) for r in self._rows]
+        if self._clear:
+            data["regency"] = [r.regency for r in self._rows]
         self._writer.write_table(pa.table(data, schema=self._schema))
         self._rows = []
 
@@ -109,10 +122,12 @@ class EncodedFile:
     fields: dict[str, list[int | None]]
     record: list[int | None]
     blocks: list[list[str]]
+    #: The regency codes, when the schema let them travel in the clear (else ``None``).
+    regency: list[str | None] | None = None
 
 
-def read_encodings(path: Path) -> EncodedFile:
-    """Read an encoding file written by :func:`padan.pprl.encode_file`.
+def read_encoding_table(path: Path) -> tuple[pa.Table, str, str]:
+    """The table of an encoding file, its source and its schema's SHA-256, filters as bytes.
 
     Raises :class:`InputError` when the file is missing or is not a Padan encoding file.
     """
@@ -128,7 +143,16 @@ def read_encodings(path: Path) -> EncodedFile:
             f"encoding file {path} was not written by `padan encode` ({FORMAT_VERSION}); "
             "encode the extract again."
         )
-    names = [n for n in table.column_names if n not in ("record_id", "record", "blocks")]
+    return table, meta[_META_SOURCE].decode(), meta[_META_SCHEMA].decode()
+
+
+def read_encodings(path: Path) -> EncodedFile:
+    """Read an encoding file written by :func:`padan.pprl.encode_file`.
+
+    Raises :class:`InputError` when the file is missing or is not a Padan encoding file.
+    """
+    table, source, schema_sha256 = read_encoding_table(path)
+    names = [n for n in table.column_names if n not in ("record_id", "record", "blocks", "regency")]
 
     def ints(column: str) -> list[int | None]:
         return [
@@ -137,10 +161,11 @@ def read_encodings(path: Path) -> EncodedFile:
         ]
 
     return EncodedFile(
-        source=meta[_META_SOURCE].decode(),
-        schema_sha256=meta[_META_SCHEMA].decode(),
+        source=source,
+        schema_sha256=schema_sha256,
         ids=[str(v) for v in table.column("record_id").to_pylist()],
         fields={name: ints(name) for name in names},
         record=ints("record"),
         blocks=table.column("blocks").to_pylist(),
+        regency=(table.column("regency").to_pylist() if "regency" in table.column_names else None),
     )

@@ -16,6 +16,7 @@ from padan.errors import InputError
 
 __all__ = [
     "BLOCK_KEYS",
+    "CLEAR",
     "FIELDS",
     "EncodingSchema",
     "FieldSpec",
@@ -34,6 +35,10 @@ BLOCK_KEYS: Final = (
     "name_first+birth_year",
     "birth_year+sex",
 )
+#: Attributes the schema may let travel in the clear beside the encodings ([clear]): only what
+#: an indicator needs and identifies nobody on its own. ``regency``: the record's Kemendagri
+#: regency code (two levels, e.g. 32.01), for gap indicators by regency.
+CLEAR: Final = ("regency",)
 #: Fields whose value is a string of characters compared by q-grams (others give fixed tokens).
 _QGRAM_FIELDS: Final = frozenset({"name", "mother", "nik", "kk"})
 _SALTS: Final = ("birth_year", "sex")
@@ -76,6 +81,8 @@ class EncodingSchema:
     record: RecordSpec
     block_keys: tuple[str, ...]
     sha256: str
+    #: Attributes written in the clear beside the encodings (of :data:`CLEAR`; none by default).
+    clear: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec | None:
         """The spec of field ``name``, or ``None`` when the schema leaves it out."""
@@ -101,7 +108,7 @@ def load_schema(path: Path | None = None) -> EncodingSchema:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"schema file {path} cannot be read as TOML ({exc}). {_FIX}") from None
     where = f"schema file {path}"
-    _only(data, {"version", "record", "blocking", "fields"}, where)
+    _only(data, {"version", "record", "blocking", "fields", "clear"}, where)
     if data.get("version") != 1:
         raise InputError(f"{where}: version = {data.get('version')!r}; this Padan reads 1. {_FIX}")
     fields_raw = _table(data, "fields", where)
@@ -127,8 +134,18 @@ def load_schema(path: Path | None = None) -> EncodingSchema:
             f"{where} [blocking]: keys = {keys!r}; each key must be one of "
             f"{', '.join(BLOCK_KEYS)}. {_FIX}"
         )
+    clear_table = _table(data, "clear", where)
+    _only(clear_table, {"attributes"}, f"{where} [clear]")
+    clear = clear_table.get("attributes", [])
+    if not isinstance(clear, list) or any(a not in CLEAR for a in clear):
+        raise InputError(
+            f"{where} [clear]: attributes = {clear!r}; each must be one of {', '.join(CLEAR)} "
+            "(nothing that identifies a child travels in the clear). " + _FIX
+        )
     ordered = tuple(sorted(fields, key=lambda f: FIELDS.index(f.name)))
-    return EncodingSchema(ordered, record, tuple(keys), hashlib.sha256(raw).hexdigest())
+    return EncodingSchema(
+        ordered, record, tuple(keys), hashlib.sha256(raw).hexdigest(), tuple(dict.fromkeys(clear))
+    )
 
 
 def _only(table: dict[str, object], allowed: set[str] | frozenset[str], where: str) -> None:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -18,6 +19,7 @@ from padan.linkage import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_REVIEW_THRESHOLD,
     LinkEngine,
+    link_encoded,
     link_records,
     linked_sources,
 )
@@ -73,6 +75,9 @@ class RunSummary:
     retrained_because: str | None = None  # why the model was trained this run
     drift: tuple[str, ...] = ()  # what moved too far since training (an incremental run warns)
     retired_records: int = 0  # records of the last run no longer current (a snapshot retired)
+    #: Which model linked: ``plaintext`` (names, dates, NIKs) or ``pprl`` (Dice levels on the
+    #: encodings of a store holding PPRL encodings, :func:`padan.linkage.link_encoded`).
+    model_kind: str = "plaintext"
 
 
 def run_linkage(
@@ -112,8 +117,11 @@ def run_linkage(
             ensure_model_of_store(store, model_path, last=last)
         state = state_path(model_path)
         _remove_stale_drafts(state)
+        # A store of PPRL encodings links on them, always in full (linkage.encoded).
+        encoded = store.holds_encodings()
         incremental = (
-            last is not None
+            not encoded
+            and last is not None
             and not full
             and not retrain
             and model_path.exists()
@@ -125,23 +133,40 @@ def run_linkage(
         previous = _previous(store, last, last_key, state) if last and last_key else None
         # Without a kept state to update, this run computes every record's features: keep them.
         keeping = not incremental or previous is None or previous.features is None
-        draft = draft_path(state) if keeping else None
+        draft = draft_path(state) if keeping and not encoded else None
         try:
-            result = link_records(
-                store,
-                model_path=model_path,
-                retrain=retrain,
-                link_threshold=link_threshold,
-                review_threshold=review_threshold,
-                seed=seed,
-                progress=progress,
-                must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-                cannot_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
-                reviewed=[(d.uid_a, d.uid_b) for d in decisions],
-                previous=previous if incremental else None,
-                save_features_to=draft,
-                engine=engine,
-            )
+            if encoded:
+                result = link_encoded(
+                    store,
+                    model_path=model_path,
+                    retrain=retrain,
+                    link_threshold=link_threshold,
+                    review_threshold=review_threshold,
+                    seed=seed,
+                    progress=progress,
+                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+                    cannot_link=[
+                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
+                    ],
+                )
+            else:
+                result = link_records(
+                    store,
+                    model_path=model_path,
+                    retrain=retrain,
+                    link_threshold=link_threshold,
+                    review_threshold=review_threshold,
+                    seed=seed,
+                    progress=progress,
+                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+                    cannot_link=[
+                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
+                    ],
+                    reviewed=[(d.uid_a, d.uid_b) for d in decisions],
+                    previous=previous if incremental else None,
+                    save_features_to=draft,
+                    engine=engine,
+                )
         except BaseException:
             if draft is not None:
                 draft.unlink(missing_ok=True)  # personal data: no copy left behind by a failed run
@@ -218,8 +243,10 @@ def run_linkage(
             raise
         key = RunKey(store_key(store), run_id, run.model_version, tuple(batches))
         seconds["storing"], clock = time.perf_counter() - clock, time.perf_counter()
-        try:
-            leave_state(
+        if encoded:  # no features to keep: the next run reads the store
+            state.unlink(missing_ok=True)
+        else:
+            _leave_state(
                 state,
                 key,
                 result=result,
@@ -233,8 +260,6 @@ def run_linkage(
                 gone_records=gone_links,
                 drafted=draft is not None,
             )
-        except (duckdb.Error, OSError):
-            state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
         seconds["state"] = seconds.get("state", 0.0) + time.perf_counter() - clock
         linked = [pair for pair, d in result.decisions.items() if d == "link"]
         earlier = children_of(before, {uid for pair in linked for uid in pair})
@@ -248,7 +273,7 @@ def run_linkage(
             if last
             else 0
         )
-        changed_attributes = _changed_attributes(store, new_batches) if last else {}
+        changed_attributes = _changed_attributes(store, new_batches) if last and not encoded else {}
         return RunSummary(
             run_id,
             result.records,
@@ -267,6 +292,7 @@ def run_linkage(
             retrained_because=result.training.because if result.training else None,
             drift=result.training.drift if result.training else (),
             retired_records=len(gone_links),
+            model_kind="pprl" if encoded else "plaintext",
         )
 
 
@@ -326,6 +352,14 @@ def _changed_attributes(store: Store, batches: list[int]) -> dict[str, int]:
         changes = store.changed_attributes("dtsen_individu", batches, _WATCHED)
         counts = dict(Counter(column for _, column, _, _ in changes))
     return counts
+
+
+def _leave_state(state: Path, key: RunKey, **parts: Any) -> None:
+    """:func:`padan.linkage.state.leave_state`, or no state when it cannot be written."""
+    try:
+        leave_state(state, key, **parts)
+    except (duckdb.Error, OSError):
+        state.unlink(missing_ok=True)  # a cache: the next run reads the store instead
 
 
 def _remove_stale_drafts(state: Path) -> None:

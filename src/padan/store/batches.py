@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, func, or_, select, update
 
 from padan.store.connection import bulk_insert
 from padan.store.declared import DeclaredSources
+from padan.store.encoded import refuse_plaintext_into_encoded
 from padan.store.record_events import in_region, write_change_events, write_removed_events
 from padan.store.records import BatchInfo, NewBatch, QuarantineEntry
 from padan.store.tables import batches, quarantine
@@ -42,6 +43,7 @@ class BatchStore(DeclaredSources):
     def write_batch(self, new: NewBatch) -> Iterator[BatchWriter]:
         """One transaction for one file: everything written inside commits together or not."""
         with self._begin() as conn:
+            refuse_plaintext_into_encoded(conn, new.extract)
             values = {
                 "source": new.source,
                 "extract": new.extract,

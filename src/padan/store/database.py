@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from padan.errors import StoreError
 from padan.store.batches import BatchStore
 from padan.store.declared import DeclaredSources
+from padan.store.encoded import EncodedStore
 from padan.store.link_runs import LinkRunStore
 from padan.store.record_events import RecordEvents
 from padan.store.record_reads import RecordReads
@@ -23,7 +24,7 @@ __all__ = ["HEAD_REVISION", "Store", "open_store"]
 
 #: The newest revision in ``migrations/versions``. Kept here because asking Alembic costs a
 #: second of imports on every command; ``tests/store`` checks the two agree.
-HEAD_REVISION = "0018"
+HEAD_REVISION = "0019"
 
 
 def open_store(url: str, *, create: bool = True) -> Store:
@@ -38,7 +39,7 @@ def open_store(url: str, *, create: bool = True) -> Store:
     return store
 
 
-class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore, DeclaredSources):
+class Store(BatchStore, RecordReads, RecordEvents, LinkRunStore, DeclaredSources, EncodedStore):
     """Handle on one database. Cheap to create; holds a SQLAlchemy engine."""
 
     def _alembic_config(self) -> Any:

@@ -1,0 +1,176 @@
+"""Linkage on PPRL encodings: Padan's model on Dice levels, the same master index, review
+queue and coverage indicators as plaintext, on a seeded synthetic population."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from padan.analysis import compute_report, load_inputs
+from padan.analysis.encoded import ENCODED_INDICATORS
+from padan.analysis.report import truth_links
+from padan.errors import InputError
+from padan.ingest import ingest_file
+from padan.linkage import PairwiseMetrics, evaluate_run, explain_pairs, read_truth
+from padan.linkage.encoded import stranger_step
+from padan.pprl import ingest_encodings
+from padan.registry import RunSummary, decide, run_linkage
+from padan.store import Store, open_store, store_id
+from support.encoded import Population, encoded_population
+
+
+@dataclass(frozen=True)
+class Linked:
+    population: Population
+    store: Store
+    model: Path
+    run: RunSummary
+    metrics: PairwiseMetrics
+    plaintext: PairwiseMetrics
+
+
+def _kpai_f1(m: PairwiseMetrics) -> float:
+    p, r = m.kpai_precision or 0.0, m.kpai_recall or 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Linked:
+    folder = tmp_path_factory.mktemp("pprl-link")
+    population = encoded_population(folder / "data", households=400, seed=11)
+    truth = read_truth(population.truth)
+    plain = open_store(f"sqlite:///{folder / 'plain.db'}")
+    ingest_file(population.dtsen_csv, source="dtsen", store=plain)
+    ingest_file(population.kpai_csv, source="kpai", store=plain)
+    plain_run = run_linkage(plain, model_path=folder / "plain.json")
+    store = open_store(f"sqlite:///{folder / 'encoded.db'}")
+    ingest_encodings(population.dtsen, source="dtsen", store=store)
+    ingest_encodings(population.kpai, source="kpai", store=store)
+    model = folder / "encoded.json"
+    run = run_linkage(store, model_path=model)
+    return Linked(
+        population,
+        store,
+        model,
+        run,
+        evaluate_run(store, run.run_id, truth),
+        evaluate_run(plain, plain_run.run_id, truth),
+    )
+
+
+def test_run_linkage_on_encodings_links_known_pairs_with_f1_close_to_plaintext(
+    linked: Linked,
+) -> None:
+    assert linked.run.model_kind == "pprl" and linked.run.trained
+    assert json.loads(linked.model.read_text())["padan"]["kind"] == "pprl"
+    encoded, plaintext = linked.metrics, linked.plaintext
+    assert encoded.f1 is not None and plaintext.f1 is not None
+    # KPAI children found in DTSEN: the figure the gap indicators rest on.
+    assert _kpai_f1(encoded) >= 0.95 * _kpai_f1(plaintext)
+    assert encoded.f1 >= 0.9 * plaintext.f1
+    assert (encoded.kpai_precision or 0) >= 0.95
+
+
+def test_encoded_runs_keep_child_ids_and_respect_reviewers_decisions(linked: Linked) -> None:
+    store = linked.store
+    first = store.latest_link_run()
+    assert first is not None
+    before = {(x.source, x.source_id): x.child_id for x in store.child_links(first.id)}
+    again = run_linkage(store, model_path=linked.model)
+    assert not again.trained and again.model_kind == "pprl" and not again.incremental
+    now = {(x.source, x.source_id): x.child_id for x in store.child_links(again.run_id)}
+    assert now == before
+    a, b = next(
+        (p[0], p[1])
+        for p in store.link_pairs(again.run_id)
+        if p[4] == "link" and p[0].startswith("dtsen:") and p[1].startswith("kpai:")
+    )
+    decide(store, a, b, "different", reviewer="peninjau", reason="test: two children")
+    apart = run_linkage(store, model_path=linked.model)
+    links = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(apart.run_id)}
+    assert links[a] != links[b]
+    decide(store, a, b, "same", reviewer="peninjau", reason="test: one child after all")
+    together = run_linkage(store, model_path=linked.model)
+    links = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(together.run_id)}
+    assert links[a] == links[b]
+
+
+def test_explain_on_encodings_gives_dice_levels_and_weights_but_no_plaintext(
+    linked: Linked,
+) -> None:
+    store = linked.store
+    run = store.latest_link_run()
+    assert run is not None
+    pairs = [p for p in store.link_pairs(run.id) if p[3] == "model"][:5]
+    explanations = explain_pairs(store, [(a, b) for a, b, *_ in pairs], model_path=linked.model)
+    for (_, _, probability, _, _), made in zip(pairs, explanations, strict=True):
+        assert made.match_probability == pytest.approx(probability, abs=1e-6)
+        assert made.match_weight == pytest.approx(
+            made.prior_weight + sum(p.match_weight for p in made.parts)
+        )
+        assert {p.comparison for p in made.parts} == {
+            "name",
+            "mother",
+            "birth_date",
+            "region",
+            "nik",
+        }
+        for part in made.parts:
+            assert (part.value_a, part.value_b, part.details) == (None, None, ())
+            assert part.level.startswith(("Dice ", "unknown"))
+        stranger = any(
+            p.comparison == "name"
+            and float(p.level.split()[1]) < stranger_step(made.record_a, made.record_b)
+            for p in made.parts
+            if p.level.startswith("Dice ")
+        )
+        assert (made.guard is not None) == stranger
+
+
+def test_report_from_an_encoded_run_gives_coverage_by_regency_close_to_truth(
+    linked: Linked,
+) -> None:
+    inputs, snapshot = load_inputs(linked.store)
+    report = compute_report(inputs, snapshot)
+    assert tuple(report.indicators) == ENCODED_INDICATORS
+    assert report.basis == {"records": "pprl"} and report.quality == []
+    truth = compute_report(
+        inputs.__class__(
+            **{**inputs.__dict__, "links": truth_links(read_truth(linked.population.truth))}
+        ),
+        snapshot,
+    )
+    for key in ENCODED_INDICATORS[:3]:
+        found, true = report.indicators[key].value, truth.indicators[key].value
+        assert abs(found - true) <= max(2, 0.05 * true), key
+    regencies = [r for r in report.regions if r.level == "regency" and r.code]
+    assert regencies and all(len(r.code.split(".")) == 2 for r in regencies if r.code)
+    assert compute_report(inputs, snapshot, worklists=True).worklists == {}  # no names
+
+
+def test_link_on_encodings_refuses_a_plaintext_model_and_a_store_with_one_source(
+    linked: Linked, tmp_path: Path
+) -> None:
+    model = tmp_path / "plain.json"
+    model.write_text(json.dumps({"padan": {"store_id": store_id(linked.store)}}))
+    with pytest.raises(InputError, match="is a plaintext model"):
+        run_linkage(linked.store, model_path=model)
+    alone = open_store(f"sqlite:///{tmp_path / 'alone.db'}")
+    ingest_encodings(linked.population.kpai, source="kpai", store=alone)
+    with pytest.raises(InputError, match="needs KPAI and DTSEN encodings"):
+        run_linkage(alone, model_path=tmp_path / "m.json")
+
+
+def test_review_page_of_an_encoded_run_explains_pairs_without_plaintext(linked: Linked) -> None:
+    from padan.access.policy import Principal, get_role
+    from padan.services.review import review_queue_page
+
+    reviewer = Principal("rina", get_role("peninjau"), None)
+    page = review_queue_page(linked.store, reviewer, model_path=linked.model, lang="en")
+    assert page["items"], "the synthetic population leaves doubtful pairs"
+    for item in page["items"]:
+        assert all(f["a"] is None and f["b"] is None for f in item["fields"]), item
+        assert item["evidence"]["parts"], item
