@@ -47,7 +47,7 @@ from padan.pprl import (
 from padan.synth import generate
 
 _PLAINTEXT = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from padan.ingest import ingest_file
 from padan.linkage import evaluate_run, read_truth
@@ -65,12 +65,13 @@ linked = time.perf_counter()
 m = evaluate_run(store, run.run_id, read_truth(data / "truth.csv"))
 print(json.dumps({"ingest_s": ingested - start, "link_s": linked - ingested,
                   "precision": m.precision, "recall": m.recall, "f1": m.f1,
-                  "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall}))
+                  "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 _ENCODED = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from padan.linkage import evaluate_run, read_truth
 from padan.pprl import ingest_encodings
@@ -90,7 +91,8 @@ m = evaluate_run(store, run.run_id, read_truth(data / "truth.csv"))
 print(json.dumps({"ingest_s": ingested - start, "link_s": linked - ingested,
                   "kind": run.model_kind, "seconds": run.seconds,
                   "precision": m.precision, "recall": m.recall, "f1": m.f1,
-                  "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall}))
+                  "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -178,6 +180,11 @@ def main() -> None:
         action="store_true",
         help="skip Padan's own run on the encodings (ingest --encoded, link)",
     )
+    parser.add_argument(
+        "--no-threshold-linker",
+        action="store_true",
+        help="skip the threshold linker on the encodings (its compare is long at 1M)",
+    )
     parser.add_argument("--keep", type=Path, help="write the data here and keep it")
     parser.add_argument("--schema", type=Path, help="encoding schema (default: Padan's)")
     parser.add_argument(
@@ -214,11 +221,13 @@ def main() -> None:
             f"encode {source}: {summary.encoded:,} records ({summary.quarantined:,} not encoded) "
             f"in {seconds[source]:.1f} s, {summary.encoded / seconds[source]:,.0f} records/s"
         )
-    kpai, dtsen = read_encodings(folder / "kpai.parquet"), read_encodings(folder / "dtsen.parquet")
-    truth = _truth(folder / "truth.csv")
     rows = []
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    for method in ("fields", "record"):
+    if not args.no_threshold_linker:
+        kpai = read_encodings(folder / "kpai.parquet")
+        dtsen = read_encodings(folder / "dtsen.parquet")
+        truth = _truth(folder / "truth.csv")
+    for method in () if args.no_threshold_linker else ("fields", "record"):
         start = time.perf_counter()
         floor = min(thresholds)
         scored = score_candidates(kpai, dtsen, method=method, floor=floor)
@@ -246,9 +255,11 @@ def main() -> None:
     print(
         f"\nplaintext Padan (ingest {plain['ingest_s']:.1f} s, link {plain['link_s']:.1f} s): "
         f"KPAI-in-DTSEN precision {_fmt(plain['kpai_precision'])} recall "
-        f"{_fmt(plain['kpai_recall'])} F1 {_fmt(kpai_f1)}; all pairs F1 {_fmt(plain['f1'])}"
+        f"{_fmt(plain['kpai_recall'])} F1 {_fmt(kpai_f1)}; all pairs precision "
+        f"{_fmt(plain['precision'])} recall {_fmt(plain['recall'])} F1 {_fmt(plain['f1'])}; "
+        f"peak {plain['peak_mib']:,.0f} MiB"
     )
-    default = next(f for m, t, _, _, f in rows if m == "fields" and t == DEFAULT_THRESHOLD)
+    default = next((f for m, t, _, _, f in rows if m == "fields" and t == DEFAULT_THRESHOLD), None)
     if default is not None and kpai_f1:
         print(f"PPRL F1 at the default threshold / plaintext F1: {default / kpai_f1:.3f}")
     print(f"plaintext child process: {time.perf_counter() - start:.1f} s")
@@ -261,7 +272,8 @@ def main() -> None:
         f"\nPadan on the encodings ({enc['kind']} model; ingest {enc['ingest_s']:.1f} s, link "
         f"{enc['link_s']:.1f} s): KPAI-in-DTSEN precision {_fmt(enc['kpai_precision'])} "
         f"recall {_fmt(enc['kpai_recall'])} F1 {_fmt(enc_f1)}; all pairs precision "
-        f"{_fmt(enc['precision'])} recall {_fmt(enc['recall'])} F1 {_fmt(enc['f1'])}"
+        f"{_fmt(enc['precision'])} recall {_fmt(enc['recall'])} F1 {_fmt(enc['f1'])}; "
+        f"peak {enc['peak_mib']:,.0f} MiB"
     )
     print(f"  link steps: {', '.join(f'{k} {v:.1f}' for k, v in enc['seconds'].items())} s")
     if enc_f1 and kpai_f1:
