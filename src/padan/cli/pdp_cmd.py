@@ -83,6 +83,7 @@ _RULE_WORDS = {
     "all": N_("all records"),
     "superseded": N_("superseded versions"),
     "ingested": N_("ingestion"),
+    "first_ingested": N_("first ingestion of the record id"),
 }
 
 
@@ -110,8 +111,17 @@ def pdp_dpia(
 
 @pdp_app.command("subject-access")
 def pdp_subject_access(
-    child_id: Annotated[str, typer.Argument(help="The child's id (PDN…).")],
     out_path: Annotated[Path, typer.Option("--out", help="The JSON file to write (mode 600).")],
+    child_id: Annotated[
+        str | None, typer.Argument(help="The child's id (PDN…); or give --record.")
+    ] = None,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            help="Find the child by one of its records, source:id (kpai:…), e.g. the id the "
+            "owning agency gives; the only way in a store of encodings besides the child id."
+        ),
+    ] = None,
     reference: Annotated[
         str, typer.Option(help="The request's reference, e.g. letter number.")
     ] = "",
@@ -119,19 +129,20 @@ def pdp_subject_access(
     db: DbOption = None,
 ) -> None:
     """Everything held about one child, for a parent or guardian, as one JSON file (audited)."""
-    from padan.pdp import subject_access
+    from padan.pdp import child_of_record, subject_access
 
     with translate_errors():
         loaded = _policy(policy)
         if not out_path.parent.is_dir():
             raise InputError(f"--out {out_path}: the directory {out_path.parent} does not exist")
-        doc = subject_access(
-            store_from(db),
-            loaded,
-            child_id,
-            actor=pdp_actor(db, "padan pdp subject-access", "profile"),
-            reference=reference,
-        )
+        if (child_id is None) == (record is None):
+            raise InputError("give the child's id (PDN…) or --record source:id, one of the two")
+        store = store_from(db)
+        actor = pdp_actor(db, "padan pdp subject-access", "profile")  # before any lookup
+        if child_id is None:
+            assert record is not None
+            child_id = child_of_record(store, record)
+        doc = subject_access(store, loaded, child_id, actor=actor, reference=reference)
         write_whole(out_path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n", private=True)
     out.print(
         tr(
@@ -312,6 +323,7 @@ def retention_apply(
                     "quarantine_rows": s.quarantine_rows,
                     "unlinked_ids": s.unlinked_ids,
                     "record_events": s.events,
+                    "encoded": s.encoded,
                 }
                 for s in plan.sources
             ],
@@ -349,7 +361,7 @@ def retention_apply(
             counted_from=_rule_word(s.counted_from),
         )
         table.add_row(
-            s.source,
+            tr("%(source)s (encoded)", source=s.source) if s.encoded else s.source,
             rule,
             f"{s.cutoff:%Y-%m-%d}",
             str(s.records),

@@ -9,6 +9,7 @@ from padan.pdp.policy import PdpPolicy, load_pdp_policy, parse_pdp_policy
 from padan.pdp.records import dpia, dpia_markdown, ropa, ropa_markdown
 from padan.pdp.retention import RetentionPlan, apply_retention_plan, plan_retention
 from padan.pdp.subject import (
+    child_of_record,
     correction_request,
     list_corrections,
     subject_access,
@@ -21,6 +22,7 @@ __all__ = [
     "RetentionPlan",
     "apply_retention_plan",
     "breach_report",
+    "child_of_record",
     "correction_request",
     "dpia",
     "dpia_markdown",

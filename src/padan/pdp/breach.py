@@ -18,6 +18,7 @@ from padan.errors import InputError
 from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit
 from padan.store.children import child_members, latest_run_id, records_by_uid
+from padan.store.encoded_pdp import encoded_records_by_uid
 from padan.store.subject_reads import audit_rows_by
 from padan.store.tokens import find_api_token
 
@@ -68,11 +69,16 @@ def _regions(store: Store, child_ids: list[str]) -> tuple[list[RegionTouched], l
     run_id = latest_run_id(store)
     members = child_members(store, run_id, child_ids) if run_id is not None else {}
     uids = [uid for found in members.values() for uid, _ in found]
-    rows = records_by_uid(store, uids, columns=("kode_wilayah",))
+    if store.holds_encodings():  # the regency, when the schema let it travel in the clear
+        encoded = encoded_records_by_uid(store, uids)
+        codes = {uid: row["regency"] for uid, row in encoded.items()}
+    else:
+        rows = records_by_uid(store, uids, columns=("kode_wilayah",))
+        codes = {uid: row.get("kode_wilayah") for uid, row in rows.items()}
     per_region: dict[str, set[str]] = {}
     for child, found in members.items():
         for uid, _ in found:
-            code = (rows.get(uid) or {}).get("kode_wilayah")
+            code = codes.get(uid)
             if not code:
                 continue
             parts = str(code).split(".")

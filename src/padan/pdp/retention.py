@@ -4,6 +4,10 @@ pseudonymised or deleted as the policy says, and export files past theirs are de
 A plan (a dry run) counts what would change and changes nothing; applying does the records of
 every source in one transaction, then the export files, then writes one audit row with the
 counts. Re-running changes nothing more: pseudonymised records are marked, deleted ones gone.
+
+A store of PPRL encodings (issue 21) holds no plaintext records: there the rule of each source
+applies to its encoded records (:mod:`padan.store.encoded_pdp`), a period counted from a date
+column then counted from the first ingestion of the record id.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from padan.errors import InputError, StoreError
 from padan.pdp.policy import PdpPolicy, SourceRule
 from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit
+from padan.store.encoded_pdp import encoded_sources
 from padan.store.retention import (
     RetentionTarget,
     apply_retention,
@@ -24,6 +29,7 @@ from padan.store.retention import (
 
 __all__ = [
     "EXPORT_SUFFIXES",
+    "FIRST_INGESTED",
     "RetentionPlan",
     "SourcePlan",
     "apply_retention_plan",
@@ -49,6 +55,7 @@ class SourcePlan:
     quarantine_rows: int
     unlinked_ids: int  # record ids with no version left, whose links and pairs go too
     events: int = 0  # record events deleted (delete) or whose changed values are blanked
+    encoded: bool = False  # the source's encoded records (PPRL), not its record table
 
 
 @dataclass(frozen=True)
@@ -70,16 +77,39 @@ def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
-def _target(rule: SourceRule, as_of: dt.datetime) -> RetentionTarget:
+#: How an encoded record's period is counted when its source's rule names a date column.
+FIRST_INGESTED = "first_ingested"
+
+
+def _target(rule: SourceRule, as_of: dt.datetime, *, encoded: bool = False) -> RetentionTarget:
+    counted_from = rule.counted_from
+    if encoded and counted_from != "ingested":
+        counted_from = FIRST_INGESTED  # encodings carry no dates (padan.store.encoded_pdp)
     return RetentionTarget(
         source=rule.name,
         extract=rule.extract,
         cutoff=_years_before(as_of, rule.keep_years),
-        counted_from=rule.counted_from,
+        counted_from=counted_from,
         action=rule.action,
         superseded_only=rule.applies_to == "superseded",
         identifying=rule.identifying,
+        encoded=encoded,
     )
+
+
+def _targets(
+    store: Store, policy: PdpPolicy, moment: dt.datetime
+) -> list[tuple[SourceRule, RetentionTarget]]:
+    """The rules that apply to the store: to the record table of each source it holds or, in a
+    store of encodings, to the encoded records of each source it holds."""
+    encoded = encoded_sources(store)
+    if encoded:  # such a store holds no plaintext person records
+        return [
+            (rule, _target(rule, moment, encoded=True))
+            for rule in policy.sources.values()
+            if rule.name in encoded
+        ]
+    return [(rule, _target(rule, moment)) for rule in policy.sources.values() if _held(store, rule)]
 
 
 def _as_of(as_of: dt.datetime | None) -> dt.datetime:
@@ -127,8 +157,7 @@ def plan_retention(
     now) and the export files in ``exports_dir`` past theirs; changes nothing."""
     moment = _as_of(as_of)
     sources = []
-    for rule in (r for r in policy.sources.values() if _held(store, r)):
-        target = _target(rule, moment)
+    for rule, target in _targets(store, policy, moment):
         counted = count_retention(store, target)
         sources.append(
             SourcePlan(
@@ -137,12 +166,13 @@ def plan_retention(
                 rule.action,
                 rule.applies_to,
                 rule.keep_years,
-                rule.counted_from,
+                target.counted_from,
                 target.cutoff,
                 counted.records,
                 counted.quarantine_rows,
                 counted.links,
                 counted.events,
+                target.encoded,
             )
         )
     exports_cutoff = moment - dt.timedelta(days=policy.exports_keep_days)
@@ -181,9 +211,7 @@ def apply_retention_plan(
     if not actor.strip():
         raise InputError("retention needs the name of who applies it (for the audit log)")
     plan = plan_retention(store, policy, as_of=moment, exports_dir=exports_dir)
-    done = apply_retention(
-        store, [_target(rule, moment) for rule in policy.sources.values() if _held(store, rule)]
-    )
+    done = apply_retention(store, [target for _, target in _targets(store, policy, moment)])
     by_source = {d.source: d for d in done}
     sources = tuple(
         replace(
@@ -204,7 +232,8 @@ def apply_retention_plan(
                 "fix its permissions and run padan retention apply again"
             ) from exc
     counts = "; ".join(
-        f"{s.source}: {s.action} {s.records} records, {s.quarantine_rows} quarantined rows, "
+        f"{s.source}{' encoded' if s.encoded else ''}: {s.action} {s.records} records, "
+        f"{s.quarantine_rows} quarantined rows, "
         f"{s.events} record events"
         for s in sources
     )

@@ -5,6 +5,13 @@ UU 27/2022 gives the data subject (for a child: the parent or guardian) access t
 their data and to its processing record, and the right to have errors corrected
 (docs/domain.md §7.1). Padan holds copies of the agencies' records, so a correction is sent to
 the owning agency, which corrects it at the source; the next extract carries it here.
+
+In a store of PPRL encodings (issue 21) Padan holds keyed Bloom filters, not the child's data:
+a subject access lists each record by its id with what was received and when, and the owning
+agency answers for the data itself. A request is found by the child id, or by a record id the
+agency gives (:func:`child_of_record`): Padan cannot search encodings by a name or a NIK.
+Correction requests are refused there (the requested value would be plaintext in a store kept
+free of it): the requester goes to the owning agency.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from padan.errors import InputError
 from padan.pdp.policy import PdpPolicy
 from padan.store import Store
 from padan.store.audit import CLI_ROLE, append_audit, audit_entries, hide_query
-from padan.store.children import child_members, latest_run_id, records_by_uid
+from padan.store.children import child_members, children_of, latest_run_id, records_by_uid
 from padan.store.corrections import (
     CORRECTION_STEPS,
     CorrectionRequest,
@@ -26,12 +33,14 @@ from padan.store.corrections import (
     correction_requests,
     set_correction_status,
 )
+from padan.store.encoded_pdp import encoded_records_by_uid
 from padan.store.followups import child_followups
 from padan.store.retention import PSEUDONYMISED, record_columns
 from padan.store.subject_reads import child_id_events, link_history, review_decisions_on
 
 __all__ = [
     "ANSWER_WITHIN",
+    "child_of_record",
     "correction_request",
     "list_corrections",
     "subject_access",
@@ -48,8 +57,14 @@ _PROFILE = {
     "name": ("nama_anak", "nama"),
     "birth_date": ("tanggal_lahir",),
     "sex": ("jenis_kelamin",),
-    "region": ("kode_wilayah",),
+    "region": ("kode_wilayah", "regency"),
 }
+#: What a subject access says of a record Padan holds only as PPRL encodings.
+_ENCODED_NOTE = (
+    "Padan holds this record only as PPRL encodings (keyed Bloom filters of the fields named), "
+    "made by the owning agency with a secret Padan does not have: no name, NIK or date can be "
+    "read from them. The owning agency holds the data itself; ask it, giving this record id."
+)
 
 
 def _plain(value: Any) -> Any:
@@ -89,6 +104,53 @@ def _record(policy: PdpPolicy, uid: str, row: dict[str, Any] | None) -> dict[str
     entry["quality_flags"] = [f for f in str(row.get("flags") or "").split(";") if f]
     entry["as_received"] = None if pseudonymised else json.loads(row["raw"])
     return entry
+
+
+def _encoded_record(policy: PdpPolicy, uid: str, row: dict[str, Any] | None) -> dict[str, Any]:
+    source = uid.partition(":")[0]
+    rule = policy.sources.get(source)
+    entry: dict[str, Any] = {
+        "record": uid,
+        "source": source,
+        "owner": rule.owner if rule else None,
+        "encoded": True,
+        "note": _ENCODED_NOTE,
+    }
+    if row is None:
+        entry["status"] = "no current version (deleted under retention or superseded)"
+        return entry
+    pseudonymised = row["pseudonymised"]
+    entry["status"] = "encodings blanked under retention" if pseudonymised else "held as encodings"
+    entry["fields"] = {"regency": row["regency"]} if row["regency"] else {}
+    entry["encoded_fields"] = row["fields"]
+    entry["record_filter"] = row["record_filter"]
+    entry["block_keys"] = row["block_keys"]
+    entry["received"] = {
+        "file": row["file_name"],
+        "ingested_at": _plain(row["ingested_at"]),
+        "first_ingested_at": _plain(row["first_ingested_at"]),
+    }
+    return entry
+
+
+def child_of_record(store: Store, record: str) -> str:
+    """The child id of ``record`` (``source:id``) in the latest linkage run: how a request that
+    names a record (an encoded store's only handle on a child) finds the child. Raises
+    :class:`InputError` when there is no run or the record is not in it."""
+    run_id = latest_run_id(store)
+    if run_id is None:
+        raise InputError("no linkage run yet: there are no children to look up; run padan link")
+    source, sep, source_id = record.partition(":")
+    if not sep or not source or not source_id:
+        raise InputError(f"record {record!r}: give it as source:id, e.g. kpai:ADU-2024-0001")
+    child = children_of(store, run_id, [record]).get(record)
+    if child is None:
+        raise InputError(
+            f"record {record!r} is not in the latest linkage run (run {run_id}); check the "
+            "source and the agency's record id (in a store of encodings Padan can find a child "
+            "by its id or a record id only, not by a name or NIK)"
+        )
+    return child
 
 
 def _profile(child_id: str, run_id: int, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -131,8 +193,12 @@ def subject_access(
         purpose="permintaan akses subjek data (orang tua/wali), UU 27/2022",
     )
     uids = [uid for uid, _ in members]
-    rows = records_by_uid(store, uids)
-    records = [_record(policy, uid, rows.get(uid)) for uid in uids]
+    if store.holds_encodings():
+        encoded = encoded_records_by_uid(store, uids)
+        records = [_encoded_record(policy, uid, encoded.get(uid)) for uid in uids]
+    else:
+        rows = records_by_uid(store, uids)
+        records = [_record(policy, uid, rows.get(uid)) for uid in uids]
     accesses = audit_entries(store, child_id=child_id, limit=1_000_000)
     return {
         "document": "subject_access",
@@ -227,6 +293,13 @@ def correction_request(
     if rule is None:
         raise InputError(
             f"{policy.path}: source {source!r} has no [sources.{source}] entry naming its owner"
+        )
+    if store.holds_encodings():
+        raise InputError(
+            f"this store holds PPRL encodings and no plaintext: Padan cannot check field "
+            f"{field!r} of {record} nor keep the value asked for. Send the request to "
+            f"{rule.owner}, which owns {record}: it corrects the record at the source, and its "
+            "next encoded extract brings the correction here."
         )
     fields = sorted(
         c

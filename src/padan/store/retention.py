@@ -4,7 +4,8 @@ them in one transaction (:mod:`padan.pdp.retention` decides what and when).
 A record is past retention when its date (a date column, or its batch's ingestion when
 ``counted_from`` is ``ingested`` or the date is empty) is before the cutoff. Pseudonymising
 blanks the identifying columns (and their ``_norm`` twins) and replaces the row as written
-(``raw``) by a marker, so a re-run finds nothing left to do. Deleting removes the record and the
+(``raw``) by a marker, so a re-run finds nothing left to do. A source's encoded records (PPRL)
+follow its rule too (:mod:`padan.store.encoded_pdp`). Deleting removes the record and the
 links and pairs of record ids no version of which is left. Either way the quarantined (refused)
 rows of the source's batches ingested before the cutoff are deleted.
 
@@ -41,8 +42,9 @@ from sqlalchemy import (
 from padan.errors import InputError, StoreError
 from padan.store.database import Store
 from padan.store.declared import builtin_table
+from padan.store.encoded_pdp import apply_encoded_retention, count_encoded_retention, unlink_ids
 from padan.store.record_events import record_events
-from padan.store.tables import batches, child_links, link_pairs, quarantine
+from padan.store.tables import batches, quarantine
 
 __all__ = [
     "PSEUDONYMISED",
@@ -69,6 +71,8 @@ class RetentionTarget:
     action: str  # pseudonymise | delete
     superseded_only: bool
     identifying: tuple[str, ...]
+    # The source's encoded records (PPRL) rather than its record table (padan.store.encoded_pdp)
+    encoded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,9 @@ def _blanked(table: Table, identifying: tuple[str, ...]) -> dict[str, None]:
 
 def count_retention(store: Store, target: RetentionTarget) -> RetentionCount:
     """What :func:`apply_retention` would do for ``target``, changing nothing."""
+    if target.encoded:
+        with store._connect() as conn:
+            return count_encoded_retention(conn, target)
     table, id_col = _table(store, target)
     with store._connect() as conn:
         return _count(conn, target, table, id_col)
@@ -203,6 +210,9 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
     done: list[RetentionCount] = []
     with store._begin() as conn:
         for target in targets:
+            if target.encoded:
+                done.append(apply_encoded_retention(conn, target))
+                continue
             table, id_col = _table(store, target)
             # Refused rows of old batches are kept for no purpose once their batch is past.
             quarantined = conn.execute(
@@ -221,19 +231,7 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
                 continue
             orphans = _orphaned_ids(conn, target, table, id_col)
             removed = conn.execute(delete(table).where(_past(target, table))).rowcount
-            for start in range(0, len(orphans), 2000):
-                chunk = orphans[start : start + 2000]
-                uids = [f"{target.source}:{i}" for i in chunk]
-                conn.execute(
-                    delete(child_links).where(
-                        child_links.c.source == target.source, child_links.c.source_id.in_(chunk)
-                    )
-                )
-                conn.execute(
-                    delete(link_pairs).where(
-                        or_(link_pairs.c.uid_l.in_(uids), link_pairs.c.uid_r.in_(uids))
-                    )
-                )
+            unlink_ids(conn, target.source, orphans)
             done.append(
                 RetentionCount(target.source, "delete", removed, quarantined, len(orphans), events)
             )
