@@ -17,7 +17,7 @@ from padan.ingest import ingest_file
 from padan.linkage import PairwiseMetrics, evaluate_run, explain_pairs, read_truth
 from padan.linkage.encoded import stranger_step
 from padan.pprl import ingest_encodings
-from padan.registry import RunSummary, decide, run_linkage
+from padan.registry import RunSummary, decide, review_queue, run_linkage
 from padan.store import Store, open_store, store_id
 from support.encoded import Population, encoded_population
 
@@ -174,3 +174,29 @@ def test_review_page_of_an_encoded_run_explains_pairs_without_plaintext(linked: 
     for item in page["items"]:
         assert all(f["a"] is None and f["b"] is None for f in item["fields"]), item
         assert item["evidence"]["parts"], item
+
+
+def test_encoded_run_drops_a_same_taken_back_as_unsure_and_keeps_the_pair_in_review(
+    linked: Linked,
+) -> None:
+    """Every encoded run scores every pair again, so a "same" a reviewer takes back ("unsure")
+    stops linking the pair at the next run, which leaves it in the queue, flagged unsure."""
+    store = linked.store
+    run = store.latest_link_run()
+    assert run is not None
+    child = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(run.id)}
+    a, b = next(
+        (p[0], p[1])
+        for p in store.link_pairs(run.id)
+        if p[4] == "review" and child[p[0]] != child[p[1]]
+    )
+    decide(store, a, b, "same", reviewer="peninjau", reason="test: one child")
+    together = run_linkage(store, model_path=linked.model)
+    links = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(together.run_id)}
+    assert links[a] == links[b]
+    decide(store, a, b, "unsure", reviewer="peninjau", reason="test: not sure after all")
+    apart = run_linkage(store, model_path=linked.model)
+    links = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(apart.run_id)}
+    assert links[a] != links[b]
+    waiting = {(i.uid_a, i.uid_b): i for i in review_queue(store)}
+    assert waiting[(a, b)].unsure_before

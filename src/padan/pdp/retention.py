@@ -100,16 +100,14 @@ def _target(rule: SourceRule, as_of: dt.datetime, *, encoded: bool = False) -> R
 def _targets(
     store: Store, policy: PdpPolicy, moment: dt.datetime
 ) -> list[tuple[SourceRule, RetentionTarget]]:
-    """The rules that apply to the store: to the record table of each source it holds or, in a
-    store of encodings, to the encoded records of each source it holds."""
+    """The rules that apply to the store: to the record table of each source it holds, or to
+    the encoded records of a source it holds as encodings (its record table is then empty)."""
     encoded = encoded_sources(store)
-    if encoded:  # such a store holds no plaintext person records
-        return [
-            (rule, _target(rule, moment, encoded=True))
-            for rule in policy.sources.values()
-            if rule.name in encoded
-        ]
-    return [(rule, _target(rule, moment)) for rule in policy.sources.values() if _held(store, rule)]
+    return [
+        (rule, _target(rule, moment, encoded=rule.name in encoded))
+        for rule in policy.sources.values()
+        if rule.name in encoded or _held(store, rule)
+    ]
 
 
 def _as_of(as_of: dt.datetime | None) -> dt.datetime:
@@ -212,16 +210,15 @@ def apply_retention_plan(
         raise InputError("retention needs the name of who applies it (for the audit log)")
     plan = plan_retention(store, policy, as_of=moment, exports_dir=exports_dir)
     done = apply_retention(store, [target for _, target in _targets(store, policy, moment)])
-    by_source = {d.source: d for d in done}
     sources = tuple(
         replace(
             s,
-            records=by_source[s.source].records,
-            quarantine_rows=by_source[s.source].quarantine_rows,
-            unlinked_ids=by_source[s.source].links,
-            events=by_source[s.source].events,
+            records=d.records,
+            quarantine_rows=d.quarantine_rows,
+            unlinked_ids=d.links,
+            events=d.events,
         )
-        for s in plan.sources
+        for s, d in zip(plan.sources, done, strict=True)  # both in the order of _targets
     )
     for path in plan.export_files:
         try:

@@ -136,6 +136,10 @@ def run_linkage(
         draft = draft_path(state) if keeping and not encoded else None
         try:
             if encoded:
+                # No reviewed= (the pairs decided "unsure" too): in a plaintext run it marks
+                # their records to be scored again by an incremental run, since a decision may
+                # have been taken back. An encoded run scores every pair every time, so a "same"
+                # taken back as "unsure" simply stops linking, and the pair stays in review.
                 result = link_encoded(
                     store,
                     model_path=model_path,
