@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,15 +37,28 @@ from padan.store.database import Store
 from padan.store.encoded import ENCODED_FIELDS, encoded_extract, encoded_records
 from padan.store.tables import batches, child_links, link_pairs
 
-if TYPE_CHECKING:
-    from padan.store.retention import RetentionCount, RetentionTarget
-
 __all__ = [
     "apply_encoded_retention",
     "count_encoded_retention",
     "encoded_records_by_uid",
     "encoded_sources",
+    "unlink_ids",
 ]
+
+
+class _Rule(Protocol):
+    """A source's retention rule with its cutoff (``padan.store.retention.RetentionTarget``)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def cutoff(self) -> dt.datetime: ...
+    @property
+    def counted_from(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def superseded_only(self) -> bool: ...
 
 
 def encoded_sources(store: Store) -> frozenset[str]:
@@ -63,7 +76,7 @@ def _not_blank() -> ColumnElement[bool]:
     return or_(er.c.blocks != "", er.c.record.is_not(None), *filters)
 
 
-def _past(target: RetentionTarget) -> ColumnElement[bool]:
+def _past(target: _Rule) -> ColumnElement[bool]:
     er = encoded_records
     old_batches = select(batches.c.id).where(
         batches.c.extract == encoded_extract(target.source),
@@ -87,7 +100,7 @@ def _past(target: RetentionTarget) -> ColumnElement[bool]:
     return when
 
 
-def _orphaned_ids(conn: Connection, target: RetentionTarget) -> list[str]:
+def _orphaned_ids(conn: Connection, target: _Rule) -> list[str]:
     """Record ids whose every version is past retention (their links go with them)."""
     er = encoded_records
     past = _past(target)
@@ -97,15 +110,14 @@ def _orphaned_ids(conn: Connection, target: RetentionTarget) -> list[str]:
     return sorted(ids)
 
 
-def count_encoded_retention(conn: Connection, target: RetentionTarget) -> RetentionCount:
-    """What :func:`apply_encoded_retention` would do for ``target``, changing nothing."""
-    from padan.store.retention import RetentionCount
-
+def count_encoded_retention(conn: Connection, target: _Rule) -> tuple[int, int]:
+    """What :func:`apply_encoded_retention` would do for ``target``, changing nothing:
+    (records, record ids unlinked)."""
     records = conn.execute(
         select(func.count()).select_from(encoded_records).where(_past(target))
     ).scalar_one()
     links = len(_orphaned_ids(conn, target)) if target.action == "delete" else 0
-    return RetentionCount(target.source, target.action, int(records), 0, links, 0)
+    return int(records), links
 
 
 def unlink_ids(conn: Connection, source: str, ids: Sequence[str]) -> None:
@@ -125,22 +137,21 @@ def unlink_ids(conn: Connection, source: str, ids: Sequence[str]) -> None:
         )
 
 
-def apply_encoded_retention(conn: Connection, target: RetentionTarget) -> RetentionCount:
+def apply_encoded_retention(conn: Connection, target: _Rule) -> tuple[int, int]:
     """Pseudonymise (blank the filters and block keys) or delete the encoded records of
-    ``target``'s source past retention, inside the caller's transaction."""
-    from padan.store.retention import RetentionCount
-
+    ``target``'s source past retention, inside the caller's transaction: (records, record ids
+    unlinked)."""
     er = encoded_records
     if target.action == "pseudonymise":
         blank: dict[str, Any] = {f"f_{name}": None for name in ENCODED_FIELDS}
         changed = conn.execute(
             update(er).where(_past(target)).values(record=None, blocks="", **blank)
         ).rowcount
-        return RetentionCount(target.source, "pseudonymise", int(changed), 0, 0, 0)
+        return int(changed), 0
     orphans = _orphaned_ids(conn, target)
     removed = conn.execute(delete(er).where(_past(target))).rowcount
     unlink_ids(conn, target.source, orphans)
-    return RetentionCount(target.source, "delete", int(removed), 0, len(orphans), 0)
+    return int(removed), len(orphans)
 
 
 def encoded_records_by_uid(store: Store, uids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -176,7 +176,8 @@ def count_retention(store: Store, target: RetentionTarget) -> RetentionCount:
     """What :func:`apply_retention` would do for ``target``, changing nothing."""
     if target.encoded:
         with store._connect() as conn:
-            return count_encoded_retention(conn, target)
+            records, links = count_encoded_retention(conn, target)
+        return RetentionCount(target.source, target.action, records, 0, links)
     table, id_col = _table(store, target)
     with store._connect() as conn:
         return _count(conn, target, table, id_col)
@@ -211,7 +212,8 @@ def apply_retention(store: Store, targets: list[RetentionTarget]) -> list[Retent
     with store._begin() as conn:
         for target in targets:
             if target.encoded:
-                done.append(apply_encoded_retention(conn, target))
+                records, links = apply_encoded_retention(conn, target)
+                done.append(RetentionCount(target.source, target.action, records, 0, links))
                 continue
             table, id_col = _table(store, target)
             # Refused rows of old batches are kept for no purpose once their batch is past.
