@@ -85,11 +85,12 @@ start = time.perf_counter()
 for source in ("dtsen", "kpai"):
     ingest_encodings(data / f"{source}.parquet", source=source, store=store)
 ingested = time.perf_counter()
-run = run_linkage(store, model_path=data / "encoded-model.json")
+said = []
+run = run_linkage(store, model_path=data / "encoded-model.json", progress=said.append)
 linked = time.perf_counter()
 m = evaluate_run(store, run.run_id, read_truth(data / "truth.csv"))
 print(json.dumps({"ingest_s": ingested - start, "link_s": linked - ingested,
-                  "kind": run.model_kind, "seconds": run.seconds,
+                  "kind": run.model_kind, "seconds": run.seconds, "said": said,
                   "precision": m.precision, "recall": m.recall, "f1": m.f1,
                   "kpai_precision": m.kpai_precision, "kpai_recall": m.kpai_recall,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -174,7 +175,11 @@ def main() -> None:
     parser.add_argument("--profile", default="standard")
     parser.add_argument("--dense", action="store_true")
     parser.add_argument("--thresholds", default="0.65,0.7,0.75,0.8,0.85")
-    parser.add_argument("--no-plaintext", action="store_true", help="skip Padan's plaintext run")
+    parser.add_argument(
+        "--no-plaintext",
+        action="store_true",
+        help="skip Padan's plaintext run (the encoded run still runs)",
+    )
     parser.add_argument(
         "--no-encoded-run",
         action="store_true",
@@ -247,22 +252,25 @@ def main() -> None:
         print(f"{method:8} {threshold:9.2f} {_fmt(p):>9} {_fmt(r):>9} {_fmt(f):>9}{mark}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the PPRL process: {peak:,.0f} MiB")
-    if args.no_plaintext:
-        return
-    start = time.perf_counter()
-    plain = _child(_PLAINTEXT, folder)
-    kpai_f1 = _f1(plain["kpai_precision"], plain["kpai_recall"])
-    print(
-        f"\nplaintext Padan (ingest {plain['ingest_s']:.1f} s, link {plain['link_s']:.1f} s): "
-        f"KPAI-in-DTSEN precision {_fmt(plain['kpai_precision'])} recall "
-        f"{_fmt(plain['kpai_recall'])} F1 {_fmt(kpai_f1)}; all pairs precision "
-        f"{_fmt(plain['precision'])} recall {_fmt(plain['recall'])} F1 {_fmt(plain['f1'])}; "
-        f"peak {plain['peak_mib']:,.0f} MiB"
-    )
-    default = next((f for m, t, _, _, f in rows if m == "fields" and t == DEFAULT_THRESHOLD), None)
-    if default is not None and kpai_f1:
-        print(f"PPRL F1 at the default threshold / plaintext F1: {default / kpai_f1:.3f}")
-    print(f"plaintext child process: {time.perf_counter() - start:.1f} s")
+    plain: dict[str, Any] | None = None
+    kpai_f1 = None
+    if not args.no_plaintext:
+        start = time.perf_counter()
+        plain = _child(_PLAINTEXT, folder)
+        kpai_f1 = _f1(plain["kpai_precision"], plain["kpai_recall"])
+        print(
+            f"\nplaintext Padan (ingest {plain['ingest_s']:.1f} s, link {plain['link_s']:.1f} s): "
+            f"KPAI-in-DTSEN precision {_fmt(plain['kpai_precision'])} recall "
+            f"{_fmt(plain['kpai_recall'])} F1 {_fmt(kpai_f1)}; all pairs precision "
+            f"{_fmt(plain['precision'])} recall {_fmt(plain['recall'])} F1 {_fmt(plain['f1'])}; "
+            f"peak {plain['peak_mib']:,.0f} MiB"
+        )
+        default = next(
+            (f for m, t, _, _, f in rows if m == "fields" and t == DEFAULT_THRESHOLD), None
+        )
+        if default is not None and kpai_f1:
+            print(f"PPRL F1 at the default threshold / plaintext F1: {default / kpai_f1:.3f}")
+        print(f"plaintext child process: {time.perf_counter() - start:.1f} s")
     if args.no_encoded_run:
         return
     start = time.perf_counter()
@@ -276,9 +284,10 @@ def main() -> None:
         f"peak {enc['peak_mib']:,.0f} MiB"
     )
     print(f"  link steps: {', '.join(f'{k} {v:.1f}' for k, v in enc['seconds'].items())} s")
+    print(f"  {'; '.join(m for m in enc['said'] if 'pairs' in m or 'records' in m)}")
     if enc_f1 and kpai_f1:
         print(f"in-Padan PPRL KPAI-in-DTSEN F1 / plaintext F1: {enc_f1 / kpai_f1:.3f}")
-    if enc["f1"] and plain["f1"]:
+    if plain is not None and enc["f1"] and plain["f1"]:
         print(f"in-Padan PPRL all-pairs F1 / plaintext F1: {enc['f1'] / plain['f1']:.3f}")
     print(f"encoded child process: {time.perf_counter() - start:.1f} s")
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from padan.analysis import compute_report, load_inputs
@@ -15,7 +16,8 @@ from padan.analysis.report import truth_links
 from padan.errors import InputError
 from padan.ingest import ingest_file
 from padan.linkage import PairwiseMetrics, evaluate_run, explain_pairs, read_truth
-from padan.linkage.encoded import stranger_step
+from padan.linkage.blocking import BLOCKED_PAIRS_TABLE
+from padan.linkage.encoded import encoded_pairs, stranger_step
 from padan.pprl import ingest_encodings
 from padan.registry import RunSummary, decide, review_queue, run_linkage
 from padan.store import Store, open_store, store_id
@@ -200,3 +202,36 @@ def test_encoded_run_drops_a_same_taken_back_as_unsure_and_keeps_the_pair_in_rev
     assert links[a] != links[b]
     waiting = {(i.uid_a, i.uid_b): i for i in review_queue(store)}
     assert waiting[(a, b)].unsure_before
+
+
+@pytest.mark.parametrize(("names", "pairs"), [(True, 8), (False, 10)])
+def test_encoded_pairs_leave_out_dtsen_strangers_but_keep_complaints_with_them(
+    names: bool, pairs: int
+) -> None:
+    same, half = "1" * 32 + "0" * 32, "1" * 16 + "0" * 16 + "1" * 16 + "0" * 16  # Dice 0.5
+    rows = [
+        ("dtsen", "d1", same),
+        ("dtsen", "d2", same),  # d1's name: kept
+        ("dtsen", "d3", half),  # a stranger to d1 and d2: those two pairs left out
+        ("kpai", "k1", half),  # a complaint: kept with every record
+        ("dtsen", "d4", None),  # no name filter: kept with every record
+    ]
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE features (source VARCHAR, unique_id VARCHAR, name BIT, name_n INTEGER, "
+        "blocks VARCHAR[])"
+    )
+    for source, uid, name in rows:
+        con.execute(
+            "INSERT INTO features VALUES (?, ?, ?::BIT, bit_count(?::BIT), ['x'])",
+            [source, uid, name, name],
+        )
+    assert encoded_pairs(con, names=names) == pairs
+    kept = {
+        frozenset(k.split("-__-")[-1] for k in row)
+        for row in con.execute(
+            f"SELECT join_key_l, join_key_r FROM {BLOCKED_PAIRS_TABLE}"
+        ).fetchall()
+    }
+    if names:
+        assert frozenset({"d1", "d3"}) not in kept and frozenset({"d1", "k1"}) in kept

@@ -83,14 +83,29 @@ def _load(store: Store, con: duckdb.DuckDBPyConnection) -> list[str]:
     return present
 
 
-def encoded_pairs(con: duckdb.DuckDBPyConnection) -> int:
+def encoded_pairs(con: duckdb.DuckDBPyConnection, *, names: bool = True) -> int:
     """Create :data:`~padan.linkage.blocking.BLOCKED_PAIRS_TABLE`: every pair of rows of
     ``features`` that share a block key (keys held by more than :data:`MAX_BLOCK` records
-    left out), each pair once, in the form Splink takes. Returns the number of pairs."""
+    left out), each pair once, in the form Splink takes. Returns the number of pairs.
+
+    With ``names`` (the records have name filters), a pair of two DTSEN records whose name
+    filters are less alike than :data:`STRANGER_DICE_DTSEN` is left out: the model could never
+    link it (:func:`stranger_step`), and at a million records such pairs (household members,
+    strangers born on one day in one regency) are most of the candidates. Plaintext blocking
+    leaves them out alike, every rule carrying a name-similarity filter. Pairs with a complaint
+    are all kept, strangers included, for review."""
     key = f"source || '{CONCAT_SEPARATOR}' || unique_id"
+    # Each key row carries what the filter reads, so that pairs need no join before DISTINCT.
+    name = "name, name_n" if names else "NULL::BIT AS name, 0 AS name_n"
+    dice = "2.0 * bit_count(a.name & b.name) / greatest(a.name_n + b.name_n, 1)"
+    keep = (
+        f"NOT (a.dtsen AND b.dtsen) OR a.name IS NULL OR b.name IS NULL "
+        f"OR {dice} >= {STRANGER_DICE_DTSEN}"
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _padan_keys AS
-        SELECT rowid AS id, unnest(blocks) AS block FROM features;
+        SELECT rowid AS id, source = 'dtsen' AS dtsen, {name}, unnest(blocks) AS block
+        FROM features;
         CREATE OR REPLACE TEMP TABLE _padan_keys AS
         SELECT k.* FROM _padan_keys k SEMI JOIN (
             SELECT block FROM _padan_keys WHERE block <> '' GROUP BY block
@@ -99,6 +114,7 @@ def encoded_pairs(con: duckdb.DuckDBPyConnection) -> int:
         WITH pairs AS (
             SELECT DISTINCT a.id AS a, b.id AS b FROM _padan_keys a
             JOIN _padan_keys b ON a.block = b.block AND a.id < b.id
+            WHERE {keep}
         ),
         keys AS (SELECT rowid AS id, {key} AS join_key FROM features)
         SELECT '0' AS match_key, l.join_key AS join_key_l, r.join_key AS join_key_r
@@ -249,7 +265,7 @@ def link_encoded(
         linker = Linker(inputs, model, log_level=logging.ERROR, validate_settings=False)
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
         say("finding candidate pairs (shared block keys)")
-        candidates = encoded_pairs(con)
+        candidates = encoded_pairs(con, names="name" in fields)
         linker.table_management.register_blocked_pairs_for_predict(
             api.register(BLOCKED_PAIRS_TABLE)
         )
