@@ -193,7 +193,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the data here and keep it")
     parser.add_argument("--schema", type=Path, help="encoding schema (default: Padan's)")
     parser.add_argument(
-        "--reuse", action="store_true", help="with --keep: use the data already there"
+        "--reuse",
+        action="store_true",
+        help="with --keep: use the data (and encodings) already there",
     )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="padan-pprl-"))
@@ -213,6 +215,9 @@ def main() -> None:
     schema = load_schema(args.schema)
     seconds: dict[str, float] = {}
     for source, name in (("dtsen", "dtsen_individu.csv"), ("kpai", "kpai_kasus.csv")):
+        if args.reuse and (folder / f"{source}.parquet").exists():
+            print(f"encode {source}: reusing {folder / f'{source}.parquet'}")
+            continue
         start = time.perf_counter()
         summary = encode_file(
             folder / name,
