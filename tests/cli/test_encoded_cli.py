@@ -91,3 +91,53 @@ def test_ingest_encoded_refuses_plaintext_only_options_and_a_plaintext_file(
             app, ["--lang", "en", "ingest", "kpai", str(path), "--encoded", *args], env=env
         )
         assert result.exit_code != 0 and message in result.output, result.output
+
+
+_SECRET = "039f0e43d1c2b7a65e8f9012345678abcdef0123456789"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--secret-env", _SECRET, "--secret-env takes the NAME of an environment variable"),
+        ("--secret-file", _SECRET, "--secret-file takes the PATH of a file"),
+    ],
+)
+def test_encode_secret_given_as_the_option_value_never_appears_in_the_output(
+    population: Population, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    out = tmp_path / "e.parquet"
+    args = ["--lang", "en", "encode", "kpai", str(population.kpai_csv), "--out", str(out)]
+    result = runner.invoke(app, [*args, option, value])
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert _SECRET not in result.stdout and _SECRET not in result.stderr
+    assert _SECRET[:8] not in result.output and not out.exists()
+
+
+def test_encode_warns_on_stderr_when_the_secret_file_is_readable_by_others(
+    population: Population, tmp_path: Path
+) -> None:
+    secret = tmp_path / "pprl.secret"
+    secret.write_text(_SECRET + "\n")
+    secret.chmod(0o644)
+    out = tmp_path / "e.parquet"
+    args = ["--lang", "en", "encode", "kpai", str(population.kpai_csv), "--out", str(out)]
+    result = runner.invoke(app, [*args, "--secret-file", str(secret), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "readable by other users" in result.stderr and "chmod 600" in result.stderr
+    assert json.loads(result.stdout)["encoded"] > 0
+    assert _SECRET not in result.stdout + result.stderr
+
+
+def test_ingest_without_encoded_refuses_an_encodings_file_before_and_after_it_is_stored(
+    population: Population, tmp_path: Path
+) -> None:
+    env = {"PADAN_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    plain = ["--lang", "en", "ingest", "kpai", str(population.kpai)]
+    for step in ("empty store", "after --encoded"):
+        if step == "after --encoded":
+            _run(tmp_path, "ingest", "kpai", str(population.kpai), "--encoded")
+        result = runner.invoke(app, plain, env=env)
+        assert result.exit_code != 0, (step, result.output)
+        assert "is a PPRL encodings file" in result.output and "add --encoded" in result.output
+        assert "already" not in result.output and "--mapping" not in result.output
