@@ -101,6 +101,7 @@ _SECRET = "039f0e43d1c2b7a65e8f9012345678abcdef0123456789"
     ("option", "value", "message"),
     [
         ("--secret-env", _SECRET, "--secret-env takes the NAME of an environment variable"),
+        ("--secret-env", "f" + _SECRET, "--secret-env takes the NAME of an environment variable"),
         ("--secret-file", _SECRET, "--secret-file takes the PATH of a file"),
     ],
 )

@@ -66,7 +66,14 @@ def test_read_secret_refuses_a_weak_secret_in_the_environment(
 
 @pytest.mark.parametrize(
     "value",
-    ["039f0e43d1c2b7a65e8f90123456789abcdef", "1PPRL", "PPRL-SECRET", "a b", "x=y"],
+    [
+        "039f0e43d1c2b7a65e8f90123456789abcdef",
+        "f1358cbb03b39033774edde8a9142e12e1e2f5bb",  # hex starting with a letter: a valid name
+        "1PPRL",
+        "PPRL-SECRET",
+        "a b",
+        "x=y",
+    ],
 )
 def test_read_secret_env_value_that_is_no_name_is_refused_without_echo(value: str) -> None:
     with pytest.raises(InputError, match="--secret-env takes the NAME") as caught:

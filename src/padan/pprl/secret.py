@@ -82,7 +82,10 @@ def read_secret(*, file: Path | None = None, env: str | None = None) -> bytes:
         secret, where = _read_file(file), _shown(file)
     else:
         assert env is not None
-        if not _ENV_NAME.fullmatch(env):
+        # A hex secret starting with a letter is a valid name too: one that is not set and
+        # looks like a secret (16+ characters, no "_" as names have) is not repeated either.
+        unset_secret_like = env not in os.environ and len(env) >= 16 and "_" not in env
+        if not _ENV_NAME.fullmatch(env) or unset_secret_like:
             raise InputError(
                 "--secret-env takes the NAME of an environment variable, not the secret (a name "
                 "is letters, digits and _, not starting with a digit; the value given is not "
