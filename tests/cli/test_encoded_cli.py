@@ -4,6 +4,7 @@ store of PPRL encodings: what a user sees names the model and shows no plaintext
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -210,3 +211,16 @@ def test_regional_report_with_regency_in_the_clear_gives_the_regions_figures(
         assert shown["region"]["code"] == regency["code"]
         assert shown["indicators"]["kpai_children"] in (regency["figures"]["kpai_children"], "<5")
         assert shown["indicators"]["kpai_children"] != whole["indicators"]["kpai_children"]
+
+
+def test_report_as_of_and_trends_on_an_encoded_store_are_refused_not_zero(
+    population: Population, tmp_path: Path
+) -> None:
+    env = {"PADAN_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    for source, path in (("dtsen", population.dtsen), ("kpai", population.kpai)):
+        _run(tmp_path, "ingest", source, str(path), "--encoded")
+    _run(tmp_path, "link")
+    for args in (["report", "--as-of", dt.date.today().isoformat(), "--json"], ["trends"]):
+        result = runner.invoke(app, ["--lang", "en", *args], env=env)
+        assert result.exit_code != 0, (args, result.output)
+        assert "cannot be computed from PPRL encodings" in result.output, result.output

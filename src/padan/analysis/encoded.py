@@ -18,7 +18,7 @@ from padan.analysis.children import AID_COLUMNS, DTSEN_COLUMNS, KPAI_COLUMNS
 from padan.errors import InputError
 from padan.store import Store
 
-__all__ = ["ENCODED_INDICATORS", "encoded_records", "refuse_regional"]
+__all__ = ["ENCODED_INDICATORS", "encoded_records", "refuse_history", "refuse_regional"]
 
 #: The indicators an encoded run gives (see the module's docstring).
 ENCODED_INDICATORS: Final = (
@@ -72,3 +72,15 @@ def refuse_regional(region: str) -> InputError:
         "agencies can allow the regency code in the schema file (`[clear] attributes = "
         '["regency"]`), encode both extracts again and ingest them into a new store.'
     )
+
+
+def refuse_history(store: Store, what: str) -> None:
+    """Raise :class:`InputError` when ``store`` holds PPRL encodings: ``what`` (figures as of
+    a past date, trends) is read from the records' stored history, and encodings keep none
+    that the report could use (their records carry no dates, deciles or aid flags)."""
+    if store.holds_encodings():
+        raise InputError(
+            f"{what} cannot be computed from PPRL encodings: the store holds encoded records, "
+            "which keep no history of the attributes those figures follow. Run `padan report` "
+            "without --as-of for the current coverage indicators."
+        )

@@ -120,6 +120,22 @@ _RULES: Final = tuple(
                 "new store."
             ),
         ),
+        (
+            r"figures as of a past date cannot be computed from PPRL encodings: .*",
+            N_(
+                "figures as of a past date cannot be computed from PPRL encodings: the store "
+                "holds encoded records, which keep no history of the attributes those figures "
+                "follow. Run `padan report` without --as-of for the current coverage indicators."
+            ),
+        ),
+        (
+            r"trends cannot be computed from PPRL encodings: .*",
+            N_(
+                "trends cannot be computed from PPRL encodings: the store holds encoded records, "
+                "which keep no history of the attributes those figures follow. Run `padan "
+                "report` without --as-of for the current coverage indicators."
+            ),
+        ),
     )
 )
 
