@@ -235,3 +235,35 @@ def test_encoded_pairs_leave_out_dtsen_strangers_but_keep_complaints_with_them(
     }
     if names:
         assert frozenset({"d1", "d3"}) not in kept and frozenset({"d1", "k1"}) in kept
+
+
+def test_name_guard_pairs_are_refused_and_a_reviewers_same_clears_the_guard_in_explain(
+    linked: Linked,
+) -> None:
+    from padan.access.policy import Principal, get_role
+    from padan.services.review import review_items
+
+    store = linked.store
+    run = store.latest_link_run()
+    assert run is not None
+    pairs = store.link_pairs(run.id)
+    # Between the thresholds a pair waits for review; above the link threshold it is linked,
+    # unless the name guard stopped it: then it is refused, as the plaintext guard's.
+    assert all(p < run.link_threshold for _, _, p, _, d in pairs if d == "review")
+    stopped = [(a, b) for a, b, _, rule, d in pairs if d == "refused" and rule == "model"]
+    assert stopped, "the synthetic population has twins and namesakes the name guard stops"
+    explained = explain_pairs(store, stopped, model_path=linked.model)
+    assert all(e.guard and "name filters share little" in e.guard for e in explained)
+    reviewer = Principal("rina", get_role("peninjau"), None)
+    queued = {
+        (i["record_a"], i["record_b"]): i["reason"]
+        for i in review_items(store, reviewer, limit=10_000)
+    }
+    assert {queued[p] for p in stopped if p in queued} == {"refused"}
+    a, b = stopped[0]
+    decide(store, a, b, "same", reviewer="peninjau", reason="test: one child after all")
+    relinked = run_linkage(store, model_path=linked.model)
+    links = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(relinked.run_id)}
+    assert links[a] == links[b]
+    (made,) = explain_pairs(store, [(a, b)], model_path=linked.model)
+    assert made.guard is None

@@ -10,7 +10,7 @@ import pytest
 
 from padan.errors import InputError
 from padan.ingest import ingest_file
-from padan.pprl import ingest_encodings, load_schema
+from padan.pprl import encode_file, ingest_encodings, load_schema
 from padan.store import Store, open_store
 from support.encoded import Population, encode_with, encoded_population
 
@@ -66,6 +66,8 @@ def _other_schema(population: Population) -> Path:
     ("case", "message"),
     [
         ("other schema", "encoded under schema"),
+        ("other secret", "encoded with a different secret"),
+        ("no secret check", "carries no secret check value"),
         ("plaintext csv", "not a Parquet file"),
         ("plain parquet", "not written by `padan encode`"),
         ("wrong source", "holds encodings of kpai, not dtsen"),
@@ -81,6 +83,22 @@ def test_ingest_encodings_refuses_bad_input_and_leaves_the_store_untouched(
     source, path = "kpai", population.kpai
     if case == "other schema":
         path, _ = encode_with(population, load_schema(_other_schema(population)), "other")
+    elif case == "other secret":
+        path = tmp_path / "other-secret.parquet"
+        encode_file(
+            population.kpai_csv,
+            source="kpai",
+            schema=population.schema,
+            secret=b"another-secret-9876543210fedcba",
+            output=path,
+            seed=1,
+        )
+    elif case == "no secret check":  # a file encoded before Padan wrote the check value
+        table = pq.read_table(population.kpai)
+        meta = dict(table.schema.metadata)
+        del meta[b"padan.pprl.secret_check"]
+        path = tmp_path / "old.parquet"
+        pq.write_table(table.replace_schema_metadata(meta), path)
     elif case == "plaintext csv":
         path = population.kpai_csv
     elif case == "plain parquet":

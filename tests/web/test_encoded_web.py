@@ -43,7 +43,16 @@ def _names(population: Population) -> set[str]:
         return {r["nama"] for r in csv.DictReader(handle) if len(r["nama"]) >= 6}
 
 
-@pytest.mark.parametrize("path", ["/review", "/dashboard", "/api/v1/review", "/api/v1/dashboard"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/review",
+        "/dashboard",
+        "/dashboard?trend=kpai_children&period=quarter",  # no history to follow: no trend
+        "/api/v1/review",
+        "/api/v1/dashboard",
+    ],
+)
 def test_encoded_store_pages_answer_without_plaintext(
     encoded_web: tuple[TestClient, Population], path: str
 ) -> None:

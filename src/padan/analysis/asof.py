@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from padan.analysis.children import DTSEN_COLUMNS, KPAI_COLUMNS, QUALITY_COLUMNS, ReportInputs
+from padan.analysis.encoded import refuse_history
 from padan.analysis.model import BatchRef, Report, Snapshot
 from padan.analysis.report import _apart, _kpai_children_dtsen_ids, compute_report, resolve_region
 from padan.analysis.rules import Rules
@@ -63,6 +64,7 @@ def load_inputs_as_of(
     ``reference_date`` (ages) defaults to the moment's date. Raises :class:`InputError` when no
     run had finished by ``moment``.
     """
+    refuse_history(store, "figures as of a past date")
     run = run_as_of(store, moment)
     if run is None:
         first = store.latest_link_run()

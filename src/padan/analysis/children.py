@@ -104,6 +104,9 @@ class ReportInputs:
     #: The records are PPRL encodings (:mod:`padan.analysis.encoded`): ids and regency codes
     #: only, so only the coverage indicators can be computed.
     encoded: bool = False
+    #: Whether the records carry their region: always for plaintext; for encodings only when
+    #: the schema let the regency travel in the clear (else no regional report can be made).
+    regional: bool = True
 
 
 def indicator_keys(rules: Rules) -> list[str]:

@@ -15,9 +15,10 @@ from typing import Final
 import pyarrow as pa
 
 from padan.analysis.children import AID_COLUMNS, DTSEN_COLUMNS, KPAI_COLUMNS
+from padan.errors import InputError
 from padan.store import Store
 
-__all__ = ["ENCODED_INDICATORS", "encoded_records"]
+__all__ = ["ENCODED_INDICATORS", "encoded_records", "refuse_history", "refuse_regional"]
 
 #: The indicators an encoded run gives (see the module's docstring).
 ENCODED_INDICATORS: Final = (
@@ -59,3 +60,27 @@ def encoded_records(store: Store) -> tuple[pa.Table, pa.Table]:
         rows = table.filter(pa.compute.equal(table.column("source"), source))
         out.append(_table(columns, rows.column("record_id"), rows.column("regency")))
     return out[0], out[1]
+
+
+def refuse_regional(region: str) -> InputError:
+    """The refusal of a report for ``region`` from encodings that carry no region in the
+    clear: the national figures must not be shown as the region's."""
+    return InputError(
+        f"no report for region {region}: the PPRL encodings in this store carry no region in "
+        "the clear, so no figure can be given per region (only the national report, without "
+        "--region, by a user whose role is not limited to a region). For regional figures the "
+        "agencies can allow the regency code in the schema file (`[clear] attributes = "
+        '["regency"]`), encode both extracts again and ingest them into a new store.'
+    )
+
+
+def refuse_history(store: Store, what: str) -> None:
+    """Raise :class:`InputError` when ``store`` holds PPRL encodings: ``what`` (figures as of
+    a past date, trends) is read from the records' stored history, and encodings keep none
+    that the report could use (their records carry no dates, deciles or aid flags)."""
+    if store.holds_encodings():
+        raise InputError(
+            f"{what} cannot be computed from PPRL encodings: the store holds encoded records, "
+            "which keep no history of the attributes those figures follow. Run `padan report` "
+            "without --as-of for the current coverage indicators."
+        )

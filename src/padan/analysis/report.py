@@ -16,7 +16,7 @@ from padan.analysis.children import (
     build_children,
     indicator_keys,
 )
-from padan.analysis.encoded import ENCODED_INDICATORS, encoded_records
+from padan.analysis.encoded import ENCODED_INDICATORS, encoded_records, refuse_regional
 from padan.analysis.figures import by_group, by_region, data_quality, overall
 from padan.analysis.labels import group_labels
 from padan.analysis.model import BatchRef, Figure, RegionRef, Report, Snapshot
@@ -190,6 +190,7 @@ def _encoded_inputs(store: Store, run: LinkRun) -> tuple[ReportInputs, Snapshot]
         run.review_threshold,
         apart=_apart(store, run.started_at),
         encoded=True,
+        regional=any(t.column("kode_wilayah").null_count < t.num_rows for t in (kpai, dtsen)),
     )
     all_batches = store.list_batches()
     snapshot = Snapshot(
@@ -254,7 +255,11 @@ def compute_report(
     """Every indicator, breakdown and (when asked) worklist from ``inputs``.
 
     Pure computation in an in-memory DuckDB: the same inputs and rules give the same figures.
+    Raises :class:`InputError` for a ``region`` when the inputs carry no region (encodings
+    without the regency in the clear): their national figures are not the region's.
     """
+    if region is not None and not inputs.regional:
+        raise refuse_regional(f"{region.code} {region.name}")
     rules = rules or default_rules()
     # Worklists name children: an encoded run has no names to give (the dashboard asks).
     worklists = worklists and not inputs.encoded

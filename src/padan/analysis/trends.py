@@ -27,6 +27,7 @@ import pyarrow as pa
 from padan.analysis.asof import end_of_day, load_inputs_as_of
 from padan.analysis.children import ReportInputs, build_children, indicator_keys
 from padan.analysis.children import _in_list as in_list
+from padan.analysis.encoded import refuse_history
 from padan.analysis.figures import by_region, overall
 from padan.analysis.model import RegionRef, Report, Snapshot
 from padan.analysis.rules import Rules, default_rules
@@ -266,6 +267,7 @@ def trend_series(
     (:func:`padan.store.history_stamp`), and reused by later series. Raises
     :class:`InputError` for an unknown period or when nothing has been linked yet.
     """
+    refuse_history(store, "trends")
     rules = rules or default_rules()
     now = now or dt.datetime.now(dt.UTC)
     runs = sorted(list_runs(store), key=lambda r: _aware(r.finished_at))

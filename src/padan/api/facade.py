@@ -191,7 +191,15 @@ class Padan:
         ``snapshot_scope``, a Kemendagri code at any level): current records absent from it are
         retired. Refused when that is more than ``settings.snapshot_max_removal`` of them,
         unless ``allow_large_removal``. ``dry_run`` stores nothing and says what would change.
+        A PPRL encodings file is refused (:meth:`ingest_encoded` stores it).
         """
+        from padan.pprl.output import is_encoding_file
+
+        if is_encoding_file(Path(path)):  # read as plaintext it would fail or seem stored
+            raise InputError(
+                f"{path} is a PPRL encodings file (written by padan encode), not a plaintext "
+                f"extract: add --encoded (padan ingest {source} {path} --encoded)."
+            )
         scope = check_scope(snapshot_scope, flag="snapshot_scope")
         if scope is not None and not snapshot:
             raise InputError(

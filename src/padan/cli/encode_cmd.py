@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from padan.cli.common import JsonOption, out, progress_bar, tr, translate_errors
+from padan.cli.common import JsonOption, err, out, progress_bar, tr, translate_errors
 from padan.pprl import EncodeSummary, encode_file, load_schema, read_secret
+from padan.pprl.secret import secret_file_warning
 
 __all__ = ["PersonSource", "encode", "render_encode_summary"]
 
@@ -52,6 +53,9 @@ def encode(
     """Encode an extract with the shared secret: only the encodings leave the agency."""
     with translate_errors():
         secret = read_secret(file=secret_file, env=secret_env)
+        warning = secret_file_warning(secret_file) if secret_file is not None else None
+        if warning:  # told, not refused: the operator may be the file's only user anyway
+            err.print(tr("Warning: %(warning)s", warning=warning), style="yellow", markup=False)
         checked = load_schema(schema)
         with progress_bar(tr("Encode %(file)s", file=file.name)) as progress:
             summary = encode_file(

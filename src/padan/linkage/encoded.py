@@ -164,6 +164,30 @@ def _scored_pairs(
     return [(a, b, float(p), "model", bool(s)) for a, b, p, s in rows]
 
 
+def _decision(
+    pair: tuple[str, str],
+    probability: float,
+    rule: str,
+    threshold: float,
+    *,
+    refused: set[tuple[str, str]],
+    apart: set[tuple[str, str]],
+    strangers: set[tuple[str, str]],
+) -> str:
+    """A pair's decision. A pair the model would link but the name guard stopped (name filters
+    of strangers, :func:`stranger_step`) is ``refused``, as a merge the plaintext guard stops:
+    the review queue then says the guard kept it apart, not that its score was doubtful."""
+    if pair in refused:
+        return "refused"
+    if pair in apart:
+        return "apart"
+    if rule == "review":  # a reviewer's "same"
+        return "link"
+    if probability >= threshold:
+        return "refused" if pair in strangers else "link"
+    return "review"
+
+
 def _check_model(model_path: Path, schema: str | None) -> bool:
     """Whether the model file at ``model_path`` must be trained (it does not exist).
 
@@ -296,13 +320,9 @@ def link_encoded(
         refused = {(a, b) for a, b, _ in clusters.refused}
         apart = {(a, b) for a, b, _ in clusters.apart}
         decisions = {
-            (a, b): "refused"
-            if (a, b) in refused
-            else "apart"
-            if (a, b) in apart
-            else "link"
-            if rule == "review" or (p >= link_threshold and (a, b) not in strangers)
-            else "review"
+            (a, b): _decision(
+                (a, b), p, rule, link_threshold, refused=refused, apart=apart, strangers=strangers
+            )
             for a, b, p, rule in pairs
         }
         alone = alone_records(con, clusters.root, None)

@@ -35,7 +35,8 @@ def explain_encoded(
 ) -> list[Explanation]:
     """The match-weight breakdown of each pair of encoded records (``source:record_id``) under
     the model at ``model_path``: per field, ``Dice 0.97 (Dice >= 0.94)`` and its weight; the
-    record values are left empty (there are none to show).
+    record values are left empty (there are none to show). ``guard`` says when the name
+    filters are strangers' (linked only by a reviewer's "same"), unless a reviewer said so.
 
     Raises :class:`InputError` when the model was not trained on encodings or a record is not
     a current encoded record.
@@ -54,6 +55,8 @@ def explain_encoded(
             f"record(s) {', '.join(missing)} are not current encoded records of this store; "
             "references look like kpai:KPAI/2024/000123 (see padan export clusters)"
         )
+    # A pair a reviewer said is one child is linked whatever the name guard says.
+    same = {frozenset((d.uid_a, d.uid_b)) for d in store.review_decisions() if d.decision == "same"}
     prior_p = float(model["probability_two_random_records_match"])
     prior = math.log2(prior_p / (1 - prior_p))
     explanations = []
@@ -77,7 +80,7 @@ def explain_encoded(
             weight = _weight(chosen.get("m_probability"), chosen.get("u_probability"))
             parts.append(Part(field, f"Dice {similarity:.2f} ({label})", weight, None, None))
             step = stranger_step(a, b)
-            if field == "name" and similarity < step:
+            if field == "name" and similarity < step and frozenset((a, b)) not in same:
                 guard = (
                     f"the name filters share little (Dice {similarity:.2f} < {step}): "
                     "linked only by a reviewer's decision"

@@ -26,7 +26,7 @@ from padan.pprl.bloom import TokenHasher, balance, keyed_permutation, randomise,
 from padan.pprl.fields import COLUMNS, Plain, block_values, field_tokens, plain_record
 from padan.pprl.output import Encoded, EncodingWriter
 from padan.pprl.schema import EncodingSchema
-from padan.pprl.secret import derive_key
+from padan.pprl.secret import derive_key, secret_check
 
 __all__ = ["EncodeSummary", "Encoded", "Encoder", "encode_file"]
 
@@ -144,7 +144,8 @@ def encode_file(
     (``mapping`` as there), names normalised, and each accepted record's fields encoded under
     ``schema`` with keys derived from ``secret``. ``output`` is a Parquet file with the record
     id, one column per field filter, the record-level filter and the block keys; the schema's
-    SHA-256 is in its metadata. It is written to a temporary file and renamed at the end, so a
+    SHA-256 and the secret's check value (:func:`~padan.pprl.secret.secret_check`) are in its
+    metadata. It is written to a temporary file and renamed at the end, so a
     failure leaves no output behind.
 
     Raises :class:`InputError` for a source other than kpai/dtsen, a bad mapping, or a file that
@@ -172,7 +173,7 @@ def encode_file(
     encoder = Encoder(schema, secret, seed=seed)
     validator = Validator(extract, today=today or dt.date.today())
     seen: set[str] = set()
-    with EncodingWriter(output, schema, source) as writer:
+    with EncodingWriter(output, schema, source, secret_check(secret)) as writer:
         for rows in _chunks(table.rows, summary):
             chunk = validator.check(rows, sources)
             for _, issues in chunk.rejected:

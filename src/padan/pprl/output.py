@@ -21,6 +21,7 @@ __all__ = [
     "Encoded",
     "EncodedFile",
     "EncodingWriter",
+    "is_encoding_file",
     "read_encoding_table",
     "read_encodings",
 ]
@@ -30,6 +31,7 @@ _BATCH: Final = 10_000
 _META_SCHEMA: Final = b"padan.pprl.schema_sha256"
 _META_SOURCE: Final = b"padan.pprl.source"
 _META_FORMAT: Final = b"padan.pprl.format"
+_META_CHECK: Final = b"padan.pprl.secret_check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class Encoded:
 class EncodingWriter:
     """Writes encoded records in batches; the file appears under its name only on success."""
 
-    def __init__(self, path: Path, schema: EncodingSchema, source: str) -> None:
+    def __init__(self, path: Path, schema: EncodingSchema, source: str, secret_check: str) -> None:
         self.path = path
         self._fields = [f.name for f in schema.fields if f.filter]
         columns = [pa.field("record_id", pa.string(), nullable=False)]
@@ -56,7 +58,12 @@ class EncodingWriter:
         self._clear = "regency" in schema.clear
         if self._clear:
             columns.append(pa.field("regency", pa.string()))
-        meta = {_META_SCHEMA: schema.sha256, _META_SOURCE: source, _META_FORMAT: FORMAT_VERSION}
+        meta = {
+            _META_SCHEMA: schema.sha256,
+            _META_SOURCE: source,
+            _META_FORMAT: FORMAT_VERSION,
+            _META_CHECK: secret_check,  # files of different secrets are not linked (ingest)
+        }
         self._schema = pa.schema(columns, metadata=meta)
         self._temp = path.with_name(f".{path.name}.{os.getpid()}.partial")
         self._writer: pq.ParquetWriter | None = None
@@ -124,10 +131,26 @@ class EncodedFile:
     blocks: list[list[str]]
     #: The regency codes, when the schema let them travel in the clear (else ``None``).
     regency: list[str | None] | None = None
+    #: The secret's check value (:func:`padan.pprl.secret.secret_check`); ``None`` in a file
+    #: encoded before Padan wrote it.
+    secret_check: str | None = None
 
 
-def read_encoding_table(path: Path) -> tuple[pa.Table, str, str]:
-    """The table of an encoding file, its source and its schema's SHA-256, filters as bytes.
+def is_encoding_file(path: Path) -> bool:
+    """Whether ``path`` is a Parquet file written by ``padan encode`` (read from its footer
+    only; ``False`` for anything else, including a file that cannot be read)."""
+    if path.suffix.lower() != ".parquet" or not path.is_file():
+        return False
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException):
+        return False
+    return meta.get(_META_FORMAT) == FORMAT_VERSION.encode()
+
+
+def read_encoding_table(path: Path) -> tuple[pa.Table, str, str, str | None]:
+    """The table of an encoding file, its source, its schema's SHA-256 and its secret's check
+    value (``None``: encoded before Padan wrote one), filters as bytes.
 
     Raises :class:`InputError` when the file is missing or is not a Padan encoding file.
     """
@@ -143,7 +166,13 @@ def read_encoding_table(path: Path) -> tuple[pa.Table, str, str]:
             f"encoding file {path} was not written by `padan encode` ({FORMAT_VERSION}); "
             "encode the extract again."
         )
-    return table, meta[_META_SOURCE].decode(), meta[_META_SCHEMA].decode()
+    check = meta.get(_META_CHECK)
+    return (
+        table,
+        meta[_META_SOURCE].decode(),
+        meta[_META_SCHEMA].decode(),
+        check.decode() if check else None,
+    )
 
 
 def read_encodings(path: Path) -> EncodedFile:
@@ -151,7 +180,7 @@ def read_encodings(path: Path) -> EncodedFile:
 
     Raises :class:`InputError` when the file is missing or is not a Padan encoding file.
     """
-    table, source, schema_sha256 = read_encoding_table(path)
+    table, source, schema_sha256, check = read_encoding_table(path)
     names = [n for n in table.column_names if n not in ("record_id", "record", "blocks", "regency")]
 
     def ints(column: str) -> list[int | None]:
@@ -168,4 +197,5 @@ def read_encodings(path: Path) -> EncodedFile:
         record=ints("record"),
         blocks=table.column("blocks").to_pylist(),
         regency=(table.column("regency").to_pylist() if "regency" in table.column_names else None),
+        secret_check=check,
     )

@@ -49,7 +49,9 @@ def ingest_encodings(path: Path, *, source: str, store: Store) -> EncodedIngest:
     All records are stored in one transaction, or none. The same file again is recognised by
     its content and stored once. Raises :class:`InputError`, storing nothing, when the file is
     not an encoding file, was encoded from another source, under another schema than the
-    encodings already stored, holds a record id twice, or the store holds plaintext records.
+    encodings already stored, with another secret than them (their secret check values
+    differ), carries no secret check value (encoded before Padan wrote one: encode again),
+    holds a record id twice, or the store holds plaintext records.
     """
     if source not in ENCODED_SOURCES:
         raise InputError(
@@ -57,11 +59,18 @@ def ingest_encodings(path: Path, *, source: str, store: Store) -> EncodedIngest:
             f"{source!r} cannot be ingested encoded."
         )
     started = dt.datetime.now(dt.UTC)
-    table, file_source, schema_sha256 = read_encoding_table(path)
+    table, file_source, schema_sha256, check = read_encoding_table(path)
     if file_source != source:
         raise InputError(
             f"{path} holds encodings of {file_source}, not {source}. "
             f"Run: padan ingest {file_source} {path} --encoded"
+        )
+    if check is None:
+        # Without it, a file of another secret would be linked silently (nothing matches).
+        raise InputError(
+            f"{path} carries no secret check value: it was encoded by an older padan encode, "
+            "so whether it used the same secret as the other agency's file cannot be checked. "
+            "Encode the extract again with this version of padan encode."
         )
     content = _sha256(path)
     found = store.find_batch(source, content)
@@ -108,6 +117,7 @@ def ingest_encodings(path: Path, *, source: str, store: Store) -> EncodedIngest:
             if regency
             else [None] * len(ids)
         ),
+        secret_check=check,
     )
     batch_id, superseded = store.save_encoded_batch(batch)
     return EncodedIngest(

@@ -168,13 +168,13 @@ def dashboard_trend(
 ) -> dict[str, Any] | None:
     """The dashboard's trend section: :func:`trends` with its SVG chart (``svg``), lenient as a
     page is (an unknown indicator or period falls back to the defaults); ``None`` before the
-    first linkage run.
+    first linkage run and on a store of PPRL encodings (which keeps no history to follow).
 
     Every point is a full report of a past moment, so the series is computed only when asked
     (an ``indicator`` or a ``period`` given): otherwise only the choices come back
     (``shown`` false), and the page stays as fast as before.
     """
-    if store.latest_link_run() is None:
+    if store.latest_link_run() is None or store.holds_encodings():
         return None
     choices = {"periods": list(PERIODS), "wait_days": default_rules().atensi.abh_wait_days}
     if not indicator and not period:

@@ -62,6 +62,9 @@ encoded_records = Table(
     # The one attribute the schema may let travel in the clear ([clear] in the schema file):
     # the regency code, for indicators by regency. NULL when the schema keeps it encoded.
     Column("regency", String(16)),
+    # The check value of the secret the file was encoded with (migration 0020): a file of
+    # another secret is refused. NULL for records stored before Padan kept it.
+    Column("secret_check", String(64)),
     Index("ix_encoded_records_record", "source", "record_id"),
     Index("ix_encoded_records_batch", "batch_id"),
 )
@@ -87,6 +90,7 @@ class EncodedBatch:
     record: Sequence[bytes | None]
     blocks: Sequence[Sequence[str]]
     regency: Sequence[str | None]
+    secret_check: str = ""  # :func:`padan.pprl.secret.secret_check` of the file's secret
 
 
 def _person_tables() -> list[Table]:
@@ -104,6 +108,24 @@ def refuse_plaintext_into_encoded(conn: Connection, extract: str) -> None:
             "(one store links either encodings or plaintext). Ingest it into another store "
             "(--db), or encode it with padan encode and ingest it with --encoded."
         )
+
+
+def _other_secret(file_name: str, stored: str | None) -> str:
+    """The refusal of a file whose secret check value differs from the store's encodings."""
+    if stored is None:
+        return (
+            f"{file_name}: the encodings in this store were ingested before Padan recorded the "
+            "secret's check value, so whether this file used the same secret cannot be "
+            "checked. Ingest both agencies' files, encoded again with this version of padan "
+            "encode, into a new store (--db)."
+        )
+    return (
+        f"{file_name} was encoded with a different secret from the encodings in this store "
+        "(their secret check values differ): its records would match none of them. Both "
+        "agencies must encode with the same secret: encode the extract again with the secret "
+        "the other agency used. A new secret (e.g. for a new exchange) needs a new store (--db) "
+        "with both agencies' files encoded with it."
+    )
 
 
 class EncodedStore(Connected):
@@ -124,7 +146,8 @@ class EncodedStore(Connected):
 
         A record id stored before gets a new current version (the older one is kept,
         superseded). Raises :class:`InputError`, storing nothing, when the store holds
-        plaintext person records or encodings made under another schema.
+        plaintext person records or encodings made under another schema or with another
+        secret (their check values differ, or the stored ones have none).
         """
         with self._begin() as conn:
             for table in _person_tables():
@@ -134,7 +157,11 @@ class EncodedStore(Connected):
                         "join them (one store links either encodings or plaintext). Ingest the "
                         "encodings into a store of their own (--db)."
                     )
-            row = conn.execute(select(encoded_records.c.schema_sha256).limit(1)).first()
+            row = conn.execute(
+                select(encoded_records.c.schema_sha256, encoded_records.c.secret_check).limit(1)
+            ).first()
+            if row is not None and row[1] != new.secret_check:
+                raise InputError(_other_secret(new.file_name, row[1]))
             if row is not None and row[0] != new.schema_sha256:
                 raise InputError(
                     f"{new.file_name} was encoded under schema {new.schema_sha256[:12]}…, the "
@@ -174,6 +201,7 @@ class EncodedStore(Connected):
                 "record",
                 "blocks",
                 "regency",
+                "secret_check",
             ]
             empty: list[None] = [None] * count
             field_columns = [new.fields.get(n, empty) for n in ENCODED_FIELDS]
@@ -188,6 +216,7 @@ class EncodedStore(Connected):
                     new.record[i],
                     " ".join(new.blocks[i]),
                     new.regency[i],
+                    new.secret_check,
                 )
                 for i in range(count)
             ]

@@ -15,6 +15,7 @@ from typing import Final
 from padan.errors import FileLevelError
 from padan.i18n import N_, gettext, label
 from padan.i18n.codes import CODES, shown
+from padan.web.messages_pprl import pprl_text
 
 __all__ = ["error_text", "message_text", "validation_text"]
 
@@ -309,7 +310,9 @@ def _problem(text: str, lang: str, *, cli: bool = False) -> str:
     setting = _setting_text(text, lang) if " correct it or unset it" in text else None
     if setting is not None:
         return setting
-    said = _apply(_PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang)
+    said = pprl_text(text, lang) or _apply(
+        _PROBLEMS if cli else (*_PROBLEMS, *_REFUSALS), text, lang
+    )
     if said is not None:
         return said
     # "field: problem": the field by its label, the problem on its own.
