@@ -134,38 +134,28 @@ def run_linkage(
         # Without a kept state to update, this run computes every record's features: keep them.
         keeping = not incremental or previous is None or previous.features is None
         draft = draft_path(state) if keeping and not encoded else None
+        # What both kinds of run take: thresholds, the model and reviewers' decisions.
+        common: dict[str, Any] = {
+            "model_path": model_path,
+            "retrain": retrain,
+            "link_threshold": link_threshold,
+            "review_threshold": review_threshold,
+            "seed": seed,
+            "progress": progress,
+            "must_link": [(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
+            "cannot_link": [(d.uid_a, d.uid_b) for d in decisions if d.decision == "different"],
+        }
         try:
             if encoded:
                 # No reviewed= (the pairs decided "unsure" too): in a plaintext run it marks
                 # their records to be scored again by an incremental run, since a decision may
                 # have been taken back. An encoded run scores every pair every time, so a "same"
                 # taken back as "unsure" simply stops linking, and the pair stays in review.
-                result = link_encoded(
-                    store,
-                    model_path=model_path,
-                    retrain=retrain,
-                    link_threshold=link_threshold,
-                    review_threshold=review_threshold,
-                    seed=seed,
-                    progress=progress,
-                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-                    cannot_link=[
-                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
-                    ],
-                )
+                result = link_encoded(store, **common)
             else:
                 result = link_records(
                     store,
-                    model_path=model_path,
-                    retrain=retrain,
-                    link_threshold=link_threshold,
-                    review_threshold=review_threshold,
-                    seed=seed,
-                    progress=progress,
-                    must_link=[(d.uid_a, d.uid_b) for d in decisions if d.decision == "same"],
-                    cannot_link=[
-                        (d.uid_a, d.uid_b) for d in decisions if d.decision == "different"
-                    ],
+                    **common,
                     reviewed=[(d.uid_a, d.uid_b) for d in decisions],
                     previous=previous if incremental else None,
                     save_features_to=draft,
