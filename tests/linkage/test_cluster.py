@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 
-from padan.linkage.cluster import Node, Refusal, cluster_pairs, refusal_reason
+from padan.linkage.cluster import CHAIN_REASON, Node, Refusal, cluster_pairs, refusal_reason
 
 
 def _groups(root: dict[str, str]) -> set[frozenset[str]]:
@@ -239,3 +242,54 @@ def test_cluster_dtsen_birth_dates_apart_refuse_a_chain_not_the_pair_itself() ->
     assert chain.apart == [("k", "b", 0.98)]
     refusal = refusal_reason([nodes["k"], nodes["a"]], [nodes["b"]])
     assert refusal == Refusal("two DTSEN birth dates further apart than a typing slip")
+
+
+def _chain_case(
+    length: int, *, seed: int, skips: float | None
+) -> tuple[dict[str, Node], list[tuple[str, str, float]], set[frozenset[str]]]:
+    """Encoded DTSEN records d0..d(n-1) with alike names (Ni Wayan Ayu, Ni Putu Ayu …): each
+    scored alike with its neighbours only, the records two apart scored ``skips`` (below the
+    review threshold: not kept) or not at all; one complaint linked to d0."""
+
+    rng = random.Random(seed)
+    uids = [f"dtsen:D{rng.randrange(10**6):06d}-{i}" for i in range(length)]
+    nodes = {uid: Node(None, direct=True) for uid in uids} | {"kpai:K1": Node(None)}
+    pairs = [(a, b, rng.uniform(0.91, 0.999)) for a, b in itertools.pairwise(uids)]
+    pairs.append(("kpai:K1", uids[0], 0.99))
+    alike = {frozenset((a, b)) for a, b, _ in pairs}
+    if skips is not None:  # scored, but below the review threshold: not alike
+        pairs += [(a, b, skips) for a, b in zip(uids, uids[2:], strict=False)]
+    return nodes, pairs, alike
+
+
+@pytest.mark.parametrize(
+    ("length", "seed", "skips"),
+    [(5, 1, None), (40, 2, None), (200, 3, 0.3), (12, 4, 0.1)],
+)
+def test_cluster_encoded_chain_of_alike_named_dtsen_records_is_not_one_child(
+    length: int, seed: int, skips: float | None
+) -> None:
+    nodes, pairs, alike = _chain_case(length, seed=seed, skips=skips)
+    clusters = cluster_pairs(nodes, pairs, threshold=0.9, alike=alike)
+    largest = max(len(group) for group in _groups(clusters.root))
+    # Neighbours in the chain are one person at most twice; the complaint joins one of them.
+    assert largest <= 3
+    assert clusters.refused and clusters.apart == []
+    assert all(
+        clusters.conflict(a, b) == Refusal(CHAIN_REASON, doubtful=True)
+        for a, b, _ in clusters.refused
+    )
+
+
+@pytest.mark.parametrize("times", [2, 3, 4])
+def test_cluster_encoded_person_registered_a_few_times_alike_each_is_one_child(
+    times: int,
+) -> None:
+    uids = [f"dtsen:D{i}" for i in range(times)]
+    nodes = {uid: Node(None, direct=True) for uid in uids} | {"kpai:K1": Node(None)}
+    pairs = [(a, b, 0.95) for i, a in enumerate(uids) for b in uids[i + 1 :]]
+    pairs.append(("kpai:K1", uids[-1], 0.97))
+    alike = {frozenset((a, b)) for a, b, _ in pairs}
+    clusters = cluster_pairs(nodes, pairs, threshold=0.9, alike=alike)
+    assert _groups(clusters.root) == {frozenset(nodes)}
+    assert clusters.refused == []

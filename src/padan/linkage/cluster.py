@@ -7,7 +7,8 @@ against Dukcapil, two DTSEN household heads, two members of one DTSEN household'
 that cannot be one person entered twice (twins, siblings), or two DTSEN birth dates further
 apart than a typing slip that only a chain of links brings together. A NIK that differs is not
 a reason here: registries hold mistyped, shared and second NIKs (domain.md §2.2); the model
-weighs it.
+weighs it. On encodings, which show none of these, a DTSEN record joins a child only with the
+child's DTSEN records it was itself scored alike with (``Node.direct``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-__all__ = ["Clusters", "Node", "Refusal", "cluster_pairs", "refusal_reason"]
+__all__ = ["CHAIN_REASON", "Clusters", "Node", "Refusal", "cluster_pairs", "refusal_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class Node:
     nik_padan: bool = False  # the NIK was verified against Dukcapil (status_padan_dukcapil)
     sex: str | None = None
     registered_dob: str | None = None  # a DTSEN record's birth date, unless a placeholder
+    # A DTSEN record of a run on encodings: it joins a child only with the child's DTSEN
+    # records it was itself scored alike with (``alike`` of :func:`cluster_pairs`).
+    direct: bool = False
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Clusters:
     _nodes: dict[str, Node] = field(default_factory=dict, repr=False)
     _states: dict[str, _State] = field(default_factory=dict, repr=False)
     _weighed: frozenset[frozenset[str]] = field(default_factory=frozenset, repr=False)
+    _alike: Collection[frozenset[str]] = field(default_factory=frozenset, repr=False)
 
     def conflict(self, a: str, b: str) -> Refusal | None:
         """Why the guard would keep the children of records ``a`` and ``b`` apart, or None.
@@ -64,7 +69,9 @@ class Clusters:
         here, there = (
             self._states.get(r) or _State.of(self._nodes[r], r) for r in (root_a, root_b)
         )
-        return here.conflict(there, weighed=self._weighed, pair=frozenset((a, b)))
+        return here.conflict(
+            there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
+        )
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -79,11 +86,15 @@ def cluster_pairs(
     *,
     threshold: float,
     cannot_link: Iterable[tuple[str, str]] = (),
+    alike: Collection[frozenset[str]] = frozenset(),
 ) -> Clusters:
     """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first.
 
     A merge is refused when it would join two records a reviewer said are different children
-    (``cannot_link``), or records the guard keeps apart (:func:`refusal_reason`).
+    (``cannot_link``), or records the guard keeps apart (:func:`refusal_reason`). ``alike``:
+    the pairs of ``direct`` records scored at least at the review threshold (or linked by a
+    reviewer); a merge that would join two ``direct`` records whose own pair is not among them
+    is refused for review.
     """
     parent = {uid: uid for uid in nodes}
     apart: dict[str, set[str]] = {}
@@ -123,7 +134,7 @@ def cluster_pairs(
         if any(find(other) == b for other in apart.get(a, ())):
             refused.append((left, right, probability))
             continue
-        conflict = state_of(a).conflict(state_of(b), weighed=weighed)
+        conflict = state_of(a).conflict(state_of(b), weighed=weighed, alike=alike)
         if conflict is not None:
             (refused if conflict.doubtful else settled).append((left, right, probability))
             continue
@@ -132,7 +143,9 @@ def cluster_pairs(
         parent[b] = a
         state_of(a).absorb(state.pop(b))
         apart[a] = apart.get(a, set()) | apart.pop(b, set())
-    return Clusters({uid: find(uid) for uid in nodes}, refused, settled, nodes, state, weighed)
+    return Clusters(
+        {uid: find(uid) for uid in nodes}, refused, settled, nodes, state, weighed, alike
+    )
 
 
 class Refusal(NamedTuple):
@@ -169,6 +182,7 @@ class _State:
     heads: set[str]  # households whose head is in the cluster
     roster: dict[str, list[_Member]]  # DTSEN household -> its members in the cluster
     born: set[tuple[str, str]]  # (record, birth date) of the cluster's DTSEN records
+    direct: set[str]  # the cluster's records that join only records scored alike with them
 
     @classmethod
     def of(cls, node: Node, uid: str) -> _State:
@@ -180,6 +194,7 @@ class _State:
             if node.household
             else {},
             {(uid, node.registered_dob)} if node.registered_dob else set(),
+            {uid} if node.direct else set(),
         )
 
     def conflict(
@@ -188,10 +203,12 @@ class _State:
         *,
         weighed: Collection[frozenset[str]] = frozenset(),
         pair: frozenset[str] | None = None,
+        alike: Collection[frozenset[str]] = frozenset(),
     ) -> Refusal | None:
         """Why one person cannot hold both clusters' records, or None. ``weighed``: the pairs
         the model scored at or above the threshold, and ``pair``, the one that would merge the
-        two: the model compared their birth dates itself."""
+        two: the model compared their birth dates itself. ``alike``: the pairs of ``direct``
+        records scored at least at the review threshold."""
         if len(self.verified | other.verified) > 1:
             return Refusal("two different NIKs, both verified by Dukcapil")
         same_nik = bool(self.niks & other.niks)
@@ -219,6 +236,15 @@ class _State:
             for y, b in other.born
         ):
             return Refusal("two DTSEN birth dates further apart than a typing slip")
+        # One person is registered a few times at most, each time under their own name, birth
+        # date and mother: every two of a child's DTSEN records are alike themselves, not only
+        # through a chain (alike names of one regency chain thousands of people on encodings).
+        if any(
+            frozenset((x, y)) not in alike and frozenset((x, y)) != pair
+            for x in self.direct
+            for y in other.direct
+        ):
+            return Refusal(CHAIN_REASON, doubtful=True)
         return None
 
     def absorb(self, other: _State) -> None:
@@ -226,8 +252,16 @@ class _State:
         self.niks |= other.niks
         self.heads |= other.heads
         self.born |= other.born
+        self.direct |= other.direct
         for household, members in other.roster.items():
             self.roster.setdefault(household, []).extend(members)
+
+
+#: Why the guard refuses a merge of encoded DTSEN records not scored alike with each other.
+CHAIN_REASON = (
+    "two DTSEN records that only a chain of links brings together: their own pair was scored "
+    "below the review threshold or never a candidate"
+)
 
 
 def _shown(node: Node) -> str | None:

@@ -307,7 +307,20 @@ def link_encoded(
         ]
         pairs = [(a, b, p, rule) for a, b, p, rule, _ in scored] + must
         strangers = {(a, b) for a, b, _, _, stranger in scored if stranger}
-        nodes = {uid: Node(None) for a, b, _, _ in pairs for uid in (a, b)}
+        # A DTSEN record joins a child only with DTSEN records it was itself scored alike
+        # with: the encodings show no household, NIK or birth date for the plaintext guard.
+        nodes = {
+            uid: Node(None, direct=uid.startswith("dtsen:"))
+            for a, b, _, _ in pairs
+            for uid in (a, b)
+        }
+        alike = {
+            frozenset((a, b))
+            for a, b, p, rule in pairs
+            if nodes[a].direct
+            and nodes[b].direct
+            and (rule == "review" or (p >= review_threshold and (a, b) not in strangers))
+        }
         clusters = cluster_pairs(
             nodes,
             (
@@ -316,6 +329,7 @@ def link_encoded(
             ),
             threshold=link_threshold,
             cannot_link=cannot_link,
+            alike=alike,
         )
         refused = {(a, b) for a, b, _ in clusters.refused}
         apart = {(a, b) for a, b, _ in clusters.apart}
