@@ -92,6 +92,7 @@ def test_encode_file_output_holds_ids_filters_and_schema_hash_but_no_plaintext(
     name = table.column("name").to_pylist()
     assert len(name[0]) == 2 * 512 // 8  # balanced: the complement doubles the filter
     assert table.column("kk").to_pylist() == [None, None, None]  # KPAI has no KK column
+    assert out.stat().st_mode & 0o777 == 0o600  # pseudonymised personal data: owner only
 
 
 def test_encoder_same_person_scores_high_and_another_low_under_one_secret() -> None:

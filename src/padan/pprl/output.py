@@ -113,6 +113,8 @@ class EncodingWriter:
             if self._writer is not None:
                 self._writer.close()
             if error is None:
+                # Pseudonymised personal data (UU PDP): readable by the encoding operator only.
+                os.chmod(self._temp, 0o600)
                 os.replace(self._temp, self.path)
         finally:
             with contextlib.suppress(FileNotFoundError):
