@@ -16,7 +16,8 @@ Run::
     padan export clusters ... then python benchmarks/outside_corpus_misses.py DIR CLUSTERS.csv
 
 Writes DIR/dtsen.csv, DIR/kpai.csv (exchange format v1.1 columns), DIR/truth.csv
-(``source,source_id,person_id``) and DIR/errors.csv (``source,source_id,person_id,kinds``:
+(``source,source_id,person_id``), DIR/people.csv (kinship: mother, father, birth date) and
+DIR/errors.csv (``source,source_id,person_id,kinds``:
 the error kinds injected into each record, ``;``-separated, empty = written as true).
 Profile A is a plain complaint desk; profile B a scanned-form desk: more missing fields,
 OCR-like character confusions, coarser regions.
@@ -31,8 +32,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from outside_corpus_write import DTSEN_RATES, RATES, write_corpus
 from outside_corpus_names import make_name
+from outside_corpus_rates import DTSEN_RATES, RATES
+from outside_corpus_write import write_corpus
+
 
 @dataclass
 class Person:
@@ -156,7 +159,15 @@ class World:
         if born.year < 2022 and district in self.regions.old:  # §2.2: prefix kept from issuance
             reg = self.regions.old[district]
         name, tokens = make_name(self.rng, group, sex, born, **kw)  # type: ignore[arg-type]
-        p = Person(f"P{self.serial:06d}", name, sex, born, _nik(reg, born, sex, self.serial % 9000 + 1), group, tokens)
+        p = Person(
+            f"P{self.serial:06d}",
+            name,
+            sex,
+            born,
+            _nik(reg, born, sex, self.serial % 9000 + 1),
+            group,
+            tokens,
+        )
         self.people.append(p)
         return p
 
@@ -173,7 +184,9 @@ class World:
             group = _group(prov, rng)
             fb = _rand_date(rng, 1968, 1998)
             father = self.person(group, "L", fb, district)
-            mother = self.person(group, "P", fb + timedelta(days=rng.randint(-1500, 1500)), district)
+            mother = self.person(
+                group, "P", fb + timedelta(days=rng.randint(-1500, 1500)), district
+            )
             n_kids = rng.choices([1, 2, 3, 4, 5], [25, 35, 22, 12, 6])[0]
             kids: list[Person] = []
             twins: list[Person] = []

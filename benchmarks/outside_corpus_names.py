@@ -13,42 +13,59 @@ from datetime import date
 # §8.1: most common recorded names of the parents' generation (Dukcapil 2024/2025).
 JAVA_M = ["Sutrisno", "Slamet", "Mulyadi", "Supardi", "Supriyanto", "Wahyudi", "Junaidi",
           "Suparman", "Sugiyanto", "Bambang", "Joko", "Agus", "Budi", "Heri", "Eko", "Sumarno",
-          "Suyanto", "Purwanto", "Teguh", "Hadi"]  # fmt: skip
+          "Suyanto", "Purwanto", "Teguh", "Hadi",
+    "Sugeng Riyadi", "Ahmad Sholeh", "Didik Santoso", "Edi Susanto", "Hari Purnomo", "Imam Santoso", "Jumadi", "Kusnadi", "Lukman Hakim", "Mujiono", "Nur Cholis", "Paijo", "Rohmat", "Sarwono", "Sukardi", "Tarno", "Untung Wibowo", "Warsito", "Yanto", "Zainuri", "Ari Wibowo", "Bayu Aji", "Catur Pamungkas", "Dwi Haryanto", "Fajar Setiadi", "Gunawan", "Hartono", "Iskandar", "Joko Susilo", "Kasiyanto", "Margono", "Nanang Kosim", "Prasetyo", "Rahmat Hidayat", "Sigit Prabowo", "Tri Handoko", "Wahyu Hidayat", "Yudi Prasetyo"]  # fmt: skip
 JAVA_F = ["Nurhayati", "Sulastri", "Sumiati", "Sri Wahyuni", "Sumarni", "Sunarti", "Siti Aminah",
           "Ernawati", "Aminah", "Kartini", "Sri Lestari", "Endang", "Dwi Astuti", "Tri Wahyuni",
-          "Suminah", "Yuliani", "Wartini", "Sri Rahayu"]  # fmt: skip
+          "Suminah", "Yuliani", "Wartini", "Sri Rahayu",
+    "Siti Khotimah", "Umi Kulsum", "Anik Suryani", "Binti Maslikah", "Dwi Rahayu", "Eni Susilowati", "Fitri Handayani", "Heni Purwati", "Ika Wulandari", "Jumini", "Khusnul Khotimah", "Lilik Sulistyowati", "Mujiati", "Nanik Setyowati", "Puji Astuti", "Rini Susanti", "Sri Mulyani", "Tatik Suryani", "Umi Hanik", "Wiwik Widayati", "Yuni Kartika", "Siti Maemunah", "Partini", "Sukarti", "Tumini", "Watini", "Ngatini", "Suprapti", "Endah Sulistyowati", "Lina Marlina", "Novi Andriani", "Retno Wulan"]  # fmt: skip
 MUSLIM_M = ["Ahmad", "Muhammad Yusuf", "Dedi", "Asep", "Ujang", "Iwan", "Hendra", "Rudi",
             "Ismail", "Herman", "Junaidi", "Abdul Rahman", "Syamsul", "Ridwan", "Hasan",
-            "Jamaluddin", "Andi Saputra", "Irfan", "Zainal", "Yusuf"]  # fmt: skip
+            "Jamaluddin", "Andi Saputra", "Irfan", "Zainal", "Yusuf",
+    "Asep Saepudin", "Dede Kurnia", "Eman Sulaeman", "Iwan Setiawan", "Jajang Nurjaman", "Kurnia Sandi", "Lili Suherman", "Maman Suparman", "Nandang Hermawan", "Oman Rohman", "Rahmat Syarif", "Saepul Anwar", "Tatang Sutisna", "Ujang Supriatna", "Yayan Sopyan", "Aldi Firmansyah", "Baharuddin", "Darwis", "Erwin Syahputra", "Fadli", "Hamzah", "Irwansyah", "Khairul Anwar", "Muhammad Ali", "Nasrullah", "Rusli", "Syahrial", "Taufik Hidayat", "Zulkifli", "Andi Baso", "Arman", "Budiman", "Firdaus", "Hendri", "Jufri", "Mansur", "Rahman", "Sudirman"]  # fmt: skip
 MUSLIM_F = ["Siti Nurhaliza", "Nur Aini", "Euis", "Yanti", "Rina", "Dewi", "Siti Rohmah",
             "Nurhayati", "Fatimah", "Rahmawati", "Nuraeni", "Hasnah", "Siti Aisyah", "Mulyani",
-            "Nurjanah", "Rosmini", "Halimah", "Ratna"]  # fmt: skip
+            "Nurjanah", "Rosmini", "Halimah", "Ratna",
+    "Eti Rohaeti", "Ida Farida", "Lilis Suryani", "Neneng Hasanah", "Popon Rosita", "Tati Hartati", "Wati Suryati", "Yeni Marlina", "Ai Nurhasanah", "Cucu Sumiati", "Dewi Sartika", "Enok Rohimah", "Iis Aisyah", "Nining Kurniasih", "Rika Rahmawati", "Sri Mulyati", "Asmawati", "Darmawati", "Erna Wati", "Fauziah", "Hasnawati", "Irawati", "Juliana", "Marlina", "Nurlela", "Rosmawati", "Sitti Rahma", "Syamsiah", "Wahyuni", "Zubaidah", "Hadijah", "Sumarni", "Yusnidar", "Mardiana"]  # fmt: skip
 # §8.1: Gen-Alpha names: "Muhammad" dominant first token for boys; Siti/Nur/Putri for girls.
 KID_M = ["Rizky", "Fajar", "Dimas", "Aditya", "Rafi", "Fathur", "Ramadhan", "Arief", "Alif",
          "Al Fatih", "Ilham", "Hafiz", "Akbar", "Farhan", "Raka", "Bima", "Arkan", "Zidan",
-         "Rasya", "Azka", "Daffa", "Fikri", "Nizam", "Ahmad", "Abdullah"]  # fmt: skip
+         "Rasya", "Azka", "Daffa", "Fikri", "Nizam", "Ahmad", "Abdullah",
+    "Kenzo", "Rayyan", "Arsenio", "Abidzar", "Ibrahim", "Umar", "Hamizan", "Athar", "Faiz", "Gibran", "Haikal", "Irsyad", "Kafka", "Luthfi", "Malik", "Naufal", "Qais", "Reyhan", "Sakha", "Tegar", "Yafi", "Zaki", "Adnan", "Barra", "Dzaky", "Elvano", "Fadhil", "Ghazi", "Hanif", "Izzan", "Javier", "Khalif", "Lingga", "Mahesa", "Nabil", "Omar", "Praja", "Raffa", "Satria", "Yusuf", "Akmal", "Danish", "Emir", "Farel"]  # fmt: skip
 KID_M2 = ["Pratama", "Saputra", "Nugroho", "Setiawan", "Firmansyah", "Maulana", "Hidayat",
-          "Ramadhan", "Syahputra", "Wijaya", "Kurniawan", "Al Fatih", "Hidayatullah"]  # fmt: skip
+          "Ramadhan", "Syahputra", "Wijaya", "Kurniawan", "Al Fatih", "Hidayatullah",
+    "Prasetyo", "Wicaksono", "Ardiansyah", "Alfarizi", "Abqari", "Rafisqy", "Alkhalifi", "Mahendra", "Putra", "Aditama", "Permana", "Febrian", "Rizqullah", "Ar Rasyid", "Al Ghifari", "Kurniadi", "Gunawan", "Anugrah", "Mubarok", "Pamungkas", "Santoso", "Hakim", "Baihaqi", "Ibrahim", "Zulfikar", "Dirgantara", "Ananta", "Arrayan"]  # fmt: skip
 KID_F = ["Aisyah", "Nabila", "Zahra", "Aulia", "Salsabila", "Khairunnisa", "Azzahra", "Amelia",
          "Kayla", "Naura", "Alya", "Keisha", "Adinda", "Anisa", "Fitri", "Dinda", "Cantika",
-         "Allea", "Shanum", "Nurul"]  # fmt: skip
+         "Allea", "Shanum", "Nurul",
+    "Aqila", "Hana", "Syifa", "Zahira", "Alesha", "Arsyila", "Azkia", "Bilqis", "Clarissa", "Dhea", "Elvina", "Fatimah", "Ghina", "Hafsah", "Inara", "Jihan", "Khanza", "Latifa", "Mikayla", "Nadhira", "Qirani", "Rania", "Shakila", "Talita", "Vania", "Yumna", "Zivana", "Aurelia", "Balqis", "Callista", "Davina", "Ervina", "Felisha", "Gendis", "Humaira", "Izza", "Kirana"]  # fmt: skip
 KID_F2 = ["Ramadhani", "Safitri", "Lestari", "Rahmawati", "Wulandari", "Anggraini", "Putri",
-          "Maharani", "Almahyra", "Azahra", "Handayani", "Kartika"]  # fmt: skip
+          "Maharani", "Almahyra", "Azahra", "Handayani", "Kartika",
+    "Zahira", "Khairunnisa", "Nurfadila", "Azkadina", "Humaira", "Aulia", "Salsabila", "Kamila", "Azzahra", "Syakila", "Ramadhania", "Febriani", "Oktaviani", "Novitasari", "Permata", "Cahyani", "Pertiwi", "Andini", "Nuraini", "Fadilah", "Hasanah", "Latifah", "Rahmadani", "Sari", "Utami", "Purnamasari", "Setiawati", "Ayuningtyas"]  # fmt: skip
 # §8.1: marga (Batak: Nasution, Lubis, Siregar …; Papua), children carry the father's.
 BATAK_MARGA = ["Nasution", "Lubis", "Siregar", "Simanjuntak", "Sitompul", "Hutapea", "Harahap",
                "Sinaga", "Pardede", "Situmorang", "Panjaitan", "Simatupang"]  # fmt: skip
 PAPUA_MARGA = ["Wenda", "Tabuni", "Kogoya", "Wonda", "Murib", "Gwijangge", "Wakerkwa", "Kossay",
                "Yikwa", "Enumbi", "Mabel", "Itlay", "Gebze", "Mahuze", "Kaize"]  # fmt: skip
 CHRIST_M = ["Yohanes", "Daniel", "Samuel", "Kevin", "Rudi", "Togar", "Poltak", "Markus",
-            "Yosias", "Septinus", "Paulus", "Frans", "Yakob", "Welem", "Yulianus", "Natanael"]  # fmt: skip
+            "Yosias", "Septinus", "Paulus", "Frans", "Yakob", "Welem", "Yulianus", "Natanael",
+    "Andreas", "Benyamin", "Christian", "David", "Elias", "Fernando", "Gabriel", "Hiskia", "Immanuel", "Jonathan", "Kristian", "Lukas", "Matius", "Nikolas", "Oktavianus", "Petrus", "Rafael", "Simon", "Timotius", "Yosua", "Agustinus", "Bonifasius", "Demianus", "Efraim", "Filipus", "Gerson", "Hendrik", "Isak", "Melkias", "Obaja"]  # fmt: skip
 CHRIST_F = ["Maria", "Ruth", "Grace", "Jessica", "Ester", "Tiurma", "Hotma", "Yohana", "Natalia",
-            "Agustina", "Elisabeth", "Debora", "Yemima", "Novita"]  # fmt: skip
+            "Agustina", "Elisabeth", "Debora", "Yemima", "Novita",
+    "Angelina", "Bernadeta", "Christina", "Delima", "Evalina", "Florensia", "Gracia", "Hana", "Irene", "Juliana", "Kristina", "Lidia", "Magdalena", "Naomi", "Oktaviana", "Priskila", "Rahel", "Sarah", "Theresia", "Veronika", "Yuliana", "Adelina", "Benedikta", "Dorkas", "Ermina", "Fransina", "Martha", "Rebeka", "Selfina", "Ribka"]  # fmt: skip
 # §8.1: Balinese birth-order names with I (male) / Ni (female).
-BALI_ORDER = [["Wayan", "Putu", "Gede"], ["Made", "Kadek", "Nengah"], ["Nyoman", "Komang"], ["Ketut"]]
+BALI_ORDER = [
+    ["Wayan", "Putu", "Gede"],
+    ["Made", "Kadek", "Nengah"],
+    ["Nyoman", "Komang"],
+    ["Ketut"],
+]
 BALI_M = ["Agus", "Surya", "Adi", "Darma", "Budi", "Indra", "Sudarsana", "Wirawan", "Arya",
-          "Dharma Putra", "Santika", "Gunawan"]  # fmt: skip
+          "Dharma Putra", "Santika", "Gunawan",
+    "Artawan", "Budiasa", "Candra", "Dana", "Eka Putra", "Gita", "Hendra", "Juliarta", "Kariasa", "Landra", "Mahardika", "Narendra", "Oka", "Parwata", "Rai", "Sedana", "Sutama", "Tirta", "Udayana", "Wirya", "Yasa", "Widnyana", "Suardana", "Astawa", "Sukadana", "Mertayasa", "Adnyana", "Suparta"]  # fmt: skip
 BALI_F = ["Ayu", "Sri", "Dewi", "Ari", "Artini", "Suastini", "Widiastuti", "Pratiwi", "Sukmawati",
-          "Ayu Lestari", "Puspita"]  # fmt: skip
+          "Ayu Lestari", "Puspita",
+    "Anggreni", "Budiani", "Candrawati", "Darmayanti", "Ekayanti", "Gayatri", "Indah", "Juliantari", "Kusumawati", "Lestari", "Mahayani", "Novianti", "Oktaviani", "Purnami", "Rusmini", "Sariasih", "Sudiartini", "Triyani", "Utari", "Wulandari", "Yuniarti", "Suartini", "Astiti", "Sukerti", "Swandewi"]  # fmt: skip
 JAVA_ORDER = ["Eka", "Dwi", "Tri", "Catur", "Panca"]  # §8.1 Javanese birth-order prefixes
 
 # §8.2.2: Arabic-origin transliteration variants; §8.2.1 / name_spelling_rules.csv others.
@@ -116,7 +133,9 @@ def _tokens(rng: random.Random, group: str, sex: str, adult: bool, order: int | 
     tokens = []
     if group == "java" and order is not None and rng.random() < 0.12:
         tokens.append(JAVA_ORDER[order % 5])
-    elif m and rng.random() < 0.40:  # §8.1: Muhammad dominant for Gen-Alpha boys
+    elif (
+        m and rng.random() < 0.25
+    ):  # §8.1: Muhammad variants ~11 % of males (1990-2025), dominant for Gen-Alpha
         tokens.append("Muhammad")
     elif not m and rng.random() < 0.35:
         tokens.append(rng.choice(["Siti", "Nur", "Putri"]))
