@@ -24,6 +24,11 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+# Best decision a KPAI record's pair with its own DTSEN record got, best first.
+_DECISION_ORDER = ["nik:link", "model:link", "nik:review", "model:review", "nik:refused",
+                   "model:refused", "nik:apart", "model:apart", "unscored"]  # fmt: skip
+
+
 def _relation(people: dict[str, dict[str, str]], a: str, b: str) -> str:
     """How two different true persons are related: twin, sibling, parent, or unrelated."""
     pa, pb = people.get(a), people.get(b)
@@ -61,6 +66,11 @@ def analyse(d: Path) -> dict[str, object]:
     type_pairs: Counter[str] = Counter()
     type_missed: Counter[str] = Counter()
     combos: Counter[str] = Counter()
+    decision = {}  # scored pair → the run's decision (padan export pairs), when exported
+    if (d / "pairs.csv").exists():
+        for r in _read(d / "pairs.csv"):
+            decision[tuple(sorted((r["record_a"], r["record_b"])))] = f"{r['rule']}:{r['decision']}"
+    missed_decision: Counter[str] = Counter()
     context = {"not_in_dtsen", "twin", "sibling_same_complaint"}
     for a, b in true_pairs:
         ks = set(kinds.get(a, [])) | set(kinds.get(b, []))
@@ -73,6 +83,7 @@ def analyse(d: Path) -> dict[str, object]:
             kind_missed[k] += missed
         errs = ks - context
         if missed:
+            missed_decision[decision.get((a, b), "unscored")] += 1
             combos["+".join(sorted(errs)) or "(none)"] += 1
         if missed and len(errs) <= 1:
             kind_sole_missed[next(iter(errs)) if errs else "(none)"] += 1
@@ -94,6 +105,7 @@ def analyse(d: Path) -> dict[str, object]:
             dtsen_of[truth[u]].add(u)
     k_has = k_found = k_linked = k_linked_ok = 0
     kind_k: Counter[str] = Counter()
+    k_missed_dec: Counter[str] = Counter()
     kind_k_missed: Counter[str] = Counter()
     for u in uids:
         if not u.startswith("kpai:"):
@@ -107,6 +119,9 @@ def analyse(d: Path) -> dict[str, object]:
             k_has += 1
             found = any(m in dtsen_of[truth[u]] for m in linked_d)
             k_found += found
+            if not found:
+                best = {decision.get(tuple(sorted((u, m))), "unscored") for m in dtsen_of[truth[u]]}
+                k_missed_dec[min(best, key=_DECISION_ORDER.index)] += 1
             for k in kinds.get(u, []) or ["(none)"]:
                 kind_k[k] += 1
                 kind_k_missed[k] += not found
@@ -120,6 +135,8 @@ def analyse(d: Path) -> dict[str, object]:
         "kpai_in_dtsen_recall": round(k_found / k_has, 4) if k_has else None,
         "kpai_in_dtsen_precision": round(k_linked_ok / k_linked, 4) if k_linked else None,
         "kpai_with_dtsen": k_has,
+        "kpai_not_found": k_has - k_found,
+        "missed_pairs": sum(type_missed.values()),
         "pairs_by_type": {t: [type_pairs[t], type_missed[t]] for t in type_pairs},
         "false_by_type": dict(false_type),
         "missed_by_kind": {k: [kind_pairs[k], kind_missed[k]] for k in kind_pairs},
@@ -128,6 +145,8 @@ def analyse(d: Path) -> dict[str, object]:
         "false_by_kind": dict(false_kind),
         "false_by_relation": dict(false_rel),
         "missed_combos": dict(combos.most_common(12)),
+        "missed_by_decision": dict(missed_decision),
+        "kpai_not_found_by_decision": dict(k_missed_dec),
     }
 
 
@@ -145,16 +164,25 @@ def main() -> None:
                 "kpai_in_dtsen_recall", "kpai_in_dtsen_precision", "kpai_with_dtsen"):  # fmt: skip
         print(f"{key:26} {res[key]}")
     print("pairs by type (true, missed):", res["pairs_by_type"], "false:", res["false_by_type"])
-    for title, table in (("true pairs with kind (pairs, missed)", "missed_by_kind"),
-                         ("KPAI with DTSEN counterpart, by kind (records, not found)", "kpai_not_found_by_kind")):  # fmt: skip
-        print(f"\n{title}")
-        rows = sorted(res[table].items(), key=lambda kv: -kv[1][1])  # type: ignore[union-attr]
-        for k, (n, m) in rows:
-            print(f"  {k:28} {n:7} {m:6}  {m / n:6.1%}")
-    print(
-        "\nmissed pairs whose only error is this kind:",
-        sorted(res["missed_sole_kind"].items(), key=lambda kv: -kv[1]),
-    )  # type: ignore[union-attr]
+    tables = (
+        ("true pairs with kind", "missed_by_kind", res["true_pairs"], res["missed_pairs"]),
+        ("KPAI records with a DTSEN counterpart, by kind", "kpai_not_found_by_kind",
+         res["kpai_with_dtsen"], res["kpai_not_found"]),
+    )  # fmt: skip
+    for title, table, total, total_missed in tables:
+        # excess: misses beyond what the miss rate of the records without the kind would give.
+        print(f"\n{title}: count, missed, rate, rate without the kind, excess misses")
+        rows = []
+        for k, (n, m) in res[table].items():  # type: ignore[union-attr]
+            rest = (total_missed - m) / (total - n) if total > n else 0.0  # type: ignore[operator]
+            rows.append((m - n * rest, k, n, m, rest))
+        for excess, k, n, m, rest in sorted(rows, reverse=True):
+            print(f"  {k:28} {n:7} {m:6} {m / n:7.1%} {rest:7.1%} {excess:8.1f}")
+    sole = sorted(res["missed_sole_kind"].items(), key=lambda kv: -kv[1])  # type: ignore[union-attr]
+    print("\nmissed pairs whose only error is this kind:", sole)
+    print("missed true pairs by the run's decision on them:", res["missed_by_decision"])
+    print("KPAI not found in DTSEN, by the best decision on a pair with their own DTSEN record:",
+          res["kpai_not_found_by_decision"])  # fmt: skip
     print("missed pairs by their combination of error kinds:", res["missed_combos"])
     print("false links by kinship:", res["false_by_relation"])
     print("false links by kind:", sorted(res["false_by_kind"].items(), key=lambda kv: -kv[1])[:12])  # type: ignore[union-attr]
