@@ -5,8 +5,8 @@ How it was written: as an agency data team would, from the shared domain brief
 (exchange format v1.1), the Kemendagri region codes and the name/title reference lists only,
 without reading Padan's linkage, synthetic generator, domain rules or their tests. Every error
 kind below names the section of the brief it comes from; every rate is this author's choice with
-a one-line reason. Region codes and reference lists are read from ``--data`` (default
-``/work/shared/data``).
+a one-line reason. Region codes are read from ``--data`` (default ``/work/shared/data``, else
+the identical copy the repository ships in ``src/padan/domain/data``).
 
 Run::
 
@@ -228,7 +228,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", choices=["A", "B"], default="A")
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    # The research folder's copy of the Kemendagri codes; the repository ships the same files.
+    shared = Path("/work/shared/data")
+    repo_copy = Path(__file__).resolve().parents[1] / "src/padan/domain/data"
+    ap.add_argument("--data", type=Path, default=shared if shared.exists() else repo_copy)
     ap.add_argument("--kpai-share", type=float, default=0.10, help="complaint rows per person")
     args = ap.parse_args()
     world = World(Regions(args.data), args.seed, args.profile)
