@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from padan.linkage.model import (
+    AGE_AGREES,
     NIK_BOTH_VERIFIED,
     NIK_SAME_PREFIX,
     NIK_SERIAL_SLIP,
@@ -299,7 +300,13 @@ def _dob(day: str | None, *, placeholder: bool = False, year: int | None = None)
         # One digit apart too: still the year one off, not a slip in the day or month.
         (_dob("2016-05-03"), _dob("2017-05-03"), "same day and month, year +-1"),
         (_dob("2016-05-03"), _dob("2018-05-03"), "one character apart"),
+        # An age at a complaint: born in the year it gives, or the year before (the birthday
+        # not yet reached); a year later is the age one off.
+        (_dob(None, year=2012), _dob("2012-05-03"), AGE_AGREES),
+        (_dob(None, year=2012), _dob("2011-09-30"), AGE_AGREES),
+        (_dob(None, year=2012), _dob(None, year=2012), AGE_AGREES),
         (_dob(None, year=2012), _dob("2013-05-03"), "age-only record, birth year +-1"),
+        (_dob(None, year=2012), _dob(None, year=2013), "age-only record, birth year +-1"),
         (_dob(None), _dob("2013-05-03"), "unknown"),
     ],
 )

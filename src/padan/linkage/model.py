@@ -19,6 +19,7 @@ from padan.linkage.blocking_rules import BLOCKING_RULES
 from padan.linkage.name_sql import call_name, one_edit, one_keystroke, tokens_within
 
 __all__ = [
+    "AGE_AGREES",
     "NAME_OFF_LADDER",
     "NIK_AT_ODDS_SLIP",
     "NIK_BOTH_VERIFIED",
@@ -41,6 +42,9 @@ NIK_SAME_PREFIX = "same district and birth date"
 NIK_AT_ODDS_SLIP = "one keystroke apart, one NIK at odds with its record"
 #: One keystroke apart where a record lacks the district or birth date to show its NIK right.
 NIK_UNSHOWN_SLIP = "one keystroke apart where a record cannot show which is right"
+#: An age-only record whose age fits the other's birth date (born in the year the age gives or
+#: the year before).
+AGE_AGREES = "age-only record, the birth year the age gives"
 #: Two different NIKs, both verified against Dukcapil (``status_padan_dukcapil = PADAN``).
 NIK_BOTH_VERIFIED = "both verified by Dukcapil, different"
 
@@ -145,6 +149,17 @@ def _dob_comparison() -> Any:
             # A birth date entered wrongly at registration: a day or a month off.
             _level("abs(dob_days_l - dob_days_r) <= 31", "within 31 days"),
             _level("abs(dob_days_l - dob_days_r) <= 400", "within about a year"),
+            # An age in whole years at the complaint (exchange format: ``usia`` at
+            # ``tanggal_pengaduan``) puts the birth in the year it gives (event year - age) or,
+            # the birthday not yet reached, the year before: both agree with the age.
+            _level(
+                "dob_l IS NULL AND dob_r IS NOT NULL"
+                " AND birth_year_est_l - birth_year_est_r IN (0, 1)"
+                " OR dob_r IS NULL AND dob_l IS NOT NULL"
+                " AND birth_year_est_r - birth_year_est_l IN (0, 1)"
+                " OR dob_l IS NULL AND dob_r IS NULL AND birth_year_est_l = birth_year_est_r",
+                AGE_AGREES,
+            ),
             _level(
                 "(dob_l IS NULL OR dob_r IS NULL)"
                 " AND abs(birth_year_est_l - birth_year_est_r) <= 1",

@@ -94,6 +94,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("dob", "same day and month, year +-1"): N_("same day and month of birth, year one apart"),
     ("dob", "within 31 days"): N_("dates of birth less than a month apart"),
     ("dob", "within about a year"): N_("dates of birth about a year apart at most"),
+    ("dob", "age-only record, the birth year the age gives"): N_(
+        "one record gives only an age; the other's birth date fits it"
+    ),
     ("dob", "age-only record, birth year +-1"): N_(
         "one record gives only an age; birth years at most one apart"
     ),
