@@ -70,6 +70,14 @@ def _name(text: str, lead: str | None, core: str) -> dict[str, Any]:
             ("i made sudarma", "i made", "sudarma"),
             "Exact match on name",
         ),
+        # A call name typed or read with a letter wrong; a three-letter word one letter from
+        # another is too often another name (Ana / Ani).
+        (
+            ("davina utami", None, "davina utami"),
+            ("utomi", None, "utomi"),
+            "a call name with a letter wrong",
+        ),
+        (("siti ani rahayu", "siti", "ani rahayu"), ("ana", None, "ana"), "All other"),
     ],
 )
 def test_model_name_levels(

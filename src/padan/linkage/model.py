@@ -16,7 +16,13 @@ from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
 from padan.linkage.blocking_rules import BLOCKING_RULES
-from padan.linkage.name_sql import call_name, one_edit, one_keystroke, tokens_within
+from padan.linkage.name_sql import (
+    call_name,
+    call_name_slipped,
+    one_edit,
+    one_keystroke,
+    tokens_within,
+)
 
 __all__ = [
     "AGE_AGREES",
@@ -111,6 +117,10 @@ def _name_comparison() -> Any:
                 "Jaro-Winkler >= 0.85",
             ),
             _level(call_name("name_l", "name_r"), "a call name: one name is part of the other's"),
+            _level(
+                call_name_slipped("name_l", "name_r"),
+                "a call name with a letter wrong: one edit from a word of the other's",
+            ),
             _level("name_first_l = name_first_r", "same first token of its own part"),
             cll.ElseLevel(),
         ],

@@ -3,7 +3,15 @@ levels and its blocking rules. Each function takes two SQL expressions and retur
 
 from __future__ import annotations
 
-__all__ = ["call_name", "called", "edits_within", "one_edit", "one_keystroke", "tokens_within"]
+__all__ = [
+    "call_name",
+    "call_name_slipped",
+    "called",
+    "edits_within",
+    "one_edit",
+    "one_keystroke",
+    "tokens_within",
+]
 
 
 # DuckDB's damerau_levenshtein is slow (about 2 microseconds a pair, ten times levenshtein and
@@ -69,3 +77,18 @@ def call_name(left: str, right: str) -> str:
 def called(short: str, name: str) -> str:
     """SQL: ``short`` is a call name of ``name`` (:func:`call_name` one way round)."""
     return f"strpos({short}, ' ') = 0 AND length({short}) >= 3 AND contains({name}, {short})"
+
+
+def call_name_slipped(left: str, right: str) -> str:
+    """SQL: one name is a single word of four letters or more one edit from a word of the other
+    (Dlnda / Nur Dinda, Utomi / Davina Utami): a call name typed or read with a letter wrong.
+    The first four words of the other name are compared (split_part: no list functions, which
+    Spark lacks); shorter words one letter apart are too often two names (Ani / Ana)."""
+    return f"({_slipped(left, right)} OR {_slipped(right, left)})"
+
+
+def _slipped(short: str, name: str) -> str:
+    words = " OR ".join(
+        edits_within(short, f"split_part({name}, ' ', {k})", 1) for k in range(1, 5)
+    )
+    return f"(strpos({short}, ' ') = 0 AND length({short}) >= 4 AND ({words}))"

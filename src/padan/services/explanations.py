@@ -82,6 +82,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("name", "a call name: one name is part of the other's"): N_(
         "a nickname: one name is part of the other"
     ),
+    ("name", "a call name with a letter wrong: one edit from a word of the other's"): N_(
+        "one name is one word, a letter away from a word of the other name"
+    ),
     ("name", "same first token of its own part"): N_("names share only the first word"),
     ("name", "All other comparisons"): N_("names differ"),
     ("dob", "unknown"): N_("date of birth missing in one of the records"),
