@@ -131,7 +131,8 @@ class SparkEngine:
         """Write the DuckDB ``table`` to Parquet in the run directory, read it on Spark."""
         if self._run_dir is None or self._db_api is None:
             raise RuntimeError("lookup before register(): no run directory")
-        path = _export_parquet(con, table, self._run_dir / f"{table}.parquet")
+        # Spark takes a file whose name starts with "_" or "." for metadata, and skips it.
+        path = _export_parquet(con, table, self._run_dir / f"lookup-{table.lstrip('_.')}.parquet")
         frame = spark_session(
             self.master, partitions=self.partitions, scratch=self._run_dir
         ).read.parquet(str(path))
