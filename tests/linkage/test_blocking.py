@@ -174,9 +174,9 @@ def _region_columns(code: str) -> dict[str, object]:
     }
 
 
-def _dob_columns(dob: str | None, placeholder: bool) -> dict[str, object]:
+def _dob_columns(dob: str | None, placeholder: bool, age_year: int | None) -> dict[str, object]:
     if dob is None:
-        return {"dob": None, "dob_days": None, "dob_year": None, "birth_year_est": None}
+        return {"dob": None, "dob_days": None, "dob_year": None, "birth_year_est": age_year}
     born = dt.date.fromisoformat(dob)
     return {
         "dob": dob,
@@ -196,6 +196,7 @@ class _Record:
     mother: str | None = None
     father: str | None = None
     placeholder: bool = False  # the date is one its source holds far too often
+    age_year: int | None = None  # no birth date: the year an age gives (event year - age)
 
 
 _FATHER = "markus pangemanan"
@@ -228,6 +229,11 @@ _PUT_FORWARD = [
         _Record("framsiska pangemanan", "2015-11-01", "L", "95.01.10", "yuliana nenobais", _FATHER),
         id="both parents named alike, sex written wrong and a slip in the name",
     ),
+    pytest.param(
+        _Record("dinda", None, "P", "32.01.07", age_year=2016),
+        _Record("nur dinda aprilia", "2015-08-01", "P", "32.01.07"),
+        id="an age only, the birthday not yet reached that year: born the year before",
+    ),
 ]
 
 
@@ -247,7 +253,7 @@ def test_candidate_pairs_put_forward_situation(
             "dob_placeholder": False,
             **_name_columns(record.name),
             **_region_columns(record.region),
-            **_dob_columns(record.dob, record.placeholder),
+            **_dob_columns(record.dob, record.placeholder, record.age_year),
         }
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)

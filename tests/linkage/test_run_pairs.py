@@ -6,8 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pytest
 
-from padan.linkage.run_pairs import crossed_records, kept_model_pairs
+from padan.linkage.run_pairs import cluster_run, crossed_records, kept_model_pairs
 from padan.linkage.state import LINK_STATE_SCHEMA, PAIR_STATE_SCHEMA, Previous
 
 
@@ -136,3 +137,38 @@ def test_run_pairs_with_frozen_frequencies_only_pairs_with_a_new_name_are_scored
     for options, expected in cases:
         table = kept_model_pairs(con, previous, thresholds=(0.9, 0.5), **options)
         assert set(con.execute(f"SELECT uid_l, uid_r FROM {table}").fetchall()) == expected
+
+
+# Two records with one NIK, one birth date and a certain score: their names decide whether the
+# pair links or waits for a person (a NIK mistyped into a stranger's shows in names with
+# nothing in common).
+_NAMES = [
+    pytest.param("putri aulia", "aulia", "link", id="a call name"),
+    pytest.param("nur dinda", "dlnda", "link", id="a call name read with one letter wrong"),
+    pytest.param("davina utami", "utomi", "link", id="a call name with one letter typed wrong"),
+    pytest.param("siti aminah", "rudi hartono", "review", id="nothing in common"),
+    pytest.param("nur dinda", "dini", "review", id="close only as short words are"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "decision"), _NAMES)
+def test_run_pairs_cluster_run_links_certain_pairs_unless_names_share_nothing(
+    a: str, b: str, decision: str
+) -> None:
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TABLE features (unique_id VARCHAR, source VARCHAR, name VARCHAR,
+            name_core VARCHAR, nik VARCHAR, nik_valid BOOLEAN, nik_proven BOOLEAN,
+            nik_padan BOOLEAN, household VARCHAR, is_head BOOLEAN, dob VARCHAR,
+            dob_placeholder BOOLEAN, sex VARCHAR, other_id VARCHAR)
+    """)
+    for uid, source, name in (("kpai:1", "kpai", b), ("dtsen:1", "dtsen", a)):
+        con.execute(
+            "INSERT INTO features VALUES (?, ?, ?, ?, '3201015505150001', true, true, false,"
+            " NULL, false, '2015-05-15', false, 'P', NULL)",
+            [uid, source, name, name],
+        )
+    _, decisions = cluster_run(
+        con, [("dtsen:1", "kpai:1", 1.0, "model")], None, threshold=0.9, cannot_link=[]
+    )
+    assert decisions == {("dtsen:1", "kpai:1"): decision}

@@ -194,11 +194,17 @@ BLOCKING_RULES: list[Any] = [
     *_both_ways(f"{_NO_AGE} AND {called('l.name', 'r.name')}"),
     *_both_ways(f"{_NO_AGE} AND {called('r.name', 'l.name')}"),
     # An age only: a related name in the district's birth year, or the mother near the age;
-    # coded only to the province: a close name near the age.
-    *_both_ways(
-        "l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex"
-        f" AND l.birth_year_est = r.birth_year_est AND {_RELATED}"
-    ),
+    # coded only to the province: a close name near the age. An age given at a complaint is
+    # counted in whole years, so the birth fell in the year the age gives (event year - age)
+    # or the year before (birthday not yet reached): both years, one rule each.
+    *[
+        rule
+        for step in (0, 1)
+        for rule in _both_ways(
+            f"l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex AND {_RELATED}"
+            f" AND l.birth_year_est = r.birth_year_est + ({step})"
+        )
+    ],
     *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE} AND {_RELATED}"),
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
