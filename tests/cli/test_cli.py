@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from padan.cli.main import app
+from padan.linkage import frequencies_path
 from padan.store import Store
 from support.extracts import KPAI_HEADER, KPAI_ROWS, writer_for
 
@@ -198,6 +199,7 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
         == (data["records"])
     )
     assert data["retrained_because"].startswith("no model file") and data["drift"] == []
+    assert data["name_frequencies"] == "frozen" and frequencies_path(Path(model)).exists()
 
     refused = runner.invoke(app, ["link", "--model", model, "--db", other], env={"COLUMNS": "300"})
     assert refused.exit_code == 2
@@ -211,10 +213,14 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
 
     rest = runner.invoke(app, ["ingest", "dtsen", str(tmp_path / "dtsen_rest.csv"), "--db", db])
     assert rest.exit_code == 0, rest.output
+    frequencies_path(Path(model)).unlink()  # the model's name frequencies lost
     warned = runner.invoke(
-        app, ["--lang", "en", "link", "--model", model, "--db", db], env={"COLUMNS": "300"}
+        app, ["--lang", "en", "link", "--model", model, "--db", db], env={"COLUMNS": "600"}
     )
     assert warned.exit_code == 0, warned.output
+    assert "name frequencies" in warned.stdout and "are missing or not the model's own" in (
+        warned.stdout
+    )
     assert f"version {info['version']}" in warned.stdout and "reused" in warned.stdout
     assert "The data drifted since the model was trained" in warned.stdout
     assert "padan link --full" in warned.stdout
@@ -226,6 +232,7 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
     assert retrained["retrained_because"].startswith("the data drifted")
     assert retrained["drift"] and retrained["drift"][0].startswith("dtsen records")
     assert retrained["model_info"]["version"] != info["version"]
+    assert retrained["name_frequencies"] == "frozen" and frequencies_path(Path(model)).exists()
 
 
 def test_cli_synth_sources_writes_the_extra_files_and_refuses_an_unknown_one(

@@ -17,7 +17,7 @@ import pytest
 
 from padan.errors import InputError
 from padan.ingest import ingest_file
-from padan.linkage import Explanation, explain_pairs
+from padan.linkage import Explanation, explain_pairs, frequencies_path
 from padan.linkage import explain as explain_module
 from padan.linkage.state import state_path
 from padan.registry import run_linkage
@@ -94,6 +94,7 @@ def test_explain_without_a_state_file_computes_every_record(
     work, store = linked
     alone = tmp_path / "model.json"  # the same model, no state beside it
     shutil.copy(work / "model.json", alone)
+    shutil.copy(frequencies_path(work / "model.json"), frequencies_path(alone))
     pairs = _page(store)[:5]
     old = explain_pairs(store, pairs, model_path=alone)
     assert computed == [1]

@@ -92,6 +92,53 @@ def test_run_pairs_kept_pairs_scored_again_are_those_term_frequencies_can_move(
     assert every == again | {("a", "b")}
 
 
+def test_run_pairs_with_frozen_frequencies_only_pairs_with_a_new_name_are_scored_again(
+    tmp_path: Path,
+) -> None:
+    # The earlier run's features: "putri" retired since, "ayu" gained a record.
+    state = tmp_path / "state.duckdb"
+    was = duckdb.connect(str(state))
+    was.execute("""
+        CREATE TABLE features AS SELECT * FROM (VALUES
+            ('a', 'siti'), ('b', 'siti'), ('c', 'rina'), ('d', 'rina'), ('g', 'ayu'),
+            ('h', 'ayu'), ('p', 'putri'), ('r', 'zaskia'), ('s', 'zaskia'), ('u', NULL),
+            ('v', 'rini')) t(unique_id, name)
+    """)
+    was.close()
+    con = duckdb.connect()
+    con.execute("""
+        CREATE TABLE features AS SELECT * FROM (VALUES
+            ('a', 'siti', false), ('b', 'siti', false), ('c', 'rina', false),
+            ('d', 'rina', false), ('g', 'ayu', false), ('h', 'ayu', false),
+            ('n', 'ayu', true), ('r', 'zaskia', false), ('s', 'zaskia', false),
+            ('u', NULL, false), ('v', 'rini', false)) t(unique_id, name, fresh)
+    """)
+    # Names at training: "zaskia" came after it.
+    con.execute("""
+        CREATE TABLE frozen AS SELECT * FROM (VALUES
+            ('name', 'siti'), ('name', 'rina'), ('name', 'ayu'), ('name', 'putri'),
+            ('name', 'rini')) t("column", value)
+    """)
+    earlier = [
+        ("a", "b", 0.9001, "model", "link"),  # at the threshold, frozen names: kept
+        ("c", "d", 0.5001, "model", "review"),  # likewise
+        ("g", "h", 0.99, "model", "link"),  # "ayu" has a new record: frozen, kept
+        ("r", "s", 0.99999, "model", "link"),  # a name new since training: again
+        ("c", "r", 0.6, "model", "review"),  # one of them new: again
+        ("u", "v", 0.7, "model", "review"),  # no name, a frozen one: kept
+        ("a", "n", 0.7, "model", "review"),  # a fresh record: scored anew, not kept
+    ]
+    previous = _previous(earlier, state)
+    cases = [
+        ({"frozen": "frozen"}, {("r", "s"), ("c", "r")}),
+        # The model's frozen table lost: its earlier scores cannot be told apart, all again.
+        ({"lost": True}, {("a", "b"), ("c", "d"), ("g", "h"), ("r", "s"), ("c", "r"), ("u", "v")}),
+    ]
+    for options, expected in cases:
+        table = kept_model_pairs(con, previous, thresholds=(0.9, 0.5), **options)
+        assert set(con.execute(f"SELECT uid_l, uid_r FROM {table}").fetchall()) == expected
+
+
 # Two records with one NIK, one birth date and a certain score: their names decide whether the
 # pair links or waits for a person (a NIK mistyped into a stranger's shows in names with
 # nothing in common).

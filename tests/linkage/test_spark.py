@@ -14,7 +14,14 @@ import duckdb
 import pytest
 
 from padan.ingest import ingest_file
-from padan.linkage import LinkResult, evaluate_clusters, link_records, open_engine, read_truth
+from padan.linkage import (
+    LinkResult,
+    evaluate_clusters,
+    frequencies_path,
+    link_records,
+    open_engine,
+    read_truth,
+)
 from padan.linkage.spark_sql import to_spark_sql
 from padan.store import Store, open_store
 from padan.synth import generate
@@ -62,6 +69,8 @@ def test_spark_trains_a_model_that_duckdb_reuses(population: tuple[Store, Path, 
 
     assert spark.trained
     assert _f1(spark, truth) >= 0.85
+    # The name frequencies are frozen with the model, and Spark scored with them too.
+    assert spark.frequencies == "frozen" and frequencies_path(model).exists()
     saved = json.loads(model.read_text())
     conditions = [
         lv["sql_condition"] for c in saved["comparisons"] for lv in c["comparison_levels"]
@@ -74,7 +83,7 @@ def test_spark_trains_a_model_that_duckdb_reuses(population: tuple[Store, Path, 
     assert saved["probability_two_random_records_match"] != 0.0001  # Splink's default
     assert saved["padan"]["training_records"] == spark.records
     duck = link_records(store, model_path=model, engine=open_engine("duckdb"))
-    assert not duck.trained
+    assert not duck.trained and duck.frequencies == "frozen"
     # Same model on both engines: same candidate pairs and scores, up to the implementations
     # of the similarity functions (Splink's Scala Jaro-Winkler, DuckDB's own).
     duck_pairs, spark_pairs = _model_pairs(duck), _model_pairs(spark)

@@ -5,17 +5,22 @@ index, only new and changed records are scored, child ids hold, and the result i
 from __future__ import annotations
 
 import csv
+import json
 import random
 import shutil
+import stat
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 import padan.linkage.run_features as run_module
 from padan.ingest import Snapshot, ingest_file
-from padan.linkage import evaluate_run, read_truth
+from padan.linkage import evaluate_run, explain_pairs, frequencies_path, read_truth
+from padan.linkage.frequencies import read_frozen
+from padan.linkage.model_file import read_model, read_model_info
 from padan.linkage.state import state_path
 from padan.registry import run_linkage
 from padan.store import Store, open_store
@@ -111,7 +116,7 @@ class _World:
         the copy's run leaves its own; without ``state`` none), with the next quarter
         ingested as a snapshot."""
         target.mkdir()
-        for name in ("padan.db", "padan.db-wal", "model.json"):
+        for name in ("padan.db", "padan.db-wal", "model.json", "model.tf.parquet"):
             if (self.work / name).exists():
                 shutil.copy(self.work / name, target / name)
         store = open_store(f"sqlite:///{target / 'padan.db'}")
@@ -231,3 +236,88 @@ def test_runs_snapshot_quality_holds_against_the_truth(world: _World, tmp_path: 
     again = run_linkage(store, model_path=model)
     assert again.incremental and again.scored_records == 0
     assert _outcome(store, again.run_id) == _outcome(store, run.run_id)
+
+
+def _scores(store: Store, run_id: int) -> dict[tuple[str, str], float]:
+    return {(a, b): p for a, b, p, rule, _ in store.link_pairs(run_id) if rule == "model"}
+
+
+def _unchanged(world: _World, store: Store) -> dict[tuple[str, str], float]:
+    """The model's pairs of the run before the snapshot between records it left as they were
+    (their names all known at training)."""
+    last = store.latest_link_run()
+    assert last is not None
+    touched = world.removed | world.added | world.moved | world.pointing
+    return {pair: p for pair, p in _scores(store, last.id).items() if not touched & set(pair)}
+
+
+def test_runs_snapshot_unchanged_pairs_score_as_before_in_every_run_and_explanation(
+    world: _World, tmp_path: Path
+) -> None:
+    store, model = world.copy(tmp_path / "incremental")
+    unchanged = _unchanged(world, store)
+    # Pairs whose scores today's name counts would move (they moved before frequencies
+    # were kept with the model), not only certainties.
+    assert sum(1 for p in unchanged.values() if 0.5 <= p < 0.9999) >= 5
+    incremental = run_linkage(store, model_path=model)
+    everything, model_full = world.copy(tmp_path / "full")
+    full = run_linkage(everything, model_path=model_full, full=True)
+    assert incremental.incremental and not full.incremental and not full.trained
+    for linked, run in ((store, incremental), (everything, full)):
+        after = _scores(linked, run.run_id)
+        assert {pair: after.get(pair) for pair in unchanged} == unchanged
+        assert run.name_frequencies == "frozen"
+    # An explanation weighs names as the runs do: the score it shows is the stored one.
+    pairs = sorted(unchanged, key=lambda pair: abs(unchanged[pair] - 0.9))[:20]
+    for kept_state in (True, False):
+        shown = explain_pairs(store, pairs, model_path=model, kept_state=kept_state)
+        assert [e.match_probability for e in shown] == pytest.approx(
+            [unchanged[pair] for pair in pairs], abs=1e-12
+        )
+
+
+@pytest.mark.parametrize(
+    ("case", "reported"), [("file deleted", "lost"), ("older model", "not kept")]
+)
+def test_runs_snapshot_without_the_models_frequencies_counts_todays_records(
+    world: _World, tmp_path: Path, case: str, reported: str
+) -> None:
+    def without(model: Path) -> None:
+        if case == "file deleted":
+            frequencies_path(model).unlink()
+        else:  # trained before Padan kept them: no record of them in the model file
+            saved = read_model(model)
+            del saved["padan"]["term_frequencies"]
+            model.write_text(json.dumps(saved, indent=2))
+
+    store, model = world.copy(tmp_path / "incremental")
+    unchanged = _unchanged(world, store)
+    without(model)
+    incremental = run_linkage(store, model_path=model)
+    everything, model_full = world.copy(tmp_path / "full")
+    without(model_full)
+    full = run_linkage(everything, model_path=model_full, full=True)
+    assert incremental.incremental and not full.trained
+    assert incremental.name_frequencies == full.name_frequencies == reported
+    assert _outcome(store, incremental.run_id) == _outcome(everything, full.run_id)
+    # Today's counts weigh the names: some unchanged pair's score moved in the full run.
+    after = _scores(everything, full.run_id)
+    assert any(after.get(pair, p) != p for pair, p in unchanged.items())
+
+
+def test_runs_snapshot_retrain_freezes_the_frequencies_of_the_records_now(
+    world: _World, tmp_path: Path
+) -> None:
+    store, model = world.copy(tmp_path / "retrain")
+    path = frequencies_path(model)
+    was = set(pq.read_table(path).column("value").to_pylist())
+    version = read_model_info(model)
+    run = run_linkage(store, model_path=model, retrain=True)
+    assert run.trained and run.name_frequencies == "frozen"
+    now = set(pq.read_table(path).column("value").to_pylist())
+    # The names of the households added are counted now, those of the households removed not.
+    assert now - was and was - now
+    assert read_frozen(model, read_model(model)["padan"]).table is not None  # its own digest
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    after = read_model_info(model)
+    assert version is not None and after is not None and after.version != version.version

@@ -118,6 +118,7 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         ),
         "retrained_because": summary.retrained_because,
         "drift": list(summary.drift),
+        "name_frequencies": summary.name_frequencies,
     }
 
 

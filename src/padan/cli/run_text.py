@@ -10,6 +10,7 @@ from rich.table import Table
 
 from padan.cli.common import cli_lang, out, tr
 from padan.i18n import label
+from padan.linkage import frequencies_path
 from padan.registry import RunSummary
 
 __all__ = ["render_run", "step_text"]
@@ -70,6 +71,27 @@ def render_run(summary: RunSummary) -> None:
                 "The data drifted since the model was trained (incremental runs keep the "
                 "model): %(drift)s. Train it again: padan link --full",
                 drift="; ".join(_drift_text(d) for d in summary.drift),
+            )
+            + "[/]"
+        )
+    if summary.name_frequencies == "not kept":
+        out.print(
+            "[yellow]"
+            + tr(
+                "The model keeps no name frequencies (trained before Padan kept them): names "
+                "are weighed by today's records, so a pair near a threshold may move from run "
+                "to run. Keep them with the model: padan link --retrain"
+            )
+            + "[/]"
+        )
+    elif summary.name_frequencies == "lost":
+        out.print(
+            "[yellow]"
+            + tr(
+                "The model's name frequencies (%(path)s) are missing or not the model's own: "
+                "names are weighed by today's records and every earlier pair was scored "
+                "again. Write them anew: padan link --retrain",
+                path=str(frequencies_path(summary.model_path)),
             )
             + "[/]"
         )

@@ -16,6 +16,7 @@ from padan.linkage.evaluate import (
     worst_errors,
 )
 from padan.linkage.explain import Explanation, Part, explain_pair, explain_pairs
+from padan.linkage.frequencies import frequencies_path
 from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import (
     DEFAULT_LINK_THRESHOLD,
@@ -40,6 +41,7 @@ __all__ = [
     "evaluate_run",
     "explain_pair",
     "explain_pairs",
+    "frequencies_path",
     "link_encoded",
     "link_records",
     "linked_sources",

@@ -50,7 +50,8 @@ class LinkEngine(Protocol):
 
     name: str
     #: Whether :meth:`prepare_predict` can score earlier pairs again (an incremental run then
-    #: scores its kept pairs with the term frequencies of today's records, as a full run does).
+    #: scores the kept pairs today's records can move: a name new since training, or every
+    #: name when the model keeps no frequencies; see :mod:`padan.linkage.frequencies`).
     rescores: bool
 
     def register(
@@ -62,6 +63,11 @@ class LinkEngine(Protocol):
 
     def model(self, model: Model) -> Model:
         """``model`` (DuckDB SQL) as this engine's Splink needs it."""
+        ...
+
+    def lookup(self, con: duckdb.DuckDBPyConnection, table: str) -> Any:
+        """The DuckDB ``table`` of ``con`` (a term-frequency lookup) as a Splink input of this
+        engine, after :meth:`register`."""
         ...
 
     def save_model(self, linker: Any, path: Path) -> None:
@@ -107,6 +113,11 @@ class DuckDBEngine:
 
     def model(self, model: Model) -> Model:
         return model
+
+    def lookup(self, con: duckdb.DuckDBPyConnection, table: str) -> Any:
+        if self._db_api is None:
+            raise RuntimeError("lookup before register(): no Splink inputs")
+        return self._db_api.register(table)
 
     def save_model(self, linker: Any, path: Path) -> None:
         linker.misc.save_model_to_json(str(path), overwrite=True)

@@ -17,6 +17,8 @@ from padan.errors import InputError
 from padan.linkage.cluster import refusal_reason
 from padan.linkage.explanation import Explanation, Part
 from padan.linkage.features import FEATURE_COLUMNS, load_features
+from padan.linkage.frequencies import Frozen, frozen_lookup, read_frozen, tf_columns, with_frozen
+from padan.linkage.model_file import read_model
 from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import load_model
 from padan.linkage.run_pairs import guard_nodes
@@ -55,7 +57,9 @@ def explain_pairs(
     state the latest run left beside the model (:func:`padan.linkage.state.state_path`) when
     it still describes the store, so a page costs what it shows, not the store's size;
     otherwise (or with ``kept_state`` False) every current record's features are computed
-    from the store. Either way the numbers are the same."""
+    from the store. Either way the numbers are the same. Names are weighed as runs weigh
+    them: by the model's frozen frequencies (:mod:`padan.linkage.frequencies`), a name new
+    since training by today's records."""
     if not model_path.exists():
         raise InputError(f"no model at {model_path}: run padan link first")
     if not pairs:
@@ -65,17 +69,26 @@ def explain_pairs(
 
         return explain_encoded(store, pairs, model_path=model_path)
     wanted = sorted({uid for pair in pairs for uid in pair})
+    frozen = read_frozen(model_path, read_model(model_path).get("padan") or {})
     model = load_model(model_path)
     model["retain_intermediate_calculation_columns"] = True
+    prefix = str(model.get("term_frequency_adjustment_column_prefix", "tf_"))
     con = duckdb.connect()
     try:
         frequencies = (
-            _kept_features(store, con, wanted, model_path=model_path, model=model)
+            _kept_features(store, con, wanted, model_path=model_path, model=model, frozen=frozen)
             if kept_state
             else None
         )
         if frequencies is None:
             load_features(store, con)
+            if frozen.table is not None:
+                frequencies = {
+                    column: con.sql(
+                        f"SELECT * FROM {frozen_lookup(con, frozen.table, column, prefix=prefix)}"
+                    ).to_arrow_table()
+                    for column in tf_columns(model)
+                }
         found = {
             row[0]: dict(zip(FEATURE_COLUMNS, row, strict=True))
             for row in con.execute(
@@ -85,7 +98,8 @@ def explain_pairs(
         _check_current(wanted, found)
         db_api = DuckDBAPI(con)
         # Term frequencies come from the whole population, not from the two records: the
-        # kept state's (for the values shown), else Splink computes them from every record.
+        # model's frozen ones, today's for a name new since training (the kept state's for
+        # the values shown, or every record's); without frozen ones Splink counts them.
         # A saved model was validated when it was trained: checking it again takes longer
         # than the page's scoring.
         linker = Linker(
@@ -135,6 +149,7 @@ def _kept_features(
     *,
     model_path: Path,
     model: dict[str, Any],
+    frozen: Frozen,
 ) -> dict[str, pa.Table] | None:
     """Create ``features`` in ``con`` with the ``wanted`` records only, from the state the
     latest run left beside the model, and return the term-frequency lookups for them.
@@ -155,14 +170,7 @@ def _kept_features(
     _check_current(wanted, current)
     if any(record.get("raw") == PSEUDONYMISED for record in current.values()):
         return None  # blanked since the run: the state still holds what it was
-    columns = sorted(
-        {
-            level["tf_adjustment_column"]
-            for comparison in model["comparisons"]
-            for level in comparison["comparison_levels"]
-            if level.get("tf_adjustment_column")
-        }
-    )
+    columns = tf_columns(model)
     kept = read_state_features(
         state_path(model_path), run_key(store, last), wanted, tf_columns=columns
     )
@@ -173,10 +181,13 @@ def _kept_features(
     con.execute("CREATE TABLE features AS SELECT * FROM _padan_kept")
     con.unregister("_padan_kept")
     prefix = str(model.get("term_frequency_adjustment_column_prefix", "tf_"))
-    return {
+    today = {
         column: table.rename_columns([column, f"{prefix}{column}"])
         for column, table in frequencies.items()
     }
+    if frozen.table is None:
+        return today
+    return {column: with_frozen(table, frozen.table, column) for column, table in today.items()}
 
 
 _SHOWN = {"region": ("desa", "kec", "kab", "prov"), "parents": ("mother", "father")}

@@ -21,6 +21,14 @@ from splink import Linker
 
 from padan.errors import InputError
 from padan.linkage.engine import SOURCES, DuckDBEngine, LinkEngine
+from padan.linkage.frequencies import (
+    FROZEN_TABLE,
+    freeze_frequencies,
+    frequencies_path,
+    frozen_lookup,
+    read_frozen,
+    tf_columns,
+)
 from padan.linkage.model import compared, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
 from padan.linkage.person_sources import extra_roles
@@ -86,6 +94,11 @@ class LinkResult:
     training: TrainingCheck | None = None  # whether and why the model was trained, drift
     # records of the previous run no longer current (a snapshot retired them): in no child now
     retired: frozenset[str] = frozenset()
+    #: The name frequencies it scored with: ``frozen`` (the model's own, kept since training),
+    #: ``not kept`` (a model trained before Padan kept them) or ``lost`` (the model's file is
+    #: missing or another's): both of those count today's records, as Splink does. A model
+    #: that adjusts no term frequency (PPRL encodings) has nothing to freeze: ``frozen``.
+    frequencies: str = "frozen"
 
     @property
     def children(self) -> int:
@@ -111,10 +124,11 @@ def link_records(
     """Link every current KPAI and DTSEN record in ``store`` into children.
 
     Trains the model (EM, seeded) when ``model_path`` does not exist or ``retrain`` is set, and
-    saves it there; otherwise reuses it. Pairs at or above ``link_threshold`` are linked, pairs
-    from ``review_threshold`` up are kept for review. Reviewers' decisions are respected:
-    ``must_link`` pairs are linked whatever the model says, ``cannot_link`` pairs never end up in
-    one child.
+    saves it there with the training records' name frequencies beside it
+    (:mod:`padan.linkage.frequencies`); otherwise reuses both. Pairs at or above
+    ``link_threshold`` are linked, pairs from ``review_threshold`` up are kept for review.
+    Reviewers' decisions are respected: ``must_link`` pairs are linked whatever the model
+    says, ``cannot_link`` pairs never end up in one child.
 
     Incremental mode: with ``previous`` (what the last run left), only pairs touching a record
     of a batch that run did not link (new, or a newer version) are scored, the earlier pairs
@@ -206,15 +220,26 @@ def link_records(
             # Written whole, then renamed: a run killed while saving leaves the old model.
             partial = model_path.with_name(f".{model_path.name}.partial")
             engine.save_model(linker, partial)
-            _stamp(
-                partial,
-                records,
-                seed,
-                store=store_id(store),
-                profile=check.profile,
-                sessions=sessions,
-            )
-            os.replace(partial, model_path)
+            # The name frequencies of the training population are the model's: kept beside it.
+            frozen_path = frequencies_path(model_path)
+            frozen_partial = frozen_path.with_name(f".{frozen_path.name}.partial")
+            columns = tf_columns(json.loads(partial.read_text()))
+            try:
+                _stamp(
+                    partial,
+                    records,
+                    seed,
+                    store=store_id(store),
+                    profile=check.profile,
+                    sessions=sessions,
+                    frequencies=freeze_frequencies(con, columns, frozen_partial),
+                )
+                # The model last: killed in between, the old model finds a file not its own.
+                os.replace(frozen_partial, frozen_path)
+                os.replace(partial, model_path)
+            finally:
+                frozen_partial.unlink(missing_ok=True)  # names: no copy left behind
+        frozen = read_frozen(model_path, read_model(model_path).get("padan") or {})
         model = load_model(model_path)
         if trained:
             # The saved model, with unseen NIK levels made neutral, is the one that scores.
@@ -232,14 +257,31 @@ def link_records(
             linker = Linker(
                 inputs, engine.model(model), log_level=logging.ERROR, validate_settings=False
             )
+        if frozen.table is not None:
+            # Every name weighed as at training; a name new since then by today's count.
+            prefix = str(model.get("term_frequency_adjustment_column_prefix", "tf_"))
+            for column in tf_columns(model):
+                table = frozen_lookup(con, frozen.table, column, prefix=prefix)
+                linker.table_management.register_term_frequency_lookup(
+                    engine.lookup(con, table), column
+                )
+        elif frozen.note:
+            say(frozen.note)
         seconds["training"], clock = time.perf_counter() - clock, time.perf_counter()
 
         say("finding candidate pairs")
         rescore = None
         if previous is not None and engine.rescores:
-            # The kept pairs are scored again: term frequencies count today's records, and a
-            # pair near a threshold then takes the decision a full run would give it.
-            rescore = kept_model_pairs(con, previous, thresholds=(link_threshold, review_threshold))
+            # The kept pairs that today's records can move are scored again (names new since
+            # training, or every name without the model's frequencies), so that each takes
+            # the score and decision a full run would give it.
+            rescore = kept_model_pairs(
+                con,
+                previous,
+                thresholds=(link_threshold, review_threshold),
+                frozen=FROZEN_TABLE if frozen.table is not None else None,
+                lost=frozen.lost,
+            )
         candidates = engine.prepare_predict(
             linker, con, rules, fresh_only=incremental, rescore=rescore
         )
@@ -295,6 +337,7 @@ def link_records(
         computed,
         check,
         retired,
+        "frozen" if frozen.table is not None else "lost" if frozen.lost else "not kept",
     )
 
 
@@ -313,17 +356,21 @@ def _stamp(
     store: str,
     profile: Profile,
     sessions: Sequence[Any],
+    frequencies: dict[str, Any],
 ) -> None:
     """Add Padan's training metadata to the saved Splink model: the id of the ``store`` it was
     trained on, the ``profile`` of its training data (:mod:`padan.linkage.model_file`) and
-    the EM ``sessions`` it was trained with."""
+    the EM ``sessions`` it was trained with, and its frozen name ``frequencies``
+    (:func:`padan.linkage.frequencies.freeze_frequencies`): their digest is part of the
+    model's version, since they score as much as its parameters do."""
     model = json.loads(model_path.read_text())
     neutral = neutral_unseen(model)
     floored = floor_m(model, records=records)
     capped = cap_name_likenesses(model)
     body = json.dumps({k: v for k, v in model.items() if k != "padan"}, sort_keys=True)
+    digest = str(frequencies.get("sha256", ""))
     model["padan"] = {
-        "version": hashlib.sha256(body.encode()).hexdigest()[:12],
+        "version": hashlib.sha256((body + digest).encode()).hexdigest()[:12],
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_records": records,
         "seed": seed,
@@ -335,5 +382,6 @@ def _stamp(
         "training_rules": [
             str(rule.get_blocking_rule("duckdb").blocking_rule_sql) for rule in sessions
         ],
+        "term_frequencies": frequencies,
     }
     model_path.write_text(json.dumps(model, indent=2))

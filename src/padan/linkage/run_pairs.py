@@ -120,22 +120,43 @@ _KEPT_SQL = """
 
 
 def kept_model_pairs(
-    con: duckdb.DuckDBPyConnection, previous: Previous, *, thresholds: Sequence[float] = ()
+    con: duckdb.DuckDBPyConnection,
+    previous: Previous,
+    *,
+    thresholds: Sequence[float] = (),
+    frozen: str | None = None,
+    lost: bool = False,
 ) -> str:
     """Create the table ``_padan_kept_model`` (uid_l, uid_r): the earlier run's model pairs
     between records that did not change, to be scored again; returns its name.
 
     Between unchanged records only the name's term frequencies can move a score (the model
-    and every other feature are as they were). With the earlier run's features kept
-    (``previous.features``), only the pairs they can move across one of ``thresholds`` are
-    scored again: a pair with a name whose count changed (a name of a new, changed or
-    retired record), or whose score lies within the shift the records' total alone gives
-    every name (log2 of the ratio of the totals, doubled for safety). The other kept pairs
-    keep their scores (:func:`gather_pairs` carries them), which no threshold separates from
-    the scores a full run gives them."""
+    and every other feature are as they were). With the model's frozen frequencies (the table
+    ``frozen``, ``column, value``: :mod:`padan.linkage.frequencies`) only a name the frozen
+    table lacks is weighed by today's records, so only the pairs with such a name are scored
+    again. Without them (``lost``: the model had them, and its earlier scores cannot be
+    told from today's, so every pair) and with the earlier run's features kept
+    (``previous.features``), only the pairs today's counts can move across one of
+    ``thresholds`` are scored again: a pair with a name whose count changed (a name of a
+    new, changed or retired record), or whose score lies within the shift the records'
+    total alone gives every name (log2 of the ratio of the totals, doubled for safety). The
+    other kept pairs keep their scores (:func:`gather_pairs` carries them), which no
+    threshold separates from the scores a full run gives them."""
     con.register("prev_pairs", previous.pairs)
     kept = _KEPT_SQL.format(rules="'model'")
-    if previous.features is None or not thresholds:
+    if frozen is not None:
+        con.execute(f"""
+            CREATE OR REPLACE TABLE _padan_kept_model AS
+            SELECT k.uid_l, k.uid_r FROM ({kept}) k
+            JOIN features l ON l.unique_id = k.uid_l
+            JOIN features r ON r.unique_id = k.uid_r
+            WHERE l.name IS NOT NULL AND l.name NOT IN (
+                    SELECT value FROM {frozen} WHERE "column" = 'name')
+               OR r.name IS NOT NULL AND r.name NOT IN (
+                    SELECT value FROM {frozen} WHERE "column" = 'name')
+        """)
+        return "_padan_kept_model"
+    if lost or previous.features is None or not thresholds:
         con.execute(
             f"CREATE OR REPLACE TABLE _padan_kept_model AS SELECT uid_l, uid_r FROM ({kept})"
         )

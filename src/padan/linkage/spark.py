@@ -80,7 +80,9 @@ class SparkEngine:
     """Splink's SparkAPI on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``, …)."""
 
     name = "spark"
-    rescores = False  # Splink blocks on Spark: kept pairs keep their earlier scores
+    # Splink blocks on Spark: kept pairs keep their earlier scores, which the model's frozen
+    # name frequencies keep right unless a name is new since training.
+    rescores = False
 
     def __init__(
         self, *, master: str, exchange_dir: Path | None = None, partitions: int = 8
@@ -90,6 +92,7 @@ class SparkEngine:
         self.partitions = partitions
         self._run_dir: Path | None = None
         self._canonical: dict[str, Any] | None = None
+        self._db_api: Any = None
 
     def register(
         self, con: duckdb.DuckDBPyConnection, sources: Sequence[str] = SOURCES
@@ -107,6 +110,7 @@ class SparkEngine:
             break_lineage_method="parquet",
             num_partitions_on_repartition=self.partitions,
         )
+        self._db_api = db_api
         inputs = []
         for source in sources:
             path = _export_parquet(con, f"input_{source}", self._run_dir / f"{source}.parquet")
@@ -122,6 +126,17 @@ class SparkEngine:
         )
         self._canonical = canonical
         return spark_model(canonical)
+
+    def lookup(self, con: duckdb.DuckDBPyConnection, table: str) -> Any:
+        """Write the DuckDB ``table`` to Parquet in the run directory, read it on Spark."""
+        if self._run_dir is None or self._db_api is None:
+            raise RuntimeError("lookup before register(): no run directory")
+        # Spark takes a file whose name starts with "_" or "." for metadata, and skips it.
+        path = _export_parquet(con, table, self._run_dir / f"lookup-{table.lstrip('_.')}.parquet")
+        frame = spark_session(
+            self.master, partitions=self.partitions, scratch=self._run_dir
+        ).read.parquet(str(path))
+        return self._db_api.register(frame)
 
     def save_model(self, linker: Any, path: Path) -> None:
         if self._canonical is None:

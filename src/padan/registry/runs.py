@@ -78,6 +78,9 @@ class RunSummary:
     #: Which model linked: ``plaintext`` (names, dates, NIKs) or ``pprl`` (Dice levels on the
     #: encodings of a store holding PPRL encodings, :func:`padan.linkage.link_encoded`).
     model_kind: str = "plaintext"
+    #: The name frequencies it scored with (:attr:`padan.linkage.LinkResult.frequencies`):
+    #: ``frozen`` with the model, else ``not kept`` or ``lost`` (today's records counted).
+    name_frequencies: str = "frozen"
 
 
 def run_linkage(
@@ -287,6 +290,7 @@ def run_linkage(
             drift=result.training.drift if result.training else (),
             retired_records=len(gone_links),
             model_kind="pprl" if encoded else "plaintext",
+            name_frequencies=result.frequencies,
         )
 
 
