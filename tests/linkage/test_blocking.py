@@ -234,6 +234,11 @@ _PUT_FORWARD = [
         _Record("nur dinda aprilia", "2015-08-01", "P", "32.01.07"),
         id="an age only, the birthday not yet reached that year: born the year before",
     ),
+    pytest.param(
+        _Record("jlhan", "2020-04-13", "P", "32.08.04"),
+        _Record("putri jihan", "2020-04-13", "P", "32.08.11"),
+        id="a call name read with a letter wrong, born the same day in the regency",
+    ),
 ]
 
 

@@ -12,7 +12,13 @@ from typing import Any
 from splink import block_on
 from splink.blocking_rule_library import CustomRule
 
-from padan.linkage.name_sql import call_name, called, edits_within, tokens_within
+from padan.linkage.name_sql import (
+    call_name,
+    call_name_slipped,
+    called,
+    edits_within,
+    tokens_within,
+)
 
 __all__ = ["BLOCKING_RULES"]
 
@@ -96,8 +102,12 @@ BLOCKING_RULES: list[Any] = [
         )
         for step in (-1, 1)
     ],
-    # Another spelling of the name, born the same day in the regency.
-    CustomRule(f"l.dob = r.dob AND l.kab = r.kab AND {_SIMILAR.format(0.7)}"),
+    # Another spelling of the name, or a call name with a letter wrong (Jlhan / Putri Jihan),
+    # born the same day in the regency.
+    CustomRule(
+        f"l.dob = r.dob AND l.kab = r.kab AND ({_SIMILAR.format(0.7)}"
+        f" OR {call_name_slipped('l.name', 'r.name')})"
+    ),
     # A typo in one name token and a birth year off by one.
     *_near_years(_one_token_off("name_first", "name_last"), 1),
     *_near_years(_one_token_off("name_last", "name_first"), 1),
