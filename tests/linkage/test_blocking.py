@@ -239,6 +239,11 @@ _PUT_FORWARD = [
         _Record("putri jihan", "2020-04-13", "P", "32.08.11"),
         id="a call name read with a letter wrong, born the same day in the regency",
     ),
+    pytest.param(
+        _Record("ghino", None, "P", "16.08", age_year=2017),
+        _Record("ghina ramadania", "2016-11-23", "P", "16.08.15"),
+        id="an age only, a call name a letter wrong, the regency only",
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from padan.linkage.name_sql import (
     call_name_slipped,
     called,
     edits_within,
+    slipped,
     tokens_within,
 )
 
@@ -212,6 +213,19 @@ BLOCKING_RULES: list[Any] = [
         for step in (0, 1)
         for rule in _both_ways(
             f"l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex AND {_RELATED}"
+            f" AND l.birth_year_est = r.birth_year_est + ({step})"
+        )
+    ],
+    # An age, no NIK and a one-word call name (written right or with a letter wrong), the
+    # district not given or another one: in the regency, born in the year the age gives or the
+    # year before. (A call name that is the other's first name meets it by the rules above.)
+    *[
+        rule
+        for step in (0, 1)
+        for rule in _both_ways(
+            "l.dob IS NULL AND l.nik IS NULL AND strpos(l.name, ' ') = 0"
+            " AND l.kab = r.kab AND l.sex = r.sex AND l.name <> coalesce(r.name_first, '')"
+            f" AND ({called('l.name', 'r.name')} OR {slipped('l.name', 'r.name')})"
             f" AND l.birth_year_est = r.birth_year_est + ({step})"
         )
     ],

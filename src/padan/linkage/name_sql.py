@@ -10,6 +10,7 @@ __all__ = [
     "edits_within",
     "one_edit",
     "one_keystroke",
+    "slipped",
     "tokens_within",
 ]
 
@@ -84,10 +85,12 @@ def call_name_slipped(left: str, right: str) -> str:
     (Dlnda / Nur Dinda, Utomi / Davina Utami): a call name typed or read with a letter wrong.
     The first four words of the other name are compared (split_part: no list functions, which
     Spark lacks); shorter words one letter apart are too often two names (Ani / Ana)."""
-    return f"({_slipped(left, right)} OR {_slipped(right, left)})"
+    return f"({slipped(left, right)} OR {slipped(right, left)})"
 
 
-def _slipped(short: str, name: str) -> str:
+def slipped(short: str, name: str) -> str:
+    """SQL: ``short`` is a call name of ``name`` with a letter wrong (:func:`call_name_slipped`
+    one way round)."""
     words = " OR ".join(
         edits_within(short, f"split_part({name}, ' ', {k})", 1) for k in range(1, 5)
     )
