@@ -12,10 +12,10 @@ from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
-from splink.blocking_rule_library import CustomRule
+from splink import SettingsCreator
 
 from padan.linkage.blocking_rules import BLOCKING_RULES
+from padan.linkage.model_extra import EXTRA_COMPARISONS, EXTRA_RULES
 from padan.linkage.name_sql import (
     call_name,
     call_name_slipped,
@@ -314,69 +314,6 @@ def _nik_comparison() -> Any:
     )
 
 
-def _other_id_comparison() -> Any:
-    # An agency's own identifier (NISN, a social security number): equal, or one keystroke
-    # apart (a digit mistyped or two swapped), else different. Weights learnt from the data.
-    return cl.CustomComparison(
-        output_column_name="other_id",
-        comparison_levels=[
-            cll.NullLevel("other_id"),
-            _level("other_id_l = other_id_r", "exact"),
-            _level(one_keystroke("other_id_l", "other_id_r"), "one keystroke apart"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _postcode_comparison() -> Any:
-    return cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_levels=[
-            cll.NullLevel("postcode"),
-            _level("postcode_l = postcode_r", "exact"),
-            _level(one_keystroke("postcode_l", "postcode_r"), "one keystroke apart"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _locality_comparison() -> Any:
-    return cl.CustomComparison(
-        output_column_name="locality",
-        comparison_levels=[
-            cll.NullLevel("locality"),
-            _level("locality_l = locality_r", "exact"),
-            # A slip in a place name: 0.9, the cut used for a father's name above; the weight
-            # of the level is learnt from the data.
-            _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.9", "alike"),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-#: Comparisons of roles that only some sources have (``EXTRA_ROLES`` of
-#: :mod:`padan.linkage.person_sources`): in the model when a linked source declares the role.
-_EXTRA = {
-    "identifier": _other_id_comparison,
-    "postcode": _postcode_comparison,
-    "locality": _locality_comparison,
-}
-#: Candidate pairs for those roles: the records of a person list often have no region code
-#: (every rule above on the regency or district finds nothing there).
-_EXTRA_RULES = {
-    "identifier": [
-        block_on("other_id"),
-        CustomRule(f"l.name_first = r.name_first AND {one_keystroke('l.other_id', 'r.other_id')}"),
-    ],
-    "postcode": [
-        block_on("postcode", "dob"),
-        block_on("postcode", "name_first"),
-        block_on("postcode", "name_last"),
-    ],
-    "locality": [block_on("locality", "name_first"), block_on("locality", "dob")],
-}
-
-
 def comparisons(roles: Collection[str] = ()) -> list[Any]:
     """Every comparison of the model, in the order of the match-weight breakdown; ``roles``
     adds those of the extra roles the linked sources declare."""
@@ -387,7 +324,7 @@ def comparisons(roles: Collection[str] = ()) -> list[Any]:
         _region_comparison(),
         _parents_comparison(),
         _nik_comparison(),
-        *(make() for role, make in _EXTRA.items() if role in roles),
+        *(make() for role, make in EXTRA_COMPARISONS.items() if role in roles),
     ]
 
 
@@ -406,7 +343,7 @@ def compared(roles: Collection[str] = ()) -> list[str]:
 def settings(roles: Collection[str] = ()) -> SettingsCreator:
     """Splink settings for linking and deduplicating KPAI, DTSEN and the declared person-level
     sources together; ``roles``: the extra roles those sources declare."""
-    extra = [rule for role, rules in _EXTRA_RULES.items() if role in roles for rule in rules]
+    extra = [rule for role, rules in EXTRA_RULES.items() if role in roles for rule in rules]
     return SettingsCreator(
         link_type="link_and_dedupe",
         unique_id_column_name="unique_id",
