@@ -25,6 +25,16 @@ def _previous(
     )
 
 
+def _earlier_features(tmp_path: Path, rows: str) -> Path:
+    """A state file of an earlier run whose features are ``rows`` (SQL values of
+    ``unique_id, name``)."""
+    state = tmp_path / "state.duckdb"
+    was = duckdb.connect(str(state))
+    was.execute(f"CREATE TABLE features AS SELECT * FROM (VALUES {rows}) t(unique_id, name)")
+    was.close()
+    return state
+
+
 def test_run_pairs_crossed_records_are_those_of_kept_pairs_whose_decision_may_change() -> None:
     con = duckdb.connect()
     con.execute("""
@@ -56,15 +66,13 @@ def test_run_pairs_kept_pairs_scored_again_are_those_term_frequencies_can_move(
     tmp_path: Path,
 ) -> None:
     # The earlier run's features: x (putri) is retired since, m renamed (nur to nurul).
-    state = tmp_path / "state.duckdb"
-    was = duckdb.connect(str(state))
-    was.execute("""
-        CREATE TABLE features AS SELECT * FROM (VALUES
+    state = _earlier_features(
+        tmp_path,
+        """
             ('a', 'siti'), ('b', 'siti'), ('c', 'rina'), ('d', 'rina'), ('e', 'dewi'),
             ('f', 'dewi'), ('g', 'ayu'), ('h', 'ayu'), ('p', 'putri'), ('q', 'nur'),
-            ('x', 'putri'), ('m', 'nur')) t(unique_id, name)
-    """)
-    was.close()
+            ('x', 'putri'), ('m', 'nur')""",
+    )
     con = duckdb.connect()
     con.execute("""
         CREATE TABLE features AS SELECT * FROM (VALUES
@@ -96,15 +104,13 @@ def test_run_pairs_with_frozen_frequencies_only_pairs_with_a_new_name_are_scored
     tmp_path: Path,
 ) -> None:
     # The earlier run's features: "putri" retired since, "ayu" gained a record.
-    state = tmp_path / "state.duckdb"
-    was = duckdb.connect(str(state))
-    was.execute("""
-        CREATE TABLE features AS SELECT * FROM (VALUES
+    state = _earlier_features(
+        tmp_path,
+        """
             ('a', 'siti'), ('b', 'siti'), ('c', 'rina'), ('d', 'rina'), ('g', 'ayu'),
             ('h', 'ayu'), ('p', 'putri'), ('r', 'zaskia'), ('s', 'zaskia'), ('u', NULL),
-            ('v', 'rini')) t(unique_id, name)
-    """)
-    was.close()
+            ('v', 'rini')""",
+    )
     con = duckdb.connect()
     con.execute("""
         CREATE TABLE features AS SELECT * FROM (VALUES

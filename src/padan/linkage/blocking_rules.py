@@ -65,6 +65,19 @@ def _both_ways(condition: str) -> list[Any]:
     return [CustomRule(condition), CustomRule(mirrored)]
 
 
+def _age_years(condition: str) -> list[Any]:
+    """``condition`` on a record ``l`` with an age, not a birth date, and its mirror image, for
+    each year the age can mean: an age in whole years at the complaint (exchange format:
+    ``usia`` at ``tanggal_pengaduan``) puts the birth in the year it gives (event year - age,
+    ``birth_year_est``) or, the birthday not yet reached, the year before. One rule per year,
+    the year last (an equality the join can hash; an incremental run joins them once)."""
+    return [
+        rule
+        for step in (0, 1)
+        for rule in _both_ways(f"{condition} AND l.birth_year_est = r.birth_year_est + ({step})")
+    ]
+
+
 def _one_token_off(same: str, other: str) -> str:
     """One name token written the same, the other close: same initial, Jaro-Winkler >= 0.85;
     born within about a year, and in one district or within a month.
@@ -205,30 +218,16 @@ BLOCKING_RULES: list[Any] = [
     *_both_ways(f"{_NO_AGE} AND {called('l.name', 'r.name')}"),
     *_both_ways(f"{_NO_AGE} AND {called('r.name', 'l.name')}"),
     # An age only: a related name in the district's birth year, or the mother near the age;
-    # coded only to the province: a close name near the age. An age given at a complaint is
-    # counted in whole years, so the birth fell in the year the age gives (event year - age)
-    # or the year before (birthday not yet reached): both years, one rule each.
-    *[
-        rule
-        for step in (0, 1)
-        for rule in _both_ways(
-            f"l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex AND {_RELATED}"
-            f" AND l.birth_year_est = r.birth_year_est + ({step})"
-        )
-    ],
+    # coded only to the province: a close name near the age.
+    *_age_years(f"l.dob IS NULL AND l.kec = r.kec AND l.sex = r.sex AND {_RELATED}"),
     # An age, no NIK and a one-word call name (written right or with a letter wrong), the
-    # district not given or another one: in the regency, born in the year the age gives or the
-    # year before. (A call name that is the other's first name meets it by the rules above.)
-    *[
-        rule
-        for step in (0, 1)
-        for rule in _both_ways(
-            "l.dob IS NULL AND l.nik IS NULL AND strpos(l.name, ' ') = 0"
-            " AND l.kab = r.kab AND l.sex = r.sex AND l.name <> coalesce(r.name_first, '')"
-            f" AND ({called('l.name', 'r.name')} OR {slipped('l.name', 'r.name')})"
-            f" AND l.birth_year_est = r.birth_year_est + ({step})"
-        )
-    ],
+    # district not given or another one: in the regency. (A call name that is the other's
+    # first name meets it by the rules above.)
+    *_age_years(
+        "l.dob IS NULL AND l.nik IS NULL AND strpos(l.name, ' ') = 0"
+        " AND l.kab = r.kab AND l.sex = r.sex AND l.name <> coalesce(r.name_first, '')"
+        f" AND ({called('l.name', 'r.name')} OR {slipped('l.name', 'r.name')})"
+    ),
     *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE} AND {_RELATED}"),
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"

@@ -5,6 +5,7 @@ join the model (:mod:`padan.linkage.model`) when a linked source declares the ro
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -17,30 +18,17 @@ from padan.linkage.name_sql import one_keystroke
 __all__ = ["EXTRA_COMPARISONS", "EXTRA_RULES"]
 
 
-def _other_id_comparison() -> Any:
-    # An agency's own identifier (NISN, a social security number): equal, or one keystroke
-    # apart (a digit mistyped or two swapped), else different. Weights learnt from the data.
+def _code_comparison(column: str) -> Any:
+    # A code written by hand (an agency's own identifier: NISN, a social security number; a
+    # postcode): equal, or one keystroke apart (a digit mistyped or two swapped), else
+    # different. Weights learnt from the data.
     return cl.CustomComparison(
-        output_column_name="other_id",
+        output_column_name=column,
         comparison_levels=[
-            cll.NullLevel("other_id"),
-            cll.CustomLevel("other_id_l = other_id_r", label_for_charts="exact"),
+            cll.NullLevel(column),
+            cll.CustomLevel(f"{column}_l = {column}_r", label_for_charts="exact"),
             cll.CustomLevel(
-                one_keystroke("other_id_l", "other_id_r"), label_for_charts="one keystroke apart"
-            ),
-            cll.ElseLevel(),
-        ],
-    )
-
-
-def _postcode_comparison() -> Any:
-    return cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_levels=[
-            cll.NullLevel("postcode"),
-            cll.CustomLevel("postcode_l = postcode_r", label_for_charts="exact"),
-            cll.CustomLevel(
-                one_keystroke("postcode_l", "postcode_r"), label_for_charts="one keystroke apart"
+                one_keystroke(f"{column}_l", f"{column}_r"), label_for_charts="one keystroke apart"
             ),
             cll.ElseLevel(),
         ],
@@ -53,7 +41,8 @@ def _locality_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("locality"),
             cll.CustomLevel("locality_l = locality_r", label_for_charts="exact"),
-            # A slip in a place name: 0.9, the cut used for a father's name above; the weight
+            # A slip in a place name: 0.9, the cut the parents' comparison (model.py) uses for a
+            # father's name; the weight
             # of the level is learnt from the data.
             cll.CustomLevel(
                 "jaro_winkler_similarity(locality_l, locality_r) >= 0.9", label_for_charts="alike"
@@ -66,8 +55,8 @@ def _locality_comparison() -> Any:
 #: Comparisons of roles that only some sources have (``EXTRA_ROLES`` of
 #: :mod:`padan.linkage.person_sources`): in the model when a linked source declares the role.
 EXTRA_COMPARISONS: dict[str, Callable[[], Any]] = {
-    "identifier": _other_id_comparison,
-    "postcode": _postcode_comparison,
+    "identifier": partial(_code_comparison, "other_id"),
+    "postcode": partial(_code_comparison, "postcode"),
     "locality": _locality_comparison,
 }
 #: Candidate pairs for those roles: the records of a person list often have no region code

@@ -239,8 +239,8 @@ def link_records(
                 os.replace(partial, model_path)
             finally:
                 frozen_partial.unlink(missing_ok=True)  # names: no copy left behind
-        frozen = read_frozen(model_path, read_model(model_path).get("padan") or {})
-        model = load_model(model_path)
+        model = read_model(model_path)
+        frozen = read_frozen(model_path, model.pop("padan", None) or {})
         if trained:
             # The saved model, with unseen NIK levels made neutral, is the one that scores.
             linker = Linker(
