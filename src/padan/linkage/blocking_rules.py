@@ -229,6 +229,20 @@ BLOCKING_RULES: list[Any] = [
         f" AND ({called('l.name', 'r.name')} OR {slipped('l.name', 'r.name')})"
     ),
     *_both_ways(f"l.dob IS NULL AND l.mother = r.mother AND l.sex = r.sex{_AGE} AND {_RELATED}"),
+    # A record coded above its village whose address names the village (domain.md §8.6): the
+    # village in the province, the same sex, born within a year, names with something in
+    # common (a call name, or one with a letter wrong); or born the same day, whatever the
+    # names. One-sided: the side coded above its village is the small one.
+    *[
+        rule
+        for step in (-1, 0, 1)
+        for rule in _both_ways(
+            "l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
+            f" AND ({_RELATED} OR {call_name_slipped('l.name', 'r.name')})"
+            f" AND l.birth_year_est = r.birth_year_est + ({step})"
+        )
+    ],
+    *_both_ways("l.desa IS NULL AND l.dob = r.dob AND l.place = r.place AND l.prov = r.prov"),
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"
         " AND coalesce(abs(l.birth_year_est - r.birth_year_est) <= 1, true)"

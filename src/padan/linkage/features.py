@@ -12,10 +12,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from padan.domain.names import normalise_name
 from padan.domain.regions import current_code, dotted
 from padan.linkage.derived import derive_features
 from padan.linkage.person_sources import earlier_regions, kpai_records, persons
+from padan.linkage.value_forms import name_forms, places
 from padan.store import Store
 
 __all__ = [
@@ -48,6 +48,7 @@ FEATURE_COLUMNS = (
     "kec",
     "desa",
     "desa_before",
+    "place",
     "mother",
     "mother_first",
     "father",
@@ -92,6 +93,7 @@ _DTSEN_COLUMNS = (
     "tanggal_lahir",
     "hubungan_keluarga",
     "nama_ibu_kandung_norm",
+    "alamat",
     "kode_wilayah",
     "batch_id",
 )
@@ -125,7 +127,7 @@ SELECT src || ':' || record_id AS unique_id, src AS source, record_id AS source_
     name_norm AS name, {_DOB.format("birth_date")},
     coalesce(year(birth_date), year(event_date) - age) AS birth_year_est,
     sex, {_REGION},
-    mother_norm AS mother, father_norm AS father,
+    mother_norm AS mother, father_norm AS father, address,
     CASE WHEN length(nik) = 16 THEN nik END AS nik,
     coalesce(replace(a.new, '.', ''), substr(nik, 1, 6)) AS nik_area,
     nik_status = 'valid' AS nik_valid, false AS nik_padan, NULL::VARCHAR AS nik_family,
@@ -151,7 +153,7 @@ WITH fathers AS (
 SELECT 'dtsen:' || d.id_individu AS unique_id, 'dtsen' AS source, d.id_individu AS source_id,
     d.nama_norm AS name, {_DOB.format("d.tanggal_lahir")}, year(d.tanggal_lahir) AS birth_year_est,
     d.jenis_kelamin AS sex, {_REGION},
-    d.nama_ibu_kandung_norm AS mother,
+    d.nama_ibu_kandung_norm AS mother, d.alamat AS address,
     CASE WHEN d.hubungan_keluarga = 'ANAK' THEN f.father END AS father,
     CASE WHEN length(d.nik) = 16 THEN d.nik END AS nik, d.nik_status = 'valid' AS nik_valid,
     coalesce(replace(a.new, '.', ''), substr(d.nik, 1, 6)) AS nik_area,
@@ -275,7 +277,8 @@ def _build(
             type=pa.string(),
         )
     ).drop_null()
-    con.register("name_forms", _name_forms(names.to_pylist()))
+    con.register("name_forms", name_forms(names.to_pylist()))
+    con.register("places", places(persons.column("address"), dtsen.column("alamat")))
     con.execute(f"""
         CREATE OR REPLACE TABLE {table} AS
         WITH base AS (
@@ -295,8 +298,9 @@ def _build(
         LEFT JOIN name_forms n ON n.name = b.name
         LEFT JOIN name_forms m ON m.name = b.mother
         LEFT JOIN before e ON e.unique_id = b.unique_id
+        LEFT JOIN places p ON p.address = b.address
     """)
-    for name in ("person_raw", "dtsen_raw", "earlier_raw", "name_forms", "retired_codes"):
+    for name in ("person_raw", "dtsen_raw", "earlier_raw", "name_forms", "places", "retired_codes"):
         con.unregister(name)
     con.execute("DROP TABLE person_features; DROP TABLE dtsen_features")
 
@@ -365,24 +369,5 @@ _FROM_FORMS = {
     "name_lead": "n.lead AS name_lead",
     "mother_first": "m.first AS mother_first",
     "desa_before": "e.desa_before AS desa_before",
+    "place": "p.place AS place",
 }
-
-
-def _name_forms(names: list[str]) -> pa.Table:
-    rows = []
-    for name in names:
-        form = normalise_name(name)
-        core = form.core  # computed on each use: once here, for 200,000 names
-        rows.append(
-            (
-                " ".join(core) or None,
-                form.compact or None,
-                form.sorted_text or None,
-                core[0] if core else None,
-                form.tokens[-1] if len(form.tokens) > 1 else None,
-                " ".join(form.lead) or None,
-            )
-        )
-    columns = ("core", "compact", "sorted", "first", "last", "lead")
-    by_column = zip(*rows, strict=True) if rows else ([] for _ in columns)
-    return pa.table({"name": names, **dict(zip(columns, by_column, strict=True))})

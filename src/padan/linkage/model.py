@@ -191,6 +191,14 @@ def _region_comparison() -> Any:
                 "desa_l = desa_r OR desa_before_l = desa_r OR desa_l = desa_before_r",
                 "same village (now, or before one record's move)",
             ),
+            # The village an address names (domain.md §8.6), where a code stops above the
+            # village (a complaint coded to its regency or province only): the codes, as far
+            # as both go, agree.
+            _level(
+                "place_l = place_r AND (desa_l IS NULL OR desa_r IS NULL) AND prov_l = prov_r"
+                " AND coalesce(kab_l = kab_r, true) AND coalesce(kec_l = kec_r, true)",
+                "same village named in the address, the codes agreeing as far as they go",
+            ),
             # A complaint coded to its district or regency only agrees as far as it goes: that is
             # not the same evidence as two villages, or two districts, that differ.
             _level(

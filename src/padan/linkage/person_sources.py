@@ -45,6 +45,7 @@ _LAYOUT: Final[dict[str, tuple[str | None, pa.DataType]]] = {
     "mother_norm": ("mother:norm", pa.string()),
     "father_norm": ("father:norm", pa.string()),
     "kode_wilayah": ("region", pa.string()),
+    "address": ("address", pa.string()),
     "identifier": ("identifier", pa.string()),
     "postcode": ("postcode", pa.string()),
     "locality": ("locality", pa.string()),

@@ -20,8 +20,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from padan.domain import addresses as _addresses_module
 from padan.domain import names as _names_module
 from padan.linkage import features as _features_module
+from padan.linkage import value_forms as _forms_module
 from padan.linkage.features import FEATURE_COLUMNS
 from padan.store import LinkRun, Store
 
@@ -89,7 +91,8 @@ def state_path(model_path: Path) -> Path:
 
 def _version() -> str:
     # Features computed by other code (a new release) must not be reused.
-    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (_features_module, _names_module))
+    modules = (_features_module, _forms_module, _names_module, _addresses_module)
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in modules)
     return hashlib.sha256(code).hexdigest()[:16]
 
 
