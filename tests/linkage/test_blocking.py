@@ -171,6 +171,7 @@ def _region_columns(code: str) -> dict[str, object]:
         "prov": parts[0],
         "kab": ".".join(parts[:2]) if len(parts) > 1 else None,
         "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
+        "desa": code if len(parts) > 3 else None,
     }
 
 
@@ -197,6 +198,7 @@ class _Record:
     father: str | None = None
     placeholder: bool = False  # the date is one its source holds far too often
     age_year: int | None = None  # no birth date: the year an age gives (event year - age)
+    place: str | None = None  # the village the address names
 
 
 _FATHER = "markus pangemanan"
@@ -244,6 +246,16 @@ _PUT_FORWARD = [
         _Record("ghina ramadania", "2016-11-23", "P", "16.08.15"),
         id="an age only, a call name a letter wrong, the regency only",
     ),
+    pytest.param(
+        _Record("dindo", None, "P", "35", age_year=2009, place="sumbang"),
+        _Record("dwi dinda anggraini", "2008-10-17", "P", "35.22.15.1006", place="sumbang"),
+        id="an age only, the province only, a call name misread: the village in the address",
+    ),
+    pytest.param(
+        _Record("robo", "2013-10-08", "L", "35", place="pandean"),
+        _Record("ilham nugroho", "2013-10-08", "L", "35.03.04.2004", place="pandean"),
+        id="a nickname, the province only: born the same day in the village of the address",
+    ),
 ]
 
 
@@ -260,6 +272,7 @@ def test_candidate_pairs_put_forward_situation(
             "sex": record.sex,
             "mother": record.mother,
             "father": record.father,
+            "place": record.place,
             "dob_placeholder": False,
             **_name_columns(record.name),
             **_region_columns(record.region),

@@ -61,3 +61,25 @@ def test_features_desa_before_is_the_village_a_record_moved_from(
     every = store.earlier_regions("dtsen")
     assert store.earlier_regions("dtsen", ["D1", "D3"]) == [r for r in every if r[0] == "D1"]
     assert len(every) == 6 and store.earlier_regions("dtsen", []) == []
+
+
+def test_features_place_is_the_village_each_address_names(store: Store, tmp_path: Path) -> None:
+    dtsen = tmp_path / "dtsen.csv"
+    dtsen.write_text(
+        "id_individu,id_keluarga,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,"
+        "alamat,kode_wilayah\n"
+        'D1,H1,Asep Sunarya,L,1980-01-01,KEPALA KELUARGA,"RT 002/RW 005, Sukamaju",32.01.01.1001\n'
+        "D2,H1,Lilis,P,2012-05-05,ANAK,,32.01.01.1001\n"
+    )
+    kpai = tmp_path / "kpai.csv"
+    kpai.write_text(
+        "no_pengaduan,tanggal_pengaduan,nama_anak,jenis_kelamin,usia,alamat,kode_wilayah,klaster\n"
+        "K1,2024-03-01,Lilis,P,11,Desa Sukamaju,32.01,II\n"
+        'K2,2024-03-02,Euis,P,13,"Jl. Melati No. 3, Kec. Cibeber",32.01,II\n'
+    )
+    ingest_file(dtsen, source="dtsen", store=store)
+    ingest_file(kpai, source="kpai", store=store)
+    con = duckdb.connect()
+    load_features(store, con)
+    places = dict(con.execute("SELECT source_id, place FROM features").fetchall())
+    assert places == {"D1": "sukamaju", "D2": None, "K1": "sukamaju", "K2": None}

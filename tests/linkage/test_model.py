@@ -86,7 +86,7 @@ def test_model_name_levels(
     assert _level("name", _name(*left), _name(*right)).startswith(level)
 
 
-def _region(code: str) -> dict[str, Any]:
+def _region(code: str, place: str | None = None) -> dict[str, Any]:
     parts = code.split(".")
     return {
         "prov": parts[0],
@@ -94,6 +94,7 @@ def _region(code: str) -> dict[str, Any]:
         "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
         "desa": code if len(parts) > 3 else None,
         "desa_before": None,
+        "place": place,
     }
 
 
@@ -114,6 +115,33 @@ def test_model_region_levels_count_a_coarse_code_as_far_as_it_goes(
     left: str, right: str, level: str
 ) -> None:
     assert _level("region", _region(left), _region(right)) == level
+
+
+_ADDRESS_VILLAGE = "same village named in the address, the codes agreeing as far as they go"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        # A complaint coded to its regency or province only, naming the village in its address.
+        (("32.01", "sukamaju"), ("32.01.05.2001", "sukamaju"), _ADDRESS_VILLAGE),
+        (("32", "sukamaju"), ("32.01.05.2001", "sukamaju"), _ADDRESS_VILLAGE),
+        (("32.01", "sukamaju"), ("32.01", "sukamaju"), _ADDRESS_VILLAGE),
+        # Another village of that name elsewhere: the codes, where both go, disagree.
+        (("32.02", "sukamaju"), ("32.01.05.2001", "sukamaju"), "same province"),
+        (("33", "sukamaju"), ("32.01.05.2001", "sukamaju"), "All other comparisons"),
+        # Both coded to the village: the codes say it, the address adds nothing.
+        (("32.01.05.2001", "sukamaju"), ("32.01.05.2002", "sukamaju"), "same district"),
+        # Another village, or none named.
+        (("32.01", "cibeber"), ("32.01.05.2001", "sukamaju"), "same regency, as far as known"),
+        (("32.01", None), ("32.01.05.2001", "sukamaju"), "same regency, as far as known"),
+    ],
+)
+def test_model_region_levels_count_the_village_an_address_names(
+    left: tuple[str, str | None], right: tuple[str, str | None], level: str
+) -> None:
+    assert _level("region", _region(*left), _region(*right)) == level
+    assert _level("region", _region(*right), _region(*left)) == level
 
 
 @pytest.mark.parametrize(
