@@ -7,6 +7,7 @@ import pytest
 
 from padan.linkage.model import (
     AGE_AGREES,
+    AGE_YEAR_OFF,
     NIK_BOTH_VERIFIED,
     NIK_SAME_PREFIX,
     NIK_SERIAL_SLIP,
@@ -341,8 +342,14 @@ def _dob(day: str | None, *, placeholder: bool = False, year: int | None = None)
         (_dob(None, year=2012), _dob("2012-05-03"), AGE_AGREES),
         (_dob(None, year=2012), _dob("2011-09-30"), AGE_AGREES),
         (_dob(None, year=2012), _dob(None, year=2012), AGE_AGREES),
-        (_dob(None, year=2012), _dob("2013-05-03"), "age-only record, birth year +-1"),
-        (_dob(None, year=2012), _dob(None, year=2013), "age-only record, birth year +-1"),
+        # An age a year too many (born the year after the one it gives), or a year too few with
+        # the birthday not yet reached (born two years before); two ages one or two apart.
+        (_dob(None, year=2012), _dob("2013-05-03"), AGE_YEAR_OFF),
+        (_dob(None, year=2012), _dob("2010-05-03"), AGE_YEAR_OFF),
+        (_dob(None, year=2012), _dob(None, year=2013), AGE_YEAR_OFF),
+        (_dob(None, year=2012), _dob(None, year=2010), AGE_YEAR_OFF),
+        (_dob(None, year=2012), _dob("2014-05-03"), "All other comparisons"),
+        (_dob(None, year=2012), _dob("2009-05-03"), "All other comparisons"),
         (_dob(None), _dob("2013-05-03"), "unknown"),
     ],
 )

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from padan import Padan, Settings
 from padan.api import link_job, start_link
+from padan.linkage import frequencies_path
 from padan.store import Store, open_store
 from padan.store.audit import audit_entries
 from padan.web import create_app
@@ -100,6 +101,21 @@ def test_a_permitted_role_runs_linkage_from_the_runs_page(copy: Copy) -> None:
     assert ("admin1", "link_end", f"incremental run {latest.id}") in actions
     api = client.get("/api/v1/runs/job").json()["job"]
     assert api["status"] == "done" and api["run_id"] == latest.id and api["steps"]
+
+
+def test_a_run_without_the_models_name_frequencies_says_so(copy: Copy, world: WebWorld) -> None:
+    client, padan = copy.client, copy.padan
+    csrf = _login(client, "admin1")
+    model = padan.settings.model_path
+    shutil.copy(frequencies_path(world.model), frequencies_path(model))  # the model's own
+    client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
+    assert 'id="frequencies-warning"' not in _wait_done(client)
+    assert client.get("/api/v1/runs/job").json()["job"]["name_frequencies"] == "frozen"
+    frequencies_path(model).unlink()
+    client.post("/runs/link", data={"csrf_token": csrf}, follow_redirects=False)
+    ended = _wait_done(client)
+    assert 'id="frequencies-warning"' in ended and "Frekuensi nama model tidak ada" in ended
+    assert client.get("/api/v1/runs/job").json()["job"]["name_frequencies"] == "lost"
 
 
 def test_a_second_start_while_one_runs_gets_a_clear_message(copy: Copy, world: WebWorld) -> None:

@@ -40,6 +40,9 @@ class LinkJob:
     run_id: int | None = None
     error: str | None = None
     options: dict[str, bool] = field(default_factory=dict)
+    #: How the done run weighed names (``RunSummary.name_frequencies``): ``frozen`` with the
+    #: model, or ``not kept`` / ``lost`` (today's records counted: say so).
+    name_frequencies: str | None = None
 
     @property
     def running(self) -> bool:
@@ -111,10 +114,10 @@ def _run(
         if progress is not None:
             progress(message)
 
-    status, error, run_id = "failed", None, None
+    status, error, run_id, frequencies = "failed", None, None, None
     try:
-        run_id = padan.link(full=full, retrain=retrain, progress=step).run_id
-        status = "done"
+        summary = padan.link(full=full, retrain=retrain, progress=step)
+        run_id, frequencies, status = summary.run_id, summary.name_frequencies, "done"
     except PadanError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: the job must still end, never hang as "running"
@@ -123,7 +126,14 @@ def _run(
         error = f"unexpected error ({type(exc).__name__})"
     ended = dt.datetime.now(dt.UTC)
     with _lock:
-        job = replace(_jobs[url], status=status, error=error, run_id=run_id, finished_at=ended)
+        job = replace(
+            _jobs[url],
+            status=status,
+            error=error,
+            run_id=run_id,
+            finished_at=ended,
+            name_frequencies=frequencies,
+        )
     if on_end is not None:  # before the end is published: who sees "done" sees its effects
         try:
             on_end(job)

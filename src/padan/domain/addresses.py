@@ -12,6 +12,7 @@ only names the village in its address).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 __all__ = ["village_named"]
@@ -30,6 +31,7 @@ _BELOW: Final = re.compile(
     r"^(jl|jln|jalan|gg|gang|no|nomor|dusun|dsn|dukuh|blok|perum|perumahan|komplek|kompleks)\b"
 )
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
+_PARTS: Final = re.compile(r"[,;\n]")
 
 
 def village_named(address: str | None) -> str | None:
@@ -45,13 +47,19 @@ def village_named(address: str | None) -> str | None:
     """
     if not address:
         return None
-    parts = [p.strip() for p in re.split(r"[,;\n]", address.lower())]
-    parts = [p for p in parts if p and not _ABOVE.match(p)]
-    if not parts:
-        return None
-    part = _RT_RW.sub(" ", _LABEL.sub("", parts[-1])).strip()
+    # The last part that names no level above the village; parts repeat across a village's
+    # addresses (only the RT/RW and street differ), hence the cache.
+    for part in reversed(_PARTS.split(address.lower())):
+        part = part.strip()
+        if part and not _ABOVE.match(part):
+            return _village(part)
+    return None
+
+
+@lru_cache(maxsize=65_536)
+def _village(part: str) -> str | None:
+    part = _RT_RW.sub(" ", _LABEL.sub("", part)).strip()
     if _BELOW.match(part):
         return None
-    words = _NOT_LETTERS.sub(" ", part).split()
-    village = " ".join(words)
+    village = " ".join(_NOT_LETTERS.sub(" ", part).split())
     return village if len(village.replace(" ", "")) >= 3 else None

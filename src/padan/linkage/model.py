@@ -26,6 +26,7 @@ from padan.linkage.name_sql import (
 
 __all__ = [
     "AGE_AGREES",
+    "AGE_YEAR_OFF",
     "NAME_OFF_LADDER",
     "NIK_AT_ODDS_SLIP",
     "NIK_BOTH_VERIFIED",
@@ -51,6 +52,8 @@ NIK_UNSHOWN_SLIP = "one keystroke apart where a record cannot show which is righ
 #: An age-only record whose age fits the other's birth date (born in the year the age gives or
 #: the year before).
 AGE_AGREES = "age-only record, the birth year the age gives"
+#: An age-only record whose age is a year off the other's birth date (or age).
+AGE_YEAR_OFF = "age-only record, the age a year off"
 #: Two different NIKs, both verified against Dukcapil (``status_padan_dukcapil = PADAN``).
 NIK_BOTH_VERIFIED = "both verified by Dukcapil, different"
 
@@ -170,10 +173,17 @@ def _dob_comparison() -> Any:
                 " OR dob_l IS NULL AND dob_r IS NULL AND birth_year_est_l = birth_year_est_r",
                 AGE_AGREES,
             ),
+            # ... and an age a year off (a guess by whoever reports the child): a year too
+            # many puts the birth a year before, a year too few (the birthday not yet reached)
+            # two years after, the year the age gives; between two ages, one or two years.
             _level(
-                "(dob_l IS NULL OR dob_r IS NULL)"
-                " AND abs(birth_year_est_l - birth_year_est_r) <= 1",
-                "age-only record, birth year +-1",
+                "dob_l IS NULL AND dob_r IS NOT NULL"
+                " AND birth_year_est_l - birth_year_est_r IN (-1, 2)"
+                " OR dob_r IS NULL AND dob_l IS NOT NULL"
+                " AND birth_year_est_r - birth_year_est_l IN (-1, 2)"
+                " OR dob_l IS NULL AND dob_r IS NULL"
+                " AND abs(birth_year_est_l - birth_year_est_r) IN (1, 2)",
+                AGE_YEAR_OFF,
             ),
             _level("dob_placeholder_l OR dob_placeholder_r", "differs, one is a placeholder"),
             cll.ElseLevel(),

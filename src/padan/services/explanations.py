@@ -100,8 +100,8 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("dob", "age-only record, the birth year the age gives"): N_(
         "one record gives only an age; the other's birth date fits it"
     ),
-    ("dob", "age-only record, birth year +-1"): N_(
-        "one record gives only an age; birth years at most one apart"
+    ("dob", "age-only record, the age a year off"): N_(
+        "one record gives only an age, a year off the other's date of birth"
     ),
     ("dob", "differs, one is a placeholder"): N_("dates of birth differ; one is a filler date"),
     ("dob", "All other comparisons"): N_("dates of birth differ"),
@@ -112,6 +112,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("region", "same village"): N_("same village"),
     ("region", "same village (now, or before one record's move)"): N_(
         "same village, now or before one of the records moved"
+    ),
+    ("region", "same village named in the address, the codes agreeing as far as they go"): N_(
+        "same village named in the address (one record's region code stops above the village)"
     ),
     ("region", "same district, as far as known"): N_("same district (one record has no village)"),
     ("region", "same district"): N_("same district, different villages"),

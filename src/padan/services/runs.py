@@ -94,4 +94,5 @@ def _job(job: LinkJob | None) -> dict[str, Any] | None:
         "run_id": job.run_id,
         "error": job.error,
         "full": job.options.get("full", False),
+        "name_frequencies": job.name_frequencies,
     }

@@ -264,7 +264,8 @@ def start_run(
 
 @router.get("/runs/job")
 def run_job(request: Request, user: User) -> dict[str, Any]:
-    """The background run: ``status`` running, done or failed, its steps so far, ``run_id``."""
+    """The background run: ``status`` running, done or failed, its steps so far, ``run_id``;
+    ``name_frequencies`` when done: ``frozen`` (with the model), ``not kept`` or ``lost``."""
     context = ctx(request)
     return {"job": runs_service.job_status(context.store, user, model_path=context.model_path)}
 
