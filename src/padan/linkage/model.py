@@ -174,8 +174,8 @@ def _dob_comparison() -> Any:
                 AGE_AGREES,
             ),
             # ... and an age a year off (a guess by whoever reports the child): a year too
-            # many puts the birth a year before, a year too few (the birthday not yet reached)
-            # two years after, the year the age gives; between two ages, one or two years.
+            # many puts the birth in the year after the year the age gives, a year too few (the
+            # birthday not yet reached) two years before it; between two ages, one or two years.
             _level(
                 "dob_l IS NULL AND dob_r IS NOT NULL"
                 " AND birth_year_est_l - birth_year_est_r IN (-1, 2)"
