@@ -188,3 +188,42 @@ def test_explain_of_a_record_blanked_since_the_run_computes_every_record(
     assert computed == [1]
     name = next(p for p in made[0].parts if p.comparison == "name")
     assert name.value_a is None
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "shown"),
+    [
+        # Both coded to the village: the codes say it all.
+        (
+            ("32.01.05.2001", "sukamaju"),
+            ("32.01.05.2002", "cibeber"),
+            ("32.01.05.2001", "32.01.05.2002"),
+        ),
+        # One code stops above the village: the villages the addresses name, where named.
+        (
+            ("32.01", "sukamaju"),
+            ("32.01.05.2001", "sukamaju"),
+            ("32.01 (sukamaju)", "32.01.05.2001 (sukamaju)"),
+        ),
+        (("32.01", None), ("32.01.05.2001", "sukamaju"), ("32.01", "32.01.05.2001 (sukamaju)")),
+    ],
+)
+def test_explain_region_shows_the_village_an_address_names_where_a_code_stops_above(
+    left: tuple[str, str | None], right: tuple[str, str | None], shown: tuple[str, str]
+) -> None:
+    def columns(code: str, place: str | None, side: str) -> dict[str, Any]:
+        parts = code.split(".")
+        values = {
+            "desa": code if len(parts) > 3 else None,
+            "kec": ".".join(parts[:3]) if len(parts) > 2 else None,
+            "kab": ".".join(parts[:2]) if len(parts) > 1 else None,
+            "prov": parts[0],
+            "place": place,
+        }
+        return {f"{k}_{side}": v for k, v in values.items()}
+
+    row = columns(*left, "l") | columns(*right, "r")
+    region = explain_module._SHOWN["region"]
+    assert (explain_module._values(row, region, "l"), explain_module._values(row, region, "r")) == (
+        shown
+    )

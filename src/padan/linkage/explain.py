@@ -256,7 +256,11 @@ def _values(row: dict[str, Any], columns: tuple[str, ...], side: str) -> str | N
     if not any(found):
         return None
     if columns == _SHOWN["region"]:
-        return next(v for v in found if v)  # the most specific code says it all
+        code = next(v for v in found if v)  # the most specific code says it all...
+        place = _value(row, f"place_{side}")
+        # ... unless a code stops above the village: then the villages the addresses name.
+        above = not (row.get("desa_l") and row.get("desa_r"))
+        return f"{code} ({place})" if place and above else code
     # Each column keeps its place ("mother / father"), a missing one shown as "-": a record
     # without a mother's name must not put its father's where the other record has a mother's.
     return " / ".join(v or "-" for v in found)
