@@ -528,6 +528,45 @@ def _regions(s: Situations) -> None:
         klaster="II",
     )
 
+    # Coded to the province only, a call name, an age and no NIK; the address names the village
+    # (§8.6). A namesake of the same age lives in the next village of the district.
+    s.household(
+        village="35.09.06.2004",
+        place="Jember",
+        address="Dusun Krajan RT 002/RW 004, Darungan",
+        kk_recorded="2016-05-02",
+        kk_serial=38,
+        desil=2,
+        members=[
+            Person("bambang", "Bambang Sugiarto", "L", "1985-02-11", "KEPALA KELUARGA", "Sutini"),
+            Person("yuli", "Yuliana", "P", "1990-09-09", "ISTRI", "Marsini"),
+            Person("nayla", "Nayla Putri Ramadhani", "P", "2016-04-09"),
+        ],
+    )
+    s.household(
+        village="35.09.06.2005",
+        place="Jember",
+        address="Dusun Krajan RT 001/RW 002, Manggisan",
+        kk_recorded="2015-11-23",
+        kk_serial=52,
+        desil=3,
+        members=[
+            Person("rahmat", "Rahmat Hidayat", "L", "1984-06-30", "KEPALA KELUARGA", "Painah"),
+            Person("wati", "Suwati", "P", "1988-01-17", "ISTRI", "Sainem"),
+            Person("nayla-m", "Nayla Azzahra", "P", "2016-08-20"),
+        ],
+    )
+    s.complaint(
+        "nayla@kpai",
+        received="2026-02-10",
+        name="Nayla",
+        sex="P",
+        age=9,
+        region="35",
+        address="Darungan",
+        klaster="II",
+    )
+
     # Moved to the city, a slip in the name, day and month of birth swapped, only the father
     # named and no NIK: the father's name is what brings the two together.
     s.household(
@@ -841,6 +880,8 @@ CASES: Final = [
     ("region-retired-papua-code", "yosefina@kpai", "yosefina", SAME),
     ("region-province-only", "rizal@kpai", "rizal", SAME),
     ("region-moved-regency", "tri@kpai", "tri", SAME),
+    ("region-province-only-village-in-address", "nayla@kpai", "nayla", SAME),
+    ("region-province-only-not-the-namesake-next-village", "nayla@kpai", "nayla-m", DIFFERENT),
     ("region-moved-only-the-father-named", "salim@kpai", "salim", SAME),
     ("name-call-name-putri", "putri@kpai", "putri", SAME),
     ("name-call-name-dika", "andika@kpai", "andika", SAME),
