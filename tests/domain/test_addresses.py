@@ -19,6 +19,10 @@ from padan.domain.addresses import village_named
         ("Jl. Kenanga 5, Desa Cibeber I, Kec. Cibeber, Kab. Cianjur, 43262", "cibeber i"),
         ("Kp. Melayu RT.2 RW.5; Kelurahan Kampung Melayu", "kampung melayu"),
         ("RT 02 / 05, Ds. Sumberbendo", "sumberbendo"),
+        # A remark in brackets is no part of the address's hierarchy.
+        ("RT 001/RW 002, Sukamaju (belakang masjid)", "sukamaju"),
+        ("Jl. Mawar 2 (dekat pasar), Cibeber, Kec. Cibeber", "cibeber"),
+        ("Sukamaju (pindah rumah", "sukamaju"),
         # No village named: empty, a street or a hamlet only, levels above only, too short.
         (None, None),
         ("", None),

@@ -293,3 +293,34 @@ def test_cluster_encoded_person_registered_a_few_times_alike_each_is_one_child(
     clusters = cluster_pairs(nodes, pairs, threshold=0.9, alike=alike)
     assert _groups(clusters.root) == {frozenset(nodes)}
     assert clusters.refused == []
+
+
+@pytest.mark.parametrize(
+    ("other", "settled"),
+    [
+        # The complaint's child's sibling in its household: apart, no one asked.
+        (Node(None, "KLG1", dob="2012-06-01", name="fauzan hakim", sex="L"), True),
+        # Its twin, named a letter apart: asked (one child may have been entered twice).
+        (Node(None, "KLG1", dob="2015-03-02", name="rizki", sex="L"), False),
+        # A child of another household: nothing to refuse.
+        (Node(None, "KLG2", dob="2015-03-02", name="rizky", sex="L"), None),
+    ],
+)
+def test_cluster_conflict_beside_judges_a_child_not_clustered_as_clustering_all_would(
+    other: Node, settled: bool | None
+) -> None:
+    # An incremental run clusters the new complaint with its child (k, d1) and leaves the
+    # child of d2 as it was: the pair k-d2, under the link threshold, is judged as a run that
+    # clusters every record judges it.
+    nodes = {
+        "k": Node(None, dob="2015-03-02", name="rizky", sex="L"),
+        "d1": Node("3201010203150001", "KLG1", dob="2015-03-02", name="rizky", sex="L"),
+        "d2": other,
+    }
+    pairs = [("k", "d1", 0.99), ("k", "d2", 0.7)]
+    everything = cluster_pairs(nodes, pairs, threshold=0.9).conflict("k", "d2")
+    part = cluster_pairs({u: nodes[u] for u in ("k", "d1")}, pairs[:1], threshold=0.9)
+    beside = part.conflict_beside("k", "d2", ["d2"], nodes)
+    assert beside == everything
+    assert (None if beside is None else not beside.doubtful) == settled
+    assert part.conflict("k", "d2") is None  # without the child beside, nothing to judge by

@@ -8,7 +8,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from padan.linkage.run_pairs import cluster_run, crossed_records, kept_model_pairs
+from padan.linkage.run_cluster import cluster_run
+from padan.linkage.run_pairs import crossed_records, kept_model_pairs
 from padan.linkage.state import LINK_STATE_SCHEMA, PAIR_STATE_SCHEMA, Previous
 
 

@@ -184,7 +184,8 @@ def test_runs_snapshot_incremental_equals_full(
     assert incremental.records == full.records
     assert incremental.retired_records == full.retired_records == len(world.removed)
     # Only the new records and those whose matching features changed were scored: not the
-    # records whose decile, aid or address alone changed. Read whole, the complaints whose
+    # records whose decile, aid or address (a remark added, the village it names the same)
+    # alone changed. Read whole, the complaints whose
     # NIK points to a household that came or went are computed anew too; read by household,
     # they keep the kept state's features until their own batch comes (no pair changed here).
     assert world.pointing and world.changed_only

@@ -32,6 +32,9 @@ _BELOW: Final = re.compile(
 )
 _NOT_LETTERS: Final = re.compile(r"[^a-z]+")
 _PARTS: Final = re.compile(r"[,;\n]")
+# A remark in brackets (a landmark, a note: "(belakang masjid)", "(pindah rumah)"): no part
+# of the address's hierarchy.
+_REMARK: Final = re.compile(r"\([^)]*\)?")
 
 
 def village_named(address: str | None) -> str | None:
@@ -49,7 +52,7 @@ def village_named(address: str | None) -> str | None:
         return None
     # The last part that names no level above the village; parts repeat across a village's
     # addresses (only the RT/RW and street differ), hence the cache.
-    for part in reversed(_PARTS.split(address.lower())):
+    for part in reversed(_PARTS.split(_REMARK.sub(" ", address.lower()))):
         part = part.strip()
         if part and not _ABOVE.match(part):
             return _village(part)

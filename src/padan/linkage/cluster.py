@@ -73,6 +73,29 @@ class Clusters:
             there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
         )
 
+    def conflict_beside(
+        self, a: str, b: str, child: Sequence[str], nodes: dict[str, Node]
+    ) -> Refusal | None:
+        """:meth:`conflict` of record ``a`` with record ``b`` that this clustering does not
+        hold: ``child``, the records of ``b``'s child as it stands (an incremental run clusters
+        only what a change reaches; the other children stay as they were), ``nodes`` theirs
+        (and ``a``'s, if this clustering does not hold ``a`` either)."""
+        root = self.root.get(a)
+        if (root is None and a not in nodes) or not child:
+            return None
+        # A record this clustering does not hold is a child of its own.
+        here = (
+            _State.of(nodes[a], a)
+            if root is None
+            else self._states.get(root) or _State.of(self._nodes[root], root)
+        )
+        there = _State.of(nodes[child[0]], child[0])
+        for uid in child[1:]:
+            there.absorb(_State.of(nodes[uid], uid))
+        return here.conflict(
+            there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
+        )
+
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
         for uid, root in self.root.items():

@@ -137,7 +137,7 @@ def _scored_pairs(
 ) -> list[tuple[str, str, float, str, bool]]:
     """The model's pairs (uid_l < uid_r, probability, ``model``) and whether their names are
     strangers': name filters less alike than :func:`stranger_step`. As in a plaintext run
-    (``padan.linkage.run_pairs._strangers``), such a pair is never linked on the model's word
+    (``padan.linkage.run_cluster._strangers``), such a pair is never linked on the model's word
     alone: it goes to review. Twins in one household agree on everything else (birth date,
     mother, region, a NIK one serial apart), and only the name tells them apart."""
     con.register(

@@ -21,7 +21,7 @@ from padan.linkage.frequencies import Frozen, frozen_lookup, read_frozen, tf_col
 from padan.linkage.model_file import read_model
 from padan.linkage.person_sources import linked_sources
 from padan.linkage.run import load_model
-from padan.linkage.run_pairs import guard_nodes
+from padan.linkage.run_cluster import guard_nodes
 from padan.linkage.state import read_state_features, run_key, state_path
 from padan.store import Store
 from padan.store.children import records_by_uid

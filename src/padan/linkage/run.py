@@ -32,11 +32,11 @@ from padan.linkage.frequencies import (
 from padan.linkage.model import compared, settings
 from padan.linkage.model_file import Profile, TrainingCheck, check_training, read_model
 from padan.linkage.person_sources import extra_roles
+from padan.linkage.run_cluster import cluster_run
 from padan.linkage.run_features import features_of_run, retired_records
 from padan.linkage.run_pairs import (
     affected_records,
     alone_records,
-    cluster_run,
     crossed_records,
     gather_pairs,
     kept_model_pairs,
@@ -313,7 +313,12 @@ def link_records(
             affected -= retired
         pairs = pairs_touching(con, affected) + must
         clusters, decisions = cluster_run(
-            con, pairs, affected, threshold=link_threshold, cannot_link=cannot_link
+            con,
+            pairs,
+            affected,
+            threshold=link_threshold,
+            cannot_link=cannot_link,
+            children=previous.links if previous is not None else None,
         )
         alone = alone_records(con, clusters.root, affected)
         members = sorted(sorted(group) for group in clusters.members().values())

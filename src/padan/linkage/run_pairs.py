@@ -1,5 +1,5 @@
-"""The pairs of one linkage run: gathered from scoring, those touching the records a run
-affects, and clustered under the guard (which pairs link, wait for review or stay apart)."""
+"""The pairs of one linkage run: gathered from scoring, and those touching the records a run
+affects (clustered by :mod:`padan.linkage.run_cluster`)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,13 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
-from padan.linkage.cluster import Clusters, Node, cluster_pairs
-from padan.linkage.name_sql import call_name
 from padan.linkage.state import Previous
 
 __all__ = [
     "affected_records",
     "alone_records",
-    "cluster_run",
     "crossed_records",
     "gather_pairs",
-    "guard_nodes",
     "kept_model_pairs",
     "known_records",
     "listed",
@@ -54,52 +50,6 @@ def alone_records(
             "SELECT unique_id FROM features ANTI JOIN _padan_clustered ON unique_id = uid"
         ).to_arrow_table()
     return table.column(0).combine_chunks().cast(pa.string())
-
-
-def cluster_run(
-    con: duckdb.DuckDBPyConnection,
-    pairs: list[tuple[str, str, float, str]],
-    affected: set[str] | None,
-    *,
-    threshold: float,
-    cannot_link: Sequence[tuple[str, str]],
-) -> tuple[Clusters, dict[tuple[str, str], str]]:
-    """Cluster the ``pairs`` between ``affected`` records (all when None) and decide every pair:
-    link, review (below ``threshold``, or names that share nothing), refused (the guard, for a
-    person to look at) or apart (the guard, on evidence that settles it)."""
-    inside = [p for p in pairs if affected is None or (p[0] in affected and p[1] in affected)]
-    strangers = _strangers(con, [(a, b) for a, b, p, _ in inside if p >= threshold])
-    clusters = cluster_pairs(
-        guard_nodes(con, {uid for a, b, _, _ in inside for uid in (a, b)}),
-        # Reviewers' "same" decisions go first, ahead of every model score; pairs whose
-        # names share nothing are never linked without one.
-        (
-            (a, b, 2.0 if rule == "review" else 0.0 if (a, b) in strangers else p)
-            for a, b, p, rule in inside
-        ),
-        threshold=threshold,
-        cannot_link=cannot_link,
-    )
-    refused = {(a, b) for a, b, _ in clusters.refused}
-    apart = {(a, b) for a, b, _ in clusters.apart}
-    decisions = {
-        (a, b): "refused"
-        if (a, b) in refused
-        else "apart"
-        if (a, b) in apart
-        else "link"
-        if p >= threshold and (rule == "review" or (a, b) not in strangers)
-        else _doubtful(clusters, a, b)
-        for a, b, p, rule in pairs
-    }
-    return clusters, decisions
-
-
-def _doubtful(clusters: Clusters, a: str, b: str) -> str:
-    """A pair not linked: for review, unless the guard would keep the two children apart on
-    evidence that settles it (a child's twin or sibling beside the child itself)."""
-    refusal = clusters.conflict(a, b)
-    return "apart" if refusal is not None and not refusal.doubtful else "review"
 
 
 def known_records(con: duckdb.DuckDBPyConnection, uids: set[str]) -> set[str]:
@@ -318,71 +268,3 @@ def listed(con: duckdb.DuckDBPyConnection, name: str, uids: Collection[str]) -> 
         yield
     finally:
         con.unregister(name)
-
-
-def _strangers(
-    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
-) -> set[tuple[str, str]]:
-    """The ``pairs`` whose names share no token, even one typing slip apart, and are not alike
-    (Jaro-Winkler < 0.7).
-
-    Among a million children a NIK mistyped into someone else's, with the same birth date,
-    outweighs everything else in the model; two names with nothing in common are what shows
-    it. On 1M synthetic records 27 of 114,896 true pairs look like this, and most confident
-    false links do. They go to review instead of being linked. Another identifier written the
-    same on both (``other_id``: NISN, a social security number) is not such a NIK: it encodes
-    neither birth date nor region, so those agreeing with it are evidence of their own.
-    A token the other name holds with one letter slipped (a call name typed or read wrong:
-    Dinda / Dlnda, Utami / Utomi) is something in common: on a corpus written outside the
-    project it was 18 of the 33 true pairs at 0.9 or more sent to review this way.
-    """
-    con.register(
-        "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
-    )
-    rows = con.execute(f"""
-        SELECT p.a, p.b FROM _padan_strong p
-        JOIN features l ON l.unique_id = p.a JOIN features r ON r.unique_id = p.b
-        WHERE jaro_winkler_similarity(l.name_core, r.name_core) < 0.7
-          AND NOT list_has_any(str_split(l.name, ' '), str_split(r.name, ' '))
-          AND NOT coalesce({call_name("l.name", "r.name")}, false)
-          AND NOT coalesce(l.other_id = r.other_id, false)
-    """).fetchall()
-    con.unregister("_padan_strong")
-    if not rows:
-        return set()
-    con.register("_padan_unlike", pa.table({"a": [a for a, _ in rows], "b": [b for _, b in rows]}))
-    # Tokens of four letters or more: one slip between shorter ones (Ani / Ana) is a name.
-    slipped = con.execute("""
-        WITH t AS (SELECT p.a, p.b, unnest(str_split(l.name, ' ')) AS x, r.name AS other
-                   FROM _padan_unlike p JOIN features l ON l.unique_id = p.a
-                   JOIN features r ON r.unique_id = p.b),
-             u AS (SELECT a, b, x, unnest(str_split(other, ' ')) AS y FROM t)
-        SELECT DISTINCT a, b FROM u
-        WHERE length(x) >= 4 AND length(y) >= 4 AND levenshtein(x, y) <= 1
-    """).fetchall()
-    con.unregister("_padan_unlike")
-    return {(a, b) for a, b in rows}.difference((a, b) for a, b in slipped)
-
-
-def guard_nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:
-    """What the clustering guard needs to know of the records ``uids`` (table ``features``)."""
-    with listed(con, "_padan_paired", uids):
-        rows = con.execute(
-            "SELECT unique_id, nik, nik_valid, household, is_head, dob, name, nik_proven,"
-            " nik_padan, sex, CASE WHEN source = 'dtsen' AND NOT dob_placeholder THEN dob END"
-            " FROM features JOIN _padan_paired ON unique_id = uid"
-        ).fetchall()
-    return {
-        uid: Node(
-            nik if valid else None,
-            household,
-            bool(head),
-            dob,
-            name,
-            bool(proven),
-            bool(padan),
-            sex,
-            registered,
-        )
-        for uid, nik, valid, household, head, dob, name, proven, padan, sex, registered in rows
-    }
