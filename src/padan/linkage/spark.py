@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["SparkEngine", "spark_session"]
 
 #: The driver's heap for a session Padan starts (Spark's default is 1g; see spark_session).
-_DRIVER_MEMORY = "4g"
+_DRIVER_MEMORY = "8g"
 
 
 def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSession:
@@ -62,7 +62,8 @@ def spark_session(master: str, *, partitions: int, scratch: Path) -> SparkSessio
         # Splink's prediction query carries every blocking rule, and its task plans grow with
         # them: with Spark's default driver heap (1 GiB) serialising one ran out of memory
         # (seen in a CI run, Java heap space). A local session is the driver. With 70 rules,
-        # 2 GiB could not hold the broadcast hash tables of one stage (BytesToBytesMap).
+        # 2 GiB could not hold the broadcast hash tables of one stage (BytesToBytesMap); with
+        # 87, 4 GiB could not either, once in a CI run. The heap grows only as it is used.
         .config("spark.driver.memory", _DRIVER_MEMORY)
     )
     try:
