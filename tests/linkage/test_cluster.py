@@ -203,18 +203,25 @@ def test_cluster_guard_lets_one_person_in_two_households_be_weighed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name_b", "queued"),
+    ("name_a", "name_b", "niks", "proven", "queued"),
     [
-        ("rini", True),  # twins, or Rina written with a slip: a person decides
-        ("husein", False),  # twins' names: settled, kept apart without asking anyone
+        # Twins, or Rina written with a slip: a person decides.
+        ("rina", "rini", (None, None), True, True),
+        ("rina", "rini", ("7371124703150001", None), True, True),
+        # A second NIK at odds with its record (district digits) tells nothing.
+        ("rina", "rini", ("7371124703150001", "7371134703150002"), False, True),
+        # Each under a NIK of its own that fits its record: the twin signature, settled.
+        ("rina", "rini", ("7371124703150001", "7371124703150002"), True, False),
+        # Twins' names: settled, kept apart without asking anyone.
+        ("hasan", "husein", (None, None), True, False),
     ],
 )
 def test_cluster_asks_a_person_only_when_twins_may_be_one_child_mistyped(
-    name_b: str, queued: bool
+    name_a: str, name_b: str, niks: tuple[str | None, str | None], proven: bool, queued: bool
 ) -> None:
     nodes = {
-        "a": Node(None, "KLG1", dob="2015-03-02", name="rina" if queued else "hasan", sex="P"),
-        "b": Node(None, "KLG1", dob="2015-03-02", name=name_b, sex="P"),
+        "a": Node(niks[0], "KLG1", dob="2015-03-07", name=name_a, sex="P"),
+        "b": Node(niks[1], "KLG1", dob="2015-03-07", name=name_b, sex="P", nik_proven=proven),
     }
     clusters = cluster_pairs(nodes, [("a", "b", 0.99)], threshold=0.9)
     assert (clusters.refused, clusters.apart) == (

@@ -7,6 +7,7 @@ each on its own and scores the union. Every rule and the fact behind it:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from splink import block_on
@@ -71,9 +72,15 @@ def _age_years(condition: str) -> list[Any]:
     ``usia`` at ``tanggal_pengaduan``) puts the birth in the year it gives (event year - age,
     ``birth_year_est``) or, the birthday not yet reached, the year before. One rule per year,
     the year last (an equality the join can hash; an incremental run joins them once)."""
+    return _both_ways_years(condition, (0, 1))
+
+
+def _both_ways_years(condition: str, steps: Sequence[int]) -> list[Any]:
+    """:func:`_both_ways` of ``condition`` with ``l``'s birth year ``step`` after ``r``'s, for
+    each of ``steps``: one rule per year, the year last."""
     return [
         rule
-        for step in (0, 1)
+        for step in steps
         for rule in _both_ways(f"{condition} AND l.birth_year_est = r.birth_year_est + ({step})")
     ]
 
@@ -233,15 +240,11 @@ BLOCKING_RULES: list[Any] = [
     # village in the province, the same sex, born within a year, names with something in
     # common (a call name, or one with a letter wrong); or born the same day, whatever the
     # names. One-sided: the side coded above its village is the small one.
-    *[
-        rule
-        for step in (-1, 0, 1)
-        for rule in _both_ways(
-            "l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
-            f" AND ({_RELATED} OR {call_name_slipped('l.name', 'r.name')})"
-            f" AND l.birth_year_est = r.birth_year_est + ({step})"
-        )
-    ],
+    *_both_ways_years(
+        "l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
+        f" AND ({_RELATED} OR {call_name_slipped('l.name', 'r.name')})",
+        (-1, 0, 1),
+    ),
     *_both_ways("l.desa IS NULL AND l.dob = r.dob AND l.place = r.place AND l.prov = r.prov"),
     *_both_ways(
         "l.kab IS NULL AND l.name_first = r.name_first AND l.prov = r.prov AND l.sex = r.sex"

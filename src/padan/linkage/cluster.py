@@ -66,9 +66,7 @@ class Clusters:
         root_a, root_b = self.root.get(a), self.root.get(b)
         if root_a is None or root_b is None or root_a == root_b:
             return None
-        here, there = (
-            self._states.get(r) or _State.of(self._nodes[r], r) for r in (root_a, root_b)
-        )
+        here, there = self._state_of(root_a), self._state_of(root_b)
         return here.conflict(
             there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
         )
@@ -84,17 +82,17 @@ class Clusters:
         if (root is None and a not in nodes) or not child:
             return None
         # A record this clustering does not hold is a child of its own.
-        here = (
-            _State.of(nodes[a], a)
-            if root is None
-            else self._states.get(root) or _State.of(self._nodes[root], root)
-        )
+        here = _State.of(nodes[a], a) if root is None else self._state_of(root)
         there = _State.of(nodes[child[0]], child[0])
         for uid in child[1:]:
             there.absorb(_State.of(nodes[uid], uid))
         return here.conflict(
             there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
         )
+
+    def _state_of(self, root: str) -> _State:
+        # A root that never merged has no state kept: its record's own.
+        return self._states.get(root) or _State.of(self._nodes[root], root)
 
     def members(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -302,12 +300,17 @@ def _entered_twice(a: _Member, b: _Member) -> bool | None:
     - sexes that differ;
     - birth dates further apart than a typing slip (:func:`_date_slip`): siblings;
     - on one birth date, names that differ other than by one written short or two letters
-      swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein).
+      swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein);
+    - on one birth date, names one slip apart under two NIKs that each agree with their
+      records: the roster and Dukcapil both count two people, the twin signature (one child
+      registered twice would need a second NIK and a slip in its name as well).
     One NIK on both is one person, and so is one name written the same (twins are not given
     one name), on birth dates a slip apart; one name and one NIK together, whatever the dates.
-    For a person to decide (None): names one slip apart on one birth date (twins, or one child
-    mistyped), and names written alike under two NIKs that each agree with their records (twins
-    get consecutive serials; so does one person recorded twice).
+    For a person to decide (None): names one slip apart on one birth date where a NIK is
+    missing or at odds with its record (twins, or one child mistyped); names written alike (one
+    written short, two letters swapped) under two NIKs that each agree with their records (twins
+    get consecutive serials; so does one person recorded twice); and close names under two such
+    NIKs on birth dates a slip apart.
     """
     (name_a, dob_a, sex_a, nik_a, written_a), (name_b, dob_b, sex_b, nik_b, written_b) = a, b
     if sex_a and sex_b and sex_a != sex_b:
@@ -332,6 +335,10 @@ def _entered_twice(a: _Member, b: _Member) -> bool | None:
     if _written_short(name_a, name_b) or _swapped_letters(name_a, name_b):
         return None if second_nik else True
     if not _one_name(name_a, name_b):
+        return False
+    if second_nik and dob_a == dob_b:
+        # The twin signature: close names on one birth date, each under a NIK of its own
+        # that fits its record.
         return False
     return None if dob_a == dob_b or second_nik else True
 
