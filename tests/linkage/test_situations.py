@@ -751,6 +751,22 @@ def _twins_and_siblings(s: Situations) -> None:
             Person("fauzan-h", "Fauzan Hidayat", "L", "2019-03-03"),
         ],
     )
+    # Twins whose NIKs Dukcapil has not verified (status_padan_dukcapil empty): each NIK fits
+    # its record, which is evidence enough.
+    s.household(
+        village="32.01.02.2002",
+        place="Bogor",
+        address="Kp. Bojong RT 003/RW 011",
+        kk_recorded="2020-02-10",
+        kk_serial=191,
+        desil=2,
+        members=[
+            Person("rohmat-s", "Rohmat Sodikin", "L", "1988-02-02", "KEPALA KELUARGA", "Enok"),
+            Person("cucu-m", "Cucu Maryati", "P", "1990-07-15", "ISTRI", "Imas"),
+            Person("keisya", "Keisya Ramadhani", "P", "2016-07-05", serial=1, padan=""),
+            Person("kaisya", "Kaisya Ramadhani", "P", "2016-07-05", serial=2, padan=""),
+        ],
+    )
     s.complaint(
         "rini@kpai",
         received="2026-06-22",
@@ -892,6 +908,7 @@ CASES: Final = [
     ("twins-complaint-finds-its-twin", "rini@kpai", "rini", SAME),
     ("twins-complaint-not-the-other-twin", "rini@kpai", "rina", DIFFERENT),
     ("twins-names-a-token-apart", "hasan", "husein", DIFFERENT),
+    ("twins-niks-not-verified", "keisya", "kaisya", DIFFERENT),
     ("twins-one-without-nik", "yosua", "yosia", DIFFERENT),
     ("siblings-names-alike", "nurhaliza", "nurlaila", DIFFERENT),
     ("siblings-younger-without-nik", "fauzan", "fauzi", DIFFERENT),
@@ -982,3 +999,21 @@ def test_link_situation_table_tests_every_hand_written_complaint_and_duplicate(
     assert complaints | duplicates <= named
     assert len({case for case, *_ in CASES}) == len(CASES)
     assert all(linked.situations.uid[ref] in linked.child_of for ref in named)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "asked"),
+    [
+        # Twins, each under a NIK of its own that fits its record (not verified by
+        # Dukcapil): settled, not queued.
+        pytest.param("keisya", "kaisya", False, id="twins-own-niks"),
+        # One twin without a NIK: twins, or one child entered twice with a slip: a person asks.
+        pytest.param("yosua", "yosia", True, id="twins-one-without-nik"),
+    ],
+)
+def test_link_situation_asks_about_twins_only_when_a_nik_is_missing(
+    linked: Linked, a: str, b: str, asked: bool
+) -> None:
+    pair = linked.pairs.get(frozenset((linked.situations.uid[a], linked.situations.uid[b])))
+    assert pair is not None, linked.explain(a, b)
+    assert (pair[2] == "refused") is asked, linked.explain(a, b)
