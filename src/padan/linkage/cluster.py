@@ -83,9 +83,7 @@ class Clusters:
             return None
         # A record this clustering does not hold is a child of its own.
         here = _State.of(nodes[a], a) if root is None else self._state_of(root)
-        there = _State.of(nodes[child[0]], child[0])
-        for uid in child[1:]:
-            there.absorb(_State.of(nodes[uid], uid))
+        there = _State.of_all([(nodes[uid], uid) for uid in child])
         return here.conflict(
             there, weighed=self._weighed, pair=frozenset((a, b)), alike=self._alike
         )
@@ -182,11 +180,8 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
 
     For :mod:`padan.linkage.explain` and the review queue: the same rule the clustering applies.
     """
-    here, there = _State.of(nodes[0], "a0"), _State.of(others[0], "b0")
-    for number, node in enumerate(nodes[1:], 1):
-        here.absorb(_State.of(node, f"a{number}"))
-    for number, node in enumerate(others[1:], 1):
-        there.absorb(_State.of(node, f"b{number}"))
+    here = _State.of_all([(node, f"a{number}") for number, node in enumerate(nodes)])
+    there = _State.of_all([(node, f"b{number}") for number, node in enumerate(others)])
     return here.conflict(there, pair=frozenset(("a0", "b0")))
 
 
@@ -217,6 +212,14 @@ class _State:
             {(uid, node.registered_dob)} if node.registered_dob else set(),
             {uid} if node.direct else set(),
         )
+
+    @classmethod
+    def of_all(cls, members: Sequence[tuple[Node, str]]) -> _State:
+        """The state of one cluster of ``members`` (node, uid; at least one)."""
+        state = cls.of(*members[0])
+        for node, uid in members[1:]:
+            state.absorb(cls.of(node, uid))
+        return state
 
     def conflict(
         self,
