@@ -199,6 +199,8 @@ class _Record:
     placeholder: bool = False  # the date is one its source holds far too often
     age_year: int | None = None  # no birth date: the year an age gives (event year - age)
     place: str | None = None  # the village the address names
+    nik: str | None = None
+    nik_proven: bool = False  # the NIK agrees with the record's district and birth date
 
 
 _FATHER = "markus pangemanan"
@@ -256,6 +258,23 @@ _PUT_FORWARD = [
         _Record("ilham nugroho", "2013-10-08", "L", "35.03.04.2004", place="pandean"),
         id="a nickname, the province only: born the same day in the village of the address",
     ),
+    pytest.param(
+        _Record("yoni", None, "P", "33.20", age_year=2010, nik="3320137801092660"),
+        _Record(
+            "dinda cahyani",
+            "2009-01-30",
+            "P",
+            "33.20.13.2002",
+            nik="3320137001092660",
+            nik_proven=True,
+        ),
+        id="a call name, an age only, the NIK a digit wrong in its birth date",
+    ),
+    pytest.param(
+        _Record("azohra kortika", None, "P", "32", age_year=2014),
+        _Record("azahra kartika", "2012-05-03", "P", "32.09.11"),
+        id="two letters misread, the province only, an age two years off",
+    ),
 ]
 
 
@@ -273,6 +292,8 @@ def test_candidate_pairs_put_forward_situation(
             "mother": record.mother,
             "father": record.father,
             "place": record.place,
+            "nik": record.nik,
+            "nik_proven": record.nik_proven,
             "dob_placeholder": False,
             **_name_columns(record.name),
             **_region_columns(record.region),
