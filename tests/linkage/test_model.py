@@ -79,6 +79,20 @@ def _name(text: str, lead: str | None, core: str) -> dict[str, Any]:
             "a call name with a letter wrong",
         ),
         (("siti ani rahayu", "siti", "ani rahayu"), ("ana", None, "ana"), "All other"),
+        # One slip in the name joined, the space dropped as well.
+        (
+            ("dafa hidayat", None, "dafa hidayat"),
+            ("dofahidayat", None, "dofahidayat"),
+            "one typing slip",
+        ),
+        # Two slips spread over a long name (read from a scan), where Jaro-Winkler is 0.83;
+        # not in a short one, where two letters are half the name.
+        (
+            ("haikal maulana", None, "haikal maulana"),
+            ("halkal maulaua", None, "halkal maulaua"),
+            "two slips in a long name",
+        ),
+        (("omar", None, "omar"), ("ornar", None, "ornar"), "All other"),
     ],
 )
 def test_model_name_levels(
@@ -296,6 +310,12 @@ def _parents(mother: str | None, father: str | None) -> dict[str, Any]:
             _parents("aminah", None),
             _parents("siti aminah", None),
             "a parent's name within the other's",
+        ),
+        # A mother written as she is called (Idah / Zubaidah).
+        (
+            _parents("zubaidah", "muhammad yusuf"),
+            _parents("idah", None),
+            "a parent's call name within the other's name",
         ),
         (_parents("siti aminah", None), _parents("ratna dewi", None), "All other comparisons"),
     ],

@@ -100,7 +100,9 @@ _BALI_LEAD: Final = frozenset(
         "kadek nengah nyoman komang ketut"
     )
 )
-_SHARED_LEAD: Final = frozenset({"muhammad"})
+# Muhammad as each of its accepted spellings: a slip in any of them (Mvhamad, Mubamad, both one
+# letter from Muhamad) is still the lead (see _is_lead).
+_SHARED_LEAD: Final = frozenset(_MUHAMMAD)
 _RELATIONS: Final = {"bin": "bin", "binti": "binti", "bt": "binti", "b": "bin"}
 
 
@@ -202,9 +204,13 @@ def _is_lead(token: str, leads: frozenset[str]) -> bool:
 def _known_lead(token: str) -> str:
     """The shared lead ``token`` is, or is mistyped from (see :func:`_is_lead`), else itself."""
     if token in _SHARED_LEAD or token in _BALI_LEAD:
-        return token
+        return _ALIASES.get(token, token)
     return next(
-        (lead for lead in sorted(_SHARED_LEAD | _BALI_LEAD) if _is_lead(token, frozenset({lead}))),
+        (
+            _ALIASES.get(lead, lead)
+            for lead in sorted(_SHARED_LEAD | _BALI_LEAD)
+            if _is_lead(token, frozenset({lead}))
+        ),
         token,
     )
 

@@ -19,6 +19,7 @@ from padan.linkage.model_extra import EXTRA_COMPARISONS, EXTRA_RULES
 from padan.linkage.name_sql import (
     call_name,
     call_name_slipped,
+    edits_within,
     one_edit,
     one_keystroke,
     tokens_within,
@@ -95,7 +96,13 @@ def _name_comparison() -> Any:
                 **_NAME_TF
             ),
             _level(_LEADS_DIFFER, "another birth-order name or title"),
-            _level(one_edit("name_core_l", "name_core_r"), "one typing slip").configure(**_NAME_TF),
+            # One slip in the name's own part, or in the whole name joined (Dafa Hidayat /
+            # Dofahidayat; a slip in a lead, Mvhamad, leaves it out of the core).
+            _level(
+                f"{one_edit('name_core_l', 'name_core_r')}"
+                f" OR {one_edit('name_compact_l', 'name_compact_r')}",
+                "one typing slip",
+            ).configure(**_NAME_TF),
             # Jaro-Winkler rewards a shared beginning: on the name's own part, not on
             # "I Wayan" or "Muhammad", which unrelated children share.
             _level(
@@ -118,6 +125,14 @@ def _name_comparison() -> Any:
             _level(
                 "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.85",
                 "Jaro-Winkler >= 0.85",
+            ),
+            # Two slips in a long name (Haikal Maulana / Halkal Maulaua: letters misread from a
+            # scan): Jaro-Winkler weighs a shared beginning and misses slips spread over the
+            # name. Eight letters or more, so that three in four letters at least agree.
+            _level(
+                "length(name_compact_l) >= 8 AND length(name_compact_r) >= 8 AND "
+                + edits_within("name_compact_l", "name_compact_r", 2),
+                "two slips in a long name",
             ),
             _level(call_name("name_l", "name_r"), "a call name: one name is part of the other's"),
             _level(
@@ -259,6 +274,15 @@ def _parents_comparison() -> Any:
                 + " OR "
                 + tokens_within("father_l", "father_r"),
                 "a parent's name within the other's",
+            ),
+            # ... or by the name she or he is called by (Idah / Zubaidah): whoever reports a
+            # child writes its mother as the neighbours call her, as the child itself.
+            _level(
+                # (Typed text: a record compared on its own has untyped NULLs.)
+                call_name("coalesce(mother_l, '')", "coalesce(mother_r, '')")
+                + " OR "
+                + call_name("coalesce(father_l, '')", "coalesce(father_r, '')"),
+                "a parent's call name within the other's name",
             ),
             _level(
                 f"{jw}(mother_l, mother_r) >= 0.75 OR {jw}(father_l, father_r) >= 0.9",

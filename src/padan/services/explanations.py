@@ -79,6 +79,7 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("name", "one name's tokens within the other's"): N_("one name is a shorter form of the other"),
     ("name", "a one-word name within the other"): N_("a one-word name found in the other name"),
     ("name", "Jaro-Winkler >= 0.85"): N_("name similar (spelling differs)"),
+    ("name", "two slips in a long name"): N_("name two letters apart (two slips in a long name)"),
     ("name", "a call name: one name is part of the other's"): N_(
         "a nickname: one name is part of the other"
     ),
@@ -129,6 +130,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("parents", "mother similar or father exact"): N_("mother's name similar, or same father"),
     ("parents", "a parent's name within the other's"): N_(
         "a parent's name is a shorter form of the other"
+    ),
+    ("parents", "a parent's call name within the other's name"): N_(
+        "a parent's name on one record is a call name found in the other's"
     ),
     ("parents", "a parent roughly similar"): N_("a parent's name roughly similar"),
     ("parents", "All other comparisons"): N_("parents' names differ"),
