@@ -100,5 +100,5 @@ def records_as_of_arrow(
     if not known:
         return schema.empty_table()
     if record_ids is None:
-        return store._arrow(query, schema)
+        return store._arrow(query, schema, bulk=True)
     return store._arrow_in(query, table.c[id_column], record_ids, schema)

@@ -13,6 +13,7 @@ from sqlalchemy import Table, and_, func, or_, select
 
 from padan.store.connection import as_utc
 from padan.store.declared import DeclaredSources
+from padan.store.sqlite_arrow import read_sqlite_arrow
 
 __all__ = ["RecordReads", "arrow_schema"]
 
@@ -130,7 +131,7 @@ class RecordReads(DeclaredSources):
         )
         schema = arrow_schema(table, columns)
         if only is None:
-            return self._arrow(query, schema)
+            return self._arrow(query, schema, bulk=True)
         return self._arrow_in(query, table.c[only[0]], only[1], schema)
 
     def _arrow_in(
@@ -148,8 +149,17 @@ class RecordReads(DeclaredSources):
         ]
         return pa.concat_tables(parts) if parts else schema.empty_table()
 
-    def _arrow(self, query: Any, schema: pa.Schema) -> pa.Table:
-        """The rows of ``query`` as an Arrow table of ``schema``, 50,000 rows at a time."""
+    def _arrow(self, query: Any, schema: pa.Schema, *, bulk: bool = False) -> pa.Table:
+        """The rows of ``query`` as an Arrow table of ``schema``, 50,000 rows at a time.
+
+        ``bulk``: a read of a whole table (a million records), which on an SQLite file goes
+        through :func:`~padan.store.sqlite_arrow.read_sqlite_arrow` (a child process: worth it
+        from some ten thousand rows).
+        """
+        path = self.engine.url.database if self.dialect == "sqlite" else None
+        if bulk and path and path != ":memory:" and not path.startswith("file:"):
+            sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs=_LITERAL))
+            return read_sqlite_arrow(path, sql, schema)
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
             # The driver's own cursor and values, without SQLAlchemy's Row per row and
@@ -157,7 +167,7 @@ class RecordReads(DeclaredSources):
             # converts whole columns at once instead. A named cursor on PostgreSQL streams from
             # the server. Only ids and numbers from the store are bound, so literal binds are
             # safe here.
-            sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            sql = str(query.compile(dialect=conn.dialect, compile_kwargs=_LITERAL))
             driver = conn.connection.driver_connection
             assert driver is not None
             named = {"name": "padan_arrow"} if conn.dialect.name == "postgresql" else {}
@@ -169,6 +179,10 @@ class RecordReads(DeclaredSources):
                 batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
             cursor.close()
         return pa.Table.from_batches(batches, schema=schema)
+
+
+#: Only ids and numbers from the store are bound in the reads here: literal binds are safe.
+_LITERAL = {"literal_binds": True}
 
 
 def _arrow_column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:

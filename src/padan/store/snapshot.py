@@ -44,7 +44,7 @@ def snapshot_records_arrow(
         )
     )
     if record_ids is None:
-        return store._arrow(query, schema)
+        return store._arrow(query, schema, bulk=True)
     return store._arrow_in(query, table.c[id_column], record_ids, schema)
 
 
