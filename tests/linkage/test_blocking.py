@@ -13,8 +13,9 @@ from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
 from padan.domain.names import normalise_name
 from padan.ingest import ingest_file
-from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs
+from padan.linkage.blocking import BLOCKED_PAIRS_TABLE, candidate_pairs, rules_sql
 from padan.linkage.blocking_rules import BLOCKING_RULES
+from padan.linkage.engine import DuckDBEngine
 from padan.linkage.features import load_features
 from padan.linkage.model import settings
 from padan.store import open_store
@@ -41,6 +42,46 @@ def features(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnect
 def _pairs(con: duckdb.DuckDBPyConnection, table: str) -> set[tuple[str, str]]:
     rows = con.execute(f"SELECT join_key_l, join_key_r FROM {table}").fetchall()
     return {(min(a, b), max(a, b)) for a, b in rows}
+
+
+@pytest.mark.parametrize("same_rules", [True, False])
+def test_block_ahead_gives_the_pairs_of_candidate_pairs(
+    features: duckdb.DuckDBPyConnection, same_rules: bool
+) -> None:
+    con = features
+    rules = _RULES if same_rules else _RULES[:5]  # other rules: found again, not reused
+    expected = candidate_pairs(con, rules)
+    pairs = _pairs(con, BLOCKED_PAIRS_TABLE)
+    con.execute(f"DROP TABLE {BLOCKED_PAIRS_TABLE}")
+    for source in ("kpai", "dtsen"):
+        con.execute(
+            f"CREATE OR REPLACE VIEW input_{source} AS "
+            f"SELECT * FROM features WHERE source = '{source}'"
+        )
+    engine = DuckDBEngine()
+    linker = Linker(engine.register(con), settings(), log_level=logging.ERROR)
+    engine.block_ahead(con, _RULES)
+    try:
+        count = engine.prepare_predict(linker, con, rules, fresh_only=False)
+    finally:
+        engine.close()
+    assert count == expected == len(pairs) > 100
+    assert _pairs(con, BLOCKED_PAIRS_TABLE) == pairs
+
+
+def test_block_ahead_rules_are_the_saved_models(features: duckdb.DuckDBPyConnection) -> None:
+    # A trained run blocks ahead with the rules of the settings and scores with the rules
+    # of the model it saved: they must be the same text, or the pairs are found twice.
+    con = features
+    for source in ("kpai", "dtsen"):
+        con.execute(
+            f"CREATE OR REPLACE VIEW input_{source} AS "
+            f"SELECT * FROM features WHERE source = '{source}'"
+        )
+    inputs = DuckDBEngine().register(con)
+    saved = Linker(inputs, settings(), log_level=logging.ERROR).misc.save_model_to_json()
+    ahead = rules_sql(settings().blocking_rules_to_generate_predictions)
+    assert ahead == [r["blocking_rule"] for r in saved["blocking_rules_to_generate_predictions"]]
 
 
 def test_candidate_pairs_are_splinks_own_pairs(features: duckdb.DuckDBPyConnection) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 from splink.internals.unique_id_concat import CONCAT_SEPARATOR
@@ -22,11 +23,18 @@ __all__ = [
     "RuleReport",
     "blocking_report",
     "candidate_pairs",
+    "rules_sql",
 ]
 
 #: The table :func:`candidate_pairs` creates, in the form Splink's
 #: ``register_blocked_pairs_for_predict`` takes.
 BLOCKED_PAIRS_TABLE = "padan_blocked_pairs"
+
+
+def rules_sql(rules: Sequence[Any]) -> list[str]:
+    """The DuckDB SQL of Splink blocking rules (``block_on``, ``CustomRule``), as the saved
+    model holds them."""
+    return [rule.get_blocking_rule("duckdb").blocking_rule_sql for rule in rules]
 
 
 def candidate_pairs(

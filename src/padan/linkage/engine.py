@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -74,6 +75,12 @@ class LinkEngine(Protocol):
         """Write ``linker``'s trained model to ``path`` as Splink JSON in DuckDB SQL."""
         ...
 
+    def block_ahead(self, con: duckdb.DuckDBPyConnection, rules: Sequence[str]) -> None:
+        """Start finding the candidate pairs of ``rules`` (DuckDB SQL) in all of ``con``'s
+        ``features`` while the model trains, for :meth:`prepare_predict` to use (an engine
+        may do nothing)."""
+        ...
+
     def prepare_predict(
         self,
         linker: Any,
@@ -104,6 +111,7 @@ class DuckDBEngine:
 
     def __init__(self) -> None:
         self._db_api: DuckDBAPI | None = None
+        self._ahead: _Ahead | None = None
 
     def register(
         self, con: duckdb.DuckDBPyConnection, sources: Sequence[str] = SOURCES
@@ -135,13 +143,56 @@ class DuckDBEngine:
         with the earlier pairs of ``rescore`` added."""
         if self._db_api is None:
             raise RuntimeError("prepare_predict before register(): no Splink inputs")
-        count = candidate_pairs(con, rules, fresh_only=fresh_only, rescore=rescore)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.rules == list(rules) and not fresh_only and not rescore:
+            count = ahead.result()
+        else:
+            if ahead is not None:
+                ahead.stop()
+            count = candidate_pairs(con, rules, fresh_only=fresh_only, rescore=rescore)
         pairs = self._db_api.register(BLOCKED_PAIRS_TABLE)
         linker.table_management.register_blocked_pairs_for_predict(pairs)
         return count
 
+    def block_ahead(self, con: duckdb.DuckDBPyConnection, rules: Sequence[str]) -> None:
+        """Find the candidate pairs on a second connection to ``con``'s database, in a thread.
+
+        Training is partly Python (Splink builds and parses its SQL) and blocking is all
+        DuckDB: side by side, the two cores stay busy (on the dense million, blocking and
+        training took 36 s and 15 s one after the other).
+        """
+        if self._ahead is not None:
+            self._ahead.stop()
+        self._ahead = _Ahead(con, list(rules))
+
     def close(self) -> None:
-        return None
+        if self._ahead is not None:
+            self._ahead.stop()
+            self._ahead = None
+
+
+class _Ahead:
+    """:func:`candidate_pairs` of ``rules`` running in a thread on its own cursor."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, rules: list[str]) -> None:
+        self.rules = rules
+        self._cursor = con.cursor()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="padan-blocking")
+        self._future = self._pool.submit(candidate_pairs, self._cursor, rules)
+
+    def result(self) -> int:
+        """The number of pairs, once found (an error in the thread is raised here)."""
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+            self._cursor.close()
+
+    def stop(self) -> None:
+        """Interrupt the search and wait for the thread (a run that failed or changed rules)."""
+        self._cursor.interrupt()
+        self._pool.shutdown(wait=True)
+        self._cursor.close()
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ import pyarrow as pa
 from splink import Linker
 
 from padan.errors import InputError
+from padan.linkage.blocking import rules_sql
 from padan.linkage.engine import SOURCES, DuckDBEngine, LinkEngine
 from padan.linkage.frequencies import (
     FROZEN_TABLE,
@@ -198,12 +199,6 @@ def link_records(
             computed = con.sql(
                 "SELECT * EXCLUDE (fresh) FROM features WHERE fresh"
             ).to_arrow_table()
-        seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
-        if save_features_to is not None:
-            save_features(con, save_features_to)
-            seconds["state"], clock = time.perf_counter() - clock, time.perf_counter()
-        say(f"{records:,} records ready")
-
         inputs = engine.register(con, sources)
         roles = extra_roles(store)
         # Trained when asked, without a model file, or (full runs) when the data drifted.
@@ -211,6 +206,15 @@ def link_records(
             con, model_path, retrain=retrain, incremental=incremental, comparisons=compared(roles)
         )
         trained = check.train
+        if trained:
+            # Blocking needs the rules, not the trained model: it runs beside the training.
+            rules = rules_sql(settings(roles).blocking_rules_to_generate_predictions)
+            engine.block_ahead(con, rules)
+        seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
+        if save_features_to is not None:
+            save_features(con, save_features_to)
+            seconds["state"], clock = time.perf_counter() - clock, time.perf_counter()
+        say(f"{records:,} records ready")
         if trained:
             linker = Linker(inputs, engine.model(settings(roles)), log_level=logging.ERROR)
             say("training the model (EM)")

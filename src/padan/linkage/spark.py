@@ -145,6 +145,9 @@ class SparkEngine:
         trained = linker.misc.save_model_to_json()
         write_model(path, carry_parameters(trained, self._canonical))
 
+    def block_ahead(self, con: Any, rules: Any) -> None:
+        """Nothing to do: Splink blocks on Spark when it scores."""
+
     def prepare_predict(self, linker: Any, con: Any, rules: Any, **_options: Any) -> int | None:
         """Nothing to do: Splink blocks on Spark with the model's own rules."""
         return None
