@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from padan.ingest import ingest_file
-from padan.store import Store
+from padan.store import Store, record_reads
 from padan.store.tables import RECORD_TABLES
 from support.extracts import KPAI_HEADER, KPAI_ROWS, writer_for
 
@@ -23,9 +24,13 @@ _COLUMNS = [
 ]
 
 
+@pytest.mark.parametrize("child", [False, True], ids=["driver", "child process"])
 def test_records_arrow_types_equal_sqlalchemys_on_each_backend(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
 ) -> None:
+    # A large SQLite read goes through a child process (record_reads.CHILD_ROWS): here from
+    # the first row.
+    monkeypatch.setattr(record_reads, "CHILD_ROWS", 0 if child else 10**9)
     rows = [row for row, fate in KPAI_ROWS if fate == "accepted"]
     ingest_file(writer_for(tmp_path)(KPAI_HEADER, rows), source="kpai", store=store)
     table, _ = RECORD_TABLES["kpai_kasus"]

@@ -15,8 +15,12 @@ from padan.store.connection import as_utc
 from padan.store.declared import DeclaredSources
 from padan.store.sqlite_arrow import read_sqlite_arrow
 
-__all__ = ["RecordReads", "arrow_schema"]
+__all__ = ["CHILD_ROWS", "RecordReads", "arrow_schema"]
 
+#: Rows from which a whole-table read of an SQLite file goes through a child process
+#: (:mod:`padan.store.sqlite_arrow`): its start costs about half a second, reading through
+#: Python's driver 5-7 microseconds a row.
+CHILD_ROWS = 100_000
 #: Values of one ``IN`` list when records are read by id or household (:meth:`_arrow_in`).
 _IN_CHUNK = 1_000
 
@@ -152,14 +156,16 @@ class RecordReads(DeclaredSources):
     def _arrow(self, query: Any, schema: pa.Schema, *, bulk: bool = False) -> pa.Table:
         """The rows of ``query`` as an Arrow table of ``schema``, 50,000 rows at a time.
 
-        ``bulk``: a read of a whole table (a million records), which on an SQLite file goes
-        through :func:`~padan.store.sqlite_arrow.read_sqlite_arrow` (a child process: worth it
-        from some ten thousand rows).
+        ``bulk``: a read of a whole table, which on an SQLite file of :data:`CHILD_ROWS` rows
+        or more goes through :func:`~padan.store.sqlite_arrow.read_sqlite_arrow`.
         """
         path = self.engine.url.database if self.dialect == "sqlite" else None
         if bulk and path and path != ":memory:" and not path.startswith("file:"):
-            sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs=_LITERAL))
-            return read_sqlite_arrow(path, sql, schema)
+            with self._connect() as conn:
+                rows = conn.execute(select(func.count()).select_from(query.subquery())).scalar()
+            if (rows or 0) >= CHILD_ROWS:
+                sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs=_LITERAL))
+                return read_sqlite_arrow(path, sql, schema)
         batches: list[pa.RecordBatch] = []
         with self._connect() as conn:
             # The driver's own cursor and values, without SQLAlchemy's Row per row and
