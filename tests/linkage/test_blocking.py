@@ -316,6 +316,11 @@ _PUT_FORWARD = [
         _Record("azahra kartika", "2012-05-03", "P", "32.09.11"),
         id="two letters misread, the province only, an age two years off",
     ),
+    pytest.param(
+        _Record("ni kaclek ayu", None, "P", "51.01", age_year=2023),
+        _Record("ni kadek ayu", "2022-01-12", "P", "51.01.02"),
+        id="an age only, the regency only, a letter misread in the first name",
+    ),
 ]
 
 
