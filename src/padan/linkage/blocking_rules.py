@@ -75,9 +75,10 @@ def _age_years(condition: str) -> list[Any]:
     """``condition`` on a record ``l`` with an age, not a birth date, and its mirror image, for
     each year the age can mean: an age in whole years at the complaint (exchange format:
     ``usia`` at ``tanggal_pengaduan``) puts the birth in the year it gives (event year - age,
-    ``birth_year_est``) or, the birthday not yet reached, the year before. One rule per year,
+    ``birth_year_est``) or, the birthday not yet reached, the year before; and an age given at
+    a complaint is often a year off either way (a year after to two before). One rule per year,
     the year last (an equality the join can hash; an incremental run joins them once)."""
-    return _both_ways_years(condition, (0, 1))
+    return _both_ways_years(condition, (-1, 0, 1, 2))
 
 
 def _both_ways_years(condition: str, steps: Sequence[int]) -> list[Any]:
