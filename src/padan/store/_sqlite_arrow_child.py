@@ -9,6 +9,8 @@ import sys
 import adbc_driver_sqlite.dbapi as adbc
 import pyarrow as pa
 
+__all__: list[str] = []  # a program, run as a file: nothing to import
+
 # The driver infers each column's type from the values of its first batch: one batch for the
 # whole result, so that a column whose first rows are all empty is typed by the rest.
 _BATCH_ROWS = str(1 << 30)
