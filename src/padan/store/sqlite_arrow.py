@@ -33,8 +33,10 @@ def read_sqlite_arrow(path: str, sql: str, schema: pa.Schema) -> pa.Table:
 
     Raises :class:`StoreError` when the read fails (the driver's message included).
     """
+    # -P: the child's own folder (this package's) is not put on its import path; the rest of
+    # the environment (a PYTHONPATH that finds the driver) is kept.
     with subprocess.Popen(
-        [sys.executable, "-I", str(_CHILD), path],
+        [sys.executable, "-P", str(_CHILD), path],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
