@@ -206,17 +206,19 @@ def link_records(
             con, model_path, retrain=retrain, incremental=incremental, comparisons=compared(roles)
         )
         trained = check.train
+        model_settings = settings(roles)
         if trained:
             # Blocking needs the rules, not the trained model: it runs beside the training.
-            rules = rules_sql(settings(roles).blocking_rules_to_generate_predictions)
-            engine.block_ahead(con, rules)
+            engine.block_ahead(
+                con, rules_sql(model_settings.blocking_rules_to_generate_predictions)
+            )
         seconds["features"], clock = time.perf_counter() - clock, time.perf_counter()
         if save_features_to is not None:
             save_features(con, save_features_to)
             seconds["state"], clock = time.perf_counter() - clock, time.perf_counter()
         say(f"{records:,} records ready")
         if trained:
-            linker = Linker(inputs, engine.model(settings(roles)), log_level=logging.ERROR)
+            linker = Linker(inputs, engine.model(model_settings), log_level=logging.ERROR)
             say("training the model (EM)")
             sessions = training_sessions(con)
             linker = train(linker, inputs, con, records=records, seed=seed, sessions=sessions)
