@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from padan.domain.names import normalise_name
 from padan.linkage.run_cluster import cluster_run
 from padan.linkage.run_pairs import crossed_records, kept_model_pairs
 from padan.linkage.state import LINK_STATE_SCHEMA, PAIR_STATE_SCHEMA, Previous
@@ -153,8 +154,14 @@ _NAMES = [
     pytest.param("putri aulia", "aulia", "link", id="a call name"),
     pytest.param("nur dinda", "dlnda", "link", id="a call name read with one letter wrong"),
     pytest.param("davina utami", "utomi", "link", id="a call name with one letter typed wrong"),
+    pytest.param("khairunisa nurfadila", "nlsa", "link", id="a syllable called, a letter wrong"),
+    pytest.param("omar saputra", "utro", "link", id="the end of a word called, a letter wrong"),
+    pytest.param("dwi dinda", "dwl", "link", id="a three-letter call name, a letter wrong"),
+    pytest.param("arif wijaya", "wjiaya", "link", id="a word with two letters swapped"),
+    pytest.param("muhammad rayan", "muhamadrayan", "link", id="written joined, a letter dropped"),
     pytest.param("siti aminah", "rudi hartono", "review", id="nothing in common"),
-    pytest.param("nur dinda", "dini", "review", id="close only as short words are"),
+    pytest.param("nur dinda", "budi", "review", id="a word two letters from any stretch"),
+    pytest.param("ahmad fauzi", "ri", "review", id="too short a word to be a call name"),
 ]
 
 
@@ -165,15 +172,15 @@ def test_run_pairs_cluster_run_links_certain_pairs_unless_names_share_nothing(
     con = duckdb.connect()
     con.execute("""
         CREATE TABLE features (unique_id VARCHAR, source VARCHAR, name VARCHAR,
-            name_core VARCHAR, nik VARCHAR, nik_valid BOOLEAN, nik_proven BOOLEAN,
+            name_core VARCHAR, name_compact VARCHAR, nik VARCHAR, nik_valid BOOLEAN, nik_proven BOOLEAN,
             nik_padan BOOLEAN, household VARCHAR, is_head BOOLEAN, dob VARCHAR,
             dob_placeholder BOOLEAN, sex VARCHAR, other_id VARCHAR)
     """)
     for uid, source, name in (("kpai:1", "kpai", b), ("dtsen:1", "dtsen", a)):
         con.execute(
-            "INSERT INTO features VALUES (?, ?, ?, ?, '3201015505150001', true, true, false,"
-            " NULL, false, '2015-05-15', false, 'P', NULL)",
-            [uid, source, name, name],
+            "INSERT INTO features VALUES (?, ?, ?, ?, ?, '3201015505150001', true, true,"
+            " false, NULL, false, '2015-05-15', false, 'P', NULL)",
+            [uid, source, name, name, normalise_name(name).compact],
         )
     _, decisions = cluster_run(
         con, [("dtsen:1", "kpai:1", 1.0, "model")], None, threshold=0.9, cannot_link=[]
