@@ -32,8 +32,8 @@ KD = K | D
         (KD, D, False, "kpai"),  # a KPAI child in DTSEN gains a DTSEN record
         (KD, KD, False, "kpai"),
         (D, D, False, "other"),  # one person registered twice in DTSEN
-        (KD, KD, True, "kpai"),  # inside one KPAI child: "different" could split it
-        (D, D, True, "other"),
+        (KD, KD, True, "inside"),  # one child already: only "different" changes it
+        (D, D, True, "inside"),
     ],
 )
 def test_review_pair_impact_follows_the_children_of_both_records(
@@ -57,7 +57,7 @@ PAIRS = [
     ("dtsen:D3", "dtsen:D4", 0.89, "refused", "other"),
     ("kpai:K1", "kpai:K3", 0.85, "review", "kpai"),
     ("dtsen:D3", "kpai:K2", 0.80, "review", "kpai"),
-    ("dtsen:D2", "kpai:K2", 0.70, "review", "kpai"),  # inside C3
+    ("dtsen:D2", "kpai:K2", 0.70, "review", "inside"),  # inside C3: last
     ("dtsen:D1", "dtsen:D4", 0.65, "review", "other"),
     ("dtsen:D1", "kpai:K1", 0.60, "review", "gap"),
     ("dtsen:D2", "kpai:K3", 0.55, "review", "gap"),
@@ -126,7 +126,7 @@ def test_review_page_counts_and_cuts_the_queue_into_pages(store: Store) -> None:
     assert (past.offset, past.items) == (6, queue[6:])
     assert first.counts == {
         "pair": {"kpai-dtsen": 4, "kpai-kpai": 1, "dtsen-dtsen": 2},
-        "impact": {"gap": 2, "kpai": 3, "other": 2},
+        "impact": {"gap": 2, "kpai": 2, "other": 2, "inside": 1},
         "reason": {"review": 6, "refused": 1},
     }
 
@@ -138,10 +138,8 @@ def test_review_page_counts_and_cuts_the_queue_into_pages(store: Store) -> None:
         (ReviewFilter(pair="dtsen-dtsen"), [("dtsen:D3", "dtsen:D4"), ("dtsen:D1", "dtsen:D4")]),
         (ReviewFilter(impact="gap"), [("dtsen:D1", "kpai:K1"), ("dtsen:D2", "kpai:K3")]),
         (ReviewFilter(reason="refused"), [("dtsen:D3", "dtsen:D4")]),
-        (
-            ReviewFilter(pair="kpai-dtsen", impact="kpai"),
-            [("dtsen:D3", "kpai:K2"), ("dtsen:D2", "kpai:K2")],
-        ),
+        (ReviewFilter(pair="kpai-dtsen", impact="kpai"), [("dtsen:D3", "kpai:K2")]),
+        (ReviewFilter(impact="inside"), [("dtsen:D2", "kpai:K2")]),
         (ReviewFilter(pair="kpai-kpai", reason="refused"), []),
         (ReviewFilter(regions=()), []),  # a regional account without a region sees none
     ],

@@ -110,5 +110,5 @@ def test_review_queue_page_after_a_decision_keeps_the_place(queued: Store) -> No
     )
     after = review_queue_page(queued, REVIEWER, limit=1, offset=1)
     # The pair at the same place is the one that came after the decided one.
-    assert before["record_a"] == "dtsen:D2"
-    assert after["total"] == 2 and after["items"][0]["record_a"] == "dtsen:D3"
+    assert before["record_a"] == "dtsen:D3"
+    assert after["total"] == 2 and after["items"][0]["record_a"] == "dtsen:D2"

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from padan.analysis import build_report
+from padan.registry import IMPACTS
 from padan.services.worklist_file import column_label
 from padan.store import Store
 from padan.store.audit import audit_entries, verify_audit
@@ -240,7 +241,7 @@ def test_dashboard_shows_institution_indicators_in_scope(
 def test_review_api_orders_by_impact_then_probability(world: WebWorld, client: TestClient) -> None:
     items = _get(client, world, "tinjau1", "/api/v1/review", limit=1000).json()["items"]
     assert items, "the small synthetic store has pairs waiting"
-    order = [("gap", "kpai", "other").index(i["impact"]) for i in items]
+    order = [IMPACTS.index(i["impact"]) for i in items]
     assert order == sorted(order)
     for a, b in itertools.pairwise(items):
         if a["impact"] == b["impact"]:

@@ -28,6 +28,7 @@ _IMPACT = {
     "gap": N_("gap: KPAI child into DTSEN"),
     "kpai": N_("a KPAI child"),
     "other": N_("no KPAI child"),
+    "inside": N_("inside one child"),
 }
 
 review_app = typer.Typer(
@@ -85,7 +86,7 @@ def list_queue(
     out.print(
         tr(
             "Order: pairs that change a gap indicator first, then those that change a KPAI "
-            "child, then the rest; most likely first within each."
+            "child, then the rest, then pairs inside one child; most likely first within each."
         )
     )
     out.print(

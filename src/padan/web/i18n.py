@@ -43,6 +43,9 @@ KEYED: dict[str, str] = {
         "Changes a KPAI child's figures (two KPAI children merge, or its DTSEN records change)"
     ),
     "impact_other": N_("Changes no KPAI child's indicator (e.g. a double registration in DTSEN)"),
+    "impact_inside": N_(
+        "Already one child through other records: only 'different' changes it, by splitting it"
+    ),
     "purpose_dtsen": N_("DTSEN proposal"),
     "token_active": N_("Active"),
     "token_revoked": N_("Revoked"),

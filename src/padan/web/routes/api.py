@@ -154,7 +154,7 @@ def review(
     offset: Annotated[int, Query(ge=0)] = 0,
     region: Annotated[str | None, Query(description="Dotted region code, e.g. 31.74")] = None,
     pair: Annotated[str | None, Query(description="kpai-dtsen | kpai-kpai | dtsen-dtsen")] = None,
-    impact: Annotated[str | None, Query(description="gap | kpai | other")] = None,
+    impact: Annotated[str | None, Query(description="gap | kpai | other | inside")] = None,
     reason: Annotated[str | None, Query(description="review | refused")] = None,
     lang: Annotated[str, Query(description="id | en: the language of the sentences")] = "id",
     evidence: Annotated[bool, Query(description="Each pair's comparisons in words")] = True,
