@@ -200,6 +200,7 @@ def test_cli_link_names_its_model_refuses_another_stores_and_retrains_on_drift(
     )
     assert data["retrained_because"].startswith("no model file") and data["drift"] == []
     assert data["name_frequencies"] == "frozen" and frequencies_path(Path(model)).exists()
+    assert 0 <= data["review_inside"] <= data["review"]
 
     refused = runner.invoke(app, ["link", "--model", model, "--db", other], env={"COLUMNS": "300"})
     assert refused.exit_code == 2

@@ -16,6 +16,7 @@ from padan.registry import (
     review_queue,
     source_pair,
 )
+from padan.registry.review import waiting_inside
 from padan.store import ChildLink, LinkRun, Store
 
 K, D = frozenset({"kpai"}), frozenset({"dtsen"})
@@ -85,6 +86,14 @@ def test_review_queue_orders_by_impact_then_probability(store: Store) -> None:
     ]
     assert [i.reason for i in queue[:2]] == ["review", "review"]
     assert [i.uid_a for i in review_queue(store, limit=2)] == ["dtsen:D1", "dtsen:D2"]
+
+
+def test_review_waiting_inside_counts_the_pairs_of_one_child(store: Store) -> None:
+    _run(store)
+    run = store.latest_link_run()
+    assert run is not None
+    inside = [item for item in review_queue(store) if item.impact == "inside"]
+    assert waiting_inside(store, run.id) == len(inside) == 1
 
 
 def test_review_queue_leaves_out_decided_pairs_and_flags_unsure(store: Store) -> None:

@@ -103,6 +103,7 @@ def run_figures(summary: RunSummary) -> dict[str, object]:
         "children": summary.children,
         "pairs": summary.pairs,
         "review": summary.review,
+        "review_inside": summary.review_inside,
         "trained": summary.trained,
         "model": str(summary.model_path),
         "model_kind": summary.model_kind,

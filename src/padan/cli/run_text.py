@@ -32,9 +32,14 @@ def render_run(summary: RunSummary) -> None:
         (tr("records"), summary.records),
         (tr("children"), summary.children),
         (tr("pairs"), summary.pairs),
-        (tr("to review"), summary.review),
     ):
         table.add_row(key, f"{value:,}")
+    inside = (
+        " " + tr("(%(count)s inside one child)", count=f"{summary.review_inside:,}")
+        if summary.review_inside
+        else ""
+    )
+    table.add_row(tr("to review"), f"{summary.review:,}{inside}")
     mode = tr("incremental (what changed)") if summary.incremental else tr("full")
     count = format(summary.scored_records, ",")
     scored = tr("%(count)s records scored", count=count)

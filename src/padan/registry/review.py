@@ -24,6 +24,7 @@ __all__ = [
     "review_page",
     "review_queue",
     "source_pair",
+    "waiting_inside",
 ]
 
 DECISIONS = ("same", "different", "unsure")
@@ -116,6 +117,14 @@ def review_queue(store: Store, *, limit: int | None = None) -> list[ReviewItem]:
     # review_pairs gives the most likely first; a stable sort keeps that within each tier.
     items.sort(key=lambda item: IMPACTS.index(item.impact))
     return items[:limit] if limit is not None else items
+
+
+def waiting_inside(store: Store, run_id: int) -> int:
+    """How many of run ``run_id``'s pairs for review (or refused) join two records that are
+    one child already (``impact == "inside"``): "same" changes nothing there."""
+    waiting = review_pairs(store, run_id)
+    child_of = children_of(store, run_id, sorted({u for a, b, _, _ in waiting for u in (a, b)}))
+    return sum(1 for a, b, _, _ in waiting if a in child_of and child_of[a] == child_of.get(b))
 
 
 def source_pair(uid_a: str, uid_b: str) -> str:

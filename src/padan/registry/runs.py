@@ -35,6 +35,7 @@ from padan.linkage.state import (
     store_key,
 )
 from padan.registry.ids import assign_child_ids, parse_child_id
+from padan.registry.review import waiting_inside
 from padan.registry.run_changes import (
     arrow_table,
     changed_links,
@@ -62,7 +63,7 @@ class RunSummary:
     records: int
     children: int
     pairs: int
-    review: int
+    review: int  # pairs for review or refused
     trained: bool
     model_path: Path
     events: dict[str, int] = field(default_factory=dict)
@@ -81,6 +82,9 @@ class RunSummary:
     #: The name frequencies it scored with (:attr:`padan.linkage.LinkResult.frequencies`):
     #: ``frozen`` with the model, else ``not kept`` or ``lost`` (today's records counted).
     name_frequencies: str = "frozen"
+    #: Of ``review``, the pairs whose two records are one child already, through other links
+    #: (the queue's ``inside`` tier, last: "same" changes nothing there).
+    review_inside: int = 0
 
 
 def run_linkage(
@@ -291,6 +295,7 @@ def run_linkage(
             retired_records=len(gone_links),
             model_kind="pprl" if encoded else "plaintext",
             name_frequencies=result.frequencies,
+            review_inside=waiting_inside(store, run_id) if review else 0,
         )
 
 
