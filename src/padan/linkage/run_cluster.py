@@ -142,7 +142,9 @@ def _strangers(
     if not rows:
         return set()
     con.register("_padan_unlike", pa.table({"a": [a for a, _ in rows], "b": [b for _, b in rows]}))
-    # Tokens of four letters or more: one slip between shorter ones (Ani / Ana) is a name.
+    # Two words one slip apart, of four letters or more: one slip between shorter words
+    # (Ani / Ana) is another name. Or one name, joined, one slip from a stretch of the other
+    # (a call name taken from inside it, :func:`_slipped_within`).
     slipped = con.execute(f"""
         WITH t AS (SELECT p.a, p.b, unnest(str_split(l.name, ' ')) AS x, r.name AS other
                    FROM _padan_unlike p JOIN features l ON l.unique_id = p.a

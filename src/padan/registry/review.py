@@ -69,9 +69,9 @@ def pair_impact(
     record to a child that has one; ``kpai`` when a KPAI child is otherwise involved (two KPAI
     children merge, a KPAI child gains DTSEN records); else ``other``.
     """
-    kpai_a, kpai_b = "kpai" in sources_a, "kpai" in sources_b
     if same_child:
         return "inside"
+    kpai_a, kpai_b = "kpai" in sources_a, "kpai" in sources_b
     if (kpai_a and "dtsen" not in sources_a and "dtsen" in sources_b) or (
         kpai_b and "dtsen" not in sources_b and "dtsen" in sources_a
     ):
@@ -109,7 +109,7 @@ def review_queue(store: Store, *, limit: int | None = None) -> list[ReviewItem]:
             pair_impact(
                 sources.get(child_of.get(a, ""), none),
                 sources.get(child_of.get(b, ""), none),
-                same_child=child_of.get(a) is not None and child_of.get(a) == child_of.get(b),
+                same_child=_one_child(child_of, a, b),
             ),
         )
         for a, b, p, decision in waiting
@@ -124,7 +124,12 @@ def waiting_inside(store: Store, run_id: int) -> int:
     one child already (``impact == "inside"``): "same" changes nothing there."""
     waiting = review_pairs(store, run_id)
     child_of = children_of(store, run_id, sorted({u for a, b, _, _ in waiting for u in (a, b)}))
-    return sum(1 for a, b, _, _ in waiting if a in child_of and child_of[a] == child_of.get(b))
+    return sum(1 for a, b, _, _ in waiting if _one_child(child_of, a, b))
+
+
+def _one_child(child_of: dict[str, str], a: str, b: str) -> bool:
+    """Both records in one child of ``child_of`` (a record the run lacks is in none)."""
+    return a in child_of and child_of[a] == child_of.get(b)
 
 
 def source_pair(uid_a: str, uid_b: str) -> str:
