@@ -271,7 +271,7 @@ BLOCKING_RULES: list[Any] = [
     # common (a call name, or one with a letter wrong); or born the same day, whatever the
     # names. One-sided: the side coded above its village is the small one.
     *_both_ways_years(
-        f"l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
+        "l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
         f" AND {_NAMED_ALIKE}",
         (-1, 0, 1),
     ),
