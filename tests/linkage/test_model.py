@@ -101,6 +101,30 @@ def test_model_name_levels(
     assert _level("name", _name(*left), _name(*right)).startswith(level)
 
 
+@pytest.mark.parametrize(
+    ("level", "weighed_by_frequency"),
+    [
+        ("Exact match on name", True),
+        ("one typing slip", True),
+        # Dinda / Nur Dinda Aprilia: as strong as Dinda is rare (a call name of many children,
+        # or a name common in a dense village, says little).
+        ("a one-word name within the other", True),
+        # Two tokens or more written short: the data gave no gain from the frequency (corpus A).
+        ("one name's tokens within the other's", False),
+        ("a call name: one name is part of the other's", False),
+    ],
+)
+def test_model_name_levels_weigh_the_names_frequency(
+    level: str, weighed_by_frequency: bool
+) -> None:
+    model = settings().get_settings("duckdb").as_dict()  # type: ignore[no-untyped-call]
+    (levels,) = [
+        c["comparison_levels"] for c in model["comparisons"] if c["output_column_name"] == "name"
+    ]
+    (found,) = [lv for lv in levels if lv.get("label_for_charts") == level]
+    assert (found.get("tf_adjustment_column") == "name") is weighed_by_frequency
+
+
 def _region(code: str, place: str | None = None) -> dict[str, Any]:
     parts = code.split(".")
     return {

@@ -110,7 +110,9 @@ def _name_comparison() -> Any:
                 "Jaro-Winkler >= 0.94",
             ),
             # One name written short: two tokens or more within the other's, or a single one
-            # (Dinda / Dinda Ramadani), which many more children share.
+            # (Dinda / Dinda Ramadani), which many more children share: a one-word name says as
+            # much as it is rare (its frequency, as the exact level takes the name's; Dinda in a
+            # dense village, or a call name of many children, is weak evidence).
             _level(
                 "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND "
                 + tokens_within("name_l", "name_r"),
@@ -121,7 +123,7 @@ def _name_comparison() -> Any:
                 "(strpos(name_l, ' ') = 0 OR strpos(name_r, ' ') = 0) AND "
                 + tokens_within("name_l", "name_r"),
                 "a one-word name within the other",
-            ),
+            ).configure(**_NAME_TF),
             _level(
                 "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.85",
                 "Jaro-Winkler >= 0.85",
