@@ -110,7 +110,7 @@ def _name_comparison() -> Any:
                 "Jaro-Winkler >= 0.94",
             ),
             # One name written short: two tokens or more within the other's, or a single one
-            # (Dinda / Dinda Ramadani), which many more children share: as much as it is rare.
+            # (Dinda / Dinda Ramadani), many children's: weighed, as the exact name, by its rarity.
             _level(
                 "strpos(name_l, ' ') > 0 AND strpos(name_r, ' ') > 0 AND "
                 + tokens_within("name_l", "name_r"),
