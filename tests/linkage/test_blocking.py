@@ -321,6 +321,26 @@ _PUT_FORWARD = [
         _Record("ni kadek ayu", "2022-01-12", "P", "51.01.02"),
         id="an age only, the regency only, a letter misread in the first name",
     ),
+    pytest.param(
+        _Record("rut", "2021-04-01", "P", "12"),
+        _Record("rut simanjuntak", "2021-01-04", "P", "12.06.02.1007"),
+        id="day and month swapped, a call name, the province only",
+    ),
+    pytest.param(
+        _Record("pertiwi", "2018-08-23", "P", "35.03"),
+        _Record("cantika pertiwi", "2019-08-23", "P", "35.03.04.2002"),
+        id="the year a year off, a call name, the regency only",
+    ),
+    pytest.param(
+        _Record("alyo", None, "P", "31", age_year=2010, place="cilandak barat"),
+        _Record("alya azahra", "2008-10-17", "P", "31.74.06.1001", place="cilandak barat"),
+        id="an age two years off, a call name misread: the village in the address",
+    ),
+    pytest.param(
+        _Record("astawa", None, "L", "51", age_year=2021),
+        _Record("i made astawa", "2020-04-18", "L", "51.02.07.2002"),
+        id="an age only, the province only, the name written short",
+    ),
 ]
 
 

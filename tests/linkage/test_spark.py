@@ -6,6 +6,7 @@ Spark job costs about a second whatever its size.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from padan.linkage import (
     read_truth,
 )
 from padan.linkage.spark_sql import to_spark_sql
+from padan.registry import run_linkage
 from padan.store import Store, open_store
 from padan.synth import generate
 
@@ -86,6 +88,8 @@ def test_spark_trains_a_model_that_duckdb_reuses(population: tuple[Store, Path, 
     assert not duck.trained and duck.frequencies == "frozen"
     # Same model on both engines: same candidate pairs and scores, up to the implementations
     # of the similarity functions (Splink's Scala Jaro-Winkler, DuckDB's own).
+    # Both engines block with the same rules, each rule joined on its own.
+    assert spark.candidate_pairs == duck.candidate_pairs
     duck_pairs, spark_pairs = _model_pairs(duck), _model_pairs(spark)
     assert len(duck_pairs) > 10
     agree = duck_pairs.keys() & spark_pairs.keys()
@@ -93,6 +97,40 @@ def test_spark_trains_a_model_that_duckdb_reuses(population: tuple[Store, Path, 
     assert max(abs(duck_pairs[k] - spark_pairs[k]) for k in agree) < 0.02
     assert abs(_f1(duck, truth) - _f1(spark, truth)) < 0.02
     assert not list(work.glob("padan-spark-*")), "the run's Parquet exchange was not removed"
+
+
+def test_spark_links_a_new_batch_incrementally(
+    population: tuple[Store, Path, Path], tmp_path: Path
+) -> None:
+    _, _, work = population
+    store = open_store(f"sqlite:///{tmp_path / 'padan.db'}")
+    for source, name in (("dtsen", "dtsen_individu.csv"), ("kpai", "kpai_kasus.csv")):
+        ingest_file(work / "data" / name, source=source, store=store)
+    spark = open_engine("spark", spark_exchange_dir=tmp_path, spark_partitions=2)
+    model = tmp_path / "model.json"
+    first = run_linkage(store, model_path=model, engine=spark)
+    child = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(first.run_id)}
+    # A repeat complaint about a child already linked to DTSEN.
+    with (work / "data" / "kpai_kasus.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    repeat = next(
+        r
+        for r in rows
+        if r["nik_anak"]
+        and sum(c == child[f"kpai:{r['no_pengaduan']}"] for c in child.values()) >= 2
+    )
+    batch = tmp_path / "kpai_batch.csv"
+    with batch.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow({**repeat, "no_pengaduan": "KPAI/2026/999001"})
+    ingest_file(batch, source="kpai", store=store)
+
+    second = run_linkage(store, model_path=model, engine=spark)
+
+    assert second.incremental and second.scored_records == 1
+    after = {f"{x.source}:{x.source_id}": x.child_id for x in store.child_links(second.run_id)}
+    assert after["kpai:KPAI/2026/999001"] == child[f"kpai:{repeat['no_pengaduan']}"]
 
 
 _PAIRS = [

@@ -90,7 +90,8 @@ class LinkEngine(Protocol):
         fresh_only: bool,
         rescore: str | None = None,
     ) -> int | None:
-        """Get ``linker`` ready to score the candidate pairs of ``rules`` (DuckDB SQL), and
+        """Register with ``linker`` the candidate pairs of ``rules`` (DuckDB SQL), only those
+        with a fresh record when ``fresh_only`` (Splink's own blocking is never used), and
         the earlier pairs in the table ``rescore`` (``uid_l, uid_r``) again when the engine
         :attr:`rescores`.
 

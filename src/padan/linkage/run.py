@@ -253,11 +253,6 @@ def link_records(
                 inputs, engine.model(model), log_level=logging.ERROR, validate_settings=False
             )
         rules = [rule["blocking_rule"] for rule in model["blocking_rules_to_generate_predictions"]]
-        if incremental:
-            # Score only pairs that touch a new or changed record. The DuckDB engine blocks
-            # in its own SQL (fresh_only below); this form is for engines where Splink blocks.
-            for rule in model["blocking_rules_to_generate_predictions"]:
-                rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.fresh OR r.fresh)"
         if incremental or not trained:
             # A saved model was validated when it was trained (this takes a second).
             linker = Linker(
