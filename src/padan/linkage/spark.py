@@ -185,8 +185,8 @@ class SparkEngine:
         from pyspark.sql import SparkSession
 
         session = SparkSession.getActiveSession()
-        for view in self._views:
-            if session is not None:
+        if session is not None:
+            for view in self._views:
                 session.catalog.dropTempView(view)
         self._views, self._frames = [], []
         if self._run_dir is not None:
