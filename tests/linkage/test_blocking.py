@@ -341,6 +341,11 @@ _PUT_FORWARD = [
         _Record("i made astawa", "2020-04-18", "L", "51.02.07.2002"),
         id="an age only, the province only, the name written short",
     ),
+    pytest.param(
+        _Record("tiwo", None, "P", "35.13", age_year=2013, place="curahtemu"),
+        _Record("nurul pratiwi", "2012-01-16", "P", "35.13.11.2005", place="curahtemu"),
+        id="an age, no NIK, a syllable of the name slipped: the village in the address",
+    ),
 ]
 
 

@@ -23,6 +23,7 @@ from padan.linkage import (
     open_engine,
     read_truth,
 )
+from padan.linkage.name_sql import slipped_within
 from padan.linkage.spark_sql import to_spark_sql
 from padan.registry import run_linkage
 from padan.store import Store, open_store
@@ -146,6 +147,8 @@ _PAIRS = [
     ("muhammad rizki", "rizki muhammad"),
     ("muhammad rizki", "muhammad rizki pratama"),
     ("siti", "siti aminah"),
+    ("tiwo", "nurulpratiwi"),  # a syllable of the name, a letter wrong
+    ("nsia", "khairunisa"),  # ... two letters swapped
     ("ab", "ba"),
     ("", ""),
     (None, "abc"),
@@ -161,6 +164,7 @@ _PAIRS = [
         "hamming(a_l, a_r) = 2",
         "list_has_all(str_split(a_l, ' '), str_split(a_r, ' '))"
         " OR list_has_all(str_split(a_r, ' '), str_split(a_l, ' '))",
+        slipped_within("a_l", "a_r"),
     ],
 )
 def test_spark_rewrites_give_duckdbs_answers(

@@ -19,6 +19,7 @@ from padan.linkage.name_sql import (
     called,
     edits_within,
     slipped,
+    slipped_within,
     tokens_within,
 )
 
@@ -281,6 +282,14 @@ BLOCKING_RULES: list[Any] = [
         "l.desa IS NULL AND l.place = r.place AND l.prov = r.prov AND l.sex = r.sex"
         f" AND (l.dob IS NULL OR r.dob IS NULL) AND {_NAMED_ALIKE}",
         (-2, 2),
+    ),
+    # ... and an age, no NIK and a one-word call name slipped from inside the other name
+    # (Grab / Aska Anugrah, Tiwa / Nurul Pertiwi): a syllable of the name, typed or read with
+    # a letter wrong, which neither shares a word with the name nor starts it.
+    *_age_years(
+        "l.dob IS NULL AND l.nik IS NULL AND strpos(l.name, ' ') = 0"
+        " AND (l.desa IS NULL OR r.desa IS NULL) AND l.place = r.place AND l.prov = r.prov"
+        f" AND l.sex = r.sex AND {slipped_within('l.name_compact', 'r.name_compact')}"
     ),
     *_both_ways("l.desa IS NULL AND l.dob = r.dob AND l.place = r.place AND l.prov = r.prov"),
     *_both_ways(

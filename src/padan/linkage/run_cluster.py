@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from padan.linkage.cluster import Clusters, Node, cluster_pairs
-from padan.linkage.name_sql import call_name
+from padan.linkage.name_sql import call_name, slipped_within
 from padan.linkage.run_pairs import listed
 
 __all__ = ["cluster_run", "guard_nodes"]
@@ -125,7 +125,7 @@ def _strangers(
     project it was 18 of the 33 true pairs at 0.9 or more sent to review this way. So is a
     name of three letters or more found inside the other with one letter slipped: a call name
     is often a syllable of the registered name (Nisa of Khairunisa, Dani of Ramadani), and it
-    slips as any name does (Nlsa, Hani). See :func:`_slipped_within`.
+    slips as any name does (Nlsa, Hani). See :func:`slipped_within`.
     """
     con.register(
         "_padan_strong", pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
@@ -144,7 +144,7 @@ def _strangers(
     con.register("_padan_unlike", pa.table({"a": [a for a, _ in rows], "b": [b for _, b in rows]}))
     # Two words one slip apart, of four letters or more: one slip between shorter words
     # (Ani / Ana) is another name. Or one name, joined, one slip from a stretch of the other
-    # (a call name taken from inside it, :func:`_slipped_within`).
+    # (a call name taken from inside it, :func:`slipped_within`).
     slipped = con.execute(f"""
         WITH t AS (SELECT p.a, p.b, unnest(str_split(l.name, ' ')) AS x, r.name AS other
                    FROM _padan_unlike p JOIN features l ON l.unique_id = p.a
@@ -155,33 +155,11 @@ def _strangers(
         UNION
         SELECT p.a, p.b FROM _padan_unlike p
         JOIN features l ON l.unique_id = p.a JOIN features r ON r.unique_id = p.b
-        WHERE {_slipped_within("l.name_compact", "r.name_compact")}
-           OR {_slipped_within("r.name_compact", "l.name_compact")}
+        WHERE {slipped_within("l.name_compact", "r.name_compact")}
+           OR {slipped_within("r.name_compact", "l.name_compact")}
     """).fetchall()
     con.unregister("_padan_unlike")
     return {(a, b) for a, b in rows}.difference((a, b) for a, b in slipped)
-
-
-def _slipped_within(short: str, name: str) -> str:
-    """SQL (DuckDB): ``short`` is three letters or more and one edit (a letter changed,
-    added, dropped, or two swapped) from a stretch of ``name``: a call name taken from inside
-    the name and typed or read with a letter wrong (Nlsa / Khairunisa Nurfadila, Utro / Omar
-    Saputra, Dwl / Dwi Dinda), or a name written joined with a slip (Muhamadrayan / Muhammad
-    Rayan). Compared on the joined forms (``name_compact``). A letter added or dropped is
-    looked for only in four letters or more: two letters of a three-letter word found in a
-    name are nothing in common. Measured on pairs scored at the link threshold whose names
-    share no token: of those it finds, 86 of 92 were one child on the dense million, 30 of 32
-    and 16 of 17 on a corpus written outside the project (two seeds), 17 of 17 on another
-    (docs/matching-evidence.md)."""
-    n = f"length({short})"
-    stretch = f"substr({name}, i::INTEGER, {n} + d::INTEGER)"
-    return (
-        f"({n} >= 3 AND {n} <= length({name}) + 1 AND len(list_filter("
-        f"range(1, length({name}) + 1), lambda i: len(list_filter("
-        f"CASE WHEN {n} >= 4 THEN [0, -1, 1] ELSE [0] END,"
-        f" lambda d: i - 1 + {n} + d <= length({name})"
-        f" AND damerau_levenshtein({short}, {stretch}) <= 1)) > 0)) > 0)"
-    )
 
 
 def guard_nodes(con: duckdb.DuckDBPyConnection, uids: set[str]) -> dict[str, Node]:

@@ -55,14 +55,17 @@ def to_spark_sql(sql: str) -> str:
 
 
 # Damerau-Levenshtein distance of at most one, from Spark built-ins: one edit, or one swap of
-# two adjacent characters. Exact, and several times faster than the jar's UDF.
+# two adjacent characters. Exact, and several times faster than the jar's UDF. The lambda's
+# variable is named for this rewrite alone: the arguments may sit inside a lambda of their own
+# (slipped_within's stretch start ``i``), which a plain ``i`` would shadow.
 _DL_AT_MOST_ONE = (
     "(levenshtein({0}, {1}) {op} 1 OR (length({0}) = length({1})"
     " AND levenshtein({0}, {1}) = 2"
-    " AND exists(sequence(1, length({0}) - 1), i -> substr({0}, i, 1) = substr({1}, i + 1, 1)"
-    " AND substr({0}, i + 1, 1) = substr({1}, i, 1)"
-    " AND concat(substr({0}, 1, i - 1), substr({0}, i + 2))"
-    " = concat(substr({1}, 1, i - 1), substr({1}, i + 2)))))"
+    " AND exists(sequence(1, length({0}) - 1), padan_swap -> substr({0}, padan_swap, 1)"
+    " = substr({1}, padan_swap + 1, 1) AND substr({0}, padan_swap + 1, 1)"
+    " = substr({1}, padan_swap, 1)"
+    " AND concat(substr({0}, 1, padan_swap - 1), substr({0}, padan_swap + 2))"
+    " = concat(substr({1}, 1, padan_swap - 1), substr({1}, padan_swap + 2)))))"
 )
 
 
