@@ -5,14 +5,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from padan.linkage.model import (
-    AGE_AGREES,
-    AGE_YEAR_OFF,
+from padan.linkage.model import AGE_AGREES, AGE_YEAR_OFF, settings
+from padan.linkage.model_nik import (
     NIK_BOTH_VERIFIED,
     NIK_SAME_PREFIX,
+    NIK_SERIAL_NEXT,
     NIK_SERIAL_SLIP,
     NIK_UNSHOWN_SLIP,
-    settings,
 )
 
 _NIK = "5103030305080001"  # district 51.03.03, born 3 May 2008, a boy, serial 0001
@@ -263,8 +262,14 @@ _KK = "5103030101200003"
             _nik("5103010305080001", "dtsen", padan=True),
             NIK_BOTH_VERIFIED,
         ),
-        (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_SLIP),
-        (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SERIAL_SLIP),
+        # Serials next to each other (given in order: twins), also across a ten.
+        (_nik(_NIK, "dtsen"), _nik("5103030305080002"), NIK_SERIAL_NEXT),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080002", "dtsen"), NIK_SERIAL_NEXT),
+        (_nik("5103030305080009", "dtsen"), _nik("5103030305080010"), NIK_SERIAL_NEXT),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080003"), NIK_SERIAL_NEXT),  # triplets
+        # One digit of the serial changed elsewhere: a slip, not the next serial.
+        (_nik(_NIK, "dtsen"), _nik("5103030305080101"), NIK_SERIAL_SLIP),
+        (_nik(_NIK, "dtsen"), _nik("5103030305080004"), NIK_SERIAL_SLIP),
         (_nik(_NIK, "dtsen"), _nik("5103030305080012"), NIK_SAME_PREFIX),
         # The complaint's NIK field holds the family's KK number (its date the day the card
         # was recorded, not the child's birth date).

@@ -7,7 +7,12 @@ import math
 import duckdb
 import pytest
 
-from padan.linkage.model import NIK_SAME_PREFIX, NIK_SERIAL_SLIP, NIK_UNSHOWN_SLIP
+from padan.linkage.model_nik import (
+    NIK_SAME_PREFIX,
+    NIK_SERIAL_NEXT,
+    NIK_SERIAL_SLIP,
+    NIK_UNSHOWN_SLIP,
+)
 from padan.linkage.training import (
     cap_name_likenesses,
     complete_u,
@@ -29,6 +34,7 @@ def _model() -> dict[str, object]:
                     {"sql_condition": "nik_l IS NULL", "is_null_level": True},
                     {"sql_condition": "nik_l = nik_r", "label_for_charts": "exact"},
                     {"sql_condition": "x", "label_for_charts": "one keystroke apart elsewhere"},
+                    {"sql_condition": "n", "label_for_charts": NIK_SERIAL_NEXT},
                     {
                         "sql_condition": "s",
                         "label_for_charts": NIK_SERIAL_SLIP,
@@ -76,7 +82,7 @@ def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() ->
         _A + "0001",
         _A + "0001",
         _A + "0002",
-        _A + "0035",
+        _A + "0005",
         _B + "0001",
         "C" * 16,
         "D" * 16,
@@ -92,18 +98,20 @@ def test_complete_u_fills_only_missing_levels_from_frequencies_or_the_bound() ->
     levels = _levels(model)
     # Exact NIK: sum of squared frequencies over the 11 NIKs = (2^2 + 9) / 11^2.
     assert levels["nik: exact"]["u_probability"] == pytest.approx(13 / 121)
-    # Pairs under prefix _A with different NIKs: 0001/0002 (x2), 0001/0035 (x2), 0002/0035;
-    # one keystroke apart: the two 0001/0002 pairs. Under _B, five pairs (the two verified
-    # NIKs 0002/0003 reach a level of their own); one keystroke apart: 0001/0002 and 0001/0003.
+    # Pairs under prefix _A with different NIKs: 0001/0002 (x2), 0001/0005 (x2), 0002/0005;
+    # serials next to each other: the two 0001/0002 pairs; one keystroke apart otherwise: the
+    # other three. Under _B, five pairs (the two verified NIKs 0002/0003 reach a level of their
+    # own): 0001/0002 and 0001/0003 next to each other, the three with 0035 neither.
     # Set even where sampling gave a u.
-    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(4 / 10)
-    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(6 / 10)
+    assert levels[f"nik: {NIK_SERIAL_NEXT}"]["u_probability"] == pytest.approx(4 / 10)
+    assert levels[f"nik: {NIK_SERIAL_SLIP}"]["u_probability"] == pytest.approx(3 / 10)
+    assert levels[f"nik: {NIK_SAME_PREFIX}"]["u_probability"] == pytest.approx(3 / 10)
     assert levels["nik: one keystroke apart elsewhere"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: mother exact"]["u_probability"] == pytest.approx(0.3)
     assert levels["parents: both exact"]["u_probability"] == 2e-5  # sampled: kept
     assert levels["nik: All other"]["u_probability"] == 1.0
     assert "u_probability" not in levels["nik: "]  # the null level
-    assert len(filled) == 5  # every level without u, and only those
+    assert len(filled) == 6  # every level without u, and only those
 
 
 def test_complete_u_never_exceeds_the_sample_bound_nor_gives_zero() -> None:
@@ -111,7 +119,7 @@ def test_complete_u_never_exceeds_the_sample_bound_nor_gives_zero() -> None:
     model = _model()
     complete_u(model, con, sampled_pairs=1e6)
     levels = _levels(model)
-    for label in ("exact", NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
+    for label in ("exact", NIK_SERIAL_NEXT, NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
         assert levels[f"nik: {label}"]["u_probability"] == pytest.approx(3e-6)
 
 

@@ -13,11 +13,11 @@ child's DTSEN records it was itself scored alike with (``Node.direct``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import NamedTuple
+
+from padan.linkage.roster import Member, date_slip, entered_twice
 
 __all__ = ["CHAIN_REASON", "Clusters", "Node", "Refusal", "cluster_pairs", "refusal_reason"]
 
@@ -107,7 +107,8 @@ def cluster_pairs(
     cannot_link: Iterable[tuple[str, str]] = (),
     alike: Collection[frozenset[str]] = frozenset(),
 ) -> Clusters:
-    """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first.
+    """Merge ``pairs`` (uid_l, uid_r, probability) at or above ``threshold``, strongest first
+    (but see :func:`_merge_order` for twins).
 
     A merge is refused when it would join two records a reviewer said are different children
     (``cannot_link``), or records the guard keeps apart (:func:`refusal_reason`). ``alike``:
@@ -136,9 +137,7 @@ def cluster_pairs(
             uid = parent[uid]
         return uid
 
-    ordered: Sequence[tuple[str, str, float]] = sorted(
-        (p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1])
-    )
+    ordered = _merge_order(nodes, [p for p in pairs if p[2] >= threshold])
     # Pairs of DTSEN records the model itself linked: it weighed their birth dates. Which
     # pairs these are does not depend on the order of merging, so neither does the guard.
     weighed = frozenset(
@@ -167,6 +166,64 @@ def cluster_pairs(
     )
 
 
+def _merge_order(
+    nodes: dict[str, Node], pairs: list[tuple[str, str, float]]
+) -> list[tuple[str, str, float]]:
+    """``pairs`` strongest first, except that a record scored alike with two members of one
+    DTSEN household born on one day who cannot be one person (twins) meets first the one whose
+    name it has.
+
+    Twins share a birth date, parents, household and address; the name is what tells them
+    apart (and parents do not give twins one name). A score that is higher for the other twin
+    comes from what one twin's record lacks (a mother's name left out), which says nothing of
+    which twin a complaint is about; nor does a NIK, since a complaint's NIK field often holds a
+    sibling's (domain.md §2.2). The pair with the name written the same takes the place of the
+    strongest of its rivals; the others then meet the guard.
+    """
+    partners: dict[str, list[tuple[int, str]]] = {}  # record -> (pair index, partner) in a roster
+    for index, (left, right, _) in enumerate(pairs):
+        for one, other in ((left, right), (right, left)):
+            if nodes[other].household and nodes[other].name:
+                partners.setdefault(one, []).append((index, other))
+    lifted: dict[int, float] = {}
+    for uid, found in partners.items():
+        name = nodes[uid].name
+        if len(found) < 2 or not name:
+            continue
+        named = [(i, o) for i, o in found if _compact(nodes[o].name) == _compact(name)]
+        if len(named) != 1:
+            continue
+        index, twin = named[0]
+        # (No other partner has the name: ``named`` holds one.)
+        rivals = [pairs[i][2] for i, other in found if _twins(nodes[twin], nodes[other])]
+        if rivals:
+            lifted[index] = max(pairs[index][2], *rivals)
+    order = sorted(
+        range(len(pairs)),
+        key=lambda i: (-lifted.get(i, pairs[i][2]), i not in lifted, pairs[i][0], pairs[i][1]),
+    )
+    return [pairs[i] for i in order]
+
+
+def _twins(a: Node, b: Node) -> bool:
+    """Two members of one roster born on one day who cannot be one person entered twice."""
+    return bool(
+        a.household
+        and a.household == b.household
+        and a.dob
+        and a.dob == b.dob
+        and entered_twice(_member(a), _member(b)) is not True
+    )
+
+
+def _compact(name: str | None) -> str:
+    return (name or "").replace(" ", "")
+
+
+def _member(node: Node) -> Member:
+    return (node.name, node.dob, node.sex, _shown(node), node.nik)
+
+
 class Refusal(NamedTuple):
     """Why the guard keeps two clusters apart, and whether a person should look at it."""
 
@@ -185,10 +242,6 @@ def refusal_reason(nodes: Sequence[Node], others: Sequence[Node]) -> Refusal | N
     return here.conflict(there, pair=frozenset(("a0", "b0")))
 
 
-# name, birth date, sex, the NIK if the record shows it right, the NIK as written
-_Member = tuple[str | None, str | None, str | None, str | None, str | None]
-
-
 @dataclass(slots=True)
 class _State:
     """What a cluster holds that the guard checks."""
@@ -196,7 +249,7 @@ class _State:
     verified: set[str]  # NIKs verified against Dukcapil
     niks: set[str]
     heads: set[str]  # households whose head is in the cluster
-    roster: dict[str, list[_Member]]  # DTSEN household -> its members in the cluster
+    roster: dict[str, list[Member]]  # DTSEN household -> its members in the cluster
     born: set[tuple[str, str]]  # (record, birth date) of the cluster's DTSEN records
     direct: set[str]  # the cluster's records that join only records scored alike with them
 
@@ -206,9 +259,7 @@ class _State:
             {node.nik} if node.nik and node.nik_padan else set(),
             {node.nik} if node.nik else set(),
             {node.household or ""} if node.is_head else set(),
-            {node.household: [(node.name, node.dob, node.sex, _shown(node), node.nik)]}
-            if node.household
-            else {},
+            {node.household: [_member(node)]} if node.household else {},
             {(uid, node.registered_dob)} if node.registered_dob else set(),
             {uid} if node.direct else set(),
         )
@@ -243,7 +294,7 @@ class _State:
         for household in self.roster.keys() & other.roster.keys():
             for a in self.roster[household]:
                 for b in other.roster[household]:
-                    verdict = _entered_twice(a, b)
+                    verdict = entered_twice(a, b)
                     if verdict is not True:
                         return Refusal(
                             "two members of one DTSEN household (twins or siblings)",
@@ -255,7 +306,7 @@ class _State:
         # one person twice under birth dates further apart (domain.md §2.2), and the model
         # weighed their dates.
         if any(
-            not _date_slip(a, b) and frozenset((x, y)) not in weighed and frozenset((x, y)) != pair
+            not date_slip(a, b) and frozenset((x, y)) not in weighed and frozenset((x, y)) != pair
             for x, a in self.born
             for y, b in other.born
         ):
@@ -291,101 +342,3 @@ CHAIN_REASON = (
 def _shown(node: Node) -> str | None:
     """The node's NIK if its record shows it right (district and birth date agree)."""
     return node.nik if node.nik_proven else None
-
-
-def _entered_twice(a: _Member, b: _Member) -> bool | None:
-    """Whether two members of one household roster can be one person entered twice: True,
-    False, or None when only a person can tell (twins, or one child with a name slip).
-
-    A household lists each member once; DTSEN, merged from DTKS, Regsosek and P3KE, still holds
-    some twice (domain.md §3, §8.5), the second time with the name written short or slightly
-    differently, or a birth date mistyped. Two people instead:
-    - sexes that differ;
-    - birth dates further apart than a typing slip (:func:`_date_slip`): siblings;
-    - on one birth date, names that differ other than by one written short or two letters
-      swapped: twins are given names a letter or a token apart (Rina/Rini, Hasan/Husein);
-    - on one birth date, names one slip apart under two NIKs that each agree with their
-      records: the roster and Dukcapil both count two people, the twin signature (one child
-      registered twice would need a second NIK and a slip in its name as well).
-    One NIK on both is one person, and so is one name written the same (twins are not given
-    one name), on birth dates a slip apart; one name and one NIK together, whatever the dates.
-    For a person to decide (None): names one slip apart on one birth date where a NIK is
-    missing or at odds with its record (twins, or one child mistyped); names written alike (one
-    written short, two letters swapped) under two NIKs that each agree with their records (twins
-    get consecutive serials; so does one person recorded twice); and close names under two such
-    NIKs on birth dates a slip apart.
-    """
-    (name_a, dob_a, sex_a, nik_a, written_a), (name_b, dob_b, sex_b, nik_b, written_b) = a, b
-    if sex_a and sex_b and sex_a != sex_b:
-        return False
-    same_name = bool(name_a and name_b and name_a.replace(" ", "") == name_b.replace(" ", ""))
-    if same_name and written_a and written_a == written_b:
-        # One name and one NIK: no two people share both, whatever dates were typed (a date
-        # mistyped leaves the NIK at odds with its record, so the NIK as written counts).
-        return True
-    if same_name or (nik_a and nik_a == nik_b):
-        # Parents do not give twins one name: the same name, or the same NIK, on one birth
-        # date is one person registered twice, even under a second NIK (SIAK gives it the next
-        # serial).
-        return not (dob_a and dob_b) or _date_slip(dob_a, dob_b)
-    if dob_a and dob_b and not _date_slip(dob_a, dob_b):
-        return False
-    if not name_a or not name_b:
-        return True
-    # Two NIKs that each agree with their records: twins (consecutive serials), or one person
-    # recorded twice under the next serial. Names written alike cannot tell which: ask.
-    second_nik = bool(nik_a and nik_b)
-    if _written_short(name_a, name_b) or _swapped_letters(name_a, name_b):
-        return None if second_nik else True
-    if not _one_name(name_a, name_b):
-        return False
-    if second_nik and dob_a == dob_b:
-        # The twin signature: close names on one birth date, each under a NIK of its own
-        # that fits its record.
-        return False
-    return None if dob_a == dob_b or second_nik else True
-
-
-def _swapped_letters(a: str, b: str) -> bool:
-    """Two neighbouring letters swapped (Sopiah/Soipah): a typing slip, never a name choice."""
-    if len(a) != len(b):
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and a[diff[0]] == b[diff[1]]
-        and (a[diff[1]] == b[diff[0]])
-    )
-
-
-def _date_slip(a: str, b: str) -> bool:
-    """Two ISO dates one typing slip apart (or equal): the slips the birth-date comparison
-    knows: one character, day and month swapped, the year ±1, within a month."""
-    if a == b or sum(x != y for x, y in zip(a, b, strict=False)) == 1:
-        return True
-    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
-        return True
-    if a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1:
-        return True
-    try:
-        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days) <= 31
-    except ValueError:
-        return False
-
-
-def _written_short(a: str, b: str) -> bool:
-    """One name is the other, perhaps written short (Sarah / Sarah Aisyah) or joined."""
-    short, long = sorted((a.split(), b.split()), key=len)
-    return set(short) <= set(long) or a.replace(" ", "") == b.replace(" ", "")
-
-
-def _one_name(a: str, b: str) -> bool:
-    """The two names can be one written twice: one is the other written short (Sarah / Sarah
-    Aisyah), or they are close (Herman / Hermam, Muhamad Rizki / Muhammad Rizky)."""
-    return _written_short(a, b) or SequenceMatcher(None, a, b).ratio() >= _TWIN_NAME_RATIO
-
-
-# Above this similarity two names can be one written twice (Herman/Hermam, Muhamad Rizki/
-# Muhammad Rizky): a common ratio for "close" (difflib's own get_close_matches uses 0.6).
-_TWIN_NAME_RATIO = 0.75

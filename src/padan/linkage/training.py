@@ -22,13 +22,13 @@ from typing import Any
 import duckdb
 from splink import Linker, block_on
 
-from padan.linkage.model import (
-    NAME_OFF_LADDER,
+from padan.linkage.model import NAME_OFF_LADDER, TRAINING_KEYS
+from padan.linkage.model_nik import (
     NIK_AT_ODDS_SLIP,
     NIK_SAME_PREFIX,
+    NIK_SERIAL_NEXT,
     NIK_SERIAL_SLIP,
     NIK_UNSHOWN_SLIP,
-    TRAINING_KEYS,
 )
 
 __all__ = [
@@ -116,7 +116,7 @@ def complete_u(
             label = str(level.get("label_for_charts", level["sql_condition"]))
             if level.get("is_null_level"):
                 continue
-            if name == "nik" and label in (NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
+            if name == "nik" and label in (NIK_SERIAL_NEXT, NIK_SERIAL_SLIP, NIK_SAME_PREFIX):
                 # Always: a random-pair u here would count the district and birth date twice.
                 same_prefix = same_prefix or _within_same_prefix(con)
                 u = same_prefix[label] or bound
@@ -217,7 +217,8 @@ def cap_name_likenesses(model: dict[str, Any]) -> list[str]:
 
 def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Among records whose different NIKs share district and birth date (the first 12 digits):
-    the share one keystroke apart (serials are given in order: 0001, 0002) and the rest.
+    the share whose serials are next to each other (serials are given in order: twins hold
+    0001 and 0002), the share one keystroke apart otherwise, and the rest.
 
     Those digits agreeing is counted already by the birth-date and region comparisons; what the
     serial adds is measured among such pairs, or two children born the same day in one district
@@ -226,15 +227,25 @@ def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     # Two NIKs both verified by Dukcapil reach an earlier level: they are left out here.
     row = con.execute("""
         WITH n AS (SELECT unique_id, nik, nik_padan FROM features WHERE nik IS NOT NULL)
-        SELECT count(*), count(*) FILTER (WHERE damerau_levenshtein(l.nik, r.nik) = 1)
-        FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
+        SELECT count(*), count(*) FILTER (WHERE next), count(*) FILTER (WHERE NOT next AND slip)
+        FROM (
+            SELECT abs(try_cast(substr(l.nik, 13, 4) AS INTEGER)
+                    - try_cast(substr(r.nik, 13, 4) AS INTEGER)) <= 2 AS next,
+                damerau_levenshtein(l.nik, r.nik) = 1 AS slip
+            FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
             AND l.unique_id < r.unique_id AND l.nik <> r.nik
             AND NOT (l.nik_padan AND r.nik_padan)
+        )
     """).fetchall()
-    pairs, slips = row[0] if row else (0, 0)
+    pairs, next_, slips = row[0] if row else (0, 0, 0)
     if not pairs:
-        return {NIK_SERIAL_SLIP: 0.0, NIK_SAME_PREFIX: 0.0}
-    return {NIK_SERIAL_SLIP: slips / pairs, NIK_SAME_PREFIX: (pairs - slips) / pairs}
+        return {NIK_SERIAL_NEXT: 0.0, NIK_SERIAL_SLIP: 0.0, NIK_SAME_PREFIX: 0.0}
+    rest = pairs - next_ - slips
+    return {
+        NIK_SERIAL_NEXT: next_ / pairs,
+        NIK_SERIAL_SLIP: slips / pairs,
+        NIK_SAME_PREFIX: rest / pairs,
+    }
 
 
 def _among_neighbours(con: duckdb.DuckDBPyConnection) -> float:

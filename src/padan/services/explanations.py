@@ -144,6 +144,9 @@ EVIDENCE: dict[tuple[str, str], str] = {
     ("nik", "both verified by Dukcapil, different"): N_(
         "different NIKs, both verified by Dukcapil"
     ),
+    ("nik", "serial numbers next to each other"): N_(
+        "NIK serial numbers next to each other (twins, or one child registered twice)"
+    ),
     ("nik", "one keystroke apart in the serial number"): N_(
         "NIK one digit apart (in the serial number)"
     ),
