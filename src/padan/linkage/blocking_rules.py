@@ -284,7 +284,7 @@ BLOCKING_RULES: list[Any] = [
         (-2, 2),
     ),
     # ... and an age, no NIK and a one-word call name slipped from inside the other name
-    # (Grab / Aska Anugrah, Tiwa / Nurul Pertiwi): a syllable of the name, typed or read with
+    # (Tiwo / Nurul Pratiwi): a syllable of the name, typed or read with
     # a letter wrong, which neither shares a word with the name nor starts it.
     *_age_years(
         "l.dob IS NULL AND l.nik IS NULL AND strpos(l.name, ' ') = 0"

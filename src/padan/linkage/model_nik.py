@@ -1,7 +1,7 @@
 """The NIK comparison: what a difference between two NIKs says, a level per situation.
 
 A NIK is 6 digits of the district of first registration, the birth date (day + 40 for girls) and
-a 4-digit serial given in order from 0001 (domain.md §2.2). Registries hold mistyped NIKs, a
+a 4-digit serial given in order from 0001 (domain.md §2.1). Registries hold mistyped NIKs, a
 parent's or a sibling's NIK or the KK number in a child's NIK field, and double registrations
 under a second NIK: each is a level whose weight is learnt from the data
 (:mod:`padan.linkage.training`).
@@ -24,6 +24,7 @@ __all__ = [
     "NIK_SERIAL_SLIP",
     "NIK_UNSHOWN_SLIP",
     "nik_comparison",
+    "serials_next",
 ]
 
 #: NIK levels that imply the same district and birth-date digits (the first 12), which the
@@ -38,6 +39,16 @@ NIK_AT_ODDS_SLIP = "one keystroke apart, one NIK at odds with its record"
 NIK_UNSHOWN_SLIP = "one keystroke apart where a record cannot show which is right"
 #: Two different NIKs, both verified against Dukcapil (``status_padan_dukcapil = PADAN``).
 NIK_BOTH_VERIFIED = "both verified by Dukcapil, different"
+
+
+def serials_next(left: str, right: str) -> str:
+    """SQL: the serials (last four digits) of two NIKs ``left`` and ``right`` at most two apart:
+    twins or triplets registered together, or one person recorded twice (serials are given in
+    order, domain.md §2.1). NULL where a serial is not a number."""
+    return (
+        f"abs(try_cast(substr({left}, 13, 4) AS INTEGER)"
+        f" - try_cast(substr({right}, 13, 4) AS INTEGER)) <= 2"
+    )
 
 
 def _level(sql: str, label: str) -> Any:
@@ -66,9 +77,7 @@ def nik_comparison() -> Any:
             # (0007 / 0008, 0009 / 0010); a slip changes a digit anywhere (0007 / 0107). The u
             # of both is measured among such pairs.
             _level(
-                "substr(nik_l, 1, 12) = substr(nik_r, 1, 12)"
-                " AND abs(try_cast(substr(nik_l, 13, 4) AS INTEGER)"
-                " - try_cast(substr(nik_r, 13, 4) AS INTEGER)) <= 2",
+                f"substr(nik_l, 1, 12) = substr(nik_r, 1, 12) AND {serials_next('nik_l', 'nik_r')}",
                 NIK_SERIAL_NEXT,
             ),
             _level(

@@ -29,6 +29,7 @@ from padan.linkage.model_nik import (
     NIK_SERIAL_NEXT,
     NIK_SERIAL_SLIP,
     NIK_UNSHOWN_SLIP,
+    serials_next,
 )
 
 __all__ = [
@@ -225,12 +226,11 @@ def _within_same_prefix(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     would count as strong evidence of one child.
     """
     # Two NIKs both verified by Dukcapil reach an earlier level: they are left out here.
-    row = con.execute("""
+    row = con.execute(f"""
         WITH n AS (SELECT unique_id, nik, nik_padan FROM features WHERE nik IS NOT NULL)
         SELECT count(*), count(*) FILTER (WHERE next), count(*) FILTER (WHERE NOT next AND slip)
         FROM (
-            SELECT abs(try_cast(substr(l.nik, 13, 4) AS INTEGER)
-                    - try_cast(substr(r.nik, 13, 4) AS INTEGER)) <= 2 AS next,
+            SELECT {serials_next("l.nik", "r.nik")} AS next,
                 damerau_levenshtein(l.nik, r.nik) = 1 AS slip
             FROM n l JOIN n r ON substr(l.nik, 1, 12) = substr(r.nik, 1, 12)
             AND l.unique_id < r.unique_id AND l.nik <> r.nik
